@@ -1,0 +1,72 @@
+# sobre — plain Makefile.
+#   make            build build/sobre
+#   make run        build, then run sobre on the example guide
+#   make check      unit tests, golden cases, real corpus; then all again under ASan+UBSan
+#   make bench      benchmarks (see README)
+CC      ?= cc
+PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter
+TESTPKGS:= cmocka
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+OPT     ?= -O2 -g
+BUILD   ?= build
+SHARED  ?= ../shared
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Isrc $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
+
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/guide/*.c src/render/*.c src/steer/*.c src/web/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c)) src/main.c
+TEST_SRC := $(sort $(wildcard tests/unit/*/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+.PHONY: all run check test unit cases corpus asan bench deps clean fuzz lint
+all: deps $(BUILD)/sobre
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/sobre: $(CLI_OBJ) $(BUILD)/libsobre.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/libsobre.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsobre.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -DSHARED_DIR='"$(SHARED)"' -o $@ $< $(BUILD)/libsobre.a $(TEST_LIBS) $(LDLIBS_ALL)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+run: all
+	./$(BUILD)/sobre check examples/guide; \
+	./$(BUILD)/sobre list examples/guide
+
+# The whole suite, then the whole suite again under sanitizers in a separate build dir.
+check: deps
+	$(MAKE) test
+	$(MAKE) test BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+test: $(BUILD)/sobre $(TEST_BIN)
+	@./tests/run-unit.sh $(BUILD)
+	@./tests/run-cases.sh $(BUILD)/sobre
+	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
+
+bench: all
+	@./tests/bench/run.sh $(BUILD)/sobre $(SHARED)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Makes sure the build dependencies are there. On a fresh Debian machine it
+# installs the missing -dev packages when it can (root or sudo); otherwise it
+# prints the exact command and fails.
+set -u
+PKGS="libfyaml-dev libmd4c-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev libxlsxwriter-dev libcmocka-dev pkg-config python3"
+MODS="libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter cmocka"
+
+missing=""
+if command -v pkg-config >/dev/null 2>&1; then
+	for m in $MODS; do
+		pkg-config --exists "$m" || missing="$missing $m"
+	done
+else
+	missing="pkg-config"
+fi
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+[ -z "$missing" ] && exit 0
+
+echo "deps: missing:$missing" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: install the development packages of:$missing" >&2
+	exit 1
+fi
+if [ "$(id -u)" = 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	SUDO="sudo"
+else
+	echo "deps: run: sudo apt-get install -y $PKGS" >&2
+	exit 1
+fi
+echo "deps: installing $PKGS" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq $PKGS >&2 || {
+	echo "deps: apt-get failed; run: sudo apt-get install -y $PKGS" >&2
+	exit 1
+}

@@ -1,0 +1,280 @@
+/* value: construction, lookup and text conversion of the shared data tree. */
+#include "guide/value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static value_t *value_new(val_kind_t kind)
+{
+	value_t *v = xcalloc(1, sizeof *v);
+	v->kind = kind;
+	return v;
+}
+
+value_t *value_null(void)
+{
+	return value_new(VAL_NULL);
+}
+
+value_t *value_bool(bool b)
+{
+	value_t *v = value_new(VAL_BOOL);
+	v->u.b = b;
+	return v;
+}
+
+value_t *value_number(double n)
+{
+	value_t *v = value_new(VAL_NUMBER);
+	v->u.num = n;
+	return v;
+}
+
+value_t *value_string(const char *s, size_t len)
+{
+	return value_string_own(xstrndup(s, len), len);
+}
+
+value_t *value_cstring(const char *s)
+{
+	return value_string(s, strlen(s));
+}
+
+value_t *value_string_own(char *s, size_t len)
+{
+	value_t *v = value_new(VAL_STRING);
+	v->u.str.s = s;
+	v->u.str.len = len;
+	return v;
+}
+
+value_t *value_list(void)
+{
+	return value_new(VAL_LIST);
+}
+
+value_t *value_map(void)
+{
+	return value_new(VAL_MAP);
+}
+
+void value_free(value_t *v)
+{
+	if (!v)
+		return;
+	switch (v->kind) {
+	case VAL_STRING:
+		free(v->u.str.s);
+		break;
+	case VAL_LIST:
+		for (size_t i = 0; i < v->u.list.len; i++)
+			value_free(v->u.list.items[i]);
+		free(v->u.list.items);
+		break;
+	case VAL_MAP:
+		for (size_t i = 0; i < v->u.map.len; i++) {
+			free(v->u.map.keys[i]);
+			value_free(v->u.map.vals[i]);
+		}
+		free(v->u.map.keys);
+		free(v->u.map.vals);
+		break;
+	default:
+		break;
+	}
+	free(v);
+}
+
+value_t *value_copy(const value_t *v)
+{
+	value_t *c;
+	switch (v->kind) {
+	case VAL_STRING:
+		c = value_string(v->u.str.s, v->u.str.len);
+		break;
+	case VAL_LIST:
+		c = value_list();
+		for (size_t i = 0; i < v->u.list.len; i++)
+			value_list_push(c, value_copy(v->u.list.items[i]));
+		break;
+	case VAL_MAP:
+		c = value_map();
+		for (size_t i = 0; i < v->u.map.len; i++)
+			value_map_set(c, v->u.map.keys[i], value_copy(v->u.map.vals[i]));
+		break;
+	default:
+		c = value_new(v->kind);
+		c->u = v->u;
+		break;
+	}
+	c->line = v->line;
+	c->col = v->col;
+	c->file = v->file;
+	return c;
+}
+
+void value_list_push(value_t *list, value_t *item)
+{
+	size_t n = list->u.list.len;
+	list->u.list.items = xgrow(list->u.list.items, &list->u.list.cap, n + 1,
+				   sizeof *list->u.list.items);
+	list->u.list.items[n] = item;
+	list->u.list.len = n + 1;
+}
+
+static long map_index(const value_t *map, const char *key, size_t keylen)
+{
+	if (!map || map->kind != VAL_MAP)
+		return -1;
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		const char *k = map->u.map.keys[i];
+		if (strncmp(k, key, keylen) == 0 && k[keylen] == '\0')
+			return (long)i;
+	}
+	return -1;
+}
+
+void value_map_set(value_t *map, const char *key, value_t *val)
+{
+	long i = map_index(map, key, strlen(key));
+	if (i >= 0) {
+		value_free(map->u.map.vals[i]);
+		map->u.map.vals[i] = val;
+		return;
+	}
+	size_t n = map->u.map.len;
+	size_t cap = map->u.map.cap;
+	map->u.map.keys = xgrow(map->u.map.keys, &cap, n + 1, sizeof *map->u.map.keys);
+	cap = map->u.map.cap;
+	map->u.map.vals = xgrow(map->u.map.vals, &cap, n + 1, sizeof *map->u.map.vals);
+	map->u.map.cap = cap;
+	map->u.map.keys[n] = xstrdup(key);
+	map->u.map.vals[n] = val;
+	map->u.map.len = n + 1;
+}
+
+value_t *value_map_take(value_t *map, const char *key)
+{
+	long i = map_index(map, key, strlen(key));
+	if (i < 0)
+		return NULL;
+	value_t *v = map->u.map.vals[i];
+	free(map->u.map.keys[i]);
+	size_t rest = map->u.map.len - (size_t)i - 1;
+	memmove(&map->u.map.keys[i], &map->u.map.keys[i + 1], rest * sizeof(char *));
+	memmove(&map->u.map.vals[i], &map->u.map.vals[i + 1], rest * sizeof(value_t *));
+	map->u.map.len--;
+	return v;
+}
+
+const value_t *value_getn(const value_t *map, const char *key, size_t keylen)
+{
+	long i = map_index(map, key, keylen);
+	return i < 0 ? NULL : map->u.map.vals[i];
+}
+
+const value_t *value_get(const value_t *map, const char *key)
+{
+	return value_getn(map, key, strlen(key));
+}
+
+const value_t *value_get_path(const value_t *root, const char *path, size_t len)
+{
+	const value_t *v = root;
+	size_t start = 0;
+	for (size_t i = 0; i <= len && v; i++) {
+		if (i == len || path[i] == '.') {
+			v = value_getn(v, path + start, i - start);
+			start = i + 1;
+		}
+	}
+	return v;
+}
+
+const char *value_str(const value_t *v)
+{
+	return v && v->kind == VAL_STRING ? v->u.str.s : NULL;
+}
+
+bool value_truthy(const value_t *v)
+{
+	if (!v)
+		return false;
+	switch (v->kind) {
+	case VAL_NULL:
+		return false;
+	case VAL_BOOL:
+		return v->u.b;
+	case VAL_NUMBER:
+		return true;
+	case VAL_STRING:
+		return v->u.str.len > 0;
+	case VAL_LIST:
+		return v->u.list.len > 0;
+	case VAL_MAP:
+		return true;
+	}
+	return false;
+}
+
+void value_to_text(const value_t *v, buf_t *out)
+{
+	if (!v)
+		return;
+	switch (v->kind) {
+	case VAL_NULL:
+		break;
+	case VAL_BOOL:
+		buf_puts(out, v->u.b ? "true" : "false");
+		break;
+	case VAL_NUMBER: {
+		/* Shortest text that reads back to the same double, as JavaScript prints it. */
+		char tmp[40];
+		double n = v->u.num;
+		if (isnan(n)) {
+			buf_puts(out, "NaN");
+			break;
+		}
+		if (isinf(n)) {
+			buf_puts(out, n > 0 ? "Infinity" : "-Infinity");
+			break;
+		}
+		if (n == trunc(n) && fabs(n) < 1e21) {
+			snprintf(tmp, sizeof tmp, "%.0f", n);
+			buf_puts(out, strcmp(tmp, "-0") == 0 ? "0" : tmp);
+			break;
+		}
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(tmp, sizeof tmp, "%.*g", prec, n);
+			if (strtod(tmp, NULL) == n)
+				break;
+		}
+		buf_puts(out, tmp);
+		break;
+	}
+	case VAL_STRING:
+		buf_put(out, v->u.str.s, v->u.str.len);
+		break;
+	case VAL_LIST:
+		/* Like JavaScript's Array.toString: items joined by commas. */
+		for (size_t i = 0; i < v->u.list.len; i++) {
+			if (i)
+				buf_putc(out, ',');
+			value_to_text(v->u.list.items[i], out);
+		}
+		break;
+	case VAL_MAP:
+		buf_puts(out, "[object Object]");
+		break;
+	}
+}
+
+const char *value_kind_name(val_kind_t k)
+{
+	static const char *const names[] = {"null", "boolean", "number", "string", "list", "mapping"};
+	return names[k];
+}
