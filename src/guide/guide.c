@@ -1,0 +1,414 @@
+/* guide: loading a guide folder into the model, classifying pages, and
+ * ordering themes and sheets the way Eleventy's navigation plugin does. */
+#include "guide/guide.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guide/yaml.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+
+const value_t *guide_nav(const page_t *p, const char *key)
+{
+	return value_get(value_get(p->fm, "eleventyNavigation"), key);
+}
+
+static const char *fm_str(const page_t *p, const char *key)
+{
+	const char *s = value_str(value_get(p->fm, key));
+	return s ? s : "";
+}
+
+static double nav_order(const page_t *p)
+{
+	const value_t *o = guide_nav(p, "order");
+	return o && o->kind == VAL_NUMBER ? o->u.num : 0;
+}
+
+static bool has_tag(const page_t *p, const char *tag)
+{
+	const value_t *t = value_get(p->fm, "tags");
+	if (!t)
+		return false;
+	if (t->kind == VAL_STRING)
+		return strcmp(t->u.str.s, tag) == 0;
+	if (t->kind == VAL_LIST)
+		for (size_t i = 0; i < t->u.list.len; i++)
+			if (value_str(t->u.list.items[i]) && strcmp(value_str(t->u.list.items[i]), tag) == 0)
+				return true;
+	return false;
+}
+
+static page_kind_t classify(const page_t *p)
+{
+	const char *type = value_str(value_get(p->fm, "type"));
+	if (type && strcmp(type, "bpnr") == 0)
+		return PAGE_SHEET;
+	if (has_tag(p, "guideBpNrThematique"))
+		return PAGE_THEME;
+	return PAGE_OTHER;
+}
+
+/* Eleventy keeps collections in (date, input path) order and the navigation
+ * plugin then sorts stably by order: one comparison gives both. */
+static int nav_cmp(double oa, const page_t *a, double ob, const page_t *b)
+{
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
+	const char *da = value_str(value_get(a->fm, "date"));
+	const char *db = value_str(value_get(b->fm, "date"));
+	int c = strcmp(da ? da : "", db ? db : "");
+	return c ? c : strcmp(a->path, b->path);
+}
+
+static int cmp_theme(const void *x, const void *y)
+{
+	const guide_theme_t *a = *(guide_theme_t *const *)x, *b = *(guide_theme_t *const *)y;
+	return nav_cmp(a->order, a->page, b->order, b->page);
+}
+
+static int cmp_practice(const void *x, const void *y)
+{
+	const guide_practice_t *a = *(guide_practice_t *const *)x, *b = *(guide_practice_t *const *)y;
+	return nav_cmp(a->order, a->page, b->order, b->page);
+}
+
+static int cmp_page(const void *x, const void *y)
+{
+	return strcmp((*(page_t *const *)x)->path, (*(page_t *const *)y)->path);
+}
+
+static void set_url(page_t *p)
+{
+	const value_t *perm = value_get(p->fm, "permalink");
+	if (perm && perm->kind == VAL_BOOL && !perm->u.b) {
+		p->url = NULL;
+		return;
+	}
+	const char *s = value_str(perm);
+	if (s && *s) {
+		/* Eleventy writes "x/" as x/index.html and serves it at /x/. */
+		buf_t u = BUF_INIT;
+		if (*s != '/')
+			buf_putc(&u, '/');
+		buf_puts(&u, s);
+		size_t n = u.len;
+		if (n >= 10 && strcmp(u.ptr + n - 10, "index.html") == 0)
+			buf_truncate(&u, n - 10);
+		p->url = buf_detach(&u);
+		return;
+	}
+	p->url = page_default_url(p->path);
+}
+
+guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_list_t *diags)
+{
+	(void)diags;
+	guide_t *g = xcalloc(1, sizeof *g);
+	g->data = data ? data : value_map();
+	g->pages = pages;
+	g->npages = npages;
+	qsort(g->pages, g->npages, sizeof *g->pages, cmp_page);
+	g->kinds = xcalloc(npages ? npages : 1, sizeof *g->kinds);
+
+	size_t nthemes = 0, nsheets = 0;
+	for (size_t i = 0; i < npages; i++) {
+		set_url(pages[i]);
+		g->kinds[i] = classify(pages[i]);
+		nthemes += g->kinds[i] == PAGE_THEME;
+		nsheets += g->kinds[i] == PAGE_SHEET;
+	}
+	g->themes = xcalloc(nthemes + 1, sizeof *g->themes);
+	guide_practice_t **all = xcalloc(nsheets + 1, sizeof *all);
+	size_t na = 0;
+	for (size_t i = 0; i < npages; i++) {
+		page_t *p = pages[i];
+		if (g->kinds[i] == PAGE_THEME) {
+			guide_theme_t *t = xcalloc(1, sizeof *t);
+			t->page = p;
+			t->id = fm_str(p, "idThematique");
+			t->key = value_str(guide_nav(p, "key")) ? value_str(guide_nav(p, "key")) : "";
+			t->title = fm_str(p, "title");
+			t->order = nav_order(p);
+			g->themes[g->nthemes++] = t;
+		} else if (g->kinds[i] == PAGE_SHEET) {
+			guide_practice_t *s = xcalloc(1, sizeof *s);
+			s->page = p;
+			s->id = fm_str(p, "idbp");
+			s->title = fm_str(p, "title");
+			s->priority = fm_str(p, "priority");
+			s->difficulty = fm_str(p, "difficulty");
+			s->who = value_get(p->fm, "who");
+			s->indicators = value_get(p->fm, "indicators");
+			s->parent = value_str(guide_nav(p, "parent")) ? value_str(guide_nav(p, "parent")) : "";
+			s->order = nav_order(p);
+			all[na++] = s;
+		}
+	}
+	qsort(g->themes, g->nthemes, sizeof *g->themes, cmp_theme);
+	/* Sorting the sheets once and then dealing them to their themes keeps
+	 * each theme's list in navigation order without a sort per theme. */
+	qsort(all, na, sizeof *all, cmp_practice);
+	size_t *counts = xcalloc(g->nthemes + 1, sizeof *counts);
+	for (size_t i = 0; i < na; i++) {
+		for (size_t t = 0; t < g->nthemes; t++) {
+			if (*all[i]->parent && strcmp(all[i]->parent, g->themes[t]->key) == 0) {
+				all[i]->theme = g->themes[t];
+				counts[t]++;
+				break;
+			}
+		}
+	}
+	for (size_t t = 0; t < g->nthemes; t++) {
+		g->themes[t]->index = t;
+		g->themes[t]->practices = xcalloc(counts[t] + 1, sizeof(guide_practice_t *));
+	}
+	g->practices = xcalloc(na + 1, sizeof *g->practices);
+	g->orphans = xcalloc(na + 1, sizeof *g->orphans);
+	for (size_t i = 0; i < na; i++) {
+		guide_theme_t *t = all[i]->theme;
+		if (t) {
+			all[i]->index = t->npractices;
+			t->practices[t->npractices++] = all[i];
+		} else {
+			g->orphans[g->norphans++] = all[i];
+		}
+	}
+	for (size_t t = 0; t < g->nthemes; t++)
+		for (size_t i = 0; i < g->themes[t]->npractices; i++) {
+			guide_practice_t *s = g->themes[t]->practices[i];
+			s->seq = g->npractices;
+			g->practices[g->npractices++] = s;
+		}
+	free(counts);
+	free(all);
+	return g;
+}
+
+static bool skip_entry(const char *rel, const char *name, bool is_dir, void *ud)
+{
+	size_t *njk = ud;
+	if (is_dir)
+		return name[0] != '_' && name[0] != '.' && strcmp(name, "node_modules") != 0;
+	size_t n = strlen(name);
+	if (name[0] == '.')
+		return false;
+	if (n > 4 && strcmp(name + n - 4, ".njk") == 0) {
+		(*njk)++;
+		return false;
+	}
+	(void)rel;
+	return n > 3 && strcmp(name + n - 3, ".md") == 0;
+}
+
+static const char *errno_hint(int err)
+{
+	switch (err) {
+	case EACCES: return "check the file's permissions (chmod a+r)";
+	case EFBIG: return "guide pages are hand-written text; this file is too large to be one";
+	default: return NULL;
+	}
+}
+
+static void io_error(diag_list_t *diags, const char *path, int err, const char *what)
+{
+	diag_t *d;
+	if (err == EFBIG)
+		d = diag_add(diags, DIAG_ERROR, path, 0, 0, "file-too-large",
+			     "cannot %s: larger than %u MiB", what, GUIDE_MAX_FILE >> 20);
+	else
+		d = diag_add(diags, DIAG_ERROR, path, 0, 0, "io-error", "cannot %s: %s", what, strerror(err));
+	if (errno_hint(err))
+		diag_hint(d, "%s", errno_hint(err));
+}
+
+static value_t *load_data(const char *root, fs_list_t *names, diag_list_t *diags)
+{
+	value_t *data = value_map();
+	char *dir = fs_join(root, "_data");
+	if (!fs_is_dir(dir)) {
+		free(dir);
+		return data;
+	}
+	fs_list_t files = {0};
+	char *failed = NULL;
+	int err = fs_list(dir, NULL, NULL, &files, &failed);
+	if (err) {
+		io_error(diags, failed, err, "read folder");
+		free(failed);
+	}
+	buf_t src = BUF_INIT;
+	for (size_t i = 0; i < files.len; i++) {
+		const char *rel = files.paths[i];
+		size_t n = strlen(rel);
+		if (strchr(rel, '/') || n <= 5 || strcmp(rel + n - 5, ".json") != 0)
+			continue;
+		char *full = fs_join(dir, rel);
+		/* Values point at their file name: the guide keeps the names alive. */
+		char *shown = fs_join("_data", rel);
+		names->paths = xgrow(names->paths, &names->cap, names->len + 1, sizeof *names->paths);
+		names->paths[names->len++] = shown;
+		err = fs_read_file(full, GUIDE_MAX_FILE, &src);
+		if (err) {
+			io_error(diags, shown, err, "read");
+		} else {
+			value_t *v = yaml_parse(shown, src.ptr ? src.ptr : "", src.len, 0, diags);
+			if (v) {
+				char *key = xstrndup(rel, n - 5);
+				value_map_set(data, key, v);
+				free(key);
+			}
+		}
+		free(full);
+	}
+	buf_free(&src);
+	fs_list_free(&files);
+	free(dir);
+	return data;
+}
+
+guide_t *guide_load(const char *dir, diag_list_t *diags)
+{
+	if (!fs_is_dir(dir)) {
+		diag_t *d = diag_add(diags, DIAG_ERROR, dir, 0, 0, "io-error", "no such guide folder");
+		diag_hint(d, "give the folder that holds _data/ and the Markdown pages");
+		return NULL;
+	}
+	size_t njk = 0;
+	fs_list_t files = {0};
+	char *failed = NULL;
+	int err = fs_list(dir, skip_entry, &njk, &files, &failed);
+	if (err) {
+		io_error(diags, failed, err, "read folder");
+		free(failed);
+	}
+	page_t **pages = xcalloc(files.len + 1, sizeof *pages);
+	size_t np = 0;
+	buf_t src = BUF_INIT;
+	for (size_t i = 0; i < files.len; i++) {
+		char *full = fs_join(dir, files.paths[i]);
+		err = fs_read_file(full, GUIDE_MAX_FILE, &src);
+		if (err) {
+			io_error(diags, files.paths[i], err, "read");
+		} else {
+			page_t *p = page_parse(files.paths[i], src.ptr ? src.ptr : "", src.len, diags);
+			if (p)
+				pages[np++] = p;
+		}
+		free(full);
+	}
+	buf_free(&src);
+	fs_list_free(&files);
+
+	fs_list_t names = {0};
+	value_t *data = load_data(dir, &names, diags);
+	guide_t *g = guide_from_pages(data, pages, np, diags);
+	g->data_files = names;
+	g->root = xstrdup(dir);
+	g->nignored = njk;
+	return g;
+}
+
+void guide_free(guide_t *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->nthemes; i++) {
+		free(g->themes[i]->practices);
+		free(g->themes[i]);
+	}
+	for (size_t i = 0; i < g->npractices; i++)
+		free(g->practices[i]);
+	for (size_t i = 0; i < g->norphans; i++)
+		free(g->orphans[i]);
+	for (size_t i = 0; i < g->npages; i++)
+		page_free(g->pages[i]);
+	free(g->themes);
+	free(g->practices);
+	free(g->orphans);
+	free(g->pages);
+	free(g->kinds);
+	value_free(g->data);
+	fs_list_free(&g->data_files);
+	free(g->root);
+	free(g);
+}
+
+const char *guide_meta(const guide_t *g, const char *key)
+{
+	const value_t *m = value_get(value_get(value_get(g->data, "metadata"), "guideBonnesPratiques"), key);
+	return value_str(m);
+}
+
+const char *guide_site_meta(const guide_t *g, const char *key)
+{
+	return value_str(value_get_path(value_get(g->data, "metadata"), key, strlen(key)));
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '.' || c == '-';
+}
+
+void guide_expand(const guide_t *g, const char *src, size_t len, buf_t *out)
+{
+	size_t i = 0, start = 0;
+	while (i + 1 < len) {
+		if (src[i] != '{' || src[i + 1] != '{') {
+			i++;
+			continue;
+		}
+		const char *close = NULL;
+		for (size_t j = i + 2; j + 1 < len && src[j] != '\n'; j++)
+			if (src[j] == '}' && src[j + 1] == '}') {
+				close = src + j;
+				break;
+			}
+		if (!close) {
+			i += 2;
+			continue;
+		}
+		size_t a = i + 2, b = (size_t)(close - src);
+		while (a < b && src[a] == ' ')
+			a++;
+		while (b > a && src[b - 1] == ' ')
+			b--;
+		bool name = b > a;
+		for (size_t k = a; k < b && name; k++)
+			name = is_name_char(src[k]);
+		if (!name) {
+			i += 2;
+			continue;
+		}
+		buf_put(out, src + start, i - start);
+		value_to_text(value_get_path(g->data, src + a, b - a), out);
+		i = (size_t)(close - src) + 2;
+		start = i;
+	}
+	buf_put(out, src + start, len - start);
+}
+
+void guide_absolute_url(const char *base, const char *path, buf_t *out)
+{
+	size_t bl = strlen(base);
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	buf_put(out, base, bl);
+	if (*path != '/')
+		buf_putc(out, '/');
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
+		/* The WHATWG path percent-encode set, plus everything non-ASCII. */
+		if (*s >= 0x80 || *s <= 0x20 || *s == '"' || *s == '<' || *s == '>' || *s == '`' ||
+		    *s == '{' || *s == '}' || *s == '#' || *s == '?') {
+			buf_putc(out, '%');
+			buf_putc(out, hex[*s >> 4]);
+			buf_putc(out, hex[*s & 15]);
+		} else {
+			buf_putc(out, (char)*s);
+		}
+	}
+}

@@ -1,0 +1,90 @@
+/* guide: the in-memory model of a good-practice guide: global data from
+ * the _data JSON files, every page, the themes and their practice sheets in
+ * navigation order, and URLs. Everything later (check rules, exports, the
+ * site, the steering database) reads this model. Read-only once loaded. */
+#ifndef SOBRE_GUIDE_H
+#define SOBRE_GUIDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "guide/page.h"
+#include "guide/value.h"
+#include "util/diag.h"
+#include "util/fs.h"
+
+/* Larger sources are refused before being read: they are not hand-written pages. */
+#define GUIDE_MAX_FILE (16u << 20)
+
+typedef struct guide_theme guide_theme_t;
+
+typedef enum { PAGE_OTHER, PAGE_THEME, PAGE_SHEET } page_kind_t;
+
+typedef struct {
+	page_t *page;
+	const char *id;         /* idbp, e.g. "a.1"; "" when missing */
+	const char *title;      /* "" when missing */
+	const char *priority;   /* as written (trimmed), "" when missing */
+	const char *difficulty;
+	const value_t *who;     /* list of strings, or NULL */
+	const value_t *indicators;
+	const char *parent;     /* eleventyNavigation.parent */
+	double order;
+	guide_theme_t *theme;   /* NULL when the parent is unknown */
+	size_t index;           /* position within its theme */
+	size_t seq;             /* position in guide order */
+} guide_practice_t;
+
+struct guide_theme {
+	page_t *page;
+	const char *id;    /* idThematique, e.g. "a." */
+	const char *key;   /* eleventyNavigation.key */
+	const char *title; /* title */
+	double order;
+	guide_practice_t **practices; /* in navigation order */
+	size_t npractices;
+	size_t index;
+};
+
+typedef struct {
+	char *root;
+	value_t *data;            /* global data: { "metadata": {...}, ... } */
+	page_t **pages;           /* every page, sorted by path */
+	page_kind_t *kinds;       /* kind of each page */
+	size_t npages;
+	guide_theme_t **themes;   /* navigation order */
+	size_t nthemes;
+	guide_practice_t **practices; /* guide order: theme by theme */
+	size_t npractices;
+	guide_practice_t **orphans;   /* sheets whose parent names no theme */
+	size_t norphans;
+	size_t nignored;          /* .njk templates skipped */
+	fs_list_t data_files;     /* names of the _data files, which data values point to */
+} guide_t;
+
+/* Loads the guide in dir. Returns NULL only when nothing can be loaded (no
+ * such folder); pages with errors are left out of the model and reported in
+ * diags. Caller frees with guide_free. */
+guide_t *guide_load(const char *dir, diag_list_t *diags);
+void guide_free(guide_t *g);
+
+/* Builds a guide from pages already parsed (tests, fuzzing): takes ownership of
+ * data and of the pages array and its pages. */
+guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_list_t *diags);
+
+/* Global data shortcuts: metadata.guideBonnesPratiques.<key>, metadata.<key>. */
+const char *guide_meta(const guide_t *g, const char *key);
+const char *guide_site_meta(const guide_t *g, const char *key);
+
+/* The page's Markdown body with {{ dotted.name }} expressions resolved from
+ * the global data (unknown names resolve to nothing, as in Nunjucks). */
+void guide_expand(const guide_t *g, const char *src, size_t len, buf_t *out);
+
+/* Absolute URL of a site path: base (metadata.url unless overridden) joined
+ * with path, non-ASCII and unsafe bytes percent-encoded like WHATWG URL does. */
+void guide_absolute_url(const char *base, const char *path, buf_t *out);
+
+/* Front-matter helpers, shared by the rules. */
+const value_t *guide_nav(const page_t *p, const char *key);
+
+#endif

@@ -1,0 +1,353 @@
+/* yaml: libfyaml events -> value_t, with depth and expansion limits. */
+#include "guide/yaml.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+typedef struct {
+	char *name;
+	value_t *val; /* borrowed: lives in the tree being built */
+} anchor_t;
+
+typedef struct {
+	const char *file;
+	int line_offset;
+	diag_list_t *diags;
+	anchor_t *anchors;
+	size_t nanchors, capanchors;
+	size_t nodes;
+	value_t *stack[YAML_MAX_DEPTH + 1];
+	char *pending_key[YAML_MAX_DEPTH + 1]; /* key awaiting its value, per map level */
+	int pending_line[YAML_MAX_DEPTH + 1], pending_col[YAML_MAX_DEPTH + 1];
+	int depth;
+	value_t *root;
+	bool failed;
+} ybuild_t;
+
+static void set_pos(ybuild_t *b, value_t *v, struct fy_event *ev)
+{
+	const struct fy_mark *m = fy_event_start_mark(ev);
+	v->file = b->file;
+	if (m) {
+		v->line = m->line + 1 + b->line_offset;
+		v->col = m->column + 1;
+	}
+}
+
+static void fail(ybuild_t *b, struct fy_event *ev, const char *rule, const char *msg, const char *hint)
+{
+	const struct fy_mark *m = ev ? fy_event_start_mark(ev) : NULL;
+	diag_t *d = diag_add(b->diags, DIAG_ERROR, b->file, m ? m->line + 1 + b->line_offset : 0,
+			     m ? m->column + 1 : 0, rule, "%s", msg);
+	if (hint)
+		diag_hint(d, "%s", hint);
+	b->failed = true;
+}
+
+static bool eq(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+/* YAML 1.2 core schema resolution of a plain scalar. */
+static value_t *plain_scalar(const char *s, size_t n)
+{
+	if (n == 0 || eq(s, n, "~") || eq(s, n, "null") || eq(s, n, "Null") || eq(s, n, "NULL"))
+		return value_null();
+	if (eq(s, n, "true") || eq(s, n, "True") || eq(s, n, "TRUE"))
+		return value_bool(true);
+	if (eq(s, n, "false") || eq(s, n, "False") || eq(s, n, "FALSE"))
+		return value_bool(false);
+	if (eq(s, n, ".inf") || eq(s, n, ".Inf") || eq(s, n, ".INF") || eq(s, n, "+.inf") ||
+	    eq(s, n, "+.Inf") || eq(s, n, "+.INF"))
+		return value_number(INFINITY);
+	if (eq(s, n, "-.inf") || eq(s, n, "-.Inf") || eq(s, n, "-.INF"))
+		return value_number(-INFINITY);
+	if (eq(s, n, ".nan") || eq(s, n, ".NaN") || eq(s, n, ".NAN"))
+		return value_number(NAN);
+
+	char tmp[64];
+	if (n >= sizeof tmp)
+		return value_string(s, n);
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	char *end;
+	if (n > 2 && tmp[0] == '0' && (tmp[1] == 'o' || tmp[1] == 'x')) {
+		errno = 0;
+		unsigned long long v = strtoull(tmp + 2, &end, tmp[1] == 'o' ? 8 : 16);
+		if (*end == '\0' && errno == 0 && (isxdigit((unsigned char)tmp[2])))
+			return value_number((double)v);
+		return value_string(s, n);
+	}
+	/* [-+]?[0-9]+ or [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+	size_t i = 0;
+	if (tmp[i] == '-' || tmp[i] == '+')
+		i++;
+	size_t digits = 0, frac = 0;
+	while (tmp[i] >= '0' && tmp[i] <= '9')
+		i++, digits++;
+	if (tmp[i] == '.') {
+		i++;
+		while (tmp[i] >= '0' && tmp[i] <= '9')
+			i++, frac++;
+	}
+	if (digits + frac == 0)
+		return value_string(s, n);
+	if (tmp[i] == 'e' || tmp[i] == 'E') {
+		i++;
+		if (tmp[i] == '-' || tmp[i] == '+')
+			i++;
+		size_t ed = 0;
+		while (tmp[i] >= '0' && tmp[i] <= '9')
+			i++, ed++;
+		if (!ed)
+			return value_string(s, n);
+	}
+	if (i != n)
+		return value_string(s, n);
+	return value_number(strtod(tmp, NULL));
+}
+
+static value_t *find_anchor(ybuild_t *b, const char *name, size_t n)
+{
+	/* Latest definition wins, as YAML allows redefinition. */
+	for (size_t i = b->nanchors; i-- > 0;)
+		if (eq(name, n, b->anchors[i].name))
+			return b->anchors[i].val;
+	return NULL;
+}
+
+static void add_anchor(ybuild_t *b, struct fy_token *tok, value_t *v)
+{
+	if (!tok)
+		return;
+	size_t n;
+	const char *t = fy_token_get_text(tok, &n);
+	if (!t)
+		return;
+	b->anchors = xgrow(b->anchors, &b->capanchors, b->nanchors + 1, sizeof *b->anchors);
+	b->anchors[b->nanchors].name = xstrndup(t, n);
+	b->anchors[b->nanchors].val = v;
+	b->nanchors++;
+}
+
+static size_t count_nodes(const value_t *v)
+{
+	size_t n = 1;
+	if (v->kind == VAL_LIST)
+		for (size_t i = 0; i < v->u.list.len; i++)
+			n += count_nodes(v->u.list.items[i]);
+	else if (v->kind == VAL_MAP)
+		for (size_t i = 0; i < v->u.map.len; i++)
+			n += count_nodes(v->u.map.vals[i]);
+	return n;
+}
+
+/* Attach v to the current container (or make it the root). Takes ownership. */
+static void attach(ybuild_t *b, value_t *v, struct fy_event *ev)
+{
+	if (b->depth == 0) {
+		value_free(b->root);
+		b->root = v;
+		return;
+	}
+	value_t *parent = b->stack[b->depth - 1];
+	if (parent->kind == VAL_LIST) {
+		value_list_push(parent, v);
+		return;
+	}
+	int lvl = b->depth - 1;
+	if (!b->pending_key[lvl]) {
+		/* A mapping key: only scalars make sense as keys in a guide. */
+		if (v->kind == VAL_LIST || v->kind == VAL_MAP) {
+			fail(b, ev, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping",
+			     NULL);
+			value_free(v);
+			return;
+		}
+		buf_t k = BUF_INIT;
+		value_to_text(v, &k);
+		b->pending_key[lvl] = buf_detach(&k);
+		b->pending_line[lvl] = v->line;
+		b->pending_col[lvl] = v->col;
+		value_free(v);
+		return;
+	}
+	if (value_get(parent, b->pending_key[lvl])) {
+		diag_t *d = diag_add(b->diags, DIAG_ERROR, b->file, b->pending_line[lvl], b->pending_col[lvl],
+				     "yaml-syntax", "duplicate key '%s' in mapping", b->pending_key[lvl]);
+		diag_hint(d, "remove one of the two '%s:' lines", b->pending_key[lvl]);
+		b->failed = true;
+	}
+	value_map_set(parent, b->pending_key[lvl], v);
+	free(b->pending_key[lvl]);
+	b->pending_key[lvl] = NULL;
+}
+
+static void handle(ybuild_t *b, struct fy_event *ev)
+{
+	switch (ev->type) {
+	case FYET_SCALAR: {
+		size_t n;
+		const char *t = fy_token_get_text(ev->scalar.value, &n);
+		if (!t) {
+			t = "";
+			n = 0;
+		}
+		value_t *v;
+		enum fy_scalar_style st = fy_token_scalar_style(ev->scalar.value);
+		const char *tag = NULL;
+		size_t tagn = 0;
+		if (ev->scalar.tag)
+			tag = fy_token_get_text(ev->scalar.tag, &tagn);
+		if (tag && tagn >= 5 && memcmp(tag + tagn - 4, ":str", 4) == 0)
+			v = value_string(t, n);
+		else if (st == FYSS_PLAIN)
+			v = plain_scalar(t, n);
+		else
+			v = value_string(t, n);
+		set_pos(b, v, ev);
+		b->nodes++;
+		add_anchor(b, ev->scalar.anchor, v);
+		attach(b, v, ev);
+		break;
+	}
+	case FYET_ALIAS: {
+		size_t n;
+		const char *t = fy_token_get_text(ev->alias.anchor, &n);
+		value_t *target = t ? find_anchor(b, t, n) : NULL;
+		if (!target) {
+			fail(b, ev, "yaml-syntax", "alias to an unknown anchor", NULL);
+			break;
+		}
+		b->nodes += count_nodes(target);
+		if (b->nodes > YAML_MAX_NODES) {
+			char msg[160];
+			snprintf(msg, sizeof msg,
+				 "aliases expand to more than %d values (limit against alias bombs)",
+				 YAML_MAX_NODES);
+			fail(b, ev, "yaml-limit", msg, "write the values out instead of nesting aliases");
+			break;
+		}
+		value_t *v = value_copy(target);
+		set_pos(b, v, ev);
+		attach(b, v, ev);
+		break;
+	}
+	case FYET_MAPPING_START:
+	case FYET_SEQUENCE_START: {
+		if (b->depth >= YAML_MAX_DEPTH) {
+			char msg[120];
+			snprintf(msg, sizeof msg, "nesting deeper than %d levels", YAML_MAX_DEPTH);
+			fail(b, ev, "yaml-limit", msg, "flatten the structure");
+			break;
+		}
+		value_t *v = ev->type == FYET_MAPPING_START ? value_map() : value_list();
+		set_pos(b, v, ev);
+		b->nodes++;
+		add_anchor(b, ev->type == FYET_MAPPING_START ? ev->mapping_start.anchor
+							   : ev->sequence_start.anchor, v);
+		b->stack[b->depth] = v;
+		b->pending_key[b->depth] = NULL;
+		b->depth++;
+		break;
+	}
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END: {
+		b->depth--;
+		value_t *v = b->stack[b->depth];
+		free(b->pending_key[b->depth]);
+		b->pending_key[b->depth] = NULL;
+		attach(b, v, ev);
+		break;
+	}
+	default:
+		break;
+	}
+	if (b->nodes > YAML_MAX_NODES && !b->failed) {
+		char msg[120];
+		snprintf(msg, sizeof msg, "more than %d values in one document", YAML_MAX_NODES);
+		fail(b, ev, "yaml-limit", msg, NULL);
+	}
+}
+
+/* libfyaml reports its own errors through a diag object; collect them as ours. */
+static void report_fy_errors(ybuild_t *b, struct fy_parser *fyp)
+{
+	struct fy_diag *fd = fy_parser_get_diag(fyp);
+	bool any = false;
+	if (fd) {
+		void *it = NULL;
+		struct fy_diag_error *e;
+		while ((e = fy_diag_errors_iterate(fd, &it))) {
+			if (e->type < FYET_ERROR)
+				continue;
+			diag_add(b->diags, DIAG_ERROR, b->file, e->line + 1 + b->line_offset, e->column + 1,
+				 "yaml-syntax", "invalid YAML: %s", e->msg);
+			any = true;
+			break; /* the first error is the useful one; the rest cascade from it */
+		}
+		fy_diag_unref(fd);
+	}
+	if (!any)
+		diag_add(b->diags, DIAG_ERROR, b->file, 1 + b->line_offset, 1, "yaml-syntax", "invalid YAML");
+	b->failed = true;
+}
+
+value_t *yaml_parse(const char *file, const char *src, size_t len, int line_offset, diag_list_t *diags)
+{
+	ybuild_t b;
+	memset(&b, 0, sizeof b);
+	b.file = file;
+	b.line_offset = line_offset;
+	b.diags = diags;
+
+	struct fy_parse_cfg cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE;
+	struct fy_parser *fyp = fy_parser_create(&cfg);
+	if (!fyp) {
+		diag_add(diags, DIAG_ERROR, file, 0, 0, "yaml-syntax", "cannot create the YAML parser");
+		return NULL;
+	}
+	if (fy_parser_set_string(fyp, src, len) != 0) {
+		report_fy_errors(&b, fyp);
+		goto cleanup;
+	}
+	int docs = 0;
+	struct fy_event *ev;
+	while (!b.failed && (ev = fy_parser_parse(fyp))) {
+		if (ev->type == FYET_DOCUMENT_START && ++docs > 1) {
+			fail(&b, ev, "yaml-syntax", "more than one YAML document", "remove the extra '---' line");
+		} else {
+			handle(&b, ev);
+		}
+		fy_parser_event_free(fyp, ev);
+	}
+	if (!b.failed && fy_parser_get_stream_error(fyp))
+		report_fy_errors(&b, fyp);
+cleanup:
+	fy_parser_destroy(fyp);
+	/* On failure the partial tree still sits on the stack: unwind it. */
+	for (int i = b.depth - 1; i >= 0; i--) {
+		free(b.pending_key[i]);
+		value_free(b.stack[i]); /* not yet attached to its parent */
+	}
+	for (size_t i = 0; i < b.nanchors; i++)
+		free(b.anchors[i].name);
+	free(b.anchors);
+	if (b.failed) {
+		value_free(b.root);
+		return NULL;
+	}
+	if (!b.root)
+		b.root = value_null();
+	return b.root;
+}

@@ -1,0 +1,246 @@
+/* fs: POSIX implementation of reads, listings and atomic writes. */
+#include "util/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/xalloc.h"
+
+/* Symbolic-link loops and absurd trees end here instead of in a stack overflow. */
+#define FS_MAX_DEPTH 64
+
+int fs_read_file(const char *path, size_t max, buf_t *out)
+{
+	int err = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		err = errno;
+		goto cleanup;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = EISDIR;
+		goto cleanup;
+	}
+	if (st.st_size > 0 && (size_t)st.st_size > max) {
+		err = EFBIG;
+		goto cleanup;
+	}
+	buf_reset(out);
+	buf_grow(out, st.st_size > 0 ? (size_t)st.st_size : 4096);
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		if (out->len > max) {
+			err = EFBIG;
+			goto cleanup;
+		}
+	}
+	out->ptr[out->len] = '\0';
+cleanup:
+	close(fd);
+	return err;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_rec(const char *root, const char *rel, int depth, fs_filter_fn filter, void *ud,
+		    fs_list_t *out, char **failed)
+{
+	int err = 0;
+	char *dirpath = *rel ? fs_join(root, rel) : xstrdup(root);
+	DIR *d = NULL;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (depth > FS_MAX_DEPTH) {
+		err = ELOOP;
+		*failed = dirpath;
+		dirpath = NULL;
+		goto cleanup;
+	}
+	d = opendir(dirpath);
+	if (!d) {
+		err = errno;
+		*failed = dirpath;
+		dirpath = NULL;
+		goto cleanup;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		names = xgrow(names, &cap, n + 1, sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	/* Sorted so that output never depends on the directory's storage order. */
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n && !err; i++) {
+		char *child = *rel ? fs_join(rel, names[i]) : xstrdup(names[i]);
+		char *full = fs_join(root, child);
+		struct stat st;
+		if (stat(full, &st) == 0) {
+			bool is_dir = S_ISDIR(st.st_mode);
+			if (is_dir && (!filter || filter(child, names[i], true, ud))) {
+				err = list_rec(root, child, depth + 1, filter, ud, out, failed);
+			} else if (S_ISREG(st.st_mode) && (!filter || filter(child, names[i], false, ud))) {
+				out->paths = xgrow(out->paths, &out->cap, out->len + 1, sizeof *out->paths);
+				out->paths[out->len++] = child;
+				child = NULL;
+			}
+		}
+		/* A dangling link or a file that vanished is simply not listed. */
+		free(child);
+		free(full);
+	}
+cleanup:
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dirpath);
+	return err;
+}
+
+int fs_list(const char *root, fs_filter_fn filter, void *ud, fs_list_t *out, char **failed)
+{
+	*failed = NULL;
+	int err = list_rec(root, "", 0, filter, ud, out, failed);
+	if (!err)
+		qsort(out->paths, out->len, sizeof *out->paths, cmp_str);
+	return err;
+}
+
+void fs_list_free(fs_list_t *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		free(l->paths[i]);
+	free(l->paths);
+	l->paths = NULL;
+	l->len = l->cap = 0;
+}
+
+bool fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int fs_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int err = 0;
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+				err = errno;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	if (!err && !fs_is_dir(path))
+		err = ENOTDIR;
+	free(p);
+	return err;
+}
+
+int fs_write_atomic(const char *path, const char *data, size_t len)
+{
+	buf_t tmp = BUF_INIT;
+	int err = 0, fd = -1;
+	buf_printf(&tmp, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp.ptr);
+	if (fd < 0) {
+		err = errno;
+		goto cleanup;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			goto cleanup;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
+		fd = -1;
+		err = errno;
+		goto cleanup;
+	}
+	fd = -1;
+	if (rename(tmp.ptr, path) != 0)
+		err = errno;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (err && tmp.ptr)
+		unlink(tmp.ptr);
+	buf_free(&tmp);
+	return err;
+}
+
+int fs_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == 0 ? 0 : errno;
+	DIR *d = opendir(path);
+	if (!d)
+		return errno;
+	int err = 0;
+	struct dirent *e;
+	while (!err && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *child = fs_join(path, e->d_name);
+		err = fs_remove_tree(child);
+		free(child);
+	}
+	closedir(d);
+	if (!err && rmdir(path) != 0)
+		err = errno;
+	return err;
+}
+
+char *fs_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	buf_t out = BUF_INIT;
+	buf_put(&out, a, la);
+	buf_putc(&out, '/');
+	buf_puts(&out, b);
+	return buf_detach(&out);
+}
