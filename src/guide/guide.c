@@ -103,6 +103,46 @@ static void set_url(page_t *p)
 	p->url = page_default_url(p->path);
 }
 
+/* The guide's URL space: the folder of its home page (the top-most index.md),
+ * else the longest folder common to all page URLs. */
+static char *url_space(const guide_t *g)
+{
+	const char *best = NULL;
+	for (size_t i = 0; i < g->npages; i++) {
+		const char *u = g->pages[i]->url;
+		if (u && u[strlen(u) - 1] == '/' && (!best || strlen(u) < strlen(best)))
+			best = u;
+	}
+	if (!best)
+		return xstrdup("/");
+	size_t plen = strlen(best);
+	for (size_t i = 0; i < g->npages; i++) {
+		const char *u = g->pages[i]->url;
+		size_t k = 0;
+		while (u && k < plen && u[k] == best[k])
+			k++;
+		if (u)
+			plen = k;
+	}
+	while (plen > 0 && best[plen - 1] != '/')
+		plen--;
+	return plen ? xstrndup(best, plen) : xstrdup("/");
+}
+
+void guide_generated_url(const guide_t *g, const char *kind, buf_t *out)
+{
+	buf_puts(out, g->base);
+	if (strcmp(kind, "list") == 0) {
+		buf_puts(out, "bonnes-pratiques/");
+	} else if (strcmp(kind, "reading") == 0) {
+		buf_puts(out, "lecture/");
+	} else {
+		const char *version = guide_meta(g, "version");
+		buf_printf(out, "guide-bonnes-pratiques-numerique-responsable-export-version-%s.%s",
+			   version ? version : "", kind);
+	}
+}
+
 guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_list_t *diags)
 {
 	(void)diags;
@@ -184,6 +224,7 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 		}
 	free(counts);
 	free(all);
+	g->base = url_space(g);
 	return g;
 }
 
@@ -331,6 +372,7 @@ void guide_free(guide_t *g)
 	free(g->pages);
 	free(g->kinds);
 	value_free(g->data);
+	free(g->base);
 	fs_list_free(&g->data_files);
 	free(g->root);
 	free(g);

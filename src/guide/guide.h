@@ -48,6 +48,7 @@ struct guide_theme {
 
 typedef struct {
 	char *root;
+	char *base;               /* the guide's URL space, e.g. "/publications/bonnes-pratiques/" */
 	value_t *data;            /* global data: { "metadata": {...}, ... } */
 	page_t **pages;           /* every page, sorted by path */
 	page_kind_t *kinds;       /* kind of each page */
@@ -83,6 +84,11 @@ void guide_expand(const guide_t *g, const char *src, size_t len, buf_t *out);
 /* Absolute URL of a site path: base (metadata.url unless overridden) joined
  * with path, non-ASCII and unsafe bytes percent-encoded like WHATWG URL does. */
 void guide_absolute_url(const char *base, const char *path, buf_t *out);
+
+/* URL of a page sobre generates, appended to out: kind is "list" (all
+ * sheets, filterable), "reading" (the whole guide on one page), "csv" or
+ * "json" (exports). Same URLs as the old Eleventy site. */
+void guide_generated_url(const guide_t *g, const char *kind, buf_t *out);
 
 /* Front-matter helpers, shared by the rules. */
 const value_t *guide_nav(const page_t *p, const char *key);

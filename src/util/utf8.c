@@ -1,6 +1,8 @@
 /* utf8: strict decoder (RFC 3629) used for validation, lengths and columns. */
 #include "util/utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -89,4 +91,40 @@ void utf8_line_col(const char *s, size_t len, size_t off, int *line, int *col)
 	}
 	*line = l;
 	*col = c;
+}
+
+static uint32_t fold(uint32_t cp)
+{
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
+		return cp + 0x20;
+	return cp;
+}
+
+static bool match_at(const char *h, size_t hl, const char *n, size_t nl)
+{
+	size_t i = 0, j = 0;
+	while (j < nl) {
+		if (i >= hl)
+			return false;
+		uint32_t a, b;
+		i += utf8_decode(h + i, hl - i, &a);
+		j += utf8_decode(n + j, nl - j, &b);
+		if (fold(a) != fold(b))
+			return false;
+	}
+	return true;
+}
+
+bool utf8_contains_fold(const char *haystack, const char *needle)
+{
+	size_t hl = strlen(haystack), nl = strlen(needle);
+	if (nl == 0)
+		return true;
+	for (size_t i = 0; i < hl;) {
+		if (match_at(haystack + i, hl - i, needle, nl))
+			return true;
+		uint32_t cp;
+		i += utf8_decode(haystack + i, hl - i, &cp);
+	}
+	return false;
 }

@@ -17,4 +17,7 @@ size_t utf8_length(const char *s, size_t len);
 /* 1-based line and column (in code points) of byte offset off in s. */
 void utf8_line_col(const char *s, size_t len, size_t off, int *line, int *col);
 
+/* Case-insensitive substring search, folding ASCII and Latin-1 capitals
+ * (É matches é), for filters typed by people. */
+bool utf8_contains_fold(const char *haystack, const char *needle);
 #endif

@@ -1,0 +1,82 @@
+/* cli: helpers shared by the commands. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "guide/rules.h"
+#include "util/fs.h"
+#include "util/utf8.h"
+
+int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "sobre %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\n", usage);
+	return EXIT_USAGE;
+}
+
+void cli_print_diags(FILE *f, const diag_list_t *d)
+{
+	buf_t out = BUF_INIT;
+	for (size_t i = 0; i < d->len; i++)
+		diag_format_text(&d->items[i], &out);
+	fwrite(buf_cstr(&out), 1, out.len, f);
+	buf_free(&out);
+}
+
+guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code)
+{
+	diag_list_t diags = DIAG_LIST_INIT;
+	guide_t *g = guide_load(dir, &diags);
+	if (g)
+		rules_check(g, &diags);
+	diag_sort(&diags);
+	size_t errors = diag_count(&diags, DIAG_ERROR);
+	if (!g || errors) {
+		diag_list_t only = DIAG_LIST_INIT;
+		for (size_t i = 0; i < diags.len; i++)
+			if (diags.items[i].sev == DIAG_ERROR) {
+				diag_t *d = &diags.items[i];
+				diag_t *c = diag_add(&only, d->sev, d->file, d->line, d->col, d->rule, "%s", d->msg);
+				if (d->hint)
+					diag_hint(c, "%s", d->hint);
+			}
+		cli_print_diags(stderr, &only);
+		diag_list_free(&only);
+		if (g)
+			fprintf(stderr, "sobre %s: the guide has %zu error%s; fix %s first (sobre check %s)\n", cmd,
+				errors, errors > 1 ? "s" : "", errors > 1 ? "them" : "it", dir);
+		*code = g ? EXIT_PROBLEMS : EXIT_USAGE;
+		guide_free(g);
+		g = NULL;
+	}
+	diag_list_free(&diags);
+	return g;
+}
+
+int cli_write_output(const char *cmd, const char *path, const char *data, size_t len)
+{
+	if (!path || strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			fprintf(stderr, "sobre %s: cannot write to standard output: %s\n", cmd, strerror(errno));
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	int err = fs_write_atomic(path, data, len);
+	if (err) {
+		fprintf(stderr, "sobre %s: cannot write %s: %s\n", cmd, path, strerror(err));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+size_t cli_width(const char *s)
+{
+	return utf8_length(s, strlen(s));
+}

@@ -1,0 +1,70 @@
+/* cmd_check: `sobre check` — load a guide, run every rule, print diagnostics. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "guide/rules.h"
+
+static const char usage[] = "sobre check [--format text|json] [--strict] [DIR]";
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"strict", no_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false, strict = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return cli_usage_error("check", usage, "unknown format '%s' (text or json)", optarg);
+			break;
+		case 's':
+			strict = true;
+			break;
+		case 'h':
+			printf("usage: %s\n\nValidates a guide and prints its problems, gcc-style.\n"
+			       "Exit status: 0 no error, 1 errors found, 2 usage or I/O failure.\n"
+			       "  --format json  one JSON array of {file, line, column, severity, rule, message, hint}\n"
+			       "  --strict       treat warnings as errors\n", usage);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("check", usage, "unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error("check", usage, "too many arguments");
+	const char *dir = optind < argc ? argv[optind] : ".";
+
+	diag_list_t diags = DIAG_LIST_INIT;
+	guide_t *g = guide_load(dir, &diags);
+	if (g)
+		rules_check(g, &diags);
+	if (strict)
+		diag_promote_warnings(&diags);
+	diag_sort(&diags);
+	size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
+	if (json) {
+		buf_t out = BUF_INIT;
+		diag_format_json(&diags, &out);
+		fwrite(buf_cstr(&out), 1, out.len, stdout);
+		buf_free(&out);
+	} else {
+		cli_print_diags(stdout, &diags);
+		if (g)
+			printf("%zu practice%s in %zu theme%s: %zu error%s, %zu warning%s\n", g->npractices,
+			       g->npractices == 1 ? "" : "s", g->nthemes, g->nthemes == 1 ? "" : "s", errors,
+			       errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	}
+	int code = !g ? EXIT_USAGE : errors ? EXIT_PROBLEMS : EXIT_OK;
+	guide_free(g);
+	diag_list_free(&diags);
+	return code;
+}

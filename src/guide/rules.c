@@ -1,0 +1,499 @@
+/* rules: field, value, cross-page and content checks over the guide model.
+ * Work is linear in the guide's size (sorts aside): lookups across pages go
+ * through sorted arrays, never a scan of every page for every page. */
+#include "guide/rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guide/markdown.h"
+#include "util/suggest.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+const char *const rules_priorities[3] = {"Prioritaire", "Recommandée", "Aller plus loin"};
+const char *const rules_difficulties[3] = {"Facile", "Moyenne", "Difficile"};
+
+typedef struct {
+	const guide_t *g;
+	diag_list_t *diags;
+} ctx_t;
+
+/* Where to point when a field is missing: the opening '---' of the front matter. */
+static diag_t *at_page(ctx_t *c, const page_t *p, diag_sev_t sev, const char *rule, const char *msg)
+{
+	return diag_add(c->diags, sev, p->path, 1, 1, rule, "%s", msg);
+}
+
+static diag_t *at_value(ctx_t *c, const page_t *p, const value_t *v, diag_sev_t sev, const char *rule,
+			const char *msg)
+{
+	return diag_add(c->diags, sev, p->path, v->line, v->col, rule, "%s", msg);
+}
+
+static const value_t *field(const page_t *p, const char *name)
+{
+	if (strncmp(name, "eleventyNavigation.", 19) == 0)
+		return guide_nav(p, name + 19);
+	return value_get(p->fm, name);
+}
+
+/* Checks presence and type; returns the value when it has the wanted kind. */
+static const value_t *require(ctx_t *c, const page_t *p, const char *name, val_kind_t kind,
+			      const char *example)
+{
+	const value_t *v = field(p, name);
+	char msg[256];
+	if (!v || v->kind == VAL_NULL || (v->kind == VAL_STRING && v->u.str.len == 0)) {
+		snprintf(msg, sizeof msg, "required field '%s' is missing", name);
+		diag_t *d = v ? at_value(c, p, v, DIAG_ERROR, "missing-field", msg)
+			      : at_page(c, p, DIAG_ERROR, "missing-field", msg);
+		diag_hint(d, "add %s to the front matter", example);
+		return NULL;
+	}
+	if (kind == VAL_LIST && v->kind == VAL_STRING) {
+		snprintf(msg, sizeof msg, "'%s' must be a list, not a single string", name);
+		diag_t *d = at_value(c, p, v, DIAG_ERROR, "wrong-type", msg);
+		diag_hint(d, "write each item on its own line under '%s:', as '  - %s'", name, v->u.str.s);
+		return NULL;
+	}
+	if (v->kind != kind) {
+		snprintf(msg, sizeof msg, "'%s' must be a %s, not a %s", name, value_kind_name(kind),
+			 value_kind_name(v->kind));
+		diag_t *d = at_value(c, p, v, DIAG_ERROR, "wrong-type", msg);
+		diag_hint(d, "write it as %s", example);
+		return NULL;
+	}
+	return v;
+}
+
+/* Every item of a list must be a non-empty string. */
+static void check_string_list(ctx_t *c, const page_t *p, const char *name, const value_t *list)
+{
+	for (size_t i = 0; i < list->u.list.len; i++) {
+		const value_t *it = list->u.list.items[i];
+		char msg[256];
+		if (it->kind != VAL_STRING) {
+			snprintf(msg, sizeof msg, "item %zu of '%s' must be a string, not a %s", i + 1, name,
+				 value_kind_name(it->kind));
+			diag_t *d = at_value(c, p, it, DIAG_ERROR, "wrong-type", msg);
+			diag_hint(d, "quote the item: - \"...\"");
+		} else if (it->u.str.len == 0) {
+			snprintf(msg, sizeof msg, "item %zu of '%s' is empty", i + 1, name);
+			at_value(c, p, it, DIAG_ERROR, "wrong-type", msg);
+		}
+	}
+}
+
+static void check_in_set(ctx_t *c, const page_t *p, const char *name, const value_t *v,
+			 const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v->u.str.s, set[i]) == 0)
+			return;
+	char msg[512];
+	snprintf(msg, sizeof msg, "'%s' is not a valid %s (expected %s, %s or %s)", v->u.str.s, name,
+		 set[0], set[1], set[2]);
+	diag_t *d = at_value(c, p, v, DIAG_ERROR, "value-not-in-set", msg);
+	const char *s = suggest_closest(v->u.str.s, set, n);
+	if (s)
+		diag_hint(d, "did you mean '%s'?", s);
+	else
+		diag_hint(d, "use one of: %s, %s, %s", set[0], set[1], set[2]);
+}
+
+static void check_sheet_fields(ctx_t *c, const guide_practice_t *s)
+{
+	const page_t *p = s->page;
+	require(c, p, "title", VAL_STRING, "title: <the practice's title>");
+	require(c, p, "idbp", VAL_STRING, "idbp: <theme id><number>, e.g. 'idbp: a.1'");
+	const value_t *v = require(c, p, "priority", VAL_STRING, "priority: Prioritaire");
+	if (v)
+		check_in_set(c, p, "priority", v, rules_priorities, 3);
+	v = require(c, p, "difficulty", VAL_STRING, "difficulty: Moyenne");
+	if (v)
+		check_in_set(c, p, "difficulty", v, rules_difficulties, 3);
+	v = require(c, p, "who", VAL_LIST, "a list 'who:' with one '  - <pilot>' line per pilot");
+	if (v)
+		check_string_list(c, p, "who", v);
+	const value_t *nav = value_get(p->fm, "eleventyNavigation");
+	if (nav && nav->kind != VAL_MAP) {
+		diag_t *d = at_value(c, p, nav, DIAG_ERROR, "wrong-type",
+				     "'eleventyNavigation' must be a mapping");
+		diag_hint(d, "write 'eleventyNavigation:' then indented 'parent: <theme key>' and 'order: <number>'");
+	} else {
+		require(c, p, "eleventyNavigation.parent", VAL_STRING,
+			"'parent: <theme key>' under eleventyNavigation");
+		const value_t *o = guide_nav(p, "order");
+		if (o && o->kind != VAL_NUMBER) {
+			diag_t *d = at_value(c, p, o, DIAG_ERROR, "wrong-type", "'eleventyNavigation.order' must be a number");
+			diag_hint(d, "write it without quotes, e.g. 'order: 10'");
+		}
+	}
+	const value_t *ind = value_get(p->fm, "indicators");
+	if (!ind || ind->kind == VAL_NULL || (ind->kind == VAL_LIST && ind->u.list.len == 0)) {
+		diag_t *d = ind ? at_value(c, p, ind, DIAG_WARNING, "no-indicators", "the sheet has no example indicator")
+				: at_page(c, p, DIAG_WARNING, "no-indicators", "the sheet has no example indicator");
+		diag_hint(d, "add 'indicators:' with at least one '  - \"<what to measure>\"' line");
+	} else if (ind->kind == VAL_STRING) {
+		diag_t *d = at_value(c, p, ind, DIAG_ERROR, "wrong-type", "'indicators' must be a list, not a single string");
+		diag_hint(d, "write each indicator on its own line under 'indicators:', as '  - \"...\"'");
+	} else if (ind->kind != VAL_LIST) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "'indicators' must be a list, not a %s", value_kind_name(ind->kind));
+		at_value(c, p, ind, DIAG_ERROR, "wrong-type", msg);
+	} else {
+		check_string_list(c, p, "indicators", ind);
+	}
+}
+
+static void check_theme_fields(ctx_t *c, const guide_theme_t *t)
+{
+	const page_t *p = t->page;
+	require(c, p, "title", VAL_STRING, "title: <the theme's title>");
+	const value_t *id = require(c, p, "idThematique", VAL_STRING, "idThematique: <letter and dot>, e.g. 'idThematique: a.'");
+	if (id && id->u.str.s[id->u.str.len - 1] != '.') {
+		diag_t *d = at_value(c, p, id, DIAG_WARNING, "theme-id-format",
+				     "theme id does not end with '.', so sheet ids will not read as '<theme>.<n>'");
+		diag_hint(d, "write it as '%s.'", id->u.str.s);
+	}
+	const value_t *nav = value_get(p->fm, "eleventyNavigation");
+	if (nav && nav->kind != VAL_MAP)
+		at_value(c, p, nav, DIAG_ERROR, "wrong-type", "'eleventyNavigation' must be a mapping");
+	else
+		require(c, p, "eleventyNavigation.key", VAL_STRING, "'key: <unique key>' under eleventyNavigation");
+}
+
+static int cmp_by_id(const void *x, const void *y)
+{
+	const guide_practice_t *a = *(guide_practice_t *const *)x, *b = *(guide_practice_t *const *)y;
+	int r = strcmp(a->id, b->id);
+	return r ? r : strcmp(a->page->path, b->page->path);
+}
+
+static void check_duplicate_ids(ctx_t *c, guide_practice_t **all, size_t n)
+{
+	guide_practice_t **sorted = xmalloc((n + 1) * sizeof *sorted);
+	memcpy(sorted, all, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_by_id);
+	for (size_t i = 1; i < n; i++) {
+		if (!*sorted[i]->id || strcmp(sorted[i]->id, sorted[i - 1]->id) != 0)
+			continue;
+		size_t first = i - 1;
+		while (first > 0 && strcmp(sorted[first - 1]->id, sorted[i]->id) == 0)
+			first--;
+		const value_t *v = value_get(sorted[i]->page->fm, "idbp");
+		const value_t *f = value_get(sorted[first]->page->fm, "idbp");
+		char msg[256];
+		snprintf(msg, sizeof msg, "duplicate idbp '%s'", sorted[i]->id);
+		diag_t *d = at_value(c, sorted[i]->page, v, DIAG_ERROR, "duplicate-idbp", msg);
+		diag_hint(d, "'%s' is already the id of %s:%d; give this sheet the next free number", sorted[i]->id,
+			  sorted[first]->page->path, f->line);
+	}
+	free(sorted);
+}
+
+static void check_theme_links(ctx_t *c)
+{
+	const guide_t *g = c->g;
+	/* Theme keys must be unique, or sheets would land in the first one silently. */
+	for (size_t i = 0; i < g->nthemes; i++)
+		for (size_t j = 0; j < i; j++) {
+			const guide_theme_t *a = g->themes[j], *b = g->themes[i];
+			if (*b->key && strcmp(a->key, b->key) == 0) {
+				diag_t *d = at_value(c, b->page, guide_nav(b->page, "key"), DIAG_ERROR, "duplicate-theme",
+						     "duplicate theme key");
+				diag_hint(d, "'%s' is already the key of %s", b->key, a->page->path);
+			}
+			if (*b->id && strcmp(a->id, b->id) == 0) {
+				diag_t *d = at_value(c, b->page, value_get(b->page->fm, "idThematique"), DIAG_ERROR,
+						     "duplicate-theme", "duplicate idThematique");
+				diag_hint(d, "'%s' is already the id of %s", b->id, a->page->path);
+			}
+		}
+	const char **keys = xcalloc(g->nthemes + 1, sizeof *keys);
+	for (size_t i = 0; i < g->nthemes; i++)
+		keys[i] = g->themes[i]->key;
+	for (size_t i = 0; i < g->norphans; i++) {
+		const guide_practice_t *s = g->orphans[i];
+		if (!*s->parent)
+			continue; /* already reported as missing */
+		const value_t *v = guide_nav(s->page, "parent");
+		char msg[512];
+		snprintf(msg, sizeof msg, "parent '%s' is not the key of any theme", s->parent);
+		diag_t *d = at_value(c, s->page, v, DIAG_ERROR, "unknown-parent", msg);
+		const char *sug = suggest_closest(s->parent, keys, g->nthemes);
+		if (sug)
+			diag_hint(d, "did you mean '%s'?", sug);
+		else if (g->nthemes)
+			diag_hint(d, "theme keys are set by 'eleventyNavigation.key' in each theme's index.md, e.g. '%s'",
+				  keys[0]);
+		else
+			diag_hint(d, "the guide has no theme page (a page with 'tags: guideBpNrThematique')");
+	}
+	free(keys);
+
+	for (size_t t = 0; t < g->nthemes; t++) {
+		const guide_theme_t *th = g->themes[t];
+		for (size_t i = 0; i < th->npractices; i++) {
+			const guide_practice_t *s = th->practices[i];
+			if (*s->id && *th->id && strncmp(s->id, th->id, strlen(th->id)) != 0) {
+				char msg[512];
+				snprintf(msg, sizeof msg, "idbp '%s' does not start with its theme's id '%s'", s->id, th->id);
+				diag_t *d = at_value(c, s->page, value_get(s->page->fm, "idbp"), DIAG_ERROR,
+						     "idbp-theme-mismatch", msg);
+				diag_hint(d, "number it '%s<n>', or set its parent to the theme it belongs to", th->id);
+			}
+			/* Sheets are sorted by order, so equal orders are neighbours. */
+			if (i > 0 && guide_nav(s->page, "order") && s->order == th->practices[i - 1]->order) {
+				const guide_practice_t *prev = th->practices[i - 1];
+				const value_t *v = guide_nav(s->page, "order");
+				buf_t o = BUF_INIT;
+				value_to_text(v, &o);
+				char msg[256];
+				snprintf(msg, sizeof msg, "order %s is also used by another sheet of this theme", o.ptr);
+				diag_t *d = at_value(c, s->page, v, DIAG_ERROR, "duplicate-order", msg);
+				diag_hint(d, "%s has the same order; give each sheet of a theme its own order",
+					  prev->page->path);
+				buf_free(&o);
+			}
+		}
+	}
+}
+
+typedef struct {
+	const char *name;
+	const value_t *first; /* where it was first seen */
+	const page_t *page;
+	size_t count;
+} who_t;
+
+static int cmp_who(const void *x, const void *y)
+{
+	return strcmp(((const who_t *)x)->name, ((const who_t *)y)->name);
+}
+
+/* A pilot named once while a near-identical name is used elsewhere is almost
+ * always a typo; a pilot named once and unlike any other is a real, rare one. */
+static void check_who(ctx_t *c)
+{
+	const guide_t *g = c->g;
+	size_t n = 0, cap = 0;
+	who_t *all = NULL;
+	for (size_t i = 0; i < g->npractices; i++) {
+		const value_t *w = g->practices[i]->who;
+		if (!w || w->kind != VAL_LIST)
+			continue;
+		for (size_t k = 0; k < w->u.list.len; k++) {
+			const value_t *it = w->u.list.items[k];
+			if (it->kind != VAL_STRING)
+				continue;
+			all = xgrow(all, &cap, n + 1, sizeof *all);
+			all[n++] = (who_t){it->u.str.s, it, g->practices[i]->page, 1};
+		}
+	}
+	if (n > 1)
+		qsort(all, n, sizeof *all, cmp_who);
+	/* Collapse to distinct names, keeping the first occurrence in file order. */
+	size_t d = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (d > 0 && strcmp(all[d - 1].name, all[i].name) == 0) {
+			all[d - 1].count++;
+			continue;
+		}
+		all[d++] = all[i];
+	}
+	const char **names = xcalloc(d + 1, sizeof *names);
+	size_t nfreq = 0;
+	for (size_t i = 0; i < d; i++)
+		if (all[i].count > 1)
+			names[nfreq++] = all[i].name;
+	for (size_t i = 0; i < d; i++) {
+		if (all[i].count > 1)
+			continue;
+		const char *sug = suggest_closest(all[i].name, names, nfreq);
+		if (!sug)
+			continue;
+		char msg[512];
+		snprintf(msg, sizeof msg, "pilot '%s' appears nowhere else in the guide", all[i].name);
+		diag_t *dg = at_value(c, all[i].page, all[i].first, DIAG_WARNING, "unknown-who", msg);
+		diag_hint(dg, "did you mean '%s'?", sug);
+	}
+	free(names);
+	free(all);
+}
+
+/* {% ... %} blocks are Nunjucks, which sobre does not run: they would be
+ * published verbatim. */
+static void check_template_syntax(ctx_t *c, const page_t *p)
+{
+	const char *body = p->text + p->body_off;
+	size_t len = p->text_len - p->body_off;
+	int line = p->body_line;
+	const char *ls = body;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (body[i] == '\n') {
+			line++;
+			ls = body + i + 1;
+			continue;
+		}
+		if (body[i] != '{' || (body[i + 1] != '%' && body[i + 1] != '{'))
+			continue;
+		int col = (int)utf8_length(ls, (size_t)(body + i - ls)) + 1;
+		if (body[i + 1] == '%') {
+			diag_t *d = diag_add(c->diags, DIAG_WARNING, p->path, line, col, "template-syntax",
+					     "template tag '{%%' is not supported and would be published as text");
+			diag_hint(d, "write the content out in Markdown; only {{ dotted.name }} expressions are resolved");
+			i++;
+			continue;
+		}
+		/* {{ name }}: supported when it is a plain dotted name that resolves. */
+		const char *end = memchr(body + i, '\n', len - i);
+		size_t lim = end ? (size_t)(end - body) : len;
+		size_t close = 0;
+		for (size_t j = i + 2; j + 1 < lim; j++)
+			if (body[j] == '}' && body[j + 1] == '}') {
+				close = j;
+				break;
+			}
+		if (!close)
+			continue;
+		size_t a = i + 2, b = close;
+		while (a < b && body[a] == ' ')
+			a++;
+		while (b > a && body[b - 1] == ' ')
+			b--;
+		bool plain = b > a;
+		for (size_t k = a; k < b && plain; k++) {
+			char ch = body[k];
+			plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+				ch == '_' || ch == '.' || ch == '-';
+		}
+		if (!plain) {
+			diag_t *d = diag_add(c->diags, DIAG_WARNING, p->path, line, col, "template-syntax",
+					     "expression '%.*s' is not supported and would be published as text",
+					     (int)(close + 2 - i), body + i);
+			diag_hint(d, "only plain names such as {{ metadata.guideBonnesPratiques.version }} are resolved");
+		} else if (!value_get_path(c->g->data, body + a, b - a)) {
+			diag_t *d = diag_add(c->diags, DIAG_WARNING, p->path, line, col, "unknown-variable",
+					     "'%.*s' names no value of the global data and resolves to nothing",
+					     (int)(b - a), body + a);
+			diag_hint(d, "global data comes from _data/<name>.json, read as <name>.<field>");
+		}
+		i = close + 1;
+	}
+}
+
+/* ---- internal links ---- */
+
+typedef struct {
+	ctx_t *c;
+	const page_t *page;
+	const char **urls; /* sorted page URLs */
+	size_t nurls;
+	const char *prefix; /* the guide's own URL space */
+	size_t prefixlen;
+} linkctx_t;
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void on_link(const md_link_t *l, void *ud)
+{
+	linkctx_t *lc = ud;
+	if (l->href_len == 0 || l->href[0] != '/' || (l->href_len > 1 && l->href[1] == '/'))
+		return; /* external, anchor-only, relative (rare in guides) or protocol-relative */
+	size_t n = l->href_len;
+	for (size_t i = 0; i < l->href_len; i++)
+		if (l->href[i] == '#' || l->href[i] == '?') {
+			n = i;
+			break;
+		}
+	/* Links outside the guide's URL space go to the rest of the host site. */
+	if (n < lc->prefixlen || memcmp(l->href, lc->prefix, lc->prefixlen) != 0)
+		return;
+	char *path = xstrndup(l->href, n);
+	bool found = bsearch(&path, lc->urls, lc->nurls, sizeof *lc->urls, cmp_cstr) != NULL;
+	if (!found && n > 0 && path[n - 1] != '/') {
+		/* "/x/y" is served by "/x/y/" */
+		char *slash = xmalloc(n + 2);
+		memcpy(slash, path, n);
+		slash[n] = '/';
+		slash[n + 1] = '\0';
+		found = bsearch(&slash, lc->urls, lc->nurls, sizeof *lc->urls, cmp_cstr) != NULL;
+		free(slash);
+	}
+	if (!found) {
+		diag_t *d = diag_add(lc->c->diags, DIAG_WARNING, lc->page->path, l->line, l->col, "broken-link",
+				     "link to '%s', which no page of the guide has", path);
+		const char *sug = suggest_closest(path, lc->urls, lc->nurls);
+		if (sug)
+			diag_hint(d, "did you mean '%s'?", sug);
+	}
+	free(path);
+}
+
+static void check_links(ctx_t *c)
+{
+	const guide_t *g = c->g;
+	size_t cap = g->npages + 8;
+	const char **urls = xcalloc(cap, sizeof *urls);
+	size_t n = 0;
+	for (size_t i = 0; i < g->npages; i++)
+		if (g->pages[i]->url)
+			urls[n++] = g->pages[i]->url;
+	const char *prefix = g->base;
+	size_t plen = strlen(prefix);
+	/* Pages sobre build generates besides the guide's own. */
+	buf_t gen = BUF_INIT;
+	const char *kinds[] = {"list", "reading", "csv", "json"};
+	size_t offs[4];
+	for (int i = 0; i < 4; i++) {
+		offs[i] = gen.len;
+		guide_generated_url(g, kinds[i], &gen);
+		buf_putc(&gen, '\0');
+	}
+	for (int i = 0; i < 4; i++)
+		urls[n++] = gen.ptr + offs[i];
+	qsort(urls, n, sizeof *urls, cmp_cstr);
+
+	linkctx_t lc = {c, NULL, urls, n, prefix, plen};
+	for (size_t i = 0; i < g->npages; i++) {
+		const page_t *p = g->pages[i];
+		lc.page = p;
+		md_links(p->text + p->body_off, p->text_len - p->body_off, p->body_line, on_link, &lc);
+	}
+	buf_free(&gen);
+	free(urls);
+}
+
+void rules_check(const guide_t *g, diag_list_t *diags)
+{
+	ctx_t c = {g, diags};
+	if (g->nignored)
+		diag_add(diags, DIAG_INFO, g->root, 0, 0, "njk-ignored",
+			 "%zu Nunjucks template%s (.njk) ignored: sobre renders pages with its own theme", g->nignored,
+			 g->nignored > 1 ? "s" : "");
+	for (size_t i = 0; i < g->nthemes; i++)
+		check_theme_fields(&c, g->themes[i]);
+	for (size_t i = 0; i < g->npractices; i++)
+		check_sheet_fields(&c, g->practices[i]);
+	for (size_t i = 0; i < g->norphans; i++)
+		check_sheet_fields(&c, g->orphans[i]);
+
+	size_t n = g->npractices + g->norphans;
+	guide_practice_t **all = xcalloc(n + 1, sizeof *all);
+	memcpy(all, g->practices, g->npractices * sizeof *all);
+	memcpy(all + g->npractices, g->orphans, g->norphans * sizeof *all);
+	check_duplicate_ids(&c, all, n);
+	free(all);
+
+	check_theme_links(&c);
+	check_who(&c);
+	for (size_t i = 0; i < g->npages; i++)
+		check_template_syntax(&c, g->pages[i]);
+	check_links(&c);
+}

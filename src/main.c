@@ -1,0 +1,50 @@
+/* main: command dispatch only. Each command lives in src/cli/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef SOBRE_VERSION
+#define SOBRE_VERSION "0.1.0"
+#endif
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"check", cmd_check, "validate a guide and print its problems"},
+	{"list", cmd_list, "list the practices, filtered"},
+	{"export", cmd_export, "export the guide as CSV or JSON"},
+};
+
+static void help(FILE *f)
+{
+	fprintf(f, "usage: sobre <command> [options] [DIR]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'sobre <command> --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		help(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("sobre %s\n", SOBRE_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "sobre: unknown command '%s'\n", cmd);
+	help(stderr);
+	return EXIT_USAGE;
+}
