@@ -41,7 +41,7 @@ static const value_t *field(const page_t *p, const char *name)
 
 /* Checks presence and type; returns the value when it has the wanted kind. */
 static const value_t *require(ctx_t *c, const page_t *p, const char *name, val_kind_t kind,
-			      const char *example)
+			      const char *line)
 {
 	const value_t *v = field(p, name);
 	char msg[256];
@@ -49,7 +49,7 @@ static const value_t *require(ctx_t *c, const page_t *p, const char *name, val_k
 		snprintf(msg, sizeof msg, "required field '%s' is missing", name);
 		diag_t *d = v ? at_value(c, p, v, DIAG_ERROR, "missing-field", msg)
 			      : at_page(c, p, DIAG_ERROR, "missing-field", msg);
-		diag_hint(d, "add %s to the front matter", example);
+		diag_hint(d, "add %s to the front matter", line);
 		return NULL;
 	}
 	if (kind == VAL_LIST && v->kind == VAL_STRING) {
@@ -62,7 +62,7 @@ static const value_t *require(ctx_t *c, const page_t *p, const char *name, val_k
 		snprintf(msg, sizeof msg, "'%s' must be a %s, not a %s", name, value_kind_name(kind),
 			 value_kind_name(v->kind));
 		diag_t *d = at_value(c, p, v, DIAG_ERROR, "wrong-type", msg);
-		diag_hint(d, "write it as %s", example);
+		diag_hint(d, "write it as %s", line);
 		return NULL;
 	}
 	return v;
@@ -106,15 +106,15 @@ static void check_in_set(ctx_t *c, const page_t *p, const char *name, const valu
 static void check_sheet_fields(ctx_t *c, const guide_practice_t *s)
 {
 	const page_t *p = s->page;
-	require(c, p, "title", VAL_STRING, "title: <the practice's title>");
-	require(c, p, "idbp", VAL_STRING, "idbp: <theme id><number>, e.g. 'idbp: a.1'");
-	const value_t *v = require(c, p, "priority", VAL_STRING, "priority: Prioritaire");
+	require(c, p, "title", VAL_STRING, "a line 'title: <the practice\'s title>'");
+	require(c, p, "idbp", VAL_STRING, "a line 'idbp: <theme id><number>', e.g. 'idbp: a.1'");
+	const value_t *v = require(c, p, "priority", VAL_STRING, "a line 'priority: <Prioritaire, Recommandée or Aller plus loin>'");
 	if (v)
 		check_in_set(c, p, "priority", v, rules_priorities, 3);
-	v = require(c, p, "difficulty", VAL_STRING, "difficulty: Moyenne");
+	v = require(c, p, "difficulty", VAL_STRING, "a line 'difficulty: <Facile, Moyenne or Difficile>'");
 	if (v)
 		check_in_set(c, p, "difficulty", v, rules_difficulties, 3);
-	v = require(c, p, "who", VAL_LIST, "a list 'who:' with one '  - <pilot>' line per pilot");
+	v = require(c, p, "who", VAL_LIST, "'who:' followed by one '  - <pilot>' line per pilot");
 	if (v)
 		check_string_list(c, p, "who", v);
 	const value_t *nav = value_get(p->fm, "eleventyNavigation");
@@ -124,7 +124,7 @@ static void check_sheet_fields(ctx_t *c, const guide_practice_t *s)
 		diag_hint(d, "write 'eleventyNavigation:' then indented 'parent: <theme key>' and 'order: <number>'");
 	} else {
 		require(c, p, "eleventyNavigation.parent", VAL_STRING,
-			"'parent: <theme key>' under eleventyNavigation");
+			"'parent: <theme key>' under 'eleventyNavigation:'");
 		const value_t *o = guide_nav(p, "order");
 		if (o && o->kind != VAL_NUMBER) {
 			diag_t *d = at_value(c, p, o, DIAG_ERROR, "wrong-type", "'eleventyNavigation.order' must be a number");
@@ -151,8 +151,8 @@ static void check_sheet_fields(ctx_t *c, const guide_practice_t *s)
 static void check_theme_fields(ctx_t *c, const guide_theme_t *t)
 {
 	const page_t *p = t->page;
-	require(c, p, "title", VAL_STRING, "title: <the theme's title>");
-	const value_t *id = require(c, p, "idThematique", VAL_STRING, "idThematique: <letter and dot>, e.g. 'idThematique: a.'");
+	require(c, p, "title", VAL_STRING, "a line 'title: <the theme\'s title>'");
+	const value_t *id = require(c, p, "idThematique", VAL_STRING, "a line 'idThematique: <letter>.', e.g. 'idThematique: a.'");
 	if (id && id->u.str.s[id->u.str.len - 1] != '.') {
 		diag_t *d = at_value(c, p, id, DIAG_WARNING, "theme-id-format",
 				     "theme id does not end with '.', so sheet ids will not read as '<theme>.<n>'");
@@ -162,7 +162,7 @@ static void check_theme_fields(ctx_t *c, const guide_theme_t *t)
 	if (nav && nav->kind != VAL_MAP)
 		at_value(c, p, nav, DIAG_ERROR, "wrong-type", "'eleventyNavigation' must be a mapping");
 	else
-		require(c, p, "eleventyNavigation.key", VAL_STRING, "'key: <unique key>' under eleventyNavigation");
+		require(c, p, "eleventyNavigation.key", VAL_STRING, "'key: <unique key>' under 'eleventyNavigation:'");
 }
 
 static int cmp_by_id(const void *x, const void *y)
@@ -267,15 +267,19 @@ typedef struct {
 	const value_t *first; /* where it was first seen */
 	const page_t *page;
 	size_t count;
+	size_t seq; /* order of first appearance in the guide */
 } who_t;
 
 static int cmp_who(const void *x, const void *y)
 {
-	return strcmp(((const who_t *)x)->name, ((const who_t *)y)->name);
+	const who_t *a = x, *b = y;
+	int r = strcmp(a->name, b->name);
+	return r ? r : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
 /* A pilot named once while a near-identical name is used elsewhere is almost
- * always a typo; a pilot named once and unlike any other is a real, rare one. */
+ * always a typo; a pilot named once and unlike any other is a real, rare one.
+ * Of two near-identical names used once each, the later one is flagged. */
 static void check_who(ctx_t *c)
 {
 	const guide_t *g = c->g;
@@ -290,12 +294,13 @@ static void check_who(ctx_t *c)
 			if (it->kind != VAL_STRING)
 				continue;
 			all = xgrow(all, &cap, n + 1, sizeof *all);
-			all[n++] = (who_t){it->u.str.s, it, g->practices[i]->page, 1};
+			all[n] = (who_t){it->u.str.s, it, g->practices[i]->page, 1, n};
+			n++;
 		}
 	}
 	if (n > 1)
 		qsort(all, n, sizeof *all, cmp_who);
-	/* Collapse to distinct names, keeping the first occurrence in file order. */
+	/* Collapse to distinct names, keeping the first occurrence in guide order. */
 	size_t d = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (d > 0 && strcmp(all[d - 1].name, all[i].name) == 0) {
@@ -305,14 +310,15 @@ static void check_who(ctx_t *c)
 		all[d++] = all[i];
 	}
 	const char **names = xcalloc(d + 1, sizeof *names);
-	size_t nfreq = 0;
-	for (size_t i = 0; i < d; i++)
-		if (all[i].count > 1)
-			names[nfreq++] = all[i].name;
 	for (size_t i = 0; i < d; i++) {
 		if (all[i].count > 1)
 			continue;
-		const char *sug = suggest_closest(all[i].name, names, nfreq);
+		/* Candidates: names used more often, or once but earlier. */
+		size_t nc = 0;
+		for (size_t k = 0; k < d; k++)
+			if (k != i && (all[k].count > 1 || all[k].seq < all[i].seq))
+				names[nc++] = all[k].name;
+		const char *sug = suggest_closest(all[i].name, names, nc);
 		if (!sug)
 			continue;
 		char msg[512];
@@ -474,7 +480,7 @@ void rules_check(const guide_t *g, diag_list_t *diags)
 {
 	ctx_t c = {g, diags};
 	if (g->nignored)
-		diag_add(diags, DIAG_INFO, g->root, 0, 0, "njk-ignored",
+		diag_add(diags, DIAG_INFO, NULL, 0, 0, "njk-ignored",
 			 "%zu Nunjucks template%s (.njk) ignored: sobre renders pages with its own theme", g->nignored,
 			 g->nignored > 1 ? "s" : "");
 	for (size_t i = 0; i < g->nthemes; i++)

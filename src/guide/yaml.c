@@ -278,26 +278,63 @@ static void handle(ybuild_t *b, struct fy_event *ev)
 	}
 }
 
-/* libfyaml reports its own errors through a diag object; collect them as ours. */
-static void report_fy_errors(ybuild_t *b, struct fy_parser *fyp)
+/* libfyaml prints its errors through this callback as
+ * "<input>:LINE:COL: error: MESSAGE" followed by the source line; keep the
+ * first one. (Its collect-errors mode leaks in 0.7.12, so it is not used.) */
+typedef struct {
+	int line, col;
+	char msg[256];
+	bool have;
+} fyerr_t;
+
+static void fy_capture(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
-	struct fy_diag *fd = fy_parser_get_diag(fyp);
-	bool any = false;
-	if (fd) {
-		void *it = NULL;
-		struct fy_diag_error *e;
-		while ((e = fy_diag_errors_iterate(fd, &it))) {
-			if (e->type < FYET_ERROR)
-				continue;
-			diag_add(b->diags, DIAG_ERROR, b->file, e->line + 1 + b->line_offset, e->column + 1,
-				 "yaml-syntax", "invalid YAML: %s", e->msg);
-			any = true;
-			break; /* the first error is the useful one; the rest cascade from it */
+	(void)diag;
+	fyerr_t *e = user;
+	if (e->have)
+		return;
+	const char *tag = NULL;
+	for (size_t i = 0; i + 9 <= len; i++)
+		if (memcmp(buf + i, ": error: ", 9) == 0) {
+			tag = buf + i;
+			break;
 		}
-		fy_diag_unref(fd);
+	if (!tag)
+		return;
+	/* Walk back over ":COL" and ":LINE". */
+	const char *p = tag;
+	int nums[2] = {0, 0};
+	for (int k = 1; k >= 0; k--) {
+		const char *end = p;
+		while (p > buf && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		nums[k] = p < end ? atoi(p) : 0;
+		if (p > buf && p[-1] == ':')
+			p--;
 	}
-	if (!any)
-		diag_add(b->diags, DIAG_ERROR, b->file, 1 + b->line_offset, 1, "yaml-syntax", "invalid YAML");
+	const char *m = tag + 9;
+	const char *nl = memchr(m, '\n', len - (size_t)(m - buf));
+	size_t mlen = nl ? (size_t)(nl - m) : len - (size_t)(m - buf);
+	if (mlen >= sizeof e->msg)
+		mlen = sizeof e->msg - 1;
+	memcpy(e->msg, m, mlen);
+	e->msg[mlen] = '\0';
+	e->line = nums[0];
+	e->col = nums[1];
+	e->have = true;
+}
+
+static void report_fy_error(ybuild_t *b, const fyerr_t *e)
+{
+	diag_t *d;
+	if (e->have && e->line > 0)
+		d = diag_add(b->diags, DIAG_ERROR, b->file, e->line + b->line_offset, e->col, "yaml-syntax",
+			     "invalid YAML: %s", e->msg);
+	else
+		d = diag_add(b->diags, DIAG_ERROR, b->file, 1 + b->line_offset, 1, "yaml-syntax",
+			     "invalid YAML%s%s", e->have ? ": " : "", e->have ? e->msg : "");
+	diag_hint(d, "YAML wants 'key: value' with a space after the colon, spaces (not tabs) to indent, "
+		     "and quotes that close on the same line");
 	b->failed = true;
 }
 
@@ -309,16 +346,30 @@ value_t *yaml_parse(const char *file, const char *src, size_t len, int line_offs
 	b.line_offset = line_offset;
 	b.diags = diags;
 
+	fyerr_t fyerr;
+	memset(&fyerr, 0, sizeof fyerr);
+	struct fy_diag_cfg dcfg;
+	memset(&dcfg, 0, sizeof dcfg);
+	dcfg.output_fn = fy_capture;
+	dcfg.user = &fyerr;
+	dcfg.level = FYET_ERROR;
+	dcfg.module_mask = ~0u;
+	dcfg.show_position = true;
+	dcfg.show_type = true;
+	struct fy_diag *fd = fy_diag_create(&dcfg);
+	struct fy_parser *fyp = NULL;
 	struct fy_parse_cfg cfg;
 	memset(&cfg, 0, sizeof cfg);
-	cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE;
-	struct fy_parser *fyp = fy_parser_create(&cfg);
+	cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE;
+	cfg.diag = fd;
+	fyp = fd ? fy_parser_create(&cfg) : NULL;
 	if (!fyp) {
 		diag_add(diags, DIAG_ERROR, file, 0, 0, "yaml-syntax", "cannot create the YAML parser");
-		return NULL;
+		b.failed = true;
+		goto cleanup;
 	}
 	if (fy_parser_set_string(fyp, src, len) != 0) {
-		report_fy_errors(&b, fyp);
+		report_fy_error(&b, &fyerr);
 		goto cleanup;
 	}
 	int docs = 0;
@@ -332,9 +383,12 @@ value_t *yaml_parse(const char *file, const char *src, size_t len, int line_offs
 		fy_parser_event_free(fyp, ev);
 	}
 	if (!b.failed && fy_parser_get_stream_error(fyp))
-		report_fy_errors(&b, fyp);
+		report_fy_error(&b, &fyerr);
 cleanup:
-	fy_parser_destroy(fyp);
+	if (fyp)
+		fy_parser_destroy(fyp);
+	if (fd)
+		fy_diag_unref(fd);
 	/* On failure the partial tree still sits on the stack: unwind it. */
 	for (int i = b.depth - 1; i >= 0; i--) {
 		free(b.pending_key[i]);

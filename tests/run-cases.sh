@@ -1,0 +1,41 @@
+#!/bin/sh
+# Golden cases: tests/cases/check/<name>/ holds input/ (files laid over the
+# shared small guide in _base/), optional remove (paths to delete from it),
+# optional args (the sobre command line; default "check") and expected (its
+# output followed by "exit: N"). Each case runs in a fresh copy of the guide
+# and is compared with diff -u. UPDATE=1 rewrites expected files.
+set -u
+sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")" && pwd)/cases
+pass=0
+fail=0
+for suite in "$root"/*/; do
+	base="$suite/_base"
+	for case in "$suite"*/; do
+		name=$(basename "$case")
+		[ "$name" = _base ] && continue
+		tmp=$(mktemp -d)
+		[ -d "$base" ] && cp -R "$base/." "$tmp/"
+		[ -d "$case/input" ] && cp -R "$case/input/." "$tmp/"
+		if [ -f "$case/remove" ]; then
+			while IFS= read -r f; do [ -n "$f" ] && rm -rf "$tmp/$f"; done < "$case/remove"
+		fi
+		args="check"
+		[ -f "$case/args" ] && args=$(cat "$case/args")
+		got="$tmp.out"
+		(cd "$tmp" && eval "\"$sobre\" $args" >"$got" 2>&1; echo "exit: $?" >>"$got")
+		if [ "${UPDATE:-}" = 1 ]; then
+			cp "$got" "$case/expected"
+		fi
+		if diff -u "$case/expected" "$got" >"$tmp.diff" 2>&1; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL: $(basename "$suite")/$name"
+			cat "$tmp.diff"
+		fi
+		rm -rf "$tmp" "$tmp.out" "$tmp.diff"
+	done
+done
+echo "cases: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
