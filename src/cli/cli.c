@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "guide/rules.h"
@@ -20,6 +21,19 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void cli_rebase_diags(diag_list_t *d, const char *dir)
+{
+	if (strcmp(dir, ".") == 0 || strcmp(dir, "./") == 0)
+		return;
+	for (size_t i = 0; i < d->len; i++) {
+		char *f = d->items[i].file;
+		if (!f || *f == '/')
+			continue;
+		d->items[i].file = fs_join(dir, f);
+		free(f);
+	}
+}
+
 void cli_print_diags(FILE *f, const diag_list_t *d)
 {
 	buf_t out = BUF_INIT;
@@ -33,8 +47,10 @@ guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code)
 {
 	diag_list_t diags = DIAG_LIST_INIT;
 	guide_t *g = guide_load(dir, &diags);
-	if (g)
+	if (g) {
 		rules_check(g, &diags);
+		cli_rebase_diags(&diags, dir);
+	}
 	diag_sort(&diags);
 	size_t errors = diag_count(&diags, DIAG_ERROR);
 	if (!g || errors) {

@@ -25,6 +25,10 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
  * on errors prints them to stderr and returns NULL with *code set. */
 guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code);
 
+/* Makes diagnostic paths (relative to the guide) relative to the current
+ * directory, so editors and terminals can open them: "DIR/path". */
+void cli_rebase_diags(diag_list_t *d, const char *dir);
+
 /* Prints diagnostics gcc-style to f. */
 void cli_print_diags(FILE *f, const diag_list_t *d);
 

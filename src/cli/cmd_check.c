@@ -45,8 +45,10 @@ int cmd_check(int argc, char **argv)
 
 	diag_list_t diags = DIAG_LIST_INIT;
 	guide_t *g = guide_load(dir, &diags);
-	if (g)
+	if (g) {
 		rules_check(g, &diags);
+		cli_rebase_diags(&diags, dir);
+	}
 	if (strict)
 		diag_promote_warnings(&diags);
 	diag_sort(&diags);

@@ -3,8 +3,11 @@
 #include "guide/guide.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "guide/yaml.h"
 #include "util/fs.h"
@@ -73,6 +76,20 @@ static int cmp_practice(const void *x, const void *y)
 {
 	const guide_practice_t *a = *(guide_practice_t *const *)x, *b = *(guide_practice_t *const *)y;
 	return nav_cmp(a->order, a->page, b->order, b->page);
+}
+
+static int cmp_theme_key_only(const void *x, const void *y)
+{
+	return strcmp((*(guide_theme_t *const *)x)->key, (*(guide_theme_t *const *)y)->key);
+}
+
+static int cmp_theme_key(const void *x, const void *y)
+{
+	int r = cmp_theme_key_only(x, y);
+	if (r)
+		return r;
+	size_t a = (*(guide_theme_t *const *)x)->index, b = (*(guide_theme_t *const *)y)->index;
+	return (a > b) - (a < b);
 }
 
 static int cmp_page(const void *x, const void *y)
@@ -191,18 +208,29 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 	/* Sorting the sheets once and then dealing them to their themes keeps
 	 * each theme's list in navigation order without a sort per theme. */
 	qsort(all, na, sizeof *all, cmp_practice);
+	for (size_t t = 0; t < g->nthemes; t++)
+		g->themes[t]->index = t;
+	/* Themes by key, for a binary search per sheet; on duplicate keys the
+	 * first theme in navigation order wins (check reports the duplicate). */
+	guide_theme_t **bykey = xcalloc(g->nthemes + 1, sizeof *bykey);
+	memcpy(bykey, g->themes, g->nthemes * sizeof *bykey);
+	qsort(bykey, g->nthemes, sizeof *bykey, cmp_theme_key);
 	size_t *counts = xcalloc(g->nthemes + 1, sizeof *counts);
 	for (size_t i = 0; i < na; i++) {
-		for (size_t t = 0; t < g->nthemes; t++) {
-			if (*all[i]->parent && strcmp(all[i]->parent, g->themes[t]->key) == 0) {
-				all[i]->theme = g->themes[t];
-				counts[t]++;
-				break;
-			}
-		}
+		if (!*all[i]->parent)
+			continue;
+		guide_theme_t key = {.key = all[i]->parent};
+		guide_theme_t *kp = &key;
+		guide_theme_t **hit = bsearch(&kp, bykey, g->nthemes, sizeof *bykey, cmp_theme_key_only);
+		if (!hit)
+			continue;
+		while (hit > bykey && strcmp(hit[-1]->key, all[i]->parent) == 0)
+			hit--;
+		all[i]->theme = *hit;
+		counts[(*hit)->index]++;
 	}
+	free(bykey);
 	for (size_t t = 0; t < g->nthemes; t++) {
-		g->themes[t]->index = t;
 		g->themes[t]->practices = xcalloc(counts[t] + 1, sizeof(guide_practice_t *));
 	}
 	g->practices = xcalloc(na + 1, sizeof *g->practices);
@@ -310,6 +338,54 @@ static value_t *load_data(const char *root, fs_list_t *names, diag_list_t *diags
 	return data;
 }
 
+/* Reading and parsing pages is independent per file: workers take files by
+ * index from a shared counter and write only their own slots and diagnostic
+ * lists, which are merged in file order afterwards, so output never depends
+ * on scheduling. */
+#define GUIDE_MAX_THREADS 8
+
+typedef struct {
+	const char *dir;
+	const fs_list_t *files;
+	page_t **pages;          /* one slot per file, NULL when it failed */
+	diag_list_t *file_diags; /* one list per file */
+	atomic_size_t next;
+} loadjob_t;
+
+static void *load_worker(void *arg)
+{
+	loadjob_t *job = arg;
+	buf_t src = BUF_INIT;
+	for (;;) {
+		size_t i = atomic_fetch_add(&job->next, 1);
+		if (i >= job->files->len)
+			break;
+		const char *rel = job->files->paths[i];
+		char *full = fs_join(job->dir, rel);
+		int err = fs_read_file(full, GUIDE_MAX_FILE, &src);
+		if (err)
+			io_error(&job->file_diags[i], rel, err, "read");
+		else
+			job->pages[i] = page_parse(rel, src.ptr ? src.ptr : "", src.len, &job->file_diags[i]);
+		free(full);
+	}
+	buf_free(&src);
+	return NULL;
+}
+
+static int worker_count(size_t nfiles)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > GUIDE_MAX_THREADS)
+		n = GUIDE_MAX_THREADS;
+	/* Threads cost more than they save on small guides. */
+	if ((size_t)n > nfiles / 64 + 1)
+		n = (long)(nfiles / 64 + 1);
+	return (int)n;
+}
+
 guide_t *guide_load(const char *dir, diag_list_t *diags)
 {
 	if (!fs_is_dir(dir)) {
@@ -325,27 +401,40 @@ guide_t *guide_load(const char *dir, diag_list_t *diags)
 		io_error(diags, failed, err, "read folder");
 		free(failed);
 	}
-	page_t **pages = xcalloc(files.len + 1, sizeof *pages);
+	loadjob_t job;
+	job.dir = dir;
+	job.files = &files;
+	job.pages = xcalloc(files.len + 1, sizeof *job.pages);
+	job.file_diags = xcalloc(files.len + 1, sizeof *job.file_diags);
+	atomic_init(&job.next, 0);
+	pthread_t threads[GUIDE_MAX_THREADS];
+	int nthreads = worker_count(files.len), started = 0;
+	for (int t = 1; t < nthreads; t++)
+		if (pthread_create(&threads[started], NULL, load_worker, &job) == 0)
+			started++;
+	load_worker(&job);
+	for (int t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+
 	size_t np = 0;
-	buf_t src = BUF_INIT;
 	for (size_t i = 0; i < files.len; i++) {
-		char *full = fs_join(dir, files.paths[i]);
-		err = fs_read_file(full, GUIDE_MAX_FILE, &src);
-		if (err) {
-			io_error(diags, files.paths[i], err, "read");
-		} else {
-			page_t *p = page_parse(files.paths[i], src.ptr ? src.ptr : "", src.len, diags);
-			if (p)
-				pages[np++] = p;
+		if (job.pages[i])
+			job.pages[np++] = job.pages[i];
+		diag_list_t *fd = &job.file_diags[i];
+		for (size_t k = 0; k < fd->len; k++) {
+			diag_t *d = &fd->items[k];
+			diag_t *c = diag_add(diags, d->sev, d->file, d->line, d->col, d->rule, "%s", d->msg);
+			if (d->hint)
+				diag_hint(c, "%s", d->hint);
 		}
-		free(full);
+		diag_list_free(fd);
 	}
-	buf_free(&src);
+	free(job.file_diags);
 	fs_list_free(&files);
 
 	fs_list_t names = {0};
 	value_t *data = load_data(dir, &names, diags);
-	guide_t *g = guide_from_pages(data, pages, np, diags);
+	guide_t *g = guide_from_pages(data, job.pages, np, diags);
 	g->data_files = names;
 	g->root = xstrdup(dir);
 	g->nignored = njk;

@@ -1,0 +1,43 @@
+#!/bin/sh
+# The real guide, read from ../shared: `check` is clean and reports 59
+# practices in 9 themes; the JSON export deep-equals the official one (HTML
+# whitespace aside); the CSV export parses as RFC 4180 into the same values.
+set -u
+sobre=$1
+shared=$2
+corpus="$shared/corpus/gbpnr-v1"
+ref="$shared/corpus/gbpnr-v1-reference"
+if [ ! -d "$corpus" ]; then
+	echo "corpus: SKIPPED, $corpus not found (the real-guide tests need ../shared)"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: corpus: $*"; }
+
+"$sobre" check "$corpus" >"$tmp/check.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^59 practices in 9 themes: 0 errors' "$tmp/check.out"; then ok; else ko "check exited $rc:"; cat "$tmp/check.out"; fi
+
+if "$sobre" export --format json "$corpus" >"$tmp/export.json" &&
+	python3 "$(dirname "$0")/compare_export.py" json "$tmp/export.json" \
+		"$ref/publications__bonnes-pratiques__guide-bonnes-pratiques-numerique-responsable-export-version-v1.json"; then ok; else ko "JSON export differs from the official one"; fi
+
+if "$sobre" export --format csv "$corpus" >"$tmp/export.csv" &&
+	python3 "$(dirname "$0")/compare_export.py" csv "$tmp/export.csv" \
+		"$ref/publications__bonnes-pratiques__guide-bonnes-pratiques-numerique-responsable-export-version-v1.json"; then ok; else ko "CSV export differs from the official values"; fi
+
+if "$sobre" export --format csv --excel "$corpus" >"$tmp/excel.csv" &&
+	python3 "$(dirname "$0")/compare_export.py" excel "$tmp/excel.csv" \
+		"$ref/publications__bonnes-pratiques__guide-bonnes-pratiques-numerique-responsable-export-version-v1.json"; then ok; else ko "Excel CSV export differs from the official values"; fi
+
+# CRLF line ends and a BOM give the same model as LF.
+cp -R "$corpus" "$tmp/crlf"
+find "$tmp/crlf" -name '*.md' -exec sed -i -e 's/$/\r/' -e '1s/^/\xef\xbb\xbf/' {} +
+if "$sobre" export --format json "$tmp/crlf" >"$tmp/crlf.json" && cmp -s "$tmp/crlf.json" "$tmp/export.json"; then ok; else ko "CRLF+BOM copy of the guide exports differently"; fi
+
+echo "corpus: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
