@@ -23,7 +23,8 @@ LIB_SRC  := $(sort $(wildcard src/util/*.c src/guide/*.c src/render/*.c src/stee
 CLI_SRC  := $(sort $(wildcard src/cli/*.c)) src/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*/*.c))
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+THEME    := $(sort $(wildcard themes/default/*))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
@@ -39,6 +40,15 @@ $(BUILD)/sobre: $(CLI_OBJ) $(BUILD)/libsobre.a
 $(BUILD)/libsobre.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# The default theme is compiled into the binary (generated, never checked in).
+$(BUILD)/gen/theme_default.c: $(THEME) scripts/embed.py
+	@mkdir -p $(dir $@)
+	python3 scripts/embed.py themes/default $@
+
+$(BUILD)/obj/gen/theme_default.o: $(BUILD)/gen/theme_default.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

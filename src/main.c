@@ -16,6 +16,7 @@ static const struct {
 	{"check", cmd_check, "validate a guide and print its problems"},
 	{"list", cmd_list, "list the practices, filtered"},
 	{"export", cmd_export, "export the guide as CSV or JSON"},
+	{"build", cmd_build, "write the guide's website (and exports) atomically"},
 };
 
 static void help(FILE *f)

@@ -16,6 +16,7 @@ enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 int cmd_check(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 
 /* Prints "sobre <cmd>: message" and the usage hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)

@@ -1,0 +1,298 @@
+/* cmd_build: `sobre build` — check the guide, then write its website
+ * atomically; --watch rebuilds on every change (inotify). */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "guide/rules.h"
+#include "render/site.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+
+static const char usage[] = "sobre build [-o OUT] [--theme DIR] [--base-url URL] [--watch] [DIR]";
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void progress(size_t done, size_t total, void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "\rsobre build: %zu/%zu files", done, total);
+	fflush(stderr);
+}
+
+/* The output must never be the guide itself or one of its parents: the swap
+ * would move the sources away. */
+static bool out_contains_guide(const char *out, const char *dir)
+{
+	char rd[PATH_MAX], ro[PATH_MAX];
+	if (!realpath(dir, rd) || !realpath(out, ro))
+		return false;
+	size_t n = strlen(ro);
+	return strncmp(rd, ro, n) == 0 && (rd[n] == '/' || rd[n] == '\0' || n == 1);
+}
+
+static int build_once(const char *dir, const char *out, const char *theme_dir, const char *base_url, bool quiet_ok)
+{
+	double t0 = now_ms();
+	int code = EXIT_OK;
+	theme_t *theme = NULL;
+	site_t *site = NULL;
+	diag_list_t diags = DIAG_LIST_INIT;
+	guide_t *g = guide_load(dir, &diags);
+	if (!g) {
+		cli_print_diags(stderr, &diags);
+		code = EXIT_USAGE;
+		goto cleanup;
+	}
+	rules_check(g, &diags);
+	cli_rebase_diags(&diags, dir);
+	diag_sort(&diags);
+	size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
+	if (errors) {
+		cli_print_diags(stderr, &diags);
+		fprintf(stderr, "sobre build: %zu error%s in the guide; nothing was written\n", errors,
+			errors > 1 ? "s" : "");
+		code = EXIT_PROBLEMS;
+		goto cleanup;
+	}
+	if (warnings)
+		fprintf(stderr, "sobre build: %zu warning%s (see sobre check %s)\n", warnings, warnings > 1 ? "s" : "",
+			dir);
+	diag_list_free(&diags);
+
+	theme = theme_load(theme_dir, &diags);
+	if (!theme) {
+		cli_print_diags(stderr, &diags);
+		fprintf(stderr, "sobre build: the theme has errors; nothing was written\n");
+		code = EXIT_PROBLEMS;
+		goto cleanup;
+	}
+	const char *base = base_url ? base_url : guide_site_meta(g, "url");
+	if (!base) {
+		fprintf(stderr, "sobre build: the guide has no metadata.url (in _data/metadata.json); "
+				"give the site's URL with --base-url\n");
+		code = EXIT_USAGE;
+		goto cleanup;
+	}
+	site = site_new(g, theme, base);
+	site_stats_t st = {0, 0};
+	bool tty = isatty(STDERR_FILENO);
+	int rc = site_write(site, out, 0, tty ? progress : NULL, NULL, &st, &diags);
+	if (tty)
+		fputs("\r\033[K", stderr);
+	if (rc != 0) {
+		cli_print_diags(stderr, &diags);
+		fprintf(stderr, "sobre build: failed; %s was left as it was\n", out);
+		code = EXIT_PROBLEMS;
+		goto cleanup;
+	}
+	if (!quiet_ok || tty)
+		fprintf(stderr, "sobre build: %zu practices, %zu files, %.1f MB written to %s in %.0f ms\n",
+			g->npractices, st.files, st.bytes / 1e6, out, now_ms() - t0);
+cleanup:
+	site_free(site);
+	theme_free(theme);
+	guide_free(g);
+	diag_list_free(&diags);
+	return code;
+}
+
+/* ---- --watch ---- */
+
+typedef struct {
+	int wd;
+	char *path;
+} watch_t;
+
+typedef struct {
+	int fd;
+	watch_t *w;
+	size_t n, cap;
+	char *skip; /* real path of the output folder: its changes are ours */
+} watcher_t;
+
+static bool watch_filter(const char *rel, const char *name, bool is_dir, void *ud)
+{
+	(void)rel, (void)ud;
+	if (!is_dir)
+		return true;
+	return name[0] != '.' && strcmp(name, "node_modules") != 0 && strcmp(name, "_site") != 0;
+}
+
+static void watch_dir(watcher_t *w, const char *path)
+{
+	char real[PATH_MAX];
+	if (w->skip && realpath(path, real) && strcmp(real, w->skip) == 0)
+		return;
+	int wd = inotify_add_watch(w->fd, path, IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+							  IN_MOVED_TO | IN_DELETE_SELF);
+	if (wd < 0)
+		return;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->w[i].wd == wd)
+			return;
+	w->w = xgrow(w->w, &w->cap, w->n + 1, sizeof *w->w);
+	w->w[w->n].wd = wd;
+	w->w[w->n].path = xstrdup(path);
+	w->n++;
+}
+
+/* Every folder holding a file of the tree, and the tree itself. */
+static void watch_tree(watcher_t *w, const char *root)
+{
+	watch_dir(w, root);
+	fs_list_t l = {0};
+	char *failed = NULL;
+	fs_list(root, watch_filter, NULL, &l, &failed);
+	free(failed);
+	for (size_t i = 0; i < l.len; i++) {
+		char *full = fs_join(root, l.paths[i]);
+		char *slash = strrchr(full, '/');
+		*slash = '\0';
+		watch_dir(w, full);
+		free(full);
+	}
+	fs_list_free(&l);
+}
+
+static const char *watch_path(const watcher_t *w, int wd)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->w[i].wd == wd)
+			return w->w[i].path;
+	return "?";
+}
+
+/* Blocks until something changes, then waits for 200 ms of quiet so that an
+ * editor's save sequence gives one rebuild. Describes the first change in what. */
+static int wait_change(watcher_t *w, buf_t *what)
+{
+	char evbuf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int timeout = -1;
+	size_t seen = 0;
+	for (;;) {
+		struct pollfd pfd = {w->fd, POLLIN, 0};
+		int r = poll(&pfd, 1, timeout);
+		if (r < 0 && errno == EINTR)
+			return -1;
+		if (r == 0)
+			return 0;
+		ssize_t len = read(w->fd, evbuf, sizeof evbuf);
+		if (len <= 0)
+			return -1;
+		for (char *p = evbuf; p < evbuf + len;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			if (ev->len && ev->name[0] != '.' && !strstr(ev->name, ".sobre-tmp-") && !strchr(ev->name, '~')) {
+				if (seen++ == 0)
+					buf_printf(what, "%s/%s", watch_path(w, ev->wd), ev->name);
+			}
+			p += sizeof *ev + ev->len;
+		}
+		if (seen)
+			timeout = 200;
+	}
+}
+
+static int watch_loop(const char *dir, const char *out, const char *theme_dir, const char *base_url)
+{
+	watcher_t w;
+	memset(&w, 0, sizeof w);
+	w.fd = inotify_init1(IN_CLOEXEC);
+	if (w.fd < 0) {
+		fprintf(stderr, "sobre build: cannot watch files: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	char real[PATH_MAX];
+	if (realpath(out, real))
+		w.skip = xstrdup(real);
+	watch_tree(&w, dir);
+	if (theme_dir)
+		watch_tree(&w, theme_dir);
+	fprintf(stderr, "sobre build: watching %s for changes (Ctrl-C to stop)\n", dir);
+	buf_t what = BUF_INIT;
+	for (;;) {
+		buf_reset(&what);
+		if (wait_change(&w, &what) < 0)
+			break;
+		fprintf(stderr, "sobre build: %s changed, rebuilding\n", buf_cstr(&what));
+		build_once(dir, out, theme_dir, base_url, false);
+		if (!w.skip && realpath(out, real))
+			w.skip = xstrdup(real);
+		watch_tree(&w, dir); /* new folders */
+	}
+	buf_free(&what);
+	for (size_t i = 0; i < w.n; i++)
+		free(w.w[i].path);
+	free(w.w);
+	free(w.skip);
+	close(w.fd);
+	return EXIT_OK;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"theme", required_argument, NULL, 't'},
+		{"base-url", required_argument, NULL, 'b'},
+		{"watch", no_argument, NULL, 'w'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *out = NULL, *theme_dir = NULL, *base = NULL;
+	bool watch = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:t:b:wh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 't': theme_dir = optarg; break;
+		case 'b': base = optarg; break;
+		case 'w': watch = true; break;
+		case 'h':
+			printf("usage: %s\n\nChecks the guide, then writes its website to OUT (default DIR/_site).\n"
+			       "The new site replaces the old one only once complete.\n"
+			       "  --theme DIR     files overriding the default theme's, by name\n"
+			       "  --base-url URL  absolute URL of the site (default: metadata.url)\n"
+			       "  --watch         rebuild whenever a file of the guide or theme changes\n", usage);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("build", usage, "unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error("build", usage, "too many arguments");
+	if (base && strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
+		return cli_usage_error("build", usage, "--base-url must be an absolute http(s) URL, not '%s'", base);
+	const char *dir = optind < argc ? argv[optind] : ".";
+	char *defout = NULL;
+	if (!out)
+		out = defout = fs_join(dir, "_site");
+	if (theme_dir && !fs_is_dir(theme_dir)) {
+		free(defout);
+		return cli_usage_error("build", usage, "theme folder '%s' does not exist", theme_dir);
+	}
+	if (fs_is_dir(out) && out_contains_guide(out, dir)) {
+		fprintf(stderr, "sobre build: the output folder %s contains the guide itself; choose another with -o\n",
+			out);
+		free(defout);
+		return EXIT_USAGE;
+	}
+	int code = build_once(dir, out, theme_dir, base, false);
+	if (watch && code != EXIT_USAGE)
+		code = watch_loop(dir, out, theme_dir, base);
+	free(defout);
+	return code;
+}

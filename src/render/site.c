@@ -1,0 +1,921 @@
+/* site: output list, page contexts and the atomic parallel writer.
+ * Contexts are value trees: the parts every page shares (guide, menu, themes,
+ * filters) are built once and lent to each page's context for the time of its
+ * rendering, so a page costs work in proportion to its own content only. */
+#define _GNU_SOURCE /* renameat2 */
+#include "render/site.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guide/markdown.h"
+#include "guide/rules.h"
+#include "render/export_csv.h"
+#include "render/export_json.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+
+typedef enum {
+	OUT_PAGE,
+	OUT_THEME,
+	OUT_SHEET,
+	OUT_LIST,
+	OUT_READING,
+	OUT_CSV,
+	OUT_JSON,
+	OUT_SITEMAP,
+	OUT_404,
+	OUT_ASSET,
+} out_kind_t;
+
+typedef struct {
+	out_kind_t kind;
+	char *path; /* file path relative to the site root */
+	char *url;  /* URL path */
+	const void *obj; /* page_t, guide_theme_t, guide_practice_t or theme_file_t */
+} output_t;
+
+struct site {
+	const guide_t *g;
+	const theme_t *theme;
+	char *base_url;
+	value_t *shared; /* lent to every page context */
+	output_t *outs;
+	size_t n, cap;
+	size_t *by_url; /* output indexes sorted by URL, for site_find */
+};
+
+/* ---- small value builders ---- */
+
+static void put_str(value_t *m, const char *key, const char *s)
+{
+	value_map_set(m, key, value_cstring(s ? s : ""));
+}
+
+static void put_buf(value_t *m, const char *key, buf_t *b)
+{
+	size_t n = b->len;
+	value_map_set(m, key, value_string_own(buf_detach(b), n));
+}
+
+/* Percent-encodes a URL path for an href: non-ASCII and unsafe bytes. */
+static void url_encode_path(const char *s, buf_t *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80 || *p <= 0x20 || strchr("\"<>`{}#?%\\^|", *p)) {
+			buf_putc(out, '%');
+			buf_putc(out, hex[*p >> 4]);
+			buf_putc(out, hex[*p & 15]);
+		} else {
+			buf_putc(out, (char)*p);
+		}
+	}
+}
+
+/* Query-string component encoding (application/x-www-form-urlencoded style
+ * with %20, which every browser and our filter script read back the same). */
+static void url_encode_query(const char *s, buf_t *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-_.~", *p)) {
+			buf_putc(out, (char)*p);
+		} else {
+			buf_putc(out, '%');
+			buf_putc(out, hex[*p >> 4]);
+			buf_putc(out, hex[*p & 15]);
+		}
+	}
+}
+
+static void put_url(value_t *m, const char *key, const char *path)
+{
+	buf_t b = BUF_INIT;
+	url_encode_path(path ? path : "/", &b);
+	put_buf(m, key, &b);
+}
+
+static void put_filter_url(value_t *m, const char *key, const char *list_url, const char *param,
+			   const char *val)
+{
+	buf_t b = BUF_INIT;
+	url_encode_path(list_url, &b);
+	buf_printf(&b, "?%s=", param);
+	url_encode_query(val, &b);
+	put_buf(m, key, &b);
+}
+
+/* "2023-06-01" -> "01/06/2023", the French reading of an ISO date. */
+static void put_date(value_t *m, const char *key, const value_t *date)
+{
+	const char *iso = value_str(date);
+	value_t *d = value_map();
+	if (iso && strlen(iso) >= 10 && iso[4] == '-' && iso[7] == '-') {
+		char fr[11];
+		snprintf(fr, sizeof fr, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+		value_map_set(d, "iso", value_string(iso, 10));
+		put_str(d, "fr", fr);
+		value_map_set(m, key, d);
+	} else {
+		value_free(d);
+	}
+}
+
+static const char *priority_class(const char *p)
+{
+	if (strcmp(p, rules_priorities[0]) == 0)
+		return "prioritaire";
+	if (strcmp(p, rules_priorities[1]) == 0)
+		return "recommandee";
+	return "aller-plus-loin";
+}
+
+static const char *difficulty_class(const char *d)
+{
+	if (strcmp(d, rules_difficulties[0]) == 0)
+		return "facile";
+	if (strcmp(d, rules_difficulties[1]) == 0)
+		return "moyenne";
+	return "difficile";
+}
+
+/* The page's Markdown body as HTML, {{ names }} resolved first. */
+static void render_body(const guide_t *g, const page_t *p, buf_t *out)
+{
+	buf_t md = BUF_INIT;
+	guide_expand(g, p->text + p->body_off, p->text_len - p->body_off, &md);
+	md_render(buf_cstr(&md), md.len, 0, out, NULL, NULL);
+	buf_free(&md);
+}
+
+static const char *page_title(const page_t *p)
+{
+	const char *t = value_str(value_get(p->fm, "title"));
+	return t ? t : p->path;
+}
+
+/* ---- shared context ---- */
+
+static void add_output(site_t *s, out_kind_t kind, const char *url, const void *obj)
+{
+	s->outs = xgrow(s->outs, &s->cap, s->n + 1, sizeof *s->outs);
+	output_t *o = &s->outs[s->n++];
+	o->kind = kind;
+	o->obj = obj;
+	o->url = xstrdup(url);
+	buf_t p = BUF_INIT;
+	const char *u = url[0] == '/' ? url + 1 : url;
+	buf_puts(&p, u);
+	if (p.len == 0 || p.ptr[p.len - 1] == '/')
+		buf_puts(&p, "index.html");
+	o->path = buf_detach(&p);
+}
+
+static value_t *theme_ref(const site_t *s, const guide_theme_t *t)
+{
+	value_t *m = value_map();
+	put_str(m, "id", t->id);
+	put_str(m, "key", t->key);
+	put_str(m, "title", t->title);
+	put_url(m, "url", t->page->url);
+	buf_t a = BUF_INIT;
+	guide_generated_url(s->g, "list", &a);
+	buf_t enc = BUF_INIT;
+	url_encode_path(buf_cstr(&a), &enc);
+	buf_putc(&enc, '#');
+	url_encode_query(t->key, &enc);
+	put_buf(m, "anchor", &enc);
+	buf_free(&a);
+	value_map_set(m, "count", value_number((double)t->npractices));
+	return m;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_menu(const void *x, const void *y)
+{
+	const page_t *a = *(page_t *const *)x, *b = *(page_t *const *)y;
+	const value_t *oa = guide_nav(a, "order"), *ob = guide_nav(b, "order");
+	double da = oa && oa->kind == VAL_NUMBER ? oa->u.num : 1e9;
+	double db = ob && ob->kind == VAL_NUMBER ? ob->u.num : 1e9;
+	if (da != db)
+		return da < db ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+static const page_t *home_page(const guide_t *g)
+{
+	for (size_t i = 0; i < g->npages; i++)
+		if (g->pages[i]->url && strcmp(g->pages[i]->url, g->base) == 0)
+			return g->pages[i];
+	return NULL;
+}
+
+static value_t *build_shared(site_t *s)
+{
+	const guide_t *g = s->g;
+	value_t *sh = value_map();
+
+	value_t *site = value_map();
+	put_str(site, "title", guide_site_meta(g, "title"));
+	put_str(site, "url", s->base_url);
+	put_str(site, "assets", "/assets/");
+	value_map_set(sh, "site", site);
+
+	value_t *guide = value_map();
+	const page_t *home = home_page(g);
+	put_str(guide, "title", guide_meta(g, "title") ? guide_meta(g, "title") : home ? page_title(home) : "");
+	put_str(guide, "version", guide_meta(g, "version"));
+	put_str(guide, "versionTitle", guide_meta(g, "versionTitle") ? guide_meta(g, "versionTitle") : guide_meta(g, "version"));
+	put_str(guide, "description", guide_meta(g, "description"));
+	put_date(guide, "updated", value_get(value_get(value_get(g->data, "metadata"), "guideBonnesPratiques"), "updatedAt"));
+	put_url(guide, "home", g->base);
+	const char *kinds[] = {"list", "reading", "csv", "json"};
+	for (int i = 0; i < 4; i++) {
+		buf_t u = BUF_INIT;
+		guide_generated_url(g, kinds[i], &u);
+		put_url(guide, kinds[i], buf_cstr(&u));
+		buf_free(&u);
+	}
+	value_map_set(guide, "practices", value_number((double)g->npractices));
+	value_map_set(guide, "themeCount", value_number((double)g->nthemes));
+	value_map_set(sh, "guide", guide);
+
+	/* The menu: the guide's other pages (not the home, themes or sheets). */
+	page_t **others = xcalloc(g->npages + 1, sizeof *others);
+	size_t no = 0;
+	for (size_t i = 0; i < g->npages; i++)
+		if (g->kinds[i] == PAGE_OTHER && g->pages[i] != home && g->pages[i]->url)
+			others[no++] = g->pages[i];
+	qsort(others, no, sizeof *others, cmp_menu);
+	value_t *menu = value_list();
+	for (size_t i = 0; i < no; i++) {
+		value_t *m = value_map();
+		const char *t = value_str(guide_nav(others[i], "title"));
+		if (!t)
+			t = value_str(value_get(others[i]->fm, "menuTitle"));
+		put_str(m, "title", t ? t : page_title(others[i]));
+		put_url(m, "url", others[i]->url);
+		value_list_push(menu, m);
+	}
+	free(others);
+	value_map_set(sh, "menu", menu);
+
+	value_t *themes = value_list();
+	for (size_t t = 0; t < g->nthemes; t++)
+		value_list_push(themes, theme_ref(s, g->themes[t]));
+	value_map_set(sh, "themes", themes);
+
+	/* Filter choices: fixed sets, and every pilot of the guide sorted. */
+	value_t *pri = value_list(), *dif = value_list();
+	for (int i = 0; i < 3; i++) {
+		value_t *a = value_map(), *b = value_map();
+		put_str(a, "value", rules_priorities[i]);
+		put_str(a, "class", priority_class(rules_priorities[i]));
+		put_str(b, "value", rules_difficulties[i]);
+		put_str(b, "class", difficulty_class(rules_difficulties[i]));
+		value_list_push(pri, a);
+		value_list_push(dif, b);
+	}
+	value_map_set(sh, "priorities", pri);
+	value_map_set(sh, "difficulties", dif);
+	size_t nw = 0, cw = 0;
+	const char **whos = NULL;
+	for (size_t i = 0; i < g->npractices; i++) {
+		const value_t *w = g->practices[i]->who;
+		for (size_t k = 0; w && w->kind == VAL_LIST && k < w->u.list.len; k++)
+			if (value_str(w->u.list.items[k])) {
+				whos = xgrow(whos, &cw, nw + 1, sizeof *whos);
+				whos[nw++] = value_str(w->u.list.items[k]);
+			}
+	}
+	qsort(whos, nw, sizeof *whos, cmp_cstr);
+	value_t *wl = value_list();
+	for (size_t i = 0; i < nw; i++) {
+		if (i > 0 && strcmp(whos[i], whos[i - 1]) == 0)
+			continue;
+		value_t *m = value_map();
+		put_str(m, "value", whos[i]);
+		value_list_push(wl, m);
+	}
+	free(whos);
+	value_map_set(sh, "whos", wl);
+	return sh;
+}
+
+/* ---- page contexts ---- */
+
+/* A breadcrumb entry; url is a URL path to encode, href one already encoded. */
+static value_t *crumb(const char *title, const char *url, const char *href)
+{
+	value_t *m = value_map();
+	put_str(m, "title", title);
+	if (url)
+		put_url(m, "url", url);
+	else if (href)
+		put_str(m, "url", href);
+	return m;
+}
+
+static value_t *sheet_ref(const site_t *s, const guide_practice_t *p)
+{
+	value_t *m = value_map();
+	put_str(m, "id", p->id);
+	put_str(m, "title", p->title);
+	put_url(m, "url", p->page->url);
+	put_str(m, "priority", p->priority);
+	put_str(m, "priorityClass", priority_class(p->priority));
+	put_str(m, "difficulty", p->difficulty);
+	put_str(m, "difficultyClass", difficulty_class(p->difficulty));
+	(void)s;
+	return m;
+}
+
+/* Everything the sheet template shows; with_body false for list entries. */
+static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with_body)
+{
+	const guide_t *g = s->g;
+	buf_t list = BUF_INIT;
+	guide_generated_url(g, "list", &list);
+	value_t *m = sheet_ref(s, p);
+	put_filter_url(m, "priorityUrl", buf_cstr(&list), "priority", p->priority);
+	put_filter_url(m, "difficultyUrl", buf_cstr(&list), "difficulty", p->difficulty);
+	buf_t label = BUF_INIT;
+	buf_printf(&label, "Difficulté de mise en œuvre %s", p->difficulty);
+	if (label.len > 0 && strstr(label.ptr, p->difficulty)) {
+		/* "Moyenne" reads "moyenne" inside the sentence. */
+		char *d = strstr(label.ptr, p->difficulty);
+		if (*d >= 'A' && *d <= 'Z')
+			*d = (char)(*d - 'A' + 'a');
+	}
+	put_buf(m, "difficultyLabel", &label);
+	value_map_set(m, "theme", theme_ref(s, p->theme));
+	value_t *who = value_list();
+	buf_t whoattr = BUF_INIT;
+	for (size_t k = 0; p->who && p->who->kind == VAL_LIST && k < p->who->u.list.len; k++) {
+		const char *w = value_str(p->who->u.list.items[k]);
+		if (!w)
+			continue;
+		value_t *wm = value_map();
+		put_str(wm, "name", w);
+		put_filter_url(wm, "url", buf_cstr(&list), "who", w);
+		value_list_push(who, wm);
+		/* The list filter reads pilots from one attribute: '|' never occurs in a name. */
+		if (whoattr.len)
+			buf_putc(&whoattr, '|');
+		buf_puts(&whoattr, w);
+	}
+	value_map_set(m, "who", who);
+	buf_t whotext = BUF_INIT;
+	for (size_t k = 0; k < who->u.list.len; k++) {
+		if (k)
+			buf_puts(&whotext, ", ");
+		buf_puts(&whotext, value_str(value_get(who->u.list.items[k], "name")));
+	}
+	put_buf(m, "whoText", &whotext);
+	put_buf(m, "whoAttr", &whoattr);
+	value_t *ind = value_list();
+	for (size_t k = 0; p->indicators && p->indicators->kind == VAL_LIST && k < p->indicators->u.list.len; k++)
+		if (value_str(p->indicators->u.list.items[k]))
+			value_list_push(ind, value_cstring(value_str(p->indicators->u.list.items[k])));
+	value_map_set(m, "indicators", ind);
+	put_date(m, "date", value_get(p->page->fm, "date"));
+	if (with_body) {
+		buf_t body = BUF_INIT;
+		render_body(g, p->page, &body);
+		put_buf(m, "body", &body);
+	}
+	buf_free(&list);
+	return m;
+}
+
+static value_t *theme_full(const site_t *s, const guide_theme_t *t, bool with_bodies)
+{
+	value_t *m = theme_ref(s, t);
+	buf_t intro = BUF_INIT;
+	render_body(s->g, t->page, &intro);
+	put_buf(m, "intro", &intro);
+	value_t *sheets = value_list();
+	for (size_t i = 0; i < t->npractices; i++)
+		value_list_push(sheets, with_bodies ? sheet_full(s, t->practices[i], true)
+						    : sheet_full(s, t->practices[i], false));
+	value_map_set(m, "sheets", sheets);
+	return m;
+}
+
+/* Keys of the shared context lent to a page context. */
+static const char *const lent[] = {"site", "guide", "menu", "themes", "priorities", "difficulties", "whos"};
+#define NLENT (sizeof lent / sizeof *lent)
+
+static value_t *page_context(const site_t *s, const output_t *o, const char **tpl)
+{
+	const guide_t *g = s->g;
+	value_t *ctx = value_map();
+	value_t *page = value_map();
+	value_t *bc = value_list();
+	const page_t *home = home_page(g);
+	value_list_push(bc, crumb(value_str(value_get(value_get(s->shared, "guide"), "title")), g->base, NULL));
+	buf_t list = BUF_INIT;
+	guide_generated_url(g, "list", &list);
+	put_url(page, "url", o->url);
+
+	switch (o->kind) {
+	case OUT_SHEET: {
+		const guide_practice_t *p = o->obj;
+		*tpl = "sheet";
+		put_str(page, "title", p->title);
+		value_list_push(bc, crumb("Bonnes pratiques", buf_cstr(&list), NULL));
+		value_t *tr = theme_ref(s, p->theme);
+		value_list_push(bc, crumb(p->theme->title, NULL, value_str(value_get(tr, "anchor"))));
+		value_free(tr);
+		buf_t cur = BUF_INIT;
+		buf_printf(&cur, "%s – %s", p->id, p->title);
+		value_list_push(bc, crumb(buf_cstr(&cur), NULL, NULL));
+		buf_free(&cur);
+		value_t *sh = sheet_full(s, p, true);
+		const guide_theme_t *t = p->theme;
+		if (p->index > 0)
+			value_map_set(sh, "prev", sheet_ref(s, t->practices[p->index - 1]));
+		if (p->index + 1 < t->npractices)
+			value_map_set(sh, "next", sheet_ref(s, t->practices[p->index + 1]));
+		value_map_set(ctx, "sheet", sh);
+		break;
+	}
+	case OUT_THEME: {
+		const guide_theme_t *t = o->obj;
+		*tpl = "theme";
+		put_str(page, "title", t->title);
+		value_list_push(bc, crumb("Bonnes pratiques", buf_cstr(&list), NULL));
+		value_list_push(bc, crumb(t->title, NULL, NULL));
+		value_map_set(ctx, "theme", theme_full(s, t, false));
+		break;
+	}
+	case OUT_LIST:
+	case OUT_READING: {
+		bool reading = o->kind == OUT_READING;
+		*tpl = reading ? "reading" : "list";
+		put_str(page, "title", reading ? "Le guide en une page" : "Bonnes pratiques");
+		value_list_push(bc, crumb(reading ? "Le guide en une page" : "Bonnes pratiques", NULL, NULL));
+		value_t *groups = value_list();
+		for (size_t t = 0; t < g->nthemes; t++)
+			value_list_push(groups, theme_full(s, g->themes[t], reading));
+		value_map_set(ctx, "groups", groups);
+		if (reading && home) {
+			buf_t body = BUF_INIT;
+			render_body(g, home, &body);
+			put_buf(ctx, "home", &body);
+		}
+		break;
+	}
+	case OUT_404:
+		*tpl = "404";
+		put_str(page, "title", "Page introuvable");
+		value_list_push(bc, crumb("Page introuvable", NULL, NULL));
+		break;
+	case OUT_SITEMAP: {
+		*tpl = "sitemap";
+		value_t *urls = value_list();
+		for (size_t i = 0; i < s->n; i++) {
+			const output_t *x = &s->outs[i];
+			if (x->kind > OUT_READING)
+				continue;
+			value_t *u = value_map();
+			buf_t loc = BUF_INIT;
+			guide_absolute_url(s->base_url, x->url, &loc);
+			put_buf(u, "loc", &loc);
+			value_list_push(urls, u);
+		}
+		value_map_set(ctx, "urls", urls);
+		break;
+	}
+	default: {
+		const page_t *p = o->obj;
+		*tpl = "page";
+		put_str(page, "title", page_title(p));
+		put_str(page, "description", value_str(value_get(p->fm, "description")));
+		if (p == home) {
+			value_map_set(page, "isHome", value_bool(true));
+		} else {
+			value_list_push(bc, crumb(page_title(p), NULL, NULL));
+		}
+		buf_t body = BUF_INIT;
+		render_body(g, p, &body);
+		put_buf(ctx, "content", &body);
+		break;
+	}
+	}
+	/* The last crumb is the current page: never a link. */
+	if (bc->u.list.len > 0)
+		value_free(value_map_take(bc->u.list.items[bc->u.list.len - 1], "url"));
+	value_map_set(ctx, "page", page);
+	value_map_set(ctx, "breadcrumb", bc);
+	buf_free(&list);
+	for (size_t i = 0; i < NLENT; i++)
+		value_map_set(ctx, lent[i], (value_t *)value_get(s->shared, lent[i]));
+	return ctx;
+}
+
+static void context_free(value_t *ctx)
+{
+	/* Give the lent parts back before freeing what the page owns. */
+	for (size_t i = 0; i < NLENT; i++)
+		value_map_take(ctx, lent[i]);
+	value_free(ctx);
+}
+
+int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
+{
+	const output_t *o = &s->outs[i];
+	switch (o->kind) {
+	case OUT_CSV:
+		export_csv(s->g, s->base_url, false, out);
+		return 0;
+	case OUT_JSON:
+		export_json(s->g, s->base_url, out);
+		return 0;
+	case OUT_ASSET: {
+		const theme_file_t *f = o->obj;
+		buf_put(out, f->data, f->size);
+		return 0;
+	}
+	default:
+		break;
+	}
+	const char *tpl = NULL;
+	value_t *ctx = page_context(s, o, &tpl);
+	const mst_t *t = theme_template(s->theme, tpl);
+	int rc = -1;
+	if (!t)
+		diag_add(diags, DIAG_ERROR, NULL, 0, 0, "theme", "the theme has no template '%s.mustache'", tpl);
+	else
+		rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, out, diags);
+	context_free(ctx);
+	return rc;
+}
+
+/* ---- outputs ---- */
+
+static int cmp_by_url(const void *a, const void *b, void *ud)
+{
+	const site_t *s = ud;
+	return strcmp(s->outs[*(const size_t *)a].url, s->outs[*(const size_t *)b].url);
+}
+
+site_t *site_new(const guide_t *g, const theme_t *theme, const char *base_url)
+{
+	site_t *s = xcalloc(1, sizeof *s);
+	s->g = g;
+	s->theme = theme;
+	s->base_url = xstrdup(base_url);
+	for (size_t i = 0; i < g->npages; i++) {
+		const page_t *p = g->pages[i];
+		if (!p->url)
+			continue;
+		if (g->kinds[i] == PAGE_OTHER)
+			add_output(s, OUT_PAGE, p->url, p);
+	}
+	for (size_t t = 0; t < g->nthemes; t++) {
+		add_output(s, OUT_THEME, g->themes[t]->page->url, g->themes[t]);
+		for (size_t k = 0; k < g->themes[t]->npractices; k++) {
+			const guide_practice_t *p = g->themes[t]->practices[k];
+			if (p->page->url)
+				add_output(s, OUT_SHEET, p->page->url, p);
+		}
+	}
+	const struct { const char *kind; out_kind_t out; } gen[] = {
+		{"list", OUT_LIST}, {"reading", OUT_READING}, {"csv", OUT_CSV}, {"json", OUT_JSON}};
+	for (size_t i = 0; i < 4; i++) {
+		buf_t u = BUF_INIT;
+		guide_generated_url(g, gen[i].kind, &u);
+		add_output(s, gen[i].out, buf_cstr(&u), NULL);
+		buf_free(&u);
+	}
+	add_output(s, OUT_SITEMAP, "/sitemap.xml", NULL);
+	add_output(s, OUT_404, "/404.html", NULL);
+	for (size_t i = 0; i < theme_asset_count(theme); i++) {
+		const theme_file_t *f = theme_asset(theme, i);
+		buf_t u = BUF_INIT;
+		buf_printf(&u, "/assets/%s", f->name);
+		add_output(s, OUT_ASSET, buf_cstr(&u), f);
+		buf_free(&u);
+	}
+	s->shared = build_shared(s);
+	s->by_url = xcalloc(s->n + 1, sizeof *s->by_url);
+	for (size_t i = 0; i < s->n; i++)
+		s->by_url[i] = i;
+	qsort_r(s->by_url, s->n, sizeof *s->by_url, cmp_by_url, s);
+	return s;
+}
+
+void site_free(site_t *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->outs[i].path);
+		free(s->outs[i].url);
+	}
+	free(s->outs);
+	free(s->by_url);
+	value_free(s->shared);
+	free(s->base_url);
+	free(s);
+}
+
+size_t site_count(const site_t *s)
+{
+	return s->n;
+}
+
+const char *site_path(const site_t *s, size_t i)
+{
+	return s->outs[i].path;
+}
+
+const char *site_url(const site_t *s, size_t i)
+{
+	return s->outs[i].url;
+}
+
+static long find_exact(const site_t *s, const char *url)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->outs[s->by_url[mid]].url, url);
+		if (c == 0)
+			return (long)s->by_url[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+long site_find(const site_t *s, const char *url_path)
+{
+	long i = find_exact(s, url_path);
+	if (i >= 0)
+		return i;
+	size_t n = strlen(url_path);
+	buf_t alt = BUF_INIT;
+	if (n >= 10 && strcmp(url_path + n - 10, "index.html") == 0)
+		buf_put(&alt, url_path, n - 10);
+	else if (n > 0 && url_path[n - 1] != '/')
+		buf_printf(&alt, "%s/", url_path);
+	if (alt.len)
+		i = find_exact(s, alt.ptr);
+	buf_free(&alt);
+	return i;
+}
+
+const char *site_content_type(const site_t *s, size_t i)
+{
+	const char *p = s->outs[i].path;
+	const char *dot = strrchr(p, '.');
+	if (!dot)
+		return "application/octet-stream";
+	if (strcmp(dot, ".html") == 0)
+		return "text/html; charset=utf-8";
+	if (strcmp(dot, ".css") == 0)
+		return "text/css; charset=utf-8";
+	if (strcmp(dot, ".js") == 0)
+		return "text/javascript; charset=utf-8";
+	if (strcmp(dot, ".json") == 0)
+		return "application/json; charset=utf-8";
+	if (strcmp(dot, ".csv") == 0)
+		return "text/csv; charset=utf-8";
+	if (strcmp(dot, ".xml") == 0)
+		return "application/xml; charset=utf-8";
+	if (strcmp(dot, ".svg") == 0)
+		return "image/svg+xml";
+	if (strcmp(dot, ".txt") == 0)
+		return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+/* ---- writing ---- */
+
+/* Marks a folder as a site sobre wrote, so that a later build may replace it. */
+#define SITE_MARKER ".sobre-site"
+
+typedef struct {
+	const site_t *s;
+	const char *tmp;
+	atomic_size_t next;
+	atomic_size_t done;
+	atomic_size_t bytes;
+	atomic_int failed;
+	diag_list_t *diags; /* one list per output */
+	site_progress_fn progress;
+	void *ud;
+} writejob_t;
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno;
+	size_t off = 0;
+	int err = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) != 0 && !err)
+		err = errno;
+	return err;
+}
+
+static void work(writejob_t *job, bool report)
+{
+	buf_t out = BUF_INIT;
+	size_t last = 0;
+	for (;;) {
+		if (report) {
+			size_t done = atomic_load(&job->done);
+			/* Every 1% is enough for a terminal bar. */
+			if (done - last >= job->s->n / 100 + 1) {
+				job->progress(done, job->s->n, job->ud);
+				last = done;
+			}
+		}
+		if (atomic_load(&job->failed))
+			break;
+		size_t i = atomic_fetch_add(&job->next, 1);
+		if (i >= job->s->n)
+			break;
+		buf_reset(&out);
+		if (site_render(job->s, i, &out, &job->diags[i]) != 0) {
+			atomic_store(&job->failed, 1);
+			break;
+		}
+		char *full = fs_join(job->tmp, job->s->outs[i].path);
+		int err = write_file(full, buf_cstr(&out), out.len);
+		if (err) {
+			diag_add(&job->diags[i], DIAG_ERROR, full, 0, 0, "io-error", "cannot write: %s", strerror(err));
+			atomic_store(&job->failed, 1);
+			free(full);
+			break;
+		}
+		free(full);
+		atomic_fetch_add(&job->bytes, out.len);
+		atomic_fetch_add(&job->done, 1);
+	}
+	buf_free(&out);
+}
+
+static void *write_worker(void *arg)
+{
+	work(arg, false);
+	return NULL;
+}
+
+static bool dir_is_empty(const char *path)
+{
+	fs_list_t l = {0};
+	char *failed = NULL;
+	int err = fs_list(path, NULL, NULL, &l, &failed);
+	bool empty = !err && l.len == 0;
+	fs_list_free(&l);
+	free(failed);
+	return empty;
+}
+
+int site_write(const site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
+	       site_stats_t *stats, diag_list_t *diags)
+{
+	int rc = -1;
+	char *tmp = NULL, *marker = NULL;
+	writejob_t job;
+	memset(&job, 0, sizeof job);
+
+	/* Replacing a folder sobre did not write could destroy someone's files. */
+	char *old_marker = fs_join(out_dir, SITE_MARKER);
+	bool exists = fs_is_dir(out_dir);
+	if (exists && access(old_marker, F_OK) != 0 && !dir_is_empty(out_dir)) {
+		diag_t *d = diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "output-not-site",
+				     "the output folder exists and was not written by sobre; refusing to replace it");
+		diag_hint(d, "choose another folder with -o, or delete this one first");
+		free(old_marker);
+		return -1;
+	}
+	free(old_marker);
+
+	buf_t t = BUF_INIT;
+	size_t ol = strlen(out_dir);
+	while (ol > 1 && out_dir[ol - 1] == '/')
+		ol--;
+	buf_put(&t, out_dir, ol);
+	buf_puts(&t, ".sobre-tmp-XXXXXX");
+	tmp = buf_detach(&t);
+	char *parent = xstrdup(tmp);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		fs_mkdirs(parent);
+	}
+	free(parent);
+	if (!mkdtemp(tmp)) {
+		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot create a folder beside the output: %s",
+			 strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	chmod(tmp, 0755);
+
+	/* Folders first, from one thread: workers then only create files. */
+	for (size_t i = 0; i < s->n; i++) {
+		char *full = fs_join(tmp, s->outs[i].path);
+		char *sl = strrchr(full, '/');
+		*sl = '\0';
+		int err = fs_mkdirs(full);
+		if (err) {
+			diag_add(diags, DIAG_ERROR, full, 0, 0, "io-error", "cannot create folder: %s", strerror(err));
+			free(full);
+			goto cleanup;
+		}
+		free(full);
+	}
+
+	job.s = s;
+	job.tmp = tmp;
+	job.diags = xcalloc(s->n + 1, sizeof *job.diags);
+	job.progress = progress;
+	job.ud = ud;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads <= 0)
+		threads = ncpu > 0 ? (int)ncpu : 1;
+	if (threads > 16)
+		threads = 16;
+	pthread_t tids[16];
+	int started = 0;
+	for (int k = 1; k < threads; k++)
+		if (pthread_create(&tids[started], NULL, write_worker, &job) == 0)
+			started++;
+	/* The calling thread works too, and reports progress between outputs. */
+	work(&job, progress != NULL);
+	for (int k = 0; k < started; k++)
+		pthread_join(tids[k], NULL);
+	if (progress)
+		progress(atomic_load(&job.done), s->n, ud);
+	for (size_t i = 0; i < s->n; i++) {
+		for (size_t k = 0; k < job.diags[i].len; k++) {
+			diag_t *d = &job.diags[i].items[k];
+			diag_t *c = diag_add(diags, d->sev, d->file, d->line, d->col, d->rule, "%s", d->msg);
+			if (d->hint)
+				diag_hint(c, "%s", d->hint);
+		}
+		diag_list_free(&job.diags[i]);
+	}
+	if (atomic_load(&job.failed) || atomic_load(&job.done) != s->n)
+		goto cleanup;
+
+	marker = fs_join(tmp, SITE_MARKER);
+	if (write_file(marker, "sobre\n", 6) != 0)
+		goto cleanup;
+	/* The swap: one rename when there is no previous site, an atomic exchange
+	 * otherwise; the old site then sits in tmp and is removed. */
+	if (exists) {
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) != 0) {
+			diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot swap the new site in: %s",
+				 strerror(errno));
+			goto cleanup;
+		}
+	} else if (rename(tmp, out_dir) != 0) {
+		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot move the new site in place: %s",
+			 strerror(errno));
+		goto cleanup;
+	}
+	if (stats) {
+		stats->files = s->n;
+		stats->bytes = atomic_load(&job.bytes);
+	}
+	rc = 0;
+cleanup:
+	fs_remove_tree(tmp);
+	free(job.diags);
+	free(marker);
+	free(tmp);
+	return rc;
+}
