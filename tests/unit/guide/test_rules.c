@@ -1,0 +1,663 @@
+/* Tests for guide/rules: each rule id firing on a minimal guide built from
+ * string literals, at the right file, line and column, with its hint; and a
+ * clean guide giving no diagnostics at all. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guide/guide.h"
+#include "guide/markdown.h"
+#include "guide/rules.h"
+#include "guide/yaml.h"
+#include "util/xalloc.h"
+
+typedef struct {
+	const char *path;
+	const char *src;
+} src_t;
+
+static const char DATA[] = "{\"metadata\": {\"url\": \"https://example.org/\","
+			   " \"guideBonnesPratiques\": {\"version\": \"v1\"}}}";
+
+static const char HOME[] = "---\ntitle: Home\n---\nWelcome.\n";
+
+static const char THEME_A[] = "---\n"
+			      "title: Theme A\n"
+			      "tags: guideBpNrThematique\n"
+			      "idThematique: a.\n"
+			      "eleventyNavigation:\n"
+			      "  key: key-a\n"
+			      "  order: 10\n"
+			      "---\n"
+			      "About theme A.\n";
+
+static const char THEME_B[] = "---\n"
+			      "title: Theme B\n"
+			      "tags: guideBpNrThematique\n"
+			      "idThematique: b.\n"
+			      "eleventyNavigation:\n"
+			      "  key: key-b\n"
+			      "  order: 20\n"
+			      "---\n";
+
+/* A valid sheet; line numbers are those of the fields below. */
+#define SHEET(idbp, order) \
+	"---\n"                          /* 1 */ \
+	"title: A practice\n"            /* 2 */ \
+	"type: bpnr\n"                   /* 3 */ \
+	"idbp: " idbp "\n"               /* 4 */ \
+	"priority: Prioritaire\n"        /* 5 */ \
+	"difficulty: Facile\n"           /* 6 */ \
+	"who:\n"                         /* 7 */ \
+	"  - Dev\n"                      /* 8 */ \
+	"  - Ops\n"                      /* 9 */ \
+	"indicators:\n"                  /* 10 */ \
+	"  - Count\n"                    /* 11 */ \
+	"eleventyNavigation:\n"          /* 12 */ \
+	"  parent: key-a\n"              /* 13 */ \
+	"  order: " order "\n"           /* 14 */ \
+	"---\n"                          /* 15 */ \
+	"Some advice.\n"                 /* 16 */
+
+/* Parses the pages, builds the guide and runs every rule; diagnostics are
+ * sorted. Page parsing must not fail. */
+static void check(const src_t *srcs, size_t n, diag_list_t *d)
+{
+	page_t **pages = xcalloc(n + 1, sizeof *pages);
+	for (size_t i = 0; i < n; i++) {
+		pages[i] = page_parse(srcs[i].path, srcs[i].src, strlen(srcs[i].src), d);
+		if (!pages[i])
+			fail_msg("page %s refused: %s", srcs[i].path, d->len ? d->items[0].msg : "?");
+	}
+	value_t *data = yaml_parse("_data/metadata.json", DATA, strlen(DATA), 0, d);
+	value_t *root = value_map();
+	value_map_set(root, "metadata", value_map_take(data, "metadata"));
+	value_free(data);
+	guide_t *g = guide_from_pages(root, pages, n, d);
+	assert_int_equal(d->len, 0);
+	rules_check(g, d);
+	diag_sort(d);
+	guide_free(g);
+}
+
+/* The text of all diagnostics, for failure messages. */
+static void dump(const diag_list_t *d, char *out, size_t cap)
+{
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < d->len; i++)
+		diag_format_text(&d->items[i], &b);
+	snprintf(out, cap, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* Asserts d holds exactly one diagnostic, of rule, at file:line:col. */
+static const diag_t *only(const diag_list_t *d, const char *rule, diag_sev_t sev, const char *file, int line,
+			  int col)
+{
+	char all[4096];
+	dump(d, all, sizeof all);
+	if (d->len != 1)
+		fail_msg("want one %s, got %zu diagnostics:\n%s", rule, d->len, all);
+	const diag_t *g = &d->items[0];
+	if (strcmp(g->rule, rule) != 0 || g->sev != sev || !g->file || strcmp(g->file, file) != 0 ||
+	    g->line != line || g->col != col)
+		fail_msg("want %s:%d:%d: %s [%s], got:\n%s", file, line, col, diag_sev_name(sev), rule, all);
+	return g;
+}
+
+/* Number of diagnostics of rule in d. */
+static size_t count_rule(const diag_list_t *d, const char *rule)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->len; i++)
+		n += strcmp(d->items[i].rule, rule) == 0;
+	return n;
+}
+
+static void test_clean_guide(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"g/index.md", HOME},
+		{"g/a/index.md", THEME_A},
+		{"g/a/one.md", SHEET("a.1", "1")},
+		{"g/a/two.md", SHEET("a.2", "2")},
+		{"g/b/index.md", THEME_B},
+		{"g/b/three.md", "---\ntitle: T\ntype: bpnr\nidbp: b.1\npriority: Recommandée\ndifficulty: Difficile\n"
+				 "who: [Dev]\nindicators: [\"Share of x\"]\neleventyNavigation: {parent: key-b, order: 5}\n"
+				 "---\nVersion {{ metadata.guideBonnesPratiques.version }}.\n"},
+		{"g/b/four.md", "---\ntitle: F\ntype: bpnr\nidbp: b.2\npriority: Aller plus loin\ndifficulty: Moyenne\n"
+				"who: [Ops]\nindicators: [y]\neleventyNavigation: {parent: key-b, order: 6}\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, sizeof s / sizeof *s, &d);
+	if (d.len) {
+		char all[4096];
+		dump(&d, all, sizeof all);
+		fail_msg("a clean guide gave diagnostics:\n%s", all);
+	}
+	diag_list_free(&d);
+
+	/* and an empty guide */
+	guide_t *g = guide_from_pages(NULL, xcalloc(1, sizeof(page_t *)), 0, &d);
+	rules_check(g, &d);
+	assert_int_equal(d.len, 0);
+	guide_free(g);
+}
+
+static void test_missing_field(void **state)
+{
+	(void)state;
+	/* no difficulty line at all: pointed at the opening '---' */
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\n"
+			   "who: [Dev]\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	const diag_t *g = only(&d, "missing-field", DIAG_ERROR, "a/s.md", 1, 1);
+	assert_non_null(strstr(g->msg, "'difficulty'"));
+	assert_non_null(strstr(g->hint, "difficulty:"));
+	diag_list_free(&d);
+
+	/* an empty string: pointed at the value (quoted scalars start inside the quotes) */
+	const src_t s2[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: \"\"\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			   "who: [Dev]\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	check(s2, 2, &d);
+	g = only(&d, "missing-field", DIAG_ERROR, "a/s.md", 2, 9);
+	assert_non_null(strstr(g->msg, "'title'"));
+	diag_list_free(&d);
+
+	/* a sheet without parent: missing, and not reported again as unknown-parent */
+	const src_t s3[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			   "who: [Dev]\nindicators: [x]\n---\n"},
+	};
+	check(s3, 2, &d);
+	g = only(&d, "missing-field", DIAG_ERROR, "a/s.md", 1, 1);
+	assert_non_null(strstr(g->msg, "'eleventyNavigation.parent'"));
+	diag_list_free(&d);
+
+	/* a theme without idThematique */
+	const src_t s4[] = {
+		{"t/index.md", "---\ntitle: T\ntags: guideBpNrThematique\neleventyNavigation:\n  key: k\n---\n"},
+	};
+	check(s4, 1, &d);
+	g = only(&d, "missing-field", DIAG_ERROR, "t/index.md", 1, 1);
+	assert_non_null(strstr(g->msg, "'idThematique'"));
+	diag_list_free(&d);
+}
+
+/* BUG (src/guide/yaml.c, set_pos; seen through rules.c, require): "title:"
+ * with nothing after it is a null without a position (line 0, col 0), so
+ * missing-field prints "a/s.md: error: ..." with no line. Expected: the
+ * field's line (2) and a column > 0. Same root cause as
+ * test_yaml.c:test_empty_value_position_BUG. */
+static void test_missing_field_empty_value_position_BUG(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle:\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			   "who: [Dev]\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	size_t n = d.len;
+	bool rule = n == 1 && strcmp(d.items[0].rule, "missing-field") == 0;
+	int line = n ? d.items[0].line : -1, col = n ? d.items[0].col : -1;
+	diag_list_free(&d);
+	assert_int_equal(n, 1);
+	assert_true(rule);
+	if (line != 2 || col <= 0)
+		fail_msg("missing-field for \"title:\" at %d:%d, want line 2 and a column", line, col);
+}
+
+static void test_wrong_type(void **state)
+{
+	(void)state;
+	diag_list_t d = DIAG_LIST_INIT;
+	/* who as a single string */
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			   "who: Dev\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	check(s, 2, &d);
+	const diag_t *g = only(&d, "wrong-type", DIAG_ERROR, "a/s.md", 7, 6);
+	assert_non_null(strstr(g->msg, "'who'"));
+	assert_non_null(strstr(g->hint, "- Dev"));
+	diag_list_free(&d);
+
+	/* a quoted order (pointed inside the quotes) */
+	const src_t s2[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", SHEET("a.1", "\"1\"")},
+	};
+	check(s2, 2, &d);
+	g = only(&d, "wrong-type", DIAG_ERROR, "a/s.md", 14, 11);
+	assert_non_null(strstr(g->msg, "order"));
+	diag_list_free(&d);
+
+	/* a list item that is not a string, and indicators as a string */
+	const src_t s3[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			   "who:\n  - Dev\n  - 42\nindicators: just one\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	check(s3, 2, &d);
+	assert_int_equal(d.len, 2);
+	assert_string_equal(d.items[0].rule, "wrong-type");
+	assert_int_equal(d.items[0].line, 9);
+	assert_int_equal(d.items[0].col, 5);
+	assert_non_null(strstr(d.items[0].msg, "item 2 of 'who'"));
+	assert_string_equal(d.items[1].rule, "wrong-type");
+	assert_int_equal(d.items[1].line, 10);
+	assert_int_equal(d.items[1].col, 13);
+	assert_non_null(strstr(d.items[1].msg, "'indicators'"));
+	diag_list_free(&d);
+
+	/* eleventyNavigation that is not a mapping */
+	const src_t s4[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			   "who: [Dev]\nindicators: [x]\neleventyNavigation: key-a\n---\n"},
+	};
+	check(s4, 2, &d);
+	g = only(&d, "wrong-type", DIAG_ERROR, "a/s.md", 9, 21);
+	assert_non_null(strstr(g->msg, "eleventyNavigation"));
+	diag_list_free(&d);
+}
+
+static void test_value_not_in_set(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritere\ndifficulty: Facile\n"
+			   "who: [Dev]\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	const diag_t *g = only(&d, "value-not-in-set", DIAG_ERROR, "a/s.md", 5, 11);
+	assert_string_equal(g->msg, "'Prioritere' is not a valid priority (expected Prioritaire, Recommandée or Aller plus loin)");
+	assert_string_equal(g->hint, "did you mean 'Prioritaire'?");
+	diag_list_free(&d);
+
+	/* accents count as one letter; case differences are suggested too */
+	const src_t s2[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Recommandee\ndifficulty: facile\n"
+			   "who: [Dev]\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	check(s2, 2, &d);
+	assert_int_equal(d.len, 2);
+	assert_string_equal(d.items[0].hint, "did you mean 'Recommandée'?");
+	assert_int_equal(d.items[1].line, 6);
+	assert_int_equal(d.items[1].col, 13);
+	assert_string_equal(d.items[1].hint, "did you mean 'Facile'?");
+	diag_list_free(&d);
+
+	/* nothing close: the hint lists the values */
+	const src_t s3[] = {
+		{"a/index.md", THEME_A},
+		{"a/s.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Impossible\n"
+			   "who: [Dev]\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	check(s3, 2, &d);
+	g = only(&d, "value-not-in-set", DIAG_ERROR, "a/s.md", 6, 13);
+	assert_string_equal(g->hint, "use one of: Facile, Moyenne, Difficile");
+	diag_list_free(&d);
+}
+
+static void test_duplicate_idbp(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("a.1", "1")},
+		{"a/two.md", SHEET("a.1", "2")},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 3, &d);
+	const diag_t *g = only(&d, "duplicate-idbp", DIAG_ERROR, "a/two.md", 4, 7);
+	assert_string_equal(g->msg, "duplicate idbp 'a.1'");
+	assert_non_null(strstr(g->hint, "a/one.md:4"));
+	diag_list_free(&d);
+
+	/* three times: the two later ones are reported, both naming the first */
+	const src_t s3[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("a.1", "1")},
+		{"a/two.md", SHEET("a.1", "2")},
+		{"a/zed.md", SHEET("a.1", "3")},
+	};
+	check(s3, 4, &d);
+	assert_int_equal(d.len, 2);
+	assert_string_equal(d.items[0].file, "a/two.md");
+	assert_string_equal(d.items[1].file, "a/zed.md");
+	assert_non_null(strstr(d.items[1].hint, "a/one.md:4"));
+	diag_list_free(&d);
+}
+
+static void test_idbp_theme_mismatch(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("b.1", "1")},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	const diag_t *g = only(&d, "idbp-theme-mismatch", DIAG_ERROR, "a/one.md", 4, 7);
+	assert_non_null(strstr(g->msg, "'b.1'"));
+	assert_non_null(strstr(g->msg, "'a.'"));
+	assert_non_null(strstr(g->hint, "a.<n>"));
+	diag_list_free(&d);
+}
+
+static void test_unknown_parent(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			     "who: [Dev]\nindicators: [x]\neleventyNavigation:\n  parent: key-aa\n  order: 1\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	const diag_t *g = only(&d, "unknown-parent", DIAG_ERROR, "a/one.md", 10, 11);
+	assert_non_null(strstr(g->msg, "'key-aa'"));
+	assert_string_equal(g->hint, "did you mean 'key-a'?");
+	diag_list_free(&d);
+
+	/* nothing close: the hint shows an existing key */
+	const src_t s2[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			     "who: [Dev]\nindicators: [x]\neleventyNavigation:\n  parent: something-else\n---\n"},
+	};
+	check(s2, 2, &d);
+	g = only(&d, "unknown-parent", DIAG_ERROR, "a/one.md", 10, 11);
+	assert_non_null(strstr(g->hint, "'key-a'"));
+	diag_list_free(&d);
+
+	/* no theme at all */
+	check(s2 + 1, 1, &d);
+	g = only(&d, "unknown-parent", DIAG_ERROR, "a/one.md", 10, 11);
+	assert_non_null(strstr(g->hint, "no theme page"));
+	diag_list_free(&d);
+}
+
+static void test_duplicate_order(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("a.1", "5")},
+		{"a/two.md", SHEET("a.2", "5")},
+		{"a/three.md", SHEET("a.3", "6")},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 4, &d);
+	/* of the two order-5 sheets, the later in path order is flagged */
+	const diag_t *g = only(&d, "duplicate-order", DIAG_ERROR, "a/two.md", 14, 10);
+	assert_non_null(strstr(g->msg, "order 5"));
+	assert_non_null(strstr(g->hint, "a/one.md"));
+	diag_list_free(&d);
+
+	/* the same order in two different themes is fine */
+	const src_t s2[] = {
+		{"a/index.md", THEME_A},
+		{"b/index.md", THEME_B},
+		{"a/one.md", SHEET("a.1", "5")},
+		{"b/one.md", "---\ntitle: T\ntype: bpnr\nidbp: b.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			     "who: [Dev, Ops]\nindicators: [x]\neleventyNavigation:\n  parent: key-b\n  order: 5\n---\n"},
+	};
+	check(s2, 4, &d);
+	assert_int_equal(d.len, 0);
+	diag_list_free(&d);
+}
+
+static void test_duplicate_theme(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"z/index.md", "---\n"
+			       "title: Theme Z\n"
+			       "tags: guideBpNrThematique\n"
+			       "idThematique: a.\n"
+			       "eleventyNavigation:\n"
+			       "  key: key-a\n"
+			       "  order: 30\n"
+			       "---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	assert_int_equal(d.len, 2);
+	assert_string_equal(d.items[0].rule, "duplicate-theme");
+	assert_string_equal(d.items[0].file, "z/index.md");
+	assert_int_equal(d.items[0].line, 4); /* idThematique */
+	assert_int_equal(d.items[0].col, 15);
+	assert_non_null(strstr(d.items[0].hint, "a/index.md"));
+	assert_string_equal(d.items[1].rule, "duplicate-theme");
+	assert_int_equal(d.items[1].line, 6); /* key */
+	assert_int_equal(d.items[1].col, 8);
+	assert_non_null(strstr(d.items[1].hint, "'key-a'"));
+	diag_list_free(&d);
+}
+
+static void test_no_indicators(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			     "who: [Dev]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	const diag_t *g = only(&d, "no-indicators", DIAG_WARNING, "a/one.md", 1, 1);
+	assert_non_null(g->hint);
+	diag_list_free(&d);
+
+	/* an empty list: pointed at it */
+	const src_t s2[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			     "who: [Dev]\nindicators: []\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+	};
+	check(s2, 2, &d);
+	only(&d, "no-indicators", DIAG_WARNING, "a/one.md", 8, 13);
+	diag_list_free(&d);
+}
+
+static void test_unknown_who(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("a.1", "1")},
+		{"a/two.md", SHEET("a.2", "2")},
+		{"a/three.md", "---\ntitle: T\ntype: bpnr\nidbp: a.3\npriority: Prioritaire\ndifficulty: Facile\n"
+			       "who:\n  - Dve\n  - Legal team\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 3\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 4, &d);
+	/* "Legal team" is rare but unlike any other pilot: not reported */
+	const diag_t *g = only(&d, "unknown-who", DIAG_WARNING, "a/three.md", 8, 5);
+	assert_non_null(strstr(g->msg, "'Dve'"));
+	assert_string_equal(g->hint, "did you mean 'Dev'?");
+	diag_list_free(&d);
+
+	/* two near names used once each: the later one in guide order is flagged */
+	const src_t s2[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", "---\ntitle: T\ntype: bpnr\nidbp: a.1\npriority: Prioritaire\ndifficulty: Facile\n"
+			     "who: [Designers]\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 1\n---\n"},
+		{"a/two.md", "---\ntitle: T\ntype: bpnr\nidbp: a.2\npriority: Prioritaire\ndifficulty: Facile\n"
+			     "who: [Desginers]\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: 2\n---\n"},
+	};
+	check(s2, 3, &d);
+	g = only(&d, "unknown-who", DIAG_WARNING, "a/two.md", 7, 7);
+	assert_string_equal(g->hint, "did you mean 'Designers'?");
+	diag_list_free(&d);
+}
+
+static void test_template_syntax(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("a.1", "1") "\n\xC3\xA9t\xC3\xA9 {% if x %}\nand {{ metadata.url | upper }} end\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	char all[4096];
+	dump(&d, all, sizeof all);
+	if (d.len != 2)
+		fail_msg("want two template-syntax warnings, got:\n%s", all);
+	/* body line 16 is "Some advice.", 17 empty, 18 the tag; columns in characters */
+	assert_string_equal(d.items[0].rule, "template-syntax");
+	assert_int_equal(d.items[0].sev, DIAG_WARNING);
+	assert_int_equal(d.items[0].line, 18);
+	assert_int_equal(d.items[0].col, 5);
+	assert_string_equal(d.items[1].rule, "template-syntax");
+	assert_int_equal(d.items[1].line, 19);
+	assert_int_equal(d.items[1].col, 5);
+	assert_non_null(strstr(d.items[1].msg, "{{ metadata.url | upper }}"));
+	diag_list_free(&d);
+
+	/* in a page that is neither theme nor sheet too, and without front matter */
+	const src_t s2[] = {{"notes.md", "line one\n{%raw%}\n"}};
+	check(s2, 1, &d);
+	only(&d, "template-syntax", DIAG_WARNING, "notes.md", 2, 1);
+	diag_list_free(&d);
+}
+
+static void test_unknown_variable(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"index.md", "---\ntitle: Home\n---\nok {{ metadata.url }}\nbad {{ metadata.guideBonnesPratiques.nope }}\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 1, &d);
+	const diag_t *g = only(&d, "unknown-variable", DIAG_WARNING, "index.md", 5, 5);
+	assert_non_null(strstr(g->msg, "'metadata.guideBonnesPratiques.nope'"));
+	assert_non_null(g->hint);
+	diag_list_free(&d);
+}
+
+static void test_theme_id_format(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"t/index.md", "---\ntitle: T\ntags: guideBpNrThematique\nidThematique: a\neleventyNavigation:\n  key: k\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 1, &d);
+	const diag_t *g = only(&d, "theme-id-format", DIAG_WARNING, "t/index.md", 4, 15);
+	assert_string_equal(g->hint, "write it as 'a.'");
+	diag_list_free(&d);
+}
+
+static void test_njk_ignored(void **state)
+{
+	(void)state;
+	diag_list_t d = DIAG_LIST_INIT;
+	guide_t *g = guide_from_pages(NULL, xcalloc(1, sizeof(page_t *)), 0, &d);
+	g->nignored = 2;
+	rules_check(g, &d);
+	assert_int_equal(d.len, 1);
+	assert_int_equal(d.items[0].sev, DIAG_INFO);
+	assert_string_equal(d.items[0].rule, "njk-ignored");
+	assert_null(d.items[0].file);
+	assert_non_null(strstr(d.items[0].msg, "2 Nunjucks templates"));
+	guide_free(g);
+	diag_list_free(&d);
+}
+
+static void count_link(const md_link_t *l, void *ud)
+{
+	(void)l;
+	(*(int *)ud)++;
+}
+
+/* broken-link needs the Markdown renderer; skipped while it is a stub. */
+static void test_broken_link(void **state)
+{
+	(void)state;
+	int links = 0;
+	buf_t html = BUF_INIT;
+	md_render("[x](/y/)\n", 9, MD_OPT_NOTYPO, &html, count_link, &links);
+	buf_free(&html);
+	if (links != 1) {
+		print_message("skipped: md_render reports no links (markdown.c not ready)\n");
+		skip();
+	}
+	const src_t s[] = {
+		{"g/index.md", HOME},
+		{"g/a/index.md", THEME_A},
+		{"g/a/one.md", SHEET("a.1", "1")
+			       "\nSee [two](/g/a/two/), [two again](/g/a/two), [list](/g/bonnes-pratiques/),\n"
+			       "[home](/g/#top), [site](/elsewhere/), [web](https://example.org/g/x/) and\n"
+			       "[csv](/g/guide-bonnes-pratiques-numerique-responsable-export-version-v1.csv).\n"
+			       "But [this](/g/a/tow/) is broken.\n"},
+		{"g/a/two.md", SHEET("a.2", "2")},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 4, &d);
+	/* line 21 is "But [this](...", the destination starts at column 12 */
+	const diag_t *g = only(&d, "broken-link", DIAG_WARNING, "g/a/one.md", 21, 12);
+	assert_non_null(strstr(g->msg, "'/g/a/tow/'"));
+	assert_string_equal(g->hint, "did you mean '/g/a/two/'?");
+	assert_int_equal(count_rule(&d, "broken-link"), 1);
+	diag_list_free(&d);
+
+	/* a page without front matter: lines count from the top of the file */
+	const src_t s2[] = {
+		{"g/index.md", HOME},
+		{"g/notes.md", "Notes\n\n* [gone](/g/gone/)\n"},
+	};
+	check(s2, 2, &d);
+	g = only(&d, "broken-link", DIAG_WARNING, "g/notes.md", 3, 10);
+	assert_null(g->hint);
+	diag_list_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_guide),
+		cmocka_unit_test(test_missing_field),
+		cmocka_unit_test(test_missing_field_empty_value_position_BUG),
+		cmocka_unit_test(test_wrong_type),
+		cmocka_unit_test(test_value_not_in_set),
+		cmocka_unit_test(test_duplicate_idbp),
+		cmocka_unit_test(test_idbp_theme_mismatch),
+		cmocka_unit_test(test_unknown_parent),
+		cmocka_unit_test(test_duplicate_order),
+		cmocka_unit_test(test_duplicate_theme),
+		cmocka_unit_test(test_no_indicators),
+		cmocka_unit_test(test_unknown_who),
+		cmocka_unit_test(test_template_syntax),
+		cmocka_unit_test(test_unknown_variable),
+		cmocka_unit_test(test_theme_id_format),
+		cmocka_unit_test(test_njk_ignored),
+		cmocka_unit_test(test_broken_link),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
