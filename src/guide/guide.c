@@ -112,7 +112,7 @@ static void set_url(page_t *p)
 			buf_putc(&u, '/');
 		buf_puts(&u, s);
 		size_t n = u.len;
-		if (n >= 10 && strcmp(u.ptr + n - 10, "index.html") == 0)
+		if (n >= 11 && strcmp(u.ptr + n - 11, "/index.html") == 0)
 			buf_truncate(&u, n - 10);
 		p->url = buf_detach(&u);
 		return;
@@ -533,7 +533,7 @@ void guide_absolute_url(const char *base, const char *path, buf_t *out)
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
 		/* The WHATWG path percent-encode set, plus everything non-ASCII. */
-		if (*s >= 0x80 || *s <= 0x20 || *s == '"' || *s == '<' || *s == '>' || *s == '`' ||
+		if (*s >= 0x7F || *s <= 0x20 || *s == '"' || *s == '<' || *s == '>' || *s == '`' ||
 		    *s == '{' || *s == '}' || *s == '#' || *s == '?') {
 			buf_putc(out, '%');
 			buf_putc(out, hex[*s >> 4]);

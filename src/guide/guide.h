@@ -24,7 +24,7 @@ typedef struct {
 	page_t *page;
 	const char *id;         /* idbp, e.g. "a.1"; "" when missing */
 	const char *title;      /* "" when missing */
-	const char *priority;   /* as written (trimmed), "" when missing */
+	const char *priority;   /* as written, "" when missing */
 	const char *difficulty;
 	const value_t *who;     /* list of strings, or NULL */
 	const value_t *indicators;

@@ -77,6 +77,11 @@ page_t *page_parse(const char *path, const char *src, size_t len, diag_list_t *d
 {
 	page_t *p = xcalloc(1, sizeof *p);
 	p->path = xstrdup(path);
+	/* Positions count from after the BOM, as editors show them. */
+	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) {
+		src += 3;
+		len -= 3;
+	}
 	const char *file = p->path;
 	size_t bad;
 
@@ -122,6 +127,10 @@ page_t *page_parse(const char *path, const char *src, size_t len, diag_list_t *d
 	while (pos < p->text_len) {
 		const char *nl = memchr(t + pos, '\n', p->text_len - pos);
 		size_t n = nl ? (size_t)(nl - (t + pos)) : p->text_len - pos;
+		if (pos + n - fm_start > PAGE_MAX_FRONTMATTER) {
+			pos += n;
+			break;
+		}
 		if (is_delim(t + pos, n)) {
 			closed = true;
 			fm_end = pos;
@@ -129,8 +138,6 @@ page_t *page_parse(const char *path, const char *src, size_t len, diag_list_t *d
 			p->body_line = line + 1;
 			break;
 		}
-		if (pos - fm_start > PAGE_MAX_FRONTMATTER)
-			break;
 		pos += n + 1;
 		line++;
 	}

@@ -82,6 +82,7 @@ void value_free(value_t *v)
 		}
 		free(v->u.map.keys);
 		free(v->u.map.vals);
+		free(v->u.map.hidx);
 		break;
 	default:
 		break;
@@ -126,10 +127,58 @@ void value_list_push(value_t *list, value_t *item)
 	list->u.list.len = n + 1;
 }
 
+/* Maps up to this size are searched linearly: small maps are the rule
+ * (front matter, page contexts) and a scan beats hashing there. */
+#define MAP_INDEX_MIN 16
+
+static size_t hash_key(const char *key, size_t len)
+{
+	size_t h = 1469598103934665603u; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211u;
+	return h;
+}
+
+static void index_insert(value_t *map, size_t pos)
+{
+	const char *k = map->u.map.keys[pos];
+	size_t mask = map->u.map.hcap - 1;
+	size_t slot = hash_key(k, strlen(k)) & mask;
+	while (map->u.map.hidx[slot])
+		slot = (slot + 1) & mask;
+	map->u.map.hidx[slot] = pos + 1;
+}
+
+static void index_rebuild(value_t *map)
+{
+	free(map->u.map.hidx);
+	map->u.map.hidx = NULL;
+	map->u.map.hcap = 0;
+	if (map->u.map.len < MAP_INDEX_MIN)
+		return;
+	size_t cap = 64;
+	while (cap < map->u.map.len * 2)
+		cap *= 2;
+	map->u.map.hidx = xcalloc(cap, sizeof *map->u.map.hidx);
+	map->u.map.hcap = cap;
+	for (size_t i = 0; i < map->u.map.len; i++)
+		index_insert(map, i);
+}
+
 static long map_index(const value_t *map, const char *key, size_t keylen)
 {
 	if (!map || map->kind != VAL_MAP)
 		return -1;
+	if (map->u.map.hidx) {
+		size_t mask = map->u.map.hcap - 1;
+		for (size_t slot = hash_key(key, keylen) & mask; map->u.map.hidx[slot]; slot = (slot + 1) & mask) {
+			size_t i = map->u.map.hidx[slot] - 1;
+			const char *k = map->u.map.keys[i];
+			if (strncmp(k, key, keylen) == 0 && k[keylen] == '\0')
+				return (long)i;
+		}
+		return -1;
+	}
 	for (size_t i = 0; i < map->u.map.len; i++) {
 		const char *k = map->u.map.keys[i];
 		if (strncmp(k, key, keylen) == 0 && k[keylen] == '\0')
@@ -155,6 +204,11 @@ void value_map_set(value_t *map, const char *key, value_t *val)
 	map->u.map.keys[n] = xstrdup(key);
 	map->u.map.vals[n] = val;
 	map->u.map.len = n + 1;
+	/* Keep the table at most half full; grow by rebuilding. */
+	if (map->u.map.len >= MAP_INDEX_MIN && map->u.map.len * 2 > map->u.map.hcap)
+		index_rebuild(map);
+	else if (map->u.map.hidx)
+		index_insert(map, n);
 }
 
 value_t *value_map_take(value_t *map, const char *key)
@@ -168,6 +222,8 @@ value_t *value_map_take(value_t *map, const char *key)
 	memmove(&map->u.map.keys[i], &map->u.map.keys[i + 1], rest * sizeof(char *));
 	memmove(&map->u.map.vals[i], &map->u.map.vals[i + 1], rest * sizeof(value_t *));
 	map->u.map.len--;
+	if (map->u.map.hidx)
+		index_rebuild(map);
 	return v;
 }
 
@@ -221,6 +277,67 @@ bool value_truthy(const value_t *v)
 	return false;
 }
 
+/* Number to text exactly as JavaScript's Number.prototype.toString does
+ * (templates written for Eleventy expect that): shortest round-trip digits,
+ * plain notation from 1e-6 up to 1e21, exponent notation outside. */
+static void number_to_text(double n, buf_t *out)
+{
+	if (isnan(n)) {
+		buf_puts(out, "NaN");
+		return;
+	}
+	if (isinf(n)) {
+		buf_puts(out, n > 0 ? "Infinity" : "-Infinity");
+		return;
+	}
+	if (n == 0) {
+		buf_putc(out, '0');
+		return;
+	}
+	char tmp[40];
+	for (int prec = 0; prec <= 16; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*e", prec, n);
+		if (strtod(tmp, NULL) == n)
+			break;
+	}
+	/* tmp is [-]d[.ddd]e[+-]XX: collect the digits and the exponent. */
+	const char *p = tmp;
+	if (*p == '-') {
+		buf_putc(out, '-');
+		p++;
+	}
+	char digits[24];
+	int k = 0;
+	for (; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[k++] = *p;
+	while (k > 1 && digits[k - 1] == '0')
+		k--;
+	int e = atoi(p + 1);
+	int nexp = e + 1; /* position of the decimal point */
+	if (k <= nexp && nexp <= 21) {
+		buf_put(out, digits, (size_t)k);
+		for (int i = k; i < nexp; i++)
+			buf_putc(out, '0');
+	} else if (0 < nexp && nexp <= 21) {
+		buf_put(out, digits, (size_t)nexp);
+		buf_putc(out, '.');
+		buf_put(out, digits + nexp, (size_t)(k - nexp));
+	} else if (-6 < nexp && nexp <= 0) {
+		buf_puts(out, "0.");
+		for (int i = 0; i < -nexp; i++)
+			buf_putc(out, '0');
+		buf_put(out, digits, (size_t)k);
+	} else {
+		buf_putc(out, digits[0]);
+		if (k > 1) {
+			buf_putc(out, '.');
+			buf_put(out, digits + 1, (size_t)(k - 1));
+		}
+		buf_printf(out, "e%c%d", nexp - 1 < 0 ? '-' : '+', abs(nexp - 1));
+	}
+}
+
 void value_to_text(const value_t *v, buf_t *out)
 {
 	if (!v)
@@ -231,31 +348,9 @@ void value_to_text(const value_t *v, buf_t *out)
 	case VAL_BOOL:
 		buf_puts(out, v->u.b ? "true" : "false");
 		break;
-	case VAL_NUMBER: {
-		/* Shortest text that reads back to the same double, as JavaScript prints it. */
-		char tmp[40];
-		double n = v->u.num;
-		if (isnan(n)) {
-			buf_puts(out, "NaN");
-			break;
-		}
-		if (isinf(n)) {
-			buf_puts(out, n > 0 ? "Infinity" : "-Infinity");
-			break;
-		}
-		if (n == trunc(n) && fabs(n) < 1e21) {
-			snprintf(tmp, sizeof tmp, "%.0f", n);
-			buf_puts(out, strcmp(tmp, "-0") == 0 ? "0" : tmp);
-			break;
-		}
-		for (int prec = 1; prec <= 17; prec++) {
-			snprintf(tmp, sizeof tmp, "%.*g", prec, n);
-			if (strtod(tmp, NULL) == n)
-				break;
-		}
-		buf_puts(out, tmp);
+	case VAL_NUMBER:
+		number_to_text(v->u.num, out);
 		break;
-	}
 	case VAL_STRING:
 		buf_put(out, v->u.str.s, v->u.str.len);
 		break;

@@ -39,6 +39,10 @@ struct value {
 			char **keys;
 			value_t **vals;
 			size_t len, cap;
+			/* Hash index (slot -> position + 1) built once a map is large,
+			 * so that building or reading a big mapping stays linear. */
+			size_t *hidx;
+			size_t hcap;
 		} map;
 	} u;
 };

@@ -13,7 +13,8 @@
 
 typedef struct {
 	char *name;
-	value_t *val; /* borrowed: lives in the tree being built */
+	value_t *val; /* borrowed from the tree being built, or owned (below) */
+	bool owned;   /* an anchored mapping key: keys become strings, so the anchor keeps the node */
 } anchor_t;
 
 typedef struct {
@@ -29,7 +30,32 @@ typedef struct {
 	int depth;
 	value_t *root;
 	bool failed;
+	/* For empty list items, which libfyaml gives no position: the source,
+	 * where the previous event ended, and a cursor moving forward only. */
+	const char *src;
+	size_t srclen, last_end;
+	size_t cur_pos;
+	int cur_line, cur_col;
 } ybuild_t;
+
+/* Line/column of the first '-' at or after the previous event's end. */
+static void empty_item_pos(ybuild_t *b, int *line, int *col)
+{
+	size_t target = b->last_end;
+	while (target < b->srclen && b->src[target] != '-')
+		target++;
+	while (b->cur_pos < target) {
+		if (b->src[b->cur_pos] == '\n') {
+			b->cur_line++;
+			b->cur_col = 0;
+		} else if (((unsigned char)b->src[b->cur_pos] & 0xC0) != 0x80) {
+			b->cur_col++;
+		}
+		b->cur_pos++;
+	}
+	*line = b->cur_line + 1 + b->line_offset;
+	*col = b->cur_col + 1;
+}
 
 static void set_pos(ybuild_t *b, value_t *v, struct fy_event *ev)
 {
@@ -135,6 +161,7 @@ static void add_anchor(ybuild_t *b, struct fy_token *tok, value_t *v)
 	b->anchors = xgrow(b->anchors, &b->capanchors, b->nanchors + 1, sizeof *b->anchors);
 	b->anchors[b->nanchors].name = xstrndup(t, n);
 	b->anchors[b->nanchors].val = v;
+	b->anchors[b->nanchors].owned = false;
 	b->nanchors++;
 }
 
@@ -160,6 +187,8 @@ static void attach(ybuild_t *b, value_t *v, struct fy_event *ev)
 	}
 	value_t *parent = b->stack[b->depth - 1];
 	if (parent->kind == VAL_LIST) {
+		if (v->line == 0)
+			empty_item_pos(b, &v->line, &v->col);
 		value_list_push(parent, v);
 		return;
 	}
@@ -177,8 +206,18 @@ static void attach(ybuild_t *b, value_t *v, struct fy_event *ev)
 		b->pending_key[lvl] = buf_detach(&k);
 		b->pending_line[lvl] = v->line;
 		b->pending_col[lvl] = v->col;
+		for (size_t i = 0; i < b->nanchors; i++)
+			if (b->anchors[i].val == v && !b->anchors[i].owned) {
+				b->anchors[i].owned = true;
+				return;
+			}
 		value_free(v);
 		return;
+	}
+	if (v->line == 0) {
+		/* An empty value ("key:") has no mark of its own: point at its key. */
+		v->line = b->pending_line[lvl];
+		v->col = b->pending_col[lvl];
 	}
 	if (value_get(parent, b->pending_key[lvl])) {
 		diag_t *d = diag_add(b->diags, DIAG_ERROR, b->file, b->pending_line[lvl], b->pending_col[lvl],
@@ -345,6 +384,8 @@ value_t *yaml_parse(const char *file, const char *src, size_t len, int line_offs
 	b.file = file;
 	b.line_offset = line_offset;
 	b.diags = diags;
+	b.src = src;
+	b.srclen = len;
 
 	fyerr_t fyerr;
 	memset(&fyerr, 0, sizeof fyerr);
@@ -380,6 +421,9 @@ value_t *yaml_parse(const char *file, const char *src, size_t len, int line_offs
 		} else {
 			handle(&b, ev);
 		}
+		const struct fy_mark *end = fy_event_end_mark(ev);
+		if (end && end->input_pos >= b.last_end)
+			b.last_end = end->input_pos;
 		fy_parser_event_free(fyp, ev);
 	}
 	if (!b.failed && fy_parser_get_stream_error(fyp))
@@ -394,8 +438,11 @@ cleanup:
 		free(b.pending_key[i]);
 		value_free(b.stack[i]); /* not yet attached to its parent */
 	}
-	for (size_t i = 0; i < b.nanchors; i++)
+	for (size_t i = 0; i < b.nanchors; i++) {
 		free(b.anchors[i].name);
+		if (b.anchors[i].owned)
+			value_free(b.anchors[i].val);
+	}
 	free(b.anchors);
 	if (b.failed) {
 		value_free(b.root);

@@ -94,7 +94,8 @@ static int list_rec(const char *root, const char *rel, int depth, fs_filter_fn f
 		names[n++] = xstrdup(e->d_name);
 	}
 	/* Sorted so that output never depends on the directory's storage order. */
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n && !err; i++) {
 		char *child = *rel ? fs_join(rel, names[i]) : xstrdup(names[i]);
 		char *full = fs_join(root, child);
@@ -127,7 +128,7 @@ int fs_list(const char *root, fs_filter_fn filter, void *ud, fs_list_t *out, cha
 {
 	*failed = NULL;
 	int err = list_rec(root, "", 0, filter, ud, out, failed);
-	if (!err)
+	if (!err && out->len > 1)
 		qsort(out->paths, out->len, sizeof *out->paths, cmp_str);
 	return err;
 }
@@ -149,6 +150,8 @@ bool fs_is_dir(const char *path)
 
 int fs_mkdirs(const char *path)
 {
+	if (!*path)
+		return ENOENT;
 	char *p = xstrdup(path);
 	int err = 0;
 	for (char *s = p + 1; ; s++) {
@@ -235,12 +238,15 @@ int fs_remove_tree(const char *path)
 
 char *fs_join(const char *a, const char *b)
 {
+	if (!*a)
+		return xstrdup(b);
 	size_t la = strlen(a);
 	while (la > 1 && a[la - 1] == '/')
 		la--;
 	buf_t out = BUF_INIT;
 	buf_put(&out, a, la);
-	buf_putc(&out, '/');
+	if (a[la - 1] != '/')
+		buf_putc(&out, '/');
 	buf_puts(&out, b);
 	return buf_detach(&out);
 }

@@ -225,11 +225,11 @@ static void test_not_utf8(void **state)
 	diag_list_free(&d);
 }
 
-/* BUG (src/guide/page.c, page_parse): the line/column of a NUL or non-UTF-8
+/* Regression (src/guide/page.c, page_parse): the line/column of a NUL or non-UTF-8
  * byte is computed on the raw bytes, so a UTF-8 BOM counts as one column of
  * the first line: "<BOM>ab<0xE9>" reports 1:4 where the byte is the 3rd
  * character an editor shows. Expected 1:3. */
-static void test_not_utf8_after_bom_BUG(void **state)
+static void test_not_utf8_after_bom(void **state)
 {
 	(void)state;
 	const char *src = "\xEF\xBB\xBF" "ab\xE9";
@@ -258,12 +258,12 @@ static void test_too_large(void **state)
 	buf_free(&b);
 }
 
-/* BUG (src/guide/page.c, page_parse): the size limit is checked at the start
+/* Regression (src/guide/page.c, page_parse): the size limit is checked at the start
  * of each front-matter line, before the line is skipped, so a closed front
  * matter whose last line is huge passes: "---\na: <2 MiB of x>\n---\n" is
  * parsed although it is twice PAGE_MAX_FRONTMATTER. Expected:
  * frontmatter-too-large at 1:1. */
-static void test_too_large_single_line_BUG(void **state)
+static void test_too_large_single_line(void **state)
 {
 	(void)state;
 	buf_t b = BUF_INIT;
@@ -364,9 +364,9 @@ int main(void)
 		cmocka_unit_test(test_bom_crlf_identical),
 		cmocka_unit_test(test_empty_binary),
 		cmocka_unit_test(test_not_utf8),
-		cmocka_unit_test(test_not_utf8_after_bom_BUG),
+		cmocka_unit_test(test_not_utf8_after_bom),
 		cmocka_unit_test(test_too_large),
-		cmocka_unit_test(test_too_large_single_line_BUG),
+		cmocka_unit_test(test_too_large_single_line),
 		cmocka_unit_test(test_not_a_map),
 		cmocka_unit_test(test_yaml_error_position),
 		cmocka_unit_test(test_body_line_and_offset),

@@ -199,12 +199,12 @@ static void test_missing_field(void **state)
 	diag_list_free(&d);
 }
 
-/* BUG (src/guide/yaml.c, set_pos; seen through rules.c, require): "title:"
+/* Regression (src/guide/yaml.c, set_pos; seen through rules.c, require): "title:"
  * with nothing after it is a null without a position (line 0, col 0), so
  * missing-field prints "a/s.md: error: ..." with no line. Expected: the
  * field's line (2) and a column > 0. Same root cause as
- * test_yaml.c:test_empty_value_position_BUG. */
-static void test_missing_field_empty_value_position_BUG(void **state)
+ * test_yaml.c:test_empty_value_position. */
+static void test_missing_field_empty_value_position(void **state)
 {
 	(void)state;
 	const src_t s[] = {
@@ -643,7 +643,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_guide),
 		cmocka_unit_test(test_missing_field),
-		cmocka_unit_test(test_missing_field_empty_value_position_BUG),
+		cmocka_unit_test(test_missing_field_empty_value_position),
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_value_not_in_set),
 		cmocka_unit_test(test_duplicate_idbp),

@@ -390,12 +390,12 @@ static void test_text_numbers(void **state)
 	assert_num_text(-INFINITY, "-Infinity");
 }
 
-/* BUG (src/guide/value.c, value_to_text): numbers are said to print "as
+/* Regression (src/guide/value.c, value_to_text): numbers are said to print "as
  * JavaScript prints them", but small ones go through printf's %g, which
  * switches to exponent form below 1e-4 and pads the exponent to two digits.
  * JavaScript's String(n) gives "0.00001" for 1e-5 (%g: "1e-05") and "1e-7"
  * for 1e-7 (%g: "1e-07"). */
-static void test_text_small_numbers_BUG(void **state)
+static void test_text_small_numbers(void **state)
 {
 	(void)state;
 	assert_num_text(0.0001, "0.0001");
@@ -472,7 +472,7 @@ int main(void)
 		cmocka_unit_test(test_copy_deep),
 		cmocka_unit_test(test_truthy),
 		cmocka_unit_test(test_text_numbers),
-		cmocka_unit_test(test_text_small_numbers_BUG),
+		cmocka_unit_test(test_text_small_numbers),
 		cmocka_unit_test(test_text_scalars),
 		cmocka_unit_test(test_text_list_and_map),
 	};

@@ -232,12 +232,12 @@ static void test_format_json(void **state)
 	buf_free(&out);
 }
 
-/* BUG (src/util/diag.c, json_str): bytes >= 0x80 are copied as they are, so
+/* Regression (src/util/diag.c, json_str): bytes >= 0x80 are copied as they are, so
  * a file name (or message) that is not UTF-8, e.g. a Latin-1 "caf\xE9.md"
  * listed from disk, makes diag_format_json print invalid JSON that CI tools
  * (and jansson) reject. Expected: valid JSON, e.g. with U+FFFD or the byte
  * escaped. */
-static void test_format_json_not_utf8_BUG(void **state)
+static void test_format_json_not_utf8(void **state)
 {
 	(void)state;
 	diag_list_t l = DIAG_LIST_INIT;
@@ -266,7 +266,7 @@ int main(void)
 		cmocka_unit_test(test_format_text),
 		cmocka_unit_test(test_format_json_empty),
 		cmocka_unit_test(test_format_json),
-		cmocka_unit_test(test_format_json_not_utf8_BUG),
+		cmocka_unit_test(test_format_json_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

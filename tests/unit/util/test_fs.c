@@ -251,13 +251,13 @@ static int list_empty(const char *root)
 	return ok ? 0 : 3; /* ASan/UBSan exit with 1 */
 }
 
-/* BUG (src/util/fs.c, list_rec and fs_list): on an empty folder `names` (and
+/* Regression (src/util/fs.c, list_rec and fs_list): on an empty folder `names` (and
  * then `out->paths`) is NULL, and qsort(NULL, 0, ...) is undefined behaviour
  * (glibc declares the argument nonnull): UBSan stops with "null pointer
  * passed as argument 1" at fs.c:97, so any guide holding an empty folder
  * aborts under `make check`'s sanitizer pass. Expected: 0 and an empty list.
  * Run in a child so the abort fails only this test. */
-static void test_list_empty_dir_BUG(void **state)
+static void test_list_empty_dir(void **state)
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -385,12 +385,12 @@ static void test_mkdirs(void **state)
 	assert_int_equal(fs_mkdirs("/"), 0);
 }
 
-/* BUG (src/util/fs.c, fs_mkdirs): for "" the loop starts at p + 1, one past
+/* Regression (src/util/fs.c, fs_mkdirs): for "" the loop starts at p + 1, one past
  * the string's NUL, and reads beyond the 1-byte allocation (ASan:
  * heap-buffer-overflow); without ASan it may mkdir() garbage names. Expected:
  * ENOENT like mkdir(""). Run in a child process inside the temporary folder
  * so a crash or stray directories cannot harm the rest of the suite. */
-static void test_mkdirs_empty_path_BUG(void **state)
+static void test_mkdirs_empty_path(void **state)
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -465,11 +465,11 @@ static void test_join(void **state)
 	free(s);
 }
 
-/* BUG (src/util/fs.c, fs_join): the root folder keeps its '/' and then gets
+/* Regression (src/util/fs.c, fs_join): the root folder keeps its '/' and then gets
  * another, so fs_join("/", "x") is "//x" (a path POSIX leaves
  * implementation-defined); fs_join("", "x") is "/x", turning a relative
  * name into an absolute one. Expected "/x" and "x". */
-static void test_join_edges_BUG(void **state)
+static void test_join_edges(void **state)
 {
 	(void)state;
 	char got[2][16];
@@ -495,17 +495,17 @@ int main(void)
 		T(test_read_too_big_unknown_size),
 		T(test_list_sorted_and_filtered),
 		T(test_list_errors),
-		T(test_list_empty_dir_BUG),
+		T(test_list_empty_dir),
 		T(test_list_symlinks),
 		T(test_is_dir),
 		T(test_write_atomic),
 		T(test_write_atomic_missing_dir),
 		T(test_write_atomic_onto_dir),
 		T(test_mkdirs),
-		T(test_mkdirs_empty_path_BUG),
+		T(test_mkdirs_empty_path),
 		T(test_remove_tree),
 		T(test_join),
-		T(test_join_edges_BUG),
+		T(test_join_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
