@@ -407,9 +407,14 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void on_link(const md_link_t *l, void *ud)
+static void on_link(const md_link_t *link, void *ud)
 {
 	linkctx_t *lc = ud;
+	/* Positions come relative to the body; the body starts below the front matter. */
+	md_link_t shifted = *link;
+	if (shifted.line > 0)
+		shifted.line += lc->page->body_line - 1;
+	const md_link_t *l = &shifted;
 	if (l->href_len == 0 || l->href[0] != '/' || (l->href_len > 1 && l->href[1] == '/'))
 		return; /* external, anchor-only, relative (rare in guides) or protocol-relative */
 	size_t n = l->href_len;
@@ -467,11 +472,14 @@ static void check_links(ctx_t *c)
 	qsort(urls, n, sizeof *urls, cmp_cstr);
 
 	linkctx_t lc = {c, NULL, urls, n, prefix, plen};
+	buf_t html = BUF_INIT;
 	for (size_t i = 0; i < g->npages; i++) {
 		const page_t *p = g->pages[i];
 		lc.page = p;
-		md_links(p->text + p->body_off, p->text_len - p->body_off, p->body_line, on_link, &lc);
+		buf_reset(&html);
+		md_render(p->text + p->body_off, p->text_len - p->body_off, MD_OPT_NOTYPO, &html, on_link, &lc);
 	}
+	buf_free(&html);
 	buf_free(&gen);
 	free(urls);
 }
