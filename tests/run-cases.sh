@@ -2,8 +2,9 @@
 # Golden cases: tests/cases/check/<name>/ holds input/ (files laid over the
 # shared small guide in _base/), optional remove (paths to delete from it),
 # optional args (the sobre command line; default "check") and expected (its
-# output followed by "exit: N"). Each case runs in a fresh copy of the guide
-# and is compared with diff -u. UPDATE=1 rewrites expected files.
+# output followed by "exit: N"), and optionally expected-site/ (the folder
+# "out" the command must leave). Each case runs in a fresh copy of the guide
+# and is compared with diff -u / diff -ru. UPDATE=1 rewrites expected files.
 set -u
 sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")" && pwd)/cases
@@ -23,18 +24,30 @@ for suite in "$root"/*/; do
 		args="check"
 		[ -f "$case/args" ] && args=$(cat "$case/args")
 		got="$tmp.out"
-		(cd "$tmp" && eval "\"$sobre\" $args" >"$got" 2>&1; echo "exit: $?" >>"$got")
+		# Durations vary from run to run: they are masked.
+		(cd "$tmp" && eval "\"$sobre\" $args" >"$got.raw" 2>&1; echo "exit: $?" >>"$got.raw")
+		sed 's/ in [0-9]* ms$/ in N ms/' "$got.raw" >"$got"
+		rm -f "$got.raw"
 		if [ "${UPDATE:-}" = 1 ]; then
 			cp "$got" "$case/expected"
+			if [ -d "$case/expected-site" ]; then
+				rm -rf "$case/expected-site"
+				cp -R "$tmp/out" "$case/expected-site"
+			fi
 		fi
-		if diff -u "$case/expected" "$got" >"$tmp.diff" 2>&1; then
+		site_ok=true
+		if [ -d "$case/expected-site" ] && ! diff -ru "$case/expected-site" "$tmp/out" >"$tmp.sitediff" 2>&1; then
+			site_ok=false
+		fi
+		if diff -u "$case/expected" "$got" >"$tmp.diff" 2>&1 && $site_ok; then
 			pass=$((pass + 1))
 		else
 			fail=$((fail + 1))
 			echo "FAIL: $(basename "$suite")/$name"
 			cat "$tmp.diff"
+			$site_ok || head -100 "$tmp.sitediff"
 		fi
-		rm -rf "$tmp" "$tmp.out" "$tmp.diff"
+		rm -rf "$tmp" "$tmp.out" "$tmp.diff" "$tmp.sitediff"
 	done
 done
 echo "cases: $pass passed, $fail failed"

@@ -39,5 +39,17 @@ cp -R "$corpus" "$tmp/crlf"
 find "$tmp/crlf" -name '*.md' -exec sed -i -e 's/$/\r/' -e '1s/^/\xef\xbb\xbf/' {} +
 if "$sobre" export --format json "$tmp/crlf" >"$tmp/crlf.json" && cmp -s "$tmp/crlf.json" "$tmp/export.json"; then ok; else ko "CRLF+BOM copy of the guide exports differently"; fi
 
+# The website: same URLs as the old site, same sheet texts, light pages, no other host.
+if "$sobre" build "$corpus" -o "$tmp/site" 2>"$tmp/build.err" &&
+	python3 "$(dirname "$0")/compare_site.py" "$tmp/site" "$ref/site" "$corpus"; then ok; else ko "site differs from the old one"; cat "$tmp/build.err"; fi
+
+# A failed build leaves the previous site untouched.
+cp -R "$corpus" "$tmp/broken"
+sed -i 's/^priority: Prioritaire/priority: Prioritere/' "$tmp/broken/publications/bonnes-pratiques/strategie-et-gouvernance/personne-dediee-demarche-numerique-responsable.md"
+before=$(cd "$tmp/site" && find . -type f -exec md5sum {} + | sort | md5sum)
+if ! "$sobre" build "$tmp/broken" -o "$tmp/site" >/dev/null 2>&1 &&
+	[ "$(cd "$tmp/site" && find . -type f -exec md5sum {} + | sort | md5sum)" = "$before" ] &&
+	[ -z "$(ls -d "$tmp"/site.sobre-tmp-* 2>/dev/null)" ]; then ok; else ko "a failed build changed the previous site"; fi
+
 echo "corpus: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -99,8 +99,10 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		goto cleanup;
 	}
 	if (!quiet_ok || tty)
-		fprintf(stderr, "sobre build: %zu practices, %zu files, %.1f MB written to %s in %.0f ms\n",
-			g->npractices, st.files, st.bytes / 1e6, out, now_ms() - t0);
+		fprintf(stderr, "sobre build: %zu practices, %zu files, %.*f %s written to %s in %.0f ms\n",
+			g->npractices, st.files, st.bytes < 1000000 ? 0 : 1,
+			st.bytes < 1000000 ? st.bytes / 1e3 : st.bytes / 1e6, st.bytes < 1000000 ? "KB" : "MB", out,
+			now_ms() - t0);
 cleanup:
 	site_free(site);
 	theme_free(theme);

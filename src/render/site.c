@@ -353,15 +353,13 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 	value_t *m = sheet_ref(s, p);
 	put_filter_url(m, "priorityUrl", buf_cstr(&list), "priority", p->priority);
 	put_filter_url(m, "difficultyUrl", buf_cstr(&list), "difficulty", p->difficulty);
-	buf_t label = BUF_INIT;
-	buf_printf(&label, "Difficulté de mise en œuvre %s", p->difficulty);
-	if (label.len > 0 && strstr(label.ptr, p->difficulty)) {
-		/* "Moyenne" reads "moyenne" inside the sentence. */
-		char *d = strstr(label.ptr, p->difficulty);
-		if (*d >= 'A' && *d <= 'Z')
-			*d = (char)(*d - 'A' + 'a');
-	}
-	put_buf(m, "difficultyLabel", &label);
+	/* The old site's wording for each difficulty. */
+	const char *label = strcmp(p->difficulty, rules_difficulties[0]) == 0   ? "Facile à mettre en œuvre"
+			    : strcmp(p->difficulty, rules_difficulties[1]) == 0 ? "Difficulté de mise en œuvre moyenne"
+			    : strcmp(p->difficulty, rules_difficulties[2]) == 0 ? "Difficile à mettre en œuvre"
+										: p->difficulty;
+	put_str(m, "difficultyLabel", label);
+
 	value_map_set(m, "theme", theme_ref(s, p->theme));
 	value_t *who = value_list();
 	buf_t whoattr = BUF_INIT;

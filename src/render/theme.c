@@ -13,6 +13,7 @@
 
 typedef struct {
 	char *name;
+	char *path; /* where an override came from, for diagnostics; NULL for built-in files */
 	char *data; /* owned copy (overrides) or NULL when borrowed from the binary */
 	theme_file_t file;
 } entry_t;
@@ -34,7 +35,7 @@ static entry_t *find(theme_t *t, const char *name)
 	return NULL;
 }
 
-static void put(theme_t *t, const char *name, char *owned, const char *data, size_t size)
+static void put(theme_t *t, const char *name, const char *path, char *owned, const char *data, size_t size)
 {
 	entry_t *e = find(t, name);
 	if (!e) {
@@ -44,6 +45,8 @@ static void put(theme_t *t, const char *name, char *owned, const char *data, siz
 		e->name = xstrdup(name);
 	}
 	free(e->data);
+	free(e->path);
+	e->path = path ? xstrdup(path) : NULL;
 	e->data = owned;
 	e->file.name = e->name;
 	e->file.data = data;
@@ -70,7 +73,7 @@ theme_t *theme_load(const char *override_dir, diag_list_t *diags)
 	theme_t *t = xcalloc(1, sizeof *t);
 	bool ok = true;
 	for (const theme_file_t *f = theme_default_files; f->name; f++)
-		put(t, f->name, NULL, f->data, f->size);
+		put(t, f->name, NULL, NULL, f->data, f->size);
 	if (override_dir) {
 		fs_list_t files = {0};
 		char *failed = NULL;
@@ -95,7 +98,7 @@ theme_t *theme_load(const char *override_dir, diag_list_t *diags)
 			} else {
 				size_t n = b.len;
 				char *data = buf_detach(&b);
-				put(t, name, data, data, n);
+				put(t, name, full, data, data, n);
 			}
 			free(full);
 		}
@@ -117,7 +120,7 @@ theme_t *theme_load(const char *override_dir, diag_list_t *diags)
 			continue;
 		}
 		char *name = xstrndup(e->name, stem);
-		mst_registry_add(t->reg, name, e->name, e->file.data, e->file.size);
+		mst_registry_add(t->reg, name, e->path ? e->path : e->name, e->file.data, e->file.size);
 		free(name);
 	}
 	for (size_t i = 0; i < t->len; i++) {
@@ -148,6 +151,7 @@ void theme_free(theme_t *t)
 	diag_list_free(&t->reg_diags);
 	for (size_t i = 0; i < t->len; i++) {
 		free(t->files[i].name);
+		free(t->files[i].path);
 		free(t->files[i].data);
 	}
 	free(t->files);
