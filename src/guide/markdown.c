@@ -937,14 +937,13 @@ static int lk_pretest(const char *s, size_t n)
 /* linkify-it's test(): the leftmost link in s[0..n), schema links winning ties
  * against fuzzy links, e-mails winning ties when longer. One forward scan, so a
  * text with k links costs O(n) overall when called on successive tails. */
-static int lk_find(const char *s, size_t n, int fuzzy, lk_match_t *m)
+static int lk_find(const char *s, size_t n, int fuzzy, int has_at, lk_match_t *m)
 {
 	static const struct {
 		const char *name;
 		size_t (*validate)(const char *, size_t, size_t);
 	} schemas[] = {{"http:", lk_http}, {"https:", lk_http}, {"ftp:", lk_http},
 		       {"//", lk_slashes}, {"mailto:", lk_mailto}};
-	int has_at = memchr(s, '@', n) != NULL;
 	size_t email_skip = 0, adv;
 	uint32_t prev = 0; /* 0: start of text */
 	for (size_t p = 0; p < n; p += adv) {
@@ -1666,11 +1665,16 @@ static void linkify(ctx_t *c)
 		size_t n = t.len, pos = 0, last = 0;
 		int first = 1;
 		lk_match_t m = {0, 0, 0, 0};
+		/* where the next fuzzy-host hint and '@' are: linkify-it looks for
+		 * them in each tail, which would be quadratic */
 		size_t hint = lk_hint(s, n, 0);
+		const char *at = memchr(s, '@', n);
 		while (pos < n) {
 			if (hint != SIZE_MAX && hint < pos)
 				hint = lk_hint(s, n, pos);
-			if (!lk_find(s + pos, n - pos, hint != SIZE_MAX, &m))
+			if (at && at < s + pos)
+				at = memchr(s + pos, '@', n - pos);
+			if (!lk_find(s + pos, n - pos, hint != SIZE_MAX, at != NULL, &m))
 				break;
 			size_t ms = pos + m.start, me = pos + m.end, next = me;
 			if (m.inline_rule)
