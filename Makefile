@@ -35,28 +35,32 @@ deps:
 	@./scripts/deps.sh
 
 $(BUILD)/sobre: $(CLI_OBJ) $(BUILD)/libsobre.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/libsobre.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 # The default theme is compiled into the binary (generated, never checked in).
 $(BUILD)/gen/theme_default.c: $(THEME) scripts/embed.py
 	@mkdir -p $(dir $@)
-	python3 scripts/embed.py themes/default $@
+	@python3 scripts/embed.py themes/default $@
 
 $(BUILD)/obj/gen/theme_default.o: $(BUILD)/gen/theme_default.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsobre.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests -DSHARED_DIR='"$(SHARED)"' -o $@ $< $(BUILD)/libsobre.a $(TEST_LIBS) $(LDLIBS_ALL)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -Itests -DSHARED_DIR='"$(SHARED)"' -o $@ $< $(BUILD)/libsobre.a $(TEST_LIBS) $(LDLIBS_ALL)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 

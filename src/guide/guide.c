@@ -3,14 +3,12 @@
 #include "guide/guide.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "guide/yaml.h"
 #include "util/fs.h"
+#include "util/parallel.h"
 #include "util/xalloc.h"
 
 const value_t *guide_nav(const page_t *p, const char *key)
@@ -338,52 +336,29 @@ static value_t *load_data(const char *root, fs_list_t *names, diag_list_t *diags
 	return data;
 }
 
-/* Reading and parsing pages is independent per file: workers take files by
- * index from a shared counter and write only their own slots and diagnostic
- * lists, which are merged in file order afterwards, so output never depends
- * on scheduling. */
-#define GUIDE_MAX_THREADS 8
-
+/* Reading and parsing pages is independent per file: each file writes only
+ * its own page slot and diagnostic list, merged in file order afterwards. */
 typedef struct {
 	const char *dir;
 	const fs_list_t *files;
 	page_t **pages;          /* one slot per file, NULL when it failed */
 	diag_list_t *file_diags; /* one list per file */
-	atomic_size_t next;
 } loadjob_t;
 
-static void *load_worker(void *arg)
+static bool load_one(size_t i, void *ud)
 {
-	loadjob_t *job = arg;
+	loadjob_t *job = ud;
+	const char *rel = job->files->paths[i];
+	char *full = fs_join(job->dir, rel);
 	buf_t src = BUF_INIT;
-	for (;;) {
-		size_t i = atomic_fetch_add(&job->next, 1);
-		if (i >= job->files->len)
-			break;
-		const char *rel = job->files->paths[i];
-		char *full = fs_join(job->dir, rel);
-		int err = fs_read_file(full, GUIDE_MAX_FILE, &src);
-		if (err)
-			io_error(&job->file_diags[i], rel, err, "read");
-		else
-			job->pages[i] = page_parse(rel, src.ptr ? src.ptr : "", src.len, &job->file_diags[i]);
-		free(full);
-	}
+	int err = fs_read_file(full, GUIDE_MAX_FILE, &src);
+	if (err)
+		io_error(&job->file_diags[i], rel, err, "read");
+	else
+		job->pages[i] = page_parse(rel, src.ptr ? src.ptr : "", src.len, &job->file_diags[i]);
 	buf_free(&src);
-	return NULL;
-}
-
-static int worker_count(size_t nfiles)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (n > GUIDE_MAX_THREADS)
-		n = GUIDE_MAX_THREADS;
-	/* Threads cost more than they save on small guides. */
-	if ((size_t)n > nfiles / 64 + 1)
-		n = (long)(nfiles / 64 + 1);
-	return (int)n;
+	free(full);
+	return true;
 }
 
 guide_t *guide_load(const char *dir, diag_list_t *diags)
@@ -406,15 +381,7 @@ guide_t *guide_load(const char *dir, diag_list_t *diags)
 	job.files = &files;
 	job.pages = xcalloc(files.len + 1, sizeof *job.pages);
 	job.file_diags = xcalloc(files.len + 1, sizeof *job.file_diags);
-	atomic_init(&job.next, 0);
-	pthread_t threads[GUIDE_MAX_THREADS];
-	int nthreads = worker_count(files.len), started = 0;
-	for (int t = 1; t < nthreads; t++)
-		if (pthread_create(&threads[started], NULL, load_worker, &job) == 0)
-			started++;
-	load_worker(&job);
-	for (int t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
+	parallel_for(files.len, parallel_threads(files.len, 64), load_one, &job);
 
 	size_t np = 0;
 	for (size_t i = 0; i < files.len; i++) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "guide/markdown.h"
+#include "util/parallel.h"
 #include "util/suggest.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -447,7 +448,31 @@ static void on_link(const md_link_t *link, void *ud)
 	free(path);
 }
 
-static void check_links(ctx_t *c)
+typedef struct {
+	ctx_t *c;
+	const char **urls;
+	size_t nurls;
+	const char *prefix;
+	size_t prefixlen;
+	diag_list_t *diags; /* one per page */
+} pagejob_t;
+
+/* The checks that read one page's Markdown: template syntax and links. */
+static bool check_page(size_t i, void *ud)
+{
+	pagejob_t *job = ud;
+	const page_t *p = job->c->g->pages[i];
+	ctx_t pc = {job->c->g, &job->diags[i]};
+	check_template_syntax(&pc, p);
+	linkctx_t lc = {&pc, p, job->urls, job->nurls, job->prefix, job->prefixlen};
+	buf_t html = BUF_INIT;
+	md_render(p->text + p->body_off, p->text_len - p->body_off, MD_OPT_NOTYPO, &html, on_link, &lc);
+	buf_free(&html);
+	return true;
+}
+
+/* Page contents: template syntax and internal links, one page per task. */
+static void check_contents(ctx_t *c)
 {
 	const guide_t *g = c->g;
 	size_t cap = g->npages + 8;
@@ -471,15 +496,21 @@ static void check_links(ctx_t *c)
 		urls[n++] = gen.ptr + offs[i];
 	qsort(urls, n, sizeof *urls, cmp_cstr);
 
-	linkctx_t lc = {c, NULL, urls, n, prefix, plen};
-	buf_t html = BUF_INIT;
+	/* Pages are independent: each gets its own diagnostic list, merged in
+	 * page order so the output never depends on thread scheduling. */
+	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t))};
+	parallel_for(g->npages, parallel_threads(g->npages, 32), check_page, &job);
 	for (size_t i = 0; i < g->npages; i++) {
-		const page_t *p = g->pages[i];
-		lc.page = p;
-		buf_reset(&html);
-		md_render(p->text + p->body_off, p->text_len - p->body_off, MD_OPT_NOTYPO, &html, on_link, &lc);
+		diag_list_t *d = &job.diags[i];
+		for (size_t k = 0; k < d->len; k++) {
+			diag_t *x = &d->items[k];
+			diag_t *y = diag_add(c->diags, x->sev, x->file, x->line, x->col, x->rule, "%s", x->msg);
+			if (x->hint)
+				diag_hint(y, "%s", x->hint);
+		}
+		diag_list_free(d);
 	}
-	buf_free(&html);
+	free(job.diags);
 	buf_free(&gen);
 	free(urls);
 }
@@ -507,7 +538,5 @@ void rules_check(const guide_t *g, diag_list_t *diags)
 
 	check_theme_links(&c);
 	check_who(&c);
-	for (size_t i = 0; i < g->npages; i++)
-		check_template_syntax(&c, g->pages[i]);
-	check_links(&c);
+	check_contents(&c);
 }

@@ -21,6 +21,7 @@
 #include "render/export_csv.h"
 #include "render/export_json.h"
 #include "util/fs.h"
+#include "util/parallel.h"
 #include "util/xalloc.h"
 
 typedef enum {
@@ -51,6 +52,10 @@ struct site {
 	output_t *outs;
 	size_t n, cap;
 	size_t *by_url; /* output indexes sorted by URL, for site_find */
+	/* Sheet bodies as HTML, by practice seq, filled by site_write before the
+	 * pages (a body shows on its sheet page and on the reading page). */
+	char **bodies;
+	size_t *body_lens;
 };
 
 /* ---- small value builders ---- */
@@ -392,9 +397,13 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 	value_map_set(m, "indicators", ind);
 	put_date(m, "date", value_get(p->page->fm, "date"));
 	if (with_body) {
-		buf_t body = BUF_INIT;
-		render_body(g, p->page, &body);
-		put_buf(m, "body", &body);
+		if (s->bodies && s->bodies[p->seq]) {
+			value_map_set(m, "body", value_string(s->bodies[p->seq], s->body_lens[p->seq]));
+		} else {
+			buf_t body = BUF_INIT;
+			render_body(g, p->page, &body);
+			put_buf(m, "body", &body);
+		}
 	}
 	buf_free(&list);
 	return m;
@@ -628,6 +637,10 @@ void site_free(site_t *s)
 	}
 	free(s->outs);
 	free(s->by_url);
+	for (size_t i = 0; s->bodies && i < s->g->npractices; i++)
+		free(s->bodies[i]);
+	free(s->bodies);
+	free(s->body_lens);
 	value_free(s->shared);
 	free(s->base_url);
 	free(s);
@@ -712,15 +725,15 @@ const char *site_content_type(const site_t *s, size_t i)
 #define SITE_MARKER ".sobre-site"
 
 typedef struct {
-	const site_t *s;
+	site_t *s;
 	const char *tmp;
-	atomic_size_t next;
+	const size_t *order; /* outputs, heaviest first */
 	atomic_size_t done;
 	atomic_size_t bytes;
-	atomic_int failed;
 	diag_list_t *diags; /* one list per output */
 	site_progress_fn progress;
 	void *ud;
+	pthread_t reporter; /* the thread that calls progress */
 } writejob_t;
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -745,48 +758,55 @@ static int write_file(const char *path, const char *data, size_t len)
 	return err;
 }
 
-static void work(writejob_t *job, bool report)
+static bool body_one(size_t i, void *ud)
 {
+	site_t *s = ud;
+	buf_t b = BUF_INIT;
+	render_body(s->g, s->g->practices[i]->page, &b);
+	s->body_lens[i] = b.len;
+	s->bodies[i] = buf_detach(&b);
+	return true;
+}
+
+static bool write_one(size_t k, void *ud)
+{
+	writejob_t *job = ud;
+	size_t i = job->order[k];
 	buf_t out = BUF_INIT;
-	size_t last = 0;
-	for (;;) {
-		if (report) {
-			size_t done = atomic_load(&job->done);
-			/* Every 1% is enough for a terminal bar. */
-			if (done - last >= job->s->n / 100 + 1) {
-				job->progress(done, job->s->n, job->ud);
-				last = done;
-			}
-		}
-		if (atomic_load(&job->failed))
-			break;
-		size_t i = atomic_fetch_add(&job->next, 1);
-		if (i >= job->s->n)
-			break;
-		buf_reset(&out);
-		if (site_render(job->s, i, &out, &job->diags[i]) != 0) {
-			atomic_store(&job->failed, 1);
-			break;
-		}
+	bool ok = site_render(job->s, i, &out, &job->diags[i]) == 0;
+	if (ok) {
 		char *full = fs_join(job->tmp, job->s->outs[i].path);
 		int err = write_file(full, buf_cstr(&out), out.len);
 		if (err) {
 			diag_add(&job->diags[i], DIAG_ERROR, full, 0, 0, "io-error", "cannot write: %s", strerror(err));
-			atomic_store(&job->failed, 1);
-			free(full);
-			break;
+			ok = false;
 		}
 		free(full);
+	}
+	if (ok) {
 		atomic_fetch_add(&job->bytes, out.len);
-		atomic_fetch_add(&job->done, 1);
+		size_t done = atomic_fetch_add(&job->done, 1) + 1;
+		/* Only the calling thread reports, about every 1%. */
+		if (job->progress && pthread_equal(pthread_self(), job->reporter) &&
+		    done % (job->s->n / 100 + 1) == 0)
+			job->progress(done, job->s->n, job->ud);
 	}
 	buf_free(&out);
+	return ok;
 }
 
-static void *write_worker(void *arg)
+/* Big single outputs (the reading page, the list, exports) go first so that
+ * they overlap with the many small pages instead of finishing last, alone. */
+static int weight(out_kind_t k)
 {
-	work(arg, false);
-	return NULL;
+	switch (k) {
+	case OUT_READING: return 0;
+	case OUT_LIST: return 1;
+	case OUT_JSON:
+	case OUT_CSV:
+	case OUT_SITEMAP: return 2;
+	default: return 3;
+	}
 }
 
 static bool dir_is_empty(const char *path)
@@ -800,7 +820,7 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
-int site_write(const site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
+int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
 	       site_stats_t *stats, diag_list_t *diags)
 {
 	int rc = -1;
@@ -856,37 +876,40 @@ int site_write(const site_t *s, const char *out_dir, int threads, site_progress_
 		free(full);
 	}
 
+	if (!s->bodies) {
+		s->bodies = xcalloc(s->g->npractices + 1, sizeof *s->bodies);
+		s->body_lens = xcalloc(s->g->npractices + 1, sizeof *s->body_lens);
+		parallel_for(s->g->npractices, threads, body_one, s);
+	}
+	size_t *order = xcalloc(s->n + 1, sizeof *order);
+	size_t k = 0;
+	for (int w = 0; w <= 3; w++)
+		for (size_t i = 0; i < s->n; i++)
+			if (weight(s->outs[i].kind) == w)
+				order[k++] = i;
 	job.s = s;
 	job.tmp = tmp;
+	job.order = order;
 	job.diags = xcalloc(s->n + 1, sizeof *job.diags);
 	job.progress = progress;
 	job.ud = ud;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	if (threads <= 0)
-		threads = ncpu > 0 ? (int)ncpu : 1;
-	if (threads > 16)
-		threads = 16;
-	pthread_t tids[16];
-	int started = 0;
-	for (int k = 1; k < threads; k++)
-		if (pthread_create(&tids[started], NULL, write_worker, &job) == 0)
-			started++;
-	/* The calling thread works too, and reports progress between outputs. */
-	work(&job, progress != NULL);
-	for (int k = 0; k < started; k++)
-		pthread_join(tids[k], NULL);
+	job.reporter = pthread_self();
+	atomic_init(&job.done, 0);
+	atomic_init(&job.bytes, 0);
+	bool all = parallel_for(s->n, threads, write_one, &job);
+	free(order);
 	if (progress)
 		progress(atomic_load(&job.done), s->n, ud);
 	for (size_t i = 0; i < s->n; i++) {
-		for (size_t k = 0; k < job.diags[i].len; k++) {
-			diag_t *d = &job.diags[i].items[k];
-			diag_t *c = diag_add(diags, d->sev, d->file, d->line, d->col, d->rule, "%s", d->msg);
-			if (d->hint)
-				diag_hint(c, "%s", d->hint);
+		for (size_t d = 0; d < job.diags[i].len; d++) {
+			diag_t *x = &job.diags[i].items[d];
+			diag_t *c = diag_add(diags, x->sev, x->file, x->line, x->col, x->rule, "%s", x->msg);
+			if (x->hint)
+				diag_hint(c, "%s", x->hint);
 		}
 		diag_list_free(&job.diags[i]);
 	}
-	if (atomic_load(&job.failed) || atomic_load(&job.done) != s->n)
+	if (!all || atomic_load(&job.done) != s->n)
 		goto cleanup;
 
 	marker = fs_join(tmp, SITE_MARKER);

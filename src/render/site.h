@@ -42,8 +42,9 @@ typedef struct {
 
 /* Renders every output into a temporary folder beside out_dir and swaps it in
  * only when all succeeded: a failed or interrupted build leaves the previous
- * site untouched. threads <= 0 uses every core. progress may be NULL. */
-int site_write(const site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
+ * site untouched. threads <= 0 uses every core. progress may be NULL.
+ * Caches the rendered sheet bodies in s for the pages that show them. */
+int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
 	       site_stats_t *stats, diag_list_t *diags);
 
 #endif
