@@ -28,7 +28,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all run check test unit cases corpus asan bench deps clean fuzz lint
+.PHONY: all run check test unit cases corpus asan bench deps clean fuzz lint e2e
 all: deps $(BUILD)/sobre
 
 deps:
@@ -71,6 +71,7 @@ run: all
 # The whole suite, then the whole suite again under sanitizers in a separate build dir.
 check: deps
 	$(MAKE) test
+	$(MAKE) e2e
 	$(MAKE) test BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
@@ -78,6 +79,11 @@ test: $(BUILD)/sobre $(TEST_BIN)
 	@./tests/run-unit.sh $(BUILD)
 	@./tests/run-cases.sh $(BUILD)/sobre
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
+
+# Browser test of the built site (Chromium, playwright-core, axe-core); skipped
+# without a browser outside CI.
+e2e: $(BUILD)/sobre
+	@./tests/e2e/run.sh $(BUILD)/sobre
 
 bench: all
 	@./tests/bench/run.sh $(BUILD)/sobre $(SHARED)
