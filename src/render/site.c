@@ -145,6 +145,16 @@ static const char *priority_class(const char *p)
 	return "aller-plus-loin";
 }
 
+/* DSFR tag colours of the old site, so its official stylesheet can replace ours. */
+static const char *dsfr_color(const char *v, const char *const *set)
+{
+	static const char *const colors[3] = {"green-emeraude", "brown-caramel", "purple-glycine"};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(v, set[i]) == 0)
+			return colors[i];
+	return "grey";
+}
+
 static const char *difficulty_class(const char *d)
 {
 	if (strcmp(d, rules_difficulties[0]) == 0)
@@ -343,6 +353,8 @@ static value_t *sheet_ref(const site_t *s, const guide_practice_t *p)
 	put_url(m, "url", p->page->url);
 	put_str(m, "priority", p->priority);
 	put_str(m, "priorityClass", priority_class(p->priority));
+	put_str(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
+	put_str(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
 	put_str(m, "difficulty", p->difficulty);
 	put_str(m, "difficultyClass", difficulty_class(p->difficulty));
 	(void)s;
