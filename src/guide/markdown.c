@@ -94,6 +94,10 @@ static int is_zcc(uint32_t c)
 
 static int is_zpcc(uint32_t c)
 {
+	/* Hot in linkify's scan: ASCII answers without the range search
+	 * (Unicode P in ASCII: ASCII punctuation but $ + < = > ^ ` | ~). */
+	if (c < 0x80)
+		return c <= 0x20 || c == 0x7F || (is_ascii_punct(c) && !strchr("$+<=>^`|~", (int)c));
 	return is_zcc(c) || is_punct(c);
 }
 
@@ -955,7 +959,9 @@ static int lk_find(const char *s, size_t n, int fuzzy, int has_at, lk_match_t *m
 		 * [a-z0-9.+-], and drops trailing '*' from what it links. */
 		int core_ok = at_start || ((is_sep(prev) || is_zpcc(prev)) && prev != '_');
 		int inline_ok = at_start || !(prev < 128 && (isalnum((int)prev) || strchr(".+-", (int)prev)));
-		if (core_ok || inline_ok) {
+		/* Every schema starts with h, f, m or '/': test that first. */
+		char lc = (char)(s[p] | 0x20);
+		if ((core_ok || inline_ok) && (lc == 'h' || lc == 'f' || lc == 'm' || s[p] == '/')) {
 			for (size_t k = 0; k < sizeof schemas / sizeof schemas[0]; k++) {
 				size_t l = strlen(schemas[k].name);
 				if (n - p < l || strncasecmp(s + p, schemas[k].name, l))
@@ -2254,7 +2260,8 @@ static void flush_inline(ctx_t *c)
 	int hidden = top && (top->type == MD_BLOCK_LI || (top->type == MD_BLOCK_P && top->hidden));
 	merge_text(c);
 	trim_ends(c);
-	linkify(c);
+	if (!(c->opts & MD_OPT_NOLINKIFY))
+		linkify(c);
 	if (!(c->opts & MD_OPT_NOTYPO)) {
 		replacements(c);
 		smartquotes(c);

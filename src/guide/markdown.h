@@ -26,6 +26,8 @@ enum {
 	MD_OPT_NOHTML = 1, /* raw HTML is not recognised, so it comes out escaped:
 			      for text typed by users in the web app */
 	MD_OPT_NOTYPO = 2, /* no typographer (quotes, dashes, ellipsis, (c)...) */
+	MD_OPT_NOLINKIFY = 4, /* bare URLs stay text: for passes that only want the
+				 written links (check's broken-link rule) */
 };
 
 /* Renders src (UTF-8, not NUL-terminated) to HTML appended to out. on_link may

@@ -466,7 +466,7 @@ static bool check_page(size_t i, void *ud)
 	check_template_syntax(&pc, p);
 	linkctx_t lc = {&pc, p, job->urls, job->nurls, job->prefix, job->prefixlen};
 	buf_t html = BUF_INIT;
-	md_render(p->text + p->body_off, p->text_len - p->body_off, MD_OPT_NOTYPO, &html, on_link, &lc);
+	md_render(p->text + p->body_off, p->text_len - p->body_off, MD_OPT_NOTYPO | MD_OPT_NOLINKIFY, &html, on_link, &lc);
 	buf_free(&html);
 	return true;
 }
