@@ -52,6 +52,13 @@ value_t *value_string_own(char *s, size_t len)
 	return v;
 }
 
+value_t *value_string_ref(const char *s, size_t len)
+{
+	value_t *v = value_string_own((char *)s, len);
+	v->u.str.borrowed = true;
+	return v;
+}
+
 value_t *value_list(void)
 {
 	return value_new(VAL_LIST);
@@ -68,7 +75,8 @@ void value_free(value_t *v)
 		return;
 	switch (v->kind) {
 	case VAL_STRING:
-		free(v->u.str.s);
+		if (!v->u.str.borrowed)
+			free(v->u.str.s);
 		break;
 	case VAL_LIST:
 		for (size_t i = 0; i < v->u.list.len; i++)

@@ -30,6 +30,7 @@ struct value {
 		struct {
 			char *s; /* NUL-terminated, may contain NULs before len */
 			size_t len;
+			bool borrowed; /* s belongs to someone else (value_string_ref) */
 		} str;
 		struct {
 			value_t **items;
@@ -54,6 +55,9 @@ value_t *value_string(const char *s, size_t len);
 value_t *value_cstring(const char *s);
 /* Takes ownership of s (malloc'd, NUL-terminated at len). */
 value_t *value_string_own(char *s, size_t len);
+/* Points at s without copying: s (NUL-terminated at len) must outlive the
+ * value. For large texts lent to a template context. */
+value_t *value_string_ref(const char *s, size_t len);
 value_t *value_list(void);
 value_t *value_map(void);
 void value_free(value_t *v);

@@ -1,79 +1,91 @@
-/* export_json: builds the export with jansson, in the field order of the
- * official file so that a diff against it stays readable. */
+/* export_json: written as a stream (util/jsonw), in the field order of the
+ * official file so that a diff against it stays readable; a tree of the
+ * whole document first would cost memory in proportion to the guide. */
 #include "render/export_json.h"
 
-#include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "guide/markdown.h"
+#include "util/jsonw.h"
 
-static json_t *str_or_null(const char *s)
+static void string_list(jsonw_t *w, const value_t *v)
 {
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *string_list(const value_t *v)
-{
-	json_t *a = json_array();
+	jsonw_array(w);
 	if (v && v->kind == VAL_LIST)
 		for (size_t i = 0; i < v->u.list.len; i++)
 			if (value_str(v->u.list.items[i]))
-				json_array_append_new(a, json_string(value_str(v->u.list.items[i])));
-	return a;
+				jsonw_str(w, value_str(v->u.list.items[i]));
+	jsonw_end(w, ']');
 }
 
 void export_json(const guide_t *g, const char *base_url, buf_t *out)
 {
-	json_t *doc = json_object();
-	json_object_set_new(doc, "title", str_or_null(guide_meta(g, "title")));
-	json_object_set_new(doc, "url", json_string(base_url));
-	json_object_set_new(doc, "description", str_or_null(guide_meta(g, "description")));
-	json_object_set_new(doc, "version", str_or_null(guide_meta(g, "version")));
-	json_object_set_new(doc, "updated_at", str_or_null(guide_meta(g, "updatedAt")));
-	json_t *author = json_object();
-	json_object_set_new(author, "name", str_or_null(guide_site_meta(g, "author.name")));
-	json_object_set_new(author, "url", str_or_null(guide_site_meta(g, "author.url")));
-	json_object_set_new(doc, "author", author);
+	jsonw_t w;
+	jsonw_init(&w, out);
+	jsonw_object(&w);
+	jsonw_key(&w, "title");
+	jsonw_str(&w, guide_meta(g, "title"));
+	jsonw_key(&w, "url");
+	jsonw_str(&w, base_url);
+	jsonw_key(&w, "description");
+	jsonw_str(&w, guide_meta(g, "description"));
+	jsonw_key(&w, "version");
+	jsonw_str(&w, guide_meta(g, "version"));
+	jsonw_key(&w, "updated_at");
+	jsonw_str(&w, guide_meta(g, "updatedAt"));
+	jsonw_key(&w, "author");
+	jsonw_object(&w);
+	jsonw_key(&w, "name");
+	jsonw_str(&w, guide_site_meta(g, "author.name"));
+	jsonw_key(&w, "url");
+	jsonw_str(&w, guide_site_meta(g, "author.url"));
+	jsonw_end(&w, '}');
 
-	json_t *themes = json_array();
+	jsonw_key(&w, "thematiques");
+	jsonw_array(&w);
 	buf_t md = BUF_INIT, html = BUF_INIT, url = BUF_INIT;
 	for (size_t t = 0; t < g->nthemes; t++) {
 		const guide_theme_t *th = g->themes[t];
-		json_t *jt = json_object();
-		json_object_set_new(jt, "id", json_string(th->id));
-		json_object_set_new(jt, "titre", json_string(th->title));
+		jsonw_object(&w);
+		jsonw_key(&w, "id");
+		jsonw_str(&w, th->id);
+		jsonw_key(&w, "titre");
+		jsonw_str(&w, th->title);
 		buf_reset(&md);
 		buf_reset(&html);
 		guide_expand(g, th->page->text + th->page->body_off, th->page->text_len - th->page->body_off, &md);
 		md_render(buf_cstr(&md), md.len, 0, &html, NULL, NULL);
-		json_object_set_new(jt, "description", json_stringn(buf_cstr(&html), html.len));
-		json_t *bps = json_array();
+		jsonw_key(&w, "description");
+		jsonw_str(&w, buf_cstr(&html));
+		jsonw_key(&w, "bonnesPratiques");
+		jsonw_array(&w);
 		for (size_t i = 0; i < th->npractices; i++) {
 			const guide_practice_t *s = th->practices[i];
-			json_t *b = json_object();
-			json_object_set_new(b, "id", json_string(s->id));
-			json_object_set_new(b, "titre", json_string(s->title));
-			json_object_set_new(b, "priorite", json_string(s->priority));
-			json_object_set_new(b, "difficulte", json_string(s->difficulty));
-			json_object_set_new(b, "pilotes", string_list(s->who));
-			json_object_set_new(b, "indicateurs", string_list(s->indicators));
+			jsonw_object(&w);
+			jsonw_key(&w, "id");
+			jsonw_str(&w, s->id);
+			jsonw_key(&w, "titre");
+			jsonw_str(&w, s->title);
+			jsonw_key(&w, "priorite");
+			jsonw_str(&w, s->priority);
+			jsonw_key(&w, "difficulte");
+			jsonw_str(&w, s->difficulty);
+			jsonw_key(&w, "pilotes");
+			string_list(&w, s->who);
+			jsonw_key(&w, "indicateurs");
+			string_list(&w, s->indicators);
 			buf_reset(&url);
 			guide_absolute_url(base_url, s->page->url ? s->page->url : "/", &url);
-			json_object_set_new(b, "url", json_string(buf_cstr(&url)));
-			json_array_append_new(bps, b);
+			jsonw_key(&w, "url");
+			jsonw_str(&w, buf_cstr(&url));
+			jsonw_end(&w, '}');
 		}
-		json_object_set_new(jt, "bonnesPratiques", bps);
-		json_array_append_new(themes, jt);
+		jsonw_end(&w, ']');
+		jsonw_end(&w, '}');
 	}
-	json_object_set_new(doc, "thematiques", themes);
-	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s) {
-		buf_puts(out, s);
-		buf_putc(out, '\n');
-		free(s);
-	}
-	json_decref(doc);
+	jsonw_end(&w, ']');
+	jsonw_end(&w, '}');
+	buf_putc(out, '\n');
 	buf_free(&md);
 	buf_free(&html);
 	buf_free(&url);

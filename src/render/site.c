@@ -410,7 +410,7 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 	put_date(m, "date", value_get(p->page->fm, "date"));
 	if (with_body) {
 		if (s->bodies && s->bodies[p->seq]) {
-			value_map_set(m, "body", value_string(s->bodies[p->seq], s->body_lens[p->seq]));
+			value_map_set(m, "body", value_string_ref(s->bodies[p->seq], s->body_lens[p->seq]));
 		} else {
 			buf_t body = BUF_INIT;
 			render_body(g, p->page, &body);
@@ -488,9 +488,11 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		*tpl = reading ? "reading" : "list";
 		put_str(page, "title", reading ? "Le guide en une page" : "Bonnes pratiques");
 		value_list_push(bc, crumb(reading ? "Le guide en une page" : "Bonnes pratiques", NULL, NULL));
+		/* The reading page's bodies are rendered theme by theme (see
+		 * render_sections): here, only what its table of contents needs. */
 		value_t *groups = value_list();
 		for (size_t t = 0; t < g->nthemes; t++)
-			value_list_push(groups, theme_full(s, g->themes[t], reading));
+			value_list_push(groups, theme_full(s, g->themes[t], false));
 		value_map_set(ctx, "groups", groups);
 		if (reading && home) {
 			buf_t body = BUF_INIT;
@@ -555,6 +557,29 @@ static void context_free(value_t *ctx)
 	value_free(ctx);
 }
 
+/* The reading page holds every body of the guide: rendering it theme by
+ * theme through the "reading-theme" template keeps only one theme's context
+ * alive at a time, instead of a context as large as the whole guide. */
+static int render_sections(const site_t *s, buf_t *sections, diag_list_t *diags)
+{
+	const mst_t *t = theme_template(s->theme, "reading-theme");
+	if (!t) {
+		diag_add(diags, DIAG_ERROR, NULL, 0, 0, "theme", "the theme has no template 'reading-theme.mustache'");
+		return -1;
+	}
+	for (size_t k = 0; k < s->g->nthemes; k++) {
+		value_t *ctx = value_map();
+		value_map_set(ctx, "group", theme_full(s, s->g->themes[k], true));
+		for (size_t i = 0; i < NLENT; i++)
+			value_map_set(ctx, lent[i], (value_t *)value_get(s->shared, lent[i]));
+		int rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, sections, diags);
+		context_free(ctx);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 {
 	const output_t *o = &s->outs[i];
@@ -574,7 +599,14 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 		break;
 	}
 	const char *tpl = NULL;
+	buf_t sections = BUF_INIT;
+	if (o->kind == OUT_READING && render_sections(s, &sections, diags) != 0) {
+		buf_free(&sections);
+		return -1;
+	}
 	value_t *ctx = page_context(s, o, &tpl);
+	if (o->kind == OUT_READING)
+		value_map_set(ctx, "sections", value_string_ref(buf_cstr(&sections), sections.len));
 	const mst_t *t = theme_template(s->theme, tpl);
 	int rc = -1;
 	if (!t)
@@ -582,6 +614,7 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 	else
 		rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, out, diags);
 	context_free(ctx);
+	buf_free(&sections);
 	return rc;
 }
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/utf8.h"
+#include "util/jsonw.h"
 #include "util/xalloc.h"
 
 static char *vformat(const char *fmt, va_list ap)
@@ -125,36 +125,10 @@ void diag_format_text(const diag_t *d, buf_t *out)
 
 static void json_str(buf_t *out, const char *s)
 {
-	if (!s) {
+	if (s)
+		jsonw_string(out, s, strlen(s));
+	else
 		buf_puts(out, "null");
-		return;
-	}
-	buf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': buf_puts(out, "\\\""); break;
-		case '\\': buf_puts(out, "\\\\"); break;
-		case '\n': buf_puts(out, "\\n"); break;
-		case '\r': buf_puts(out, "\\r"); break;
-		case '\t': buf_puts(out, "\\t"); break;
-		default:
-			if (*p < 0x20) {
-				buf_printf(out, "\\u%04x", *p);
-			} else if (*p < 0x80) {
-				buf_putc(out, (char)*p);
-			} else {
-				/* JSON must be UTF-8: a bad byte (say a Latin-1 file name) becomes U+FFFD. */
-				uint32_t cp;
-				size_t n = utf8_decode((const char *)p, strlen((const char *)p), &cp);
-				if (cp == 0xFFFD && n == 1)
-					buf_puts(out, "\xEF\xBF\xBD");
-				else
-					buf_put(out, (const char *)p, n);
-				p += n - 1;
-			}
-		}
-	}
-	buf_putc(out, '"');
 }
 
 void diag_format_json(const diag_list_t *l, buf_t *out)

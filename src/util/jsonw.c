@@ -1,0 +1,139 @@
+/* jsonw: escaping and layout (the same as jansson's JSON_INDENT(2)). */
+#include "util/jsonw.h"
+
+#include <string.h>
+
+#include "util/utf8.h"
+
+void jsonw_string(buf_t *out, const char *s, size_t len)
+{
+	buf_putc(out, '"');
+	size_t start = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep = NULL;
+		char tmp[8];
+		size_t n = 1;
+		if (c == '"')
+			rep = "\\\"";
+		else if (c == '\\')
+			rep = "\\\\";
+		else if (c == '\n')
+			rep = "\\n";
+		else if (c == '\r')
+			rep = "\\r";
+		else if (c == '\t')
+			rep = "\\t";
+		else if (c == '\b')
+			rep = "\\b";
+		else if (c == '\f')
+			rep = "\\f";
+		else if (c < 0x20) {
+			static const char hex[] = "0123456789abcdef";
+			memcpy(tmp, "\\u00", 4);
+			tmp[4] = hex[c >> 4];
+			tmp[5] = hex[c & 15];
+			tmp[6] = '\0';
+			rep = tmp;
+		} else if (c >= 0x80) {
+			uint32_t cp;
+			n = utf8_decode(s + i, len - i, &cp);
+			if (cp == 0xFFFD && n == 1)
+				rep = "\xEF\xBF\xBD";
+		}
+		if (rep) {
+			buf_put(out, s + start, i - start);
+			buf_puts(out, rep);
+			start = i + n;
+		}
+		i += n;
+	}
+	buf_put(out, s + start, len - start);
+	buf_putc(out, '"');
+}
+
+void jsonw_init(jsonw_t *w, buf_t *out)
+{
+	memset(w, 0, sizeof *w);
+	w->out = out;
+}
+
+static void indent(jsonw_t *w)
+{
+	buf_putc(w->out, '\n');
+	for (int i = 0; i < w->depth; i++)
+		buf_puts(w->out, "  ");
+}
+
+/* Before a value: a comma and a new line inside arrays; nothing after a key. */
+static void before_value(jsonw_t *w)
+{
+	if (w->key_pending) {
+		w->key_pending = false;
+		return;
+	}
+	if (w->depth == 0)
+		return;
+	if (!w->first[w->depth])
+		buf_putc(w->out, ',');
+	w->first[w->depth] = false;
+	indent(w);
+}
+
+static void open_container(jsonw_t *w, char c)
+{
+	before_value(w);
+	buf_putc(w->out, c);
+	if (w->depth + 1 < JSONW_MAX_DEPTH)
+		w->depth++;
+	w->first[w->depth] = true;
+}
+
+void jsonw_object(jsonw_t *w)
+{
+	open_container(w, '{');
+}
+
+void jsonw_array(jsonw_t *w)
+{
+	open_container(w, '[');
+}
+
+void jsonw_end(jsonw_t *w, char close)
+{
+	bool empty = w->first[w->depth];
+	if (w->depth > 0)
+		w->depth--;
+	if (!empty)
+		indent(w);
+	buf_putc(w->out, close);
+}
+
+void jsonw_key(jsonw_t *w, const char *key)
+{
+	before_value(w);
+	jsonw_string(w->out, key, strlen(key));
+	buf_puts(w->out, ": ");
+	w->key_pending = true;
+}
+
+void jsonw_str(jsonw_t *w, const char *s)
+{
+	before_value(w);
+	if (s)
+		jsonw_string(w->out, s, strlen(s));
+	else
+		buf_puts(w->out, "null");
+}
+
+void jsonw_num(jsonw_t *w, double n)
+{
+	before_value(w);
+	buf_printf(w->out, "%.17g", n);
+}
+
+void jsonw_bool(jsonw_t *w, bool b)
+{
+	before_value(w);
+	buf_puts(w->out, b ? "true" : "false");
+}

@@ -1,0 +1,35 @@
+/* jsonw: a streaming JSON writer into a buf_t, for documents too large to
+ * build as a tree first (exports of big guides). Output is pretty-printed
+ * with two-space indentation, keys in the order written. */
+#ifndef SOBRE_JSONW_H
+#define SOBRE_JSONW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/* Appends s as a JSON string literal. Invalid UTF-8 becomes U+FFFD so the
+ * output is always valid JSON. */
+void jsonw_string(buf_t *out, const char *s, size_t len);
+
+#define JSONW_MAX_DEPTH 32
+
+typedef struct {
+	buf_t *out;
+	int depth;
+	bool first[JSONW_MAX_DEPTH]; /* no member written yet at this level */
+	bool key_pending;            /* a key was written; its value comes next */
+} jsonw_t;
+
+void jsonw_init(jsonw_t *w, buf_t *out);
+void jsonw_object(jsonw_t *w); /* { */
+void jsonw_array(jsonw_t *w);  /* [ */
+void jsonw_end(jsonw_t *w, char close); /* } or ] */
+/* The key of the next member of the current object. */
+void jsonw_key(jsonw_t *w, const char *key);
+void jsonw_str(jsonw_t *w, const char *s); /* NULL writes null */
+void jsonw_num(jsonw_t *w, double n);
+void jsonw_bool(jsonw_t *w, bool b);
+
+#endif
