@@ -49,6 +49,8 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 	int code = EXIT_OK;
 	theme_t *theme = NULL;
 	site_t *site = NULL;
+	char **html = NULL;  /* page bodies rendered by the check, for the site */
+	size_t *html_len = NULL;
 	diag_list_t diags = DIAG_LIST_INIT;
 	guide_t *g = guide_load(dir, &diags);
 	if (!g) {
@@ -56,7 +58,9 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		code = EXIT_USAGE;
 		goto cleanup;
 	}
-	rules_check(g, &diags);
+	html = xcalloc(g->npages + 1, sizeof *html);
+	html_len = xcalloc(g->npages + 1, sizeof *html_len);
+	rules_check_render(g, &diags, html, html_len);
 	cli_rebase_diags(&diags, dir);
 	diag_sort(&diags);
 	size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
@@ -87,6 +91,9 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		goto cleanup;
 	}
 	site = site_new(g, theme, base);
+	site_adopt_html(site, html, html_len);
+	html = NULL;
+	html_len = NULL;
 	site_stats_t st = {0, 0};
 	bool tty = isatty(STDERR_FILENO);
 	int rc = site_write(site, out, 0, tty ? progress : NULL, NULL, &st, &diags);
@@ -104,6 +111,10 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 			st.bytes < 1000000 ? st.bytes / 1e3 : st.bytes / 1e6, st.bytes < 1000000 ? "KB" : "MB", out,
 			now_ms() - t0);
 cleanup:
+	for (size_t i = 0; html && i < g->npages; i++)
+		free(html[i]);
+	free(html);
+	free(html_len);
 	site_free(site);
 	theme_free(theme);
 	guide_free(g);

@@ -170,6 +170,7 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 
 	size_t nthemes = 0, nsheets = 0;
 	for (size_t i = 0; i < npages; i++) {
+		pages[i]->index = i;
 		set_url(pages[i]);
 		g->kinds[i] = classify(pages[i]);
 		nthemes += g->kinds[i] == PAGE_THEME;

@@ -21,6 +21,7 @@ typedef struct {
 	size_t text_len;
 	size_t body_off; /* Markdown body: text + body_off, up to text_len */
 	int body_line;   /* 1-based line of the body's first line in the file */
+	size_t index;    /* position in guide_t.pages, set by the guide */
 } page_t;
 
 /* Parses src (the raw bytes of file path). Returns NULL with diagnostics when

@@ -455,6 +455,8 @@ typedef struct {
 	const char *prefix;
 	size_t prefixlen;
 	diag_list_t *diags; /* one per page */
+	char **html;        /* when set: each page's full HTML, kept */
+	size_t *html_len;
 } pagejob_t;
 
 /* The checks that read one page's Markdown: template syntax and links. */
@@ -465,14 +467,36 @@ static bool check_page(size_t i, void *ud)
 	ctx_t pc = {job->c->g, &job->diags[i]};
 	check_template_syntax(&pc, p);
 	linkctx_t lc = {&pc, p, job->urls, job->nurls, job->prefix, job->prefixlen};
+	const char *body = p->text + p->body_off;
+	size_t len = p->text_len - p->body_off;
 	buf_t html = BUF_INIT;
-	md_render(p->text + p->body_off, p->text_len - p->body_off, MD_OPT_NOTYPO | MD_OPT_NOLINKIFY, &html, on_link, &lc);
+	/* Link positions must point into the source as written, so a page whose
+	 * {{ names }} change its text is parsed twice: as written for the
+	 * links, expanded for the HTML. */
+	bool expands = false;
+	for (const char *q = memchr(body, '{', len); q && !expands; q = memchr(q + 1, '{', len - (size_t)(q + 1 - body)))
+		expands = q + 1 < body + len && q[1] == '{';
+	if (!job->html || expands)
+		md_render(body, len, MD_OPT_NOTYPO | MD_OPT_NOLINKIFY, &html, on_link, &lc);
+	if (job->html) {
+		buf_reset(&html);
+		if (expands) {
+			buf_t md = BUF_INIT;
+			guide_expand(job->c->g, body, len, &md);
+			md_render(buf_cstr(&md), md.len, 0, &html, NULL, NULL);
+			buf_free(&md);
+		} else {
+			md_render(body, len, 0, &html, on_link, &lc);
+		}
+		job->html_len[i] = html.len;
+		job->html[i] = buf_detach(&html);
+	}
 	buf_free(&html);
 	return true;
 }
 
 /* Page contents: template syntax and internal links, one page per task. */
-static void check_contents(ctx_t *c)
+static void check_contents(ctx_t *c, char **keep, size_t *keep_len)
 {
 	const guide_t *g = c->g;
 	size_t cap = g->npages + 8;
@@ -498,7 +522,7 @@ static void check_contents(ctx_t *c)
 
 	/* Pages are independent: each gets its own diagnostic list, merged in
 	 * page order so the output never depends on thread scheduling. */
-	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t))};
+	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t)), keep, keep_len};
 	parallel_for(g->npages, parallel_threads(g->npages, 32), check_page, &job);
 	for (size_t i = 0; i < g->npages; i++) {
 		diag_list_t *d = &job.diags[i];
@@ -515,7 +539,19 @@ static void check_contents(ctx_t *c)
 	free(urls);
 }
 
+static void check_all(const guide_t *g, diag_list_t *diags, char **html, size_t *html_len);
+
 void rules_check(const guide_t *g, diag_list_t *diags)
+{
+	check_all(g, diags, NULL, NULL);
+}
+
+void rules_check_render(const guide_t *g, diag_list_t *diags, char **html, size_t *html_len)
+{
+	check_all(g, diags, html, html_len);
+}
+
+static void check_all(const guide_t *g, diag_list_t *diags, char **html, size_t *html_len)
 {
 	ctx_t c = {g, diags};
 	if (g->nignored)
@@ -538,5 +574,5 @@ void rules_check(const guide_t *g, diag_list_t *diags)
 
 	check_theme_links(&c);
 	check_who(&c);
-	check_contents(&c);
+	check_contents(&c, html, html_len);
 }

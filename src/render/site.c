@@ -52,10 +52,11 @@ struct site {
 	output_t *outs;
 	size_t n, cap;
 	size_t *by_url; /* output indexes sorted by URL, for site_find */
-	/* Sheet bodies as HTML, by practice seq, filled by site_write before the
-	 * pages (a body shows on its sheet page and on the reading page). */
-	char **bodies;
-	size_t *body_lens;
+	/* Every page's body as HTML, by page index: rendered once (by the
+	 * check before a build, or by site_write) and shown by every output
+	 * that needs it (a sheet's page, its theme, the reading page). */
+	char **html;
+	size_t *html_len;
 };
 
 /* ---- small value builders ---- */
@@ -165,12 +166,23 @@ static const char *difficulty_class(const char *d)
 }
 
 /* The page's Markdown body as HTML, {{ names }} resolved first. */
-static void render_body(const guide_t *g, const page_t *p, buf_t *out)
+static void render_body_uncached(const guide_t *g, const page_t *p, buf_t *out)
 {
 	buf_t md = BUF_INIT;
 	guide_expand(g, p->text + p->body_off, p->text_len - p->body_off, &md);
 	md_render(buf_cstr(&md), md.len, 0, out, NULL, NULL);
 	buf_free(&md);
+}
+
+/* The body as a value: lent from the cache when there is one. */
+static value_t *body_value(const site_t *s, const page_t *p)
+{
+	if (s->html && s->html[p->index])
+		return value_string_ref(s->html[p->index], s->html_len[p->index]);
+	buf_t b = BUF_INIT;
+	render_body_uncached(s->g, p, &b);
+	size_t n = b.len;
+	return value_string_own(buf_detach(&b), n);
 }
 
 static const char *page_title(const page_t *p)
@@ -408,15 +420,8 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 			value_list_push(ind, value_cstring(value_str(p->indicators->u.list.items[k])));
 	value_map_set(m, "indicators", ind);
 	put_date(m, "date", value_get(p->page->fm, "date"));
-	if (with_body) {
-		if (s->bodies && s->bodies[p->seq]) {
-			value_map_set(m, "body", value_string_ref(s->bodies[p->seq], s->body_lens[p->seq]));
-		} else {
-			buf_t body = BUF_INIT;
-			render_body(g, p->page, &body);
-			put_buf(m, "body", &body);
-		}
-	}
+	if (with_body)
+		value_map_set(m, "body", body_value(s, p->page));
 	buf_free(&list);
 	return m;
 }
@@ -424,9 +429,7 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 static value_t *theme_full(const site_t *s, const guide_theme_t *t, bool with_bodies)
 {
 	value_t *m = theme_ref(s, t);
-	buf_t intro = BUF_INIT;
-	render_body(s->g, t->page, &intro);
-	put_buf(m, "intro", &intro);
+	value_map_set(m, "intro", body_value(s, t->page));
 	value_t *sheets = value_list();
 	for (size_t i = 0; i < t->npractices; i++)
 		value_list_push(sheets, with_bodies ? sheet_full(s, t->practices[i], true)
@@ -494,11 +497,8 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		for (size_t t = 0; t < g->nthemes; t++)
 			value_list_push(groups, theme_full(s, g->themes[t], false));
 		value_map_set(ctx, "groups", groups);
-		if (reading && home) {
-			buf_t body = BUF_INIT;
-			render_body(g, home, &body);
-			put_buf(ctx, "home", &body);
-		}
+		if (reading && home)
+			value_map_set(ctx, "home", body_value(s, home));
 		break;
 	}
 	case OUT_404:
@@ -532,9 +532,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		} else {
 			value_list_push(bc, crumb(page_title(p), NULL, NULL));
 		}
-		buf_t body = BUF_INIT;
-		render_body(g, p, &body);
-		put_buf(ctx, "content", &body);
+		value_map_set(ctx, "content", body_value(s, p));
 		break;
 	}
 	}
@@ -682,10 +680,10 @@ void site_free(site_t *s)
 	}
 	free(s->outs);
 	free(s->by_url);
-	for (size_t i = 0; s->bodies && i < s->g->npractices; i++)
-		free(s->bodies[i]);
-	free(s->bodies);
-	free(s->body_lens);
+	for (size_t i = 0; s->html && i < s->g->npages; i++)
+		free(s->html[i]);
+	free(s->html);
+	free(s->html_len);
 	value_free(s->shared);
 	free(s->base_url);
 	free(s);
@@ -807,10 +805,20 @@ static bool body_one(size_t i, void *ud)
 {
 	site_t *s = ud;
 	buf_t b = BUF_INIT;
-	render_body(s->g, s->g->practices[i]->page, &b);
-	s->body_lens[i] = b.len;
-	s->bodies[i] = buf_detach(&b);
+	render_body_uncached(s->g, s->g->pages[i], &b);
+	s->html_len[i] = b.len;
+	s->html[i] = buf_detach(&b);
 	return true;
+}
+
+void site_adopt_html(site_t *s, char **html, size_t *html_len)
+{
+	for (size_t i = 0; s->html && i < s->g->npages; i++)
+		free(s->html[i]);
+	free(s->html);
+	free(s->html_len);
+	s->html = html;
+	s->html_len = html_len;
 }
 
 static bool write_one(size_t k, void *ud)
@@ -921,10 +929,10 @@ int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn pro
 		free(full);
 	}
 
-	if (!s->bodies) {
-		s->bodies = xcalloc(s->g->npractices + 1, sizeof *s->bodies);
-		s->body_lens = xcalloc(s->g->npractices + 1, sizeof *s->body_lens);
-		parallel_for(s->g->npractices, threads, body_one, s);
+	if (!s->html) {
+		s->html = xcalloc(s->g->npages + 1, sizeof *s->html);
+		s->html_len = xcalloc(s->g->npages + 1, sizeof *s->html_len);
+		parallel_for(s->g->npages, threads, body_one, s);
 	}
 	size_t *order = xcalloc(s->n + 1, sizeof *order);
 	size_t k = 0;
