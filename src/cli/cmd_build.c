@@ -16,7 +16,7 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
-static const char usage[] = "sobre build [-o OUT] [--theme DIR] [--base-url URL] [--watch] [DIR]";
+static const char usage[] = "sobre build [-o OUT] [--theme DIR] [--base-url URL] [--watch] [--timings] [DIR]";
 
 static double now_ms(void)
 {
@@ -43,9 +43,11 @@ static bool out_contains_guide(const char *out, const char *dir)
 	return strncmp(rd, ro, n) == 0 && (rd[n] == '/' || rd[n] == '\0' || n == 1);
 }
 
+static bool timings; /* --timings: print how long each phase took */
+
 static int build_once(const char *dir, const char *out, const char *theme_dir, const char *base_url, bool quiet_ok)
 {
-	double t0 = now_ms();
+	double t0 = now_ms(), t_load = 0, t_check = 0, t_site = 0;
 	int code = EXIT_OK;
 	theme_t *theme = NULL;
 	site_t *site = NULL;
@@ -58,9 +60,11 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		code = EXIT_USAGE;
 		goto cleanup;
 	}
+	t_load = now_ms();
 	html = xcalloc(g->npages + 1, sizeof *html);
 	html_len = xcalloc(g->npages + 1, sizeof *html_len);
 	rules_check_render(g, &diags, html, html_len);
+	t_check = now_ms();
 	cli_rebase_diags(&diags, dir);
 	diag_sort(&diags);
 	size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
@@ -94,6 +98,7 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 	site_adopt_html(site, html, html_len);
 	html = NULL;
 	html_len = NULL;
+	t_site = now_ms();
 	site_stats_t st = {0, 0};
 	bool tty = isatty(STDERR_FILENO);
 	int rc = site_write(site, out, 0, tty ? progress : NULL, NULL, &st, &diags);
@@ -105,6 +110,9 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		code = EXIT_PROBLEMS;
 		goto cleanup;
 	}
+	if (timings)
+		fprintf(stderr, "sobre build: load %.0f ms, check and Markdown %.0f ms, theme %.0f ms, pages and swap %.0f ms\n",
+			t_load - t0, t_check - t_load, t_site - t_check, now_ms() - t_site);
 	if (!quiet_ok || tty)
 		fprintf(stderr, "sobre build: %zu practices, %zu files, %.*f %s written to %s in %.0f ms\n",
 			g->npractices, st.files, st.bytes < 1000000 ? 0 : 1,
@@ -261,6 +269,7 @@ int cmd_build(int argc, char **argv)
 		{"theme", required_argument, NULL, 't'},
 		{"base-url", required_argument, NULL, 'b'},
 		{"watch", no_argument, NULL, 'w'},
+		{"timings", no_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -274,12 +283,14 @@ int cmd_build(int argc, char **argv)
 		case 't': theme_dir = optarg; break;
 		case 'b': base = optarg; break;
 		case 'w': watch = true; break;
+		case 'T': timings = true; break;
 		case 'h':
 			printf("usage: %s\n\nChecks the guide, then writes its website to OUT (default DIR/_site).\n"
 			       "The new site replaces the old one only once complete.\n"
 			       "  --theme DIR     files overriding the default theme's, by name\n"
 			       "  --base-url URL  absolute URL of the site (default: metadata.url)\n"
-			       "  --watch         rebuild whenever a file of the guide or theme changes\n", usage);
+			       "  --watch         rebuild whenever a file of the guide or theme changes\n"
+			       "  --timings       print how long each phase took\n", usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("build", usage, "unknown option");

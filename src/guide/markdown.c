@@ -900,9 +900,10 @@ static int lk_tld_hint(const char *s, size_t n, size_t i)
 static size_t lk_hint(const char *s, size_t n, size_t from)
 {
 	for (size_t i = from; i < n; i++) {
-		if ((s[i] == 'l' || s[i] == 'L') && n - i >= 9 && !strncasecmp(s + i, "localhost", 9))
+		/* Second letters first: 'l' and 'w' are common in French text. */
+		if ((s[i] | 0x20) == 'l' && n - i >= 9 && (s[i + 1] | 0x20) == 'o' && !strncasecmp(s + i, "localhost", 9))
 			return i;
-		if ((s[i] == 'w' || s[i] == 'W') && n - i >= 4 && !strncasecmp(s + i, "www.", 4))
+		if ((s[i] | 0x20) == 'w' && n - i >= 4 && (s[i + 1] | 0x20) == 'w' && !strncasecmp(s + i, "www.", 4))
 			return i;
 		if (s[i] != '.')
 			continue;
@@ -964,7 +965,7 @@ static int lk_find(const char *s, size_t n, int fuzzy, int has_at, lk_match_t *m
 		if ((core_ok || inline_ok) && (lc == 'h' || lc == 'f' || lc == 'm' || s[p] == '/')) {
 			for (size_t k = 0; k < sizeof schemas / sizeof schemas[0]; k++) {
 				size_t l = strlen(schemas[k].name);
-				if (n - p < l || strncasecmp(s + p, schemas[k].name, l))
+				if (n - p < l || (s[p + 1] | 0x20) != schemas[k].name[1] || strncasecmp(s + p, schemas[k].name, l))
 					continue;
 				if (!core_ok && k >= 3)
 					break;

@@ -137,7 +137,7 @@ void value_list_push(value_t *list, value_t *item)
 
 /* Maps up to this size are searched linearly: small maps are the rule
  * (front matter, page contexts) and a scan beats hashing there. */
-#define MAP_INDEX_MIN 16
+#define MAP_INDEX_MIN 32
 
 static size_t hash_key(const char *key, size_t len)
 {

@@ -426,6 +426,26 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 	return m;
 }
 
+/* What a list entry shows: the reference plus the pilots for the filters.
+ * Kept small: the list page holds one per sheet of the guide. */
+static value_t *sheet_entry(const site_t *s, const guide_practice_t *p)
+{
+	value_t *m = sheet_ref(s, p);
+	buf_t attr = BUF_INIT;
+	for (size_t k = 0; p->who && p->who->kind == VAL_LIST && k < p->who->u.list.len; k++) {
+		const char *w = value_str(p->who->u.list.items[k]);
+		if (!w)
+			continue;
+		if (attr.len)
+			buf_putc(&attr, '|');
+		buf_puts(&attr, w);
+	}
+	put_buf(m, "whoAttr", &attr);
+	return m;
+}
+
+/* A theme with its sheets: complete with bodies (reading page), or as list
+ * entries (theme page, list page, tables of contents). */
 static value_t *theme_full(const site_t *s, const guide_theme_t *t, bool with_bodies)
 {
 	value_t *m = theme_ref(s, t);
@@ -433,7 +453,7 @@ static value_t *theme_full(const site_t *s, const guide_theme_t *t, bool with_bo
 	value_t *sheets = value_list();
 	for (size_t i = 0; i < t->npractices; i++)
 		value_list_push(sheets, with_bodies ? sheet_full(s, t->practices[i], true)
-						    : sheet_full(s, t->practices[i], false));
+						    : sheet_entry(s, t->practices[i]));
 	value_map_set(m, "sheets", sheets);
 	return m;
 }
@@ -597,22 +617,34 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 		break;
 	}
 	const char *tpl = NULL;
-	buf_t sections = BUF_INIT;
-	if (o->kind == OUT_READING && render_sections(s, &sections, diags) != 0) {
-		buf_free(&sections);
-		return -1;
-	}
 	value_t *ctx = page_context(s, o, &tpl);
+	/* The reading page is rendered around a marker, then the sections are
+	 * rendered straight into place: never two copies of the whole guide. */
+	static const char marker[] = "\x01sobre-sections\x01";
 	if (o->kind == OUT_READING)
-		value_map_set(ctx, "sections", value_string_ref(buf_cstr(&sections), sections.len));
+		value_map_set(ctx, "sections", value_string_ref(marker, sizeof marker - 1));
 	const mst_t *t = theme_template(s->theme, tpl);
 	int rc = -1;
+	buf_t frame = BUF_INIT;
 	if (!t)
 		diag_add(diags, DIAG_ERROR, NULL, 0, 0, "theme", "the theme has no template '%s.mustache'", tpl);
 	else
-		rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, out, diags);
+		rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, o->kind == OUT_READING ? &frame : out, diags);
 	context_free(ctx);
-	buf_free(&sections);
+	if (rc == 0 && o->kind == OUT_READING) {
+		const char *at = strstr(buf_cstr(&frame), marker);
+		size_t pre = at ? (size_t)(at - frame.ptr) : frame.len;
+		size_t estimate = frame.len;
+		for (size_t k = 0; s->html && k < s->g->npages; k++)
+			estimate += s->html_len[k] + 1024;
+		buf_grow(out, estimate);
+		buf_put(out, buf_cstr(&frame), pre);
+		if (at) {
+			rc = render_sections(s, out, diags);
+			buf_puts(out, at + sizeof marker - 1);
+		}
+	}
+	buf_free(&frame);
 	return rc;
 }
 

@@ -1,0 +1,107 @@
+/* catalog: the guide as the steering database knows it. Owns the imported
+ * copies of each guide version (practices with title, theme, priority,
+ * difficulty, who and indicators), the import and the upgrade to a new
+ * version (carrying assessments over by idbp, marking new practices,
+ * archiving removed ones), the comparison of two versions (a changelog), and
+ * finding a practice by its id. */
+#ifndef SOBRE_CATALOG_H
+#define SOBRE_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "guide/guide.h"
+#include "steer/store.h"
+#include "util/buf.h"
+#include "util/diag.h"
+
+/* A practice as one version of a guide writes it (all strings owned). */
+typedef struct {
+	char *idbp, *title, *theme_id, *theme_title, *priority, *difficulty;
+	char **who;
+	size_t nwho;
+	char **indicators;
+	size_t nindicators;
+} catalog_practice_t;
+
+typedef struct {
+	char *version; /* metadata.guideBonnesPratiques.version, "" when absent */
+	char *title;
+	catalog_practice_t *items; /* guide order */
+	size_t len;
+} catalog_t;
+
+/* The practices of a loaded (and checked) guide. */
+void catalog_from_guide(const guide_t *g, catalog_t *out);
+/* The copy stored for a guide version. */
+steer_rc catalog_load(store_t *s, long long version_id, catalog_t *out, diag_list_t *d);
+void catalog_free(catalog_t *c);
+
+enum {
+	CATALOG_TITLE = 1 << 0,
+	CATALOG_THEME = 1 << 1,
+	CATALOG_PRIORITY = 1 << 2,
+	CATALOG_DIFFICULTY = 1 << 3,
+	CATALOG_WHO = 1 << 4,
+	CATALOG_INDICATORS = 1 << 5,
+};
+
+/* One line of a diff: added (old NULL), removed (new NULL) or changed
+ * (changes: CATALOG_* bits). Pointers borrow from the two catalogs. */
+typedef struct {
+	const catalog_practice_t *old, *new_;
+	unsigned changes;
+} catalog_delta_t;
+
+typedef struct {
+	catalog_delta_t *items; /* added and changed in the new guide's order, then removed in the old one's */
+	size_t len;
+	size_t added, removed, changed, unchanged;
+} catalog_diff_t;
+
+void catalog_diff(const catalog_t *old_c, const catalog_t *new_c, catalog_diff_t *out);
+void catalog_diff_free(catalog_diff_t *d);
+/* The diff as a French Markdown changelog section (for the guide's
+ * "journal des modifications" page), or as JSON. */
+void catalog_diff_markdown(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff,
+			   buf_t *out);
+void catalog_diff_json(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff, buf_t *out);
+
+typedef struct {
+	bool unchanged;         /* same content as the current version: nothing written */
+	bool first;             /* the first guide imported into this database */
+	long long version_id;
+	catalog_t old_c, new_c; /* old_c is empty on a first import */
+	catalog_diff_t diff;
+	size_t carried;         /* assessments carried over (practices kept) */
+	size_t restored;        /* archived practices back in the guide */
+	size_t indicators_added, indicators_archived;
+} catalog_import_t;
+
+/* Imports g (loaded and checked without errors by the caller) as a new
+ * guide version: copies every practice, creates the trackable practices
+ * and their indicators (types inferred), and on an upgrade carries every
+ * assessment, indicator, measurement and history over by idbp, archives
+ * what the new version removed, and logs each change. source names where the
+ * guide came from (its folder). Refuses a guide without practices. */
+steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalog_import_t *res, diag_list_t *d);
+void catalog_import_free(catalog_import_t *res);
+
+/* A practice of the database, found by its idbp (any case). */
+typedef struct {
+	long long id;      /* practice.id */
+	long long copy_id; /* its latest copy */
+	char idbp[64];     /* canonical spelling */
+	bool archived;
+} catalog_ref_t;
+
+/* Refuses an unknown idbp with "did you mean", and (unless allow_archived)
+ * a practice archived by a guide upgrade. */
+steer_rc catalog_find(store_t *s, const char *idbp, bool allow_archived, catalog_ref_t *ref, diag_list_t *d);
+
+/* The pilot functions known to the database: every who value of the
+ * imported guides, then custom ones, sorted. Caller frees each and the
+ * array. */
+steer_rc catalog_pilots(store_t *s, char ***names, size_t *n, diag_list_t *d);
+
+#endif

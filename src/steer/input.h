@@ -1,0 +1,67 @@
+/* input: parsing and validating what people type into the steering side
+ * (command line, CSV cells, web forms): folded comparison keys, dates,
+ * measurement periods, numbers with a French decimal comma, URLs, e-mail
+ * addresses and free-text limits. Pure functions, no database. */
+#ifndef SOBRE_INPUT_H
+#define SOBRE_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/* Free-text limits. They bound what one field can put into the database,
+ * the report and the spreadsheet exports (a pasted document is a mistake). */
+#define INPUT_MAX_NAME 200     /* pilot, owner, indicator unit, source, snapshot name */
+#define INPUT_MAX_TEXT 4000    /* comment, indicator name, text measurement */
+#define INPUT_MAX_URL 2048     /* evidence links: what browsers reliably accept */
+#define INPUT_MAX_NUMBER 40    /* digits and separators in a number */
+
+/* The comparison key of s, appended to out: lower case, accents removed
+ * (é -> e, œ -> oe), typographic apostrophes as ', '-' and '_' as spaces,
+ * runs of white space (including no-break spaces) as one space, trimmed.
+ * "Réalisée", "realisee" and " REALISÉE " have the same key. */
+void input_fold(const char *s, buf_t *out);
+/* True when a and b have the same key. */
+bool input_fold_equal(const char *a, const char *b);
+
+/* A calendar date, "YYYY-MM-DD" or the French "DD/MM/YYYY", written to out
+ * as "YYYY-MM-DD". Years 1900-9999. */
+bool input_date(const char *s, char out[11]);
+
+/* A measurement period: a day (2026-03-15, or 15/03/2026), a month
+ * (2026-03), a quarter (2026-T1; 2026-Q1 is accepted) or a year (2026).
+ * text is the canonical spelling, start and end the first and last day. */
+typedef struct {
+	char text[11];
+	char start[11];
+	char end[11];
+} input_period_t;
+bool input_period(const char *s, input_period_t *p);
+/* The calendar quarter containing date ("2026-02-10" -> 2026-T1), and the
+ * one before it. */
+void input_quarter_of(const char *date, input_period_t *p);
+void input_previous_quarter(const input_period_t *q, input_period_t *p);
+
+/* A decimal number: optional sign, digits with optional groups separated by
+ * spaces or no-break spaces ("12 500"), one '.' or ',' decimal separator.
+ * Writes the canonical form ("-1234.5": no grouping, '.' separator, no
+ * leading or trailing zeros) to canon (at least INPUT_MAX_NUMBER + 1 bytes)
+ * and its value to *value (may be NULL). */
+bool input_number(const char *s, char *canon, size_t cap, double *value);
+
+/* An absolute http or https URL with a host, no spaces or control
+ * characters, at most INPUT_MAX_URL bytes. */
+bool input_url(const char *s);
+/* local@domain.tld with no spaces. */
+bool input_email(const char *s);
+
+/* Checks a free-text field: valid UTF-8, at most max bytes, no control
+ * characters (newlines and tabs allowed when multiline). Returns NULL when
+ * fine, else why not ("is longer than 200 characters"). */
+const char *input_text_problem(const char *s, size_t max, bool multiline);
+
+/* s without leading and trailing white space, as a new string. Caller frees. */
+char *input_trim(const char *s);
+
+#endif

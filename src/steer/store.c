@@ -1,0 +1,561 @@
+/* store: opening the steering database, its migrations, transactions,
+ * history and settings. The schema is documented here, migration by
+ * migration: a migration, once released, is never edited; changes come as a
+ * new one. */
+#include "steer/store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/xalloc.h"
+
+const char *const store_priorities[STORE_NPRIORITIES] = {"Prioritaire", "Recommandée", "Aller plus loin"};
+const unsigned store_default_weights[STORE_NPRIORITIES] = {3, 2, 1};
+
+/* "sobr": tells our files from other SQLite databases. */
+#define STORE_APPLICATION_ID 0x736f6272
+
+/* Another writer holds the lock for at most one command; beyond this wait
+ * something is stuck and the user should hear about it. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+/* Distinct SQL texts used by the steer modules; a cache this size never
+ * evicts in practice (the array is scanned linearly). */
+#define STORE_MAX_STMTS 128
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	char *actor;
+	time_t now;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} stmts[STORE_MAX_STMTS];
+	size_t nstmts;
+};
+
+/* Version 1: the guide copies, assessments, indicators, measurements,
+ * pilots, history and settings. */
+static const char migration_1[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE weight(priority TEXT PRIMARY KEY\n"
+	"    CHECK (priority IN ('Prioritaire', 'Recommandée', 'Aller plus loin')),\n"
+	"  weight INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 100)) WITHOUT ROWID;\n"
+	"INSERT INTO weight VALUES ('Prioritaire', 3), ('Recommandée', 2), ('Aller plus loin', 1);\n"
+	/* One row per `sobre guide import` of a new content; the latest is current. */
+	"CREATE TABLE guide_version(id INTEGER PRIMARY KEY,\n"
+	"  version TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL,\n"
+	"  imported_at TEXT NOT NULL, imported_by TEXT NOT NULL);\n"
+	/* The practice as that version of the guide wrote it; never changed
+	 * afterwards, so history and snapshots keep meaning what they meant.
+	 * who and indicators are JSON arrays of strings. */
+	"CREATE TABLE practice_copy(id INTEGER PRIMARY KEY,\n"
+	"  version_id INTEGER NOT NULL REFERENCES guide_version(id),\n"
+	"  idbp TEXT NOT NULL, seq INTEGER NOT NULL, title TEXT NOT NULL,\n"
+	"  theme_id TEXT NOT NULL, theme_title TEXT NOT NULL,\n"
+	"  priority TEXT NOT NULL, difficulty TEXT NOT NULL,\n"
+	"  who TEXT NOT NULL, indicators TEXT NOT NULL,\n"
+	"  UNIQUE (version_id, idbp));\n"
+	"CREATE TRIGGER practice_copy_frozen BEFORE UPDATE ON practice_copy\n"
+	"  BEGIN SELECT RAISE(ABORT, 'imported guide copies are immutable'); END;\n"
+	"CREATE TRIGGER practice_copy_kept BEFORE DELETE ON practice_copy\n"
+	"  BEGIN SELECT RAISE(ABORT, 'imported guide copies are immutable'); END;\n"
+	/* Pilot functions: the guides' who values and custom ones, interned so
+	 * that snapshots store a small integer per practice. */
+	"CREATE TABLE pilot(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,\n"
+	"  origin TEXT NOT NULL CHECK (origin IN ('guide', 'custom')));\n"
+	/* The tracked practice, one per idbp across guide versions, and its
+	 * assessment. copy_id: the copy of the latest version that has it;
+	 * removed_version set: archived (gone from the current guide). */
+	"CREATE TABLE practice(id INTEGER PRIMARY KEY, idbp TEXT NOT NULL UNIQUE,\n"
+	"  copy_id INTEGER NOT NULL REFERENCES practice_copy(id),\n"
+	"  added_version INTEGER NOT NULL REFERENCES guide_version(id),\n"
+	"  removed_version INTEGER REFERENCES guide_version(id),\n"
+	"  status TEXT NOT NULL DEFAULT 'non évaluée' CHECK (status IN ('non évaluée', 'non concernée',\n"
+	"    'non engagée', 'planifiée', 'en cours', 'réalisée')),\n"
+	"  pilot_id INTEGER REFERENCES pilot(id), owner TEXT, due TEXT, comment TEXT,\n"
+	"  updated_at TEXT, updated_by TEXT,\n"
+	"  CHECK (status <> 'non concernée' OR length(comment) > 0));\n"
+	"CREATE TABLE evidence(practice_id INTEGER NOT NULL REFERENCES practice(id),\n"
+	"  url TEXT NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (practice_id, url)) WITHOUT ROWID;\n"
+	/* num: the indicator's stable number within its practice (1, 2...), what
+	 * `sobre measure --indicator N` names. */
+	"CREATE TABLE indicator(id INTEGER PRIMARY KEY,\n"
+	"  practice_id INTEGER NOT NULL REFERENCES practice(id), num INTEGER NOT NULL,\n"
+	"  name TEXT NOT NULL, origin TEXT NOT NULL CHECK (origin IN ('guide', 'custom')),\n"
+	"  type TEXT NOT NULL CHECK (type IN ('yesno', 'percent', 'quantity', 'text')),\n"
+	"  unit TEXT NOT NULL DEFAULT '', target TEXT, target_date TEXT,\n"
+	"  direction TEXT CHECK (direction IN ('up', 'down')),\n"
+	"  archived_version INTEGER REFERENCES guide_version(id),\n"
+	"  UNIQUE (practice_id, num));\n"
+	/* period as typed (canonical), and the days it covers, for ordering and
+	 * for `sobre indicators --due`. One value per indicator and period. */
+	"CREATE TABLE measurement(id INTEGER PRIMARY KEY,\n"
+	"  indicator_id INTEGER NOT NULL REFERENCES indicator(id),\n"
+	"  period TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,\n"
+	"  value TEXT NOT NULL, source TEXT, comment TEXT,\n"
+	"  recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,\n"
+	"  UNIQUE (indicator_id, period));\n"
+	"CREATE INDEX measurement_by_end ON measurement(indicator_id, end);\n"
+	"CREATE TABLE history(id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,\n"
+	"  idbp TEXT, field TEXT NOT NULL, old TEXT, new TEXT);\n"
+	"CREATE INDEX history_by_idbp ON history(idbp, id);\n"
+	"CREATE TRIGGER history_no_update BEFORE UPDATE ON history\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;\n"
+	"CREATE TRIGGER history_no_delete BEFORE DELETE ON history\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;\n";
+
+/* Version 2: snapshots. An item is 4 small integers per practice (the copy
+ * fixes title, theme and priority; weights are frozen in the snapshot row),
+ * which keeps 100 snapshots of 10,000 practices around 15 MB. */
+static const char migration_2[] =
+	"CREATE TABLE snapshot(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,\n"
+	"  created_at TEXT NOT NULL, created_by TEXT NOT NULL,\n"
+	"  version_id INTEGER NOT NULL REFERENCES guide_version(id),\n"
+	"  weights TEXT NOT NULL, score_num INTEGER NOT NULL, score_den INTEGER NOT NULL,\n"
+	"  assessed INTEGER NOT NULL, total INTEGER NOT NULL);\n"
+	"CREATE TABLE snapshot_item(snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+	"  copy_id INTEGER NOT NULL REFERENCES practice_copy(id),\n"
+	"  status INTEGER NOT NULL, pilot_id INTEGER REFERENCES pilot(id),\n"
+	"  PRIMARY KEY (snapshot_id, copy_id)) WITHOUT ROWID;\n"
+	"CREATE TRIGGER snapshot_no_update BEFORE UPDATE ON snapshot\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
+	"CREATE TRIGGER snapshot_no_delete BEFORE DELETE ON snapshot\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
+	"CREATE TRIGGER snapshot_item_no_update BEFORE UPDATE ON snapshot_item\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
+	"CREATE TRIGGER snapshot_item_no_delete BEFORE DELETE ON snapshot_item\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n";
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2};
+
+static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
+		       const char *b)
+{
+	diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, "store", fmt, a, b);
+	if (hint)
+		diag_hint(x, "%s", hint);
+}
+
+steer_rc store_fail(store_t *s, diag_list_t *d, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	const char *hint = NULL;
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		hint = "another sobre command or the web app is writing to this database; try again";
+	else if ((code & 0xff) == SQLITE_FULL)
+		hint = "the disk is full; free some space and try again (nothing was written)";
+	else if ((code & 0xff) == SQLITE_READONLY)
+		hint = "the database file or its folder is read-only";
+	else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+		hint = "the file is damaged or not a sobre database; restore it from a backup";
+	diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "%s failed: %s", what, sqlite3_errmsg(s->db));
+	if (hint)
+		diag_hint(x, "%s", hint);
+	return STEER_IO;
+}
+
+static steer_rc exec(store_t *s, const char *sql, const char *what, diag_list_t *d)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, d, what);
+	return STEER_OK;
+}
+
+/* Value of an integer PRAGMA or single-value query; -1 on error. */
+static long long query_int(store_t *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static steer_rc migrate(store_t *s, int target, diag_list_t *d)
+{
+	for (;;) {
+		/* Re-read under the write lock: another process may have migrated. */
+		if (exec(s, "BEGIN IMMEDIATE", "locking the database to upgrade its schema", d))
+			return STEER_IO;
+		long long v = query_int(s, "PRAGMA user_version");
+		if (v < 0) {
+			store_fail(s, d, "reading the schema version");
+			goto fail;
+		}
+		if (v >= target) {
+			exec(s, "COMMIT", "upgrading the schema", d);
+			return STEER_OK;
+		}
+		char pragma[96];
+		if (exec(s, migrations[v], "upgrading the schema", d))
+			goto fail;
+		snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d; PRAGMA user_version = %lld",
+			 STORE_APPLICATION_ID, v + 1);
+		if (exec(s, pragma, "upgrading the schema", d) || exec(s, "COMMIT", "upgrading the schema", d))
+			goto fail;
+	}
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return STEER_IO;
+}
+
+steer_rc store_open_version(const char *path, int flags, int version, store_t **out, diag_list_t *d)
+{
+	store_t *s = NULL;
+	steer_rc rc = STEER_IO;
+	*out = NULL;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT || !(flags & STORE_CREATE)) {
+			store_diag(d, path, errno == ENOENT ? "create it with: sobre init (or name another one with --db FILE)" : NULL,
+				   "cannot open the database: %s%s", errno == ENOENT ? "no such file" : strerror(errno), "");
+			return STEER_IO;
+		}
+	} else if (S_ISDIR(st.st_mode)) {
+		store_diag(d, path, "give a file name with --db FILE", "cannot open the database: %s%s",
+			   "it is a directory", "");
+		return STEER_IO;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->actor = xstrdup("unknown");
+	s->now = time(NULL);
+	int oflags = SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+		store_diag(d, path, NULL, "cannot open the database: %s%s",
+			   s->db ? sqlite3_errmsg(s->db) : "out of memory", "");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	/* WAL: readers never block the writer; FULL: a command that reported
+	 * success survives a power cut, not only a crash. */
+	if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF", "configuring the connection", d))
+		goto fail;
+	if (query_int(s, "PRAGMA application_id") < 0) {
+		store_diag(d, path, "name a sobre database with --db FILE, or create one with sobre init",
+			   "%s is not a sobre database (%s)", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	long long app = query_int(s, "PRAGMA application_id");
+	long long ver = query_int(s, "PRAGMA user_version");
+	long long tables = query_int(s, "SELECT count(*) FROM sqlite_schema");
+	if (app != STORE_APPLICATION_ID && !(app == 0 && ver == 0 && tables == 0)) {
+		store_diag(d, path, "name a sobre database with --db FILE, or create one with sobre init",
+			   "%s is an SQLite database, but not a sobre one%s", path, "");
+		goto fail;
+	}
+	if (ver > STORE_SCHEMA_VERSION) {
+		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, "store",
+				     "the database has schema version %lld, written by a newer sobre (this one knows up to %d)",
+				     ver, STORE_SCHEMA_VERSION);
+		diag_hint(x, "upgrade sobre; this version cannot safely write to it");
+		goto fail;
+	}
+	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "switching to WAL mode", d))
+		goto fail;
+	if (version > STORE_SCHEMA_VERSION)
+		version = STORE_SCHEMA_VERSION;
+	if (ver < version && migrate(s, version, d))
+		goto fail;
+	*out = s;
+	return STEER_OK;
+fail:
+	store_close(s);
+	return rc;
+}
+
+steer_rc store_open(const char *path, int flags, store_t **out, diag_list_t *d)
+{
+	return store_open_version(path, flags, STORE_SCHEMA_VERSION, out, d);
+}
+
+void store_close(store_t *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nstmts; i++)
+		sqlite3_finalize(s->stmts[i].st);
+	if (s->db) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(s->db);
+	}
+	free(s->path);
+	free(s->actor);
+	free(s);
+}
+
+int store_schema_version(store_t *s)
+{
+	return (int)query_int(s, "PRAGMA user_version");
+}
+
+const char *store_path(const store_t *s)
+{
+	return s->path;
+}
+
+void store_set_actor(store_t *s, const char *actor)
+{
+	free(s->actor);
+	s->actor = xstrdup(actor && *actor ? actor : "unknown");
+}
+
+const char *store_actor(const store_t *s)
+{
+	return s->actor;
+}
+
+void store_set_now(store_t *s, time_t now)
+{
+	s->now = now;
+}
+
+time_t store_now(const store_t *s)
+{
+	return s->now;
+}
+
+void store_today(const store_t *s, char out[11])
+{
+	struct tm tm;
+	localtime_r(&s->now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void store_timestamp(const store_t *s, char out[21])
+{
+	struct tm tm;
+	gmtime_r(&s->now, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+steer_rc store_begin(store_t *s, bool write, diag_list_t *d)
+{
+	if (!sqlite3_get_autocommit(s->db)) {
+		diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "a transaction is already open");
+		return STEER_IO;
+	}
+	return exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction", d);
+}
+
+steer_rc store_commit(store_t *s, diag_list_t *d)
+{
+	if (exec(s, "COMMIT", "committing", d)) {
+		store_rollback(s);
+		return STEER_IO;
+	}
+	return STEER_OK;
+}
+
+void store_rollback(store_t *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool store_in_transaction(store_t *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
+steer_rc store_require_tx(store_t *s, diag_list_t *d)
+{
+	if (store_in_transaction(s))
+		return STEER_OK;
+	diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "internal error: steer function called outside a transaction");
+	return STEER_IO;
+}
+
+sqlite3_stmt *store_stmt(store_t *s, const char *sql)
+{
+	for (size_t i = 0; i < s->nstmts; i++)
+		if (s->stmts[i].sql == sql) {
+			sqlite3_reset(s->stmts[i].st);
+			sqlite3_clear_bindings(s->stmts[i].st);
+			return s->stmts[i].st;
+		}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (s->nstmts < STORE_MAX_STMTS) {
+		s->stmts[s->nstmts].sql = sql;
+		s->stmts[s->nstmts].st = st;
+		s->nstmts++;
+	} else {
+		/* Unreachable with the fixed set of queries; leaking would be worse
+		 * than failing loudly in tests. */
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+int store_bind_text(sqlite3_stmt *st, int idx, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
+}
+
+const char *store_col_text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+char *store_col_dup(sqlite3_stmt *st, int col)
+{
+	const char *t = store_col_text(st, col);
+	return t ? xstrdup(t) : NULL;
+}
+
+steer_rc store_log(store_t *s, const char *idbp, const char *field, const char *old_value,
+		   const char *new_value, diag_list_t *d)
+{
+	char at[21];
+	store_timestamp(s, at);
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO history(at, actor, idbp, field, old, new) VALUES (?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return store_fail(s, d, "recording the history");
+	store_bind_text(st, 1, at);
+	store_bind_text(st, 2, s->actor);
+	store_bind_text(st, 3, idbp);
+	store_bind_text(st, 4, field);
+	store_bind_text(st, 5, old_value);
+	store_bind_text(st, 6, new_value);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, d, "recording the history");
+	return STEER_OK;
+}
+
+char *store_meta(store_t *s, const char *key)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM meta WHERE key = ?");
+	if (!st)
+		return NULL;
+	store_bind_text(st, 1, key);
+	char *v = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = store_col_dup(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+steer_rc store_set_meta(store_t *s, const char *key, const char *value, diag_list_t *d)
+{
+	if (store_require_tx(s, d))
+		return STEER_IO;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO meta(key, value) VALUES (?, ?) "
+					 "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+	if (!st)
+		return store_fail(s, d, "saving a setting");
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, value);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, d, "saving a setting");
+	return STEER_OK;
+}
+
+int store_priority_index(const char *priority)
+{
+	for (int i = 0; i < STORE_NPRIORITIES; i++)
+		if (priority && strcmp(priority, store_priorities[i]) == 0)
+			return i;
+	return -1;
+}
+
+steer_rc store_weights(store_t *s, unsigned w[STORE_NPRIORITIES], diag_list_t *d)
+{
+	for (int i = 0; i < STORE_NPRIORITIES; i++)
+		w[i] = store_default_weights[i];
+	sqlite3_stmt *st = store_stmt(s, "SELECT priority, weight FROM weight");
+	if (!st)
+		return store_fail(s, d, "reading the weights");
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int i = store_priority_index(store_col_text(st, 0));
+		if (i >= 0)
+			w[i] = (unsigned)sqlite3_column_int(st, 1);
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, d, "reading the weights");
+	return STEER_OK;
+}
+
+static void weights_text(const unsigned w[STORE_NPRIORITIES], char *out, size_t cap)
+{
+	snprintf(out, cap, "%s %u, %s %u, %s %u", store_priorities[0], w[0], store_priorities[1], w[1],
+		 store_priorities[2], w[2]);
+}
+
+steer_rc store_set_weights(store_t *s, const unsigned w[STORE_NPRIORITIES], diag_list_t *d)
+{
+	if (store_require_tx(s, d))
+		return STEER_IO;
+	for (int i = 0; i < STORE_NPRIORITIES; i++)
+		if (w[i] > STORE_MAX_WEIGHT) {
+			diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "bad-weight",
+					     "weight %u for %s is too large", w[i], store_priorities[i]);
+			diag_hint(x, "weights are whole numbers from 0 to %d", STORE_MAX_WEIGHT);
+			return STEER_REFUSED;
+		}
+	unsigned old[STORE_NPRIORITIES];
+	if (store_weights(s, old, d))
+		return STEER_IO;
+	if (memcmp(old, w, sizeof old) == 0)
+		return STEER_OK;
+	sqlite3_stmt *st = store_stmt(s, "UPDATE weight SET weight = ? WHERE priority = ?");
+	if (!st)
+		return store_fail(s, d, "saving the weights");
+	for (int i = 0; i < STORE_NPRIORITIES; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int(st, 1, (int)w[i]);
+		store_bind_text(st, 2, store_priorities[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return store_fail(s, d, "saving the weights");
+	}
+	char a[96], b[96];
+	weights_text(old, a, sizeof a);
+	weights_text(w, b, sizeof b);
+	return store_log(s, NULL, "weights", a, b, d);
+}
+
+steer_rc store_current_version(store_t *s, long long *id, char **version, diag_list_t *d)
+{
+	*id = 0;
+	if (version)
+		*version = NULL;
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, version FROM guide_version ORDER BY id DESC LIMIT 1");
+	if (!st)
+		return store_fail(s, d, "reading the guide version");
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		if (version)
+			*version = store_col_dup(st, 1);
+	} else if (r != SQLITE_DONE) {
+		return store_fail(s, d, "reading the guide version");
+	}
+	sqlite3_reset(st);
+	return STEER_OK;
+}
+
+steer_rc store_require_version(store_t *s, long long *id, diag_list_t *d)
+{
+	if (store_current_version(s, id, NULL, d))
+		return STEER_IO;
+	if (*id == 0) {
+		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, "no-guide", "no guide has been imported into this database yet");
+		diag_hint(x, "import one first: sobre guide import DIR");
+		return STEER_REFUSED;
+	}
+	return STEER_OK;
+}
