@@ -78,6 +78,7 @@ check: deps
 test: $(BUILD)/sobre $(TEST_BIN)
 	@./tests/run-unit.sh $(BUILD)
 	@./tests/run-cases.sh $(BUILD)/sobre
+	@./tests/run-watch.sh $(BUILD)/sobre
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
 
 # Browser test of the built site (Chromium, playwright-core, axe-core); skipped

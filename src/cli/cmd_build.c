@@ -215,11 +215,16 @@ static int wait_change(watcher_t *w, buf_t *what)
 			return -1;
 		for (char *p = evbuf; p < evbuf + len;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
-			if (ev->len && ev->name[0] != '.' && !strstr(ev->name, ".sobre-tmp-") && !strchr(ev->name, '~')) {
-				if (seen++ == 0)
-					buf_printf(what, "%s/%s", watch_path(w, ev->wd), ev->name);
-			}
 			p += sizeof *ev + ev->len;
+			if (!ev->len || ev->name[0] == '.' || strstr(ev->name, ".sobre-tmp-") || strchr(ev->name, '~'))
+				continue;
+			/* Editors and sed write a temporary file and rename it: name
+			 * the file that was written or moved in place, not the temporary. */
+			bool final = ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
+			if (seen++ == 0 || final) {
+				buf_reset(what);
+				buf_printf(what, "%s/%s", watch_path(w, ev->wd), ev->name);
+			}
 		}
 		if (seen)
 			timeout = 200;

@@ -1,0 +1,44 @@
+#!/bin/sh
+# `sobre build --watch`: edits to a sheet, a new sheet and a broken sheet are
+# picked up; a broken edit keeps the last good site. Polls with a deadline
+# (no fixed sleeps), and always stops the watcher.
+set -u
+sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+cp -R "$root/cases/build/_base/." "$tmp/guide/" 2>/dev/null || { mkdir -p "$tmp/guide" && cp -R "$root/cases/build/_base/." "$tmp/guide/"; }
+pass=0
+fail=0
+
+# wait_for FILE PATTERN: up to 10 s for PATTERN to appear in FILE.
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+check() { if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: watch: $*"; cat "$tmp/log"; fi; }
+
+"$sobre" build --watch -o "$tmp/out" "$tmp/guide" >"$tmp/log" 2>&1 &
+pid=$!
+check wait_for "$tmp/log" "watching"
+sheet="$tmp/guide/guide/energie/veille.md"
+sed -i 's/^title: .*/title: Veille réglée par le test/' "$sheet"
+check wait_for "$tmp/out/guide/energie/veille/index.html" "Veille réglée par le test"
+check grep -q "veille.md changed" "$tmp/log"
+
+sed 's/^idbp: a.2/idbp: a.3/; s/order: 20/order: 30/; s/^title: .*/title: Nouvelle fiche du test/' "$sheet" >"$tmp/guide/guide/energie/nouvelle.md"
+check wait_for "$tmp/out/guide/energie/nouvelle/index.html" "Nouvelle fiche du test"
+
+sed -i 's/^priority: .*/priority: Prioritere/' "$sheet"
+check wait_for "$tmp/log" "nothing was written"
+check grep -q "Veille réglée par le test" "$tmp/out/guide/energie/veille/index.html"
+
+echo "watch: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
