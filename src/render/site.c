@@ -57,6 +57,9 @@ struct site {
 	 * that needs it (a sheet's page, its theme, the reading page). */
 	char **html;
 	size_t *html_len;
+	/* Computed once: every page links to them. */
+	char *list_url;     /* the list page's URL path (not encoded) */
+	char **anchors;     /* per theme: its place on the list page, encoded */
 };
 
 /* ---- small value builders ---- */
@@ -215,14 +218,7 @@ static value_t *theme_ref(const site_t *s, const guide_theme_t *t)
 	put_str(m, "key", t->key);
 	put_str(m, "title", t->title);
 	put_url(m, "url", t->page->url);
-	buf_t a = BUF_INIT;
-	guide_generated_url(s->g, "list", &a);
-	buf_t enc = BUF_INIT;
-	url_encode_path(buf_cstr(&a), &enc);
-	buf_putc(&enc, '#');
-	url_encode_query(t->key, &enc);
-	put_buf(m, "anchor", &enc);
-	buf_free(&a);
+	put_str(m, "anchor", s->anchors[t->index]);
 	value_map_set(m, "count", value_number((double)t->npractices));
 	return m;
 }
@@ -376,12 +372,10 @@ static value_t *sheet_ref(const site_t *s, const guide_practice_t *p)
 /* Everything the sheet template shows; with_body false for list entries. */
 static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with_body)
 {
-	const guide_t *g = s->g;
-	buf_t list = BUF_INIT;
-	guide_generated_url(g, "list", &list);
+	const char *list = s->list_url;
 	value_t *m = sheet_ref(s, p);
-	put_filter_url(m, "priorityUrl", buf_cstr(&list), "priority", p->priority);
-	put_filter_url(m, "difficultyUrl", buf_cstr(&list), "difficulty", p->difficulty);
+	put_filter_url(m, "priorityUrl", list, "priority", p->priority);
+	put_filter_url(m, "difficultyUrl", list, "difficulty", p->difficulty);
 	/* The old site's wording for each difficulty. */
 	const char *label = strcmp(p->difficulty, rules_difficulties[0]) == 0   ? "Facile à mettre en œuvre"
 			    : strcmp(p->difficulty, rules_difficulties[1]) == 0 ? "Difficulté de mise en œuvre moyenne"
@@ -398,7 +392,7 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 			continue;
 		value_t *wm = value_map();
 		put_str(wm, "name", w);
-		put_filter_url(wm, "url", buf_cstr(&list), "who", w);
+		put_filter_url(wm, "url", list, "who", w);
 		value_list_push(who, wm);
 		/* The list filter reads pilots from one attribute: '|' never occurs in a name. */
 		if (whoattr.len)
@@ -422,7 +416,6 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 	put_date(m, "date", value_get(p->page->fm, "date"));
 	if (with_body)
 		value_map_set(m, "body", body_value(s, p->page));
-	buf_free(&list);
 	return m;
 }
 
@@ -470,8 +463,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	value_t *bc = value_list();
 	const page_t *home = home_page(g);
 	value_list_push(bc, crumb(value_str(value_get(value_get(s->shared, "guide"), "title")), g->base, NULL));
-	buf_t list = BUF_INIT;
-	guide_generated_url(g, "list", &list);
+	const char *list = s->list_url;
 	put_url(page, "url", o->url);
 
 	switch (o->kind) {
@@ -479,10 +471,8 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		const guide_practice_t *p = o->obj;
 		*tpl = "sheet";
 		put_str(page, "title", p->title);
-		value_list_push(bc, crumb("Bonnes pratiques", buf_cstr(&list), NULL));
-		value_t *tr = theme_ref(s, p->theme);
-		value_list_push(bc, crumb(p->theme->title, NULL, value_str(value_get(tr, "anchor"))));
-		value_free(tr);
+		value_list_push(bc, crumb("Bonnes pratiques", list, NULL));
+		value_list_push(bc, crumb(p->theme->title, NULL, s->anchors[p->theme->index]));
 		buf_t cur = BUF_INIT;
 		buf_printf(&cur, "%s – %s", p->id, p->title);
 		value_list_push(bc, crumb(buf_cstr(&cur), NULL, NULL));
@@ -500,7 +490,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		const guide_theme_t *t = o->obj;
 		*tpl = "theme";
 		put_str(page, "title", t->title);
-		value_list_push(bc, crumb("Bonnes pratiques", buf_cstr(&list), NULL));
+		value_list_push(bc, crumb("Bonnes pratiques", list, NULL));
 		value_list_push(bc, crumb(t->title, NULL, NULL));
 		value_map_set(ctx, "theme", theme_full(s, t, false));
 		break;
@@ -561,7 +551,6 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		value_free(value_map_take(bc->u.list.items[bc->u.list.len - 1], "url"));
 	value_map_set(ctx, "page", page);
 	value_map_set(ctx, "breadcrumb", bc);
-	buf_free(&list);
 	for (size_t i = 0; i < NLENT; i++)
 		value_map_set(ctx, lent[i], (value_t *)value_get(s->shared, lent[i]));
 	return ctx;
@@ -694,6 +683,17 @@ site_t *site_new(const guide_t *g, const theme_t *theme, const char *base_url)
 		add_output(s, OUT_ASSET, buf_cstr(&u), f);
 		buf_free(&u);
 	}
+	buf_t lu = BUF_INIT;
+	guide_generated_url(g, "list", &lu);
+	s->list_url = buf_detach(&lu);
+	s->anchors = xcalloc(g->nthemes + 1, sizeof *s->anchors);
+	for (size_t t = 0; t < g->nthemes; t++) {
+		buf_t a = BUF_INIT;
+		url_encode_path(s->list_url, &a);
+		buf_putc(&a, '#');
+		url_encode_query(g->themes[t]->key, &a);
+		s->anchors[t] = buf_detach(&a);
+	}
 	s->shared = build_shared(s);
 	s->by_url = xcalloc(s->n + 1, sizeof *s->by_url);
 	for (size_t i = 0; i < s->n; i++)
@@ -717,6 +717,10 @@ void site_free(site_t *s)
 	free(s->html);
 	free(s->html_len);
 	value_free(s->shared);
+	for (size_t t = 0; s->anchors && t < s->g->nthemes; t++)
+		free(s->anchors[t]);
+	free(s->anchors);
+	free(s->list_url);
 	free(s->base_url);
 	free(s);
 }

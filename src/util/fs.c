@@ -64,13 +64,23 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+typedef struct {
+	char *name;
+	unsigned char type; /* d_type: DT_DIR, DT_REG, or DT_UNKNOWN/DT_LNK (then stat) */
+} entry_t;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const entry_t *)a)->name, ((const entry_t *)b)->name);
+}
+
 static int list_rec(const char *root, const char *rel, int depth, fs_filter_fn filter, void *ud,
 		    fs_list_t *out, char **failed)
 {
 	int err = 0;
 	char *dirpath = *rel ? fs_join(root, rel) : xstrdup(root);
 	DIR *d = NULL;
-	char **names = NULL;
+	entry_t *ents = NULL;
 	size_t n = 0, cap = 0;
 
 	if (depth > FS_MAX_DEPTH) {
@@ -90,36 +100,42 @@ static int list_rec(const char *root, const char *rel, int depth, fs_filter_fn f
 	while ((e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		names = xgrow(names, &cap, n + 1, sizeof *names);
-		names[n++] = xstrdup(e->d_name);
+		ents = xgrow(ents, &cap, n + 1, sizeof *ents);
+		ents[n].name = xstrdup(e->d_name);
+		ents[n].type = e->d_type; /* usually known: saves a stat per entry */
+		n++;
 	}
 	/* Sorted so that output never depends on the directory's storage order. */
 	if (n > 1)
-		qsort(names, n, sizeof *names, cmp_str);
+		qsort(ents, n, sizeof *ents, cmp_entry);
 	for (size_t i = 0; i < n && !err; i++) {
-		char *child = *rel ? fs_join(rel, names[i]) : xstrdup(names[i]);
-		char *full = fs_join(root, child);
-		struct stat st;
-		if (stat(full, &st) == 0) {
-			bool is_dir = S_ISDIR(st.st_mode);
-			if (is_dir && (!filter || filter(child, names[i], true, ud))) {
-				err = list_rec(root, child, depth + 1, filter, ud, out, failed);
-			} else if (S_ISREG(st.st_mode) && (!filter || filter(child, names[i], false, ud))) {
-				out->paths = xgrow(out->paths, &out->cap, out->len + 1, sizeof *out->paths);
-				out->paths[out->len++] = child;
-				child = NULL;
+		char *child = *rel ? fs_join(rel, ents[i].name) : xstrdup(ents[i].name);
+		bool is_dir = ents[i].type == DT_DIR, is_reg = ents[i].type == DT_REG;
+		if (!is_dir && !is_reg) {
+			char *full = fs_join(root, child);
+			struct stat st;
+			if (stat(full, &st) == 0) {
+				is_dir = S_ISDIR(st.st_mode);
+				is_reg = S_ISREG(st.st_mode);
 			}
+			free(full);
+		}
+		if (is_dir && (!filter || filter(child, ents[i].name, true, ud))) {
+			err = list_rec(root, child, depth + 1, filter, ud, out, failed);
+		} else if (is_reg && (!filter || filter(child, ents[i].name, false, ud))) {
+			out->paths = xgrow(out->paths, &out->cap, out->len + 1, sizeof *out->paths);
+			out->paths[out->len++] = child;
+			child = NULL;
 		}
 		/* A dangling link or a file that vanished is simply not listed. */
 		free(child);
-		free(full);
 	}
 cleanup:
 	if (d)
 		closedir(d);
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+		free(ents[i].name);
+	free(ents);
 	free(dirpath);
 	return err;
 }
