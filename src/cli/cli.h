@@ -18,6 +18,23 @@ int cmd_list(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 
+/* Steering commands: the CLI side of src/steer/ (one cmd_*.c each). */
+int cmd_init(int argc, char **argv);
+int cmd_guide(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+int cmd_indicator(int argc, char **argv);
+int cmd_indicators(int argc, char **argv);
+int cmd_weights(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_import_assessment(int argc, char **argv);
+int cmd_export_assessment(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+
 /* Prints "sobre <cmd>: message" and the usage hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -39,5 +56,35 @@ int cli_write_output(const char *cmd, const char *path, const char *data, size_t
 
 /* Display width of a UTF-8 string in terminal columns (1 per code point). */
 size_t cli_width(const char *s);
+
+/* --- shared by the steering commands (cmd_steer.c) --- */
+
+typedef struct store store_t;
+
+/* The database every steering command uses unless given --db FILE. */
+#define CLI_DEFAULT_DB "sobre.db"
+
+/* Opens the database (creating it when create), sets the actor ($SOBRE_USER,
+ * else the login name) and the clock ($SOBRE_NOW: YYYY-MM-DD or
+ * YYYY-MM-DDTHH:MM:SSZ, for reproducible runs), and begins the command's one
+ * transaction. On failure prints why and returns the exit code. */
+int cli_steer_open(const char *cmd, const char *db, bool create, bool write, store_t **out);
+/* Ends the command: commits when rc is 0 (else rolls back), prints the
+ * diagnostics, closes. Returns the exit code (rc, or 2 if the commit failed). */
+int cli_steer_close(const char *cmd, store_t *s, int rc, diag_list_t *d);
+/* Prints steering diagnostics: "sobre CMD: error: message" and its hint,
+ * or file:line: for diagnostics about a file (CSV import). */
+void cli_steer_print(const char *cmd, const diag_list_t *d);
+
+/* An aligned text table: add rows of cells, then print. Cells are copied. */
+typedef struct {
+	char ***rows;
+	size_t nrows, cap, ncols;
+} cli_table_t;
+void cli_table_row(cli_table_t *t, size_t ncols, const char *const *cells);
+/* Columns padded to their widest cell (in code points), two spaces apart,
+ * trailing spaces trimmed; a column in right_cols (bit i) is right-aligned. */
+void cli_table_print(cli_table_t *t, unsigned right_cols, buf_t *out);
+void cli_table_free(cli_table_t *t);
 
 #endif

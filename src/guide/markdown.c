@@ -928,7 +928,9 @@ static int lk_pretest(const char *s, size_t n)
 		return 1;
 	for (size_t p = 0; p < n; p += adv) {
 		uint32_t c = cp_at(s, n, p, &adv);
-		if (p == 0 || ((is_sep(prev) || is_zpcc(prev)) && prev != '_')) {
+		char lc = (char)(s[p] | 0x20);
+		if ((lc == 'h' || lc == 'f' || lc == 'm' || s[p] == '/') &&
+		    (p == 0 || ((is_sep(prev) || is_zpcc(prev)) && prev != '_'))) {
 			static const char *const names[] = {"http:", "https:", "ftp:", "//", "mailto:"};
 			for (size_t k = 0; k < 5; k++)
 				if (n - p >= strlen(names[k]) && !strncasecmp(s + p, names[k], strlen(names[k])))

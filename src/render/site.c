@@ -956,7 +956,8 @@ int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn pro
 		char *full = fs_join(tmp, s->outs[i].path);
 		char *sl = strrchr(full, '/');
 		*sl = '\0';
-		int err = fs_mkdirs(full);
+		/* Most folders have an existing parent: one mkdir, not one per level. */
+		int err = mkdir(full, 0755) == 0 || errno == EEXIST ? 0 : fs_mkdirs(full);
 		if (err) {
 			diag_add(diags, DIAG_ERROR, full, 0, 0, "io-error", "cannot create folder: %s", strerror(err));
 			free(full);

@@ -406,6 +406,11 @@ int store_bind_text(sqlite3_stmt *st, int idx, const char *text)
 	return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
 }
 
+long long store_last_id(store_t *s)
+{
+	return sqlite3_last_insert_rowid(s->db);
+}
+
 const char *store_col_text(sqlite3_stmt *st, int col)
 {
 	return (const char *)sqlite3_column_text(st, col);

@@ -88,6 +88,8 @@ steer_rc store_fail(store_t *s, diag_list_t *d, const char *what);
 steer_rc store_require_tx(store_t *s, diag_list_t *d);
 /* sqlite3_bind_text that binds NULL for a NULL string. */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text);
+/* The rowid of the last INSERT on this connection. */
+long long store_last_id(store_t *s);
 /* Column text, or NULL; copy it before the next step. */
 const char *store_col_text(sqlite3_stmt *st, int col);
 /* Column text as a malloc'd string (NULL for SQL NULL). Caller frees. */

@@ -1,0 +1,209 @@
+/* cmd_guide: `sobre guide import DIR` (a guide into the steering database:
+ * first import or upgrade) and `sobre guide diff OLD NEW` (a changelog). */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "steer/catalog.h"
+#include "steer/store.h"
+
+static const char usage[] = "sobre guide import DIR [--db FILE] | sobre guide diff OLD_DIR NEW_DIR [--format text|json]";
+
+static void change_summary(const catalog_delta_t *x, buf_t *out)
+{
+	const char *sep = ": ";
+	if (x->changes & CATALOG_TITLE) {
+		buf_printf(out, "%stitle", sep);
+		sep = ", ";
+	}
+	if (x->changes & CATALOG_THEME) {
+		buf_printf(out, "%stheme %s -> %s", sep, x->old->theme_id, x->new_->theme_id);
+		sep = ", ";
+	}
+	if (x->changes & CATALOG_PRIORITY) {
+		buf_printf(out, "%spriority %s -> %s", sep, x->old->priority, x->new_->priority);
+		sep = ", ";
+	}
+	if (x->changes & CATALOG_DIFFICULTY) {
+		buf_printf(out, "%sdifficulty %s -> %s", sep, x->old->difficulty, x->new_->difficulty);
+		sep = ", ";
+	}
+	if (x->changes & CATALOG_WHO) {
+		buf_printf(out, "%spilots", sep);
+		sep = ", ";
+	}
+	if (x->changes & CATALOG_INDICATORS)
+		buf_printf(out, "%sindicators", sep);
+}
+
+static int guide_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D': db = optarg; break;
+		case 'h':
+			printf("usage: sobre guide import DIR [--db FILE]\n\n"
+			       "Imports the guide in DIR (checked first: a guide with errors is refused)\n"
+			       "into the steering database. The first import creates one trackable\n"
+			       "practice per sheet and its indicators (types inferred from the wording).\n"
+			       "Importing a new version upgrades: assessments, indicators, measurements\n"
+			       "and history are carried over by practice id; new practices are marked\n"
+			       "'nouvelle'; removed ones are archived, never deleted. Snapshots keep the\n"
+			       "scores they had.\n");
+			return EXIT_OK;
+		default:
+			return cli_usage_error("guide import", usage, "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("guide import", usage, "give one guide folder");
+	const char *dir = argv[optind];
+	int rc = EXIT_OK;
+	guide_t *g = cli_load_valid_guide("guide import", dir, &rc);
+	if (!g)
+		return rc;
+	store_t *s;
+	if ((rc = cli_steer_open("guide import", db, false, true, &s))) {
+		guide_free(g);
+		return rc;
+	}
+	diag_list_t d = DIAG_LIST_INIT;
+	catalog_import_t res;
+	rc = catalog_import(s, g, dir, &res, &d);
+	buf_t out = BUF_INIT;
+	if (!rc) {
+		size_t ninds = 0;
+		for (size_t i = 0; i < res.new_c.len; i++)
+			ninds += res.new_c.items[i].nindicators;
+		const char *v = *res.new_c.version ? res.new_c.version : "(no version)";
+		if (res.unchanged) {
+			buf_printf(&out, "guide %s is already the current version, with the same content: nothing to import\n", v);
+		} else if (res.first) {
+			buf_printf(&out, "imported guide %s: %zu practices in %zu themes, %zu indicators\n", v, res.new_c.len,
+				   g->nthemes, ninds);
+			buf_puts(&out, "next: sobre assess ID --status S, sobre plan, sobre score\n");
+		} else {
+			buf_printf(&out, "upgraded the guide from %s to %s (%zu practices)\n",
+				   *res.old_c.version ? res.old_c.version : "(no version)", v, res.new_c.len);
+			buf_printf(&out, "  %zu practices carried over with their assessments, indicators and history\n",
+				   res.carried);
+			if (res.diff.added)
+				buf_printf(&out, "  %zu new, marked 'nouvelle'\n", res.diff.added);
+			if (res.restored)
+				buf_printf(&out, "  %zu back from the archive with their assessments\n", res.restored);
+			if (res.diff.removed)
+				buf_printf(&out, "  %zu removed from the guide: archived, with their history\n",
+					   res.diff.removed);
+			if (res.diff.changed)
+				buf_printf(&out, "  %zu changed in the guide\n", res.diff.changed);
+			if (res.indicators_added || res.indicators_archived)
+				buf_printf(&out, "  indicators: %zu added, %zu archived (measurements kept)\n",
+					   res.indicators_added, res.indicators_archived);
+			for (size_t i = 0; i < res.diff.len; i++) {
+				const catalog_delta_t *x = &res.diff.items[i];
+				const catalog_practice_t *p = x->new_ ? x->new_ : x->old;
+				buf_printf(&out, "  %c %s  %s", !x->old ? '+' : !x->new_ ? '-' : '~', p->idbp, p->title);
+				if (!x->old)
+					buf_puts(&out, "  [nouvelle]");
+				else if (!x->new_)
+					buf_puts(&out, "  [archived]");
+				else
+					change_summary(x, &out);
+				buf_putc(&out, '\n');
+			}
+		}
+	}
+	catalog_import_free(&res);
+	guide_free(g);
+	rc = cli_steer_close("guide import", s, rc, &d);
+	if (!rc)
+		fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+	return rc;
+}
+
+static int guide_diff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "text", *output = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "markdown"))
+				return cli_usage_error("guide diff", usage, "unknown format '%s' (text or json)", optarg);
+			format = optarg;
+			break;
+		case 'o': output = optarg; break;
+		case 'h':
+			printf("usage: sobre guide diff OLD_DIR NEW_DIR [--format text|json] [-o FILE]\n\n"
+			       "Compares two versions of a guide: practices added, removed and changed\n"
+			       "(title, theme, priority, difficulty, pilots, indicators).\n"
+			       "  --format text   a French Markdown section for the guide's changelog page\n"
+			       "  --format json   {from, to, added, removed, changed[{..., changes}]}\n");
+			return EXIT_OK;
+		default:
+			return cli_usage_error("guide diff", usage, "unknown option");
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error("guide diff", usage, "give the old and the new guide folders");
+	int rc = EXIT_OK;
+	guide_t *a = cli_load_valid_guide("guide diff", argv[optind], &rc);
+	if (!a)
+		return rc;
+	guide_t *b = cli_load_valid_guide("guide diff", argv[optind + 1], &rc);
+	if (!b) {
+		guide_free(a);
+		return rc;
+	}
+	catalog_t ca, cb;
+	catalog_diff_t diff;
+	catalog_from_guide(a, &ca);
+	catalog_from_guide(b, &cb);
+	catalog_diff(&ca, &cb, &diff);
+	buf_t out = BUF_INIT;
+	if (strcmp(format, "json") == 0)
+		catalog_diff_json(&ca, &cb, &diff, &out);
+	else
+		catalog_diff_markdown(&ca, &cb, &diff, &out);
+	rc = cli_write_output("guide diff", output, buf_cstr(&out), out.len);
+	buf_free(&out);
+	catalog_diff_free(&diff);
+	catalog_free(&ca);
+	catalog_free(&cb);
+	guide_free(a);
+	guide_free(b);
+	return rc;
+}
+
+int cmd_guide(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "import") == 0)
+		return guide_import(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
+		return guide_diff(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: %s\n\n  import  bring a guide (or a new version of it) into the steering database\n"
+		       "  diff    compare two versions of a guide (changelog)\n"
+		       "'sobre guide import --help' and 'sobre guide diff --help' tell more.\n", usage);
+		return EXIT_OK;
+	}
+	if (argc < 2)
+		return cli_usage_error("guide", usage, "give a subcommand: import or diff");
+	return cli_usage_error("guide", usage, "unknown subcommand '%s' (import or diff)", argv[1]);
+}

@@ -1,0 +1,141 @@
+/* cmd_show: `sobre show ID` — one practice: the guide's copy, its
+ * assessment, its indicators with their last measurements, its history. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "steer/assess.h"
+#include "steer/indicator.h"
+#include "steer/store.h"
+
+static const char usage[] = "sobre show ID [--history N] [--db FILE]";
+
+static void field(buf_t *out, const char *label, const char *value)
+{
+	if (value)
+		buf_printf(out, "%-10s%s\n", label, value);
+}
+
+/* Multi-line comments are indented under their label. */
+static void indented(buf_t *out, const char *label, const char *value)
+{
+	if (!value)
+		return;
+	buf_printf(out, "%-10s", label);
+	for (const char *p = value; *p; p++) {
+		buf_putc(out, *p);
+		if (*p == '\n')
+			buf_puts(out, "          ");
+	}
+	buf_putc(out, '\n');
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"history", required_argument, NULL, 'H'},
+		{"db", required_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL;
+	long nhist = 20;
+	int c, rc;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "H:D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H': {
+			char *end;
+			nhist = strtol(optarg, &end, 10);
+			if (*end || nhist < 0)
+				return cli_usage_error("show", usage, "--history takes a number of entries (0: all)");
+			break;
+		}
+		case 'D': db = optarg; break;
+		case 'h':
+			printf("usage: %s\n\nShows practice ID as the imported guide wrote it, its assessment,\n"
+			       "its indicators with their last 3 measurements, and its history\n"
+			       "(the last 20 changes; --history 0 shows all).\n", usage);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("show", usage, "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("show", usage, "give one practice id, e.g. a.1");
+	store_t *s;
+	if ((rc = cli_steer_open("show", db, false, false, &s)))
+		return rc;
+	diag_list_t d = DIAG_LIST_INIT;
+	assessment_t a;
+	indicator_list_t inds;
+	memset(&a, 0, sizeof a);
+	memset(&inds, 0, sizeof inds);
+	buf_t out = BUF_INIT;
+	rc = assess_get(s, argv[optind], (size_t)nhist, &a, &d);
+	if (!rc)
+		rc = indicator_list(s, a.idbp, 3, &inds, &d);
+	if (!rc) {
+		buf_printf(&out, "%s — %s\n", a.idbp, a.title);
+		buf_printf(&out, "  theme %s %s · %s · %s · guide %s", a.theme_id, a.theme_title, a.priority, a.difficulty,
+			   a.guide_version);
+		if (a.is_new)
+			buf_puts(&out, " · nouvelle");
+		if (a.archived)
+			buf_printf(&out, " · archived (removed in %s)", a.archived_in);
+		buf_puts(&out, "\n  pilots suggested by the guide: ");
+		for (size_t i = 0; i < a.nwho; i++)
+			buf_printf(&out, "%s%s", i ? ", " : "", a.who[i]);
+		buf_puts(&out, "\n\n");
+		field(&out, "status", status_name(a.status));
+		field(&out, "pilot", a.pilot);
+		field(&out, "owner", a.owner);
+		if (a.due)
+			buf_printf(&out, "%-10s%s%s\n", "due", a.due, a.overdue ? " (overdue)" : "");
+		indented(&out, "comment", a.comment);
+		for (size_t i = 0; i < a.nevidence; i++)
+			field(&out, i ? "" : "evidence", a.evidence[i]);
+		if (a.updated_at)
+			buf_printf(&out, "%-10s%s by %s\n", "updated", a.updated_at, a.updated_by ? a.updated_by : "?");
+		buf_printf(&out, "\nindicators (%zu):\n", inds.len);
+		for (size_t i = 0; i < inds.len; i++) {
+			const indicator_t *x = &inds.items[i];
+			buf_printf(&out, "  %d. %s\n     %s", x->num, x->name, indicator_type_name(x->type));
+			if (x->unit && *x->unit)
+				buf_printf(&out, " in %s", x->unit);
+			if (x->target)
+				buf_printf(&out, ", target %s%s%s", x->target, x->target_date ? " by " : "",
+					   x->target_date ? x->target_date : "");
+			if (x->direction)
+				buf_printf(&out, ", %s is better", strcmp(x->direction, "up") == 0 ? "higher" : "lower");
+			if (x->custom)
+				buf_puts(&out, ", custom");
+			if (x->archived)
+				buf_puts(&out, ", archived");
+			else if (x->due)
+				buf_puts(&out, ", due");
+			buf_putc(&out, '\n');
+			for (size_t j = 0; j < x->nmeasures; j++) {
+				const measurement_t *m = &x->measures[j];
+				buf_printf(&out, "     %-10s %s", m->period, m->value);
+				if (m->source)
+					buf_printf(&out, "  (source: %s)", m->source);
+				buf_putc(&out, '\n');
+			}
+		}
+		buf_printf(&out, "\nhistory (%s%zu):\n", nhist ? "last " : "", a.history.len);
+		for (size_t i = 0; i < a.history.len; i++) {
+			const history_entry_t *h = &a.history.items[i];
+			buf_printf(&out, "  %s  %s  %s: %s -> %s\n", h->at, h->actor, h->field,
+				   h->old_value ? h->old_value : "—", h->new_value ? h->new_value : "—");
+		}
+	}
+	rc = cli_steer_close("show", s, rc, &d);
+	if (!rc)
+		fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+	assessment_free(&a);
+	indicator_list_free(&inds);
+	return rc;
+}

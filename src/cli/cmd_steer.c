@@ -1,0 +1,159 @@
+/* cmd_steer: what the steering commands share: opening the database with
+ * the actor and clock, the one transaction per command, printing steering
+ * diagnostics, and aligned tables. */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "steer/store.h"
+#include "util/xalloc.h"
+
+void cli_steer_print(const char *cmd, const diag_list_t *d)
+{
+	buf_t out = BUF_INIT;
+	for (size_t i = 0; i < d->len; i++) {
+		const diag_t *x = &d->items[i];
+		if (x->file && x->line > 0) {
+			diag_format_text(x, &out);
+			continue;
+		}
+		buf_printf(&out, "sobre %s: %s%s\n", cmd, x->sev == DIAG_ERROR ? "" : x->sev == DIAG_WARNING ? "warning: " : "",
+			   x->msg);
+		if (x->hint)
+			buf_printf(&out, "  hint: %s\n", x->hint);
+	}
+	fwrite(buf_cstr(&out), 1, out.len, stderr);
+	buf_free(&out);
+}
+
+/* $SOBRE_NOW: "YYYY-MM-DD" (noon UTC, the same date in every time zone
+ * from UTC-11 to UTC+11) or "YYYY-MM-DDTHH:MM:SSZ". */
+static bool parse_now(const char *s, time_t *out)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	int n = 0;
+	if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) == 3 && n == 10) {
+		tm.tm_hour = 12;
+	} else if (strlen(s) == 20 && sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+					    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) == 6 && n == 20) {
+	} else {
+		return false;
+	}
+	if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	return *out != (time_t)-1;
+}
+
+static const char *actor(void)
+{
+	const char *u = getenv("SOBRE_USER");
+	if (u && *u)
+		return u;
+	struct passwd *pw = getpwuid(geteuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		return pw->pw_name;
+	u = getenv("USER");
+	return u && *u ? u : "unknown";
+}
+
+int cli_steer_open(const char *cmd, const char *db, bool create, bool write, store_t **out)
+{
+	diag_list_t d = DIAG_LIST_INIT;
+	store_t *s = NULL;
+	const char *now = getenv("SOBRE_NOW");
+	time_t t = 0;
+	*out = NULL;
+	if (now && *now && !parse_now(now, &t)) {
+		fprintf(stderr, "sobre %s: SOBRE_NOW='%s' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n", cmd, now);
+		return EXIT_USAGE;
+	}
+	int rc = store_open(db ? db : CLI_DEFAULT_DB, create ? STORE_CREATE : 0, &s, &d);
+	if (!rc) {
+		store_set_actor(s, actor());
+		if (now && *now)
+			store_set_now(s, t);
+		rc = store_begin(s, write, &d);
+	}
+	if (rc) {
+		cli_steer_print(cmd, &d);
+		store_close(s);
+		s = NULL;
+	}
+	diag_list_free(&d);
+	*out = s;
+	return rc;
+}
+
+int cli_steer_close(const char *cmd, store_t *s, int rc, diag_list_t *d)
+{
+	if (s) {
+		if (rc == 0)
+			rc = store_commit(s, d);
+		else
+			store_rollback(s);
+	}
+	cli_steer_print(cmd, d);
+	store_close(s);
+	diag_list_free(d);
+	return rc;
+}
+
+void cli_table_row(cli_table_t *t, size_t ncols, const char *const *cells)
+{
+	t->rows = xgrow(t->rows, &t->cap, t->nrows + 1, sizeof *t->rows);
+	char **row = xcalloc(ncols + 1, sizeof *row);
+	for (size_t i = 0; i < ncols; i++)
+		row[i] = xstrdup(cells[i] ? cells[i] : "");
+	t->rows[t->nrows++] = row;
+	if (ncols > t->ncols)
+		t->ncols = ncols;
+}
+
+void cli_table_print(cli_table_t *t, unsigned right_cols, buf_t *out)
+{
+	size_t *w = xcalloc(t->ncols + 1, sizeof *w);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols && t->rows[r][c]; c++) {
+			size_t x = cli_width(t->rows[r][c]);
+			if (x > w[c])
+				w[c] = x;
+		}
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t start = out->len;
+		for (size_t c = 0; c < t->ncols && t->rows[r][c]; c++) {
+			const char *cell = t->rows[r][c];
+			size_t pad = w[c] - cli_width(cell);
+			if (c)
+				buf_puts(out, "  ");
+			if (right_cols & (1u << c))
+				for (size_t i = 0; i < pad; i++)
+					buf_putc(out, ' ');
+			buf_puts(out, cell);
+			if (!(right_cols & (1u << c)))
+				for (size_t i = 0; i < pad; i++)
+					buf_putc(out, ' ');
+		}
+		while (out->len > start && out->ptr[out->len - 1] == ' ')
+			out->len--;
+		buf_putc(out, '\n');
+	}
+	free(w);
+}
+
+void cli_table_free(cli_table_t *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; t->rows[r][c]; c++)
+			free(t->rows[r][c]);
+		free(t->rows[r]);
+	}
+	free(t->rows);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,73 @@
+/* assess: the assessment of each practice (status, pilot function, owner,
+ * target date, comment, evidence links), its validation, and reading a
+ * practice back with its history. Every change is logged field by field. */
+#ifndef SOBRE_ASSESS_H
+#define SOBRE_ASSESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "steer/status.h"
+#include "steer/store.h"
+#include "util/diag.h"
+
+/* A practice holds at most this many evidence links: more is a pasted
+ * list, better kept in one linked document. */
+#define ASSESS_MAX_EVIDENCE 50
+
+/* What to change; NULL members stay as they are, "" clears an optional one.
+ * status is typed input: any case, accents optional ("realisee"). */
+typedef struct {
+	const char *status;
+	const char *pilot;  /* one of the guide's who values (any case), or a custom one */
+	bool custom_pilot;  /* keep a pilot that looks like a typo of a known one */
+	const char *owner;  /* a name or an e-mail address */
+	const char *due;    /* YYYY-MM-DD or DD/MM/YYYY */
+	const char *comment;
+	const char *const *add_evidence; /* http(s) URLs */
+	size_t nadd;
+	const char *const *remove_evidence;
+	size_t nremove;
+} assess_change_t;
+
+/* Applies c to practice idbp; *changed (may be NULL) gets the number of
+ * fields that changed (0: it already was so). "non concernée" requires a
+ * comment (the justification), given now or already there. */
+steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size_t *changed, diag_list_t *d);
+
+typedef struct {
+	char *at, *actor, *idbp, *field, *old_value, *new_value;
+} history_entry_t;
+
+typedef struct {
+	history_entry_t *items;
+	size_t len;
+} history_list_t;
+
+/* The history of practice idbp (NULL: of the whole database), oldest first,
+ * the last `limit` entries (0: all). */
+steer_rc assess_history(store_t *s, const char *idbp, size_t limit, history_list_t *out, diag_list_t *d);
+void history_list_free(history_list_t *l);
+
+typedef struct {
+	char *idbp, *title, *theme_id, *theme_title, *priority, *difficulty;
+	char **who;
+	size_t nwho;
+	char *guide_version;   /* of the copy shown */
+	bool is_new;           /* added by the current guide version (not in the first one) */
+	bool archived;
+	char *archived_in;     /* version that removed it */
+	status_t status;
+	char *pilot, *owner, *due, *comment, *updated_at, *updated_by; /* NULL when unset */
+	bool overdue;          /* due date passed and not réalisée / non concernée */
+	char **evidence;
+	size_t nevidence;
+	history_list_t history;
+} assessment_t;
+
+/* Practice idbp (archived ones too) with its assessment and its last
+ * history_limit history entries (0: all). */
+steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessment_t *out, diag_list_t *d);
+void assessment_free(assessment_t *a);
+
+#endif

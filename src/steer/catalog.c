@@ -1,0 +1,828 @@
+/* catalog: imported guide copies, import and upgrade, version diffs, and
+ * practice lookup. An upgrade never deletes: a practice the new guide drops
+ * is archived with its assessment, indicators and measurements, and comes
+ * back as it was if a later version restores it. */
+#include "steer/catalog.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steer/indicator.h"
+#include "steer/input.h"
+#include "util/jsonw.h"
+#include "util/suggest.h"
+#include "util/xalloc.h"
+
+static char *dup_trim(const char *s)
+{
+	return input_trim(s ? s : "");
+}
+
+static void strings_from_value(const value_t *v, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!v || v->kind != VAL_LIST)
+		return;
+	*out = xcalloc(v->u.list.len + 1, sizeof **out);
+	for (size_t i = 0; i < v->u.list.len; i++) {
+		const char *s = value_str(v->u.list.items[i]);
+		if (s)
+			(*out)[(*n)++] = dup_trim(s);
+	}
+}
+
+void catalog_from_guide(const guide_t *g, catalog_t *out)
+{
+	memset(out, 0, sizeof *out);
+	out->version = dup_trim(guide_meta(g, "version"));
+	out->title = dup_trim(guide_meta(g, "title"));
+	out->items = xcalloc(g->npractices + 1, sizeof *out->items);
+	for (size_t i = 0; i < g->npractices; i++) {
+		const guide_practice_t *p = g->practices[i];
+		catalog_practice_t *c = &out->items[out->len++];
+		c->idbp = dup_trim(p->id);
+		c->title = dup_trim(p->title);
+		c->theme_id = dup_trim(p->theme ? p->theme->id : "");
+		c->theme_title = dup_trim(p->theme ? p->theme->title : "");
+		c->priority = dup_trim(p->priority);
+		c->difficulty = dup_trim(p->difficulty);
+		strings_from_value(p->who, &c->who, &c->nwho);
+		strings_from_value(p->indicators, &c->indicators, &c->nindicators);
+	}
+}
+
+static void practice_free(catalog_practice_t *c)
+{
+	free(c->idbp);
+	free(c->title);
+	free(c->theme_id);
+	free(c->theme_title);
+	free(c->priority);
+	free(c->difficulty);
+	for (size_t i = 0; i < c->nwho; i++)
+		free(c->who[i]);
+	free(c->who);
+	for (size_t i = 0; i < c->nindicators; i++)
+		free(c->indicators[i]);
+	free(c->indicators);
+}
+
+void catalog_free(catalog_t *c)
+{
+	for (size_t i = 0; i < c->len; i++)
+		practice_free(&c->items[i]);
+	free(c->items);
+	free(c->version);
+	free(c->title);
+	memset(c, 0, sizeof *c);
+}
+
+static char *strings_to_json(char **items, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(items[i]));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static void strings_from_json(const char *text, char ***out, size_t *n)
+{
+	json_t *a = json_loads(text ? text : "[]", 0, NULL);
+	*out = NULL;
+	*n = 0;
+	if (json_is_array(a)) {
+		*out = xcalloc(json_array_size(a) + 1, sizeof **out);
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			const char *s = json_string_value(json_array_get(a, i));
+			if (s)
+				(*out)[(*n)++] = xstrdup(s);
+		}
+	}
+	json_decref(a);
+}
+
+steer_rc catalog_load(store_t *s, long long version_id, catalog_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = store_stmt(s, "SELECT version, title FROM guide_version WHERE id = ?");
+	if (!st)
+		return store_fail(s, d, "reading the guide version");
+	sqlite3_bind_int64(st, 1, version_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->version = store_col_dup(st, 0);
+		out->title = store_col_dup(st, 1);
+	}
+	sqlite3_reset(st);
+	if (!out->version) {
+		out->version = xstrdup("");
+		out->title = xstrdup("");
+	}
+	st = store_stmt(s, "SELECT idbp, title, theme_id, theme_title, priority, difficulty, who, indicators "
+			   "FROM practice_copy WHERE version_id = ? ORDER BY seq");
+	if (!st)
+		return store_fail(s, d, "reading the guide copy");
+	sqlite3_bind_int64(st, 1, version_id);
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		catalog_practice_t *c = &out->items[out->len++];
+		c->idbp = store_col_dup(st, 0);
+		c->title = store_col_dup(st, 1);
+		c->theme_id = store_col_dup(st, 2);
+		c->theme_title = store_col_dup(st, 3);
+		c->priority = store_col_dup(st, 4);
+		c->difficulty = store_col_dup(st, 5);
+		strings_from_json(store_col_text(st, 6), &c->who, &c->nwho);
+		strings_from_json(store_col_text(st, 7), &c->indicators, &c->nindicators);
+	}
+	if (r != SQLITE_DONE) {
+		catalog_free(out);
+		return store_fail(s, d, "reading the guide copy");
+	}
+	return STEER_OK;
+}
+
+/* --- diff ------------------------------------------------------------- */
+
+static bool lists_equal(char **a, size_t na, char **b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+static unsigned changes_of(const catalog_practice_t *a, const catalog_practice_t *b)
+{
+	unsigned c = 0;
+	if (strcmp(a->title, b->title))
+		c |= CATALOG_TITLE;
+	if (strcmp(a->theme_id, b->theme_id) || strcmp(a->theme_title, b->theme_title))
+		c |= CATALOG_THEME;
+	if (strcmp(a->priority, b->priority))
+		c |= CATALOG_PRIORITY;
+	if (strcmp(a->difficulty, b->difficulty))
+		c |= CATALOG_DIFFICULTY;
+	if (!lists_equal(a->who, a->nwho, b->who, b->nwho))
+		c |= CATALOG_WHO;
+	if (!lists_equal(a->indicators, a->nindicators, b->indicators, b->nindicators))
+		c |= CATALOG_INDICATORS;
+	return c;
+}
+
+static int cmp_by_idbp(const void *x, const void *y)
+{
+	const catalog_practice_t *a = *(const catalog_practice_t *const *)x, *b = *(const catalog_practice_t *const *)y;
+	return strcmp(a->idbp, b->idbp);
+}
+
+/* Sorted pointers for lookups by idbp: a diff of two 10,000-practice
+ * guides stays O(n log n). */
+static const catalog_practice_t **sorted_index(const catalog_t *c)
+{
+	const catalog_practice_t **idx = xcalloc(c->len + 1, sizeof *idx);
+	for (size_t i = 0; i < c->len; i++)
+		idx[i] = &c->items[i];
+	qsort(idx, c->len, sizeof *idx, cmp_by_idbp);
+	return idx;
+}
+
+static const catalog_practice_t *lookup(const catalog_practice_t **idx, size_t n, const char *idbp)
+{
+	catalog_practice_t key = {.idbp = (char *)idbp};
+	const catalog_practice_t *k = &key;
+	const catalog_practice_t **hit = bsearch(&k, idx, n, sizeof *idx, cmp_by_idbp);
+	return hit ? *hit : NULL;
+}
+
+void catalog_diff(const catalog_t *old_c, const catalog_t *new_c, catalog_diff_t *out)
+{
+	memset(out, 0, sizeof *out);
+	out->items = xcalloc(old_c->len + new_c->len + 1, sizeof *out->items);
+	const catalog_practice_t **oi = sorted_index(old_c), **ni = sorted_index(new_c);
+	for (size_t i = 0; i < new_c->len; i++) {
+		const catalog_practice_t *n = &new_c->items[i], *o = lookup(oi, old_c->len, n->idbp);
+		if (!o) {
+			out->items[out->len++] = (catalog_delta_t){NULL, n, 0};
+			out->added++;
+		} else {
+			unsigned c = changes_of(o, n);
+			if (c) {
+				out->items[out->len++] = (catalog_delta_t){o, n, c};
+				out->changed++;
+			} else {
+				out->unchanged++;
+			}
+		}
+	}
+	for (size_t i = 0; i < old_c->len; i++)
+		if (!lookup(ni, new_c->len, old_c->items[i].idbp)) {
+			out->items[out->len++] = (catalog_delta_t){&old_c->items[i], NULL, 0};
+			out->removed++;
+		}
+	free(oi);
+	free(ni);
+}
+
+void catalog_diff_free(catalog_diff_t *d)
+{
+	free(d->items);
+	memset(d, 0, sizeof *d);
+}
+
+/* Markdown text: characters that would start emphasis, links or HTML are
+ * escaped, so a title prints as written. */
+static void md_text(buf_t *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>#|", *s))
+			buf_putc(out, '\\');
+		buf_putc(out, *s);
+	}
+}
+
+static void md_quoted(buf_t *out, const char *s)
+{
+	buf_puts(out, "« ");
+	md_text(out, s);
+	buf_puts(out, " »");
+}
+
+static bool contains(char **list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void md_list_change(buf_t *out, const char *label, char **a, size_t na, char **b, size_t nb)
+{
+	buf_printf(out, "  - %s :", label);
+	const char *sep = " ";
+	for (size_t i = 0; i < nb; i++)
+		if (!contains(a, na, b[i])) {
+			buf_printf(out, "%sajout de ", sep);
+			md_quoted(out, b[i]);
+			sep = " ; ";
+		}
+	for (size_t i = 0; i < na; i++)
+		if (!contains(b, nb, a[i])) {
+			buf_printf(out, "%sretrait de ", sep);
+			md_quoted(out, a[i]);
+			sep = " ; ";
+		}
+	if (strcmp(sep, " ") == 0)
+		buf_puts(out, " ordre modifié");
+	buf_putc(out, '\n');
+}
+
+static void plural(buf_t *out, size_t n, const char *one, const char *many)
+{
+	buf_printf(out, "%zu %s", n, n > 1 ? many : one);
+}
+
+void catalog_diff_markdown(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff, buf_t *out)
+{
+	buf_puts(out, "## Version ");
+	md_text(out, *new_c->version ? new_c->version : "(sans numéro)");
+	buf_puts(out, "\n\nPar rapport à la version ");
+	md_text(out, *old_c->version ? old_c->version : "(sans numéro)");
+	buf_puts(out, " : ");
+	if (!diff->added && !diff->removed && !diff->changed) {
+		buf_puts(out, "aucune bonne pratique ajoutée, retirée ou modifiée.\n");
+		return;
+	}
+	plural(out, diff->added, "bonne pratique ajoutée", "bonnes pratiques ajoutées");
+	buf_puts(out, ", ");
+	plural(out, diff->removed, "retirée", "retirées");
+	buf_puts(out, ", ");
+	plural(out, diff->changed, "modifiée", "modifiées");
+	buf_puts(out, ".\n");
+	static const char *const heads[3] = {"Bonnes pratiques ajoutées", "Bonnes pratiques retirées",
+					     "Bonnes pratiques modifiées"};
+	for (int kind = 0; kind < 3; kind++) {
+		bool any = false;
+		for (size_t i = 0; i < diff->len; i++) {
+			const catalog_delta_t *x = &diff->items[i];
+			int k = !x->old ? 0 : !x->new_ ? 1 : 2;
+			if (k != kind)
+				continue;
+			if (!any)
+				buf_printf(out, "\n### %s\n\n", heads[kind]);
+			any = true;
+			const catalog_practice_t *p = x->new_ ? x->new_ : x->old;
+			buf_puts(out, "- **");
+			md_text(out, p->idbp);
+			buf_puts(out, "** : ");
+			md_text(out, p->title);
+			if (kind == 0)
+				buf_printf(out, " (%s, %s)", p->priority, p->difficulty);
+			buf_putc(out, '\n');
+			if (kind != 2)
+				continue;
+			if (x->changes & CATALOG_TITLE) {
+				buf_puts(out, "  - titre : ");
+				md_quoted(out, x->old->title);
+				buf_puts(out, " → ");
+				md_quoted(out, x->new_->title);
+				buf_putc(out, '\n');
+			}
+			if (x->changes & CATALOG_THEME) {
+				buf_puts(out, "  - thématique : ");
+				md_text(out, x->old->theme_id);
+				buf_puts(out, " ");
+				md_text(out, x->old->theme_title);
+				buf_puts(out, " → ");
+				md_text(out, x->new_->theme_id);
+				buf_puts(out, " ");
+				md_text(out, x->new_->theme_title);
+				buf_putc(out, '\n');
+			}
+			if (x->changes & CATALOG_PRIORITY)
+				buf_printf(out, "  - priorité : %s → %s\n", x->old->priority, x->new_->priority);
+			if (x->changes & CATALOG_DIFFICULTY)
+				buf_printf(out, "  - difficulté : %s → %s\n", x->old->difficulty, x->new_->difficulty);
+			if (x->changes & CATALOG_WHO)
+				md_list_change(out, "pilotes", x->old->who, x->old->nwho, x->new_->who, x->new_->nwho);
+			if (x->changes & CATALOG_INDICATORS)
+				md_list_change(out, "indicateurs", x->old->indicators, x->old->nindicators,
+					       x->new_->indicators, x->new_->nindicators);
+		}
+	}
+	(void)new_c;
+}
+
+static void json_practice(jsonw_t *w, const catalog_practice_t *p)
+{
+	jsonw_key(w, "id");
+	jsonw_str(w, p->idbp);
+	jsonw_key(w, "title");
+	jsonw_str(w, p->title);
+	jsonw_key(w, "theme");
+	jsonw_str(w, p->theme_id);
+	jsonw_key(w, "priority");
+	jsonw_str(w, p->priority);
+	jsonw_key(w, "difficulty");
+	jsonw_str(w, p->difficulty);
+}
+
+static void json_pair(jsonw_t *w, const char *key, const char *a, const char *b)
+{
+	jsonw_key(w, key);
+	jsonw_object(w);
+	jsonw_key(w, "old");
+	jsonw_str(w, a);
+	jsonw_key(w, "new");
+	jsonw_str(w, b);
+	jsonw_end(w, '}');
+}
+
+static void json_list_change(jsonw_t *w, const char *key, char **a, size_t na, char **b, size_t nb)
+{
+	jsonw_key(w, key);
+	jsonw_object(w);
+	jsonw_key(w, "added");
+	jsonw_array(w);
+	for (size_t i = 0; i < nb; i++)
+		if (!contains(a, na, b[i]))
+			jsonw_str(w, b[i]);
+	jsonw_end(w, ']');
+	jsonw_key(w, "removed");
+	jsonw_array(w);
+	for (size_t i = 0; i < na; i++)
+		if (!contains(b, nb, a[i]))
+			jsonw_str(w, a[i]);
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}
+
+void catalog_diff_json(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff, buf_t *out)
+{
+	jsonw_t w;
+	jsonw_init(&w, out);
+	jsonw_object(&w);
+	jsonw_key(&w, "from");
+	jsonw_str(&w, old_c->version);
+	jsonw_key(&w, "to");
+	jsonw_str(&w, new_c->version);
+	static const char *const keys[3] = {"added", "removed", "changed"};
+	for (int kind = 0; kind < 3; kind++) {
+		jsonw_key(&w, keys[kind]);
+		jsonw_array(&w);
+		for (size_t i = 0; i < diff->len; i++) {
+			const catalog_delta_t *x = &diff->items[i];
+			int k = !x->old ? 0 : !x->new_ ? 1 : 2;
+			if (k != kind)
+				continue;
+			jsonw_object(&w);
+			json_practice(&w, x->new_ ? x->new_ : x->old);
+			if (kind == 2) {
+				jsonw_key(&w, "changes");
+				jsonw_object(&w);
+				if (x->changes & CATALOG_TITLE)
+					json_pair(&w, "title", x->old->title, x->new_->title);
+				if (x->changes & CATALOG_THEME)
+					json_pair(&w, "theme", x->old->theme_id, x->new_->theme_id);
+				if (x->changes & CATALOG_PRIORITY)
+					json_pair(&w, "priority", x->old->priority, x->new_->priority);
+				if (x->changes & CATALOG_DIFFICULTY)
+					json_pair(&w, "difficulty", x->old->difficulty, x->new_->difficulty);
+				if (x->changes & CATALOG_WHO)
+					json_list_change(&w, "who", x->old->who, x->old->nwho, x->new_->who, x->new_->nwho);
+				if (x->changes & CATALOG_INDICATORS)
+					json_list_change(&w, "indicators", x->old->indicators, x->old->nindicators,
+							 x->new_->indicators, x->new_->nindicators);
+				jsonw_end(&w, '}');
+			}
+			jsonw_end(&w, '}');
+		}
+		jsonw_end(&w, ']');
+	}
+	jsonw_end(&w, '}');
+	buf_putc(out, '\n');
+}
+
+/* --- import ----------------------------------------------------------- */
+
+static steer_rc step_done(store_t *s, sqlite3_stmt *st, const char *what, diag_list_t *d)
+{
+	if (!st || sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, d, what);
+	return STEER_OK;
+}
+
+static void join(buf_t *out, char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_puts(out, " | ");
+		buf_puts(out, items[i]);
+	}
+}
+
+/* The guide indicators of a practice brought in line with the new wording:
+ * same wording keeps the indicator (and its measurements); new wording
+ * adds one; wording gone archives it. */
+static steer_rc sync_indicators(store_t *s, long long pid, const char *idbp, const catalog_practice_t *p,
+				long long version_id, bool log, catalog_import_t *res, diag_list_t *d)
+{
+	typedef struct {
+		long long id;
+		int num;
+		char *name;
+		bool archived, matched;
+	} ind_t;
+	ind_t *rows = NULL;
+	size_t n = 0, cap = 0;
+	int maxnum = 0;
+	steer_rc rc = STEER_OK;
+	buf_t unit = BUF_INIT, field = BUF_INIT;
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, num, name, archived_version, origin FROM indicator "
+					 "WHERE practice_id = ? ORDER BY num");
+	if (!st)
+		return store_fail(s, d, "reading the indicators");
+	sqlite3_bind_int64(st, 1, pid);
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int num = sqlite3_column_int(st, 1);
+		if (num > maxnum)
+			maxnum = num;
+		if (strcmp(store_col_text(st, 4), "guide") != 0)
+			continue;
+		rows = xgrow(rows, &cap, n + 1, sizeof *rows);
+		rows[n] = (ind_t){sqlite3_column_int64(st, 0), num, store_col_dup(st, 2),
+				  sqlite3_column_type(st, 3) != SQLITE_NULL, false};
+		n++;
+	}
+	if (r != SQLITE_DONE) {
+		rc = store_fail(s, d, "reading the indicators");
+		goto cleanup;
+	}
+	for (size_t k = 0; k < p->nindicators && !rc; k++) {
+		ind_t *hit = NULL;
+		for (size_t i = 0; i < n && !hit; i++)
+			if (!rows[i].matched && strcmp(rows[i].name, p->indicators[k]) == 0)
+				hit = &rows[i];
+		if (hit) {
+			hit->matched = true;
+			if (!hit->archived)
+				continue;
+			st = store_stmt(s, "UPDATE indicator SET archived_version = NULL WHERE id = ?");
+			if (st)
+				sqlite3_bind_int64(st, 1, hit->id);
+			if ((rc = step_done(s, st, "restoring an indicator", d)))
+				break;
+			buf_reset(&field);
+			buf_printf(&field, "indicator %d", hit->num);
+			rc = store_log(s, idbp, buf_cstr(&field), "archived", "back in the guide", d);
+			continue;
+		}
+		buf_reset(&unit);
+		ind_type_t t = indicator_infer(p->indicators[k], &unit);
+		st = store_stmt(s, "INSERT INTO indicator(practice_id, num, name, origin, type, unit) "
+				   "VALUES (?, ?, ?, 'guide', ?, ?)");
+		if (st) {
+			sqlite3_bind_int64(st, 1, pid);
+			sqlite3_bind_int(st, 2, ++maxnum);
+			store_bind_text(st, 3, p->indicators[k]);
+			store_bind_text(st, 4, indicator_type_name(t));
+			store_bind_text(st, 5, buf_cstr(&unit));
+		}
+		if ((rc = step_done(s, st, "adding an indicator", d)))
+			break;
+		if (log) {
+			res->indicators_added++;
+			buf_reset(&field);
+			buf_printf(&field, "indicator %d", maxnum);
+			rc = store_log(s, idbp, buf_cstr(&field), NULL, p->indicators[k], d);
+		}
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (rows[i].matched || rows[i].archived)
+			continue;
+		st = store_stmt(s, "UPDATE indicator SET archived_version = ? WHERE id = ?");
+		if (st) {
+			sqlite3_bind_int64(st, 1, version_id);
+			sqlite3_bind_int64(st, 2, rows[i].id);
+		}
+		if ((rc = step_done(s, st, "archiving an indicator", d)))
+			break;
+		res->indicators_archived++;
+		buf_reset(&field);
+		buf_printf(&field, "indicator %d", rows[i].num);
+		rc = store_log(s, idbp, buf_cstr(&field), rows[i].name, "archived (no longer in the guide)", d);
+	}
+cleanup:
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].name);
+	free(rows);
+	buf_free(&unit);
+	buf_free(&field);
+	return rc;
+}
+
+static steer_rc log_changes(store_t *s, const catalog_delta_t *x, diag_list_t *d)
+{
+	steer_rc rc = STEER_OK;
+	const catalog_practice_t *a = x->old, *b = x->new_;
+	if (!rc && (x->changes & CATALOG_TITLE))
+		rc = store_log(s, b->idbp, "guide title", a->title, b->title, d);
+	if (!rc && (x->changes & CATALOG_THEME))
+		rc = store_log(s, b->idbp, "guide theme", a->theme_id, b->theme_id, d);
+	if (!rc && (x->changes & CATALOG_PRIORITY))
+		rc = store_log(s, b->idbp, "guide priority", a->priority, b->priority, d);
+	if (!rc && (x->changes & CATALOG_DIFFICULTY))
+		rc = store_log(s, b->idbp, "guide difficulty", a->difficulty, b->difficulty, d);
+	if (!rc && (x->changes & CATALOG_WHO)) {
+		buf_t o = BUF_INIT, n = BUF_INIT;
+		join(&o, a->who, a->nwho);
+		join(&n, b->who, b->nwho);
+		rc = store_log(s, b->idbp, "guide who", buf_cstr(&o), buf_cstr(&n), d);
+		buf_free(&o);
+		buf_free(&n);
+	}
+	return rc;
+}
+
+void catalog_import_free(catalog_import_t *res)
+{
+	catalog_diff_free(&res->diff);
+	catalog_free(&res->old_c);
+	catalog_free(&res->new_c);
+}
+
+steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalog_import_t *res, diag_list_t *d)
+{
+	steer_rc rc;
+	long long current;
+	char at[21];
+	memset(res, 0, sizeof *res);
+	if ((rc = store_require_tx(s, d)) || (rc = store_current_version(s, &current, NULL, d)))
+		return rc;
+	catalog_from_guide(g, &res->new_c);
+	if (res->new_c.len == 0) {
+		diag_t *x = diag_add(d, DIAG_ERROR, source, 0, 0, "empty-guide", "the guide has no practice sheets");
+		diag_hint(x, "a practice sheet is a Markdown page with 'idbp', 'priority' and 'eleventyNavigation.parent'");
+		return STEER_REFUSED;
+	}
+	res->first = current == 0;
+	if (current && (rc = catalog_load(s, current, &res->old_c, d)))
+		return rc;
+	if (!current) {
+		res->old_c.version = xstrdup("");
+		res->old_c.title = xstrdup("");
+	}
+	catalog_diff(&res->old_c, &res->new_c, &res->diff);
+	if (current && !res->diff.added && !res->diff.removed && !res->diff.changed &&
+	    strcmp(res->old_c.version, res->new_c.version) == 0 && strcmp(res->old_c.title, res->new_c.title) == 0) {
+		res->unchanged = true;
+		res->version_id = current;
+		return STEER_OK;
+	}
+	store_timestamp(s, at);
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO guide_version(version, title, source, imported_at, imported_by) "
+					 "VALUES (?, ?, ?, ?, ?)");
+	if (st) {
+		store_bind_text(st, 1, res->new_c.version);
+		store_bind_text(st, 2, res->new_c.title);
+		store_bind_text(st, 3, source ? source : "");
+		store_bind_text(st, 4, at);
+		store_bind_text(st, 5, store_actor(s));
+	}
+	if ((rc = step_done(s, st, "recording the guide version", d)))
+		return rc;
+	res->version_id = store_last_id(s);
+	for (size_t i = 0; i < res->new_c.len && !rc; i++) {
+		const catalog_practice_t *p = &res->new_c.items[i];
+		char *who = strings_to_json(p->who, p->nwho), *inds = strings_to_json(p->indicators, p->nindicators);
+		st = store_stmt(s, "INSERT INTO practice_copy(version_id, idbp, seq, title, theme_id, theme_title, "
+				   "priority, difficulty, who, indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		if (st) {
+			sqlite3_bind_int64(st, 1, res->version_id);
+			store_bind_text(st, 2, p->idbp);
+			sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+			store_bind_text(st, 4, p->title);
+			store_bind_text(st, 5, p->theme_id);
+			store_bind_text(st, 6, p->theme_title);
+			store_bind_text(st, 7, p->priority);
+			store_bind_text(st, 8, p->difficulty);
+			store_bind_text(st, 9, who);
+			store_bind_text(st, 10, inds);
+		}
+		free(who);
+		free(inds);
+		if ((rc = step_done(s, st, "copying the guide", d)))
+			break;
+		long long copy_id = store_last_id(s);
+		for (size_t k = 0; k < p->nwho && !rc; k++) {
+			st = store_stmt(s, "INSERT INTO pilot(name, origin) VALUES (?, 'guide') "
+					   "ON CONFLICT(name) DO UPDATE SET origin = 'guide'");
+			if (st)
+				store_bind_text(st, 1, p->who[k]);
+			rc = step_done(s, st, "recording the pilots", d);
+		}
+		if (rc)
+			break;
+		st = store_stmt(s, "SELECT id, removed_version FROM practice WHERE idbp = ?");
+		if (!st) {
+			rc = store_fail(s, d, "reading the practices");
+			break;
+		}
+		store_bind_text(st, 1, p->idbp);
+		long long pid = 0;
+		bool was_removed = false;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			pid = sqlite3_column_int64(st, 0);
+			was_removed = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		}
+		sqlite3_reset(st);
+		if (pid) {
+			st = store_stmt(s, "UPDATE practice SET copy_id = ?, removed_version = NULL WHERE id = ?");
+			if (st) {
+				sqlite3_bind_int64(st, 1, copy_id);
+				sqlite3_bind_int64(st, 2, pid);
+			}
+			if ((rc = step_done(s, st, "updating a practice", d)))
+				break;
+			if (was_removed) {
+				res->restored++;
+				rc = store_log(s, p->idbp, "practice", "archived", "back in the guide", d);
+			} else {
+				res->carried++;
+			}
+		} else {
+			st = store_stmt(s, "INSERT INTO practice(idbp, copy_id, added_version) VALUES (?, ?, ?)");
+			if (st) {
+				store_bind_text(st, 1, p->idbp);
+				sqlite3_bind_int64(st, 2, copy_id);
+				sqlite3_bind_int64(st, 3, res->version_id);
+			}
+			if ((rc = step_done(s, st, "adding a practice", d)))
+				break;
+			pid = store_last_id(s);
+			if (!res->first) {
+				buf_t v = BUF_INIT;
+				buf_printf(&v, "new in guide %s", res->new_c.version);
+				rc = store_log(s, p->idbp, "practice", NULL, buf_cstr(&v), d);
+				buf_free(&v);
+			}
+		}
+		if (!rc)
+			rc = sync_indicators(s, pid, p->idbp, p, res->version_id, !res->first, res, d);
+	}
+	for (size_t i = 0; i < res->diff.len && !rc; i++) {
+		const catalog_delta_t *x = &res->diff.items[i];
+		if (x->old && x->new_) {
+			rc = log_changes(s, x, d);
+		} else if (x->old) {
+			st = store_stmt(s, "UPDATE practice SET removed_version = ? WHERE idbp = ? AND removed_version IS NULL");
+			if (st) {
+				sqlite3_bind_int64(st, 1, res->version_id);
+				store_bind_text(st, 2, x->old->idbp);
+			}
+			if (!(rc = step_done(s, st, "archiving a practice", d))) {
+				buf_t v = BUF_INIT;
+				buf_printf(&v, "archived (removed from guide %s)", res->new_c.version);
+				rc = store_log(s, x->old->idbp, "practice", "in the guide", buf_cstr(&v), d);
+				buf_free(&v);
+			}
+		}
+	}
+	if (!rc) {
+		buf_t v = BUF_INIT;
+		buf_printf(&v, "%s (%zu practices, from %s)", res->new_c.version, res->new_c.len, source ? source : "?");
+		rc = store_log(s, NULL, "guide version", res->first ? NULL : res->old_c.version, buf_cstr(&v), d);
+		buf_free(&v);
+	}
+	return rc;
+}
+
+/* --- lookups ---------------------------------------------------------- */
+
+steer_rc catalog_find(store_t *s, const char *idbp, bool allow_archived, catalog_ref_t *ref, diag_list_t *d)
+{
+	memset(ref, 0, sizeof *ref);
+	char *want = input_trim(idbp ? idbp : "");
+	steer_rc rc = STEER_OK;
+	sqlite3_stmt *st = store_stmt(s, "SELECT p.id, p.copy_id, p.removed_version, p.idbp, v.version "
+					 "FROM practice p LEFT JOIN guide_version v ON v.id = p.removed_version "
+					 "WHERE p.idbp = ? COLLATE NOCASE");
+	if (!st) {
+		rc = store_fail(s, d, "finding the practice");
+		goto cleanup;
+	}
+	store_bind_text(st, 1, want);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		ref->id = sqlite3_column_int64(st, 0);
+		ref->copy_id = sqlite3_column_int64(st, 1);
+		ref->archived = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		snprintf(ref->idbp, sizeof ref->idbp, "%s", store_col_text(st, 3));
+		if (ref->archived && !allow_archived) {
+			diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "archived-practice",
+					     "practice %s was removed from the guide in version %s: it is archived", ref->idbp,
+					     store_col_text(st, 4) ? store_col_text(st, 4) : "?");
+			diag_hint(x, "its assessment and history are kept (sobre show %s) but it can no longer change",
+				  ref->idbp);
+			rc = STEER_REFUSED;
+		}
+		sqlite3_reset(st);
+		goto cleanup;
+	}
+	if (r != SQLITE_DONE) {
+		rc = store_fail(s, d, "finding the practice");
+		goto cleanup;
+	}
+	/* Unknown: suggest the closest id of the current guide. */
+	long long version;
+	if ((rc = store_require_version(s, &version, d)))
+		goto cleanup;
+	st = store_stmt(s, "SELECT idbp FROM practice WHERE removed_version IS NULL ORDER BY id");
+	char **ids = NULL;
+	size_t n = 0, cap = 0;
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		ids = xgrow(ids, &cap, n + 1, sizeof *ids);
+		ids[n++] = store_col_dup(st, 0);
+	}
+	diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "unknown-practice", "no practice '%s' in the guide", want);
+	const char *best = n ? suggest_closest(want, (const char *const *)ids, n) : NULL;
+	if (best)
+		diag_hint(x, "did you mean '%s'?", best);
+	else if (n)
+		diag_hint(x, "practice ids look like %s; list them with: sobre plan, or sobre export-assessment", ids[0]);
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	rc = STEER_REFUSED;
+cleanup:
+	free(want);
+	return rc;
+}
+
+steer_rc catalog_pilots(store_t *s, char ***names, size_t *n, diag_list_t *d)
+{
+	*names = NULL;
+	*n = 0;
+	size_t cap = 0;
+	sqlite3_stmt *st = store_stmt(s, "SELECT name FROM pilot ORDER BY origin = 'custom', name");
+	if (!st)
+		return store_fail(s, d, "reading the pilots");
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		*names = xgrow(*names, &cap, *n + 1, sizeof **names);
+		(*names)[(*n)++] = store_col_dup(st, 0);
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, d, "reading the pilots");
+	return STEER_OK;
+}
