@@ -17,13 +17,23 @@ static const struct {
 	{"list", cmd_list, "list the practices, filtered"},
 	{"export", cmd_export, "export the guide as CSV or JSON"},
 	{"build", cmd_build, "write the guide's website (and exports) atomically"},
+	/* Steering (database: ./sobre.db or --db FILE). */
+	{"init", cmd_init, "create the steering database"},
+	{"guide", cmd_guide, "import a guide (or upgrade to a new version); diff two versions"},
+	{"assess", cmd_assess, "set a practice's status, pilot, owner, due date, comment, evidence"},
+	{"show", cmd_show, "a practice with its assessment, indicators and history"},
+	{"measure", cmd_measure, "record a value of an indicator"},
+	{"indicator", cmd_indicator, "add a custom indicator, or change one's type, unit, target"},
+	{"indicators", cmd_indicators, "list the indicators, or those due for a measurement"},
+	{"weights", cmd_weights, "show or set the score's weights by priority"},
+	{"history", cmd_history, "the change log"},
 };
 
 static void help(FILE *f)
 {
 	fprintf(f, "usage: sobre <command> [options] [DIR]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-17s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'sobre <command> --help' describes a command's options.\n");
 }
 
