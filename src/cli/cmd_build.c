@@ -94,10 +94,13 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		code = EXIT_USAGE;
 		goto cleanup;
 	}
-	site = site_new(g, theme, base);
-	site_adopt_html(site, html, html_len);
+	/* Every body is rendered now: the sources are no longer needed, and
+	 * on a large guide they weigh as much as the HTML. */
+	guide_adopt_html(g, html, html_len);
 	html = NULL;
 	html_len = NULL;
+	guide_drop_sources(g);
+	site = site_new(g, theme, base);
 	t_site = now_ms();
 	site_stats_t st = {0, 0};
 	bool tty = isatty(STDERR_FILENO);

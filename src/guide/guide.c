@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guide/markdown.h"
 #include "guide/yaml.h"
 #include "util/fs.h"
 #include "util/parallel.h"
@@ -409,6 +410,16 @@ guide_t *guide_load(const char *dir, diag_list_t *diags)
 	return g;
 }
 
+static void free_html(guide_t *g)
+{
+	for (size_t i = 0; g->html && i < g->npages; i++)
+		free(g->html[i]);
+	free(g->html);
+	free(g->html_len);
+	g->html = NULL;
+	g->html_len = NULL;
+}
+
 void guide_free(guide_t *g)
 {
 	if (!g)
@@ -429,10 +440,52 @@ void guide_free(guide_t *g)
 	free(g->pages);
 	free(g->kinds);
 	value_free(g->data);
+	free_html(g);
 	free(g->base);
 	fs_list_free(&g->data_files);
 	free(g->root);
 	free(g);
+}
+
+void guide_page_html(const guide_t *g, const page_t *p, buf_t *out)
+{
+	size_t n;
+	const char *h = guide_page_html_cached(g, p, &n);
+	if (h) {
+		buf_put(out, h, n);
+		return;
+	}
+	if (!p->text)
+		return; /* sources dropped: only the cache has bodies */
+	buf_t md = BUF_INIT;
+	guide_expand(g, p->text + p->body_off, p->text_len - p->body_off, &md);
+	md_render(buf_cstr(&md), md.len, 0, out, NULL, NULL);
+	buf_free(&md);
+}
+
+const char *guide_page_html_cached(const guide_t *g, const page_t *p, size_t *len)
+{
+	if (!g->html || p->index >= g->npages || g->pages[p->index] != p || !g->html[p->index])
+		return NULL;
+	*len = g->html_len[p->index];
+	return g->html[p->index];
+}
+
+void guide_adopt_html(guide_t *g, char **html, size_t *html_len)
+{
+	free_html(g);
+	g->html = html;
+	g->html_len = html_len;
+}
+
+void guide_drop_sources(guide_t *g)
+{
+	for (size_t i = 0; i < g->npages; i++) {
+		page_t *p = g->pages[i];
+		free(p->text);
+		p->text = NULL;
+		p->text_len = p->body_off = 0;
+	}
 }
 
 const char *guide_meta(const guide_t *g, const char *key)

@@ -61,6 +61,8 @@ typedef struct {
 	size_t norphans;
 	size_t nignored;          /* .njk templates skipped */
 	fs_list_t data_files;     /* names of the _data files, which data values point to */
+	char **html;              /* optional: each page's body as HTML, by page index */
+	size_t *html_len;
 } guide_t;
 
 /* Loads the guide in dir. Returns NULL only when nothing can be loaded (no
@@ -72,6 +74,18 @@ void guide_free(guide_t *g);
 /* Builds a guide from pages already parsed (tests, fuzzing): takes ownership of
  * data and of the pages array and its pages. */
 guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_list_t *diags);
+
+/* A page's body as HTML ({{ names }} resolved, then Markdown), appended to
+ * out: from the cache guide_adopt_html filled, else rendered now. */
+void guide_page_html(const guide_t *g, const page_t *p, buf_t *out);
+/* The cached HTML of a page, or NULL (length in *len). Borrowed. */
+const char *guide_page_html_cached(const guide_t *g, const page_t *p, size_t *len);
+/* Hands the guide every page's HTML (as rules_check_render renders it);
+ * takes ownership of both arrays and the strings. */
+void guide_adopt_html(guide_t *g, char **html, size_t *html_len);
+/* Frees every page's Markdown source (front matter stays): for a build of a
+ * large guide, once guide_adopt_html holds every body. */
+void guide_drop_sources(guide_t *g);
 
 /* Global data shortcuts: metadata.guideBonnesPratiques.<key>, metadata.<key>. */
 const char *guide_meta(const guide_t *g, const char *key);

@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "guide/markdown.h"
 #include "util/jsonw.h"
 
 static void string_list(jsonw_t *w, const value_t *v)
@@ -43,7 +42,7 @@ void export_json(const guide_t *g, const char *base_url, buf_t *out)
 
 	jsonw_key(&w, "thematiques");
 	jsonw_array(&w);
-	buf_t md = BUF_INIT, html = BUF_INIT, url = BUF_INIT;
+	buf_t html = BUF_INIT, url = BUF_INIT;
 	for (size_t t = 0; t < g->nthemes; t++) {
 		const guide_theme_t *th = g->themes[t];
 		jsonw_object(&w);
@@ -51,10 +50,8 @@ void export_json(const guide_t *g, const char *base_url, buf_t *out)
 		jsonw_str(&w, th->id);
 		jsonw_key(&w, "titre");
 		jsonw_str(&w, th->title);
-		buf_reset(&md);
 		buf_reset(&html);
-		guide_expand(g, th->page->text + th->page->body_off, th->page->text_len - th->page->body_off, &md);
-		md_render(buf_cstr(&md), md.len, 0, &html, NULL, NULL);
+		guide_page_html(g, th->page, &html);
 		jsonw_key(&w, "description");
 		jsonw_str(&w, buf_cstr(&html));
 		jsonw_key(&w, "bonnesPratiques");
@@ -86,7 +83,6 @@ void export_json(const guide_t *g, const char *base_url, buf_t *out)
 	jsonw_end(&w, ']');
 	jsonw_end(&w, '}');
 	buf_putc(out, '\n');
-	buf_free(&md);
 	buf_free(&html);
 	buf_free(&url);
 }

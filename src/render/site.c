@@ -45,18 +45,13 @@ typedef struct {
 } output_t;
 
 struct site {
-	const guide_t *g;
+	guide_t *g;
 	const theme_t *theme;
 	char *base_url;
 	value_t *shared; /* lent to every page context */
 	output_t *outs;
 	size_t n, cap;
 	size_t *by_url; /* output indexes sorted by URL, for site_find */
-	/* Every page's body as HTML, by page index: rendered once (by the
-	 * check before a build, or by site_write) and shown by every output
-	 * that needs it (a sheet's page, its theme, the reading page). */
-	char **html;
-	size_t *html_len;
 	/* Computed once: every page links to them. */
 	char *list_url;     /* the list page's URL path (not encoded) */
 	char **anchors;     /* per theme: its place on the list page, encoded */
@@ -168,23 +163,16 @@ static const char *difficulty_class(const char *d)
 	return "difficile";
 }
 
-/* The page's Markdown body as HTML, {{ names }} resolved first. */
-static void render_body_uncached(const guide_t *g, const page_t *p, buf_t *out)
-{
-	buf_t md = BUF_INIT;
-	guide_expand(g, p->text + p->body_off, p->text_len - p->body_off, &md);
-	md_render(buf_cstr(&md), md.len, 0, out, NULL, NULL);
-	buf_free(&md);
-}
-
 /* The body as a value: lent from the cache when there is one. */
 static value_t *body_value(const site_t *s, const page_t *p)
 {
-	if (s->html && s->html[p->index])
-		return value_string_ref(s->html[p->index], s->html_len[p->index]);
+	size_t n;
+	const char *h = guide_page_html_cached(s->g, p, &n);
+	if (h)
+		return value_string_ref(h, n);
 	buf_t b = BUF_INIT;
-	render_body_uncached(s->g, p, &b);
-	size_t n = b.len;
+	guide_page_html(s->g, p, &b);
+	n = b.len;
 	return value_string_own(buf_detach(&b), n);
 }
 
@@ -624,8 +612,8 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 		const char *at = strstr(buf_cstr(&frame), marker);
 		size_t pre = at ? (size_t)(at - frame.ptr) : frame.len;
 		size_t estimate = frame.len;
-		for (size_t k = 0; s->html && k < s->g->npages; k++)
-			estimate += s->html_len[k] + 1024;
+		for (size_t k = 0; s->g->html && k < s->g->npages; k++)
+			estimate += s->g->html_len[k] + 1024;
 		buf_grow(out, estimate);
 		buf_put(out, buf_cstr(&frame), pre);
 		if (at) {
@@ -645,7 +633,7 @@ static int cmp_by_url(const void *a, const void *b, void *ud)
 	return strcmp(s->outs[*(const size_t *)a].url, s->outs[*(const size_t *)b].url);
 }
 
-site_t *site_new(const guide_t *g, const theme_t *theme, const char *base_url)
+site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 {
 	site_t *s = xcalloc(1, sizeof *s);
 	s->g = g;
@@ -712,10 +700,6 @@ void site_free(site_t *s)
 	}
 	free(s->outs);
 	free(s->by_url);
-	for (size_t i = 0; s->html && i < s->g->npages; i++)
-		free(s->html[i]);
-	free(s->html);
-	free(s->html_len);
 	value_free(s->shared);
 	for (size_t t = 0; s->anchors && t < s->g->nthemes; t++)
 		free(s->anchors[t]);
@@ -837,24 +821,20 @@ static int write_file(const char *path, const char *data, size_t len)
 	return err;
 }
 
+typedef struct {
+	const guide_t *g;
+	char **html;
+	size_t *len;
+} bodyjob_t;
+
 static bool body_one(size_t i, void *ud)
 {
-	site_t *s = ud;
+	bodyjob_t *j = ud;
 	buf_t b = BUF_INIT;
-	render_body_uncached(s->g, s->g->pages[i], &b);
-	s->html_len[i] = b.len;
-	s->html[i] = buf_detach(&b);
+	guide_page_html(j->g, j->g->pages[i], &b);
+	j->len[i] = b.len;
+	j->html[i] = buf_detach(&b);
 	return true;
-}
-
-void site_adopt_html(site_t *s, char **html, size_t *html_len)
-{
-	for (size_t i = 0; s->html && i < s->g->npages; i++)
-		free(s->html[i]);
-	free(s->html);
-	free(s->html_len);
-	s->html = html;
-	s->html_len = html_len;
 }
 
 static bool write_one(size_t k, void *ud)
@@ -966,10 +946,12 @@ int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn pro
 		free(full);
 	}
 
-	if (!s->html) {
-		s->html = xcalloc(s->g->npages + 1, sizeof *s->html);
-		s->html_len = xcalloc(s->g->npages + 1, sizeof *s->html_len);
-		parallel_for(s->g->npages, threads, body_one, s);
+	/* Every body shows on at least two outputs: render each once. */
+	if (!s->g->html) {
+		bodyjob_t bj = {s->g, xcalloc(s->g->npages + 1, sizeof(char *)),
+				xcalloc(s->g->npages + 1, sizeof(size_t))};
+		parallel_for(s->g->npages, threads, body_one, &bj);
+		guide_adopt_html(s->g, bj.html, bj.len);
 	}
 	size_t *order = xcalloc(s->n + 1, sizeof *order);
 	size_t k = 0;

@@ -15,15 +15,10 @@
 
 typedef struct site site_t;
 
-/* Borrows g and theme, which must outlive the site. base_url is the site's
+/* Borrows g (whose HTML cache site_write fills) and theme, which must outlive the site. base_url is the site's
  * absolute URL (for exports and the sitemap). Caller frees with site_free. */
-site_t *site_new(const guide_t *g, const theme_t *theme, const char *base_url);
+site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url);
 void site_free(site_t *s);
-
-/* Hands the site every page's body as HTML (by page index, as
- * rules_check_render gives them), so it does not render them again. Takes
- * ownership of both arrays and the strings. */
-void site_adopt_html(site_t *s, char **html, size_t *html_len);
 
 size_t site_count(const site_t *s);
 /* Output file path relative to the site root ("a/b/index.html"). Borrowed. */
@@ -48,7 +43,8 @@ typedef struct {
 /* Renders every output into a temporary folder beside out_dir and swaps it in
  * only when all succeeded: a failed or interrupted build leaves the previous
  * site untouched. threads <= 0 uses every core. progress may be NULL.
- * Renders the page bodies first unless site_adopt_html gave them. */
+ * Renders every page body once first, into the guide's HTML cache, unless
+ * guide_adopt_html filled it already. */
 int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
 	       site_stats_t *stats, diag_list_t *diags);
 
