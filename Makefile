@@ -66,7 +66,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsobre.a
 
 run: all
 	./$(BUILD)/sobre check examples/guide; \
-	./$(BUILD)/sobre list examples/guide
+	./$(BUILD)/sobre list examples/guide && \
+	./$(BUILD)/sobre build examples/guide -o $(BUILD)/example-site && \
+	echo "example site: $(BUILD)/example-site/guide/index.html"
 
 # The whole suite, then the whole suite again under sanitizers in a separate build dir.
 check: deps
