@@ -26,6 +26,10 @@ static const struct {
 	{"indicator", cmd_indicator, "add a custom indicator, or change one's type, unit, target"},
 	{"indicators", cmd_indicators, "list the indicators, or those due for a measurement"},
 	{"weights", cmd_weights, "show or set the score's weights by priority"},
+	{"score", cmd_score, "the weighted score and completion, overall or by theme, priority, pilot"},
+	{"plan", cmd_plan, "the action plan: what to do next, quick wins first, overdue flagged"},
+	{"export-assessment", cmd_export_assessment, "the assessments as CSV, JSON or XLSX"},
+	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)"},
 	{"history", cmd_history, "the change log"},
 };
 

@@ -1,0 +1,167 @@
+/* cmd_plan: `sobre plan` — the action plan: applicable practices not yet
+ * réalisée, Prioritaire first, then quick wins (Facile first), then by
+ * target date; overdue ones flagged. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "steer/plan.h"
+#include "steer/sheet.h"
+#include "steer/store.h"
+#include "util/jsonw.h"
+
+static const char usage[] = "sobre plan [--pilot P] [--limit N] [--format table|csv|json] [--db FILE]";
+
+int cmd_plan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"pilot", required_argument, NULL, 'p'},
+		{"limit", required_argument, NULL, 'n'},
+		{"format", required_argument, NULL, 'f'},
+		{"db", required_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL, *pilot = NULL, *format = "table";
+	long limit = 0;
+	int c, rc;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:n:f:D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': pilot = optarg; break;
+		case 'n': {
+			char *end;
+			limit = strtol(optarg, &end, 10);
+			if (*end || limit < 0)
+				return cli_usage_error("plan", usage, "--limit takes a number of actions (0: all)");
+			break;
+		}
+		case 'f':
+			if (strcmp(optarg, "table") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
+				return cli_usage_error("plan", usage, "unknown format '%s' (table, csv or json)", optarg);
+			format = optarg;
+			break;
+		case 'D': db = optarg; break;
+		case 'h':
+			printf("usage: %s\n\nThe action plan: applicable practices not yet réalisée, Prioritaire first,\n"
+			       "then Facile before Moyenne before Difficile (quick wins), then by target date\n"
+			       "(none last). Overdue actions (target date passed) are flagged.\n"
+			       "  --pilot P   only the practices of pilot function P ('-': those without one)\n"
+			       "  --limit N   the first N actions\n", usage);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("plan", usage, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("plan", usage, "unexpected argument '%s'", argv[optind]);
+	store_t *s;
+	if ((rc = cli_steer_open("plan", db, false, false, &s)))
+		return rc;
+	diag_list_t d = DIAG_LIST_INIT;
+	plan_t p;
+	rc = plan_build(s, PLAN_ACTIONS, pilot, &p, &d);
+	rc = cli_steer_close("plan", s, rc, &d);
+	if (rc)
+		return rc;
+	size_t n = limit && (size_t)limit < p.len ? (size_t)limit : p.len;
+	buf_t out = BUF_INIT;
+	if (strcmp(format, "csv") == 0) {
+		static const char *const head[] = {"rank", "id", "title", "theme", "priority", "difficulty", "status",
+						   "pilot", "owner", "due date", "overdue"};
+		for (size_t k = 0; k < 11; k++) {
+			if (k)
+				buf_putc(&out, ',');
+			buf_puts(&out, head[k]);
+		}
+		buf_puts(&out, "\r\n");
+		for (size_t i = 0; i < n; i++) {
+			const plan_item_t *x = &p.items[i];
+			char rank[24];
+			snprintf(rank, sizeof rank, "%zu", i + 1);
+			const char *cells[] = {rank, x->idbp, x->title, x->theme_id, x->priority, x->difficulty,
+					       status_name(x->status), x->pilot, x->owner, x->due, x->overdue ? "yes" : ""};
+			for (size_t k = 0; k < 11; k++) {
+				if (k)
+					buf_putc(&out, ',');
+				sheet_csv_cell(&out, cells[k], ',');
+			}
+			buf_puts(&out, "\r\n");
+		}
+	} else if (strcmp(format, "json") == 0) {
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonw_object(&w);
+		jsonw_key(&w, "actions");
+		jsonw_array(&w);
+		for (size_t i = 0; i < n; i++) {
+			const plan_item_t *x = &p.items[i];
+			jsonw_object(&w);
+			jsonw_key(&w, "rank");
+			jsonw_num(&w, (double)(i + 1));
+			jsonw_key(&w, "id");
+			jsonw_str(&w, x->idbp);
+			jsonw_key(&w, "title");
+			jsonw_str(&w, x->title);
+			jsonw_key(&w, "theme");
+			jsonw_str(&w, x->theme_id);
+			jsonw_key(&w, "priority");
+			jsonw_str(&w, x->priority);
+			jsonw_key(&w, "difficulty");
+			jsonw_str(&w, x->difficulty);
+			jsonw_key(&w, "status");
+			jsonw_str(&w, status_name(x->status));
+			jsonw_key(&w, "pilot");
+			jsonw_str(&w, x->pilot);
+			jsonw_key(&w, "owner");
+			jsonw_str(&w, x->owner);
+			jsonw_key(&w, "due_date");
+			jsonw_str(&w, x->due);
+			jsonw_key(&w, "overdue");
+			jsonw_bool(&w, x->overdue);
+			jsonw_key(&w, "new");
+			jsonw_bool(&w, x->is_new);
+			jsonw_end(&w, '}');
+		}
+		jsonw_end(&w, ']');
+		jsonw_key(&w, "total");
+		jsonw_num(&w, (double)p.len);
+		jsonw_key(&w, "overdue");
+		jsonw_num(&w, (double)p.overdue);
+		jsonw_end(&w, '}');
+		buf_putc(&out, '\n');
+	} else {
+		cli_table_t t = {0};
+		const char *head[] = {"#", "id", "priority", "difficulty", "status", "due", "pilot", "title"};
+		cli_table_row(&t, 8, head);
+		for (size_t i = 0; i < n; i++) {
+			const plan_item_t *x = &p.items[i];
+			char rank[24];
+			buf_t due = BUF_INIT, title = BUF_INIT;
+			snprintf(rank, sizeof rank, "%zu", i + 1);
+			buf_puts(&due, x->due ? x->due : "—");
+			if (x->overdue)
+				buf_puts(&due, " OVERDUE");
+			buf_puts(&title, x->title);
+			if (x->is_new)
+				buf_puts(&title, " [nouvelle]");
+			const char *row[] = {rank, x->idbp, x->priority, x->difficulty, status_name(x->status), buf_cstr(&due),
+					     x->pilot ? x->pilot : "—", buf_cstr(&title)};
+			cli_table_row(&t, 8, row);
+			buf_free(&due);
+			buf_free(&title);
+		}
+		if (n)
+			cli_table_print(&t, 1, &out);
+		cli_table_free(&t);
+		buf_printf(&out, "%zu action%s", p.len, p.len == 1 ? "" : "s");
+		if (n < p.len)
+			buf_printf(&out, " (first %zu shown)", n);
+		buf_printf(&out, ", %zu overdue\n", p.overdue);
+	}
+	fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+	plan_free(&p);
+	return EXIT_OK;
+}

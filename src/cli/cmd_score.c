@@ -1,0 +1,194 @@
+/* cmd_score: `sobre score` — the weighted score and completion, overall and
+ * by theme, priority or pilot function, as a table or JSON. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "steer/score.h"
+#include "steer/store.h"
+#include "util/jsonw.h"
+
+static const char usage[] = "sobre score [--by theme|priority|pilot] [--format table|json] [--db FILE]";
+
+/* A ratio as exact integers plus its display: JSON numbers are doubles, and
+ * 66.7 is not one; consumers compare num/den or tenths, and show display. */
+static void json_ratio(jsonw_t *w, const char *key, const char *nk, uint64_t num, const char *dk, uint64_t den)
+{
+	buf_t disp = BUF_INIT;
+	long tenths = score_tenths(num, den);
+	score_format(num, den, '.', &disp);
+	jsonw_key(w, key);
+	jsonw_object(w);
+	jsonw_key(w, nk);
+	jsonw_num(w, (double)num);
+	jsonw_key(w, dk);
+	jsonw_num(w, (double)den);
+	jsonw_key(w, "tenths");
+	if (tenths < 0)
+		jsonw_str(w, NULL);
+	else
+		jsonw_num(w, (double)tenths);
+	jsonw_key(w, "display");
+	jsonw_str(w, tenths < 0 ? NULL : buf_cstr(&disp));
+	jsonw_end(w, '}');
+	buf_free(&disp);
+}
+
+static void json_tally(jsonw_t *w, const score_tally_t *t)
+{
+	static const char *const keys[STATUS_COUNT] = {"non évaluée", "non concernée", "non engagée",
+						       "planifiée", "en cours", "réalisée"};
+	json_ratio(w, "score", "num", t->num, "den", t->den);
+	json_ratio(w, "completion", "assessed", t->assessed, "total", t->total);
+	jsonw_key(w, "applicable");
+	jsonw_num(w, (double)t->applicable);
+	jsonw_key(w, "statuses");
+	jsonw_object(w);
+	for (int i = 0; i < STATUS_COUNT; i++) {
+		jsonw_key(w, keys[i]);
+		jsonw_num(w, (double)t->by_status[i]);
+	}
+	jsonw_end(w, '}');
+}
+
+static void table_row(cli_table_t *tb, const char *label, const score_tally_t *t)
+{
+	buf_t sc = BUF_INIT, comp = BUF_INIT;
+	char n[STATUS_COUNT][24];
+	score_format(t->num, t->den, '.', &sc);
+	if (score_tenths(t->num, t->den) >= 0)
+		buf_putc(&sc, '%');
+	buf_printf(&comp, "%zu/%zu", t->assessed, t->total);
+	for (int i = 0; i < STATUS_COUNT; i++)
+		snprintf(n[i], sizeof n[i], "%zu", t->by_status[i]);
+	const char *row[] = {label, buf_cstr(&sc), buf_cstr(&comp), n[STATUS_DONE], n[STATUS_IN_PROGRESS],
+			     n[STATUS_PLANNED], n[STATUS_NOT_ENGAGED], n[STATUS_NOT_ASSESSED], n[STATUS_NOT_APPLICABLE]};
+	cli_table_row(tb, 9, row);
+	buf_free(&sc);
+	buf_free(&comp);
+}
+
+int cmd_score(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"by", required_argument, NULL, 'b'},
+		{"format", required_argument, NULL, 'f'},
+		{"db", required_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL, *format = "table";
+	score_by_t by = SCORE_BY_NONE;
+	int c, rc;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:f:D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (strcmp(optarg, "theme") == 0)
+				by = SCORE_BY_THEME;
+			else if (strcmp(optarg, "priority") == 0)
+				by = SCORE_BY_PRIORITY;
+			else if (strcmp(optarg, "pilot") == 0)
+				by = SCORE_BY_PILOT;
+			else
+				return cli_usage_error("score", usage, "cannot group by '%s' (theme, priority or pilot)", optarg);
+			break;
+		case 'f':
+			if (strcmp(optarg, "table") && strcmp(optarg, "json"))
+				return cli_usage_error("score", usage, "unknown format '%s' (table or json)", optarg);
+			format = optarg;
+			break;
+		case 'D': db = optarg; break;
+		case 'h':
+			printf("usage: %s\n\nThe steering score of the current guide's practices (docs/scoring.md):\n"
+			       "  score = Σ weight × credit / Σ weight, over applicable practices\n"
+			       "  weight: Prioritaire 3, Recommandée 2, Aller plus loin 1 (sobre weights)\n"
+			       "  credit: réalisée 1, en cours 1/2, planifiée / non engagée / non évaluée 0;\n"
+			       "          non concernée leaves the denominator\n"
+			       "  completion = assessed practices (status other than non évaluée) / all\n"
+			       "Exact integer arithmetic; shown rounded half-up to one decimal.\n", usage);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("score", usage, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("score", usage, "unexpected argument '%s'", argv[optind]);
+	store_t *s;
+	if ((rc = cli_steer_open("score", db, false, false, &s)))
+		return rc;
+	diag_list_t d = DIAG_LIST_INIT;
+	score_t sc;
+	long long version;
+	memset(&sc, 0, sizeof sc);
+	rc = store_require_version(s, &version, &d);
+	if (!rc)
+		rc = score_compute(s, by, &sc, &d);
+	rc = cli_steer_close("score", s, rc, &d);
+	if (rc)
+		return rc;
+	buf_t out = BUF_INIT;
+	if (strcmp(format, "json") == 0) {
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonw_object(&w);
+		jsonw_key(&w, "weights");
+		jsonw_object(&w);
+		for (int i = 0; i < STORE_NPRIORITIES; i++) {
+			jsonw_key(&w, store_priorities[i]);
+			jsonw_num(&w, sc.weights[i]);
+		}
+		jsonw_end(&w, '}');
+		jsonw_key(&w, "overall");
+		jsonw_object(&w);
+		json_tally(&w, &sc.overall);
+		jsonw_end(&w, '}');
+		if (by != SCORE_BY_NONE) {
+			jsonw_key(&w, "by");
+			jsonw_str(&w, by == SCORE_BY_THEME ? "theme" : by == SCORE_BY_PRIORITY ? "priority" : "pilot");
+			jsonw_key(&w, "groups");
+			jsonw_array(&w);
+			for (size_t i = 0; i < sc.ngroups; i++) {
+				jsonw_object(&w);
+				jsonw_key(&w, "key");
+				jsonw_str(&w, sc.groups[i].key);
+				jsonw_key(&w, "label");
+				jsonw_str(&w, sc.groups[i].label);
+				json_tally(&w, &sc.groups[i].t);
+				jsonw_end(&w, '}');
+			}
+			jsonw_end(&w, ']');
+		}
+		jsonw_end(&w, '}');
+		buf_putc(&out, '\n');
+	} else {
+		cli_table_t t = {0};
+		const char *head[] = {by == SCORE_BY_THEME ? "theme" : by == SCORE_BY_PRIORITY ? "priority"
+								  : by == SCORE_BY_PILOT   ? "pilot"
+											   : "",
+				      "score", "assessed", "réalisée", "en cours", "planifiée", "non engagée", "non évaluée",
+				      "non concernée"};
+		cli_table_row(&t, 9, head);
+		table_row(&t, "all practices", &sc.overall);
+		for (size_t i = 0; i < sc.ngroups; i++) {
+			buf_t label = BUF_INIT;
+			if (by == SCORE_BY_THEME)
+				buf_printf(&label, "%s %s", sc.groups[i].key, sc.groups[i].label);
+			else
+				buf_puts(&label, sc.groups[i].label);
+			table_row(&t, buf_cstr(&label), &sc.groups[i].t);
+			buf_free(&label);
+		}
+		cli_table_print(&t, 0x1feu, &out);
+		cli_table_free(&t);
+		buf_printf(&out, "\nscore = Σ weight × credit / Σ weight over applicable practices; weights Prioritaire %u, "
+				 "Recommandée %u, Aller plus loin %u;\ncredit réalisée 1, en cours 1/2, others 0; non concernée "
+				 "excluded (docs/scoring.md)\n",
+			   sc.weights[0], sc.weights[1], sc.weights[2]);
+	}
+	fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+	score_free(&sc);
+	return EXIT_OK;
+}

@@ -1,0 +1,148 @@
+/* plan: loading practice rows and ordering the action plan. */
+#include "steer/plan.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steer/catalog.h"
+#include "steer/input.h"
+#include "util/suggest.h"
+#include "util/xalloc.h"
+
+int plan_difficulty_rank(const char *difficulty)
+{
+	static const char *const ranks[] = {"Facile", "Moyenne", "Difficile"};
+	for (int i = 0; i < 3; i++)
+		if (difficulty && strcmp(difficulty, ranks[i]) == 0)
+			return i;
+	return 3;
+}
+
+static int cmp_action(const void *a, const void *b)
+{
+	const plan_item_t *x = a, *y = b;
+	int px = store_priority_index(x->priority), py = store_priority_index(y->priority);
+	if (px != py)
+		return (px < 0 ? 9 : px) - (py < 0 ? 9 : py);
+	int dx = plan_difficulty_rank(x->difficulty), dy = plan_difficulty_rank(y->difficulty);
+	if (dx != dy)
+		return dx - dy;
+	/* A target date first, the earliest first; none last. */
+	if (!x->due != !y->due)
+		return x->due ? -1 : 1;
+	if (x->due && y->due) {
+		int c = strcmp(x->due, y->due);
+		if (c)
+			return c;
+	}
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void plan_free(plan_t *p)
+{
+	for (size_t i = 0; i < p->len; i++) {
+		plan_item_t *x = &p->items[i];
+		free(x->idbp);
+		free(x->title);
+		free(x->theme_id);
+		free(x->theme_title);
+		free(x->priority);
+		free(x->difficulty);
+		free(x->pilot);
+		free(x->owner);
+		free(x->due);
+		free(x->comment);
+	}
+	free(p->items);
+	memset(p, 0, sizeof *p);
+}
+
+/* The known pilot matching typed (folded), or a refusal. "-": none. */
+static steer_rc match_pilot(store_t *s, const char *typed, char **out, diag_list_t *d)
+{
+	char **names;
+	size_t n;
+	steer_rc rc = catalog_pilots(s, &names, &n, d);
+	*out = NULL;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !*out; i++)
+		if (input_fold_equal(names[i], typed))
+			*out = xstrdup(names[i]);
+	if (!*out) {
+		diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "unknown-pilot", "no pilot function '%s'", typed);
+		const char *best = suggest_closest(typed, (const char *const *)names, n);
+		if (best)
+			diag_hint(x, "did you mean '%s'? ('-' selects the practices without a pilot)", best);
+		else
+			diag_hint(x, "the pilot functions are listed by: sobre score --by pilot ('-' selects the practices without one)");
+		rc = STEER_REFUSED;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out, diag_list_t *d)
+{
+	steer_rc rc;
+	long long current;
+	char today[11];
+	char *want = NULL;
+	bool none = pilot && strcmp(pilot, "-") == 0;
+	memset(out, 0, sizeof *out);
+	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &current, d)))
+		return rc;
+	if (pilot && !none && (rc = match_pilot(s, pilot, &want, d)))
+		return rc;
+	store_today(s, today);
+	sqlite3_stmt *st = store_stmt(
+		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, l.name, p.owner, "
+		   "p.due, p.comment, p.status, c.seq, "
+		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version) "
+		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id LEFT JOIN pilot l ON l.id = p.pilot_id "
+		   "WHERE p.removed_version IS NULL ORDER BY c.seq");
+	if (!st) {
+		free(want);
+		return store_fail(s, d, "reading the practices");
+	}
+	sqlite3_bind_int64(st, 1, current);
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int stt = status_from_name(store_col_text(st, 10));
+		status_t status = stt < 0 ? STATUS_NOT_ASSESSED : (status_t)stt;
+		const char *p = store_col_text(st, 6);
+		if (kind == PLAN_ACTIONS && (status == STATUS_DONE || status == STATUS_NOT_APPLICABLE))
+			continue;
+		if ((none && p) || (want && (!p || strcmp(p, want) != 0)))
+			continue;
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		plan_item_t *x = &out->items[out->len++];
+		x->idbp = store_col_dup(st, 0);
+		x->title = store_col_dup(st, 1);
+		x->theme_id = store_col_dup(st, 2);
+		x->theme_title = store_col_dup(st, 3);
+		x->priority = store_col_dup(st, 4);
+		x->difficulty = store_col_dup(st, 5);
+		x->pilot = store_col_dup(st, 6);
+		x->owner = store_col_dup(st, 7);
+		x->due = store_col_dup(st, 8);
+		x->comment = store_col_dup(st, 9);
+		x->status = status;
+		x->seq = (size_t)sqlite3_column_int64(st, 11);
+		x->is_new = sqlite3_column_int(st, 12) != 0;
+		x->overdue = x->due && strcmp(x->due, today) < 0 && status != STATUS_DONE && status != STATUS_NOT_APPLICABLE;
+		out->overdue += x->overdue;
+	}
+	free(want);
+	if (r != SQLITE_DONE) {
+		plan_free(out);
+		return store_fail(s, d, "reading the practices");
+	}
+	if (kind == PLAN_ACTIONS && out->len > 1)
+		qsort(out->items, out->len, sizeof *out->items, cmp_action);
+	return STEER_OK;
+}

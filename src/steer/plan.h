@@ -1,0 +1,45 @@
+/* plan: the practices of the current guide with their assessment, as rows
+ * for the action plan (applicable practices not yet réalisée, ordered
+ * Prioritaire first, then Facile first — quick wins —, then by target
+ * date, overdue ones flagged) and for exports and reports (every practice,
+ * in guide order). */
+#ifndef SOBRE_PLAN_H
+#define SOBRE_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "steer/status.h"
+#include "steer/store.h"
+#include "util/diag.h"
+
+typedef struct {
+	char *idbp, *title, *theme_id, *theme_title, *priority, *difficulty;
+	char *pilot, *owner, *due, *comment; /* NULL when unset */
+	status_t status;
+	bool overdue;  /* due date before today, not réalisée */
+	bool is_new;   /* added by the current guide version */
+	size_t seq;    /* guide order */
+} plan_item_t;
+
+typedef struct {
+	plan_item_t *items;
+	size_t len;
+	size_t overdue;
+} plan_t;
+
+typedef enum {
+	PLAN_ACTIONS, /* applicable and not réalisée, in action order */
+	PLAN_ALL,     /* every current practice, in guide order */
+} plan_kind_t;
+
+/* pilot (may be NULL) keeps the practices of one pilot function, matched
+ * regardless of case and accents; "-" keeps those without one. An unknown
+ * pilot is refused with "did you mean". */
+steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out, diag_list_t *d);
+void plan_free(plan_t *p);
+
+/* Difficulty rank: Facile 0, Moyenne 1, Difficile 2, other 3. */
+int plan_difficulty_rank(const char *difficulty);
+
+#endif
