@@ -1,0 +1,554 @@
+/* sheet: CSV reading and writing, and the assessment export and import. */
+#include "steer/sheet.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "steer/assess.h"
+#include "steer/input.h"
+#include "steer/plan.h"
+#include "util/fs.h"
+#include "util/jsonw.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+/* --- CSV -------------------------------------------------------------- */
+
+void sheet_csv_cell(buf_t *out, const char *s, char sep)
+{
+	if (!s)
+		s = "";
+	size_t n = strlen(s);
+	bool quote = n && (s[0] == ' ' || s[n - 1] == ' ');
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote) {
+		buf_put(out, s, n);
+		return;
+	}
+	buf_putc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			buf_putc(out, '"');
+		buf_putc(out, s[i]);
+	}
+	buf_putc(out, '"');
+}
+
+static char detect_sep(const char *s, size_t len)
+{
+	size_t commas = 0, semis = 0;
+	bool q = false;
+	for (size_t i = 0; i < len && (q || (s[i] != '\n' && s[i] != '\r')); i++) {
+		if (s[i] == '"')
+			q = !q;
+		else if (!q && s[i] == ',')
+			commas++;
+		else if (!q && s[i] == ';')
+			semis++;
+	}
+	return semis > commas ? ';' : ',';
+}
+
+void sheet_csv_free(sheet_csv_t *c)
+{
+	for (size_t i = 0; i < c->len; i++) {
+		for (size_t j = 0; j < c->rows[i].ncells; j++)
+			free(c->rows[i].cells[j]);
+		free(c->rows[i].cells);
+	}
+	free(c->rows);
+	memset(c, 0, sizeof *c);
+}
+
+static bool csv_error(diag_list_t *d, const char *file, const char *src, size_t len, size_t off, const char *hint,
+		      const char *msg)
+{
+	int line, col;
+	utf8_line_col(src, len, off, &line, &col);
+	diag_t *x = diag_add(d, DIAG_ERROR, file, line, col, "csv", "%s", msg);
+	if (hint)
+		diag_hint(x, "%s", hint);
+	return false;
+}
+
+bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	size_t i = 0, bad, rowcap = 0;
+	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	if (len > SHEET_MAX_BYTES) {
+		diag_add(d, DIAG_ERROR, file, 0, 0, "csv", "the file is larger than %u MB: not an assessment sheet",
+			 SHEET_MAX_BYTES >> 20);
+		return false;
+	}
+	if (!utf8_valid(src, len, &bad))
+		return csv_error(d, file, src, len, bad,
+				 "save the sheet as \"CSV UTF-8 (délimité par des virgules)\" in Excel, or as UTF-8 in LibreOffice",
+				 "the file is not UTF-8 text (Excel's plain \"CSV\" is Windows-1252)");
+	out->sep = detect_sep(src + i, len - i);
+	buf_t cell = BUF_INIT;
+	while (i < len) {
+		sheet_row_t row = {NULL, 0, 0};
+		size_t cellcap = 0, start = i;
+		int line, col;
+		utf8_line_col(src, len, i, &line, &col);
+		row.line = line;
+		for (;;) {
+			buf_reset(&cell);
+			buf_put(&cell, "", 0);
+			if (i < len && src[i] == '"') {
+				size_t open = i++;
+				for (;;) {
+					if (i >= len) {
+						buf_free(&cell);
+						for (size_t k = 0; k < row.ncells; k++)
+							free(row.cells[k]);
+						free(row.cells);
+						sheet_csv_free(out);
+						return csv_error(d, file, src, len, open, "close it with another '\"'",
+								 "this quoted cell is never closed");
+					}
+					if (src[i] == '"' && i + 1 < len && src[i + 1] == '"') {
+						buf_putc(&cell, '"');
+						i += 2;
+					} else if (src[i] == '"') {
+						i++;
+						break;
+					} else {
+						buf_putc(&cell, src[i++]);
+					}
+				}
+				if (i < len && src[i] != out->sep && src[i] != '\n' && src[i] != '\r') {
+					buf_free(&cell);
+					for (size_t k = 0; k < row.ncells; k++)
+						free(row.cells[k]);
+					free(row.cells);
+					sheet_csv_free(out);
+					return csv_error(d, file, src, len, i, "a quote inside a cell is written twice: \"\"",
+							 "text after the closing quote of a cell");
+				}
+			} else {
+				while (i < len && src[i] != out->sep && src[i] != '\n' && src[i] != '\r')
+					buf_putc(&cell, src[i++]);
+			}
+			if (row.ncells >= SHEET_MAX_COLUMNS) {
+				buf_free(&cell);
+				for (size_t k = 0; k < row.ncells; k++)
+					free(row.cells[k]);
+				free(row.cells);
+				sheet_csv_free(out);
+				return csv_error(d, file, src, len, start, NULL, "more than 64 columns: not an assessment sheet");
+			}
+			row.cells = xgrow(row.cells, &cellcap, row.ncells + 1, sizeof *row.cells);
+			row.cells[row.ncells++] = xstrdup(buf_cstr(&cell));
+			if (i < len && src[i] == out->sep) {
+				i++;
+				continue;
+			}
+			break;
+		}
+		if (i < len && src[i] == '\r')
+			i++;
+		if (i < len && src[i] == '\n')
+			i++;
+		bool blank = true;
+		for (size_t k = 0; k < row.ncells && blank; k++)
+			blank = row.cells[k][0] == '\0';
+		if (blank) {
+			for (size_t k = 0; k < row.ncells; k++)
+				free(row.cells[k]);
+			free(row.cells);
+			continue;
+		}
+		if (out->len >= SHEET_MAX_ROWS) {
+			for (size_t k = 0; k < row.ncells; k++)
+				free(row.cells[k]);
+			free(row.cells);
+			buf_free(&cell);
+			sheet_csv_free(out);
+			return csv_error(d, file, src, len, start, NULL, "more than 100,000 rows: not an assessment sheet");
+		}
+		out->rows = xgrow(out->rows, &rowcap, out->len + 1, sizeof *out->rows);
+		out->rows[out->len++] = row;
+	}
+	buf_free(&cell);
+	return true;
+}
+
+/* --- export ----------------------------------------------------------- */
+
+static const char *const columns[] = {"id", "title", "theme", "priority", "difficulty",
+				      "status", "pilot", "owner", "due date", "comment"};
+enum { COL_ID, COL_TITLE, COL_THEME, COL_PRIORITY, COL_DIFFICULTY, COL_STATUS, COL_PILOT, COL_OWNER, COL_DUE,
+       COL_COMMENT, NCOLS };
+
+static void cells_of(const plan_item_t *x, buf_t *theme, const char *cells[NCOLS])
+{
+	buf_reset(theme);
+	buf_printf(theme, "%s %s", x->theme_id, x->theme_title);
+	cells[COL_ID] = x->idbp;
+	cells[COL_TITLE] = x->title;
+	cells[COL_THEME] = buf_cstr(theme);
+	cells[COL_PRIORITY] = x->priority;
+	cells[COL_DIFFICULTY] = x->difficulty;
+	cells[COL_STATUS] = status_name(x->status);
+	cells[COL_PILOT] = x->pilot;
+	cells[COL_OWNER] = x->owner;
+	cells[COL_DUE] = x->due;
+	cells[COL_COMMENT] = x->comment;
+}
+
+static void export_csv(const plan_t *p, bool excel, buf_t *out)
+{
+	char sep = excel ? ';' : ',';
+	buf_t theme = BUF_INIT;
+	if (excel)
+		buf_puts(out, "\xef\xbb\xbf");
+	for (int c = 0; c < NCOLS; c++) {
+		if (c)
+			buf_putc(out, sep);
+		buf_puts(out, columns[c]);
+	}
+	buf_puts(out, "\r\n");
+	for (size_t i = 0; i < p->len; i++) {
+		const char *cells[NCOLS];
+		cells_of(&p->items[i], &theme, cells);
+		for (int c = 0; c < NCOLS; c++) {
+			if (c)
+				buf_putc(out, sep);
+			sheet_csv_cell(out, cells[c], sep);
+		}
+		buf_puts(out, "\r\n");
+	}
+	buf_free(&theme);
+}
+
+static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t *d)
+{
+	jsonw_t w;
+	char at[21];
+	char *org = store_meta(s, "org"), *version = NULL;
+	long long vid;
+	steer_rc rc = store_current_version(s, &vid, &version, d);
+	store_timestamp(s, at);
+	jsonw_init(&w, out);
+	jsonw_object(&w);
+	jsonw_key(&w, "organisation");
+	jsonw_str(&w, org);
+	jsonw_key(&w, "guide_version");
+	jsonw_str(&w, version);
+	jsonw_key(&w, "exported_at");
+	jsonw_str(&w, at);
+	jsonw_key(&w, "practices");
+	jsonw_array(&w);
+	sqlite3_stmt *st = NULL;
+	for (size_t i = 0; i < p->len && !rc; i++) {
+		const plan_item_t *x = &p->items[i];
+		jsonw_object(&w);
+		jsonw_key(&w, "id");
+		jsonw_str(&w, x->idbp);
+		jsonw_key(&w, "title");
+		jsonw_str(&w, x->title);
+		jsonw_key(&w, "theme");
+		jsonw_object(&w);
+		jsonw_key(&w, "id");
+		jsonw_str(&w, x->theme_id);
+		jsonw_key(&w, "title");
+		jsonw_str(&w, x->theme_title);
+		jsonw_end(&w, '}');
+		jsonw_key(&w, "priority");
+		jsonw_str(&w, x->priority);
+		jsonw_key(&w, "difficulty");
+		jsonw_str(&w, x->difficulty);
+		jsonw_key(&w, "status");
+		jsonw_str(&w, status_name(x->status));
+		jsonw_key(&w, "pilot");
+		jsonw_str(&w, x->pilot);
+		jsonw_key(&w, "owner");
+		jsonw_str(&w, x->owner);
+		jsonw_key(&w, "due_date");
+		jsonw_str(&w, x->due);
+		jsonw_key(&w, "comment");
+		jsonw_str(&w, x->comment);
+		jsonw_key(&w, "evidence");
+		jsonw_array(&w);
+		st = store_stmt(s, "SELECT e.url FROM evidence e JOIN practice p ON p.id = e.practice_id "
+				   "WHERE p.idbp = ? ORDER BY e.added_at, e.url");
+		if (!st) {
+			rc = store_fail(s, d, "reading the evidence");
+			break;
+		}
+		store_bind_text(st, 1, x->idbp);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			jsonw_str(&w, store_col_text(st, 0));
+		jsonw_end(&w, ']');
+		jsonw_end(&w, '}');
+	}
+	jsonw_end(&w, ']');
+	jsonw_end(&w, '}');
+	buf_putc(out, '\n');
+	free(org);
+	free(version);
+	return rc;
+}
+
+static steer_rc export_xlsx(store_t *s, const plan_t *p, buf_t *out, diag_list_t *d)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	buf_t path = BUF_INIT, theme = BUF_INIT;
+	steer_rc rc = STEER_OK;
+	buf_printf(&path, "%s/sobre-export-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemp(path.ptr);
+	if (fd < 0) {
+		diag_add(d, DIAG_ERROR, buf_cstr(&path), 0, 0, "io", "cannot create a temporary file for the XLSX: %s",
+			 strerror(errno));
+		buf_free(&path);
+		return STEER_IO;
+	}
+	close(fd);
+	lxw_workbook *wb = workbook_new(buf_cstr(&path));
+	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "Évaluation") : NULL;
+	if (!ws) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "cannot create the XLSX workbook");
+		rc = STEER_IO;
+		goto cleanup;
+	}
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	lxw_format *wrap = workbook_add_format(wb);
+	format_set_text_wrap(wrap);
+	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+	static const double widths[NCOLS] = {8, 50, 30, 14, 11, 14, 30, 24, 11, 50};
+	for (int c = 0; c < NCOLS; c++) {
+		worksheet_write_string(ws, 0, (lxw_col_t)c, columns[c], bold);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], c == COL_TITLE || c == COL_COMMENT ? wrap : NULL);
+	}
+	for (size_t i = 0; i < p->len; i++) {
+		const char *cells[NCOLS];
+		cells_of(&p->items[i], &theme, cells);
+		for (int c = 0; c < NCOLS; c++)
+			if (cells[c])
+				worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c], NULL);
+	}
+	worksheet_freeze_panes(ws, 1, 1);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t)p->len, NCOLS - 1);
+	/* A drop-down of the statuses keeps the sheet importable as typed. */
+	char *statuses[STATUS_COUNT + 1];
+	for (int i = 0; i < STATUS_COUNT; i++)
+		statuses[i] = xstrdup(status_name((status_t)i));
+	statuses[STATUS_COUNT] = NULL;
+	lxw_data_validation dv;
+	memset(&dv, 0, sizeof dv);
+	dv.validate = LXW_VALIDATION_TYPE_LIST;
+	dv.value_list = statuses;
+	if (p->len)
+		worksheet_data_validation_range(ws, 1, COL_STATUS, (lxw_row_t)p->len, COL_STATUS, &dv);
+	lxw_error e = workbook_close(wb);
+	wb = NULL;
+	for (int i = 0; i < STATUS_COUNT; i++)
+		free(statuses[i]);
+	if (e != LXW_NO_ERROR) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "writing the XLSX failed: %s", lxw_strerror(e));
+		rc = STEER_IO;
+		goto cleanup;
+	}
+	int err = fs_read_file(buf_cstr(&path), SIZE_MAX, out);
+	if (err) {
+		diag_add(d, DIAG_ERROR, buf_cstr(&path), 0, 0, "io", "reading the XLSX back failed: %s", strerror(err));
+		rc = STEER_IO;
+	}
+cleanup:
+	if (wb)
+		workbook_close(wb);
+	unlink(buf_cstr(&path));
+	buf_free(&path);
+	buf_free(&theme);
+	(void)s;
+	return rc;
+}
+
+steer_rc sheet_export(store_t *s, sheet_format_t format, bool excel, buf_t *out, diag_list_t *d)
+{
+	plan_t p;
+	steer_rc rc = plan_build(s, PLAN_ALL, NULL, &p, d);
+	if (rc)
+		return rc;
+	switch (format) {
+	case SHEET_CSV: export_csv(&p, excel, out); break;
+	case SHEET_JSON: rc = export_json(s, &p, out, d); break;
+	case SHEET_XLSX: rc = export_xlsx(s, &p, out, d); break;
+	}
+	plan_free(&p);
+	return rc;
+}
+
+/* --- import ----------------------------------------------------------- */
+
+/* Header names, folded (input_fold), for each column. */
+static int column_of(const char *header)
+{
+	static const struct {
+		const char *name;
+		int col;
+	} names[] = {
+		{"id", COL_ID},           {"idbp", COL_ID},           {"identifiant", COL_ID},
+		{"title", COL_TITLE},     {"titre", COL_TITLE},       {"theme", COL_THEME},
+		{"thematique", COL_THEME}, {"priority", COL_PRIORITY}, {"priorite", COL_PRIORITY},
+		{"difficulty", COL_DIFFICULTY}, {"difficulte", COL_DIFFICULTY}, {"status", COL_STATUS},
+		{"statut", COL_STATUS},   {"etat", COL_STATUS},       {"pilot", COL_PILOT},
+		{"pilote", COL_PILOT},    {"fonction pilote", COL_PILOT}, {"owner", COL_OWNER},
+		{"responsable", COL_OWNER}, {"porteur", COL_OWNER},   {"due date", COL_DUE},
+		{"due", COL_DUE},         {"echeance", COL_DUE},      {"date cible", COL_DUE},
+		{"target date", COL_DUE}, {"comment", COL_COMMENT},   {"commentaire", COL_COMMENT},
+		{"justification", COL_COMMENT},
+	};
+	buf_t k = BUF_INIT;
+	input_fold(header, &k);
+	int col = -1;
+	for (size_t i = 0; i < sizeof names / sizeof *names && col < 0; i++)
+		if (strcmp(buf_cstr(&k), names[i].name) == 0)
+			col = names[i].col;
+	buf_free(&k);
+	return col;
+}
+
+/* Gives the diagnostics appended since `from` the file and the row's line. */
+static void locate(diag_list_t *d, size_t from, const char *file, int line)
+{
+	for (size_t i = from; i < d->len; i++) {
+		if (d->items[i].line > 0)
+			continue;
+		free(d->items[i].file);
+		d->items[i].file = xstrdup(file);
+		d->items[i].line = line;
+	}
+}
+
+steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len, sheet_import_t *res,
+		      diag_list_t *d)
+{
+	sheet_csv_t csv;
+	int at[NCOLS];
+	steer_rc rc;
+	long long version;
+	memset(res, 0, sizeof *res);
+	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
+		return rc;
+	if (!sheet_csv_parse(file, src, len, &csv, d))
+		return STEER_REFUSED;
+	if (csv.len == 0) {
+		diag_t *x = diag_add(d, DIAG_ERROR, file, 1, 0, "csv", "the file is empty");
+		diag_hint(x, "start from an export: sobre export-assessment --format csv -o evaluation.csv");
+		sheet_csv_free(&csv);
+		return STEER_REFUSED;
+	}
+	for (int c = 0; c < NCOLS; c++)
+		at[c] = -1;
+	const sheet_row_t *head = &csv.rows[0];
+	size_t errors = 0;
+	for (size_t i = 0; i < head->ncells; i++) {
+		int c = column_of(head->cells[i]);
+		if (c < 0) {
+			diag_t *x = diag_add(d, DIAG_WARNING, file, head->line, 0, "csv", "column '%s' is not an assessment column: ignored",
+					     head->cells[i]);
+			diag_hint(x, "the columns are: id, title, theme, priority, difficulty, status, pilot, owner, due date, comment");
+		} else if (at[c] >= 0) {
+			diag_add(d, DIAG_ERROR, file, head->line, 0, "csv", "column '%s' appears twice (columns %d and %zu)",
+				 columns[c], at[c] + 1, i + 1);
+			errors++;
+		} else {
+			at[c] = (int)i;
+		}
+	}
+	if (at[COL_ID] < 0) {
+		diag_t *x = diag_add(d, DIAG_ERROR, file, head->line, 0, "csv", "the first line has no 'id' column");
+		diag_hint(x, "the first line names the columns: id, title, theme, priority, difficulty, status, pilot, owner, due date, comment");
+		errors++;
+	}
+	if (errors) {
+		sheet_csv_free(&csv);
+		return STEER_REFUSED;
+	}
+	/* First occurrence of each id, to report duplicates. */
+	typedef struct {
+		char *id;
+		int line;
+	} seen_t;
+	seen_t *seen = xcalloc(csv.len + 1, sizeof *seen);
+	size_t nseen = 0;
+	for (size_t r = 1; r < csv.len; r++) {
+		const sheet_row_t *row = &csv.rows[r];
+		res->rows++;
+		if (row->ncells != head->ncells) {
+			diag_add(d, DIAG_ERROR, file, row->line, 0, "csv", "this row has %zu cells, the header has %zu",
+				 row->ncells, head->ncells);
+			errors++;
+			continue;
+		}
+		const char *cell[NCOLS];
+		for (int c = 0; c < NCOLS; c++)
+			cell[c] = at[c] >= 0 ? row->cells[at[c]] : NULL;
+		char *id = input_trim(cell[COL_ID]);
+		bool dup = false;
+		for (size_t k = 0; k < nseen && !dup; k++)
+			if (strcasecmp(seen[k].id, id) == 0) {
+				diag_t *x = diag_add(d, DIAG_ERROR, file, row->line, 0, "csv", "practice %s appears twice", id);
+				diag_hint(x, "its first row is on line %d; keep one", seen[k].line);
+				dup = true;
+			}
+		if (dup || !*id) {
+			if (!*id)
+				diag_add(d, DIAG_ERROR, file, row->line, 0, "csv", "the id cell is empty");
+			free(id);
+			errors++;
+			continue;
+		}
+		seen[nseen].id = id;
+		seen[nseen++].line = row->line;
+		assess_change_t ch;
+		memset(&ch, 0, sizeof ch);
+		char *status = cell[COL_STATUS] ? input_trim(cell[COL_STATUS]) : NULL;
+		ch.status = status ? (*status ? status : "non évaluée") : NULL;
+		ch.pilot = cell[COL_PILOT];
+		/* A spreadsheet cannot pass --custom-pilot: a pilot that is not a
+		 * typo of a known one is accepted as custom; a near miss is refused. */
+		ch.owner = cell[COL_OWNER];
+		ch.due = cell[COL_DUE];
+		ch.comment = cell[COL_COMMENT];
+		size_t before = d->len, changed = 0;
+		steer_rc r2 = assess_set(s, id, &ch, &changed, d);
+		free(status);
+		locate(d, before, file, row->line);
+		if (r2 == STEER_IO) {
+			rc = STEER_IO;
+			break;
+		}
+		if (r2) {
+			errors++;
+			continue;
+		}
+		res->changed += changed > 0;
+		res->fields += changed;
+	}
+	for (size_t k = 0; k < nseen; k++)
+		free(seen[k].id);
+	free(seen);
+	sheet_csv_free(&csv);
+	if (rc)
+		return rc;
+	if (errors) {
+		diag_t *x = diag_add(d, DIAG_ERROR, file, 0, 0, "csv", "%zu bad row%s: nothing was imported", errors,
+				     errors > 1 ? "s" : "");
+		diag_hint(x, "fix the rows above and import the file again");
+		return STEER_REFUSED;
+	}
+	return STEER_OK;
+}

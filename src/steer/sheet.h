@@ -1,0 +1,69 @@
+/* sheet: spreadsheets. Owns CSV reading (RFC 4180, ',' or ';', UTF-8 BOM,
+ * CRLF: what French Excel writes) and writing, and the assessment round
+ * trip: export as CSV, JSON or XLSX with the columns id, title, theme,
+ * priority, difficulty, status, pilot, owner, due date, comment; import of
+ * such a file, all rows or none. */
+#ifndef SOBRE_SHEET_H
+#define SOBRE_SHEET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "steer/store.h"
+#include "util/buf.h"
+#include "util/diag.h"
+
+/* Imports are refused beyond these: an assessment sheet has one row per
+ * practice (the largest guides have thousands), and a bigger file is the
+ * wrong file. */
+#define SHEET_MAX_BYTES (32u << 20)
+#define SHEET_MAX_ROWS 100000
+#define SHEET_MAX_COLUMNS 64
+
+/* Appends one CSV cell, quoted when it holds sep, a quote, CR or LF, or
+ * leading/trailing spaces. */
+void sheet_csv_cell(buf_t *out, const char *s, char sep);
+
+typedef struct {
+	char **cells;
+	size_t ncells;
+	int line; /* 1-based line where the record starts */
+} sheet_row_t;
+
+typedef struct {
+	sheet_row_t *rows;
+	size_t len;
+	char sep;
+} sheet_csv_t;
+
+/* Parses CSV text (file names the source in diagnostics). The separator is
+ * the one, ',' or ';', that splits the first line into more cells. Returns
+ * false with a diagnostic (line and column) on an unterminated quote, text
+ * after a closing quote, invalid UTF-8 (with the fix: save as "CSV UTF-8"),
+ * or a limit exceeded. Empty lines are skipped. */
+bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t *out, diag_list_t *d);
+void sheet_csv_free(sheet_csv_t *c);
+
+typedef enum { SHEET_CSV, SHEET_JSON, SHEET_XLSX } sheet_format_t;
+
+/* The assessment of every practice of the current guide, in guide order.
+ * excel (CSV only): BOM and ';'. XLSX is built in a temporary file (the
+ * library needs one), read back into out and removed. */
+steer_rc sheet_export(store_t *s, sheet_format_t format, bool excel, buf_t *out, diag_list_t *d);
+
+typedef struct {
+	size_t rows;     /* data rows read */
+	size_t changed;  /* practices whose assessment changed */
+	size_t fields;   /* fields changed in all */
+} sheet_import_t;
+
+/* Applies a CSV of assessments. Columns are found by their header (the
+ * export's English names or French ones: statut, pilote, responsable,
+ * échéance, commentaire; any case or accents); id is required; a missing
+ * column leaves that field as it is, an empty cell clears it; title, theme,
+ * priority and difficulty are for reading only. Every row is checked
+ * first: any bad row (reported with its line) refuses the whole file. */
+steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len, sheet_import_t *res,
+		      diag_list_t *d);
+
+#endif
