@@ -28,6 +28,7 @@ static const struct {
 	{"weights", cmd_weights, "show or set the score's weights by priority"},
 	{"score", cmd_score, "the weighted score and completion, overall or by theme, priority, pilot"},
 	{"plan", cmd_plan, "the action plan: what to do next, quick wins first, overdue flagged"},
+	{"snapshot", cmd_snapshot, "freeze the statuses and score under a name; list; compare"},
 	{"export-assessment", cmd_export_assessment, "the assessments as CSV, JSON or XLSX"},
 	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)"},
 	{"history", cmd_history, "the change log"},

@@ -1,0 +1,397 @@
+/* snapshot: creating, listing, loading and comparing snapshots. Items hold
+ * integers only (copy, status code, pilot id); everything else is read
+ * through the immutable guide copy. */
+#include "steer/snapshot.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steer/input.h"
+#include "util/suggest.h"
+#include "util/xalloc.h"
+
+/* Status names to their stored codes (the enum's values), in SQL. */
+#define STATUS_CODE_SQL                                                                                        \
+	"CASE p.status WHEN 'non concernée' THEN 1 WHEN 'non engagée' THEN 2 WHEN 'planifiée' THEN 3 "          \
+	"WHEN 'en cours' THEN 4 WHEN 'réalisée' THEN 5 ELSE 0 END"
+
+void snapshot_info_free(snapshot_info_t *x)
+{
+	free(x->name);
+	free(x->created_at);
+	free(x->created_by);
+	free(x->guide_version);
+	memset(x, 0, sizeof *x);
+}
+
+void snapshot_list_free(snapshot_list_t *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		snapshot_info_free(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+static void parse_weights(const char *text, unsigned w[STORE_NPRIORITIES])
+{
+	for (int i = 0; i < STORE_NPRIORITIES; i++)
+		w[i] = store_default_weights[i];
+	if (text)
+		sscanf(text, "%u,%u,%u", &w[0], &w[1], &w[2]);
+}
+
+#define INFO_COLUMNS "s.id, s.name, s.created_at, s.created_by, v.version, s.weights, s.score_num, s.score_den, s.assessed, s.total"
+#define INFO_FROM " FROM snapshot s JOIN guide_version v ON v.id = s.version_id"
+
+static long long read_info(sqlite3_stmt *st, snapshot_info_t *x)
+{
+	x->name = store_col_dup(st, 1);
+	x->created_at = store_col_dup(st, 2);
+	x->created_by = store_col_dup(st, 3);
+	x->guide_version = store_col_dup(st, 4);
+	parse_weights(store_col_text(st, 5), x->weights);
+	x->num = (uint64_t)sqlite3_column_int64(st, 6);
+	x->den = (uint64_t)sqlite3_column_int64(st, 7);
+	x->assessed = (size_t)sqlite3_column_int64(st, 8);
+	x->total = (size_t)sqlite3_column_int64(st, 9);
+	return sqlite3_column_int64(st, 0);
+}
+
+steer_rc snapshot_list(store_t *s, snapshot_list_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "SELECT " INFO_COLUMNS INFO_FROM " ORDER BY s.id");
+	if (!st)
+		return store_fail(s, d, "reading the snapshots");
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		memset(&out->items[out->len], 0, sizeof *out->items);
+		read_info(st, &out->items[out->len++]);
+	}
+	if (r != SQLITE_DONE) {
+		snapshot_list_free(out);
+		return store_fail(s, d, "reading the snapshots");
+	}
+	return STEER_OK;
+}
+
+/* The snapshot named name: exact, else same folded key; 0 and a refusal
+ * (with did you mean) when none. */
+static long long find(store_t *s, const char *name, snapshot_info_t *info, diag_list_t *d, steer_rc *rc)
+{
+	snapshot_list_t l;
+	long long id = 0;
+	*rc = STEER_OK;
+	sqlite3_stmt *st = store_stmt(s, "SELECT " INFO_COLUMNS INFO_FROM " WHERE s.name = ?");
+	if (!st) {
+		*rc = store_fail(s, d, "finding the snapshot");
+		return 0;
+	}
+	store_bind_text(st, 1, name);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = read_info(st, info);
+		sqlite3_reset(st);
+		return id;
+	}
+	if ((*rc = snapshot_list(s, &l, d)))
+		return 0;
+	const char **names = xcalloc(l.len + 1, sizeof *names);
+	for (size_t i = 0; i < l.len; i++) {
+		names[i] = l.items[i].name;
+		if (!id && input_fold_equal(l.items[i].name, name)) {
+			st = store_stmt(s, "SELECT " INFO_COLUMNS INFO_FROM " WHERE s.name = ?");
+			store_bind_text(st, 1, l.items[i].name);
+			if (st && sqlite3_step(st) == SQLITE_ROW)
+				id = read_info(st, info);
+		}
+	}
+	if (!id) {
+		diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "unknown-snapshot", "no snapshot named '%s'", name);
+		const char *best = suggest_closest(name, names, l.len);
+		if (best)
+			diag_hint(x, "did you mean '%s'?", best);
+		else if (l.len)
+			diag_hint(x, "list them with: sobre snapshot list");
+		else
+			diag_hint(x, "there is no snapshot yet; take one with: sobre snapshot create NAME");
+		*rc = STEER_REFUSED;
+	}
+	free(names);
+	snapshot_list_free(&l);
+	return id;
+}
+
+steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, diag_list_t *d)
+{
+	steer_rc rc;
+	long long version;
+	score_t sc;
+	char at[21], weights[48];
+	char *n = input_trim(name ? name : "");
+	const char *why;
+	if (out)
+		memset(out, 0, sizeof *out);
+	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
+		goto cleanup;
+	if (!*n) {
+		diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "bad-name", "a snapshot needs a name");
+		diag_hint(x, "name it after the period it closes, e.g. \"T1 2026\"");
+		rc = STEER_REFUSED;
+		goto cleanup;
+	}
+	if ((why = input_text_problem(n, INPUT_MAX_NAME, false))) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, "bad-name", "the snapshot's name %s", why);
+		rc = STEER_REFUSED;
+		goto cleanup;
+	}
+	sqlite3_stmt *st = store_stmt(s, "SELECT created_at FROM snapshot WHERE name = ?");
+	if (!st) {
+		rc = store_fail(s, d, "creating the snapshot");
+		goto cleanup;
+	}
+	store_bind_text(st, 1, n);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "snapshot-exists", "a snapshot named '%s' already exists (taken %s)",
+				     n, store_col_text(st, 0));
+		diag_hint(x, "snapshots are immutable: choose another name");
+		sqlite3_reset(st);
+		rc = STEER_REFUSED;
+		goto cleanup;
+	}
+	if ((rc = score_compute(s, SCORE_BY_NONE, &sc, d)))
+		goto cleanup;
+	store_timestamp(s, at);
+	snprintf(weights, sizeof weights, "%u,%u,%u", sc.weights[0], sc.weights[1], sc.weights[2]);
+	st = store_stmt(s, "INSERT INTO snapshot(name, created_at, created_by, version_id, weights, score_num, "
+			   "score_den, assessed, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (st) {
+		store_bind_text(st, 1, n);
+		store_bind_text(st, 2, at);
+		store_bind_text(st, 3, store_actor(s));
+		sqlite3_bind_int64(st, 4, version);
+		store_bind_text(st, 5, weights);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)sc.overall.num);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)sc.overall.den);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)sc.overall.assessed);
+		sqlite3_bind_int64(st, 9, (sqlite3_int64)sc.overall.total);
+	}
+	if (!st || sqlite3_step(st) != SQLITE_DONE) {
+		score_free(&sc);
+		rc = store_fail(s, d, "creating the snapshot");
+		goto cleanup;
+	}
+	long long id = store_last_id(s);
+	st = store_stmt(s, "INSERT INTO snapshot_item(snapshot_id, copy_id, status, pilot_id) SELECT ?, p.copy_id, "
+			   STATUS_CODE_SQL ", p.pilot_id FROM practice p WHERE p.removed_version IS NULL");
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	if (!st || sqlite3_step(st) != SQLITE_DONE) {
+		score_free(&sc);
+		rc = store_fail(s, d, "creating the snapshot");
+		goto cleanup;
+	}
+	buf_t v = BUF_INIT;
+	score_format(sc.overall.num, sc.overall.den, '.', &v);
+	buf_printf(&v, "%% score, %zu/%zu assessed", sc.overall.assessed, sc.overall.total);
+	rc = store_log(s, NULL, "snapshot", NULL, n, d);
+	if (!rc)
+		rc = store_log(s, NULL, "snapshot score", n, buf_cstr(&v), d);
+	buf_free(&v);
+	if (!rc && out) {
+		out->name = xstrdup(n);
+		out->created_at = xstrdup(at);
+		out->created_by = xstrdup(store_actor(s));
+		char *ver = NULL;
+		long long vid;
+		store_current_version(s, &vid, &ver, d);
+		out->guide_version = ver ? ver : xstrdup("");
+		memcpy(out->weights, sc.weights, sizeof out->weights);
+		out->num = sc.overall.num;
+		out->den = sc.overall.den;
+		out->assessed = sc.overall.assessed;
+		out->total = sc.overall.total;
+	}
+	score_free(&sc);
+cleanup:
+	free(n);
+	return rc;
+}
+
+void snapshot_state_free(snapshot_state_t *st)
+{
+	for (size_t i = 0; i < st->len; i++) {
+		snapshot_item_t *x = &st->items[i];
+		free(x->idbp);
+		free(x->title);
+		free(x->theme_id);
+		free(x->theme_title);
+		free(x->priority);
+		free(x->pilot);
+	}
+	free(st->items);
+	snapshot_info_free(&st->info);
+	memset(st, 0, sizeof *st);
+}
+
+steer_rc snapshot_load(store_t *s, const char *name, snapshot_state_t *out, diag_list_t *d)
+{
+	steer_rc rc;
+	long long version, id = 0;
+	memset(out, 0, sizeof *out);
+	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
+		return rc;
+	sqlite3_stmt *st;
+	if (name) {
+		id = find(s, name, &out->info, d, &rc);
+		if (rc)
+			return rc;
+		st = store_stmt(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, i.status "
+				   "FROM snapshot_item i JOIN practice_copy c ON c.id = i.copy_id "
+				   "LEFT JOIN pilot l ON l.id = i.pilot_id WHERE i.snapshot_id = ? ORDER BY c.seq");
+		if (st)
+			sqlite3_bind_int64(st, 1, id);
+	} else {
+		char at[21];
+		store_timestamp(s, at);
+		out->info.name = xstrdup("now");
+		out->info.created_at = xstrdup(at);
+		out->info.created_by = xstrdup(store_actor(s));
+		long long vid;
+		if ((rc = store_current_version(s, &vid, &out->info.guide_version, d)) ||
+		    (rc = store_weights(s, out->info.weights, d)))
+			return rc;
+		st = store_stmt(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, " STATUS_CODE_SQL
+				   " FROM practice p JOIN practice_copy c ON c.id = p.copy_id "
+				   "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.removed_version IS NULL ORDER BY c.seq");
+	}
+	if (!st) {
+		snapshot_state_free(out);
+		return store_fail(s, d, "reading the snapshot");
+	}
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		snapshot_item_t *x = &out->items[out->len++];
+		x->idbp = store_col_dup(st, 0);
+		x->title = store_col_dup(st, 1);
+		x->theme_id = store_col_dup(st, 2);
+		x->theme_title = store_col_dup(st, 3);
+		x->priority = store_col_dup(st, 4);
+		x->pilot = store_col_dup(st, 5);
+		int code = sqlite3_column_int(st, 6);
+		x->status = code >= 0 && code < STATUS_COUNT ? (status_t)code : STATUS_NOT_ASSESSED;
+	}
+	if (r != SQLITE_DONE) {
+		snapshot_state_free(out);
+		return store_fail(s, d, "reading the snapshot");
+	}
+	if (!name) {
+		score_item_t *items = snapshot_score_items(out);
+		score_t sc;
+		score_items(items, out->len, out->info.weights, SCORE_BY_NONE, &sc);
+		out->info.num = sc.overall.num;
+		out->info.den = sc.overall.den;
+		out->info.assessed = sc.overall.assessed;
+		out->info.total = sc.overall.total;
+		score_free(&sc);
+		free(items);
+	}
+	return STEER_OK;
+}
+
+score_item_t *snapshot_score_items(const snapshot_state_t *st)
+{
+	score_item_t *items = xcalloc(st->len + 1, sizeof *items);
+	for (size_t i = 0; i < st->len; i++) {
+		const snapshot_item_t *x = &st->items[i];
+		items[i] = (score_item_t){x->theme_id, x->theme_title, store_priority_index(x->priority), x->pilot,
+					  x->status};
+	}
+	return items;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	return strcmp((*(const snapshot_item_t *const *)a)->idbp, (*(const snapshot_item_t *const *)b)->idbp);
+}
+
+static const snapshot_item_t **index_of(const snapshot_state_t *st)
+{
+	const snapshot_item_t **idx = xcalloc(st->len + 1, sizeof *idx);
+	for (size_t i = 0; i < st->len; i++)
+		idx[i] = &st->items[i];
+	qsort(idx, st->len, sizeof *idx, cmp_item);
+	return idx;
+}
+
+static const snapshot_item_t *find_item(const snapshot_item_t **idx, size_t n, const char *idbp)
+{
+	snapshot_item_t key = {.idbp = (char *)idbp};
+	const snapshot_item_t *k = &key;
+	const snapshot_item_t **hit = bsearch(&k, idx, n, sizeof *idx, cmp_item);
+	return hit ? *hit : NULL;
+}
+
+static move_kind_t classify(status_t a, status_t b)
+{
+	int ra = status_rank(a), rb = status_rank(b);
+	if (ra < 0 || rb < 0 || ra == rb)
+		return MOVE_OTHER;
+	return rb > ra ? MOVE_UP : MOVE_DOWN;
+}
+
+steer_rc snapshot_diff(store_t *s, const char *a, const char *b, snapshot_diff_t *out, diag_list_t *d)
+{
+	steer_rc rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = snapshot_load(s, a, &out->a, d)) || (rc = snapshot_load(s, b, &out->b, d))) {
+		snapshot_diff_free(out);
+		return rc;
+	}
+	score_item_t *ia = snapshot_score_items(&out->a), *ib = snapshot_score_items(&out->b);
+	score_items(ia, out->a.len, out->a.info.weights, SCORE_BY_THEME, &out->a_theme);
+	score_items(ib, out->b.len, out->b.info.weights, SCORE_BY_THEME, &out->b_theme);
+	score_items(ia, out->a.len, out->a.info.weights, SCORE_BY_PRIORITY, &out->a_priority);
+	score_items(ib, out->b.len, out->b.info.weights, SCORE_BY_PRIORITY, &out->b_priority);
+	free(ia);
+	free(ib);
+	const snapshot_item_t **xa = index_of(&out->a), **xb = index_of(&out->b);
+	out->moves = xcalloc(out->a.len + out->b.len + 1, sizeof *out->moves);
+	/* One pass per kind keeps guide order within each kind. */
+	for (int kind = MOVE_UP; kind <= MOVE_ADDED; kind++)
+		for (size_t i = 0; i < out->b.len; i++) {
+			const snapshot_item_t *y = &out->b.items[i], *x = find_item(xa, out->a.len, y->idbp);
+			int k = !x ? (int)MOVE_ADDED : x->status == y->status ? -1 : (int)classify(x->status, y->status);
+			if (k != kind)
+				continue;
+			out->moves[out->nmoves++] = (snapshot_move_t){x, y, (move_kind_t)k};
+			out->up += k == MOVE_UP;
+			out->down += k == MOVE_DOWN;
+		}
+	for (size_t i = 0; i < out->a.len; i++)
+		if (!find_item(xb, out->b.len, out->a.items[i].idbp))
+			out->moves[out->nmoves++] = (snapshot_move_t){&out->a.items[i], NULL, MOVE_REMOVED};
+	free(xa);
+	free(xb);
+	return STEER_OK;
+}
+
+void snapshot_diff_free(snapshot_diff_t *x)
+{
+	snapshot_state_free(&x->a);
+	snapshot_state_free(&x->b);
+	score_free(&x->a_theme);
+	score_free(&x->b_theme);
+	score_free(&x->a_priority);
+	score_free(&x->b_priority);
+	free(x->moves);
+	memset(x, 0, sizeof *x);
+}
