@@ -17,6 +17,7 @@ static const struct {
 	{"list", cmd_list, "list the practices, filtered"},
 	{"export", cmd_export, "export the guide as CSV or JSON"},
 	{"build", cmd_build, "write the guide's website (and exports) atomically"},
+	{"serve", cmd_serve, "serve the guide's website over HTTP"},
 	/* Steering (database: ./sobre.db or --db FILE). */
 	{"init", cmd_init, "create the steering database"},
 	{"guide", cmd_guide, "import a guide (or upgrade to a new version); diff two versions"},

@@ -17,6 +17,7 @@ int cmd_check(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Steering commands: the CLI side of src/steer/ (one cmd_*.c each). */
 int cmd_init(int argc, char **argv);

@@ -3,10 +3,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +12,7 @@
 #include "guide/rules.h"
 #include "render/site.h"
 #include "util/fs.h"
+#include "util/watch.h"
 #include "util/xalloc.h"
 
 static const char usage[] = "sobre build [-o OUT] [--theme DIR] [--base-url URL] [--watch] [--timings] [DIR]";
@@ -133,140 +132,33 @@ cleanup:
 	return code;
 }
 
-/* ---- --watch ---- */
-
-typedef struct {
-	int wd;
-	char *path;
-} watch_t;
-
-typedef struct {
-	int fd;
-	watch_t *w;
-	size_t n, cap;
-	char *skip; /* real path of the output folder: its changes are ours */
-} watcher_t;
-
-static bool watch_filter(const char *rel, const char *name, bool is_dir, void *ud)
-{
-	(void)rel, (void)ud;
-	if (!is_dir)
-		return true;
-	return name[0] != '.' && strcmp(name, "node_modules") != 0 && strcmp(name, "_site") != 0;
-}
-
-static void watch_dir(watcher_t *w, const char *path)
-{
-	char real[PATH_MAX];
-	if (w->skip && realpath(path, real) && strcmp(real, w->skip) == 0)
-		return;
-	int wd = inotify_add_watch(w->fd, path, IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-							  IN_MOVED_TO | IN_DELETE_SELF);
-	if (wd < 0)
-		return;
-	for (size_t i = 0; i < w->n; i++)
-		if (w->w[i].wd == wd)
-			return;
-	w->w = xgrow(w->w, &w->cap, w->n + 1, sizeof *w->w);
-	w->w[w->n].wd = wd;
-	w->w[w->n].path = xstrdup(path);
-	w->n++;
-}
-
-/* Every folder holding a file of the tree, and the tree itself. */
-static void watch_tree(watcher_t *w, const char *root)
-{
-	watch_dir(w, root);
-	fs_list_t l = {0};
-	char *failed = NULL;
-	fs_list(root, watch_filter, NULL, &l, &failed);
-	free(failed);
-	for (size_t i = 0; i < l.len; i++) {
-		char *full = fs_join(root, l.paths[i]);
-		char *slash = strrchr(full, '/');
-		*slash = '\0';
-		watch_dir(w, full);
-		free(full);
-	}
-	fs_list_free(&l);
-}
-
-static const char *watch_path(const watcher_t *w, int wd)
-{
-	for (size_t i = 0; i < w->n; i++)
-		if (w->w[i].wd == wd)
-			return w->w[i].path;
-	return "?";
-}
-
-/* Blocks until something changes, then waits for 200 ms of quiet so that an
- * editor's save sequence gives one rebuild. Describes the first change in what. */
-static int wait_change(watcher_t *w, buf_t *what)
-{
-	char evbuf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-	int timeout = -1;
-	size_t seen = 0;
-	for (;;) {
-		struct pollfd pfd = {w->fd, POLLIN, 0};
-		int r = poll(&pfd, 1, timeout);
-		if (r < 0 && errno == EINTR)
-			return -1;
-		if (r == 0)
-			return 0;
-		ssize_t len = read(w->fd, evbuf, sizeof evbuf);
-		if (len <= 0)
-			return -1;
-		for (char *p = evbuf; p < evbuf + len;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-			p += sizeof *ev + ev->len;
-			if (!ev->len || ev->name[0] == '.' || strstr(ev->name, ".sobre-tmp-") || strchr(ev->name, '~'))
-				continue;
-			/* Editors and sed write a temporary file and rename it: name
-			 * the file that was written or moved in place, not the temporary. */
-			bool final = ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
-			if (seen++ == 0 || final) {
-				buf_reset(what);
-				buf_printf(what, "%s/%s", watch_path(w, ev->wd), ev->name);
-			}
-		}
-		if (seen)
-			timeout = 200;
-	}
-}
-
 static int watch_loop(const char *dir, const char *out, const char *theme_dir, const char *base_url)
 {
-	watcher_t w;
-	memset(&w, 0, sizeof w);
-	w.fd = inotify_init1(IN_CLOEXEC);
-	if (w.fd < 0) {
-		fprintf(stderr, "sobre build: cannot watch files: %s\n", strerror(errno));
+	diag_list_t d = DIAG_LIST_INIT;
+	watch_t *w = watch_new(&d);
+	if (!w) {
+		cli_print_diags(stderr, &d);
+		diag_list_free(&d);
 		return EXIT_USAGE;
 	}
-	char real[PATH_MAX];
-	if (realpath(out, real))
-		w.skip = xstrdup(real);
-	watch_tree(&w, dir);
+	/* Our own output changes at every build: it must not trigger one. */
+	watch_skip(w, out);
+	watch_tree(w, dir);
 	if (theme_dir)
-		watch_tree(&w, theme_dir);
+		watch_tree(w, theme_dir);
 	fprintf(stderr, "sobre build: watching %s for changes (Ctrl-C to stop)\n", dir);
 	buf_t what = BUF_INIT;
 	for (;;) {
 		buf_reset(&what);
-		if (wait_change(&w, &what) < 0)
+		if (watch_wait(w, -1, &what) < 0)
 			break;
 		fprintf(stderr, "sobre build: %s changed, rebuilding\n", buf_cstr(&what));
 		build_once(dir, out, theme_dir, base_url, false);
-		if (!w.skip && realpath(out, real))
-			w.skip = xstrdup(real);
-		watch_tree(&w, dir); /* new folders */
+		watch_skip(w, out);
+		watch_tree(w, dir); /* new folders */
 	}
 	buf_free(&what);
-	for (size_t i = 0; i < w.n; i++)
-		free(w.w[i].path);
-	free(w.w);
-	free(w.skip);
-	close(w.fd);
+	watch_free(w);
 	return EXIT_OK;
 }
 

@@ -1,0 +1,160 @@
+/* cmd_serve: `sobre serve` — the guide's website from memory over HTTP,
+ * reloaded (and the open pages refreshed) when files change with --watch.
+ * Stops cleanly on Ctrl-C or SIGTERM. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/fs.h"
+#include "util/watch.h"
+#include "web/app.h"
+#include "web/server.h"
+
+static const char usage[] =
+	"sobre serve [--port N] [--bind ADDR] [--theme DIR] [--base-url URL] [--watch] [--quiet] [DIR]";
+
+static void log_request(void *ud, const char *line)
+{
+	(void)ud;
+	char when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(stderr, "%s %s\n", when, line);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"port", required_argument, NULL, 'p'},
+		{"bind", required_argument, NULL, 'b'},
+		{"theme", required_argument, NULL, 't'},
+		{"base-url", required_argument, NULL, 'u'},
+		{"watch", no_argument, NULL, 'w'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *bind = "127.0.0.1", *theme_dir = NULL, *base = NULL;
+	int port = 8080;
+	bool watch = false, quiet = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:b:t:u:wqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 0 || v > 65535)
+				return cli_usage_error("serve", usage, "--port takes a number from 0 to 65535, not '%s'", optarg);
+			port = (int)v;
+			break;
+		}
+		case 'b': bind = optarg; break;
+		case 't': theme_dir = optarg; break;
+		case 'u': base = optarg; break;
+		case 'w': watch = true; break;
+		case 'q': quiet = true; break;
+		case 'h':
+			printf("usage: %s\n\nServes the guide's website (the pages `sobre build` writes) from memory.\n"
+			       "  --port N        port to listen on (default 8080; 0 picks a free one)\n"
+			       "  --bind ADDR     address to listen on (default 127.0.0.1: this machine only)\n"
+			       "  --watch         reload when a file changes; open pages refresh themselves\n"
+			       "  --quiet         no line per request\n", usage);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("serve", usage, "unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error("serve", usage, "too many arguments");
+	const char *dir = optind < argc ? argv[optind] : ".";
+	if (theme_dir && !fs_is_dir(theme_dir))
+		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", theme_dir);
+
+	diag_list_t d = DIAG_LIST_INIT;
+	app_config_t cfg = {dir, theme_dir, base, watch};
+	app_t *app = app_new(&cfg, &d);
+	if (!app) {
+		cli_rebase_diags(&d, dir);
+		cli_print_diags(stderr, &d);
+		fprintf(stderr, "sobre serve: the guide has errors; fix them first (sobre check %s)\n", dir);
+		diag_list_free(&d);
+		return fs_is_dir(dir) ? EXIT_PROBLEMS : EXIT_USAGE;
+	}
+	/* Signals are read from a descriptor by this thread only: block them
+	 * before the server threads start, which inherit the mask. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+
+	web_config_t wc = {bind, port, 0, quiet ? NULL : log_request, NULL};
+	web_server_t *srv = web_server_start(&wc, app_handle, app, &d);
+	if (!srv) {
+		cli_print_diags(stderr, &d);
+		diag_list_free(&d);
+		app_free(app);
+		close(sfd);
+		return EXIT_USAGE;
+	}
+	watch_t *w = NULL;
+	if (watch) {
+		w = watch_new(&d);
+		if (w) {
+			watch_tree(w, dir);
+			if (theme_dir)
+				watch_tree(w, theme_dir);
+		} else {
+			cli_print_diags(stderr, &d);
+		}
+	}
+	const char *host = strchr(bind, ':') ? "[::1]" : strcmp(bind, "0.0.0.0") == 0 ? "localhost" : bind;
+	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
+	       web_server_port(srv), app_home(app), w ? "reloading on changes; " : "");
+	fflush(stdout);
+
+	buf_t what = BUF_INIT;
+	for (;;) {
+		struct pollfd pf[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
+		if (poll(pf, w ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (pf[0].revents)
+			break;
+		if (w && pf[1].revents) {
+			buf_reset(&what);
+			if (watch_wait(w, 0, &what) > 0) {
+				diag_list_t rd = DIAG_LIST_INIT;
+				if (app_reload(app, &rd) == 0) {
+					fprintf(stderr, "sobre serve: %s changed, reloaded\n", buf_cstr(&what));
+				} else {
+					cli_rebase_diags(&rd, dir);
+					cli_print_diags(stderr, &rd);
+					fprintf(stderr, "sobre serve: %s changed; the guide has errors, still serving the "
+							"previous version\n", buf_cstr(&what));
+				}
+				diag_list_free(&rd);
+				watch_tree(w, dir);
+			}
+		}
+	}
+	fprintf(stderr, "sobre serve: stopping\n");
+	buf_free(&what);
+	watch_free(w);
+	web_server_stop(srv);
+	app_free(app);
+	close(sfd);
+	diag_list_free(&d);
+	return EXIT_OK;
+}

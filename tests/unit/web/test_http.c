@@ -1,0 +1,121 @@
+/* Tests for web/http: percent-decoding, url-encoded forms and query strings,
+ * cookies, safe paths and their limits. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "web/http.h"
+
+static void test_decode(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	assert_int_equal(http_decode("a%20b+c", 7, true, &b), 0);
+	assert_string_equal(buf_cstr(&b), "a b c");
+	buf_reset(&b);
+	assert_int_equal(http_decode("a+b", 3, false, &b), 0);
+	assert_string_equal(buf_cstr(&b), "a+b");
+	buf_reset(&b);
+	assert_int_equal(http_decode("%C3%A9t%C3%A9", 13, false, &b), 0);
+	assert_string_equal(buf_cstr(&b), "été");
+	/* bad escapes, NUL and invalid UTF-8 are refused */
+	const char *bad[] = {"%", "%4", "%zz", "a%00b", "%C3", "%FF"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		buf_reset(&b);
+		assert_int_equal(http_decode(bad[i], strlen(bad[i]), false, &b), -1);
+	}
+	buf_free(&b);
+}
+
+static void test_urlencoded(void **state)
+{
+	(void)state;
+	http_params_t p = {0};
+	const char *q = "priority=Prioritaire&who=Direction+des+achats&empty=&flag&&x=%26";
+	assert_int_equal(http_parse_urlencoded(q, strlen(q), &p), 0);
+	assert_int_equal(p.len, 5);
+	assert_string_equal(http_param(&p, "priority"), "Prioritaire");
+	assert_string_equal(http_param(&p, "who"), "Direction des achats");
+	assert_string_equal(http_param(&p, "empty"), "");
+	assert_string_equal(http_param(&p, "flag"), "");
+	assert_string_equal(http_param(&p, "x"), "&");
+	assert_null(http_param(&p, "nope"));
+	http_params_free(&p);
+
+	assert_int_equal(http_parse_urlencoded("a=%zz", 5, &p), -1);
+	http_params_free(&p);
+}
+
+static void test_param_limit(void **state)
+{
+	(void)state;
+	buf_t q = BUF_INIT;
+	for (int i = 0; i <= HTTP_MAX_PARAMS; i++)
+		buf_printf(&q, "k%d=v&", i);
+	http_params_t p = {0};
+	assert_int_equal(http_parse_urlencoded(q.ptr, q.len, &p), -1);
+	assert_int_equal(p.len, HTTP_MAX_PARAMS);
+	http_params_free(&p);
+	buf_free(&q);
+}
+
+static void test_cookies(void **state)
+{
+	(void)state;
+	http_params_t p = {0};
+	const char *c = "sobre_session=abc123; theme=\"dark\";other=1";
+	assert_int_equal(http_parse_cookies(c, strlen(c), &p), 0);
+	assert_string_equal(http_param(&p, "sobre_session"), "abc123");
+	assert_string_equal(http_param(&p, "theme"), "dark");
+	assert_string_equal(http_param(&p, "other"), "1");
+	http_params_free(&p);
+	assert_int_equal(http_parse_cookies("novalue", 7, &p), -1);
+	http_params_free(&p);
+	assert_int_equal(http_parse_cookies("a=b\x01", 4, &p), -1);
+	http_params_free(&p);
+}
+
+static void test_clean_path(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	assert_int_equal(http_clean_path("/a//b/", 6, false, &b), 0);
+	assert_string_equal(buf_cstr(&b), "/a/b/");
+	assert_int_equal(http_clean_path("/a/b", 4, false, &b), 0);
+	assert_string_equal(buf_cstr(&b), "/a/b");
+	assert_int_equal(http_clean_path("/", 1, false, &b), 0);
+	assert_string_equal(buf_cstr(&b), "/");
+	assert_int_equal(http_clean_path("/pass%C3%A9/", 12, true, &b), 0);
+	assert_string_equal(buf_cstr(&b), "/passé/");
+	const char *bad[] = {"", "a/b", "/../etc/passwd", "/a/../b", "/a/./b", "/a\\b", "/%2e%2e/x"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(http_clean_path(bad[i], strlen(bad[i]), true, &b), -1);
+	assert_int_equal(http_clean_path("/a\0b", 4, false, &b), -1);
+	buf_free(&b);
+}
+
+static void test_encode(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	http_encode("Direction générale & co", strlen("Direction générale & co"), &b);
+	assert_string_equal(buf_cstr(&b), "Direction%20g%C3%A9n%C3%A9rale%20%26%20co");
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_urlencoded),
+		cmocka_unit_test(test_param_limit),
+		cmocka_unit_test(test_cookies),
+		cmocka_unit_test(test_clean_path),
+		cmocka_unit_test(test_encode),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""HTTP tests of `sobre serve` against a server started here on a loopback
+port: pages and URLs, security headers, path traversal, method and size
+limits, live reload with --watch, a clean stop on SIGTERM.
+
+    test_serve.py SOBRE GUIDE_DIR
+
+Prints "serve: N passed, M failed" and exits non-zero on any failure."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: serve:", what)
+
+
+def get(port, path, method="GET", data=None, headers=None):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers or {})
+    try:
+        with OPENER.open(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def start(sobre, guide, *extra):
+    p = subprocess.Popen([sobre, "serve", "--port", "0", *extra, guide], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    m = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", line)
+    if not m:
+        p.kill()
+        raise SystemExit(f"serve did not start: {line!r} {p.stderr.read()!r}")
+    return p, int(m.group(1)), m.group(2)
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    try:
+        return p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return None
+
+
+def main(sobre, guide):
+    work = tempfile.mkdtemp()
+    try:
+        copy = os.path.join(work, "guide")
+        shutil.copytree(guide, copy)
+        p, port, home = start(sobre, copy)
+        status, headers, body = get(port, home)
+        check(status == 200 and b"<html lang=\"fr\">" in body, f"home {home} is served ({status})")
+        csp = headers.get("Content-Security-Policy", "")
+        check("default-src 'self'" in csp and "frame-ancestors 'none'" in csp, f"CSP header: {csp!r}")
+        check(headers.get("X-Content-Type-Options") == "nosniff", "nosniff header")
+        check(headers.get("Referrer-Policy") == "same-origin", "Referrer-Policy header")
+        # every output of the built site is served at the same URL
+        site = os.path.join(work, "site")
+        subprocess.run([sobre, "build", copy, "-o", site], check=True, capture_output=True)
+        n = 0
+        for d, _, files in os.walk(site):
+            for f in files:
+                if f.startswith("."):
+                    continue
+                rel = os.path.relpath(os.path.join(d, f), site)
+                url = "/" + (rel[:-len("index.html")] if rel.endswith("index.html") else rel)
+                url = urllib.parse.quote(url)
+                s, h, b = get(port, url)
+                same = s == 200 and b == open(os.path.join(d, f), "rb").read()
+                check(same, f"{url} serves the same bytes as the built file ({s})")
+                n += 1
+        check(n > 10, f"{n} outputs compared")
+        s, h, b = get(port, "/assets/sobre.css")
+        check(s == 200 and h.get("Content-Type", "").startswith("text/css"), "stylesheet content type")
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+        try:
+            opener.open(f"http://127.0.0.1:{port}/", timeout=10)
+            check(False, "/ redirects")
+        except urllib.error.HTTPError as e:
+            check(e.code == 302 and e.headers["Location"] == home, f"/ redirects to the guide ({e.code})")
+        s, _, b = get(port, "/nothing/here/")
+        check(s == 404 and b"Page introuvable" in b, f"unknown URL: 404 page ({s})")
+        for bad in ("/../etc/passwd", "/a/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2fetc%2fpasswd", "/a\\b"):
+            s, _, b = get(port, bad)
+            check(s in (400, 404) and b"root:" not in b, f"traversal {bad!r} refused ({s})")
+        s, h, _ = get(port, home, method="POST", data=b"x=1")
+        check(s == 405 and "GET" in h.get("Allow", ""), f"POST on a page: 405 ({s})")
+        s, _, _ = get(port, home, method="POST", data=b"x" * (5 << 20),
+                      headers={"Content-Type": "application/octet-stream"})
+        check(s == 413, f"5 MB body: 413 ({s})")
+        s, _, _ = get(port, home, headers={"X-Long": "y" * 40000})
+        check(s in (413, 431, 400), f"40 KB header refused ({s})")
+        s, _, _ = get(port, home, method="HEAD")
+        check(s == 200, f"HEAD ({s})")
+        check(stop(p) == 0, "SIGTERM stops the server with status 0")
+        log = p.stderr.read()
+        check(re.search(r"127\.0\.0\.1 GET /nothing/here/ 404 [0-9.]+ ms", log) is not None, "one log line per request")
+
+        # --watch: an edit is served after reload, and the version moves on
+        p, port, home = start(sobre, copy, "--watch", "--quiet")
+        s, _, b = get(port, home)
+        check(b"/__sobre/reload.js" in b, "watch mode adds the reload script")
+        s, _, v1 = get(port, "/__sobre/version")
+        index = os.path.join(copy, home.strip("/"), "index.md")
+        with open(index, "a", encoding="utf-8") as f:
+            f.write("\n\nParagraphe ajouté par le test de rechargement.\n")
+        deadline = time.time() + 10
+        v2 = v1
+        while time.time() < deadline and v2 == v1:
+            time.sleep(0.1)
+            _, _, v2 = get(port, "/__sobre/version")
+        check(v2 != v1, f"version changes after an edit ({v1} -> {v2})")
+        s, _, b = get(port, home)
+        check("Paragraphe ajouté par le test".encode() in b, f"the edited page is served ({index})")
+        # a broken edit keeps the previous version
+        with open(index, "w", encoding="utf-8") as f:
+            f.write("---\ntitle: [\n---\n")
+        time.sleep(1.0)
+        s, _, b = get(port, home)
+        check(s == 200 and "Paragraphe ajouté par le test".encode() in b, "a broken edit keeps serving the last good guide")
+        check(stop(p) == 0, "watch server stops")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"serve: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    import urllib.parse
+    sys.exit(main(*sys.argv[1:]))
