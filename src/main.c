@@ -32,6 +32,7 @@ static const struct {
 	{"snapshot", cmd_snapshot, "freeze the statuses and score under a name; list; compare"},
 	{"export-assessment", cmd_export_assessment, "the assessments as CSV, JSON or XLSX"},
 	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)"},
+	{"report", cmd_report, "the management report: one printable HTML page"},
 	{"history", cmd_history, "the change log"},
 };
 

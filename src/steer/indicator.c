@@ -798,6 +798,73 @@ cleanup:
 	return rc;
 }
 
+steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag_list_t *d)
+{
+	steer_rc rc;
+	char today[11], since[11], label[11];
+	size_t cap = 0, mcap = 0;
+	long long prev = 0;
+	memset(out, 0, sizeof *out);
+	if ((rc = store_require_tx(s, d)))
+		return rc;
+	store_today(s, today);
+	indicator_due_since(today, since, label);
+	sqlite3_stmt *st = store_stmt(
+		s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, i.origin, "
+		   "i.archived_version, p.idbp, c.title, m.period, m.start, m.end, m.value, m.source, m.comment, "
+		   "m.recorded_at, m.recorded_by "
+		   "FROM measurement m JOIN indicator i ON i.id = m.indicator_id JOIN practice p ON p.id = i.practice_id "
+		   "JOIN practice_copy c ON c.id = p.copy_id "
+		   "WHERE p.removed_version IS NULL AND i.archived_version IS NULL "
+		   "ORDER BY c.seq, i.num, m.end DESC, m.start DESC");
+	if (!st)
+		return store_fail(s, d, "reading the measurements");
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		indicator_t *x;
+		if (id != prev || !out->len) {
+			row_t row;
+			row_read(st, &row);
+			out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+			x = &out->items[out->len++];
+			memset(x, 0, sizeof *x);
+			x->num = row.num;
+			x->name = row.name;
+			x->type = row.type;
+			x->unit = row.unit;
+			x->target = row.target;
+			x->target_date = row.target_date;
+			x->direction = row.direction;
+			x->custom = row.custom;
+			x->idbp = store_col_dup(st, 10);
+			x->practice_title = store_col_dup(st, 11);
+			/* The first row is the latest measurement. */
+			x->due = strcmp(store_col_text(st, 14), since) < 0;
+			prev = id;
+			mcap = 0;
+		}
+		x = &out->items[out->len - 1];
+		if (x->nmeasures >= last)
+			continue;
+		x->measures = xgrow(x->measures, &mcap, x->nmeasures + 1, sizeof *x->measures);
+		measurement_t *m = &x->measures[x->nmeasures++];
+		m->period = store_col_dup(st, 12);
+		m->start = store_col_dup(st, 13);
+		m->end = store_col_dup(st, 14);
+		m->value = store_col_dup(st, 15);
+		m->source = store_col_dup(st, 16);
+		m->comment = store_col_dup(st, 17);
+		m->recorded_at = store_col_dup(st, 18);
+		m->recorded_by = store_col_dup(st, 19);
+	}
+	if (r != SQLITE_DONE) {
+		indicator_list_free(out);
+		return store_fail(s, d, "reading the measurements");
+	}
+	return STEER_OK;
+}
+
 void measure_result_free(measure_result_t *r)
 {
 	free(r->name);

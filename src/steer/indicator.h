@@ -88,6 +88,11 @@ typedef struct {
 steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_list_t *out, diag_list_t *d);
 void indicator_list_free(indicator_list_t *l);
 
+/* The current guide's indicators that have measurements, in guide order,
+ * each with its last `last` measurements (most recent first), read in one
+ * query (reports over thousands of practices). */
+steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag_list_t *d);
+
 /* Which indicator `sobre measure` names: by number, by name (a unique
  * case- and accent-insensitive substring), or the only one. */
 typedef struct {
