@@ -57,10 +57,7 @@ guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code)
 		diag_list_t only = DIAG_LIST_INIT;
 		for (size_t i = 0; i < diags.len; i++)
 			if (diags.items[i].sev == DIAG_ERROR) {
-				diag_t *d = &diags.items[i];
-				diag_t *c = diag_add(&only, d->sev, d->file, d->line, d->col, d->rule, "%s", d->msg);
-				if (d->hint)
-					diag_hint(c, "%s", d->hint);
+				diag_copy(&only, &diags.items[i]);
 			}
 		cli_print_diags(stderr, &only);
 		diag_list_free(&only);

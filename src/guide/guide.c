@@ -389,14 +389,7 @@ guide_t *guide_load(const char *dir, diag_list_t *diags)
 	for (size_t i = 0; i < files.len; i++) {
 		if (job.pages[i])
 			job.pages[np++] = job.pages[i];
-		diag_list_t *fd = &job.file_diags[i];
-		for (size_t k = 0; k < fd->len; k++) {
-			diag_t *d = &fd->items[k];
-			diag_t *c = diag_add(diags, d->sev, d->file, d->line, d->col, d->rule, "%s", d->msg);
-			if (d->hint)
-				diag_hint(c, "%s", d->hint);
-		}
-		diag_list_free(fd);
+		diag_move_all(diags, &job.file_diags[i]);
 	}
 	free(job.file_diags);
 	fs_list_free(&files);

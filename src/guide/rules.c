@@ -524,16 +524,8 @@ static void check_contents(ctx_t *c, char **keep, size_t *keep_len)
 	 * page order so the output never depends on thread scheduling. */
 	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t)), keep, keep_len};
 	parallel_for(g->npages, parallel_threads(g->npages, 32), check_page, &job);
-	for (size_t i = 0; i < g->npages; i++) {
-		diag_list_t *d = &job.diags[i];
-		for (size_t k = 0; k < d->len; k++) {
-			diag_t *x = &d->items[k];
-			diag_t *y = diag_add(c->diags, x->sev, x->file, x->line, x->col, x->rule, "%s", x->msg);
-			if (x->hint)
-				diag_hint(y, "%s", x->hint);
-		}
-		diag_list_free(d);
-	}
+	for (size_t i = 0; i < g->npages; i++)
+		diag_move_all(c->diags, &job.diags[i]);
 	free(job.diags);
 	buf_free(&gen);
 	free(urls);

@@ -972,15 +972,8 @@ int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn pro
 	free(order);
 	if (progress)
 		progress(atomic_load(&job.done), s->n, ud);
-	for (size_t i = 0; i < s->n; i++) {
-		for (size_t d = 0; d < job.diags[i].len; d++) {
-			diag_t *x = &job.diags[i].items[d];
-			diag_t *c = diag_add(diags, x->sev, x->file, x->line, x->col, x->rule, "%s", x->msg);
-			if (x->hint)
-				diag_hint(c, "%s", x->hint);
-		}
-		diag_list_free(&job.diags[i]);
-	}
+	for (size_t i = 0; i < s->n; i++)
+		diag_move_all(diags, &job.diags[i]);
 	if (!all || atomic_load(&job.done) != s->n)
 		goto cleanup;
 

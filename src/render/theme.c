@@ -130,9 +130,7 @@ theme_t *theme_load(const char *override_dir, diag_list_t *diags)
 	}
 	for (size_t i = 0; i < t->reg_diags.len; i++) {
 		diag_t *d = &t->reg_diags.items[i];
-		diag_t *c = diag_add(diags, d->sev, d->file, d->line, d->col, d->rule, "%s", d->msg);
-		if (d->hint)
-			diag_hint(c, "%s", d->hint);
+		diag_copy(diags, d);
 		if (d->sev == DIAG_ERROR)
 			ok = false;
 	}

@@ -43,6 +43,20 @@ void diag_hint(diag_t *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_copy(diag_list_t *l, const diag_t *d)
+{
+	diag_t *c = diag_add(l, d->sev, d->file, d->line, d->col, d->rule, "%s", d->msg);
+	if (d->hint)
+		diag_hint(c, "%s", d->hint);
+}
+
+void diag_move_all(diag_list_t *l, diag_list_t *src)
+{
+	for (size_t i = 0; i < src->len; i++)
+		diag_copy(l, &src->items[i]);
+	diag_list_free(src);
+}
+
 size_t diag_count(const diag_list_t *l, diag_sev_t sev)
 {
 	size_t n = 0;

@@ -31,6 +31,10 @@ typedef struct {
 diag_t *diag_add(diag_list_t *l, diag_sev_t sev, const char *file, int line, int col,
 		 const char *rule, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void diag_hint(diag_t *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends a copy of d (with its hint) to l. */
+void diag_copy(diag_list_t *l, const diag_t *d);
+/* Appends copies of src's diagnostics to l, then empties src. */
+void diag_move_all(diag_list_t *l, diag_list_t *src);
 size_t diag_count(const diag_list_t *l, diag_sev_t sev);
 /* Stable order: by file, then line, then column, then insertion order. */
 void diag_sort(diag_list_t *l);

@@ -79,19 +79,13 @@ static edition_t *edition_load(app_t *a, diag_list_t *d)
 	/* Only errors are the caller's business here: warnings are check's. */
 	for (size_t i = 0; i < local.len; i++)
 		if (local.items[i].sev == DIAG_ERROR)
-			diag_add(d, DIAG_ERROR, local.items[i].file, local.items[i].line, local.items[i].col,
-				 local.items[i].rule, "%s", local.items[i].msg);
+			diag_copy(d, &local.items[i]);
 	diag_list_free(&local);
 	return e;
 fail:
-	for (size_t i = 0; i < local.len; i++) {
-		diag_t *x = &local.items[i];
-		if (x->sev != DIAG_ERROR)
-			continue;
-		diag_t *c = diag_add(d, x->sev, x->file, x->line, x->col, x->rule, "%s", x->msg);
-		if (x->hint)
-			diag_hint(c, "%s", x->hint);
-	}
+	for (size_t i = 0; i < local.len; i++)
+		if (local.items[i].sev == DIAG_ERROR)
+			diag_copy(d, &local.items[i]);
 	diag_list_free(&local);
 	theme_free(t);
 	guide_free(g);
