@@ -34,6 +34,8 @@ static const struct {
 	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)"},
 	{"report", cmd_report, "the management report: one printable HTML page"},
 	{"history", cmd_history, "the change log"},
+	{"user", cmd_user, "web app accounts: add, passwd, list, remove, token"},
+	{"backup", cmd_backup, "a consistent copy of the database, even while serve runs"},
 };
 
 static void help(FILE *f)

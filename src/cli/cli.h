@@ -35,6 +35,9 @@ int cmd_import_assessment(int argc, char **argv);
 int cmd_export_assessment(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+/* Web app accounts and database backups. */
+int cmd_user(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 
 /* Prints "sobre <cmd>: message" and the usage hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)

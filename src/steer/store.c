@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/xalloc.h"
 
@@ -132,7 +133,36 @@ static const char migration_2[] =
 	"CREATE TRIGGER snapshot_item_no_delete BEFORE DELETE ON snapshot_item\n"
 	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n";
 
-static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2};
+/* Version 3: the web app's accounts, sessions and login failures, and a row
+ * version per assessment. Sessions keep a BLAKE2b hash of the browser's
+ * token, never the token, so a copy of the database opens no session; api
+ * tokens likewise. row_version is bumped by triggers on every change to an
+ * assessment or its evidence, so a form saved from a stale page is refused
+ * instead of overwriting someone else's edit. */
+static const char migration_3[] =
+	"CREATE TABLE user(id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'pilote', 'lecteur')),\n"
+	"  pwhash TEXT NOT NULL, api_hash BLOB UNIQUE, created_at TEXT NOT NULL);\n"
+	/* The pilot functions whose practices a pilote may edit. */
+	"CREATE TABLE user_function(user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,\n"
+	"  name TEXT NOT NULL, PRIMARY KEY (user_id, name)) WITHOUT ROWID;\n"
+	"CREATE TABLE session(token_hash BLOB PRIMARY KEY,\n"
+	"  user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,\n"
+	"  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;\n"
+	"CREATE INDEX session_by_user ON session(user_id);\n"
+	"CREATE TABLE login_failure(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,\n"
+	"  email TEXT NOT NULL COLLATE NOCASE, address TEXT NOT NULL);\n"
+	"CREATE INDEX login_failure_by_email ON login_failure(email, at);\n"
+	"CREATE INDEX login_failure_by_address ON login_failure(address, at);\n"
+	"ALTER TABLE practice ADD COLUMN row_version INTEGER NOT NULL DEFAULT 0;\n"
+	"CREATE TRIGGER practice_row_version AFTER UPDATE OF status, pilot_id, owner, due, comment ON practice\n"
+	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER evidence_row_version_add AFTER INSERT ON evidence\n"
+	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = NEW.practice_id; END;\n"
+	"CREATE TRIGGER evidence_row_version_del AFTER DELETE ON evidence\n"
+	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = OLD.practice_id; END;\n";
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3};
 
 static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
 		       const char *b)
@@ -291,6 +321,53 @@ void store_close(store_t *s)
 	free(s->path);
 	free(s->actor);
 	free(s);
+}
+
+steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d)
+{
+	steer_rc rc = STEER_IO;
+	sqlite3 *to = NULL;
+	size_t n = strlen(dest);
+	char *tmp = xmalloc(n + 5);
+	memcpy(tmp, dest, n);
+	memcpy(tmp + n, ".tmp", 5);
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		store_diag(d, dest, NULL, "cannot create the backup: %s%s", to ? sqlite3_errmsg(to) : "out of memory", "");
+		goto cleanup;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", s->db, "main");
+	if (!b) {
+		store_diag(d, dest, NULL, "cannot start the backup: %s%s", sqlite3_errmsg(to), "");
+		goto cleanup;
+	}
+	/* All pages in one step: the source is read in one transaction, so the
+	 * copy is one consistent state even while the web app writes. */
+	int r = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (r != SQLITE_DONE) {
+		store_diag(d, dest, "try again: another writer held the database too long", "backup failed: %s%s",
+			   sqlite3_errstr(r), "");
+		goto cleanup;
+	}
+	if (sqlite3_close(to) != SQLITE_OK) {
+		to = NULL;
+		store_diag(d, dest, NULL, "cannot finish the backup%s%s", "", "");
+		goto cleanup;
+	}
+	to = NULL;
+	if (rename(tmp, dest) != 0) {
+		store_diag(d, dest, NULL, "cannot write the backup: %s%s", strerror(errno), "");
+		goto cleanup;
+	}
+	rc = STEER_OK;
+cleanup:
+	if (to)
+		sqlite3_close(to);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
 }
 
 int store_schema_version(store_t *s)

@@ -24,7 +24,7 @@ typedef enum {
 } steer_rc;
 
 /* The latest schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* The priorities, in order; weights are indexed like this. */
 #define STORE_NPRIORITIES 3
@@ -75,6 +75,12 @@ steer_rc store_commit(store_t *s, diag_list_t *d);
 /* Harmless when no transaction is open. */
 void store_rollback(store_t *s);
 bool store_in_transaction(store_t *s);
+
+/* Copies the whole database to dest with SQLite's online backup API: a
+ * consistent copy while other connections (the web app) keep writing. It
+ * is written to dest.tmp and renamed, so dest is never half-written. Must be
+ * called outside a transaction. */
+steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d);
 
 /* --- for the steer modules ------------------------------------------- */
 

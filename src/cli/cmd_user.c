@@ -1,0 +1,153 @@
+/* cmd_user: `sobre user add|passwd|list|remove|token` — the web app's
+ * accounts. Generated passwords and tokens are printed once: the database
+ * keeps only their hashes. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "steer/account.h"
+#include "steer/store.h"
+#include "util/xalloc.h"
+
+static const char usage[] =
+	"sobre user add EMAIL --role admin|pilote|lecteur [--function NAME]... [--password-stdin] [--db FILE]\n"
+	"       sobre user passwd EMAIL [--password-stdin] [--db FILE]\n"
+	"       sobre user list [--db FILE]\n"
+	"       sobre user remove EMAIL [--db FILE]\n"
+	"       sobre user token EMAIL [--db FILE]";
+
+/* One line of stdin without its newline, or NULL. Caller frees. */
+static char *read_password(void)
+{
+	char line[ACCOUNT_MAX_PASSWORD + 2];
+	if (!fgets(line, sizeof line, stdin))
+		return NULL;
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return xstrdup(line);
+}
+
+int cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'D'},
+		{"role", required_argument, NULL, 'r'},
+		{"function", required_argument, NULL, 'f'},
+		{"password-stdin", no_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL, *role_s = NULL;
+	const char **functions = NULL;
+	size_t nfunctions = 0, fcap = 0;
+	bool from_stdin = false;
+	int c, rc = EXIT_USAGE;
+	char *password = NULL;
+	store_t *s = NULL;
+	diag_list_t d = DIAG_LIST_INIT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "D:r:f:Ph", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D': db = optarg; break;
+		case 'r': role_s = optarg; break;
+		case 'f':
+			functions = xgrow(functions, &fcap, nfunctions + 1, sizeof *functions);
+			functions[nfunctions++] = optarg;
+			break;
+		case 'P': from_stdin = true; break;
+		case 'h':
+			printf("usage: %s\n\nAccounts of the web app (sobre serve, /pilotage/). Roles: admin (everything),\n"
+			       "pilote (edits the practices of its --function pilot functions), lecteur (reads).\n"
+			       "Without --password-stdin, add and passwd print a generated password once.\n"
+			       "token prints a new api token (Authorization: Bearer TOKEN) once.\n", usage);
+			free(functions);
+			return EXIT_OK;
+		default:
+			free(functions);
+			return cli_usage_error("user", usage, "unknown option");
+		}
+	}
+	const char *sub = optind < argc ? argv[optind] : NULL;
+	const char *email = optind + 1 < argc ? argv[optind + 1] : NULL;
+	if (!sub) {
+		rc = cli_usage_error("user", usage, "give a subcommand: add, passwd, list, remove or token");
+		goto cleanup;
+	}
+	bool needs_email = strcmp(sub, "list") != 0;
+	if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "list") && strcmp(sub, "remove") &&
+	    strcmp(sub, "token")) {
+		rc = cli_usage_error("user", usage, "unknown subcommand '%s'", sub);
+		goto cleanup;
+	}
+	if ((needs_email && !email) || argc - optind > (needs_email ? 2 : 1)) {
+		rc = cli_usage_error("user", usage, needs_email ? "give one EMAIL" : "too many arguments");
+		goto cleanup;
+	}
+	int role = ROLE_LECTEUR;
+	if (strcmp(sub, "add") == 0) {
+		role = account_role_parse(role_s);
+		if (role < 0) {
+			rc = cli_usage_error("user", usage, "--role must be admin, pilote or lecteur");
+			goto cleanup;
+		}
+	}
+	if (account_init() != 0) {
+		fprintf(stderr, "sobre user: libsodium cannot start (no source of randomness)\n");
+		rc = EXIT_USAGE;
+		goto cleanup;
+	}
+	bool add = strcmp(sub, "add") == 0, passwd = strcmp(sub, "passwd") == 0;
+	char generated[ACCOUNT_PASSWORD_LEN + 1] = "";
+	if ((add || passwd) && from_stdin) {
+		password = read_password();
+		if (!password) {
+			fprintf(stderr, "sobre user: no password on standard input\n");
+			rc = EXIT_USAGE;
+			goto cleanup;
+		}
+	} else if (add || passwd) {
+		account_generate_password(generated);
+		password = xstrdup(generated);
+	}
+	if ((rc = cli_steer_open("user", db, false, strcmp(sub, "list") != 0, &s)))
+		goto cleanup;
+	char token[ACCOUNT_TOKEN_HEX];
+	if (add) {
+		rc = account_add(s, email, (account_role_t)role, functions, nfunctions, password, &d);
+	} else if (passwd) {
+		rc = account_passwd(s, email, password, &d);
+	} else if (strcmp(sub, "remove") == 0) {
+		rc = account_remove(s, email, &d);
+	} else if (strcmp(sub, "token") == 0) {
+		rc = account_new_api_token(s, email, token, &d);
+	} else {
+		account_list_t l;
+		rc = account_list(s, &l, &d);
+		for (size_t i = 0; !rc && i < l.len; i++) {
+			printf("%s\t%s\t", l.items[i].email, account_role_name(l.items[i].role));
+			for (size_t j = 0; j < l.items[i].nfunctions; j++)
+				printf("%s%s", j ? "; " : "", l.items[i].functions[j]);
+			printf("\n");
+		}
+		account_list_free(&l);
+	}
+	rc = cli_steer_close("user", s, rc, &d);
+	if (rc == 0 && (add || passwd) && generated[0])
+		printf("%s\t%s\n(shown once: give it to its owner)\n", email, generated);
+	else if (rc == 0 && (add || passwd))
+		printf("%s: password %s\n", email, add ? "set" : "changed");
+	else if (rc == 0 && strcmp(sub, "token") == 0)
+		printf("%s\n", token);
+	else if (rc == 0 && strcmp(sub, "remove") == 0)
+		printf("%s removed\n", email);
+cleanup:
+	if (password) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	free(functions);
+	return rc;
+}

@@ -1,0 +1,576 @@
+/* account: users, sessions, api tokens and the login rate limit on top of
+ * the store (schema version 3). Secrets come from libsodium's
+ * randombytes_buf; passwords are hashed with crypto_pwhash_str (Argon2id,
+ * interactive limits); tokens are compared through their BLAKE2b hash. */
+#include "steer/account.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steer/catalog.h"
+#include "steer/input.h"
+#include "util/suggest.h"
+#include "util/xalloc.h"
+
+static const char *const role_names[ROLE_COUNT] = {"admin", "pilote", "lecteur"};
+
+const char *account_role_name(account_role_t r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
+}
+
+int account_role_parse(const char *s)
+{
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (s && strcmp(s, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int account_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+void account_generate_password(char out[ACCOUNT_PASSWORD_LEN + 1])
+{
+	/* No 0/O, 1/l/I: the password is read off a terminal and typed. */
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	for (size_t i = 0; i < ACCOUNT_PASSWORD_LEN; i++)
+		out[i] = alphabet[randombytes_uniform((uint32_t)(sizeof alphabet - 1))];
+	out[ACCOUNT_PASSWORD_LEN] = '\0';
+}
+
+bool account_equal(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	/* The length of a CSRF token is no secret; only the bytes need hiding. */
+	return na == nb && sodium_memcmp(a, b, na) == 0;
+}
+
+/* A fresh 256-bit secret as hex, and its hash for the database. */
+static void new_token(char hex[ACCOUNT_TOKEN_HEX], unsigned char hash[32])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(hex, ACCOUNT_TOKEN_HEX, raw, sizeof raw);
+	if (hash)
+		crypto_generichash(hash, 32, (const unsigned char *)hex, 64, NULL, 0);
+	sodium_memzero(raw, sizeof raw);
+}
+
+static bool hash_token(const char *hex, unsigned char hash[32])
+{
+	if (!hex || strlen(hex) != 64)
+		return false;
+	for (size_t i = 0; i < 64; i++)
+		if (!strchr("0123456789abcdef", hex[i]))
+			return false;
+	crypto_generichash(hash, 32, (const unsigned char *)hex, 64, NULL, 0);
+	return true;
+}
+
+static steer_rc refuse(diag_list_t *d, const char *hint, const char *fmt, const char *arg)
+{
+	diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "user", fmt, arg);
+	if (hint)
+		diag_hint(x, "%s", hint);
+	return STEER_REFUSED;
+}
+
+static steer_rc check_password(const char *pw, diag_list_t *d)
+{
+	size_t n = pw ? strlen(pw) : 0;
+	if (n < ACCOUNT_MIN_PASSWORD)
+		return refuse(d, NULL, "the password is too short (at least %s characters)", "10");
+	if (n > ACCOUNT_MAX_PASSWORD || input_text_problem(pw, ACCOUNT_MAX_PASSWORD, false))
+		return refuse(d, NULL, "the password is too long or holds control characters%s", "");
+	return STEER_OK;
+}
+
+static steer_rc hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], diag_list_t *d)
+{
+	if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, "user", "hashing the password failed (out of memory)");
+		return STEER_IO;
+	}
+	return STEER_OK;
+}
+
+void account_free(account_t *a)
+{
+	if (!a)
+		return;
+	free(a->email);
+	for (size_t i = 0; i < a->nfunctions; i++)
+		free(a->functions[i]);
+	free(a->functions);
+	free(a->created_at);
+	memset(a, 0, sizeof *a);
+}
+
+void account_list_free(account_list_t *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		account_free(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->len = 0;
+}
+
+static steer_rc load_functions(store_t *s, account_t *a, diag_list_t *d)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT name FROM user_function WHERE user_id = ? ORDER BY name");
+	if (!st)
+		return store_fail(s, d, "reading the user's functions");
+	sqlite3_bind_int64(st, 1, a->id);
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		a->functions = xgrow(a->functions, &cap, a->nfunctions + 1, sizeof *a->functions);
+		a->functions[a->nfunctions++] = store_col_dup(st, 0);
+	}
+	return r == SQLITE_DONE ? STEER_OK : store_fail(s, d, "reading the user's functions");
+}
+
+/* Fills a from a row (id, email, role, created_at). */
+static void fill_user(sqlite3_stmt *st, account_t *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = sqlite3_column_int64(st, 0);
+	a->email = store_col_dup(st, 1);
+	int r = account_role_parse(store_col_text(st, 2));
+	a->role = r < 0 ? ROLE_LECTEUR : (account_role_t)r;
+	a->created_at = store_col_dup(st, 3);
+}
+
+static long long user_id(store_t *s, const char *email, account_role_t *role)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, role FROM user WHERE email = ?");
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, email);
+	long long id = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (role) {
+			int r = account_role_parse(store_col_text(st, 1));
+			*role = r < 0 ? ROLE_LECTEUR : (account_role_t)r;
+		}
+	}
+	sqlite3_reset(st);
+	return id;
+}
+
+static steer_rc unknown_user(diag_list_t *d, const char *email)
+{
+	return refuse(d, "see the users with: sobre user list", "no user '%s'", email);
+}
+
+steer_rc account_add(store_t *s, const char *email, account_role_t role, const char *const *functions,
+		     size_t nfunctions, const char *password, diag_list_t *d)
+{
+	char pwhash[crypto_pwhash_STRBYTES];
+	char **pilots = NULL;
+	size_t npilots = 0;
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	if (!email || !input_email(email) || strlen(email) > INPUT_MAX_NAME)
+		return refuse(d, NULL, "'%s' is not an e-mail address", email ? email : "");
+	if ((unsigned)role >= ROLE_COUNT)
+		return refuse(d, "roles: admin, pilote, lecteur", "unknown role%s", "");
+	if ((rc = check_password(password, d)))
+		return rc;
+	if (user_id(s, email, NULL) > 0)
+		return refuse(d, "change its password with: sobre user passwd EMAIL", "user '%s' already exists",
+			      email);
+	if ((rc = catalog_pilots(s, &pilots, &npilots, d)))
+		return rc;
+	for (size_t i = 0; i < nfunctions; i++) {
+		bool known = false;
+		for (size_t j = 0; j < npilots && !known; j++)
+			known = input_fold_equal(functions[i], pilots[j]);
+		if (!known) {
+			const char *near = suggest_closest(functions[i], (const char *const *)pilots, npilots);
+			diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "user", "'%s' is not a pilot function of the guide",
+					     functions[i]);
+			if (near)
+				diag_hint(x, "did you mean '%s'?", near);
+			rc = STEER_REFUSED;
+		}
+	}
+	if (rc)
+		goto cleanup;
+	if ((rc = hash_password(password, pwhash, d)))
+		goto cleanup;
+	char now[21];
+	store_timestamp(s, now);
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO user(email, role, pwhash, created_at) VALUES (?, ?, ?, ?)");
+	if (!st) {
+		rc = store_fail(s, d, "adding the user");
+		goto cleanup;
+	}
+	store_bind_text(st, 1, email);
+	store_bind_text(st, 2, account_role_name(role));
+	store_bind_text(st, 3, pwhash);
+	store_bind_text(st, 4, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_fail(s, d, "adding the user");
+		goto cleanup;
+	}
+	long long id = store_last_id(s);
+	for (size_t i = 0; i < nfunctions; i++) {
+		/* The guide's spelling, whatever was typed. */
+		const char *name = functions[i];
+		for (size_t j = 0; j < npilots; j++)
+			if (input_fold_equal(functions[i], pilots[j]))
+				name = pilots[j];
+		st = store_stmt(s, "INSERT OR IGNORE INTO user_function(user_id, name) VALUES (?, ?)");
+		if (!st) {
+			rc = store_fail(s, d, "adding the user");
+			goto cleanup;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		store_bind_text(st, 2, name);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = store_fail(s, d, "adding the user");
+			goto cleanup;
+		}
+	}
+	rc = store_log(s, NULL, "user", NULL, email, d);
+cleanup:
+	sodium_memzero(pwhash, sizeof pwhash);
+	for (size_t i = 0; i < npilots; i++)
+		free(pilots[i]);
+	free(pilots);
+	return rc;
+}
+
+static steer_rc delete_sessions(store_t *s, long long id, diag_list_t *d)
+{
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM session WHERE user_id = ?");
+	if (!st)
+		return store_fail(s, d, "closing the sessions");
+	sqlite3_bind_int64(st, 1, id);
+	return sqlite3_step(st) == SQLITE_DONE ? STEER_OK : store_fail(s, d, "closing the sessions");
+}
+
+steer_rc account_passwd(store_t *s, const char *email, const char *password, diag_list_t *d)
+{
+	char pwhash[crypto_pwhash_STRBYTES];
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	long long id = user_id(s, email, NULL);
+	if (id <= 0)
+		return unknown_user(d, email);
+	if ((rc = check_password(password, d)) || (rc = hash_password(password, pwhash, d)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET pwhash = ? WHERE id = ?");
+	if (!st)
+		return store_fail(s, d, "changing the password");
+	store_bind_text(st, 1, pwhash);
+	sqlite3_bind_int64(st, 2, id);
+	sodium_memzero(pwhash, sizeof pwhash);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, d, "changing the password");
+	if ((rc = delete_sessions(s, id, d)))
+		return rc;
+	return store_log(s, NULL, "user password", NULL, email, d);
+}
+
+steer_rc account_remove(store_t *s, const char *email, diag_list_t *d)
+{
+	account_role_t role = ROLE_LECTEUR;
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	long long id = user_id(s, email, &role);
+	if (id <= 0)
+		return unknown_user(d, email);
+	if (role == ROLE_ADMIN) {
+		sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM user WHERE role = 'admin'");
+		if (!st || sqlite3_step(st) != SQLITE_ROW)
+			return store_fail(s, d, "counting the admins");
+		long long n = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (n <= 1)
+			return refuse(d, "add another admin first", "'%s' is the last admin", email);
+	}
+	if ((rc = delete_sessions(s, id, d)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM user_function WHERE user_id = ?");
+	if (!st)
+		return store_fail(s, d, "removing the user");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, d, "removing the user");
+	st = store_stmt(s, "DELETE FROM user WHERE id = ?");
+	if (!st)
+		return store_fail(s, d, "removing the user");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, d, "removing the user");
+	return store_log(s, NULL, "user", email, NULL, d);
+}
+
+steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, email, role, created_at FROM user ORDER BY email");
+	if (!st)
+		return store_fail(s, d, "reading the users");
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		fill_user(st, &out->items[out->len++]);
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, d, "reading the users");
+	for (size_t i = 0; i < out->len; i++)
+		if ((rc = load_functions(s, &out->items[i], d)))
+			return rc;
+	return STEER_OK;
+}
+
+steer_rc account_count(store_t *s, size_t *n, diag_list_t *d)
+{
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM user");
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, d, "counting the users");
+	*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STEER_OK;
+}
+
+steer_rc account_new_api_token(store_t *s, const char *email, char token[ACCOUNT_TOKEN_HEX], diag_list_t *d)
+{
+	unsigned char hash[32];
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	long long id = user_id(s, email, NULL);
+	if (id <= 0)
+		return unknown_user(d, email);
+	new_token(token, hash);
+	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = ? WHERE id = ?");
+	if (!st)
+		return store_fail(s, d, "saving the token");
+	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, d, "saving the token");
+	return store_log(s, NULL, "user api token", NULL, email, d);
+}
+
+static long long count_failures(store_t *s, const char *sql, const char *key, long long since)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, since);
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}
+
+/* A valid hash of a password nobody knows, verified when the e-mail is
+ * unknown so that the answer takes as long as for a real account. */
+static const char *dummy_hash(void)
+{
+	static char h[crypto_pwhash_STRBYTES];
+	static int done;
+	if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
+		char tmp[crypto_pwhash_STRBYTES];
+		char pw[ACCOUNT_PASSWORD_LEN + 1];
+		account_generate_password(pw);
+		if (crypto_pwhash_str(tmp, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				      crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0) {
+			/* Two threads may compute it at once; both results are valid. */
+			memcpy(h, tmp, sizeof h);
+			__atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+		}
+	}
+	return h;
+}
+
+steer_rc account_login(store_t *s, const char *email, const char *password, const char *address,
+		       login_result_t *result, char token[ACCOUNT_TOKEN_HEX], account_t *out, diag_list_t *d)
+{
+	*result = LOGIN_BAD;
+	memset(out, 0, sizeof *out);
+	token[0] = '\0';
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	if (!email)
+		email = "";
+	if (!password)
+		password = "";
+	long long now = (long long)store_now(s);
+	long long since = now - ACCOUNT_FAILURE_WINDOW;
+	long long by_email = count_failures(s, "SELECT count(*) FROM login_failure WHERE email = ? AND at > ?", email, since);
+	long long by_addr = count_failures(s, "SELECT count(*) FROM login_failure WHERE address = ? AND at > ?",
+					   address, since);
+	if (by_email < 0 || by_addr < 0)
+		return store_fail(s, d, "reading the login failures");
+	if (by_email >= ACCOUNT_MAX_FAILURES || by_addr >= ACCOUNT_MAX_FAILURES) {
+		*result = LOGIN_LIMITED;
+		return STEER_OK;
+	}
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, email, role, created_at, pwhash FROM user WHERE email = ?");
+	if (!st)
+		return store_fail(s, d, "reading the user");
+	store_bind_text(st, 1, email);
+	char pwhash[crypto_pwhash_STRBYTES] = "";
+	bool found = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		found = true;
+		fill_user(st, out);
+		const char *h = store_col_text(st, 4);
+		if (h && strlen(h) < sizeof pwhash)
+			memcpy(pwhash, h, strlen(h) + 1);
+	}
+	sqlite3_reset(st);
+	bool ok = strlen(password) <= ACCOUNT_MAX_PASSWORD &&
+		  crypto_pwhash_str_verify(found ? pwhash : dummy_hash(), password, strlen(password)) == 0 && found;
+	sodium_memzero(pwhash, sizeof pwhash);
+	if (!ok) {
+		account_free(out);
+		st = store_stmt(s, "INSERT INTO login_failure(at, email, address) VALUES (?, ?, ?)");
+		if (!st)
+			return store_fail(s, d, "recording the login failure");
+		sqlite3_bind_int64(st, 1, now);
+		store_bind_text(st, 2, email);
+		store_bind_text(st, 3, address);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return store_fail(s, d, "recording the login failure");
+		/* Keep the table small: only the window matters. */
+		st = store_stmt(s, "DELETE FROM login_failure WHERE at < ?");
+		if (st) {
+			sqlite3_bind_int64(st, 1, since);
+			sqlite3_step(st);
+		}
+		return STEER_OK;
+	}
+	if ((rc = load_functions(s, out, d)))
+		goto fail;
+	unsigned char hash[32];
+	new_token(token, hash);
+	new_token(out->csrf, NULL);
+	st = store_stmt(s, "INSERT INTO session(token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+	if (!st) {
+		rc = store_fail(s, d, "opening the session");
+		goto fail;
+	}
+	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, out->id);
+	store_bind_text(st, 3, out->csrf);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now + ACCOUNT_SESSION_SECONDS);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_fail(s, d, "opening the session");
+		goto fail;
+	}
+	/* A successful login clears the account's failures; expired sessions go. */
+	st = store_stmt(s, "DELETE FROM login_failure WHERE email = ?");
+	if (st) {
+		store_bind_text(st, 1, email);
+		sqlite3_step(st);
+	}
+	st = store_stmt(s, "DELETE FROM session WHERE expires_at <= ?");
+	if (st) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_step(st);
+	}
+	*result = LOGIN_OK;
+	return STEER_OK;
+fail:
+	account_free(out);
+	token[0] = '\0';
+	return rc;
+}
+
+static steer_rc lookup(store_t *s, const char *sql, const char *token, bool session, bool *found, account_t *out,
+		       diag_list_t *d)
+{
+	*found = false;
+	memset(out, 0, sizeof *out);
+	unsigned char hash[32];
+	if (!hash_token(token, hash))
+		return STEER_OK;
+	sqlite3_stmt *st = store_stmt(s, sql);
+	if (!st)
+		return store_fail(s, d, "reading the session");
+	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	if (session)
+		sqlite3_bind_int64(st, 2, (long long)store_now(s));
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		fill_user(st, out);
+		const char *csrf = store_col_text(st, 4);
+		if (csrf && strlen(csrf) < sizeof out->csrf)
+			memcpy(out->csrf, csrf, strlen(csrf) + 1);
+		*found = true;
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_fail(s, d, "reading the session");
+	if (*found) {
+		steer_rc rc = load_functions(s, out, d);
+		if (rc) {
+			account_free(out);
+			*found = false;
+			return rc;
+		}
+	}
+	return STEER_OK;
+}
+
+steer_rc account_session(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d)
+{
+	return lookup(s,
+		      "SELECT u.id, u.email, u.role, u.created_at, x.csrf FROM session x JOIN user u ON u.id = x.user_id"
+		      " WHERE x.token_hash = ? AND x.expires_at > ?",
+		      token, true, found, out, d);
+}
+
+steer_rc account_by_api_token(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d)
+{
+	return lookup(s, "SELECT id, email, role, created_at, '' FROM user WHERE api_hash = ?", token, false, found,
+		      out, d);
+}
+
+steer_rc account_logout(store_t *s, const char *token, diag_list_t *d)
+{
+	unsigned char hash[32];
+	if (!hash_token(token, hash))
+		return STEER_OK;
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM session WHERE token_hash = ?");
+	if (!st)
+		return store_fail(s, d, "closing the session");
+	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	return sqlite3_step(st) == SQLITE_DONE ? STEER_OK : store_fail(s, d, "closing the session");
+}
+
+bool account_may_edit(const account_t *a, const char *pilot)
+{
+	if (a->role == ROLE_ADMIN)
+		return true;
+	if (a->role != ROLE_PILOTE || !pilot || !*pilot)
+		return false;
+	for (size_t i = 0; i < a->nfunctions; i++)
+		if (input_fold_equal(a->functions[i], pilot))
+			return true;
+	return false;
+}

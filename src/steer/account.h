@@ -1,0 +1,100 @@
+/* account: the web app's users (e-mail, role, pilot functions, Argon2id
+ * password hash), their sessions and api tokens (random 256-bit secrets of
+ * which the database keeps only a BLAKE2b hash), and the login rate limit.
+ * Requires account_init() once (libsodium) before any other call. */
+#ifndef SOBRE_ACCOUNT_H
+#define SOBRE_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "steer/store.h"
+#include "util/diag.h"
+
+typedef enum { ROLE_ADMIN, ROLE_PILOTE, ROLE_LECTEUR, ROLE_COUNT } account_role_t;
+
+/* "admin", "pilote", "lecteur"; account_role_parse returns -1 if none. */
+const char *account_role_name(account_role_t r);
+int account_role_parse(const char *s);
+
+/* Initialises libsodium; returns -1 when it cannot (no entropy source). */
+int account_init(void);
+
+/* A session or api token as the browser holds it: 64 hex digits. */
+#define ACCOUNT_TOKEN_HEX 65
+/* Generated passwords: 20 characters from a 56-letter alphabet (~116 bits). */
+#define ACCOUNT_PASSWORD_LEN 20
+/* Passwords shorter than this are refused; longer than the max too (the
+ * hash's cost does not depend on it, but a pasted document is a mistake). */
+#define ACCOUNT_MIN_PASSWORD 10
+#define ACCOUNT_MAX_PASSWORD 1024
+/* A session lasts this long after login. */
+#define ACCOUNT_SESSION_SECONDS (12 * 3600)
+/* Failed logins allowed per account and per address in the window before
+ * further attempts are refused (whatever the password). */
+#define ACCOUNT_MAX_FAILURES 5
+#define ACCOUNT_FAILURE_WINDOW (15 * 60)
+
+/* Writes a random password of ACCOUNT_PASSWORD_LEN characters. */
+void account_generate_password(char out[ACCOUNT_PASSWORD_LEN + 1]);
+
+typedef struct {
+	long long id;
+	char *email;
+	account_role_t role;
+	char **functions; /* pilot functions a pilote may edit */
+	size_t nfunctions;
+	char *created_at;
+	char csrf[ACCOUNT_TOKEN_HEX]; /* the session's CSRF token ("" for api tokens) */
+} account_t;
+
+typedef struct {
+	account_t *items;
+	size_t len;
+} account_list_t;
+
+void account_free(account_t *a);
+void account_list_free(account_list_t *l);
+
+/* Adds a user. Refuses a bad e-mail, a taken one, a short password, an
+ * unknown role, functions unknown to the database (with "did you mean").
+ * Logged in the history. */
+steer_rc account_add(store_t *s, const char *email, account_role_t role, const char *const *functions,
+		     size_t nfunctions, const char *password, diag_list_t *d);
+/* Changes a password and closes every session of that user. */
+steer_rc account_passwd(store_t *s, const char *email, const char *password, diag_list_t *d);
+/* Removes a user with their sessions. Refuses to remove the last admin. */
+steer_rc account_remove(store_t *s, const char *email, diag_list_t *d);
+steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d);
+steer_rc account_count(store_t *s, size_t *n, diag_list_t *d);
+/* A new api token for the user (replacing the previous one), hex, shown once. */
+steer_rc account_new_api_token(store_t *s, const char *email, char token[ACCOUNT_TOKEN_HEX], diag_list_t *d);
+
+typedef enum {
+	LOGIN_OK,
+	LOGIN_BAD,     /* unknown e-mail or wrong password (not told apart) */
+	LOGIN_LIMITED, /* too many failures: refused without checking */
+} login_result_t;
+
+/* Checks the credentials (in constant time as far as the e-mail goes: an
+ * unknown one costs a hash too), records a failure, or opens a session:
+ * token (for the cookie) and out (with its CSRF token) are filled on
+ * LOGIN_OK. Needs a write transaction. */
+steer_rc account_login(store_t *s, const char *email, const char *password, const char *address,
+		       login_result_t *result, char token[ACCOUNT_TOKEN_HEX], account_t *out, diag_list_t *d);
+/* The user of a live session token; *found false when unknown or expired. */
+steer_rc account_session(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d);
+/* The user of an api token. */
+steer_rc account_by_api_token(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d);
+/* Deletes the session (logout). Unknown tokens are fine. */
+steer_rc account_logout(store_t *s, const char *token, diag_list_t *d);
+
+/* Whether a may edit a practice piloted by pilot (may be NULL): admins
+ * always, pilotes when pilot is one of their functions (case and accents
+ * ignored), lecteurs never. */
+bool account_may_edit(const account_t *a, const char *pilot);
+
+/* Constant-time equality of two NUL-terminated strings. */
+bool account_equal(const char *a, const char *b);
+
+#endif
