@@ -82,6 +82,8 @@ test: $(BUILD)/sobre $(TEST_BIN)
 	@./tests/run-cases.sh $(BUILD)/sobre
 	@./tests/run-watch.sh $(BUILD)/sobre
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
+	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
+	@./tests/steer/crash.sh $(BUILD)/sobre
 
 # Browser test of the built site (Chromium, playwright-core, axe-core); skipped
 # without a browser outside CI.

@@ -198,6 +198,9 @@ bool input_number(const char *s, char *canon, size_t cap, double *value)
 	char intpart[INPUT_MAX_NUMBER + 1], frac[INPUT_MAX_NUMBER + 1];
 	size_t ni = 0, nf = 0, len = strlen(s), i = 0;
 	bool neg = false, seen_sep = false, last_digit = false;
+	/* Digit grouping ("12 500"): the first group has 1-3 digits, the others
+	 * exactly 3, so "1 2" is refused rather than read as 12. */
+	size_t groups = 0, group_len = 0;
 	if (len > INPUT_MAX_NUMBER * 3)
 		return false;
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
@@ -221,10 +224,13 @@ bool input_number(const char *s, char *canon, size_t cap, double *value)
 				if (ni >= INPUT_MAX_NUMBER)
 					return false;
 				intpart[ni++] = (char)c;
+				group_len++;
 			}
 			last_digit = true;
 			i++;
 		} else if ((c == '.' || c == ',') && !seen_sep && last_digit) {
+			if (groups && group_len != 3)
+				return false;
 			seen_sep = true;
 			last_digit = false;
 			i++;
@@ -236,6 +242,10 @@ bool input_number(const char *s, char *canon, size_t cap, double *value)
 				break;
 			if (i + w >= len || s[i + w] < '0' || s[i + w] > '9')
 				break;
+			if ((groups == 0 && group_len > 3) || (groups > 0 && group_len != 3))
+				return false;
+			groups++;
+			group_len = 0;
 			i += w;
 		} else {
 			break;
@@ -243,7 +253,7 @@ bool input_number(const char *s, char *canon, size_t cap, double *value)
 	}
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	if (i != len || ni == 0 || (seen_sep && nf == 0))
+	if (i != len || ni == 0 || (seen_sep && nf == 0) || (groups && !seen_sep && group_len != 3))
 		return false;
 	/* Canonical: no leading zeros, no trailing fraction zeros. */
 	size_t a = 0;

@@ -81,7 +81,7 @@ static const char migration_1[] =
 	"    'non engagée', 'planifiée', 'en cours', 'réalisée')),\n"
 	"  pilot_id INTEGER REFERENCES pilot(id), owner TEXT, due TEXT, comment TEXT,\n"
 	"  updated_at TEXT, updated_by TEXT,\n"
-	"  CHECK (status <> 'non concernée' OR length(comment) > 0));\n"
+	"  CHECK (status <> 'non concernée' OR coalesce(length(comment), 0) > 0));\n"
 	"CREATE TABLE evidence(practice_id INTEGER NOT NULL REFERENCES practice(id),\n"
 	"  url TEXT NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (practice_id, url)) WITHOUT ROWID;\n"
 	/* num: the indicator's stable number within its practice (1, 2...), what

@@ -1,0 +1,181 @@
+/* Tests for steer/sheet: the CSV reader (separators, BOM, quotes, CRLF,
+ * malformed input with positions), import errors reported row by row with
+ * nothing applied, French headers, missing columns and empty cells, and the
+ * export -> import round trip. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "steer/assess.h"
+#include "steer/sheet.h"
+
+static void test_csv_reader(void **state)
+{
+	(void)state;
+	diag_list_t d = DIAG_LIST_INIT;
+	sheet_csv_t c;
+	const char excel[] = "\xef\xbb\xbfid;statut;commentaire\r\na.1;réalisée;\"dit \"\"oui\"\"; fin\r\nligne 2\"\r\n\r\n;;\r\na.2;;";
+	assert_true(sheet_csv_parse("x.csv", excel, sizeof excel - 1, &c, &d));
+	assert_int_equal(c.sep, ';');
+	assert_int_equal(c.len, 3); /* blank lines skipped */
+	assert_string_equal(c.rows[0].cells[0], "id"); /* BOM gone */
+	assert_string_equal(c.rows[1].cells[2], "dit \"oui\"; fin\r\nligne 2");
+	assert_int_equal(c.rows[1].line, 2);
+	assert_int_equal(c.rows[2].line, 6);
+	assert_int_equal(c.rows[2].ncells, 3);
+	sheet_csv_free(&c);
+	const char comma[] = "id,status\na.1,\"en cours\"\n";
+	assert_true(sheet_csv_parse("y.csv", comma, sizeof comma - 1, &c, &d));
+	assert_int_equal(c.sep, ',');
+	assert_string_equal(c.rows[1].cells[1], "en cours");
+	sheet_csv_free(&c);
+	assert_int_equal(d.len, 0);
+
+	const char open[] = "id,status\na.1,\"en cours\n";
+	assert_false(sheet_csv_parse("z.csv", open, sizeof open - 1, &c, &d));
+	assert_int_equal(d.items[0].line, 2);
+	assert_int_equal(d.items[0].col, 5);
+	const char after[] = "id,status\na.1,\"en\" cours\n";
+	assert_false(sheet_csv_parse("z.csv", after, sizeof after - 1, &c, &d));
+	assert_int_equal(d.items[1].line, 2);
+	const char latin1[] = "id,status\na.1,r\xe9" "alis\xe9" "e\n";
+	assert_false(sheet_csv_parse("z.csv", latin1, sizeof latin1 - 1, &c, &d));
+	assert_non_null(strstr(d.items[2].hint, "UTF-8"));
+	diag_list_free(&d);
+
+	buf_t b = BUF_INIT;
+	sheet_csv_cell(&b, "a,b", ',');
+	sheet_csv_cell(&b, "a;b", ',');
+	sheet_csv_cell(&b, "say \"hi\"", ';');
+	sheet_csv_cell(&b, " padded", ';');
+	assert_string_equal(buf_cstr(&b), "\"a,b\"a;b\"say \"\"hi\"\"\"\" padded\"");
+	buf_free(&b);
+}
+
+static steer_rc import(store_t *s, const char *csv, diag_list_t *d, sheet_import_t *res)
+{
+	steer_rc rc = store_begin(s, true, d);
+	if (rc)
+		return rc;
+	rc = sheet_import(s, "in.csv", csv, strlen(csv), res, d);
+	if (rc)
+		store_rollback(s);
+	else
+		rc = store_commit(s, d);
+	return rc;
+}
+
+static void test_import_errors(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	sheet_import_t res;
+	const char bad[] =
+		"id,status,pilot,owner,due date,comment\n"
+		"a.1,realisee,,,,\n"                /* 2: fine */
+		"a.2,fini,,,,\n"                    /* 3: bad status */
+		"c.7,planifiee,,,,\n"               /* 4: unknown practice */
+		"a.1,en cours,,,,\n"                /* 5: duplicate */
+		"b.1,planifiee,,,2026-02-30,\n"     /* 6: bad date */
+		"b.1,non concernee,,,,\n"           /* 7: duplicate (b.1 again) */
+		"a.2,planifiee,,\n"                 /* 8: 4 cells */
+		"A.2,non concernee,,x@,,\n";        /* 9: duplicate of line 3, whatever the case */
+	assert_int_equal(import(s, bad, &d, &res), STEER_REFUSED);
+	char *m = fx_msgs(&d);
+	assert_non_null(strstr(m, "3:'fini' is not a status"));
+	assert_non_null(strstr(m, "4:no practice 'c.7' in the guide"));
+	assert_non_null(strstr(m, "5:practice a.1 appears twice"));
+	assert_non_null(strstr(m, "6:the due date '2026-02-30' is not a valid date"));
+	assert_non_null(strstr(m, "7:practice b.1 appears twice"));
+	assert_non_null(strstr(m, "9:practice A.2 appears twice"));
+	assert_non_null(strstr(m, "8:this row has 4 cells, the header has 6"));
+	assert_non_null(strstr(m, "0:7 bad rows: nothing was imported"));
+	assert_null(strstr(m, "\n2:"));
+	for (size_t i = 0; i < d.len; i++)
+		if (d.items[i].line > 0)
+			assert_string_equal(d.items[i].file, "in.csv");
+	free(m);
+	diag_list_free(&d);
+	/* Nothing was applied, not even the good row. */
+	assessment_t a;
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(assess_get(s, "a.1", 0, &a, &d), STEER_OK);
+	assert_int_equal(a.status, STATUS_NOT_ASSESSED);
+	assessment_free(&a);
+	store_rollback(s);
+
+	const char noid[] = "statut,commentaire\nréalisée,x\n";
+	assert_int_equal(import(s, noid, &d, &res), STEER_REFUSED);
+	assert_non_null(strstr(d.items[0].msg, "no 'id' column"));
+	diag_list_free(&d);
+	assert_int_equal(import(s, "", &d, &res), STEER_REFUSED);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
+static void test_import_and_round_trip(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	sheet_import_t res;
+	const char fr[] = "\xef\xbb\xbfIdentifiant;Statut;Pilote;Responsable;Échéance;Commentaire;Notes\r\n"
+			  "a.1;Réalisée;direction générale;Ana;30/06/2026;fait;x\r\n"
+			  "b.1;non concernée;;;;pas d'achats;\r\n";
+	assert_int_equal(import(s, fr, &d, &res), STEER_OK);
+	assert_int_equal(res.rows, 2);
+	assert_int_equal(res.changed, 2);
+	assert_int_equal(d.len, 1); /* the Notes column: a warning */
+	assert_int_equal(d.items[0].sev, DIAG_WARNING);
+	diag_list_free(&d);
+	/* Missing columns leave fields as they are; an empty cell clears. */
+	const char partial[] = "id,owner\na.1,\n";
+	assert_int_equal(import(s, partial, &d, &res), STEER_OK);
+	assert_int_equal(res.fields, 1);
+	assessment_t a;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(assess_get(s, "a.1", 0, &a, &d), STEER_OK);
+	assert_int_equal(a.status, STATUS_DONE);
+	assert_string_equal(a.pilot, "Direction générale");
+	assert_null(a.owner);
+	assert_string_equal(a.due, "2026-06-30");
+	assessment_free(&a);
+	/* Export, then import the export: nothing changes. */
+	buf_t csv = BUF_INIT, json = BUF_INIT, xlsx = BUF_INIT;
+	assert_int_equal(sheet_export(s, SHEET_CSV, true, &csv, &d), STEER_OK);
+	assert_int_equal(sheet_export(s, SHEET_JSON, false, &json, &d), STEER_OK);
+	assert_int_equal(sheet_export(s, SHEET_XLSX, false, &xlsx, &d), STEER_OK);
+	store_rollback(s);
+	assert_non_null(strstr(buf_cstr(&csv), "id;title;theme;priority;difficulty;status;pilot;owner;due date;comment\r\n"));
+	assert_non_null(strstr(buf_cstr(&json), "\"status\": \"non concernée\""));
+	assert_true(xlsx.len > 1000);
+	assert_memory_equal(xlsx.ptr, "PK", 2);
+	assert_int_equal(import(s, buf_cstr(&csv), &d, &res), STEER_OK);
+	assert_int_equal(res.rows, 3);
+	assert_int_equal(res.changed, 0);
+	buf_free(&csv);
+	buf_free(&json);
+	buf_free(&xlsx);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_reader),
+		cmocka_unit_test(test_import_errors),
+		cmocka_unit_test(test_import_and_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
