@@ -29,3 +29,6 @@ for n in 1000 10000; do
 	measure "check   $n synthetic sheets" 5 "$sobre" check "$dir"
 	BENCH_BEFORE="rm -rf $out" measure --tail "build   $n synthetic sheets" 5 "$sobre" build "$dir" -o "$out"
 done
+
+# Steering: 10,000 practices with 100 snapshots (score, plan, report, database size).
+"$here/../steer/bench.sh" "$sobre" "$shared"
