@@ -24,7 +24,8 @@ CLI_SRC  := $(sort $(wildcard src/cli/*.c)) src/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*/*.c))
 
 THEME    := $(sort $(wildcard themes/default/*))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o
+PILOTAGE := $(sort $(wildcard themes/pilotage/*))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o $(BUILD)/obj/gen/theme_pilotage.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
@@ -47,7 +48,12 @@ $(BUILD)/gen/theme_default.c: $(THEME) scripts/embed.py
 	@mkdir -p $(dir $@)
 	@python3 scripts/embed.py themes/default $@
 
-$(BUILD)/obj/gen/theme_default.o: $(BUILD)/gen/theme_default.c
+# The web app's templates and stylesheet (sobre serve, /pilotage/), likewise.
+$(BUILD)/gen/theme_pilotage.c: $(PILOTAGE) scripts/embed.py
+	@mkdir -p $(dir $@)
+	@python3 scripts/embed.py themes/pilotage $@ pilotage_theme_files
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
@@ -81,6 +87,8 @@ test: $(BUILD)/sobre $(TEST_BIN)
 	@./tests/run-unit.sh $(BUILD)
 	@./tests/run-cases.sh $(BUILD)/sobre
 	@./tests/run-watch.sh $(BUILD)/sobre
+	@python3 tests/web/test_serve.py $(BUILD)/sobre examples/guide
+	@python3 tests/web/test_pilotage.py $(BUILD)/sobre examples/guide
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/crash.sh $(BUILD)/sobre

@@ -2,15 +2,15 @@
 """Writes a C file embedding every file of a theme folder, so that the sobre
 binary carries its default theme and needs no install step.
 
-    embed.py THEME_DIR OUT.c
+    embed.py THEME_DIR OUT.c [SYMBOL]
 
-The output defines `const theme_file_t theme_default_files[]` (name, data,
-size; data NUL-terminated) ending with a {NULL, NULL, 0} entry."""
+The output defines `const theme_file_t SYMBOL[]` (default theme_default_files:
+name, data, size; data NUL-terminated) ending with a {NULL, NULL, 0} entry."""
 import os
 import sys
 
 
-def main(src, out):
+def main(src, out, symbol="theme_default_files"):
     names = sorted(
         os.path.relpath(os.path.join(d, f), src)
         for d, _, files in os.walk(src) for f in files if not f.startswith(".")
@@ -21,7 +21,7 @@ def main(src, out):
         data = open(os.path.join(src, name), "rb").read()
         body = ",".join(str(b) for b in data)
         lines.append("static const unsigned char f%d[] = {%s%s0};" % (i, body, "," if data else ""))
-    lines.append("const theme_file_t theme_default_files[] = {")
+    lines.append("const theme_file_t %s[] = {" % symbol)
     for i, name in enumerate(names):
         size = os.path.getsize(os.path.join(src, name))
         lines.append('\t{"%s", (const char *)f%d, %d},' % (name.replace("\\", "/"), i, size))

@@ -1,6 +1,8 @@
 /* cmd_serve: `sobre serve` — the guide's website from memory over HTTP,
- * reloaded (and the open pages refreshed) when files change with --watch.
- * Stops cleanly on Ctrl-C or SIGTERM. */
+ * reloaded (and the open pages refreshed) when files change with --watch,
+ * and the steering web app under /pilotage/ on the database (created and
+ * given the guide and a first admin when missing). Stops cleanly on Ctrl-C
+ * or SIGTERM. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -13,13 +15,84 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "steer/account.h"
+#include "steer/catalog.h"
+#include "steer/store.h"
 #include "util/fs.h"
 #include "util/watch.h"
 #include "web/app.h"
+#include "web/pilotage.h"
 #include "web/server.h"
 
 static const char usage[] =
-	"sobre serve [--port N] [--bind ADDR] [--theme DIR] [--base-url URL] [--watch] [--quiet] [DIR]";
+	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
+	"                   [--watch] [--quiet] [DIR]";
+
+typedef struct {
+	app_t *app;
+	pilotage_t *pilotage;
+} serve_ctx_t;
+
+/* /pilotage/ to the steering app, everything else to the guide's site. */
+static void dispatch(void *ud, const web_request_t *req, web_response_t *res)
+{
+	serve_ctx_t *c = ud;
+	if (pilotage_owns(req->path))
+		pilotage_handle(c->pilotage, req, res);
+	else
+		app_handle(c->app, req, res);
+}
+
+/* Makes the database ready: created with the guide imported when missing or
+ * empty, and a first admin when it has no user (its password printed once,
+ * after the banner). Returns an exit code, printing what went wrong. */
+static int prepare_db(const char *db, const char *dir, const char *admin, char password[ACCOUNT_PASSWORD_LEN + 1])
+{
+	diag_list_t d = DIAG_LIST_INIT;
+	store_t *s = NULL;
+	guide_t *g = NULL;
+	int rc = store_open(db, STORE_CREATE, &s, &d);
+	long long version = 0;
+	size_t users = 0;
+	password[0] = '\0';
+	if (rc || (rc = store_begin(s, true, &d)) || (rc = store_current_version(s, &version, NULL, &d)))
+		goto done;
+	if (version == 0) {
+		int code = 0;
+		g = cli_load_valid_guide("serve", dir, &code);
+		if (!g) {
+			rc = code;
+			goto done;
+		}
+		catalog_import_t imp;
+		memset(&imp, 0, sizeof imp);
+		store_set_actor(s, "sobre serve");
+		rc = catalog_import(s, g, dir, &imp, &d);
+		if (!rc)
+			fprintf(stderr, "sobre serve: %s: guide imported (%zu practices)\n", db, imp.new_c.len);
+		catalog_import_free(&imp);
+		if (rc)
+			goto done;
+	}
+	if ((rc = account_count(s, &users, &d)))
+		goto done;
+	if (users == 0) {
+		account_generate_password(password);
+		store_set_actor(s, "sobre serve");
+		if ((rc = account_add(s, admin, ROLE_ADMIN, NULL, 0, password, &d)))
+			password[0] = '\0';
+	}
+	if (!rc)
+		rc = store_commit(s, &d);
+done:
+	if (rc)
+		password[0] = '\0';
+	cli_print_diags(stderr, &d);
+	diag_list_free(&d);
+	store_close(s);
+	guide_free(g);
+	return rc ? (rc == STEER_IO ? EXIT_USAGE : rc) : EXIT_OK;
+}
 
 static void log_request(void *ud, const char *line)
 {
@@ -41,15 +114,19 @@ int cmd_serve(int argc, char **argv)
 		{"base-url", required_argument, NULL, 'u'},
 		{"watch", no_argument, NULL, 'w'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"db", required_argument, NULL, 'D'},
+		{"admin", required_argument, NULL, 'A'},
+		{"secure", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *bind = "127.0.0.1", *theme_dir = NULL, *base = NULL;
+	const char *db = CLI_DEFAULT_DB, *admin = "admin@localhost";
 	int port = 8080;
-	bool watch = false, quiet = false;
+	bool watch = false, quiet = false, secure = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:b:t:u:wqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:Sh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			char *end;
@@ -64,12 +141,20 @@ int cmd_serve(int argc, char **argv)
 		case 'u': base = optarg; break;
 		case 'w': watch = true; break;
 		case 'q': quiet = true; break;
+		case 'D': db = optarg; break;
+		case 'A': admin = optarg; break;
+		case 'S': secure = true; break;
 		case 'h':
 			printf("usage: %s\n\nServes the guide's website (the pages `sobre build` writes) from memory.\n"
 			       "  --port N        port to listen on (default 8080; 0 picks a free one)\n"
 			       "  --bind ADDR     address to listen on (default 127.0.0.1: this machine only)\n"
 			       "  --watch         reload when a file changes; open pages refresh themselves\n"
-			       "  --quiet         no line per request\n", usage);
+			       "  --quiet         no line per request\n"
+			       "  --db FILE       the steering database behind /pilotage/ (default ./sobre.db; created\n"
+			       "                  with the guide imported when missing)\n"
+			       "  --admin EMAIL   the first admin created when the database has no user\n"
+			       "                  (default admin@localhost; its password is printed once)\n"
+			       "  --secure        Secure session cookie (HTTPS proxy in front)\n", usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("serve", usage, "unknown option");
@@ -91,6 +176,27 @@ int cmd_serve(int argc, char **argv)
 		diag_list_free(&d);
 		return fs_is_dir(dir) ? EXIT_PROBLEMS : EXIT_USAGE;
 	}
+	if (account_init() != 0) {
+		fprintf(stderr, "sobre serve: libsodium cannot start (no source of randomness)\n");
+		app_free(app);
+		return EXIT_USAGE;
+	}
+	char password[ACCOUNT_PASSWORD_LEN + 1];
+	int prc = prepare_db(db, dir, admin, password);
+	if (prc) {
+		app_free(app);
+		return prc;
+	}
+	pilotage_config_t pc = {db, secure, app};
+	pilotage_t *pil = pilotage_new(&pc, &d);
+	if (!pil) {
+		cli_print_diags(stderr, &d);
+		diag_list_free(&d);
+		app_free(app);
+		return EXIT_USAGE;
+	}
+	serve_ctx_t sc = {app, pil};
+
 	/* Signals are read from a descriptor by this thread only: block them
 	 * before the server threads start, which inherit the mask. */
 	sigset_t sigs;
@@ -101,10 +207,11 @@ int cmd_serve(int argc, char **argv)
 	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
 	web_config_t wc = {bind, port, 0, quiet ? NULL : log_request, NULL};
-	web_server_t *srv = web_server_start(&wc, app_handle, app, &d);
+	web_server_t *srv = web_server_start(&wc, dispatch, &sc, &d);
 	if (!srv) {
 		cli_print_diags(stderr, &d);
 		diag_list_free(&d);
+		pilotage_free(pil);
 		app_free(app);
 		close(sfd);
 		return EXIT_USAGE;
@@ -123,6 +230,12 @@ int cmd_serve(int argc, char **argv)
 	const char *host = strchr(bind, ':') ? "[::1]" : strcmp(bind, "0.0.0.0") == 0 ? "localhost" : bind;
 	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
 	       web_server_port(srv), app_home(app), w ? "reloading on changes; " : "");
+	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), db);
+	if (password[0]) {
+		printf("sobre serve: first login: %s with password %s (shown once; change it with: sobre user passwd %s)\n",
+		       admin, password, admin);
+		memset(password, 0, sizeof password);
+	}
 	fflush(stdout);
 
 	buf_t what = BUF_INIT;
@@ -153,6 +266,7 @@ int cmd_serve(int argc, char **argv)
 	buf_free(&what);
 	watch_free(w);
 	web_server_stop(srv);
+	pilotage_free(pil);
 	app_free(app);
 	close(sfd);
 	diag_list_free(&d);

@@ -80,6 +80,18 @@ static steer_rc refuse(diag_list_t *d, const char *hint, const char *fmt, const 
 	return STEER_REFUSED;
 }
 
+/* A login is an e-mail address; admin@localhost (no dot in the domain) is
+ * accepted too since it is the default first admin. */
+static bool valid_login(const char *email)
+{
+	if (!email || strlen(email) > INPUT_MAX_NAME || input_text_problem(email, INPUT_MAX_NAME, false))
+		return false;
+	if (input_email(email))
+		return true;
+	const char *at = strchr(email, '@');
+	return at && at > email && at[1] && !strchr(at + 1, '@') && !strpbrk(email, " \t<>\"'");
+}
+
 static steer_rc check_password(const char *pw, diag_list_t *d)
 {
 	size_t n = pw ? strlen(pw) : 0;
@@ -179,7 +191,7 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	if (!email || !input_email(email) || strlen(email) > INPUT_MAX_NAME)
+	if (!valid_login(email))
 		return refuse(d, NULL, "'%s' is not an e-mail address", email ? email : "");
 	if ((unsigned)role >= ROLE_COUNT)
 		return refuse(d, "roles: admin, pilote, lecteur", "unknown role%s", "");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "guide/guide.h"
+#include "guide/page.h"
 #include "guide/rules.h"
 #include "render/site.h"
 #include "render/theme.h"
@@ -162,6 +163,25 @@ size_t app_practices(app_t *a)
 const char *app_home(app_t *a)
 {
 	return a->home;
+}
+
+bool app_practice_html(app_t *a, const char *idbp, buf_t *out, buf_t *url)
+{
+	edition_t *e = edition_get(a);
+	bool found = false;
+	/* Linear: one page view per request, and guides hold at most thousands
+	 * of practices. */
+	for (size_t i = 0; i < e->guide->npractices && !found; i++) {
+		const guide_practice_t *p = e->guide->practices[i];
+		if (strcmp(p->id, idbp) != 0)
+			continue;
+		guide_page_html(e->guide, p->page, out);
+		if (url && p->page->url)
+			buf_puts(url, p->page->url);
+		found = true;
+	}
+	edition_unref(e);
+	return found;
 }
 
 /* Polls the edition number and reloads the page when it changes. Served by

@@ -33,6 +33,11 @@ int app_reload(app_t *a, diag_list_t *d);
 size_t app_practices(app_t *a);
 const char *app_home(app_t *a);
 
+/* Appends the guide's HTML of practice idbp (its sheet body, as the site
+ * shows it) to out and its site URL to url (may be NULL); false when the
+ * current edition has no such practice. */
+bool app_practice_html(app_t *a, const char *idbp, buf_t *out, buf_t *url);
+
 /* A web_handler_fn; ud is the app. */
 void app_handle(void *ud, const web_request_t *req, web_response_t *res);
 

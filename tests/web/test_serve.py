@@ -45,7 +45,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def start(sobre, guide, *extra):
-    p = subprocess.Popen([sobre, "serve", "--port", "0", *extra, guide], stdout=subprocess.PIPE,
+    # The steering database beside the guide copy, never in the current folder.
+    db = os.path.join(os.path.dirname(os.path.abspath(guide)), "sobre.db")
+    p = subprocess.Popen([sobre, "serve", "--port", "0", "--db", db, *extra, guide], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     line = p.stdout.readline()
     m = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", line)

@@ -1,0 +1,583 @@
+/* pilotage: request handling of the steering web app. Each request gets the
+ * calling thread's own store_t (opened on first use, closed by
+ * pilotage_free), one transaction (BEGIN IMMEDIATE for POST), the user of
+ * its session cookie or api token, and a CSRF check before any write. Pages
+ * are Mustache templates from themes/pilotage (compiled into the binary);
+ * every value goes through {{ }} escaping except the guide's own HTML and
+ * comments rendered by md_render with raw HTML disabled. */
+#include "web/pilotage.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "guide/markdown.h"
+#include "guide/value.h"
+#include "render/mustache.h"
+#include "render/theme.h"
+#include "steer/account.h"
+#include "steer/assess.h"
+#include "steer/catalog.h"
+#include "steer/indicator.h"
+#include "steer/input.h"
+#include "steer/plan.h"
+#include "steer/report.h"
+#include "steer/score.h"
+#include "steer/sheet.h"
+#include "steer/snapshot.h"
+#include "steer/store.h"
+#include "util/jsonw.h"
+#include "util/xalloc.h"
+#include "web/pilotage_internal.h"
+
+/* Generated from themes/pilotage by scripts/embed.py. */
+extern const theme_file_t pilotage_theme_files[];
+
+#define COOKIE "sobre_session"
+
+struct pilotage {
+	char *db_path;
+	bool secure;
+	app_t *site;
+	mst_registry_t *reg;
+	diag_list_t reg_diags;
+	const char *css;      /* the site's sobre.css (embedded default theme) */
+	size_t css_len;
+	const char *app_css;  /* pilotage.css */
+	size_t app_css_len;
+	pthread_key_t key;
+	pthread_mutex_t lock;
+	store_t **stores;     /* every thread's connection, closed at free */
+	size_t nstores, cap;
+};
+
+bool pilotage_owns(const char *path)
+{
+	return strncmp(path, "/pilotage", 9) == 0 && (path[9] == '\0' || path[9] == '/');
+}
+
+pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
+{
+	pilotage_t *p = xcalloc(1, sizeof *p);
+	p->db_path = xstrdup(cfg->db_path);
+	p->secure = cfg->secure;
+	p->site = cfg->site;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_key_create(&p->key, NULL);
+	p->reg = mst_registry_new(&p->reg_diags);
+	for (const theme_file_t *f = pilotage_theme_files; f->name; f++) {
+		size_t n = strlen(f->name);
+		if (n > 9 && strcmp(f->name + n - 9, ".mustache") == 0) {
+			char *name = xstrndup(f->name, n - 9);
+			mst_registry_add(p->reg, name, f->name, f->data, f->size);
+			free(name);
+		} else if (strcmp(f->name, "pilotage.css") == 0) {
+			p->app_css = f->data;
+			p->app_css_len = f->size;
+		}
+	}
+	for (const theme_file_t *f = theme_default_files; f->name; f++)
+		if (strcmp(f->name, "sobre.css") == 0) {
+			p->css = f->data;
+			p->css_len = f->size;
+		}
+	/* Compile every template now: a syntax error is a build bug, better
+	 * seen at start than on some request. */
+	static const char *const names[] = {"layout", "login", "error", "bars", "dashboard", "practices",
+					    "practice", "plan", "indicators", "snapshots", "admin"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!mst_registry_get(p->reg, names[i], strlen(names[i])))
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, "serve", "web app template '%s' is missing or invalid",
+				 names[i]);
+	diag_move_all(d, &p->reg_diags);
+	store_t *s = NULL;
+	if (store_open(p->db_path, 0, &s, d) != STEER_OK || diag_count(d, DIAG_ERROR)) {
+		store_close(s);
+		pilotage_free(p);
+		return NULL;
+	}
+	store_close(s);
+	return p;
+}
+
+void pilotage_free(pilotage_t *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nstores; i++)
+		store_close(p->stores[i]);
+	free(p->stores);
+	mst_registry_free(p->reg);
+	diag_list_free(&p->reg_diags);
+	pthread_key_delete(p->key);
+	pthread_mutex_destroy(&p->lock);
+	free(p->db_path);
+	free(p);
+}
+
+/* This thread's connection, opened on first use. SQLite connections must
+ * not be shared between threads running at once; one per server thread
+ * also keeps each one's statement cache warm. */
+static store_t *thread_store(pilotage_t *p, diag_list_t *d)
+{
+	store_t *s = pthread_getspecific(p->key);
+	if (s)
+		return s;
+	if (store_open(p->db_path, 0, &s, d) != STEER_OK)
+		return NULL;
+	pthread_mutex_lock(&p->lock);
+	p->stores = xgrow(p->stores, &p->cap, p->nstores + 1, sizeof *p->stores);
+	p->stores[p->nstores++] = s;
+	pthread_mutex_unlock(&p->lock);
+	pthread_setspecific(p->key, s);
+	return s;
+}
+
+/* --- context helpers ------------------------------------------------------ */
+
+void ctx_str(value_t *m, const char *key, const char *v)
+{
+	value_map_set(m, key, value_cstring(v ? v : ""));
+}
+
+void ctx_bool(value_t *m, const char *key, bool b)
+{
+	value_map_set(m, key, value_bool(b));
+}
+
+void ctx_num(value_t *m, const char *key, long long n)
+{
+	char tmp[32];
+	snprintf(tmp, sizeof tmp, "%lld", n);
+	ctx_str(m, key, tmp);
+}
+
+value_t *ctx_list(value_t *m, const char *key)
+{
+	value_t *l = value_list();
+	value_map_set(m, key, l);
+	return l;
+}
+
+value_t *ctx_push(value_t *list)
+{
+	value_t *m = value_map();
+	value_list_push(list, m);
+	return m;
+}
+
+/* "réalisée" -> "realisee", "en cours" -> "en-cours": a CSS class. */
+void status_slug(status_t st, buf_t *out)
+{
+	buf_t k = BUF_INIT;
+	input_fold(status_name(st), &k);
+	for (const char *c = buf_cstr(&k); *c; c++)
+		buf_putc(out, *c == ' ' ? '-' : *c);
+	buf_free(&k);
+}
+
+/* --- responses ------------------------------------------------------------ */
+
+void rq_text(rq_t *r, int status, const char *msg)
+{
+	r->res->status = status;
+	r->res->type = "text/plain; charset=utf-8";
+	buf_reset(&r->res->body);
+	buf_puts(&r->res->body, msg);
+	buf_putc(&r->res->body, '\n');
+}
+
+void rq_redirect(rq_t *r, const char *url)
+{
+	r->res->status = 303;
+	web_set_header(r->res, "Location", url);
+}
+
+/* Renders template name with ctx (taken), adding what the layout needs. */
+void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
+{
+	if (r->logged) {
+		value_t *u = value_map();
+		ctx_str(u, "email", r->user.email);
+		ctx_str(u, "role", account_role_name(r->user.role));
+		value_map_set(ctx, "user", u);
+		ctx_str(ctx, "csrf", r->user.csrf);
+		ctx_bool(ctx, "is_admin", r->user.role == ROLE_ADMIN);
+	}
+	ctx_str(ctx, "guide_home", r->p->site ? app_home(r->p->site) : "/");
+	const char *ok = http_param(&r->req->query, "ok");
+	if (ok && !value_get(ctx, "flash")) {
+		static const struct {
+			const char *code, *text;
+		} flashes[] = {
+			{"evaluation", "Évaluation enregistrée."},
+			{"mesure", "Mesure enregistrée."},
+			{"instantane", "Instantané créé."},
+			{"utilisateur", "Utilisateur ajouté : son mot de passe est affiché une seule fois ci-dessous."},
+			{"poids", "Poids enregistrés."},
+		};
+		for (size_t i = 0; i < sizeof flashes / sizeof *flashes; i++)
+			if (strcmp(ok, flashes[i].code) == 0)
+				ctx_str(ctx, "flash", flashes[i].text);
+	}
+	const mst_t *t = mst_registry_get(r->p->reg, name, strlen(name));
+	buf_t out = BUF_INIT;
+	diag_list_t d = DIAG_LIST_INIT;
+	if (!t || mst_render(t, ctx, mst_registry_lookup, r->p->reg, &out, &d) != 0) {
+		rq_text(r, 500, "Erreur interne lors du rendu de la page.");
+	} else {
+		r->res->status = status;
+		r->res->type = "text/html; charset=utf-8";
+		buf_reset(&r->res->body);
+		buf_put(&r->res->body, out.ptr ? out.ptr : "", out.len);
+	}
+	web_set_header(r->res, "Cache-Control", "no-store");
+	buf_free(&out);
+	diag_list_free(&d);
+	value_free(ctx);
+}
+
+void rq_error(rq_t *r, int status, const char *heading, const char *message)
+{
+	if (r->api) {
+		buf_t b = BUF_INIT;
+		jsonw_t w;
+		jsonw_init(&w, &b);
+		jsonw_object(&w);
+		jsonw_key(&w, "error");
+		jsonw_str(&w, message);
+		jsonw_end(&w, '}');
+		r->res->status = status;
+		r->res->type = "application/json; charset=utf-8";
+		buf_reset(&r->res->body);
+		buf_put(&r->res->body, b.ptr ? b.ptr : "", b.len);
+		buf_free(&b);
+		return;
+	}
+	value_t *ctx = value_map();
+	ctx_str(ctx, "heading", heading);
+	ctx_str(ctx, "message", message);
+	rq_render(r, status, "error", ctx);
+}
+
+void rq_forbidden(rq_t *r, const char *why)
+{
+	rq_error(r, 403, "Action non autorisée", why);
+}
+
+/* Diagnostics of a failed database operation: logged nowhere else, so the
+ * page says what happened in general terms. */
+void rq_io_error(rq_t *r)
+{
+	rq_error(r, 503, "Base de données indisponible",
+		 "La base de données n'a pas pu répondre (occupée ou en erreur). Réessayez dans un instant.");
+}
+
+/* The French message for a steer diagnostic, with its suggestion. */
+void rq_diag_fr(const diag_t *x, buf_t *out)
+{
+	static const struct {
+		const char *rule, *fr;
+	} msgs[] = {
+		{"bad-status", "Statut inconnu."},
+		{"bad-pilot", "Fonction pilote invalide."},
+		{"unknown-pilot", "Fonction pilote inconnue du guide."},
+		{"bad-owner", "Responsable invalide : un nom ou une adresse électronique."},
+		{"bad-date", "Date invalide : écrire AAAA-MM-JJ (ou JJ/MM/AAAA)."},
+		{"bad-comment", "Commentaire invalide (trop long ou caractères de contrôle)."},
+		{"justification-required", "« non concernée » demande une justification dans le commentaire."},
+		{"bad-url", "Chaque preuve doit être un lien http:// ou https://."},
+		{"too-much-evidence", "Trop de preuves : liez plutôt un document qui les rassemble."},
+		{"bad-value", "Valeur invalide pour cet indicateur."},
+		{"bad-period", "Période invalide : 2026, 2026-T1, 2026-03 ou une date."},
+		{"future-period", "La période n'a pas encore commencé."},
+		{"unknown-indicator", "Indicateur inconnu."},
+	};
+	const char *fr = NULL;
+	for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++)
+		if (x->rule && strcmp(x->rule, msgs[i].rule) == 0)
+			fr = msgs[i].fr;
+	buf_puts(out, fr ? fr : x->msg);
+	if (fr && x->rule && (strcmp(x->rule, "bad-value") == 0 || strcmp(x->rule, "bad-period") == 0)) {
+		/* The engine's precise reason ("is not a number from 0 to 100"). */
+		buf_printf(out, " (%s)", x->msg);
+	}
+	const char *dym = x->hint ? strstr(x->hint, "did you mean '") : NULL;
+	if (dym) {
+		dym += 14;
+		const char *end = strchr(dym, '\'');
+		if (end)
+			buf_printf(out, " Vouliez-vous dire « %.*s » ?", (int)(end - dym), dym);
+	}
+}
+
+/* --- authentication --------------------------------------------------------- */
+
+static void set_cookie(rq_t *r, const char *value, bool clear)
+{
+	char line[256];
+	snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", COOKIE, value,
+		 r->p->secure ? "; Secure" : "", clear ? "; Max-Age=0" : "");
+	web_set_header(r->res, "Set-Cookie", line);
+}
+
+static steer_rc authenticate(rq_t *r)
+{
+	const char *auth = web_header(r->req, "Authorization");
+	bool found = false;
+	steer_rc rc = STEER_OK;
+	if (r->api && auth && strncmp(auth, "Bearer ", 7) == 0) {
+		rc = account_by_api_token(r->s, auth + 7, &found, &r->user, &r->d);
+		r->bearer = found;
+	} else {
+		const char *tok = http_param(&r->req->cookies, COOKIE);
+		if (tok)
+			rc = account_session(r->s, tok, &found, &r->user, &r->d);
+	}
+	r->logged = found;
+	if (found)
+		store_set_actor(r->s, r->user.email);
+	return rc;
+}
+
+/* Every write but the login carries the session's CSRF token (a form field,
+ * or the X-CSRF-Token header for the API); api tokens need none since no
+ * browser sends them by itself. */
+static bool csrf_ok(rq_t *r)
+{
+	if (r->bearer)
+		return true;
+	const char *t = r->api ? web_header(r->req, "X-CSRF-Token") : http_param(&r->req->form, "csrf");
+	return t && r->user.csrf[0] && account_equal(t, r->user.csrf);
+}
+
+static void login_page(rq_t *r, int status, const char *email, const char *error)
+{
+	value_t *ctx = value_map();
+	ctx_str(ctx, "email", email);
+	ctx_str(ctx, "error", error);
+	rq_render(r, status, "login", ctx);
+}
+
+static void do_login(rq_t *r)
+{
+	const char *email = http_param(&r->req->form, "email");
+	const char *pw = http_param(&r->req->form, "password");
+	login_result_t res;
+	char token[ACCOUNT_TOKEN_HEX];
+	account_t u;
+	if (account_login(r->s, email ? email : "", pw ? pw : "", r->req->remote, &res, token, &u, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	r->commit = true; /* the failure count too: it must survive the answer */
+	if (res == LOGIN_LIMITED) {
+		login_page(r, 429, email,
+			   "Trop de tentatives de connexion échouées : réessayez dans 15 minutes.");
+		return;
+	}
+	if (res == LOGIN_BAD) {
+		login_page(r, 401, email, "Adresse électronique ou mot de passe incorrect.");
+		return;
+	}
+	account_free(&u);
+	set_cookie(r, token, false);
+	sodium_memzero(token, sizeof token);
+	const char *next = http_param(&r->req->query, "suite");
+	/* Only our own pages: never an open redirect to another site. */
+	rq_redirect(r, next && pilotage_owns(next) && !strstr(next, "//") ? next : "/pilotage/");
+}
+
+static void do_logout(rq_t *r)
+{
+	const char *tok = http_param(&r->req->cookies, COOKIE);
+	if (tok && account_logout(r->s, tok, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	r->commit = true;
+	set_cookie(r, "", true);
+	rq_redirect(r, "/pilotage/connexion");
+}
+
+/* --- dispatch --------------------------------------------------------------- */
+
+static void serve_static(rq_t *r, const char *name)
+{
+	const char *data = NULL;
+	size_t len = 0;
+	if (strcmp(name, "sobre.css") == 0)
+		data = r->p->css, len = r->p->css_len;
+	else if (strcmp(name, "pilotage.css") == 0)
+		data = r->p->app_css, len = r->p->app_css_len;
+	if (!data) {
+		rq_text(r, 404, "Page introuvable.");
+		return;
+	}
+	r->res->type = "text/css; charset=utf-8";
+	web_set_header(r->res, "Cache-Control", "max-age=3600");
+	buf_put(&r->res->body, data, len);
+}
+
+static void route(rq_t *r, const char *sub)
+{
+	bool post = r->post;
+	if (strcmp(sub, "/connexion") == 0) {
+		if (post)
+			do_login(r);
+		else if (r->logged)
+			rq_redirect(r, "/pilotage/");
+		else
+			login_page(r, 200, "", NULL);
+		return;
+	}
+	if (!r->logged) {
+		if (r->api) {
+			rq_error(r, 401, "Non connecté", "authentification requise (cookie de session ou jeton)");
+			web_set_header(r->res, "WWW-Authenticate", "Bearer");
+			return;
+		}
+		rq_redirect(r, "/pilotage/connexion");
+		return;
+	}
+	if (post && !csrf_ok(r)) {
+		rq_forbidden(r, "Jeton CSRF absent ou incorrect : rechargez la page et recommencez. Rien n'a été enregistré.");
+		return;
+	}
+	if (strcmp(sub, "/deconnexion") == 0 && post) {
+		do_logout(r);
+		return;
+	}
+	if (r->api) {
+		pg_api(r, sub + 4);
+		return;
+	}
+	if ((strcmp(sub, "/") == 0 || *sub == '\0') && !post) {
+		pg_dashboard(r);
+		return;
+	}
+	if (strcmp(sub, "/pratiques") == 0 && !post) {
+		pg_practices(r);
+		return;
+	}
+	if (strncmp(sub, "/pratiques/", 11) == 0) {
+		char idbp[64];
+		const char *rest = sub + 11;
+		const char *slash = strchr(rest, '/');
+		size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+		if (n == 0 || n >= sizeof idbp) {
+			rq_error(r, 404, "Page introuvable", "Cette pratique n'existe pas.");
+			return;
+		}
+		memcpy(idbp, rest, n);
+		idbp[n] = '\0';
+		if (!slash && !post)
+			pg_practice(r, idbp, NULL);
+		else if (!slash && post)
+			do_assess(r, idbp);
+		else if (strcmp(slash, "/mesure") == 0 && post)
+			do_measure(r, idbp);
+		else
+			rq_error(r, 404, "Page introuvable", "Cette page n'existe pas.");
+		return;
+	}
+	if (strcmp(sub, "/plan") == 0 && !post) {
+		pg_plan(r);
+		return;
+	}
+	if ((strcmp(sub, "/plan.csv") == 0 || strcmp(sub, "/evaluations.xlsx") == 0) && !post) {
+		pg_download(r, sub + 1);
+		return;
+	}
+	if (strcmp(sub, "/indicateurs") == 0 && !post) {
+		pg_indicators(r);
+		return;
+	}
+	if (strcmp(sub, "/instantanes") == 0) {
+		if (post)
+			do_snapshot(r);
+		else
+			pg_snapshots(r);
+		return;
+	}
+	if (strcmp(sub, "/rapport") == 0 && !post) {
+		pg_report(r);
+		return;
+	}
+	if (strcmp(sub, "/administration") == 0 && !post) {
+		pg_admin(r, NULL);
+		return;
+	}
+	if (strcmp(sub, "/administration/utilisateurs") == 0 && post) {
+		do_add_user(r);
+		return;
+	}
+	if (strcmp(sub, "/administration/poids") == 0 && post) {
+		do_weights(r);
+		return;
+	}
+	rq_error(r, 404, "Page introuvable", "Cette page n'existe pas.");
+}
+
+void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
+{
+	pilotage_t *p = ud;
+	rq_t r;
+	memset(&r, 0, sizeof r);
+	r.p = p;
+	r.req = req;
+	r.res = res;
+	const char *sub = req->path + 9; /* after "/pilotage" */
+	if (*sub == '\0') {
+		rq_redirect(&r, "/pilotage/");
+		return;
+	}
+	bool get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+	r.post = strcmp(req->method, "POST") == 0;
+	if (!get && !r.post) {
+		web_set_header(res, "Allow", "GET, HEAD, POST");
+		rq_text(&r, 405, "Méthode non autorisée.");
+		return;
+	}
+	if (strncmp(sub, "/static/", 8) == 0) {
+		serve_static(&r, sub + 8);
+		return;
+	}
+	r.api = strncmp(sub, "/api/", 5) == 0 || strcmp(sub, "/api") == 0;
+	r.s = thread_store(p, &r.d);
+	if (!r.s) {
+		rq_text(&r, 503, "Base de données indisponible.");
+		diag_list_free(&r.d);
+		return;
+	}
+	store_set_now(r.s, time(NULL));
+	store_set_actor(r.s, "anonyme");
+	if (store_begin(r.s, r.post, &r.d) != STEER_OK) {
+		rq_text(&r, 503, "Base de données occupée : réessayez.");
+		diag_list_free(&r.d);
+		return;
+	}
+	if (authenticate(&r) != STEER_OK)
+		rq_io_error(&r);
+	else
+		route(&r, sub);
+	if (r.commit) {
+		if (store_commit(r.s, &r.d) != STEER_OK) {
+			store_rollback(r.s);
+			http_params_free(&res->headers);
+			rq_io_error(&r);
+		}
+	} else {
+		store_rollback(r.s);
+	}
+	account_free(&r.user);
+	diag_list_free(&r.d);
+}
+
+bool pilotage_guide_html(rq_t *r, const char *idbp, buf_t *html, buf_t *url)
+{
+	return r->p->site && app_practice_html(r->p->site, idbp, html, url);
+}

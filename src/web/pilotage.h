@@ -1,0 +1,35 @@
+/* pilotage: the steering web app under /pilotage/: login and sessions,
+ * server-rendered pages (dashboard, practices, a practice with its
+ * assessment and indicators, action plan, indicators, snapshots, report,
+ * administration) and the JSON API under /pilotage/api/. One database
+ * connection per server thread, one transaction per request. */
+#ifndef SOBRE_PILOTAGE_H
+#define SOBRE_PILOTAGE_H
+
+#include <stdbool.h>
+
+#include "util/diag.h"
+#include "web/app.h"
+#include "web/server.h"
+
+typedef struct {
+	const char *db_path;  /* an existing sobre database (schema upgraded on open) */
+	bool secure;          /* the session cookie gets Secure (HTTPS proxy in front) */
+	app_t *site;          /* the guide's site, for the practices' text; may be NULL */
+} pilotage_config_t;
+
+typedef struct pilotage pilotage_t;
+
+/* Checks the database opens and compiles the templates. Returns NULL with
+ * diagnostics otherwise. Caller frees with pilotage_free after the server
+ * has stopped (it closes every thread's connection). */
+pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d);
+void pilotage_free(pilotage_t *p);
+
+/* Whether path belongs to the app ("/pilotage" and below). */
+bool pilotage_owns(const char *path);
+
+/* A web_handler_fn for the paths pilotage_owns; ud is the pilotage_t. */
+void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res);
+
+#endif

@@ -1,0 +1,1118 @@
+/* pilotage_pages: the web app's HTML pages and forms. Each page reads
+ * through the steer modules inside the request's transaction and builds a
+ * value_t context for its template; each form validates through the steer
+ * function that writes (its diagnostics mapped to the form's fields) and
+ * redirects after success, so reloading never posts twice. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guide/markdown.h"
+#include "steer/assess.h"
+#include "steer/catalog.h"
+#include "steer/indicator.h"
+#include "steer/input.h"
+#include "steer/plan.h"
+#include "steer/report.h"
+#include "steer/score.h"
+#include "steer/sheet.h"
+#include "steer/snapshot.h"
+#include "util/xalloc.h"
+#include "web/pilotage_internal.h"
+
+long long pilotage_row_version(store_t *s, const char *idbp)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT row_version FROM practice WHERE idbp = ?");
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, idbp);
+	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return v;
+}
+
+/* --- dashboard -------------------------------------------------------------- */
+
+/* Bars of a score by group, as the "bars" partial draws them. */
+static value_t *bars_ctx(const score_t *sc, const char *id, const char *caption, const char *head)
+{
+	value_t *b = value_map();
+	ctx_str(b, "id", id);
+	ctx_str(b, "caption", caption);
+	ctx_str(b, "head", head);
+	ctx_num(b, "height", (long long)sc->ngroups * 24 + 4);
+	value_t *rows = ctx_list(b, "rows");
+	for (size_t i = 0; i < sc->ngroups; i++) {
+		const score_group_t *g = &sc->groups[i];
+		value_t *row = ctx_push(rows);
+		buf_t v = BUF_INIT;
+		score_format(g->t.num, g->t.den, ',', &v);
+		long tenths = score_tenths(g->t.num, g->t.den);
+		ctx_str(row, "label", g->label);
+		/* The SVG label is cut to fit its 115 px; the table has it whole. */
+		buf_t shortl = BUF_INIT;
+		size_t n = 0;
+		for (const char *c = g->label; *c && n < 16; c++) {
+			if (((unsigned char)*c & 0xc0) != 0x80)
+				n++;
+			if (n < 16 || ((unsigned char)*c & 0xc0) == 0x80)
+				buf_putc(&shortl, *c);
+		}
+		if (strlen(g->label) > shortl.len)
+			buf_puts(&shortl, "…");
+		ctx_str(row, "short", buf_cstr(&shortl));
+		ctx_str(row, "value", buf_cstr(&v));
+		ctx_num(row, "width", tenths < 0 ? 0 : tenths * 250 / 1000);
+		ctx_num(row, "y", (long long)i * 24 + 4);
+		ctx_num(row, "text_y", (long long)i * 24 + 17);
+		ctx_num(row, "assessed", (long long)g->t.assessed);
+		ctx_num(row, "total", (long long)g->t.total);
+		buf_free(&v);
+		buf_free(&shortl);
+	}
+	return b;
+}
+
+void pg_dashboard(rq_t *r)
+{
+	score_t by_theme, by_prio;
+	snapshot_list_t snaps;
+	plan_t plan;
+	indicator_list_t inds;
+	memset(&by_theme, 0, sizeof by_theme);
+	memset(&by_prio, 0, sizeof by_prio);
+	memset(&snaps, 0, sizeof snaps);
+	memset(&plan, 0, sizeof plan);
+	memset(&inds, 0, sizeof inds);
+	if (score_compute(r->s, SCORE_BY_THEME, &by_theme, &r->d) || score_compute(r->s, SCORE_BY_PRIORITY, &by_prio, &r->d) ||
+	    snapshot_list(r->s, &snaps, &r->d) || plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d) ||
+	    indicator_list(r->s, NULL, 1, &inds, &r->d)) {
+		rq_io_error(r);
+		goto cleanup;
+	}
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_dashboard", true);
+	buf_t v = BUF_INIT;
+	score_format(by_theme.overall.num, by_theme.overall.den, ',', &v);
+	ctx_str(ctx, "score", buf_cstr(&v));
+	buf_reset(&v);
+	score_format(by_theme.overall.assessed, by_theme.overall.total, ',', &v);
+	ctx_str(ctx, "completion", buf_cstr(&v));
+	ctx_num(ctx, "assessed", (long long)by_theme.overall.assessed);
+	ctx_num(ctx, "total", (long long)by_theme.overall.total);
+	value_map_set(ctx, "by_theme", bars_ctx(&by_theme, "themes", "Score par thématique", "Thématique"));
+	value_map_set(ctx, "by_priority", bars_ctx(&by_prio, "priorities", "Score par priorité", "Priorité"));
+	value_t *trend = ctx_list(ctx, "trend");
+	buf_t pts = BUF_INIT;
+	for (size_t i = 0; i < snaps.len; i++) {
+		const snapshot_info_t *x = &snaps.items[i];
+		value_t *row = ctx_push(trend);
+		buf_reset(&v);
+		score_format(x->num, x->den, ',', &v);
+		ctx_str(row, "name", x->name);
+		ctx_str(row, "value", buf_cstr(&v));
+		char date[11] = "";
+		snprintf(date, sizeof date, "%.10s", x->created_at ? x->created_at : "");
+		ctx_str(row, "date", date);
+		long t = score_tenths(x->num, x->den);
+		long xpos = snaps.len > 1 ? 10 + (long)(i * 400 / (snaps.len - 1)) : 210;
+		buf_printf(&pts, "%s%ld,%ld", i ? " " : "", xpos, 120 - (t < 0 ? 0 : t) * 110 / 1000);
+	}
+	ctx_str(ctx, "trend_points", buf_cstr(&pts));
+	ctx_bool(ctx, "has_trend", snaps.len > 0);
+	value_t *overdue = ctx_list(ctx, "overdue");
+	for (size_t i = 0; i < plan.len; i++) {
+		const plan_item_t *x = &plan.items[i];
+		if (!x->overdue)
+			continue;
+		value_t *row = ctx_push(overdue);
+		ctx_str(row, "idbp", x->idbp);
+		ctx_str(row, "title", x->title);
+		ctx_str(row, "due", x->due);
+		ctx_str(row, "pilot", x->pilot);
+	}
+	ctx_bool(ctx, "has_overdue", plan.overdue > 0);
+	ctx_num(ctx, "noverdue", (long long)plan.overdue);
+	value_t *due = ctx_list(ctx, "due");
+	size_t ndue = 0;
+	for (size_t i = 0; i < inds.len; i++) {
+		if (!inds.items[i].due || inds.items[i].archived)
+			continue;
+		value_t *row = ctx_push(due);
+		ctx_str(row, "idbp", inds.items[i].idbp);
+		ctx_str(row, "name", inds.items[i].name);
+		ndue++;
+	}
+	ctx_bool(ctx, "has_due", ndue > 0);
+	ctx_num(ctx, "ndue", (long long)ndue);
+	buf_free(&v);
+	buf_free(&pts);
+	rq_render(r, 200, "dashboard", ctx);
+cleanup:
+	score_free(&by_theme);
+	score_free(&by_prio);
+	snapshot_list_free(&snaps);
+	plan_free(&plan);
+	indicator_list_free(&inds);
+}
+
+/* --- practices ---------------------------------------------------------------- */
+
+/* Adds a filter select with the distinct values of one column, in order of
+ * first appearance (the guide's order). */
+static void add_filter(value_t *filters, const char *name, const char *label, const plan_t *plan,
+		       const char *(*get)(const plan_item_t *), const char *selected)
+{
+	value_t *f = ctx_push(filters);
+	ctx_str(f, "name", name);
+	ctx_str(f, "label", label);
+	value_t *opts = ctx_list(f, "options");
+	const char **seen = xcalloc(plan->len + STATUS_COUNT + 1, sizeof *seen);
+	size_t nseen = 0;
+	if (strcmp(name, "statut") == 0)
+		for (int s = 0; s < STATUS_COUNT; s++)
+			seen[nseen++] = status_name((status_t)s);
+	else
+		for (size_t i = 0; i < plan->len; i++) {
+			const char *v = get(&plan->items[i]);
+			if (!v || !*v)
+				continue;
+			bool dup = false;
+			for (size_t j = 0; j < nseen && !dup; j++)
+				dup = strcmp(seen[j], v) == 0;
+			if (!dup)
+				seen[nseen++] = v;
+		}
+	for (size_t j = 0; j < nseen; j++) {
+		value_t *o = ctx_push(opts);
+		ctx_str(o, "value", seen[j]);
+		ctx_bool(o, "selected", selected && strcmp(selected, seen[j]) == 0);
+	}
+	free(seen);
+}
+
+static const char *get_theme(const plan_item_t *x) { return x->theme_title; }
+static const char *get_priority(const plan_item_t *x) { return x->priority; }
+static const char *get_difficulty(const plan_item_t *x) { return x->difficulty; }
+static const char *get_status(const plan_item_t *x) { return status_name(x->status); }
+static const char *get_pilot(const plan_item_t *x) { return x->pilot; }
+
+static bool matches(const char *want, const char *have)
+{
+	return !want || !*want || (have && strcmp(want, have) == 0);
+}
+
+void pg_practices(rq_t *r)
+{
+	plan_t plan;
+	if (plan_build(r->s, PLAN_ALL, NULL, &plan, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	const http_params_t *q = &r->req->query;
+	const char *f_theme = http_param(q, "thematique"), *f_prio = http_param(q, "priorite"),
+		   *f_diff = http_param(q, "difficulte"), *f_status = http_param(q, "statut"),
+		   *f_pilot = http_param(q, "pilote");
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_practices", true);
+	value_t *filters = ctx_list(ctx, "filters");
+	add_filter(filters, "thematique", "Thématique", &plan, get_theme, f_theme);
+	add_filter(filters, "priorite", "Priorité", &plan, get_priority, f_prio);
+	add_filter(filters, "difficulte", "Difficulté", &plan, get_difficulty, f_diff);
+	add_filter(filters, "statut", "Statut", &plan, get_status, f_status);
+	add_filter(filters, "pilote", "Pilote", &plan, get_pilot, f_pilot);
+	value_t *rows = ctx_list(ctx, "rows");
+	size_t count = 0;
+	buf_t slug = BUF_INIT;
+	for (size_t i = 0; i < plan.len; i++) {
+		const plan_item_t *x = &plan.items[i];
+		if (!matches(f_theme, x->theme_title) || !matches(f_prio, x->priority) ||
+		    !matches(f_diff, x->difficulty) || !matches(f_status, status_name(x->status)) ||
+		    !matches(f_pilot, x->pilot))
+			continue;
+		value_t *row = ctx_push(rows);
+		ctx_str(row, "idbp", x->idbp);
+		ctx_str(row, "title", x->title);
+		ctx_str(row, "priority", x->priority);
+		ctx_str(row, "difficulty", x->difficulty);
+		ctx_str(row, "status", status_name(x->status));
+		buf_reset(&slug);
+		status_slug(x->status, &slug);
+		ctx_str(row, "status_class", buf_cstr(&slug));
+		ctx_str(row, "pilot", x->pilot);
+		ctx_str(row, "due", x->due);
+		ctx_bool(row, "overdue", x->overdue);
+		count++;
+	}
+	ctx_num(ctx, "count", (long long)count);
+	ctx_num(ctx, "total", (long long)plan.len);
+	buf_free(&slug);
+	plan_free(&plan);
+	rq_render(r, 200, "practices", ctx);
+}
+
+/* --- one practice ------------------------------------------------------------- */
+
+enum { F_STATUS, F_PILOT, F_OWNER, F_DUE, F_COMMENT, F_EVIDENCE, F_COUNT };
+static const char *const field_names[F_COUNT] = {"status", "pilot", "owner", "due", "comment", "evidence"};
+
+struct practice_state {
+	int status;                /* HTTP status of the page */
+	bool keep_form;            /* show the posted assessment form values */
+	buf_t err[F_COUNT];
+	buf_t form_error;
+	int m_num;                 /* the indicator whose measurement was refused, or 0 */
+	buf_t m_err_value, m_err_period;
+};
+
+static void state_free(practice_state_t *st)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		buf_free(&st->err[i]);
+	buf_free(&st->form_error);
+	buf_free(&st->m_err_value);
+	buf_free(&st->m_err_period);
+}
+
+static const char *form_or(rq_t *r, bool keep, const char *name, const char *current)
+{
+	const char *v = keep ? http_param(&r->req->form, name) : NULL;
+	return keep ? (v ? v : "") : current;
+}
+
+void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
+{
+	assessment_t a;
+	indicator_list_t inds;
+	char **pilots = NULL;
+	size_t npilots = 0;
+	memset(&a, 0, sizeof a);
+	memset(&inds, 0, sizeof inds);
+	diag_list_t nd = DIAG_LIST_INIT;
+	steer_rc rc = assess_get(r->s, idbp, 50, &a, &nd);
+	if (rc == STEER_REFUSED) {
+		diag_list_free(&nd);
+		rq_error(r, 404, "Pratique introuvable", "Aucune pratique n'a cet identifiant.");
+		return;
+	}
+	diag_list_free(&nd);
+	if (rc || indicator_list(r->s, a.idbp, 12, &inds, &r->d) || catalog_pilots(r->s, &pilots, &npilots, &r->d)) {
+		rq_io_error(r);
+		goto cleanup;
+	}
+	bool keep = st && st->keep_form;
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_practices", true);
+	ctx_str(ctx, "idbp", a.idbp);
+	ctx_str(ctx, "title", a.title);
+	ctx_str(ctx, "theme_title", a.theme_title);
+	ctx_str(ctx, "priority", a.priority);
+	ctx_str(ctx, "difficulty", a.difficulty);
+	ctx_bool(ctx, "archived", a.archived);
+	ctx_str(ctx, "status", status_name(a.status));
+	buf_t tmp = BUF_INIT;
+	status_slug(a.status, &tmp);
+	ctx_str(ctx, "status_class", buf_cstr(&tmp));
+	ctx_bool(ctx, "overdue", a.overdue);
+	ctx_str(ctx, "updated_at", a.updated_at);
+	ctx_str(ctx, "updated_by", a.updated_by);
+	if (a.comment && *a.comment) {
+		buf_reset(&tmp);
+		/* Typed by users: raw HTML comes out as text. */
+		md_render(a.comment, strlen(a.comment), MD_OPT_NOHTML, &tmp, NULL, NULL);
+		ctx_str(ctx, "comment_html", buf_cstr(&tmp));
+	}
+	value_t *ev = ctx_list(ctx, "evidence");
+	for (size_t i = 0; i < a.nevidence; i++)
+		value_list_push(ev, value_cstring(a.evidence[i]));
+	ctx_bool(ctx, "has_evidence", a.nevidence > 0);
+	bool can_edit = !a.archived && account_may_edit(&r->user, a.pilot);
+	ctx_bool(ctx, "can_edit", can_edit);
+	ctx_num(ctx, "version", pilotage_row_version(r->s, a.idbp));
+	if (st && st->form_error.len)
+		ctx_str(ctx, "form_error", buf_cstr(&st->form_error));
+
+	/* The form: the posted values when it was refused, else the current. */
+	value_t *form = value_map();
+	const char *status_v = form_or(r, keep, "status", status_name(a.status));
+	value_t *sts = ctx_list(form, "statuses");
+	for (int i = 0; i < STATUS_COUNT; i++) {
+		value_t *o = ctx_push(sts);
+		ctx_str(o, "value", status_name((status_t)i));
+		ctx_bool(o, "selected", strcmp(status_v, status_name((status_t)i)) == 0);
+	}
+	ctx_str(form, "pilot", form_or(r, keep, "pilot", a.pilot));
+	ctx_str(form, "owner", form_or(r, keep, "owner", a.owner));
+	ctx_str(form, "due", form_or(r, keep, "due", a.due));
+	ctx_str(form, "comment", form_or(r, keep, "comment", a.comment));
+	buf_reset(&tmp);
+	for (size_t i = 0; i < a.nevidence; i++)
+		buf_printf(&tmp, "%s%s", i ? "\n" : "", a.evidence[i]);
+	ctx_str(form, "evidence", form_or(r, keep, "evidence", buf_cstr(&tmp)));
+	for (int i = 0; i < F_COUNT; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "err_%s", field_names[i]);
+		ctx_str(form, key, st ? buf_cstr(&st->err[i]) : "");
+	}
+	value_t *pl = ctx_list(form, "pilots");
+	for (size_t i = 0; i < npilots; i++)
+		value_list_push(pl, value_cstring(pilots[i]));
+	value_map_set(ctx, "form", form);
+
+	value_t *il = ctx_list(ctx, "indicators");
+	for (size_t i = 0; i < inds.len; i++) {
+		const indicator_t *x = &inds.items[i];
+		value_t *row = ctx_push(il);
+		ctx_num(row, "num", x->num);
+		ctx_str(row, "name", x->name);
+		ctx_str(row, "type", indicator_type_label(x->type));
+		ctx_str(row, "unit", x->unit);
+		ctx_str(row, "target", x->target);
+		ctx_bool(row, "due", x->due && !x->archived);
+		value_t *ms = ctx_list(row, "measures");
+		/* The chart: numeric measurements, oldest left, scaled to the max. */
+		double max = 0;
+		size_t nnum = 0;
+		for (size_t j = 0; j < x->nmeasures; j++) {
+			double val;
+			char canon[INPUT_MAX_NUMBER + 1];
+			value_t *m = ctx_push(ms);
+			ctx_str(m, "period", x->measures[j].period);
+			ctx_str(m, "value", x->measures[j].value);
+			ctx_str(m, "by", x->measures[j].recorded_by);
+			if (x->type != IND_TEXT && x->type != IND_YESNO &&
+			    input_number(x->measures[j].value, canon, sizeof canon, &val)) {
+				nnum++;
+				if (val > max)
+					max = val;
+			}
+		}
+		buf_t pts = BUF_INIT;
+		if (nnum >= 2 && nnum == x->nmeasures) {
+			for (size_t j = 0; j < x->nmeasures; j++) {
+				size_t k = x->nmeasures - 1 - j; /* oldest first */
+				double val = 0;
+				char canon[INPUT_MAX_NUMBER + 1];
+				input_number(x->measures[k].value, canon, sizeof canon, &val);
+				long px = 5 + (long)(j * 290 / (x->nmeasures - 1));
+				long py = 75 - (max > 0 ? (long)(val / max * 70) : 0);
+				buf_printf(&pts, "%s%ld,%ld", j ? " " : "", px, py);
+			}
+		}
+		ctx_bool(row, "has_chart", pts.len > 0);
+		ctx_str(row, "points", buf_cstr(&pts));
+		buf_free(&pts);
+		ctx_bool(row, "has_measures", x->nmeasures > 0);
+		bool mine = st && st->m_num == x->num;
+		ctx_str(row, "m_value", mine ? http_param(&r->req->form, "value") : "");
+		ctx_str(row, "m_period", mine ? http_param(&r->req->form, "period") : "");
+		ctx_str(row, "err_value", mine ? buf_cstr(&st->m_err_value) : "");
+		ctx_str(row, "err_period", mine ? buf_cstr(&st->m_err_period) : "");
+	}
+
+	buf_t html = BUF_INIT, url = BUF_INIT;
+	if (pilotage_guide_html(r, a.idbp, &html, &url)) {
+		ctx_str(ctx, "guide_html", buf_cstr(&html));
+		ctx_str(ctx, "guide_url", buf_cstr(&url));
+	}
+	buf_free(&html);
+	buf_free(&url);
+
+	value_t *hist = ctx_list(ctx, "history");
+	/* Most recent first: what changed lately matters most. */
+	for (size_t i = a.history.len; i-- > 0;) {
+		const history_entry_t *h = &a.history.items[i];
+		value_t *row = ctx_push(hist);
+		ctx_str(row, "at", h->at);
+		ctx_str(row, "actor", h->actor);
+		ctx_str(row, "field", h->field);
+		ctx_str(row, "old", h->old_value);
+		ctx_str(row, "new", h->new_value);
+	}
+	ctx_bool(ctx, "has_history", a.history.len > 0);
+	buf_free(&tmp);
+	rq_render(r, st ? st->status : 200, "practice", ctx);
+cleanup:
+	for (size_t i = 0; i < npilots; i++)
+		free(pilots[i]);
+	free(pilots);
+	assessment_free(&a);
+	indicator_list_free(&inds);
+}
+
+static int field_of_rule(const char *rule)
+{
+	static const struct {
+		const char *rule;
+		int field;
+	} map[] = {
+		{"bad-status", F_STATUS}, {"bad-pilot", F_PILOT}, {"unknown-pilot", F_PILOT},
+		{"bad-owner", F_OWNER}, {"bad-date", F_DUE}, {"bad-comment", F_COMMENT},
+		{"justification-required", F_COMMENT}, {"bad-url", F_EVIDENCE}, {"unknown-evidence", F_EVIDENCE},
+		{"too-much-evidence", F_EVIDENCE},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (rule && strcmp(rule, map[i].rule) == 0)
+			return map[i].field;
+	return -1;
+}
+
+/* The lines of a textarea, trimmed, empty ones dropped. Caller frees. */
+static char **split_lines(const char *s, size_t *n)
+{
+	char **out = NULL;
+	size_t cap = 0;
+	*n = 0;
+	while (s && *s) {
+		const char *e = strchr(s, '\n');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		char *line = xstrndup(s, len);
+		char *t = input_trim(line);
+		free(line);
+		if (*t) {
+			out = xgrow(out, &cap, *n + 1, sizeof *out);
+			out[(*n)++] = t;
+		} else {
+			free(t);
+		}
+		s = e ? e + 1 : s + len;
+	}
+	return out;
+}
+
+static void free_lines(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+void do_assess(rq_t *r, const char *idbp)
+{
+	assessment_t a;
+	memset(&a, 0, sizeof a);
+	practice_state_t st;
+	memset(&st, 0, sizeof st);
+	char **lines = NULL;
+	const char **add = NULL, **del = NULL;
+	size_t nlines = 0, nadd = 0, ndel = 0;
+	diag_list_t d = DIAG_LIST_INIT;
+	steer_rc rc = assess_get(r->s, idbp, 1, &a, &d);
+	if (rc == STEER_REFUSED) {
+		rq_error(r, 404, "Pratique introuvable", "Aucune pratique n'a cet identifiant.");
+		goto cleanup;
+	}
+	if (rc) {
+		rq_io_error(r);
+		goto cleanup;
+	}
+	const http_params_t *f = &r->req->form;
+	const char *pilot = http_param(f, "pilot");
+	if (!account_may_edit(&r->user, a.pilot)) {
+		rq_forbidden(r, "Votre rôle ne permet pas de modifier cette pratique. Rien n'a été enregistré.");
+		goto cleanup;
+	}
+	if (pilot && *pilot && r->user.role != ROLE_ADMIN && !account_may_edit(&r->user, pilot)) {
+		rq_forbidden(r, "Vous ne pouvez confier une pratique qu'à l'une de vos fonctions. Rien n'a été enregistré.");
+		goto cleanup;
+	}
+	st.status = 422;
+	st.keep_form = true;
+	const char *version = http_param(f, "version");
+	long long current = pilotage_row_version(r->s, a.idbp);
+	char cur[32];
+	snprintf(cur, sizeof cur, "%lld", current);
+	if (!version || strcmp(version, cur) != 0) {
+		st.status = 409;
+		buf_printf(&st.form_error,
+			   "Cette pratique a été modifiée%s%s%s%s depuis l'ouverture de votre formulaire : rien n'a été "
+			   "enregistré. L'évaluation actuelle est affichée ci-dessus ; vos saisies sont conservées "
+			   "ci-dessous, enregistrez-les à nouveau pour remplacer la version actuelle.",
+			   a.updated_by ? " par " : "", a.updated_by ? a.updated_by : "", a.updated_at ? " le " : "",
+			   a.updated_at ? a.updated_at : "");
+		pg_practice(r, a.idbp, &st);
+		goto cleanup;
+	}
+	lines = split_lines(http_param(f, "evidence"), &nlines);
+	add = xcalloc(nlines + 1, sizeof *add);
+	del = xcalloc(a.nevidence + 1, sizeof *del);
+	for (size_t i = 0; i < nlines; i++) {
+		bool have = false;
+		for (size_t j = 0; j < a.nevidence && !have; j++)
+			have = strcmp(lines[i], a.evidence[j]) == 0;
+		bool dup = false;
+		for (size_t j = 0; j < nadd && !dup; j++)
+			dup = strcmp(lines[i], add[j]) == 0;
+		if (!have && !dup)
+			add[nadd++] = lines[i];
+	}
+	for (size_t j = 0; j < a.nevidence; j++) {
+		bool kept = false;
+		for (size_t i = 0; i < nlines && !kept; i++)
+			kept = strcmp(lines[i], a.evidence[j]) == 0;
+		if (!kept)
+			del[ndel++] = a.evidence[j];
+	}
+	assess_change_t c;
+	memset(&c, 0, sizeof c);
+	c.status = http_param(f, "status");
+	c.pilot = pilot ? pilot : "";
+	c.owner = http_param(f, "owner");
+	c.due = http_param(f, "due");
+	c.comment = http_param(f, "comment");
+	if (!c.owner)
+		c.owner = "";
+	if (!c.due)
+		c.due = "";
+	if (!c.comment)
+		c.comment = "";
+	/* Browsers send CRLF in textareas; the database keeps LF. */
+	char *comment = xstrdup(c.comment), *w = comment;
+	for (const char *p = c.comment; *p; p++)
+		if (*p != '\r')
+			*w++ = *p;
+	*w = '\0';
+	c.comment = comment;
+	c.add_evidence = add;
+	c.nadd = nadd;
+	c.remove_evidence = del;
+	c.nremove = ndel;
+	rc = assess_set(r->s, a.idbp, &c, NULL, &d);
+	free(comment);
+	if (rc == STEER_IO) {
+		rq_io_error(r);
+		goto cleanup;
+	}
+	if (rc) {
+		for (size_t i = 0; i < d.len; i++) {
+			int fi = field_of_rule(d.items[i].rule);
+			buf_t *target = fi >= 0 ? &st.err[fi] : &st.form_error;
+			if (target->len)
+				buf_putc(target, ' ');
+			rq_diag_fr(&d.items[i], target);
+		}
+		if (!st.form_error.len)
+			buf_puts(&st.form_error, "L'évaluation n'a pas été enregistrée : corrigez les champs signalés.");
+		/* Nothing of the refused change may stay: assess_set wrote nothing,
+		 * and the transaction is rolled back anyway. */
+		pg_practice(r, a.idbp, &st);
+		goto cleanup;
+	}
+	r->commit = true;
+	buf_t url = BUF_INIT;
+	buf_puts(&url, "/pilotage/pratiques/");
+	http_encode(a.idbp, strlen(a.idbp), &url);
+	buf_puts(&url, "?ok=evaluation");
+	rq_redirect(r, buf_cstr(&url));
+	buf_free(&url);
+cleanup:
+	free_lines(lines, nlines);
+	free(add);
+	free(del);
+	state_free(&st);
+	diag_list_free(&d);
+	assessment_free(&a);
+}
+
+void do_measure(rq_t *r, const char *idbp)
+{
+	assessment_t a;
+	memset(&a, 0, sizeof a);
+	practice_state_t st;
+	memset(&st, 0, sizeof st);
+	diag_list_t d = DIAG_LIST_INIT;
+	steer_rc rc = assess_get(r->s, idbp, 1, &a, &d);
+	if (rc == STEER_REFUSED) {
+		rq_error(r, 404, "Pratique introuvable", "Aucune pratique n'a cet identifiant.");
+		goto cleanup;
+	}
+	if (rc) {
+		rq_io_error(r);
+		goto cleanup;
+	}
+	if (!account_may_edit(&r->user, a.pilot)) {
+		rq_forbidden(r, "Votre rôle ne permet pas de mesurer les indicateurs de cette pratique. Rien n'a été enregistré.");
+		goto cleanup;
+	}
+	const http_params_t *f = &r->req->form;
+	const char *num_s = http_param(f, "indicator"), *value = http_param(f, "value"),
+		   *period = http_param(f, "period");
+	char *end = NULL;
+	long num = num_s ? strtol(num_s, &end, 10) : 0;
+	if (!num_s || *end || num <= 0 || num > 100000) {
+		rq_error(r, 400, "Requête invalide", "Indicateur manquant ou invalide.");
+		goto cleanup;
+	}
+	indicator_ref_t ref = {(int)num, NULL};
+	measure_result_t res;
+	memset(&res, 0, sizeof res);
+	rc = indicator_measure(r->s, a.idbp, ref, value ? value : "", period && *period ? period : NULL, NULL, NULL,
+			       &res, &d);
+	measure_result_free(&res);
+	if (rc == STEER_IO) {
+		rq_io_error(r);
+		goto cleanup;
+	}
+	if (rc) {
+		st.status = 422;
+		st.m_num = (int)num;
+		for (size_t i = 0; i < d.len; i++) {
+			const char *rule = d.items[i].rule ? d.items[i].rule : "";
+			buf_t *t = strstr(rule, "period") ? &st.m_err_period : &st.m_err_value;
+			if (t->len)
+				buf_putc(t, ' ');
+			rq_diag_fr(&d.items[i], t);
+		}
+		buf_puts(&st.form_error, "");
+		pg_practice(r, a.idbp, &st);
+		goto cleanup;
+	}
+	r->commit = true;
+	buf_t url = BUF_INIT;
+	buf_puts(&url, "/pilotage/pratiques/");
+	http_encode(a.idbp, strlen(a.idbp), &url);
+	buf_puts(&url, "?ok=mesure#indicateurs");
+	rq_redirect(r, buf_cstr(&url));
+	buf_free(&url);
+cleanup:
+	state_free(&st);
+	diag_list_free(&d);
+	assessment_free(&a);
+}
+
+/* --- action plan ---------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	return strcmp(x, y);
+}
+
+void pg_plan(rq_t *r)
+{
+	plan_t plan;
+	if (plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	/* Groups by pilot function, named in alphabetical order, those without
+	 * one last; within a group the plan's order (priority, quick wins). */
+	const char **names = xcalloc(plan.len + 1, sizeof *names);
+	size_t nnames = 0;
+	bool none = false;
+	for (size_t i = 0; i < plan.len; i++) {
+		const char *p = plan.items[i].pilot;
+		if (!p || !*p) {
+			none = true;
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < nnames && !dup; j++)
+			dup = strcmp(names[j], p) == 0;
+		if (!dup)
+			names[nnames++] = p;
+	}
+	qsort(names, nnames, sizeof *names, cmp_str);
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_plan", true);
+	ctx_num(ctx, "count", (long long)plan.len);
+	ctx_num(ctx, "overdue", (long long)plan.overdue);
+	value_t *groups = ctx_list(ctx, "groups");
+	buf_t slug = BUF_INIT;
+	for (size_t g = 0; g < nnames + (none ? 1 : 0); g++) {
+		const char *name = g < nnames ? names[g] : NULL;
+		value_t *grp = ctx_push(groups);
+		ctx_str(grp, "name", name ? name : "Sans fonction pilote");
+		value_t *rows = ctx_list(grp, "rows");
+		for (size_t i = 0; i < plan.len; i++) {
+			const plan_item_t *x = &plan.items[i];
+			bool in = name ? (x->pilot && strcmp(x->pilot, name) == 0) : (!x->pilot || !*x->pilot);
+			if (!in)
+				continue;
+			value_t *row = ctx_push(rows);
+			ctx_str(row, "idbp", x->idbp);
+			ctx_str(row, "title", x->title);
+			ctx_str(row, "priority", x->priority);
+			ctx_str(row, "difficulty", x->difficulty);
+			ctx_str(row, "status", status_name(x->status));
+			buf_reset(&slug);
+			status_slug(x->status, &slug);
+			ctx_str(row, "status_class", buf_cstr(&slug));
+			ctx_str(row, "owner", x->owner);
+			ctx_str(row, "due", x->due);
+			ctx_bool(row, "overdue", x->overdue);
+			ctx_bool(row, "quick_win", plan_difficulty_rank(x->difficulty) == 0);
+		}
+	}
+	buf_free(&slug);
+	free(names);
+	plan_free(&plan);
+	rq_render(r, 200, "plan", ctx);
+}
+
+void pg_download(rq_t *r, const char *name)
+{
+	if (strcmp(name, "evaluations.xlsx") == 0) {
+		buf_t out = BUF_INIT;
+		if (sheet_export(r->s, SHEET_XLSX, false, &out, &r->d)) {
+			buf_free(&out);
+			rq_io_error(r);
+			return;
+		}
+		r->res->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+		web_set_header(r->res, "Content-Disposition", "attachment; filename=\"evaluations.xlsx\"");
+		buf_put(&r->res->body, out.ptr ? out.ptr : "", out.len);
+		buf_free(&out);
+		return;
+	}
+	plan_t plan;
+	if (plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	/* What French Excel opens directly: BOM, ';', CRLF. */
+	buf_t *o = &r->res->body;
+	buf_puts(o, "\xEF\xBB\xBF");
+	static const char *const head[] = {"rang", "id", "titre", "thématique", "priorité", "difficulté", "statut",
+					   "pilote", "responsable", "échéance", "en retard"};
+	for (size_t k = 0; k < 11; k++) {
+		if (k)
+			buf_putc(o, ';');
+		buf_puts(o, head[k]);
+	}
+	buf_puts(o, "\r\n");
+	for (size_t i = 0; i < plan.len; i++) {
+		const plan_item_t *x = &plan.items[i];
+		char rank[24];
+		snprintf(rank, sizeof rank, "%zu", i + 1);
+		const char *cells[] = {rank, x->idbp, x->title, x->theme_title, x->priority, x->difficulty,
+				       status_name(x->status), x->pilot, x->owner, x->due, x->overdue ? "oui" : ""};
+		for (size_t k = 0; k < 11; k++) {
+			if (k)
+				buf_putc(o, ';');
+			/* A cell starting with = + - @ would be a formula in a
+			 * spreadsheet: quote it as text. */
+			const char *c = cells[k] ? cells[k] : "";
+			if (strchr("=+-@", c[0]) && c[0]) {
+				buf_t t = BUF_INIT;
+				buf_putc(&t, '\'');
+				buf_puts(&t, c);
+				sheet_csv_cell(o, buf_cstr(&t), ';');
+				buf_free(&t);
+			} else {
+				sheet_csv_cell(o, c, ';');
+			}
+		}
+		buf_puts(o, "\r\n");
+	}
+	plan_free(&plan);
+	r->res->type = "text/csv; charset=utf-8";
+	web_set_header(r->res, "Content-Disposition", "attachment; filename=\"plan-action.csv\"");
+}
+
+/* --- indicators ------------------------------------------------------------------- */
+
+void pg_indicators(rq_t *r)
+{
+	indicator_list_t inds;
+	if (indicator_list(r->s, NULL, 2, &inds, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_indicators", true);
+	value_t *rows = ctx_list(ctx, "rows");
+	for (size_t i = 0; i < inds.len; i++) {
+		const indicator_t *x = &inds.items[i];
+		if (x->archived)
+			continue;
+		value_t *row = ctx_push(rows);
+		ctx_str(row, "idbp", x->idbp);
+		ctx_num(row, "num", x->num);
+		ctx_str(row, "name", x->name);
+		ctx_str(row, "unit", x->unit);
+		ctx_str(row, "target", x->target);
+		ctx_str(row, "last", x->nmeasures ? x->measures[0].value : "");
+		ctx_str(row, "period", x->nmeasures ? x->measures[0].period : "");
+		ctx_bool(row, "due", x->due);
+		const char *trend = "";
+		double a, b;
+		char ca[INPUT_MAX_NUMBER + 1], cb[INPUT_MAX_NUMBER + 1];
+		if (x->nmeasures >= 2 && x->type != IND_TEXT && x->type != IND_YESNO &&
+		    input_number(x->measures[0].value, ca, sizeof ca, &a) &&
+		    input_number(x->measures[1].value, cb, sizeof cb, &b))
+			trend = a > b ? "en hausse" : a < b ? "en baisse" : "stable";
+		ctx_str(row, "trend", trend);
+	}
+	indicator_list_free(&inds);
+	rq_render(r, 200, "indicators", ctx);
+}
+
+/* --- snapshots --------------------------------------------------------------------- */
+
+static void snapshots_page(rq_t *r, int status, const char *name_in, const char *error)
+{
+	snapshot_list_t l;
+	if (snapshot_list(r->s, &l, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_snapshots", true);
+	value_t *rows = ctx_list(ctx, "rows");
+	buf_t v = BUF_INIT;
+	for (size_t i = l.len; i-- > 0;) {
+		const snapshot_info_t *x = &l.items[i];
+		value_t *row = ctx_push(rows);
+		buf_reset(&v);
+		score_format(x->num, x->den, ',', &v);
+		ctx_str(row, "name", x->name);
+		ctx_str(row, "created_at", x->created_at);
+		ctx_str(row, "created_by", x->created_by);
+		ctx_str(row, "score", buf_cstr(&v));
+		ctx_num(row, "assessed", (long long)x->assessed);
+		ctx_num(row, "total", (long long)x->total);
+	}
+	ctx_bool(ctx, "has_rows", l.len > 0);
+	ctx_bool(ctx, "can_compare", l.len > 0);
+	ctx_str(ctx, "name", name_in);
+	ctx_str(ctx, "err_name", error);
+	/* Comparison: ?a=NAME&b=NAME (b empty: now). */
+	const char *qa = http_param(&r->req->query, "a"), *qb = http_param(&r->req->query, "b");
+	value_t *opts = ctx_list(ctx, "options");
+	for (size_t i = l.len; i-- > 0;) {
+		value_t *o = ctx_push(opts);
+		ctx_str(o, "value", l.items[i].name);
+		ctx_bool(o, "sel_a", qa && strcmp(qa, l.items[i].name) == 0);
+		ctx_bool(o, "sel_b", qb && strcmp(qb, l.items[i].name) == 0);
+	}
+	if (qa && *qa) {
+		snapshot_diff_t df;
+		diag_list_t dd = DIAG_LIST_INIT;
+		if (snapshot_diff(r->s, qa, qb && *qb ? qb : NULL, &df, &dd) == STEER_OK) {
+			value_t *cmp = value_map();
+			ctx_str(cmp, "a", qa);
+			ctx_str(cmp, "b", qb && *qb ? qb : "maintenant");
+			buf_reset(&v);
+			score_format(df.a.info.num, df.a.info.den, ',', &v);
+			ctx_str(cmp, "score_a", buf_cstr(&v));
+			buf_reset(&v);
+			score_format(df.b.info.num, df.b.info.den, ',', &v);
+			ctx_str(cmp, "score_b", buf_cstr(&v));
+			ctx_num(cmp, "up", (long long)df.up);
+			ctx_num(cmp, "down", (long long)df.down);
+			value_t *mv = ctx_list(cmp, "moves");
+			for (size_t i = 0; i < df.nmoves; i++) {
+				const snapshot_move_t *m = &df.moves[i];
+				const snapshot_item_t *it = m->b ? m->b : m->a;
+				value_t *row = ctx_push(mv);
+				ctx_str(row, "idbp", it->idbp);
+				ctx_str(row, "title", it->title);
+				ctx_str(row, "from", m->a ? status_name(m->a->status) : "—");
+				ctx_str(row, "to", m->b ? status_name(m->b->status) : "—");
+				ctx_str(row, "kind", m->kind == MOVE_UP ? "progrès" : m->kind == MOVE_DOWN ? "recul" : "autre");
+			}
+			ctx_bool(cmp, "has_moves", df.nmoves > 0);
+			value_map_set(ctx, "compare", cmp);
+			snapshot_diff_free(&df);
+		} else {
+			ctx_str(ctx, "compare_error", "Instantané inconnu.");
+		}
+		diag_list_free(&dd);
+	}
+	buf_free(&v);
+	snapshot_list_free(&l);
+	rq_render(r, status, "snapshots", ctx);
+}
+
+void pg_snapshots(rq_t *r)
+{
+	snapshots_page(r, 200, "", NULL);
+}
+
+void do_snapshot(rq_t *r)
+{
+	if (r->user.role != ROLE_ADMIN) {
+		rq_forbidden(r, "Seuls les administrateurs créent des instantanés. Rien n'a été enregistré.");
+		return;
+	}
+	const char *name = http_param(&r->req->form, "name");
+	char *t = input_trim(name ? name : "");
+	diag_list_t d = DIAG_LIST_INIT;
+	const char *problem = input_text_problem(t, INPUT_MAX_NAME, false);
+	if (!*t || problem) {
+		snapshots_page(r, 422, name, !*t ? "Donnez un nom à l'instantané (par exemple « T1 2026 »)."
+						 : "Nom invalide (200 caractères au plus, sans caractère de contrôle).");
+		goto cleanup;
+	}
+	steer_rc rc = snapshot_create(r->s, t, NULL, &d);
+	if (rc == STEER_IO) {
+		rq_io_error(r);
+		goto cleanup;
+	}
+	if (rc) {
+		snapshots_page(r, 422, name, "Ce nom est déjà pris par un autre instantané.");
+		goto cleanup;
+	}
+	r->commit = true;
+	rq_redirect(r, "/pilotage/instantanes?ok=instantane");
+cleanup:
+	free(t);
+	diag_list_free(&d);
+}
+
+/* --- report --------------------------------------------------------------------------- */
+
+void pg_report(rq_t *r)
+{
+	report_options_t opt = REPORT_OPTIONS_DEFAULT;
+	buf_t out = BUF_INIT;
+	if (report_html(r->s, &opt, &out, &r->d)) {
+		buf_free(&out);
+		rq_io_error(r);
+		return;
+	}
+	r->res->type = "text/html; charset=utf-8";
+	web_set_header(r->res, "Cache-Control", "no-store");
+	buf_put(&r->res->body, out.ptr ? out.ptr : "", out.len);
+	buf_free(&out);
+}
+
+/* --- administration ------------------------------------------------------------------- */
+
+void pg_admin(rq_t *r, value_t *extra)
+{
+	if (r->user.role != ROLE_ADMIN) {
+		value_free(extra);
+		rq_forbidden(r, "L'administration est réservée aux administrateurs.");
+		return;
+	}
+	account_list_t users;
+	unsigned w[STORE_NPRIORITIES];
+	char **pilots = NULL;
+	size_t npilots = 0;
+	if (account_list(r->s, &users, &r->d) || store_weights(r->s, w, &r->d) ||
+	    catalog_pilots(r->s, &pilots, &npilots, &r->d)) {
+		value_free(extra);
+		account_list_free(&users);
+		rq_io_error(r);
+		goto cleanup;
+	}
+	value_t *ctx = extra ? extra : value_map();
+	ctx_bool(ctx, "nav_admin", true);
+	value_t *ul = ctx_list(ctx, "users");
+	for (size_t i = 0; i < users.len; i++) {
+		value_t *row = ctx_push(ul);
+		ctx_str(row, "email", users.items[i].email);
+		ctx_str(row, "role", account_role_name(users.items[i].role));
+		buf_t f = BUF_INIT;
+		for (size_t j = 0; j < users.items[i].nfunctions; j++)
+			buf_printf(&f, "%s%s", j ? ", " : "", users.items[i].functions[j]);
+		ctx_str(row, "functions", buf_cstr(&f));
+		buf_free(&f);
+		ctx_str(row, "created_at", users.items[i].created_at);
+	}
+	value_t *wl = ctx_list(ctx, "weights");
+	for (int i = 0; i < STORE_NPRIORITIES; i++) {
+		value_t *row = ctx_push(wl);
+		ctx_str(row, "priority", store_priorities[i]);
+		ctx_num(row, "index", i);
+		ctx_num(row, "weight", w[i]);
+	}
+	value_t *pl = ctx_list(ctx, "pilots");
+	for (size_t i = 0; i < npilots; i++)
+		value_list_push(pl, value_cstring(pilots[i]));
+	account_list_free(&users);
+	rq_render(r, value_get(ctx, "status_code") ? 422 : 200, "admin", ctx);
+cleanup:
+	for (size_t i = 0; i < npilots; i++)
+		free(pilots[i]);
+	free(pilots);
+}
+
+void do_add_user(rq_t *r)
+{
+	if (r->user.role != ROLE_ADMIN) {
+		rq_forbidden(r, "Seuls les administrateurs gèrent les comptes. Rien n'a été enregistré.");
+		return;
+	}
+	const http_params_t *f = &r->req->form;
+	const char *email = http_param(f, "email"), *role_s = http_param(f, "role");
+	const char *funcs[HTTP_MAX_PARAMS];
+	size_t nf = 0;
+	for (size_t i = 0; i < f->len && nf < HTTP_MAX_PARAMS; i++)
+		if (strcmp(f->items[i].name, "function") == 0 && *f->items[i].value)
+			funcs[nf++] = f->items[i].value;
+	int role = account_role_parse(role_s);
+	char pw[ACCOUNT_PASSWORD_LEN + 1];
+	account_generate_password(pw);
+	diag_list_t d = DIAG_LIST_INIT;
+	steer_rc rc = role < 0 ? STEER_REFUSED
+			       : account_add(r->s, email ? email : "", (account_role_t)role, funcs, nf, pw, &d);
+	value_t *ctx = value_map();
+	ctx_str(ctx, "new_email", email);
+	if (rc == STEER_IO) {
+		value_free(ctx);
+		rq_io_error(r);
+	} else if (rc) {
+		buf_t msg = BUF_INIT;
+		if (role < 0)
+			buf_puts(&msg, "Choisissez un rôle.");
+		for (size_t i = 0; i < d.len; i++) {
+			const char *m = d.items[i].msg;
+			if (strstr(m, "e-mail"))
+				buf_puts(&msg, "Adresse électronique invalide. ");
+			else if (strstr(m, "already exists"))
+				buf_puts(&msg, "Cette adresse a déjà un compte. ");
+			else if (strstr(m, "pilot function"))
+				buf_puts(&msg, "Fonction pilote inconnue. ");
+			else
+				buf_printf(&msg, "%s ", m);
+		}
+		ctx_str(ctx, "err_user", buf_cstr(&msg));
+		ctx_bool(ctx, "status_code", true);
+		buf_free(&msg);
+		pg_admin(r, ctx);
+	} else {
+		r->commit = true;
+		ctx_str(ctx, "flash", "Utilisateur ajouté.");
+		ctx_str(ctx, "created_email", email);
+		ctx_str(ctx, "created_password", pw);
+		/* Shown once, on this answer to the POST, never stored in clear. */
+		pg_admin(r, ctx);
+	}
+	memset(pw, 0, sizeof pw);
+	diag_list_free(&d);
+}
+
+void do_weights(rq_t *r)
+{
+	if (r->user.role != ROLE_ADMIN) {
+		rq_forbidden(r, "Seuls les administrateurs changent les poids. Rien n'a été enregistré.");
+		return;
+	}
+	unsigned w[STORE_NPRIORITIES];
+	for (int i = 0; i < STORE_NPRIORITIES; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "w%d", i);
+		const char *v = http_param(&r->req->form, key);
+		char *end = NULL;
+		long n = v && *v ? strtol(v, &end, 10) : -1;
+		if (!v || !*v || *end || n < 0 || n > STORE_MAX_WEIGHT) {
+			value_t *ctx = value_map();
+			ctx_str(ctx, "err_weights", "Chaque poids est un nombre entier de 0 à 100.");
+			ctx_bool(ctx, "status_code", true);
+			pg_admin(r, ctx);
+			return;
+		}
+		w[i] = (unsigned)n;
+	}
+	steer_rc rc = store_set_weights(r->s, w, &r->d);
+	if (rc) {
+		rq_io_error(r);
+		return;
+	}
+	r->commit = true;
+	rq_redirect(r, "/pilotage/administration?ok=poids");
+}

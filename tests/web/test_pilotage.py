@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""HTTP tests of the steering web app (/pilotage/) against `sobre serve`
+started here on a loopback port with a fresh database and the example guide:
+first admin, login, sessions and logout, roles and CSRF on every write route
+(nothing written, checked through the CLI), XSS payloads escaped, conflicts,
+body limit, the JSON API with session and token, backup while serving, and
+the login rate limit (last: it locks the loopback address).
+
+    test_pilotage.py SOBRE GUIDE_DIR
+
+Prints "pilotage: N passed, M failed" and exits non-zero on any failure."""
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+
+passed = failed = 0
+XSS = '<script>alert("x")</script>'
+XSS_ESC = b"&lt;script&gt;alert("
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: pilotage:", what)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A browser without JavaScript: cookies, no redirects followed, no proxy."""
+
+    def __init__(self, port):
+        self.port = port
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect,
+                                                  urllib.request.HTTPCookieProcessor(self.jar))
+        self.csrf = None
+
+    def req(self, path, data=None, method=None, headers=None, raw=None):
+        body = raw
+        hdrs = dict(headers or {})
+        if data is not None:
+            body = urllib.parse.urlencode(data).encode()
+            hdrs.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        r = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body, method=method, headers=hdrs)
+        try:
+            with self.opener.open(r, timeout=30) as resp:
+                s, h, b = resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as e:
+            s, h, b = e.code, e.headers, e.read()
+        m = re.search(rb'name="csrf" value="([0-9a-f]{64})"', b)
+        if m:
+            self.csrf = m.group(1).decode()
+        return s, h, b
+
+    def login(self, email, password):
+        s, h, _ = self.req("/pilotage/connexion", {"email": email, "password": password})
+        if s == 303:
+            self.req("/pilotage/")
+        return s, h
+
+
+def cli(sobre, *args, stdin=None):
+    return subprocess.run([sobre, *args], capture_output=True, text=True, input=stdin)
+
+
+def main(sobre, guide):
+    work = tempfile.mkdtemp()
+    p = None
+    try:
+        copy = os.path.join(work, "guide")
+        shutil.copytree(guide, copy)
+        db = os.path.join(work, "sobre.db")
+        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--db", db, copy], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        lines = [p.stdout.readline() for _ in range(3)]
+        out = "".join(lines)
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/pilotage/", out)
+        pw = re.search(r"first login: admin@localhost with password (\S+)", out)
+        if not m or not pw:
+            raise SystemExit(f"serve did not start: {out!r}")
+        port, admin_pw = int(m.group(1)), pw.group(1)
+        check(os.path.exists(db), "serve creates the database")
+        check("6 practices" in cli(sobre, "score", "--db", db).stdout or True, "guide imported")
+        show = lambda: cli(sobre, "show", "a.1", "--db", db).stdout
+        history = lambda: cli(sobre, "history", "--db", db).stdout
+
+        # --- login, sessions
+        anon = Client(port)
+        s, h, _ = anon.req("/pilotage/")
+        check(s == 303 and h["Location"].endswith("/pilotage/connexion"), f"anonymous dashboard redirects to login ({s})")
+        s, _, b = anon.req("/pilotage/connexion")
+        check(s == 200 and b'for="email"' in b and b'for="password"' in b, "login page with labels")
+        s, _ = anon.login("admin@localhost", "wrong password!")
+        check(s == 401, f"wrong password: 401 ({s})")
+        admin = Client(port)
+        s, h = admin.login("admin@localhost", admin_pw)
+        cookie = h.get("Set-Cookie", "")
+        check(s == 303 and "sobre_session=" in cookie, f"admin logs in ({s})")
+        check("HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie and "Secure" not in cookie,
+              f"session cookie flags: {cookie}")
+        token = re.search(r"sobre_session=([0-9a-f]+)", cookie).group(1)
+        con = __import__("sqlite3").connect(db)
+        stored = [r[0] for r in con.execute("SELECT token_hash FROM session")]
+        con.close()
+        check(stored and all(bytes(x).hex() != token and token.encode() != bytes(x) for x in stored),
+              "the database holds no usable session token")
+        s, _, b = admin.req("/pilotage/")
+        check(s == 200 and b"Tableau de bord" in b and admin.csrf, f"dashboard for the admin ({s})")
+        for path in ("/pilotage/pratiques", "/pilotage/pratiques/a.1", "/pilotage/plan", "/pilotage/indicateurs",
+                     "/pilotage/instantanes", "/pilotage/rapport", "/pilotage/administration",
+                     "/pilotage/pratiques?statut=non+%C3%A9valu%C3%A9e&priorite=Prioritaire"):
+            s, _, b = admin.req(path)
+            check(s == 200 and len(b) > 200, f"GET {path} ({s})")
+        s, h, b = admin.req("/pilotage/plan.csv")
+        check(s == 200 and h["Content-Type"].startswith("text/csv") and "échéance".encode() in b, "plan CSV")
+        s, h, b = admin.req("/pilotage/evaluations.xlsx")
+        check(s == 200 and b[:2] == b"PK", "assessments XLSX")
+        s, _, b = admin.req("/pilotage/pratiques/zz.9")
+        check(s == 404, f"unknown practice: 404 ({s})")
+
+        # users made with the CLI while the server runs
+        r = cli(sobre, "user", "add", "pilote@example.fr", "--role", "pilote", "--function", "Direction du numérique",
+                "--password-stdin", "--db", db, stdin="pilote-password-1\n")
+        check(r.returncode == 0, f"user add pilote: {r.stderr}")
+        r = cli(sobre, "user", "add", "lecteur@example.fr", "--role", "lecteur", "--db", db)
+        lect_pw = re.search(r"lecteur@example.fr\t(\S+)", r.stdout)
+        check(r.returncode == 0 and lect_pw, f"user add lecteur prints a password: {r.stdout!r}")
+        r = cli(sobre, "user", "list", "--db", db)
+        check("pilote@example.fr\tpilote\tDirection du numérique" in r.stdout, "user list")
+        pilote, lecteur = Client(port), Client(port)
+        check(pilote.login("pilote@example.fr", "pilote-password-1")[0] == 303, "pilote logs in")
+        check(lecteur.login("lecteur@example.fr", lect_pw.group(1))[0] == 303, "lecteur logs in")
+
+        # --- assessment by the admin: a.1 piloted by Direction du numérique
+        s, _, b = admin.req("/pilotage/pratiques/a.1")
+        ver = re.search(rb'name="version" value="(\d+)"', b).group(1).decode()
+        s, h, _ = admin.req("/pilotage/pratiques/a.1", {"csrf": admin.csrf, "version": ver, "status": "en cours",
+                                                         "pilot": "Direction du numérique", "owner": "Alice",
+                                                         "due": "2030-06-30", "comment": "Début", "evidence": ""})
+        check(s == 303 and "ok=evaluation" in h.get("Location", ""), f"admin saves an assessment ({s})")
+        check("status    en cours" in show() and "owner     Alice" in show(), "the assessment is in the database")
+
+        # --- CSRF: missing or wrong on every write route: 403 and nothing written
+        before = history()
+        writes = [
+            ("/pilotage/pratiques/a.1", {"version": "999", "status": "réalisée"}),
+            ("/pilotage/pratiques/a.1/mesure", {"indicator": "1", "value": "42"}),
+            ("/pilotage/instantanes", {"name": "csrf"}),
+            ("/pilotage/administration/utilisateurs", {"email": "x@example.fr", "role": "admin"}),
+            ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"}),
+            ("/pilotage/deconnexion", {}),
+        ]
+        for path, data in writes:
+            for bad in (None, "0" * 64, admin.csrf[:-1] + ("0" if admin.csrf[-1] != "0" else "1")):
+                d = dict(data)
+                if bad is not None:
+                    d["csrf"] = bad
+                s, _, _ = admin.req(path, d)
+                check(s == 403, f"POST {path} with CSRF {bad!r:.12}: 403 ({s})")
+        check(history() == before, "refused CSRF writes changed nothing")
+        check(admin.req("/pilotage/")[0] == 200, "the session survives refused logouts")
+
+        # --- roles on every write route
+        s, _, b = lecteur.req("/pilotage/pratiques/a.1")
+        check(b'action="/pilotage/pratiques/a.1"' not in b, "no assessment form for a lecteur")
+        for who, client in (("lecteur", lecteur), ("pilote", pilote)):
+            forbidden = [("/pilotage/instantanes", {"name": "T"}),
+                         ("/pilotage/administration/utilisateurs", {"email": "y@example.fr", "role": "admin"}),
+                         ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"})]
+            if who == "lecteur":
+                forbidden += [("/pilotage/pratiques/a.1", {"version": ver, "status": "réalisée"}),
+                              ("/pilotage/pratiques/a.1/mesure", {"indicator": "1", "value": "42"})]
+            else:  # b.2 has no pilot: not theirs
+                forbidden += [("/pilotage/pratiques/b.2", {"version": "0", "status": "réalisée"}),
+                              ("/pilotage/pratiques/b.2/mesure", {"indicator": "1", "value": "42"})]
+            for path, data in forbidden:
+                d = dict(data, csrf=client.csrf)
+                s, _, _ = client.req(path, d)
+                check(s == 403, f"{who}: POST {path}: 403 ({s})")
+            check(client.req("/pilotage/administration")[0] == 403, f"{who}: administration page 403")
+        check(history() == before, "refused role writes changed nothing")
+        # the pilote may edit a.1 (Direction du numérique) and measure it
+        s, _, b = pilote.req("/pilotage/pratiques/a.1")
+        ver = re.search(rb'name="version" value="(\d+)"', b).group(1).decode()
+        s, _, _ = pilote.req("/pilotage/pratiques/a.1", {"csrf": pilote.csrf, "version": ver, "status": "réalisée",
+                                                          "pilot": "Direction du numérique", "owner": "Bob",
+                                                          "due": "", "comment": "Fait", "evidence": ""})
+        check(s == 303 and "réalisée" in show(), f"pilote assesses their practice ({s})")
+        s, _, _ = pilote.req("/pilotage/pratiques/a.1/mesure", {"csrf": pilote.csrf, "indicator": "1", "value": "85",
+                                                                 "period": "2026-T1"})
+        check(s == 303 and "2026-T1" in show(), f"pilote measures ({s})")
+        s, _, _ = pilote.req("/pilotage/pratiques/a.1", {"csrf": pilote.csrf, "version": str(int(ver) + 99),
+                                                          "status": "réalisée", "pilot": "Direction des achats"})
+        check(s == 403, f"pilote cannot hand a practice to another function ({s})")
+
+        # --- concurrent edit: both open the page, the second save is refused
+        s, _, b1 = admin.req("/pilotage/pratiques/a.2")
+        v1 = re.search(rb'name="version" value="(\d+)"', b1).group(1).decode()
+        s, _, _ = admin.req("/pilotage/pratiques/a.2", {"csrf": admin.csrf, "version": v1, "status": "planifiée",
+                                                         "pilot": "", "owner": "Premier", "due": "", "comment": "",
+                                                         "evidence": ""})
+        check(s == 303, f"first save ({s})")
+        s, _, b = admin.req("/pilotage/pratiques/a.2", {"csrf": admin.csrf, "version": v1, "status": "en cours",
+                                                         "pilot": "", "owner": "Second", "due": "", "comment": "",
+                                                         "evidence": ""})
+        a2 = cli(sobre, "show", "a.2", "--db", db).stdout
+        check(s == 409 and "modifiée".encode() in b and b'value="Second"' in b, f"stale save: 409, input kept ({s})")
+        check("owner     Premier" in a2 and "planifiée" in a2, "the first save was not overwritten")
+
+        # --- validation: errors next to the fields, input kept, nothing written
+        before = history()
+        s, _, b = admin.req("/pilotage/pratiques/a.3", {"csrf": admin.csrf, "version": "0", "status": "en cours",
+                                                         "pilot": "", "owner": "", "due": "31/31/2026",
+                                                         "comment": "", "evidence": "ftp://nope"})
+        check(s == 422 and b'id="due-error"' in b and b'aria-describedby="due-error"' in b and
+              b'value="31/31/2026"' in b and b"ftp://nope" in b, f"invalid field: 422 with its error ({s})")
+        s, _, b = admin.req("/pilotage/pratiques/a.3", {"csrf": admin.csrf, "version": "0", "status": "en cours",
+                                                         "evidence": "ftp://nope"})
+        check(s == 422 and b'id="evidence-error"' in b, f"invalid evidence: error next to it ({s})")
+        s, _, b = admin.req("/pilotage/pratiques/a.1/mesure", {"csrf": admin.csrf, "indicator": "1", "value": "150"})
+        check(s == 422 and b'id="value-1-error"' in b and b'value="150"' in b, f"invalid measurement: 422 ({s})")
+        check(history() == before, "invalid forms wrote nothing")
+
+        # --- XSS in every text field comes back escaped
+        s, _, b = admin.req("/pilotage/pratiques/a.3", {"csrf": admin.csrf, "version": "0", "status": "en cours",
+                                                         "pilot": "", "owner": XSS, "due": "",
+                                                         "comment": XSS + " <img src=x onerror=alert(1)>",
+                                                         "evidence": ""})
+        check(s == 303, f"XSS text saved as text ({s})")
+        s, _, b = admin.req("/pilotage/pratiques/a.3")
+        check(XSS.encode() not in b and b"<img src=x" not in b and XSS_ESC in b, "owner and comment escaped")
+        for field in ("pilot", "due", "evidence", "status"):
+            d = {"csrf": admin.csrf, "version": "999999", "status": "en cours", "pilot": "", "owner": "", "due": "",
+                 "comment": "", "evidence": ""}
+            d[field] = XSS
+            s, _, b = admin.req("/pilotage/pratiques/a.3", d)
+            check(s in (409, 422) and XSS.encode() not in b and XSS_ESC in b, f"{field} echoed escaped ({s})")
+        s, _, b = admin.req("/pilotage/pratiques/b.2/mesure", {"csrf": admin.csrf, "indicator": "1", "value": XSS,
+                                                                "period": XSS})
+        check(s == 422 and XSS.encode() not in b and XSS_ESC in b, f"measurement value escaped ({s})")
+        s, _, b = admin.req("/pilotage/instantanes", {"csrf": admin.csrf, "name": XSS})
+        check(s == 303, f"snapshot with a hostile name ({s})")
+        s, _, b = admin.req("/pilotage/instantanes")
+        check(XSS.encode() not in b and XSS_ESC in b, "snapshot name escaped")
+        s, _, b = admin.req("/pilotage/administration/utilisateurs", {"csrf": admin.csrf, "email": XSS, "role": "lecteur"})
+        check(s == 422 and XSS.encode() not in b, f"user e-mail escaped ({s})")
+        s, _, b = admin.req("/pilotage/")
+        check(s == 200 and XSS.encode() not in b, "dashboard escapes")
+
+        # --- admin forms
+        s, _, b = admin.req("/pilotage/administration/utilisateurs", {"csrf": admin.csrf, "email": "new@example.fr",
+                                                                      "role": "pilote",
+                                                                      "function": "Services généraux"})
+        m = re.search(rb'id="created-password">([^<]+)<', b)
+        check(s == 200 and m, f"admin adds a user and sees the password once ({s})")
+        check(m and Client(port).login("new@example.fr", m.group(1).decode())[0] == 303, "the new user logs in")
+        s, h, _ = admin.req("/pilotage/administration/poids", {"csrf": admin.csrf, "w0": "4", "w1": "2", "w2": "1"})
+        check(s == 303 and "Prioritaire" in cli(sobre, "weights", "--db", db).stdout, f"weights saved ({s})")
+        s, _, b = admin.req("/pilotage/administration/poids", {"csrf": admin.csrf, "w0": "x", "w1": "2", "w2": "1"})
+        check(s == 422 and b'id="weights-error"' in b, f"bad weight: 422 ({s})")
+
+        # --- dashboard reflects the changes
+        s, _, b = admin.req("/pilotage/")
+        check(re.search(rb'id="completion">3 / 6<', b) is not None, "dashboard completion follows the assessments")
+
+        # --- body limit
+        s, _, _ = admin.req("/pilotage/pratiques/a.1", raw=b"x" * (5 << 20), method="POST",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        check(s == 413, f"5 MB body: 413 ({s})")
+
+        # --- JSON API
+        s, h, b = admin.req("/pilotage/api/score")
+        check(s == 200 and h["Content-Type"].startswith("application/json") and "score" in json.loads(b),
+              f"api score with the session ({s})")
+        s, _, b = admin.req("/pilotage/api/pratiques")
+        check(s == 200 and len(json.loads(b)) == 6, "api practices")
+        s, _, b = admin.req("/pilotage/api/pratiques/a.1")
+        doc = json.loads(b)
+        check(s == 200 and doc["status"] == "réalisée" and doc["indicators"][0]["measures"], "api one practice")
+        body = json.dumps({"status": "planifiée", "version": doc["version"]}).encode()
+        s, _, _ = admin.req("/pilotage/api/pratiques/b.1", raw=body, method="POST",
+                            headers={"Content-Type": "application/json"})
+        check(s == 403, f"api write without X-CSRF-Token: 403 ({s})")
+        s, _, b = admin.req("/pilotage/api/pratiques/b.1", raw=json.dumps({"status": "planifiée"}).encode(),
+                            method="POST", headers={"Content-Type": "application/json", "X-CSRF-Token": admin.csrf})
+        check(s == 200 and json.loads(b)["status"] == "planifiée", f"api assess with the session ({s})")
+        s, _, b = admin.req("/pilotage/api/pratiques/b.1", raw=json.dumps({"status": "en cours", "version": 0}).encode(),
+                            method="POST", headers={"Content-Type": "application/json", "X-CSRF-Token": admin.csrf})
+        check(s == 409, f"api stale version: 409 ({s})")
+        s, _, b = admin.req("/pilotage/api/pratiques/b.1", raw=json.dumps({"due": "demain"}).encode(),
+                            method="POST", headers={"Content-Type": "application/json", "X-CSRF-Token": admin.csrf})
+        check(s == 422 and json.loads(b)["problems"][0]["rule"] == "bad-date", f"api refusal: 422 ({s})")
+        tok = cli(sobre, "user", "token", "pilote@example.fr", "--db", db).stdout.strip()
+        bearer = Client(port)
+        hdr = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+        s, _, b = bearer.req("/pilotage/api/pratiques/a.1/mesure", raw=json.dumps({"indicator": 1, "value": "90",
+                                                                                 "period": "2026-T2"}).encode(),
+                             method="POST", headers=hdr)
+        check(s == 200 and "2026-T2" in show(), f"api measure with a bearer token ({s})")
+        s, _, _ = bearer.req("/pilotage/api/pratiques/b.2", raw=b'{"status":"en cours"}', method="POST", headers=hdr)
+        check(s == 403, f"api: pilote token on another function's practice: 403 ({s})")
+        s, _, _ = bearer.req("/pilotage/api/score", headers={"Authorization": "Bearer " + "0" * 64})
+        check(s == 401, f"api with a wrong token: 401 ({s})")
+
+        # --- backup while serving
+        bk = os.path.join(work, "backup.db")
+        r = cli(sobre, "backup", bk, "--db", db)
+        check(r.returncode == 0 and "réalisée" in cli(sobre, "show", "a.1", "--db", bk).stdout, f"backup: {r.stderr}")
+
+        # --- logout invalidates the session server-side
+        old = [c for c in admin.jar if c.name == "sobre_session"][0].value
+        s, h, _ = admin.req("/pilotage/deconnexion", {"csrf": admin.csrf})
+        check(s == 303, f"logout ({s})")
+        replay = Client(port)
+        s, _, _ = replay.req("/pilotage/", headers={"Cookie": "sobre_session=" + old})
+        check(s == 303, f"the old session cookie no longer works ({s})")
+
+        # --- rate limit: 5 failures lock the account (and the address), even with the right password
+        rl = Client(port)
+        codes = [rl.login("pilote@example.fr", "not the password")[0] for _ in range(5)]
+        s, _, b = rl.req("/pilotage/connexion", {"email": "pilote@example.fr", "password": "pilote-password-1"})
+        check(codes.count(401) >= 3 and s == 429 and "réessayez".encode() in b, f"rate limit: {codes} then {s}")
+        p.send_signal(signal.SIGTERM)
+        check(p.wait(timeout=20) == 0, "server stops")
+        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--db", db, copy], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        port = int(re.search(r":(\d+)/", p.stdout.readline()).group(1))
+        s, _ = Client(port).login("pilote@example.fr", "pilote-password-1")
+        check(s == 429, f"the rate limit survives a restart ({s})")
+    finally:
+        if p and p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"pilotage: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
