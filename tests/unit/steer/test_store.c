@@ -332,6 +332,7 @@ static void test_guide_upgrade(void **state)
 	/* Weights 3, 2, 1: a.2 Recommandée réalisée 2×2, b.1 en cours 1×1, over (3+2+1)×2. */
 	assert_int_equal(before.num, 5);
 	assert_int_equal(before.den, 12);
+	snapshot_info_free(&before);
 
 	guide_t *g = fx_guide(dir, "v2", "v2", v2, 3);
 	catalog_import_t res;
