@@ -31,6 +31,20 @@ static void indented(buf_t *out, const char *label, const char *value)
 	buf_putc(out, '\n');
 }
 
+/* One line per change: line breaks in comments are shown as " / ". */
+static void flat(buf_t *out, const char *s)
+{
+	if (!s) {
+		buf_puts(out, "—");
+		return;
+	}
+	for (; *s; s++)
+		if (*s == '\n')
+			buf_puts(out, " / ");
+		else if (*s != '\r')
+			buf_putc(out, *s);
+}
+
 int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -124,11 +138,15 @@ int cmd_show(int argc, char **argv)
 				buf_putc(&out, '\n');
 			}
 		}
-		buf_printf(&out, "\nhistory (%s%zu):\n", nhist ? "last " : "", a.history.len);
+		buf_printf(&out, "\nhistory (%zu change%s%s):\n", a.history.len, a.history.len == 1 ? "" : "s",
+			   nhist && a.history.len == (size_t)nhist ? ", the last ones; --history 0 shows all" : "");
 		for (size_t i = 0; i < a.history.len; i++) {
 			const history_entry_t *h = &a.history.items[i];
-			buf_printf(&out, "  %s  %s  %s: %s -> %s\n", h->at, h->actor, h->field,
-				   h->old_value ? h->old_value : "—", h->new_value ? h->new_value : "—");
+			buf_printf(&out, "  %s  %s  %s: ", h->at, h->actor, h->field);
+			flat(&out, h->old_value);
+			buf_puts(&out, " -> ");
+			flat(&out, h->new_value);
+			buf_putc(&out, '\n');
 		}
 	}
 	rc = cli_steer_close("show", s, rc, &d);

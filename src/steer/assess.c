@@ -78,8 +78,8 @@ static steer_rc resolve_pilot(store_t *s, const char *typed, bool custom, char *
 		buf_t hint = BUF_INIT;
 		for (size_t i = 0; i < n; i++)
 			if (keys[i] == best)
-				buf_printf(&hint, "did you mean '%s'? To create a new pilot function with this name "
-						  "anyway, add --custom-pilot", names[i]);
+				buf_printf(&hint, "did you mean '%s'? (to create a new pilot function with this "
+						  "name anyway: sobre assess ID --pilot P --custom-pilot)", names[i]);
 		rc = refuse(d, "unknown-pilot", buf_cstr(&hint), "'%s' is not a known pilot function", typed);
 		buf_free(&hint);
 	}
