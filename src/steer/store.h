@@ -2,7 +2,10 @@
  * schema migrations, transactions, the clock and the actor every change is
  * attributed to, the append-only history, settings (organisation, weights).
  * Owns the sqlite3 connection and its cached statements; other steer modules
- * reach SQL only through store_stmt. Never prints, never exits. */
+ * reach SQL only through store_stmt. Never prints, never exits. A store_t is
+ * one connection: use one per thread (or per request), never share one
+ * between threads; SQLite's locking and the busy timeout arbitrate between
+ * connections and processes. */
 #ifndef SOBRE_STORE_H
 #define SOBRE_STORE_H
 
@@ -39,6 +42,12 @@ typedef struct store store_t;
 enum {
 	STORE_CREATE = 1, /* create the file when missing (sobre init) */
 };
+
+/* For servers, before any database is opened: each connection will be used
+ * by one thread at a time (no per-connection mutex) and SQLite keeps no
+ * global memory statistics (a process-wide mutex on every allocation).
+ * Returns 0, or -1 when SQLite was already initialised (harmless). */
+int store_init_multithread(void);
 
 /* Opens the database at path and upgrades its schema to
  * STORE_SCHEMA_VERSION (each migration in its own transaction). Without
