@@ -182,6 +182,8 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char password[ACCOUNT_PASSWORD_LEN + 1];
+	/* Every server thread gets its own connection (web/pilotage). */
+	store_init_multithread();
 	int prc = prepare_db(db, dir, admin, password);
 	if (prc) {
 		app_free(app);

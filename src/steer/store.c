@@ -236,6 +236,13 @@ fail:
 	return STEER_IO;
 }
 
+int store_init_multithread(void)
+{
+	int a = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	int b = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	return a == SQLITE_OK && b == SQLITE_OK ? 0 : -1;
+}
+
 steer_rc store_open_version(const char *path, int flags, int version, store_t **out, diag_list_t *d)
 {
 	store_t *s = NULL;

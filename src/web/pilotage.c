@@ -44,6 +44,13 @@ struct pilotage {
 	app_t *site;
 	mst_registry_t *reg;
 	diag_list_t reg_diags;
+	/* Every template, compiled at start: lookups while rendering then need
+	 * no lock (the registry takes one per lookup). */
+	struct {
+		const char *name;
+		const mst_t *t;
+	} tpl[16];
+	size_t ntpl;
 	const char *css;      /* the site's sobre.css (embedded default theme) */
 	size_t css_len;
 	const char *app_css;  /* pilotage.css */
@@ -88,10 +95,14 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	 * seen at start than on some request. */
 	static const char *const names[] = {"layout", "login", "error", "bars", "dashboard", "practices",
 					    "practice", "plan", "indicators", "snapshots", "admin"};
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (!mst_registry_get(p->reg, names[i], strlen(names[i])))
+	for (size_t i = 0; i < sizeof names / sizeof *names && i < sizeof p->tpl / sizeof *p->tpl; i++) {
+		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
+		if (!t)
 			diag_add(d, DIAG_ERROR, NULL, 0, 0, "serve", "web app template '%s' is missing or invalid",
 				 names[i]);
+		p->tpl[p->ntpl].name = names[i];
+		p->tpl[p->ntpl++].t = t;
+	}
 	diag_move_all(d, &p->reg_diags);
 	store_t *s = NULL;
 	if (store_open(p->db_path, 0, &s, d) != STEER_OK || diag_count(d, DIAG_ERROR)) {
@@ -134,6 +145,15 @@ static store_t *thread_store(pilotage_t *p, diag_list_t *d)
 	pthread_mutex_unlock(&p->lock);
 	pthread_setspecific(p->key, s);
 	return s;
+}
+
+static const mst_t *tpl_lookup(const char *name, size_t len, void *ud)
+{
+	const pilotage_t *p = ud;
+	for (size_t i = 0; i < p->ntpl; i++)
+		if (strlen(p->tpl[i].name) == len && memcmp(p->tpl[i].name, name, len) == 0)
+			return p->tpl[i].t;
+	return NULL;
 }
 
 /* --- context helpers ------------------------------------------------------ */
@@ -223,10 +243,10 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 			if (strcmp(ok, flashes[i].code) == 0)
 				ctx_str(ctx, "flash", flashes[i].text);
 	}
-	const mst_t *t = mst_registry_get(r->p->reg, name, strlen(name));
+	const mst_t *t = tpl_lookup(name, strlen(name), r->p);
 	buf_t out = BUF_INIT;
 	diag_list_t d = DIAG_LIST_INIT;
-	if (!t || mst_render(t, ctx, mst_registry_lookup, r->p->reg, &out, &d) != 0) {
+	if (!t || mst_render(t, ctx, tpl_lookup, r->p, &out, &d) != 0) {
 		rq_text(r, 500, "Erreur interne lors du rendu de la page.");
 	} else {
 		r->res->status = status;

@@ -85,12 +85,20 @@ void pg_dashboard(rq_t *r)
 	memset(&snaps, 0, sizeof snaps);
 	memset(&plan, 0, sizeof plan);
 	memset(&inds, 0, sizeof inds);
-	if (score_compute(r->s, SCORE_BY_THEME, &by_theme, &r->d) || score_compute(r->s, SCORE_BY_PRIORITY, &by_prio, &r->d) ||
+	score_items_t items;
+	unsigned weights[STORE_NPRIORITIES];
+	memset(&items, 0, sizeof items);
+	/* The practices are read once for both groupings. */
+	if (score_load(r->s, &items, &r->d) || store_weights(r->s, weights, &r->d) ||
 	    snapshot_list(r->s, &snaps, &r->d) || plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d) ||
 	    indicator_list(r->s, NULL, 1, &inds, &r->d)) {
+		score_items_free(&items);
 		rq_io_error(r);
 		goto cleanup;
 	}
+	score_items(items.items, items.len, weights, SCORE_BY_THEME, &by_theme);
+	score_items(items.items, items.len, weights, SCORE_BY_PRIORITY, &by_prio);
+	score_items_free(&items);
 	value_t *ctx = value_map();
 	ctx_bool(ctx, "nav_dashboard", true);
 	buf_t v = BUF_INIT;

@@ -32,3 +32,6 @@ done
 
 # Steering: 10,000 practices with 100 snapshots (score, plan, report, database size).
 "$here/../steer/bench.sh" "$sobre" "$shared"
+
+# The web app under load (wrk, logged-in cookie).
+"$here/pilotage.sh" "$sobre"

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Load test of the web app: tests/bench/pilotage.sh path/to/sobre
+# wrk (Debian package wrk) against the dashboard and a practice page with a
+# logged-in session cookie, 10 s at 64 connections each, on the example
+# guide with a fresh database. Targets on this 2-core machine: >= 5,000
+# requests/s and p99 <= 20 ms with 0 errors. wrk runs on the same cores.
+set -eu
+sobre=$1
+if ! command -v wrk >/dev/null 2>&1; then
+	echo "pilotage load: SKIPPED (wrk missing: apt-get install wrk)"
+	exit 0
+fi
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+"$sobre" serve --port 0 --quiet --db "$work/sobre.db" examples/guide >"$work/out" 2>"$work/err" &
+pid=$!
+for _ in $(seq 50); do
+	grep -q 'first login' "$work/out" 2>/dev/null && break
+	sleep 0.1
+done
+port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/pilotage/.*|\1|p' "$work/out")
+password=$(sed -n 's|.*with password \([^ ]*\) .*|\1|p' "$work/out")
+cookie=$(curl -s --noproxy '*' -D - -o /dev/null --data-urlencode "email=admin@localhost" \
+	--data-urlencode "password=$password" "http://127.0.0.1:$port/pilotage/connexion" |
+	sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p')
+[ -n "$cookie" ] || { echo "pilotage load: FAILED: cannot log in" >&2; exit 1; }
+for path in /pilotage/ /pilotage/pratiques/a.1; do
+	wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path" >"$work/wrk"
+	rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk")
+	p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
+	non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk")
+	sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/wrk")
+	printf 'serve   %-28s %8s req/s  p99 %8s  errors %s\n' "$path (64 conn, 10 s)" "$rps" "$p99" \
+		"$(( ${non2xx:-0} + ${sockerr:-0} ))"
+done
