@@ -70,11 +70,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsobre.a
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
+# The guide's site and the steering app on the example guide; the database
+# (build/sobre.db) is created on the first run, which prints the admin's
+# one-time password.
 run: all
-	./$(BUILD)/sobre check examples/guide; \
-	./$(BUILD)/sobre list examples/guide && \
-	./$(BUILD)/sobre build examples/guide -o $(BUILD)/example-site && \
-	echo "example site: $(BUILD)/example-site/guide/index.html"
+	./$(BUILD)/sobre serve --db $(BUILD)/sobre.db examples/guide
 
 # The whole suite, then the whole suite again under sanitizers in a separate build dir.
 check: deps

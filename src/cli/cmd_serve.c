@@ -237,6 +237,8 @@ int cmd_serve(int argc, char **argv)
 		printf("sobre serve: first login: %s with password %s (shown once; change it with: sobre user passwd %s)\n",
 		       admin, password, admin);
 		memset(password, 0, sizeof password);
+	} else {
+		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", db);
 	}
 	fflush(stdout);
 
