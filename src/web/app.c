@@ -184,6 +184,18 @@ bool app_practice_html(app_t *a, const char *idbp, buf_t *out, buf_t *url)
 	return found;
 }
 
+const guide_t *app_guide_hold(app_t *a, void **hold)
+{
+	edition_t *e = edition_get(a);
+	*hold = e;
+	return e->guide;
+}
+
+void app_guide_release(void *hold)
+{
+	edition_unref(hold);
+}
+
 /* Polls the edition number and reloads the page when it changes. Served by
  * the app (not the theme) and only in watch mode. */
 static const char reload_js[] =

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "guide/guide.h"
 #include "util/diag.h"
 #include "web/server.h"
 
@@ -37,6 +38,11 @@ const char *app_home(app_t *a);
  * shows it) to out and its site URL to url (may be NULL); false when the
  * current edition has no such practice. */
 bool app_practice_html(app_t *a, const char *idbp, buf_t *out, buf_t *url);
+
+/* The current edition's guide, kept alive (even across a reload) until
+ * app_guide_release(*hold). For the steering app's guide upgrade. */
+const guide_t *app_guide_hold(app_t *a, void **hold);
+void app_guide_release(void *hold);
 
 /* A web_handler_fn; ud is the app. */
 void app_handle(void *ud, const web_request_t *req, web_response_t *res);

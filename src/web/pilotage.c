@@ -238,6 +238,7 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 			{"instantane", "Instantané créé."},
 			{"utilisateur", "Utilisateur ajouté : son mot de passe est affiché une seule fois ci-dessous."},
 			{"poids", "Poids enregistrés."},
+			{"guide", "Guide mis à jour : les évaluations ont été reportées."},
 		};
 		for (size_t i = 0; i < sizeof flashes / sizeof *flashes; i++)
 			if (strcmp(ok, flashes[i].code) == 0)
@@ -539,6 +540,10 @@ static void route(rq_t *r, const char *sub)
 		do_weights(r);
 		return;
 	}
+	if (strcmp(sub, "/administration/guide") == 0 && post) {
+		do_upgrade(r);
+		return;
+	}
 	rq_error(r, 404, "Page introuvable", "Cette page n'existe pas.");
 }
 
@@ -600,4 +605,16 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 bool pilotage_guide_html(rq_t *r, const char *idbp, buf_t *html, buf_t *url)
 {
 	return r->p->site && app_practice_html(r->p->site, idbp, html, url);
+}
+
+const guide_t *pilotage_guide_hold(rq_t *r, void **hold)
+{
+	*hold = NULL;
+	return r->p->site ? app_guide_hold(r->p->site, hold) : NULL;
+}
+
+void pilotage_guide_release(void *hold)
+{
+	if (hold)
+		app_guide_release(hold);
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "guide/guide.h"
 #include "guide/value.h"
 #include "steer/account.h"
 #include "steer/status.h"
@@ -66,8 +67,12 @@ void pg_report(rq_t *r);
 void pg_admin(rq_t *r, value_t *extra);
 void do_add_user(rq_t *r);
 void do_weights(rq_t *r);
+void do_upgrade(rq_t *r);
 /* The guide text of a practice, from the site (false when unavailable). */
 bool pilotage_guide_html(rq_t *r, const char *idbp, buf_t *html, buf_t *url);
+/* The guide the site serves, held until released; NULL without a site. */
+const guide_t *pilotage_guide_hold(rq_t *r, void **hold);
+void pilotage_guide_release(void *hold);
 /* The row version of a practice's assessment, or -1. */
 long long pilotage_row_version(store_t *s, const char *idbp);
 

@@ -989,6 +989,104 @@ void pg_report(rq_t *r)
 
 /* --- administration ------------------------------------------------------------------- */
 
+/* What importing the guide the site serves would change, against the
+ * version in the database: the preview before an upgrade. */
+static steer_rc upgrade_preview(rq_t *r, value_t *ctx)
+{
+	void *hold = NULL;
+	const guide_t *g = pilotage_guide_hold(r, &hold);
+	if (!g)
+		return STEER_OK;
+	catalog_t oldc, newc;
+	catalog_diff_t diff;
+	memset(&oldc, 0, sizeof oldc);
+	memset(&diff, 0, sizeof diff);
+	long long vid = 0;
+	char *version = NULL;
+	steer_rc rc = store_current_version(r->s, &vid, &version, &r->d);
+	if (!rc && vid)
+		rc = catalog_load(r->s, vid, &oldc, &r->d);
+	if (rc) {
+		free(version);
+		catalog_free(&oldc);
+		pilotage_guide_release(hold);
+		return rc;
+	}
+	catalog_from_guide(g, &newc);
+	catalog_diff(&oldc, &newc, &diff);
+	value_t *up = value_map();
+	ctx_str(up, "current", version);
+	ctx_str(up, "next", newc.version);
+	ctx_num(up, "added", (long long)diff.added);
+	ctx_num(up, "removed", (long long)diff.removed);
+	ctx_num(up, "changed", (long long)diff.changed);
+	value_t *items = ctx_list(up, "items");
+	for (size_t i = 0; i < diff.len; i++) {
+		const catalog_delta_t *x = &diff.items[i];
+		const catalog_practice_t *p = x->new_ ? x->new_ : x->old;
+		value_t *row = ctx_push(items);
+		ctx_str(row, "idbp", p->idbp);
+		ctx_str(row, "title", p->title);
+		buf_t what = BUF_INIT;
+		if (!x->old)
+			buf_puts(&what, "ajoutée");
+		else if (!x->new_)
+			buf_puts(&what, "retirée (archivée, son évaluation est conservée)");
+		else {
+			static const struct {
+				unsigned bit;
+				const char *name;
+			} bits[] = {{CATALOG_TITLE, "titre"}, {CATALOG_THEME, "thématique"}, {CATALOG_PRIORITY, "priorité"},
+				    {CATALOG_DIFFICULTY, "difficulté"}, {CATALOG_WHO, "pilotes"},
+				    {CATALOG_INDICATORS, "indicateurs"}};
+			buf_puts(&what, "modifiée :");
+			for (size_t k = 0; k < sizeof bits / sizeof *bits; k++)
+				if (x->changes & bits[k].bit)
+					buf_printf(&what, " %s", bits[k].name);
+		}
+		ctx_str(row, "what", buf_cstr(&what));
+		buf_free(&what);
+	}
+	ctx_bool(up, "pending", diff.len > 0);
+	value_map_set(ctx, "upgrade", up);
+	free(version);
+	catalog_diff_free(&diff);
+	catalog_free(&oldc);
+	catalog_free(&newc);
+	pilotage_guide_release(hold);
+	return STEER_OK;
+}
+
+void do_upgrade(rq_t *r)
+{
+	if (r->user.role != ROLE_ADMIN) {
+		rq_forbidden(r, "Seuls les administrateurs mettent à jour le guide. Rien n'a été enregistré.");
+		return;
+	}
+	void *hold = NULL;
+	const guide_t *g = pilotage_guide_hold(r, &hold);
+	if (!g) {
+		rq_error(r, 409, "Mise à jour impossible", "Aucun guide n'est servi par ce serveur.");
+		return;
+	}
+	catalog_import_t res;
+	memset(&res, 0, sizeof res);
+	diag_list_t d = DIAG_LIST_INIT;
+	steer_rc rc = catalog_import(r->s, g, "sobre serve", &res, &d);
+	bool unchanged = res.unchanged;
+	catalog_import_free(&res);
+	pilotage_guide_release(hold);
+	if (rc == STEER_IO) {
+		rq_io_error(r);
+	} else if (rc) {
+		rq_error(r, 422, "Mise à jour refusée", d.len ? d.items[0].msg : "Le guide a été refusé.");
+	} else {
+		r->commit = !unchanged;
+		rq_redirect(r, unchanged ? "/pilotage/administration" : "/pilotage/administration?ok=guide");
+	}
+	diag_list_free(&d);
+}
+
 void pg_admin(rq_t *r, value_t *extra)
 {
 	if (r->user.role != ROLE_ADMIN) {
@@ -1032,6 +1130,11 @@ void pg_admin(rq_t *r, value_t *extra)
 	for (size_t i = 0; i < npilots; i++)
 		value_list_push(pl, value_cstring(pilots[i]));
 	account_list_free(&users);
+	if (upgrade_preview(r, ctx)) {
+		value_free(ctx);
+		rq_io_error(r);
+		goto cleanup;
+	}
 	rq_render(r, value_get(ctx, "status_code") ? 422 : 200, "admin", ctx);
 cleanup:
 	for (size_t i = 0; i < npilots; i++)

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -86,8 +87,9 @@ def main(sobre, guide):
         copy = os.path.join(work, "guide")
         shutil.copytree(guide, copy)
         db = os.path.join(work, "sobre.db")
-        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--db", db, copy], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+        errlog = open(os.path.join(work, "serve.err"), "w")
+        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--watch", "--db", db, copy],
+                             stdout=subprocess.PIPE, stderr=errlog, text=True)
         lines = [p.stdout.readline() for _ in range(3)]
         out = "".join(lines)
         m = re.search(r"http://127\.0\.0\.1:(\d+)/pilotage/", out)
@@ -164,6 +166,7 @@ def main(sobre, guide):
             ("/pilotage/instantanes", {"name": "csrf"}),
             ("/pilotage/administration/utilisateurs", {"email": "x@example.fr", "role": "admin"}),
             ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"}),
+            ("/pilotage/administration/guide", {}),
             ("/pilotage/deconnexion", {}),
         ]
         for path, data in writes:
@@ -182,7 +185,8 @@ def main(sobre, guide):
         for who, client in (("lecteur", lecteur), ("pilote", pilote)):
             forbidden = [("/pilotage/instantanes", {"name": "T"}),
                          ("/pilotage/administration/utilisateurs", {"email": "y@example.fr", "role": "admin"}),
-                         ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"})]
+                         ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"}),
+                         ("/pilotage/administration/guide", {})]
             if who == "lecteur":
                 forbidden += [("/pilotage/pratiques/a.1", {"version": ver, "status": "réalisée"}),
                               ("/pilotage/pratiques/a.1/mesure", {"indicator": "1", "value": "42"})]
@@ -275,6 +279,26 @@ def main(sobre, guide):
         s, _, b = admin.req("/pilotage/administration/poids", {"csrf": admin.csrf, "w0": "x", "w1": "2", "w2": "1"})
         check(s == 422 and b'id="weights-error"' in b, f"bad weight: 422 ({s})")
 
+        # --- guide upgrade: the site reloads an edited guide, the admin page previews, then applies
+        s, _, b = admin.req("/pilotage/administration")
+        check("rien à mettre à jour".encode() in b, "no upgrade pending at first")
+        sheet = os.path.join(copy, "guide", "achats-responsables", "reconditionne.md")
+        text = open(sheet, encoding="utf-8").read()
+        with open(sheet, "w", encoding="utf-8") as f:
+            f.write(text.replace("title: Acheter des équipements reconditionnés", "title: Acheter reconditionné v2"))
+        deadline = time.time() + 10
+        b = b""
+        while time.time() < deadline and b'id="upgrade-preview"' not in b:
+            time.sleep(0.2)
+            s, _, b = admin.req("/pilotage/administration")
+        check(b'id="upgrade-preview"' in b and "b.2 Acheter reconditionné v2 — modifiée : titre".encode() in b,
+              "the admin page previews the upgrade")
+        s, h, _ = admin.req("/pilotage/administration/guide", {"csrf": admin.csrf})
+        check(s == 303 and "Acheter reconditionné v2" in cli(sobre, "show", "b.2", "--db", db).stdout,
+              f"the upgrade is applied ({s})")
+        s, _, b = admin.req("/pilotage/administration")
+        check("rien à mettre à jour".encode() in b, "nothing pending after the upgrade")
+
         # --- dashboard reflects the changes
         s, _, b = admin.req("/pilotage/")
         check(re.search(rb'id="completion">3 / 6<', b) is not None, "dashboard completion follows the assessments")
@@ -339,10 +363,15 @@ def main(sobre, guide):
         p.send_signal(signal.SIGTERM)
         check(p.wait(timeout=20) == 0, "server stops")
         p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--db", db, copy], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=errlog, text=True)
         port = int(re.search(r":(\d+)/", p.stdout.readline()).group(1))
         s, _ = Client(port).login("pilote@example.fr", "pilote-password-1")
         check(s == 429, f"the rate limit survives a restart ({s})")
+        p.send_signal(signal.SIGTERM)
+        check(p.wait(timeout=20) == 0, "restarted server stops")
+        errlog.close()
+        log = open(os.path.join(work, "serve.err"), encoding="utf-8", errors="replace").read()
+        check(not re.search(r"Sanitizer|runtime error", log), "no sanitizer report from the server:\n" + log[-3000:])
     finally:
         if p and p.poll() is None:
             p.send_signal(signal.SIGTERM)
