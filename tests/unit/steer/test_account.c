@@ -1,0 +1,241 @@
+/* Tests for steer/account: adding users (validation, functions, last
+ * admin), passwords (Argon2id verify, change closes sessions), sessions
+ * (token never stored, expiry, logout), api tokens, the login rate limit by
+ * account and by address, the row version bumped on every assessment
+ * change, and the edit rule by role and pilot function. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "steer/account.h"
+#include "steer/assess.h"
+#include "fixture.h"
+
+static store_t *open_db(char **dir)
+{
+	*dir = fx_tmpdir();
+	assert_non_null(*dir);
+	assert_int_equal(account_init(), 0);
+	return fx_store(*dir);
+}
+
+static void close_db(store_t *s, char *dir)
+{
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
+static void begin(store_t *s)
+{
+	diag_list_t d = DIAG_LIST_INIT;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	diag_list_free(&d);
+}
+
+static void test_add_validates(void **state)
+{
+	(void)state;
+	char *dir;
+	store_t *s = open_db(&dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	begin(s);
+	const char *fn[] = {"direction generale"};
+	assert_int_equal(account_add(s, "a@b.fr", ROLE_PILOTE, fn, 1, "long enough pw", &d), STEER_OK);
+	assert_int_equal(account_add(s, "A@B.FR", ROLE_ADMIN, NULL, 0, "long enough pw", &d), STEER_REFUSED);
+	assert_int_equal(account_add(s, "not an address", ROLE_ADMIN, NULL, 0, "long enough pw", &d), STEER_REFUSED);
+	assert_int_equal(account_add(s, "c@b.fr", ROLE_ADMIN, NULL, 0, "short", &d), STEER_REFUSED);
+	const char *bad[] = {"Direction des achatz"};
+	assert_int_equal(account_add(s, "d@b.fr", ROLE_PILOTE, bad, 1, "long enough pw", &d), STEER_REFUSED);
+	assert_int_equal(account_add(s, "admin@localhost", ROLE_ADMIN, NULL, 0, "long enough pw", &d), STEER_OK);
+	account_list_t l;
+	assert_int_equal(account_list(s, &l, &d), STEER_OK);
+	assert_int_equal(l.len, 2);
+	assert_string_equal(l.items[0].email, "a@b.fr");
+	assert_int_equal(l.items[0].nfunctions, 1);
+	assert_string_equal(l.items[0].functions[0], "Direction générale"); /* the guide's spelling */
+	account_list_free(&l);
+	/* The last admin stays. */
+	assert_int_equal(account_remove(s, "admin@localhost", &d), STEER_REFUSED);
+	assert_int_equal(account_remove(s, "a@b.fr", &d), STEER_OK);
+	assert_int_equal(account_remove(s, "a@b.fr", &d), STEER_REFUSED);
+	store_rollback(s);
+	diag_list_free(&d);
+	close_db(s, dir);
+}
+
+static void test_login_session_logout(void **state)
+{
+	(void)state;
+	char *dir;
+	store_t *s = open_db(&dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	begin(s);
+	assert_int_equal(account_add(s, "a@b.fr", ROLE_LECTEUR, NULL, 0, "correct horse", &d), STEER_OK);
+	login_result_t res;
+	char tok[ACCOUNT_TOKEN_HEX];
+	account_t u;
+	assert_int_equal(account_login(s, "a@b.fr", "wrong horse", "10.0.0.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_BAD);
+	assert_int_equal(account_login(s, "nobody@b.fr", "correct horse", "10.0.0.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_BAD);
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.0.0.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	assert_int_equal(strlen(tok), 64);
+	assert_int_equal(strlen(u.csrf), 64);
+	assert_string_not_equal(tok, u.csrf);
+	char csrf[ACCOUNT_TOKEN_HEX];
+	memcpy(csrf, u.csrf, sizeof csrf);
+	account_free(&u);
+	/* The database holds a hash, not the token. */
+	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM session WHERE token_hash = ? OR hex(token_hash) = upper(?)");
+	store_bind_text(st, 1, tok);
+	store_bind_text(st, 2, tok);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_reset(st);
+	bool found;
+	assert_int_equal(account_session(s, tok, &found, &u, &d), STEER_OK);
+	assert_true(found);
+	assert_string_equal(u.email, "a@b.fr");
+	assert_true(account_equal(u.csrf, csrf));
+	account_free(&u);
+	assert_int_equal(account_session(s, "zz", &found, &u, &d), STEER_OK);
+	assert_false(found);
+	/* Expired after ACCOUNT_SESSION_SECONDS. */
+	time_t now = store_now(s);
+	store_set_now(s, now + ACCOUNT_SESSION_SECONDS + 1);
+	assert_int_equal(account_session(s, tok, &found, &u, &d), STEER_OK);
+	assert_false(found);
+	store_set_now(s, now);
+	assert_int_equal(account_logout(s, tok, &d), STEER_OK);
+	assert_int_equal(account_session(s, tok, &found, &u, &d), STEER_OK);
+	assert_false(found);
+	/* A password change closes every session. */
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.0.0.1", &res, tok, &u, &d), STEER_OK);
+	account_free(&u);
+	assert_int_equal(account_passwd(s, "a@b.fr", "battery staple", &d), STEER_OK);
+	assert_int_equal(account_session(s, tok, &found, &u, &d), STEER_OK);
+	assert_false(found);
+	assert_int_equal(account_login(s, "a@b.fr", "battery staple", "10.0.0.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
+	/* Api tokens. */
+	char api[ACCOUNT_TOKEN_HEX];
+	assert_int_equal(account_new_api_token(s, "a@b.fr", api, &d), STEER_OK);
+	assert_int_equal(account_by_api_token(s, api, &found, &u, &d), STEER_OK);
+	assert_true(found);
+	assert_string_equal(u.csrf, "");
+	account_free(&u);
+	store_rollback(s);
+	diag_list_free(&d);
+	close_db(s, dir);
+}
+
+static void test_rate_limit(void **state)
+{
+	(void)state;
+	char *dir;
+	store_t *s = open_db(&dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	begin(s);
+	assert_int_equal(account_add(s, "a@b.fr", ROLE_LECTEUR, NULL, 0, "correct horse", &d), STEER_OK);
+	assert_int_equal(account_add(s, "b@b.fr", ROLE_LECTEUR, NULL, 0, "correct horse", &d), STEER_OK);
+	login_result_t res;
+	char tok[ACCOUNT_TOKEN_HEX];
+	account_t u;
+	/* By account: failures from many addresses. */
+	for (int i = 0; i < ACCOUNT_MAX_FAILURES; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "10.0.0.%d", i);
+		assert_int_equal(account_login(s, "a@b.fr", "wrong", addr, &res, tok, &u, &d), STEER_OK);
+		assert_int_equal(res, LOGIN_BAD);
+	}
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.9.9.9", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_LIMITED);
+	/* Another account from another address is not affected... */
+	assert_int_equal(account_login(s, "b@b.fr", "correct horse", "10.9.9.9", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
+	/* ...but an address with 5 failures is, whatever the account. */
+	for (int i = 0; i < ACCOUNT_MAX_FAILURES; i++)
+		account_login(s, "nobody@b.fr", "wrong", "10.1.1.1", &res, tok, &u, &d);
+	assert_int_equal(account_login(s, "b@b.fr", "correct horse", "10.1.1.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_LIMITED);
+	/* The window passes. */
+	store_set_now(s, store_now(s) + ACCOUNT_FAILURE_WINDOW + 1);
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.1.1.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
+	store_rollback(s);
+	diag_list_free(&d);
+	close_db(s, dir);
+}
+
+static long long row_version(store_t *s, const char *idbp)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT row_version FROM practice WHERE idbp = ?");
+	store_bind_text(st, 1, idbp);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+static void test_row_version_and_edit_rule(void **state)
+{
+	(void)state;
+	char *dir;
+	store_t *s = open_db(&dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	begin(s);
+	long long v0 = row_version(s, "a.1");
+	assess_change_t c;
+	memset(&c, 0, sizeof c);
+	c.status = "en cours";
+	assert_int_equal(assess_set(s, "a.1", &c, NULL, &d), STEER_OK);
+	long long v1 = row_version(s, "a.1");
+	assert_true(v1 > v0);
+	const char *ev[] = {"https://example.org/preuve"};
+	memset(&c, 0, sizeof c);
+	c.add_evidence = ev;
+	c.nadd = 1;
+	assert_int_equal(assess_set(s, "a.1", &c, NULL, &d), STEER_OK);
+	assert_true(row_version(s, "a.1") > v1);
+	assert_int_equal(row_version(s, "a.2"), v0);
+	store_rollback(s);
+
+	account_t a;
+	memset(&a, 0, sizeof a);
+	char *fns[] = {"Direction générale"};
+	a.functions = fns;
+	a.nfunctions = 1;
+	a.role = ROLE_PILOTE;
+	assert_true(account_may_edit(&a, "direction generale"));
+	assert_false(account_may_edit(&a, "Direction des achats"));
+	assert_false(account_may_edit(&a, NULL));
+	a.role = ROLE_LECTEUR;
+	assert_false(account_may_edit(&a, "Direction générale"));
+	a.role = ROLE_ADMIN;
+	assert_true(account_may_edit(&a, NULL));
+	assert_true(account_equal("abc", "abc"));
+	assert_false(account_equal("abc", "abd"));
+	assert_false(account_equal("abc", "abcd"));
+	diag_list_free(&d);
+	close_db(s, dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_validates),
+		cmocka_unit_test(test_login_session_logout),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_row_version_and_edit_rule),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
