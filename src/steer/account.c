@@ -61,6 +61,11 @@ static void new_token(char hex[ACCOUNT_TOKEN_HEX], unsigned char hash[32])
 	sodium_memzero(raw, sizeof raw);
 }
 
+void account_random_hex(char out[ACCOUNT_TOKEN_HEX])
+{
+	new_token(out, NULL);
+}
+
 static bool hash_token(const char *hex, unsigned char hash[32])
 {
 	if (!hex || strlen(hex) != 64)

@@ -35,6 +35,9 @@ int account_init(void);
 #define ACCOUNT_MAX_FAILURES 5
 #define ACCOUNT_FAILURE_WINDOW (15 * 60)
 
+/* A fresh random 256-bit value as 64 hex digits (CSRF tokens). */
+void account_random_hex(char out[ACCOUNT_TOKEN_HEX]);
+
 /* Writes a random password of ACCOUNT_PASSWORD_LEN characters. */
 void account_generate_password(char out[ACCOUNT_PASSWORD_LEN + 1]);
 

@@ -375,11 +375,23 @@ static bool csrf_ok(rq_t *r)
 	return t && r->user.csrf[0] && account_equal(t, r->user.csrf);
 }
 
+/* The login form has no session yet: its CSRF token is a random value in
+ * both a cookie and the form (double submit), so another site cannot post
+ * someone's browser into an account of its choosing. */
+#define LOGIN_COOKIE "sobre_login"
+
 static void login_page(rq_t *r, int status, const char *email, const char *error)
 {
+	char tok[ACCOUNT_TOKEN_HEX];
+	char line[160];
+	account_random_hex(tok);
+	snprintf(line, sizeof line, "%s=%s; Path=/pilotage/connexion; HttpOnly; SameSite=Strict%s", LOGIN_COOKIE, tok,
+		 r->p->secure ? "; Secure" : "");
+	web_set_header(r->res, "Set-Cookie", line);
 	value_t *ctx = value_map();
 	ctx_str(ctx, "email", email);
 	ctx_str(ctx, "error", error);
+	ctx_str(ctx, "login_csrf", tok);
 	rq_render(r, status, "login", ctx);
 }
 
@@ -387,6 +399,11 @@ static void do_login(rq_t *r)
 {
 	const char *email = http_param(&r->req->form, "email");
 	const char *pw = http_param(&r->req->form, "password");
+	const char *form_tok = http_param(&r->req->form, "csrf"), *cookie_tok = http_param(&r->req->cookies, LOGIN_COOKIE);
+	if (!form_tok || !cookie_tok || strlen(cookie_tok) != 64 || !account_equal(form_tok, cookie_tok)) {
+		login_page(r, 403, email, "Le formulaire a expiré ou ne vient pas de ce site : réessayez.");
+		return;
+	}
 	login_result_t res;
 	char token[ACCOUNT_TOKEN_HEX];
 	account_t u;
@@ -406,6 +423,7 @@ static void do_login(rq_t *r)
 	}
 	account_free(&u);
 	set_cookie(r, token, false);
+	web_set_header(r->res, "Set-Cookie", LOGIN_COOKIE "=; Path=/pilotage/connexion; HttpOnly; SameSite=Strict; Max-Age=0");
 	sodium_memzero(token, sizeof token);
 	const char *next = http_param(&r->req->query, "suite");
 	/* Only our own pages: never an open redirect to another site. */

@@ -20,8 +20,10 @@ for _ in $(seq 50); do
 done
 port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/pilotage/.*|\1|p' "$work/out")
 password=$(sed -n 's|.*with password \([^ ]*\) .*|\1|p' "$work/out")
-cookie=$(curl -s --noproxy '*' -D - -o /dev/null --data-urlencode "email=admin@localhost" \
-	--data-urlencode "password=$password" "http://127.0.0.1:$port/pilotage/connexion" |
+url="http://127.0.0.1:$port/pilotage/connexion"
+token=$(curl -s --noproxy '*' -c "$work/jar" "$url" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+cookie=$(curl -s --noproxy '*' -b "$work/jar" -D - -o /dev/null --data-urlencode "email=admin@localhost" \
+	--data-urlencode "password=$password" --data-urlencode "csrf=$token" "$url" |
 	sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "pilotage load: FAILED: cannot log in" >&2; exit 1; }
 for path in /pilotage/ /pilotage/pratiques/a.1; do

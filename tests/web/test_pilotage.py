@@ -70,7 +70,8 @@ class Client:
         return s, h, b
 
     def login(self, email, password):
-        s, h, _ = self.req("/pilotage/connexion", {"email": email, "password": password})
+        self.req("/pilotage/connexion")  # the login form's token, also set as a cookie
+        s, h, _ = self.req("/pilotage/connexion", {"email": email, "password": password, "csrf": self.csrf})
         if s == 303:
             self.req("/pilotage/")
         return s, h
@@ -110,6 +111,11 @@ def main(sobre, guide):
         check(s == 200 and b'for="email"' in b and b'for="password"' in b, "login page with labels")
         s, _ = anon.login("admin@localhost", "wrong password!")
         check(s == 401, f"wrong password: 401 ({s})")
+        s, _, _ = anon.req("/pilotage/connexion", {"email": "admin@localhost", "password": admin_pw})
+        check(s == 403, f"login without the form's token: 403 ({s})")
+        s, _, _ = Client(port).req("/pilotage/connexion", {"email": "admin@localhost", "password": admin_pw,
+                                                           "csrf": anon.csrf})
+        check(s == 403, f"login with a token but not its cookie: 403 ({s})")
         admin = Client(port)
         s, h = admin.login("admin@localhost", admin_pw)
         cookie = h.get("Set-Cookie", "")
@@ -358,7 +364,8 @@ def main(sobre, guide):
         # --- rate limit: 5 failures lock the account (and the address), even with the right password
         rl = Client(port)
         codes = [rl.login("pilote@example.fr", "not the password")[0] for _ in range(5)]
-        s, _, b = rl.req("/pilotage/connexion", {"email": "pilote@example.fr", "password": "pilote-password-1"})
+        s, _, b = rl.req("/pilotage/connexion", {"email": "pilote@example.fr", "password": "pilote-password-1",
+                                                 "csrf": rl.csrf})
         check(codes.count(401) >= 3 and s == 429 and "réessayez".encode() in b, f"rate limit: {codes} then {s}")
         p.send_signal(signal.SIGTERM)
         check(p.wait(timeout=20) == 0, "server stops")
