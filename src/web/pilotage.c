@@ -322,9 +322,23 @@ void rq_diag_fr(const diag_t *x, buf_t *out)
 		if (x->rule && strcmp(x->rule, msgs[i].rule) == 0)
 			fr = msgs[i].fr;
 	buf_puts(out, fr ? fr : x->msg);
-	if (fr && x->rule && (strcmp(x->rule, "bad-value") == 0 || strcmp(x->rule, "bad-period") == 0)) {
-		/* The engine's precise reason ("is not a number from 0 to 100"). */
-		buf_printf(out, " (%s)", x->msg);
+	if (x->rule && strcmp(x->rule, "bad-value") == 0) {
+		/* What the indicator's type accepts, from the engine's reason. */
+		static const struct {
+			const char *key, *fr;
+		} why[] = {
+			{"yes/no", " Répondez oui ou non."},
+			{"outside 0-100", " Un pourcentage est compris entre 0 et 100 (42 pour 42 %)."},
+			{"percentage", " Donnez un pourcentage de 0 à 100, par exemple 42 ou 42,5."},
+			{"number", " Donnez un nombre, par exemple 1250 ou 12,5."},
+			{"empty", " La valeur est vide."},
+			{"longer", " La valeur est trop longue."},
+		};
+		for (size_t i = 0; i < sizeof why / sizeof *why; i++)
+			if (strstr(x->msg, why[i].key)) {
+				buf_puts(out, why[i].fr);
+				break;
+			}
 	}
 	const char *dym = x->hint ? strstr(x->hint, "did you mean '") : NULL;
 	if (dym) {
