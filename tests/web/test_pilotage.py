@@ -318,6 +318,19 @@ def main(sobre, guide):
         s, _, b = admin.req("/pilotage/administration")
         check("rien à mettre à jour".encode() in b, "nothing pending after the upgrade")
 
+        # --- filters and snapshot comparison
+        s, _, b = admin.req("/pilotage/pratiques?statut=" + urllib.parse.quote("réalisée"))
+        rows = re.findall(rb'<a href="/pilotage/pratiques/([a-z0-9.]+)">', b)
+        check(s == 200 and rows == [b"a.1"], f"status filter keeps a.1 only: {rows}")
+        s, _, b = admin.req("/pilotage/instantanes", {"csrf": admin.csrf, "name": "T1 2026"})
+        check(s == 303, f"snapshot created ({s})")
+        s, _, b = admin.req("/pilotage/instantanes", {"csrf": admin.csrf, "name": "T1 2026"})
+        check(s == 422 and b'id="name-error"' in b, f"duplicate snapshot name: 422 next to the field ({s})")
+        s, _, b = admin.req("/pilotage/instantanes?a=" + urllib.parse.quote("T1 2026") + "&b=")
+        check(s == 200 and "De « T1 2026 » à « maintenant »".encode() in b, f"snapshot compared with now ({s})")
+        s, _, b = admin.req("/pilotage/")
+        check(b'class="trend-line"' in b and b"T1 2026" in b, "the dashboard's trend lists the snapshots")
+
         # --- dashboard reflects the changes
         s, _, b = admin.req("/pilotage/")
         check(re.search(rb'id="completion">3 / 6<', b) is not None, "dashboard completion follows the assessments")
@@ -349,6 +362,15 @@ def main(sobre, guide):
         s, _, b = admin.req("/pilotage/api/pratiques/b.1", raw=json.dumps({"due": "demain"}).encode(),
                             method="POST", headers={"Content-Type": "application/json", "X-CSRF-Token": admin.csrf})
         check(s == 422 and json.loads(b)["problems"][0]["rule"] == "bad-date", f"api refusal: 422 ({s})")
+        s, _, _ = lecteur.req("/pilotage/api/pratiques/a.1", raw=b'{"status":"en cours"}', method="POST",
+                              headers={"Content-Type": "application/json", "X-CSRF-Token": lecteur.csrf})
+        check(s == 403, f"api: lecteur write: 403 ({s})")
+        s, _, _ = lecteur.req("/pilotage/api/pratiques/a.1/mesure", raw=b'{"indicator":1,"value":"1"}', method="POST",
+                              headers={"Content-Type": "application/json", "X-CSRF-Token": lecteur.csrf})
+        check(s == 403, f"api: lecteur measurement: 403 ({s})")
+        s, _, _ = admin.req("/pilotage/api/pratiques/b.1", raw=b"not json", method="POST",
+                            headers={"Content-Type": "application/json", "X-CSRF-Token": admin.csrf})
+        check(s == 400, f"api: a body that is not JSON: 400 ({s})")
         tok = cli(sobre, "user", "token", "pilote@example.fr", "--db", db).stdout.strip()
         bearer = Client(port)
         hdr = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
