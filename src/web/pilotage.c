@@ -572,6 +572,14 @@ static void route(rq_t *r, const char *sub)
 		do_weights(r);
 		return;
 	}
+	if (strcmp(sub, "/administration/utilisateurs/supprimer") == 0 && post) {
+		do_user_action(r, true);
+		return;
+	}
+	if (strcmp(sub, "/administration/utilisateurs/mot-de-passe") == 0 && post) {
+		do_user_action(r, false);
+		return;
+	}
 	if (strcmp(sub, "/administration/guide") == 0 && post) {
 		do_upgrade(r);
 		return;

@@ -68,6 +68,7 @@ void pg_admin(rq_t *r, value_t *extra);
 void do_add_user(rq_t *r);
 void do_weights(rq_t *r);
 void do_upgrade(rq_t *r);
+void do_user_action(rq_t *r, bool remove);
 /* The guide text of a practice, from the site (false when unavailable). */
 bool pilotage_guide_html(rq_t *r, const char *idbp, buf_t *html, buf_t *url);
 /* The guide the site serves, held until released; NULL without a site. */

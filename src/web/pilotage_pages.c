@@ -1197,6 +1197,49 @@ void do_add_user(rq_t *r)
 	diag_list_free(&d);
 }
 
+/* Removing an account, or giving it a new generated password (shown once
+ * on this answer; its sessions are closed). */
+void do_user_action(rq_t *r, bool remove)
+{
+	if (r->user.role != ROLE_ADMIN) {
+		rq_forbidden(r, "Seuls les administrateurs gèrent les comptes. Rien n'a été enregistré.");
+		return;
+	}
+	const char *email = http_param(&r->req->form, "email");
+	char pw[ACCOUNT_PASSWORD_LEN + 1];
+	diag_list_t d = DIAG_LIST_INIT;
+	steer_rc rc;
+	if (remove) {
+		rc = account_remove(r->s, email ? email : "", &d);
+	} else {
+		account_generate_password(pw);
+		rc = account_passwd(r->s, email ? email : "", pw, &d);
+	}
+	value_t *ctx = value_map();
+	if (rc == STEER_IO) {
+		value_free(ctx);
+		rq_io_error(r);
+	} else if (rc) {
+		ctx_str(ctx, "alert", d.len && strstr(d.items[0].msg, "last admin")
+					      ? "Impossible de supprimer le dernier administrateur."
+					      : "Compte inconnu : rien n'a été modifié.");
+		ctx_bool(ctx, "status_code", true);
+		pg_admin(r, ctx);
+	} else {
+		r->commit = true;
+		if (remove) {
+			ctx_str(ctx, "flash", "Compte supprimé.");
+		} else {
+			ctx_str(ctx, "flash", "Nouveau mot de passe créé ; les sessions de ce compte sont fermées.");
+			ctx_str(ctx, "created_email", email);
+			ctx_str(ctx, "created_password", pw);
+		}
+		pg_admin(r, ctx);
+	}
+	memset(pw, 0, sizeof pw);
+	diag_list_free(&d);
+}
+
 void do_weights(rq_t *r)
 {
 	if (r->user.role != ROLE_ADMIN) {

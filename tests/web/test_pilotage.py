@@ -173,6 +173,8 @@ def main(sobre, guide):
             ("/pilotage/administration/utilisateurs", {"email": "x@example.fr", "role": "admin"}),
             ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"}),
             ("/pilotage/administration/guide", {}),
+            ("/pilotage/administration/utilisateurs/supprimer", {"email": "lecteur@example.fr"}),
+            ("/pilotage/administration/utilisateurs/mot-de-passe", {"email": "lecteur@example.fr"}),
             ("/pilotage/deconnexion", {}),
         ]
         for path, data in writes:
@@ -192,7 +194,9 @@ def main(sobre, guide):
             forbidden = [("/pilotage/instantanes", {"name": "T"}),
                          ("/pilotage/administration/utilisateurs", {"email": "y@example.fr", "role": "admin"}),
                          ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"}),
-                         ("/pilotage/administration/guide", {})]
+                         ("/pilotage/administration/guide", {}),
+                         ("/pilotage/administration/utilisateurs/supprimer", {"email": "pilote@example.fr"}),
+                         ("/pilotage/administration/utilisateurs/mot-de-passe", {"email": "admin@localhost"})]
             if who == "lecteur":
                 forbidden += [("/pilotage/pratiques/a.1", {"version": ver, "status": "réalisée"}),
                               ("/pilotage/pratiques/a.1/mesure", {"indicator": "1", "value": "42"})]
@@ -293,6 +297,16 @@ def main(sobre, guide):
         m = re.search(rb'id="created-password">([^<]+)<', b)
         check(s == 200 and m, f"admin adds a user and sees the password once ({s})")
         check(m and Client(port).login("new@example.fr", m.group(1).decode())[0] == 303, "the new user logs in")
+        s, _, b = admin.req("/pilotage/administration/utilisateurs/mot-de-passe",
+                            {"csrf": admin.csrf, "email": "lecteur@example.fr"})
+        m = re.search(rb'id="created-password">([^<]+)<', b)
+        check(s == 200 and m, f"admin gives the lecteur a new password, shown once ({s})")
+        check(lecteur.req("/pilotage/")[0] == 303, "the lecteur's session was closed by the new password")
+        check(m and lecteur.login("lecteur@example.fr", m.group(1).decode())[0] == 303, "the new password works")
+        s, _, b = admin.req("/pilotage/administration/utilisateurs/supprimer", {"csrf": admin.csrf, "email": "new@example.fr"})
+        check(s == 200 and "new@example.fr" not in cli(sobre, "user", "list", "--db", db).stdout, f"user removed ({s})")
+        s, _, b = admin.req("/pilotage/administration/utilisateurs/supprimer", {"csrf": admin.csrf, "email": "admin@localhost"})
+        check(s == 422 and "dernier administrateur".encode() in b, f"the last admin cannot be removed ({s})")
         s, h, _ = admin.req("/pilotage/administration/poids", {"csrf": admin.csrf, "w0": "4", "w1": "2", "w2": "1"})
         check(s == 303 and "Prioritaire" in cli(sobre, "weights", "--db", db).stdout, f"weights saved ({s})")
         s, _, b = admin.req("/pilotage/administration/poids", {"csrf": admin.csrf, "w0": "x", "w1": "2", "w2": "1"})
