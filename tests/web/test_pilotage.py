@@ -418,9 +418,11 @@ def main(sobre, guide):
         check(codes.count(401) >= 3 and s == 429 and "réessayez".encode() in b, f"rate limit: {codes} then {s}")
         p.send_signal(signal.SIGTERM)
         check(p.wait(timeout=20) == 0, "server stops")
-        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--db", db, copy], stdout=subprocess.PIPE,
-                             stderr=errlog, text=True)
+        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--secure", "--db", db, copy],
+                             stdout=subprocess.PIPE, stderr=errlog, text=True)
         port = int(re.search(r":(\d+)/", p.stdout.readline()).group(1))
+        s, h, _ = Client(port).req("/pilotage/connexion")
+        check("; Secure" in h.get("Set-Cookie", ""), f"--secure marks cookies Secure: {h.get('Set-Cookie')}")
         s, _ = Client(port).login("pilote@example.fr", "pilote-password-1")
         check(s == 429, f"the rate limit survives a restart ({s})")
         p.send_signal(signal.SIGTERM)
