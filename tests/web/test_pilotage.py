@@ -421,9 +421,14 @@ def main(sobre, guide):
         p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--secure", "--db", db, copy],
                              stdout=subprocess.PIPE, stderr=errlog, text=True)
         port = int(re.search(r":(\d+)/", p.stdout.readline()).group(1))
-        s, h, _ = Client(port).req("/pilotage/connexion")
-        check("; Secure" in h.get("Set-Cookie", ""), f"--secure marks cookies Secure: {h.get('Set-Cookie')}")
-        s, _ = Client(port).login("pilote@example.fr", "pilote-password-1")
+        c = Client(port)
+        s, h, _ = c.req("/pilotage/connexion")
+        setc = h.get("Set-Cookie", "")
+        check("; Secure" in setc, f"--secure marks cookies Secure: {setc}")
+        # A Secure cookie is not sent back over plain HTTP by the jar: send it by hand.
+        login_cookie = re.search(r"sobre_login=([0-9a-f]+)", setc).group(1)
+        s, _, _ = c.req("/pilotage/connexion", {"email": "pilote@example.fr", "password": "pilote-password-1",
+                                                "csrf": c.csrf}, headers={"Cookie": "sobre_login=" + login_cookie})
         check(s == 429, f"the rate limit survives a restart ({s})")
         p.send_signal(signal.SIGTERM)
         check(p.wait(timeout=20) == 0, "restarted server stops")
