@@ -2,7 +2,9 @@
 #   make            build build/sobre
 #   make run        build, then run sobre on the example guide
 #   make check      unit tests, golden cases, real corpus; then all again under ASan+UBSan
-#   make bench      benchmarks (see README)
+#   make bench      benchmarks and pathological inputs (see README)
+#   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (60) each
+#   make lint       cppcheck and clang-tidy over src/
 CC      ?= cc
 PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter
 TESTPKGS:= cmocka
@@ -28,8 +30,13 @@ PILOTAGE := $(sort $(wildcard themes/pilotage/*))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o $(BUILD)/obj/gen/theme_pilotage.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+# One libFuzzer harness per entry point (tests/fuzz/fuzz_<name>.c).
+FUZZERS  := frontmatter markdown mustache csv
+# The same harnesses with a plain main() (tests/fuzz/replay.c): make test
+# feeds them the regression cases and the seed corpora.
+REPLAY_BIN := $(FUZZERS:%=$(BUILD)/replay/fuzz_%)
 
-.PHONY: all run check test unit cases corpus asan bench deps clean fuzz lint e2e
+.PHONY: all run check test unit cases corpus asan bench deps clean fuzz fuzz-bin lint e2e pathological
 all: deps $(BUILD)/sobre
 
 deps:
@@ -68,6 +75,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsobre.a
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) -Itests -DSHARED_DIR='"$(SHARED)"' -o $@ $< $(BUILD)/libsobre.a $(TEST_LIBS) $(LDLIBS_ALL)
 
+$(BUILD)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libsobre.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsobre.a $(LDLIBS_ALL)
+
+# The library's Markdown and Mustache entry points on a file, for make pathological.
+$(BUILD)/tools/driver: tests/pathological/driver.c $(BUILD)/libsobre.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libsobre.a $(LDLIBS_ALL)
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # The guide's site and the steering app on the example guide; the database
@@ -83,8 +101,9 @@ check: deps
 	$(MAKE) test BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
-test: $(BUILD)/sobre $(TEST_BIN)
+test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
 	@./tests/run-unit.sh $(BUILD)
+	@./tests/fuzz/replay.sh $(BUILD) $(if $(SANFLAGS),1,0) $(FUZZERS)
 	@./tests/run-cases.sh $(BUILD)/sobre
 	@./tests/run-watch.sh $(BUILD)/sobre
 	@python3 tests/web/test_serve.py $(BUILD)/sobre examples/guide
@@ -98,8 +117,29 @@ test: $(BUILD)/sobre $(TEST_BIN)
 e2e: $(BUILD)/sobre
 	@./tests/e2e/run.sh $(BUILD)/sobre
 
-bench: all
+bench: all pathological
 	@./tests/bench/run.sh $(BUILD)/sobre $(SHARED)
+
+# Hostile inputs at doubling sizes: time must grow linearly, limits must end
+# in a clear error. Timings, so in bench rather than check.
+pathological: all $(BUILD)/tools/driver
+	@python3 tests/pathological.py $(BUILD)/sobre $(BUILD)/tools/driver
+
+# libFuzzer: the whole library rebuilt by clang with coverage and ASan+UBSan
+# in build/fuzz, then each harness run for FUZZ_SECONDS. Not part of check:
+# it takes minutes and its findings become regression cases that check replays.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-bin BUILD=build/fuzz CC=clang \
+		OPT="-O1 -g -fno-omit-frame-pointer" SANFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)"
+	@./tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-bin: $(FUZZERS:%=$(BUILD)/fuzz_%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libsobre.a
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(BUILD)/libsobre.a $(LDLIBS_ALL)
 
 clean:
 	rm -rf $(BUILD)

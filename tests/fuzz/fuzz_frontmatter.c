@@ -1,0 +1,97 @@
+/* fuzz_frontmatter: arbitrary bytes as the pages of a guide: page_parse (front
+ * matter split, UTF-8, YAML to values), then the model (guide_from_pages) and
+ * every check rule, with options from the first byte as md4c's harness does. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "guide/guide.h"
+#include "guide/page.h"
+#include "guide/rules.h"
+#include "guide/yaml.h"
+#include "render/export_csv.h"
+#include "render/export_json.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/xalloc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Pages are separated by NUL bytes: page_parse refuses a NUL anyway, so the
+ * separator costs no coverage, and a small guide reaches the rules that
+ * compare pages (duplicate ids, unknown parents, broken links). */
+#define MAX_PAGES 8
+
+enum {
+	OPT_DATA = 1,    /* the first segment is global data (YAML/JSON), not a page */
+	OPT_RENDER = 2,  /* rules_check_render: full Markdown rendering kept as HTML */
+	OPT_INDEX = 4,   /* pages are theme folders' index.md rather than sheets' files */
+	OPT_EXPORT = 8,  /* then the JSON and CSV exports, as `export` would */
+	OPT_FORMAT = 16, /* then every diagnostic formatted as text and JSON */
+};
+
+/* Page paths must be string literals or outlive the guide: values point at them. */
+static const char *const page_paths[2][MAX_PAGES] = {
+	{"guide/a/p0.md", "guide/a/p1.md", "guide/b/p2.md", "guide/b/p3.md", "guide/index.md",
+	 "guide/c/p5.md", "guide/c/p6.md", "guide/p7.md"},
+	{"guide/index.md", "guide/a/index.md", "guide/b/index.md", "guide/a/x.md", "guide/b/y.md",
+	 "guide/c/index.md", "guide/c/z.md", "guide/a/b/c.md"},
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	unsigned opts = data[0];
+	const char *src = (const char *)data + 1;
+	size_t len = size - 1;
+	diag_list_t diags = DIAG_LIST_INIT;
+	value_t *gdata = value_map();
+	page_t **pages = xcalloc(MAX_PAGES, sizeof *pages);
+	size_t npages = 0;
+	int seg = 0;
+	size_t pos = 0;
+	for (;;) {
+		const char *nul = memchr(src + pos, '\0', len - pos);
+		size_t end = nul ? (size_t)(nul - src) : len;
+		if (seg == 0 && (opts & OPT_DATA)) {
+			value_t *v = yaml_parse("_data/metadata.json", src + pos, end - pos, 0, &diags);
+			if (v)
+				value_map_set(gdata, "metadata", v);
+		} else if (npages < MAX_PAGES) {
+			page_t *p = page_parse(page_paths[(opts & OPT_INDEX) != 0][npages], src + pos,
+					       end - pos, &diags);
+			if (p)
+				pages[npages++] = p;
+		}
+		seg++;
+		if (!nul || npages == MAX_PAGES)
+			break;
+		pos = end + 1;
+	}
+	guide_t *g = guide_from_pages(gdata, pages, npages, &diags);
+	if (opts & OPT_RENDER) {
+		char **html = xcalloc(npages + 1, sizeof *html);
+		size_t *html_len = xcalloc(npages + 1, sizeof *html_len);
+		rules_check_render(g, &diags, html, html_len);
+		guide_adopt_html(g, html, html_len);
+	} else {
+		rules_check(g, &diags);
+	}
+	buf_t out = BUF_INIT;
+	if (opts & OPT_EXPORT) {
+		const char *base = guide_site_meta(g, "url");
+		export_json(g, base ? base : "https://example.org", &out);
+		export_csv(g, base ? base : "https://example.org", (opts & 32) != 0, &out);
+	}
+	if (opts & OPT_FORMAT) {
+		diag_sort(&diags);
+		for (size_t i = 0; i < diags.len; i++)
+			diag_format_text(&diags.items[i], &out);
+		diag_format_json(&diags, &out);
+	}
+	buf_free(&out);
+	guide_free(g);
+	diag_list_free(&diags);
+	return 0;
+}

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz harnesses (tests/fuzz/corpus/<harness>/).
+
+The seeds are small inputs written for sobre, each reaching one area of its
+parser; libFuzzer mutates from there. Kept as source here so that they can be
+reviewed and changed, then regenerated with `python3 tests/fuzz/seeds.py`.
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# fuzz_frontmatter: first byte = options, then pages separated by NUL bytes.
+FM_DATA, FM_RENDER, FM_INDEX, FM_EXPORT, FM_FORMAT, FM_EXCEL = 1, 2, 4, 8, 16, 32
+
+SHEET = """---
+title: Couper la box la nuit
+idbp: a.1
+priority: Prioritaire
+difficulty: Facile
+who:
+  - Direction
+  - Agents
+indicators: [Heures de veille évitées, kWh par mois]
+type: bpnr
+eleventyNavigation:
+  parent: energie
+  order: 2
+---
+Une box reste allumée **jour et nuit** alors qu'elle ne sert qu'en journée.
+
+- Programmer l'arrêt à 20 h ;
+- vérifier « le lendemain » que tout repart.
+
+Voir [la fiche précédente](/guide/a/p0/) et https://exemple.fr/veille...
+Version {{ metadata.guideBonnesPratiques.version }}.
+"""
+
+THEME = """---
+title: Énergie
+idThematique: a.
+tags: guideBpNrThematique
+eleventyNavigation:
+  key: energie
+  order: 1
+---
+Les usages qui consomment **sans servir**.
+"""
+
+DATA = """{"guideBonnesPratiques": {"title": "Guide d'essai", "version": "0.1",
+ "description": "Pour le fuzzing", "date": "2024-01-02"}, "url": "https://exemple.fr/"}"""
+
+YAML_FEATURES = """\ufeff---\r
+base: &base {priority: Recommandée, difficulty: Moyenne}\r
+merge: *base\r
+liste: &l [un, deux, 'trois', "qu\\u00e2tre"]\r
+encore: *l\r
+nombres: [0x1F, 0o17, 1e3, -.inf, .NaN, +12, 3.]\r
+vrai: [true, False, ~, null]\r
+texte: |\r
+  deux lignes\r
+  de texte\r
+plie: >-\r
+  replié\r
+  ici\r
+tagged: !!str 42\r
+? cle complexe\r
+: valeur\r
+---\r
+Corps en CRLF.\r
+"""
+
+BROKEN = [
+    "---\ntitle: a\ntitle: b\n---\n",
+    "---\ntitle: jamais fermé\n",
+    "---\n\tidbp: a.2\n---\n",
+    "---\n- une liste\n- pas une map\n---\n",
+    "---\na: [1, 2\n---\n",
+    "---\n--- \n",
+    "---\nx: 1\n---\ny: 2\n...\n---\n",
+]
+
+NO_FM = """# Page sans en-tête
+
+Un {% include "x.njk" %} et une {{ expression | filtre }}, puis {{ inconnu.nom }}.
+{{{{{{ pas fermé
+"""
+
+DEEP = "---\nracine:\n" + "".join("  " * (i + 1) + "n%d:\n" % i for i in range(12)) + "---\n"
+
+FRONTMATTER = {
+    "sheet": bytes([FM_RENDER]) + SHEET.encode(),
+    "guide": bytes([FM_DATA | FM_RENDER | FM_EXPORT | FM_FORMAT]) + b"\0".join(
+        [DATA.encode(), THEME.encode(), SHEET.encode(),
+         SHEET.replace("idbp: a.1", "idbp: a.2").replace("order: 2", "order: 1").encode(),
+         SHEET.encode()]),
+    "index-export-excel": bytes([FM_DATA | FM_INDEX | FM_EXPORT | FM_EXCEL]) + b"\0".join(
+        [DATA.encode(), THEME.encode(), SHEET.replace("parent: energie", "parent: enrgie").encode()]),
+    "yaml-features": bytes([FM_FORMAT]) + YAML_FEATURES.encode(),
+    "broken": bytes([FM_FORMAT]) + b"\0".join(s.encode() for s in BROKEN),
+    "no-frontmatter": bytes([FM_RENDER | FM_FORMAT]) + NO_FM.encode(),
+    "deep": bytes([0]) + DEEP.encode(),
+    "bad-utf8": bytes([FM_FORMAT]) + b"---\ntitle: caf\xe9\n---\n",
+}
+
+# fuzz_markdown: first byte = MD_OPT_* bits, 8 (link callback), 16 (typographer alone).
+MD_LINKS, MD_TYPO = 8, 16
+MARKDOWN = {
+    "blocks": (0, """# Titre *un*
+Sous-titre
+---
+
+> Citation
+> > imbriquée
+> - avec une liste
+
+1. premier
+   - sous-point
+     1) encore
+2. second
+
+    code indenté
+
+```c
+int x = 1; /* clôturé */
+```
+
+| A | B |
+|:--|--:|
+| `x` | ~~barré~~ |
+
+***
+"""),
+    "links": (MD_LINKS, """[interne](/guide/a/p0/ "titre") et [ref][r], ![image](img.png 'alt')
+<https://exemple.fr/a?b=c&d> <nom@exemple.fr> www.exemple.fr/chemin.
+mailto:contact@exemple.fr, http://[::1]:8080/x, exemple.com.
+[vide]() [espaces](</a b/>) [&eacute;](/%C3%A9)
+
+[r]: https://exemple.org/ref "Réf"
+"""),
+    "typography": (MD_TYPO, """"Bonjour" dit-il... 'c'est' -- presque --- fini (c) (tm) (r) +- !!!! ????
+L'été "entre 'guillemets'" et 1"" 2' -- fin.
+"""),
+    "html": (0, """<div class="x">
+*pas du Markdown*
+</div>
+
+Du <span>HTML</span> en ligne &amp; &copy; &#233; &#x1F600; &nope; <!-- commentaire -->
+<script>alert(1)</script>
+"""),
+    "html-off": (1 | MD_LINKS, """<b>échappé</b> et [lien](javascript:alert(1)) *em **strong** em*
+"""),
+    "emphasis": (2 | 4, "*a **b _c __d ~e~ d__ c_ b** a* ***x*** _x_y_ **\n" * 3),
+    "breaks": (0, "ligne  \ndure\\\nmolle\n\n- [ ] tâche\n- [x] faite\n\n\tlabulé\n"),
+}
+
+# fuzz_mustache: byte 0 = options, bytes 1-2 = template length (little endian),
+# then the template, then YAML data, then NUL-separated partials p0, p1, ...
+def mustache(opts, template, data="", partials=()):
+    t = template.encode()
+    out = bytes([opts]) + struct.pack("<H", len(t)) + t + data.encode()
+    for p in partials:
+        out += b"\0" + p.encode()
+    return out
+
+MUSTACHE = {
+    "variables": mustache(0, "{{titre}} {{{html}}} {{&html}} {{a.b.c}} {{.}} {{! note }}\n"
+                             "{{#liste}}- {{nom}}{{/liste}}{{^vide}}rien{{/vide}}\n",
+                          "titre: Fiche <1>\nhtml: <b>gras</b>\na: {b: {c: 3}}\n"
+                          "liste: [{nom: un}, {nom: deux}]\nvide: []\n"),
+    "partials": mustache(0, "<ul>\n  {{>p0}}\n</ul>\n{{>*quel}}\n{{#encore}}{{>main}}{{/encore}}\n",
+                         "quel: p1\nencore: false\nitems: [x, y]\n",
+                         ["{{#items}}\n<li>{{.}}</li>\n{{/items}}\n", "dynamique {{quel}}"]),
+    "inheritance": mustache(0, "{{<p0}}\n  {{$titre}}Accueil{{/titre}}\n{{/p0}}\n",
+                            "nom: site\n",
+                            ["<h1>{{$titre}}défaut{{/titre}}</h1>\n  {{$corps}}\n  vide\n  {{/corps}}\n"]),
+    "delimiters": mustache(0, "{{=<% %>=}}<% nom %> <%={{ }}=%>{{nom}} {{=| |=}}|#l||.||/l|",
+                           "nom: x\nl: [1, 2]\n"),
+    "errors": mustache(1, "{{#a}}{{/b}} {{ un nom }} {{", "a: 1"),
+    "recursive": mustache(0, "{{>main}}", "x: 1"),
+    "no-data": mustache(2 | 4, "{{#a}}{{b}}{{/a}}{{^a}}sans{{/a}}\n"),
+}
+
+
+# fuzz_csv: the bytes of an assessment sheet, as Excel and LibreOffice write them.
+CSV = {
+    "export": "id,title,theme,priority,difficulty,status,pilot,owner,due date,comment\r\n"
+              "a.1,Couper la box,a. Énergie,Prioritaire,Facile,fait,Direction,Léa,2025-06-30,\"dit \"\"oui\"\"\"\r\n",
+    "excel-fr": "\ufeffid;statut;pilote;échéance;commentaire\r\na.2;en cours;Achats;30/06/2025;\"deux\nlignes\"\r\n\r\n;;;;\r\n",
+    "quotes": 'a,"b,c",""\n"x""y",,"  espace "\n',
+    "unclosed": 'id,comment\na.1,"jamais fermé\n',
+    "after-quote": 'id,comment\na.1,"x"y\n',
+    "latin1": b"id;commentaire\r\na.1;caf\xe9\r\n",
+}
+
+
+def write(name, files):
+    d = os.path.join(HERE, "corpus", name)
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(d):
+        os.remove(os.path.join(d, f))
+    for key, val in files.items():
+        if isinstance(val, tuple):
+            val = bytes([val[0]]) + val[1].encode()
+        elif isinstance(val, str):
+            val = val.encode()
+        with open(os.path.join(d, key), "wb") as fh:
+            fh.write(val)
+
+
+write("fuzz_frontmatter", FRONTMATTER)
+write("fuzz_markdown", MARKDOWN)
+write("fuzz_mustache", MUSTACHE)
+write("fuzz_csv", CSV)
