@@ -1045,6 +1045,11 @@ typedef struct {
 } tok_t;
 
 typedef struct {
+	size_t tok;	  /* token index of the span's OPEN, SIZE_MAX when it made none */
+	MD_SPANTYPE type; /* to recognise a leave md4c sends without its enter */
+} span_t;
+
+typedef struct {
 	MD_BLOCKTYPE type;
 	int tight;  /* UL/OL: a tight list */
 	int hidden; /* P: a tight list item's paragraph, written without <p> */
@@ -1081,7 +1086,7 @@ typedef struct {
 	tok_t *tok;
 	size_t ntok, cap_tok;
 	buf_t arena;
-	size_t *spans; /* token index of each open span, SIZE_MAX when it made none */
+	span_t *spans; /* every open span, innermost last */
 	size_t nspans, cap_spans;
 	size_t del_probe; /* strikethrough whose '~' count is still unknown */
 	int del_probing;
@@ -1343,11 +1348,11 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *ud)
 	return 0;
 }
 
-static void push_span(ctx_t *c, size_t idx)
+static void push_span(ctx_t *c, size_t idx, MD_SPANTYPE type)
 {
 	if (c->nspans == c->cap_spans)
 		c->spans = xgrow(c->spans, &c->cap_spans, c->nspans + 1, sizeof *c->spans);
-	c->spans[c->nspans++] = idx;
+	c->spans[c->nspans++] = (span_t){idx, type};
 }
 
 /* Destination (decoded) into the arena and the normalized, escaped start tag. */
@@ -1525,7 +1530,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
 	default:
 		break;
 	}
-	push_span(c, idx);
+	push_span(c, idx, type);
 	return 0;
 }
 
@@ -1540,7 +1545,13 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
 		}
 		return 0;
 	}
-	size_t k = c->spans[--c->nspans];
+	/* md4c 0.4.8 can leave a span it never entered: '*' or '~' inside two
+	 * link destinations of one paragraph are paired as delimiters
+	 * (mity/md4c#294). Such a leave is dropped, so the stack cannot
+	 * underflow and every tag we write still has its opening tag. */
+	if (!c->nspans || c->spans[c->nspans - 1].type != type)
+		return 0;
+	size_t k = c->spans[--c->nspans].tok;
 	switch (type) {
 	case MD_SPAN_EM:
 		new_markup(c, TK_CLOSE, "</em>");
@@ -2255,8 +2266,22 @@ static int html_block_as_paragraph(ctx_t *c)
 	return 1;
 }
 
+/* The same md4c bug can also enter a span and never leave it: whatever is
+ * still open when the inline content ends is closed there, so that every tag
+ * is closed inside its block and no span outlives the tokens it points to. */
+static void close_open_spans(ctx_t *c)
+{
+	if (c->img_depth) {
+		c->img_depth = 1;
+		on_leave_span(MD_SPAN_IMG, NULL, c);
+	}
+	while (c->nspans)
+		on_leave_span(c->spans[c->nspans - 1].type, NULL, c);
+}
+
 static void flush_inline(ctx_t *c)
 {
+	close_open_spans(c);
 	if (!c->ntok)
 		return;
 	blk_t *top = c->nblk ? &c->blk[c->nblk - 1] : NULL;

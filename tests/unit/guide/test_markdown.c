@@ -298,6 +298,19 @@ static void test_pathological(void **state)
 	}
 }
 
+/* md4c 0.4.8 pairs a '*' inside a link destination with one outside it
+ * (mity/md4c#294): it then leaves a span it never entered, or enters one it
+ * never leaves. Found by fuzz_markdown (tests/fuzz/regressions). The text
+ * md4c swallows is lost, but every tag written is opened and closed. */
+static void test_md4c_unbalanced_spans(void **state)
+{
+	(void)state;
+	check("[](*)*", "<p><a href=\"*\"></a></p>\n");
+	check("a [](*)* b *c*", "<p>a <a href=\"*\"></a> b <em>c</em></p>\n");
+	check("*x [](*)* y*", "<p><em>x <a href=\"*\"></a>* y*</em></p>\n");
+	check("- *x [](*)* y\n- z", "<ul>\n<li><em>x <a href=\"*\"></a>* y</em></li>\n<li>z</li>\n</ul>\n");
+}
+
 /* ---- corpus ---- */
 
 static char *slurp(const char *path, size_t *len)
@@ -523,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_linkify),
 		cmocka_unit_test(test_link_callback),
 		cmocka_unit_test(test_pathological),
+		cmocka_unit_test(test_md4c_unbalanced_spans),
 		cmocka_unit_test(test_corpus_themes),
 		cmocka_unit_test(test_corpus_sheets),
 	};
