@@ -2511,15 +2511,27 @@ static void ctx_free(ctx_t *c)
 	buf_free(&c->t3);
 }
 
+/* NUL bytes after the copy of the input md4c parses (see md_render). */
+#define MD_SRC_PAD 16
+
 int md_render(const char *src, size_t len, unsigned opts, buf_t *out, md_link_fn on_link, void *ud)
 {
 	ctx_t c;
 	int rc = -1;
+	char *copy = NULL;
 	memset(&c, 0, sizeof c);
 	if (len > UINT_MAX)
 		goto cleanup;
-	c.src = src ? src : "";
+	/* md4c 0.4.8 reads past the end of its input in some unfinished
+	 * constructs (an input ending in "[](", fixed upstream by mity/md4c#167):
+	 * it parses a copy followed by NUL bytes, so that what it reads there is
+	 * ours and always the same, whatever lies after the caller's buffer. */
 	c.len = src ? len : 0;
+	copy = xmalloc(c.len + MD_SRC_PAD);
+	if (c.len)
+		memcpy(copy, src, c.len);
+	memset(copy + c.len, 0, MD_SRC_PAD);
+	c.src = copy;
 	c.opts = opts;
 	c.out = out;
 	c.on_link = on_link;
@@ -2537,6 +2549,7 @@ int md_render(const char *src, size_t len, unsigned opts, buf_t *out, md_link_fn
 	rc = md_parse(c.src, (MD_SIZE)c.len, &p, &c) ? -1 : 0;
 cleanup:
 	ctx_free(&c);
+	free(copy);
 	return rc;
 }
 

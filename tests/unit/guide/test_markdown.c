@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "guide/markdown.h"
 #include "util/buf.h"
@@ -311,6 +313,30 @@ static void test_md4c_unbalanced_spans(void **state)
 	check("- *x [](*)* y\n- z", "<ul>\n<li><em>x <a href=\"*\"></a>* y</em></li>\n<li>z</li>\n</ul>\n");
 }
 
+/* md4c 0.4.8 reads one byte past an input ending in "[](" (mity/md4c#167),
+ * and what it finds there decides the sizes it reports (fuzz_markdown got a
+ * 4 GiB allocation). md4c is not built with ASan, so the input is placed
+ * right before a page that cannot be read: reading past it is a SIGSEGV. */
+static void test_md4c_overread(void **state)
+{
+	(void)state;
+	static const char *const inputs[] = {"[](", "a [b](", "![](", "\xA9##r[](r[]("};
+	long page = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		size_t n = strlen(inputs[i]);
+		char *src = map + page - n;
+		memcpy(src, inputs[i], n);
+		buf_t out = BUF_INIT;
+		assert_int_equal(md_render(src, n, 0, &out, NULL, NULL), 0);
+		assert_true(out.len < 100);
+		buf_free(&out);
+	}
+	munmap(map, (size_t)page * 2);
+}
+
 /* ---- corpus ---- */
 
 static char *slurp(const char *path, size_t *len)
@@ -537,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_link_callback),
 		cmocka_unit_test(test_pathological),
 		cmocka_unit_test(test_md4c_unbalanced_spans),
+		cmocka_unit_test(test_md4c_overread),
 		cmocka_unit_test(test_corpus_themes),
 		cmocka_unit_test(test_corpus_sheets),
 	};
