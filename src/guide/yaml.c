@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 typedef struct {
@@ -386,6 +387,19 @@ value_t *yaml_parse(const char *file, const char *src, size_t len, int line_offs
 	b.diags = diags;
 	b.src = src;
 	b.srclen = len;
+
+	/* YAML and JSON are Unicode text, and libfyaml 0.7.12 loops forever on
+	 * a directive line followed by an invalid byte ("%\xff"): page_parse
+	 * checks pages, but _data files and templates' data come here as read. */
+	size_t bad;
+	if (!utf8_valid(src, len, &bad)) {
+		int line, col;
+		utf8_line_col(src, len, bad, &line, &col);
+		diag_t *d = diag_add(diags, DIAG_ERROR, file, line + line_offset, col, "not-utf8",
+				     "invalid UTF-8 byte 0x%02X", (unsigned char)src[bad]);
+		diag_hint(d, "save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)");
+		return NULL;
+	}
 
 	fyerr_t fyerr;
 	memset(&fyerr, 0, sizeof fyerr);

@@ -552,6 +552,40 @@ static void test_multiple_documents(void **state)
 	value_free(v);
 }
 
+/* YAML is Unicode: invalid UTF-8 is refused before libfyaml sees it, which
+ * 0.7.12 needs: it loops forever on a directive followed by an invalid byte
+ * (found by fuzz_mustache; _data files reach yaml_parse unchecked). The
+ * parse runs in a child that an alarm kills, so a regression fails, not hangs. */
+static void test_not_utf8(void **state)
+{
+	(void)state;
+	static const char *const srcs[] = {"%\xff", "%YAML\xc3", "a: 1\nb: caf\xe9\n"};
+	for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+		fflush(NULL);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			alarm(5);
+			diag_list_t d = DIAG_LIST_INIT;
+			value_t *v = yaml_parse(FILE_NAME, srcs[i], strlen(srcs[i]), 0, &d);
+			int ok = !v && d.len == 1 && strcmp(d.items[0].rule, "not-utf8") == 0;
+			diag_list_free(&d);
+			value_free(v);
+			_exit(ok ? 0 : 1);
+		}
+		int status;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			fail_msg("input %zu: %s", i, WIFSIGNALED(status) ? "hung (killed by the alarm)" : "not refused as not-utf8");
+	}
+	diag_list_t d = DIAG_LIST_INIT;
+	const diag_t *g = parse_fail("a: 1\nb: caf\xe9\n", 2, &d, "not-utf8");
+	assert_int_equal(g->line, 4); /* line 2 + offset 2 */
+	assert_int_equal(g->col, 7);
+	assert_non_null(g->hint);
+	diag_list_free(&d);
+}
+
 static void test_empty_input(void **state)
 {
 	(void)state;
@@ -631,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_multiple_documents),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_top_level_scalar_and_list),
 		cmocka_unit_test(test_json),
