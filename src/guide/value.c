@@ -173,6 +173,17 @@ static void index_rebuild(value_t *map)
 		index_insert(map, i);
 }
 
+/* k (a C string) equals key[0..keylen)? key may hold NUL bytes (a template
+ * tag name is any bytes): strncmp would stop at one and call the strings
+ * equal, then k[keylen] would read past the end of k. */
+static bool key_eq(const char *k, const char *key, size_t keylen)
+{
+	for (size_t j = 0; j < keylen; j++)
+		if (k[j] != key[j] || k[j] == '\0')
+			return false;
+	return k[keylen] == '\0';
+}
+
 static long map_index(const value_t *map, const char *key, size_t keylen)
 {
 	if (!map || map->kind != VAL_MAP)
@@ -182,14 +193,14 @@ static long map_index(const value_t *map, const char *key, size_t keylen)
 		for (size_t slot = hash_key(key, keylen) & mask; map->u.map.hidx[slot]; slot = (slot + 1) & mask) {
 			size_t i = map->u.map.hidx[slot] - 1;
 			const char *k = map->u.map.keys[i];
-			if (strncmp(k, key, keylen) == 0 && k[keylen] == '\0')
+			if (key_eq(k, key, keylen))
 				return (long)i;
 		}
 		return -1;
 	}
 	for (size_t i = 0; i < map->u.map.len; i++) {
 		const char *k = map->u.map.keys[i];
-		if (strncmp(k, key, keylen) == 0 && k[keylen] == '\0')
+		if (key_eq(k, key, keylen))
 			return (long)i;
 	}
 	return -1;

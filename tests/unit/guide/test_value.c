@@ -206,6 +206,30 @@ static void test_map_many(void **state)
 	value_free(m);
 }
 
+/* A looked-up name may hold NUL bytes (a Mustache tag name is any bytes):
+ * it must match no key, and comparing it must not read past a shorter key
+ * (found by fuzz_mustache: ASan heap-buffer-overflow). Both the small maps'
+ * scan and the large maps' hash index are checked. */
+static void test_key_with_nul(void **state)
+{
+	(void)state;
+	for (int n = 1; n <= 100; n += 99) {
+		value_t *m = value_map();
+		char key[16];
+		for (int i = 0; i < n; i++) {
+			snprintf(key, sizeof key, "%c", 'a' + i % 26);
+			if (i >= 26)
+				snprintf(key, sizeof key, "k%d", i);
+			value_map_set(m, key, value_number(i));
+		}
+		assert_null(value_getn(m, "a\0bcdefgh", 10));
+		assert_null(value_getn(m, "a\0", 2));
+		assert_non_null(value_getn(m, "a", 1));
+		assert_null(value_get_path(m, "a\0x.y", 5));
+		value_free(m);
+	}
+}
+
 static void test_map_take(void **state)
 {
 	(void)state;
@@ -466,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_value_str),
 		cmocka_unit_test(test_map_set_get_replace),
 		cmocka_unit_test(test_map_many),
+		cmocka_unit_test(test_key_with_nul),
 		cmocka_unit_test(test_map_take),
 		cmocka_unit_test(test_get_path),
 		cmocka_unit_test(test_list_push),
