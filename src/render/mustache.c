@@ -245,7 +245,12 @@ static int tokenize(parser_t *p)
 			cend = c ? (size_t)(c - p->src) : 0;
 			end = cend + 1 + clen;
 		} else {
-			c = find(p->src + q, p->len - q, ctag, clen);
+			/* The closing delimiter is searched after the sigil, as
+			 * mustache.js scans: after {{=% >=}}, in "%>x>" the '>'
+			 * that is the sigil would otherwise end the tag before its
+			 * name began (length -1, and a read past the template). */
+			size_t from = sig && strchr("!&#^/><$", sig) ? q + 1 : q;
+			c = find(p->src + from, p->len - from, ctag, clen);
 			cstart = q;
 			cend = c ? (size_t)(c - p->src) : 0;
 			end = cend + clen;

@@ -269,6 +269,22 @@ static void test_parse_errors(void **state)
 	expect_parse_error("{{first name}}", 1, 1, "white space");
 }
 
+/* With one-character delimiters, a sigil equal to the closing delimiter
+ * starts the tag's name; it used to close the tag before its name (length
+ * -1: a read past the template, found by fuzz_mustache). */
+static void test_sigil_is_closing_delimiter(void **state)
+{
+	(void)state;
+	value_t *data = value_map();
+	value_map_set(data, "x", value_cstring("X"));
+	static const char *const partials[] = {"x", "(partial)", NULL};
+	expect_render("{{=% >=}}%>x>", data, partials, "(partial)");
+	expect_render("{{=% >=}}%x>|%#x>s%/x>|%^x>i%/x>", data, partials, "X|s|");
+	expect_render("{{=% !=}}%!x!|%x!", data, partials, "|X");
+	expect_parse_error("{{=% >=}}%>>", 1, 10, "empty tag name");
+	value_free(data);
+}
+
 static void test_nesting_limit(void **state)
 {
 	buf_t src = BUF_INIT;
@@ -610,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_spec_dynamic_names),
 		cmocka_unit_test(test_spec_lambdas),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_sigil_is_closing_delimiter),
 		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_recursion_limit),
 		cmocka_unit_test(test_step_budget),
