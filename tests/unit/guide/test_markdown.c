@@ -290,7 +290,9 @@ static void test_pathological(void **state)
 	(void)state;
 	static const char *const units[] = {"\"", "'a ", "*a", "[a](b) ", "x.fr ", "a\"b\"", "--",
 					    "> ", "- ", "<b>", "`", "\\*", "&amp;", "a@b.fr ",
-					    "http://a.fr/ ", "www.a.fr?", ",a-a", "a.b.c"};
+					    "http://a.fr/ ", "www.a.fr?", ",a-a", "a.b.c",
+					    /* single quotes opened, double quotes closing none of them */
+					    "'a b\" "};
 	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
 		double t1 = render_time(units[u], 50000), t4 = render_time(units[u], 200000);
 		if (t4 > 10 * t1 + 0.1) {
