@@ -24,6 +24,10 @@ typedef struct {
 	diag_list_t *diags;
 	anchor_t *anchors;
 	size_t nanchors, capanchors;
+	/* Open-addressing index of anchor names (slot -> position + 1, latest
+	 * definition), so that many anchors and aliases stay linear. */
+	size_t *aidx;
+	size_t acap;
 	size_t nodes;
 	value_t *stack[YAML_MAX_DEPTH + 1];
 	char *pending_key[YAML_MAX_DEPTH + 1]; /* key awaiting its value, per map level */
@@ -142,13 +146,29 @@ static value_t *plain_scalar(const char *s, size_t n)
 	return value_number(strtod(tmp, NULL));
 }
 
+static size_t name_hash(const char *s, size_t n)
+{
+	size_t h = 5381;
+	for (size_t i = 0; i < n; i++)
+		h = h * 33 + (unsigned char)s[i];
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t anchor_slot(const ybuild_t *b, const char *name, size_t n)
+{
+	size_t i = name_hash(name, n) & (b->acap - 1);
+	while (b->aidx[i] && !eq(name, n, b->anchors[b->aidx[i] - 1].name))
+		i = (i + 1) & (b->acap - 1);
+	return i;
+}
+
 static value_t *find_anchor(ybuild_t *b, const char *name, size_t n)
 {
-	/* Latest definition wins, as YAML allows redefinition. */
-	for (size_t i = b->nanchors; i-- > 0;)
-		if (eq(name, n, b->anchors[i].name))
-			return b->anchors[i].val;
-	return NULL;
+	if (!b->acap)
+		return NULL;
+	size_t i = anchor_slot(b, name, n);
+	return b->aidx[i] ? b->anchors[b->aidx[i] - 1].val : NULL;
 }
 
 static void add_anchor(ybuild_t *b, struct fy_token *tok, value_t *v)
@@ -164,6 +184,19 @@ static void add_anchor(ybuild_t *b, struct fy_token *tok, value_t *v)
 	b->anchors[b->nanchors].val = v;
 	b->anchors[b->nanchors].owned = false;
 	b->nanchors++;
+	if (b->nanchors * 2 > b->acap) {
+		/* Rehash every name, each to its latest definition. */
+		free(b->aidx);
+		b->acap = b->acap ? b->acap * 2 : 16;
+		b->aidx = xcalloc(b->acap, sizeof *b->aidx);
+		for (size_t k = 0; k < b->nanchors; k++) {
+			const char *name = b->anchors[k].name;
+			b->aidx[anchor_slot(b, name, strlen(name))] = k + 1;
+		}
+		return;
+	}
+	/* Latest definition wins, as YAML allows redefinition. */
+	b->aidx[anchor_slot(b, t, n)] = b->nanchors;
 }
 
 static size_t count_nodes(const value_t *v)
@@ -207,11 +240,13 @@ static void attach(ybuild_t *b, value_t *v, struct fy_event *ev)
 		b->pending_key[lvl] = buf_detach(&k);
 		b->pending_line[lvl] = v->line;
 		b->pending_col[lvl] = v->col;
-		for (size_t i = 0; i < b->nanchors; i++)
-			if (b->anchors[i].val == v && !b->anchors[i].owned) {
-				b->anchors[i].owned = true;
-				return;
-			}
+		/* A scalar's anchor, if any, was the last one added, just before
+		 * this attach: checking it alone keeps many keys linear. */
+		anchor_t *last = b->nanchors ? &b->anchors[b->nanchors - 1] : NULL;
+		if (last && last->val == v && !last->owned) {
+			last->owned = true;
+			return;
+		}
 		value_free(v);
 		return;
 	}
@@ -458,6 +493,7 @@ cleanup:
 			value_free(b.anchors[i].val);
 	}
 	free(b.anchors);
+	free(b.aidx);
 	if (b.failed) {
 		value_free(b.root);
 		return NULL;
