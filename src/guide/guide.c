@@ -501,17 +501,29 @@ static bool is_name_char(char c)
 void guide_expand(const guide_t *g, const char *src, size_t len, buf_t *out)
 {
 	size_t i = 0, start = 0;
+	/* The "}}" (or the end of line without one) found for a "{{" is also the
+	 * answer for every later "{{" before it: remembering it keeps a line of
+	 * many "{{" linear instead of rescanning the line for each. */
+	const char *memo = NULL;
+	size_t memo_end = 0;
 	while (i + 1 < len) {
 		if (src[i] != '{' || src[i + 1] != '{') {
 			i++;
 			continue;
 		}
 		const char *close = NULL;
-		for (size_t j = i + 2; j + 1 < len && src[j] != '\n'; j++)
-			if (src[j] == '}' && src[j + 1] == '}') {
-				close = src + j;
-				break;
-			}
+		if (i + 2 <= memo_end) {
+			close = memo;
+		} else {
+			size_t j = i + 2;
+			for (; j + 1 < len && src[j] != '\n'; j++)
+				if (src[j] == '}' && src[j + 1] == '}') {
+					close = src + j;
+					break;
+				}
+			memo = close;
+			memo_end = j;
+		}
 		if (!close) {
 			i += 2;
 			continue;

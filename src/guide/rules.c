@@ -338,16 +338,25 @@ static void check_template_syntax(ctx_t *c, const page_t *p)
 	const char *body = p->text + p->body_off;
 	size_t len = p->text_len - p->body_off;
 	int line = p->body_line;
-	const char *ls = body;
+	/* Columns are counted on from the previous tag of the line, its end is
+	 * found once, and a line known to hold no "}}" after some point is not
+	 * scanned again for each later "{{": all three were quadratic on one
+	 * long line of tags. */
+	size_t colpos = 0, noclose = 0, lim = 0;
+	int col = 1;
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (body[i] == '\n') {
 			line++;
-			ls = body + i + 1;
+			colpos = i + 1;
+			col = 1;
 			continue;
 		}
 		if (body[i] != '{' || (body[i + 1] != '%' && body[i + 1] != '{'))
 			continue;
-		int col = (int)utf8_length(ls, (size_t)(body + i - ls)) + 1;
+		if (body[i + 1] == '{' && i < noclose)
+			continue;
+		col += (int)utf8_length(body + colpos, i - colpos);
+		colpos = i;
 		if (body[i + 1] == '%') {
 			diag_t *d = diag_add(c->diags, DIAG_WARNING, p->path, line, col, "template-syntax",
 					     "template tag '{%%' is not supported and would be published as text");
@@ -356,16 +365,20 @@ static void check_template_syntax(ctx_t *c, const page_t *p)
 			continue;
 		}
 		/* {{ name }}: supported when it is a plain dotted name that resolves. */
-		const char *end = memchr(body + i, '\n', len - i);
-		size_t lim = end ? (size_t)(end - body) : len;
+		if (lim <= i) {
+			const char *end = memchr(body + i, '\n', len - i);
+			lim = end ? (size_t)(end - body) : len;
+		}
 		size_t close = 0;
 		for (size_t j = i + 2; j + 1 < lim; j++)
 			if (body[j] == '}' && body[j + 1] == '}') {
 				close = j;
 				break;
 			}
-		if (!close)
+		if (!close) {
+			noclose = lim;
 			continue;
+		}
 		size_t a = i + 2, b = close;
 		while (a < b && body[a] == ' ')
 			a++;

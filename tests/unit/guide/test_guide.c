@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "guide/guide.h"
@@ -364,6 +365,27 @@ static void test_expand(void **state)
 	assert_expand(g, "a { b } {", "a { b } {");
 	assert_expand(g, "", "");
 	assert_expand(g, "{{ x | y }} then {{ metadata.n }}", "{{ x | y }} then 3");
+	/* several "{{" before one "}}", and lines without one (the search for
+	 * "}}" is remembered from one "{{" to the next) */
+	assert_expand(g, "{{{{ metadata.n }}", "{{3");
+	assert_expand(g, "{{ {{ metadata.n }} {{ metadata.n }}", "{{ 3 3");
+	assert_expand(g, "{{{{{{ x\n{{ metadata.n }}{{", "{{{{{{ x\n3{{");
+	assert_expand(g, "{{ a b }}{{ metadata.n }}", "{{ a b }}3");
+	/* and it stays linear: 200 KB of "{{" on one line */
+	buf_t many = BUF_INIT;
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&many, "{{");
+	buf_puts(&many, " metadata.n }}");
+	clock_t t0 = clock();
+	buf_t got = BUF_INIT;
+	guide_expand(g, many.ptr, many.len, &got);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_int_equal(got.len, 200000 - 2 + 1);
+	assert_int_equal(got.ptr[got.len - 1], '3');
+	buf_free(&got);
+	buf_free(&many);
+	if (secs > 1.0)
+		fail_msg("200 KB of '{{' took %.2f s", secs);
 	/* only len bytes are read */
 	buf_t b = BUF_INIT;
 	guide_expand(g, "ab{{ metadata.n }}", 2, &b);

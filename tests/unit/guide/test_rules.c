@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "guide/guide.h"
 #include "guide/markdown.h"
@@ -547,6 +548,40 @@ static void test_template_syntax(void **state)
 	diag_list_free(&d);
 }
 
+/* One long line of "{{" that never close, then a tag: each "{{" used to
+ * rescan the rest of the line and recount its columns from the line's start
+ * (200 KB: over a minute). Now linear, with the same column. */
+static void test_template_syntax_long_line(void **state)
+{
+	(void)state;
+	buf_t body = BUF_INIT;
+	buf_puts(&body, "---\ntitle: Notes\n---\n\xC3\xA9");
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&body, "{{");
+	buf_puts(&body, " {% x %}\n{% a %} \xC3\xA9 {% b %} {{ c d }}\n");
+	const src_t s[] = {{"notes.md", buf_cstr(&body)}};
+	diag_list_t d = DIAG_LIST_INIT;
+	clock_t t0 = clock();
+	check(s, 1, &d);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_int_equal(d.len, 4);
+	assert_string_equal(d.items[0].rule, "template-syntax");
+	assert_int_equal(d.items[0].line, 4);
+	assert_int_equal(d.items[0].col, 200003);
+	/* columns counted on along a line: "{% a %} é " is 10 characters */
+	assert_int_equal(d.items[1].line, 5);
+	assert_int_equal(d.items[1].col, 1);
+	assert_int_equal(d.items[2].line, 5);
+	assert_int_equal(d.items[2].col, 11);
+	assert_int_equal(d.items[3].line, 5);
+	assert_int_equal(d.items[3].col, 19);
+	assert_non_null(strstr(d.items[3].msg, "'{{ c d }}'"));
+	diag_list_free(&d);
+	buf_free(&body);
+	if (secs > 2.0)
+		fail_msg("a 200 KB line of '{{' took %.2f s", secs);
+}
+
 static void test_unknown_variable(void **state)
 {
 	(void)state;
@@ -654,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_no_indicators),
 		cmocka_unit_test(test_unknown_who),
 		cmocka_unit_test(test_template_syntax),
+		cmocka_unit_test(test_template_syntax_long_line),
 		cmocka_unit_test(test_unknown_variable),
 		cmocka_unit_test(test_theme_id_format),
 		cmocka_unit_test(test_njk_ignored),
