@@ -16,10 +16,35 @@
 const char *const rules_priorities[3] = {"Prioritaire", "Recommandée", "Aller plus loin"};
 const char *const rules_difficulties[3] = {"Facile", "Moyenne", "Difficile"};
 
+/* Content warnings are counted per page and rule; past RULES_MAX_PAGE_WARNINGS
+ * they are no longer listed (see rules.h). */
+enum { CAP_TEMPLATE, CAP_VARIABLE, CAP_LINK, CAP_RULES };
+static const char *const cap_rule[CAP_RULES] = {"template-syntax", "unknown-variable", "broken-link"};
+
+typedef struct {
+	size_t n[CAP_RULES];      /* warnings met, listed or not */
+	int line[CAP_RULES], col[CAP_RULES]; /* the first one not listed */
+} pagecap_t;
+
 typedef struct {
 	const guide_t *g;
 	diag_list_t *diags;
+	pagecap_t *cap; /* content checks of one page; NULL elsewhere */
 } ctx_t;
+
+/* Counts a content warning; true when it is past the page's limit and must
+ * not be listed. */
+static bool capped(ctx_t *c, int rule, int line, int col)
+{
+	pagecap_t *cap = c->cap;
+	if (++cap->n[rule] <= RULES_MAX_PAGE_WARNINGS)
+		return false;
+	if (cap->n[rule] == RULES_MAX_PAGE_WARNINGS + 1) {
+		cap->line[rule] = line;
+		cap->col[rule] = col;
+	}
+	return true;
+}
 
 /* Where to point when a field is missing: the opening '---' of the front matter. */
 static diag_t *at_page(ctx_t *c, const page_t *p, diag_sev_t sev, const char *rule, const char *msg)
@@ -358,6 +383,10 @@ static void check_template_syntax(ctx_t *c, const page_t *p)
 		col += (int)utf8_length(body + colpos, i - colpos);
 		colpos = i;
 		if (body[i + 1] == '%') {
+			if (capped(c, CAP_TEMPLATE, line, col)) {
+				i++;
+				continue;
+			}
 			diag_t *d = diag_add(c->diags, DIAG_WARNING, p->path, line, col, "template-syntax",
 					     "template tag '{%%' is not supported and would be published as text");
 			diag_hint(d, "write the content out in Markdown; only {{ dotted.name }} expressions are resolved");
@@ -391,11 +420,15 @@ static void check_template_syntax(ctx_t *c, const page_t *p)
 				ch == '_' || ch == '.' || ch == '-';
 		}
 		if (!plain) {
+			if (capped(c, CAP_TEMPLATE, line, col)) {
+				i = close + 1;
+				continue;
+			}
 			diag_t *d = diag_add(c->diags, DIAG_WARNING, p->path, line, col, "template-syntax",
 					     "expression '%.*s' is not supported and would be published as text",
 					     (int)(close + 2 - i), body + i);
 			diag_hint(d, "only plain names such as {{ metadata.guideBonnesPratiques.version }} are resolved");
-		} else if (!value_get_path(c->g->data, body + a, b - a)) {
+		} else if (!value_get_path(c->g->data, body + a, b - a) && !capped(c, CAP_VARIABLE, line, col)) {
 			diag_t *d = diag_add(c->diags, DIAG_WARNING, p->path, line, col, "unknown-variable",
 					     "'%.*s' names no value of the global data and resolves to nothing",
 					     (int)(b - a), body + a);
@@ -451,7 +484,7 @@ static void on_link(const md_link_t *link, void *ud)
 		found = bsearch(&slash, lc->urls, lc->nurls, sizeof *lc->urls, cmp_cstr) != NULL;
 		free(slash);
 	}
-	if (!found) {
+	if (!found && !capped(lc->c, CAP_LINK, l->line, l->col)) {
 		diag_t *d = diag_add(lc->c->diags, DIAG_WARNING, lc->page->path, l->line, l->col, "broken-link",
 				     "link to '%s', which no page of the guide has", path);
 		const char *sug = suggest_closest(path, lc->urls, lc->nurls);
@@ -477,7 +510,8 @@ static bool check_page(size_t i, void *ud)
 {
 	pagejob_t *job = ud;
 	const page_t *p = job->c->g->pages[i];
-	ctx_t pc = {job->c->g, &job->diags[i]};
+	pagecap_t cap = {{0}, {0}, {0}};
+	ctx_t pc = {job->c->g, &job->diags[i], &cap};
 	check_template_syntax(&pc, p);
 	linkctx_t lc = {&pc, p, job->urls, job->nurls, job->prefix, job->prefixlen};
 	const char *body = p->text + p->body_off;
@@ -505,6 +539,14 @@ static bool check_page(size_t i, void *ud)
 		job->html[i] = buf_detach(&html);
 	}
 	buf_free(&html);
+	for (int r = 0; r < CAP_RULES; r++) {
+		if (cap.n[r] <= RULES_MAX_PAGE_WARNINGS)
+			continue;
+		diag_t *d = diag_add(pc.diags, DIAG_WARNING, p->path, cap.line[r], cap.col[r], cap_rule[r],
+				     "%zu more %s warnings in this page are not listed (%zu in all)",
+				     cap.n[r] - RULES_MAX_PAGE_WARNINGS, cap_rule[r], cap.n[r]);
+		diag_hint(d, "fix the ones listed above, then check again");
+	}
 	return true;
 }
 
@@ -558,7 +600,7 @@ void rules_check_render(const guide_t *g, diag_list_t *diags, char **html, size_
 
 static void check_all(const guide_t *g, diag_list_t *diags, char **html, size_t *html_len)
 {
-	ctx_t c = {g, diags};
+	ctx_t c = {g, diags, NULL};
 	if (g->nignored)
 		diag_add(diags, DIAG_INFO, NULL, 0, 0, "njk-ignored",
 			 "%zu Nunjucks template%s (.njk) ignored: sobre renders pages with its own theme", g->nignored,

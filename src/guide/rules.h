@@ -6,6 +6,12 @@
 #include "guide/guide.h"
 #include "util/diag.h"
 
+/* A page body can hold millions of tags or links (16 MiB of "{%"), and each
+ * diagnostic costs a few hundred bytes: past this many warnings of one rule
+ * (template-syntax, unknown-variable, broken-link) in one page, the rest are
+ * counted in one last warning instead of listed. */
+#define RULES_MAX_PAGE_WARNINGS 100
+
 /* The allowed values of the enumerated sheet fields, in display order. */
 extern const char *const rules_priorities[3];
 extern const char *const rules_difficulties[3];

@@ -673,6 +673,55 @@ static void test_broken_link(void **state)
 	diag_list_free(&d);
 }
 
+/* Past RULES_MAX_PAGE_WARNINGS warnings of one rule in one page, the rest
+ * are counted in one last warning of that rule, placed at the first one not
+ * listed; other pages and rules keep their own count. */
+static void test_page_warning_cap(void **state)
+{
+	(void)state;
+	int over = RULES_MAX_PAGE_WARNINGS + 23;
+	buf_t body = BUF_INIT, small = BUF_INIT;
+	buf_puts(&body, "---\ntitle: Notes\n---\n");
+	for (int i = 0; i < over; i++)
+		buf_printf(&body, "{%% x %%} {{ a.b%d }} [l](/g/gone%d/)\n", i, i);
+	buf_puts(&small, "---\ntitle: Small\n---\n{% y %}\n");
+	const src_t s[] = {{"g/index.md", HOME}, {"g/notes.md", buf_cstr(&body)}, {"g/small.md", buf_cstr(&small)}};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 3, &d);
+	static const char *const rules[] = {"template-syntax", "unknown-variable", "broken-link"};
+	for (int r = 0; r < 3; r++) {
+		size_t listed = 0, summaries = 0;
+		for (size_t i = 0; i < d.len; i++) {
+			const diag_t *x = &d.items[i];
+			if (strcmp(x->rule, rules[r]) || strcmp(x->file, "g/notes.md"))
+				continue;
+			if (!strstr(x->msg, "not listed")) {
+				listed++;
+				continue;
+			}
+			summaries++;
+			char want[128];
+			snprintf(want, sizeof want, "23 more %s warnings in this page are not listed (%d in all)", rules[r],
+				 over);
+			assert_string_equal(x->msg, want);
+			assert_int_equal(x->line, 4 + RULES_MAX_PAGE_WARNINGS);
+			assert_int_equal(x->sev, DIAG_WARNING);
+			assert_non_null(x->hint);
+		}
+		assert_int_equal(listed, RULES_MAX_PAGE_WARNINGS);
+		assert_int_equal(summaries, 1);
+	}
+	/* the other page's warning is listed: the count is per page */
+	size_t small_warnings = 0;
+	for (size_t i = 0; i < d.len; i++)
+		small_warnings += strcmp(d.items[i].file, "g/small.md") == 0;
+	assert_int_equal(small_warnings, 1);
+	assert_int_equal(d.len, 3 * (RULES_MAX_PAGE_WARNINGS + 1) + 1);
+	diag_list_free(&d);
+	buf_free(&body);
+	buf_free(&small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -694,6 +743,7 @@ int main(void)
 		cmocka_unit_test(test_theme_id_format),
 		cmocka_unit_test(test_njk_ignored),
 		cmocka_unit_test(test_broken_link),
+		cmocka_unit_test(test_page_warning_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
