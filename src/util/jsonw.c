@@ -61,7 +61,7 @@ void jsonw_init(jsonw_t *w, buf_t *out)
 static void indent(jsonw_t *w)
 {
 	buf_putc(w->out, '\n');
-	for (int i = 0; i < w->depth; i++)
+	for (int i = 0; i < w->depth && i < JSONW_MAX_DEPTH; i++)
 		buf_puts(w->out, "  ");
 }
 
@@ -74,19 +74,22 @@ static void before_value(jsonw_t *w)
 	}
 	if (w->depth == 0)
 		return;
-	if (!w->first[w->depth])
+	if (!w->first)
 		buf_putc(w->out, ',');
-	w->first[w->depth] = false;
+	w->first = false;
 	indent(w);
 }
 
+/* One flag is enough, not one per level: a container being closed is a
+ * member of its parent, so after any close the parent is never empty. (A
+ * fixed array of flags stopped at JSONW_MAX_DEPTH levels and, past it, lost
+ * commas: invalid JSON.) */
 static void open_container(jsonw_t *w, char c)
 {
 	before_value(w);
 	buf_putc(w->out, c);
-	if (w->depth + 1 < JSONW_MAX_DEPTH)
-		w->depth++;
-	w->first[w->depth] = true;
+	w->depth++;
+	w->first = true;
 }
 
 void jsonw_object(jsonw_t *w)
@@ -101,12 +104,13 @@ void jsonw_array(jsonw_t *w)
 
 void jsonw_end(jsonw_t *w, char close)
 {
-	bool empty = w->first[w->depth];
+	bool empty = w->first;
 	if (w->depth > 0)
 		w->depth--;
 	if (!empty)
 		indent(w);
 	buf_putc(w->out, close);
+	w->first = false;
 }
 
 void jsonw_key(jsonw_t *w, const char *key)

@@ -13,13 +13,16 @@
  * output is always valid JSON. */
 void jsonw_string(buf_t *out, const char *s, size_t len);
 
+/* Indentation stops growing past this many levels, so that the output of a
+ * deep document stays linear in its size (2 spaces per level on every line
+ * would make it quadratic); deeper nesting is still written, valid. */
 #define JSONW_MAX_DEPTH 32
 
 typedef struct {
 	buf_t *out;
-	int depth;
-	bool first[JSONW_MAX_DEPTH]; /* no member written yet at this level */
-	bool key_pending;            /* a key was written; its value comes next */
+	int depth;        /* nesting level, unbounded */
+	bool first;       /* no member written yet in the innermost container */
+	bool key_pending; /* a key was written; its value comes next */
 } jsonw_t;
 
 void jsonw_init(jsonw_t *w, buf_t *out);
