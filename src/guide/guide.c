@@ -277,6 +277,8 @@ static const char *errno_hint(int err)
 	switch (err) {
 	case EACCES: return "check the file's permissions (chmod a+r)";
 	case EFBIG: return "guide pages are hand-written text; this file is too large to be one";
+	case ELOOP: return "a symbolic link leads back to a folder above it, or folders nest more than "
+			   "64 deep: remove the link or flatten the folders";
 	default: return NULL;
 	}
 }

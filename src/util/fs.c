@@ -74,14 +74,23 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const entry_t *)a)->name, ((const entry_t *)b)->name);
 }
 
-static int list_rec(const char *root, const char *rel, int depth, fs_filter_fn filter, void *ud,
-		    fs_list_t *out, char **failed)
+/* The folders being listed, from the root down to the current one. */
+typedef struct dirid {
+	dev_t dev;
+	ino_t ino;
+	const struct dirid *up;
+} dirid_t;
+
+static int list_rec(const char *root, const char *rel, int depth, const dirid_t *up, fs_filter_fn filter,
+		    void *ud, fs_list_t *out, char **failed)
 {
 	int err = 0;
 	char *dirpath = *rel ? fs_join(root, rel) : xstrdup(root);
 	DIR *d = NULL;
 	entry_t *ents = NULL;
 	size_t n = 0, cap = 0;
+	struct stat dst;
+	dirid_t self = {0, 0, up};
 
 	if (depth > FS_MAX_DEPTH) {
 		err = ELOOP;
@@ -95,6 +104,21 @@ static int list_rec(const char *root, const char *rel, int depth, fs_filter_fn f
 		*failed = dirpath;
 		dirpath = NULL;
 		goto cleanup;
+	}
+	/* A link back to a folder being listed is a loop: reported at once,
+	 * rather than followed FS_MAX_DEPTH times, listing the guide again
+	 * at each level (thousands of duplicate pages in the report). */
+	if (fstat(dirfd(d), &dst) == 0) {
+		self.dev = dst.st_dev;
+		self.ino = dst.st_ino;
+		for (const dirid_t *a = up; a; a = a->up) {
+			if (a->dev == self.dev && a->ino == self.ino) {
+				err = ELOOP;
+				*failed = dirpath;
+				dirpath = NULL;
+				goto cleanup;
+			}
+		}
 	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
@@ -121,7 +145,7 @@ static int list_rec(const char *root, const char *rel, int depth, fs_filter_fn f
 			free(full);
 		}
 		if (is_dir && (!filter || filter(child, ents[i].name, true, ud))) {
-			err = list_rec(root, child, depth + 1, filter, ud, out, failed);
+			err = list_rec(root, child, depth + 1, &self, filter, ud, out, failed);
 		} else if (is_reg && (!filter || filter(child, ents[i].name, false, ud))) {
 			out->paths = xgrow(out->paths, &out->cap, out->len + 1, sizeof *out->paths);
 			out->paths[out->len++] = child;
@@ -143,7 +167,7 @@ cleanup:
 int fs_list(const char *root, fs_filter_fn filter, void *ud, fs_list_t *out, char **failed)
 {
 	*failed = NULL;
-	int err = list_rec(root, "", 0, filter, ud, out, failed);
+	int err = list_rec(root, "", 0, NULL, filter, ud, out, failed);
 	if (!err && out->len > 1)
 		qsort(out->paths, out->len, sizeof *out->paths, cmp_str);
 	return err;

@@ -291,15 +291,52 @@ static void test_list_symlinks(void **state)
 	assert_string_equal(l.paths[0], "real.md");
 	fs_list_free(&l);
 
-	/* a link back to an ancestor stops at the depth limit instead of looping forever */
+	/* a link back to an ancestor is reported where it is, not followed */
 	make_dir(state, "d");
 	char *loop = path_in(state, "d/loop");
 	assert_int_equal(symlink("..", loop), 0);
+	assert_int_equal(fs_list((const char *)*state, NULL, NULL, &l, &failed), ELOOP);
+	assert_non_null(failed);
+	assert_string_equal(failed, loop);
+	assert_true(l.len <= 1); /* nothing listed twice through the loop */
+	free(failed);
 	free(loop);
+	fs_list_free(&l);
+}
+
+/* FS_MAX_DEPTH (64): a tree of real folders deeper than that stops there;
+ * 64 levels are listed. */
+static void test_list_depth_limit(void **state)
+{
+	buf_t rel = BUF_INIT;
+	for (int i = 0; i < 66; i++) {
+		buf_puts(&rel, i ? "/d" : "d");
+		make_dir(state, buf_cstr(&rel));
+	}
+	buf_puts(&rel, "/deep.md");
+	make_file(state, buf_cstr(&rel), "x");
+	fs_list_t l = {0};
+	char *failed = NULL;
 	assert_int_equal(fs_list((const char *)*state, NULL, NULL, &l, &failed), ELOOP);
 	assert_non_null(failed);
 	free(failed);
 	fs_list_free(&l);
+
+	/* cut the tree to 64 levels, with the file at the bottom */
+	buf_reset(&rel);
+	for (int i = 0; i < 65; i++)
+		buf_puts(&rel, i ? "/d" : "d");
+	char *cut = path_in(state, buf_cstr(&rel));
+	assert_int_equal(fs_remove_tree(cut), 0);
+	free(cut);
+	buf_truncate(&rel, rel.len - 2);
+	buf_puts(&rel, "/deep.md");
+	make_file(state, buf_cstr(&rel), "x");
+	assert_int_equal(fs_list((const char *)*state, NULL, NULL, &l, &failed), 0);
+	assert_int_equal(l.len, 1);
+	assert_string_equal(l.paths[0], buf_cstr(&rel));
+	fs_list_free(&l);
+	buf_free(&rel);
 }
 
 static void test_is_dir(void **state)
@@ -497,6 +534,7 @@ int main(void)
 		T(test_list_errors),
 		T(test_list_empty_dir),
 		T(test_list_symlinks),
+		T(test_list_depth_limit),
 		T(test_is_dir),
 		T(test_write_atomic),
 		T(test_write_atomic_missing_dir),
