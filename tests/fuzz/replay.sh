@@ -13,6 +13,8 @@ build=$1
 sanitized=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
+# The same leak suppressions as make fuzz (lsan.supp says why).
+export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
 # A hang is a failure too; no input here takes a tenth of this.
 limit=20
 pass=0

@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # UBSan reports must stop the run (they are also built non-recoverable).
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0"
+# One third-party leak is suppressed, with its reason, in lsan.supp.
+export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
 fail=0
 summary=""
 for h in "$@"; do
