@@ -8,9 +8,6 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
-/* A theme file is a template or a small asset; anything bigger is a mistake. */
-#define THEME_MAX_FILE (4u << 20)
-
 typedef struct {
 	char *name;
 	char *path; /* where an override came from, for diagnostics; NULL for built-in files */

@@ -10,6 +10,10 @@
 #include "render/mustache.h"
 #include "util/diag.h"
 
+/* A theme file is a template or a small asset; anything bigger is a mistake
+ * (a video dropped in the folder), refused before it is read. */
+#define THEME_MAX_FILE (4u << 20)
+
 typedef struct {
 	const char *name; /* file name, e.g. "sheet.mustache" or "sobre.css" */
 	const char *data;

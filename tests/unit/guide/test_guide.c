@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "guide/guide.h"
 #include "guide/yaml.h"
@@ -497,6 +498,45 @@ static void put(const char *root, const char *rel, const char *text)
 	free(p);
 }
 
+/* A file of size bytes that takes no disk space (a hole). */
+static void put_sparse(const char *root, const char *rel, off_t size)
+{
+	put(root, rel, "");
+	char *p = fs_join(root, rel);
+	assert_int_equal(truncate(p, size), 0);
+	free(p);
+}
+
+/* GUIDE_MAX_FILE: a page or data file over 16 MiB is refused from its size,
+ * before it is read; one at the limit is read. */
+static void test_load_file_too_large(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/sobre-test-guide-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	put(root, "g/index.md", "---\ntitle: Home\n---\n");
+	put_sparse(root, "g/huge.md", (off_t)GUIDE_MAX_FILE + 1);
+	put_sparse(root, "_data/huge.json", (off_t)GUIDE_MAX_FILE + 1);
+	put_sparse(root, "g/at-limit.md", (off_t)GUIDE_MAX_FILE);
+	diag_list_t d = DIAG_LIST_INIT;
+	guide_t *g = guide_load(root, &d);
+	assert_non_null(g);
+	diag_sort(&d);
+	/* at-limit.md is read, and refused for what it holds (NUL bytes) */
+	assert_int_equal(d.len, 3);
+	assert_string_equal(d.items[0].file, "_data/huge.json");
+	assert_string_equal(d.items[0].rule, "file-too-large");
+	assert_string_equal(d.items[0].msg, "cannot read: larger than 16 MiB");
+	assert_string_equal(d.items[1].file, "g/at-limit.md");
+	assert_string_equal(d.items[1].rule, "binary-file");
+	assert_string_equal(d.items[2].file, "g/huge.md");
+	assert_string_equal(d.items[2].rule, "file-too-large");
+	assert_int_equal(g->npages, 1);
+	guide_free(g);
+	diag_list_free(&d);
+	assert_int_equal(fs_remove_tree(root), 0);
+}
+
 static void test_load_folder(void **state)
 {
 	(void)state;
@@ -646,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_generated_url),
 		cmocka_unit_test(test_nav_helper),
 		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_load_file_too_large),
 		cmocka_unit_test(test_load_folder),
 		cmocka_unit_test(test_load_many_files),
 		cmocka_unit_test(test_load_corpus),

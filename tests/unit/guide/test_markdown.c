@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +340,18 @@ static void test_md4c_overread(void **state)
 	munmap(map, (size_t)page * 2);
 }
 
+/* md4c takes 32-bit sizes: a longer input is refused before anything is
+ * read (sobre's own file limit, 16 MiB, keeps far below). */
+static void test_size_limit(void **state)
+{
+	(void)state;
+	buf_t out = BUF_INIT;
+	buf_puts(&out, "kept");
+	assert_int_equal(md_render("x", (size_t)UINT_MAX + 1, 0, &out, NULL, NULL), -1);
+	assert_string_equal(buf_cstr(&out), "kept");
+	buf_free(&out);
+}
+
 /* ---- corpus ---- */
 
 static char *slurp(const char *path, size_t *len)
@@ -566,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_pathological),
 		cmocka_unit_test(test_md4c_unbalanced_spans),
 		cmocka_unit_test(test_md4c_overread),
+		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_corpus_themes),
 		cmocka_unit_test(test_corpus_sheets),
 	};

@@ -157,6 +157,17 @@ static void test_numbers(void **state)
 	assert_num_scalar("-.inf", -INFINITY);
 	assert_num_scalar(".nan", NAN);
 	assert_num_scalar(".NaN", NAN);
+	/* numbers are parsed in a 64-byte buffer: 63 characters are a number,
+	 * a longer plain scalar is a string */
+	char digits[80];
+	memset(digits, '1', 63);
+	digits[63] = '\0';
+	value_t *v = scalar_of(digits);
+	assert_int_equal(v->kind, VAL_NUMBER);
+	value_free(v);
+	digits[63] = '1';
+	digits[64] = '\0';
+	assert_str_scalar(digits, digits);
 }
 
 static void test_strings(void **state)

@@ -285,6 +285,22 @@ static void test_sigil_is_closing_delimiter(void **state)
 	value_free(data);
 }
 
+/* items.0: lists take numeric keys of at most 9 digits (an index computed
+ * from more could overflow); longer ones, and indexes past the end, name
+ * nothing. */
+static void test_list_index(void **state)
+{
+	(void)state;
+	value_t *data = value_map();
+	value_t *l = value_list();
+	value_list_push(l, value_cstring("a"));
+	value_list_push(l, value_cstring("b"));
+	value_map_set(data, "l", l);
+	expect_render("{{l.0}}{{l.1}}{{l.000000001}}|{{l.2}}|{{l.0000000001}}|{{l.99999999999999999999}}|{{l.x}}",
+		      data, NULL, "abb||||");
+	value_free(data);
+}
+
 static void test_nesting_limit(void **state)
 {
 	buf_t src = BUF_INIT;
@@ -627,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_spec_lambdas),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_sigil_is_closing_delimiter),
+		cmocka_unit_test(test_list_index),
 		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_recursion_limit),
 		cmocka_unit_test(test_step_budget),
