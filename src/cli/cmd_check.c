@@ -53,19 +53,23 @@ int cmd_check(int argc, char **argv)
 		diag_promote_warnings(&diags);
 	diag_sort(&diags);
 	size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
+	buf_t out = BUF_INIT;
 	if (json) {
-		buf_t out = BUF_INIT;
 		diag_format_json(&diags, &out);
-		fwrite(buf_cstr(&out), 1, out.len, stdout);
-		buf_free(&out);
 	} else {
-		cli_print_diags(stdout, &diags);
+		for (size_t i = 0; i < diags.len; i++)
+			diag_format_text(&diags.items[i], &out);
 		if (g)
-			printf("%zu practice%s in %zu theme%s: %zu error%s, %zu warning%s\n", g->npractices,
-			       g->npractices == 1 ? "" : "s", g->nthemes, g->nthemes == 1 ? "" : "s", errors,
-			       errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+			buf_printf(&out, "%zu practice%s in %zu theme%s: %zu error%s, %zu warning%s\n", g->npractices,
+				   g->npractices == 1 ? "" : "s", g->nthemes, g->nthemes == 1 ? "" : "s", errors,
+				   errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	}
 	int code = !g ? EXIT_USAGE : errors ? EXIT_PROBLEMS : EXIT_OK;
+	/* The report is check's product: if it cannot be written (a full disk,
+	 * a closed pipe), CI must not read the exit status as a clean guide. */
+	if (cli_write_output("check", NULL, buf_cstr(&out), out.len) != EXIT_OK)
+		code = EXIT_USAGE;
+	buf_free(&out);
 	guide_free(g);
 	diag_list_free(&diags);
 	return code;

@@ -1190,7 +1190,7 @@ static size_t arena_dup(buf_t *a, size_t off, size_t len)
 
 static tok_t *new_tok(ctx_t *c, int kind)
 {
-	if (c->ntok == c->cap_tok)
+	if (c->ntok == c->cap_tok || !c->tok)
 		c->tok = xgrow(c->tok, &c->cap_tok, c->ntok + 1, sizeof *c->tok);
 	tok_t *t = &c->tok[c->ntok++];
 	memset(t, 0, sizeof *t);
@@ -1402,10 +1402,14 @@ static void make_literal(ctx_t *c, tok_t *t, const char *s, size_t n)
 
 static void close_link(ctx_t *c, size_t k)
 {
+	/* k is the link's OPEN token in this block (spans are closed before a
+	 * block's tokens are flushed); anything else is not ours to close. */
+	if (k >= c->ntok || !c->tok)
+		return;
 	tok_t *o = &c->tok[k];
 	tok_t *in = k + 1 < c->ntok ? &c->tok[k + 1] : NULL;
 	/* <URL> and <mail>: md4c shows the source text, markdown-it the decoded URL */
-	int autolink = k + 2 == c->ntok && in->kind == TK_TEXT && in->src && in->src_len == in->len &&
+	int autolink = in && k + 2 == c->ntok && in->kind == TK_TEXT && in->src && in->src_len == in->len &&
 		       in->src > c->src && in->src[-1] == '<' && in->src + in->len < c->src + c->len &&
 		       in->src[in->len] == '>';
 	const char *where = o->hsrc;
@@ -2076,15 +2080,8 @@ static void smartquotes(ctx_t *c)
 			int last_p = is_ascii_punct(last) || is_punct(last);
 			int next_p = is_ascii_punct(next) || is_punct(next);
 			int last_w = is_mdit_space(last), next_w = is_mdit_space(next);
-			int can_open = 1, can_close = 1;
-			if (next_w)
-				can_open = 0;
-			else if (next_p && !(last_w || last_p))
-				can_open = 0;
-			if (last_w)
-				can_close = 0;
-			else if (last_p && !(next_w || next_p))
-				can_close = 0;
+			int can_open = !next_w && !(next_p && !(last_w || last_p));
+			int can_close = !last_w && !(last_p && !(next_w || next_p));
 			if (next == '"' && !single && last >= '0' && last <= '9')
 				can_open = can_close = 0; /* 1"" : inches */
 			if (can_open && can_close) {

@@ -325,14 +325,14 @@ static void number_to_text(double n, buf_t *out)
 		buf_putc(out, '-');
 		p++;
 	}
-	char digits[24];
+	char digits[24] = {0};
 	int k = 0;
 	for (; *p && *p != 'e'; p++)
 		if (*p >= '0' && *p <= '9')
 			digits[k++] = *p;
 	while (k > 1 && digits[k - 1] == '0')
 		k--;
-	int e = atoi(p + 1);
+	int e = (int)strtol(p + 1, NULL, 10);
 	int nexp = e + 1; /* position of the decimal point */
 	if (k <= nexp && nexp <= 21) {
 		buf_put(out, digits, (size_t)k);

@@ -282,9 +282,8 @@ static void handle(ybuild_t *b, struct fy_event *ev)
 		size_t tagn = 0;
 		if (ev->scalar.tag)
 			tag = fy_token_get_text(ev->scalar.tag, &tagn);
-		if (tag && tagn >= 5 && memcmp(tag + tagn - 4, ":str", 4) == 0)
-			v = value_string(t, n);
-		else if (st == FYSS_PLAIN)
+		bool str_tag = tag && tagn >= 5 && memcmp(tag + tagn - 4, ":str", 4) == 0;
+		if (st == FYSS_PLAIN && !str_tag)
 			v = plain_scalar(t, n);
 		else
 			v = value_string(t, n);
@@ -336,6 +335,12 @@ static void handle(ybuild_t *b, struct fy_event *ev)
 	}
 	case FYET_MAPPING_END:
 	case FYET_SEQUENCE_END: {
+		/* libfyaml balances its events; an end without a start would
+		 * index below the stack. */
+		if (b->depth == 0) {
+			fail(b, ev, "yaml-syntax", "end of a collection that was never started", NULL);
+			break;
+		}
 		b->depth--;
 		value_t *v = b->stack[b->depth];
 		free(b->pending_key[b->depth]);
@@ -383,7 +388,7 @@ static void fy_capture(struct fy_diag *diag, void *user, const char *buf, size_t
 		const char *end = p;
 		while (p > buf && p[-1] >= '0' && p[-1] <= '9')
 			p--;
-		nums[k] = p < end ? atoi(p) : 0;
+		nums[k] = p < end ? (int)strtol(p, NULL, 10) : 0;
 		if (p > buf && p[-1] == ':')
 			p--;
 	}

@@ -586,7 +586,8 @@ static void build(parser_t *p, mst_t *m)
 		case K_DELIM:
 			break;
 		case K_CLOSE:
-			m->nodes[stack[--depth]].end = m->n;
+			if (depth) /* always: pair_tags matched every closing tag */
+				m->nodes[stack[--depth]].end = m->n;
 			break;
 		default:
 			new_node(m, t);
@@ -938,7 +939,7 @@ static int render_nodes(render_t *r, const mst_t *t, size_t begin, size_t end,
 		case K_SECTION:
 			if (resolve(r, t, nd, nd->s, nd->len, &v))
 				return -1;
-			if (!value_truthy(v))
+			if (!v || !value_truthy(v))
 				break;
 			if (v->kind == VAL_LIST) {
 				for (size_t k = 0; k < v->u.list.len; k++)

@@ -313,7 +313,8 @@ static value_t *build_shared(site_t *s)
 				whos[nw++] = value_str(w->u.list.items[k]);
 			}
 	}
-	qsort(whos, nw, sizeof *whos, cmp_cstr);
+	if (nw > 1) /* qsort's array may not be NULL, even empty: a guide without pilots */
+		qsort(whos, nw, sizeof *whos, cmp_cstr);
 	value_t *wl = value_list();
 	for (size_t i = 0; i < nw; i++) {
 		if (i > 0 && strcmp(whos[i], whos[i - 1]) == 0)

@@ -10,7 +10,9 @@
 void buf_grow(buf_t *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
-	if (need <= b->cap)
+	/* cap > 0 only once ptr is allocated; checking both says so to the
+	 * static analyser, which otherwise assumes a NULL ptr with room in it. */
+	if (need <= b->cap && b->ptr)
 		return;
 	b->ptr = xgrow(b->ptr, &b->cap, need, 1);
 }
