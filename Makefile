@@ -125,6 +125,11 @@ bench: all pathological
 pathological: all $(BUILD)/tools/driver
 	@python3 tests/pathological.py $(BUILD)/sobre $(BUILD)/tools/driver
 
+# Static analysis with the build's flags (scripts/lint.sh says which files
+# fail the run and which, others' work in progress, are only reported).
+lint:
+	@./scripts/lint.sh "$(CSTD) -Isrc $(PKG_CFLAGS)"
+
 # libFuzzer: the whole library rebuilt by clang with coverage and ASan+UBSan
 # in build/fuzz, then each harness run for FUZZ_SECONDS. Not part of check:
 # it takes minutes and its findings become regression cases that check replays.
