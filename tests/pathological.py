@@ -264,10 +264,11 @@ class Runner:
         return [self.sobre, "check", self.guide]
 
     def measure(self, argv):
-        """Best of three runs when short (scheduling noise), one when long.
-        Returns (seconds, peak RSS in KB, exit status, end of the output)."""
+        """Best of five runs when short (scheduling noise on a busy machine
+        moves a 50 ms run by half), one when long. Returns (seconds, peak
+        RSS in KB, exit status, output)."""
         best = None
-        for _ in range(3):
+        for _ in range(5):
             t, rss, rc = self.run(argv)
             if best is None or t < best[0]:
                 with open(self.out, "rb") as f:
@@ -281,9 +282,11 @@ def judge(series, floor, base):
     """Growth per doubling of the input: the slope of log(value) against
     log2(size) over the sizes whose net value (above the trivial run's)
     clears the noise floor; a least-squares fit, so one noisy run among
-    three or four points does not decide alone."""
+    three or four points does not decide alone. Two points are judged only
+    when the smaller is well above the floor (a quadratic case is: it
+    quadruples)."""
     pts = [(math.log2(n), math.log2(v - base)) for n, v in series if v - base >= floor]
-    if len(pts) < 2:
+    if len(pts) < 2 or (len(pts) == 2 and 2 ** pts[0][1] < 3 * floor):
         return None
     mx = sum(x for x, _ in pts) / len(pts)
     my = sum(y for _, y in pts) / len(pts)
