@@ -95,12 +95,16 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t 
 				 "the file is not UTF-8 text (Excel's plain \"CSV\" is Windows-1252)");
 	out->sep = detect_sep(src + i, len - i);
 	buf_t cell = BUF_INIT;
+	/* Line numbers counted forward from the previous row: recounting from
+	 * the start of the file for each row made big imports quadratic. */
+	size_t lpos = 0;
+	int lcur = 1;
 	while (i < len) {
 		sheet_row_t row = {NULL, 0, 0};
 		size_t cellcap = 0, start = i;
-		int line, col;
-		utf8_line_col(src, len, i, &line, &col);
-		row.line = line;
+		for (; lpos < i; lpos++)
+			lcur += src[lpos] == '\n';
+		row.line = lcur;
 		for (;;) {
 			buf_reset(&cell);
 			buf_put(&cell, "", 0);
