@@ -3,7 +3,7 @@
 # shared small guide in _base/), optional remove (paths to delete from it),
 # optional args (the sobre command line; default "check") and expected (its
 # output followed by "exit: N"), and optionally expected-site/ (the folder
-# "out" the command must leave). Each case runs in a fresh copy of the guide
+# "out" the command must leave) or expected-files/ (some of its files). Each case runs in a fresh copy of the guide
 # and is compared with diff -u / diff -ru. UPDATE=1 rewrites expected files.
 set -u
 sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -34,10 +34,21 @@ for suite in "$root"/*/; do
 				rm -rf "$case/expected-site"
 				cp -R "$tmp/out" "$case/expected-site"
 			fi
+			for f in $( [ -d "$case/expected-files" ] && cd "$case/expected-files" && find . -type f); do
+				cp "$tmp/out/$f" "$case/expected-files/$f"
+			done
 		fi
 		site_ok=true
 		if [ -d "$case/expected-site" ] && ! diff -ru "$case/expected-site" "$tmp/out" >"$tmp.sitediff" 2>&1; then
 			site_ok=false
+		fi
+		# expected-files/: only the files it holds are compared (a case about
+		# one page need not repeat the whole site of another case).
+		if [ -d "$case/expected-files" ]; then
+			: >"$tmp.sitediff"
+			for f in $(cd "$case/expected-files" && find . -type f); do
+				diff -u "$case/expected-files/$f" "$tmp/out/$f" >>"$tmp.sitediff" 2>&1 || site_ok=false
+			done
 		fi
 		if diff -u "$case/expected" "$got" >"$tmp.diff" 2>&1 && $site_ok; then
 			pass=$((pass + 1))
