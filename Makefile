@@ -125,8 +125,8 @@ bench: all pathological
 pathological: all $(BUILD)/tools/driver
 	@python3 tests/pathological.py $(BUILD)/sobre $(BUILD)/tools/driver
 
-# Static analysis with the build's flags (scripts/lint.sh says which files
-# fail the run and which, others' work in progress, are only reported).
+# Static analysis with the build's flags: cppcheck and clang-tidy over every
+# file of src/; any finding fails the run.
 lint:
 	@./scripts/lint.sh "$(CSTD) -Isrc $(PKG_CFLAGS)"
 

@@ -109,7 +109,7 @@ static int guide_import(int argc, char **argv)
 					   res.indicators_added, res.indicators_archived);
 			for (size_t i = 0; i < res.diff.len; i++) {
 				const catalog_delta_t *x = &res.diff.items[i];
-				const catalog_practice_t *p = x->new_ ? x->new_ : x->old;
+				const catalog_practice_t *p = catalog_delta_practice(x);
 				buf_printf(&out, "  %c %s  %s", !x->old ? '+' : !x->new_ ? '-' : '~', p->idbp, p->title);
 				if (!x->old)
 					buf_puts(&out, "  [nouvelle]");

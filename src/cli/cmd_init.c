@@ -67,8 +67,8 @@ int cmd_init(int argc, char **argv)
 	rc = cli_steer_close("init", s, rc, &d);
 	if (!rc) {
 		if (created)
-			printf("%s is already initialised (schema %d)%s%s%s\n", path, version, name ? "; organisation: " : "",
-			       name ? name : "", name ? "" : "");
+			printf("%s is already initialised (schema %d)%s%s\n", path, version, name ? "; organisation: " : "",
+			       name ? name : "");
 		else
 			printf("initialised %s (schema %d)%s%s\nnext: sobre guide import DIR\n", path, version,
 			       name ? " for " : "", name ? name : "");

@@ -162,6 +162,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return cli_usage_error("serve", usage, "too many arguments");
+	if (!bind || !*bind)
+		return cli_usage_error("serve", usage, "--bind takes an address (127.0.0.1, 0.0.0.0, ::1...)");
 	const char *dir = optind < argc ? argv[optind] : ".";
 	if (theme_dir && !fs_is_dir(theme_dir))
 		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", theme_dir);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/store.h"
 #include "util/xalloc.h"
 
@@ -35,13 +36,22 @@ static bool parse_now(const char *s, time_t *out)
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
-	int n = 0;
-	if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) == 3 && n == 10) {
-		tm.tm_hour = 12;
-	} else if (strlen(s) == 20 && sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-					    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) == 6 && n == 20) {
-	} else {
+	size_t n = strlen(s);
+	if ((n != 10 && n != 20) || s[4] != '-' || s[7] != '-')
 		return false;
+	tm.tm_year = input_digits(s, 4);
+	tm.tm_mon = input_digits(s + 5, 2);
+	tm.tm_mday = input_digits(s + 8, 2);
+	tm.tm_hour = 12;
+	if (n == 20) {
+		if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+			return false;
+		tm.tm_hour = input_digits(s + 11, 2);
+		tm.tm_min = input_digits(s + 14, 2);
+		tm.tm_sec = input_digits(s + 17, 2);
+		if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
+		    tm.tm_sec > 60)
+			return false;
 	}
 	if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
 		return false;

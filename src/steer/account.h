@@ -29,11 +29,11 @@ int account_init(void);
 #define ACCOUNT_MIN_PASSWORD 10
 #define ACCOUNT_MAX_PASSWORD 1024
 /* A session lasts this long after login. */
-#define ACCOUNT_SESSION_SECONDS (12 * 3600)
+#define ACCOUNT_SESSION_SECONDS (12LL * 3600)
 /* Failed logins allowed per account and per address in the window before
  * further attempts are refused (whatever the password). */
 #define ACCOUNT_MAX_FAILURES 5
-#define ACCOUNT_FAILURE_WINDOW (15 * 60)
+#define ACCOUNT_FAILURE_WINDOW (15LL * 60)
 
 /* A fresh random 256-bit value as 64 hex digits (CSRF tokens). */
 void account_random_hex(char out[ACCOUNT_TOKEN_HEX]);

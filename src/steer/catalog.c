@@ -320,7 +320,7 @@ void catalog_diff_markdown(const catalog_t *old_c, const catalog_t *new_c, const
 			if (!any)
 				buf_printf(out, "\n### %s\n\n", heads[kind]);
 			any = true;
-			const catalog_practice_t *p = x->new_ ? x->new_ : x->old;
+			const catalog_practice_t *p = catalog_delta_practice(x);
 			buf_puts(out, "- **");
 			md_text(out, p->idbp);
 			buf_puts(out, "** : ");
@@ -425,7 +425,7 @@ void catalog_diff_json(const catalog_t *old_c, const catalog_t *new_c, const cat
 			if (k != kind)
 				continue;
 			jsonw_object(&w);
-			json_practice(&w, x->new_ ? x->new_ : x->old);
+			json_practice(&w, catalog_delta_practice(x));
 			if (kind == 2) {
 				jsonw_key(&w, "changes");
 				jsonw_object(&w);

@@ -7,6 +7,7 @@
 #ifndef SOBRE_CATALOG_H
 #define SOBRE_CATALOG_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -52,6 +53,13 @@ typedef struct {
 	const catalog_practice_t *old, *new_;
 	unsigned changes;
 } catalog_delta_t;
+
+/* The practice a delta is about: the new one, or the removed one. */
+static inline const catalog_practice_t *catalog_delta_practice(const catalog_delta_t *x)
+{
+	assert(x->old || x->new_); /* catalog_diff never makes an empty delta */
+	return x->new_ ? x->new_ : x->old;
+}
 
 typedef struct {
 	catalog_delta_t *items; /* added and changed in the new guide's order, then removed in the old one's */

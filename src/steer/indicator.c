@@ -735,8 +735,8 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 	catalog_ref_t ref;
 	long long version;
 	char today[11], since[11], label[11];
-	long long *ids = NULL;
-	size_t cap = 0;
+	long long *ids = NULL; /* the database id of each item */
+	size_t cap = 0, nids = 0;
 	memset(out, 0, sizeof *out);
 	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
 		return rc;
@@ -768,8 +768,8 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		indicator_t *x = &out->items[out->len];
 		memset(x, 0, sizeof *x);
-		ids = xrealloc(ids, (out->len + 1) * sizeof *ids);
-		ids[out->len] = row.id;
+		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
+		ids[nids++] = row.id;
 		out->len++;
 		x->num = row.num;
 		x->name = row.name;
@@ -789,7 +789,7 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 		rc = store_fail(s, d, "reading the indicators");
 		goto cleanup;
 	}
-	for (size_t i = 0; i < out->len && last && !rc; i++)
+	for (size_t i = 0; i < nids && last && !rc; i++)
 		rc = load_measures(s, ids[i], last, &out->items[i], d);
 cleanup:
 	free(ids);
@@ -874,30 +874,30 @@ void measure_result_free(measure_result_t *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The indicator ref names among rows, or a refusal listing them. */
+/* The indicator want names among rows, or a refusal listing them. *out is
+ * set exactly when STEER_OK is returned. */
 static steer_rc pick(const catalog_ref_t *ref, indicator_ref_t want, row_t *rows, size_t n, row_t **out,
 		     diag_list_t *d)
 {
 	buf_t hint = BUF_INIT, key = BUF_INIT, cand = BUF_INIT;
-	steer_rc rc = STEER_OK;
 	size_t live = 0, hits = 0;
-	row_t *hit = NULL, *exact = NULL;
-	*out = NULL;
+	row_t *hit = NULL, *exact = NULL, *only = NULL;
 	list_candidates(&hint, rows, n);
 	for (size_t i = 0; i < n; i++)
-		live += !rows[i].archived;
+		if (!rows[i].archived) {
+			live++;
+			only = &rows[i];
+		}
 	if (live == 0) {
-		rc = refuse(d, "no-indicator", "add one: sobre indicator add ID --name TEXT [--type ...]",
-			    "practice %s has no indicator to measure", ref->idbp);
-		goto cleanup;
-	}
-	if (want.num > 0) {
+		refuse(d, "no-indicator", "add one: sobre indicator add ID --name TEXT [--type ...]",
+		       "practice %s has no indicator to measure", ref->idbp);
+	} else if (want.num > 0) {
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].num == want.num && !rows[i].archived)
 				hit = &rows[i];
 		if (!hit)
-			rc = refuse(d, "unknown-indicator", buf_cstr(&hint), "practice %s has no indicator %d", ref->idbp,
-				    want.num);
+			refuse(d, "unknown-indicator", buf_cstr(&hint), "practice %s has no indicator %d", ref->idbp,
+			       want.num);
 	} else if (want.name) {
 		input_fold(want.name, &key);
 		for (size_t i = 0; i < n; i++) {
@@ -912,31 +912,28 @@ static steer_rc pick(const catalog_ref_t *ref, indicator_ref_t want, row_t *rows
 				hits++;
 			}
 		}
-		if (exact)
+		if (exact) {
 			hit = exact;
-		else if (hits > 1)
-			rc = refuse(d, "ambiguous-indicator", buf_cstr(&hint),
-				    "'%s' matches %zu indicators of practice %s; give more words or --indicator N",
-				    want.name, hits, ref->idbp);
-		else if (hits == 0)
-			rc = refuse(d, "unknown-indicator", buf_cstr(&hint), "no indicator of practice %s matches '%s'",
-				    ref->idbp, want.name);
-		if (rc)
+		} else if (hits > 1) {
 			hit = NULL;
+			refuse(d, "ambiguous-indicator", buf_cstr(&hint),
+			       "'%s' matches %zu indicators of practice %s; give more words or --indicator N", want.name,
+			       hits, ref->idbp);
+		} else if (hits == 0) {
+			refuse(d, "unknown-indicator", buf_cstr(&hint), "no indicator of practice %s matches '%s'",
+			       ref->idbp, want.name);
+		}
 	} else if (live == 1) {
-		for (size_t i = 0; i < n; i++)
-			if (!rows[i].archived)
-				hit = &rows[i];
+		hit = only;
 	} else {
-		rc = refuse(d, "which-indicator", buf_cstr(&hint),
-			    "practice %s has %zu indicators: say which with --indicator N or --name TEXT", ref->idbp, live);
+		refuse(d, "which-indicator", buf_cstr(&hint),
+		       "practice %s has %zu indicators: say which with --indicator N or --name TEXT", ref->idbp, live);
 	}
-	*out = hit;
-cleanup:
 	buf_free(&hint);
 	buf_free(&key);
 	buf_free(&cand);
-	return rc;
+	*out = hit;
+	return hit ? STEER_OK : STEER_REFUSED;
 }
 
 steer_rc indicator_measure(store_t *s, const char *idbp, indicator_ref_t want, const char *value,

@@ -108,10 +108,10 @@ typedef struct {
 	char *old_value; /* the value it replaced for that period, or NULL */
 } measure_result_t;
 
-/* Records value for the period (default: today) on the indicator ref names.
+/* Records value for the period (default: today) on the indicator want names.
  * A second value for the same period replaces the first (the history keeps
  * both). */
-steer_rc indicator_measure(store_t *s, const char *idbp, indicator_ref_t ref, const char *value,
+steer_rc indicator_measure(store_t *s, const char *idbp, indicator_ref_t want, const char *value,
 			   const char *period, const char *source, const char *comment, measure_result_t *res,
 			   diag_list_t *d);
 void measure_result_free(measure_result_t *r);

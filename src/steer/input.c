@@ -100,8 +100,7 @@ static int days_in(int y, int m)
 	return m == 2 && leap(y) ? 29 : d[m - 1];
 }
 
-/* n decimal digits at s; -1 if any is not a digit. */
-static int digits(const char *s, int n)
+int input_digits(const char *s, int n)
 {
 	int v = 0;
 	for (int i = 0; i < n; i++) {
@@ -126,9 +125,9 @@ bool input_date(const char *s, char out[11])
 {
 	size_t n = strlen(s);
 	if (n == 10 && s[4] == '-' && s[7] == '-')
-		return make_date(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2), out);
+		return make_date(input_digits(s, 4), input_digits(s + 5, 2), input_digits(s + 8, 2), out);
 	if (n == 10 && s[2] == '/' && s[5] == '/')
-		return make_date(digits(s + 6, 4), digits(s + 3, 2), digits(s, 2), out);
+		return make_date(input_digits(s + 6, 4), input_digits(s + 3, 2), input_digits(s, 2), out);
 	return false;
 }
 
@@ -141,7 +140,7 @@ bool input_period(const char *s, input_period_t *p)
 		memcpy(p->end, p->text, 11);
 		return true;
 	}
-	int y = n >= 4 ? digits(s, 4) : -1;
+	int y = n >= 4 ? input_digits(s, 4) : -1;
 	if (y < 1900 || y > 9999)
 		return false;
 	if (n == 4) {
@@ -151,7 +150,7 @@ bool input_period(const char *s, input_period_t *p)
 		return true;
 	}
 	if (n == 7 && s[4] == '-' && (s[5] == 'T' || s[5] == 't' || s[5] == 'Q' || s[5] == 'q')) {
-		int q = digits(s + 6, 1);
+		int q = input_digits(s + 6, 1);
 		if (q < 1 || q > 4)
 			return false;
 		memcpy(p->text, s, 5);
@@ -162,7 +161,7 @@ bool input_period(const char *s, input_period_t *p)
 		return true;
 	}
 	if (n == 7 && s[4] == '-') {
-		int m = digits(s + 5, 2);
+		int m = input_digits(s + 5, 2);
 		if (m < 1 || m > 12)
 			return false;
 		memcpy(p->text, s, 7);
@@ -175,7 +174,7 @@ bool input_period(const char *s, input_period_t *p)
 
 void input_quarter_of(const char *date, input_period_t *p)
 {
-	int y = digits(date, 4), m = digits(date + 5, 2);
+	int y = input_digits(date, 4), m = input_digits(date + 5, 2);
 	char q[32];
 	snprintf(q, sizeof q, "%04d-T%d", y, (m - 1) / 3 + 1);
 	input_period(q, p);
@@ -183,7 +182,7 @@ void input_quarter_of(const char *date, input_period_t *p)
 
 void input_previous_quarter(const input_period_t *q, input_period_t *p)
 {
-	int y = digits(q->text, 4), n = q->text[6] - '0';
+	int y = input_digits(q->text, 4), n = q->text[6] - '0';
 	char t[32];
 	if (n == 1)
 		snprintf(t, sizeof t, "%04d-T4", y - 1);
@@ -201,7 +200,7 @@ bool input_number(const char *s, char *canon, size_t cap, double *value)
 	/* Digit grouping ("12 500"): the first group has 1-3 digits, the others
 	 * exactly 3, so "1 2" is refused rather than read as 12. */
 	size_t groups = 0, group_len = 0;
-	if (len > INPUT_MAX_NUMBER * 3)
+	if (len > (size_t)INPUT_MAX_NUMBER * 3)
 		return false;
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
 		i++;

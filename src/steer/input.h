@@ -25,6 +25,10 @@ void input_fold(const char *s, buf_t *out);
 /* True when a and b have the same key. */
 bool input_fold_equal(const char *a, const char *b);
 
+/* The number written by the n (at most 9) ASCII digits at s; -1 if any of
+ * them is not a digit (the end of the string included). */
+int input_digits(const char *s, int n);
+
 /* A calendar date, "YYYY-MM-DD" or the French "DD/MM/YYYY", written to out
  * as "YYYY-MM-DD". Years 1900-9999. */
 bool input_date(const char *s, char out[11]);

@@ -38,8 +38,12 @@ static void date_fr(buf_t *out, const char *iso)
 {
 	static const char *const months[12] = {"janvier", "février", "mars", "avril", "mai", "juin",
 					       "juillet", "août", "septembre", "octobre", "novembre", "décembre"};
-	int y, m, d;
-	if (iso && strlen(iso) >= 10 && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12)
+	int y = iso ? input_digits(iso, 4) : -1, m = -1, d = -1;
+	if (y >= 0 && iso[4] == '-' && iso[7] == '-') {
+		m = input_digits(iso + 5, 2);
+		d = input_digits(iso + 8, 2);
+	}
+	if (m >= 1 && m <= 12 && d >= 1 && d <= 31)
 		buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", months[m - 1], y);
 	else
 		esc(out, iso);

@@ -34,12 +34,26 @@ void snapshot_list_free(snapshot_list_t *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* The weights frozen in a snapshot row ("3,2,1"); the defaults if the text
+ * is not that (no database written by sobre holds anything else). */
 static void parse_weights(const char *text, unsigned w[STORE_NPRIORITIES])
 {
+	unsigned v[STORE_NPRIORITIES];
+	const char *p = text;
 	for (int i = 0; i < STORE_NPRIORITIES; i++)
 		w[i] = store_default_weights[i];
-	if (text)
-		sscanf(text, "%u,%u,%u", &w[0], &w[1], &w[2]);
+	for (int i = 0; p && i < STORE_NPRIORITIES; i++) {
+		char *end;
+		if (*p < '0' || *p > '9')
+			return;
+		unsigned long x = strtoul(p, &end, 10);
+		if (x > STORE_MAX_WEIGHT || *end != (i + 1 < STORE_NPRIORITIES ? ',' : '\0'))
+			return;
+		v[i] = (unsigned)x;
+		p = end + 1;
+	}
+	if (p)
+		memcpy(w, v, sizeof v);
 }
 
 #define INFO_COLUMNS "s.id, s.name, s.created_at, s.created_by, v.version, s.weights, s.score_num, s.score_den, s.assessed, s.total"

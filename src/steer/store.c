@@ -172,7 +172,7 @@ static void store_diag(diag_list_t *d, const char *path, const char *hint, const
 		diag_hint(x, "%s", hint);
 }
 
-steer_rc store_fail(store_t *s, diag_list_t *d, const char *what)
+void store_report(store_t *s, diag_list_t *d, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
 	const char *hint = NULL;
@@ -187,7 +187,6 @@ steer_rc store_fail(store_t *s, diag_list_t *d, const char *what)
 	diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "%s failed: %s", what, sqlite3_errmsg(s->db));
 	if (hint)
 		diag_hint(x, "%s", hint);
-	return STEER_IO;
 }
 
 static steer_rc exec(store_t *s, const char *sql, const char *what, diag_list_t *d)
@@ -216,7 +215,7 @@ static steer_rc migrate(store_t *s, int target, diag_list_t *d)
 			return STEER_IO;
 		long long v = query_int(s, "PRAGMA user_version");
 		if (v < 0) {
-			store_fail(s, d, "reading the schema version");
+			store_report(s, d, "reading the schema version");
 			goto fail;
 		}
 		if (v >= target) {

@@ -97,8 +97,15 @@ steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d);
  * reset and with its bindings cleared. Borrowed: valid until store_close. */
 sqlite3_stmt *store_stmt(store_t *s, const char *sql);
 /* Appends the connection's last error as a diagnostic about what was being
- * done ("saving the assessment"); returns STEER_IO. */
-steer_rc store_fail(store_t *s, diag_list_t *d, const char *what);
+ * done ("saving the assessment"). */
+void store_report(store_t *s, diag_list_t *d, const char *what);
+/* store_report, then STEER_IO. Inline so that callers, and the static
+ * analyzer, see that a failure never comes back as STEER_OK. */
+static inline steer_rc store_fail(store_t *s, diag_list_t *d, const char *what)
+{
+	store_report(s, d, what);
+	return STEER_IO;
+}
 /* STEER_IO with a diagnostic unless a transaction is open. */
 steer_rc store_require_tx(store_t *s, diag_list_t *d);
 /* sqlite3_bind_text that binds NULL for a NULL string. */

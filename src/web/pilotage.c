@@ -95,7 +95,8 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	 * seen at start than on some request. */
 	static const char *const names[] = {"layout", "login", "error", "bars", "dashboard", "practices",
 					    "practice", "plan", "indicators", "snapshots", "admin"};
-	for (size_t i = 0; i < sizeof names / sizeof *names && i < sizeof p->tpl / sizeof *p->tpl; i++) {
+	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
 		if (!t)
 			diag_add(d, DIAG_ERROR, NULL, 0, 0, "serve", "web app template '%s' is missing or invalid",

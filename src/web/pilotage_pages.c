@@ -1023,7 +1023,7 @@ static steer_rc upgrade_preview(rq_t *r, value_t *ctx)
 	value_t *items = ctx_list(up, "items");
 	for (size_t i = 0; i < diff.len; i++) {
 		const catalog_delta_t *x = &diff.items[i];
-		const catalog_practice_t *p = x->new_ ? x->new_ : x->old;
+		const catalog_practice_t *p = catalog_delta_practice(x);
 		value_t *row = ctx_push(items);
 		ctx_str(row, "idbp", p->idbp);
 		ctx_str(row, "title", p->title);

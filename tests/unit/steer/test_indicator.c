@@ -167,6 +167,12 @@ static void test_input(void **state)
 {
 	(void)state;
 	char iso[11];
+	assert_int_equal(input_digits("2026", 4), 2026);
+	assert_int_equal(input_digits("07x", 2), 7);
+	assert_int_equal(input_digits("0x", 2), -1);
+	assert_int_equal(input_digits("1", 2), -1); /* the end of the string is not a digit */
+	assert_int_equal(input_digits("-1", 2), -1);
+	assert_int_equal(input_digits(" 12", 3), -1);
 	assert_true(input_date("2026-02-28", iso));
 	assert_string_equal(iso, "2026-02-28");
 	assert_true(input_date("29/02/2024", iso));
