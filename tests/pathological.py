@@ -25,6 +25,7 @@ FLOOR = 0.04      # seconds: shorter net times are process noise, not judged
 MEM_FLOOR = 16 << 10  # KB of net peak memory below which growth is not judged
 RUN_TIMEOUT = 15  # seconds for one run: far beyond any linear case here
 BASE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases", "check", "_base")
+STEER_GUIDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases", "steer", "_base", "guide-v1")
 
 SHEET_HEAD = """---
 title: Fiche pathologique
@@ -73,12 +74,20 @@ def bomb(levels):
     return "\n".join(lines)
 
 
+def csv_ids_twice(n):
+    """n rows: n/2 distinct ids unknown to the guide, then the same again, so
+    every id is looked up once and every second row is a duplicate."""
+    ids = "".join("x.%d,réalisée\n" % i for i in range(n // 2))
+    return "id,statut\n" + ids + ids
+
+
 # (name, kind, generator(n) -> input, sizes, limit): limit is None when the
 # input must be accepted (exit 0), else the text of the limit's error, which
 # must come with exit 1, or (exit status, text) for a limit that only warns.
 # kind: "md" (driver markdown), "mst" (driver mustache: (template, data)),
-# "csv" (driver csv), "check" (sobre check; the input is the page
-# guide/energie/patho.md),
+# "csv" (driver csv), "import" (sobre import-assessment on a database of
+# tests/cases/steer/_base/guide-v1), "check" (sobre check; the input is the
+# page guide/energie/patho.md),
 # "export" (sobre export --format json, which renders bodies with {{ names }}).
 CASES = [
     # Markdown blocks
@@ -160,22 +169,21 @@ CASES = [
     ("many broken internal links", "check", lambda n: sheet("".join("[l](/guide/x%d/) " % i for i in range(n))),
      [12500, 25000, 50000, 100000], (0, "more broken-link warnings in this page are not listed")),
     ("file over 16 MiB", "check", lambda n: sheet("a" * n), [17000000, 34000000], "larger than 16 MiB"),
-    # Assessment imports (steer/sheet.c, the steering part's CSV reader)
-    ("CSV rows", "csv", lambda n: "id,status\n" + "a.1,fait\n" * n, [1000, 2000, 4000, 8000], None),
+    # Assessment imports (steer/sheet.c, the steering part's CSV reader):
+    # the reader alone (driver csv), then `sobre import-assessment` on a
+    # database of the small steering guide, which also checks every row's id
+    # for duplicates and against the guide.
+    ("CSV rows up to the row limit", "csv", lambda n: "id,status\n" + "a.1,fait\n" * n,
+     [12500, 25000, 50000, 99999], None),
+    ("CSV import, every id twice", "import", csv_ids_twice,
+     [12500, 25000, 50000, 99998], (1, "bad rows: nothing was imported")),
+    ("CSV import of a million rows", "import", lambda n: "id,statut\n" + "a.1,réalisée\n" * n,
+     [125000, 250000, 500000, 1000000], "more than 100,000 rows"),
     ("CSV over 32 MB", "csv", lambda n: "id,comment\n" + ("a.1," + "x" * 95 + "\n") * (n // 100),
      [34000000], "larger than 32 MB"),
     ("CSV quoted cell never closed", "csv", lambda n: 'id,comment\na.1,"' + "x" * n,
      [1250000, 2500000, 5000000, 10000000], "never closed"),
 ]
-
-# Cases that fail in code this project's hardening work does not own: reported
-# to its authors, printed as KNOWN, and not counted as failures until fixed.
-KNOWN = {
-    "CSV rows": "src/steer/sheet.c: sheet_csv_parse computes each row's line with "
-                "utf8_line_col from the start of the file, quadratic in the file "
-                "(12,500 short rows: 37 s); 1 million rows, or the 100,000-row limit, "
-                "cannot be reached in time",
-}
 
 
 # The runs are started by a small helper process, itself started before any
@@ -225,6 +233,11 @@ class Runner:
         self.theme = os.path.join(self.guide, "guide", "energie", "index.md")
         with open(self.theme, encoding="utf-8") as f:
             self.theme_text = f.read()
+        # The database the imports run against; a refused import leaves it as
+        # it was, so every run starts from the same state.
+        self.db = os.path.join(tmp, "sobre.db")
+        for args in (["init"], ["guide", "import", STEER_GUIDE]):
+            subprocess.run([self.sobre] + args + ["--db", self.db], check=True, stdout=subprocess.DEVNULL)
 
     def close(self):
         self.helper.stdin.close()
@@ -242,13 +255,15 @@ class Runner:
 
     def argv(self, kind, data):
         """Writes the input where kind reads it; returns the command line."""
-        if kind in ("md", "mst", "csv"):
+        if kind in ("md", "mst", "csv", "import"):
             src = os.path.join(self.tmp, "input")
             self.write(src, data if kind != "mst" else data[0])
             if kind == "md":
                 return [self.driver, "markdown", src]
             if kind == "csv":
                 return [self.driver, "csv", src]
+            if kind == "import":
+                return [self.sobre, "import-assessment", "--db", self.db, src]
             yml = os.path.join(self.tmp, "data.yml")
             self.write(yml, data[1])
             return [self.driver, "mustache", src, yml]
@@ -308,8 +323,8 @@ def main():
         # The same command on a trivial input: start-up time and memory,
         # subtracted before judging growth.
         base = {}
-        for kind, data in (("md", "x"), ("mst", ("x", "")), ("csv", "id\na.1\n"), ("check", sheet("x")),
-                           ("export", theme("x"))):
+        for kind, data in (("md", "x"), ("mst", ("x", "")), ("csv", "id\na.1\n"), ("import", "id\na.1\n"),
+                           ("check", sheet("x")), ("export", theme("x"))):
             t, rss, _, _ = r.measure(r.argv(kind, data))
             base[kind] = (t, rss)
         for name, kind, gen, sizes, limit in cases:
@@ -340,16 +355,11 @@ def main():
             if g_mem is not None and g_mem > GROWTH:
                 problems.append("memory grows x%.2f per doubling (limit x%.1f)" % (g_mem, GROWTH))
             growth = "time x%.2f/doubling" % g_time if g_time is not None else "time below noise"
-            known = KNOWN.get(name)
-            status = "ok" if not problems else "KNOWN" if known else "FAIL"
+            status = "ok" if not problems else "FAIL"
             print("%-5s %-36s %s  [%s]" % (status, name, " | ".join(cells), growth), flush=True)
             for p in problems:
                 print("        " + p)
-            if problems and known:
-                print("        known, not counted: " + known)
-            elif known:
-                print("        marked KNOWN but passes: remove it from KNOWN")
-            failures += bool(problems) and not known
+            failures += bool(problems)
         r.close()
     print("pathological: %d cases, %d failed, %.1fs" % (len(cases), failures, time.perf_counter() - t_all))
     return 1 if failures else 0

@@ -106,7 +106,9 @@ int cmd_import_assessment(int argc, char **argv)
 		return cli_usage_error("import-assessment", import_usage, "give one CSV file");
 	const char *file = argv[optind];
 	buf_t src = BUF_INIT;
-	int err = fs_read_file(file, SHEET_MAX_BYTES + 1, &src);
+	/* The size is checked before reading: one byte over is refused here, as
+	 * sheet_csv_parse would (it was read, then refused, with exit 1). */
+	int err = fs_read_file(file, SHEET_MAX_BYTES, &src);
 	if (err) {
 		fprintf(stderr, "sobre import-assessment: cannot read %s: %s\n", file,
 			err == EFBIG ? "larger than 32 MB, not an assessment sheet" : strerror(err));

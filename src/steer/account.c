@@ -102,8 +102,10 @@ static steer_rc check_password(const char *pw, diag_list_t *d)
 	size_t n = pw ? strlen(pw) : 0;
 	if (n < ACCOUNT_MIN_PASSWORD)
 		return refuse(d, NULL, "the password is too short (at least %s characters)", "10");
-	if (n > ACCOUNT_MAX_PASSWORD || input_text_problem(pw, ACCOUNT_MAX_PASSWORD, false))
-		return refuse(d, NULL, "the password is too long or holds control characters%s", "");
+	if (n > ACCOUNT_MAX_PASSWORD)
+		return refuse(d, NULL, "the password is too long (at most %s bytes)", "1024");
+	if (input_text_problem(pw, ACCOUNT_MAX_PASSWORD, false))
+		return refuse(d, NULL, "the password is not UTF-8 text or holds control characters%s", "");
 	return STEER_OK;
 }
 

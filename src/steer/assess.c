@@ -214,10 +214,15 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 			      c->comment && strcmp(old->status, "non concernée") == 0
 				      ? "the comment of a practice marked 'non concernée' is its justification: it cannot be empty"
 				      : "'non concernée' needs a justification in the comment");
-	for (size_t i = 0; i < c->nadd; i++)
+	for (size_t i = 0; i < c->nadd; i++) {
+		/* Said apart: input_url refuses a long link as it refuses a bad one. */
+		if (strlen(c->add_evidence[i]) > INPUT_MAX_URL)
+			return refuse(d, "bad-url", "link the document or page itself, not a search or tracking address",
+				      "an evidence link is longer than %d bytes", INPUT_MAX_URL);
 		if (!input_url(c->add_evidence[i]))
 			return refuse(d, "bad-url", "evidence is a link to a document or page: http://... or https://...",
 				      "'%s' is not an http(s) URL", c->add_evidence[i]);
+	}
 	return STEER_OK;
 }
 

@@ -228,6 +228,18 @@ static char *strip_suffix(const char *s, const char *suffix)
 	return t;
 }
 
+/* input_number refuses a number of more than INPUT_MAX_NUMBER digits as it
+ * refuses text: the message says which. */
+static const char too_many_digits_why[] = "has more than 40 digits";
+
+static bool too_many_digits(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s >= '0' && *s <= '9';
+	return n > INPUT_MAX_NUMBER;
+}
+
 const char *indicator_check_value(ind_type_t t, const char *unit, const char *value, buf_t *canon)
 {
 	char num[INPUT_MAX_NUMBER + 8];
@@ -254,7 +266,10 @@ const char *indicator_check_value(ind_type_t t, const char *unit, const char *va
 	}
 	case IND_PERCENT: {
 		char *n = strip_suffix(trimmed, "%");
-		if (!input_number(n, num, sizeof num, &v))
+		bool ok = input_number(n, num, sizeof num, &v);
+		if (!ok && too_many_digits(n))
+			why = too_many_digits_why;
+		else if (!ok)
 			why = "is not a percentage (a number from 0 to 100, e.g. 42 or 42,5)";
 		else if (v < 0 || v > 100)
 			why = "is outside 0-100: a percentage is between 0 and 100 (give 42 for 42 %, not 0.42 or 4200)";
@@ -265,7 +280,10 @@ const char *indicator_check_value(ind_type_t t, const char *unit, const char *va
 	}
 	case IND_QUANTITY: {
 		char *n = strip_suffix(trimmed, unit ? unit : "");
-		if (!input_number(n, num, sizeof num, &v))
+		bool ok = input_number(n, num, sizeof num, &v);
+		if (!ok && too_many_digits(n))
+			why = too_many_digits_why;
+		else if (!ok)
 			why = unit && *unit ? "is not a number (e.g. 1250 or 12,5; the unit may follow)"
 					    : "is not a number (e.g. 1250 or 12,5)";
 		else

@@ -1,5 +1,6 @@
 /* Tests for steer/account: adding users (validation, functions, last
- * admin), passwords (Argon2id verify, change closes sessions), sessions
+ * admin), passwords (Argon2id verify, change closes sessions, length
+ * limits at and past each bound), sessions
  * (token never stored, expiry, logout), api tokens, the login rate limit by
  * account and by address, the row version bumped on every assessment
  * change, and the edit rule by role and pilot function. */
@@ -136,6 +137,63 @@ static void test_login_session_logout(void **state)
 	close_db(s, dir);
 }
 
+/* ACCOUNT_MIN_PASSWORD and ACCOUNT_MAX_PASSWORD, in bytes: each bound
+ * accepted, one byte past it refused with its message, for a new user and a
+ * password change; a login with a longer password fails. */
+static void test_password_limits(void **state)
+{
+	(void)state;
+	char *dir;
+	store_t *s = open_db(&dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	char pw[ACCOUNT_MAX_PASSWORD + 2];
+	begin(s);
+	memset(pw, 'p', ACCOUNT_MIN_PASSWORD - 1);
+	pw[ACCOUNT_MIN_PASSWORD - 1] = '\0';
+	assert_int_equal(account_add(s, "a@b.fr", ROLE_LECTEUR, NULL, 0, pw, &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "the password is too short (at least 10 characters)");
+	diag_list_free(&d);
+	memset(pw, 'p', ACCOUNT_MIN_PASSWORD);
+	pw[ACCOUNT_MIN_PASSWORD] = '\0';
+	assert_int_equal(account_add(s, "a@b.fr", ROLE_LECTEUR, NULL, 0, pw, &d), STEER_OK);
+	memset(pw, 'q', ACCOUNT_MAX_PASSWORD + 1);
+	pw[ACCOUNT_MAX_PASSWORD + 1] = '\0';
+	assert_int_equal(account_add(s, "b@b.fr", ROLE_LECTEUR, NULL, 0, pw, &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "the password is too long (at most 1024 bytes)");
+	diag_list_free(&d);
+	assert_int_equal(account_passwd(s, "a@b.fr", pw, &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "the password is too long (at most 1024 bytes)");
+	diag_list_free(&d);
+	assert_int_equal(account_passwd(s, "a@b.fr", "ppppppppp", &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "the password is too short (at least 10 characters)");
+	diag_list_free(&d);
+	account_list_t l;
+	assert_int_equal(account_list(s, &l, &d), STEER_OK);
+	assert_int_equal(l.len, 1); /* b@b.fr was not added */
+	account_list_free(&l);
+	login_result_t res;
+	char tok[ACCOUNT_TOKEN_HEX];
+	account_t u;
+	/* The 10-byte password still works: the refused changes changed nothing. */
+	assert_int_equal(account_login(s, "a@b.fr", "pppppppppp", "10.0.0.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
+	pw[ACCOUNT_MAX_PASSWORD] = '\0'; /* 1024 bytes */
+	assert_int_equal(account_passwd(s, "a@b.fr", pw, &d), STEER_OK);
+	assert_int_equal(account_login(s, "a@b.fr", pw, "10.0.0.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
+	pw[ACCOUNT_MAX_PASSWORD] = 'q'; /* 1025 bytes, the first 1024 right */
+	assert_int_equal(account_login(s, "a@b.fr", pw, "10.0.0.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_BAD);
+	/* Control characters have their own message. */
+	assert_int_equal(account_passwd(s, "a@b.fr", "line\nbreak pw", &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "the password is not UTF-8 text or holds control characters");
+	store_rollback(s);
+	diag_list_free(&d);
+	close_db(s, dir);
+}
+
 static void test_rate_limit(void **state)
 {
 	(void)state;
@@ -234,6 +292,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_validates),
 		cmocka_unit_test(test_login_session_logout),
+		cmocka_unit_test(test_password_limits),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_row_version_and_edit_rule),
 	};

@@ -158,6 +158,18 @@ static void test_values(void **state)
 	value_bad(IND_QUANTITY, "", ",5");
 	value_bad(IND_QUANTITY, "", "5,");
 	value_bad(IND_QUANTITY, "", "1e5");
+	/* INPUT_MAX_NUMBER: 40 digits are a number, 41 are refused as such. */
+	const char *forty = "1234567890123456789012345678901234567890";
+	value_ok(IND_QUANTITY, "kWh", forty, forty);
+	value_ok(IND_PERCENT, "", "0000000000000000000000000000000000000042", "42");
+	buf_t c = BUF_INIT;
+	char fortyone[64];
+	snprintf(fortyone, sizeof fortyone, "%s1 kWh", forty);
+	assert_string_equal(indicator_check_value(IND_QUANTITY, "kWh", fortyone, &c), "has more than 40 digits");
+	assert_string_equal(indicator_check_value(IND_PERCENT, "", "00000000000000000000000000000000000000042 %", &c),
+			    "has more than 40 digits");
+	assert_string_equal(indicator_check_value(IND_QUANTITY, "", "12 MWh", &c), "is not a number (e.g. 1250 or 12,5)");
+	buf_free(&c);
 	value_ok(IND_TEXT, "", "  mis en place  ", "mis en place");
 	value_bad(IND_TEXT, "", "   ");
 	value_bad(IND_TEXT, "", "bad\x01");

@@ -1,7 +1,9 @@
 /* Tests for steer/sheet: the CSV reader (separators, BOM, quotes, CRLF,
- * malformed input with positions), import errors reported row by row with
- * nothing applied, French headers, missing columns and empty cells, and the
- * export -> import round trip. */
+ * malformed input with positions), its limits (SHEET_MAX_BYTES, _ROWS,
+ * _COLUMNS: at the limit accepted, one over refused with the position),
+ * import errors reported row by row with nothing applied, duplicate ids
+ * (case and spaces ignored, far apart in a big file), French headers,
+ * missing columns and empty cells, and the export -> import round trip. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -55,6 +57,81 @@ static void test_csv_reader(void **state)
 	buf_free(&b);
 }
 
+/* One over each limit is refused with where and why, the limit itself is
+ * read. */
+static void test_csv_limits(void **state)
+{
+	(void)state;
+	diag_list_t d = DIAG_LIST_INIT;
+	sheet_csv_t c;
+	buf_t b = BUF_INIT;
+
+	/* SHEET_MAX_BYTES: one 32 MiB file, then one byte more. */
+	buf_puts(&b, "id,comment\na.1,");
+	while (b.len < SHEET_MAX_BYTES - 1)
+		buf_putc(&b, 'x');
+	buf_putc(&b, '\n');
+	assert_int_equal(b.len, SHEET_MAX_BYTES);
+	assert_true(sheet_csv_parse("big.csv", b.ptr, b.len, &c, &d));
+	assert_int_equal(c.len, 2);
+	assert_int_equal(strlen(c.rows[1].cells[1]), SHEET_MAX_BYTES - 16);
+	sheet_csv_free(&c);
+	buf_putc(&b, '\n');
+	assert_false(sheet_csv_parse("big.csv", b.ptr, b.len, &c, &d));
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].msg, "the file is larger than 32 MB: not an assessment sheet");
+	assert_string_equal(d.items[0].file, "big.csv");
+	assert_non_null(strstr(d.items[0].hint, "sobre export-assessment"));
+	assert_int_equal(c.len, 0);
+	diag_list_free(&d);
+
+	/* SHEET_MAX_ROWS, the header included; blank lines do not count. */
+	buf_reset(&b);
+	buf_puts(&b, "id\n\n");
+	for (int i = 1; i < SHEET_MAX_ROWS; i++)
+		buf_puts(&b, "a.1\n");
+	assert_true(sheet_csv_parse("rows.csv", b.ptr, b.len, &c, &d));
+	assert_int_equal(c.len, SHEET_MAX_ROWS);
+	assert_int_equal(c.rows[SHEET_MAX_ROWS - 1].line, SHEET_MAX_ROWS + 1);
+	sheet_csv_free(&c);
+	buf_puts(&b, "a.2\n");
+	assert_false(sheet_csv_parse("rows.csv", b.ptr, b.len, &c, &d));
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].msg, "more than 100,000 rows: not an assessment sheet");
+	assert_int_equal(d.items[0].line, SHEET_MAX_ROWS + 2);
+	assert_int_equal(d.items[0].col, 1);
+	assert_non_null(d.items[0].hint);
+	diag_list_free(&d);
+
+	/* SHEET_MAX_COLUMNS: 64 cells in a row, then 65 (the error points at the
+	 * 65th cell). */
+	buf_reset(&b);
+	buf_puts(&b, "id");
+	for (int i = 2; i <= SHEET_MAX_COLUMNS; i++)
+		buf_printf(&b, ",c%d", i);
+	buf_puts(&b, "\na.1");
+	for (int i = 2; i <= SHEET_MAX_COLUMNS; i++)
+		buf_puts(&b, ",");
+	buf_puts(&b, "\n");
+	assert_true(sheet_csv_parse("cols.csv", b.ptr, b.len, &c, &d));
+	assert_int_equal(c.rows[0].ncells, SHEET_MAX_COLUMNS);
+	assert_int_equal(c.rows[1].ncells, SHEET_MAX_COLUMNS);
+	sheet_csv_free(&c);
+	size_t row2 = b.len;
+	buf_puts(&b, "a.2");
+	for (int i = 2; i <= SHEET_MAX_COLUMNS; i++)
+		buf_puts(&b, ",x");
+	size_t col = b.len - row2 + 2;
+	buf_puts(&b, ",x\n");
+	assert_false(sheet_csv_parse("cols.csv", b.ptr, b.len, &c, &d));
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].msg, "more than 64 columns: not an assessment sheet");
+	assert_int_equal(d.items[0].line, 3);
+	assert_int_equal(d.items[0].col, (int)col);
+	diag_list_free(&d);
+	buf_free(&b);
+}
+
 static steer_rc import(store_t *s, const char *csv, diag_list_t *d, sheet_import_t *res)
 {
 	steer_rc rc = store_begin(s, true, d);
@@ -89,10 +166,10 @@ static void test_import_errors(void **state)
 	char *m = fx_msgs(&d);
 	assert_non_null(strstr(m, "3:'fini' is not a status"));
 	assert_non_null(strstr(m, "4:no practice 'c.7' in the guide"));
-	assert_non_null(strstr(m, "5:practice a.1 appears twice"));
+	assert_non_null(strstr(m, "5:practice a.1 appears twice (first on line 2)"));
 	assert_non_null(strstr(m, "6:the due date '2026-02-30' is not a valid date"));
-	assert_non_null(strstr(m, "7:practice b.1 appears twice"));
-	assert_non_null(strstr(m, "9:practice A.2 appears twice"));
+	assert_non_null(strstr(m, "7:practice b.1 appears twice (first on line 6)"));
+	assert_non_null(strstr(m, "9:practice A.2 appears twice (first on line 3)"));
 	assert_non_null(strstr(m, "8:this row has 4 cells, the header has 6"));
 	assert_non_null(strstr(m, "0:7 bad rows: nothing was imported"));
 	assert_null(strstr(m, "\n2:"));
@@ -114,6 +191,64 @@ static void test_import_errors(void **state)
 	assert_non_null(strstr(d.items[0].msg, "no 'id' column"));
 	diag_list_free(&d);
 	assert_int_equal(import(s, "", &d, &res), STEER_REFUSED);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
+/* Duplicates are found whatever the case and spaces around the id, and far
+ * apart in a big file (a hash set: a scan per row was quadratic); a file
+ * over a limit is refused before any row is applied. */
+static void test_import_duplicates_and_limits(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	sheet_import_t res;
+	const char spaced[] = "id,status\n a.1 ,realisee\nb.1,planifiee\nA.1  ,en cours\n";
+	assert_int_equal(import(s, spaced, &d, &res), STEER_REFUSED);
+	char *m = fx_msgs(&d);
+	assert_non_null(strstr(m, "4:practice A.1 appears twice (first on line 2)"));
+	assert_non_null(strstr(m, "0:1 bad row: nothing was imported"));
+	free(m);
+	assert_string_equal(d.items[0].hint, "keep one row per practice");
+	diag_list_free(&d);
+
+	/* 20,000 ids unknown to the guide, then the first one again. */
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "id,status\n");
+	for (int i = 0; i < 20000; i++)
+		buf_printf(&b, "x.%d,realisee\n", i);
+	buf_puts(&b, "X.0,realisee\n");
+	assert_int_equal(import(s, buf_cstr(&b), &d, &res), STEER_REFUSED);
+	assert_int_equal(res.rows, 20001);
+	assert_int_equal(d.len, 20002);
+	assert_string_equal(d.items[20000].msg, "practice X.0 appears twice (first on line 2)");
+	assert_int_equal(d.items[20000].line, 20002);
+	assert_string_equal(d.items[20001].msg, "20001 bad rows: nothing was imported");
+	diag_list_free(&d);
+
+	/* A good row, then a row over the column limit: nothing applied. */
+	buf_reset(&b);
+	buf_puts(&b, "id,status\na.1,realisee\nb.1");
+	for (int i = 1; i <= SHEET_MAX_COLUMNS; i++)
+		buf_puts(&b, ",x");
+	buf_puts(&b, "\n");
+	assert_int_equal(import(s, buf_cstr(&b), &d, &res), STEER_REFUSED);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].file, "in.csv");
+	assert_int_equal(d.items[0].line, 3);
+	assert_non_null(strstr(d.items[0].msg, "more than 64 columns"));
+	diag_list_free(&d);
+	buf_free(&b);
+	assessment_t a;
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(assess_get(s, "a.1", 0, &a, &d), STEER_OK);
+	assert_int_equal(a.status, STATUS_NOT_ASSESSED);
+	assessment_free(&a);
+	store_rollback(s);
 	diag_list_free(&d);
 	store_close(s);
 	fs_remove_tree(dir);
@@ -174,7 +309,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_reader),
+		cmocka_unit_test(test_csv_limits),
 		cmocka_unit_test(test_import_errors),
+		cmocka_unit_test(test_import_duplicates_and_limits),
 		cmocka_unit_test(test_import_and_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

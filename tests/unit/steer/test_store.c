@@ -253,6 +253,37 @@ static void test_assess_rules(void **state)
 	free(dir);
 }
 
+/* STORE_MAX_WEIGHT: weights up to it are kept, one over is refused with its
+ * message and the weights stay as they were. */
+static void test_weight_limit(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	unsigned top[STORE_NPRIORITIES] = {STORE_MAX_WEIGHT, STORE_MAX_WEIGHT, 0};
+	unsigned over[STORE_NPRIORITIES] = {1, STORE_MAX_WEIGHT + 1, 1};
+	unsigned w[STORE_NPRIORITIES];
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(store_set_weights(s, top, &d), STEER_OK);
+	assert_int_equal(store_commit(s, &d), STEER_OK);
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(store_set_weights(s, over, &d), STEER_REFUSED);
+	store_rollback(s);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].msg, "weight 101 for Recommandée is too large");
+	assert_string_equal(d.items[0].hint, "weights are whole numbers from 0 to 100");
+	diag_list_free(&d);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(store_weights(s, w, &d), STEER_OK);
+	store_rollback(s);
+	assert_memory_equal(w, top, sizeof w);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 static void test_measurements(void **state)
 {
 	(void)state;
@@ -414,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_append_only),
 		cmocka_unit_test(test_refused_change_rolls_back),
 		cmocka_unit_test(test_assess_rules),
+		cmocka_unit_test(test_weight_limit),
 		cmocka_unit_test(test_measurements),
 		cmocka_unit_test(test_guide_upgrade),
 	};

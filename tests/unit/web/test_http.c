@@ -54,9 +54,13 @@ static void test_param_limit(void **state)
 {
 	(void)state;
 	buf_t q = BUF_INIT;
-	for (int i = 0; i <= HTTP_MAX_PARAMS; i++)
-		buf_printf(&q, "k%d=v&", i);
 	http_params_t p = {0};
+	for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+		buf_printf(&q, "k%d=v&", i);
+	assert_int_equal(http_parse_urlencoded(q.ptr, q.len, &p), 0);
+	assert_int_equal(p.len, HTTP_MAX_PARAMS);
+	http_params_free(&p);
+	buf_printf(&q, "k%d=v&", HTTP_MAX_PARAMS);
 	assert_int_equal(http_parse_urlencoded(q.ptr, q.len, &p), -1);
 	assert_int_equal(p.len, HTTP_MAX_PARAMS);
 	http_params_free(&p);

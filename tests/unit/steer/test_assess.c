@@ -1,0 +1,121 @@
+/* Tests for the limits of steer/assess, each at the limit (accepted) and one
+ * over (refused with its message, nothing kept once the caller rolls back):
+ * ASSESS_MAX_EVIDENCE links per practice, INPUT_MAX_URL bytes per link. The
+ * assessment rules themselves are tested in test_store.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "steer/assess.h"
+#include "steer/input.h"
+
+static size_t evidence_of(store_t *s, const char *idbp)
+{
+	diag_list_t d = DIAG_LIST_INIT;
+	assessment_t a;
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(assess_get(s, idbp, 0, &a, &d), STEER_OK);
+	size_t n = a.nevidence;
+	assessment_free(&a);
+	store_rollback(s);
+	diag_list_free(&d);
+	return n;
+}
+
+/* Applies c to idbp in its own transaction, committed when accepted. */
+static steer_rc apply(store_t *s, const char *idbp, const assess_change_t *c, diag_list_t *d)
+{
+	steer_rc rc = store_begin(s, true, d);
+	if (!rc)
+		rc = assess_set(s, idbp, c, NULL, d);
+	if (rc)
+		store_rollback(s);
+	else
+		rc = store_commit(s, d);
+	return rc;
+}
+
+static void test_evidence_limit(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	char urls[ASSESS_MAX_EVIDENCE + 2][64];
+	const char *ptrs[ASSESS_MAX_EVIDENCE + 2];
+	for (int i = 0; i < ASSESS_MAX_EVIDENCE + 2; i++) {
+		snprintf(urls[i], sizeof urls[i], "https://intranet.example.org/preuve-%d.pdf", i);
+		ptrs[i] = urls[i];
+	}
+	/* 51 at once: refused. */
+	assess_change_t c = {.add_evidence = ptrs, .nadd = ASSESS_MAX_EVIDENCE + 1};
+	assert_int_equal(apply(s, "a.1", &c, &d), STEER_REFUSED);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].rule, "too-much-evidence");
+	assert_string_equal(d.items[0].msg, "practice a.1 would have 51 evidence links; the limit is 50");
+	assert_non_null(d.items[0].hint);
+	diag_list_free(&d);
+	assert_int_equal(evidence_of(s, "a.1"), 0);
+	/* 50: accepted. */
+	c.nadd = ASSESS_MAX_EVIDENCE;
+	assert_int_equal(apply(s, "a.1", &c, &d), STEER_OK);
+	assert_int_equal(d.len, 0);
+	assert_int_equal(evidence_of(s, "a.1"), ASSESS_MAX_EVIDENCE);
+	/* Then one more: refused, the 50 stay as they were. */
+	c.add_evidence = ptrs + ASSESS_MAX_EVIDENCE + 1;
+	c.nadd = 1;
+	assert_int_equal(apply(s, "a.1", &c, &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "practice a.1 would have 51 evidence links; the limit is 50");
+	diag_list_free(&d);
+	assert_int_equal(evidence_of(s, "a.1"), ASSESS_MAX_EVIDENCE);
+	/* Removing one makes room for another. */
+	assess_change_t swap = {
+		.add_evidence = ptrs + ASSESS_MAX_EVIDENCE + 1, .nadd = 1, .remove_evidence = ptrs, .nremove = 1};
+	assert_int_equal(apply(s, "a.1", &swap, &d), STEER_OK);
+	assert_int_equal(evidence_of(s, "a.1"), ASSESS_MAX_EVIDENCE);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
+static void test_evidence_url_limit(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	char url[INPUT_MAX_URL + 2];
+	const char *ptr = url;
+	snprintf(url, sizeof url, "https://intranet.example.org/");
+	size_t n = strlen(url);
+	memset(url + n, 'a', INPUT_MAX_URL - n);
+	url[INPUT_MAX_URL] = '\0';
+	assess_change_t c = {.add_evidence = &ptr, .nadd = 1};
+	assert_int_equal(apply(s, "a.2", &c, &d), STEER_OK);
+	assert_int_equal(evidence_of(s, "a.2"), 1);
+	url[INPUT_MAX_URL] = 'b';
+	url[INPUT_MAX_URL + 1] = '\0';
+	assert_int_equal(apply(s, "a.2", &c, &d), STEER_REFUSED);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].rule, "bad-url");
+	assert_string_equal(d.items[0].msg, "an evidence link is longer than 2048 bytes");
+	assert_non_null(d.items[0].hint);
+	assert_int_equal(evidence_of(s, "a.2"), 1);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_evidence_limit),
+		cmocka_unit_test(test_evidence_url_limit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
