@@ -12,6 +12,7 @@
 #include "steer/catalog.h"
 #include "steer/input.h"
 #include "util/suggest.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 static const char *const role_names[ROLE_COUNT] = {"admin", "pilote", "lecteur"};
@@ -97,15 +98,20 @@ static bool valid_login(const char *email)
 	return at && at > email && at[1] && !strchr(at + 1, '@') && !strpbrk(email, " \t<>\"'");
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static steer_rc check_password(const char *pw, diag_list_t *d)
 {
+	/* The minimum counts characters, as users do ("éééééééééé" is 10); the
+	 * maximum counts bytes, which is what hashing costs. */
 	size_t n = pw ? strlen(pw) : 0;
-	if (n < ACCOUNT_MIN_PASSWORD)
-		return refuse(d, NULL, "the password is too short (at least %s characters)", "10");
 	if (n > ACCOUNT_MAX_PASSWORD)
-		return refuse(d, NULL, "the password is too long (at most %s bytes)", "1024");
-	if (input_text_problem(pw, ACCOUNT_MAX_PASSWORD, false))
+		return refuse(d, NULL, "the password is too long (at most %s bytes)", STR(ACCOUNT_MAX_PASSWORD));
+	if (n && input_text_problem(pw, ACCOUNT_MAX_PASSWORD, false))
 		return refuse(d, NULL, "the password is not UTF-8 text or holds control characters%s", "");
+	if (utf8_length(pw ? pw : "", n) < ACCOUNT_MIN_PASSWORD)
+		return refuse(d, NULL, "the password is too short (at least %s characters)", STR(ACCOUNT_MIN_PASSWORD));
 	return STEER_OK;
 }
 

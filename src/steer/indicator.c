@@ -242,7 +242,7 @@ static bool too_many_digits(const char *s)
 
 const char *indicator_check_value(ind_type_t t, const char *unit, const char *value, buf_t *canon)
 {
-	char num[INPUT_MAX_NUMBER + 8];
+	char num[INPUT_NUMBER_CAP];
 	double v;
 	buf_reset(canon);
 	char *trimmed = input_trim(value);

@@ -215,13 +215,11 @@ bool input_number(const char *s, char *canon, size_t cap, double *value)
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= '0' && c <= '9') {
+			if (ni + nf >= INPUT_MAX_NUMBER)
+				return false;
 			if (seen_sep) {
-				if (nf >= INPUT_MAX_NUMBER)
-					return false;
 				frac[nf++] = (char)c;
 			} else {
-				if (ni >= INPUT_MAX_NUMBER)
-					return false;
 				intpart[ni++] = (char)c;
 				group_len++;
 			}

@@ -15,7 +15,10 @@
 #define INPUT_MAX_NAME 200     /* pilot, owner, indicator unit, source, snapshot name */
 #define INPUT_MAX_TEXT 4000    /* comment, indicator name, text measurement */
 #define INPUT_MAX_URL 2048     /* evidence links: what browsers reliably accept */
-#define INPUT_MAX_NUMBER 40    /* digits and separators in a number */
+#define INPUT_MAX_NUMBER 40    /* digits in a number, both sides of the separator */
+/* Bytes for the canonical form of any number input_number accepts: a sign,
+ * the digits, a '.' and the NUL. */
+#define INPUT_NUMBER_CAP (INPUT_MAX_NUMBER + 3)
 
 /* The comparison key of s, appended to out: lower case, accents removed
  * (é -> e, œ -> oe), typographic apostrophes as ', '-' and '_' as spaces,
@@ -50,7 +53,7 @@ void input_previous_quarter(const input_period_t *q, input_period_t *p);
 /* A decimal number: optional sign, digits with optional groups separated by
  * spaces or no-break spaces ("12 500"), one '.' or ',' decimal separator.
  * Writes the canonical form ("-1234.5": no grouping, '.' separator, no
- * leading or trailing zeros) to canon (at least INPUT_MAX_NUMBER + 1 bytes)
+ * leading or trailing zeros) to canon (INPUT_NUMBER_CAP bytes are enough)
  * and its value to *value (may be NULL). */
 bool input_number(const char *s, char *canon, size_t cap, double *value);
 

@@ -384,7 +384,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 		size_t nnum = 0;
 		for (size_t j = 0; j < x->nmeasures; j++) {
 			double val;
-			char canon[INPUT_MAX_NUMBER + 1];
+			char canon[INPUT_NUMBER_CAP];
 			value_t *m = ctx_push(ms);
 			ctx_str(m, "period", x->measures[j].period);
 			ctx_str(m, "value", x->measures[j].value);
@@ -401,7 +401,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 			for (size_t j = 0; j < x->nmeasures; j++) {
 				size_t k = x->nmeasures - 1 - j; /* oldest first */
 				double val = 0;
-				char canon[INPUT_MAX_NUMBER + 1];
+				char canon[INPUT_NUMBER_CAP];
 				input_number(x->measures[k].value, canon, sizeof canon, &val);
 				long px = 5 + (long)(j * 290 / (x->nmeasures - 1));
 				long py = 75 - (max > 0 ? (long)(val / max * 70) : 0);
@@ -846,7 +846,7 @@ void pg_indicators(rq_t *r)
 		ctx_bool(row, "due", x->due);
 		const char *trend = "";
 		double a, b;
-		char ca[INPUT_MAX_NUMBER + 1], cb[INPUT_MAX_NUMBER + 1];
+		char ca[INPUT_NUMBER_CAP], cb[INPUT_NUMBER_CAP];
 		if (x->nmeasures >= 2 && x->type != IND_TEXT && x->type != IND_YESNO &&
 		    input_number(x->measures[0].value, ca, sizeof ca, &a) &&
 		    input_number(x->measures[1].value, cb, sizeof cb, &b))

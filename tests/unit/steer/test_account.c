@@ -137,7 +137,7 @@ static void test_login_session_logout(void **state)
 	close_db(s, dir);
 }
 
-/* ACCOUNT_MIN_PASSWORD and ACCOUNT_MAX_PASSWORD, in bytes: each bound
+/* ACCOUNT_MIN_PASSWORD (characters) and ACCOUNT_MAX_PASSWORD (bytes): each bound
  * accepted, one byte past it refused with its message, for a new user and a
  * password change; a login with a longer password fails. */
 static void test_password_limits(void **state)
@@ -186,6 +186,12 @@ static void test_password_limits(void **state)
 	pw[ACCOUNT_MAX_PASSWORD] = 'q'; /* 1025 bytes, the first 1024 right */
 	assert_int_equal(account_login(s, "a@b.fr", pw, "10.0.0.1", &res, tok, &u, &d), STEER_OK);
 	assert_int_equal(res, LOGIN_BAD);
+	/* The minimum counts characters: nine two-byte letters are too few,
+	 * ten are enough. */
+	assert_int_equal(account_passwd(s, "a@b.fr", "ééééééééé", &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "the password is too short (at least 10 characters)");
+	diag_list_free(&d);
+	assert_int_equal(account_passwd(s, "a@b.fr", "éééééééééé", &d), STEER_OK);
 	/* Control characters have their own message. */
 	assert_int_equal(account_passwd(s, "a@b.fr", "line\nbreak pw", &d), STEER_REFUSED);
 	assert_string_equal(d.items[0].msg, "the password is not UTF-8 text or holds control characters");

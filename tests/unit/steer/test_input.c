@@ -72,7 +72,7 @@ static void test_url_limit(void **state)
 static void test_number_limit(void **state)
 {
 	(void)state;
-	char canon[INPUT_MAX_NUMBER + 1], wide[3 * INPUT_MAX_NUMBER];
+	char canon[INPUT_NUMBER_CAP], wide[3 * INPUT_MAX_NUMBER];
 	double v;
 	/* 40 digits before the separator, in the canonical buffer the header
 	 * asks for; 41 are refused whatever the buffer. */
@@ -94,13 +94,20 @@ static void test_number_limit(void **state)
 	s[INPUT_MAX_NUMBER] = '1';
 	assert_false(input_number(s, wide, sizeof wide, &v));
 	free(s);
-	/* 40 digits after the separator; 41 refused. */
-	s = filled("0,", '3', INPUT_MAX_NUMBER + 2);
+	/* 40 digits in all, both sides of the separator; 41 refused. */
+	s = filled("0,", '3', INPUT_MAX_NUMBER + 1);
 	assert_true(input_number(s, wide, sizeof wide, &v));
-	assert_int_equal(strlen(wide), INPUT_MAX_NUMBER + 2);
+	assert_int_equal(strlen(wide), INPUT_MAX_NUMBER + 1);
 	free(s);
-	s = filled("0,", '3', INPUT_MAX_NUMBER + 3);
+	s = filled("0,", '3', INPUT_MAX_NUMBER + 2);
 	assert_false(input_number(s, wide, sizeof wide, &v));
+	free(s);
+	/* The longest canonical form (sign, 40 digits, '.') fits the buffer
+	 * INPUT_NUMBER_CAP sizes: what is stored can always be read back. */
+	s = filled("-1", '5', INPUT_MAX_NUMBER + 2);
+	s[21] = ',';
+	assert_true(input_number(s, canon, sizeof canon, &v));
+	assert_int_equal(strlen(canon), INPUT_NUMBER_CAP - 1);
 	free(s);
 	/* The text, spaces included, is at most 3 x 40 bytes. */
 	s = filled("12", ' ', 3 * INPUT_MAX_NUMBER);
