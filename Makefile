@@ -111,6 +111,7 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/crash.sh $(BUILD)/sobre
+	@python3 tests/web/crash.py $(BUILD)/sobre
 
 # Browser test of the built site (Chromium, playwright-core, axe-core); skipped
 # without a browser outside CI.

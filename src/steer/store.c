@@ -430,8 +430,21 @@ steer_rc store_begin(store_t *s, bool write, diag_list_t *d)
 	return exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction", d);
 }
 
+/* Resets every cached statement. A statement left on a row (a function
+ * that reads one row and returns) keeps the connection's read snapshot open
+ * past COMMIT or ROLLBACK: its next transactions would read the state from
+ * before and could not write (SQLITE_BUSY_SNAPSHOT). The web app keeps one
+ * connection per server thread for many requests, so each transaction's end
+ * releases them all rather than relying on every caller to. */
+static void reset_stmts(store_t *s)
+{
+	for (size_t i = 0; i < s->nstmts; i++)
+		sqlite3_reset(s->stmts[i].st);
+}
+
 steer_rc store_commit(store_t *s, diag_list_t *d)
 {
+	reset_stmts(s);
 	if (exec(s, "COMMIT", "committing", d)) {
 		store_rollback(s);
 		return STEER_IO;
@@ -441,6 +454,7 @@ steer_rc store_commit(store_t *s, diag_list_t *d)
 
 void store_rollback(store_t *s)
 {
+	reset_stmts(s);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -337,6 +337,65 @@ static void test_measurements(void **state)
 	free(dir);
 }
 
+/* Another connection saves a comment on a.1; s, in its next transactions,
+ * reads it and can write: it kept no read snapshot from before. */
+static void assert_sees_other(store_t *s, store_t *other, const char *comment)
+{
+	diag_list_t d = DIAG_LIST_INIT;
+	assess_change_t c = {.comment = comment};
+	assert_int_equal(store_begin(other, true, &d), STEER_OK);
+	assert_int_equal(assess_set(other, "a.1", &c, NULL, &d), STEER_OK);
+	assert_int_equal(store_commit(other, &d), STEER_OK);
+	assessment_t a;
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(assess_get(s, "a.1", 0, &a, &d), STEER_OK);
+	assert_non_null(a.comment);
+	assert_string_equal(a.comment, comment);
+	assessment_free(&a);
+	store_rollback(s);
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	store_rollback(s);
+	assert_int_equal(d.len, 0);
+	diag_list_free(&d);
+}
+
+/* The web app keeps one connection per server thread for many requests: a
+ * transaction's end must release every statement, including those left on
+ * a row by a function that read one row and returned (each below did). */
+static void test_transaction_end_releases_reads(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir), *other = NULL;
+	diag_list_t d = DIAG_LIST_INIT;
+	assert_int_equal(store_open(store_path(s), 0, &other, &d), STEER_OK);
+	measure_result_t r;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	for (int i = 0; i < 2; i++) { /* the second replaces the first */
+		assert_int_equal(indicator_measure(s, "a.2", (indicator_ref_t){2, NULL}, i ? "5" : "4", "2025-T4", NULL,
+						   NULL, &r, &d), STEER_OK);
+		measure_result_free(&r);
+	}
+	assert_int_equal(store_commit(s, &d), STEER_OK);
+	assert_sees_other(s, other, "après une mesure remplacée");
+	int num;
+	indicator_spec_t spec = {.name = "Nombre de réunions"};
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(indicator_add(s, "a.1", &spec, &num, &d), STEER_OK);
+	store_rollback(s);
+	assert_sees_other(s, other, "après un indicateur annulé");
+	indicator_spec_t retype = {.type = "yesno"};
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(indicator_edit(s, "a.2", 2, &retype, &d), STEER_REFUSED); /* 5 is not oui/non */
+	store_rollback(s);
+	assert_sees_other(s, other, "après un changement de type refusé");
+	diag_list_free(&d);
+	store_close(other);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 /* v2 removes b.1, adds b.2, changes a.2's priority and rewords one of its
  * indicators: everything is carried over and old snapshots keep their score. */
 static void test_guide_upgrade(void **state)
@@ -447,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_assess_rules),
 		cmocka_unit_test(test_weight_limit),
 		cmocka_unit_test(test_measurements),
+		cmocka_unit_test(test_transaction_end_releases_reads),
 		cmocka_unit_test(test_guide_upgrade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
