@@ -112,6 +112,17 @@ def main(sobre, guide):
         s, _, _ = get(port, home, method="POST", data=b"x" * (5 << 20),
                       headers={"Content-Type": "application/octet-stream"})
         check(s == 413, f"5 MB body: 413 ({s})")
+        # WEB_MAX_BODY (4 MiB) itself reaches the handler (405 here), one byte more does not.
+        s, _, _ = get(port, home, method="POST", data=b"x" * (4 << 20),
+                      headers={"Content-Type": "application/octet-stream"})
+        check(s == 405, f"4 MiB body: read whole, answered by the handler ({s})")
+        s, _, _ = get(port, home, method="POST", data=b"x" * ((4 << 20) + 1),
+                      headers={"Content-Type": "application/octet-stream"})
+        check(s == 413, f"4 MiB + 1 byte body: 413 ({s})")
+        # WEB_MAX_HEADERS (32 KiB per connection, buffers included): 16 KB of
+        # headers pass, 40 KB do not.
+        s, _, _ = get(port, home, headers={"X-Long": "y" * 16000})
+        check(s == 200, f"16 KB header accepted ({s})")
         s, _, _ = get(port, home, headers={"X-Long": "y" * 40000})
         check(s in (413, 431, 400), f"40 KB header refused ({s})")
         s, _, _ = get(port, home, method="HEAD")

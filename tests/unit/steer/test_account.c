@@ -212,6 +212,17 @@ static void test_rate_limit(void **state)
 	login_result_t res;
 	char tok[ACCOUNT_TOKEN_HEX];
 	account_t u;
+	/* One short of the limit, the right password still opens a session,
+	 * and a success clears the account's failures. */
+	for (int i = 0; i < ACCOUNT_MAX_FAILURES - 1; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "10.0.1.%d", i);
+		assert_int_equal(account_login(s, "a@b.fr", "wrong", addr, &res, tok, &u, &d), STEER_OK);
+		assert_int_equal(res, LOGIN_BAD);
+	}
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.9.9.8", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
 	/* By account: failures from many addresses. */
 	for (int i = 0; i < ACCOUNT_MAX_FAILURES; i++) {
 		char addr[32];
