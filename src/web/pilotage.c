@@ -94,7 +94,7 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	/* Compile every template now: a syntax error is a build bug, better
 	 * seen at start than on some request. */
 	static const char *const names[] = {"layout", "login", "error", "bars", "dashboard", "practices",
-					    "practice", "plan", "indicators", "snapshots", "admin"};
+					    "practice", "plan", "indicators", "snapshots", "admin", "account"};
 	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
@@ -240,6 +240,7 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 			{"utilisateur", "Utilisateur ajouté : son mot de passe est affiché une seule fois ci-dessous."},
 			{"poids", "Poids enregistrés."},
 			{"guide", "Guide mis à jour : les évaluations ont été reportées."},
+			{"mot-de-passe", "Mot de passe changé ; vos autres sessions sont fermées."},
 		};
 		for (size_t i = 0; i < sizeof flashes / sizeof *flashes; i++)
 			if (strcmp(ok, flashes[i].code) == 0)
@@ -457,6 +458,91 @@ static void do_logout(rq_t *r)
 	rq_redirect(r, "/pilotage/connexion");
 }
 
+/* --- the user's own account --------------------------------------------------- */
+
+/* "Mon compte": who the user is, and the form to change their password;
+ * errs (taken, may be NULL) holds the form's error messages. */
+static void pg_account(rq_t *r, int status, value_t *errs)
+{
+	value_t *ctx = errs ? errs : value_map();
+	ctx_bool(ctx, "nav_account", true);
+	ctx_str(ctx, "account_email", r->user.email);
+	ctx_str(ctx, "account_role", account_role_name(r->user.role));
+	buf_t f = BUF_INIT;
+	for (size_t i = 0; i < r->user.nfunctions; i++)
+		buf_printf(&f, "%s%s", i ? ", " : "", r->user.functions[i]);
+	ctx_str(ctx, "account_functions", buf_cstr(&f));
+	buf_free(&f);
+	rq_render(r, status, "account", ctx);
+}
+
+static void account_error(rq_t *r, int status, const char *field, const char *msg)
+{
+	value_t *errs = value_map();
+	ctx_str(errs, field, msg);
+	ctx_str(errs, "alert", "Le mot de passe n'a pas été changé.");
+	pg_account(r, status, errs);
+}
+
+/* Changing one's own password: the current one is checked as a login is
+ * (same failure count and limit, so a stolen session cannot be used to
+ * guess it); every session of the user is closed, then a new one is opened
+ * for this browser. */
+static void do_own_password(rq_t *r)
+{
+	if (r->bearer) {
+		rq_forbidden(r, "Le mot de passe se change depuis le navigateur, pas avec un jeton d'API.");
+		return;
+	}
+	const char *cur = http_param(&r->req->form, "current"), *pw = http_param(&r->req->form, "new"),
+		   *again = http_param(&r->req->form, "confirm");
+	if (!pw || !again || strcmp(pw, again) != 0) {
+		account_error(r, 422, "err_confirm", "Les deux saisies du nouveau mot de passe diffèrent.");
+		return;
+	}
+	char *email = xstrdup(r->user.email);
+	login_result_t res;
+	char token[ACCOUNT_TOKEN_HEX];
+	account_t u;
+	diag_list_t d = DIAG_LIST_INIT;
+	steer_rc rc = account_login(r->s, email, cur ? cur : "", r->req->remote, &res, token, &u, &r->d);
+	if (rc) {
+		rq_io_error(r);
+		goto cleanup;
+	}
+	r->commit = true; /* a failure must be counted even though nothing else changes */
+	if (res != LOGIN_OK) {
+		account_error(r, res == LOGIN_LIMITED ? 429 : 422, "err_current",
+			      res == LOGIN_LIMITED ? "Trop de tentatives échouées : réessayez dans 15 minutes."
+						   : "Ce n'est pas votre mot de passe actuel.");
+		goto cleanup;
+	}
+	account_free(&u);
+	rc = account_passwd(r->s, email, pw, &d);
+	if (rc == STEER_REFUSED) {
+		const char *m = d.len ? d.items[0].msg : "";
+		r->commit = false; /* drop the session the check opened */
+		account_error(r, 422, "err_new",
+			      strstr(m, "too short")  ? "Trop court : au moins 10 caractères."
+			      : strstr(m, "too long") ? "Trop long : au plus 1 024 octets."
+						  : "Le mot de passe ne doit contenir ni caractère de contrôle ni "
+						    "texte mal encodé.");
+		goto cleanup;
+	}
+	if (rc || account_login(r->s, email, pw, r->req->remote, &res, token, &u, &r->d) || res != LOGIN_OK) {
+		r->commit = false;
+		rq_io_error(r);
+		goto cleanup;
+	}
+	account_free(&u);
+	set_cookie(r, token, false);
+	rq_redirect(r, "/pilotage/compte?ok=mot-de-passe");
+cleanup:
+	sodium_memzero(token, sizeof token);
+	diag_list_free(&d);
+	free(email);
+}
+
 /* --- dispatch --------------------------------------------------------------- */
 
 static void serve_static(rq_t *r, const char *name)
@@ -559,6 +645,14 @@ static void route(rq_t *r, const char *sub)
 	}
 	if (strcmp(sub, "/rapport") == 0 && !post) {
 		pg_report(r);
+		return;
+	}
+	if (strcmp(sub, "/compte") == 0 && !post) {
+		pg_account(r, 200, NULL);
+		return;
+	}
+	if (strcmp(sub, "/compte/mot-de-passe") == 0 && post) {
+		do_own_password(r);
 		return;
 	}
 	if (strcmp(sub, "/administration") == 0 && !post) {

@@ -144,7 +144,7 @@ test('no axe violation on any app page', async () => {
 	const ctx = await newContext();
 	const page = await login(ctx);
 	for (const path of ['/pilotage/', '/pilotage/pratiques', '/pilotage/pratiques/a.1', '/pilotage/plan',
-		'/pilotage/indicateurs', '/pilotage/instantanes', '/pilotage/administration']) {
+		'/pilotage/indicateurs', '/pilotage/instantanes', '/pilotage/administration', '/pilotage/compte']) {
 		await axe(page, path);
 	}
 });

@@ -155,6 +155,50 @@ def main(sobre, guide):
         check(pilote.login("pilote@example.fr", "pilote-password-1")[0] == 303, "pilote logs in")
         check(lecteur.login("lecteur@example.fr", lect_pw.group(1))[0] == 303, "lecteur logs in")
 
+        # --- "Mon compte": a user changes their own password
+        s, _, b = lecteur.req("/pilotage/compte")
+        check(s == 200 and b"lecteur@example.fr" in b and b'autocomplete="new-password"' in b
+              and b'href="/pilotage/compte" aria-current="page"' in b, f"account page ({s})")
+        other = Client(port)  # the same user in a second browser
+        check(other.login("lecteur@example.fr", lect_pw.group(1))[0] == 303, "lecteur logs in a second time")
+        new_pw = "une phrase de passe neuve"
+        attempts = [({"current": lect_pw.group(1), "new": new_pw, "confirm": new_pw + "!"}, "diffèrent", "err_confirm"),
+                    ({"current": "not my password", "new": new_pw, "confirm": new_pw}, "pas votre mot de passe",
+                     "err_current"),
+                    ({"current": lect_pw.group(1), "new": "court", "confirm": "court"}, "Trop court", "err_new"),
+                    ({"current": lect_pw.group(1), "new": "é" * 9, "confirm": "é" * 9}, "Trop court", "err_new"),
+                    ({"current": lect_pw.group(1), "new": "x" * 1025, "confirm": "x" * 1025}, "Trop long", "err_new"),
+                    ({"current": lect_pw.group(1), "new": "tab\there pw!", "confirm": "tab\there pw!"},
+                     "caractère de contrôle", "err_new")]
+        for data, want, _ in attempts:
+            s, _, b = lecteur.req("/pilotage/compte/mot-de-passe", dict(data, csrf=lecteur.csrf))
+            check(s == 422 and want.encode() in b and b'aria-invalid="true"' in b,
+                  f"password change refused: {want} ({s})")
+        check(Client(port).login("lecteur@example.fr", lect_pw.group(1))[0] == 303,
+              "refused changes kept the old password")
+        check(other.req("/pilotage/")[0] == 200, "refused changes kept the other sessions")
+        s, h, _ = lecteur.req("/pilotage/compte/mot-de-passe",
+                              {"csrf": lecteur.csrf, "current": lect_pw.group(1), "new": new_pw, "confirm": new_pw})
+        check(s == 303 and h.get("Location", "").endswith("/pilotage/compte?ok=mot-de-passe")
+              and "sobre_session=" in h.get("Set-Cookie", ""), f"password changed, new session cookie ({s})")
+        s, _, b = lecteur.req("/pilotage/compte?ok=mot-de-passe")
+        check(s == 200 and "Mot de passe changé".encode() in b, f"the same browser stays logged in ({s})")
+        check(other.req("/pilotage/")[0] == 303, "the other session of that user is closed")
+        check(Client(port).login("lecteur@example.fr", lect_pw.group(1))[0] == 401, "the old password no longer works")
+        check(Client(port).login("lecteur@example.fr", new_pw)[0] == 303, "the new password works")
+        check("user password" in history(), "the change is in the history")
+        # the current password is guessed no faster than at the login form
+        guesser = Client(port)
+        check(guesser.login("lecteur@example.fr", new_pw)[0] == 303, "a third session")
+        codes = [guesser.req("/pilotage/compte/mot-de-passe", {"csrf": guesser.csrf, "current": f"guess {i}",
+                                                                 "new": "x" * 12, "confirm": "x" * 12})[0]
+                 for i in range(6)]
+        check(codes[:5] == [422] * 5 and codes[5] == 429, f"wrong current passwords are rate limited ({codes})")
+        con = __import__("sqlite3").connect(db)
+        con.execute("DELETE FROM login_failure")  # the limit is tested; let the rest of the test log in
+        con.commit()
+        con.close()
+
         # --- assessment by the admin: a.1 piloted by Direction du numérique
         s, _, b = admin.req("/pilotage/pratiques/a.1")
         ver = re.search(rb'name="version" value="(\d+)"', b).group(1).decode()
@@ -175,6 +219,7 @@ def main(sobre, guide):
             ("/pilotage/administration/guide", {}),
             ("/pilotage/administration/utilisateurs/supprimer", {"email": "lecteur@example.fr"}),
             ("/pilotage/administration/utilisateurs/mot-de-passe", {"email": "lecteur@example.fr"}),
+            ("/pilotage/compte/mot-de-passe", {"current": admin_pw, "new": "x" * 12, "confirm": "x" * 12}),
             ("/pilotage/deconnexion", {}),
         ]
         for path, data in writes:
