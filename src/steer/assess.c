@@ -147,10 +147,13 @@ static steer_rc load_fields(store_t *s, long long pid, fields_t *f, diag_list_t 
 }
 
 /* Validates every member of c into the new field values. */
+/* Every field is checked even after one is refused, so that a form (or a
+ * command line) shows all its problems at once; STEER_IO stops at once. */
 static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *old, fields_t *nw, diag_list_t *d)
 {
 	steer_rc rc = STEER_OK;
 	const char *why;
+	bool status_ok = true;
 	nw->status = xstrdup(old->status);
 	nw->pilot = old->pilot ? xstrdup(old->pilot) : NULL;
 	nw->owner = old->owner ? xstrdup(old->owner) : NULL;
@@ -166,64 +169,69 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 			buf_printf(&hint, "the statuses are: %s (accents and case optional)", status_list_text());
 			rc = refuse(d, "bad-status", buf_cstr(&hint), "'%s' is not a status", c->status);
 			buf_free(&hint);
-			return rc;
+			status_ok = false;
+		} else {
+			free(nw->status);
+			nw->status = xstrdup(status_name((status_t)st));
 		}
-		free(nw->status);
-		nw->status = xstrdup(status_name((status_t)st));
 	}
 	if (c->pilot) {
 		free(nw->pilot);
 		nw->pilot = NULL;
 		char *t = optional(c->pilot);
-		if (t)
-			rc = resolve_pilot(s, t, c->custom_pilot, &nw->pilot, d);
+		steer_rc r = t ? resolve_pilot(s, t, c->custom_pilot, &nw->pilot, d) : STEER_OK;
 		free(t);
-		if (rc)
-			return rc;
+		if (r == STEER_IO)
+			return r;
+		if (r)
+			rc = r;
 	}
 	if (c->owner) {
 		free(nw->owner);
 		nw->owner = optional(c->owner);
 		if (nw->owner && (why = input_text_problem(nw->owner, INPUT_MAX_NAME, false)))
-			return refuse(d, "bad-owner", NULL, "the owner %s", why);
-		if (nw->owner && strchr(nw->owner, '@') && !input_email(nw->owner))
-			return refuse(d, "bad-owner", "give a name, or an e-mail address like prenom.nom@example.fr",
-				      "'%s' is not a valid e-mail address", nw->owner);
+			rc = refuse(d, "bad-owner", NULL, "the owner %s", why);
+		else if (nw->owner && strchr(nw->owner, '@') && !input_email(nw->owner))
+			rc = refuse(d, "bad-owner", "give a name, or an e-mail address like prenom.nom@example.fr",
+				    "'%s' is not a valid e-mail address", nw->owner);
 	}
 	if (c->due) {
 		free(nw->due);
 		nw->due = optional(c->due);
 		char iso[11];
-		if (nw->due) {
-			if (!input_date(nw->due, iso))
-				return refuse(d, "bad-date", "write dates as YYYY-MM-DD (or DD/MM/YYYY), e.g. 2026-06-30",
-					      "the due date '%s' is not a valid date", nw->due);
+		if (nw->due && !input_date(nw->due, iso)) {
+			rc = refuse(d, "bad-date", "write dates as YYYY-MM-DD (or DD/MM/YYYY), e.g. 2026-06-30",
+				    "the due date '%s' is not a valid date", nw->due);
+		} else if (nw->due) {
 			free(nw->due);
 			nw->due = xstrdup(iso);
 		}
 	}
+	bool comment_ok = true;
 	if (c->comment) {
 		free(nw->comment);
 		nw->comment = optional(c->comment);
-		if (nw->comment && (why = input_text_problem(nw->comment, INPUT_MAX_TEXT, true)))
-			return refuse(d, "bad-comment", NULL, "the comment %s", why);
+		if (nw->comment && (why = input_text_problem(nw->comment, INPUT_MAX_TEXT, true))) {
+			rc = refuse(d, "bad-comment", NULL, "the comment %s", why);
+			comment_ok = false;
+		}
 	}
-	if (strcmp(nw->status, "non concernée") == 0 && !nw->comment)
-		return refuse(d, "justification-required",
-			      "say why the practice does not apply to the organisation, e.g. --comment \"pas de salle serveur\"",
-			      c->comment && strcmp(old->status, "non concernée") == 0
-				      ? "the comment of a practice marked 'non concernée' is its justification: it cannot be empty"
-				      : "'non concernée' needs a justification in the comment");
+	if (status_ok && comment_ok && strcmp(nw->status, "non concernée") == 0 && !nw->comment)
+		rc = refuse(d, "justification-required",
+			    "say why the practice does not apply to the organisation, e.g. --comment \"pas de salle serveur\"",
+			    c->comment && strcmp(old->status, "non concernée") == 0
+				    ? "the comment of a practice marked 'non concernée' is its justification: it cannot be empty"
+				    : "'non concernée' needs a justification in the comment");
 	for (size_t i = 0; i < c->nadd; i++) {
 		/* Said apart: input_url refuses a long link as it refuses a bad one. */
 		if (strlen(c->add_evidence[i]) > INPUT_MAX_URL)
-			return refuse(d, "bad-url", "link the document or page itself, not a search or tracking address",
-				      "an evidence link is longer than %d bytes", INPUT_MAX_URL);
-		if (!input_url(c->add_evidence[i]))
-			return refuse(d, "bad-url", "evidence is a link to a document or page: http://... or https://...",
-				      "'%s' is not an http(s) URL", c->add_evidence[i]);
+			rc = refuse(d, "bad-url", "link the document or page itself, not a search or tracking address",
+				    "an evidence link is longer than %d bytes", INPUT_MAX_URL);
+		else if (!input_url(c->add_evidence[i]))
+			rc = refuse(d, "bad-url", "evidence is a link to a document or page: http://... or https://...",
+				    "'%s' is not an http(s) URL", c->add_evidence[i]);
 	}
-	return STEER_OK;
+	return rc;
 }
 
 static steer_rc evidence_changes(store_t *s, const catalog_ref_t *ref, const assess_change_t *c, size_t *changed,

@@ -596,9 +596,15 @@ void do_assess(rq_t *r, const char *idbp)
 		for (size_t i = 0; i < d.len; i++) {
 			int fi = field_of_rule(d.items[i].rule);
 			buf_t *target = fi >= 0 ? &st.err[fi] : &st.form_error;
-			if (target->len)
-				buf_putc(target, ' ');
-			rq_diag_fr(&d.items[i], target);
+			buf_t msg = BUF_INIT;
+			rq_diag_fr(&d.items[i], &msg);
+			/* Every field is checked: two bad links give one message. */
+			if (!target->len || !strstr(buf_cstr(target), buf_cstr(&msg))) {
+				if (target->len)
+					buf_putc(target, ' ');
+				buf_put(target, msg.ptr ? msg.ptr : "", msg.len);
+			}
+			buf_free(&msg);
 		}
 		if (!st.form_error.len)
 			buf_puts(&st.form_error, "L'évaluation n'a pas été enregistrée : corrigez les champs signalés.");

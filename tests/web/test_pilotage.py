@@ -289,6 +289,11 @@ def main(sobre, guide):
                                                          "comment": "", "evidence": "ftp://nope"})
         check(s == 422 and b'id="due-error"' in b and b'aria-describedby="due-error"' in b and
               b'value="31/31/2026"' in b and b"ftp://nope" in b, f"invalid field: 422 with its error ({s})")
+        check(b'id="evidence-error"' in b, "the second bad field has its error too")
+        s, _, b = admin.req("/pilotage/pratiques/a.3", {"csrf": admin.csrf, "version": "0", "status": "en cours",
+                                                         "evidence": "ftp://nope\nmailto:x@example.fr"})
+        check(s == 422 and b.count("Chaque preuve doit être".encode()) == 1,
+              f"two bad links: one message ({s})")
         s, _, b = admin.req("/pilotage/pratiques/a.3", {"csrf": admin.csrf, "version": "0", "status": "en cours",
                                                          "evidence": "ftp://nope"})
         check(s == 422 and b'id="evidence-error"' in b, f"invalid evidence: error next to it ({s})")

@@ -1,7 +1,8 @@
 /* Tests for the limits of steer/assess, each at the limit (accepted) and one
  * over (refused with its message, nothing kept once the caller rolls back):
- * ASSESS_MAX_EVIDENCE links per practice, INPUT_MAX_URL bytes per link. The
- * assessment rules themselves are tested in test_store.c. */
+ * ASSESS_MAX_EVIDENCE links per practice, INPUT_MAX_URL bytes per link; and
+ * that a change with several bad fields is refused with one diagnostic per
+ * field. The assessment rules themselves are tested in test_store.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -111,9 +112,38 @@ static void test_evidence_url_limit(void **state)
 	free(dir);
 }
 
+static void test_every_field_checked(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	const char *links[] = {"ftp://x.example.org/a", "https://ok.example.org/b", "pas un lien"};
+	assess_change_t c = {.status = "finie", .owner = "alice@", .due = "31/02/2026", .comment = "ok",
+			     .add_evidence = links, .nadd = 3};
+	assert_int_equal(apply(s, "a.1", &c, &d), STEER_REFUSED);
+	static const char *const rules[] = {"bad-status", "bad-owner", "bad-date", "bad-url", "bad-url"};
+	assert_int_equal(d.len, sizeof rules / sizeof *rules);
+	for (size_t i = 0; i < d.len; i++)
+		assert_string_equal(d.items[i].rule, rules[i]);
+	diag_list_free(&d);
+	assert_int_equal(evidence_of(s, "a.1"), 0);
+	/* 'non concernée' without a justification, and a bad date: both said. */
+	assess_change_t c2 = {.status = "non concernee", .due = "demain"};
+	assert_int_equal(apply(s, "a.1", &c2, &d), STEER_REFUSED);
+	assert_int_equal(d.len, 2);
+	assert_string_equal(d.items[0].rule, "bad-date");
+	assert_string_equal(d.items[1].rule, "justification-required");
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_field_checked),
 		cmocka_unit_test(test_evidence_limit),
 		cmocka_unit_test(test_evidence_url_limit),
 	};
