@@ -494,8 +494,13 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 	 * ignored, so the key is the trimmed id in lower case. */
 	strset_t *seen = strset_new();
 	buf_t key = BUF_INIT;
+	int stopped = 0; /* the line where the import gave up, SHEET_MAX_ERRORS reached */
 	for (size_t r = 1; r < csv.len; r++) {
 		const sheet_row_t *row = &csv.rows[r];
+		if (errors >= SHEET_MAX_ERRORS) {
+			stopped = row->line;
+			break;
+		}
 		res->rows++;
 		if (row->ncells != head->ncells) {
 			diag_add(d, DIAG_ERROR, file, row->line, 0, "csv", "this row has %zu cells, the header has %zu",
@@ -556,6 +561,13 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 	sheet_csv_free(&csv);
 	if (rc)
 		return rc;
+	if (stopped) {
+		diag_t *x = diag_add(d, DIAG_ERROR, file, stopped, 0, "csv",
+				     "stopped after %d bad rows, the rest of the file unread: nothing was imported",
+				     SHEET_MAX_ERRORS);
+		diag_hint(x, "is it the right file? Fix the rows above and import it again to check the rest");
+		return STEER_REFUSED;
+	}
 	if (errors) {
 		diag_t *x = diag_add(d, DIAG_ERROR, file, 0, 0, "csv", "%zu bad row%s: nothing was imported", errors,
 				     errors > 1 ? "s" : "");

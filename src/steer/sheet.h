@@ -19,6 +19,10 @@
 #define SHEET_MAX_BYTES (32u << 20)
 #define SHEET_MAX_ROWS 100000
 #define SHEET_MAX_COLUMNS 64
+/* An import stops at this many bad rows: a file that bad is the wrong file
+ * or needs one fix applied everywhere, and listing its every row would cost
+ * a "did you mean" search per unknown id for nothing. */
+#define SHEET_MAX_ERRORS 100
 
 /* Appends one CSV cell, quoted when it holds sep, a quote, CR or LF, or
  * leading/trailing spaces. */

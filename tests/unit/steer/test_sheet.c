@@ -216,18 +216,28 @@ static void test_import_duplicates_and_limits(void **state)
 	assert_string_equal(d.items[0].hint, "keep one row per practice");
 	diag_list_free(&d);
 
-	/* 20,000 ids unknown to the guide, then the first one again. */
+	/* SHEET_MAX_ERRORS - 1 ids unknown to the guide, then the first one
+	 * again: every bad row listed. */
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "id,status\n");
-	for (int i = 0; i < 20000; i++)
+	for (int i = 0; i < SHEET_MAX_ERRORS - 1; i++)
 		buf_printf(&b, "x.%d,realisee\n", i);
 	buf_puts(&b, "X.0,realisee\n");
 	assert_int_equal(import(s, buf_cstr(&b), &d, &res), STEER_REFUSED);
-	assert_int_equal(res.rows, 20001);
-	assert_int_equal(d.len, 20002);
-	assert_string_equal(d.items[20000].msg, "practice X.0 appears twice (first on line 2)");
-	assert_int_equal(d.items[20000].line, 20002);
-	assert_string_equal(d.items[20001].msg, "20001 bad rows: nothing was imported");
+	assert_int_equal(res.rows, SHEET_MAX_ERRORS);
+	assert_int_equal(d.len, SHEET_MAX_ERRORS + 1);
+	assert_string_equal(d.items[SHEET_MAX_ERRORS - 1].msg, "practice X.0 appears twice (first on line 2)");
+	assert_int_equal(d.items[SHEET_MAX_ERRORS - 1].line, SHEET_MAX_ERRORS + 1);
+	assert_string_equal(d.items[SHEET_MAX_ERRORS].msg, "100 bad rows: nothing was imported");
+	diag_list_free(&d);
+	/* One bad row more and the import stops there, the rest unread. */
+	buf_puts(&b, "a.1,realisee\ny.1,realisee\n");
+	assert_int_equal(import(s, buf_cstr(&b), &d, &res), STEER_REFUSED);
+	assert_int_equal(res.rows, SHEET_MAX_ERRORS);
+	assert_int_equal(d.len, SHEET_MAX_ERRORS + 1);
+	assert_int_equal(d.items[SHEET_MAX_ERRORS].line, SHEET_MAX_ERRORS + 2);
+	assert_string_equal(d.items[SHEET_MAX_ERRORS].msg,
+			    "stopped after 100 bad rows, the rest of the file unread: nothing was imported");
 	diag_list_free(&d);
 
 	/* A good row, then a row over the column limit: nothing applied. */
