@@ -205,13 +205,15 @@ HTTP = {
                     "&evidence=https%3A%2F%2Fexemple.fr%2Fa%0D%0A++http%3A%2F%2Fx.fr%2Fb%3Fc%3Dd+%0D%0A%0D%0A"),
     "form-measure": (HTTP_UNIT * 1, "csrf=x&indicator=2&value=12+500%2C50+kWh&period=2026-T1"
                      "&value=%E2%88%92+1%C2%A0234%2C5&period=15%2F03%2F2026&period=2026-q4&period=2026-03"),
-    "form-percent": (HTTP_PREFIX, "value=42%2C5+%25&value=oui&value=Non&value=vrai&value=100.000&value=-0,0"),
+    "form-percent": (HTTP_PREFIX, "value=42%2C5+%25&value=oui&value=Non&value=vrai&value=100.000&value=-0,0"
+                     "&value=123456789012345678901234567890,1234567890123&value=Stra%C3%9Fe+%C3%86"),
     "form-admin": (0, "csrf=x&w0=3&w1=2&w2=1&w3=0&email=lea%40exemple.fr&role=pilote"
                    "&function=Direction&function=Achats&role=admin&role=lecteur&type=oui+%2F+non&type=%25"),
     "form-login": (0, "email=admin%40exemple.fr&password=p%40ss+w%C3%B6rd%26%3D&csrf=" + TOKEN),
     "query": (HTTP_PREFIX, "thematique=%C3%89nergie&priorite=Prioritaire&statut=en+cours&statut=realisee"
               "&statut=Non-Concern%C3%A9e&statut=realise&pilote=&ok=evaluation&suite=%2Fpilotage%2Fplan&&flag"),
     "cookies": (0, "sobre_session=" + TOKEN + "; sobre_login=\"abc\"; theme=dark;other=1;  =vide; x=a=b"),
+    "cookies-limit": (0, "a=1;" * (256 + 1)),
     "path": (0, "/pilotage/pratiques/a.1/mesure"),
     "path-dots": (HTTP_PREFIX, "/guide//a/./b/%2e%2e/%2E/index.html"),
     "path-encoded": (0, "/caf%C3%A9/%2Fx%5C/%25/"),
