@@ -97,6 +97,10 @@ int http_parse_cookies(const char *s, size_t n, http_params_t *out)
 			const char *eq = memchr(s + i, '=', end - i);
 			if (!eq)
 				return -1;
+			/* The whole pair, before trimming and unquoting move its ends. */
+			for (size_t k = i; k < end; k++)
+				if ((unsigned char)s[k] < 0x20 && s[k] != '\t')
+					return -1;
 			size_t nl = (size_t)(eq - (s + i)), vl = end - i - nl - 1;
 			while (nl > 0 && s[i + nl - 1] == ' ')
 				nl--;
@@ -107,9 +111,6 @@ int http_parse_cookies(const char *s, size_t n, http_params_t *out)
 				v++;
 				vl -= 2;
 			}
-			for (size_t k = 0; k < nl + 1 + vl; k++)
-				if ((unsigned char)s[i + k] < 0x20 && s[i + k] != '\t')
-					return -1;
 			http_params_add(out, s + i, nl, v, vl);
 		}
 		i = end + 1;

@@ -7,6 +7,7 @@
 #define SOBRE_PILOTAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/diag.h"
 #include "web/app.h"
@@ -31,5 +32,11 @@ bool pilotage_owns(const char *path);
 
 /* A web_handler_fn for the paths pilotage_owns; ud is the pilotage_t. */
 void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res);
+
+/* The lines of a textarea (a practice's evidence links), trimmed, empty
+ * ones dropped; *n gets their number, s may be NULL. Caller frees with
+ * pilotage_lines_free. Public for tests/fuzz/fuzz_http.c. */
+char **pilotage_split_lines(const char *s, size_t *n);
+void pilotage_lines_free(char **lines, size_t n);
 
 #endif

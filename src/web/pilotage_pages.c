@@ -466,8 +466,8 @@ static int field_of_rule(const char *rule)
 	return -1;
 }
 
-/* The lines of a textarea, trimmed, empty ones dropped. Caller frees. */
-static char **split_lines(const char *s, size_t *n)
+/* The evidence textarea's lines (declared in web/pilotage.h for the fuzz harness). */
+char **pilotage_split_lines(const char *s, size_t *n)
 {
 	char **out = NULL;
 	size_t cap = 0;
@@ -489,7 +489,7 @@ static char **split_lines(const char *s, size_t *n)
 	return out;
 }
 
-static void free_lines(char **l, size_t n)
+void pilotage_lines_free(char **l, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(l[i]);
@@ -542,7 +542,7 @@ void do_assess(rq_t *r, const char *idbp)
 		pg_practice(r, a.idbp, &st);
 		goto cleanup;
 	}
-	lines = split_lines(http_param(f, "evidence"), &nlines);
+	lines = pilotage_split_lines(http_param(f, "evidence"), &nlines);
 	add = xcalloc(nlines + 1, sizeof *add);
 	del = xcalloc(a.nevidence + 1, sizeof *del);
 	for (size_t i = 0; i < nlines; i++) {
@@ -621,7 +621,7 @@ void do_assess(rq_t *r, const char *idbp)
 	rq_redirect(r, buf_cstr(&url));
 	buf_free(&url);
 cleanup:
-	free_lines(lines, nlines);
+	pilotage_lines_free(lines, nlines);
 	free(add);
 	free(del);
 	state_free(&st);

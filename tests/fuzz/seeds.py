@@ -194,6 +194,37 @@ CSV = {
 }
 
 
+# fuzz_http: first byte = options (1: JSON API body, 2: decode after a
+# prefix, bits 2-4: the unit of quantities), then bytes that are at once a
+# form body, a Cookie header and a URL path, as the web app receives them.
+HTTP_JSON, HTTP_PREFIX, HTTP_UNIT = 1, 2, 4
+TOKEN = "3f" * 32
+HTTP = {
+    "form-assess": (HTTP_UNIT, "csrf=" + TOKEN + "&version=3&status=r%C3%A9alis%C3%A9e&pilot=Direction"
+                    "&owner=L%C3%A9a+Martin&due=30%2F06%2F2026&comment=Fait+le+3%0D%0A*ligne*+2"
+                    "&evidence=https%3A%2F%2Fexemple.fr%2Fa%0D%0A++http%3A%2F%2Fx.fr%2Fb%3Fc%3Dd+%0D%0A%0D%0A"),
+    "form-measure": (HTTP_UNIT * 1, "csrf=x&indicator=2&value=12+500%2C50+kWh&period=2026-T1"
+                     "&value=%E2%88%92+1%C2%A0234%2C5&period=15%2F03%2F2026&period=2026-q4&period=2026-03"),
+    "form-percent": (HTTP_PREFIX, "value=42%2C5+%25&value=oui&value=Non&value=vrai&value=100.000&value=-0,0"
+                     "&value=123456789012345678901234567890,1234567890123&value=Stra%C3%9Fe+%C3%86"),
+    "form-admin": (0, "csrf=x&w0=3&w1=2&w2=1&w3=0&email=lea%40exemple.fr&role=pilote"
+                   "&function=Direction&function=Achats&role=admin&role=lecteur&type=oui+%2F+non&type=%25"),
+    "form-login": (0, "email=admin%40exemple.fr&password=p%40ss+w%C3%B6rd%26%3D&csrf=" + TOKEN),
+    "query": (HTTP_PREFIX, "thematique=%C3%89nergie&priorite=Prioritaire&statut=en+cours&statut=realisee"
+              "&statut=Non-Concern%C3%A9e&statut=realise&pilote=&ok=evaluation&suite=%2Fpilotage%2Fplan&&flag"),
+    "cookies": (0, "sobre_session=" + TOKEN + "; sobre_login=\"abc\"; theme=dark;other=1;  =vide; x=a=b"),
+    "cookies-limit": (0, "a=1;" * (256 + 1)),
+    "path": (0, "/pilotage/pratiques/a.1/mesure"),
+    "path-dots": (HTTP_PREFIX, "/guide//a/./b/%2e%2e/%2E/index.html"),
+    "path-encoded": (0, "/caf%C3%A9/%2Fx%5C/%25/"),
+    "json-assess": (HTTP_JSON, '{"status": "r\u00e9alis\u00e9e", "pilot": "Direction", "owner": "lea@exemple.fr",'
+                    ' "due": "2026-06-30", "comment": "ok\\nsuite", "version": 3}'),
+    "json-measure": (HTTP_JSON | HTTP_UNIT * 3, '{"indicator": 1, "value": "12,5 m\u00b2", "period": "2026-03"}'),
+    "bad": (0, "%zz&a=%C3&b=%00&%&c=%e9t%e9&d=\x01; e=\"\x7f\""),
+    "limit": (0, "k=v&" * (256 + 1)),
+}
+
+
 def write(name, files):
     d = os.path.join(HERE, "corpus", name)
     os.makedirs(d, exist_ok=True)
@@ -212,3 +243,4 @@ write("fuzz_frontmatter", FRONTMATTER)
 write("fuzz_markdown", MARKDOWN)
 write("fuzz_mustache", MUSTACHE)
 write("fuzz_csv", CSV)
+write("fuzz_http", HTTP)

@@ -81,6 +81,21 @@ static void test_cookies(void **state)
 	http_params_free(&p);
 	assert_int_equal(http_parse_cookies("a=b\x01", 4, &p), -1);
 	http_params_free(&p);
+	/* Also at the end of a quoted value or after spaces before '=', which
+	 * the check once missed (fuzz regression cookie-control-byte-unchecked),
+	 * NUL included. */
+	const char *ctl[] = {"a=\"\x01\"", "a =\x01", "a  =  \"x\x1f\"", "a=\"\r\n\""};
+	for (size_t i = 0; i < sizeof ctl / sizeof *ctl; i++) {
+		assert_int_equal(http_parse_cookies(ctl[i], strlen(ctl[i]), &p), -1);
+		http_params_free(&p);
+	}
+	assert_int_equal(http_parse_cookies("a=\"\0\"", 5, &p), -1);
+	http_params_free(&p);
+	const char *tabs = "a =\"x\ty\" ; b\t=1";
+	assert_int_equal(http_parse_cookies(tabs, strlen(tabs), &p), 0);
+	assert_string_equal(http_param(&p, "a"), "x\ty");
+	assert_string_equal(http_param(&p, "b\t"), "1");
+	http_params_free(&p);
 }
 
 static void test_clean_path(void **state)
