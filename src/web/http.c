@@ -85,6 +85,7 @@ int http_parse_urlencoded(const char *s, size_t n, http_params_t *out)
 int http_parse_cookies(const char *s, size_t n, http_params_t *out)
 {
 	size_t i = 0;
+	int skipped = 0;
 	while (i < n) {
 		while (i < n && (s[i] == ' ' || s[i] == ';'))
 			i++;
@@ -92,15 +93,18 @@ int http_parse_cookies(const char *s, size_t n, http_params_t *out)
 		while (end < n && s[end] != ';')
 			end++;
 		if (end > i) {
+			const char *eq = memchr(s + i, '=', end - i);
+			/* The whole pair, before trimming and unquoting move its ends. */
+			bool bad = !eq;
+			for (size_t k = i; k < end && !bad; k++)
+				bad = (unsigned char)s[k] < 0x20 && s[k] != '\t';
+			if (bad) {
+				skipped++;
+				i = end + 1;
+				continue;
+			}
 			if (out->len >= HTTP_MAX_PARAMS)
 				return -1;
-			const char *eq = memchr(s + i, '=', end - i);
-			if (!eq)
-				return -1;
-			/* The whole pair, before trimming and unquoting move its ends. */
-			for (size_t k = i; k < end; k++)
-				if ((unsigned char)s[k] < 0x20 && s[k] != '\t')
-					return -1;
 			size_t nl = (size_t)(eq - (s + i)), vl = end - i - nl - 1;
 			while (nl > 0 && s[i + nl - 1] == ' ')
 				nl--;
@@ -115,7 +119,24 @@ int http_parse_cookies(const char *s, size_t n, http_params_t *out)
 		}
 		i = end + 1;
 	}
-	return 0;
+	return skipped;
+}
+
+bool http_media_type_is(const char *ct, const char *type)
+{
+	if (!ct)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	size_t n = strlen(type);
+	for (size_t i = 0; i < n; i++) {
+		char c = ct[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		if (c != type[i])
+			return false;
+	}
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t';
 }
 
 const char *http_param(const http_params_t *p, const char *name)

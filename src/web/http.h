@@ -33,7 +33,16 @@ int http_decode(const char *s, size_t n, bool plus_is_space, buf_t *out);
  * HTTP_MAX_PARAMS (out then holds what was parsed before). */
 int http_parse_urlencoded(const char *s, size_t n, http_params_t *out);
 
-/* Parses a Cookie header ("a=1; b=2"). Same return convention. */
+/* Whether a Content-Type header value names the media type `type` (lower
+ * case): compared without case, up to its parameters ("; charset=...").
+ * "application/x-www-form-urlencodedXYZ" is not a form. */
+bool http_media_type_is(const char *content_type, const char *type);
+
+/* Parses a Cookie header ("a=1; b=2") into out, appending. A malformed pair
+ * (no '=', a control byte other than tab) is skipped, not fatal: another
+ * application on the same host may set cookies of its own, and one of them
+ * must not hide the session cookie. Returns the number of pairs skipped, or
+ * -1 over HTTP_MAX_PARAMS (out then holds what was parsed before). */
 int http_parse_cookies(const char *s, size_t n, http_params_t *out);
 
 /* The first value of name, or NULL. Borrowed. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 struct web_server {
@@ -41,13 +42,35 @@ void web_set_header(web_response_t *res, const char *name, const char *value)
 	http_params_add(&res->headers, name, strlen(name), value, strlen(value));
 }
 
+/* Text a browser may send in a query string: UTF-8 without control bytes.
+ * libmicrohttpd decodes query strings itself, so this holds them to what
+ * http_parse_urlencoded demands of forms (a redirect target taken from the
+ * query must not carry a line break into a header). */
+static bool clean_text(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return utf8_valid(s, n, NULL);
+}
+
+typedef struct {
+	http_params_t *q;
+	bool bad; /* over HTTP_MAX_PARAMS, or not clean text */
+} query_t;
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
-	http_params_t *q = cls;
-	if (q->len >= HTTP_MAX_PARAMS)
+	query_t *q = cls;
+	if (!value)
+		value = "";
+	if (q->q->len >= HTTP_MAX_PARAMS || !clean_text(key) || !clean_text(value)) {
+		q->bad = true;
 		return MHD_NO;
-	http_params_add(q, key, strlen(key), value ? value : "", value ? strlen(value) : 0);
+	}
+	http_params_add(q->q, key, strlen(key), value, strlen(value));
 	return MHD_YES;
 }
 
@@ -61,6 +84,10 @@ static void log_line(struct web_server *s, const char *method, const char *path,
 	double ms = (now.tv_sec - start->tv_sec) * 1e3 + (now.tv_nsec - start->tv_nsec) / 1e6;
 	char line[512];
 	snprintf(line, sizeof line, "%s %s %.200s %d %.1f ms", remote, method, path, status, ms);
+	/* One request, one line: control bytes from the URL are not written. */
+	for (char *c = line; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	s->log(s->log_ud, line);
 }
 
@@ -129,6 +156,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.raw_path = url;
 	req.conn = conn;
 	remote_of(conn, req.remote, sizeof req.remote);
+	query_t query = {&req.query, false};
 	buf_t path = BUF_INIT;
 
 	if (p->too_large) {
@@ -136,20 +164,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		res.type = "text/plain; charset=utf-8";
 		buf_printf(&res.body, "Requête trop volumineuse (limite : %u Mo).\n", WEB_MAX_BODY >> 20);
 	} else if (http_clean_path(url, strlen(url), false, &path) != 0 ||
-		   MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req.query) < 0 ||
-		   req.query.len >= HTTP_MAX_PARAMS) {
+		   MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &query) < 0 || query.bad) {
 		res.status = 400;
 		res.type = "text/plain; charset=utf-8";
 		buf_puts(&res.body, "Requête invalide.\n");
 	} else {
 		req.path = buf_cstr(&path);
 		const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
-		if (cookie)
-			http_parse_cookies(cookie, strlen(cookie), &req.cookies);
+		if (cookie) /* malformed pairs are skipped; past HTTP_MAX_PARAMS, the first ones are kept */
+			(void)http_parse_cookies(cookie, strlen(cookie), &req.cookies);
 		req.body = buf_cstr(&p->body);
 		req.body_len = p->body.len;
 		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-		if (ct && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
+		if (http_media_type_is(ct, "application/x-www-form-urlencoded") &&
 		    http_parse_urlencoded(req.body, req.body_len, &req.form) != 0) {
 			res.status = 400;
 			res.type = "text/plain; charset=utf-8";

@@ -230,9 +230,10 @@ static void check_form(const char *s, size_t n, http_params_t *form)
 	buf_free(&again);
 }
 
-/* A Cookie header: a header it accepts holds no control character (but
- * tab) anywhere, names hold no '=' or ';', values no ';'; written back with
- * quoted values it parses to the same cookies. */
+/* A Cookie header: a header parsed without skipping a pair holds no
+ * control character (but tab) anywhere; no cookie kept holds one; names
+ * hold no '=' or ';', values no ';'; written back with quoted values it
+ * parses to the same cookies. */
 static void check_cookies(const char *s, size_t n)
 {
 	http_params_t c = {0};

@@ -232,6 +232,20 @@ def main(sobre, guide):
         check(history() == before, "refused CSRF writes changed nothing")
         check(admin.req("/pilotage/")[0] == 200, "the session survives refused logouts")
 
+        # --- what browsers send, beyond the happy path
+        sess = next(c.value for c in admin.jar if c.name == "sobre_session")
+        s, _, _ = admin.req("/pilotage/", headers={"Cookie": f"other_app_flag; x=\x01; sobre_session={sess}; y=2"})
+        check(s == 200, f"a malformed cookie of another app does not hide the session ({s})")
+        s, _, _ = admin.req("/pilotage/instantanes", raw=urllib.parse.urlencode({"csrf": admin.csrf}).encode(),
+                            headers={"Content-Type": "Application/X-WWW-Form-Urlencoded; Charset=UTF-8"})
+        check(s != 403, f"a form's media type is read without case ({s})")
+        s, _, _ = admin.req("/pilotage/instantanes", raw=urllib.parse.urlencode({"csrf": admin.csrf}).encode(),
+                            headers={"Content-Type": "application/x-www-form-urlencodedXYZ"})
+        check(s == 403, f"another media type is not a form ({s})")
+        for q in ("suite=/pilotage/%0d%0aSet-Cookie:%20x=1", "a=%ff", "a%01=1"):
+            s, h, _ = anon.req("/pilotage/connexion?" + q)
+            check(s == 400 and "Set-Cookie: x" not in str(h), f"query {q!r}: 400 ({s})")
+
         # --- roles on every write route
         s, _, b = lecteur.req("/pilotage/pratiques/a.1")
         check(b'action="/pilotage/pratiques/a.1"' not in b, "no assessment form for a lecteur")

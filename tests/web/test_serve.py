@@ -127,9 +127,11 @@ def main(sobre, guide):
         check(s in (413, 431, 400), f"40 KB header refused ({s})")
         s, _, _ = get(port, home, method="HEAD")
         check(s == 200, f"HEAD ({s})")
+        get(port, "/a%0d%0aINJECTED%20200%201.0%20ms")
         check(stop(p) == 0, "SIGTERM stops the server with status 0")
         log = p.stderr.read()
         check(re.search(r"127\.0\.0\.1 GET /nothing/here/ 404 [0-9.]+ ms", log) is not None, "one log line per request")
+        check(not re.search(r"^INJECTED", log, re.M), "a line break in a URL does not break the log line")
 
         # --watch: an edit is served after reload, and the version moves on
         p, port, home = start(sobre, copy, "--watch", "--quiet")

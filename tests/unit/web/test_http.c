@@ -67,6 +67,21 @@ static void test_param_limit(void **state)
 	buf_free(&q);
 }
 
+static void test_media_type(void **state)
+{
+	(void)state;
+	const char *form = "application/x-www-form-urlencoded";
+	assert_true(http_media_type_is(form, form));
+	assert_true(http_media_type_is("Application/X-WWW-Form-Urlencoded", form));
+	assert_true(http_media_type_is("application/x-www-form-urlencoded; charset=UTF-8", form));
+	assert_true(http_media_type_is(" application/x-www-form-urlencoded ;charset=utf-8", form));
+	assert_false(http_media_type_is("application/x-www-form-urlencodedXYZ", form));
+	assert_false(http_media_type_is("application/x-www-form", form));
+	assert_false(http_media_type_is("multipart/form-data; boundary=x", form));
+	assert_false(http_media_type_is("", form));
+	assert_false(http_media_type_is(NULL, form));
+}
+
 static void test_cookies(void **state)
 {
 	(void)state;
@@ -77,19 +92,28 @@ static void test_cookies(void **state)
 	assert_string_equal(http_param(&p, "theme"), "dark");
 	assert_string_equal(http_param(&p, "other"), "1");
 	http_params_free(&p);
-	assert_int_equal(http_parse_cookies("novalue", 7, &p), -1);
+	/* A malformed pair is skipped, and the cookies after it are kept. */
+	assert_int_equal(http_parse_cookies("novalue", 7, &p), 1);
+	assert_int_equal(p.len, 0);
 	http_params_free(&p);
-	assert_int_equal(http_parse_cookies("a=b\x01", 4, &p), -1);
+	const char *mixed = "other_app_flag; sobre_session=abc; x=b\x01; y=2";
+	assert_int_equal(http_parse_cookies(mixed, strlen(mixed), &p), 2);
+	assert_int_equal(p.len, 2);
+	assert_string_equal(http_param(&p, "sobre_session"), "abc");
+	assert_string_equal(http_param(&p, "y"), "2");
+	assert_null(http_param(&p, "x"));
 	http_params_free(&p);
 	/* Also at the end of a quoted value or after spaces before '=', which
 	 * the check once missed (fuzz regression cookie-control-byte-unchecked),
 	 * NUL included. */
 	const char *ctl[] = {"a=\"\x01\"", "a =\x01", "a  =  \"x\x1f\"", "a=\"\r\n\""};
 	for (size_t i = 0; i < sizeof ctl / sizeof *ctl; i++) {
-		assert_int_equal(http_parse_cookies(ctl[i], strlen(ctl[i]), &p), -1);
+		assert_int_equal(http_parse_cookies(ctl[i], strlen(ctl[i]), &p), 1);
+		assert_int_equal(p.len, 0);
 		http_params_free(&p);
 	}
-	assert_int_equal(http_parse_cookies("a=\"\0\"", 5, &p), -1);
+	assert_int_equal(http_parse_cookies("a=\"\0\"", 5, &p), 1);
+	assert_int_equal(p.len, 0);
 	http_params_free(&p);
 	const char *tabs = "a =\"x\ty\" ; b\t=1";
 	assert_int_equal(http_parse_cookies(tabs, strlen(tabs), &p), 0);
@@ -132,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_urlencoded),
 		cmocka_unit_test(test_param_limit),
+		cmocka_unit_test(test_media_type),
 		cmocka_unit_test(test_cookies),
 		cmocka_unit_test(test_clean_path),
 		cmocka_unit_test(test_encode),
