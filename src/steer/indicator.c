@@ -214,12 +214,20 @@ ind_type_t indicator_infer(const char *wording, buf_t *unit)
 
 /* --- values ----------------------------------------------------------- */
 
-/* s without a trailing suffix (case-insensitive, after optional spaces). */
+static bool numeric_char(char c)
+{
+	return (c >= '0' && c <= '9') || c == '.' || c == ',';
+}
+
+/* s without a trailing suffix (case-insensitive, after optional spaces). A
+ * unit that starts like a number ("2 roues", "0") is only taken off after a
+ * space: with a unit "0", "100" is 100, not 10 and "0". */
 static char *strip_suffix(const char *s, const char *suffix)
 {
 	char *t = input_trim(s);
 	size_t n = strlen(t), k = strlen(suffix);
-	if (k && n > k && strcasecmp(t + n - k, suffix) == 0) {
+	if (k && n > k && strcasecmp(t + n - k, suffix) == 0 &&
+	    !(numeric_char(suffix[0]) && numeric_char(t[n - k - 1]))) {
 		t[n - k] = '\0';
 		char *u = input_trim(t);
 		free(t);

@@ -149,6 +149,11 @@ static void test_values(void **state)
 	value_bad(IND_PERCENT, "", "beaucoup");
 	value_ok(IND_QUANTITY, "kWh", "12 500", "12500");
 	value_ok(IND_QUANTITY, "kWh", "12\xc2\xa0" "500,25 kWh", "12500.25");
+	/* A unit that starts like a number comes off only after a space. */
+	value_ok(IND_QUANTITY, "0", "100", "100");
+	value_ok(IND_QUANTITY, "0", "100 0", "100");
+	value_ok(IND_QUANTITY, "2 roues", "12 2 roues", "12");
+	value_ok(IND_QUANTITY, "m2", "12m2", "12");
 	value_ok(IND_QUANTITY, "", "-3.0", "-3");
 	value_ok(IND_QUANTITY, "", "−3", "-3"); /* U+2212 */
 	value_ok(IND_QUANTITY, "", "-0", "0");
