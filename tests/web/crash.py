@@ -68,8 +68,8 @@ class Browser:
         try:
             try:
                 conn.connect()
-            except ConnectionRefusedError as e:
-                raise NotSent(str(e))
+            except OSError as e:  # refused, or reset when the kill lands mid-handshake: nothing sent
+                raise NotSent(f"{type(e).__name__}: {e}")
             try:
                 conn.request("POST" if body is not None else "GET", path, body, headers)
                 resp = conn.getresponse()
