@@ -41,6 +41,34 @@ void sheet_csv_cell(buf_t *out, const char *s, char sep)
 	buf_putc(out, '"');
 }
 
+/* A cell a spreadsheet would take for a formula (= + - @, or a tab or CR
+ * first: "CSV injection") gets a leading apostrophe, which spreadsheets
+ * read as "text follows"; the import takes it off again (sheet_unprotect). */
+static bool formula_like(const char *s)
+{
+	return s && s[0] && strchr("=+-@\t\r", s[0]);
+}
+
+static void csv_cell_protected(buf_t *out, const char *s, char sep)
+{
+	if (!formula_like(s)) {
+		sheet_csv_cell(out, s, sep);
+		return;
+	}
+	buf_t t = BUF_INIT;
+	buf_putc(&t, '\'');
+	buf_puts(&t, s);
+	sheet_csv_cell(out, buf_cstr(&t), sep);
+	buf_free(&t);
+}
+
+/* s without the apostrophe csv_cell_protected put before a formula-like
+ * text (also what a spreadsheet keeps when one types '=x by hand). */
+static const char *unprotect(const char *s)
+{
+	return s && s[0] == '\'' && formula_like(s + 1) ? s + 1 : s;
+}
+
 static char detect_sep(const char *s, size_t len)
 {
 	size_t commas = 0, semis = 0;
@@ -235,7 +263,10 @@ static void export_csv(const plan_t *p, bool excel, buf_t *out)
 		for (int c = 0; c < NCOLS; c++) {
 			if (c)
 				buf_putc(out, sep);
-			sheet_csv_cell(out, cells[c], sep);
+			if (excel)
+				csv_cell_protected(out, cells[c], sep);
+			else
+				sheet_csv_cell(out, cells[c], sep);
 		}
 		buf_puts(out, "\r\n");
 	}
@@ -311,36 +342,80 @@ static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t
 	return rc;
 }
 
-static steer_rc export_xlsx(store_t *s, const plan_t *p, buf_t *out, diag_list_t *d)
+/* libxlsxwriter writes to a file: a workbook in a fresh temporary file,
+ * then read back whole into out and removed. */
+typedef struct {
+	buf_t path;
+	lxw_workbook *wb;
+	lxw_format *bold, *wrap;
+} xlsx_t;
+
+static steer_rc xlsx_open(xlsx_t *x, diag_list_t *d)
 {
 	const char *tmpdir = getenv("TMPDIR");
-	buf_t path = BUF_INIT, theme = BUF_INIT;
-	steer_rc rc = STEER_OK;
-	buf_printf(&path, "%s/sobre-export-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	int fd = mkstemp(path.ptr);
+	memset(x, 0, sizeof *x);
+	buf_printf(&x->path, "%s/sobre-export-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemp(x->path.ptr);
 	if (fd < 0) {
-		diag_add(d, DIAG_ERROR, buf_cstr(&path), 0, 0, "io", "cannot create a temporary file for the XLSX: %s",
+		diag_add(d, DIAG_ERROR, buf_cstr(&x->path), 0, 0, "io", "cannot create a temporary file for the XLSX: %s",
 			 strerror(errno));
-		buf_free(&path);
+		buf_free(&x->path);
 		return STEER_IO;
 	}
 	close(fd);
-	lxw_workbook *wb = workbook_new(buf_cstr(&path));
-	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "Évaluation") : NULL;
-	if (!ws) {
+	x->wb = workbook_new(buf_cstr(&x->path));
+	if (!x->wb) {
 		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "cannot create the XLSX workbook");
-		rc = STEER_IO;
-		goto cleanup;
+		unlink(buf_cstr(&x->path));
+		buf_free(&x->path);
+		return STEER_IO;
 	}
-	lxw_format *bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	lxw_format *wrap = workbook_add_format(wb);
-	format_set_text_wrap(wrap);
-	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+	x->bold = workbook_add_format(x->wb);
+	format_set_bold(x->bold);
+	x->wrap = workbook_add_format(x->wb);
+	format_set_text_wrap(x->wrap);
+	format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
+	return STEER_OK;
+}
+
+/* Closes the workbook (rc: how building it went) and reads it into out. */
+static steer_rc xlsx_close(xlsx_t *x, steer_rc rc, buf_t *out, diag_list_t *d)
+{
+	lxw_error e = workbook_close(x->wb);
+	if (!rc && e != LXW_NO_ERROR) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "writing the XLSX failed: %s", lxw_strerror(e));
+		rc = STEER_IO;
+	}
+	if (!rc) {
+		int err = fs_read_file(buf_cstr(&x->path), SIZE_MAX, out);
+		if (err) {
+			diag_add(d, DIAG_ERROR, buf_cstr(&x->path), 0, 0, "io", "reading the XLSX back failed: %s",
+				 strerror(err));
+			rc = STEER_IO;
+		}
+	}
+	unlink(buf_cstr(&x->path));
+	buf_free(&x->path);
+	return rc;
+}
+
+static steer_rc export_xlsx(const plan_t *p, buf_t *out, diag_list_t *d)
+{
+	xlsx_t x;
+	buf_t theme = BUF_INIT;
+	steer_rc rc = xlsx_open(&x, d);
+	if (rc)
+		return rc;
+	lxw_worksheet *ws = workbook_add_worksheet(x.wb, "Évaluation");
+	if (!ws) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "cannot create the XLSX worksheet");
+		return xlsx_close(&x, STEER_IO, out, d);
+	}
 	static const double widths[NCOLS] = {8, 50, 30, 14, 11, 14, 30, 24, 11, 50};
 	for (int c = 0; c < NCOLS; c++) {
-		worksheet_write_string(ws, 0, (lxw_col_t)c, columns[c], bold);
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], c == COL_TITLE || c == COL_COMMENT ? wrap : NULL);
+		worksheet_write_string(ws, 0, (lxw_col_t)c, columns[c], x.bold);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c],
+				     c == COL_TITLE || c == COL_COMMENT ? x.wrap : NULL);
 	}
 	for (size_t i = 0; i < p->len; i++) {
 		const char *cells[NCOLS];
@@ -349,6 +424,7 @@ static steer_rc export_xlsx(store_t *s, const plan_t *p, buf_t *out, diag_list_t
 			if (cells[c])
 				worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c], NULL);
 	}
+	buf_free(&theme);
 	worksheet_freeze_panes(ws, 1, 1);
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t)p->len, NCOLS - 1);
 	/* A drop-down of the statuses keeps the sheet importable as typed. */
@@ -362,27 +438,9 @@ static steer_rc export_xlsx(store_t *s, const plan_t *p, buf_t *out, diag_list_t
 	dv.value_list = statuses;
 	if (p->len)
 		worksheet_data_validation_range(ws, 1, COL_STATUS, (lxw_row_t)p->len, COL_STATUS, &dv);
-	lxw_error e = workbook_close(wb);
-	wb = NULL;
+	rc = xlsx_close(&x, STEER_OK, out, d);
 	for (int i = 0; i < STATUS_COUNT; i++)
 		free(statuses[i]);
-	if (e != LXW_NO_ERROR) {
-		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "writing the XLSX failed: %s", lxw_strerror(e));
-		rc = STEER_IO;
-		goto cleanup;
-	}
-	int err = fs_read_file(buf_cstr(&path), SIZE_MAX, out);
-	if (err) {
-		diag_add(d, DIAG_ERROR, buf_cstr(&path), 0, 0, "io", "reading the XLSX back failed: %s", strerror(err));
-		rc = STEER_IO;
-	}
-cleanup:
-	if (wb)
-		workbook_close(wb);
-	unlink(buf_cstr(&path));
-	buf_free(&path);
-	buf_free(&theme);
-	(void)s;
 	return rc;
 }
 
@@ -395,10 +453,86 @@ steer_rc sheet_export(store_t *s, sheet_format_t format, bool excel, buf_t *out,
 	switch (format) {
 	case SHEET_CSV: export_csv(&p, excel, out); break;
 	case SHEET_JSON: rc = export_json(s, &p, out, d); break;
-	case SHEET_XLSX: rc = export_xlsx(s, &p, out, d); break;
+	case SHEET_XLSX: rc = export_xlsx(&p, out, d); break;
 	}
 	plan_free(&p);
 	return rc;
+}
+
+/* The action plan's columns, in French: the plan is handed to people who
+ * read it in a spreadsheet, not imported back. */
+static const char *const plan_columns[] = {"rang", "id", "titre", "thématique", "priorité", "difficulté",
+					   "statut", "pilote", "responsable", "échéance", "en retard"};
+enum { PLAN_NCOLS = sizeof plan_columns / sizeof *plan_columns };
+
+static void plan_cells(const plan_item_t *x, char rank[24], size_t i, const char *cells[PLAN_NCOLS])
+{
+	snprintf(rank, 24, "%zu", i + 1);
+	const char *v[PLAN_NCOLS] = {rank,   x->idbp, x->title, x->theme_title, x->priority, x->difficulty,
+				     status_name(x->status), x->pilot, x->owner, x->due, x->overdue ? "oui" : ""};
+	memcpy(cells, v, sizeof v);
+}
+
+steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out, diag_list_t *d)
+{
+	plan_t p;
+	steer_rc rc = plan_build(s, PLAN_ACTIONS, pilot, &p, d);
+	if (rc)
+		return rc;
+	char rank[24];
+	const char *cells[PLAN_NCOLS];
+	if (!xlsx) {
+		buf_puts(out, "\xef\xbb\xbf"); /* what French Excel opens directly: BOM, ';', CRLF */
+		for (size_t c = 0; c < PLAN_NCOLS; c++) {
+			if (c)
+				buf_putc(out, ';');
+			buf_puts(out, plan_columns[c]);
+		}
+		buf_puts(out, "\r\n");
+		for (size_t i = 0; i < p.len; i++) {
+			plan_cells(&p.items[i], rank, i, cells);
+			for (size_t c = 0; c < PLAN_NCOLS; c++) {
+				if (c)
+					buf_putc(out, ';');
+				csv_cell_protected(out, cells[c], ';');
+			}
+			buf_puts(out, "\r\n");
+		}
+		plan_free(&p);
+		return STEER_OK;
+	}
+	xlsx_t x;
+	if ((rc = xlsx_open(&x, d))) {
+		plan_free(&p);
+		return rc;
+	}
+	lxw_worksheet *ws = workbook_add_worksheet(x.wb, "Plan d'action");
+	if (!ws) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "cannot create the XLSX worksheet");
+		plan_free(&p);
+		return xlsx_close(&x, STEER_IO, out, d);
+	}
+	lxw_format *late = workbook_add_format(x.wb);
+	format_set_bold(late);
+	format_set_font_color(late, 0x9C0006); /* dark red on light red: Excel's own "bad" style */
+	format_set_bg_color(late, 0xFFC7CE);
+	static const double widths[PLAN_NCOLS] = {6, 8, 50, 30, 14, 11, 12, 30, 24, 11, 10};
+	for (size_t c = 0; c < PLAN_NCOLS; c++) {
+		worksheet_write_string(ws, 0, (lxw_col_t)c, plan_columns[c], x.bold);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], c == 2 ? x.wrap : NULL);
+	}
+	for (size_t i = 0; i < p.len; i++) {
+		plan_cells(&p.items[i], rank, i, cells);
+		worksheet_write_number(ws, (lxw_row_t)(i + 1), 0, (double)(i + 1), NULL);
+		for (size_t c = 1; c < PLAN_NCOLS; c++)
+			if (cells[c] && *cells[c])
+				worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c],
+						       c == PLAN_NCOLS - 1 || (c == 9 && p.items[i].overdue) ? late : NULL);
+	}
+	worksheet_freeze_panes(ws, 1, 3);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t)p.len, PLAN_NCOLS - 1);
+	plan_free(&p);
+	return xlsx_close(&x, STEER_OK, out, d);
 }
 
 /* --- import ----------------------------------------------------------- */
@@ -510,7 +644,7 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 		}
 		const char *cell[NCOLS];
 		for (int c = 0; c < NCOLS; c++)
-			cell[c] = at[c] >= 0 ? row->cells[at[c]] : NULL;
+			cell[c] = at[c] >= 0 ? unprotect(row->cells[at[c]]) : NULL;
 		char *id = input_trim(cell[COL_ID]);
 		if (!*id) {
 			diag_add(d, DIAG_ERROR, file, row->line, 0, "csv", "the id cell is empty");

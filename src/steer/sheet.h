@@ -1,8 +1,9 @@
 /* sheet: spreadsheets. Owns CSV reading (RFC 4180, ',' or ';', UTF-8 BOM,
- * CRLF: what French Excel writes) and writing, and the assessment round
- * trip: export as CSV, JSON or XLSX with the columns id, title, theme,
- * priority, difficulty, status, pilot, owner, due date, comment; import of
- * such a file, all rows or none. */
+ * CRLF: what French Excel writes) and writing, the assessment round trip
+ * (export as CSV, JSON or XLSX with the columns id, title, theme, priority,
+ * difficulty, status, pilot, owner, due date, comment; import of such a
+ * file, all rows or none) and the action plan as CSV or XLSX. Cells that a
+ * spreadsheet would run as formulas are written as text. */
 #ifndef SOBRE_SHEET_H
 #define SOBRE_SHEET_H
 
@@ -51,9 +52,14 @@ void sheet_csv_free(sheet_csv_t *c);
 typedef enum { SHEET_CSV, SHEET_JSON, SHEET_XLSX } sheet_format_t;
 
 /* The assessment of every practice of the current guide, in guide order.
- * excel (CSV only): BOM and ';'. XLSX is built in a temporary file (the
+ * excel (CSV only): BOM, ';', formula-like cells behind an apostrophe
+ * (which the import takes off). XLSX is built in a temporary file (the
  * library needs one), read back into out and removed. */
 steer_rc sheet_export(store_t *s, sheet_format_t format, bool excel, buf_t *out, diag_list_t *d);
+/* The action plan (plan_build's PLAN_ACTIONS for pilot, NULL: all) with
+ * French headers, rank first, overdue flagged: CSV for French Excel, or
+ * XLSX (overdue dates in red, filters, frozen header). */
+steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out, diag_list_t *d);
 
 typedef struct {
 	size_t rows;     /* data rows read */

@@ -628,7 +628,12 @@ static void route(rq_t *r, const char *sub)
 		pg_plan(r);
 		return;
 	}
-	if ((strcmp(sub, "/plan.csv") == 0 || strcmp(sub, "/evaluations.xlsx") == 0) && !post) {
+	if (strcmp(sub, "/plan.csv") == 0 && !post) { /* the first address of the CSV, kept for bookmarks */
+		rq_redirect(r, "/pilotage/plan-action.csv");
+		return;
+	}
+	if ((strcmp(sub, "/plan-action.csv") == 0 || strcmp(sub, "/plan-action.xlsx") == 0 ||
+	     strcmp(sub, "/evaluations.xlsx") == 0) && !post) {
 		pg_download(r, sub + 1);
 		return;
 	}

@@ -767,62 +767,34 @@ void pg_plan(rq_t *r)
 
 void pg_download(rq_t *r, const char *name)
 {
-	if (strcmp(name, "evaluations.xlsx") == 0) {
-		buf_t out = BUF_INIT;
-		if (sheet_export(r->s, SHEET_XLSX, false, &out, &r->d)) {
-			buf_free(&out);
-			rq_io_error(r);
-			return;
-		}
-		r->res->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-		web_set_header(r->res, "Content-Disposition", "attachment; filename=\"evaluations.xlsx\"");
-		buf_put(&r->res->body, out.ptr ? out.ptr : "", out.len);
-		buf_free(&out);
+	static const struct {
+		const char *name, *type;
+	} files[] = {
+		{"evaluations.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{"plan-action.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{"plan-action.csv", "text/csv; charset=utf-8"},
+	};
+	size_t k = 0;
+	while (k < sizeof files / sizeof *files && strcmp(files[k].name, name) != 0)
+		k++;
+	if (k == sizeof files / sizeof *files) {
+		rq_error(r, 404, "Page introuvable", "Cette page n'existe pas.");
 		return;
 	}
-	plan_t plan;
-	if (plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d)) {
+	buf_t out = BUF_INIT;
+	steer_rc rc = k == 0 ? sheet_export(r->s, SHEET_XLSX, false, &out, &r->d)
+			     : sheet_export_plan(r->s, NULL, k == 1, &out, &r->d);
+	if (rc) {
+		buf_free(&out);
 		rq_io_error(r);
 		return;
 	}
-	/* What French Excel opens directly: BOM, ';', CRLF. */
-	buf_t *o = &r->res->body;
-	buf_puts(o, "\xEF\xBB\xBF");
-	static const char *const head[] = {"rang", "id", "titre", "thématique", "priorité", "difficulté", "statut",
-					   "pilote", "responsable", "échéance", "en retard"};
-	for (size_t k = 0; k < 11; k++) {
-		if (k)
-			buf_putc(o, ';');
-		buf_puts(o, head[k]);
-	}
-	buf_puts(o, "\r\n");
-	for (size_t i = 0; i < plan.len; i++) {
-		const plan_item_t *x = &plan.items[i];
-		char rank[24];
-		snprintf(rank, sizeof rank, "%zu", i + 1);
-		const char *cells[] = {rank, x->idbp, x->title, x->theme_title, x->priority, x->difficulty,
-				       status_name(x->status), x->pilot, x->owner, x->due, x->overdue ? "oui" : ""};
-		for (size_t k = 0; k < 11; k++) {
-			if (k)
-				buf_putc(o, ';');
-			/* A cell starting with = + - @ would be a formula in a
-			 * spreadsheet: quote it as text. */
-			const char *c = cells[k] ? cells[k] : "";
-			if (strchr("=+-@", c[0]) && c[0]) {
-				buf_t t = BUF_INIT;
-				buf_putc(&t, '\'');
-				buf_puts(&t, c);
-				sheet_csv_cell(o, buf_cstr(&t), ';');
-				buf_free(&t);
-			} else {
-				sheet_csv_cell(o, c, ';');
-			}
-		}
-		buf_puts(o, "\r\n");
-	}
-	plan_free(&plan);
-	r->res->type = "text/csv; charset=utf-8";
-	web_set_header(r->res, "Content-Disposition", "attachment; filename=\"plan-action.csv\"");
+	char disp[96];
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", files[k].name);
+	r->res->type = files[k].type;
+	web_set_header(r->res, "Content-Disposition", disp);
+	buf_put(&r->res->body, out.ptr ? out.ptr : "", out.len);
+	buf_free(&out);
 }
 
 /* --- indicators ------------------------------------------------------------------- */

@@ -10,6 +10,7 @@ the login rate limit (last: it locks the loopback address).
 
 Prints "pilotage: N passed, M failed" and exits non-zero on any failure."""
 import http.cookiejar
+import io
 import json
 import os
 import re
@@ -22,6 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 
 passed = failed = 0
 XSS = '<script>alert("x")</script>'
@@ -135,8 +137,20 @@ def main(sobre, guide):
                      "/pilotage/pratiques?statut=non+%C3%A9valu%C3%A9e&priorite=Prioritaire"):
             s, _, b = admin.req(path)
             check(s == 200 and len(b) > 200, f"GET {path} ({s})")
-        s, h, b = admin.req("/pilotage/plan.csv")
-        check(s == 200 and h["Content-Type"].startswith("text/csv") and "échéance".encode() in b, "plan CSV")
+        s, h, b = admin.req("/pilotage/plan-action.csv")
+        check(s == 200 and h["Content-Type"].startswith("text/csv") and "échéance".encode() in b
+              and b.startswith(b"\xef\xbb\xbfrang;id;") and 'filename="plan-action.csv"' in h["Content-Disposition"],
+              "plan CSV")
+        s, h, _ = admin.req("/pilotage/plan.csv")
+        check(s == 303 and h["Location"] == "/pilotage/plan-action.csv", f"the plan CSV's first address redirects ({s})")
+        s, h, b = admin.req("/pilotage/plan-action.xlsx")
+        sheet = ""
+        if s == 200 and b[:2] == b"PK":
+            with zipfile.ZipFile(io.BytesIO(b)) as z:
+                book = z.read("xl/workbook.xml").decode()
+                sheet = z.read("xl/worksheets/sheet1.xml").decode() + z.read("xl/sharedStrings.xml").decode()
+        check('name="Plan d\'action"' in book if sheet else False, f"plan XLSX: one 'Plan d'action' sheet ({s})")
+        check("en retard" in sheet and "<autoFilter" in sheet and "rang" in sheet, "plan XLSX: columns and filters")
         s, h, b = admin.req("/pilotage/evaluations.xlsx")
         check(s == 200 and b[:2] == b"PK", "assessments XLSX")
         s, _, b = admin.req("/pilotage/pratiques/zz.9")

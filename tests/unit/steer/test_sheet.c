@@ -315,6 +315,55 @@ static void test_import_and_round_trip(void **state)
 	free(dir);
 }
 
+/* Cells a spreadsheet would run as formulas leave sobre behind an
+ * apostrophe (Excel CSV and the plan), come back without it, and the plain
+ * CSV for scripts keeps them as they are. */
+static void test_formula_cells(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	sheet_import_t res;
+	const char in[] = "id;Statut;Responsable;Commentaire\r\n"
+			  "a.1;en cours;-Ana;\"=HYPERLINK(\"\"http://x.example\"\")\"\r\n"
+			  "a.2;planifiée;+33 1 23 45 67 89;'=typed with its apostrophe\r\n";
+	assert_int_equal(import(s, in, &d, &res), STEER_OK);
+	assert_int_equal(res.changed, 2);
+	buf_t excel = BUF_INIT, plain = BUF_INIT, plan = BUF_INIT, plan_x = BUF_INIT;
+	assessment_t a;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(assess_get(s, "a.2", 0, &a, &d), STEER_OK);
+	assert_string_equal(a.comment, "=typed with its apostrophe");
+	assessment_free(&a);
+	assert_int_equal(sheet_export(s, SHEET_CSV, true, &excel, &d), STEER_OK);
+	assert_int_equal(sheet_export(s, SHEET_CSV, false, &plain, &d), STEER_OK);
+	assert_int_equal(sheet_export_plan(s, NULL, false, &plan, &d), STEER_OK);
+	assert_int_equal(sheet_export_plan(s, NULL, true, &plan_x, &d), STEER_OK);
+	store_rollback(s);
+	assert_non_null(strstr(buf_cstr(&excel), ";'-Ana;;\"'=HYPERLINK(\"\"http://x.example\"\")\"\r\n"));
+	assert_non_null(strstr(buf_cstr(&excel), ";'+33 1 23 45 67 89;;'=typed with its apostrophe\r\n"));
+	assert_non_null(strstr(buf_cstr(&plain), ",-Ana,,\"=HYPERLINK(\"\"http://x.example\"\")\"\r\n"));
+	assert_memory_equal(plan.ptr, "\xef\xbb\xbfrang;id;titre;thématique;priorité;difficulté;statut;pilote;"
+				      "responsable;échéance;en retard\r\n",
+			    strlen("\xef\xbb\xbfrang;id;titre;thématique;priorité;difficulté;statut;pilote;"
+				   "responsable;échéance;en retard\r\n"));
+	assert_non_null(strstr(buf_cstr(&plan), ";'-Ana;"));
+	assert_true(plan_x.len > 1000);
+	assert_memory_equal(plan_x.ptr, "PK", 2);
+	/* The Excel CSV imports back to the same values. */
+	assert_int_equal(import(s, buf_cstr(&excel), &d, &res), STEER_OK);
+	assert_int_equal(res.changed, 0);
+	buf_free(&excel);
+	buf_free(&plain);
+	buf_free(&plan);
+	buf_free(&plan_x);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_import_errors),
 		cmocka_unit_test(test_import_duplicates_and_limits),
 		cmocka_unit_test(test_import_and_round_trip),
+		cmocka_unit_test(test_formula_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
