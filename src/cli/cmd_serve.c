@@ -236,8 +236,8 @@ int cmd_serve(int argc, char **argv)
 	       web_server_port(srv), app_home(app), w ? "reloading on changes; " : "");
 	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), db);
 	if (password[0]) {
-		printf("sobre serve: first login: %s with password %s (shown once; change it with: sobre user passwd %s "
-		       "--db %s)\n", admin, password, admin, db);
+		printf("sobre serve: first login: %s with password %s (shown once; change it on the app's page "
+		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", admin, password, admin, db);
 		memset(password, 0, sizeof password);
 	} else {
 		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", db);
