@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "steer/account.h"
+#include "steer/backup.h"
 #include "steer/catalog.h"
 #include "steer/store.h"
 #include "util/fs.h"
@@ -26,7 +28,7 @@
 
 static const char usage[] =
 	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
-	"                   [--watch] [--quiet] [DIR]";
+	"                   [--backups DIR [--keep-backups N]] [--watch] [--quiet] [DIR]";
 
 typedef struct {
 	app_t *app;
@@ -94,6 +96,35 @@ done:
 	return rc ? (rc == STEER_IO ? EXIT_USAGE : rc) : EXIT_OK;
 }
 
+/* --backups: today's copy when missing, the old ones rotated. Returns false
+ * (with the reason printed) when it failed; *day remembers the day done so
+ * that the check costs nothing until the date changes. */
+static bool daily_backup(const char *db, const char *dir, size_t keep, char day[16])
+{
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (strcmp(today, day) == 0)
+		return true;
+	diag_list_t d = DIAG_LIST_INIT;
+	backup_result_t res;
+	steer_rc rc = backup_daily(db, dir, now, keep, &res, &d);
+	cli_print_diags(stderr, &d);
+	diag_list_free(&d);
+	if (rc) {
+		fprintf(stderr, "sobre serve: the daily backup into %s failed; still serving, trying again in 10 minutes\n",
+			dir);
+		return false;
+	}
+	if (res.written || res.removed)
+		fprintf(stderr, "sobre serve: backup %s%s (%zu older removed, the newest %zu kept)\n", res.path,
+			res.written ? " written" : " already there", res.removed, keep);
+	memcpy(day, today, sizeof today);
+	return true;
+}
+
 static void log_request(void *ud, const char *line)
 {
 	(void)ud;
@@ -117,16 +148,20 @@ int cmd_serve(int argc, char **argv)
 		{"db", required_argument, NULL, 'D'},
 		{"admin", required_argument, NULL, 'A'},
 		{"secure", no_argument, NULL, 'S'},
+		{"backups", required_argument, NULL, 'B'},
+		{"keep-backups", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *bind = "127.0.0.1", *theme_dir = NULL, *base = NULL;
-	const char *db = CLI_DEFAULT_DB, *admin = "admin@localhost";
+	const char *db = CLI_DEFAULT_DB, *admin = "admin@localhost", *backups = NULL;
+	size_t keep = 30;
+	bool keep_given = false;
 	int port = 8080;
 	bool watch = false, quiet = false, secure = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:Sh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SB:K:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			char *end;
@@ -144,6 +179,17 @@ int cmd_serve(int argc, char **argv)
 		case 'D': db = optarg; break;
 		case 'A': admin = optarg; break;
 		case 'S': secure = true; break;
+		case 'B': backups = optarg; break;
+		case 'K': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > BACKUP_MAX_KEEP)
+				return cli_usage_error("serve", usage, "--keep-backups takes a number of days from 1 to %d, not '%s'",
+						       BACKUP_MAX_KEEP, optarg);
+			keep = (size_t)v;
+			keep_given = true;
+			break;
+		}
 		case 'h':
 			printf("usage: %s\n\nServes the guide's website (the pages `sobre build` writes) from memory.\n"
 			       "  --port N        port to listen on (default 8080; 0 picks a free one)\n"
@@ -154,7 +200,10 @@ int cmd_serve(int argc, char **argv)
 			       "                  with the guide imported when missing)\n"
 			       "  --admin EMAIL   the first admin created when the database has no user\n"
 			       "                  (default admin@localhost; its password is printed once)\n"
-			       "  --secure        Secure session cookie (HTTPS proxy in front)\n", usage);
+			       "  --secure        Secure session cookie (HTTPS proxy in front)\n"
+			       "  --backups DIR   a copy of the database in DIR every day (sobre-YYYY-MM-DD.db),\n"
+			       "                  made at start and after midnight, consistent while serving\n"
+			       "  --keep-backups N  the newest N daily copies are kept (default 30)\n", usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("serve", usage, "unknown option");
@@ -164,6 +213,11 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage_error("serve", usage, "too many arguments");
 	if (!bind || !*bind)
 		return cli_usage_error("serve", usage, "--bind takes an address (127.0.0.1, 0.0.0.0, ::1...)");
+	if (keep_given && !backups)
+		return cli_usage_error("serve", usage, "--keep-backups goes with --backups DIR");
+	struct stat bst;
+	if (backups && (!*backups || (stat(backups, &bst) == 0 && !S_ISDIR(bst.st_mode))))
+		return cli_usage_error("serve", usage, "--backups takes a folder, and '%s' is not one", backups);
 	const char *dir = optind < argc ? argv[optind] : ".";
 	if (theme_dir && !fs_is_dir(theme_dir))
 		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", theme_dir);
@@ -183,6 +237,17 @@ int cmd_serve(int argc, char **argv)
 		app_free(app);
 		return EXIT_USAGE;
 	}
+	/* A backup folder that cannot be written is said now, before anything
+	 * is created, not discovered the day a copy is needed. */
+	int berr = backups ? fs_mkdirs(backups) : 0;
+	if (!berr && backups && access(backups, W_OK | X_OK) != 0)
+		berr = errno;
+	if (berr) {
+		fprintf(stderr, "sobre serve: cannot write backups into %s: %s (fix it, or leave --backups out)\n",
+			backups, strerror(berr));
+		app_free(app);
+		return EXIT_USAGE;
+	}
 	char password[ACCOUNT_PASSWORD_LEN + 1];
 	/* Every server thread gets its own connection (web/pilotage). */
 	store_init_multithread();
@@ -191,6 +256,10 @@ int cmd_serve(int argc, char **argv)
 		app_free(app);
 		return prc;
 	}
+	/* The first copy now (a failure, such as a full disk, is retried). */
+	char backup_day[16] = "";
+	if (backups)
+		daily_backup(db, backups, keep, backup_day);
 	pilotage_config_t pc = {db, secure, app};
 	pilotage_t *pil = pilotage_new(&pc, &d);
 	if (!pil) {
@@ -247,10 +316,13 @@ int cmd_serve(int argc, char **argv)
 	buf_t what = BUF_INIT;
 	for (;;) {
 		struct pollfd pf[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
-		if (poll(pf, w ? 2 : 1, -1) < 0 && errno != EINTR)
+		/* With --backups, a look at the date every 10 minutes. */
+		if (poll(pf, w ? 2 : 1, backups ? 600 * 1000 : -1) < 0 && errno != EINTR)
 			break;
 		if (pf[0].revents)
 			break;
+		if (backups)
+			daily_backup(db, backups, keep, backup_day);
 		if (w && pf[1].revents) {
 			buf_reset(&what);
 			if (watch_wait(w, 0, &what) > 0) {

@@ -362,6 +362,11 @@ steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d)
 		goto cleanup;
 	}
 	to = NULL;
+	/* As private as the database it copies (it holds the password hashes),
+	 * whatever the umask made of the new file. */
+	struct stat st;
+	if (stat(s->path, &st) == 0)
+		chmod(tmp, st.st_mode & 0777);
 	if (rename(tmp, dest) != 0) {
 		store_diag(d, dest, NULL, "cannot write the backup: %s%s", strerror(errno), "");
 		goto cleanup;

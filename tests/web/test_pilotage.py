@@ -496,9 +496,20 @@ def main(sobre, guide):
         check(codes.count(401) >= 3 and s == 429 and "réessayez".encode() in b, f"rate limit: {codes} then {s}")
         p.send_signal(signal.SIGTERM)
         check(p.wait(timeout=20) == 0, "server stops")
-        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--secure", "--db", db, copy],
+        # restarted with daily backups: today's copy at start, the oldest dated copies rotated out
+        bdir = os.path.join(work, "copies")
+        os.makedirs(bdir)
+        for name in ("sobre-2020-01-01.db", "sobre-2020-01-02.db", "sobre-2020-01-03.db", "notes.txt"):
+            open(os.path.join(bdir, name), "w").close()
+        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--secure", "--db", db,
+                              "--backups", bdir, "--keep-backups", "2", copy],
                              stdout=subprocess.PIPE, stderr=errlog, text=True)
         port = int(re.search(r":(\d+)/", p.stdout.readline()).group(1))
+        today = time.strftime("sobre-%Y-%m-%d.db", time.localtime())
+        check(sorted(os.listdir(bdir)) == sorted(["notes.txt", "sobre-2020-01-03.db", today]),
+              f"--backups: today's copy, the newest 2 kept, other files left: {sorted(os.listdir(bdir))}")
+        check("réalisée" in cli(sobre, "show", "a.1", "--db", os.path.join(bdir, today)).stdout,
+              "the daily copy is the database")
         c = Client(port)
         s, h, _ = c.req("/pilotage/connexion")
         setc = h.get("Set-Cookie", "")
@@ -513,6 +524,8 @@ def main(sobre, guide):
         errlog.close()
         log = open(os.path.join(work, "serve.err"), encoding="utf-8", errors="replace").read()
         check(not re.search(r"Sanitizer|runtime error", log), "no sanitizer report from the server:\n" + log[-3000:])
+        check(re.search(r"backup \S+/copies/sobre-[0-9-]+\.db written \(2 older removed, the newest 2 kept\)", log),
+              "the backup is logged")
     finally:
         if p and p.poll() is None:
             p.send_signal(signal.SIGTERM)
