@@ -47,7 +47,8 @@ static steer_rc rotate(const char *dir, size_t keep, size_t *removed, diag_list_
 		}
 	closedir(dh);
 	/* Names sort by date: the oldest come first. */
-	qsort(names, n, sizeof *names, cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_names);
 	steer_rc rc = STEER_OK;
 	for (size_t i = 0; i + keep < n; i++) {
 		char *path = fs_join(dir, names[i]);
