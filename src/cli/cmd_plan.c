@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "steer/plan.h"
@@ -11,7 +12,7 @@
 #include "steer/store.h"
 #include "util/jsonw.h"
 
-static const char usage[] = "sobre plan [--pilot P] [--limit N] [--format table|csv|json] [--db FILE]";
+static const char usage[] = "sobre plan [--pilot P] [--limit N] [--format table|csv|json|xlsx] [-o FILE] [--db FILE]";
 
 int cmd_plan(int argc, char **argv)
 {
@@ -19,15 +20,16 @@ int cmd_plan(int argc, char **argv)
 		{"pilot", required_argument, NULL, 'p'},
 		{"limit", required_argument, NULL, 'n'},
 		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
 		{"db", required_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db = NULL, *pilot = NULL, *format = "table";
+	const char *db = NULL, *pilot = NULL, *format = "table", *output = NULL;
 	long limit = 0;
 	int c, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:n:f:D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:n:f:o:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': pilot = optarg; break;
 		case 'n': {
@@ -38,17 +40,21 @@ int cmd_plan(int argc, char **argv)
 			break;
 		}
 		case 'f':
-			if (strcmp(optarg, "table") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
-				return cli_usage_error("plan", usage, "unknown format '%s' (table, csv or json)", optarg);
+			if (strcmp(optarg, "table") && strcmp(optarg, "csv") && strcmp(optarg, "json") && strcmp(optarg, "xlsx"))
+				return cli_usage_error("plan", usage, "unknown format '%s' (table, csv, json or xlsx)", optarg);
 			format = optarg;
 			break;
+		case 'o': output = optarg; break;
 		case 'D': db = optarg; break;
 		case 'h':
 			printf("usage: %s\n\nThe action plan: applicable practices not yet réalisée, Prioritaire first,\n"
 			       "then Facile before Moyenne before Difficile (quick wins), then by target date\n"
 			       "(none last). Overdue actions (target date passed) are flagged.\n"
 			       "  --pilot P   only the practices of pilot function P ('-': those without one)\n"
-			       "  --limit N   the first N actions\n", usage);
+			       "  --limit N   the first N actions\n"
+			       "  --format    table (default), csv, json, or xlsx: a workbook for people (French\n"
+			       "              headers, overdue dates in red, filters; needs -o on a terminal)\n"
+			       "  -o FILE     write to FILE atomically instead of the standard output\n", usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("plan", usage, "unknown option");
@@ -56,18 +62,28 @@ int cmd_plan(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("plan", usage, "unexpected argument '%s'", argv[optind]);
+	bool xlsx = strcmp(format, "xlsx") == 0;
+	if (xlsx && limit)
+		return cli_usage_error("plan", usage, "--limit applies to table, csv and json: the workbook has every action");
+	if (xlsx && (!output || strcmp(output, "-") == 0) && isatty(STDOUT_FILENO))
+		return cli_usage_error("plan", usage, "an XLSX file is binary: give -o FILE.xlsx");
 	store_t *s;
 	if ((rc = cli_steer_open("plan", db, false, false, &s)))
 		return rc;
 	diag_list_t d = DIAG_LIST_INIT;
 	plan_t p;
-	rc = plan_build(s, PLAN_ACTIONS, pilot, &p, &d);
-	rc = cli_steer_close("plan", s, rc, &d);
-	if (rc)
-		return rc;
-	size_t n = limit && (size_t)limit < p.len ? (size_t)limit : p.len;
 	buf_t out = BUF_INIT;
-	if (strcmp(format, "csv") == 0) {
+	memset(&p, 0, sizeof p);
+	rc = xlsx ? sheet_export_plan(s, pilot, true, &out, &d) : plan_build(s, PLAN_ACTIONS, pilot, &p, &d);
+	rc = cli_steer_close("plan", s, rc, &d);
+	if (rc) {
+		buf_free(&out);
+		return rc;
+	}
+	size_t n = limit && (size_t)limit < p.len ? (size_t)limit : p.len;
+	if (xlsx) {
+		/* built above */
+	} else if (strcmp(format, "csv") == 0) {
 		static const char *const head[] = {"rank", "id", "title", "theme", "priority", "difficulty", "status",
 						   "pilot", "owner", "due date", "overdue"};
 		for (size_t k = 0; k < 11; k++) {
@@ -160,8 +176,8 @@ int cmd_plan(int argc, char **argv)
 			buf_printf(&out, " (first %zu shown)", n);
 		buf_printf(&out, ", %zu overdue\n", p.overdue);
 	}
-	fwrite(buf_cstr(&out), 1, out.len, stdout);
+	rc = cli_write_output("plan", output, out.ptr ? out.ptr : "", out.len);
 	buf_free(&out);
 	plan_free(&p);
-	return EXIT_OK;
+	return rc;
 }
