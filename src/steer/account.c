@@ -397,6 +397,41 @@ steer_rc account_new_api_token(store_t *s, const char *email, char token[ACCOUNT
 	return store_log(s, NULL, "user api token", NULL, email, d);
 }
 
+steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, diag_list_t *d)
+{
+	*exists = false;
+	sqlite3_stmt *st = store_stmt(s, "SELECT api_hash IS NOT NULL FROM user WHERE email = ?");
+	if (!st)
+		return store_fail(s, d, "reading the token");
+	store_bind_text(st, 1, email);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*exists = sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_fail(s, d, "reading the token");
+	return r == SQLITE_ROW ? STEER_OK : unknown_user(d, email);
+}
+
+steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d)
+{
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	long long id = user_id(s, email, NULL);
+	if (id <= 0)
+		return unknown_user(d, email);
+	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = NULL WHERE id = ? AND api_hash IS NOT NULL");
+	if (!st)
+		return store_fail(s, d, "removing the token");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, d, "removing the token");
+	if (sqlite3_changes(sqlite3_db_handle(st)) == 0)
+		return STEER_OK; /* none to revoke: nothing to log */
+	return store_log(s, NULL, "user api token", email, NULL, d);
+}
+
 static long long count_failures(store_t *s, const char *sql, const char *key, long long since)
 {
 	sqlite3_stmt *st = store_stmt(s, sql);

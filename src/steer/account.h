@@ -72,6 +72,11 @@ steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d);
 steer_rc account_count(store_t *s, size_t *n, diag_list_t *d);
 /* A new api token for the user (replacing the previous one), hex, shown once. */
 steer_rc account_new_api_token(store_t *s, const char *email, char token[ACCOUNT_TOKEN_HEX], diag_list_t *d);
+/* Whether the user has an api token. */
+steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, diag_list_t *d);
+/* Removes the user's api token: scripts using it get 401. Logged when there
+ * was one. */
+steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d);
 
 typedef enum {
 	LOGIN_OK,

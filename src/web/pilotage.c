@@ -473,7 +473,42 @@ static void pg_account(rq_t *r, int status, value_t *errs)
 		buf_printf(&f, "%s%s", i ? ", " : "", r->user.functions[i]);
 	ctx_str(ctx, "account_functions", buf_cstr(&f));
 	buf_free(&f);
+	bool has_token = false;
+	if (account_api_token_exists(r->s, r->user.email, &has_token, &r->d)) {
+		value_free(ctx);
+		rq_io_error(r);
+		return;
+	}
+	ctx_bool(ctx, "has_token", has_token);
 	rq_render(r, status, "account", ctx);
+}
+
+/* A new api token for scripts (shown once, on this answer to the POST), or
+ * the current one revoked. Only from a signed-in browser: a script holding
+ * a token cannot mint itself another. */
+static void do_own_token(rq_t *r, bool revoke)
+{
+	if (r->bearer) {
+		rq_forbidden(r, "Les jetons d'API se gèrent depuis le navigateur.");
+		return;
+	}
+	char token[ACCOUNT_TOKEN_HEX];
+	steer_rc rc = revoke ? account_revoke_api_token(r->s, r->user.email, &r->d)
+			     : account_new_api_token(r->s, r->user.email, token, &r->d);
+	if (rc) {
+		rq_io_error(r);
+		return;
+	}
+	r->commit = true;
+	value_t *ctx = value_map();
+	if (revoke) {
+		ctx_str(ctx, "flash", "Jeton d'API révoqué : les scripts qui l'utilisaient sont refusés.");
+	} else {
+		ctx_str(ctx, "flash", "Nouveau jeton d'API créé ; l'ancien, s'il y en avait un, ne fonctionne plus.");
+		ctx_str(ctx, "new_token", token);
+		sodium_memzero(token, sizeof token);
+	}
+	pg_account(r, 200, ctx);
 }
 
 static void account_error(rq_t *r, int status, const char *field, const char *msg)
@@ -658,6 +693,10 @@ static void route(rq_t *r, const char *sub)
 	}
 	if (strcmp(sub, "/compte/mot-de-passe") == 0 && post) {
 		do_own_password(r);
+		return;
+	}
+	if ((strcmp(sub, "/compte/jeton") == 0 || strcmp(sub, "/compte/jeton/revoquer") == 0) && post) {
+		do_own_token(r, sub[13] == '/');
 		return;
 	}
 	if (strcmp(sub, "/administration") == 0 && !post) {

@@ -475,6 +475,29 @@ def main(sobre, guide):
         s, _, _ = bearer.req("/pilotage/api/score", headers={"Authorization": "Bearer " + "0" * 64})
         check(s == 401, f"api with a wrong token: 401 ({s})")
 
+        # --- a user makes, replaces and revokes their own api token on "Mon compte"
+        api = lambda t: Client(port).req("/pilotage/api/score", headers={"Authorization": "Bearer " + t})[0]
+        s, _, b = lecteur.req("/pilotage/compte")
+        check(s == 200 and "Aucun jeton actif".encode() in b, f"account page: no token yet ({s})")
+        s, _, b = lecteur.req("/pilotage/compte/jeton", {"csrf": lecteur.csrf})
+        m = re.search(rb'id="new-token">([0-9a-f]{64})<', b)
+        check(s == 200 and m and "Un jeton est actif".encode() in b, f"token created and shown once ({s})")
+        t1 = m.group(1).decode() if m else "x"
+        check(api(t1) == 200, "the new token opens the api")
+        check(t1.encode() not in lecteur.req("/pilotage/compte")[2], "the token is not shown again")
+        s, _, b = lecteur.req("/pilotage/compte/jeton", {"csrf": lecteur.csrf})
+        m = re.search(rb'id="new-token">([0-9a-f]{64})<', b)
+        t2 = m.group(1).decode() if m else "x"
+        check(s == 200 and t2 != t1 and api(t1) == 401 and api(t2) == 200, "a new token replaces the old one")
+        s, _, _ = Client(port).req("/pilotage/compte/jeton", {"csrf": "0" * 64},
+                                   headers={"Authorization": "Bearer " + t2})
+        check(s in (303, 403), f"a token cannot mint a token ({s})")
+        s, _, b = lecteur.req("/pilotage/compte/jeton/revoquer", {"csrf": lecteur.csrf})
+        check(s == 200 and "Aucun jeton actif".encode() in b and api(t2) == 401, f"the token revoked ({s})")
+        s, _, _ = lecteur.req("/pilotage/compte/jeton/revoquer", {"csrf": "0" * 64})
+        check(s == 403, f"token routes need the CSRF token ({s})")
+        check(history().count("user api token") >= 3, "token changes are in the history")
+
         # --- backup while serving
         bk = os.path.join(work, "backup.db")
         r = cli(sobre, "backup", bk, "--db", db)

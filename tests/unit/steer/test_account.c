@@ -132,6 +132,20 @@ static void test_login_session_logout(void **state)
 	assert_true(found);
 	assert_string_equal(u.csrf, "");
 	account_free(&u);
+	bool has = false;
+	assert_int_equal(account_api_token_exists(s, "a@b.fr", &has, &d), STEER_OK);
+	assert_true(has);
+	assert_int_equal(account_revoke_api_token(s, "a@b.fr", &d), STEER_OK);
+	assert_int_equal(account_by_api_token(s, api, &found, &u, &d), STEER_OK);
+	assert_false(found);
+	assert_int_equal(account_api_token_exists(s, "a@b.fr", &has, &d), STEER_OK);
+	assert_false(has);
+	assert_int_equal(account_revoke_api_token(s, "a@b.fr", &d), STEER_OK); /* none left: fine */
+	assert_int_equal(d.len, 0);
+	assert_int_equal(account_revoke_api_token(s, "nobody@b.fr", &d), STEER_REFUSED);
+	assert_int_equal(account_api_token_exists(s, "nobody@b.fr", &has, &d), STEER_REFUSED);
+	assert_int_equal(d.len, 2);
+	diag_list_free(&d);
 	store_rollback(s);
 	diag_list_free(&d);
 	close_db(s, dir);
