@@ -28,7 +28,7 @@
 
 static const char usage[] =
 	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
-	"                   [--backups DIR [--keep-backups N]] [--watch] [--quiet] [DIR]";
+	"                   [--trust-proxy] [--backups DIR [--keep-backups N]] [--watch] [--quiet] [DIR]";
 
 typedef struct {
 	app_t *app;
@@ -149,6 +149,7 @@ int cmd_serve(int argc, char **argv)
 		{"admin", required_argument, NULL, 'A'},
 		{"secure", no_argument, NULL, 'S'},
 		{"backups", required_argument, NULL, 'B'},
+		{"trust-proxy", no_argument, NULL, 'P'},
 		{"keep-backups", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -158,10 +159,10 @@ int cmd_serve(int argc, char **argv)
 	size_t keep = 30;
 	bool keep_given = false;
 	int port = 8080;
-	bool watch = false, quiet = false, secure = false;
+	bool watch = false, quiet = false, secure = false, trust_proxy = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SB:K:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			char *end;
@@ -179,6 +180,7 @@ int cmd_serve(int argc, char **argv)
 		case 'D': db = optarg; break;
 		case 'A': admin = optarg; break;
 		case 'S': secure = true; break;
+		case 'P': trust_proxy = true; break;
 		case 'B': backups = optarg; break;
 		case 'K': {
 			char *end;
@@ -201,6 +203,8 @@ int cmd_serve(int argc, char **argv)
 			       "  --admin EMAIL   the first admin created when the database has no user\n"
 			       "                  (default admin@localhost; its password is printed once)\n"
 			       "  --secure        Secure session cookie (HTTPS proxy in front)\n"
+			       "  --trust-proxy   a reverse proxy on this machine in front: the client's address is\n"
+			       "                  the last X-Forwarded-For entry (logs, login limits per address)\n"
 			       "  --backups DIR   a copy of the database in DIR every day (sobre-YYYY-MM-DD.db),\n"
 			       "                  made at start and after midnight, consistent while serving\n"
 			       "  --keep-backups N  the newest N daily copies are kept (default 30)\n", usage);
@@ -279,7 +283,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	web_config_t wc = {bind, port, 0, quiet ? NULL : log_request, NULL};
+	web_config_t wc = {bind, port, 0, quiet ? NULL : log_request, NULL, trust_proxy};
 	web_server_t *srv = web_server_start(&wc, dispatch, &sc, &d);
 	if (!srv) {
 		cli_print_diags(stderr, &d);

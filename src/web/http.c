@@ -1,6 +1,7 @@
 /* http: decoding and parsing of request parts. */
 #include "web/http.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,29 @@ int http_parse_cookies(const char *s, size_t n, http_params_t *out)
 		i = end + 1;
 	}
 	return skipped;
+}
+
+bool http_forwarded_client(const char *xff, char *out, size_t cap)
+{
+	if (!xff)
+		return false;
+	const char *start = strrchr(xff, ',');
+	start = start ? start + 1 : xff;
+	while (*start == ' ' || *start == '\t')
+		start++;
+	size_t n = strlen(start);
+	while (n && (start[n - 1] == ' ' || start[n - 1] == '\t'))
+		n--;
+	char addr[INET6_ADDRSTRLEN];
+	if (n == 0 || n >= sizeof addr || n >= cap)
+		return false;
+	memcpy(addr, start, n);
+	addr[n] = '\0';
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1)
+		return false;
+	memcpy(out, addr, n + 1);
+	return true;
 }
 
 bool http_media_type_is(const char *ct, const char *type)

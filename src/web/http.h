@@ -33,6 +33,13 @@ int http_decode(const char *s, size_t n, bool plus_is_space, buf_t *out);
  * HTTP_MAX_PARAMS (out then holds what was parsed before). */
 int http_parse_urlencoded(const char *s, size_t n, http_params_t *out);
 
+/* The client address a reverse proxy on this machine passes on: the last
+ * entry of an X-Forwarded-For header (the one the proxy itself appended;
+ * earlier ones come from the client and prove nothing), an IPv4 or IPv6
+ * address, written to out. False when there is none or it is not an
+ * address. */
+bool http_forwarded_client(const char *xff, char *out, size_t cap);
+
 /* Whether a Content-Type header value names the media type `type` (lower
  * case): compared without case, up to its parameters ("; charset=...").
  * "application/x-www-form-urlencodedXYZ" is not a form. */

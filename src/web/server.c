@@ -23,6 +23,7 @@ struct web_server {
 	web_log_fn log;
 	void *log_ud;
 	int port;
+	bool trust_proxy;
 };
 
 /* Per-connection state while the body arrives. */
@@ -156,6 +157,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.raw_path = url;
 	req.conn = conn;
 	remote_of(conn, req.remote, sizeof req.remote);
+	if (s->trust_proxy && (strcmp(req.remote, "127.0.0.1") == 0 || strcmp(req.remote, "::1") == 0 ||
+			       strcmp(req.remote, "::ffff:127.0.0.1") == 0)) {
+		const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+		char client[sizeof req.remote];
+		if (http_forwarded_client(xff, client, sizeof client))
+			memcpy(req.remote, client, strlen(client) + 1);
+	}
 	query_t query = {&req.query, false};
 	buf_t path = BUF_INIT;
 
@@ -227,6 +235,7 @@ web_server_t *web_server_start(const web_config_t *cfg, web_handler_fn handler, 
 	s->ud = ud;
 	s->log = cfg->log;
 	s->log_ud = cfg->log_ud;
+	s->trust_proxy = cfg->trust_proxy;
 	const char *bind = cfg->bind ? cfg->bind : "127.0.0.1";
 	struct sockaddr_in in4;
 	struct sockaddr_in6 in6;

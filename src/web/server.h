@@ -5,6 +5,7 @@
 #ifndef SOBRE_SERVER_H
 #define SOBRE_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/buf.h"
@@ -54,6 +55,10 @@ typedef struct {
 	int threads;      /* <= 0: one per core */
 	web_log_fn log;   /* may be NULL */
 	void *log_ud;
+	/* A reverse proxy on this machine in front: for connections from the
+	 * loopback address, the client is the last X-Forwarded-For entry (so
+	 * that logs and per-address login limits see people, not the proxy). */
+	bool trust_proxy;
 } web_config_t;
 
 typedef struct web_server web_server_t;

@@ -2,6 +2,7 @@
  * forms, cookies, paths; options in the first byte), with invariants that
  * abort; then the form's values, or a JSON API body's strings, through the
  * steering input parsers. sobre accepts no multipart bodies: none to reach. */
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
@@ -230,6 +231,19 @@ static void check_form(const char *s, size_t n, http_params_t *form)
 	buf_free(&again);
 }
 
+/* An X-Forwarded-For header: an address taken from it is the header's
+ * last entry, trimmed, and reads back as an IPv4 or IPv6 address. */
+static void check_forwarded(const char *s)
+{
+	char a[64];
+	if (!http_forwarded_client(s, a, sizeof a))
+		return;
+	unsigned char bin[16];
+	CHECK(inet_pton(AF_INET, a, bin) == 1 || inet_pton(AF_INET6, a, bin) == 1);
+	const char *last = strrchr(s, ',');
+	CHECK(strstr(last ? last : s, a) != NULL);
+}
+
 /* A Cookie header: a header parsed without skipping a pair holds no
  * control character (but tab) anywhere; no cookie kept holds one; names
  * hold no '=' or ';', values no ';'; written back with quoted values it
@@ -401,6 +415,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_encode(src, len);
 	check_path(src, len);
 	check_cookies(src, len);
+	char *text = strndup(src, len); /* a header value: up to the first NUL */
+	check_forwarded(text);
+	free(text);
 	http_params_t form = {0};
 	check_form(src, len, &form);
 	if (opts & OPT_JSON) {

@@ -524,7 +524,7 @@ def main(sobre, guide):
         os.makedirs(bdir)
         for name in ("sobre-2020-01-01.db", "sobre-2020-01-02.db", "sobre-2020-01-03.db", "notes.txt"):
             open(os.path.join(bdir, name), "w").close()
-        p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--secure", "--db", db,
+        p = subprocess.Popen([sobre, "serve", "--port", "0", "--secure", "--trust-proxy", "--db", db,
                               "--backups", bdir, "--keep-backups", "2", copy],
                              stdout=subprocess.PIPE, stderr=errlog, text=True)
         port = int(re.search(r":(\d+)/", p.stdout.readline()).group(1))
@@ -542,6 +542,21 @@ def main(sobre, guide):
         s, _, _ = c.req("/pilotage/connexion", {"email": "pilote@example.fr", "password": "pilote-password-1",
                                                 "csrf": c.csrf}, headers={"Cookie": "sobre_login=" + login_cookie})
         check(s == 429, f"the rate limit survives a restart ({s})")
+        # --trust-proxy: behind a proxy every request comes from 127.0.0.1, which the failures
+        # above locked; the client's own address (X-Forwarded-For) is what is counted.
+        def proxied_login(email, password, xff):
+            c = Client(port)
+            _, h, _ = c.req("/pilotage/connexion", headers={"X-Forwarded-For": xff} if xff else {})
+            lc = re.search(r"sobre_login=([0-9a-f]+)", h.get("Set-Cookie", "")).group(1)
+            hdr = {"Cookie": "sobre_login=" + lc}
+            if xff:
+                hdr["X-Forwarded-For"] = xff
+            return c.req("/pilotage/connexion", {"email": email, "password": password, "csrf": c.csrf},
+                         headers=hdr)[0]
+        check(proxied_login("admin@localhost", admin_pw, None) == 429, "from the proxy's own address: limited")
+        st = proxied_login("admin@localhost", admin_pw, "192.0.2.1, 198.51.100.7")
+        check(st == 303,
+              f"from the client's address behind the proxy: logged in ({st})")
         p.send_signal(signal.SIGTERM)
         check(p.wait(timeout=20) == 0, "restarted server stops")
         errlog.close()
@@ -549,6 +564,8 @@ def main(sobre, guide):
         check(not re.search(r"Sanitizer|runtime error", log), "no sanitizer report from the server:\n" + log[-3000:])
         check(re.search(r"backup \S+/copies/sobre-[0-9-]+\.db written \(2 older removed, the newest 2 kept\)", log),
               "the backup is logged")
+        check(re.search(r"198\.51\.100\.7 POST /pilotage/connexion 303", log), "the log names the proxied client")
+        check(not re.search(r"192\.0\.2\.1 POST", log), "only the entry the proxy appended is trusted")
     finally:
         if p and p.poll() is None:
             p.send_signal(signal.SIGTERM)

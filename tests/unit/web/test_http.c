@@ -82,6 +82,25 @@ static void test_media_type(void **state)
 	assert_false(http_media_type_is(NULL, form));
 }
 
+static void test_forwarded_client(void **state)
+{
+	(void)state;
+	char a[64];
+	assert_true(http_forwarded_client("203.0.113.7", a, sizeof a));
+	assert_string_equal(a, "203.0.113.7");
+	/* The last entry is the one the proxy appended; the first ones are the client's word. */
+	assert_true(http_forwarded_client("1.2.3.4, 10.0.0.1,  203.0.113.9 ", a, sizeof a));
+	assert_string_equal(a, "203.0.113.9");
+	assert_true(http_forwarded_client("2001:db8::1", a, sizeof a));
+	assert_string_equal(a, "2001:db8::1");
+	static const char *const bad[] = {"", " ", "1.2.3.4,", "unknown", "203.0.113.7:8080", "[2001:db8::1]",
+					  "1.2.3.4, evil\r\nX: y", "999.1.1.1"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_false(http_forwarded_client(bad[i], a, sizeof a));
+	assert_false(http_forwarded_client(NULL, a, sizeof a));
+	assert_false(http_forwarded_client("203.0.113.7", a, 8)); /* does not fit */
+}
+
 static void test_cookies(void **state)
 {
 	(void)state;
@@ -157,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_urlencoded),
 		cmocka_unit_test(test_param_limit),
 		cmocka_unit_test(test_media_type),
+		cmocka_unit_test(test_forwarded_client),
 		cmocka_unit_test(test_cookies),
 		cmocka_unit_test(test_clean_path),
 		cmocka_unit_test(test_encode),
