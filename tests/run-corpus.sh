@@ -51,5 +51,22 @@ if ! "$sobre" build "$tmp/broken" -o "$tmp/site" >/dev/null 2>&1 &&
 	[ "$(cd "$tmp/site" && find . -type f -exec md5sum {} + | sort | md5sum)" = "$before" ] &&
 	[ -z "$(ls -d "$tmp"/site.sobre-tmp-* 2>/dev/null)" ]; then ok; else ko "a failed build changed the previous site"; fi
 
+# Builds to the same new output at the same time take turns: all succeed
+# (the later ones replace the first one's site instead of failing to move
+# theirs onto it), one whole site is left (83 files and the .sobre-site
+# marker), and no temporary folder.
+"$sobre" build "$corpus" -o "$tmp/par" >"$tmp/par1" 2>&1 &
+p1=$!
+"$sobre" build "$corpus" -o "$tmp/par" >"$tmp/par2" 2>&1 &
+p2=$!
+"$sobre" build "$corpus" -o "$tmp/par" >"$tmp/par3" 2>&1
+r3=$?
+wait $p1
+r1=$?
+wait $p2
+r2=$?
+if [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ "$(cd "$tmp/par" && find . -type f | wc -l)" -eq 84 ] &&
+	[ -z "$(ls -d "$tmp"/par.sobre-tmp-* 2>/dev/null)" ]; then ok; else ko "concurrent builds ($r1 $r2 $r3)"; cat "$tmp"/par?; fi
+
 echo "corpus: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

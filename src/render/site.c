@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* renameat2 */
 #include "render/site.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -879,6 +881,26 @@ static int weight(out_kind_t k)
 	}
 }
 
+/* Removes the folders named prefix* in dir: temporary sites of builds
+ * that were killed before their swap. Called under the lock below, when no
+ * other build can be using one. */
+static void remove_stale(const char *dir, const char *prefix)
+{
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return;
+	size_t n = strlen(prefix);
+	struct dirent *e;
+	while ((e = readdir(dh)))
+		if (strncmp(e->d_name, prefix, n) == 0 && strlen(e->d_name) > n) {
+			char *path = fs_join(dir, e->d_name);
+			if (fs_is_dir(path))
+				fs_remove_tree(path);
+			free(path);
+		}
+	closedir(dh);
+}
+
 static bool dir_is_empty(const char *path)
 {
 	fs_list_t l = {0};
@@ -893,22 +915,10 @@ static bool dir_is_empty(const char *path)
 int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
 	       site_stats_t *stats, diag_list_t *diags)
 {
-	int rc = -1;
+	int rc = -1, lock_fd = -1;
 	char *tmp = NULL, *marker = NULL;
 	writejob_t job;
 	memset(&job, 0, sizeof job);
-
-	/* Replacing a folder sobre did not write could destroy someone's files. */
-	char *old_marker = fs_join(out_dir, SITE_MARKER);
-	bool exists = fs_is_dir(out_dir);
-	if (exists && access(old_marker, F_OK) != 0 && !dir_is_empty(out_dir)) {
-		diag_t *d = diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "output-not-site",
-				     "the output folder exists and was not written by sobre; refusing to replace it");
-		diag_hint(d, "choose another folder with -o, or delete this one first");
-		free(old_marker);
-		return -1;
-	}
-	free(old_marker);
 
 	buf_t t = BUF_INIT;
 	size_t ol = strlen(out_dir);
@@ -919,15 +929,46 @@ int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn pro
 	tmp = buf_detach(&t);
 	char *parent = xstrdup(tmp);
 	char *slash = strrchr(parent, '/');
+	const char *base = slash ? tmp + (slash - parent) + 1 : tmp;
 	if (slash && slash != parent) {
 		*slash = '\0';
 		fs_mkdirs(parent);
+	} else {
+		free(parent);
+		parent = xstrdup(slash ? "/" : ".");
+	}
+	/* One build at a time beside this output (an advisory lock on the
+	 * folder that holds it, released when the build ends, even by a kill):
+	 * what the output is can no longer change under us, and a temporary
+	 * site left there is a killed build's, and goes. */
+	lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock_fd >= 0 && flock(lock_fd, LOCK_EX) == 0) {
+		char *prefix = xstrndup(base, strlen(base) - 6); /* without XXXXXX */
+		remove_stale(parent, prefix);
+		free(prefix);
 	}
 	free(parent);
+
+	/* Replacing a folder sobre did not write could destroy someone's files. */
+	char *old_marker = fs_join(out_dir, SITE_MARKER);
+	bool exists = fs_is_dir(out_dir);
+	if (exists && access(old_marker, F_OK) != 0 && !dir_is_empty(out_dir)) {
+		diag_t *d = diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "output-not-site",
+				     "the output folder exists and was not written by sobre; refusing to replace it");
+		diag_hint(d, "choose another folder with -o, or delete this one first");
+		free(old_marker);
+		free(tmp);
+		if (lock_fd >= 0)
+			close(lock_fd);
+		return -1;
+	}
+	free(old_marker);
 	if (!mkdtemp(tmp)) {
 		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot create a folder beside the output: %s",
 			 strerror(errno));
 		free(tmp);
+		if (lock_fd >= 0)
+			close(lock_fd);
 		return -1;
 	}
 	chmod(tmp, 0755);
@@ -1004,5 +1045,7 @@ cleanup:
 	free(job.diags);
 	free(marker);
 	free(tmp);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return rc;
 }
