@@ -480,6 +480,7 @@ steer_rc indicator_add(store_t *s, const char *idbp, const indicator_spec_t *spe
 	}
 	sqlite3_bind_int64(st, 1, ref.id);
 	*num = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
+	sqlite3_reset(st); /* a statement left on a row holds its read snapshot */
 	st = store_stmt(s, "INSERT INTO indicator(practice_id, num, name, origin, type, unit, target, target_date, "
 			   "direction) VALUES (?, ?, ?, 'custom', ?, ?, ?, ?, ?)");
 	if (st) {
@@ -583,6 +584,7 @@ static steer_rc retype_values(store_t *s, const char *idbp, const row_t *r, ind_
 	}
 	if (!rc && x != SQLITE_DONE && x != SQLITE_ROW)
 		rc = store_fail(s, d, "checking the measurements");
+	sqlite3_reset(st); /* the refusal breaks out on a row */
 	for (size_t i = 0; i < n && !rc; i++) {
 		sqlite3_stmt *u = store_stmt(s, "UPDATE measurement SET value = ? WHERE id = ?");
 		if (!u)
@@ -1020,6 +1022,7 @@ steer_rc indicator_measure(store_t *s, const char *idbp, indicator_ref_t want, c
 		existing = sqlite3_column_int64(st, 0);
 		res->old_value = store_col_dup(st, 1);
 	}
+	sqlite3_reset(st);
 	store_timestamp(s, at);
 	if (existing) {
 		st = store_stmt(s, "UPDATE measurement SET value = ?, source = ?, comment = ?, recorded_at = ?, "

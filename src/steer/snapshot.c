@@ -124,6 +124,8 @@ static long long find(store_t *s, const char *name, snapshot_info_t *info, diag_
 			store_bind_text(st, 1, l.items[i].name);
 			if (st && sqlite3_step(st) == SQLITE_ROW)
 				id = read_info(st, info);
+			if (st)
+				sqlite3_reset(st);
 		}
 	}
 	if (!id) {
