@@ -299,6 +299,19 @@ void rq_io_error(rq_t *r)
 		 "La base de données n'a pas pu répondre (occupée ou en erreur). Réessayez dans un instant.");
 }
 
+bool rq_practice(rq_t *r, const char *idbp, size_t history, assessment_t *a)
+{
+	diag_list_t d = DIAG_LIST_INIT;
+	steer_rc rc = assess_get(r->s, idbp, history, a, &d);
+	diag_list_free(&d);
+	if (rc == STEER_REFUSED)
+		rq_error(r, 404, "Pratique introuvable",
+			 r->api ? "aucune pratique n'a cet identifiant" : "Aucune pratique n'a cet identifiant.");
+	else if (rc)
+		rq_io_error(r);
+	return rc == STEER_OK;
+}
+
 /* The French message for a steer diagnostic, with its suggestion. */
 void rq_diag_fr(const diag_t *x, buf_t *out)
 {

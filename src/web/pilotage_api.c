@@ -131,16 +131,10 @@ static void api_practice(rq_t *r, const char *idbp)
 	assessment_t a;
 	indicator_list_t inds;
 	memset(&inds, 0, sizeof inds);
-	diag_list_t d = DIAG_LIST_INIT;
-	steer_rc rc = assess_get(r->s, idbp, 0, &a, &d);
-	diag_list_free(&d);
-	if (rc == STEER_REFUSED) {
-		rq_error(r, 404, "", "aucune pratique n'a cet identifiant");
+	if (!rq_practice(r, idbp, 0, &a))
 		return;
-	}
-	if (rc || indicator_list(r->s, a.idbp, 12, &inds, &r->d)) {
-		if (!rc)
-			assessment_free(&a);
+	if (indicator_list(r->s, a.idbp, 12, &inds, &r->d)) {
+		assessment_free(&a);
 		rq_io_error(r);
 		return;
 	}
@@ -273,17 +267,9 @@ static void api_assess(rq_t *r, const char *idbp)
 	assessment_t a;
 	diag_list_t d = DIAG_LIST_INIT;
 	json_t *o = NULL;
-	steer_rc rc = assess_get(r->s, idbp, 1, &a, &d);
-	if (rc == STEER_REFUSED) {
-		diag_list_free(&d);
-		rq_error(r, 404, "", "aucune pratique n'a cet identifiant");
+	steer_rc rc;
+	if (!rq_practice(r, idbp, 1, &a))
 		return;
-	}
-	if (rc) {
-		diag_list_free(&d);
-		rq_io_error(r);
-		return;
-	}
 	if (!(o = parse_body(r)))
 		goto cleanup;
 	bool bad = false;
@@ -330,17 +316,9 @@ static void api_measure(rq_t *r, const char *idbp)
 	assessment_t a;
 	diag_list_t d = DIAG_LIST_INIT;
 	json_t *o = NULL;
-	steer_rc rc = assess_get(r->s, idbp, 1, &a, &d);
-	if (rc == STEER_REFUSED) {
-		diag_list_free(&d);
-		rq_error(r, 404, "", "aucune pratique n'a cet identifiant");
+	steer_rc rc;
+	if (!rq_practice(r, idbp, 1, &a))
 		return;
-	}
-	if (rc) {
-		diag_list_free(&d);
-		rq_io_error(r);
-		return;
-	}
 	if (!(o = parse_body(r)))
 		goto cleanup;
 	bool bad = false;

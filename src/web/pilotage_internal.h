@@ -9,6 +9,7 @@
 #include "guide/guide.h"
 #include "guide/value.h"
 #include "steer/account.h"
+#include "steer/assess.h"
 #include "steer/status.h"
 #include "steer/store.h"
 #include "util/buf.h"
@@ -47,6 +48,10 @@ void rq_redirect(rq_t *r, const char *url);
 void rq_error(rq_t *r, int status, const char *heading, const char *message);
 void rq_forbidden(rq_t *r, const char *why);
 void rq_io_error(rq_t *r);
+/* Practice idbp with its last `history` changes (0: all) into *a (freed by
+ * the caller with assessment_free, also on failure); when there is no such
+ * practice (404) or the database fails (503), answers and returns false. */
+bool rq_practice(rq_t *r, const char *idbp, size_t history, assessment_t *a);
 /* A steer diagnostic in French, with its "did you mean". */
 void rq_diag_fr(const diag_t *x, buf_t *out);
 

@@ -297,15 +297,9 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	size_t npilots = 0;
 	memset(&a, 0, sizeof a);
 	memset(&inds, 0, sizeof inds);
-	diag_list_t nd = DIAG_LIST_INIT;
-	steer_rc rc = assess_get(r->s, idbp, 50, &a, &nd);
-	if (rc == STEER_REFUSED) {
-		diag_list_free(&nd);
-		rq_error(r, 404, "Pratique introuvable", "Aucune pratique n'a cet identifiant.");
-		return;
-	}
-	diag_list_free(&nd);
-	if (rc || indicator_list(r->s, a.idbp, 12, &inds, &r->d) || catalog_pilots(r->s, &pilots, &npilots, &r->d)) {
+	if (!rq_practice(r, idbp, 50, &a))
+		goto cleanup;
+	if (indicator_list(r->s, a.idbp, 12, &inds, &r->d) || catalog_pilots(r->s, &pilots, &npilots, &r->d)) {
 		rq_io_error(r);
 		goto cleanup;
 	}
@@ -496,6 +490,17 @@ void pilotage_lines_free(char **l, size_t n)
 	free(l);
 }
 
+/* After a saved form: back to the practice page, with what to say. */
+static void redirect_practice(rq_t *r, const char *idbp, const char *suffix)
+{
+	buf_t url = BUF_INIT;
+	buf_puts(&url, "/pilotage/pratiques/");
+	http_encode(idbp, strlen(idbp), &url);
+	buf_puts(&url, suffix);
+	rq_redirect(r, buf_cstr(&url));
+	buf_free(&url);
+}
+
 void do_assess(rq_t *r, const char *idbp)
 {
 	assessment_t a;
@@ -506,15 +511,9 @@ void do_assess(rq_t *r, const char *idbp)
 	const char **add = NULL, **del = NULL;
 	size_t nlines = 0, nadd = 0, ndel = 0;
 	diag_list_t d = DIAG_LIST_INIT;
-	steer_rc rc = assess_get(r->s, idbp, 1, &a, &d);
-	if (rc == STEER_REFUSED) {
-		rq_error(r, 404, "Pratique introuvable", "Aucune pratique n'a cet identifiant.");
+	steer_rc rc;
+	if (!rq_practice(r, idbp, 1, &a))
 		goto cleanup;
-	}
-	if (rc) {
-		rq_io_error(r);
-		goto cleanup;
-	}
 	const http_params_t *f = &r->req->form;
 	const char *pilot = http_param(f, "pilot");
 	if (!account_may_edit(&r->user, a.pilot)) {
@@ -614,12 +613,7 @@ void do_assess(rq_t *r, const char *idbp)
 		goto cleanup;
 	}
 	r->commit = true;
-	buf_t url = BUF_INIT;
-	buf_puts(&url, "/pilotage/pratiques/");
-	http_encode(a.idbp, strlen(a.idbp), &url);
-	buf_puts(&url, "?ok=evaluation");
-	rq_redirect(r, buf_cstr(&url));
-	buf_free(&url);
+	redirect_practice(r, a.idbp, "?ok=evaluation");
 cleanup:
 	pilotage_lines_free(lines, nlines);
 	free(add);
@@ -636,15 +630,9 @@ void do_measure(rq_t *r, const char *idbp)
 	practice_state_t st;
 	memset(&st, 0, sizeof st);
 	diag_list_t d = DIAG_LIST_INIT;
-	steer_rc rc = assess_get(r->s, idbp, 1, &a, &d);
-	if (rc == STEER_REFUSED) {
-		rq_error(r, 404, "Pratique introuvable", "Aucune pratique n'a cet identifiant.");
+	steer_rc rc;
+	if (!rq_practice(r, idbp, 1, &a))
 		goto cleanup;
-	}
-	if (rc) {
-		rq_io_error(r);
-		goto cleanup;
-	}
 	if (!account_may_edit(&r->user, a.pilot)) {
 		rq_forbidden(r, "Votre rôle ne permet pas de mesurer les indicateurs de cette pratique. Rien n'a été enregistré.");
 		goto cleanup;
@@ -683,12 +671,7 @@ void do_measure(rq_t *r, const char *idbp)
 		goto cleanup;
 	}
 	r->commit = true;
-	buf_t url = BUF_INIT;
-	buf_puts(&url, "/pilotage/pratiques/");
-	http_encode(a.idbp, strlen(a.idbp), &url);
-	buf_puts(&url, "?ok=mesure#indicateurs");
-	rq_redirect(r, buf_cstr(&url));
-	buf_free(&url);
+	redirect_practice(r, a.idbp, "?ok=mesure#indicateurs");
 cleanup:
 	state_free(&st);
 	diag_list_free(&d);
