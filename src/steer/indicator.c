@@ -730,6 +730,30 @@ void indicator_list_free(indicator_list_t *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* A measurement from the 8 columns period, start, end, value, source,
+ * comment, recorded_at, recorded_by of st starting at col. */
+static void measurement_read(sqlite3_stmt *st, int col, measurement_t *m)
+{
+	char **fields[] = {&m->period, &m->start, &m->end, &m->value, &m->source, &m->comment, &m->recorded_at,
+			   &m->recorded_by};
+	for (int i = 0; i < 8; i++)
+		*fields[i] = store_col_dup(st, col + i);
+}
+
+/* An indicator of a list from its row (the strings are taken). */
+static void indicator_from_row(indicator_t *x, const row_t *row)
+{
+	memset(x, 0, sizeof *x);
+	x->num = row->num;
+	x->name = row->name;
+	x->type = row->type;
+	x->unit = row->unit;
+	x->target = row->target;
+	x->target_date = row->target_date;
+	x->direction = row->direction;
+	x->custom = row->custom;
+}
+
 static steer_rc load_measures(store_t *s, long long indicator_id, size_t last, indicator_t *x, diag_list_t *d)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT period, start, end, value, source, comment, recorded_at, recorded_by "
@@ -742,15 +766,7 @@ static steer_rc load_measures(store_t *s, long long indicator_id, size_t last, i
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		x->measures = xgrow(x->measures, &cap, x->nmeasures + 1, sizeof *x->measures);
-		measurement_t *m = &x->measures[x->nmeasures++];
-		m->period = store_col_dup(st, 0);
-		m->start = store_col_dup(st, 1);
-		m->end = store_col_dup(st, 2);
-		m->value = store_col_dup(st, 3);
-		m->source = store_col_dup(st, 4);
-		m->comment = store_col_dup(st, 5);
-		m->recorded_at = store_col_dup(st, 6);
-		m->recorded_by = store_col_dup(st, 7);
+		measurement_read(st, 0, &x->measures[x->nmeasures++]);
 	}
 	if (r != SQLITE_DONE)
 		return store_fail(s, d, "reading the measurements");
@@ -794,19 +810,10 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 		row_t row;
 		row_read(st, &row);
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
-		indicator_t *x = &out->items[out->len];
-		memset(x, 0, sizeof *x);
+		indicator_t *x = &out->items[out->len++];
+		indicator_from_row(x, &row);
 		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
 		ids[nids++] = row.id;
-		out->len++;
-		x->num = row.num;
-		x->name = row.name;
-		x->type = row.type;
-		x->unit = row.unit;
-		x->target = row.target;
-		x->target_date = row.target_date;
-		x->direction = row.direction;
-		x->custom = row.custom;
 		x->archived = row.archived || sqlite3_column_type(st, 10) != SQLITE_NULL;
 		x->idbp = store_col_dup(st, 11);
 		x->practice_title = store_col_dup(st, 12);
@@ -856,15 +863,7 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 			row_read(st, &row);
 			out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 			x = &out->items[out->len++];
-			memset(x, 0, sizeof *x);
-			x->num = row.num;
-			x->name = row.name;
-			x->type = row.type;
-			x->unit = row.unit;
-			x->target = row.target;
-			x->target_date = row.target_date;
-			x->direction = row.direction;
-			x->custom = row.custom;
+			indicator_from_row(x, &row);
 			x->idbp = store_col_dup(st, 10);
 			x->practice_title = store_col_dup(st, 11);
 			/* The first row is the latest measurement. */
@@ -876,15 +875,7 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 		if (x->nmeasures >= last)
 			continue;
 		x->measures = xgrow(x->measures, &mcap, x->nmeasures + 1, sizeof *x->measures);
-		measurement_t *m = &x->measures[x->nmeasures++];
-		m->period = store_col_dup(st, 12);
-		m->start = store_col_dup(st, 13);
-		m->end = store_col_dup(st, 14);
-		m->value = store_col_dup(st, 15);
-		m->source = store_col_dup(st, 16);
-		m->comment = store_col_dup(st, 17);
-		m->recorded_at = store_col_dup(st, 18);
-		m->recorded_by = store_col_dup(st, 19);
+		measurement_read(st, 12, &x->measures[x->nmeasures++]);
 	}
 	if (r != SQLITE_DONE) {
 		indicator_list_free(out);
