@@ -43,6 +43,14 @@ int cmd_backup(int argc, char **argv);
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* s, all of it, as a whole number from min to max (min >= 0): digits only,
+ * so "", " 5", "+5", "5x" and numbers past LONG_MAX are refused. */
+bool cli_number(const char *s, long min, long max, long *out);
+
+/* Appends s on one line (history entries): line breaks as " / ", CR
+ * dropped, NULL as "—". */
+void cli_put_flat(buf_t *out, const char *s);
+
 /* Loads and checks the guide in dir for commands that need a valid guide:
  * on errors prints them to stderr and returns NULL with *code set. */
 guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code);

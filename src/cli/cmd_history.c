@@ -1,5 +1,6 @@
 /* cmd_history: `sobre history [ID]` — the append-only change log. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,20 +9,6 @@
 #include "steer/store.h"
 
 static const char usage[] = "sobre history [ID] [--limit N] [--db FILE]";
-
-/* One line per change: line breaks in comments are shown as " / ". */
-static void flat(buf_t *out, const char *s)
-{
-	if (!s) {
-		buf_puts(out, "—");
-		return;
-	}
-	for (; *s; s++)
-		if (*s == '\n')
-			buf_puts(out, " / ");
-		else if (*s != '\r')
-			buf_putc(out, *s);
-}
 
 int cmd_history(int argc, char **argv)
 {
@@ -38,9 +25,7 @@ int cmd_history(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "n:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': {
-			char *end;
-			limit = strtol(optarg, &end, 10);
-			if (*end || limit < 0)
+			if (!cli_number(optarg, 0, LONG_MAX, &limit))
 				return cli_usage_error("history", usage, "--limit takes a number of entries (0: all)");
 			break;
 		}
@@ -69,9 +54,9 @@ int cmd_history(int argc, char **argv)
 	for (size_t i = 0; i < h.len; i++) {
 		const history_entry_t *e = &h.items[i];
 		buf_printf(&out, "%s  %s  %s%s%s: ", e->at, e->actor, e->idbp ? e->idbp : "", e->idbp ? " " : "", e->field);
-		flat(&out, e->old_value);
+		cli_put_flat(&out, e->old_value);
 		buf_puts(&out, " -> ");
-		flat(&out, e->new_value);
+		cli_put_flat(&out, e->new_value);
 		buf_putc(&out, '\n');
 	}
 	fwrite(buf_cstr(&out), 1, out.len, stdout);

@@ -75,9 +75,8 @@ int cmd_indicator(int argc, char **argv)
 	} else {
 		if (argc - optind != 2)
 			return cli_usage_error("indicator set", usage, "give a practice id and an indicator number");
-		char *end;
-		long n = strtol(argv[optind + 1], &end, 10);
-		if (*end || n <= 0 || n > 100000)
+		long n;
+		if (!cli_number(argv[optind + 1], 1, 100000, &n))
 			return cli_usage_error("indicator set", usage, "'%s' is not an indicator number", argv[optind + 1]);
 		num = (int)n;
 		if (!spec.name && !spec.type && !spec.unit && !spec.target && !spec.target_date && !spec.direction)

@@ -31,9 +31,8 @@ int cmd_measure(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "i:n:v:t:s:c:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n <= 0 || n > 100000)
+			long n;
+			if (!cli_number(optarg, 1, 100000, &n))
 				return cli_usage_error("measure", usage, "--indicator takes the indicator's number (sobre show ID lists them)");
 			ref.num = (int)n;
 			break;

@@ -2,6 +2,7 @@
  * réalisée, Prioritaire first, then quick wins (Facile first), then by
  * target date; overdue ones flagged. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,9 +34,7 @@ int cmd_plan(int argc, char **argv)
 		switch (c) {
 		case 'p': pilot = optarg; break;
 		case 'n': {
-			char *end;
-			limit = strtol(optarg, &end, 10);
-			if (*end || limit < 0)
+			if (!cli_number(optarg, 0, LONG_MAX, &limit))
 				return cli_usage_error("plan", usage, "--limit takes a number of actions (0: all)");
 			break;
 		}

@@ -27,9 +27,8 @@ int cmd_report(int argc, char **argv)
 		switch (c) {
 		case 'o': output = optarg; break;
 		case 't': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 1000)
+			long n;
+			if (!cli_number(optarg, 1, 1000, &n))
 				return cli_usage_error("report", usage, "--top takes a number of actions from 1 to 1000");
 			opt.top_actions = (size_t)n;
 			break;

@@ -165,9 +165,8 @@ int cmd_serve(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 0 || v > 65535)
+			long v;
+			if (!cli_number(optarg, 0, 65535, &v))
 				return cli_usage_error("serve", usage, "--port takes a number from 0 to 65535, not '%s'", optarg);
 			port = (int)v;
 			break;
@@ -183,9 +182,8 @@ int cmd_serve(int argc, char **argv)
 		case 'P': trust_proxy = true; break;
 		case 'B': backups = optarg; break;
 		case 'K': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 1 || v > BACKUP_MAX_KEEP)
+			long v;
+			if (!cli_number(optarg, 1, BACKUP_MAX_KEEP, &v))
 				return cli_usage_error("serve", usage, "--keep-backups takes a number of days from 1 to %d, not '%s'",
 						       BACKUP_MAX_KEEP, optarg);
 			keep = (size_t)v;

@@ -1,6 +1,7 @@
 /* cmd_show: `sobre show ID` — one practice: the guide's copy, its
  * assessment, its indicators with their last measurements, its history. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,20 +32,6 @@ static void indented(buf_t *out, const char *label, const char *value)
 	buf_putc(out, '\n');
 }
 
-/* One line per change: line breaks in comments are shown as " / ". */
-static void flat(buf_t *out, const char *s)
-{
-	if (!s) {
-		buf_puts(out, "—");
-		return;
-	}
-	for (; *s; s++)
-		if (*s == '\n')
-			buf_puts(out, " / ");
-		else if (*s != '\r')
-			buf_putc(out, *s);
-}
-
 int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -60,9 +47,7 @@ int cmd_show(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "H:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H': {
-			char *end;
-			nhist = strtol(optarg, &end, 10);
-			if (*end || nhist < 0)
+			if (!cli_number(optarg, 0, LONG_MAX, &nhist))
 				return cli_usage_error("show", usage, "--history takes a number of entries (0: all)");
 			break;
 		}
@@ -143,9 +128,9 @@ int cmd_show(int argc, char **argv)
 		for (size_t i = 0; i < a.history.len; i++) {
 			const history_entry_t *h = &a.history.items[i];
 			buf_printf(&out, "  %s  %s  %s: ", h->at, h->actor, h->field);
-			flat(&out, h->old_value);
+			cli_put_flat(&out, h->old_value);
 			buf_puts(&out, " -> ");
-			flat(&out, h->new_value);
+			cli_put_flat(&out, h->new_value);
 			buf_putc(&out, '\n');
 		}
 	}

@@ -81,9 +81,8 @@ int cmd_weights(int argc, char **argv)
 			if (p < 0)
 				return cli_usage_error("weights", usage, "'%.*s' is not a priority (Prioritaire, Recommandée, Aller plus loin)",
 						       (int)(eq - argv[i]), argv[i]);
-			char *end;
-			long v = strtol(eq + 1, &end, 10);
-			if (!eq[1] || *end || v < 0 || v > STORE_MAX_WEIGHT)
+			long v;
+			if (!cli_number(eq + 1, 0, STORE_MAX_WEIGHT, &v))
 				return cli_usage_error("weights", usage, "the weight of %s must be a whole number from 0 to %d, not '%s'",
 						       store_priorities[p], STORE_MAX_WEIGHT, eq + 1);
 			w[p] = (unsigned)v;
