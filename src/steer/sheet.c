@@ -43,7 +43,7 @@ void sheet_csv_cell(buf_t *out, const char *s, char sep)
 
 /* A cell a spreadsheet would take for a formula (= + - @, or a tab or CR
  * first: "CSV injection") gets a leading apostrophe, which spreadsheets
- * read as "text follows"; the import takes it off again (sheet_unprotect). */
+ * read as "text follows"; the import takes it off again (unprotect). */
 static bool formula_like(const char *s)
 {
 	return s && s[0] && strchr("=+-@\t\r", s[0]);
