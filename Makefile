@@ -110,6 +110,7 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
 	@python3 tests/web/test_pilotage.py $(BUILD)/sobre examples/guide
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
+	@./tests/fixtures/upgrade.sh $(BUILD)/sobre
 	@./tests/steer/crash.sh $(BUILD)/sobre
 	@python3 tests/web/crash.py $(BUILD)/sobre
 
