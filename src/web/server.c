@@ -76,15 +76,16 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 }
 
 static void log_line(struct web_server *s, const char *method, const char *path, int status,
-		     const struct timespec *start, const char *remote)
+		     const struct timespec *start, const char *remote, const buf_t *note)
 {
 	if (!s->log)
 		return;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double ms = (now.tv_sec - start->tv_sec) * 1e3 + (now.tv_nsec - start->tv_nsec) / 1e6;
-	char line[512];
-	snprintf(line, sizeof line, "%s %s %.200s %d %.1f ms", remote, method, path, status, ms);
+	char line[1024];
+	snprintf(line, sizeof line, "%s %s %.200s %d %.1f ms%s%.400s", remote, method, path, status, ms,
+		 note->len ? ": " : "", buf_cstr(note));
 	/* One request, one line: control bytes from the URL are not written. */
 	for (char *c = line; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
@@ -194,9 +195,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 	}
 	enum MHD_Result ok = send_response(conn, &res);
-	log_line(s, method, url, res.status, &p->start, req.remote);
+	log_line(s, method, url, res.status, &p->start, req.remote, &res.note);
 	buf_free(&path);
 	buf_free(&res.body);
+	buf_free(&res.note);
 	http_params_free(&res.headers);
 	http_params_free(&req.query);
 	http_params_free(&req.form);

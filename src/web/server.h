@@ -42,6 +42,8 @@ typedef struct {
 	const char *type;      /* content type; default text/html; charset=utf-8 */
 	buf_t body;
 	http_params_t headers; /* extra headers (Set-Cookie, Location...) */
+	buf_t note;            /* appended to the request's log line: the cause of
+				* an error the answer only summarises */
 } web_response_t;
 
 void web_set_header(web_response_t *res, const char *name, const char *value);
