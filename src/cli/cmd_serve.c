@@ -28,7 +28,8 @@
 
 static const char usage[] =
 	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
-	"                   [--trust-proxy] [--backups DIR [--keep-backups N]] [--watch] [--quiet] [DIR]";
+	"                   [--trust-proxy] [--max-connections-per-address N] [--backups DIR [--keep-backups N]]\n"
+	"                   [--watch] [--quiet] [DIR]";
 
 typedef struct {
 	app_t *app;
@@ -43,6 +44,13 @@ static void dispatch(void *ud, const web_request_t *req, web_response_t *res)
 		pilotage_handle(c->pilotage, req, res);
 	else
 		app_handle(c->app, req, res);
+}
+
+/* The site takes no body (GET and HEAD only); the app decides per route. */
+static size_t admit(void *ud, const web_request_t *req)
+{
+	serve_ctx_t *c = ud;
+	return pilotage_owns(req->path) ? pilotage_admit(c->pilotage, req) : 0;
 }
 
 /* Makes the database ready: created with the guide imported when missing or
@@ -151,18 +159,20 @@ int cmd_serve(int argc, char **argv)
 		{"backups", required_argument, NULL, 'B'},
 		{"trust-proxy", no_argument, NULL, 'P'},
 		{"keep-backups", required_argument, NULL, 'K'},
+		{"max-connections-per-address", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *bind = "127.0.0.1", *theme_dir = NULL, *base = NULL;
 	const char *db = CLI_DEFAULT_DB, *admin = "admin@localhost", *backups = NULL;
 	size_t keep = 30;
+	int per_address = -1;
 	bool keep_given = false;
 	int port = 8080;
 	bool watch = false, quiet = false, secure = false, trust_proxy = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:C:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			long v;
@@ -190,6 +200,15 @@ int cmd_serve(int argc, char **argv)
 			keep_given = true;
 			break;
 		}
+		case 'C': {
+			long v;
+			if (!cli_number(optarg, 0, WEB_MAX_CONNECTIONS, &v))
+				return cli_usage_error("serve", usage,
+						       "--max-connections-per-address takes a number from 0 (no limit) to %d, not '%s'",
+						       WEB_MAX_CONNECTIONS, optarg);
+			per_address = (int)v;
+			break;
+		}
 		case 'h':
 			printf("usage: %s\n\nServes the guide's website (the pages `sobre build` writes) from memory.\n"
 			       "  --port N        port to listen on (default 8080; 0 picks a free one)\n"
@@ -203,9 +222,12 @@ int cmd_serve(int argc, char **argv)
 			       "  --secure        Secure session cookie (HTTPS proxy in front)\n"
 			       "  --trust-proxy   a reverse proxy on this machine in front: the client's address is\n"
 			       "                  the last X-Forwarded-For entry (logs, login limits per address)\n"
+			       "  --max-connections-per-address N  connections one client may hold open (default\n"
+			       "                  %d; 0: no limit, the default with --trust-proxy, where the proxy limits)\n"
 			       "  --backups DIR   a copy of the database in DIR every day (sobre-YYYY-MM-DD.db),\n"
 			       "                  made at start and after midnight, consistent while serving\n"
-			       "  --keep-backups N  the newest N daily copies are kept (default 30)\n", usage);
+			       "  --keep-backups N  the newest N daily copies are kept (default 30)\n",
+			       usage, WEB_MAX_PER_ADDRESS);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("serve", usage, "unknown option");
@@ -281,7 +303,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	web_config_t wc = {bind, port, 0, quiet ? NULL : log_request, NULL, trust_proxy};
+	web_config_t wc = {bind, port, 0, quiet ? NULL : log_request, NULL, trust_proxy, admit, per_address};
 	web_server_t *srv = web_server_start(&wc, dispatch, &sc, &d);
 	if (!srv) {
 		cli_print_diags(stderr, &d);

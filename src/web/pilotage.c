@@ -610,16 +610,129 @@ static void serve_static(rq_t *r, const char *name)
 	buf_put(&r->res->body, data, len);
 }
 
+/* --- routes ------------------------------------------------------------------ */
+
+static void rt_login(rq_t *r, const char *arg)
+{
+	if (r->post)
+		do_login(r);
+	else if (r->logged)
+		rq_redirect(r, "/pilotage/");
+	else
+		login_page(r, 200, "", NULL);
+}
+
+static void rt_logout(rq_t *r, const char *arg) { do_logout(r); }
+static void rt_dashboard(rq_t *r, const char *arg) { pg_dashboard(r); }
+static void rt_practices(rq_t *r, const char *arg) { pg_practices(r); }
+static void rt_practice(rq_t *r, const char *arg) { pg_practice(r, arg, NULL); }
+static void rt_assess(rq_t *r, const char *arg) { do_assess(r, arg); }
+static void rt_measure(rq_t *r, const char *arg) { do_measure(r, arg); }
+static void rt_plan(rq_t *r, const char *arg) { pg_plan(r); }
+/* The first address of the plan's CSV, kept for bookmarks. */
+static void rt_plan_csv(rq_t *r, const char *arg) { rq_redirect(r, "/pilotage/plan-action.csv"); }
+static void rt_download(rq_t *r, const char *arg) { pg_download(r, r->req->path + 10); }
+static void rt_indicators(rq_t *r, const char *arg) { pg_indicators(r); }
+static void rt_snapshots(rq_t *r, const char *arg) { pg_snapshots(r); }
+static void rt_snapshot(rq_t *r, const char *arg) { do_snapshot(r); }
+static void rt_report(rq_t *r, const char *arg) { pg_report(r); }
+static void rt_account(rq_t *r, const char *arg) { pg_account(r, 200, NULL); }
+static void rt_own_password(rq_t *r, const char *arg) { do_own_password(r); }
+static void rt_own_token(rq_t *r, const char *arg) { do_own_token(r, false); }
+static void rt_own_token_revoke(rq_t *r, const char *arg) { do_own_token(r, true); }
+static void rt_admin(rq_t *r, const char *arg) { pg_admin(r, NULL); }
+static void rt_add_user(rq_t *r, const char *arg) { do_add_user(r); }
+static void rt_weights(rq_t *r, const char *arg) { do_weights(r); }
+static void rt_remove_user(rq_t *r, const char *arg) { do_user_action(r, true); }
+static void rt_reset_password(rq_t *r, const char *arg) { do_user_action(r, false); }
+static void rt_upgrade(rq_t *r, const char *arg) { do_upgrade(r); }
+static void rt_api_score(rq_t *r, const char *arg) { api_score(r); }
+static void rt_api_practices(rq_t *r, const char *arg) { api_practices(r); }
+
+enum {
+	R_PUBLIC = 1, /* no session needed: the login form */
+};
+
+/* Every page and endpoint under /pilotage: adding one is a row here and a
+ * handler. A '*' stands for one path segment (a practice id), handed to the
+ * handler. max_body is what a POST may send (web_admit_fn): a login form
+ * needs a few hundred bytes, an assessment with its comment and 50
+ * evidence links a few hundred kilobytes. */
+static const struct route {
+	bool post;
+	const char *path;
+	void (*fn)(rq_t *r, const char *arg);
+	size_t max_body;
+	unsigned flags;
+} routes[] = {
+	{false, "/connexion", rt_login, 0, R_PUBLIC},
+	{true, "/connexion", rt_login, PILOTAGE_MAX_LOGIN_BODY, R_PUBLIC},
+	{true, "/deconnexion", rt_logout, PILOTAGE_MAX_FORM_BODY, 0},
+	{false, "/", rt_dashboard, 0, 0},
+	{false, "/pratiques", rt_practices, 0, 0},
+	{false, "/pratiques/*", rt_practice, 0, 0},
+	{true, "/pratiques/*", rt_assess, PILOTAGE_MAX_ASSESS_BODY, 0},
+	{true, "/pratiques/*/mesure", rt_measure, PILOTAGE_MAX_FORM_BODY, 0},
+	{false, "/plan", rt_plan, 0, 0},
+	{false, "/plan.csv", rt_plan_csv, 0, 0},
+	{false, "/plan-action.csv", rt_download, 0, 0},
+	{false, "/plan-action.xlsx", rt_download, 0, 0},
+	{false, "/evaluations.xlsx", rt_download, 0, 0},
+	{false, "/indicateurs", rt_indicators, 0, 0},
+	{false, "/instantanes", rt_snapshots, 0, 0},
+	{true, "/instantanes", rt_snapshot, PILOTAGE_MAX_FORM_BODY, 0},
+	{false, "/rapport", rt_report, 0, 0},
+	{false, "/compte", rt_account, 0, 0},
+	{true, "/compte/mot-de-passe", rt_own_password, PILOTAGE_MAX_FORM_BODY, 0},
+	{true, "/compte/jeton", rt_own_token, PILOTAGE_MAX_FORM_BODY, 0},
+	{true, "/compte/jeton/revoquer", rt_own_token_revoke, PILOTAGE_MAX_FORM_BODY, 0},
+	{false, "/administration", rt_admin, 0, 0},
+	{true, "/administration/utilisateurs", rt_add_user, PILOTAGE_MAX_FORM_BODY, 0},
+	{true, "/administration/poids", rt_weights, PILOTAGE_MAX_FORM_BODY, 0},
+	{true, "/administration/utilisateurs/supprimer", rt_remove_user, PILOTAGE_MAX_FORM_BODY, 0},
+	{true, "/administration/utilisateurs/mot-de-passe", rt_reset_password, PILOTAGE_MAX_FORM_BODY, 0},
+	{true, "/administration/guide", rt_upgrade, PILOTAGE_MAX_FORM_BODY, 0},
+	{false, "/api/score", rt_api_score, 0, 0},
+	{false, "/api/pratiques", rt_api_practices, 0, 0},
+	{false, "/api/pratiques/*", api_practice, 0, 0},
+	{true, "/api/pratiques/*", api_assess, PILOTAGE_MAX_ASSESS_BODY, 0},
+	{true, "/api/pratiques/*/mesure", api_measure, PILOTAGE_MAX_FORM_BODY, 0},
+};
+
+/* Whether path matches pattern; the segment a '*' stood for goes to arg. */
+static bool route_match(const char *pattern, const char *path, char arg[PILOTAGE_MAX_ID])
+{
+	while (*pattern) {
+		if (*pattern == '*') {
+			size_t n = strcspn(path, "/");
+			if (n == 0 || n >= PILOTAGE_MAX_ID)
+				return false;
+			memcpy(arg, path, n);
+			arg[n] = '\0';
+			path += n;
+			pattern++;
+		} else if (*pattern++ != *path++) {
+			return false;
+		}
+	}
+	return *path == '\0';
+}
+
+static const struct route *route_find(const char *sub, bool post, char arg[PILOTAGE_MAX_ID])
+{
+	arg[0] = '\0';
+	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+		if (routes[i].post == post && route_match(routes[i].path, sub, arg))
+			return &routes[i];
+	return NULL;
+}
+
 static void route(rq_t *r, const char *sub)
 {
-	bool post = r->post;
-	if (strcmp(sub, "/connexion") == 0) {
-		if (post)
-			do_login(r);
-		else if (r->logged)
-			rq_redirect(r, "/pilotage/");
-		else
-			login_page(r, 200, "", NULL);
+	char arg[PILOTAGE_MAX_ID];
+	const struct route *rt = route_find(*sub ? sub : "/", r->post, arg);
+	if (rt && (rt->flags & R_PUBLIC)) {
+		rt->fn(r, arg);
 		return;
 	}
 	if (!r->logged) {
@@ -631,112 +744,50 @@ static void route(rq_t *r, const char *sub)
 		rq_redirect(r, "/pilotage/connexion");
 		return;
 	}
-	if (post && !csrf_ok(r)) {
+	if (r->post && !csrf_ok(r)) {
 		rq_forbidden(r, "Jeton CSRF absent ou incorrect : rechargez la page et recommencez. Rien n'a été enregistré.");
 		return;
 	}
-	if (strcmp(sub, "/deconnexion") == 0 && post) {
-		do_logout(r);
-		return;
-	}
-	if (r->api) {
-		pg_api(r, sub + 4);
-		return;
-	}
-	if ((strcmp(sub, "/") == 0 || *sub == '\0') && !post) {
-		pg_dashboard(r);
-		return;
-	}
-	if (strcmp(sub, "/pratiques") == 0 && !post) {
-		pg_practices(r);
-		return;
-	}
-	if (strncmp(sub, "/pratiques/", 11) == 0) {
-		char idbp[64];
-		const char *rest = sub + 11;
-		const char *slash = strchr(rest, '/');
-		size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-		if (n == 0 || n >= sizeof idbp) {
-			rq_error(r, 404, "Page introuvable", "Cette pratique n'existe pas.");
-			return;
-		}
-		memcpy(idbp, rest, n);
-		idbp[n] = '\0';
-		if (!slash && !post)
-			pg_practice(r, idbp, NULL);
-		else if (!slash && post)
-			do_assess(r, idbp);
-		else if (strcmp(slash, "/mesure") == 0 && post)
-			do_measure(r, idbp);
+	if (!rt) {
+		if (r->api)
+			rq_error(r, 404, "", "point d'accès inconnu (voir docs/api.md)");
 		else
 			rq_error(r, 404, "Page introuvable", "Cette page n'existe pas.");
 		return;
 	}
-	if (strcmp(sub, "/plan") == 0 && !post) {
-		pg_plan(r);
-		return;
+	rt->fn(r, arg);
+}
+
+size_t pilotage_admit(pilotage_t *p, const web_request_t *req)
+{
+	if (strcmp(req->method, "POST") != 0 || !pilotage_owns(req->path))
+		return 0;
+	const char *sub = req->path + 9;
+	char arg[PILOTAGE_MAX_ID];
+	const struct route *rt = route_find(sub, true, arg);
+	if (!rt)
+		return 0;
+	if (rt->flags & R_PUBLIC) {
+		/* The login form comes from our login page, which set its cookie. */
+		const char *tok = http_param(&req->cookies, LOGIN_COOKIE);
+		return tok && strlen(tok) == 64 ? rt->max_body : 0;
 	}
-	if (strcmp(sub, "/plan.csv") == 0 && !post) { /* the first address of the CSV, kept for bookmarks */
-		rq_redirect(r, "/pilotage/plan-action.csv");
-		return;
+	rq_t r;
+	memset(&r, 0, sizeof r);
+	r.p = p;
+	r.req = req;
+	r.api = strncmp(sub, "/api/", 5) == 0;
+	r.s = thread_store(p, &r.d);
+	size_t limit = 0;
+	if (r.s && store_begin(r.s, false, &r.d) == STEER_OK) {
+		store_set_now(r.s, time(NULL));
+		if (authenticate(&r) == STEER_OK && r.logged)
+			limit = rt->max_body;
+		store_rollback(r.s);
 	}
-	if ((strcmp(sub, "/plan-action.csv") == 0 || strcmp(sub, "/plan-action.xlsx") == 0 ||
-	     strcmp(sub, "/evaluations.xlsx") == 0) && !post) {
-		pg_download(r, sub + 1);
-		return;
-	}
-	if (strcmp(sub, "/indicateurs") == 0 && !post) {
-		pg_indicators(r);
-		return;
-	}
-	if (strcmp(sub, "/instantanes") == 0) {
-		if (post)
-			do_snapshot(r);
-		else
-			pg_snapshots(r);
-		return;
-	}
-	if (strcmp(sub, "/rapport") == 0 && !post) {
-		pg_report(r);
-		return;
-	}
-	if (strcmp(sub, "/compte") == 0 && !post) {
-		pg_account(r, 200, NULL);
-		return;
-	}
-	if (strcmp(sub, "/compte/mot-de-passe") == 0 && post) {
-		do_own_password(r);
-		return;
-	}
-	if ((strcmp(sub, "/compte/jeton") == 0 || strcmp(sub, "/compte/jeton/revoquer") == 0) && post) {
-		do_own_token(r, sub[13] == '/');
-		return;
-	}
-	if (strcmp(sub, "/administration") == 0 && !post) {
-		pg_admin(r, NULL);
-		return;
-	}
-	if (strcmp(sub, "/administration/utilisateurs") == 0 && post) {
-		do_add_user(r);
-		return;
-	}
-	if (strcmp(sub, "/administration/poids") == 0 && post) {
-		do_weights(r);
-		return;
-	}
-	if (strcmp(sub, "/administration/utilisateurs/supprimer") == 0 && post) {
-		do_user_action(r, true);
-		return;
-	}
-	if (strcmp(sub, "/administration/utilisateurs/mot-de-passe") == 0 && post) {
-		do_user_action(r, false);
-		return;
-	}
-	if (strcmp(sub, "/administration/guide") == 0 && post) {
-		do_upgrade(r);
-		return;
-	}
-	rq_error(r, 404, "Page introuvable", "Cette page n'existe pas.");
+	account_free(&r.user);
+	diag_list_free(&r.d);
+	return limit;
 }
 
 void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)

@@ -27,8 +27,23 @@ typedef struct pilotage pilotage_t;
 pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d);
 void pilotage_free(pilotage_t *p);
 
+/* The largest body each kind of POST may send (pilotage_admit): the login
+ * form (an address and a password of at most 1,024 bytes, percent-encoded);
+ * the other forms; an assessment (a 4,000-character comment and 50 evidence
+ * links of 2,048 bytes, percent-encoded, in a form or in JSON). */
+#define PILOTAGE_MAX_LOGIN_BODY (4u << 10)
+#define PILOTAGE_MAX_FORM_BODY (16u << 10)
+#define PILOTAGE_MAX_ASSESS_BODY (512u << 10)
+/* A practice id in a path, with its NUL. */
+#define PILOTAGE_MAX_ID 64
+
 /* Whether path belongs to the app ("/pilotage" and below). */
 bool pilotage_owns(const char *path);
+
+/* How large a body req may send (a web_admit_fn for the paths pilotage_owns):
+ * a POST to a write route with a live session or api token, or to the login
+ * form with its cookie, gets the route's limit; anything else 0. */
+size_t pilotage_admit(pilotage_t *p, const web_request_t *req);
 
 /* A web_handler_fn for the paths pilotage_owns; ud is the pilotage_t. */
 void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res);

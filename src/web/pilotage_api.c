@@ -50,7 +50,7 @@ static void score_groups(jsonw_t *w, const score_t *sc)
 	buf_free(&v);
 }
 
-static void api_score(rq_t *r)
+void api_score(rq_t *r)
 {
 	score_t a, b;
 	memset(&a, 0, sizeof a);
@@ -85,7 +85,7 @@ static void api_score(rq_t *r)
 	json_answer(r, 200, &out);
 }
 
-static void api_practices(rq_t *r)
+void api_practices(rq_t *r)
 {
 	plan_t plan;
 	if (plan_build(r->s, PLAN_ALL, NULL, &plan, &r->d)) {
@@ -126,7 +126,7 @@ static void api_practices(rq_t *r)
 	json_answer(r, 200, &out);
 }
 
-static void api_practice(rq_t *r, const char *idbp)
+void api_practice(rq_t *r, const char *idbp)
 {
 	assessment_t a;
 	indicator_list_t inds;
@@ -262,7 +262,7 @@ static json_t *parse_body(rq_t *r)
 	return o;
 }
 
-static void api_assess(rq_t *r, const char *idbp)
+void api_assess(rq_t *r, const char *idbp)
 {
 	assessment_t a;
 	diag_list_t d = DIAG_LIST_INIT;
@@ -311,7 +311,7 @@ cleanup:
 	assessment_free(&a);
 }
 
-static void api_measure(rq_t *r, const char *idbp)
+void api_measure(rq_t *r, const char *idbp)
 {
 	assessment_t a;
 	diag_list_t d = DIAG_LIST_INIT;
@@ -352,39 +352,4 @@ cleanup:
 	json_decref(o);
 	diag_list_free(&d);
 	assessment_free(&a);
-}
-
-void pg_api(rq_t *r, const char *sub)
-{
-	if (strcmp(sub, "/score") == 0 && !r->post) {
-		api_score(r);
-		return;
-	}
-	if (strcmp(sub, "/pratiques") == 0 && !r->post) {
-		api_practices(r);
-		return;
-	}
-	if (strncmp(sub, "/pratiques/", 11) == 0) {
-		char idbp[64];
-		const char *rest = sub + 11;
-		const char *slash = strchr(rest, '/');
-		size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-		if (n && n < sizeof idbp) {
-			memcpy(idbp, rest, n);
-			idbp[n] = '\0';
-			if (!slash && !r->post) {
-				api_practice(r, idbp);
-				return;
-			}
-			if (!slash && r->post) {
-				api_assess(r, idbp);
-				return;
-			}
-			if (slash && strcmp(slash, "/mesure") == 0 && r->post) {
-				api_measure(r, idbp);
-				return;
-			}
-		}
-	}
-	rq_error(r, 404, "", "point d'accès inconnu (voir docs/api.md)");
 }

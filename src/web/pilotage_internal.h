@@ -82,7 +82,11 @@ void pilotage_guide_release(void *hold);
 /* The row version of a practice's assessment, or -1. */
 long long pilotage_row_version(store_t *s, const char *idbp);
 
-/* pilotage_api.c: sub is the path after /pilotage/api. */
-void pg_api(rq_t *r, const char *sub);
+/* pilotage_api.c: the JSON API (docs/api.md). */
+void api_score(rq_t *r);
+void api_practices(rq_t *r);
+void api_practice(rq_t *r, const char *idbp);
+void api_assess(rq_t *r, const char *idbp);
+void api_measure(rq_t *r, const char *idbp);
 
 #endif

@@ -1,14 +1,18 @@
 /* server: libmicrohttpd glue. A request is gathered whole (headers, query,
- * body within WEB_MAX_BODY) before the handler sees it, so handlers are
- * plain functions from request to response. */
+ * the body its route admits) before the handler sees it, so handlers are
+ * plain functions from request to response. A watcher thread enforces the
+ * header and body deadlines and releases answers held back on purpose. */
 #include "web/server.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,22 +20,165 @@
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
+/* A connection as the watcher thread sees it: the instant its current phase
+ * must be over, or the instant a held answer is due. Guarded by
+ * web_server.lock. */
+typedef struct conn_track {
+	struct conn_track *prev, *next;
+	struct MHD_Connection *conn;
+	int fd;
+	long long deadline_ms; /* monotonic; 0: none (answering, or answer held) */
+	long long resume_ms;   /* a held answer is due then; 0: none */
+	bool cut;
+} conn_track_t;
+
 struct web_server {
 	struct MHD_Daemon *daemon;
 	web_handler_fn handler;
+	web_admit_fn admit;
 	void *ud;
 	web_log_fn log;
 	void *log_ud;
 	int port;
 	bool trust_proxy;
+	atomic_size_t inflight; /* body bytes reserved by requests (WEB_MAX_INFLIGHT) */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	conn_track_t *conns;
+	bool stopping;
+	pthread_t watcher;
+	char last_mhd[512];     /* libmicrohttpd's last message, and how often it */
+	long long last_mhd_ms;  /* came again within a second */
+	unsigned long mhd_repeats;
 };
 
-/* Per-connection state while the body arrives. */
+/* Per-request state, from its headers to its answer. */
 typedef struct {
+	web_request_t req;
+	buf_t path;
 	buf_t body;
+	size_t limit;       /* body bytes this request may send */
+	size_t reserved;    /* its share of web_server.inflight */
 	bool too_large;
+	bool answered;      /* queued before the body: the rest is not read */
 	struct timespec start;
+	struct MHD_Response *held; /* an answer waiting out its delay */
+	int held_status;
+	buf_t held_note;
 } pending_t;
+
+static long long mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static conn_track_t *track_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The phase the connection enters must end within ms (0: no limit). */
+static void track_deadline(struct web_server *s, struct MHD_Connection *conn, long long ms)
+{
+	conn_track_t *t = track_of(conn);
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->lock);
+	t->deadline_ms = ms ? mono_ms() + ms : 0;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct web_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		conn_track_t *t = xcalloc(1, sizeof *t);
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t->conn = conn;
+		t->fd = ci ? ci->connect_fd : -1;
+		t->deadline_ms = mono_ms() + WEB_HEADER_TIMEOUT * 1000LL;
+		pthread_mutex_lock(&s->lock);
+		t->next = s->conns;
+		if (s->conns)
+			s->conns->prev = t;
+		s->conns = t;
+		pthread_mutex_unlock(&s->lock);
+		*socket_context = t;
+		return;
+	}
+	/* Closed: libmicrohttpd closes the socket only after this returns, so
+	 * the watcher, which shuts sockets down under the lock, never touches
+	 * a descriptor that was closed and reused. */
+	conn_track_t *t = *socket_context;
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		s->conns = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&s->lock);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* Cuts off connections past their deadline (a client trickling headers or a
+ * body) and resumes connections whose held answer is due. libmicrohttpd has
+ * an idle timeout only, which a client sending a byte now and then never
+ * reaches. */
+static void *watcher_main(void *arg)
+{
+	struct web_server *s = arg;
+	struct MHD_Connection *due[64];
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		long long now = mono_ms(), next = now + 1000;
+		size_t ndue = 0;
+		for (conn_track_t *t = s->conns; t; t = t->next) {
+			if (t->resume_ms) {
+				if ((t->resume_ms <= now || s->stopping) && ndue < sizeof due / sizeof *due) {
+					t->resume_ms = 0;
+					due[ndue++] = t->conn;
+				} else if (t->resume_ms < next) {
+					next = t->resume_ms;
+				}
+			} else if (t->deadline_ms && t->deadline_ms <= now && !t->cut && t->fd >= 0) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->cut = true;
+			}
+		}
+		if (ndue) {
+			/* A suspended connection stays open until resumed, so these
+			 * are valid without the lock, which libmicrohttpd's own
+			 * locking must not meet. */
+			pthread_mutex_unlock(&s->lock);
+			for (size_t i = 0; i < ndue; i++)
+				MHD_resume_connection(due[i]);
+			pthread_mutex_lock(&s->lock);
+			continue;
+		}
+		if (s->stopping)
+			break;
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		long long wait = next - now;
+		until.tv_sec += wait / 1000;
+		until.tv_nsec += (wait % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&s->wake, &s->lock, &until);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
 
 const char *web_header(const web_request_t *req, const char *name)
 {
@@ -75,6 +222,66 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
+/* What the headers say of the message's framing, in one pass. */
+typedef struct {
+	unsigned n_length, n_encoding;
+	const char *length, *encoding, *host;
+	const char *forwarded; /* the last X-Forwarded-For line */
+} framing_t;
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	framing_t *f = cls;
+	if (!value)
+		value = "";
+	if (strcasecmp(key, "Content-Length") == 0) {
+		f->n_length++;
+		f->length = value;
+	} else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		f->n_encoding++;
+		f->encoding = value;
+	} else if (strcasecmp(key, "Host") == 0) {
+		f->host = value;
+	} else if (strcasecmp(key, "X-Forwarded-For") == 0) {
+		/* A proxy appends its own line (HAProxy's option forwardfor) or
+		 * entry: what comes before is the client's to choose. */
+		f->forwarded = value;
+	}
+	return MHD_YES;
+}
+
+/* "chunked", any case, with spaces around: the only transfer coding a
+ * request may use here (a compressed body is of no use to any route). */
+static bool only_chunked(const char *v)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (strncasecmp(v, "chunked", 7) != 0)
+		return false;
+	for (v += 7; *v; v++)
+		if (*v != ' ' && *v != '\t')
+			return false;
+	return true;
+}
+
+/* A Content-Length value: digits only, at most 15 of them. */
+static bool parse_length(const char *v, size_t *out)
+{
+	size_t n = 0, digits = 0;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (; *v >= '0' && *v <= '9'; v++, digits++) {
+		if (digits >= 15)
+			return false;
+		n = n * 10 + (size_t)(*v - '0');
+	}
+	while (*v == ' ' || *v == '\t')
+		v++;
+	*out = n;
+	return digits > 0 && *v == '\0';
+}
+
 static void log_line(struct web_server *s, const char *method, const char *path, int status,
 		     const struct timespec *start, const char *remote, const buf_t *note)
 {
@@ -93,12 +300,12 @@ static void log_line(struct web_server *s, const char *method, const char *path,
 	s->log(s->log_ud, line);
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, web_response_t *res)
+static struct MHD_Response *make_response(const web_response_t *res, bool close)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(res->body.len, res->body.ptr ? res->body.ptr : "",
 								 MHD_RESPMEM_MUST_COPY);
 	if (!r)
-		return MHD_NO;
+		return NULL;
 	MHD_add_response_header(r, "Content-Type", res->type ? res->type : "text/html; charset=utf-8");
 	/* Defence in depth on every response: nothing but our own resources,
 	 * no framing, no type sniffing, no referrer leaking paths elsewhere. */
@@ -110,9 +317,11 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, web_response_t
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	for (size_t i = 0; i < res->headers.len; i++)
 		MHD_add_response_header(r, res->headers.items[i].name, res->headers.items[i].value);
-	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
-	MHD_destroy_response(r);
-	return ok;
+	/* Answered without reading the body, or refused for its framing: what
+	 * follows on the connection cannot be trusted to start a request. */
+	if (close)
+		MHD_add_response_header(r, "Connection", "close");
+	return r;
 }
 
 static void remote_of(struct MHD_Connection *conn, char *out, size_t n)
@@ -128,93 +337,200 @@ static void remote_of(struct MHD_Connection *conn, char *out, size_t n)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* Queues res (or holds it back for res->delay_ms, suspending the
+ * connection so that no server thread waits) and logs it. */
+static enum MHD_Result answer(struct web_server *s, struct MHD_Connection *conn, pending_t *p, const char *method,
+			      const char *url, web_response_t *res, bool close)
+{
+	struct MHD_Response *r = make_response(res, close);
+	if (!r)
+		return MHD_NO;
+	if (res->delay_ms) {
+		conn_track_t *t = track_of(conn);
+		if (t) {
+			p->held = r;
+			p->held_status = res->status;
+			buf_put(&p->held_note, res->note.ptr ? res->note.ptr : "", res->note.len);
+			unsigned ms = res->delay_ms < WEB_MAX_DELAY_MS ? res->delay_ms : WEB_MAX_DELAY_MS;
+			MHD_suspend_connection(conn);
+			pthread_mutex_lock(&s->lock);
+			t->deadline_ms = 0;
+			t->resume_ms = mono_ms() + ms;
+			pthread_cond_signal(&s->wake);
+			pthread_mutex_unlock(&s->lock);
+			return MHD_YES;
+		}
+	}
+	track_deadline(s, conn, 0);
+	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	log_line(s, method, url, res->status, &p->start, p->req.remote, &res->note);
+	return ok;
+}
+
+static enum MHD_Result answer_text(struct web_server *s, struct MHD_Connection *conn, pending_t *p,
+				   const char *method, const char *url, int status, const char *text)
+{
+	web_response_t res;
+	memset(&res, 0, sizeof res);
+	res.status = status;
+	res.type = "text/plain; charset=utf-8";
+	buf_puts(&res.body, text);
+	p->answered = true;
+	enum MHD_Result ok = answer(s, conn, p, method, url, &res, true);
+	buf_free(&res.body);
+	return ok;
+}
+
+/* Runs the handler on the request as gathered, body included. */
+static enum MHD_Result handle(struct web_server *s, struct MHD_Connection *conn, pending_t *p, const char *method,
+			      const char *url, bool close)
+{
+	web_response_t res;
+	memset(&res, 0, sizeof res);
+	res.status = 200;
+	web_request_t *req = &p->req;
+	req->body = buf_cstr(&p->body);
+	req->body_len = p->body.len;
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	if (p->too_large) {
+		res.status = 413;
+		res.type = "text/plain; charset=utf-8";
+		buf_printf(&res.body, "Requête trop volumineuse (limite : %zu octets).\n", p->limit);
+		close = true;
+	} else if (http_media_type_is(ct, "application/x-www-form-urlencoded") &&
+		   http_parse_urlencoded(req->body, req->body_len, &req->form) != 0) {
+		res.status = 400;
+		res.type = "text/plain; charset=utf-8";
+		buf_puts(&res.body, "Formulaire invalide.\n");
+	} else {
+		s->handler(s->ud, req, &res);
+	}
+	enum MHD_Result ok = answer(s, conn, p, method, url, &res, close);
+	buf_free(&res.body);
+	buf_free(&res.note);
+	http_params_free(&res.headers);
+	return ok;
+}
+
+/* The request line and headers are in: check the framing, gather what the
+ * handler needs, and decide, before reading a byte of it, whether the
+ * body may come and how large it may be. */
+static enum MHD_Result begin(struct web_server *s, struct MHD_Connection *conn, pending_t *p, const char *method,
+			     const char *url, const char *version)
+{
+	framing_t f;
+	memset(&f, 0, sizeof f);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &f);
+	web_request_t *req = &p->req;
+	req->method = method;
+	req->raw_path = url;
+	req->conn = conn;
+	req->body = "";
+	remote_of(conn, req->remote, sizeof req->remote);
+	if (s->trust_proxy && (strcmp(req->remote, "127.0.0.1") == 0 || strcmp(req->remote, "::1") == 0 ||
+			       strcmp(req->remote, "::ffff:127.0.0.1") == 0)) {
+		char client[sizeof req->remote];
+		if (http_forwarded_client(f.forwarded, client, sizeof client))
+			memcpy(req->remote, client, strlen(client) + 1);
+	}
+	/* Framing a proxy in front might read differently from us is refused
+	 * (request smuggling): a second Content-Length, a length beside a
+	 * transfer coding, a coding other than chunked. */
+	size_t length = 0;
+	if (f.n_encoding && !only_chunked(f.encoding))
+		return answer_text(s, conn, p, method, url, 501, "Transfer-Encoding non pris en charge.\n");
+	if (f.n_length > 1 || (f.n_length && f.n_encoding) || (f.n_length && !parse_length(f.length, &length)))
+		return answer_text(s, conn, p, method, url, 400, "Requête invalide : longueur du corps ambiguë.\n");
+	if (!f.host && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
+		return answer_text(s, conn, p, method, url, 400, "Requête invalide : en-tête Host absent.\n");
+	query_t query = {&req->query, false};
+	if (http_clean_path(url, strlen(url), false, &p->path) != 0 ||
+	    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &query) < 0 || query.bad)
+		return answer_text(s, conn, p, method, url, 400, "Requête invalide.\n");
+	req->path = buf_cstr(&p->path);
+	const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+	if (cookie) /* malformed pairs are skipped; past HTTP_MAX_PARAMS, the first ones are kept */
+		(void)http_parse_cookies(cookie, strlen(cookie), &req->cookies);
+	if (!length && !f.n_encoding)
+		return MHD_YES; /* no body: the handler runs on the next call */
+	size_t limit = s->admit ? s->admit(s->ud, req) : WEB_MAX_BODY;
+	if (limit > WEB_MAX_BODY)
+		limit = WEB_MAX_BODY;
+	p->limit = limit;
+	if (limit == 0) {
+		p->answered = true;
+		return handle(s, conn, p, method, url, true);
+	}
+	if (length > limit) {
+		p->too_large = true;
+		p->answered = true;
+		return handle(s, conn, p, method, url, true);
+	}
+	size_t want = f.n_encoding ? limit : length;
+	if (atomic_fetch_add(&s->inflight, want) + want > WEB_MAX_INFLIGHT) {
+		atomic_fetch_sub(&s->inflight, want);
+		return answer_text(s, conn, p, method, url, 503, "Serveur occupé : réessayez dans un instant.\n");
+	}
+	p->reserved = want;
+	track_deadline(s, conn, WEB_BODY_TIMEOUT * 1000LL);
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **state)
 {
-	(void)version;
 	struct web_server *s = cls;
 	pending_t *p = *state;
 	if (!p) {
 		p = xcalloc(1, sizeof *p);
 		clock_gettime(CLOCK_MONOTONIC, &p->start);
 		*state = p;
+		return begin(s, conn, p, method, url, version);
+	}
+	if (p->held) { /* resumed: the held answer is due */
+		enum MHD_Result ok = MHD_queue_response(conn, (unsigned)p->held_status, p->held);
+		MHD_destroy_response(p->held);
+		p->held = NULL;
+		track_deadline(s, conn, 0);
+		log_line(s, method, url, p->held_status, &p->start, p->req.remote, &p->held_note);
+		return ok;
+	}
+	if (p->answered) {
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (p->body.len + *upload_size > WEB_MAX_BODY)
-			p->too_large = true; /* keep reading, answer 413 at the end */
+		if (p->body.len + *upload_size > p->limit)
+			p->too_large = true; /* chunked past the limit: answered 413 at the end */
 		else
 			buf_put(&p->body, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
-
-	web_request_t req;
-	memset(&req, 0, sizeof req);
-	web_response_t res;
-	memset(&res, 0, sizeof res);
-	res.status = 200;
-	req.method = method;
-	req.raw_path = url;
-	req.conn = conn;
-	remote_of(conn, req.remote, sizeof req.remote);
-	if (s->trust_proxy && (strcmp(req.remote, "127.0.0.1") == 0 || strcmp(req.remote, "::1") == 0 ||
-			       strcmp(req.remote, "::ffff:127.0.0.1") == 0)) {
-		const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
-		char client[sizeof req.remote];
-		if (http_forwarded_client(xff, client, sizeof client))
-			memcpy(req.remote, client, strlen(client) + 1);
-	}
-	query_t query = {&req.query, false};
-	buf_t path = BUF_INIT;
-
-	if (p->too_large) {
-		res.status = 413;
-		res.type = "text/plain; charset=utf-8";
-		buf_printf(&res.body, "Requête trop volumineuse (limite : %u Mo).\n", WEB_MAX_BODY >> 20);
-	} else if (http_clean_path(url, strlen(url), false, &path) != 0 ||
-		   MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &query) < 0 || query.bad) {
-		res.status = 400;
-		res.type = "text/plain; charset=utf-8";
-		buf_puts(&res.body, "Requête invalide.\n");
-	} else {
-		req.path = buf_cstr(&path);
-		const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
-		if (cookie) /* malformed pairs are skipped; past HTTP_MAX_PARAMS, the first ones are kept */
-			(void)http_parse_cookies(cookie, strlen(cookie), &req.cookies);
-		req.body = buf_cstr(&p->body);
-		req.body_len = p->body.len;
-		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-		if (http_media_type_is(ct, "application/x-www-form-urlencoded") &&
-		    http_parse_urlencoded(req.body, req.body_len, &req.form) != 0) {
-			res.status = 400;
-			res.type = "text/plain; charset=utf-8";
-			buf_puts(&res.body, "Formulaire invalide.\n");
-		} else {
-			s->handler(s->ud, &req, &res);
-		}
-	}
-	enum MHD_Result ok = send_response(conn, &res);
-	log_line(s, method, url, res.status, &p->start, req.remote, &res.note);
-	buf_free(&path);
-	buf_free(&res.body);
-	buf_free(&res.note);
-	http_params_free(&res.headers);
-	http_params_free(&req.query);
-	http_params_free(&req.form);
-	http_params_free(&req.cookies);
-	return ok;
+	return handle(s, conn, p, method, url, p->too_large);
 }
 
 static void on_done(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode code)
 {
-	(void)cls, (void)conn, (void)code;
+	(void)code;
+	struct web_server *s = cls;
 	pending_t *p = *state;
-	if (p) {
-		buf_free(&p->body);
-		free(p);
-		*state = NULL;
-	}
+	/* The next request on a kept-alive connection has the header timeout. */
+	track_deadline(s, conn, WEB_HEADER_TIMEOUT * 1000LL);
+	if (!p)
+		return;
+	atomic_fetch_sub(&s->inflight, p->reserved);
+	if (p->held)
+		MHD_destroy_response(p->held);
+	buf_free(&p->held_note);
+	buf_free(&p->body);
+	buf_free(&p->path);
+	http_params_free(&p->req.query);
+	http_params_free(&p->req.form);
+	http_params_free(&p->req.cookies);
+	free(p);
+	*state = NULL;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -227,6 +543,29 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
+	/* A client opening thousands of connections makes as many "connection
+	 * limit" messages: the same message within a second is counted, not
+	 * written, so that it cannot flood the log. */
+	long long now = mono_ms();
+	unsigned long skipped = 0;
+	pthread_mutex_lock(&s->lock);
+	bool repeat = strcmp(line, s->last_mhd) == 0 && now - s->last_mhd_ms < 1000;
+	if (repeat) {
+		s->mhd_repeats++;
+	} else {
+		skipped = s->mhd_repeats;
+		s->mhd_repeats = 0;
+		snprintf(s->last_mhd, sizeof s->last_mhd, "%s", line);
+		s->last_mhd_ms = now;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (repeat)
+		return;
+	if (skipped) {
+		char more[64];
+		snprintf(more, sizeof more, "(the previous message %lu more times)", skipped);
+		s->log(s->log_ud, more);
+	}
 	s->log(s->log_ud, line);
 }
 
@@ -238,11 +577,13 @@ web_server_t *web_server_start(const web_config_t *cfg, web_handler_fn handler, 
 	s->log = cfg->log;
 	s->log_ud = cfg->log_ud;
 	s->trust_proxy = cfg->trust_proxy;
+	s->admit = cfg->admit;
+	atomic_init(&s->inflight, 0);
 	const char *bind = cfg->bind ? cfg->bind : "127.0.0.1";
 	struct sockaddr_in in4;
 	struct sockaddr_in6 in6;
 	const struct sockaddr *sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
 	memset(&in4, 0, sizeof in4);
 	memset(&in6, 0, sizeof in6);
 	if (inet_pton(AF_INET, bind, &in4.sin_addr) == 1) {
@@ -262,6 +603,15 @@ web_server_t *web_server_start(const web_config_t *cfg, web_handler_fn handler, 
 	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : cores > 0 ? (unsigned)cores : 1;
+	unsigned per_address = cfg->max_per_address >= 0 ? (unsigned)cfg->max_per_address
+			       : cfg->trust_proxy	 ? 0
+							 : WEB_MAX_PER_ADDRESS;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	/* The logger first, so that libmicrohttpd reports nothing on its own. */
 	s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
 				     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
@@ -269,11 +619,18 @@ web_server_t *web_server_start(const web_config_t *cfg, web_handler_fn handler, 
 				     MHD_OPTION_THREAD_POOL_SIZE, threads,
 				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_MAX_HEADERS,
 				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
+				     MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
+				     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				     MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
 				     MHD_OPTION_END);
-	if (!s->daemon) {
+	if (!s->daemon || pthread_create(&s->watcher, NULL, watcher_main, s) != 0) {
 		diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "serve", "cannot listen on %s port %d", bind, cfg->port);
 		diag_hint(x, "the port may be in use: choose another with --port");
+		if (s->daemon)
+			MHD_stop_daemon(s->daemon);
+		pthread_cond_destroy(&s->wake);
+		pthread_mutex_destroy(&s->lock);
 		free(s);
 		return NULL;
 	}
@@ -291,6 +648,15 @@ void web_server_stop(web_server_t *s)
 {
 	if (!s)
 		return;
+	/* The watcher resumes every held answer on its way out: libmicrohttpd
+	 * must not stop with a connection suspended. */
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->watcher, NULL);
 	MHD_stop_daemon(s->daemon);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

@@ -1,7 +1,9 @@
 /* server: the HTTP server on libmicrohttpd: a thread pool over the cores,
- * whole requests handed to one handler function, size limits, security
- * headers on every response, and one log line per request. Knows nothing of
- * sobre's pages: the app layer (web/app) does the routing. */
+ * whole requests handed to one handler function, strict framing (one
+ * Content-Length, chunked or nothing, a Host), size and time limits decided
+ * before a body is read, connections per address, security headers on every
+ * response, and one log line per request. Knows nothing of sobre's pages:
+ * the app layer (web/app) does the routing. */
 #ifndef SOBRE_SERVER_H
 #define SOBRE_SERVER_H
 
@@ -12,12 +14,32 @@
 #include "util/diag.h"
 #include "web/http.h"
 
-/* A body larger than this is refused with 413: sobre's forms are small and
- * its largest upload, an assessment spreadsheet, stays far below. */
-#define WEB_MAX_BODY (4u << 20)
+/* No request body is ever larger than this, whatever the route says: the
+ * largest form, an assessment with 50 evidence links, stays far below. */
+#define WEB_MAX_BODY (1u << 20)
+/* Bodies held in memory by all connections at once. Each request reserves
+ * its whole allowance (its Content-Length, or its route's limit when sent
+ * chunked) before a byte is read; past the budget it gets 503 at once, so
+ * connections sending large bodies cannot take the process's memory. */
+#define WEB_MAX_INFLIGHT (64u << 20)
 /* Headers beyond this are refused by libmicrohttpd itself (431): the memory
  * a connection may use for its request line and headers. */
 #define WEB_MAX_HEADERS (32u << 10)
+/* Connections open at once from one client address (0: no limit); the
+ * ones beyond are closed as they arrive, so that one client holding
+ * connections open cannot keep everyone else out. Off by default behind
+ * --trust-proxy, where every connection comes from the proxy. */
+#define WEB_MAX_PER_ADDRESS 32
+/* Connections open at once in all. */
+#define WEB_MAX_CONNECTIONS 1000
+/* Seconds a client has to send a request's line and headers (on a new
+ * connection, or after the previous answer on a kept-alive one), then its
+ * body: a client trickling one header line at a time is cut off here
+ * instead of holding the connection for as long as it likes. */
+#define WEB_HEADER_TIMEOUT 10
+#define WEB_BODY_TIMEOUT 30
+/* The longest a handler may hold an answer back (web_response_t.delay_ms). */
+#define WEB_MAX_DELAY_MS 10000
 
 typedef struct web_request web_request_t;
 
@@ -28,7 +50,8 @@ struct web_request {
 	http_params_t query;
 	http_params_t form;    /* url-encoded POST bodies */
 	http_params_t cookies;
-	const char *body;      /* raw body (any content type), NUL-terminated */
+	const char *body;      /* raw body (any content type), NUL-terminated; "" when
+				* the route took none (see web_admit_fn) */
 	size_t body_len;
 	char remote[64];       /* client address */
 	void *conn;            /* for web_header */
@@ -44,11 +67,23 @@ typedef struct {
 	http_params_t headers; /* extra headers (Set-Cookie, Location...) */
 	buf_t note;            /* appended to the request's log line: the cause of
 				* an error the answer only summarises */
+	unsigned delay_ms;     /* hold the answer back this long (at most
+				* WEB_MAX_DELAY_MS) without keeping a server thread:
+				* slows password guessing on one account */
 } web_response_t;
 
 void web_set_header(web_response_t *res, const char *name, const char *value);
 
 typedef void (*web_handler_fn)(void *ud, const web_request_t *req, web_response_t *res);
+/* Called when a request's line and headers are in, before any of its body
+ * is read, with req's body empty and its form not parsed: returns the
+ * largest body this request may send (0: it takes none). The decision
+ * comes from the method, the path and the session, so that only a signed-in
+ * write (or the login form, with its cookie) makes the server hold a body in
+ * memory. A body over the limit is answered 413 without being read; a body
+ * where none is taken is not read either: the handler answers the request
+ * as if it had none. Either way the connection is closed after the answer. */
+typedef size_t (*web_admit_fn)(void *ud, const web_request_t *req);
 typedef void (*web_log_fn)(void *ud, const char *line);
 
 typedef struct {
@@ -61,12 +96,16 @@ typedef struct {
 	 * loopback address, the client is the last X-Forwarded-For entry (so
 	 * that logs and per-address login limits see people, not the proxy). */
 	bool trust_proxy;
+	web_admit_fn admit; /* NULL: every request may send WEB_MAX_BODY */
+	int max_per_address; /* connections per client address; < 0: the default
+			      * (WEB_MAX_PER_ADDRESS, or none with trust_proxy); 0: none */
 } web_config_t;
 
 typedef struct web_server web_server_t;
 
-/* Starts serving in background threads. Returns NULL with a diagnostic when
- * the address cannot be used. Caller stops and frees with web_server_stop. */
+/* Starts serving in background threads; handler and cfg->admit get ud.
+ * Returns NULL with a diagnostic when the address cannot be used. Caller
+ * stops and frees with web_server_stop. */
 web_server_t *web_server_start(const web_config_t *cfg, web_handler_fn handler, void *ud, diag_list_t *d);
 int web_server_port(const web_server_t *s);
 void web_server_stop(web_server_t *s);

@@ -25,6 +25,9 @@ import urllib.parse
 import urllib.request
 import zipfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rawhttp  # noqa: E402
+
 passed = failed = 0
 XSS = '<script>alert("x")</script>'
 XSS_ESC = b"&lt;script&gt;alert("
@@ -427,10 +430,51 @@ def main(sobre, guide):
         s, _, b = admin.req("/pilotage/")
         check(re.search(rb'id="completion">3 / 6<', b) is not None, "dashboard completion follows the assessments")
 
-        # --- body limit
-        s, _, _ = admin.req("/pilotage/pratiques/a.1", raw=b"x" * (5 << 20), method="POST",
-                            headers={"Content-Type": "application/x-www-form-urlencoded"})
-        check(s == 413, f"5 MB body: 413 ({s})")
+        # --- body limits, decided before the body is read (PILOTAGE_MAX_*_BODY)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in admin.jar)
+        form = ("Content-Type", "application/x-www-form-urlencoded")
+        def announce(path, length, cookie_=cookie):
+            return rawhttp.exchange(port, rawhttp.request("POST", path, [form, ("Cookie", cookie_),
+                                                                         ("Content-Length", str(length))]))
+        st, _, _, closed = announce("/pilotage/pratiques/a.1", 5 << 20)
+        check(st == [413] and closed, f"5 MB announced to the assessment form: 413 before it is sent ({st})")
+        st, _, _, _ = announce("/pilotage/pratiques/a.1", (512 << 10) + 1)
+        check(st == [413], f"512 KiB + 1 to the assessment form: 413 ({st})")
+        st, _, b, _ = rawhttp.exchange(port, rawhttp.request(
+            "POST", "/pilotage/pratiques/a.1", [form, ("Cookie", cookie)],
+            b"csrf=" + admin.csrf.encode() + b"&x=" + b"y" * ((512 << 10) - 8 - 64)))
+        check(st and st[0] in (303, 409, 422), f"512 KiB to the assessment form: read and handled ({st})")
+        st, _, _, _ = announce("/pilotage/instantanes", (16 << 10) + 1)
+        check(st == [413], f"16 KiB + 1 to a small form: 413 ({st})")
+        st, h, _, closed = announce("/pilotage/pratiques/a.1", 4 << 20, "sobre_session=" + "0" * 64)
+        check(st == [303] and closed, f"a body without a live session is not read: redirected to the login ({st})")
+        st, _, _, _ = rawhttp.exchange(port, rawhttp.request(
+            "POST", "/pilotage/api/pratiques/a.1", [("Content-Type", "application/json"), ("Content-Length", "100000")]))
+        check(st == [401], f"a body to the api without a token is not read: 401 ({st})")
+        st, _, b, _ = announce("/pilotage/connexion", 100000, "")
+        check(st == [403], f"a login body without the login form's cookie is not read: 403 ({st})")
+        lc = re.search(r"sobre_login=([0-9a-f]{64})", anon.req("/pilotage/connexion")[1].get("Set-Cookie", "")).group(1)
+        st, _, _, _ = announce("/pilotage/connexion", (4 << 10) + 1, "sobre_login=" + lc)
+        check(st == [413], f"the login form over 4 KiB: 413 ({st})")
+        # The bodies held at once are capped (WEB_MAX_INFLIGHT, 64 MiB): 128
+        # assessment forms of 512 KiB announced, not sent, fill it; the next
+        # one gets 503 at once, and a GET still works.
+        held = []
+        for i in range(128):
+            c_ = rawhttp.connect(port, src=f"127.0.1.{1 + i // 30}")
+            rawhttp.send(c_, rawhttp.request("POST", "/pilotage/pratiques/a.1", [form, ("Cookie", cookie),
+                                                                                ("Content-Length", str(512 << 10))]))
+            held.append(c_)
+        time.sleep(0.5)
+        st, _, _, _ = announce("/pilotage/pratiques/a.1", 1000)
+        s2, _, _ = admin.req("/pilotage/")
+        for c_ in held:
+            c_.close()
+        check(st == [503] and s2 == 200, f"past the bodies in flight: 503 at once ({st}), reads go on ({s2})")
+        time.sleep(0.5)
+        st, _, _, _ = rawhttp.exchange(port, rawhttp.request("POST", "/pilotage/instantanes", [form, ("Cookie", cookie)],
+                                                             b"csrf=" + admin.csrf.encode() + b"&name="))
+        check(st == [422], f"once they are gone, bodies are read again ({st})")
 
         # --- JSON API
         s, h, b = admin.req("/pilotage/api/score")
