@@ -136,6 +136,15 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t 
 		return csv_error(d, file, src, len, bad,
 				 "save the sheet as \"CSV UTF-8 (délimité par des virgules)\" in Excel, or as UTF-8 in LibreOffice",
 				 "the file is not UTF-8 text (Excel's plain \"CSV\" is Windows-1252)");
+	/* Cells are C strings, so a NUL byte would cut its cell short without a
+	 * word (Jo\0e imported as Jo). It is refused here, where its position
+	 * is known, as the import refuses the other control characters. */
+	const char *nul = memchr(src, '\0', len);
+	if (nul)
+		return csv_error(d, file, src, len, (size_t)(nul - src),
+				 "delete it; if the file came from a spreadsheet, save it again as \"CSV UTF-8 "
+				 "(délimité par des virgules)\" in Excel, or as UTF-8 in LibreOffice",
+				 "this cell contains a NUL byte, a control character no cell may hold");
 	out->sep = detect_sep(src + i, len - i);
 	buf_t cell = BUF_INIT;
 	/* Line numbers counted forward from the previous row: recounting from

@@ -56,7 +56,7 @@ typedef struct {
  * the one, ',' or ';', that splits the first line into more cells. Returns
  * false with a diagnostic (line and column) on an unterminated quote, text
  * after a closing quote, invalid UTF-8 (with the fix: save as "CSV UTF-8"),
- * or a limit exceeded. Empty lines are skipped. */
+ * a NUL byte, or a limit exceeded. Empty lines are skipped. */
 bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t *out, diag_list_t *d);
 void sheet_csv_free(sheet_csv_t *c);
 

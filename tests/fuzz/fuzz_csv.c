@@ -1,11 +1,12 @@
 /* fuzz_csv: the CSV reader of assessment imports (steer/sheet), on arbitrary
  * bytes. A sheet it accepts is written back with its cell writer and read
- * again. Then the invariant of the round trip, which aborts when broken:
- * export then import gives back every value unchanged. Each cell of an
- * accepted sheet, and the whole input when it is text a cell can hold
- * (UTF-8 without a NUL byte), is written by the export's cell writer in a
- * sheet of its own, as the plain CSV and as the CSV for Excel, read back by
- * the parser and the import's sheet_import_value, and compared. */
+ * again. Two invariants abort when broken. An accepted input holds no NUL
+ * byte (one would cut its cell short). Export then import gives back every
+ * value unchanged: each cell of an accepted sheet, and the whole input when
+ * it is text a cell can hold (UTF-8 without a NUL byte), is written by the
+ * export's cell writer in a sheet of its own, as the plain CSV and as the
+ * CSV for Excel, read back by the parser and the import's
+ * sheet_import_value, and compared. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -81,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_list_t diags = DIAG_LIST_INIT;
 	sheet_csv_t csv;
 	if (sheet_csv_parse("fuzz.csv", text, size, &csv, &diags)) {
+		CHECK(!memchr(text, '\0', size));
 		buf_t out = BUF_INIT;
 		size_t ncells = 0;
 		for (size_t r = 0; r < csv.len; r++) {

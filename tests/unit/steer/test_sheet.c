@@ -4,7 +4,7 @@
  * import errors reported row by row with nothing applied, duplicate ids
  * (case and spaces ignored, far apart in a big file), French headers,
  * missing columns and empty cells, and the export -> import round trip,
- * every value kept (the apostrophe rule). */
+ * every value kept (the apostrophe rule), and NUL bytes refused. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -472,6 +472,52 @@ static void test_export_cell_import_value(void **state)
 	assert_null(sheet_import_value(NULL));
 }
 
+/* A NUL byte is refused where it is, like the control characters the
+ * import refuses in every field, rather than cutting its cell short
+ * (Jo\0e was imported as Jo); nothing is applied. */
+static void test_nul_byte_refused(void **state)
+{
+	(void)state;
+	diag_list_t d = DIAG_LIST_INIT;
+	sheet_csv_t c;
+	const char quoted[] = "id;owner\r\na.1;\"Ana\"\r\na.2;\"Jo\0e\"\r\n";
+	assert_false(sheet_csv_parse("nul.csv", quoted, sizeof quoted - 1, &c, &d));
+	assert_int_equal(c.len, 0);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].file, "nul.csv");
+	assert_int_equal(d.items[0].line, 3);
+	assert_int_equal(d.items[0].col, 8);
+	assert_string_equal(d.items[0].msg, "this cell contains a NUL byte, a control character no cell may hold");
+	assert_non_null(strstr(d.items[0].hint, "delete it"));
+	diag_list_free(&d);
+
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	sheet_import_t res;
+	const char plain[] = "id,owner,comment\na.1,Ana,ok\na.2,Jo\0e,ok\n";
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(sheet_import(s, "in.csv", plain, sizeof plain - 1, &res, &d), STEER_REFUSED);
+	store_rollback(s);
+	assert_int_equal(d.len, 1);
+	assert_int_equal(d.items[0].line, 3);
+	assert_int_equal(d.items[0].col, 7);
+	assert_int_equal(res.changed, 0);
+	diag_list_free(&d);
+	assessment_t a;
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(assess_get(s, "a.1", 0, &a, &d), STEER_OK);
+	assert_null(a.owner);
+	assessment_free(&a);
+	assert_int_equal(assess_get(s, "a.2", 0, &a, &d), STEER_OK);
+	assert_null(a.owner);
+	assessment_free(&a);
+	store_rollback(s);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_formula_cells),
 		cmocka_unit_test(test_apostrophe_round_trip),
 		cmocka_unit_test(test_export_cell_import_value),
+		cmocka_unit_test(test_nul_byte_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
