@@ -48,7 +48,8 @@ int cmd_export_assessment(int argc, char **argv)
 			       "columns id, title, theme, priority, difficulty, status, pilot, owner, due\n"
 			       "date, comment (JSON adds the evidence links). Edit it in a spreadsheet and\n"
 			       "bring it back with sobre import-assessment.\n"
-			       "  --excel   CSV for French Excel: UTF-8 BOM and ';'\n"
+			       "  --excel   CSV for French Excel: UTF-8 BOM, ';', cells starting with\n"
+			       "            = + - @, a tab or CR written as text (behind an apostrophe)\n"
 			       "  -o FILE   write to FILE atomically (required for xlsx on a terminal)\n", export_usage);
 			return EXIT_OK;
 		default:
@@ -96,7 +97,9 @@ int cmd_import_assessment(int argc, char **argv)
 			       "too: statut, pilote, responsable, échéance, commentaire); title, theme,\n"
 			       "priority and difficulty are ignored. A missing column leaves that field\n"
 			       "as it is; an empty cell clears it. Every row is checked: if any is wrong,\n"
-			       "each bad row is reported with its line and nothing is imported.\n", import_usage);
+			       "each bad row is reported with its line and nothing is imported.\n"
+			       "One leading apostrophe is taken off every cell, as spreadsheets do (the\n"
+			       "export writes '=x for a formula-like =x): write ''x for a value 'x.\n", import_usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("import-assessment", import_usage, "unknown option");

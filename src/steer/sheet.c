@@ -41,17 +41,30 @@ void sheet_csv_cell(buf_t *out, const char *s, char sep)
 	buf_putc(out, '"');
 }
 
-/* A cell a spreadsheet would take for a formula (= + - @, or a tab or CR
- * first: "CSV injection") gets a leading apostrophe, which spreadsheets
- * read as "text follows"; the import takes it off again (unprotect). */
+/* The leading apostrophe, one rule for every export the import reads back.
+ *
+ * Spreadsheets take a cell typed with a leading ' as "text follows" and keep
+ * the text without it. The files meant for Excel use that mark to write a
+ * cell a spreadsheet would run as a formula (= + - @, or a tab or CR first:
+ * "CSV injection", OWASP) as text. For export then import to give every
+ * value back unchanged the mark must be unambiguous, so the import takes off
+ * exactly one leading apostrophe whatever follows (as a spreadsheet does
+ * with a typed 'x), and every CSV export, plain or for Excel, writes one
+ * more before a value that itself starts with one: 'x becomes ''x. The
+ * plain CSV does not mark formulas (it is for scripts), but it is imported
+ * by the same rule, so it must double a leading apostrophe all the same.
+ * (Taking one off only before a formula character cannot work: the value
+ * '=1+1 would come back as =1+1.) */
 static bool formula_like(const char *s)
 {
-	return s && s[0] && strchr("=+-@\t\r", s[0]);
+	return s[0] && strchr("=+-@\t\r", s[0]);
 }
 
-static void csv_cell_protected(buf_t *out, const char *s, char sep)
+void sheet_export_cell(buf_t *out, const char *s, char sep, bool excel)
 {
-	if (!formula_like(s)) {
+	if (!s)
+		s = "";
+	if (s[0] != '\'' && !(excel && formula_like(s))) {
 		sheet_csv_cell(out, s, sep);
 		return;
 	}
@@ -62,11 +75,9 @@ static void csv_cell_protected(buf_t *out, const char *s, char sep)
 	buf_free(&t);
 }
 
-/* s without the apostrophe csv_cell_protected put before a formula-like
- * text (also what a spreadsheet keeps when one types '=x by hand). */
-static const char *unprotect(const char *s)
+const char *sheet_import_value(const char *cell)
 {
-	return s && s[0] == '\'' && formula_like(s + 1) ? s + 1 : s;
+	return cell && cell[0] == '\'' ? cell + 1 : cell;
 }
 
 static char detect_sep(const char *s, size_t len)
@@ -125,6 +136,15 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t 
 		return csv_error(d, file, src, len, bad,
 				 "save the sheet as \"CSV UTF-8 (délimité par des virgules)\" in Excel, or as UTF-8 in LibreOffice",
 				 "the file is not UTF-8 text (Excel's plain \"CSV\" is Windows-1252)");
+	/* Cells are C strings, so a NUL byte would cut its cell short without a
+	 * word (Jo\0e imported as Jo). It is refused here, where its position
+	 * is known, as the import refuses the other control characters. */
+	const char *nul = memchr(src, '\0', len);
+	if (nul)
+		return csv_error(d, file, src, len, (size_t)(nul - src),
+				 "delete it; if the file came from a spreadsheet, save it again as \"CSV UTF-8 "
+				 "(délimité par des virgules)\" in Excel, or as UTF-8 in LibreOffice",
+				 "this cell contains a NUL byte, a control character no cell may hold");
 	out->sep = detect_sep(src + i, len - i);
 	buf_t cell = BUF_INIT;
 	/* Line numbers counted forward from the previous row: recounting from
@@ -263,10 +283,7 @@ static void export_csv(const plan_t *p, bool excel, buf_t *out)
 		for (int c = 0; c < NCOLS; c++) {
 			if (c)
 				buf_putc(out, sep);
-			if (excel)
-				csv_cell_protected(out, cells[c], sep);
-			else
-				sheet_csv_cell(out, cells[c], sep);
+			sheet_export_cell(out, cells[c], sep, excel);
 		}
 		buf_puts(out, "\r\n");
 	}
@@ -494,7 +511,7 @@ steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out,
 			for (size_t c = 0; c < PLAN_NCOLS; c++) {
 				if (c)
 					buf_putc(out, ';');
-				csv_cell_protected(out, cells[c], ';');
+				sheet_export_cell(out, cells[c], ';', true);
 			}
 			buf_puts(out, "\r\n");
 		}
@@ -644,7 +661,7 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 		}
 		const char *cell[NCOLS];
 		for (int c = 0; c < NCOLS; c++)
-			cell[c] = at[c] >= 0 ? unprotect(row->cells[at[c]]) : NULL;
+			cell[c] = at[c] >= 0 ? sheet_import_value(row->cells[at[c]]) : NULL;
 		char *id = input_trim(cell[COL_ID]);
 		if (!*id) {
 			diag_add(d, DIAG_ERROR, file, row->line, 0, "csv", "the id cell is empty");

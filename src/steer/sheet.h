@@ -29,6 +29,17 @@
  * leading/trailing spaces. */
 void sheet_csv_cell(buf_t *out, const char *s, char sep);
 
+/* Appends one cell of a CSV export (s NULL: empty) so that the import gives
+ * s back unchanged: a value starting with an apostrophe gets one more, and
+ * with excel a formula-like one (= + - @, tab, CR first) gets one, so that
+ * a spreadsheet shows it as text. sheet_import_value takes exactly one off;
+ * sheet.c says why this rule. */
+void sheet_export_cell(buf_t *out, const char *s, char sep, bool excel);
+/* The value an import takes from a cell read by sheet_csv_parse: the cell
+ * without its first character if that is an apostrophe. Borrowed: points
+ * into cell. */
+const char *sheet_import_value(const char *cell);
+
 typedef struct {
 	char **cells;
 	size_t ncells;
@@ -45,16 +56,16 @@ typedef struct {
  * the one, ',' or ';', that splits the first line into more cells. Returns
  * false with a diagnostic (line and column) on an unterminated quote, text
  * after a closing quote, invalid UTF-8 (with the fix: save as "CSV UTF-8"),
- * or a limit exceeded. Empty lines are skipped. */
+ * a NUL byte, or a limit exceeded. Empty lines are skipped. */
 bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t *out, diag_list_t *d);
 void sheet_csv_free(sheet_csv_t *c);
 
 typedef enum { SHEET_CSV, SHEET_JSON, SHEET_XLSX } sheet_format_t;
 
 /* The assessment of every practice of the current guide, in guide order.
- * excel (CSV only): BOM, ';', formula-like cells behind an apostrophe
- * (which the import takes off). XLSX is built in a temporary file (the
- * library needs one), read back into out and removed. */
+ * CSV cells are written by sheet_export_cell; excel (CSV only): BOM, ';',
+ * formula-like cells behind an apostrophe. XLSX is built in a temporary
+ * file (the library needs one), read back into out and removed. */
 steer_rc sheet_export(store_t *s, sheet_format_t format, bool excel, buf_t *out, diag_list_t *d);
 /* The action plan (plan_build's PLAN_ACTIONS for pilot, NULL: all) with
  * French headers, rank first, overdue flagged: CSV for French Excel, or
@@ -71,7 +82,8 @@ typedef struct {
  * export's English names or French ones: statut, pilote, responsable,
  * échéance, commentaire; any case or accents); id is required; a missing
  * column leaves that field as it is, an empty cell clears it; title, theme,
- * priority and difficulty are for reading only. Every row is checked
+ * priority and difficulty are for reading only. Each cell's value is
+ * sheet_import_value's (one leading apostrophe off). Every row is checked
  * first: any bad row (reported with its line) refuses the whole file. */
 steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len, sheet_import_t *res,
 		      diag_list_t *d);

@@ -191,6 +191,7 @@ CSV = {
     "unclosed": 'id,comment\na.1,"jamais fermé\n',
     "after-quote": 'id,comment\na.1,"x"y\n',
     "latin1": b"id;commentaire\r\na.1;caf\xe9\r\n",
+    "apostrophes": "\ufeffid;responsable;commentaire\r\na.1;'=1+1;''-- x\r\na.2;'\t@x;\"'\"\r\n",
 }
 
 
