@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "steer/account.h"
@@ -16,7 +17,7 @@ static const char usage[] =
 	"       sobre user passwd EMAIL [--password-stdin] [--db FILE]\n"
 	"       sobre user list [--db FILE]\n"
 	"       sobre user remove EMAIL [--db FILE]\n"
-	"       sobre user token EMAIL [--db FILE]";
+	"       sobre user token EMAIL [--expires DAYS] [--db FILE]";
 
 /* One line of stdin without its newline, or NULL. Caller frees. */
 static char *read_password(void)
@@ -37,6 +38,7 @@ int cmd_user(int argc, char **argv)
 		{"role", required_argument, NULL, 'r'},
 		{"function", required_argument, NULL, 'f'},
 		{"password-stdin", no_argument, NULL, 'P'},
+		{"expires", required_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -44,12 +46,13 @@ int cmd_user(int argc, char **argv)
 	const char **functions = NULL;
 	size_t nfunctions = 0, fcap = 0;
 	bool from_stdin = false;
+	long days = 0;
 	int c, rc = EXIT_USAGE;
 	char *password = NULL;
 	store_t *s = NULL;
 	diag_list_t d = DIAG_LIST_INIT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "D:r:f:Ph", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "D:r:f:Pe:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D': db = optarg; break;
 		case 'r': role_s = optarg; break;
@@ -58,11 +61,21 @@ int cmd_user(int argc, char **argv)
 			functions[nfunctions++] = optarg;
 			break;
 		case 'P': from_stdin = true; break;
+		case 'e':
+			if (!cli_number(optarg, 1, ACCOUNT_MAX_TOKEN_DAYS, &days)) {
+				free(functions);
+				return cli_usage_error("user", usage, "--expires takes a number of days from 1 to %d, not '%s'",
+						       ACCOUNT_MAX_TOKEN_DAYS, optarg);
+			}
+			break;
 		case 'h':
 			printf("usage: %s\n\nAccounts of the web app (sobre serve, /pilotage/). Roles: admin (everything),\n"
 			       "pilote (edits the practices of its --function pilot functions), lecteur (reads).\n"
 			       "Without --password-stdin, add and passwd print a generated password once.\n"
-			       "token prints a new api token (Authorization: Bearer TOKEN) once.\n", usage);
+			       "passwd also closes the user's sessions and revokes their api token.\n"
+			       "token prints a new api token (Authorization: Bearer TOKEN) once, replacing the\n"
+			       "previous one; it works for --expires DAYS (default %d, at most %d).\n",
+			       usage, ACCOUNT_TOKEN_DAYS, ACCOUNT_MAX_TOKEN_DAYS);
 			free(functions);
 			return EXIT_OK;
 		default:
@@ -80,6 +93,10 @@ int cmd_user(int argc, char **argv)
 	if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "list") && strcmp(sub, "remove") &&
 	    strcmp(sub, "token")) {
 		rc = cli_usage_error("user", usage, "unknown subcommand '%s'", sub);
+		goto cleanup;
+	}
+	if (days && strcmp(sub, "token") != 0) {
+		rc = cli_usage_error("user", usage, "--expires goes with user token");
 		goto cleanup;
 	}
 	if ((needs_email && !email) || argc - optind > (needs_email ? 2 : 1)) {
@@ -115,6 +132,7 @@ int cmd_user(int argc, char **argv)
 	if ((rc = cli_steer_open("user", db, false, strcmp(sub, "list") != 0, &s)))
 		goto cleanup;
 	char token[ACCOUNT_TOKEN_HEX];
+	long long expires = 0;
 	if (add) {
 		rc = account_add(s, email, (account_role_t)role, functions, nfunctions, password, &d);
 	} else if (passwd) {
@@ -122,7 +140,7 @@ int cmd_user(int argc, char **argv)
 	} else if (strcmp(sub, "remove") == 0) {
 		rc = account_remove(s, email, &d);
 	} else if (strcmp(sub, "token") == 0) {
-		rc = account_new_api_token(s, email, token, &d);
+		rc = account_new_api_token(s, email, (int)days, token, &expires, &d);
 	} else {
 		account_list_t l;
 		rc = account_list(s, &l, &d);
@@ -139,8 +157,17 @@ int cmd_user(int argc, char **argv)
 		printf("%s\t%s\n(shown once: give it to its owner)\n", email, generated);
 	else if (rc == 0 && (add || passwd))
 		printf("%s: password %s\n", email, add ? "set" : "changed");
-	else if (rc == 0 && strcmp(sub, "token") == 0)
+	if (rc == 0 && passwd)
+		printf("%s: sessions closed, api token revoked\n", email);
+	if (rc == 0 && strcmp(sub, "token") == 0) {
+		/* The token alone on standard output, for scripts: TOKEN=$(sobre user token ...). */
+		char until[32];
+		time_t t = (time_t)expires;
+		struct tm tm;
+		strftime(until, sizeof until, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
 		printf("%s\n", token);
+		fprintf(stderr, "sobre user: the token works until %s (%ld days)\n", until, days ? days : ACCOUNT_TOKEN_DAYS);
+	}
 	else if (rc == 0 && strcmp(sub, "remove") == 0)
 		printf("%s removed\n", email);
 cleanup:

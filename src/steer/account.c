@@ -295,7 +295,11 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 		return unknown_user(d, email);
 	if ((rc = check_password(password, d)) || (rc = hash_password(password, pwhash, d)))
 		return rc;
-	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET pwhash = ? WHERE id = ?");
+	bool had_token = false;
+	if ((rc = account_api_token_exists(s, email, &had_token, NULL, d)))
+		return rc;
+	sqlite3_stmt *st =
+		store_stmt(s, "UPDATE user SET pwhash = ?, api_hash = NULL, api_expires_at = NULL WHERE id = ?");
 	if (!st)
 		return store_fail(s, d, "changing the password");
 	store_bind_text(st, 1, pwhash);
@@ -304,6 +308,8 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return store_fail(s, d, "changing the password");
 	if ((rc = delete_sessions(s, id, d)))
+		return rc;
+	if (had_token && (rc = store_log(s, NULL, "user api token", email, NULL, d)))
 		return rc;
 	return store_log(s, NULL, "user password", NULL, email, d);
 }
@@ -377,36 +383,50 @@ steer_rc account_count(store_t *s, size_t *n, diag_list_t *d)
 	return STEER_OK;
 }
 
-steer_rc account_new_api_token(store_t *s, const char *email, char token[ACCOUNT_TOKEN_HEX], diag_list_t *d)
+steer_rc account_new_api_token(store_t *s, const char *email, int days, char token[ACCOUNT_TOKEN_HEX],
+			       long long *expires, diag_list_t *d)
 {
 	unsigned char hash[32];
+	token[0] = '\0';
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
+	if (days < 0 || days > ACCOUNT_MAX_TOKEN_DAYS)
+		return refuse(d, "a token lasts from 1 to " STR(ACCOUNT_MAX_TOKEN_DAYS) " days; make a new one when it ends",
+			      "a token cannot last %s days", days < 0 ? "a negative number of" : "more than " STR(ACCOUNT_MAX_TOKEN_DAYS));
 	long long id = user_id(s, email, NULL);
 	if (id <= 0)
 		return unknown_user(d, email);
+	long long until = (long long)store_now(s) + (long long)(days ? days : ACCOUNT_TOKEN_DAYS) * 86400;
 	new_token(token, hash);
-	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = ? WHERE id = ?");
+	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = ?, api_expires_at = ? WHERE id = ?");
 	if (!st)
 		return store_fail(s, d, "saving the token");
 	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 2, until);
+	sqlite3_bind_int64(st, 3, id);
+	if (expires)
+		*expires = until;
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return store_fail(s, d, "saving the token");
 	return store_log(s, NULL, "user api token", NULL, email, d);
 }
 
-steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, diag_list_t *d)
+steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, long long *expires, diag_list_t *d)
 {
 	*exists = false;
-	sqlite3_stmt *st = store_stmt(s, "SELECT api_hash IS NOT NULL FROM user WHERE email = ?");
+	if (expires)
+		*expires = 0;
+	sqlite3_stmt *st = store_stmt(s, "SELECT api_hash IS NOT NULL, api_expires_at FROM user WHERE email = ?");
 	if (!st)
 		return store_fail(s, d, "reading the token");
 	store_bind_text(st, 1, email);
 	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW)
+	if (r == SQLITE_ROW) {
 		*exists = sqlite3_column_int(st, 0) != 0;
+		if (expires)
+			*expires = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_reset(st);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return store_fail(s, d, "reading the token");
@@ -421,7 +441,7 @@ steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d)
 	long long id = user_id(s, email, NULL);
 	if (id <= 0)
 		return unknown_user(d, email);
-	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = NULL WHERE id = ? AND api_hash IS NOT NULL");
+	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = NULL, api_expires_at = NULL WHERE id = ? AND api_hash IS NOT NULL");
 	if (!st)
 		return store_fail(s, d, "removing the token");
 	sqlite3_bind_int64(st, 1, id);
@@ -432,13 +452,17 @@ steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d)
 	return store_log(s, NULL, "user api token", email, NULL, d);
 }
 
-static long long count_failures(store_t *s, const char *sql, const char *key, long long since)
+/* The failures since `since` matching the query's keys (key2 may be NULL
+ * for a query with one). -1 when the database fails. */
+static long long count_failures(store_t *s, const char *sql, const char *key, const char *key2, long long since)
 {
 	sqlite3_stmt *st = store_stmt(s, sql);
 	if (!st)
 		return -1;
 	store_bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, since);
+	if (key2)
+		store_bind_text(st, 2, key2);
+	sqlite3_bind_int64(st, key2 ? 3 : 2, since);
 	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	return n;
@@ -464,6 +488,25 @@ static const char *dummy_hash(void)
 	return h;
 }
 
+steer_rc account_login_delay(store_t *s, const char *email, unsigned *ms, diag_list_t *d)
+{
+	*ms = 0;
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	long long since = (long long)store_now(s) - ACCOUNT_FAILURE_WINDOW;
+	long long n = count_failures(s, "SELECT count(*) FROM login_failure WHERE email = ? AND at > ?",
+				     email ? email : "", NULL, since);
+	if (n < 0)
+		return store_fail(s, d, "reading the login failures");
+	if (n < ACCOUNT_MAX_FAILURES)
+		return STEER_OK;
+	long long extra = n - ACCOUNT_MAX_FAILURES;
+	unsigned long long delay = extra < 5 ? (unsigned long long)ACCOUNT_FAILURE_DELAY_MS << extra : ACCOUNT_MAX_DELAY_MS;
+	*ms = delay < ACCOUNT_MAX_DELAY_MS ? (unsigned)delay : ACCOUNT_MAX_DELAY_MS;
+	return STEER_OK;
+}
+
 steer_rc account_login(store_t *s, const char *email, const char *password, const char *address,
 		       login_result_t *result, char token[ACCOUNT_TOKEN_HEX], account_t *out, diag_list_t *d)
 {
@@ -479,12 +522,13 @@ steer_rc account_login(store_t *s, const char *email, const char *password, cons
 		password = "";
 	long long now = (long long)store_now(s);
 	long long since = now - ACCOUNT_FAILURE_WINDOW;
-	long long by_email = count_failures(s, "SELECT count(*) FROM login_failure WHERE email = ? AND at > ?", email, since);
+	long long by_pair = count_failures(
+		s, "SELECT count(*) FROM login_failure WHERE email = ? AND address = ? AND at > ?", email, address, since);
 	long long by_addr = count_failures(s, "SELECT count(*) FROM login_failure WHERE address = ? AND at > ?",
-					   address, since);
-	if (by_email < 0 || by_addr < 0)
+					   address, NULL, since);
+	if (by_pair < 0 || by_addr < 0)
 		return store_fail(s, d, "reading the login failures");
-	if (by_email >= ACCOUNT_MAX_FAILURES || by_addr >= ACCOUNT_MAX_FAILURES) {
+	if (by_pair >= ACCOUNT_MAX_FAILURES || by_addr >= ACCOUNT_MAX_ADDRESS_FAILURES) {
 		*result = LOGIN_LIMITED;
 		return STEER_OK;
 	}
@@ -542,10 +586,13 @@ steer_rc account_login(store_t *s, const char *email, const char *password, cons
 		rc = store_fail(s, d, "opening the session");
 		goto fail;
 	}
-	/* A successful login clears the account's failures; expired sessions go. */
-	st = store_stmt(s, "DELETE FROM login_failure WHERE email = ?");
+	/* A success clears this address's failures on the account, not the
+	 * others': a guesser elsewhere keeps what it has earned. Expired
+	 * sessions go. */
+	st = store_stmt(s, "DELETE FROM login_failure WHERE email = ? AND address = ?");
 	if (st) {
 		store_bind_text(st, 1, email);
+		store_bind_text(st, 2, address);
 		sqlite3_step(st);
 	}
 	st = store_stmt(s, "DELETE FROM session WHERE expires_at <= ?");
@@ -561,7 +608,8 @@ fail:
 	return rc;
 }
 
-static steer_rc lookup(store_t *s, const char *sql, const char *token, bool session, bool *found, account_t *out,
+/* The user of a token; expiring: sql's second parameter is the clock. */
+static steer_rc lookup(store_t *s, const char *sql, const char *token, bool expiring, bool *found, account_t *out,
 		       diag_list_t *d)
 {
 	*found = false;
@@ -573,7 +621,7 @@ static steer_rc lookup(store_t *s, const char *sql, const char *token, bool sess
 	if (!st)
 		return store_fail(s, d, "reading the session");
 	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-	if (session)
+	if (expiring)
 		sqlite3_bind_int64(st, 2, (long long)store_now(s));
 	int r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
@@ -607,8 +655,8 @@ steer_rc account_session(store_t *s, const char *token, bool *found, account_t *
 
 steer_rc account_by_api_token(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d)
 {
-	return lookup(s, "SELECT id, email, role, created_at, '' FROM user WHERE api_hash = ?", token, false, found,
-		      out, d);
+	return lookup(s, "SELECT id, email, role, created_at, '' FROM user WHERE api_hash = ? AND api_expires_at > ?",
+		      token, true, found, out, d);
 }
 
 steer_rc account_logout(store_t *s, const char *token, diag_list_t *d)

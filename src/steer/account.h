@@ -30,10 +30,24 @@ int account_init(void);
 #define ACCOUNT_MAX_PASSWORD 1024
 /* A session lasts this long after login. */
 #define ACCOUNT_SESSION_SECONDS (12LL * 3600)
-/* Failed logins allowed per account and per address in the window before
- * further attempts are refused (whatever the password). */
+/* Failed logins allowed in the window for one account from one address,
+ * then that address's attempts on that account are refused whatever the
+ * password. Anyone can fail logins for any account, so failures counted
+ * per account alone never refuse: they only hold every answer for that
+ * account back (ACCOUNT_FAILURE_DELAY_MS doubling with each failure past
+ * ACCOUNT_MAX_FAILURES, at most ACCOUNT_MAX_DELAY_MS), which slows a
+ * guesser spread over many addresses while its owner still gets in. */
 #define ACCOUNT_MAX_FAILURES 5
+/* Failed logins allowed from one address for all accounts together (an
+ * office behind one address mistypes too): then it is refused for all. */
+#define ACCOUNT_MAX_ADDRESS_FAILURES 20
 #define ACCOUNT_FAILURE_WINDOW (15LL * 60)
+#define ACCOUNT_FAILURE_DELAY_MS 500u
+#define ACCOUNT_MAX_DELAY_MS 8000u
+/* Api tokens last this many days unless another duration is asked for, and
+ * at most the maximum: a token forgotten in a script stops on its own. */
+#define ACCOUNT_TOKEN_DAYS 90
+#define ACCOUNT_MAX_TOKEN_DAYS 366
 
 /* A fresh random 256-bit value as 64 hex digits (CSRF tokens). */
 void account_random_hex(char out[ACCOUNT_TOKEN_HEX]);
@@ -64,16 +78,21 @@ void account_list_free(account_list_t *l);
  * Logged in the history. */
 steer_rc account_add(store_t *s, const char *email, account_role_t role, const char *const *functions,
 		     size_t nfunctions, const char *password, diag_list_t *d);
-/* Changes a password and closes every session of that user. */
+/* Changes a password, closes every session of that user and revokes their
+ * api token: whoever held the old password may have made one. */
 steer_rc account_passwd(store_t *s, const char *email, const char *password, diag_list_t *d);
 /* Removes a user with their sessions. Refuses to remove the last admin. */
 steer_rc account_remove(store_t *s, const char *email, diag_list_t *d);
 steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d);
 steer_rc account_count(store_t *s, size_t *n, diag_list_t *d);
-/* A new api token for the user (replacing the previous one), hex, shown once. */
-steer_rc account_new_api_token(store_t *s, const char *email, char token[ACCOUNT_TOKEN_HEX], diag_list_t *d);
-/* Whether the user has an api token. */
-steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, diag_list_t *d);
+/* A new api token for the user (replacing the previous one), hex, shown
+ * once, valid for days (1 to ACCOUNT_MAX_TOKEN_DAYS; 0: ACCOUNT_TOKEN_DAYS);
+ * *expires (may be NULL) gets the instant it stops working. */
+steer_rc account_new_api_token(store_t *s, const char *email, int days, char token[ACCOUNT_TOKEN_HEX],
+			       long long *expires, diag_list_t *d);
+/* Whether the user has an api token, and until when it works (*expires,
+ * may be NULL; in the past for an expired one). */
+steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, long long *expires, diag_list_t *d);
 /* Removes the user's api token: scripts using it get 401. Logged when there
  * was one. */
 steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d);
@@ -84,15 +103,22 @@ typedef enum {
 	LOGIN_LIMITED, /* too many failures: refused without checking */
 } login_result_t;
 
+/* How long the answer to a login attempt on email must be held back, from
+ * the failures on that account in the window (see ACCOUNT_MAX_FAILURES).
+ * Asked before the attempt, so that a right and a wrong password wait
+ * alike. */
+steer_rc account_login_delay(store_t *s, const char *email, unsigned *ms, diag_list_t *d);
+
 /* Checks the credentials (in constant time as far as the e-mail goes: an
  * unknown one costs a hash too), records a failure, or opens a session:
  * token (for the cookie) and out (with its CSRF token) are filled on
- * LOGIN_OK. Needs a write transaction. */
+ * LOGIN_OK. LOGIN_LIMITED when this address failed too often for this
+ * account, or for all. Needs a write transaction. */
 steer_rc account_login(store_t *s, const char *email, const char *password, const char *address,
 		       login_result_t *result, char token[ACCOUNT_TOKEN_HEX], account_t *out, diag_list_t *d);
 /* The user of a live session token; *found false when unknown or expired. */
 steer_rc account_session(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d);
-/* The user of an api token. */
+/* The user of an api token that has not expired. */
 steer_rc account_by_api_token(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d);
 /* Deletes the session (logout). Unknown tokens are fine. */
 steer_rc account_logout(store_t *s, const char *token, diag_list_t *d);

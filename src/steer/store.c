@@ -162,7 +162,15 @@ static const char migration_3[] =
 	"CREATE TRIGGER evidence_row_version_del AFTER DELETE ON evidence\n"
 	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = OLD.practice_id; END;\n";
 
-static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3};
+/* 4: api tokens expire. Tokens made before had no end: they get
+ * ACCOUNT_TOKEN_DAYS (90) from the upgrade rather than stopping at once,
+ * so that scripts keep working while their owners renew them. */
+static const char migration_4[] =
+	"ALTER TABLE user ADD COLUMN api_expires_at INTEGER;\n"
+	"UPDATE user SET api_expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400\n"
+	"  WHERE api_hash IS NOT NULL;\n";
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3, migration_4};
 
 static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
 		       const char *b)

@@ -200,6 +200,18 @@ void status_slug(status_t st, buf_t *out)
 	buf_free(&k);
 }
 
+/* "6 mars 2027": a date as French readers write it, in the server's time
+ * zone. */
+void pilotage_date_fr(time_t t, buf_t *out)
+{
+	static const char *const months[] = {"janvier", "février", "mars",	 "avril",   "mai",	"juin",
+					     "juillet", "août",	   "septembre", "octobre", "novembre", "décembre"};
+	struct tm tm;
+	if (!localtime_r(&t, &tm))
+		return;
+	buf_printf(out, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+}
+
 /* --- responses ------------------------------------------------------------ */
 
 void rq_text(rq_t *r, int status, const char *msg)
@@ -240,7 +252,8 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 			{"utilisateur", "Utilisateur ajouté : son mot de passe est affiché une seule fois ci-dessous."},
 			{"poids", "Poids enregistrés."},
 			{"guide", "Guide mis à jour : les évaluations ont été reportées."},
-			{"mot-de-passe", "Mot de passe changé ; vos autres sessions sont fermées."},
+			{"mot-de-passe", "Mot de passe changé ; vos autres sessions sont fermées et votre jeton d'API, "
+					 "s'il y en avait un, est révoqué."},
 		};
 		for (size_t i = 0; i < sizeof flashes / sizeof *flashes; i++)
 			if (strcmp(ok, flashes[i].code) == 0)
@@ -436,16 +449,22 @@ static void do_login(rq_t *r)
 	login_result_t res;
 	char token[ACCOUNT_TOKEN_HEX];
 	account_t u;
-	if (account_login(r->s, email ? email : "", pw ? pw : "", r->req->remote, &res, token, &u, &r->d)) {
+	unsigned delay = 0;
+	if (account_login_delay(r->s, email ? email : "", &delay, &r->d) ||
+	    account_login(r->s, email ? email : "", pw ? pw : "", r->req->remote, &res, token, &u, &r->d)) {
 		rq_io_error(r);
 		return;
 	}
 	r->commit = true; /* the failure count too: it must survive the answer */
 	if (res == LOGIN_LIMITED) {
 		login_page(r, 429, email,
-			   "Trop de tentatives de connexion échouées : réessayez dans 15 minutes.");
+			   "Trop de tentatives de connexion échouées depuis votre adresse : réessayez dans 15 minutes.");
 		return;
 	}
+	/* Someone is guessing this account's password: every answer for it
+	 * waits, the right one as long as the wrong ones, so that waiting
+	 * tells nothing. */
+	r->res->delay_ms = delay;
 	if (res == LOGIN_BAD) {
 		login_page(r, 401, email, "Adresse électronique ou mot de passe incorrect.");
 		return;
@@ -487,13 +506,36 @@ static void pg_account(rq_t *r, int status, value_t *errs)
 	ctx_str(ctx, "account_functions", buf_cstr(&f));
 	buf_free(&f);
 	bool has_token = false;
-	if (account_api_token_exists(r->s, r->user.email, &has_token, &r->d)) {
+	long long until = 0;
+	if (account_api_token_exists(r->s, r->user.email, &has_token, &until, &r->d)) {
 		value_free(ctx);
 		rq_io_error(r);
 		return;
 	}
 	ctx_bool(ctx, "has_token", has_token);
+	if (has_token) {
+		buf_t day = BUF_INIT;
+		pilotage_date_fr((time_t)until, &day);
+		ctx_str(ctx, "token_until", buf_cstr(&day));
+		ctx_bool(ctx, "token_expired", until <= (long long)store_now(r->s));
+		buf_free(&day);
+	}
 	rq_render(r, status, "account", ctx);
+}
+
+/* A whole number from 1 to max written with digits only. */
+static bool small_count(const char *s, long max, long *out)
+{
+	long n = 0;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || n > max)
+			return false;
+		n = n * 10 + (*s - '0');
+	}
+	*out = n;
+	return n >= 1 && n <= max;
 }
 
 /* A new api token for scripts (shown once, on this answer to the POST), or
@@ -506,8 +548,14 @@ static void do_own_token(rq_t *r, bool revoke)
 		return;
 	}
 	char token[ACCOUNT_TOKEN_HEX];
+	long days = ACCOUNT_TOKEN_DAYS;
+	const char *days_s = http_param(&r->req->form, "jours");
+	if (!revoke && days_s && !small_count(days_s, ACCOUNT_MAX_TOKEN_DAYS, &days)) {
+		rq_error(r, 422, "Durée invalide", "Un jeton dure de 1 à 366 jours.");
+		return;
+	}
 	steer_rc rc = revoke ? account_revoke_api_token(r->s, r->user.email, &r->d)
-			     : account_new_api_token(r->s, r->user.email, token, &r->d);
+			     : account_new_api_token(r->s, r->user.email, (int)days, token, NULL, &r->d);
 	if (rc) {
 		rq_io_error(r);
 		return;
@@ -553,12 +601,17 @@ static void do_own_password(rq_t *r)
 	char token[ACCOUNT_TOKEN_HEX];
 	account_t u;
 	diag_list_t d = DIAG_LIST_INIT;
-	steer_rc rc = account_login(r->s, email, cur ? cur : "", r->req->remote, &res, token, &u, &r->d);
+	unsigned delay = 0;
+	steer_rc rc = account_login_delay(r->s, email, &delay, &r->d);
+	if (!rc)
+		rc = account_login(r->s, email, cur ? cur : "", r->req->remote, &res, token, &u, &r->d);
 	if (rc) {
 		rq_io_error(r);
 		goto cleanup;
 	}
 	r->commit = true; /* a failure must be counted even though nothing else changes */
+	if (res != LOGIN_LIMITED)
+		r->res->delay_ms = delay;
 	if (res != LOGIN_OK) {
 		account_error(r, res == LOGIN_LIMITED ? 429 : 422, "err_current",
 			      res == LOGIN_LIMITED ? "Trop de tentatives échouées : réessayez dans 15 minutes."

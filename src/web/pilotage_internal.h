@@ -5,6 +5,7 @@
 #define SOBRE_PILOTAGE_INTERNAL_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "guide/guide.h"
 #include "guide/value.h"
@@ -40,6 +41,8 @@ void ctx_num(value_t *m, const char *key, long long n);
 value_t *ctx_list(value_t *m, const char *key);
 value_t *ctx_push(value_t *list);
 void status_slug(status_t st, buf_t *out);
+/* "6 mars 2027", in the server's time zone. */
+void pilotage_date_fr(time_t t, buf_t *out);
 
 /* Responses. rq_render takes ctx and adds the layout's values. */
 void rq_render(rq_t *r, int status, const char *name, value_t *ctx);

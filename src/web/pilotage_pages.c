@@ -1191,7 +1191,7 @@ void do_user_action(rq_t *r, bool remove)
 		if (remove) {
 			ctx_str(ctx, "flash", "Compte supprimé.");
 		} else {
-			ctx_str(ctx, "flash", "Nouveau mot de passe créé ; les sessions de ce compte sont fermées.");
+			ctx_str(ctx, "flash", "Nouveau mot de passe créé ; les sessions de ce compte sont fermées et son jeton d'API révoqué.");
 			ctx_str(ctx, "created_email", email);
 			ctx_str(ctx, "created_password", pw);
 		}

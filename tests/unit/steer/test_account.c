@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
+#include <time.h>
 
 #include "steer/account.h"
 #include "steer/assess.h"
@@ -127,23 +129,27 @@ static void test_login_session_logout(void **state)
 	account_free(&u);
 	/* Api tokens. */
 	char api[ACCOUNT_TOKEN_HEX];
-	assert_int_equal(account_new_api_token(s, "a@b.fr", api, &d), STEER_OK);
+	long long until = 0;
+	assert_int_equal(account_new_api_token(s, "a@b.fr", 0, api, &until, &d), STEER_OK);
+	assert_int_equal(until, (long long)store_now(s) + ACCOUNT_TOKEN_DAYS * 86400LL);
 	assert_int_equal(account_by_api_token(s, api, &found, &u, &d), STEER_OK);
 	assert_true(found);
 	assert_string_equal(u.csrf, "");
 	account_free(&u);
 	bool has = false;
-	assert_int_equal(account_api_token_exists(s, "a@b.fr", &has, &d), STEER_OK);
+	long long shown = 0;
+	assert_int_equal(account_api_token_exists(s, "a@b.fr", &has, &shown, &d), STEER_OK);
 	assert_true(has);
+	assert_int_equal(shown, until);
 	assert_int_equal(account_revoke_api_token(s, "a@b.fr", &d), STEER_OK);
 	assert_int_equal(account_by_api_token(s, api, &found, &u, &d), STEER_OK);
 	assert_false(found);
-	assert_int_equal(account_api_token_exists(s, "a@b.fr", &has, &d), STEER_OK);
+	assert_int_equal(account_api_token_exists(s, "a@b.fr", &has, NULL, &d), STEER_OK);
 	assert_false(has);
 	assert_int_equal(account_revoke_api_token(s, "a@b.fr", &d), STEER_OK); /* none left: fine */
 	assert_int_equal(d.len, 0);
 	assert_int_equal(account_revoke_api_token(s, "nobody@b.fr", &d), STEER_REFUSED);
-	assert_int_equal(account_api_token_exists(s, "nobody@b.fr", &has, &d), STEER_REFUSED);
+	assert_int_equal(account_api_token_exists(s, "nobody@b.fr", &has, NULL, &d), STEER_REFUSED);
 	assert_int_equal(d.len, 2);
 	diag_list_free(&d);
 	store_rollback(s);
@@ -214,6 +220,107 @@ static void test_password_limits(void **state)
 	close_db(s, dir);
 }
 
+/* A token stops at its expiry, lasts what was asked (1 to
+ * ACCOUNT_MAX_TOKEN_DAYS days), and dies with a password change or reset:
+ * whoever knew the old password may have made it (issue 10, finding 1). */
+static void test_api_token_lifetime(void **state)
+{
+	(void)state;
+	char *dir;
+	store_t *s = open_db(&dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	begin(s);
+	assert_int_equal(account_add(s, "a@b.fr", ROLE_PILOTE, NULL, 0, "correct horse", &d), STEER_OK);
+	char api[ACCOUNT_TOKEN_HEX];
+	bool found = false;
+	account_t u;
+	long long until = 0;
+	time_t now = store_now(s);
+	assert_int_equal(account_new_api_token(s, "a@b.fr", 1, api, &until, &d), STEER_OK);
+	assert_int_equal(until, (long long)now + 86400);
+	store_set_now(s, now + 86400 - 1);
+	assert_int_equal(account_by_api_token(s, api, &found, &u, &d), STEER_OK);
+	assert_true(found);
+	account_free(&u);
+	store_set_now(s, now + 86400);
+	assert_int_equal(account_by_api_token(s, api, &found, &u, &d), STEER_OK);
+	assert_false(found);
+	store_set_now(s, now);
+	/* The bounds. */
+	assert_int_equal(account_new_api_token(s, "a@b.fr", ACCOUNT_MAX_TOKEN_DAYS, api, &until, &d), STEER_OK);
+	assert_int_equal(until, (long long)now + ACCOUNT_MAX_TOKEN_DAYS * 86400LL);
+	assert_int_equal(d.len, 0);
+	assert_int_equal(account_new_api_token(s, "a@b.fr", ACCOUNT_MAX_TOKEN_DAYS + 1, api, &until, &d), STEER_REFUSED);
+	assert_int_equal(account_new_api_token(s, "a@b.fr", -1, api, &until, &d), STEER_REFUSED);
+	assert_int_equal(d.len, 2);
+	assert_non_null(strstr(d.items[0].msg, "more than 366"));
+	diag_list_free(&d);
+	/* A password change, by the user or an admin, revokes it. */
+	assert_int_equal(account_new_api_token(s, "a@b.fr", 0, api, NULL, &d), STEER_OK);
+	assert_int_equal(account_by_api_token(s, api, &found, &u, &d), STEER_OK);
+	assert_true(found);
+	account_free(&u);
+	assert_int_equal(account_passwd(s, "a@b.fr", "battery staple", &d), STEER_OK);
+	assert_int_equal(account_by_api_token(s, api, &found, &u, &d), STEER_OK);
+	assert_false(found);
+	bool has = true;
+	assert_int_equal(account_api_token_exists(s, "a@b.fr", &has, NULL, &d), STEER_OK);
+	assert_false(has);
+	assert_int_equal(d.len, 0);
+	store_rollback(s);
+	close_db(s, dir);
+}
+
+/* Migration 4: a token made before tokens expired keeps working for
+ * ACCOUNT_TOKEN_DAYS after the upgrade, then stops. */
+static void test_token_migration(void **state)
+{
+	(void)state;
+	assert_int_equal(account_init(), 0);
+	char *dir = fx_tmpdir();
+	char *path = fs_join(dir, "v3.db");
+	diag_list_t d = DIAG_LIST_INIT;
+	store_t *s;
+	assert_int_equal(store_open_version(path, STORE_CREATE, 3, &s, &d), STEER_OK);
+	begin(s);
+	assert_int_equal(account_add(s, "a@b.fr", ROLE_LECTEUR, NULL, 0, "correct horse", &d), STEER_OK);
+	const char *token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	unsigned char hash[32];
+	crypto_generichash(hash, 32, (const unsigned char *)token, 64, NULL, 0);
+	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = ? WHERE email = 'a@b.fr'");
+	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	assert_int_equal(store_commit(s, &d), STEER_OK);
+	store_close(s);
+	assert_int_equal(store_open(path, 0, &s, &d), STEER_OK);
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	time_t now = time(NULL);
+	store_set_now(s, now);
+	begin(s);
+	bool found = false, has = false;
+	long long until = 0;
+	account_t u;
+	assert_int_equal(account_by_api_token(s, token, &found, &u, &d), STEER_OK);
+	assert_true(found);
+	account_free(&u);
+	assert_int_equal(account_api_token_exists(s, "a@b.fr", &has, &until, &d), STEER_OK);
+	assert_true(has);
+	assert_in_range(until, (long long)now + ACCOUNT_TOKEN_DAYS * 86400LL - 60, (long long)now + ACCOUNT_TOKEN_DAYS * 86400LL + 60);
+	store_set_now(s, (time_t)until);
+	assert_int_equal(account_by_api_token(s, token, &found, &u, &d), STEER_OK);
+	assert_false(found);
+	assert_int_equal(d.len, 0);
+	store_rollback(s);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(path);
+	free(dir);
+}
+
+/* Failures lock an (account, address) pair at ACCOUNT_MAX_FAILURES and an
+ * address at ACCOUNT_MAX_ADDRESS_FAILURES; by account alone they only delay:
+ * anyone can fail logins for anyone, and must not lock them out (issue 10,
+ * finding 6). */
 static void test_rate_limit(void **state)
 {
 	(void)state;
@@ -226,40 +333,81 @@ static void test_rate_limit(void **state)
 	login_result_t res;
 	char tok[ACCOUNT_TOKEN_HEX];
 	account_t u;
+	unsigned delay = 1;
 	/* One short of the limit, the right password still opens a session,
-	 * and a success clears the account's failures. */
+	 * without delay. */
 	for (int i = 0; i < ACCOUNT_MAX_FAILURES - 1; i++) {
-		char addr[32];
-		snprintf(addr, sizeof addr, "10.0.1.%d", i);
-		assert_int_equal(account_login(s, "a@b.fr", "wrong", addr, &res, tok, &u, &d), STEER_OK);
+		assert_int_equal(account_login(s, "a@b.fr", "wrong", "10.0.1.1", &res, tok, &u, &d), STEER_OK);
 		assert_int_equal(res, LOGIN_BAD);
 	}
+	assert_int_equal(account_login_delay(s, "a@b.fr", &delay, &d), STEER_OK);
+	assert_int_equal(delay, 0);
 	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.9.9.8", &res, tok, &u, &d), STEER_OK);
 	assert_int_equal(res, LOGIN_OK);
 	account_free(&u);
-	/* By account: failures from many addresses. */
-	for (int i = 0; i < ACCOUNT_MAX_FAILURES; i++) {
+	/* The fifth failure from 10.0.1.1 locks that address out of that
+	 * account, right password or not... */
+	assert_int_equal(account_login(s, "a@b.fr", "wrong", "10.0.1.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_BAD);
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.0.1.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_LIMITED);
+	/* ...but not out of another account... */
+	assert_int_equal(account_login(s, "b@b.fr", "correct horse", "10.0.1.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
+	/* ...and the owner, from an address that has not failed, gets in, after
+	 * a delay that grows with the account's failures. */
+	assert_int_equal(account_login_delay(s, "a@b.fr", &delay, &d), STEER_OK);
+	assert_int_equal(delay, ACCOUNT_FAILURE_DELAY_MS);
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.9.9.9", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
+	/* Failures spread over many addresses never lock the account. */
+	for (int i = 0; i < 20; i++) {
 		char addr[32];
 		snprintf(addr, sizeof addr, "10.0.0.%d", i);
 		assert_int_equal(account_login(s, "a@b.fr", "wrong", addr, &res, tok, &u, &d), STEER_OK);
 		assert_int_equal(res, LOGIN_BAD);
 	}
-	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.9.9.9", &res, tok, &u, &d), STEER_OK);
-	assert_int_equal(res, LOGIN_LIMITED);
-	/* Another account from another address is not affected... */
-	assert_int_equal(account_login(s, "b@b.fr", "correct horse", "10.9.9.9", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(account_login_delay(s, "a@b.fr", &delay, &d), STEER_OK);
+	assert_int_equal(delay, ACCOUNT_MAX_DELAY_MS);
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.9.9.7", &res, tok, &u, &d), STEER_OK);
 	assert_int_equal(res, LOGIN_OK);
 	account_free(&u);
-	/* ...but an address with 5 failures is, whatever the account. */
-	for (int i = 0; i < ACCOUNT_MAX_FAILURES; i++)
-		account_login(s, "nobody@b.fr", "wrong", "10.1.1.1", &res, tok, &u, &d);
+	/* The delay doubles per failure past the limit: 6 failures, twice (a
+	 * refused attempt is not a failure: the sixth from one address is not
+	 * counted). */
+	assert_int_equal(account_login_delay(s, "b@b.fr", &delay, &d), STEER_OK);
+	assert_int_equal(delay, 0);
+	for (int i = 0; i < ACCOUNT_MAX_FAILURES + 1; i++)
+		account_login(s, "b@b.fr", "wrong", "10.3.3.3", &res, tok, &u, &d);
+	assert_int_equal(res, LOGIN_LIMITED);
+	account_login(s, "b@b.fr", "wrong", "10.3.3.4", &res, tok, &u, &d);
+	assert_int_equal(res, LOGIN_BAD);
+	assert_int_equal(account_login_delay(s, "b@b.fr", &delay, &d), STEER_OK);
+	assert_int_equal(delay, 2 * ACCOUNT_FAILURE_DELAY_MS);
+	/* An address failing for many accounts is locked for all, at its own
+	 * limit. */
+	for (int i = 0; i < ACCOUNT_MAX_ADDRESS_FAILURES - 1; i++) {
+		char who[32];
+		snprintf(who, sizeof who, "n%d@b.fr", i);
+		account_login(s, who, "wrong", "10.1.1.1", &res, tok, &u, &d);
+		assert_int_equal(res, LOGIN_BAD);
+	}
+	assert_int_equal(account_login(s, "b@b.fr", "correct horse", "10.1.1.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, LOGIN_OK);
+	account_free(&u);
+	account_login(s, "nobody@b.fr", "wrong", "10.1.1.1", &res, tok, &u, &d);
 	assert_int_equal(account_login(s, "b@b.fr", "correct horse", "10.1.1.1", &res, tok, &u, &d), STEER_OK);
 	assert_int_equal(res, LOGIN_LIMITED);
 	/* The window passes. */
 	store_set_now(s, store_now(s) + ACCOUNT_FAILURE_WINDOW + 1);
-	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.1.1.1", &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(account_login(s, "a@b.fr", "correct horse", "10.0.1.1", &res, tok, &u, &d), STEER_OK);
 	assert_int_equal(res, LOGIN_OK);
 	account_free(&u);
+	assert_int_equal(account_login_delay(s, "a@b.fr", &delay, &d), STEER_OK);
+	assert_int_equal(delay, 0);
+	assert_int_equal(d.len, 0);
 	store_rollback(s);
 	diag_list_free(&d);
 	close_db(s, dir);
@@ -325,6 +473,8 @@ int main(void)
 		cmocka_unit_test(test_login_session_logout),
 		cmocka_unit_test(test_password_limits),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_api_token_lifetime),
+		cmocka_unit_test(test_token_migration),
 		cmocka_unit_test(test_row_version_and_edit_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
