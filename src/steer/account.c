@@ -682,3 +682,14 @@ bool account_may_edit(const account_t *a, const char *pilot)
 			return true;
 	return false;
 }
+
+bool account_may_set_pilot(const account_t *a, const char *current, const char *wanted)
+{
+	if (a->role == ROLE_ADMIN || !wanted)
+		return true;
+	if (a->role != ROLE_PILOTE)
+		return false;
+	if (current && *current && input_fold_equal(current, wanted))
+		return true;
+	return account_may_edit(a, wanted);
+}

@@ -128,6 +128,13 @@ steer_rc account_logout(store_t *s, const char *token, diag_list_t *d);
  * ignored), lecteurs never. */
 bool account_may_edit(const account_t *a, const char *pilot);
 
+/* Whether a may set the pilot of a practice piloted by current (may be
+ * NULL) to wanted (NULL: the pilot is not being set): admins always; a
+ * pilote only to one of its own functions (or to the current pilot,
+ * unchanged), never to nothing, which would leave the practice to no one
+ * but an admin; lecteurs never. */
+bool account_may_set_pilot(const account_t *a, const char *current, const char *wanted);
+
 /* Constant-time equality of two NUL-terminated strings. */
 bool account_equal(const char *a, const char *b);
 

@@ -285,8 +285,7 @@ void api_assess(rq_t *r, const char *idbp)
 		rq_error(r, 400, "", "status, pilot, owner, due et comment sont des chaînes ; version un entier");
 		goto cleanup;
 	}
-	if (!account_may_edit(&r->user, a.pilot) ||
-	    (c.pilot && *c.pilot && r->user.role != ROLE_ADMIN && !account_may_edit(&r->user, c.pilot))) {
+	if (!account_may_edit(&r->user, a.pilot) || !account_may_set_pilot(&r->user, a.pilot, c.pilot)) {
 		rq_forbidden(r, "votre rôle ne permet pas de modifier cette pratique");
 		goto cleanup;
 	}

@@ -520,8 +520,9 @@ void do_assess(rq_t *r, const char *idbp)
 		rq_forbidden(r, "Votre rôle ne permet pas de modifier cette pratique. Rien n'a été enregistré.");
 		goto cleanup;
 	}
-	if (pilot && *pilot && r->user.role != ROLE_ADMIN && !account_may_edit(&r->user, pilot)) {
-		rq_forbidden(r, "Vous ne pouvez confier une pratique qu'à l'une de vos fonctions. Rien n'a été enregistré.");
+	if (!account_may_set_pilot(&r->user, a.pilot, pilot)) {
+		rq_forbidden(r, "Vous ne pouvez confier une pratique qu'à l'une de vos fonctions, et pas la laisser sans "
+				"fonction pilote. Rien n'a été enregistré.");
 		goto cleanup;
 	}
 	st.status = 422;

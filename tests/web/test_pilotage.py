@@ -298,6 +298,18 @@ def main(sobre, guide):
         s, _, _ = pilote.req("/pilotage/pratiques/a.1", {"csrf": pilote.csrf, "version": str(int(ver) + 99),
                                                           "status": "réalisée", "pilot": "Direction des achats"})
         check(s == 403, f"pilote cannot hand a practice to another function ({s})")
+        # ...nor to no function at all, which only an admin could undo (issue 10, finding 7)
+        before = show()
+        s, _, b = pilote.req("/pilotage/pratiques/a.1")
+        ver = re.search(rb'name="version" value="(\d+)"', b).group(1).decode()
+        for empty in ("", "   "):
+            s, _, b = pilote.req("/pilotage/pratiques/a.1", {"csrf": pilote.csrf, "version": ver, "status": "réalisée",
+                                                              "pilot": empty, "owner": "Bob", "due": "",
+                                                              "comment": "Fait", "evidence": ""})
+            check(s == 403 and "pas la laisser sans".encode() in b, f"pilote cannot empty the pilot ({empty!r}: {s})")
+        s, _, _ = pilote.req("/pilotage/api/pratiques/a.1", raw=json.dumps({"pilot": ""}).encode(), method="POST",
+                             headers={"Content-Type": "application/json", "X-CSRF-Token": pilote.csrf})
+        check(s == 403 and show() == before, f"nor through the api ({s}); nothing written")
 
         # --- concurrent edit: both open the page, the second save is refused
         s, _, b1 = admin.req("/pilotage/pratiques/a.2")

@@ -455,10 +455,20 @@ static void test_row_version_and_edit_rule(void **state)
 	assert_true(account_may_edit(&a, "direction generale"));
 	assert_false(account_may_edit(&a, "Direction des achats"));
 	assert_false(account_may_edit(&a, NULL));
+	/* A pilote hands a practice only to one of its functions, never to
+	 * nobody (issue 10, finding 7). */
+	assert_true(account_may_set_pilot(&a, "Direction générale", NULL));
+	assert_true(account_may_set_pilot(&a, "Direction générale", "DIRECTION GENERALE"));
+	assert_false(account_may_set_pilot(&a, "Direction générale", ""));
+	assert_false(account_may_set_pilot(&a, "Direction générale", "   "));
+	assert_false(account_may_set_pilot(&a, "Direction générale", "Direction des achats"));
+	assert_true(account_may_set_pilot(&a, "Direction des achats", "Direction des achats")); /* unchanged */
 	a.role = ROLE_LECTEUR;
 	assert_false(account_may_edit(&a, "Direction générale"));
+	assert_false(account_may_set_pilot(&a, "Direction générale", "Direction générale"));
 	a.role = ROLE_ADMIN;
 	assert_true(account_may_edit(&a, NULL));
+	assert_true(account_may_set_pilot(&a, "Direction générale", ""));
 	assert_true(account_equal("abc", "abc"));
 	assert_false(account_equal("abc", "abd"));
 	assert_false(account_equal("abc", "abcd"));
