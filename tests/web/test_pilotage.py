@@ -443,6 +443,9 @@ def main(sobre, guide):
         s, _, b = admin.req("/pilotage/")
         check(re.search(rb'id="completion">3 / 6<', b) is not None, "dashboard completion follows the assessments")
 
+        s, _, _ = admin.req("/pilotage/pratiques/" + "a" * 64)
+        check(s == 404, f"a 64-byte practice id: 404 ({s})")
+
         # --- body limits, decided before the body is read (PILOTAGE_MAX_*_BODY)
         cookie = "; ".join(f"{c.name}={c.value}" for c in admin.jar)
         form = ("Content-Type", "application/x-www-form-urlencoded")
