@@ -17,6 +17,17 @@ if [ -n "$missing" ]; then
 	exit 2
 fi
 
+# Every limit of the code has its row in docs/limits.md, with what it
+# prevents and the test that hits it: a limit added without one fails here.
+undocumented=""
+for name in $(grep -rhoE '^#define [A-Z0-9_]*(_MAX_|_MIN_|_TIMEOUT|_MAX\b)[A-Z0-9_]*' src | awk '{print $2}' | sort -u); do
+	grep -q "$name" docs/limits.md || undocumented="$undocumented $name"
+done
+if [ -n "$undocumented" ]; then
+	echo "lint: limits without a row in docs/limits.md:$undocumented" >&2
+	exit 1
+fi
+
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
