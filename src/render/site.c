@@ -193,11 +193,10 @@ static void add_output(site_t *s, out_kind_t kind, const char *url, const void *
 	o->kind = kind;
 	o->obj = obj;
 	o->url = xstrdup(url);
+	/* Resolved: no URL, not even an export named after the guide's version,
+	 * leads outside the site's folder. */
 	buf_t p = BUF_INIT;
-	const char *u = url[0] == '/' ? url + 1 : url;
-	buf_puts(&p, u);
-	if (p.len == 0 || p.ptr[p.len - 1] == '/')
-		buf_puts(&p, "index.html");
+	page_output_path(url, &p);
 	o->path = buf_detach(&p);
 }
 
