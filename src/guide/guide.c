@@ -139,6 +139,19 @@ static char *url_space(const guide_t *g)
 
 void guide_generated_url(const guide_t *g, const char *kind, buf_t *out)
 {
+	/* At the host's root, where crawlers, servers and the theme expect them. */
+	if (strcmp(kind, "sitemap") == 0) {
+		buf_puts(out, "/sitemap.xml");
+		return;
+	}
+	if (strcmp(kind, "404") == 0) {
+		buf_puts(out, "/404.html");
+		return;
+	}
+	if (strcmp(kind, "assets") == 0) {
+		buf_puts(out, "/assets/");
+		return;
+	}
 	buf_puts(out, g->base);
 	if (strcmp(kind, "list") == 0) {
 		buf_puts(out, "bonnes-pratiques/");

@@ -465,6 +465,16 @@ static void test_generated_url(void **state)
 	/* appends */
 	guide_generated_url(g, "list", &b);
 	assert_non_null(strstr(buf_cstr(&b), ".json/pub/guide/bonnes-pratiques/"));
+	/* at the host's root */
+	buf_reset(&b);
+	guide_generated_url(g, "sitemap", &b);
+	assert_string_equal(buf_cstr(&b), "/sitemap.xml");
+	buf_reset(&b);
+	guide_generated_url(g, "404", &b);
+	assert_string_equal(buf_cstr(&b), "/404.html");
+	buf_reset(&b);
+	guide_generated_url(g, "assets", &b);
+	assert_string_equal(buf_cstr(&b), "/assets/");
 	buf_free(&b);
 	guide_free(g);
 }
