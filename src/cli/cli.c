@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "guide/rules.h"
+#include "render/theme.h"
 #include "util/fs.h"
 #include "util/utf8.h"
 
@@ -69,12 +70,24 @@ void cli_print_diags(FILE *f, const diag_list_t *d)
 	buf_free(&out);
 }
 
+void cli_check_guide(const guide_t *g, diag_list_t *diags)
+{
+	/* The built-in theme always loads: its diagnostics would be the build's. */
+	diag_list_t ignored = DIAG_LIST_INIT;
+	theme_t *theme = theme_load(NULL, &ignored);
+	const char **assets = theme ? theme_asset_names(theme) : NULL;
+	rules_check(g, assets, theme ? theme_asset_count(theme) : 0, diags);
+	free(assets);
+	theme_free(theme);
+	diag_list_free(&ignored);
+}
+
 guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code)
 {
 	diag_list_t diags = DIAG_LIST_INIT;
 	guide_t *g = guide_load(dir, &diags);
 	if (g) {
-		rules_check(g, &diags);
+		cli_check_guide(g, &diags);
 		cli_rebase_diags(&diags, dir);
 	}
 	diag_sort(&diags);

@@ -51,6 +51,10 @@ bool cli_number(const char *s, long min, long max, long *out);
  * dropped, NULL as "—". */
 void cli_put_flat(buf_t *out, const char *s);
 
+/* Runs every rule over g, as `build` without --theme sees it: page URLs are
+ * checked against the built-in theme's assets too. */
+void cli_check_guide(const guide_t *g, diag_list_t *diags);
+
 /* Loads and checks the guide in dir for commands that need a valid guide:
  * on errors prints them to stderr and returns NULL with *code set. */
 guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code);

@@ -46,13 +46,14 @@ static bool timings; /* --timings: print how long each phase took */
 
 static int build_once(const char *dir, const char *out, const char *theme_dir, const char *base_url, bool quiet_ok)
 {
-	double t0 = now_ms(), t_load = 0, t_check = 0, t_site = 0;
+	double t0 = now_ms(), t_load = 0, t_theme = 0, t_check = 0, t_site = 0;
 	int code = EXIT_OK;
 	theme_t *theme = NULL;
 	site_t *site = NULL;
 	char **html = NULL;  /* page bodies rendered by the check, for the site */
 	size_t *html_len = NULL;
-	diag_list_t diags = DIAG_LIST_INIT;
+	const char **assets = NULL;
+	diag_list_t diags = DIAG_LIST_INIT, theme_diags = DIAG_LIST_INIT;
 	guide_t *g = guide_load(dir, &diags);
 	if (!g) {
 		cli_print_diags(stderr, &diags);
@@ -60,9 +61,14 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		goto cleanup;
 	}
 	t_load = now_ms();
+	/* The theme before the check: no page may take the URL of one of its assets. */
+	theme = theme_load(theme_dir, &theme_diags);
+	if (theme)
+		assets = theme_asset_names(theme);
+	t_theme = now_ms();
 	html = xcalloc(g->npages + 1, sizeof *html);
 	html_len = xcalloc(g->npages + 1, sizeof *html_len);
-	rules_check_render(g, &diags, html, html_len);
+	rules_check_render(g, assets, theme ? theme_asset_count(theme) : 0, &diags, html, html_len);
 	t_check = now_ms();
 	cli_rebase_diags(&diags, dir);
 	diag_sort(&diags);
@@ -78,10 +84,8 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		fprintf(stderr, "sobre build: %zu warning%s (see sobre check %s)\n", warnings, warnings > 1 ? "s" : "",
 			dir);
 	diag_list_free(&diags);
-
-	theme = theme_load(theme_dir, &diags);
 	if (!theme) {
-		cli_print_diags(stderr, &diags);
+		cli_print_diags(stderr, &theme_diags);
 		fprintf(stderr, "sobre build: the theme has errors; nothing was written\n");
 		code = EXIT_PROBLEMS;
 		goto cleanup;
@@ -113,8 +117,9 @@ static int build_once(const char *dir, const char *out, const char *theme_dir, c
 		goto cleanup;
 	}
 	if (timings)
-		fprintf(stderr, "sobre build: load %.0f ms, check and Markdown %.0f ms, theme %.0f ms, pages and swap %.0f ms\n",
-			t_load - t0, t_check - t_load, t_site - t_check, now_ms() - t_site);
+		fprintf(stderr, "sobre build: load %.0f ms, theme %.0f ms, check and Markdown %.0f ms, site %.0f ms, "
+				"pages and swap %.0f ms\n",
+			t_load - t0, t_theme - t_load, t_check - t_theme, t_site - t_check, now_ms() - t_site);
 	if (!quiet_ok || tty)
 		fprintf(stderr, "sobre build: %zu practices, %zu files, %.*f %s written to %s in %.0f ms\n",
 			g->npractices, st.files, st.bytes < 1000000 ? 0 : 1,
@@ -125,10 +130,12 @@ cleanup:
 		free(html[i]);
 	free(html);
 	free(html_len);
+	free(assets);
 	site_free(site);
 	theme_free(theme);
 	guide_free(g);
 	diag_list_free(&diags);
+	diag_list_free(&theme_diags);
 	return code;
 }
 

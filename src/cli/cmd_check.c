@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "guide/rules.h"
 
 static const char usage[] = "sobre check [--format text|json] [--strict] [DIR]";
 
@@ -46,7 +45,7 @@ int cmd_check(int argc, char **argv)
 	diag_list_t diags = DIAG_LIST_INIT;
 	guide_t *g = guide_load(dir, &diags);
 	if (g) {
-		rules_check(g, &diags);
+		cli_check_guide(g, &diags);
 		cli_rebase_diags(&diags, dir);
 	}
 	if (strict)

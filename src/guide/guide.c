@@ -105,15 +105,7 @@ static void set_url(page_t *p)
 	}
 	const char *s = value_str(perm);
 	if (s && *s) {
-		/* Eleventy writes "x/" as x/index.html and serves it at /x/. */
-		buf_t u = BUF_INIT;
-		if (*s != '/')
-			buf_putc(&u, '/');
-		buf_puts(&u, s);
-		size_t n = u.len;
-		if (n >= 11 && strcmp(u.ptr + n - 11, "/index.html") == 0)
-			buf_truncate(&u, n - 10);
-		p->url = buf_detach(&u);
+		p->url = page_permalink_url(s);
 		return;
 	}
 	p->url = page_default_url(p->path);
@@ -147,6 +139,19 @@ static char *url_space(const guide_t *g)
 
 void guide_generated_url(const guide_t *g, const char *kind, buf_t *out)
 {
+	/* At the host's root, where crawlers, servers and the theme expect them. */
+	if (strcmp(kind, "sitemap") == 0) {
+		buf_puts(out, "/sitemap.xml");
+		return;
+	}
+	if (strcmp(kind, "404") == 0) {
+		buf_puts(out, "/404.html");
+		return;
+	}
+	if (strcmp(kind, "assets") == 0) {
+		buf_puts(out, "/assets/");
+		return;
+	}
 	buf_puts(out, g->base);
 	if (strcmp(kind, "list") == 0) {
 		buf_puts(out, "bonnes-pratiques/");

@@ -101,7 +101,8 @@ void guide_absolute_url(const char *base, const char *path, buf_t *out);
 
 /* URL of a page sobre generates, appended to out: kind is "list" (all
  * sheets, filterable), "reading" (the whole guide on one page), "csv" or
- * "json" (exports). Same URLs as the old Eleventy site. */
+ * "json" (exports), "sitemap", "404", or "assets" (the folder of the theme's
+ * assets). Same URLs as the old Eleventy site. */
 void guide_generated_url(const guide_t *g, const char *kind, buf_t *out);
 
 /* Front-matter helpers, shared by the rules. */

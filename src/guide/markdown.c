@@ -1097,6 +1097,7 @@ typedef struct {
 	size_t p_mark;		 /* output length before the current <p> */
 	int p_pending, p_hidden; /* output state before the current <p> */
 	int img_depth;
+	int link_depth; /* links open around the current text */
 	tok_t img;	/* image being collected: its destination and title */
 	buf_t img_title, alt;
 	const char *alt_src;
@@ -1463,6 +1464,57 @@ static void open_image(ctx_t *c, const MD_SPAN_IMG_DETAIL *d)
 	attr_decode(&d->title, &c->img_title);
 }
 
+/* Whether a URL, as url_encode leaves it, makes the browser ask another host:
+ * it has a scheme (http:, data:, anything) or starts with "//". Spaces,
+ * controls and backslashes, which browsers strip or read as '/', are
+ * percent-encoded by then and start no scheme. */
+static int url_remote(const char *s, size_t n)
+{
+	if (n >= 2 && s[0] == '/' && s[1] == '/')
+		return 1;
+	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		char ch = s[i];
+		if (ch == ':')
+			return 1;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '+' ||
+		      ch == '-' || ch == '.'))
+			return 0;
+	}
+	return 0;
+}
+
+/* An image of another host as a link (MD_OPT_NOREMOTEIMG): its alt text, or
+ * its URL without one, as text; only that text inside a link, since links
+ * do not nest. t2 holds the encoded URL, t3 the URL as written. */
+static void remote_image(ctx_t *c)
+{
+	const char *text = c->alt.len ? buf_cstr(&c->alt) : buf_cstr(&c->t3);
+	size_t len = c->alt.len ? c->alt.len : c->t3.len;
+	if (!c->link_depth) {
+		tok_t *o = new_tok(c, TK_OPEN);
+		o->is_link = 1;
+		o->moff = c->arena.len;
+		buf_puts(&c->arena, "<a href=\"");
+		put_esc(&c->arena, buf_cstr(&c->t2), c->t2.len);
+		buf_putc(&c->arena, '"');
+		if (c->img_title.len) {
+			buf_puts(&c->arena, " title=\"");
+			put_esc(&c->arena, buf_cstr(&c->img_title), c->img_title.len);
+			buf_putc(&c->arena, '"');
+		}
+		buf_putc(&c->arena, '>');
+		o->mlen = c->arena.len - o->moff;
+	}
+	/* As written: no typography or linkify inside (a URL stays a URL). */
+	tok_t *t = new_tok(c, TK_SPECIAL);
+	buf_put(&c->arena, text, len);
+	t->len = len;
+	if (!c->link_depth)
+		new_markup(c, TK_CLOSE, "</a>")->is_link = 1;
+}
+
 static void close_image(ctx_t *c)
 {
 	const char *href = c->arena.ptr + c->img.hoff;
@@ -1479,6 +1531,10 @@ static void close_image(ctx_t *c)
 		buf_put(&c->t1, c->t3.ptr, c->t3.len);
 		buf_putc(&c->t1, ')');
 		add_text(c, c->t1.ptr, c->t1.len, NULL);
+		return;
+	}
+	if ((c->opts & MD_OPT_NOREMOTEIMG) && url_remote(buf_cstr(&c->t2), c->t2.len)) {
+		remote_image(c);
 		return;
 	}
 	tok_t *t = new_tok(c, TK_IMAGE);
@@ -1526,6 +1582,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
 	case MD_SPAN_A:
 		open_link(c, detail);
 		idx = c->ntok - 1;
+		c->link_depth++;
 		break;
 	case MD_SPAN_IMG:
 		open_image(c, detail);
@@ -1577,6 +1634,7 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
 		break;
 	case MD_SPAN_A:
 		close_link(c, k);
+		c->link_depth--;
 		break;
 	default:
 		break;

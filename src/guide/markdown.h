@@ -28,6 +28,11 @@ enum {
 	MD_OPT_NOTYPO = 2, /* no typographer (quotes, dashes, ellipsis, (c)...) */
 	MD_OPT_NOLINKIFY = 4, /* bare URLs stay text: for passes that only want the
 				 written links (check's broken-link rule) */
+	MD_OPT_NOREMOTEIMG = 8, /* an image on another host (any scheme, data: too,
+				   or "//host") becomes a link to it, its alt text
+				   (else its URL) as the link's text, or that text
+				   alone inside a link: for text typed by users in
+				   the web app, whose page must not ask other hosts */
 };
 
 /* Renders src (UTF-8, not NUL-terminated) to HTML appended to out. on_link may

@@ -62,6 +62,64 @@ char *page_default_url(const char *path)
 	return buf_detach(&u);
 }
 
+/* Appends the segments of url to out as "/a/b", each "." and empty segment
+ * dropped and each ".." taking back the segment before it, never below where
+ * out started. Returns whether the path ends as a folder: with '/', "." or
+ * "..", or with no segment at all. */
+static bool resolve_path(const char *url, buf_t *out)
+{
+	size_t floor = out->len;
+	bool dir = true;
+	const char *s = url;
+	for (;;) {
+		const char *end = strchr(s, '/');
+		size_t n = end ? (size_t)(end - s) : strlen(s);
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			size_t k = out->len;
+			while (k > floor && out->ptr[k - 1] != '/')
+				k--;
+			buf_truncate(out, k > floor ? k - 1 : floor);
+			dir = true;
+		} else if (n == 0 || (n == 1 && s[0] == '.')) {
+			dir = true;
+		} else {
+			buf_putc(out, '/');
+			buf_put(out, s, n);
+			dir = false;
+		}
+		if (!end)
+			return dir;
+		s = end + 1;
+	}
+}
+
+char *page_permalink_url(const char *permalink)
+{
+	buf_t u = BUF_INIT;
+	bool dir = resolve_path(permalink, &u);
+	/* Eleventy writes "x/" as x/index.html and serves it at /x/. */
+	static const char index[] = "/index.html";
+	size_t n = sizeof index - 1;
+	if (!dir && u.len >= n && memcmp(u.ptr + u.len - n, index, n) == 0) {
+		buf_truncate(&u, u.len - n);
+		dir = true;
+	}
+	if (dir || u.len == 0)
+		buf_putc(&u, '/');
+	return buf_detach(&u);
+}
+
+void page_output_path(const char *url, buf_t *out)
+{
+	size_t start = out->len;
+	bool dir = resolve_path(url, out);
+	if (dir)
+		buf_puts(out, "/index.html");
+	/* Relative to the site's folder: without the leading '/'. */
+	memmove(out->ptr + start, out->ptr + start + 1, out->len - start - 1);
+	buf_truncate(out, out->len - 1);
+}
+
 void page_free(page_t *p)
 {
 	if (!p)

@@ -35,4 +35,16 @@ void page_free(page_t *p);
  * Caller frees the result. */
 char *page_default_url(const char *path);
 
+/* The URL path of a front-matter permalink, resolved as a browser resolves a
+ * path: a leading '/' added, runs of '/' merged, "." and ".." segments
+ * resolved (".." never climbing above the root), a final "index.html"
+ * dropped: "x//y/../z/index.html" -> "/x/z/". Caller frees the result. */
+char *page_permalink_url(const char *permalink);
+
+/* The file a URL path is written to, relative to the site's folder, appended
+ * to out: "/x/y/" -> "x/y/index.html", "/sitemap.xml" -> "sitemap.xml".
+ * Resolved as page_permalink_url does, so that every spelling of one file
+ * gives one path and no URL leads outside the site's folder. */
+void page_output_path(const char *url, buf_t *out);
+
 #endif

@@ -1,6 +1,7 @@
 /* rules: field, value, cross-page and content checks over the guide model.
  * Work is linear in the guide's size (sorts aside): lookups across pages go
- * through sorted arrays, never a scan of every page for every page. */
+ * through sorted arrays or hash sets, never a scan of every page for every
+ * page. */
 #include "guide/rules.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "guide/markdown.h"
 #include "util/parallel.h"
+#include "util/strset.h"
 #include "util/suggest.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -438,6 +440,192 @@ static void check_template_syntax(ctx_t *c, const page_t *p)
 	}
 }
 
+/* ---- URLs: one file of the site per page ---- */
+
+/* A file the site is made of: a page, or an output build generates. */
+typedef struct {
+	char *url;
+	const page_t *page;  /* NULL for a generated output */
+	char *what;          /* a generated output, as messages name it */
+	const value_t *at;   /* where the URL comes from (a permalink, a data value); NULL: a file's name */
+	const char *fix;     /* how to give this output another URL, for the hint */
+	char *path;          /* the file written, relative to the site's folder */
+} out_t;
+
+/* A folder or file of the site: a node of the tree all output paths make. */
+typedef struct {
+	size_t file;   /* 1 + index of the output written here, or 0 */
+	size_t folder; /* 1 + index of the first output written below it, or 0 */
+} node_t;
+
+enum { CLASH_SAME, CLASH_FILE_IS_FOLDER, CLASH_FOLDER_IS_FILE };
+
+/* Reports o, which comes after first and cannot be written beside it; the
+ * diagnostic goes where o's URL comes from. */
+static void report_clash(ctx_t *c, const out_t *o, const out_t *first, int kind, const char *folder, size_t flen)
+{
+	const char *file = NULL;
+	int line = 0, col = 0;
+	if (o->at) {
+		file = o->page ? o->page->path : o->at->file;
+		line = o->at->line;
+		col = o->at->col;
+	} else if (o->page) {
+		file = o->page->path;
+		line = col = 1;
+	}
+	buf_t name = BUF_INIT;
+	if (first->page) {
+		buf_puts(&name, first->page->path);
+		if (first->at)
+			buf_printf(&name, ":%d", first->at->line);
+	} else {
+		buf_puts(&name, first->what);
+	}
+	diag_t *d;
+	if (kind == CLASH_SAME)
+		d = diag_add(c->diags, DIAG_ERROR, file, line, col, "duplicate-url",
+			     "URL '%s' is already taken by %s: both would be written to %s", o->url, buf_cstr(&name),
+			     o->path);
+	else if (kind == CLASH_FILE_IS_FOLDER)
+		d = diag_add(c->diags, DIAG_ERROR, file, line, col, "duplicate-url",
+			     "URL '%s' would be written to the file %s, which %s needs as a folder (URL '%s')", o->url,
+			     o->path, buf_cstr(&name), first->url);
+	else
+		d = diag_add(c->diags, DIAG_ERROR, file, line, col, "duplicate-url",
+			     "URL '%s' needs %.*s as a folder, but %s is written to that file (URL '%s')", o->url,
+			     (int)flen, folder, buf_cstr(&name), first->url);
+	if (o->fix)
+		diag_hint(d, "%s %s; %s", buf_cstr(&name), kind == CLASH_SAME ? "has it already" : "is there first",
+			  o->fix);
+	buf_free(&name);
+}
+
+/* The node for segment seg in folder parent, added when new. */
+static size_t tree_child(strset_t *set, node_t **nodes, size_t *n, size_t *cap, size_t parent, const char *seg,
+			 size_t len, buf_t *key)
+{
+	buf_reset(key);
+	buf_put(key, (const char *)&parent, sizeof parent);
+	buf_put(key, seg, len);
+	size_t id;
+	if (!strset_add(set, key->ptr, key->len, *n, &id))
+		return id;
+	*nodes = xgrow(*nodes, cap, *n + 1, sizeof **nodes);
+	(*nodes)[*n] = (node_t){0, 0};
+	return (*n)++;
+}
+
+/* Two outputs written to one file would silently replace each other, and a
+ * file where another needs a folder fails the build halfway: every output
+ * path is walked once down a tree of folders (a hash set keyed by parent and
+ * name), so the work is linear in the length of all paths. */
+static void check_outputs(ctx_t *c, out_t *outs, size_t n)
+{
+	strset_t *set = strset_new();
+	size_t nnodes = 1, cap = 0;
+	node_t *nodes = xgrow(NULL, &cap, 1, sizeof *nodes);
+	nodes[0] = (node_t){0, 0};
+	buf_t key = BUF_INIT;
+	for (size_t k = 0; k < n; k++) {
+		out_t *o = &outs[k];
+		const char *p = o->path;
+		size_t node = 0;
+		for (;;) {
+			const char *slash = strchr(p, '/');
+			node = tree_child(set, &nodes, &nnodes, &cap, node, p, slash ? (size_t)(slash - p) : strlen(p), &key);
+			node_t *t = &nodes[node];
+			if (!slash) {
+				if (t->file)
+					report_clash(c, o, &outs[t->file - 1], CLASH_SAME, NULL, 0);
+				else if (t->folder)
+					report_clash(c, o, &outs[t->folder - 1], CLASH_FILE_IS_FOLDER, NULL, 0);
+				else
+					t->file = k + 1;
+				break;
+			}
+			if (t->file) {
+				report_clash(c, o, &outs[t->file - 1], CLASH_FOLDER_IS_FILE, o->path,
+					     (size_t)(slash - o->path));
+				break;
+			}
+			if (!t->folder)
+				t->folder = k + 1;
+			p = slash + 1;
+		}
+	}
+	buf_free(&key);
+	free(nodes);
+	strset_free(set);
+}
+
+static void add_out(out_t **outs, size_t *n, size_t *cap, const char *url, const page_t *page, char *what,
+		    const value_t *at, const char *fix)
+{
+	*outs = xgrow(*outs, cap, *n + 1, sizeof **outs);
+	buf_t path = BUF_INIT;
+	page_output_path(url, &path);
+	(*outs)[(*n)++] = (out_t){xstrdup(url), page, what, at, fix, buf_detach(&path)};
+}
+
+/* A file build generates; kind as for guide_generated_url. */
+static void add_generated(out_t **outs, size_t *n, size_t *cap, const guide_t *g, const char *kind, const char *asset,
+			  const char *what, const value_t *at, const char *fix)
+{
+	buf_t url = BUF_INIT, name = BUF_INIT;
+	guide_generated_url(g, kind, &url);
+	if (asset) {
+		buf_puts(&url, asset);
+		buf_printf(&name, "the theme's asset '%s'", asset);
+	} else {
+		buf_puts(&name, what);
+	}
+	add_out(outs, n, cap, buf_cstr(&url), NULL, buf_detach(&name), at, fix);
+	buf_free(&url);
+}
+
+/* Every file build writes, in the order the first of two clashing ones is
+ * kept: the generated outputs whose names are fixed, the theme's assets, the
+ * exports (named after the guide's version), then pages named by their
+ * file, then pages with a permalink, each in path order. */
+static void check_urls(ctx_t *c, const char *const *assets, size_t nassets)
+{
+	const guide_t *g = c->g;
+	out_t *outs = NULL;
+	size_t n = 0, cap = 0;
+	add_generated(&outs, &n, &cap, g, "list", NULL, "the generated list of all practices", NULL, NULL);
+	add_generated(&outs, &n, &cap, g, "reading", NULL, "the generated reading page (the whole guide on one page)",
+		      NULL, NULL);
+	add_generated(&outs, &n, &cap, g, "sitemap", NULL, "the generated sitemap", NULL, NULL);
+	add_generated(&outs, &n, &cap, g, "404", NULL, "the generated page for unknown URLs (404)", NULL, NULL);
+	for (size_t i = 0; i < nassets; i++)
+		add_generated(&outs, &n, &cap, g, "assets", assets[i], NULL, NULL, "rename this file of the theme");
+	const value_t *version = value_get(value_get(value_get(g->data, "metadata"), "guideBonnesPratiques"), "version");
+	if (version && !version->file)
+		version = NULL;
+	const char *vfix = "change metadata.guideBonnesPratiques.version, which the export's file name holds";
+	add_generated(&outs, &n, &cap, g, "csv", NULL, "the generated CSV export", version, vfix);
+	add_generated(&outs, &n, &cap, g, "json", NULL, "the generated JSON export", version, vfix);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < g->npages; i++) {
+			const page_t *p = g->pages[i];
+			const value_t *perm = value_get(p->fm, "permalink");
+			bool from_perm = value_str(perm) && *value_str(perm);
+			if (!p->url || from_perm != (pass == 1))
+				continue;
+			add_out(&outs, &n, &cap, p->url, p, NULL, from_perm ? perm : NULL,
+				from_perm ? "change this page's 'permalink:' to a URL of its own"
+					  : "rename or move this file, or give it a 'permalink:' of its own");
+		}
+	check_outputs(c, outs, n);
+	for (size_t i = 0; i < n; i++) {
+		free(outs[i].url);
+		free(outs[i].what);
+		free(outs[i].path);
+	}
+	free(outs);
+}
+
 /* ---- internal links ---- */
 
 typedef struct {
@@ -586,19 +774,22 @@ static void check_contents(ctx_t *c, char **keep, size_t *keep_len)
 	free(urls);
 }
 
-static void check_all(const guide_t *g, diag_list_t *diags, char **html, size_t *html_len);
+static void check_all(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
+		      size_t *html_len);
 
-void rules_check(const guide_t *g, diag_list_t *diags)
+void rules_check(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags)
 {
-	check_all(g, diags, NULL, NULL);
+	check_all(g, assets, nassets, diags, NULL, NULL);
 }
 
-void rules_check_render(const guide_t *g, diag_list_t *diags, char **html, size_t *html_len)
+void rules_check_render(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
+			size_t *html_len)
 {
-	check_all(g, diags, html, html_len);
+	check_all(g, assets, nassets, diags, html, html_len);
 }
 
-static void check_all(const guide_t *g, diag_list_t *diags, char **html, size_t *html_len)
+static void check_all(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
+		      size_t *html_len)
 {
 	ctx_t c = {g, diags, NULL};
 	if (g->nignored)
@@ -620,6 +811,7 @@ static void check_all(const guide_t *g, diag_list_t *diags, char **html, size_t 
 	free(all);
 
 	check_theme_links(&c);
+	check_urls(&c, assets, nassets);
 	check_who(&c);
 	check_contents(&c, html, html_len);
 }

@@ -16,13 +16,16 @@
 extern const char *const rules_priorities[3];
 extern const char *const rules_difficulties[3];
 
-/* Appends every problem found in g to diags. */
-void rules_check(const guide_t *g, diag_list_t *diags);
+/* Appends every problem found in g to diags. assets names the files the
+ * theme adds to the site's assets folder (theme_asset_names; NULL when
+ * nassets is 0): a page whose URL would overwrite one is an error too. */
+void rules_check(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags);
 
 /* The same, rendering each page's Markdown completely (typography, bare
  * URLs, {{ names }} resolved) on the way, since the link check parses it
  * anyway: html[i] receives page i's HTML (malloc'd, caller frees) and
  * html_len[i] its length. For `build`, which needs that HTML next. */
-void rules_check_render(const guide_t *g, diag_list_t *diags, char **html, size_t *html_len);
+void rules_check_render(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
+			size_t *html_len);
 
 #endif

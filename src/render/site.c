@@ -193,11 +193,11 @@ static void add_output(site_t *s, out_kind_t kind, const char *url, const void *
 	o->kind = kind;
 	o->obj = obj;
 	o->url = xstrdup(url);
+	/* Resolved: no URL, not even an export named after the guide's version,
+	 * leads outside the site's folder; check's duplicate-url rule compares
+	 * these same paths. */
 	buf_t p = BUF_INIT;
-	const char *u = url[0] == '/' ? url + 1 : url;
-	buf_puts(&p, u);
-	if (p.len == 0 || p.ptr[p.len - 1] == '/')
-		buf_puts(&p, "index.html");
+	page_output_path(url, &p);
 	o->path = buf_detach(&p);
 }
 
@@ -245,7 +245,9 @@ static value_t *build_shared(site_t *s)
 	value_t *site = value_map();
 	put_str(site, "title", guide_site_meta(g, "title"));
 	put_str(site, "url", s->base_url);
-	put_str(site, "assets", "/assets/");
+	buf_t assets = BUF_INIT;
+	guide_generated_url(g, "assets", &assets);
+	put_buf(site, "assets", &assets);
 	value_map_set(sh, "site", site);
 
 	value_t *guide = value_map();
@@ -665,15 +667,20 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 		add_output(s, gen[i].out, buf_cstr(&u), NULL);
 		buf_free(&u);
 	}
-	add_output(s, OUT_SITEMAP, "/sitemap.xml", NULL);
-	add_output(s, OUT_404, "/404.html", NULL);
+	buf_t u = BUF_INIT;
+	guide_generated_url(g, "sitemap", &u);
+	add_output(s, OUT_SITEMAP, buf_cstr(&u), NULL);
+	buf_reset(&u);
+	guide_generated_url(g, "404", &u);
+	add_output(s, OUT_404, buf_cstr(&u), NULL);
 	for (size_t i = 0; i < theme_asset_count(theme); i++) {
 		const theme_file_t *f = theme_asset(theme, i);
-		buf_t u = BUF_INIT;
-		buf_printf(&u, "/assets/%s", f->name);
+		buf_reset(&u);
+		guide_generated_url(g, "assets", &u);
+		buf_puts(&u, f->name);
 		add_output(s, OUT_ASSET, buf_cstr(&u), f);
-		buf_free(&u);
 	}
+	buf_free(&u);
 	buf_t lu = BUF_INIT;
 	guide_generated_url(g, "list", &lu);
 	s->list_url = buf_detach(&lu);

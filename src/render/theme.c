@@ -174,3 +174,11 @@ const theme_file_t *theme_asset(const theme_t *t, size_t i)
 {
 	return &t->assets[i];
 }
+
+const char **theme_asset_names(const theme_t *t)
+{
+	const char **names = xcalloc(t->nassets + 1, sizeof *names);
+	for (size_t i = 0; i < t->nassets; i++)
+		names[i] = t->assets[i].name;
+	return names;
+}

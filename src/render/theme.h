@@ -39,5 +39,9 @@ const mst_t *theme_lookup(const char *name, size_t len, void *ud);
 /* Assets (non-template files), in name order. */
 size_t theme_asset_count(const theme_t *t);
 const theme_file_t *theme_asset(const theme_t *t, size_t i);
+/* The assets' names, for rules_check (which must not let a page take their
+ * URLs): theme_asset_count(t) strings borrowed from t, NULL-terminated, in a
+ * malloc'd array the caller frees (the array only). */
+const char **theme_asset_names(const theme_t *t);
 
 #endif

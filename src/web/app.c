@@ -58,15 +58,18 @@ static edition_t *edition_load(app_t *a, diag_list_t *d)
 	theme_t *t = NULL;
 	if (!g)
 		goto fail;
+	/* The theme before the check: no page may take the URL of one of its assets. */
+	t = theme_load(a->theme_dir, &local);
+	if (!t)
+		goto fail;
 	size_t np = g->npages;
 	char **html = xcalloc(np + 1, sizeof *html);
 	size_t *len = xcalloc(np + 1, sizeof *len);
-	rules_check_render(g, &local, html, len);
+	const char **assets = theme_asset_names(t);
+	rules_check_render(g, assets, theme_asset_count(t), &local, html, len);
+	free(assets);
 	guide_adopt_html(g, html, len);
 	if (diag_count(&local, DIAG_ERROR))
-		goto fail;
-	t = theme_load(a->theme_dir, &local);
-	if (!t)
 		goto fail;
 	const char *base = a->base_url ? a->base_url : guide_site_meta(g, "url");
 	e = xcalloc(1, sizeof *e);

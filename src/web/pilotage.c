@@ -4,7 +4,8 @@
  * its session cookie or api token, and a CSRF check before any write. Pages
  * are Mustache templates from themes/pilotage (compiled into the binary);
  * every value goes through {{ }} escaping except the guide's own HTML and
- * comments rendered by md_render with raw HTML disabled. */
+ * comments rendered by md_render with raw HTML disabled and images of other
+ * hosts as links. */
 #include "web/pilotage.h"
 
 #include <pthread.h>

@@ -321,8 +321,9 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	ctx_str(ctx, "updated_by", a.updated_by);
 	if (a.comment && *a.comment) {
 		buf_reset(&tmp);
-		/* Typed by users: raw HTML comes out as text. */
-		md_render(a.comment, strlen(a.comment), MD_OPT_NOHTML, &tmp, NULL, NULL);
+		/* Typed by users: raw HTML comes out as text, and an image on
+		 * another host as a link, so that the page asks no other host. */
+		md_render(a.comment, strlen(a.comment), MD_OPT_NOHTML | MD_OPT_NOREMOTEIMG, &tmp, NULL, NULL);
 		ctx_str(ctx, "comment_html", buf_cstr(&tmp));
 	}
 	value_t *ev = ctx_list(ctx, "evidence");

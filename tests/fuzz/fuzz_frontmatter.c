@@ -70,13 +70,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos = end + 1;
 	}
 	guide_t *g = guide_from_pages(gdata, pages, npages, &diags);
+	/* Theme assets, which page URLs must not collide with. */
+	static const char *const assets[] = {"sobre.css", "filters.js"};
 	if (opts & OPT_RENDER) {
 		char **html = xcalloc(npages + 1, sizeof *html);
 		size_t *html_len = xcalloc(npages + 1, sizeof *html_len);
-		rules_check_render(g, &diags, html, html_len);
+		rules_check_render(g, assets, 2, &diags, html, html_len);
 		guide_adopt_html(g, html, html_len);
 	} else {
-		rules_check(g, &diags);
+		rules_check(g, assets, 2, &diags);
 	}
 	buf_t out = BUF_INIT;
 	if (opts & OPT_EXPORT) {

@@ -14,6 +14,7 @@ enum {
 	OPT_MASK = MD_OPT_NOHTML | MD_OPT_NOTYPO | MD_OPT_NOLINKIFY,
 	OPT_LINKS = 8,  /* with a link callback, as the broken-link rule renders */
 	OPT_TYPO = 16,  /* also the typographer alone, as titles get it */
+	OPT_NOREMOTEIMG = 32, /* MD_OPT_NOREMOTEIMG (its own bit is OPT_LINKS here), as comments render */
 };
 
 /* Reads every byte of each href, so that ASan sees a destination that points
@@ -35,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = size - 1;
 	buf_t out = BUF_INIT;
 	unsigned sum = 0;
-	md_render(src, len, opts & OPT_MASK, &out, (opts & OPT_LINKS) ? on_link : NULL, &sum);
+	unsigned md = (opts & OPT_MASK) | ((opts & OPT_NOREMOTEIMG) ? MD_OPT_NOREMOTEIMG : 0);
+	md_render(src, len, md, &out, (opts & OPT_LINKS) ? on_link : NULL, &sum);
 	if (opts & OPT_TYPO) {
 		buf_reset(&out);
 		md_typography(src, len, &out);

@@ -103,8 +103,9 @@ FRONTMATTER = {
     "bad-utf8": bytes([FM_FORMAT]) + b"---\ntitle: caf\xe9\n---\n",
 }
 
-# fuzz_markdown: first byte = MD_OPT_* bits, 8 (link callback), 16 (typographer alone).
-MD_LINKS, MD_TYPO = 8, 16
+# fuzz_markdown: first byte = MD_OPT_* bits, 8 (link callback), 16 (typographer alone),
+# 32 (MD_OPT_NOREMOTEIMG).
+MD_LINKS, MD_TYPO, MD_NOREMOTEIMG = 8, 16, 32
 MARKDOWN = {
     "blocks": (0, """# Titre *un*
 Sous-titre
@@ -149,6 +150,10 @@ Du <span>HTML</span> en ligne &amp; &copy; &#233; &#x1F600; &nope; <!-- commenta
 <script>alert(1)</script>
 """),
     "html-off": (1 | MD_LINKS, """<b>échappé</b> et [lien](javascript:alert(1)) *em **strong** em*
+"""),
+    "comment-images": (1 | MD_LINKS | MD_NOREMOTEIMG, """![pixel](https://ailleurs.example/p.png "t") ![](//ailleurs.example/q.png)
+[avant ![dedans](http://ailleurs.example/r.png) *après*](/a) ![ici](/assets/logo.png) ![d](data:image/png;base64,AA)
+![x](< //a.example/p>) ![y](\\\\a.example/p) ![*em* `code`](mailto:x@a.example) ![z](javascript:alert(1))
 """),
     "emphasis": (2 | 4, "*a **b _c __d ~e~ d__ c_ b** a* ***x*** _x_y_ **\n" * 3),
     "breaks": (0, "ligne  \ndure\\\nmolle\n\n- [ ] tâche\n- [x] faite\n\n\tlabulé\n"),

@@ -352,6 +352,21 @@ def main(sobre, guide):
         check(s == 303, f"XSS text saved as text ({s})")
         s, _, b = admin.req("/pilotage/pratiques/a.3")
         check(XSS.encode() not in b and b"<img src=x" not in b and XSS_ESC in b, "owner and comment escaped")
+        # --- an image of another host in a comment is a link: the page asks no other host
+        s, _, b = admin.req("/pilotage/pratiques/a.3")
+        ver = re.search(rb'name="version" value="(\d+)"', b).group(1).decode()
+        s, _, _ = admin.req("/pilotage/pratiques/a.3", {"csrf": admin.csrf, "version": ver, "status": "en cours",
+                                                         "pilot": "", "owner": XSS, "due": "", "evidence": "",
+                                                         "comment": "![pixel](https://evil.example/p.png) "
+                                                                    "![proto](//evil.example/q.png) "
+                                                                    "![logo](/assets/logo.png)"})
+        check(s == 303, f"comment with images saved ({s})")
+        s, _, b = admin.req("/pilotage/pratiques/a.3")
+        check(s == 200 and b'src="https://evil' not in b and b'src="//evil' not in b
+              and b'<a href="https://evil.example/p.png">pixel</a>' in b
+              and b'<a href="//evil.example/q.png">proto</a>' in b
+              and b'<img src="/assets/logo.png" alt="logo">' in b,
+              "images of other hosts in a comment become links, the same host's stay images")
         for field in ("pilot", "due", "evidence", "status"):
             d = {"csrf": admin.csrf, "version": "999999", "status": "en cours", "pilot": "", "owner": "", "due": "",
                  "comment": "", "evidence": ""}

@@ -272,6 +272,9 @@ static void test_permalinks(void **state)
 		{"g/p4.md", "---\npermalink: false\n---\n"},
 		{"g/p5.md", "---\npermalink: \"\"\n---\n"},
 		{"g/p6.md", "---\npermalink: true\n---\n"},
+		{"g/p7.md", "---\npermalink: g//x/./y/../z/\n---\n"},
+		{"g/p8.md", "---\npermalink: ../../g/up/\n---\n"},
+		{"g/p9.md", "---\npermalink: //g/host/\n---\n"},
 	};
 	guide_t *g = build(s, sizeof s / sizeof *s, NULL);
 	assert_string_equal(url_of(g, "g/index.md"), "/g/");
@@ -283,6 +286,11 @@ static void test_permalinks(void **state)
 	assert_null(url_of(g, "g/p4.md"));
 	assert_string_equal(url_of(g, "g/p5.md"), "/g/p5/");
 	assert_string_equal(url_of(g, "g/p6.md"), "/g/p6/");
+	/* resolved as a browser would: the URL names the file build writes,
+	 * never one outside the site, never one on another host */
+	assert_string_equal(url_of(g, "g/p7.md"), "/g/x/z/");
+	assert_string_equal(url_of(g, "g/p8.md"), "/g/up/");
+	assert_string_equal(url_of(g, "g/p9.md"), "/g/host/");
 	/* the guide's URL space is the folder of its home page */
 	assert_string_equal(g->base, "/g/");
 	guide_free(g);
@@ -457,6 +465,16 @@ static void test_generated_url(void **state)
 	/* appends */
 	guide_generated_url(g, "list", &b);
 	assert_non_null(strstr(buf_cstr(&b), ".json/pub/guide/bonnes-pratiques/"));
+	/* at the host's root */
+	buf_reset(&b);
+	guide_generated_url(g, "sitemap", &b);
+	assert_string_equal(buf_cstr(&b), "/sitemap.xml");
+	buf_reset(&b);
+	guide_generated_url(g, "404", &b);
+	assert_string_equal(buf_cstr(&b), "/404.html");
+	buf_reset(&b);
+	guide_generated_url(g, "assets", &b);
+	assert_string_equal(buf_cstr(&b), "/assets/");
 	buf_free(&b);
 	guide_free(g);
 }

@@ -206,6 +206,47 @@ static void test_nohtml(void **state)
 	check_opts("<http://ex.fr>", MD_OPT_NOHTML, "<p><a href=\"http://ex.fr\">http://ex.fr</a></p>\n");
 }
 
+/* Comments typed in the web app: an image on another host would be fetched
+ * with the page (the CSP blocks it, but the page should not ask): it becomes
+ * a link to follow or not, its alt text as the link's text. Images of the
+ * same host stay images. */
+static void test_noremoteimg(void **state)
+{
+	(void)state;
+	const unsigned web = MD_OPT_NOHTML | MD_OPT_NOREMOTEIMG;
+	check_opts("![x](https://evil.example/p.png)", web, "<p><a href=\"https://evil.example/p.png\">x</a></p>\n");
+	check_opts("![x](http://evil.example/p.png \"T\")", web,
+		   "<p><a href=\"http://evil.example/p.png\" title=\"T\">x</a></p>\n");
+	check_opts("![x](//evil.example/p.png)", web, "<p><a href=\"//evil.example/p.png\">x</a></p>\n");
+	check_opts("![x](HTTPS://evil.example/p.png)", web, "<p><a href=\"HTTPS://evil.example/p.png\">x</a></p>\n");
+	check_opts("![x](data:image/png;base64,AAAA)", web, "<p><a href=\"data:image/png;base64,AAAA\">x</a></p>\n");
+	check_opts("![x](ftp+x.y-z://h/p.png)", web, "<p><a href=\"ftp+x.y-z://h/p.png\">x</a></p>\n");
+	/* no alt text: the URL is the link's text, untouched by the typographer */
+	check_opts("![](https://evil.example/a--b...png)", web,
+		   "<p><a href=\"https://evil.example/a--b...png\">https://evil.example/a--b...png</a></p>\n");
+	/* the alt text is escaped, and kept as written */
+	check_opts("![a <b> & \"c\"](https://evil.example/p.png)", web,
+		   "<p><a href=\"https://evil.example/p.png\">a &lt;b&gt; &amp; &quot;c&quot;</a></p>\n");
+	/* inside a link: the text alone, since links do not nest */
+	check_opts("[![x](https://evil.example/p.png)](https://ex.fr/)", web,
+		   "<p><a href=\"https://ex.fr/\">x</a></p>\n");
+	check_opts("[avant ![x](https://evil.example/p.png) après](/a) ![y](https://evil.example/q.png)", web,
+		   "<p><a href=\"/a\">avant x après</a> <a href=\"https://evil.example/q.png\">y</a></p>\n");
+	/* the same host: still an image */
+	check_opts("![x](/assets/p.png) ![y](p.png) ![z](../p.png) ![w](?p) ![v](a/b:c.png)", web,
+		   "<p><img src=\"/assets/p.png\" alt=\"x\"> <img src=\"p.png\" alt=\"y\"> "
+		   "<img src=\"../p.png\" alt=\"z\"> <img src=\"?p\" alt=\"w\"> "
+		   "<img src=\"a/b:c.png\" alt=\"v\"></p>\n");
+	/* spaces or a backslash before "//" do not hide another host: encoded, they start a path */
+	check_opts("![x](< //evil.example/p.png>) ![y](\\\\\\\\evil.example/p.png)", web,
+		   "<p><img src=\"%20//evil.example/p.png\" alt=\"x\"> "
+		   "<img src=\"%5C%5Cevil.example/p.png\" alt=\"y\"></p>\n");
+	/* refused URLs stay text, as without the option */
+	check_opts("![x](javascript:alert(1))", web, "<p>![x](javascript:alert(1))</p>\n");
+	/* the guide's own pages keep their images, whatever the host */
+	check("![x](https://ex.fr/p.png)", "<p><img src=\"https://ex.fr/p.png\" alt=\"x\"></p>\n");
+}
+
 static void test_linkify(void **state)
 {
 	(void)state;
@@ -574,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_raw_html),
 		cmocka_unit_test(test_nohtml),
+		cmocka_unit_test(test_noremoteimg),
 		cmocka_unit_test(test_linkify),
 		cmocka_unit_test(test_link_callback),
 		cmocka_unit_test(test_pathological),

@@ -354,6 +354,68 @@ static void test_default_url(void **state)
 	assert_url("publications/guide/index.md", "/publications/guide/");
 }
 
+static void assert_permalink(const char *permalink, const char *want)
+{
+	char *u = page_permalink_url(permalink);
+	char got[256];
+	snprintf(got, sizeof got, "%s", u);
+	free(u);
+	if (strcmp(got, want) != 0)
+		fail_msg("page_permalink_url(\"%s\") is \"%s\", want \"%s\"", permalink, got, want);
+}
+
+static void test_permalink_url(void **state)
+{
+	(void)state;
+	assert_permalink("x/y/", "/x/y/");
+	assert_permalink("/x/y/", "/x/y/");
+	assert_permalink("x/y/index.html", "/x/y/");
+	assert_permalink("index.html", "/");
+	assert_permalink("/", "/");
+	assert_permalink("x/file.html", "/x/file.html");
+	assert_permalink("x/myindex.html", "/x/myindex.html");
+	assert_permalink("x/y", "/x/y");
+	/* one file, every spelling: as a browser resolves the path */
+	assert_permalink("x//y/", "/x/y/");
+	assert_permalink("x/./y/", "/x/y/");
+	assert_permalink("x/z/../y/", "/x/y/");
+	assert_permalink("x/y/.", "/x/y/");
+	assert_permalink("x/y/z/..", "/x/y/");
+	assert_permalink("x/./y/../y/index.html", "/x/y/");
+	/* never above the root, so never outside the site's folder */
+	assert_permalink("../../../etc/x/", "/etc/x/");
+	assert_permalink("/..", "/");
+	/* a leading "//" would be a link to another host */
+	assert_permalink("//evil.example/x/", "/evil.example/x/");
+	/* dots inside a name are no dot segments */
+	assert_permalink("x/..y/.z/...", "/x/..y/.z/...");
+}
+
+static void assert_output(const char *url, const char *want)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "[");
+	page_output_path(url, &b);
+	char got[256];
+	snprintf(got, sizeof got, "%s", buf_cstr(&b));
+	buf_free(&b);
+	if (strcmp(got + 1, want) != 0 || got[0] != '[')
+		fail_msg("page_output_path(\"%s\") gives \"%s\", want \"[%s\"", url, got, want);
+}
+
+static void test_output_path(void **state)
+{
+	(void)state;
+	assert_output("/", "index.html");
+	assert_output("/x/y/", "x/y/index.html");
+	assert_output("/x/y/index.html", "x/y/index.html");
+	assert_output("/sitemap.xml", "sitemap.xml");
+	assert_output("/x/y", "x/y");
+	assert_output("x//y/./z/..", "x/y/index.html");
+	assert_output("/../../x.csv", "x.csv");
+	assert_output("/x/guide-version-/../../../y.json", "y.json");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +433,8 @@ int main(void)
 		cmocka_unit_test(test_yaml_error_position),
 		cmocka_unit_test(test_body_line_and_offset),
 		cmocka_unit_test(test_default_url),
+		cmocka_unit_test(test_permalink_url),
+		cmocka_unit_test(test_output_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,9 +66,9 @@ static const char THEME_B[] = "---\n"
 	"---\n"                          /* 15 */ \
 	"Some advice.\n"                 /* 16 */
 
-/* Parses the pages, builds the guide and runs every rule; diagnostics are
- * sorted. Page parsing must not fail. */
-static void check(const src_t *srcs, size_t n, diag_list_t *d)
+/* Parses the pages, builds the guide and runs every rule, with the theme's
+ * assets named in assets; diagnostics are sorted. Page parsing must not fail. */
+static void check_assets(const src_t *srcs, size_t n, const char *const *assets, size_t nassets, diag_list_t *d)
 {
 	page_t **pages = xcalloc(n + 1, sizeof *pages);
 	for (size_t i = 0; i < n; i++) {
@@ -82,9 +82,15 @@ static void check(const src_t *srcs, size_t n, diag_list_t *d)
 	value_free(data);
 	guide_t *g = guide_from_pages(root, pages, n, d);
 	assert_int_equal(d->len, 0);
-	rules_check(g, d);
+	rules_check(g, assets, nassets, d);
 	diag_sort(d);
 	guide_free(g);
+}
+
+/* The same without theme assets. */
+static void check(const src_t *srcs, size_t n, diag_list_t *d)
+{
+	check_assets(srcs, n, NULL, 0, d);
 }
 
 /* The text of all diagnostics, for failure messages. */
@@ -147,7 +153,7 @@ static void test_clean_guide(void **state)
 
 	/* and an empty guide */
 	guide_t *g = guide_from_pages(NULL, xcalloc(1, sizeof(page_t *)), 0, &d);
-	rules_check(g, &d);
+	rules_check(g, NULL, 0, &d);
 	assert_int_equal(d.len, 0);
 	guide_free(g);
 }
@@ -350,6 +356,186 @@ static void test_duplicate_idbp(void **state)
 	assert_string_equal(d.items[1].file, "a/zed.md");
 	assert_non_null(strstr(d.items[1].hint, "a/one.md:4"));
 	diag_list_free(&d);
+}
+
+/* A permalink giving a page another page's URL: Eleventy refuses the
+ * build, and sobre used to write one page over the other silently. The
+ * page with the permalink is reported, at its permalink, naming the other,
+ * even when its path sorts first. */
+static void test_duplicate_url_permalink(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("a.1", "1")},
+		{"a/aaa.md", "---\ntitle: Copy\npermalink: /a/one/\n---\nCopy.\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 3, &d);
+	const diag_t *g = only(&d, "duplicate-url", DIAG_ERROR, "a/aaa.md", 3, 12);
+	assert_non_null(strstr(g->msg, "'/a/one/'"));
+	assert_non_null(strstr(g->msg, "a/one.md"));
+	assert_non_null(strstr(g->msg, "a/one/index.html"));
+	assert_non_null(strstr(g->hint, "a/one.md has it already"));
+	assert_non_null(strstr(g->hint, "'permalink:'"));
+	diag_list_free(&d);
+
+	/* two spellings of one file collide too */
+	const src_t s2[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("a.1", "1")},
+		{"a/two.md", "---\npermalink: a//x/../one/./index.html\n---\n"},
+	};
+	check(s2, 3, &d);
+	only(&d, "duplicate-url", DIAG_ERROR, "a/two.md", 2, 12);
+	diag_list_free(&d);
+
+	/* both with a permalink: the later path is reported, naming the first with its line */
+	const src_t s3[] = {
+		{"a/p.md", "---\ntitle: P\npermalink: /a/same/\n---\n"},
+		{"a/q.md", "---\npermalink: a/same/index.html\n---\n"},
+	};
+	check(s3, 2, &d);
+	g = only(&d, "duplicate-url", DIAG_ERROR, "a/q.md", 2, 12);
+	assert_non_null(strstr(g->hint, "a/p.md:3 has it already"));
+	diag_list_free(&d);
+}
+
+/* x/a.md and x/a/index.md: both are /x/a/, without any permalink. */
+static void test_duplicate_url_folder(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", SHEET("a.1", "1")},
+		{"a/one/index.md", "More.\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 3, &d);
+	const diag_t *g = only(&d, "duplicate-url", DIAG_ERROR, "a/one/index.md", 1, 1);
+	assert_non_null(strstr(g->msg, "a/one.md"));
+	assert_non_null(strstr(g->hint, "a/one.md has it already; rename or move this file"));
+	diag_list_free(&d);
+}
+
+/* One page's file is the folder of another's: the build could write only one. */
+static void test_duplicate_url_file_and_folder(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"a/one.md", "One.\n"},
+		{"a/two.md", "---\npermalink: /a/one\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 2, &d);
+	const diag_t *g = only(&d, "duplicate-url", DIAG_ERROR, "a/two.md", 2, 12);
+	assert_non_null(strstr(g->msg, "the file a/one, which a/one.md needs as a folder"));
+	diag_list_free(&d);
+
+	const src_t s2[] = {
+		{"a/f.md", "---\npermalink: /a/x\n---\n"},
+		{"a/g.md", "---\npermalink: /a/x/y/\n---\n"},
+	};
+	check(s2, 2, &d);
+	g = only(&d, "duplicate-url", DIAG_ERROR, "a/g.md", 2, 12);
+	assert_non_null(strstr(g->msg, "needs a/x as a folder, but a/f.md:2 is written to that file"));
+	diag_list_free(&d);
+
+	/* near misses are no clashes: a name that starts like a folder, another
+	 * extension, no URL at all */
+	const src_t s3[] = {
+		{"a/f.md", "---\npermalink: /a/x\n---\n"},
+		{"a/g.md", "---\npermalink: /a/xy/\n---\n"},
+		{"a/h.md", "---\npermalink: /a/x.html\n---\n"},
+		{"a/i.md", "---\npermalink: false\n---\n"},
+		{"a/j.md", "---\npermalink: false\n---\n"},
+	};
+	check(s3, 5, &d);
+	assert_int_equal(count_rule(&d, "duplicate-url"), 0);
+	diag_list_free(&d);
+}
+
+/* The files build generates besides the pages: the list and reading pages,
+ * the exports, the sitemap, the 404 page and the theme's assets. */
+static void test_duplicate_url_generated(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"g/index.md", HOME},
+		{"g/l.md", "---\npermalink: /g/bonnes-pratiques/index.html\n---\n"},
+		{"g/r.md", "---\npermalink: g/lecture/\n---\n"},
+		{"g/x.md", "---\npermalink: g/guide-bonnes-pratiques-numerique-responsable-export-version-v1.csv\n---\n"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 4, &d);
+	assert_int_equal(count_rule(&d, "duplicate-url"), 3);
+	assert_int_equal(d.len, 3);
+	assert_string_equal(d.items[0].file, "g/l.md");
+	assert_non_null(strstr(d.items[0].msg, "the generated list of all practices"));
+	assert_string_equal(d.items[1].file, "g/r.md");
+	assert_non_null(strstr(d.items[1].msg, "the generated reading page"));
+	assert_string_equal(d.items[2].file, "g/x.md");
+	assert_non_null(strstr(d.items[2].msg, "the generated CSV export"));
+	diag_list_free(&d);
+
+	static const char *const assets[] = {"filters.js", "sobre.css"};
+	const src_t s2[] = {
+		{"g/index.md", HOME},
+		{"g/css.md", "---\npermalink: /assets/sobre.css\n---\n"},
+		{"g/map.md", "---\npermalink: /sitemap.xml\n---\n"},
+		{"g/nf.md", "---\npermalink: 404.html\n---\n"},
+	};
+	check_assets(s2, 4, assets, 2, &d);
+	assert_int_equal(count_rule(&d, "duplicate-url"), 3);
+	const diag_t *g = &d.items[0];
+	assert_string_equal(g->file, "g/css.md");
+	assert_non_null(strstr(g->msg, "the theme's asset 'sobre.css'"));
+	assert_non_null(strstr(d.items[1].msg, "the generated sitemap"));
+	assert_non_null(strstr(d.items[2].msg, "(404)"));
+	diag_list_free(&d);
+	/* the same asset URL is free when the theme has no such asset */
+	check_assets(s2, 4, assets, 1, &d);
+	assert_int_equal(count_rule(&d, "duplicate-url"), 2);
+	diag_list_free(&d);
+}
+
+/* Many pages and one very deep permalink: each path is walked once through a
+ * hash set, never compared with every other one. */
+static void test_duplicate_url_linear(void **state)
+{
+	(void)state;
+	enum { N = 20000, DEPTH = 100000 };
+	src_t *s = xcalloc(N + 2, sizeof *s);
+	char **names = xcalloc(N, sizeof *names);
+	for (size_t i = 0; i < N; i++) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "p/%zu/page.md", i);
+		names[i] = xstrdup(buf);
+		s[i] = (src_t){names[i], "Text.\n"};
+	}
+	buf_t deep = BUF_INIT, deep2 = BUF_INIT;
+	buf_puts(&deep, "---\npermalink: ");
+	for (size_t i = 0; i < DEPTH; i++)
+		buf_puts(&deep, "d/");
+	buf_puts(&deep2, buf_cstr(&deep));
+	buf_puts(&deep, "\n---\n");
+	buf_puts(&deep2, "index.html\n---\n");
+	s[N] = (src_t){"q/deep.md", buf_cstr(&deep)};
+	s[N + 1] = (src_t){"q/deep2.md", buf_cstr(&deep2)};
+	diag_list_t d = DIAG_LIST_INIT;
+	clock_t t0 = clock();
+	check(s, N + 2, &d);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	only(&d, "duplicate-url", DIAG_ERROR, "q/deep2.md", 2, 12);
+	diag_list_free(&d);
+	for (size_t i = 0; i < N; i++)
+		free(names[i]);
+	free(names);
+	free(s);
+	buf_free(&deep);
+	buf_free(&deep2);
+	if (secs > 5.0)
+		fail_msg("%d pages and a %d-folder permalink took %.2f s", N, DEPTH, secs);
 }
 
 static void test_idbp_theme_mismatch(void **state)
@@ -615,7 +801,7 @@ static void test_njk_ignored(void **state)
 	diag_list_t d = DIAG_LIST_INIT;
 	guide_t *g = guide_from_pages(NULL, xcalloc(1, sizeof(page_t *)), 0, &d);
 	g->nignored = 2;
-	rules_check(g, &d);
+	rules_check(g, NULL, 0, &d);
 	assert_int_equal(d.len, 1);
 	assert_int_equal(d.items[0].sev, DIAG_INFO);
 	assert_string_equal(d.items[0].rule, "njk-ignored");
@@ -731,6 +917,11 @@ int main(void)
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_value_not_in_set),
 		cmocka_unit_test(test_duplicate_idbp),
+		cmocka_unit_test(test_duplicate_url_permalink),
+		cmocka_unit_test(test_duplicate_url_folder),
+		cmocka_unit_test(test_duplicate_url_file_and_folder),
+		cmocka_unit_test(test_duplicate_url_generated),
+		cmocka_unit_test(test_duplicate_url_linear),
 		cmocka_unit_test(test_idbp_theme_mismatch),
 		cmocka_unit_test(test_unknown_parent),
 		cmocka_unit_test(test_duplicate_order),

@@ -88,7 +88,7 @@ static inline guide_t *fx_guide(const char *dir, const char *name, const char *v
 	diag_list_t d = DIAG_LIST_INIT;
 	guide_t *g = guide_load(root, &d);
 	if (g)
-		rules_check(g, &d);
+		rules_check(g, NULL, 0, &d);
 	if (!g || diag_count(&d, DIAG_ERROR)) {
 		for (size_t i = 0; i < d.len; i++)
 			fprintf(stderr, "fixture guide: %s:%d: %s\n", d.items[i].file ? d.items[i].file : "", d.items[i].line,
