@@ -611,6 +611,16 @@ static void check_urls(ctx_t *c, const char *const *assets, size_t nassets)
 			const page_t *p = g->pages[i];
 			const value_t *perm = value_get(p->fm, "permalink");
 			bool from_perm = value_str(perm) && *value_str(perm);
+			if (!p->url && pass == 0 && g->kinds[i] != PAGE_OTHER) {
+				/* A sheet or theme is linked from the list, its theme
+				 * and its neighbours: unpublished, every such link
+				 * would lead nowhere. */
+				diag_t *x = at_value(c, p, perm ? perm : p->fm, DIAG_ERROR, "not-published",
+						     g->kinds[i] == PAGE_THEME
+							     ? "a theme page must be published: 'permalink: false' leaves its sheets' links to it leading nowhere"
+							     : "a sheet must be published: 'permalink: false' leaves the list's and its theme's links to it leading nowhere");
+				diag_hint(x, "remove the 'permalink: false' line, or move the page out of the guide");
+			}
 			if (!p->url || from_perm != (pass == 1))
 				continue;
 			add_out(&outs, &n, &cap, p->url, p, NULL, from_perm ? perm : NULL,

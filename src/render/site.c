@@ -652,7 +652,10 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 			add_output(s, OUT_PAGE, p->url, p);
 	}
 	for (size_t t = 0; t < g->nthemes; t++) {
-		add_output(s, OUT_THEME, g->themes[t]->page->url, g->themes[t]);
+		/* check refuses an unpublished theme (not-published); a site is
+		 * still made of what has a URL. */
+		if (g->themes[t]->page->url)
+			add_output(s, OUT_THEME, g->themes[t]->page->url, g->themes[t]);
 		for (size_t k = 0; k < g->themes[t]->npractices; k++) {
 			const guide_practice_t *p = g->themes[t]->practices[k];
 			if (p->page->url)
