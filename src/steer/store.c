@@ -167,24 +167,66 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migrat
 static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
 		       const char *b)
 {
-	diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, "store", fmt, a, b);
+	diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_OTHER, fmt, a, b);
 	if (hint)
 		diag_hint(x, "%s", hint);
 }
 
+const char *store_cause(int sqlite_code, int sys_errno)
+{
+	switch (sqlite_code & 0xff) {
+	case SQLITE_FULL:
+		return STORE_CAUSE_FULL;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return STORE_CAUSE_READONLY;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_CAUSE_BUSY;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return STORE_CAUSE_CORRUPT;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		/* SQLite says SQLITE_FULL only for a short write to the database
+		 * or its -wal; growing the -shm file, syncing or creating a file
+		 * on a full disk or a read-only folder come back as I/O errors
+		 * whose errno tells. */
+		if (sys_errno == ENOSPC || sys_errno == EDQUOT)
+			return STORE_CAUSE_FULL;
+		if (sys_errno == EROFS || sys_errno == EACCES || sys_errno == EPERM)
+			return STORE_CAUSE_READONLY;
+		break;
+	default:
+		break;
+	}
+	return STORE_CAUSE_OTHER;
+}
+
+static bool cause_is(const char *cause, const char *which)
+{
+	return cause && strcmp(cause, which) == 0;
+}
+
+static const char *cause_hint(const char *cause)
+{
+	if (cause_is(cause, STORE_CAUSE_FULL))
+		return "the disk is full; free some space and try again (nothing was written)";
+	if (cause_is(cause, STORE_CAUSE_READONLY))
+		return "sobre needs write access to the database file and to its folder (SQLite keeps the -wal and "
+		       "-shm files beside it)";
+	if (cause_is(cause, STORE_CAUSE_BUSY))
+		return "another sobre command or the web app is writing to this database; try again";
+	if (cause_is(cause, STORE_CAUSE_CORRUPT))
+		return "the file is damaged or not a sobre database; restore it from a backup";
+	return NULL;
+}
+
 void store_report(store_t *s, diag_list_t *d, const char *what)
 {
-	int code = sqlite3_extended_errcode(s->db);
-	const char *hint = NULL;
-	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-		hint = "another sobre command or the web app is writing to this database; try again";
-	else if ((code & 0xff) == SQLITE_FULL)
-		hint = "the disk is full; free some space and try again (nothing was written)";
-	else if ((code & 0xff) == SQLITE_READONLY)
-		hint = "the database file or its folder is read-only";
-	else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
-		hint = "the file is damaged or not a sobre database; restore it from a backup";
-	diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "%s failed: %s", what, sqlite3_errmsg(s->db));
+	const char *cause = store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db));
+	diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, cause, "%s failed: %s", what, sqlite3_errmsg(s->db));
+	const char *hint = cause_hint(cause);
 	if (hint)
 		diag_hint(x, "%s", hint);
 }
@@ -289,7 +331,7 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 		goto fail;
 	}
 	if (ver > STORE_SCHEMA_VERSION) {
-		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, "store",
+		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_OTHER,
 				     "the database has schema version %lld, written by a newer sobre (this one knows up to %d)",
 				     ver, STORE_SCHEMA_VERSION);
 		diag_hint(x, "upgrade sobre; this version cannot safely write to it");
@@ -429,7 +471,7 @@ void store_timestamp(const store_t *s, char out[21])
 steer_rc store_begin(store_t *s, bool write, diag_list_t *d)
 {
 	if (!sqlite3_get_autocommit(s->db)) {
-		diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "a transaction is already open");
+		diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER, "a transaction is already open");
 		return STEER_IO;
 	}
 	return exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction", d);
@@ -473,7 +515,8 @@ steer_rc store_require_tx(store_t *s, diag_list_t *d)
 {
 	if (store_in_transaction(s))
 		return STEER_OK;
-	diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "internal error: steer function called outside a transaction");
+	diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER,
+		 "internal error: steer function called outside a transaction");
 	return STEER_IO;
 }
 

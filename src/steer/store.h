@@ -43,6 +43,18 @@ enum {
 	STORE_CREATE = 1, /* create the file when missing (sobre init) */
 };
 
+/* The cause of a database failure, as the rule of its diagnostic, so that
+ * callers (the web app's error pages) tell the user what to do without
+ * parsing English text. */
+#define STORE_CAUSE_FULL "db-full"         /* disk full (or quota exceeded) */
+#define STORE_CAUSE_READONLY "db-readonly" /* file, folder or file system read-only */
+#define STORE_CAUSE_BUSY "db-busy"         /* another connection holds the lock */
+#define STORE_CAUSE_CORRUPT "db-corrupt"   /* damaged, or not a database */
+#define STORE_CAUSE_OTHER "store"          /* anything else */
+/* The cause for an SQLite (extended) result code and the errno of the
+ * system call that failed (sqlite3_system_errno; 0 when unknown). */
+const char *store_cause(int sqlite_code, int sys_errno);
+
 /* For servers, before any database is opened: each connection will be used
  * by one thread at a time (no per-connection mutex) and SQLite keeps no
  * global memory statistics (a process-wide mutex on every allocation).
@@ -97,7 +109,8 @@ steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d);
  * reset and with its bindings cleared. Borrowed: valid until store_close. */
 sqlite3_stmt *store_stmt(store_t *s, const char *sql);
 /* Appends the connection's last error as a diagnostic about what was being
- * done ("saving the assessment"). */
+ * done ("saving the assessment"), its rule the cause (STORE_CAUSE_*) and
+ * its hint what to do about it. */
 void store_report(store_t *s, diag_list_t *d, const char *what);
 /* store_report, then STEER_IO. Inline so that callers, and the static
  * analyzer, see that a failure never comes back as STEER_OK. */
