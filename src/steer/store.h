@@ -41,6 +41,10 @@ typedef struct store store_t;
 
 enum {
 	STORE_CREATE = 1, /* create the file when missing (sobre init) */
+	/* The caller may live with reading only (read commands, the web app):
+	 * when the file, its folder or the disk refuses writes, open it
+	 * read-only instead of failing (see store_readonly_cause). */
+	STORE_READ = 2,
 };
 
 /* The cause of a database failure, as the rule of its diagnostic, so that
@@ -65,7 +69,9 @@ int store_init_multithread(void);
  * STORE_SCHEMA_VERSION (each migration in its own transaction). Without
  * STORE_CREATE a missing file is an error that says to run `sobre init`.
  * Refuses SQLite files that are not sobre databases and databases written by
- * a newer sobre. The caller frees *out with store_close. */
+ * a newer sobre. A database that cannot be written is refused (its cause as
+ * the diagnostic's rule), unless STORE_READ: it is then opened read-only,
+ * provided its schema is current. The caller frees *out with store_close. */
 steer_rc store_open(const char *path, int flags, store_t **out, diag_list_t *d);
 /* Same, migrating only up to version (tests of the migrations). */
 steer_rc store_open_version(const char *path, int flags, int version, store_t **out, diag_list_t *d);
@@ -73,6 +79,10 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 void store_close(store_t *s);
 int store_schema_version(store_t *s);
 const char *store_path(const store_t *s);
+/* NULL when the database was opened for writing; else, for a STORE_READ
+ * store opened read-only, why (STORE_CAUSE_READONLY or STORE_CAUSE_FULL):
+ * every write then fails with a diagnostic of that cause. */
+const char *store_readonly_cause(const store_t *s);
 
 /* Who changes are attributed to (default "unknown") and the time used for
  * every date written or compared (default: time(NULL) at open). The CLI sets
