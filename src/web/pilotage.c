@@ -321,30 +321,35 @@ void rq_io_error(rq_t *r)
 {
 	static const struct {
 		const char *cause, *heading, *message, *login;
+		bool reads_ok; /* only writes are stopped: pages stay readable */
 	} causes[] = {
 		{STORE_CAUSE_FULL, "Base de données indisponible : disque plein",
 		 "Le disque qui contient la base de données est plein : rien ne peut y être enregistré. Prévenez "
-		 "l'administrateur du serveur, qui doit libérer de la place ; la consultation reste possible.",
+		 "l'administrateur du serveur, qui doit libérer de la place.",
 		 "La connexion est impossible : la base de données est pleine (disque plein) ; prévenez "
-		 "l'administrateur."},
+		 "l'administrateur.",
+		 true},
 		{STORE_CAUSE_READONLY, "Base de données indisponible : base en lecture seule",
 		 "La base de données est en lecture seule (le serveur ne peut écrire ni dans son fichier ni dans son "
-		 "dossier) : rien ne peut y être enregistré. Prévenez l'administrateur du serveur ; la consultation "
-		 "reste possible.",
-		 "La connexion est impossible : la base de données est en lecture seule ; prévenez l'administrateur."},
+		 "dossier) : rien ne peut y être enregistré. Prévenez l'administrateur du serveur.",
+		 "La connexion est impossible : la base de données est en lecture seule ; prévenez l'administrateur.",
+		 true},
 		{STORE_CAUSE_BUSY, "Base de données indisponible : base occupée",
 		 "La base de données est occupée par une autre écriture qui dure. Réessayez dans un instant.",
 		 "La connexion est impossible pour l'instant : la base de données est occupée ; réessayez dans un "
-		 "instant."},
+		 "instant.",
+		 false},
 		{STORE_CAUSE_CORRUPT, "Base de données indisponible : base endommagée",
 		 "La base de données est endommagée. Prévenez l'administrateur du serveur, qui la restaurera depuis "
 		 "une sauvegarde.",
-		 "La connexion est impossible : la base de données est endommagée ; prévenez l'administrateur."},
+		 "La connexion est impossible : la base de données est endommagée ; prévenez l'administrateur.",
+		 false},
 		{NULL, "Base de données indisponible",
 		 "La base de données n'a pas pu répondre (l'erreur est notée dans le journal du serveur). Réessayez "
 		 "dans un instant ; si cela dure, prévenez l'administrateur.",
 		 "La connexion est impossible : la base de données n'a pas pu répondre ; réessayez, et prévenez "
-		 "l'administrateur si cela dure."},
+		 "l'administrateur si cela dure.",
+		 false},
 	};
 	const diag_t *x = io_cause(&r->d);
 	size_t k = 0;
@@ -361,6 +366,10 @@ void rq_io_error(rq_t *r)
 	buf_puts(&msg, causes[k].message);
 	if (r->post)
 		buf_puts(&msg, " Rien n'a été enregistré.");
+	/* Said only when a write failed on an open connection: a page that
+	 * could not even be read is no proof that the others can. */
+	if (r->post && r->s && causes[k].reads_ok)
+		buf_puts(&msg, " Les pages restent consultables.");
 	rq_error(r, 503, causes[k].heading, buf_cstr(&msg));
 	buf_free(&msg);
 }

@@ -160,7 +160,8 @@ def db_errors(sobre, guide, work):
                 s, _, b = admin.req(path)
                 check(s == 200 and len(b) > 200, f"full disk: GET {path} still answers ({s})")
             s, _, b = assess(admin, "réalisée")
-            check(s == 503 and "disque plein".encode() in b and "Rien n&#39;a été enregistré".encode() in b,
+            check(s == 503 and "disque plein".encode() in b and "Rien n&#39;a été enregistré".encode() in b
+                  and "Les pages restent consultables".encode() in b,
                   f"full disk: a save answers 503 naming the cause ({s}): {b[:300]!r}")
             s, _, b = Client(port).req("/pilotage/connexion")
             check(s == 200, f"full disk: the login page answers ({s})")
