@@ -38,7 +38,8 @@ int cmd_backup(int argc, char **argv)
 		return cli_usage_error("backup", usage, "the backup must be another file than the database");
 	diag_list_t d = DIAG_LIST_INIT;
 	store_t *s = NULL;
-	int rc = store_open(db, 0, &s, &d);
+	/* A copy only reads: a database that cannot be written is copied too. */
+	int rc = store_open(db, STORE_READ, &s, &d);
 	if (!rc)
 		rc = store_backup(s, dest, &d);
 	store_close(s);

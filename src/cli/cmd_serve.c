@@ -61,11 +61,26 @@ static int prepare_db(const char *db, const char *dir, const char *admin, char p
 	diag_list_t d = DIAG_LIST_INIT;
 	store_t *s = NULL;
 	guide_t *g = NULL;
-	int rc = store_open(db, STORE_CREATE, &s, &d);
+	int rc = store_open(db, STORE_CREATE | STORE_READ, &s, &d);
 	long long version = 0;
 	size_t users = 0;
 	password[0] = '\0';
-	if (rc || (rc = store_begin(s, true, &d)) || (rc = store_current_version(s, &version, NULL, &d)))
+	/* Read first: a database with its guide and an account needs no write,
+	 * so one that cannot be written (read-only, full disk) is still served. */
+	if (rc || (rc = store_begin(s, false, &d)) || (rc = store_current_version(s, &version, NULL, &d)) ||
+	    (rc = account_count(s, &users, &d)))
+		goto done;
+	store_rollback(s);
+	if (version && users) {
+		const char *ro = store_readonly_cause(s);
+		if (ro)
+			fprintf(stderr, "sobre serve: warning: %s is opened read-only (%s): pages are served, but nothing "
+					"can be saved, logins included, until sobre serve is restarted with write access\n",
+				db, strcmp(ro, STORE_CAUSE_FULL) == 0 ? "the disk is full" : "it or its folder is read-only");
+		goto done;
+	}
+	/* Again under the write lock: another process may have done it. */
+	if ((rc = store_begin(s, true, &d)) || (rc = store_current_version(s, &version, NULL, &d)))
 		goto done;
 	if (version == 0) {
 		int code = 0;

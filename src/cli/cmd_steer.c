@@ -84,7 +84,9 @@ int cli_steer_open(const char *cmd, const char *db, bool create, bool write, sto
 		fprintf(stderr, "sobre %s: SOBRE_NOW='%s' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n", cmd, now);
 		return EXIT_USAGE;
 	}
-	int rc = store_open(db ? db : CLI_DEFAULT_DB, create ? STORE_CREATE : 0, &s, &d);
+	/* A read command works on a database it cannot write (a read-only
+	 * folder, a full disk): it is opened read-only then. */
+	int rc = store_open(db ? db : CLI_DEFAULT_DB, (create ? STORE_CREATE : 0) | (write ? 0 : STORE_READ), &s, &d);
 	if (!rc) {
 		store_set_actor(s, actor());
 		if (now && *now)

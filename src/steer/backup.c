@@ -89,7 +89,8 @@ steer_rc backup_daily(const char *db, const char *dir, time_t now, size_t keep, 
 	struct stat st;
 	if (stat(res->path, &st) != 0) {
 		store_t *s = NULL;
-		steer_rc rc = store_open(db, 0, &s, d);
+		/* A copy only reads: a database that cannot be written is copied too. */
+		steer_rc rc = store_open(db, STORE_READ, &s, d);
 		if (!rc)
 			rc = store_backup(s, res->path, d);
 		store_close(s);

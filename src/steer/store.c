@@ -2,9 +2,11 @@
  * history and settings. The schema is documented here, migration by
  * migration: a migration, once released, is never edited; changes come as a
  * new one. */
+#define _GNU_SOURCE /* F_OFD_SETLK */
 #include "steer/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 const char *const store_priorities[STORE_NPRIORITIES] = {"Prioritaire", "Recommandée", "Aller plus loin"};
@@ -28,11 +31,21 @@ const unsigned store_default_weights[STORE_NPRIORITIES] = {3, 2, 1};
  * evicts in practice (the array is scanned linearly). */
 #define STORE_MAX_STMTS 128
 
+/* SQLite's locks on Unix (os_unix.c): every connection to a WAL database
+ * holds a read lock on these bytes, and the last one to close it needs a
+ * write lock on them to copy the -wal into the file and delete it. */
+#define SQLITE_SHARED_FIRST (0x40000000 + 2)
+#define SQLITE_SHARED_SIZE 510
+/* A -wal file shorter than its header holds no change (SQLite ignores it). */
+#define SQLITE_WAL_HEADER 32
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	char *actor;
 	time_t now;
+	const char *ro_cause; /* see store_readonly_cause */
+	int lock_fd;          /* -1, or the descriptor holding the read lock of an immutable open */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -175,24 +188,84 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migrat
 static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
 		       const char *b)
 {
-	diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, "store", fmt, a, b);
+	diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_OTHER, fmt, a, b);
 	if (hint)
 		diag_hint(x, "%s", hint);
 }
 
+const char *store_cause(int sqlite_code, int sys_errno)
+{
+	switch (sqlite_code & 0xff) {
+	case SQLITE_FULL:
+		return STORE_CAUSE_FULL;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return STORE_CAUSE_READONLY;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_CAUSE_BUSY;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return STORE_CAUSE_CORRUPT;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		/* SQLite says SQLITE_FULL only for a short write to the database
+		 * or its -wal; growing the -shm file, syncing or creating a file
+		 * on a full disk or a read-only folder come back as I/O errors
+		 * whose errno tells. */
+		if (sys_errno == ENOSPC || sys_errno == EDQUOT)
+			return STORE_CAUSE_FULL;
+		if (sys_errno == EROFS || sys_errno == EACCES || sys_errno == EPERM)
+			return STORE_CAUSE_READONLY;
+		break;
+	default:
+		break;
+	}
+	return STORE_CAUSE_OTHER;
+}
+
+static bool cause_is(const char *cause, const char *which)
+{
+	return cause && strcmp(cause, which) == 0;
+}
+
+/* Full or read-only: what a reader can get around by opening read-only. */
+static bool cause_blocks_writes(const char *cause)
+{
+	return cause_is(cause, STORE_CAUSE_FULL) || cause_is(cause, STORE_CAUSE_READONLY);
+}
+
+static const char *cause_text(const char *cause)
+{
+	return cause_is(cause, STORE_CAUSE_FULL) ? "the disk is full" : "the database or its folder is read-only";
+}
+
+static const char *cause_hint(const char *cause)
+{
+	if (cause_is(cause, STORE_CAUSE_FULL))
+		return "the disk is full; free some space and try again (nothing was written)";
+	if (cause_is(cause, STORE_CAUSE_READONLY))
+		return "sobre needs write access to the database file and to its folder (SQLite keeps the -wal and "
+		       "-shm files beside it); read commands (score, show, plan...) work without it";
+	if (cause_is(cause, STORE_CAUSE_BUSY))
+		return "another sobre command or the web app is writing to this database; try again";
+	if (cause_is(cause, STORE_CAUSE_CORRUPT))
+		return "the file is damaged or not a sobre database; restore it from a backup";
+	return NULL;
+}
+
 void store_report(store_t *s, diag_list_t *d, const char *what)
 {
-	int code = sqlite3_extended_errcode(s->db);
-	const char *hint = NULL;
-	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-		hint = "another sobre command or the web app is writing to this database; try again";
-	else if ((code & 0xff) == SQLITE_FULL)
-		hint = "the disk is full; free some space and try again (nothing was written)";
-	else if ((code & 0xff) == SQLITE_READONLY)
-		hint = "the database file or its folder is read-only";
-	else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
-		hint = "the file is damaged or not a sobre database; restore it from a backup";
-	diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "%s failed: %s", what, sqlite3_errmsg(s->db));
+	const char *cause = store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db));
+	/* A database opened read-only because the disk was full refuses writes
+	 * as read-only: the first reason is the one to act on. */
+	bool fallback = s->ro_cause && cause_is(cause, STORE_CAUSE_READONLY);
+	if (fallback)
+		cause = s->ro_cause;
+	diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, cause, "%s failed: %s%s%s%s", what, sqlite3_errmsg(s->db),
+			     fallback ? " (it was opened read-only: " : "", fallback ? cause_text(cause) : "",
+			     fallback ? ")" : "");
+	const char *hint = cause_hint(cause);
 	if (hint)
 		diag_hint(x, "%s", hint);
 }
@@ -243,6 +316,89 @@ fail:
 	return STEER_IO;
 }
 
+/* The connection settings every open shares. */
+static steer_rc configure(store_t *s, diag_list_t *d)
+{
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	return exec(s, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF", "configuring the connection", d);
+}
+
+/* path as an SQLite URI for a read-only, immutable open. */
+static char *immutable_uri(const char *path)
+{
+	buf_t b = BUF_INIT;
+	/* "file://" + "/abs" keeps a path starting with "//" from being read
+	 * as a host name. */
+	buf_puts(&b, path[0] == '/' ? "file://" : "file:");
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		    strchr("/._-", *c))
+			buf_putc(&b, (char)*c);
+		else
+			buf_printf(&b, "%%%02X", *c);
+	buf_puts(&b, "?mode=ro&immutable=1");
+	return buf_detach(&b);
+}
+
+/* Reopens s read-only after its read-write open failed for cause (full or
+ * read-only). A read-only connection to a WAL database still needs the
+ * -shm file beside it, which a read-only folder or a full disk does not
+ * let SQLite create; the database file alone is then the whole database
+ * as long as no -wal file holds changes, and is opened "immutable" (no
+ * -shm, no locks of SQLite's). A read lock of our own keeps a writer that
+ * opens the file meanwhile from copying its changes into it when it
+ * closes, which would change pages under this reader; an open file
+ * description lock, because a classic one would go as soon as any other
+ * descriptor of the file in this process is closed (another store's). */
+static steer_rc open_readonly(store_t *s, const char *cause, diag_list_t *d)
+{
+	sqlite3_close(s->db);
+	s->db = NULL;
+	s->ro_cause = cause;
+	s->lock_fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (s->lock_fd < 0) {
+		store_diag(d, s->path, NULL, "cannot read the database: %s%s", strerror(errno), "");
+		return STEER_IO;
+	}
+	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = SQLITE_SHARED_FIRST,
+			   .l_len = SQLITE_SHARED_SIZE};
+	/* Only a closing writer holds a write lock there, for an instant; a
+	 * file system without locks (some network ones) gets no protection,
+	 * as it gets none for SQLite's own locks. */
+	if (fcntl(s->lock_fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES)) {
+		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_BUSY,
+				     "cannot read the database: another process is writing to it");
+		diag_hint(x, "%s", cause_hint(STORE_CAUSE_BUSY));
+		return STEER_IO;
+	}
+	size_t n = strlen(s->path);
+	char *wal = xmalloc(n + 5);
+	memcpy(wal, s->path, n);
+	memcpy(wal + n, "-wal", 5);
+	struct stat st;
+	bool changes = stat(wal, &st) == 0 && st.st_size >= SQLITE_WAL_HEADER;
+	free(wal);
+	if (changes) {
+		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, cause,
+				     "cannot read the database: %s, and its -wal file holds changes not yet in %s",
+				     cause_text(cause), s->path);
+		diag_hint(x, "open it once with write access to its folder (any sobre command), so that SQLite moves "
+			     "them into the database file%s",
+			  cause_is(cause, STORE_CAUSE_FULL) ? ", after freeing some space" : "");
+		return STEER_IO;
+	}
+	char *uri = immutable_uri(s->path);
+	int r = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (r != SQLITE_OK) {
+		store_diag(d, s->path, NULL, "cannot open the database read-only: %s%s",
+			   s->db ? sqlite3_errmsg(s->db) : "out of memory", "");
+		return STEER_IO;
+	}
+	return configure(s, d);
+}
+
 int store_init_multithread(void)
 {
 	int a = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
@@ -271,24 +427,59 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 	s->path = xstrdup(path);
 	s->actor = xstrdup("unknown");
 	s->now = time(NULL);
+	s->lock_fd = -1;
 	int oflags = SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		store_diag(d, path, NULL, "cannot open the database: %s%s",
-			   s->db ? sqlite3_errmsg(s->db) : "out of memory", "");
+		const char *cause = s->db ? store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db))
+					  : STORE_CAUSE_OTHER;
+		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, cause, "cannot open the database: %s",
+				     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		if (cause_hint(cause))
+			diag_hint(x, "%s", cause_hint(cause));
 		goto fail;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-	/* WAL: readers never block the writer; FULL: a command that reported
-	 * success survives a power cut, not only a crash. */
-	if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF", "configuring the connection", d))
+	if (configure(s, d))
 		goto fail;
-	if (query_int(s, "PRAGMA application_id") < 0) {
-		store_diag(d, path, "name a sobre database with --db FILE, or create one with sobre init",
-			   "%s is not a sobre database (%s)", path, sqlite3_errmsg(s->db));
-		goto fail;
-	}
+	/* The first read opens the -wal and -shm files: where a read-only
+	 * folder or a full disk shows. */
 	long long app = query_int(s, "PRAGMA application_id");
+	if (app < 0) {
+		int code = sqlite3_extended_errcode(s->db);
+		const char *cause = store_cause(code, sqlite3_system_errno(s->db));
+		/* The file itself is open: what SQLite could not open is a -wal or
+		 * -shm file, missing and not creatable in that folder (the errno
+		 * left is the last attempt's, often ENOENT). */
+		if ((code & 0xff) == SQLITE_CANTOPEN)
+			cause = STORE_CAUSE_READONLY;
+		if (cause_blocks_writes(cause) && (flags & STORE_READ)) {
+			if (open_readonly(s, cause, d))
+				goto fail;
+			app = query_int(s, "PRAGMA application_id");
+		} else if (cause_blocks_writes(cause)) {
+			diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, cause, "cannot open %s for writing: %s (%s)", path,
+					     cause_text(cause), sqlite3_errmsg(s->db));
+			diag_hint(x, "%s", cause_hint(cause));
+			goto fail;
+		}
+	} else if (sqlite3_db_readonly(s->db, "main") == 1) {
+		/* SQLite opens a file it may not write read-only without a word. */
+		if (!(flags & STORE_READ)) {
+			diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_READONLY,
+					     "cannot open %s for writing: %s", path, cause_text(STORE_CAUSE_READONLY));
+			diag_hint(x, "%s", cause_hint(STORE_CAUSE_READONLY));
+			goto fail;
+		}
+		s->ro_cause = STORE_CAUSE_READONLY;
+	}
+	if (app < 0) {
+		const char *cause = store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db));
+		if (cause_is(cause, STORE_CAUSE_CORRUPT))
+			store_diag(d, path, "name a sobre database with --db FILE, or create one with sobre init",
+				   "%s is not a sobre database (%s)", path, sqlite3_errmsg(s->db));
+		else
+			store_report(s, d, "opening the database");
+		goto fail;
+	}
 	long long ver = query_int(s, "PRAGMA user_version");
 	long long tables = query_int(s, "SELECT count(*) FROM sqlite_schema");
 	if (app != STORE_APPLICATION_ID && !(app == 0 && ver == 0 && tables == 0)) {
@@ -297,16 +488,30 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 		goto fail;
 	}
 	if (ver > STORE_SCHEMA_VERSION) {
-		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, "store",
+		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_OTHER,
 				     "the database has schema version %lld, written by a newer sobre (this one knows up to %d)",
 				     ver, STORE_SCHEMA_VERSION);
 		diag_hint(x, "upgrade sobre; this version cannot safely write to it");
 		goto fail;
 	}
-	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "switching to WAL mode", d))
-		goto fail;
 	if (version > STORE_SCHEMA_VERSION)
 		version = STORE_SCHEMA_VERSION;
+	if (s->ro_cause) {
+		if (ver < version) {
+			diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, s->ro_cause,
+					     "%s needs upgrading to schema %d (it has schema %lld), but %s", path, version,
+					     ver, cause_text(s->ro_cause));
+			diag_hint(x, "run one write command with write access to the file and its folder, e.g. sobre init "
+				     "--db %s (it keeps the data)", path);
+			goto fail;
+		}
+		*out = s;
+		return STEER_OK;
+	}
+	/* WAL: readers never block the writer; FULL: a command that reported
+	 * success survives a power cut, not only a crash. */
+	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "switching to WAL mode", d))
+		goto fail;
 	if (ver < version && migrate(s, version, d))
 		goto fail;
 	*out = s;
@@ -332,6 +537,10 @@ void store_close(store_t *s)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(s->db);
 	}
+	/* After SQLite's own descriptor: closing any descriptor of the file
+	 * drops the process's locks on it. */
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s->path);
 	free(s->actor);
 	free(s);
@@ -399,6 +608,11 @@ const char *store_path(const store_t *s)
 	return s->path;
 }
 
+const char *store_readonly_cause(const store_t *s)
+{
+	return s->ro_cause;
+}
+
 void store_set_actor(store_t *s, const char *actor)
 {
 	free(s->actor);
@@ -437,7 +651,13 @@ void store_timestamp(const store_t *s, char out[21])
 steer_rc store_begin(store_t *s, bool write, diag_list_t *d)
 {
 	if (!sqlite3_get_autocommit(s->db)) {
-		diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "a transaction is already open");
+		diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER, "a transaction is already open");
+		return STEER_IO;
+	}
+	if (write && s->ro_cause) {
+		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, s->ro_cause,
+				     "cannot write to %s: it was opened read-only (%s)", s->path, cause_text(s->ro_cause));
+		diag_hint(x, "%s", cause_hint(s->ro_cause));
 		return STEER_IO;
 	}
 	return exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction", d);
@@ -481,7 +701,8 @@ steer_rc store_require_tx(store_t *s, diag_list_t *d)
 {
 	if (store_in_transaction(s))
 		return STEER_OK;
-	diag_add(d, DIAG_ERROR, s->path, 0, 0, "store", "internal error: steer function called outside a transaction");
+	diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER,
+		 "internal error: steer function called outside a transaction");
 	return STEER_IO;
 }
 

@@ -41,7 +41,23 @@ typedef struct store store_t;
 
 enum {
 	STORE_CREATE = 1, /* create the file when missing (sobre init) */
+	/* The caller may live with reading only (read commands, the web app):
+	 * when the file, its folder or the disk refuses writes, open it
+	 * read-only instead of failing (see store_readonly_cause). */
+	STORE_READ = 2,
 };
+
+/* The cause of a database failure, as the rule of its diagnostic, so that
+ * callers (the web app's error pages) tell the user what to do without
+ * parsing English text. */
+#define STORE_CAUSE_FULL "db-full"         /* disk full (or quota exceeded) */
+#define STORE_CAUSE_READONLY "db-readonly" /* file, folder or file system read-only */
+#define STORE_CAUSE_BUSY "db-busy"         /* another connection holds the lock */
+#define STORE_CAUSE_CORRUPT "db-corrupt"   /* damaged, or not a database */
+#define STORE_CAUSE_OTHER "store"          /* anything else */
+/* The cause for an SQLite (extended) result code and the errno of the
+ * system call that failed (sqlite3_system_errno; 0 when unknown). */
+const char *store_cause(int sqlite_code, int sys_errno);
 
 /* For servers, before any database is opened: each connection will be used
  * by one thread at a time (no per-connection mutex) and SQLite keeps no
@@ -53,7 +69,9 @@ int store_init_multithread(void);
  * STORE_SCHEMA_VERSION (each migration in its own transaction). Without
  * STORE_CREATE a missing file is an error that says to run `sobre init`.
  * Refuses SQLite files that are not sobre databases and databases written by
- * a newer sobre. The caller frees *out with store_close. */
+ * a newer sobre. A database that cannot be written is refused (its cause as
+ * the diagnostic's rule), unless STORE_READ: it is then opened read-only,
+ * provided its schema is current. The caller frees *out with store_close. */
 steer_rc store_open(const char *path, int flags, store_t **out, diag_list_t *d);
 /* Same, migrating only up to version (tests of the migrations). */
 steer_rc store_open_version(const char *path, int flags, int version, store_t **out, diag_list_t *d);
@@ -61,6 +79,10 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 void store_close(store_t *s);
 int store_schema_version(store_t *s);
 const char *store_path(const store_t *s);
+/* NULL when the database was opened for writing; else, for a STORE_READ
+ * store opened read-only, why (STORE_CAUSE_READONLY or STORE_CAUSE_FULL):
+ * every write then fails with a diagnostic of that cause. */
+const char *store_readonly_cause(const store_t *s);
 
 /* Who changes are attributed to (default "unknown") and the time used for
  * every date written or compared (default: time(NULL) at open). The CLI sets
@@ -97,7 +119,8 @@ steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d);
  * reset and with its bindings cleared. Borrowed: valid until store_close. */
 sqlite3_stmt *store_stmt(store_t *s, const char *sql);
 /* Appends the connection's last error as a diagnostic about what was being
- * done ("saving the assessment"). */
+ * done ("saving the assessment"), its rule the cause (STORE_CAUSE_*) and
+ * its hint what to do about it. */
 void store_report(store_t *s, diag_list_t *d, const char *what);
 /* store_report, then STEER_IO. Inline so that callers, and the static
  * analyzer, see that a failure never comes back as STEER_OK. */

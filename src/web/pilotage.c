@@ -107,7 +107,7 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	}
 	diag_move_all(d, &p->reg_diags);
 	store_t *s = NULL;
-	if (store_open(p->db_path, 0, &s, d) != STEER_OK || diag_count(d, DIAG_ERROR)) {
+	if (store_open(p->db_path, STORE_READ, &s, d) != STEER_OK || diag_count(d, DIAG_ERROR)) {
 		store_close(s);
 		pilotage_free(p);
 		return NULL;
@@ -139,7 +139,9 @@ static store_t *thread_store(pilotage_t *p, diag_list_t *d)
 	store_t *s = pthread_getspecific(p->key);
 	if (s)
 		return s;
-	if (store_open(p->db_path, 0, &s, d) != STEER_OK)
+	/* Read-only when it must be: pages are still served, writes refused
+	 * with the reason (rq_io_error). */
+	if (store_open(p->db_path, STORE_READ, &s, d) != STEER_OK)
 		return NULL;
 	pthread_mutex_lock(&p->lock);
 	p->stores = xgrow(p->stores, &p->cap, p->nstores + 1, sizeof *p->stores);
@@ -305,18 +307,93 @@ void rq_forbidden(rq_t *r, const char *why)
 	rq_error(r, 403, "Action non autorisée", why);
 }
 
-/* Diagnostics of a failed database operation: logged nowhere else, so the
- * page says what happened in general terms. */
+/* The diagnostic that says why the database failed: the first with one of
+ * the store's causes (full, read-only, busy, damaged), else the first error. */
+static const diag_t *io_cause(const diag_list_t *d)
+{
+	const diag_t *first = NULL;
+	for (size_t i = 0; i < d->len; i++) {
+		const diag_t *x = &d->items[i];
+		if (x->sev != DIAG_ERROR)
+			continue;
+		if (x->rule && strncmp(x->rule, "db-", 3) == 0)
+			return x;
+		if (!first)
+			first = x;
+	}
+	return first;
+}
+
+static void login_page(rq_t *r, int status, const char *email, const char *error);
+
+/* A failed database operation, from the diagnostics in r->d: their cause
+ * picks the words (what happened, what to do), and the SQLite error goes to
+ * the request's log line, the one place where the administrator can read
+ * it. A login gets its form back with the reason: it cannot open a session
+ * (or count a failure) on a database that cannot be written. */
 void rq_io_error(rq_t *r)
 {
-	rq_error(r, 503, "Base de données indisponible",
-		 "La base de données n'a pas pu répondre (occupée ou en erreur). Réessayez dans un instant.");
+	static const struct {
+		const char *cause, *heading, *message, *login;
+		bool reads_ok; /* only writes are stopped: pages stay readable */
+	} causes[] = {
+		{STORE_CAUSE_FULL, "Base de données indisponible : disque plein",
+		 "Le disque qui contient la base de données est plein : rien ne peut y être enregistré. Prévenez "
+		 "l'administrateur du serveur, qui doit libérer de la place.",
+		 "La connexion est impossible : la base de données est pleine (disque plein) ; prévenez "
+		 "l'administrateur.",
+		 true},
+		{STORE_CAUSE_READONLY, "Base de données indisponible : base en lecture seule",
+		 "La base de données est en lecture seule (le serveur ne peut écrire ni dans son fichier ni dans son "
+		 "dossier) : rien ne peut y être enregistré. Prévenez l'administrateur du serveur.",
+		 "La connexion est impossible : la base de données est en lecture seule ; prévenez l'administrateur.",
+		 true},
+		{STORE_CAUSE_BUSY, "Base de données indisponible : base occupée",
+		 "La base de données est occupée par une autre écriture qui dure. Réessayez dans un instant.",
+		 "La connexion est impossible pour l'instant : la base de données est occupée ; réessayez dans un "
+		 "instant.",
+		 false},
+		{STORE_CAUSE_CORRUPT, "Base de données indisponible : base endommagée",
+		 "La base de données est endommagée. Prévenez l'administrateur du serveur, qui la restaurera depuis "
+		 "une sauvegarde.",
+		 "La connexion est impossible : la base de données est endommagée ; prévenez l'administrateur.",
+		 false},
+		{NULL, "Base de données indisponible",
+		 "La base de données n'a pas pu répondre (l'erreur est notée dans le journal du serveur). Réessayez "
+		 "dans un instant ; si cela dure, prévenez l'administrateur.",
+		 "La connexion est impossible : la base de données n'a pas pu répondre ; réessayez, et prévenez "
+		 "l'administrateur si cela dure.",
+		 false},
+	};
+	const diag_t *x = io_cause(&r->d);
+	size_t k = 0;
+	while (causes[k].cause && !(x && x->rule && strcmp(x->rule, causes[k].cause) == 0))
+		k++;
+	buf_reset(&r->res->note);
+	if (x)
+		buf_printf(&r->res->note, "%s [%s]", x->msg, x->rule ? x->rule : STORE_CAUSE_OTHER);
+	if (r->post && !r->api && strcmp(r->req->path, "/pilotage/connexion") == 0) {
+		login_page(r, 503, http_param(&r->req->form, "email"), causes[k].login);
+		return;
+	}
+	buf_t msg = BUF_INIT;
+	buf_puts(&msg, causes[k].message);
+	if (r->post)
+		buf_puts(&msg, " Rien n'a été enregistré.");
+	/* Said only when a write failed on an open connection: a page that
+	 * could not even be read is no proof that the others can. */
+	if (r->post && r->s && causes[k].reads_ok)
+		buf_puts(&msg, " Les pages restent consultables.");
+	rq_error(r, 503, causes[k].heading, buf_cstr(&msg));
+	buf_free(&msg);
 }
 
 bool rq_practice(rq_t *r, const char *idbp, size_t history, assessment_t *a)
 {
 	diag_list_t d = DIAG_LIST_INIT;
 	steer_rc rc = assess_get(r->s, idbp, history, a, &d);
+	if (rc == STEER_IO)
+		diag_move_all(&r->d, &d);
 	diag_list_free(&d);
 	if (rc == STEER_REFUSED)
 		rq_error(r, 404, "Pratique introuvable",
@@ -871,14 +948,17 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 	r.api = strncmp(sub, "/api/", 5) == 0 || strcmp(sub, "/api") == 0;
 	r.s = thread_store(p, &r.d);
 	if (!r.s) {
-		rq_text(&r, 503, "Base de données indisponible.");
+		rq_io_error(&r);
 		diag_list_free(&r.d);
 		return;
 	}
 	store_set_now(r.s, time(NULL));
 	store_set_actor(r.s, "anonyme");
-	if (store_begin(r.s, r.post, &r.d) != STEER_OK) {
-		rq_text(&r, 503, "Base de données occupée : réessayez.");
+	/* On a database opened read-only a POST reads like a GET until its
+	 * first write, which fails with the reason: the login, roles and CSRF
+	 * token are checked first, as always. */
+	if (store_begin(r.s, r.post && !store_readonly_cause(r.s), &r.d) != STEER_OK) {
+		rq_io_error(&r);
 		diag_list_free(&r.d);
 		return;
 	}

@@ -295,6 +295,7 @@ void api_assess(rq_t *r, const char *idbp)
 	}
 	rc = assess_set(r->s, a.idbp, &c, NULL, &d);
 	if (rc == STEER_IO) {
+		diag_move_all(&r->d, &d);
 		rq_io_error(r);
 		goto cleanup;
 	}
@@ -338,6 +339,7 @@ void api_measure(rq_t *r, const char *idbp)
 	rc = indicator_measure(r->s, a.idbp, ref, value, period, NULL, NULL, &res, &d);
 	measure_result_free(&res);
 	if (rc == STEER_IO) {
+		diag_move_all(&r->d, &d);
 		rq_io_error(r);
 		goto cleanup;
 	}

@@ -50,6 +50,9 @@ void rq_text(rq_t *r, int status, const char *msg);
 void rq_redirect(rq_t *r, const char *url);
 void rq_error(rq_t *r, int status, const char *heading, const char *message);
 void rq_forbidden(rq_t *r, const char *why);
+/* 503 for a failed database operation, worded after the cause found in
+ * r->d (a handler with its own diagnostics list moves it there first); the
+ * SQLite error goes to the request's log line. */
 void rq_io_error(rq_t *r);
 /* Practice idbp with its last `history` changes (0: all) into *a (freed by
  * the caller with assessment_free, also on failure); when there is no such

@@ -590,6 +590,7 @@ void do_assess(rq_t *r, const char *idbp)
 	rc = assess_set(r->s, a.idbp, &c, NULL, &d);
 	free(comment);
 	if (rc == STEER_IO) {
+		diag_move_all(&r->d, &d);
 		rq_io_error(r);
 		goto cleanup;
 	}
@@ -655,6 +656,7 @@ void do_measure(rq_t *r, const char *idbp)
 			       &res, &d);
 	measure_result_free(&res);
 	if (rc == STEER_IO) {
+		diag_move_all(&r->d, &d);
 		rq_io_error(r);
 		goto cleanup;
 	}
@@ -919,6 +921,7 @@ void do_snapshot(rq_t *r)
 	}
 	steer_rc rc = snapshot_create(r->s, t, NULL, &d);
 	if (rc == STEER_IO) {
+		diag_move_all(&r->d, &d);
 		rq_io_error(r);
 		goto cleanup;
 	}
@@ -1040,6 +1043,7 @@ void do_upgrade(rq_t *r)
 	catalog_import_free(&res);
 	pilotage_guide_release(hold);
 	if (rc == STEER_IO) {
+		diag_move_all(&r->d, &d);
 		rq_io_error(r);
 	} else if (rc) {
 		rq_error(r, 422, "Mise à jour refusée", d.len ? d.items[0].msg : "Le guide a été refusé.");
@@ -1128,6 +1132,7 @@ void do_add_user(rq_t *r)
 	ctx_str(ctx, "new_email", email);
 	if (rc == STEER_IO) {
 		value_free(ctx);
+		diag_move_all(&r->d, &d);
 		rq_io_error(r);
 	} else if (rc) {
 		buf_t msg = BUF_INIT;
@@ -1181,6 +1186,7 @@ void do_user_action(rq_t *r, bool remove)
 	value_t *ctx = value_map();
 	if (rc == STEER_IO) {
 		value_free(ctx);
+		diag_move_all(&r->d, &d);
 		rq_io_error(r);
 	} else if (rc) {
 		ctx_str(ctx, "alert", d.len && strstr(d.items[0].msg, "last admin")

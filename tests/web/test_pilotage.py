@@ -86,6 +86,159 @@ def cli(sobre, *args, stdin=None):
     return subprocess.run([sobre, *args], capture_output=True, text=True, input=stdin)
 
 
+def start_server(argv, log, user=None):
+    """Starts `sobre serve` (as user when given: "nobody" as root) and returns (process, port)."""
+    pre = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if user else []
+    p = subprocess.Popen(pre + argv, stdout=subprocess.PIPE, stderr=log, text=True)
+    line = p.stdout.readline()
+    m = re.search(r":(\d+)/", line)
+    if not m:
+        p.kill()
+        raise SystemExit(f"serve did not start: {line!r}")
+    return p, int(m.group(1))
+
+
+def stop_server(p):
+    p.send_signal(signal.SIGTERM)
+    return p.wait(timeout=20)
+
+
+def login_page_answer(port, password):
+    """Status and page of a login to admin@example.fr from a new browser."""
+    c = Client(port)
+    c.req("/pilotage/connexion")
+    s, _, b = c.req("/pilotage/connexion", {"email": "admin@example.fr", "password": password, "csrf": c.csrf})
+    return s, b
+
+
+def db_errors(sobre, guide, work):
+    """A full disk, then a read-only database: pages still answer 200; a
+    write answers 503 naming the cause, with nothing written; a login answers
+    503 with the reason; each 503 leaves SQLite's error on the server's log
+    line. The disk is a small tmpfs (root can mount one); the read-only
+    database is in a folder the server cannot write: as root, the server runs
+    as nobody, since permission bits do not stop root."""
+    db = os.path.join(work, "errors.db")
+    r = cli(sobre, "init", "--db", db)
+    r = r.returncode or cli(sobre, "guide", "import", guide, "--db", db).returncode or \
+        cli(sobre, "user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", "--db", db,
+            stdin="admin-password-1\n").returncode
+    check(r == 0, "database for the error tests")
+    full = os.path.join(work, "full")
+    os.makedirs(full)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", full], capture_output=True,
+                             text=True)
+    admin = None
+    logpath = os.path.join(work, "errors.err")
+    log = open(logpath, "w")
+
+    def assess(c, status):
+        s, _, b = c.req("/pilotage/pratiques/a.1")
+        ver = re.search(rb'name="version" value="(\d+)"', b)
+        return c.req("/pilotage/pratiques/a.1", {"csrf": c.csrf, "version": ver.group(1).decode() if ver else "0",
+                                                 "status": status, "pilot": "", "owner": "", "due": "",
+                                                 "comment": "", "evidence": ""})
+
+    def status_of(path):
+        return re.search(r"^status +(.*)$", cli(sobre, "show", "a.1", "--db", path).stdout, re.M).group(1)
+
+    if mounted.returncode != 0:
+        print(f"pilotage: disk-full checks SKIPPED: cannot mount a tmpfs ({mounted.stderr.strip()})")
+    else:
+        p = None
+        try:
+            fdb = os.path.join(full, "sobre.db")
+            shutil.copy(db, fdb)
+            p, port = start_server([sobre, "serve", "--port", "0", "--db", fdb, guide], log)
+            admin = Client(port)
+            check(admin.login("admin@example.fr", "admin-password-1")[0] == 303, "full disk: logged in before")
+            with open(os.path.join(full, "filler"), "wb") as f:
+                try:
+                    while True:
+                        f.write(b"\0" * 65536)
+                        f.flush()
+                except OSError:
+                    pass
+            for path in ("/pilotage/", "/pilotage/pratiques/a.1", "/pilotage/plan", "/pilotage/rapport"):
+                s, _, b = admin.req(path)
+                check(s == 200 and len(b) > 200, f"full disk: GET {path} still answers ({s})")
+            s, _, b = assess(admin, "réalisée")
+            check(s == 503 and "disque plein".encode() in b and "Rien n&#39;a été enregistré".encode() in b
+                  and "Les pages restent consultables".encode() in b,
+                  f"full disk: a save answers 503 naming the cause ({s}): {b[:300]!r}")
+            s, _, b = Client(port).req("/pilotage/connexion")
+            check(s == 200, f"full disk: the login page answers ({s})")
+            for pw in ("admin-password-1", "not the password"):
+                s, b = login_page_answer(port, pw)
+                check(s == 503 and "La connexion est impossible : la base de données est pleine".encode() in b,
+                      f"full disk: a login ({pw}) answers 503 with the reason ({s})")
+            os.remove(os.path.join(full, "filler"))
+            s, h, _ = assess(admin, "en cours")
+            check(s == 303, f"space freed: the save works again ({s})")
+            check(stop_server(p) == 0, "full disk: server stops")
+            p = None
+            check(status_of(fdb) == "en cours", "nothing half-written: the refused save left no trace")
+            shutil.copy(fdb, db)  # with the admin's session, for the read-only server below
+        finally:
+            if p and p.poll() is None:
+                p.kill()
+                p.wait()
+            subprocess.run(["umount", full])
+        text = open(logpath, encoding="utf-8", errors="replace").read()
+        check(re.search(r"POST /pilotage/pratiques/a\.1 503 [0-9.]+ ms: .*database or disk is full \[db-full\]",
+                        text), "full disk: the log line carries SQLite's error:\n" + text[-2000:])
+        check(re.search(r"POST /pilotage/connexion 503 [0-9.]+ ms: .*\[db-full\]", text),
+              "full disk: the refused login is logged with its cause")
+
+    # --- read-only: a folder the server cannot write, the file read-only too
+    ro = os.path.join(work, "ro")
+    os.makedirs(ro)
+    rdb = os.path.join(ro, "sobre.db")
+    shutil.copy(db, rdb)
+    os.chmod(rdb, 0o444)
+    as_root = os.geteuid() == 0
+    binary = os.path.join(work, "sobre-bin")  # where nobody may run it, wherever the build is
+    shutil.copy(sobre, binary)
+    os.chmod(work, 0o755)
+    os.chmod(ro, 0o755 if as_root else 0o555)
+    p = None
+    try:
+        p, port = start_server([binary, "serve", "--port", "0", "--db", rdb, guide], log,
+                               user="nobody" if as_root else None)
+        c = admin or Client(port)
+        if admin:
+            c.port = port
+        else:
+            print("pilotage: read-only checks without a session (no tmpfs above to make one)")
+        for path in ("/pilotage/", "/pilotage/pratiques/a.1", "/pilotage/indicateurs") if admin else ():
+            s, _, b = c.req(path)
+            check(s == 200 and len(b) > 200, f"read-only: GET {path} answers ({s})")
+        if admin:
+            s, _, b = assess(c, "réalisée")
+            check(s == 503 and "base en lecture seule".encode() in b,
+                  f"read-only: a save answers 503 naming the cause ({s}): {b[:300]!r}")
+        s, h, _ = Client(port).req("/pilotage/pratiques/a.1", {"csrf": "0" * 64, "status": "réalisée"})
+        check(s == 303 and "connexion" in h.get("Location", ""), f"read-only: a POST still needs a session first ({s})")
+        for pw in ("admin-password-1", "not the password"):
+            s, b = login_page_answer(port, pw)
+            check(s == 503 and "La connexion est impossible : la base de données est en lecture seule".encode() in b,
+                  f"read-only: a login ({pw}) answers 503 with the reason ({s})")
+        check(stop_server(p) == 0, "read-only: server stops")
+        p = None
+    finally:
+        if p and p.poll() is None:
+            p.kill()
+            p.wait()
+        os.chmod(ro, 0o755)
+    check(sorted(os.listdir(ro)) == ["sobre.db"], f"read-only: nothing written beside it: {os.listdir(ro)}")
+    log.close()
+    text = open(logpath, encoding="utf-8", errors="replace").read()
+    check("is opened read-only" in text, "read-only: the server says so at start")
+    check(re.search(r"POST /pilotage/connexion 503 [0-9.]+ ms: .*readonly database.*\[db-readonly\]", text),
+          "read-only: the refused login is logged with SQLite's error:\n" + text[-2000:])
+    check(not re.search(r"Sanitizer|runtime error", text), "no sanitizer report:\n" + text[-3000:])
+
+
 def main(sobre, guide):
     work = tempfile.mkdtemp()
     p = None
@@ -696,6 +849,7 @@ def main(sobre, guide):
         check(not re.search(r"192\.0\.2\.1 POST", log), "only the entry the proxy appended is trusted")
         check(re.search(r"198\.51\.100\.99 POST /pilotage/connexion 401", log) and not re.search(r"203\.0\.113\.66", log),
               "with two X-Forwarded-For lines, the last one is the client")
+        db_errors(sobre, copy, work)
     finally:
         if p and p.poll() is None:
             p.send_signal(signal.SIGTERM)

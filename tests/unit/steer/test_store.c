@@ -9,7 +9,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <grp.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "steer/assess.h"
@@ -396,6 +401,157 @@ static void test_transaction_end_releases_reads(void **state)
 	free(dir);
 }
 
+/* The web app words its error pages after these causes: each SQLite
+ * failure a full disk or a read-only folder produces must map to the right
+ * one, including the I/O errors whose errno alone tells. */
+static void test_causes(void **state)
+{
+	(void)state;
+	static const struct {
+		int code, err;
+		const char *cause;
+	} cases[] = {
+		{SQLITE_FULL, 0, STORE_CAUSE_FULL},
+		{SQLITE_IOERR_WRITE, ENOSPC, STORE_CAUSE_FULL},
+		{SQLITE_IOERR_SHMSIZE, ENOSPC, STORE_CAUSE_FULL},
+		{SQLITE_IOERR_FSYNC, EDQUOT, STORE_CAUSE_FULL},
+		{SQLITE_READONLY, 0, STORE_CAUSE_READONLY},
+		{SQLITE_READONLY_DIRECTORY, 0, STORE_CAUSE_READONLY},
+		{SQLITE_READONLY_CANTINIT, 0, STORE_CAUSE_READONLY},
+		{SQLITE_CANTOPEN, EACCES, STORE_CAUSE_READONLY},
+		{SQLITE_IOERR_WRITE, EROFS, STORE_CAUSE_READONLY},
+		{SQLITE_BUSY, 0, STORE_CAUSE_BUSY},
+		{SQLITE_BUSY_SNAPSHOT, 0, STORE_CAUSE_BUSY},
+		{SQLITE_LOCKED, 0, STORE_CAUSE_BUSY},
+		{SQLITE_CORRUPT, 0, STORE_CAUSE_CORRUPT},
+		{SQLITE_NOTADB, 0, STORE_CAUSE_CORRUPT},
+		{SQLITE_IOERR_READ, EIO, STORE_CAUSE_OTHER},
+		{SQLITE_CANTOPEN, ENOENT, STORE_CAUSE_OTHER},
+		{SQLITE_CONSTRAINT, ENOSPC, STORE_CAUSE_OTHER}, /* a stale errno says nothing */
+		{SQLITE_ERROR, 0, STORE_CAUSE_OTHER},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *got = store_cause(cases[i].code, cases[i].err);
+		if (strcmp(got, cases[i].cause) != 0)
+			fail_msg("code %d errno %d: %s, expected %s", cases[i].code, cases[i].err, got, cases[i].cause);
+	}
+}
+
+/* Real SQLite failures on the store's own connection: PRAGMA
+ * max_page_count makes the file "full" (SQLITE_FULL, as a full disk does)
+ * and query_only makes it refuse writes (SQLITE_READONLY). Each diagnostic
+ * carries its cause as its rule, with the matching hint. */
+static void test_full_and_readonly_reported(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	sqlite3_stmt *st = store_stmt(s, "SELECT page_count FROM pragma_page_count");
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long pages = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3 *db = sqlite3_db_handle(st);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA max_page_count = %lld", pages);
+	assert_int_equal(sqlite3_exec(db, pragma, NULL, NULL, NULL), SQLITE_OK);
+	char *big = malloc(200000);
+	memset(big, 'x', 199999);
+	big[199999] = '\0';
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(store_set_meta(s, "filler", big, &d), STEER_IO);
+	store_rollback(s);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].rule, STORE_CAUSE_FULL);
+	assert_non_null(strstr(d.items[0].msg, "saving a setting failed"));
+	assert_non_null(strstr(d.items[0].hint, "disk is full"));
+	diag_list_free(&d);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA max_page_count = 1000000; PRAGMA query_only = 1", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(store_set_meta(s, "org", "Mairie", &d), STEER_IO);
+	store_rollback(s);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].rule, STORE_CAUSE_READONLY);
+	assert_non_null(strstr(d.items[0].hint, "write access"));
+	diag_list_free(&d);
+	free(big);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
+/* What a user who may not write the database's folder gets; returns the
+ * number of checks that failed (it may run in a child process). */
+static int readonly_folder_checks(const char *path)
+{
+	int bad = 0;
+	diag_list_t d = DIAG_LIST_INIT;
+	store_t *s = NULL;
+	/* A writer is refused with the cause, never "not a sobre database". */
+	bad += store_open(path, 0, &s, &d) != STEER_IO || s != NULL;
+	bad += d.len != 1 || strcmp(d.items[0].rule, STORE_CAUSE_READONLY) != 0 ||
+	       strstr(d.items[0].msg, "not a sobre database") != NULL || strstr(d.items[0].msg, "read-only") == NULL;
+	diag_list_free(&d);
+	/* A reader gets the data, read-only. */
+	bad += store_open(path, STORE_READ, &s, &d) != STEER_OK;
+	if (s) {
+		long long id = 0;
+		bad += store_readonly_cause(s) == NULL || strcmp(store_readonly_cause(s), STORE_CAUSE_READONLY) != 0;
+		bad += store_begin(s, false, &d) != STEER_OK || store_current_version(s, &id, NULL, &d) != STEER_OK ||
+		       id == 0;
+		bad += store_set_meta(s, "org", "Mairie", &d) != STEER_IO;
+		store_rollback(s);
+		bad += store_begin(s, true, &d) != STEER_IO;
+		for (size_t i = 0; i < d.len; i++)
+			bad += strcmp(d.items[i].rule, STORE_CAUSE_READONLY) != 0;
+		store_close(s);
+	}
+	diag_list_free(&d);
+	return bad;
+}
+
+/* A folder the user may not write: permission bits do not stop root, so as
+ * root the checks run in a child that became nobody; otherwise the folder
+ * is made read-only. Nothing is left beside the database. */
+static void test_readonly_folder(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_close(fx_store(dir));
+	char *path = fs_join(dir, "sobre.db");
+	assert_int_equal(chmod(path, 0644), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(dir, 0755), 0);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+				_exit(100);
+			int bad = readonly_folder_checks(path);
+			_exit(bad > 99 ? 99 : bad);
+		}
+		int status = 0;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	} else {
+		assert_int_equal(chmod(dir, 0555), 0);
+		int bad = readonly_folder_checks(path);
+		chmod(dir, 0755);
+		assert_int_equal(bad, 0);
+	}
+	char *wal = fs_join(dir, "sobre.db-wal"), *shm = fs_join(dir, "sobre.db-shm");
+	struct stat st;
+	assert_int_not_equal(stat(wal, &st), 0);
+	assert_int_not_equal(stat(shm, &st), 0);
+	free(wal);
+	free(shm);
+	free(path);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 /* v2 removes b.1, adds b.2, changes a.2's priority and rewords one of its
  * indicators: everything is carried over and old snapshots keep their score. */
 static void test_guide_upgrade(void **state)
@@ -508,6 +664,9 @@ int main(void)
 		cmocka_unit_test(test_measurements),
 		cmocka_unit_test(test_transaction_end_releases_reads),
 		cmocka_unit_test(test_guide_upgrade),
+		cmocka_unit_test(test_causes),
+		cmocka_unit_test(test_full_and_readonly_reported),
+		cmocka_unit_test(test_readonly_folder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
