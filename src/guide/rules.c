@@ -473,7 +473,14 @@ static void on_link(const md_link_t *link, void *ud)
 	/* Links outside the guide's URL space go to the rest of the host site. */
 	if (n < lc->prefixlen || memcmp(l->href, lc->prefix, lc->prefixlen) != 0)
 		return;
-	char *path = xstrndup(l->href, n);
+	/* Compared as rendered: page URLs are in NFC, and so is the link once
+	 * the page is published. */
+	size_t nfc_len;
+	char *path = utf8_nfc_new(l->href, n, &nfc_len);
+	if (!path)
+		path = xstrndup(l->href, n);
+	else
+		n = nfc_len;
 	bool found = bsearch(&path, lc->urls, lc->nurls, sizeof *lc->urls, cmp_cstr) != NULL;
 	if (!found && n > 0 && path[n - 1] != '/') {
 		/* "/x/y" is served by "/x/y/" */
@@ -516,22 +523,17 @@ static bool check_page(size_t i, void *ud)
 	linkctx_t lc = {&pc, p, job->urls, job->nurls, job->prefix, job->prefixlen};
 	const char *body = p->text + p->body_off;
 	size_t len = p->text_len - p->body_off;
-	buf_t html = BUF_INIT;
+	buf_t html = BUF_INIT, md = BUF_INIT;
 	/* Link positions must point into the source as written, so a page whose
-	 * {{ names }} change its text is parsed twice: as written for the
-	 * links, expanded for the HTML. */
-	bool expands = false;
-	for (const char *q = memchr(body, '{', len); q && !expands; q = memchr(q + 1, '{', len - (size_t)(q + 1 - body)))
-		expands = q + 1 < body + len && q[1] == '{';
-	if (!job->html || expands)
+	 * text changes for rendering ({{ names }} expanded, or not in NFC) is
+	 * parsed twice: as written for the links, as rendered for the HTML. */
+	bool changed = job->html && guide_render_source(job->c->g, body, len, &md);
+	if (!job->html || changed)
 		md_render(body, len, MD_OPT_NOTYPO | MD_OPT_NOLINKIFY, &html, on_link, &lc);
 	if (job->html) {
 		buf_reset(&html);
-		if (expands) {
-			buf_t md = BUF_INIT;
-			guide_expand(job->c->g, body, len, &md);
+		if (changed) {
 			md_render(buf_cstr(&md), md.len, 0, &html, NULL, NULL);
-			buf_free(&md);
 		} else {
 			md_render(body, len, 0, &html, on_link, &lc);
 		}
@@ -539,6 +541,7 @@ static bool check_page(size_t i, void *ud)
 		job->html[i] = buf_detach(&html);
 	}
 	buf_free(&html);
+	buf_free(&md);
 	for (int r = 0; r < CAP_RULES; r++) {
 		if (cap.n[r] <= RULES_MAX_PAGE_WARNINGS)
 			continue;

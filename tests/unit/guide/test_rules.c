@@ -671,6 +671,20 @@ static void test_broken_link(void **state)
 	g = only(&d, "broken-link", DIAG_WARNING, "g/notes.md", 3, 10);
 	assert_null(g->hint);
 	diag_list_free(&d);
+
+	/* decomposed text (e + U+0301): links to a page whose file name is
+	 * decomposed, written either way, are found; a broken one is placed in
+	 * the text as written, where e + U+0301 is two columns */
+	const src_t s3[] = {
+		{"g/index.md", HOME},
+		{"g/cle\xCC\x81.md", "Cl\xC3\xA9\n"},
+		{"g/notes.md", "D\xC3\xA9j\xC3\xA0 [a](/g/cl\xC3\xA9/) [b](/g/cle\xCC\x81/)\n"
+			       "De\xCC\x81ja\xCC\x80 [c](/g/cl\xC3\xA9s/)\n"},
+	};
+	check(s3, 3, &d);
+	g = only(&d, "broken-link", DIAG_WARNING, "g/notes.md", 2, 12);
+	assert_non_null(strstr(g->msg, "'/g/cl\xC3\xA9s/'"));
+	diag_list_free(&d);
 }
 
 /* Past RULES_MAX_PAGE_WARNINGS warnings of one rule in one page, the rest
