@@ -290,6 +290,8 @@ static void check_theme_links(ctx_t *c)
 
 typedef struct {
 	const char *name;
+	const char *key;      /* name case-folded: spellings differing only in case are one pilot */
+	size_t keyoff;        /* key's offset in the keys buffer, while it grows */
 	const value_t *first; /* where it was first seen */
 	const page_t *page;
 	size_t count;
@@ -299,7 +301,7 @@ typedef struct {
 static int cmp_who(const void *x, const void *y)
 {
 	const who_t *a = x, *b = y;
-	int r = strcmp(a->name, b->name);
+	int r = strcmp(a->key, b->key);
 	return r ? r : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
@@ -311,6 +313,7 @@ static void check_who(ctx_t *c)
 	const guide_t *g = c->g;
 	size_t n = 0, cap = 0;
 	who_t *all = NULL;
+	buf_t keys = BUF_INIT;
 	for (size_t i = 0; i < g->npractices; i++) {
 		const value_t *w = g->practices[i]->who;
 		if (!w || w->kind != VAL_LIST)
@@ -320,16 +323,20 @@ static void check_who(ctx_t *c)
 			if (it->kind != VAL_STRING)
 				continue;
 			all = xgrow(all, &cap, n + 1, sizeof *all);
-			all[n] = (who_t){it->u.str.s, it, g->practices[i]->page, 1, n};
+			all[n] = (who_t){it->u.str.s, NULL, keys.len, it, g->practices[i]->page, 1, n};
+			utf8_casefold(it->u.str.s, strlen(it->u.str.s), &keys);
+			buf_putc(&keys, '\0');
 			n++;
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		all[i].key = keys.ptr + all[i].keyoff;
 	if (n > 1)
 		qsort(all, n, sizeof *all, cmp_who);
 	/* Collapse to distinct names, keeping the first occurrence in guide order. */
 	size_t d = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (d > 0 && strcmp(all[d - 1].name, all[i].name) == 0) {
+		if (d > 0 && strcmp(all[d - 1].key, all[i].key) == 0) {
 			all[d - 1].count++;
 			continue;
 		}
@@ -354,6 +361,7 @@ static void check_who(ctx_t *c)
 	}
 	free(names);
 	free(all);
+	buf_free(&keys);
 }
 
 /* {% ... %} blocks are Nunjucks, which sobre does not run: they would be
