@@ -228,6 +228,13 @@ char *utf8_nfc_new(const char *s, size_t n, size_t *outlen)
 	return t;
 }
 
+char *utf8_nfc_strdup(const char *s)
+{
+	size_t m;
+	char *t = utf8_nfc_new(s, strlen(s), &m);
+	return t ? t : xstrdup(s);
+}
+
 void utf8_nfc(const char *s, size_t n, buf_t *out)
 {
 	size_t m;
@@ -257,6 +264,12 @@ void utf8_casefold(const char *s, size_t n, buf_t *out)
 	else
 		buf_put(out, s, n);
 	free(t);
+}
+
+bool utf8_is_mark(uint32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+	return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
 }
 
 bool utf8_equal_fold(const char *a, const char *b)

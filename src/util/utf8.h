@@ -28,12 +28,17 @@ void utf8_line_col(const char *s, size_t len, size_t off, int *line, int *col);
  * composed text costs one pass and no allocation) or not valid UTF-8 (left
  * for the caller's own validation to report). Caller frees. */
 char *utf8_nfc_new(const char *s, size_t n, size_t *outlen);
+/* A copy of the string s in NFC (as it is when not valid UTF-8). Caller frees. */
+char *utf8_nfc_strdup(const char *s);
 /* Appends s[0..n) in NFC to out (unchanged when not valid UTF-8). */
 void utf8_nfc(const char *s, size_t n, buf_t *out);
 /* Appends the comparison form of a name: NFC with full Unicode case
  * folding ("ÉNERGIE", "énergie" and "e" + U+0301 + "nergie" give the same
  * bytes). Accents are kept: "ete" and "été" stay different. */
 void utf8_casefold(const char *s, size_t n, buf_t *out);
+/* True for a combining mark (Unicode general category M: accents and the
+ * like, which attach to the character before them). */
+bool utf8_is_mark(uint32_t cp);
 /* True when a and b have the same utf8_casefold form. */
 bool utf8_equal_fold(const char *a, const char *b);
 

@@ -271,6 +271,16 @@ static void test_nfc(void **state)
 	t = nfc("\xC0\x80", 2, &changed);
 	assert_false(changed);
 	free(t);
+	/* a copy either way */
+	t = utf8_nfc_strdup("cafe\xCC\x81");
+	assert_string_equal(t, "caf\xC3\xA9");
+	free(t);
+	t = utf8_nfc_strdup("caf\xC3\xA9");
+	assert_string_equal(t, "caf\xC3\xA9");
+	free(t);
+	t = utf8_nfc_strdup("");
+	assert_string_equal(t, "");
+	free(t);
 }
 
 static void assert_fold(const char *in, const char *want)
@@ -300,6 +310,12 @@ static void test_casefold(void **state)
 	assert_false(utf8_equal_fold("Direction generale", "Direction g\xC3\xA9n\xC3\xA9rale"));
 	assert_false(utf8_equal_fold("Direction", "Direction "));
 	assert_false(utf8_equal_fold("a", "ab"));
+
+	assert_true(utf8_is_mark(0x301));   /* combining acute */
+	assert_true(utf8_is_mark(0x93E));   /* Devanagari vowel sign, a spacing mark */
+	assert_false(utf8_is_mark('e'));
+	assert_false(utf8_is_mark(0xE9));   /* é is a letter */
+	assert_false(utf8_is_mark(0x2019)); /* ’ */
 }
 
 int main(void)
