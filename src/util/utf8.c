@@ -147,44 +147,13 @@ static void stable_init(void)
 		stable_table[cp] = stable_slow(cp);
 }
 
-/* True when s is certainly in NFC, or is not valid UTF-8 (then it is left
- * as it is); false when it may need normalizing. */
-static bool nfc_quick(const char *s, size_t n)
+static bool stable(uint32_t cp)
 {
-	bool table = false;
-	size_t i = 0;
-	while (i < n) {
-		/* Eight ASCII bytes at a time: ASCII is always NFC, and it is most
-		 * of what sobre reads. */
-		if (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080u)) {
-				i += 8;
-				continue;
-			}
-		}
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
-		if (k == 1 && cp == 0xFFFD)
-			return true;
-		if (cp < STABLE_TABLE) {
-			if (!table) {
-				pthread_once(&stable_once, stable_init);
-				table = true;
-			}
-			if (!stable_table[cp])
-				return false;
-		} else if (!stable_slow(cp)) {
-			return false;
-		}
-		i += k;
+	if (cp < STABLE_TABLE) {
+		pthread_once(&stable_once, stable_init);
+		return stable_table[cp];
 	}
-	return true;
+	return stable_slow(cp);
 }
 
 /* utf8proc_map with sobre's allocator (out of memory aborts, as
@@ -212,20 +181,91 @@ static char *map(const char *s, size_t n, utf8proc_option_t opts, size_t *outlen
 	return (char *)cps;
 }
 
+/* The end of the stretch of s starting at i that NFC must see as a whole:
+ * up to the next stable character (normalization never reaches across
+ * one). *long_run is set when the stretch holds more than UTF8_MAX_MARKS
+ * combining marks in a row; false is returned for invalid UTF-8. */
+static bool unstable_end(const char *s, size_t n, size_t i, size_t *end, bool *long_run)
+{
+	size_t run = 0;
+	*long_run = false;
+	while (i < n) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (k == 1 && cp == 0xFFFD)
+			return false;
+		if (stable(cp))
+			break;
+		run = utf8proc_get_property((utf8proc_int32_t)cp)->combining_class ? run + 1 : 0;
+		if (run > UTF8_MAX_MARKS)
+			*long_run = true;
+		i += k;
+	}
+	*end = i;
+	return true;
+}
+
 char *utf8_nfc_new(const char *s, size_t n, size_t *outlen)
 {
-	if (nfc_quick(s, n))
-		return NULL;
-	size_t m;
-	char *t = map(s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE, &m);
-	/* The quick check may doubt text that is in NFC after all. */
-	if (t && m == n && memcmp(t, s, n) == 0) {
+	buf_t out = BUF_INIT;
+	size_t i = 0, copied = 0;
+	size_t starter = 0; /* the last stable character, where a stretch to normalize begins */
+	while (i < n) {
+		/* Eight ASCII bytes at a time: ASCII is always NFC, and it is most
+		 * of what sobre reads. */
+		if (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080u)) {
+				starter = i + 7;
+				i += 8;
+				continue;
+			}
+		}
+		if ((unsigned char)s[i] < 0x80) {
+			starter = i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (k == 1 && cp == 0xFFFD)
+			goto invalid;
+		if (stable(cp)) {
+			starter = i;
+			i += k;
+			continue;
+		}
+		/* Normalized stretch by stretch, from the starter the first mark
+		 * may compose with: memory in proportion to a stretch, not to the
+		 * text, and text already in NFC around it copied as it is. */
+		size_t end;
+		bool long_run;
+		if (!unstable_end(s, n, i, &end, &long_run))
+			goto invalid;
+		size_t from = starter < copied ? copied : starter;
+		buf_put(&out, s + copied, from - copied);
+		size_t m;
+		char *t = long_run ? NULL : map(s + from, end - from, UTF8PROC_STABLE | UTF8PROC_COMPOSE, &m);
+		if (t)
+			buf_put(&out, t, m);
+		else
+			buf_put(&out, s + from, end - from);
 		free(t);
-		t = NULL;
+		copied = starter = i = end;
 	}
-	if (t)
-		*outlen = m;
-	return t;
+	if (!out.ptr)
+		return NULL; /* nothing needed normalizing */
+	buf_put(&out, s + copied, n - copied);
+	/* The quick check may doubt text that is in NFC after all. */
+	if (out.len == n && memcmp(out.ptr, s, n) == 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	*outlen = out.len;
+	return buf_detach(&out);
+invalid:
+	buf_free(&out);
+	return NULL;
 }
 
 char *utf8_nfc_strdup(const char *s)
@@ -246,6 +286,25 @@ void utf8_nfc(const char *s, size_t n, buf_t *out)
 	free(t);
 }
 
+/* Whether s holds more than UTF8_MAX_MARKS combining marks in a row. */
+static bool long_mark_run(const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n;) {
+		if ((unsigned char)s[i] < 0x80) {
+			run = 0;
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		i += utf8_decode(s + i, n - i, &cp);
+		run = utf8proc_get_property((utf8proc_int32_t)cp)->combining_class ? run + 1 : 0;
+		if (run > UTF8_MAX_MARKS)
+			return true;
+	}
+	return false;
+}
+
 void utf8_casefold(const char *s, size_t n, buf_t *out)
 {
 	size_t i = 0;
@@ -257,8 +316,19 @@ void utf8_casefold(const char *s, size_t n, buf_t *out)
 			buf_putc(out, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
 		return;
 	}
+	/* Past the limit on runs of marks, folded letter by letter, without
+	 * composing: composition puts the marks in order first, quadratic in
+	 * the run's length. */
 	size_t m;
-	char *t = map(s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD, &m);
+	char *t;
+	if (long_mark_run(s, n)) {
+		size_t nn;
+		char *nfc = utf8_nfc_new(s, n, &nn);
+		t = map(nfc ? nfc : s, nfc ? nn : n, UTF8PROC_CASEFOLD, &m);
+		free(nfc);
+	} else {
+		t = map(s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD, &m);
+	}
 	if (t)
 		buf_put(out, t, m);
 	else

@@ -21,6 +21,13 @@ size_t utf8_length(const char *s, size_t len);
 /* 1-based line and column (in code points) of byte offset off in s. */
 void utf8_line_col(const char *s, size_t len, size_t off, int *line, int *col);
 
+/* Longest run of combining marks normalized: utf8proc puts a run in
+ * canonical order by swapping neighbours, quadratic in its length (80,000
+ * marks took 13 s). Real text has a few marks per letter; UAX #15's
+ * stream-safe format allows 30. A longer run, and the letter it sits on,
+ * is left as written. */
+#define UTF8_MAX_MARKS 32
+
 /* Unicode Normalization Form C: "e" + U+0301 (what macOS and some editors
  * write) becomes "é", so text that looks the same is the same bytes.
  * Returns s[0..n) in NFC as a new NUL-terminated string of *outlen bytes,

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/utf8.h"
 
@@ -271,6 +272,52 @@ static void test_nfc(void **state)
 	t = nfc("\xC0\x80", 2, &changed);
 	assert_false(changed);
 	free(t);
+	/* a long decomposed text is normalized stretch by stretch, all of it */
+	buf_t big = BUF_INIT, want = BUF_INIT;
+	for (int i = 0; i < 100000; i++) {
+		buf_puts(&big, i % 7 ? "e\xCC\x81" : "abc ");
+		buf_puts(&want, i % 7 ? "\xC3\xA9" : "abc ");
+	}
+	t = utf8_nfc_new(big.ptr, big.len, &m);
+	assert_non_null(t);
+	assert_int_equal(m, want.len);
+	assert_memory_equal(t, want.ptr, m);
+	free(t);
+	buf_free(&big);
+	buf_free(&want);
+	/* a run of marks past UTF8_MAX_MARKS (sorting it is quadratic) is left
+	 * as written with its letter, and the text around it still normalized */
+	buf_t marks = BUF_INIT;
+	buf_puts(&marks, "e\xCC\x81 x");
+	for (int i = 0; i < 200000; i++)
+		buf_puts(&marks, i % 2 ? "\xCC\x96" : "\xCC\x81"); /* classes 220 and 230, out of order */
+	buf_puts(&marks, " e\xCC\x81");
+	clock_t t0 = clock();
+	t = utf8_nfc_new(marks.ptr, marks.len, &m);
+	buf_t folded = BUF_INIT;
+	utf8_casefold(marks.ptr, marks.len, &folded);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_non_null(t);
+	assert_int_equal(m, marks.len - 2);
+	assert_memory_equal(t, "\xC3\xA9 x\xCC\x81\xCC\x96", 7);
+	assert_memory_equal(t + m - 3, " \xC3\xA9", 3);
+	free(t);
+	assert_int_equal(folded.len, marks.len - 2); /* the é around it still composed */
+	buf_free(&folded);
+	buf_free(&marks);
+	if (secs > 1.0)
+		fail_msg("200,000 marks took %.2f s", secs);
+	/* a run of UTF8_MAX_MARKS is still put in order */
+	buf_t run = BUF_INIT;
+	buf_puts(&run, "x");
+	for (int i = 0; i < UTF8_MAX_MARKS; i++)
+		buf_puts(&run, i % 2 ? "\xCC\x96" : "\xCC\x81");
+	t = utf8_nfc_new(run.ptr, run.len, &m);
+	assert_non_null(t);
+	assert_memory_equal(t, "x\xCC\x96", 3); /* 220 before 230 */
+	free(t);
+	buf_free(&run);
+
 	/* a copy either way */
 	t = utf8_nfc_strdup("cafe\xCC\x81");
 	assert_string_equal(t, "caf\xC3\xA9");
