@@ -316,16 +316,22 @@ void utf8_casefold(const char *s, size_t n, buf_t *out)
 			buf_putc(out, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
 		return;
 	}
-	/* Past the limit on runs of marks, folded letter by letter, without
-	 * composing: composition puts the marks in order first, quadratic in
-	 * the run's length. */
+	/* Past the limit on runs of marks, folded letter by letter, then
+	 * normalized around the runs: composing would sort them first, which
+	 * is quadratic in a run's length. */
 	size_t m;
 	char *t;
 	if (long_mark_run(s, n)) {
+		char *folded = map(s, n, UTF8PROC_CASEFOLD, &m);
 		size_t nn;
-		char *nfc = utf8_nfc_new(s, n, &nn);
-		t = map(nfc ? nfc : s, nfc ? nn : n, UTF8PROC_CASEFOLD, &m);
-		free(nfc);
+		char *nfc = folded ? utf8_nfc_new(folded, m, &nn) : NULL;
+		if (nfc) {
+			free(folded);
+			t = nfc;
+			m = nn;
+		} else {
+			t = folded;
+		}
 	} else {
 		t = map(s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD, &m);
 	}
