@@ -147,10 +147,14 @@ static void stable_init(void)
 		stable_table[cp] = stable_slow(cp);
 }
 
-static bool stable(uint32_t cp)
+/* *ready saves the pthread_once call once a caller has made it. */
+static bool stable(uint32_t cp, bool *ready)
 {
 	if (cp < STABLE_TABLE) {
-		pthread_once(&stable_once, stable_init);
+		if (!*ready) {
+			pthread_once(&stable_once, stable_init);
+			*ready = true;
+		}
 		return stable_table[cp];
 	}
 	return stable_slow(cp);
@@ -188,13 +192,14 @@ static char *map(const char *s, size_t n, utf8proc_option_t opts, size_t *outlen
 static bool unstable_end(const char *s, size_t n, size_t i, size_t *end, bool *long_run)
 {
 	size_t run = 0;
+	bool ready = false;
 	*long_run = false;
 	while (i < n) {
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
 		if (k == 1 && cp == 0xFFFD)
 			return false;
-		if (stable(cp))
+		if (stable(cp, &ready))
 			break;
 		run = utf8proc_get_property((utf8proc_int32_t)cp)->combining_class ? run + 1 : 0;
 		if (run > UTF8_MAX_MARKS)
@@ -210,27 +215,51 @@ char *utf8_nfc_new(const char *s, size_t n, size_t *outlen)
 	buf_t out = BUF_INIT;
 	size_t i = 0, copied = 0;
 	size_t starter = 0; /* the last stable character, where a stretch to normalize begins */
+	bool ready = false;
 	while (i < n) {
 		/* Eight ASCII bytes at a time: ASCII is always NFC, and it is most
 		 * of what sobre reads. */
 		if (i + 8 <= n) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080u)) {
+			uint64_t high = w & 0x8080808080808080u;
+			if (!high) {
 				starter = i + 7;
 				i += 8;
 				continue;
 			}
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* Straight to the first non-ASCII byte of the eight. */
+			size_t ascii = (size_t)__builtin_ctzll(high) / 8;
+			if (ascii) {
+				starter = i + ascii - 1;
+				i += ascii;
+			}
+#endif
 		}
-		if ((unsigned char)s[i] < 0x80) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
 			starter = i++;
 			continue;
+		}
+		/* Two-byte letters (é, à, ç...), decoded here: the common case
+		 * after ASCII, and one table lookup. */
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			if (!ready) {
+				pthread_once(&stable_once, stable_init);
+				ready = true;
+			}
+			if (stable_table[((c & 0x1Fu) << 6) | ((unsigned char)s[i + 1] & 0x3Fu)]) {
+				starter = i;
+				i += 2;
+				continue;
+			}
 		}
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
 		if (k == 1 && cp == 0xFFFD)
 			goto invalid;
-		if (stable(cp)) {
+		if (stable(cp, &ready)) {
 			starter = i;
 			i += k;
 			continue;
@@ -305,14 +334,32 @@ static bool long_mark_run(const char *s, size_t n)
 	return false;
 }
 
+/* Whether folding s changes nothing but ASCII capitals: every other
+ * character is stable under NFC and has no case folding (names are
+ * mostly that: "Délégué au numérique"), so that utf8proc is not needed. */
+static bool folds_as_ascii(const char *s, size_t n)
+{
+	bool ready = false;
+	for (size_t i = 0; i < n;) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if ((k == 1 && cp == 0xFFFD) || !stable(cp, &ready) ||
+		    utf8proc_get_property((utf8proc_int32_t)cp)->casefold_seqindex != UINT16_MAX)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
 void utf8_casefold(const char *s, size_t n, buf_t *out)
 {
-	size_t i = 0;
-	while (i < n && (unsigned char)s[i] < 0x80)
-		i++;
-	if (i == n) {
+	if (folds_as_ascii(s, n)) {
 		buf_put(out, "", 0); /* NUL-terminated even when s is empty */
-		for (i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++)
 			buf_putc(out, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
 		return;
 	}
