@@ -1,8 +1,10 @@
 /* main: command dispatch only. Each command lives in src/cli/. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/utf8.h"
 
 #ifndef SOBRE_VERSION
 #define SOBRE_VERSION "0.1.0"
@@ -46,8 +48,23 @@ static void help(FILE *f)
 	fprintf(f, "\n'sobre <command> --help' describes a command's options.\n");
 }
 
+/* Every argument in NFC, once for all commands: a pilot, a name or a
+ * comment typed decomposed (as macOS terminals may pass it) is then the
+ * same text as the one in the guide and the database. The normalized
+ * copies live as long as the process. */
+static void normalize_args(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		size_t n;
+		char *nfc = utf8_nfc_new(argv[i], strlen(argv[i]), &n);
+		if (nfc)
+			argv[i] = nfc; /* only when it changed: argv itself is not malloc'd */
+	}
+}
+
 int main(int argc, char **argv)
 {
+	normalize_args(argc, argv);
 	if (argc < 2) {
 		help(stderr);
 		return EXIT_USAGE;

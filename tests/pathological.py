@@ -170,6 +170,15 @@ CASES = [
     ("many broken internal links", "check", lambda n: sheet("".join("[l](/guide/x%d/) " % i for i in range(n))),
      [12500, 25000, 50000, 100000], (0, "more broken-link warnings in this page are not listed")),
     ("file over 16 MiB", "check", lambda n: sheet("a" * n), [17000000, 34000000], "larger than 16 MiB"),
+    # Unicode normalization (NFC): decomposed text is normalized stretch by
+    # stretch; a run of combining marks, which utf8proc sorts in quadratic
+    # time, is left as written past UTF8_MAX_MARKS
+    ("decomposed body, rendered", "export", lambda n: theme("Re\u0301sume\u0301 " * (n // 9) + "\n"),
+     [250000, 500000, 1000000, 2000000], None),
+    ("one letter under many combining marks, rendered", "export",
+     lambda n: theme("e" + "\u0301\u0316" * (n // 2) + "\n"), [50000, 100000, 200000, 400000], None),
+    ("many combining marks in a front-matter value", "check",
+     lambda n: sheet(front='note: "e' + "\u0316\u0301" * (n // 2) + '"\n'), [50000, 100000, 200000, 400000], None),
     # Assessment imports (steer/sheet.c, the steering part's CSV reader):
     # the reader alone (driver csv), then `sobre import-assessment` on a
     # database of the small steering guide, which also checks every row's id

@@ -18,7 +18,7 @@ static const char usage[] =
 static const char *pick(const char *arg, const char *const *set)
 {
 	for (int i = 0; i < 3; i++)
-		if (strlen(arg) == strlen(set[i]) && utf8_contains_fold(set[i], arg))
+		if (utf8_equal_fold(set[i], arg))
 			return set[i];
 	return NULL;
 }

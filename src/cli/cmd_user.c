@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "steer/account.h"
 #include "steer/store.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 static const char usage[] =
@@ -19,7 +20,9 @@ static const char usage[] =
 	"       sobre user remove EMAIL [--db FILE]\n"
 	"       sobre user token EMAIL [--expires DAYS] [--db FILE]";
 
-/* One line of stdin without its newline, or NULL. Caller frees. */
+/* One line of stdin without its newline, in NFC as the login form sends
+ * it (an accented password typed decomposed must open the account), or
+ * NULL. Caller frees. */
 static char *read_password(void)
 {
 	char line[ACCOUNT_MAX_PASSWORD + 2];
@@ -28,7 +31,7 @@ static char *read_password(void)
 	size_t n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	return xstrdup(line);
+	return utf8_nfc_strdup(line);
 }
 
 int cmd_user(int argc, char **argv)

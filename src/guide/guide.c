@@ -10,6 +10,7 @@
 #include "guide/yaml.h"
 #include "util/fs.h"
 #include "util/parallel.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 const value_t *guide_nav(const page_t *p, const char *key)
@@ -457,9 +458,13 @@ void guide_page_html(const guide_t *g, const page_t *p, buf_t *out)
 	}
 	if (!p->text)
 		return; /* sources dropped: only the cache has bodies */
+	const char *body = p->text + p->body_off;
+	size_t len = p->text_len - p->body_off;
 	buf_t md = BUF_INIT;
-	guide_expand(g, p->text + p->body_off, p->text_len - p->body_off, &md);
-	md_render(buf_cstr(&md), md.len, 0, out, NULL, NULL);
+	if (guide_render_source(g, body, len, &md))
+		md_render(buf_cstr(&md), md.len, 0, out, NULL, NULL);
+	else
+		md_render(body, len, 0, out, NULL, NULL);
 	buf_free(&md);
 }
 
@@ -553,6 +558,29 @@ void guide_expand(const guide_t *g, const char *src, size_t len, buf_t *out)
 		start = i;
 	}
 	buf_put(out, src + start, len - start);
+}
+
+bool guide_render_source(const guide_t *g, const char *src, size_t len, buf_t *out)
+{
+	bool expands = false;
+	for (const char *q = memchr(src, '{', len); q && !expands; q = memchr(q + 1, '{', len - (size_t)(q + 1 - src)))
+		expands = q + 1 < src + len && q[1] == '{';
+	if (!expands) {
+		size_t n;
+		char *nfc = utf8_nfc_new(src, len, &n);
+		if (!nfc)
+			return false;
+		buf_put(out, nfc, n);
+		free(nfc);
+		return true;
+	}
+	/* Normalized after the expansion: a value may end where a combining
+	 * mark of the text begins. */
+	buf_t md = BUF_INIT;
+	guide_expand(g, src, len, &md);
+	utf8_nfc(buf_cstr(&md), md.len, out);
+	buf_free(&md);
+	return true;
 }
 
 void guide_absolute_url(const char *base, const char *path, buf_t *out)

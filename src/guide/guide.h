@@ -75,8 +75,8 @@ void guide_free(guide_t *g);
  * data and of the pages array and its pages. */
 guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_list_t *diags);
 
-/* A page's body as HTML ({{ names }} resolved, then Markdown), appended to
- * out: from the cache guide_adopt_html filled, else rendered now. */
+/* A page's body as HTML ({{ names }} resolved, NFC, then Markdown),
+ * appended to out: from the cache guide_adopt_html filled, else rendered now. */
 void guide_page_html(const guide_t *g, const page_t *p, buf_t *out);
 /* The cached HTML of a page, or NULL (length in *len). Borrowed. */
 const char *guide_page_html_cached(const guide_t *g, const page_t *p, size_t *len);
@@ -94,6 +94,11 @@ const char *guide_site_meta(const guide_t *g, const char *key);
 /* The page's Markdown body with {{ dotted.name }} expressions resolved from
  * the global data (unknown names resolve to nothing, as in Nunjucks). */
 void guide_expand(const guide_t *g, const char *src, size_t len, buf_t *out);
+/* The Markdown to render for a body as written: {{ names }} resolved, then
+ * in NFC. Returns false, leaving out untouched, when that is the body
+ * itself (the usual case: render it in place, without a copy). Positions
+ * of diagnostics must be taken from the body as written, not from out. */
+bool guide_render_source(const guide_t *g, const char *src, size_t len, buf_t *out);
 
 /* Absolute URL of a site path: base (metadata.url unless overridden) joined
  * with path, non-ASCII and unsafe bytes percent-encoded like WHATWG URL does. */

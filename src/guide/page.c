@@ -59,6 +59,14 @@ char *page_default_url(const char *path)
 		buf_put(&u, path, len);
 		buf_putc(&u, '/');
 	}
+	/* File names written on macOS come decomposed; links typed in pages
+	 * (and read in NFC) must find them. */
+	size_t n;
+	char *nfc = utf8_nfc_new(u.ptr, u.len, &n);
+	if (nfc) {
+		buf_free(&u);
+		return nfc;
+	}
 	return buf_detach(&u);
 }
 

@@ -292,6 +292,8 @@ static void check_theme_links(ctx_t *c)
 
 typedef struct {
 	const char *name;
+	const char *key;      /* name case-folded: spellings differing only in case are one pilot */
+	size_t keyoff;        /* key's offset in the keys buffer, while it grows */
 	const value_t *first; /* where it was first seen */
 	const page_t *page;
 	size_t count;
@@ -301,7 +303,7 @@ typedef struct {
 static int cmp_who(const void *x, const void *y)
 {
 	const who_t *a = x, *b = y;
-	int r = strcmp(a->name, b->name);
+	int r = strcmp(a->key, b->key);
 	return r ? r : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
@@ -313,6 +315,7 @@ static void check_who(ctx_t *c)
 	const guide_t *g = c->g;
 	size_t n = 0, cap = 0;
 	who_t *all = NULL;
+	buf_t keys = BUF_INIT;
 	for (size_t i = 0; i < g->npractices; i++) {
 		const value_t *w = g->practices[i]->who;
 		if (!w || w->kind != VAL_LIST)
@@ -322,16 +325,20 @@ static void check_who(ctx_t *c)
 			if (it->kind != VAL_STRING)
 				continue;
 			all = xgrow(all, &cap, n + 1, sizeof *all);
-			all[n] = (who_t){it->u.str.s, it, g->practices[i]->page, 1, n};
+			all[n] = (who_t){it->u.str.s, NULL, keys.len, it, g->practices[i]->page, 1, n};
+			utf8_casefold(it->u.str.s, strlen(it->u.str.s), &keys);
+			buf_putc(&keys, '\0');
 			n++;
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		all[i].key = keys.ptr + all[i].keyoff;
 	if (n > 1)
 		qsort(all, n, sizeof *all, cmp_who);
 	/* Collapse to distinct names, keeping the first occurrence in guide order. */
 	size_t d = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (d > 0 && strcmp(all[d - 1].name, all[i].name) == 0) {
+		if (d > 0 && strcmp(all[d - 1].key, all[i].key) == 0) {
 			all[d - 1].count++;
 			continue;
 		}
@@ -356,6 +363,7 @@ static void check_who(ctx_t *c)
 	}
 	free(names);
 	free(all);
+	buf_free(&keys);
 }
 
 /* {% ... %} blocks are Nunjucks, which sobre does not run: they would be
@@ -671,7 +679,14 @@ static void on_link(const md_link_t *link, void *ud)
 	/* Links outside the guide's URL space go to the rest of the host site. */
 	if (n < lc->prefixlen || memcmp(l->href, lc->prefix, lc->prefixlen) != 0)
 		return;
-	char *path = xstrndup(l->href, n);
+	/* Compared as rendered: page URLs are in NFC, and so is the link once
+	 * the page is published. */
+	size_t nfc_len;
+	char *path = utf8_nfc_new(l->href, n, &nfc_len);
+	if (!path)
+		path = xstrndup(l->href, n);
+	else
+		n = nfc_len;
 	bool found = bsearch(&path, lc->urls, lc->nurls, sizeof *lc->urls, cmp_cstr) != NULL;
 	if (!found && n > 0 && path[n - 1] != '/') {
 		/* "/x/y" is served by "/x/y/" */
@@ -714,22 +729,17 @@ static bool check_page(size_t i, void *ud)
 	linkctx_t lc = {&pc, p, job->urls, job->nurls, job->prefix, job->prefixlen};
 	const char *body = p->text + p->body_off;
 	size_t len = p->text_len - p->body_off;
-	buf_t html = BUF_INIT;
+	buf_t html = BUF_INIT, md = BUF_INIT;
 	/* Link positions must point into the source as written, so a page whose
-	 * {{ names }} change its text is parsed twice: as written for the
-	 * links, expanded for the HTML. */
-	bool expands = false;
-	for (const char *q = memchr(body, '{', len); q && !expands; q = memchr(q + 1, '{', len - (size_t)(q + 1 - body)))
-		expands = q + 1 < body + len && q[1] == '{';
-	if (!job->html || expands)
+	 * text changes for rendering ({{ names }} expanded, or not in NFC) is
+	 * parsed twice: as written for the links, as rendered for the HTML. */
+	bool changed = job->html && guide_render_source(job->c->g, body, len, &md);
+	if (!job->html || changed)
 		md_render(body, len, MD_OPT_NOTYPO | MD_OPT_NOLINKIFY, &html, on_link, &lc);
 	if (job->html) {
 		buf_reset(&html);
-		if (expands) {
-			buf_t md = BUF_INIT;
-			guide_expand(job->c->g, body, len, &md);
+		if (changed) {
 			md_render(buf_cstr(&md), md.len, 0, &html, NULL, NULL);
-			buf_free(&md);
 		} else {
 			md_render(body, len, 0, &html, on_link, &lc);
 		}
@@ -737,6 +747,7 @@ static bool check_page(size_t i, void *ud)
 		job->html[i] = buf_detach(&html);
 	}
 	buf_free(&html);
+	buf_free(&md);
 	for (int r = 0; r < CAP_RULES; r++) {
 		if (cap.n[r] <= RULES_MAX_PAGE_WARNINGS)
 			continue;

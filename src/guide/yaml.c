@@ -276,6 +276,15 @@ static void handle(ybuild_t *b, struct fy_event *ev)
 			t = "";
 			n = 0;
 		}
+		/* Values are read in NFC, so that a name typed decomposed is the
+		 * same name; positions come from libfyaml's marks in the text as
+		 * written, so they stay exact. */
+		size_t nfc_len;
+		char *nfc = utf8_nfc_new(t, n, &nfc_len);
+		if (nfc) {
+			t = nfc;
+			n = nfc_len;
+		}
 		value_t *v;
 		enum fy_scalar_style st = fy_token_scalar_style(ev->scalar.value);
 		const char *tag = NULL;
@@ -287,6 +296,7 @@ static void handle(ybuild_t *b, struct fy_event *ev)
 			v = plain_scalar(t, n);
 		else
 			v = value_string(t, n);
+		free(nfc);
 		set_pos(b, v, ev);
 		b->nodes++;
 		add_anchor(b, ev->scalar.anchor, v);

@@ -24,6 +24,7 @@
 #include "render/export_json.h"
 #include "util/fs.h"
 #include "util/parallel.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 typedef enum {
@@ -46,6 +47,14 @@ typedef struct {
 	const void *obj; /* page_t, guide_theme_t, guide_practice_t or theme_file_t */
 } output_t;
 
+/* A pilot as a sheet writes it, and as the list's filters name it: names
+ * differing only in case (or composition) are one pilot, filtered under
+ * the spelling the guide uses first. Both borrowed from the guide. */
+typedef struct {
+	const char *name;
+	const char *filter;
+} pilot_t;
+
 struct site {
 	guide_t *g;
 	const theme_t *theme;
@@ -57,6 +66,8 @@ struct site {
 	/* Computed once: every page links to them. */
 	char *list_url;     /* the list page's URL path (not encoded) */
 	char **anchors;     /* per theme: its place on the list page, encoded */
+	pilot_t *pilots;    /* every pilot name of the guide, sorted (strcmp) */
+	size_t npilots;
 };
 
 /* ---- small value builders ---- */
@@ -307,16 +318,10 @@ static value_t *build_shared(site_t *s)
 	}
 	value_map_set(sh, "priorities", pri);
 	value_map_set(sh, "difficulties", dif);
-	size_t nw = 0, cw = 0;
-	const char **whos = NULL;
-	for (size_t i = 0; i < g->npractices; i++) {
-		const value_t *w = g->practices[i]->who;
-		for (size_t k = 0; w && w->kind == VAL_LIST && k < w->u.list.len; k++)
-			if (value_str(w->u.list.items[k])) {
-				whos = xgrow(whos, &cw, nw + 1, sizeof *whos);
-				whos[nw++] = value_str(w->u.list.items[k]);
-			}
-	}
+	size_t nw = s->npilots;
+	const char **whos = xcalloc(nw + 1, sizeof *whos);
+	for (size_t i = 0; i < nw; i++)
+		whos[i] = s->pilots[i].filter;
 	if (nw > 1) /* qsort's array may not be NULL, even empty: a guide without pilots */
 		qsort(whos, nw, sizeof *whos, cmp_cstr);
 	value_t *wl = value_list();
@@ -330,6 +335,72 @@ static value_t *build_shared(site_t *s)
 	free(whos);
 	value_map_set(sh, "whos", wl);
 	return sh;
+}
+
+typedef struct {
+	const char *name;
+	size_t key; /* offset of the case-folded name in the keys buffer */
+	size_t seq; /* place in the guide */
+} pilot_seen_t;
+
+static int cmp_pilot_seen(const void *x, const void *y, void *keys)
+{
+	const pilot_seen_t *a = x, *b = y;
+	int r = strcmp((const char *)keys + a->key, (const char *)keys + b->key);
+	return r ? r : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int cmp_pilot(const void *x, const void *y)
+{
+	return strcmp(((const pilot_t *)x)->name, ((const pilot_t *)y)->name);
+}
+
+/* Fills s->pilots: each name of the guide's who lists with the first
+ * spelling, in guide order, of its case-folded form. */
+static void collect_pilots(site_t *s)
+{
+	const guide_t *g = s->g;
+	pilot_seen_t *seen = NULL;
+	size_t n = 0, cap = 0;
+	buf_t keys = BUF_INIT;
+	for (size_t i = 0; i < g->npractices; i++) {
+		const value_t *w = g->practices[i]->who;
+		for (size_t k = 0; w && w->kind == VAL_LIST && k < w->u.list.len; k++) {
+			const char *name = value_str(w->u.list.items[k]);
+			if (!name)
+				continue;
+			seen = xgrow(seen, &cap, n + 1, sizeof *seen);
+			seen[n] = (pilot_seen_t){name, keys.len, n};
+			utf8_casefold(name, strlen(name), &keys);
+			buf_putc(&keys, '\0');
+			n++;
+		}
+	}
+	s->pilots = xcalloc(n + 1, sizeof *s->pilots);
+	if (n > 1)
+		qsort_r(seen, n, sizeof *seen, cmp_pilot_seen, keys.ptr);
+	for (size_t i = 0, first = 0; i < n; i++) {
+		if (strcmp(keys.ptr + seen[i].key, keys.ptr + seen[first].key) != 0)
+			first = i;
+		s->pilots[i] = (pilot_t){seen[i].name, seen[first].name};
+	}
+	if (n > 1)
+		qsort(s->pilots, n, sizeof *s->pilots, cmp_pilot);
+	size_t d = 0;
+	for (size_t i = 0; i < n; i++)
+		if (d == 0 || strcmp(s->pilots[d - 1].name, s->pilots[i].name) != 0)
+			s->pilots[d++] = s->pilots[i];
+	s->npilots = d;
+	free(seen);
+	buf_free(&keys);
+}
+
+/* The spelling the list's filters use for a pilot name. */
+static const char *pilot_filter(const site_t *s, const char *name)
+{
+	pilot_t want = {name, NULL};
+	const pilot_t *p = s->npilots ? bsearch(&want, s->pilots, s->npilots, sizeof *s->pilots, cmp_pilot) : NULL;
+	return p ? p->filter : name;
 }
 
 /* ---- page contexts ---- */
@@ -385,12 +456,12 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 			continue;
 		value_t *wm = value_map();
 		put_str(wm, "name", w);
-		put_filter_url(wm, "url", list, "who", w);
+		put_filter_url(wm, "url", list, "who", pilot_filter(s, w));
 		value_list_push(who, wm);
 		/* The list filter reads pilots from one attribute: '|' never occurs in a name. */
 		if (whoattr.len)
 			buf_putc(&whoattr, '|');
-		buf_puts(&whoattr, w);
+		buf_puts(&whoattr, pilot_filter(s, w));
 	}
 	value_map_set(m, "who", who);
 	buf_t whotext = BUF_INIT;
@@ -424,7 +495,7 @@ static value_t *sheet_entry(const site_t *s, const guide_practice_t *p)
 			continue;
 		if (attr.len)
 			buf_putc(&attr, '|');
-		buf_puts(&attr, w);
+		buf_puts(&attr, pilot_filter(s, w));
 	}
 	put_buf(m, "whoAttr", &attr);
 	return m;
@@ -695,6 +766,7 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 		url_encode_query(g->themes[t]->key, &a);
 		s->anchors[t] = buf_detach(&a);
 	}
+	collect_pilots(s);
 	s->shared = build_shared(s);
 	s->by_url = xcalloc(s->n + 1, sizeof *s->by_url);
 	for (size_t i = 0; i < s->n; i++)
@@ -719,6 +791,7 @@ void site_free(site_t *s)
 	free(s->anchors);
 	free(s->list_url);
 	free(s->base_url);
+	free(s->pilots);
 	free(s);
 }
 

@@ -25,7 +25,13 @@ static bool is_space_cp(uint32_t cp)
 
 void input_fold(const char *s, buf_t *out)
 {
-	size_t len = strlen(s), start = out->len;
+	/* Case-folded and in NFC first, so that a letter typed decomposed
+	 * ("e" + U+0301) loses its accent below like a composed one, and
+	 * capitals beyond Latin-1 fold too. */
+	buf_t folded = BUF_INIT;
+	utf8_casefold(s, strlen(s), &folded);
+	s = buf_cstr(&folded);
+	size_t len = folded.len, start = out->len;
 	bool space = false;
 	buf_put(out, "", 0);
 	for (size_t i = 0; i < len;) {
@@ -42,15 +48,26 @@ void input_fold(const char *s, buf_t *out)
 			buf_putc(out, (char)(cp + 32));
 		} else if (cp < 0x80) {
 			buf_putc(out, (char)cp);
-		} else if (cp >= 0xc0 && cp <= 0xff && latin1_base[cp - 0xc0]) {
-			char c = latin1_base[cp - 0xc0];
-			buf_putc(out, c);
-			if (cp == 0xc6 || cp == 0xe6)
-				buf_putc(out, 'e'); /* æ */
-			if (cp == 0xdf)
-				buf_putc(out, 's'); /* ß */
-		} else if (cp == 0x152 || cp == 0x153) {
-			buf_puts(out, "oe");
+		} else if ((cp >= 0xc0 && cp <= 0xff && latin1_base[cp - 0xc0]) || cp == 0x152 || cp == 0x153) {
+			if (cp == 0x152 || cp == 0x153) {
+				buf_puts(out, "oe");
+			} else {
+				buf_putc(out, latin1_base[cp - 0xc0]);
+				if (cp == 0xc6 || cp == 0xe6)
+					buf_putc(out, 'e'); /* æ */
+				if (cp == 0xdf)
+					buf_putc(out, 's'); /* ß */
+			}
+			/* Marks stacked on a letter whose accent goes go with it: left
+			 * on the bare letter, the key of the key would compose them
+			 * back into an accented letter ("é" + U+0301). */
+			while (i < len) {
+				uint32_t m;
+				size_t k = utf8_decode(s + i, len - i, &m);
+				if (!utf8_is_mark(m))
+					break;
+				i += k;
+			}
 		} else if (cp == 0x2019 || cp == 0x2018 || cp == 0x2bc) {
 			buf_putc(out, '\'');
 		} else {
@@ -76,6 +93,7 @@ void input_fold(const char *s, buf_t *out)
 			buf_put(out, tmp, n);
 		}
 	}
+	buf_free(&folded);
 }
 
 bool input_fold_equal(const char *a, const char *b)

@@ -20,10 +20,12 @@
  * the digits, a '.' and the NUL. */
 #define INPUT_NUMBER_CAP (INPUT_MAX_NUMBER + 3)
 
-/* The comparison key of s, appended to out: lower case, accents removed
- * (é -> e, œ -> oe), typographic apostrophes as ', '-' and '_' as spaces,
- * runs of white space (including no-break spaces) as one space, trimmed.
- * "Réalisée", "realisee" and " REALISÉE " have the same key. */
+/* The comparison key of s, appended to out: case-folded (utf8_casefold:
+ * NFC and Unicode case folding), accents removed (é -> e, œ -> oe),
+ * typographic apostrophes as ', '-' and '_' as spaces, runs of white space
+ * (including no-break spaces) as one space, trimmed. "Réalisée",
+ * "realisee", " REALISÉE " and "Re" + U+0301 + "alise" + U+0301 + "e" have
+ * the same key. */
 void input_fold(const char *s, buf_t *out);
 /* True when a and b have the same key. */
 bool input_fold_equal(const char *a, const char *b);

@@ -206,7 +206,8 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t 
 						 "more than 64 columns: not an assessment sheet");
 			}
 			row.cells = xgrow(row.cells, &cellcap, row.ncells + 1, sizeof *row.cells);
-			row.cells[row.ncells++] = xstrdup(buf_cstr(&cell));
+			/* In NFC: a spreadsheet saved on macOS may hold decomposed text. */
+			row.cells[row.ncells++] = utf8_nfc_strdup(buf_cstr(&cell));
 			if (i < len && src[i] == out->sep) {
 				i++;
 				continue;

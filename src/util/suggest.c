@@ -7,18 +7,22 @@
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
+/* The code points of s case-folded and in NFC: a difference of case or of
+ * composition ("e" + U+0301 for "é") is no edit. */
 static uint32_t *decode_all(const char *s, size_t *n)
 {
-	size_t len = strlen(s);
+	buf_t f = BUF_INIT;
+	utf8_casefold(s, strlen(s), &f);
+	const char *t = buf_cstr(&f);
+	size_t len = f.len;
 	uint32_t *cps = xmalloc((len + 1) * sizeof *cps);
 	size_t k = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		i += utf8_decode(s + i, len - i, &cp);
-		if (cp >= 'A' && cp <= 'Z')
-			cp += 'a' - 'A';
+		i += utf8_decode(t + i, len - i, &cp);
 		cps[k++] = cp;
 	}
+	buf_free(&f);
 	*n = k;
 	return cps;
 }

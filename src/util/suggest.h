@@ -1,5 +1,5 @@
 /* suggest: "did you mean" — the closest candidate to a misspelt word, by edit
- * distance over code points, ignoring ASCII case. */
+ * distance over code points, ignoring case and Unicode composition. */
 #ifndef SOBRE_SUGGEST_H
 #define SOBRE_SUGGEST_H
 

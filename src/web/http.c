@@ -51,6 +51,15 @@ void http_params_add(http_params_t *p, const char *name, size_t nlen, const char
 	p->len++;
 }
 
+void http_params_add_text(http_params_t *p, const char *name, size_t nlen, const char *value, size_t vlen)
+{
+	size_t nn, vn;
+	char *nname = utf8_nfc_new(name, nlen, &nn), *nvalue = utf8_nfc_new(value, vlen, &vn);
+	http_params_add(p, nname ? nname : name, nname ? nn : nlen, nvalue ? nvalue : value, nvalue ? vn : vlen);
+	free(nname);
+	free(nvalue);
+}
+
 int http_parse_urlencoded(const char *s, size_t n, http_params_t *out)
 {
 	buf_t name = BUF_INIT, value = BUF_INIT;
@@ -74,7 +83,7 @@ int http_parse_urlencoded(const char *s, size_t n, http_params_t *out)
 				rc = -1;
 				break;
 			}
-			http_params_add(out, buf_cstr(&name), name.len, buf_cstr(&value), value.len);
+			http_params_add_text(out, buf_cstr(&name), name.len, buf_cstr(&value), value.len);
 		}
 		i = end + 1;
 	}

@@ -29,8 +29,9 @@ typedef struct {
 int http_decode(const char *s, size_t n, bool plus_is_space, buf_t *out);
 
 /* Parses "a=1&b=x%20y" (query strings, application/x-www-form-urlencoded
- * bodies) into out, appending. Returns 0, or -1 when malformed or over
- * HTTP_MAX_PARAMS (out then holds what was parsed before). */
+ * bodies) into out, appending names and values in NFC. Returns 0, or -1
+ * when malformed or over HTTP_MAX_PARAMS (out then holds what was parsed
+ * before). */
 int http_parse_urlencoded(const char *s, size_t n, http_params_t *out);
 
 /* The client address a reverse proxy on this machine passes on: the last
@@ -55,6 +56,10 @@ int http_parse_cookies(const char *s, size_t n, http_params_t *out);
 /* The first value of name, or NULL. Borrowed. */
 const char *http_param(const http_params_t *p, const char *name);
 void http_params_add(http_params_t *p, const char *name, size_t nlen, const char *value, size_t vlen);
+/* The same for text a person typed (form fields, query strings): name and
+ * value are stored in NFC, so that a value typed decomposed ("e" + U+0301,
+ * as macOS may send it) is the same as the composed one. */
+void http_params_add_text(http_params_t *p, const char *name, size_t nlen, const char *value, size_t vlen);
 void http_params_free(http_params_t *p);
 
 /* Checks a URL path is safe to look up: starts with '/', valid UTF-8, no

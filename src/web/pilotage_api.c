@@ -12,6 +12,7 @@
 #include "steer/plan.h"
 #include "steer/score.h"
 #include "util/jsonw.h"
+#include "util/utf8.h"
 #include "web/pilotage_internal.h"
 
 static void json_answer(rq_t *r, int status, buf_t *b)
@@ -250,6 +251,9 @@ static const char *member(json_t *o, const char *key, bool *bad)
 	return json_string_value(v);
 }
 
+/* The body's members, all at the top level, with their string values in
+ * NFC as forms give them: after parsing, since \u escapes can spell a
+ * decomposed letter too. */
 static json_t *parse_body(rq_t *r)
 {
 	json_error_t err;
@@ -258,6 +262,15 @@ static json_t *parse_body(rq_t *r)
 		json_decref(o);
 		rq_error(r, 400, "", "le corps de la requête doit être un objet JSON");
 		return NULL;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		size_t n;
+		char *nfc = json_is_string(v) ? utf8_nfc_new(json_string_value(v), json_string_length(v), &n) : NULL;
+		if (nfc)
+			json_object_set_new(o, key, json_stringn_nocheck(nfc, n));
+		free(nfc);
 	}
 	return o;
 }

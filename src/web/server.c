@@ -218,7 +218,7 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 		q->bad = true;
 		return MHD_NO;
 	}
-	http_params_add(q->q, key, strlen(key), value, strlen(value));
+	http_params_add_text(q->q, key, strlen(key), value, strlen(value));
 	return MHD_YES;
 }
 

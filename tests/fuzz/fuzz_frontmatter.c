@@ -1,8 +1,11 @@
 /* fuzz_frontmatter: arbitrary bytes as the pages of a guide: page_parse (front
  * matter split, UTF-8, YAML to values), then the model (guide_from_pages) and
- * every check rule, with options from the first byte as md4c's harness does. */
+ * every check rule, with options from the first byte as md4c's harness does.
+ * Invariant: every string of the values read (keys included) is in NFC. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "guide/guide.h"
@@ -13,6 +16,7 @@
 #include "render/export_json.h"
 #include "util/buf.h"
 #include "util/diag.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,6 +41,28 @@ static const char *const page_paths[2][MAX_PAGES] = {
 	{"guide/index.md", "guide/a/index.md", "guide/b/index.md", "guide/a/x.md", "guide/b/y.md",
 	 "guide/c/index.md", "guide/c/z.md", "guide/a/b/c.md"},
 };
+
+static void check_nfc(const char *s, size_t n)
+{
+	size_t m;
+	char *t = utf8_nfc_new(s, n, &m);
+	if (t) {
+		fprintf(stderr, "fuzz_frontmatter: a value read is not in NFC: '%.*s'\n", (int)n, s);
+		abort();
+	}
+}
+
+static void check_nfc_tree(const value_t *v)
+{
+	if (v->kind == VAL_STRING)
+		check_nfc(v->u.str.s, v->u.str.len);
+	for (size_t i = 0; v->kind == VAL_LIST && i < v->u.list.len; i++)
+		check_nfc_tree(v->u.list.items[i]);
+	for (size_t i = 0; v->kind == VAL_MAP && i < v->u.map.len; i++) {
+		check_nfc(v->u.map.keys[i], strlen(v->u.map.keys[i]));
+		check_nfc_tree(v->u.map.vals[i]);
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -69,6 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		pos = end + 1;
 	}
+	check_nfc_tree(gdata);
+	for (size_t i = 0; i < npages; i++)
+		check_nfc_tree(pages[i]->fm);
 	guide_t *g = guide_from_pages(gdata, pages, npages, &diags);
 	/* Theme assets, which page URLs must not collide with. */
 	static const char *const assets[] = {"sobre.css", "filters.js"};

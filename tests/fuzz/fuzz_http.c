@@ -287,6 +287,24 @@ static void check_input(const char *v, const char *unit)
 {
 	size_t n = strlen(v);
 
+	/* NFC and case folding: valid UTF-8 stays valid, and a second pass
+	 * changes nothing (UTF8_MAX_MARKS runs included). */
+	buf_t nfc = BUF_INIT, cf = BUF_INIT, cf2 = BUF_INIT;
+	utf8_nfc(v, n, &nfc);
+	size_t m;
+	char *again = utf8_nfc_new(buf_cstr(&nfc), nfc.len, &m);
+	CHECK(!again);
+	free(again);
+	utf8_casefold(v, n, &cf);
+	utf8_casefold(buf_cstr(&cf), cf.len, &cf2);
+	if (utf8_valid(v, n, NULL))
+		CHECK(utf8_valid(buf_cstr(&nfc), nfc.len, NULL) && utf8_valid(buf_cstr(&cf), cf.len, NULL));
+	CHECK(cf.len == cf2.len && memcmp(buf_cstr(&cf), buf_cstr(&cf2), cf.len) == 0);
+	CHECK(utf8_equal_fold(v, buf_cstr(&nfc)));
+	buf_free(&nfc);
+	buf_free(&cf);
+	buf_free(&cf2);
+
 	buf_t f = BUF_INIT, f2 = BUF_INIT;
 	input_fold(v, &f);
 	const char *fs = buf_cstr(&f);

@@ -101,6 +101,15 @@ FRONTMATTER = {
     "no-frontmatter": bytes([FM_RENDER | FM_FORMAT]) + NO_FM.encode(),
     "deep": bytes([0]) + DEEP.encode(),
     "bad-utf8": bytes([FM_FORMAT]) + b"---\ntitle: caf\xe9\n---\n",
+    # decomposed text (e + U+0301) in values, keys, JSON escapes, file
+    # bodies and links, and a run of marks past UTF8_MAX_MARKS
+    "decomposed": bytes([FM_DATA | FM_RENDER | FM_EXPORT | FM_FORMAT]) + b"\0".join(
+        [DATA.replace("Pour le fuzzing", "Pour le fuzzing e\\u0301crit en NFD").encode(),
+         THEME.encode(),
+         SHEET.replace("idbp: a.1", "idbp: a.2\ncle\u0301: De\u0301ja\u0300 \u212b \u1112\u1161\u11ab")
+         .replace("order: 2", "order: 3").encode(),
+         ("---\ntitle: \"e" + "\u0301\u0316" * 20 + "\"\n---\nRe\u0301sume\u0301 [lien](/guide/a/p0/) "
+          "e" + "\u0316\u0301" * 20 + "\n").encode()]),
 }
 
 # fuzz_markdown: first byte = MD_OPT_* bits, 8 (link callback), 16 (typographer alone),
@@ -226,6 +235,11 @@ HTTP = {
     "json-assess": (HTTP_JSON, '{"status": "r\u00e9alis\u00e9e", "pilot": "Direction", "owner": "lea@exemple.fr",'
                     ' "due": "2026-06-30", "comment": "ok\\nsuite", "version": 3}'),
     "json-measure": (HTTP_JSON | HTTP_UNIT * 3, '{"indicator": 1, "value": "12,5 m\u00b2", "period": "2026-03"}'),
+    "form-nfd": (0, "pilot=Direction+ge%CC%81ne%CC%81rale&owner=%C3%89LODIE&comment=De%CC%81ja%CC%80+%E1%84%92"
+                 "%E1%85%A1%E1%86%AB+%E2%84%AB+%E2%AB%9C+e%CC%A3%CC%82+%C5%92UVRE+%C7%B0%CD%85"
+                 "&status=RE%CC%81ALISE%CC%81E&name=x" + "%CC%81%CC%96" * 20),
+    "json-nfd": (HTTP_JSON, '{"pilot": "Direction ge\\u0301ne\\u0301rale", "comment": "e' + "\\u0301\\u0316" * 20
+                 + '", "owner": "\\u00c9lodie \\u01f0\\u0345"}'),
     "bad": (0, "%zz&a=%C3&b=%00&%&c=%e9t%e9&d=\x01; e=\"\x7f\""),
     "limit": (0, "k=v&" * (256 + 1)),
 }

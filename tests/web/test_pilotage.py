@@ -321,6 +321,11 @@ def main(sobre, guide):
         check(r.returncode == 0 and lect_pw, f"user add lecteur prints a password: {r.stdout!r}")
         r = cli(sobre, "user", "list", "--db", db)
         check("pilote@example.fr\tpilote\tDirection du numérique" in r.stdout, "user list")
+        # a password given decomposed on stdin opens the account typed composed in the form
+        r = cli(sobre, "user", "add", "nfd@example.fr", "--role", "lecteur", "--password-stdin", "--db", db,
+                stdin="mot de passe e\u0301le\u0301gant\n")
+        check(r.returncode == 0 and Client(port).login("nfd@example.fr", "mot de passe \u00e9l\u00e9gant")[0] == 303,
+              f"a password set decomposed, typed composed: {r.stderr}")
         pilote, lecteur = Client(port), Client(port)
         check(pilote.login("pilote@example.fr", "pilote-password-1")[0] == 303, "pilote logs in")
         check(lecteur.login("lecteur@example.fr", lect_pw.group(1))[0] == 303, "lecteur logs in")
@@ -377,6 +382,26 @@ def main(sobre, guide):
                                                          "due": "2030-06-30", "comment": "Début", "evidence": ""})
         check(s == 303 and "ok=evaluation" in h.get("Location", ""), f"admin saves an assessment ({s})")
         check("status    en cours" in show() and "owner     Alice" in show(), "the assessment is in the database")
+
+        # --- text typed decomposed ("e" + U+0301, as macOS may send it) is stored composed, and the
+        # decomposed pilot is the guide's function; query strings are read composed too
+        s, _, b = admin.req("/pilotage/pratiques/a.1")
+        ver = re.search(rb'name="version" value="(\d+)"', b).group(1).decode()
+        s, h, _ = admin.req("/pilotage/pratiques/a.1", {"csrf": admin.csrf, "version": ver, "status": "en cours",
+                                                         "pilot": "Direction du nume\u0301rique",
+                                                         "owner": "E\u0301lodie", "due": "2030-06-30",
+                                                         "comment": "De\u0301ja\u0300 commence\u0301", "evidence": ""})
+        a1 = show()
+        check(s == 303 and "pilot     Direction du num\u00e9rique\n" in a1 and "owner     \u00c9lodie\n" in a1
+              and "comment   D\u00e9j\u00e0 commenc\u00e9\n" in a1 and "\u0301" not in a1 and "\u0300" not in a1,
+              f"decomposed form fields stored composed ({s}): {a1!r}")
+        s, _, b = admin.req("/pilotage/pratiques?pilote=" + urllib.parse.quote("Direction du nume\u0301rique"))
+        check(s == 200 and b'href="/pilotage/pratiques/a.1"' in b, f"decomposed pilot in the query string ({s})")
+        s, _, _ = admin.req("/pilotage/pratiques/a.1", {"csrf": admin.csrf, "version": str(int(ver) + 1),
+                                                         "status": "en cours", "pilot": "Direction du numérique",
+                                                         "owner": "Alice", "due": "2030-06-30", "comment": "Début",
+                                                         "evidence": ""})
+        check(s == 303 and "owner     Alice" in show(), f"a.1 back as it was ({s})")
 
         # --- CSRF: missing or wrong on every write route: 403 and nothing written
         before = history()
@@ -676,6 +701,9 @@ def main(sobre, guide):
         s, _, b = admin.req("/pilotage/api/pratiques/b.1", raw=json.dumps({"status": "planifiée"}).encode(),
                             method="POST", headers={"Content-Type": "application/json", "X-CSRF-Token": admin.csrf})
         check(s == 200 and json.loads(b)["status"] == "planifiée", f"api assess with the session ({s})")
+        s, _, b = admin.req("/pilotage/api/pratiques/b.1", raw=json.dumps({"owner": "E\u0301lodie"}).encode(),
+                            method="POST", headers={"Content-Type": "application/json", "X-CSRF-Token": admin.csrf})
+        check(s == 200 and json.loads(b)["owner"] == "\u00c9lodie", f"api: a decomposed owner stored composed ({s})")
         s, _, b = admin.req("/pilotage/api/pratiques/b.1", raw=json.dumps({"status": "en cours", "version": 0}).encode(),
                             method="POST", headers={"Content-Type": "application/json", "X-CSRF-Token": admin.csrf})
         check(s == 409, f"api stale version: 409 ({s})")

@@ -409,6 +409,29 @@ static void test_expand(void **state)
 	guide_free(g);
 }
 
+/* Bodies are rendered in NFC, {{ names }} resolved first; a body that
+ * needs neither is rendered in place. */
+static void test_render_source(void **state)
+{
+	(void)state;
+	const src_t s[] = {{"index.md", "Caf\xC3\xA9\n"}, {"nfd.md", "Cafe\xCC\x81 {{ metadata.n }}\n"}};
+	guide_t *g = build(s, 2, "{\"metadata\": {\"n\": 3, \"e\": \"cafe\"}}");
+	buf_t b = BUF_INIT;
+	assert_false(guide_render_source(g, "Caf\xC3\xA9", 5, &b));
+	assert_int_equal(b.len, 0);
+	assert_true(guide_render_source(g, "Cafe\xCC\x81", 6, &b));
+	assert_string_equal(buf_cstr(&b), "Caf\xC3\xA9");
+	buf_reset(&b);
+	/* normalized after the expansion: the mark after {{ }} joins the value */
+	assert_true(guide_render_source(g, "{{ metadata.e }}\xCC\x81", 18, &b));
+	assert_string_equal(buf_cstr(&b), "caf\xC3\xA9");
+	buf_reset(&b);
+	guide_page_html(g, g->pages[page_index(g, "nfd.md")], &b);
+	assert_string_equal(buf_cstr(&b), "<p>Caf\xC3\xA9 3</p>\n");
+	buf_free(&b);
+	guide_free(g);
+}
+
 static void assert_abs(const char *base, const char *path, const char *want)
 {
 	buf_t b = BUF_INIT;
@@ -699,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_permalink_index_suffix),
 		cmocka_unit_test(test_url_space),
 		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_render_source),
 		cmocka_unit_test(test_absolute_url),
 		cmocka_unit_test(test_absolute_url_del),
 		cmocka_unit_test(test_generated_url),

@@ -352,6 +352,10 @@ static void test_default_url(void **state)
 	assert_url("a/myindex.md", "/a/myindex/");
 	assert_url("a/index/b.md", "/a/index/b/");
 	assert_url("publications/guide/index.md", "/publications/guide/");
+	/* a file name written decomposed on macOS: its URL is in NFC, as are
+	 * the links typed in pages */
+	assert_url("e\xCC\x81nergie/mise-en-veille.md", "/\xC3\xA9nergie/mise-en-veille/");
+	assert_url("a/cle\xCC\x81.md", "/a/cl\xC3\xA9/");
 }
 
 static void assert_permalink(const char *permalink, const char *want)

@@ -703,6 +703,35 @@ static void test_unknown_who(void **state)
 	diag_list_free(&d);
 }
 
+/* One pilot in three spellings that differ only in composition ("e" +
+ * U+0301 for "é") and case: one pilot, nothing to report. */
+static void test_unknown_who_nfc(void **state)
+{
+	(void)state;
+#define WHO_SHEET(id, order, who)                                                                              \
+	"---\ntitle: T\ntype: bpnr\nidbp: " id "\npriority: Prioritaire\ndifficulty: Facile\nwho:\n  - " who   \
+	"\nindicators: [x]\neleventyNavigation:\n  parent: key-a\n  order: " order "\n---\n"
+	const src_t s[] = {
+		{"a/index.md", THEME_A},
+		{"a/one.md", WHO_SHEET("a.1", "1", "Direction g\xC3\xA9n\xC3\xA9rale")},
+		{"a/two.md", WHO_SHEET("a.2", "2", "Direction ge\xCC\x81ne\xCC\x81rale")},
+		{"a/three.md", WHO_SHEET("a.3", "3", "DIRECTION G\xC3\x89N\xC3\x89RALE")},
+		{"a/four.md", WHO_SHEET("a.4", "4", "Direction gen\xC3\xA9rale")},
+	};
+#undef WHO_SHEET
+	diag_list_t d = DIAG_LIST_INIT;
+	check(s, 4, &d);
+	char all[4096];
+	dump(&d, all, sizeof all);
+	if (d.len)
+		fail_msg("want no diagnostic, got:\n%s", all);
+	/* a real typo is still one */
+	check(s, 5, &d);
+	const diag_t *g = only(&d, "unknown-who", DIAG_WARNING, "a/four.md", 8, 5);
+	assert_string_equal(g->hint, "did you mean 'Direction g\xC3\xA9n\xC3\xA9rale'?");
+	diag_list_free(&d);
+}
+
 static void test_template_syntax(void **state)
 {
 	(void)state;
@@ -857,6 +886,20 @@ static void test_broken_link(void **state)
 	g = only(&d, "broken-link", DIAG_WARNING, "g/notes.md", 3, 10);
 	assert_null(g->hint);
 	diag_list_free(&d);
+
+	/* decomposed text (e + U+0301): links to a page whose file name is
+	 * decomposed, written either way, are found; a broken one is placed in
+	 * the text as written, where e + U+0301 is two columns */
+	const src_t s3[] = {
+		{"g/index.md", HOME},
+		{"g/cle\xCC\x81.md", "Cl\xC3\xA9\n"},
+		{"g/notes.md", "D\xC3\xA9j\xC3\xA0 [a](/g/cl\xC3\xA9/) [b](/g/cle\xCC\x81/)\n"
+			       "De\xCC\x81ja\xCC\x80 [c](/g/cl\xC3\xA9s/)\n"},
+	};
+	check(s3, 3, &d);
+	g = only(&d, "broken-link", DIAG_WARNING, "g/notes.md", 2, 12);
+	assert_non_null(strstr(g->msg, "'/g/cl\xC3\xA9s/'"));
+	diag_list_free(&d);
 }
 
 /* Past RULES_MAX_PAGE_WARNINGS warnings of one rule in one page, the rest
@@ -928,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_theme),
 		cmocka_unit_test(test_no_indicators),
 		cmocka_unit_test(test_unknown_who),
+		cmocka_unit_test(test_unknown_who_nfc),
 		cmocka_unit_test(test_template_syntax),
 		cmocka_unit_test(test_template_syntax_long_line),
 		cmocka_unit_test(test_unknown_variable),

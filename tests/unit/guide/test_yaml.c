@@ -698,9 +698,47 @@ static void test_json(void **state)
 	value_free(v);
 }
 
+/* Strings are read in NFC (keys too, JSON escapes too); positions stay
+ * those of the text as written. */
+static void test_nfc_values(void **state)
+{
+	(void)state;
+	value_t *v = scalar_of("Direction ge\xCC\x81ne\xCC\x81rale");
+	assert_int_equal(v->kind, VAL_STRING);
+	assert_string_equal(v->u.str.s, "Direction g\xC3\xA9n\xC3\xA9rale");
+	assert_int_equal(v->u.str.len, strlen("Direction g\xC3\xA9n\xC3\xA9rale"));
+	value_free(v);
+	v = scalar_of("\"Recommande\xCC\x81" "e\"");
+	assert_string_equal(v->u.str.s, "Recommand\xC3\xA9" "e");
+	value_free(v);
+	v = scalar_of("\"e\\u0301t\\u00e9\""); /* escapes decode to a decomposed é */
+	assert_string_equal(v->u.str.s, "\xC3\xA9t\xC3\xA9");
+	value_free(v);
+
+	value_t *m = parse_ok("cle\xCC\x81: 1\n");
+	assert_non_null(value_get(m, "cl\xC3\xA9"));
+	value_free(m);
+	m = parse_ok("{\"titre\": \"E\\u0301nergie\"}");
+	assert_string_equal(value_str(value_get(m, "titre")), "\xC3\x89nergie");
+	value_free(m);
+
+	/* "e" + U+0301 is two columns as written (one in NFC): z stays at 9,
+	 * where it is after the two letters of "ex" */
+	m = parse_ok("k: [e\xCC\x81, z]\n");
+	const value_t *k = value_get(m, "k");
+	assert_string_equal(value_str(k->u.list.items[0]), "\xC3\xA9");
+	value_t *x = parse_ok("k: [ex, z]\n");
+	const value_t *kx = value_get(x, "k");
+	assert_int_equal(k->u.list.items[1]->line, 1);
+	assert_int_equal(k->u.list.items[1]->col, kx->u.list.items[1]->col);
+	value_free(x);
+	value_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nfc_values),
 		cmocka_unit_test(test_null_and_bool),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_strings),

@@ -52,15 +52,19 @@ static void test_add_validates(void **state)
 	assert_int_equal(account_add(s, "A@B.FR", ROLE_ADMIN, NULL, 0, "long enough pw", &d), STEER_REFUSED);
 	assert_int_equal(account_add(s, "not an address", ROLE_ADMIN, NULL, 0, "long enough pw", &d), STEER_REFUSED);
 	assert_int_equal(account_add(s, "c@b.fr", ROLE_ADMIN, NULL, 0, "short", &d), STEER_REFUSED);
+	const char *nfd[] = {"DIRECTION GE\xCC\x81NE\xCC\x81RALE"};
+	assert_int_equal(account_add(s, "e@b.fr", ROLE_PILOTE, nfd, 1, "long enough pw", &d), STEER_OK);
 	const char *bad[] = {"Direction des achatz"};
 	assert_int_equal(account_add(s, "d@b.fr", ROLE_PILOTE, bad, 1, "long enough pw", &d), STEER_REFUSED);
 	assert_int_equal(account_add(s, "admin@localhost", ROLE_ADMIN, NULL, 0, "long enough pw", &d), STEER_OK);
 	account_list_t l;
 	assert_int_equal(account_list(s, &l, &d), STEER_OK);
-	assert_int_equal(l.len, 2);
+	assert_int_equal(l.len, 3);
 	assert_string_equal(l.items[0].email, "a@b.fr");
 	assert_int_equal(l.items[0].nfunctions, 1);
 	assert_string_equal(l.items[0].functions[0], "Direction générale"); /* the guide's spelling */
+	assert_string_equal(l.items[2].email, "e@b.fr");
+	assert_string_equal(l.items[2].functions[0], "Direction générale");
 	account_list_free(&l);
 	/* The last admin stays. */
 	assert_int_equal(account_remove(s, "admin@localhost", &d), STEER_REFUSED);
@@ -453,6 +457,9 @@ static void test_row_version_and_edit_rule(void **state)
 	a.nfunctions = 1;
 	a.role = ROLE_PILOTE;
 	assert_true(account_may_edit(&a, "direction generale"));
+	/* decomposed (e + U+0301) or in capitals, it is the same function */
+	assert_true(account_may_edit(&a, "Direction ge\xCC\x81ne\xCC\x81rale"));
+	assert_true(account_may_edit(&a, "DIRECTION G\xC3\x89N\xC3\x89RALE"));
 	assert_false(account_may_edit(&a, "Direction des achats"));
 	assert_false(account_may_edit(&a, NULL));
 	/* A pilote hands a practice only to one of its functions, never to

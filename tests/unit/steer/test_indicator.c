@@ -225,6 +225,17 @@ static void test_input(void **state)
 	assert_string_equal(buf_cstr(&f), "realisee oeuvre d'art x");
 	buf_free(&f);
 	assert_true(input_fold_equal("Direction Générale", "direction generale"));
+	/* decomposed letters (e + U+0301) lose their accent like composed ones */
+	assert_true(input_fold_equal("Direction ge\xCC\x81ne\xCC\x81rale", "direction generale"));
+	assert_true(input_fold_equal("RE\xCC\x81" "ALISE\xCC\x81" "E", "realisee"));
+	/* marks stacked on a letter whose accent goes go too, so that the key
+	 * of a key is the key (é + U+0301 would compose back into é) */
+	buf_reset(&f);
+	input_fold("\xC3\xA9\xCC\x81t\xC3\xA9 \xC5\x93\xCC\x81", &f);
+	assert_string_equal(buf_cstr(&f), "ete oe");
+	buf_free(&f);
+	/* capitals beyond Latin-1 fold too */
+	assert_true(input_fold_equal("\xCE\xA3\xCE\x9F\xCE\xA6\xCE\x99\xCE\x91", "\xCF\x83\xCE\xBF\xCF\x86\xCE\xB9\xCE\xB1"));
 	assert_true(input_url("https://example.org/a?b#c"));
 	assert_true(input_url("http://intranet/doc"));
 	assert_false(input_url("ftp://example.org/"));

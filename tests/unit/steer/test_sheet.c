@@ -30,6 +30,12 @@ static void test_csv_reader(void **state)
 	assert_int_equal(c.rows[2].line, 6);
 	assert_int_equal(c.rows[2].ncells, 3);
 	sheet_csv_free(&c);
+	/* cells are read in NFC: a sheet saved on macOS may hold "e" + U+0301 */
+	const char nfd[] = "id,pilot,comment\na.1,Direction ge\xCC\x81ne\xCC\x81rale,\"De\xCC\x81ja\xCC\x80\"\n";
+	assert_true(sheet_csv_parse("n.csv", nfd, sizeof nfd - 1, &c, &d));
+	assert_string_equal(c.rows[1].cells[1], "Direction g\xC3\xA9n\xC3\xA9rale");
+	assert_string_equal(c.rows[1].cells[2], "D\xC3\xA9j\xC3\xA0");
+	sheet_csv_free(&c);
 	const char comma[] = "id,status\na.1,\"en cours\"\n";
 	assert_true(sheet_csv_parse("y.csv", comma, sizeof comma - 1, &c, &d));
 	assert_int_equal(c.sep, ',');

@@ -1,5 +1,5 @@
-/* Tests for util/suggest: bounded edit distance over code points (ASCII case
- * ignored) and the "did you mean" choice with its closeness threshold. */
+/* Tests for util/suggest: bounded edit distance over code points (case and
+ * Unicode composition ignored) and the "did you mean" choice with its closeness threshold. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -27,8 +27,12 @@ static void test_distance(void **state)
 	assert_int_equal(suggest_distance("Recommand\xC3\xA9" "e", "Recommandee", 5), 1);
 	assert_int_equal(suggest_distance("\xC3\xA9", "e", 5), 1);
 	assert_int_equal(suggest_distance("\xE2\x82\xAC", "\xC2\xA3", 5), 1); /* € vs £ */
-	/* non-ASCII case is not folded */
-	assert_int_equal(suggest_distance("\xC3\x89", "\xC3\xA9", 5), 1);
+	/* non-ASCII case is folded too */
+	assert_int_equal(suggest_distance("\xC3\x89", "\xC3\xA9", 5), 0);
+	assert_int_equal(suggest_distance("\xC5\x92UVRE", "\xC5\x93uvre", 5), 0); /* Œ / œ */
+	/* a decomposed é (e + U+0301) is no edit away from the composed one */
+	assert_int_equal(suggest_distance("ge\xCC\x81ne\xCC\x81rale", "g\xC3\xA9n\xC3\xA9rale", 5), 0);
+	assert_int_equal(suggest_distance("ge\xCC\x81ne\xCC\x81rale", "generale", 5), 2);
 }
 
 static void test_distance_capped(void **state)

@@ -1,13 +1,17 @@
 /* Tests for util/utf8: strict validation (overlongs, surrogates, truncation,
  * stray bytes) with the offset of the first bad byte, decoding, lengths,
- * line/column in code points, and case-folding substring search. */
+ * line/column in code points, NFC normalization (composed, decomposed,
+ * reordered marks, exclusions, invalid input left alone), case folding and
+ * case-folding substring search. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/utf8.h"
 
@@ -175,6 +179,190 @@ static void test_contains_fold(void **state)
 	assert_true(utf8_contains_fold("\xE2\x82\xAC\xE2\x82\xAC fin", "FIN"));
 	/* a match cut by the end of the haystack is no match */
 	assert_false(utf8_contains_fold("ab\xC3\xA9", "\xC3\xA9\xC3\xA9"));
+	/* decomposed (NFD) and composed text match either way round */
+	assert_true(utf8_contains_fold("Direction ge\xCC\x81ne\xCC\x81rale", "g\xC3\xA9n\xC3\xA9rale"));
+	assert_true(utf8_contains_fold("Direction g\xC3\xA9n\xC3\xA9rale", "GE\xCC\x81NE\xCC\x81RALE"));
+	/* beyond Latin-1: Œ/œ, Greek, Cyrillic */
+	assert_true(utf8_contains_fold("\xC5\x92UVRE", "\xC5\x93uvre"));
+	assert_true(utf8_contains_fold("\xCE\x94\xCE\x99\xCE\x9A\xCE\xA4\xCE\xA5\xCE\x9F", "\xCE\xB4\xCE\xB9\xCE\xBA"));
+	assert_true(utf8_contains_fold("\xD0\x9C\xD0\x98\xD0\xA0", "\xD0\xBC\xD0\xB8\xD1\x80"));
+	/* a decomposed é does not match a plain e */
+	assert_false(utf8_contains_fold("e\xCC\x81t\xC3\xA9", "ete"));
+}
+
+/* utf8_nfc_new's answer as a string: the input itself when it returns NULL. */
+static char *nfc(const char *s, size_t n, bool *changed)
+{
+	size_t m = 12345;
+	char *t = utf8_nfc_new(s, n, &m);
+	*changed = t != NULL;
+	if (!t) {
+		assert_int_equal(m, 12345); /* untouched */
+		t = malloc(n + 1);
+		memcpy(t, s, n);
+		t[n] = '\0';
+	} else {
+		assert_int_equal(strlen(t), m);
+	}
+	return t;
+}
+
+static void assert_nfc(const char *in, const char *want, bool want_changed)
+{
+	bool changed;
+	char *got = nfc(in, strlen(in), &changed);
+	assert_string_equal(got, want);
+	assert_int_equal(changed, want_changed);
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "x");
+	utf8_nfc(in, strlen(in), &b);
+	assert_string_equal(b.ptr + 1, want); /* appended */
+	/* NFC of NFC is itself, with nothing allocated */
+	char *again = nfc(got, strlen(got), &changed);
+	assert_false(changed);
+	assert_string_equal(again, got);
+	free(again);
+	free(got);
+	buf_free(&b);
+}
+
+static void test_nfc(void **state)
+{
+	(void)state;
+	/* already NFC: nothing to do */
+	assert_nfc("", "", false);
+	assert_nfc("Direction du num\xC3\xA9rique", "Direction du num\xC3\xA9rique", false);
+	assert_nfc("l\xE2\x80\x99\xC3\xA9nergie \xC2\xAB \xC5\x93uvre \xC2\xBB \xE2\x82\xAC", "l\xE2\x80\x99\xC3\xA9nergie \xC2\xAB \xC5\x93uvre \xC2\xBB \xE2\x82\xAC", false);
+	assert_nfc("\xED\x95\x9C\xEA\xB8\x80", "\xED\x95\x9C\xEA\xB8\x80", false); /* Hangul syllables */
+	/* e + U+0301 COMBINING ACUTE is é (U+00E9), as macOS writes it */
+	assert_nfc("Direction ge\xCC\x81ne\xCC\x81rale", "Direction g\xC3\xA9n\xC3\xA9rale", true);
+	assert_nfc("E\xCC\x81", "\xC3\x89", true);
+	assert_nfc("c\xCC\xA7" "a", "\xC3\xA7" "a", true);                           /* ç */
+	/* marks out of canonical order: dot below (220) before circumflex (230) */
+	assert_nfc("e\xCC\x82\xCC\xA3", "\xE1\xBB\x87", true);                  /* ệ */
+	assert_nfc("e\xCC\xA3\xCC\x82", "\xE1\xBB\x87", true);
+	/* a mark with nothing to compose with stays */
+	assert_nfc("\xCC\x81x", "\xCC\x81x", false);
+	assert_nfc("q\xCC\x81", "q\xCC\x81", false);
+	/* singletons become their canonical equivalent: Ω (U+2126) is Ω (U+03A9), Å (U+212B) is Å */
+	assert_nfc("\xE2\x84\xA6", "\xCE\xA9", true);
+	assert_nfc("\xE2\x84\xAB", "\xC3\x85", true);
+	/* composition exclusions stay decomposed (U+2ADC decomposes, never recomposes) */
+	assert_nfc("\xE2\xAB\x9C", "\xE2\xAB\x9D\xCC\xB8", true);
+	assert_nfc("\xE2\xAB\x9D\xCC\xB8", "\xE2\xAB\x9D\xCC\xB8", false);
+	/* Hangul jamo compose algorithmically: ᄒ + ᅡ + ᆫ = 한 */
+	assert_nfc("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB", "\xED\x95\x9C", true);
+	/* compatibility characters are NFKC's business, not NFC's */
+	assert_nfc("\xEF\xAC\x81 \xC2\xB2", "\xEF\xAC\x81 \xC2\xB2", false); /* ﬁ ² */
+	/* ASCII-only text past the eight-byte fast path, then a decomposed letter */
+	assert_nfc("abcdefghijklmnopqrstuvwxyze\xCC\x81", "abcdefghijklmnopqrstuvwxyz\xC3\xA9", true);
+
+	/* a NUL byte inside the text is kept */
+	bool changed;
+	size_t m;
+	char *t = utf8_nfc_new("e\xCC\x81\0e\xCC\x81", 7, &m);
+	assert_non_null(t);
+	assert_int_equal(m, 5);
+	assert_memory_equal(t, "\xC3\xA9\0\xC3\xA9", 5);
+	free(t);
+	/* invalid UTF-8 is left as it is, for the caller's validation to report */
+	assert_null(utf8_nfc_new("e\xCC\x81\xFF", 4, &m));
+	assert_null(utf8_nfc_new("\xFF" "e\xCC\x81", 4, &m));
+	assert_null(utf8_nfc_new("\xED\xA0\x80" "e\xCC\x81", 6, &m)); /* a surrogate */
+	t = nfc("\xC0\x80", 2, &changed);
+	assert_false(changed);
+	free(t);
+	/* a long decomposed text is normalized stretch by stretch, all of it */
+	buf_t big = BUF_INIT, want = BUF_INIT;
+	for (int i = 0; i < 100000; i++) {
+		buf_puts(&big, i % 7 ? "e\xCC\x81" : "abc ");
+		buf_puts(&want, i % 7 ? "\xC3\xA9" : "abc ");
+	}
+	t = utf8_nfc_new(big.ptr, big.len, &m);
+	assert_non_null(t);
+	assert_int_equal(m, want.len);
+	assert_memory_equal(t, want.ptr, m);
+	free(t);
+	buf_free(&big);
+	buf_free(&want);
+	/* a run of marks past UTF8_MAX_MARKS (sorting it is quadratic) is left
+	 * as written with its letter, and the text around it still normalized */
+	buf_t marks = BUF_INIT;
+	buf_puts(&marks, "e\xCC\x81 x");
+	for (int i = 0; i < 200000; i++)
+		buf_puts(&marks, i % 2 ? "\xCC\x96" : "\xCC\x81"); /* classes 220 and 230, out of order */
+	buf_puts(&marks, " e\xCC\x81");
+	clock_t t0 = clock();
+	t = utf8_nfc_new(marks.ptr, marks.len, &m);
+	buf_t folded = BUF_INIT;
+	utf8_casefold(marks.ptr, marks.len, &folded);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_non_null(t);
+	assert_int_equal(m, marks.len - 2);
+	assert_memory_equal(t, "\xC3\xA9 x\xCC\x81\xCC\x96", 7);
+	assert_memory_equal(t + m - 3, " \xC3\xA9", 3);
+	free(t);
+	assert_int_equal(folded.len, marks.len - 2); /* the é around it still composed */
+	buf_free(&folded);
+	buf_free(&marks);
+	if (secs > 1.0)
+		fail_msg("200,000 marks took %.2f s", secs);
+	/* a run of UTF8_MAX_MARKS is still put in order */
+	buf_t run = BUF_INIT;
+	buf_puts(&run, "x");
+	for (int i = 0; i < UTF8_MAX_MARKS; i++)
+		buf_puts(&run, i % 2 ? "\xCC\x96" : "\xCC\x81");
+	t = utf8_nfc_new(run.ptr, run.len, &m);
+	assert_non_null(t);
+	assert_memory_equal(t, "x\xCC\x96", 3); /* 220 before 230 */
+	free(t);
+	buf_free(&run);
+
+	/* a copy either way */
+	t = utf8_nfc_strdup("cafe\xCC\x81");
+	assert_string_equal(t, "caf\xC3\xA9");
+	free(t);
+	t = utf8_nfc_strdup("caf\xC3\xA9");
+	assert_string_equal(t, "caf\xC3\xA9");
+	free(t);
+	t = utf8_nfc_strdup("");
+	assert_string_equal(t, "");
+	free(t);
+}
+
+static void assert_fold(const char *in, const char *want)
+{
+	buf_t b = BUF_INIT;
+	utf8_casefold(in, strlen(in), &b);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void test_casefold(void **state)
+{
+	(void)state;
+	assert_fold("", "");
+	assert_fold("Direction du NUM\xC3\x89RIQUE", "direction du num\xC3\xA9rique");
+	assert_fold("DIRECTION GE\xCC\x81NE\xCC\x81RALE", "direction g\xC3\xA9n\xC3\xA9rale");
+	assert_fold("\xC5\x92UVRE", "\xC5\x93uvre");                           /* Œ */
+	assert_fold("Stra\xC3\x9F" "e", "strasse");                               /* ß folds to ss */
+	assert_fold("\xCE\xA3\xCE\xBF\xCF\x86\xCE\xAF\xCE\xB1", "\xCF\x83\xCE\xBF\xCF\x86\xCE\xAF\xCE\xB1"); /* Σοφία */
+	/* accents stay: folding is about case and composition only */
+	assert_fold("\xC3\x89t\xC3\xA9", "\xC3\xA9t\xC3\xA9");
+	assert_fold("a\xFF" "B", "a\xFF" "B"); /* invalid UTF-8 kept as is */
+
+	assert_true(utf8_equal_fold("Direction g\xC3\xA9n\xC3\xA9rale", "direction ge\xCC\x81ne\xCC\x81rale"));
+	assert_true(utf8_equal_fold("DIRECTION G\xC3\x89N\xC3\x89RALE", "direction ge\xCC\x81ne\xCC\x81rale"));
+	assert_true(utf8_equal_fold("", ""));
+	assert_false(utf8_equal_fold("Direction generale", "Direction g\xC3\xA9n\xC3\xA9rale"));
+	assert_false(utf8_equal_fold("Direction", "Direction "));
+	assert_false(utf8_equal_fold("a", "ab"));
+
+	assert_true(utf8_is_mark(0x301));   /* combining acute */
+	assert_true(utf8_is_mark(0x93E));   /* Devanagari vowel sign, a spacing mark */
+	assert_false(utf8_is_mark('e'));
+	assert_false(utf8_is_mark(0xE9));   /* é is a letter */
+	assert_false(utf8_is_mark(0x2019)); /* ’ */
 }
 
 int main(void)
@@ -186,6 +374,8 @@ int main(void)
 		cmocka_unit_test(test_length),
 		cmocka_unit_test(test_line_col),
 		cmocka_unit_test(test_contains_fold),
+		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_casefold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,18 @@ static void test_urlencoded(void **state)
 
 	assert_int_equal(http_parse_urlencoded("a=%zz", 5, &p), -1);
 	http_params_free(&p);
+
+	/* what macOS may send: "e" + U+0301, percent-encoded; read as "é" */
+	q = "pilot=Direction+ge%CC%81ne%CC%81rale&comment=De%CC%81ja%CC%80+fait&cle%CC%81=1";
+	assert_int_equal(http_parse_urlencoded(q, strlen(q), &p), 0);
+	assert_string_equal(http_param(&p, "pilot"), "Direction g\xC3\xA9n\xC3\xA9rale");
+	assert_string_equal(http_param(&p, "comment"), "D\xC3\xA9j\xC3\xA0 fait");
+	assert_string_equal(http_param(&p, "cl\xC3\xA9"), "1");
+	http_params_free(&p);
+	/* the query string's parameters, which libmicrohttpd decodes itself */
+	http_params_add_text(&p, "who", 3, "ge\xCC\x81ne\xCC\x81ral", 11);
+	assert_string_equal(http_param(&p, "who"), "g\xC3\xA9n\xC3\xA9ral");
+	http_params_free(&p);
 }
 
 static void test_param_limit(void **state)
