@@ -1,0 +1,106 @@
+/* request: the bottom of the steering web app. One request's state (rq_t:
+ * the request and its answer, this thread's store in a transaction, the
+ * user), the template context helpers, the answers every page and the API
+ * give (a rendered page, a redirect, an error in French or JSON, the
+ * database's failure with its cause), the session and api-token
+ * authentication, the CSRF check, and the guide's text of a practice.
+ * Knows no page: pages (pilotage_pages.c, pilotage_account.c) and the API
+ * (pilotage_api.c) are built on it, and the route table (pilotage.c) on
+ * them. */
+#ifndef SOBRE_REQUEST_H
+#define SOBRE_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "guide/guide.h"
+#include "guide/value.h"
+#include "render/mustache.h"
+#include "steer/account.h"
+#include "steer/assess.h"
+#include "steer/status.h"
+#include "steer/store.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "web/app.h"
+#include "web/server.h"
+
+/* The session cookie, and the login form's own (double-submit CSRF). */
+#define RQ_SESSION_COOKIE "sobre_session"
+#define RQ_LOGIN_COOKIE "sobre_login"
+
+/* What every request of one app shares, read-only: its templates (compiled
+ * at start, so that a lookup takes no lock), whether cookies are Secure,
+ * the guide's site (may be NULL). Owned by the app (pilotage.c). */
+typedef struct {
+	const mst_t *(*lookup)(const char *name, size_t len, void *ud);
+	void *lookup_ud;
+	bool secure;
+	app_t *site;
+} rq_env_t;
+
+/* One request: borrowed request and response, this thread's store (in a
+ * transaction for the whole request), the authenticated user. */
+typedef struct {
+	const rq_env_t *env;
+	const web_request_t *req;
+	web_response_t *res;
+	store_t *s;
+	account_t user;
+	bool logged;  /* a live session or api token */
+	bool bearer;  /* authenticated by an api token */
+	bool api;     /* under /pilotage/api/: JSON answers */
+	bool post;
+	bool commit;  /* set by a handler whose writes must be kept */
+	diag_list_t d;
+} rq_t;
+
+/* Context building: strings are copied; NULL becomes "". */
+void ctx_str(value_t *m, const char *key, const char *v);
+void ctx_bool(value_t *m, const char *key, bool b);
+void ctx_num(value_t *m, const char *key, long long n);
+value_t *ctx_list(value_t *m, const char *key);
+value_t *ctx_push(value_t *list);
+void status_slug(status_t st, buf_t *out);
+/* "6 mars 2027", in the server's time zone. */
+void rq_date_fr(time_t t, buf_t *out);
+
+/* Responses. rq_render takes ctx and adds the layout's values. */
+void rq_render(rq_t *r, int status, const char *name, value_t *ctx);
+void rq_text(rq_t *r, int status, const char *msg);
+void rq_redirect(rq_t *r, const char *url);
+void rq_error(rq_t *r, int status, const char *heading, const char *message);
+void rq_forbidden(rq_t *r, const char *why);
+/* 503 for a failed database operation, worded after the cause found in
+ * r->d (a handler with its own diagnostics list moves it there first); the
+ * SQLite error goes to the request's log line. */
+void rq_io_error(rq_t *r);
+/* Practice idbp with its last `history` changes (0: all) into *a (freed by
+ * the caller with assessment_free, also on failure); when there is no such
+ * practice (404) or the database fails (503), answers and returns false. */
+bool rq_practice(rq_t *r, const char *idbp, size_t history, assessment_t *a);
+/* A steer diagnostic in French, with its "did you mean". */
+void rq_diag_fr(const diag_t *x, buf_t *out);
+
+/* Authentication: the user of the session cookie, or of the api token
+ * (Authorization: Bearer) on the API; r->logged says whether there is one. */
+steer_rc rq_authenticate(rq_t *r);
+/* Whether a write carries the session's CSRF token (a form field, or the
+ * X-CSRF-Token header on the API); api tokens need none. */
+bool rq_csrf_ok(rq_t *r);
+/* The login page, with a fresh login-form token in its cookie and the
+ * form; email (may be NULL) is typed back, error (may be NULL) shown. */
+void rq_login_page(rq_t *r, int status, const char *email, const char *error);
+/* Whether path is the app's ("/pilotage" and below). */
+bool rq_in_app(const char *path);
+/* Sets the session cookie (clear: removes it). */
+void rq_session_cookie(rq_t *r, const char *value, bool clear);
+
+/* The guide text of a practice, from the site (false when unavailable). */
+bool pilotage_guide_html(rq_t *r, const char *idbp, buf_t *html, buf_t *url);
+/* The guide the site serves, held until released; NULL without a site. */
+const guide_t *pilotage_guide_hold(rq_t *r, void **hold);
+void pilotage_guide_release(void *hold);
+
+#endif
