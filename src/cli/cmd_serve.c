@@ -159,8 +159,21 @@ static void log_request(void *ud, const char *line)
 	fprintf(stderr, "%s %s\n", when, line);
 }
 
-int cmd_serve(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct {
+	const char *bind, *theme_dir, *base, *db, *admin, *backups, *dir;
+	size_t keep;
+	int per_address; /* < 0: the server's default */
+	int port;
+	bool watch, quiet, secure, trust_proxy;
+} serve_opts_t;
+
+/* Reads the options into o; returns -1 to go on, else the exit code (help
+ * printed, or a usage error). */
+static int parse_options(int argc, char **argv, serve_opts_t *o)
 {
+	*o = (serve_opts_t){.bind = "127.0.0.1", .db = CLI_DEFAULT_DB, .admin = "admin@localhost", .keep = 30,
+			    .per_address = -1, .port = 8080};
 	static const struct option opts[] = {
 		{"port", required_argument, NULL, 'p'},
 		{"bind", required_argument, NULL, 'b'},
@@ -178,13 +191,7 @@ int cmd_serve(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *bind = "127.0.0.1", *theme_dir = NULL, *base = NULL;
-	const char *db = CLI_DEFAULT_DB, *admin = "admin@localhost", *backups = NULL;
-	size_t keep = 30;
-	int per_address = -1;
 	bool keep_given = false;
-	int port = 8080;
-	bool watch = false, quiet = false, secure = false, trust_proxy = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:C:h", opts, NULL)) != -1) {
@@ -193,25 +200,25 @@ int cmd_serve(int argc, char **argv)
 			long v;
 			if (!cli_number(optarg, 0, 65535, &v))
 				return cli_usage_error("serve", usage, "--port takes a number from 0 to 65535, not '%s'", optarg);
-			port = (int)v;
+			o->port = (int)v;
 			break;
 		}
-		case 'b': bind = optarg; break;
-		case 't': theme_dir = optarg; break;
-		case 'u': base = optarg; break;
-		case 'w': watch = true; break;
-		case 'q': quiet = true; break;
-		case 'D': db = optarg; break;
-		case 'A': admin = optarg; break;
-		case 'S': secure = true; break;
-		case 'P': trust_proxy = true; break;
-		case 'B': backups = optarg; break;
+		case 'b': o->bind = optarg; break;
+		case 't': o->theme_dir = optarg; break;
+		case 'u': o->base = optarg; break;
+		case 'w': o->watch = true; break;
+		case 'q': o->quiet = true; break;
+		case 'D': o->db = optarg; break;
+		case 'A': o->admin = optarg; break;
+		case 'S': o->secure = true; break;
+		case 'P': o->trust_proxy = true; break;
+		case 'B': o->backups = optarg; break;
 		case 'K': {
 			long v;
 			if (!cli_number(optarg, 1, BACKUP_MAX_KEEP, &v))
 				return cli_usage_error("serve", usage, "--keep-backups takes a number of days from 1 to %d, not '%s'",
 						       BACKUP_MAX_KEEP, optarg);
-			keep = (size_t)v;
+			o->keep = (size_t)v;
 			keep_given = true;
 			break;
 		}
@@ -221,7 +228,7 @@ int cmd_serve(int argc, char **argv)
 				return cli_usage_error("serve", usage,
 						       "--max-connections-per-address takes a number from 0 (no limit) to %d, not '%s'",
 						       WEB_MAX_CONNECTIONS, optarg);
-			per_address = (int)v;
+			o->per_address = (int)v;
 			break;
 		}
 		case 'h':
@@ -250,26 +257,69 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return cli_usage_error("serve", usage, "too many arguments");
-	if (!bind || !*bind)
+	if (!o->bind || !*o->bind)
 		return cli_usage_error("serve", usage, "--bind takes an address (127.0.0.1, 0.0.0.0, ::1...)");
-	if (keep_given && !backups)
+	if (keep_given && !o->backups)
 		return cli_usage_error("serve", usage, "--keep-backups goes with --backups DIR");
 	struct stat bst;
-	if (backups && (!*backups || (stat(backups, &bst) == 0 && !S_ISDIR(bst.st_mode))))
-		return cli_usage_error("serve", usage, "--backups takes a folder, and '%s' is not one", backups);
-	const char *dir = optind < argc ? argv[optind] : ".";
-	if (theme_dir && !fs_is_dir(theme_dir))
-		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", theme_dir);
+	if (o->backups && (!*o->backups || (stat(o->backups, &bst) == 0 && !S_ISDIR(bst.st_mode))))
+		return cli_usage_error("serve", usage, "--backups takes a folder, and '%s' is not one", o->backups);
+	o->dir = optind < argc ? argv[optind] : ".";
+	if (o->theme_dir && !fs_is_dir(o->theme_dir))
+		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", o->theme_dir);
 
+	return -1;
+}
+
+/* Serves until SIGINT or SIGTERM (read from sfd), reloading the guide when
+ * w (may be NULL) reports a change and making the daily backup. */
+static void serve_until_stopped(const serve_opts_t *o, app_t *app, watch_t *w, int sfd, char backup_day[16])
+{
+	buf_t what = BUF_INIT;
+	for (;;) {
+		struct pollfd pf[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
+		/* With --backups, a look at the date every 10 minutes. */
+		if (poll(pf, w ? 2 : 1, o->backups ? 600 * 1000 : -1) < 0 && errno != EINTR)
+			break;
+		if (pf[0].revents)
+			break;
+		if (o->backups)
+			daily_backup(o->db, o->backups, o->keep, backup_day);
+		if (w && pf[1].revents) {
+			buf_reset(&what);
+			if (watch_wait(w, 0, &what) > 0) {
+				diag_list_t rd = DIAG_LIST_INIT;
+				if (app_reload(app, &rd) == 0) {
+					fprintf(stderr, "sobre serve: %s changed, reloaded\n", buf_cstr(&what));
+				} else {
+					cli_rebase_diags(&rd, o->dir);
+					cli_print_diags(stderr, &rd);
+					fprintf(stderr, "sobre serve: %s changed; the guide has errors, still serving the "
+							"previous version\n", buf_cstr(&what));
+				}
+				diag_list_free(&rd);
+				watch_tree(w, o->dir);
+			}
+		}
+	}
+	buf_free(&what);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	serve_opts_t o;
+	int prc = parse_options(argc, argv, &o);
+	if (prc >= 0)
+		return prc;
 	diag_list_t d = DIAG_LIST_INIT;
-	app_config_t cfg = {dir, theme_dir, base, watch};
+	app_config_t cfg = {o.dir, o.theme_dir, o.base, o.watch};
 	app_t *app = app_new(&cfg, &d);
 	if (!app) {
-		cli_rebase_diags(&d, dir);
+		cli_rebase_diags(&d, o.dir);
 		cli_print_diags(stderr, &d);
-		fprintf(stderr, "sobre serve: the guide has errors; fix them first (sobre check %s)\n", dir);
+		fprintf(stderr, "sobre serve: the guide has errors; fix them first (sobre check %s)\n", o.dir);
 		diag_list_free(&d);
-		return fs_is_dir(dir) ? EXIT_PROBLEMS : EXIT_USAGE;
+		return fs_is_dir(o.dir) ? EXIT_PROBLEMS : EXIT_USAGE;
 	}
 	if (account_init() != 0) {
 		fprintf(stderr, "sobre serve: libsodium cannot start (no source of randomness)\n");
@@ -278,28 +328,28 @@ int cmd_serve(int argc, char **argv)
 	}
 	/* A backup folder that cannot be written is said now, before anything
 	 * is created, not discovered the day a copy is needed. */
-	int berr = backups ? fs_mkdirs(backups) : 0;
-	if (!berr && backups && access(backups, W_OK | X_OK) != 0)
+	int berr = o.backups ? fs_mkdirs(o.backups) : 0;
+	if (!berr && o.backups && access(o.backups, W_OK | X_OK) != 0)
 		berr = errno;
 	if (berr) {
 		fprintf(stderr, "sobre serve: cannot write backups into %s: %s (fix it, or leave --backups out)\n",
-			backups, strerror(berr));
+			o.backups, strerror(berr));
 		app_free(app);
 		return EXIT_USAGE;
 	}
 	char password[ACCOUNT_PASSWORD_LEN + 1];
 	/* Every server thread gets its own connection (web/pilotage). */
 	store_init_multithread();
-	int prc = prepare_db(db, dir, admin, password);
+	prc = prepare_db(o.db, o.dir, o.admin, password);
 	if (prc) {
 		app_free(app);
 		return prc;
 	}
 	/* The first copy now (a failure, such as a full disk, is retried). */
 	char backup_day[16] = "";
-	if (backups)
-		daily_backup(db, backups, keep, backup_day);
-	pilotage_config_t pc = {db, secure, app};
+	if (o.backups)
+		daily_backup(o.db, o.backups, o.keep, backup_day);
+	pilotage_config_t pc = {o.db, o.secure, app};
 	pilotage_t *pil = pilotage_new(&pc, &d);
 	if (!pil) {
 		cli_print_diags(stderr, &d);
@@ -318,7 +368,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	web_config_t wc = {bind, port, 0, quiet ? NULL : log_request, NULL, trust_proxy, admit, per_address};
+	web_config_t wc = {o.bind, o.port, 0, o.quiet ? NULL : log_request, NULL, o.trust_proxy, admit, o.per_address};
 	web_server_t *srv = web_server_start(&wc, dispatch, &sc, &d);
 	if (!srv) {
 		cli_print_diags(stderr, &d);
@@ -329,58 +379,31 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	watch_t *w = NULL;
-	if (watch) {
+	if (o.watch) {
 		w = watch_new(&d);
 		if (w) {
-			watch_tree(w, dir);
-			if (theme_dir)
-				watch_tree(w, theme_dir);
+			watch_tree(w, o.dir);
+			if (o.theme_dir)
+				watch_tree(w, o.theme_dir);
 		} else {
 			cli_print_diags(stderr, &d);
 		}
 	}
-	const char *host = strchr(bind, ':') ? "[::1]" : strcmp(bind, "0.0.0.0") == 0 ? "localhost" : bind;
+	const char *host = strchr(o.bind, ':') ? "[::1]" : strcmp(o.bind, "0.0.0.0") == 0 ? "localhost" : o.bind;
 	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
 	       web_server_port(srv), app_home(app), w ? "reloading on changes; " : "");
-	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), db);
+	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), o.db);
 	if (password[0]) {
 		printf("sobre serve: first login: %s with password %s (shown once; change it on the app's page "
-		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", admin, password, admin, db);
+		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o.admin, password, o.admin, o.db);
 		memset(password, 0, sizeof password);
 	} else {
-		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", db);
+		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", o.db);
 	}
 	fflush(stdout);
 
-	buf_t what = BUF_INIT;
-	for (;;) {
-		struct pollfd pf[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
-		/* With --backups, a look at the date every 10 minutes. */
-		if (poll(pf, w ? 2 : 1, backups ? 600 * 1000 : -1) < 0 && errno != EINTR)
-			break;
-		if (pf[0].revents)
-			break;
-		if (backups)
-			daily_backup(db, backups, keep, backup_day);
-		if (w && pf[1].revents) {
-			buf_reset(&what);
-			if (watch_wait(w, 0, &what) > 0) {
-				diag_list_t rd = DIAG_LIST_INIT;
-				if (app_reload(app, &rd) == 0) {
-					fprintf(stderr, "sobre serve: %s changed, reloaded\n", buf_cstr(&what));
-				} else {
-					cli_rebase_diags(&rd, dir);
-					cli_print_diags(stderr, &rd);
-					fprintf(stderr, "sobre serve: %s changed; the guide has errors, still serving the "
-							"previous version\n", buf_cstr(&what));
-				}
-				diag_list_free(&rd);
-				watch_tree(w, dir);
-			}
-		}
-	}
+	serve_until_stopped(&o, app, w, sfd, backup_day);
 	fprintf(stderr, "sobre serve: stopping\n");
-	buf_free(&what);
 	watch_free(w);
 	web_server_stop(srv);
 	pilotage_free(pil);
