@@ -995,21 +995,21 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
-int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
-	       site_stats_t *stats, diag_list_t *diags)
+/* The temporary folder's name beside out_dir (returned, the caller frees),
+ * and the lock of the folder that holds it (*lock_fd, -1 when none could
+ * be taken). One build at a time beside this output (an advisory lock on
+ * the folder that holds it, released when the build ends, even by a kill):
+ * what the output is can no longer change under us, and a temporary site
+ * left there is a killed build's, and goes. */
+static char *lock_beside(const char *out_dir, int *lock_fd)
 {
-	int rc = -1, lock_fd = -1;
-	char *tmp = NULL, *marker = NULL;
-	writejob_t job;
-	memset(&job, 0, sizeof job);
-
 	buf_t t = BUF_INIT;
 	size_t ol = strlen(out_dir);
 	while (ol > 1 && out_dir[ol - 1] == '/')
 		ol--;
 	buf_put(&t, out_dir, ol);
 	buf_puts(&t, ".sobre-tmp-XXXXXX");
-	tmp = buf_detach(&t);
+	char *tmp = buf_detach(&t);
 	char *parent = xstrdup(tmp);
 	char *slash = strrchr(parent, '/');
 	const char *base = slash ? tmp + (slash - parent) + 1 : tmp;
@@ -1020,17 +1020,97 @@ int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn pro
 		free(parent);
 		parent = xstrdup(slash ? "/" : ".");
 	}
-	/* One build at a time beside this output (an advisory lock on the
-	 * folder that holds it, released when the build ends, even by a kill):
-	 * what the output is can no longer change under us, and a temporary
-	 * site left there is a killed build's, and goes. */
-	lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lock_fd >= 0 && flock(lock_fd, LOCK_EX) == 0) {
+	*lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*lock_fd >= 0 && flock(*lock_fd, LOCK_EX) == 0) {
 		char *prefix = xstrndup(base, strlen(base) - 6); /* without XXXXXX */
 		remove_stale(parent, prefix);
 		free(prefix);
 	}
 	free(parent);
+	return tmp;
+}
+
+/* Every output's folder, from one thread: the workers then only create
+ * files. */
+static int make_folders(const site_t *s, const char *tmp, diag_list_t *diags)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		char *full = fs_join(tmp, s->outs[i].path);
+		char *sl = strrchr(full, '/');
+		*sl = '\0';
+		/* Most folders have an existing parent: one mkdir, not one per level. */
+		int err = mkdir(full, 0755) == 0 || errno == EEXIST ? 0 : fs_mkdirs(full);
+		if (err) {
+			diag_add(diags, DIAG_ERROR, full, 0, 0, "io-error", "cannot create folder: %s", strerror(err));
+			free(full);
+			return -1;
+		}
+		free(full);
+	}
+	return 0;
+}
+
+/* Renders and writes every output into tmp on threads, the heaviest first. */
+static bool write_outputs(site_t *s, const char *tmp, int threads, site_progress_fn progress, void *ud,
+			  writejob_t *job, diag_list_t *diags)
+{
+	/* Every body shows on at least two outputs: render each once. */
+	if (!s->g->html) {
+		bodyjob_t bj = {s->g, xcalloc(s->g->npages + 1, sizeof(char *)),
+				xcalloc(s->g->npages + 1, sizeof(size_t))};
+		parallel_for(s->g->npages, threads, body_one, &bj);
+		guide_adopt_html(s->g, bj.html, bj.len);
+	}
+	size_t *order = xcalloc(s->n + 1, sizeof *order);
+	size_t k = 0;
+	for (int w = 0; w <= 3; w++)
+		for (size_t i = 0; i < s->n; i++)
+			if (weight(s->outs[i].kind) == w)
+				order[k++] = i;
+	job->s = s;
+	job->tmp = tmp;
+	job->order = order;
+	job->diags = xcalloc(s->n + 1, sizeof *job->diags);
+	job->progress = progress;
+	job->ud = ud;
+	job->reporter = pthread_self();
+	atomic_init(&job->done, 0);
+	atomic_init(&job->bytes, 0);
+	bool all = parallel_for(s->n, threads, write_one, job);
+	free(order);
+	if (progress)
+		progress(atomic_load(&job->done), s->n, ud);
+	for (size_t i = 0; i < s->n; i++)
+		diag_move_all(diags, &job->diags[i]);
+	return all && atomic_load(&job->done) == s->n;
+}
+
+/* The swap: one rename when there is no previous site, an atomic exchange
+ * otherwise; the old site then sits in tmp, for the caller to remove. */
+static int swap_in(const char *tmp, const char *out_dir, bool exists, diag_list_t *diags)
+{
+	if (exists) {
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) != 0) {
+			diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot swap the new site in: %s",
+				 strerror(errno));
+			return -1;
+		}
+	} else if (rename(tmp, out_dir) != 0) {
+		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot move the new site in place: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
+	       site_stats_t *stats, diag_list_t *diags)
+{
+	int rc = -1, lock_fd = -1;
+	char *marker = NULL;
+	writejob_t job;
+	memset(&job, 0, sizeof job);
+	char *tmp = lock_beside(out_dir, &lock_fd);
 
 	/* Replacing a folder sobre did not write could destroy someone's files. */
 	char *old_marker = fs_join(out_dir, SITE_MARKER);
@@ -1055,69 +1135,11 @@ int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn pro
 		return -1;
 	}
 	chmod(tmp, 0755);
-
-	/* Folders first, from one thread: workers then only create files. */
-	for (size_t i = 0; i < s->n; i++) {
-		char *full = fs_join(tmp, s->outs[i].path);
-		char *sl = strrchr(full, '/');
-		*sl = '\0';
-		/* Most folders have an existing parent: one mkdir, not one per level. */
-		int err = mkdir(full, 0755) == 0 || errno == EEXIST ? 0 : fs_mkdirs(full);
-		if (err) {
-			diag_add(diags, DIAG_ERROR, full, 0, 0, "io-error", "cannot create folder: %s", strerror(err));
-			free(full);
-			goto cleanup;
-		}
-		free(full);
-	}
-
-	/* Every body shows on at least two outputs: render each once. */
-	if (!s->g->html) {
-		bodyjob_t bj = {s->g, xcalloc(s->g->npages + 1, sizeof(char *)),
-				xcalloc(s->g->npages + 1, sizeof(size_t))};
-		parallel_for(s->g->npages, threads, body_one, &bj);
-		guide_adopt_html(s->g, bj.html, bj.len);
-	}
-	size_t *order = xcalloc(s->n + 1, sizeof *order);
-	size_t k = 0;
-	for (int w = 0; w <= 3; w++)
-		for (size_t i = 0; i < s->n; i++)
-			if (weight(s->outs[i].kind) == w)
-				order[k++] = i;
-	job.s = s;
-	job.tmp = tmp;
-	job.order = order;
-	job.diags = xcalloc(s->n + 1, sizeof *job.diags);
-	job.progress = progress;
-	job.ud = ud;
-	job.reporter = pthread_self();
-	atomic_init(&job.done, 0);
-	atomic_init(&job.bytes, 0);
-	bool all = parallel_for(s->n, threads, write_one, &job);
-	free(order);
-	if (progress)
-		progress(atomic_load(&job.done), s->n, ud);
-	for (size_t i = 0; i < s->n; i++)
-		diag_move_all(diags, &job.diags[i]);
-	if (!all || atomic_load(&job.done) != s->n)
+	if (make_folders(s, tmp, diags) != 0 || !write_outputs(s, tmp, threads, progress, ud, &job, diags))
 		goto cleanup;
-
 	marker = fs_join(tmp, SITE_MARKER);
-	if (write_file(marker, "sobre\n", 6) != 0)
+	if (write_file(marker, "sobre\n", 6) != 0 || swap_in(tmp, out_dir, exists, diags) != 0)
 		goto cleanup;
-	/* The swap: one rename when there is no previous site, an atomic exchange
-	 * otherwise; the old site then sits in tmp and is removed. */
-	if (exists) {
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) != 0) {
-			diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot swap the new site in: %s",
-				 strerror(errno));
-			goto cleanup;
-		}
-	} else if (rename(tmp, out_dir) != 0) {
-		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot move the new site in place: %s",
-			 strerror(errno));
-		goto cleanup;
-	}
 	if (stats) {
 		stats->files = s->n;
 		stats->bytes = atomic_load(&job.bytes);
