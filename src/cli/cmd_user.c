@@ -34,6 +34,61 @@ static char *read_password(void)
 	return utf8_nfc_strdup(line);
 }
 
+/* The password of add or passwd: a line of standard input, or a generated
+ * one (also copied into generated, to be shown once). NULL, said, when
+ * standard input has none. Caller frees. */
+static char *new_password(bool from_stdin, char generated[ACCOUNT_PASSWORD_LEN + 1])
+{
+	if (from_stdin) {
+		char *password = read_password();
+		if (!password)
+			fprintf(stderr, "sobre user: no password on standard input\n");
+		return password;
+	}
+	account_generate_password(generated);
+	return xstrdup(generated);
+}
+
+/* user list: one line per account, e-mail, role and functions by tabs. */
+static steer_rc print_users(store_t *s, diag_list_t *d)
+{
+	account_list_t l;
+	steer_rc rc = account_list(s, &l, d);
+	for (size_t i = 0; !rc && i < l.len; i++) {
+		printf("%s\t%s\t", l.items[i].email, account_role_name(l.items[i].role));
+		for (size_t j = 0; j < l.items[i].nfunctions; j++)
+			printf("%s%s", j ? "; " : "", l.items[i].functions[j]);
+		printf("\n");
+	}
+	account_list_free(&l);
+	return rc;
+}
+
+/* What a subcommand that succeeded says: a generated password or a token
+ * alone on its line (shown once), the rest as sentences. */
+static void print_done(const char *sub, const char *email, const char *generated, const char *token,
+		       long long expires, long days)
+{
+	bool add = strcmp(sub, "add") == 0, passwd = strcmp(sub, "passwd") == 0;
+	if ((add || passwd) && generated[0])
+		printf("%s\t%s\n(shown once: give it to its owner)\n", email, generated);
+	else if (add || passwd)
+		printf("%s: password %s\n", email, add ? "set" : "changed");
+	if (passwd)
+		printf("%s: sessions closed, api token revoked\n", email);
+	if (strcmp(sub, "token") == 0) {
+		/* The token alone on standard output, for scripts: TOKEN=$(sobre user token ...). */
+		char until[32];
+		time_t t = (time_t)expires;
+		struct tm tm;
+		strftime(until, sizeof until, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
+		printf("%s\n", token);
+		fprintf(stderr, "sobre user: the token works until %s (%ld days)\n", until, days ? days : ACCOUNT_TOKEN_DAYS);
+	} else if (strcmp(sub, "remove") == 0) {
+		printf("%s removed\n", email);
+	}
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -121,16 +176,9 @@ int cmd_user(int argc, char **argv)
 	}
 	bool add = strcmp(sub, "add") == 0, passwd = strcmp(sub, "passwd") == 0;
 	char generated[ACCOUNT_PASSWORD_LEN + 1] = "";
-	if ((add || passwd) && from_stdin) {
-		password = read_password();
-		if (!password) {
-			fprintf(stderr, "sobre user: no password on standard input\n");
-			rc = EXIT_USAGE;
-			goto cleanup;
-		}
-	} else if (add || passwd) {
-		account_generate_password(generated);
-		password = xstrdup(generated);
+	if ((add || passwd) && !(password = new_password(from_stdin, generated))) {
+		rc = EXIT_USAGE;
+		goto cleanup;
 	}
 	if ((rc = cli_steer_open("user", db, false, strcmp(sub, "list") != 0, &s)))
 		goto cleanup;
@@ -145,34 +193,11 @@ int cmd_user(int argc, char **argv)
 	} else if (strcmp(sub, "token") == 0) {
 		rc = account_new_api_token(s, email, (int)days, token, &expires, &d);
 	} else {
-		account_list_t l;
-		rc = account_list(s, &l, &d);
-		for (size_t i = 0; !rc && i < l.len; i++) {
-			printf("%s\t%s\t", l.items[i].email, account_role_name(l.items[i].role));
-			for (size_t j = 0; j < l.items[i].nfunctions; j++)
-				printf("%s%s", j ? "; " : "", l.items[i].functions[j]);
-			printf("\n");
-		}
-		account_list_free(&l);
+		rc = print_users(s, &d);
 	}
 	rc = cli_steer_close("user", s, rc, &d);
-	if (rc == 0 && (add || passwd) && generated[0])
-		printf("%s\t%s\n(shown once: give it to its owner)\n", email, generated);
-	else if (rc == 0 && (add || passwd))
-		printf("%s: password %s\n", email, add ? "set" : "changed");
-	if (rc == 0 && passwd)
-		printf("%s: sessions closed, api token revoked\n", email);
-	if (rc == 0 && strcmp(sub, "token") == 0) {
-		/* The token alone on standard output, for scripts: TOKEN=$(sobre user token ...). */
-		char until[32];
-		time_t t = (time_t)expires;
-		struct tm tm;
-		strftime(until, sizeof until, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
-		printf("%s\n", token);
-		fprintf(stderr, "sobre user: the token works until %s (%ld days)\n", until, days ? days : ACCOUNT_TOKEN_DAYS);
-	}
-	else if (rc == 0 && strcmp(sub, "remove") == 0)
-		printf("%s removed\n", email);
+	if (rc == 0)
+		print_done(sub, email, generated, token, expires, days);
 cleanup:
 	if (password) {
 		memset(password, 0, strlen(password));

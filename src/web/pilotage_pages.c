@@ -289,6 +289,58 @@ static const char *form_or(rq_t *r, bool keep, const char *name, const char *cur
 	return keep ? (v ? v : "") : current;
 }
 
+/* One indicator of the practice page: its last measurements, the small
+ * chart of its numeric ones, and its form (with what was typed when st
+ * carries a refused measurement of it). */
+static void indicator_row(rq_t *r, value_t *row, const indicator_t *x, const practice_state_t *st)
+{
+	ctx_num(row, "num", x->num);
+	ctx_str(row, "name", x->name);
+	ctx_str(row, "type", indicator_type_label(x->type));
+	ctx_str(row, "unit", x->unit);
+	ctx_str(row, "target", x->target);
+	ctx_bool(row, "due", x->due && !x->archived);
+	value_t *ms = ctx_list(row, "measures");
+	/* The chart: numeric measurements, oldest left, scaled to the max. */
+	double max = 0;
+	size_t nnum = 0;
+	for (size_t j = 0; j < x->nmeasures; j++) {
+		double val;
+		char canon[INPUT_NUMBER_CAP];
+		value_t *m = ctx_push(ms);
+		ctx_str(m, "period", x->measures[j].period);
+		ctx_str(m, "value", x->measures[j].value);
+		ctx_str(m, "by", x->measures[j].recorded_by);
+		if (x->type != IND_TEXT && x->type != IND_YESNO &&
+		    input_number(x->measures[j].value, canon, sizeof canon, &val)) {
+			nnum++;
+			if (val > max)
+				max = val;
+		}
+	}
+	buf_t pts = BUF_INIT;
+	if (nnum >= 2 && nnum == x->nmeasures) {
+		for (size_t j = 0; j < x->nmeasures; j++) {
+			size_t k = x->nmeasures - 1 - j; /* oldest first */
+			double val = 0;
+			char canon[INPUT_NUMBER_CAP];
+			input_number(x->measures[k].value, canon, sizeof canon, &val);
+			long px = 5 + (long)(j * 290 / (x->nmeasures - 1));
+			long py = 75 - (max > 0 ? (long)(val / max * 70) : 0);
+			buf_printf(&pts, "%s%ld,%ld", j ? " " : "", px, py);
+		}
+	}
+	ctx_bool(row, "has_chart", pts.len > 0);
+	ctx_str(row, "points", buf_cstr(&pts));
+	buf_free(&pts);
+	ctx_bool(row, "has_measures", x->nmeasures > 0);
+	bool mine = st && st->m_num == x->num;
+	ctx_str(row, "m_value", mine ? http_param(&r->req->form, "value") : "");
+	ctx_str(row, "m_period", mine ? http_param(&r->req->form, "period") : "");
+	ctx_str(row, "err_value", mine ? buf_cstr(&st->m_err_value) : "");
+	ctx_str(row, "err_period", mine ? buf_cstr(&st->m_err_period) : "");
+}
+
 void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 {
 	assessment_t a;
@@ -364,55 +416,8 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	value_map_set(ctx, "form", form);
 
 	value_t *il = ctx_list(ctx, "indicators");
-	for (size_t i = 0; i < inds.len; i++) {
-		const indicator_t *x = &inds.items[i];
-		value_t *row = ctx_push(il);
-		ctx_num(row, "num", x->num);
-		ctx_str(row, "name", x->name);
-		ctx_str(row, "type", indicator_type_label(x->type));
-		ctx_str(row, "unit", x->unit);
-		ctx_str(row, "target", x->target);
-		ctx_bool(row, "due", x->due && !x->archived);
-		value_t *ms = ctx_list(row, "measures");
-		/* The chart: numeric measurements, oldest left, scaled to the max. */
-		double max = 0;
-		size_t nnum = 0;
-		for (size_t j = 0; j < x->nmeasures; j++) {
-			double val;
-			char canon[INPUT_NUMBER_CAP];
-			value_t *m = ctx_push(ms);
-			ctx_str(m, "period", x->measures[j].period);
-			ctx_str(m, "value", x->measures[j].value);
-			ctx_str(m, "by", x->measures[j].recorded_by);
-			if (x->type != IND_TEXT && x->type != IND_YESNO &&
-			    input_number(x->measures[j].value, canon, sizeof canon, &val)) {
-				nnum++;
-				if (val > max)
-					max = val;
-			}
-		}
-		buf_t pts = BUF_INIT;
-		if (nnum >= 2 && nnum == x->nmeasures) {
-			for (size_t j = 0; j < x->nmeasures; j++) {
-				size_t k = x->nmeasures - 1 - j; /* oldest first */
-				double val = 0;
-				char canon[INPUT_NUMBER_CAP];
-				input_number(x->measures[k].value, canon, sizeof canon, &val);
-				long px = 5 + (long)(j * 290 / (x->nmeasures - 1));
-				long py = 75 - (max > 0 ? (long)(val / max * 70) : 0);
-				buf_printf(&pts, "%s%ld,%ld", j ? " " : "", px, py);
-			}
-		}
-		ctx_bool(row, "has_chart", pts.len > 0);
-		ctx_str(row, "points", buf_cstr(&pts));
-		buf_free(&pts);
-		ctx_bool(row, "has_measures", x->nmeasures > 0);
-		bool mine = st && st->m_num == x->num;
-		ctx_str(row, "m_value", mine ? http_param(&r->req->form, "value") : "");
-		ctx_str(row, "m_period", mine ? http_param(&r->req->form, "period") : "");
-		ctx_str(row, "err_value", mine ? buf_cstr(&st->m_err_value) : "");
-		ctx_str(row, "err_period", mine ? buf_cstr(&st->m_err_period) : "");
-	}
+	for (size_t i = 0; i < inds.len; i++)
+		indicator_row(r, ctx_push(il), &inds.items[i], st);
 
 	buf_t html = BUF_INIT, url = BUF_INIT;
 	if (pilotage_guide_html(r, a.idbp, &html, &url)) {
