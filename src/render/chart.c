@@ -132,8 +132,9 @@ value_t *chart_line(const char *id, const chart_point_t *pts, size_t n, int widt
 		put_int(m, "percent", g * 25);
 	}
 	value_t *labels = put_list(c, "labels"), *points = put_list(c, "points");
-	/* Label a handful of points so names never overlap. */
-	size_t every = n > 6 ? (n + 5) / 6 : 1;
+	/* Label a handful of points, one per 110 px (a 16-character name), so
+	 * that names do not overlap. */
+	size_t slots = pw > 0 ? (size_t)(pw / 110) + 1 : 1, every = n > slots ? (n + slots - 1) / slots : 1;
 	buf_t poly = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		long x = left + (n > 1 ? (long)i * pw / (long)(n - 1) : pw / 2);
