@@ -2,8 +2,9 @@
  * figures; the rest of this file turns them into a value_t tree for the
  * templates of themes/report (compiled in), which share their charts with
  * the web app's dashboard (render/chart). Values are formatted here (dates
- * and percentages in French); every word of the page is in the templates,
- * and Mustache escapes every value but the embedded stylesheets. */
+ * and percentages in French); the page's fixed text is in the templates
+ * (but for the name of today's point on the line chart), and Mustache
+ * escapes every value but the embedded stylesheets. */
 #include "steer/report.h"
 
 #include <sqlite3.h>
@@ -122,7 +123,7 @@ static void put_date(value_t *m, const char *key, const char *iso)
 
 /* --- scores by theme and by priority: the bars and their table ------------ */
 
-/* sizes: the report is read on paper, so its bars take the page's width. */
+/* The report is read on paper: its bars take the page's width. */
 static const chart_bars_size_t bars_size = {720, 300, 330, 44};
 
 static value_t *scores_ctx(const char *id, const score_t *sc, bool theme)
@@ -466,9 +467,11 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 	for (size_t i = 0; i < every.len; i++)
 		due += every.items[i].due;
 
-	rc = render(&(const facts_t){org, gtitle, gversion, today, due_label, due, &all, &themes, &prios, &plan, &snaps,
-				     &measured, &every, w, opt},
-		    out, d);
+	const facts_t facts = {.org = org, .guide_title = gtitle, .guide_version = gversion, .today = today,
+			       .due_label = due_label, .due = due, .all = &all, .themes = &themes, .prios = &prios,
+			       .plan = &plan, .snaps = &snaps, .measured = &measured, .every = &every, .weights = w,
+			       .opt = opt};
+	rc = render(&facts, out, d);
 cleanup:
 	free(org);
 	free(gversion);
