@@ -27,7 +27,10 @@ TEST_SRC := $(sort $(wildcard tests/unit/*/*.c))
 
 THEME    := $(sort $(wildcard themes/default/*))
 PILOTAGE := $(sort $(wildcard themes/pilotage/*))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o $(BUILD)/obj/gen/theme_pilotage.o
+CHARTS   := $(sort $(wildcard themes/charts/*))
+REPORT   := $(sort $(wildcard themes/report/*))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o $(BUILD)/obj/gen/theme_pilotage.o \
+	$(BUILD)/obj/gen/theme_charts.o $(BUILD)/obj/gen/theme_report.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 # One libFuzzer harness per entry point (tests/fuzz/fuzz_<name>.c).
@@ -59,6 +62,16 @@ $(BUILD)/gen/theme_default.c: $(THEME) scripts/embed.py
 $(BUILD)/gen/theme_pilotage.c: $(PILOTAGE) scripts/embed.py
 	@mkdir -p $(dir $@)
 	@python3 scripts/embed.py themes/pilotage $@ pilotage_theme_files
+
+# The bar and line charts that both the management report and the web app's
+# dashboard draw (render/chart), and the report's page (steer/report).
+$(BUILD)/gen/theme_charts.c: $(CHARTS) scripts/embed.py
+	@mkdir -p $(dir $@)
+	@python3 scripts/embed.py themes/charts $@ chart_theme_files
+
+$(BUILD)/gen/theme_report.c: $(REPORT) scripts/embed.py
+	@mkdir -p $(dir $@)
+	@python3 scripts/embed.py themes/report $@ report_theme_files
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

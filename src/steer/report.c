@@ -1,7 +1,10 @@
-/* report: the HTML report, written directly with escaping helpers (every
- * piece of data goes through esc(); only fixed markup is written raw). The
- * charts are SVG with a title, followed by the same figures as a table, so
- * screen readers and printouts lose nothing. */
+/* report: the report's context and its rendering. report_html gathers the
+ * figures; the rest of this file turns them into a value_t tree for the
+ * templates of themes/report (compiled in), which share their charts with
+ * the web app's dashboard (render/chart). Values are formatted here (dates
+ * and percentages in French); the page's fixed text is in the templates
+ * (but for the name of today's point on the line chart), and Mustache
+ * escapes every value but the embedded stylesheets. */
 #include "steer/report.h"
 
 #include <sqlite3.h>
@@ -9,20 +12,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guide/value.h"
+#include "render/chart.h"
+#include "render/mustache.h"
+#include "render/theme.h"
 #include "steer/indicator.h"
 #include "steer/input.h"
 #include "steer/plan.h"
 #include "steer/score.h"
 #include "steer/snapshot.h"
-#include "util/utf8.h"
 #include "util/xalloc.h"
+
+/* Generated from themes/report by scripts/embed.py. */
+extern const theme_file_t report_theme_files[];
 
 #define NBSP "\xc2\xa0"
 
-static void esc(buf_t *out, const char *s)
+/* What report_html gathered, lent to the context builders. */
+typedef struct {
+	const char *org, *guide_title, *guide_version, *today, *due_label;
+	size_t due; /* indicators to measure */
+	const score_t *all, *themes, *prios;
+	const plan_t *plan;
+	const snapshot_list_t *snaps;
+	const indicator_list_t *measured, *every;
+	const unsigned *weights;
+	const report_options_t *opt;
+} facts_t;
+
+/* --- context helpers: a NULL string becomes null, so that a section on it
+ * is skipped and a lookup stops there instead of finding an outer value of
+ * the same name. */
+
+static void put_str(value_t *m, const char *key, const char *s)
 {
-	if (s)
-		buf_put_html(out, s, strlen(s));
+	value_map_set(m, key, s ? value_cstring(s) : value_null());
+}
+
+static void put_buf(value_t *m, const char *key, buf_t *b)
+{
+	put_str(m, key, buf_cstr(b));
+	buf_reset(b);
+}
+
+static void put_size(value_t *m, const char *key, size_t n)
+{
+	char tmp[24];
+	snprintf(tmp, sizeof tmp, "%zu", n);
+	put_str(m, key, tmp);
+}
+
+static void put_bool(value_t *m, const char *key, bool b)
+{
+	value_map_set(m, key, value_bool(b));
+}
+
+static value_t *put_list(value_t *m, const char *key)
+{
+	value_t *l = value_list();
+	value_map_set(m, key, l);
+	return l;
+}
+
+static value_t *push_map(value_t *list)
+{
+	value_t *m = value_map();
+	value_list_push(list, m);
+	return m;
 }
 
 /* "41,7 %" or "—". */
@@ -31,6 +87,14 @@ static void pct(buf_t *out, uint64_t num, uint64_t den)
 	score_format(num, den, ',', out);
 	if (den)
 		buf_puts(out, NBSP "%");
+}
+
+static void put_pct(value_t *m, const char *key, uint64_t num, uint64_t den)
+{
+	buf_t b = BUF_INIT;
+	pct(&b, num, den);
+	put_buf(m, key, &b);
+	buf_free(&b);
 }
 
 /* "2026-03-15" -> "15 mars 2026"; other text as is. */
@@ -45,261 +109,136 @@ static void date_fr(buf_t *out, const char *iso)
 	}
 	if (m >= 1 && m <= 12 && d >= 1 && d <= 31)
 		buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", months[m - 1], y);
-	else
-		esc(out, iso);
+	else if (iso)
+		buf_puts(out, iso);
 }
 
-/* At most max code points of s, with an ellipsis when cut (chart labels). */
-static void esc_cut(buf_t *out, const char *s, size_t max)
+static void put_date(value_t *m, const char *key, const char *iso)
 {
-	size_t len = strlen(s);
-	if (utf8_length(s, len) <= max) {
-		esc(out, s);
-		return;
-	}
-	size_t k = 0, cps = 0;
-	while (k < len && cps < max - 1) {
-		uint32_t cp;
-		k += utf8_decode(s + k, len - k, &cp);
-		cps++;
-	}
-	buf_put_html(out, s, k);
-	buf_puts(out, "…");
+	buf_t b = BUF_INIT;
+	date_fr(&b, iso);
+	put_buf(m, key, &b);
+	buf_free(&b);
 }
 
-static const char css[] =
-	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Marianne',Arial,sans-serif;color:#1e1e1e;"
-	"max-width:60rem;margin:0 auto;padding:1.5rem;line-height:1.45}"
-	"h1{font-size:1.7rem;margin:0 0 .25rem}h2{font-size:1.3rem;margin-top:2rem;border-bottom:2px solid #000091;"
-	"padding-bottom:.2rem}h3{font-size:1.05rem}"
-	".org{font-size:1.2rem;margin:0 0 .5rem}"
-	"dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:0}dl.meta dt{font-weight:600}"
-	"dl.meta dd{margin:0}"
-	".kpi{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}.kpi div{border:1px solid #ccc;border-radius:4px;"
-	"padding:.6rem 1rem;min-width:10rem}.kpi strong{display:block;font-size:1.8rem;color:#000091}"
-	"table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem}"
-	"th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top}"
-	"th{background:#f0f0f6}td.n,th.n{text-align:right;white-space:nowrap}"
-	"caption{text-align:left;font-weight:600;padding:.2rem 0}"
-	".formula{font-size:.88rem;background:#f6f6f6;border-left:4px solid #000091;padding:.5rem .8rem}"
-	".late{color:#b60000;font-weight:600}.up{color:#18753c}.down{color:#b60000}"
-	"svg{display:block;max-width:100%;height:auto;margin:.5rem 0}svg text{font-size:12px;fill:#1e1e1e}"
-	"svg .bg{fill:#e5e5f4}svg .fg{fill:#000091}svg .grid{stroke:#ddd}svg .line{fill:none;stroke:#000091;"
-	"stroke-width:2}svg .pt{fill:#000091}"
-	"footer{margin-top:2rem;font-size:.85rem;color:#555}"
-	"@media print{body{max-width:none;padding:0;font-size:10.5pt}h2{break-after:avoid}"
-	"table,svg,.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}}"
-	"@page{margin:1.5cm}";
+/* --- scores by theme and by priority: the bars and their table ------------ */
 
-static void bar_chart(buf_t *out, const char *id, const char *title, const score_t *sc, bool theme)
+/* The report is read on paper: its bars take the page's width. */
+static const chart_bars_size_t bars_size = {720, 300, 330, 44};
+
+static value_t *scores_ctx(const char *id, const score_t *sc, bool theme)
 {
-	/* Integer geometry: label column, bar column, value column. */
-	const int w = 720, lx = 300, bw = 330, rh = 26;
-	int h = rh * (int)sc->ngroups + 10;
-	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"%s-t\" "
-			"viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"><title id=\"%s-t\">",
-		   id, w, h, w, h, id);
-	esc(out, title);
-	buf_puts(out, "</title>");
+	value_t *c = value_map();
+	value_t *rows = put_list(c, "rows");
+	chart_bar_t *bars = xcalloc(sc->ngroups + 1, sizeof *bars);
+	char **labels = xcalloc(sc->ngroups + 1, sizeof *labels);
+	buf_t b = BUF_INIT;
 	for (size_t i = 0; i < sc->ngroups; i++) {
 		const score_group_t *g = &sc->groups[i];
-		int y = 5 + rh * (int)i;
-		long t = score_tenths(g->t.num, g->t.den);
-		buf_printf(out, "<text x=\"0\" y=\"%d\">", y + 16);
-		buf_t label = BUF_INIT;
+		value_t *row = push_map(rows);
 		if (theme)
-			buf_printf(&label, "%s %s", g->key, g->label);
+			buf_printf(&b, "%s %s", g->key, g->label);
 		else
-			buf_puts(&label, g->label);
-		esc_cut(out, buf_cstr(&label), 44);
-		buf_free(&label);
-		buf_printf(out, "</text><rect class=\"bg\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\"/>", lx, y + 3, bw);
-		if (t > 0)
-			buf_printf(out, "<rect class=\"fg\" x=\"%d\" y=\"%d\" width=\"%ld\" height=\"18\"/>", lx, y + 3,
-				   t * bw / 1000);
-		buf_printf(out, "<text x=\"%d\" y=\"%d\">", lx + bw + 8, y + 16);
-		pct(out, g->t.num, g->t.den);
-		buf_puts(out, "</text>");
+			buf_puts(&b, g->label);
+		labels[i] = buf_detach(&b);
+		put_str(row, "label", labels[i]);
+		put_pct(row, "score", g->t.num, g->t.den);
+		put_size(row, "assessed", g->t.assessed);
+		put_size(row, "total", g->t.total);
+		put_size(row, "done", g->t.by_status[STATUS_DONE]);
+		put_size(row, "in_progress", g->t.by_status[STATUS_IN_PROGRESS]);
+		put_size(row, "not_applicable", g->t.by_status[STATUS_NOT_APPLICABLE]);
+		bars[i].label = labels[i];
+		bars[i].tenths = score_tenths(g->t.num, g->t.den);
+		bars[i].value = value_str(value_get(row, "score"));
 	}
-	buf_puts(out, "</svg>\n");
+	value_map_set(c, "chart", chart_bars(id, bars, sc->ngroups, &bars_size));
+	for (size_t i = 0; i < sc->ngroups; i++)
+		free(labels[i]);
+	free(labels);
+	free(bars);
+	buf_free(&b);
+	return c;
 }
 
-static void score_table(buf_t *out, const char *caption, const char *head, const score_t *sc, bool theme)
-{
-	buf_puts(out, "<table><caption>");
-	esc(out, caption);
-	buf_puts(out, "</caption><thead><tr><th scope=\"col\">");
-	esc(out, head);
-	buf_puts(out, "</th><th scope=\"col\" class=\"n\">Score</th><th scope=\"col\" class=\"n\">Évaluées</th>"
-		      "<th scope=\"col\" class=\"n\">Réalisées</th><th scope=\"col\" class=\"n\">En cours</th>"
-		      "<th scope=\"col\" class=\"n\">Non concernées</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < sc->ngroups; i++) {
-		const score_group_t *g = &sc->groups[i];
-		buf_puts(out, "<tr><th scope=\"row\">");
-		if (theme) {
-			esc(out, g->key);
-			buf_putc(out, ' ');
-		}
-		esc(out, g->label);
-		buf_puts(out, "</th><td class=\"n\">");
-		pct(out, g->t.num, g->t.den);
-		buf_printf(out, "</td><td class=\"n\">%zu / %zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
-				"<td class=\"n\">%zu</td></tr>\n",
-			   g->t.assessed, g->t.total, g->t.by_status[STATUS_DONE], g->t.by_status[STATUS_IN_PROGRESS],
-			   g->t.by_status[STATUS_NOT_APPLICABLE]);
-	}
-	buf_puts(out, "</tbody></table>\n");
-}
+/* --- evolution -------------------------------------------------------------- */
 
-typedef struct {
-	const char *label, *date;
-	long tenths; /* -1: no score */
-} point_t;
-
-static void line_chart(buf_t *out, const point_t *pts, size_t n)
+static void evolution_ctx(value_t *ctx, const snapshot_list_t *l, const score_t *now)
 {
-	const int w = 720, h = 260, left = 48, right = 20, top = 12, bottom = 40;
-	const int pw = w - left - right, ph = h - top - bottom;
-	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"evo-t\" "
-			"viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"><title id=\"evo-t\">Évolution du score sur "
-			"%zu relevés</title>",
-		   w, h, w, h, n);
-	for (int g = 0; g <= 4; g++) {
-		int y = top + ph - g * ph / 4;
-		buf_printf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-				"<text x=\"0\" y=\"%d\">%d" NBSP "%%</text>",
-			   left, y, w - right, y, y + 4, g * 25);
-	}
-	/* Label a handful of points so names never overlap. */
-	size_t every = n > 6 ? (n + 5) / 6 : 1;
-	buf_t poly = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		int x = left + (n > 1 ? (int)((long)i * pw / (long)(n - 1)) : pw / 2);
-		if (i % every == 0 || i == n - 1) {
-			buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">", x, h - 18,
-				   i == 0 && n > 1 ? "start" : i == n - 1 && n > 1 ? "end" : "middle");
-			esc_cut(out, pts[i].label, 16);
-			buf_puts(out, "</text>");
-		}
-		if (pts[i].tenths < 0)
-			continue;
-		int y = top + ph - (int)(pts[i].tenths * ph / 1000);
-		buf_printf(&poly, "%s%d,%d", poly.len ? " " : "", x, y);
-		buf_printf(out, "<circle class=\"pt\" cx=\"%d\" cy=\"%d\" r=\"3.5\"><title>", x, y);
-		esc(out, pts[i].label);
-		buf_printf(out, " : %ld,%ld" NBSP "%%</title></circle>", pts[i].tenths / 10, pts[i].tenths % 10);
-	}
-	if (poly.len)
-		buf_printf(out, "<polyline class=\"line\" points=\"%s\"/>", buf_cstr(&poly));
-	buf_free(&poly);
-	buf_puts(out, "</svg>\n");
-}
-
-static void evolution(buf_t *out, const snapshot_list_t *l, const score_t *now, const char *today)
-{
-	buf_puts(out, "<section aria-labelledby=\"evolution\"><h2 id=\"evolution\">Évolution</h2>\n");
-	if (!l->len)
-		buf_puts(out, "<p>Aucun relevé (snapshot) n’a encore été enregistré : créez-en un à chaque fin de "
-			      "période avec <code>sobre snapshot create \"T1 2026\"</code>.</p>\n");
-	point_t *pts = xcalloc(l->len + 2, sizeof *pts);
-	for (size_t i = 0; i < l->len; i++)
-		pts[i] = (point_t){l->items[i].name, l->items[i].created_at, score_tenths(l->items[i].num, l->items[i].den)};
-	pts[l->len] = (point_t){"Aujourd’hui", today, score_tenths(now->overall.num, now->overall.den)};
-	size_t n = l->len + 1;
-	if (l->len)
-		line_chart(out, pts, n);
-	buf_puts(out, "<table><caption>Score à chaque relevé</caption><thead><tr><th scope=\"col\">Relevé</th>"
-		      "<th scope=\"col\">Date</th><th scope=\"col\">Version du guide</th><th scope=\"col\" class=\"n\">Score</th>"
-		      "<th scope=\"col\" class=\"n\">Avancement</th></tr></thead><tbody>\n");
+	value_t *rows = put_list(ctx, "snapshots");
 	for (size_t i = 0; i < l->len; i++) {
 		const snapshot_info_t *x = &l->items[i];
-		buf_puts(out, "<tr><th scope=\"row\">");
-		esc(out, x->name);
-		buf_puts(out, "</th><td>");
-		date_fr(out, x->created_at);
-		buf_puts(out, "</td><td>");
-		esc(out, x->guide_version);
-		buf_puts(out, "</td><td class=\"n\">");
-		pct(out, x->num, x->den);
-		buf_puts(out, "</td><td class=\"n\">");
-		pct(out, x->assessed, x->total);
-		buf_puts(out, "</td></tr>\n");
+		value_t *row = push_map(rows);
+		put_str(row, "name", x->name);
+		put_date(row, "date", x->created_at);
+		put_str(row, "guide_version", x->guide_version);
+		put_pct(row, "score", x->num, x->den);
+		put_pct(row, "completion", x->assessed, x->total);
 	}
-	buf_puts(out, "<tr><th scope=\"row\">Aujourd’hui</th><td>");
-	date_fr(out, today);
-	buf_puts(out, "</td><td></td><td class=\"n\">");
-	pct(out, now->overall.num, now->overall.den);
-	buf_puts(out, "</td><td class=\"n\">");
-	pct(out, now->overall.assessed, now->overall.total);
-	buf_puts(out, "</td></tr>\n</tbody></table>\n</section>\n");
+	if (!l->len) {
+		value_map_set(ctx, "evolution_chart", value_null());
+		return;
+	}
+	/* The snapshots, then today. */
+	chart_point_t *pts = xcalloc(l->len + 1, sizeof *pts);
+	for (size_t i = 0; i < l->len; i++)
+		pts[i] = (chart_point_t){l->items[i].name, score_tenths(l->items[i].num, l->items[i].den)};
+	pts[l->len] = (chart_point_t){"Aujourd’hui", score_tenths(now->overall.num, now->overall.den)};
+	value_map_set(ctx, "evolution_chart", chart_line("evo", pts, l->len + 1, 720, 260));
 	free(pts);
 }
 
-static void action_row(buf_t *out, size_t rank, const plan_item_t *x)
-{
-	buf_printf(out, "<tr><td class=\"n\">%zu</td><td>", rank);
-	esc(out, x->idbp);
-	buf_puts(out, "</td><td>");
-	esc(out, x->title);
-	if (x->is_new)
-		buf_puts(out, " <em>(nouvelle)</em>");
-	buf_puts(out, "</td><td>");
-	esc(out, x->priority);
-	buf_puts(out, "</td><td>");
-	esc(out, x->difficulty);
-	buf_puts(out, "</td><td>");
-	esc(out, status_name(x->status));
-	buf_puts(out, "</td><td>");
-	if (x->due) {
-		if (x->overdue)
-			buf_puts(out, "<span class=\"late\">");
-		date_fr(out, x->due);
-		if (x->overdue)
-			buf_puts(out, " (en retard)</span>");
-	} else {
-		buf_puts(out, "—");
-	}
-	buf_puts(out, "</td><td>");
-	esc(out, x->pilot ? x->pilot : "—");
-	if (x->owner) {
-		buf_puts(out, "<br>");
-		esc(out, x->owner);
-	}
-	buf_puts(out, "</td></tr>\n");
-}
+/* --- actions ------------------------------------------------------------------ */
 
-static void actions_table(buf_t *out, const char *caption, const plan_t *p, bool overdue_only, size_t max)
+/* The actions of p (the overdue ones only, or all), at most max of them;
+ * null when there is none. */
+static value_t *actions_ctx(const plan_t *p, bool overdue_only, size_t max)
 {
-	buf_puts(out, "<table><caption>");
-	esc(out, caption);
-	buf_puts(out, "</caption><thead><tr><th scope=\"col\" class=\"n\">Rang</th><th scope=\"col\">Id</th>"
-		      "<th scope=\"col\">Bonne pratique</th><th scope=\"col\">Priorité</th><th scope=\"col\">Difficulté</th>"
-		      "<th scope=\"col\">Statut</th><th scope=\"col\">Échéance</th><th scope=\"col\">Pilote</th></tr></thead><tbody>\n");
+	if (!(overdue_only ? p->overdue : p->len))
+		return value_null();
+	value_t *c = value_map();
+	value_t *rows = put_list(c, "rows");
 	size_t shown = 0, total = 0;
 	for (size_t i = 0; i < p->len; i++) {
-		if (overdue_only && !p->items[i].overdue)
+		const plan_item_t *x = &p->items[i];
+		if (overdue_only && !x->overdue)
 			continue;
 		total++;
-		if (shown < max) {
-			action_row(out, i + 1, &p->items[i]);
-			shown++;
-		}
+		if (shown == max)
+			continue;
+		shown++;
+		value_t *row = push_map(rows);
+		put_size(row, "rank", i + 1);
+		put_str(row, "idbp", x->idbp);
+		put_str(row, "title", x->title);
+		put_bool(row, "is_new", x->is_new);
+		put_str(row, "priority", x->priority);
+		put_str(row, "difficulty", x->difficulty);
+		put_str(row, "status", status_name(x->status));
+		if (x->due)
+			put_date(row, "due", x->due);
+		else
+			put_str(row, "due", NULL);
+		put_bool(row, "overdue", x->overdue);
+		put_str(row, "pilot", x->pilot);
+		put_str(row, "owner", x->owner);
 	}
-	buf_puts(out, "</tbody></table>\n");
 	if (total > shown)
-		buf_printf(out, "<p>… et %zu autre%s (liste complète : <code>sobre plan</code>).</p>\n", total - shown,
-			   total - shown > 1 ? "s" : "");
+		put_size(c, "more", total - shown);
+	else
+		put_str(c, "more", NULL);
+	put_bool(c, "more_plural", total - shown > 1);
+	return c;
 }
 
-/* Whether a numeric indicator moved the right way between its last two
- * values: "en hausse" / "en baisse" / "stable", and favourable or not when
- * a direction is set. */
-static void trend(buf_t *out, const indicator_t *x)
+/* --- indicators --------------------------------------------------------------- */
+
+/* Whether a numeric or yes/no indicator moved between its last two values,
+ * and the right way when it has a direction; null when that cannot be said. */
+static value_t *trend_ctx(const indicator_t *x)
 {
-	if (x->nmeasures < 2 || x->type == IND_TEXT) {
-		buf_puts(out, "—");
-		return;
-	}
+	if (x->nmeasures < 2 || x->type == IND_TEXT)
+		return value_null();
 	double a, b;
 	char ca[64], cb[64];
 	bool na, nb;
@@ -311,41 +250,32 @@ static void trend(buf_t *out, const indicator_t *x)
 		na = input_number(x->measures[1].value, ca, sizeof ca, &a);
 		nb = input_number(x->measures[0].value, cb, sizeof cb, &b);
 	}
-	if (!na || !nb) {
-		buf_puts(out, "—");
-		return;
-	}
+	if (!na || !nb)
+		return value_null();
 	int dir = b > a ? 1 : b < a ? -1 : 0;
-	const char *word = dir > 0 ? "↗ en hausse" : dir < 0 ? "↘ en baisse" : "→ stable";
-	if (dir && x->direction) {
-		bool good = (dir > 0) == (strcmp(x->direction, "up") == 0);
-		buf_printf(out, "<span class=\"%s\">%s (%s)</span>", good ? "up" : "down", word, good ? "favorable" : "défavorable");
-	} else {
-		buf_puts(out, word);
-	}
+	bool judged = dir && x->direction, good = judged && (dir > 0) == (strcmp(x->direction, "up") == 0);
+	value_t *t = value_map();
+	put_bool(t, "rising", dir > 0);
+	put_bool(t, "falling", dir < 0);
+	put_bool(t, "steady", dir == 0);
+	put_bool(t, "favourable", judged && good);
+	put_bool(t, "unfavourable", judged && !good);
+	return t;
 }
 
+/* A value as read: decimal comma, and its unit. */
 static void value_with_unit(buf_t *out, const indicator_t *x, const char *v)
 {
-	if (x->type == IND_PERCENT) {
-		buf_t t = BUF_INIT;
-		for (const char *p = v; *p; p++)
-			buf_putc(&t, *p == '.' ? ',' : *p);
-		esc(out, buf_cstr(&t));
-		buf_puts(out, NBSP "%");
-		buf_free(&t);
-		return;
-	}
-	if (x->type == IND_QUANTITY) {
+	if (x->type == IND_PERCENT || x->type == IND_QUANTITY) {
 		for (const char *p = v; *p; p++)
 			buf_putc(out, *p == '.' ? ',' : *p);
-		if (x->unit && *x->unit) {
-			buf_puts(out, NBSP);
-			esc(out, x->unit);
-		}
+		if (x->type == IND_PERCENT)
+			buf_puts(out, NBSP "%");
+		else if (x->unit && *x->unit)
+			buf_printf(out, NBSP "%s", x->unit);
 		return;
 	}
-	esc(out, v);
+	buf_puts(out, v);
 }
 
 static int cmp_recent(const void *a, const void *b)
@@ -355,62 +285,138 @@ static int cmp_recent(const void *a, const void *b)
 	return c;
 }
 
-static void indicators(buf_t *out, indicator_list_t *l, size_t due, size_t total, const char *due_label, size_t max)
+static value_t *indicators_ctx(const indicator_list_t *l, size_t due, size_t total, const char *due_label,
+			       size_t max)
 {
-	buf_puts(out, "<section aria-labelledby=\"indicateurs\"><h2 id=\"indicateurs\">Indicateurs</h2>\n");
-	buf_printf(out, "<p>%zu indicateur%s suivi%s, dont %zu mesuré%s. %zu indicateur%s sans mesure couvrant le "
-			"trimestre ",
-		   total, total > 1 ? "s" : "", total > 1 ? "s" : "", l->len, l->len > 1 ? "s" : "", due,
-		   due > 1 ? "s" : "");
-	esc(out, due_label);
-	buf_puts(out, " ou après (à mesurer).</p>\n");
+	value_t *c = value_map();
+	put_size(c, "tracked", total);
+	put_bool(c, "tracked_plural", total > 1);
+	put_size(c, "measured", l->len);
+	put_bool(c, "measured_plural", l->len > 1);
+	put_size(c, "due", due);
+	put_bool(c, "due_plural", due > 1);
+	put_str(c, "quarter", due_label);
 	if (!l->len) {
-		buf_puts(out, "</section>\n");
-		return;
+		value_map_set(c, "trends", value_null());
+		return c;
 	}
 	/* Most recently measured first: what moved lately. */
 	indicator_t *sorted = xcalloc(l->len, sizeof *sorted);
 	memcpy(sorted, l->items, l->len * sizeof *sorted);
 	qsort(sorted, l->len, sizeof *sorted, cmp_recent);
-	buf_puts(out, "<table><caption>Tendances des indicateurs mesurés</caption><thead><tr>"
-		      "<th scope=\"col\">Bonne pratique</th><th scope=\"col\">Indicateur</th>"
-		      "<th scope=\"col\">Dernières valeurs</th><th scope=\"col\">Tendance</th>"
-		      "<th scope=\"col\">Objectif</th></tr></thead><tbody>\n");
+	value_t *trends = value_map();
+	value_map_set(c, "trends", trends);
+	value_t *rows = put_list(trends, "rows");
 	size_t n = l->len < max ? l->len : max;
+	buf_t b = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		const indicator_t *x = &sorted[i];
-		buf_puts(out, "<tr><td>");
-		esc(out, x->idbp);
-		buf_puts(out, "</td><td>");
-		esc(out, x->name);
-		buf_puts(out, "</td><td>");
+		value_t *row = push_map(rows);
+		put_str(row, "idbp", x->idbp);
+		put_str(row, "name", x->name);
+		value_t *ms = put_list(row, "measures");
 		for (size_t j = 0; j < x->nmeasures; j++) {
-			if (j)
-				buf_puts(out, "<br>");
-			esc(out, x->measures[j].period);
-			buf_puts(out, NBSP ":" NBSP);
-			value_with_unit(out, x, x->measures[j].value);
+			value_t *m = push_map(ms);
+			put_bool(m, "first", j == 0);
+			put_str(m, "period", x->measures[j].period);
+			value_with_unit(&b, x, x->measures[j].value);
+			put_buf(m, "value", &b);
 		}
-		buf_puts(out, "</td><td>");
-		trend(out, x);
-		buf_puts(out, "</td><td>");
+		value_map_set(row, "trend", trend_ctx(x));
 		if (x->target) {
-			value_with_unit(out, x, x->target);
-			if (x->target_date) {
-				buf_puts(out, " au ");
-				date_fr(out, x->target_date);
-			}
+			value_with_unit(&b, x, x->target);
+			put_buf(row, "target", &b);
 		} else {
-			buf_puts(out, "—");
+			put_str(row, "target", NULL);
 		}
-		buf_puts(out, "</td></tr>\n");
+		if (x->target_date)
+			put_date(row, "target_date", x->target_date);
+		else
+			put_str(row, "target_date", NULL);
 	}
-	buf_puts(out, "</tbody></table>\n");
 	if (l->len > n)
-		buf_printf(out, "<p>… et %zu autres indicateurs mesurés (liste : <code>sobre indicators</code>).</p>\n",
-			   l->len - n);
+		put_size(trends, "more", l->len - n);
+	else
+		put_str(trends, "more", NULL);
+	put_bool(trends, "more_plural", l->len - n > 1);
+	buf_free(&b);
 	free(sorted);
-	buf_puts(out, "</section>\n");
+	return c;
+}
+
+/* --- the page ------------------------------------------------------------------- */
+
+static value_t *report_ctx(const facts_t *f)
+{
+	value_t *c = value_map();
+	size_t len;
+	const char *css = chart_css(&len);
+	value_map_set(c, "charts_css", value_string_ref(css, len));
+	for (const theme_file_t *t = report_theme_files; t->name; t++)
+		if (strcmp(t->name, "report.css") == 0)
+			value_map_set(c, "report_css", value_string_ref(t->data, t->size));
+	put_str(c, "org", f->org);
+	put_date(c, "date", f->today);
+	put_str(c, "guide_title", f->guide_title && *f->guide_title ? f->guide_title : NULL);
+	put_str(c, "guide_version", f->guide_version);
+	put_size(c, "practices", f->all->overall.total);
+
+	put_pct(c, "score", f->all->overall.num, f->all->overall.den);
+	put_pct(c, "completion", f->all->overall.assessed, f->all->overall.total);
+	put_size(c, "assessed", f->all->overall.assessed);
+	put_size(c, "total", f->all->overall.total);
+	put_size(c, "actions_left", f->plan->len);
+	put_size(c, "actions_overdue", f->plan->overdue);
+	static const status_t order[STATUS_COUNT] = {STATUS_DONE, STATUS_IN_PROGRESS, STATUS_PLANNED,
+						     STATUS_NOT_ENGAGED, STATUS_NOT_ASSESSED, STATUS_NOT_APPLICABLE};
+	value_t *sts = put_list(c, "statuses");
+	for (int i = 0; i < STATUS_COUNT; i++) {
+		value_t *row = push_map(sts);
+		put_str(row, "name", status_name(order[i]));
+		put_size(row, "count", f->all->overall.by_status[order[i]]);
+	}
+	buf_t b = BUF_INIT;
+	score_formula_fr(f->weights, &b);
+	put_buf(c, "formula", &b);
+	buf_free(&b);
+
+	value_map_set(c, "by_theme", scores_ctx("bars-theme", f->themes, true));
+	value_map_set(c, "by_priority", scores_ctx("bars-priority", f->prios, false));
+	evolution_ctx(c, f->snaps, f->all);
+	value_map_set(c, "next_actions", actions_ctx(f->plan, false, f->opt->top_actions));
+	value_map_set(c, "overdue_actions", actions_ctx(f->plan, true, f->opt->max_overdue));
+	value_map_set(c, "indicators",
+		      indicators_ctx(f->measured, f->due, f->every->len, f->due_label, f->opt->max_indicators));
+	return c;
+}
+
+/* Renders the report's page from its templates and the chart partials. A
+ * failure can only be a broken template compiled in or a rendering limit:
+ * reported as a failure to produce the report (STEER_IO), with the
+ * template's diagnostic. */
+static steer_rc render(const facts_t *f, buf_t *out, diag_list_t *d)
+{
+	mst_registry_t *reg = mst_registry_new(d);
+	for (const theme_file_t *t = report_theme_files; t->name; t++) {
+		size_t n = strlen(t->name);
+		if (n > 9 && strcmp(t->name + n - 9, ".mustache") == 0) {
+			char *name = xstrndup(t->name, n - 9);
+			mst_registry_add(reg, name, t->name, t->data, t->size);
+			free(name);
+		}
+	}
+	chart_register(reg);
+	value_t *ctx = report_ctx(f);
+	const mst_t *page = mst_registry_get(reg, "report", 6);
+	steer_rc rc = STEER_OK;
+	if (!page || mst_render(page, ctx, mst_registry_lookup, reg, out, d) != 0) {
+		if (!page)
+			diag_add(d, DIAG_ERROR, NULL, 0, 0, "report", "the report's template is missing or invalid");
+		rc = STEER_IO;
+	}
+	value_free(ctx);
+	mst_registry_free(reg);
+	return rc;
 }
 
 steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_list_t *d)
@@ -461,91 +467,11 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 	for (size_t i = 0; i < every.len; i++)
 		due += every.items[i].due;
 
-	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Pilotage du "
-		      "numérique responsable");
-	if (org) {
-		buf_puts(out, " — ");
-		esc(out, org);
-	}
-	buf_puts(out, " — ");
-	date_fr(out, today);
-	buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>Pilotage du numérique responsable</h1>\n",
-		   css);
-	if (org) {
-		buf_puts(out, "<p class=\"org\">");
-		esc(out, org);
-		buf_puts(out, "</p>\n");
-	}
-	buf_puts(out, "<dl class=\"meta\"><dt>Date du rapport</dt><dd>");
-	date_fr(out, today);
-	buf_puts(out, "</dd><dt>Guide de référence</dt><dd>");
-	if (gtitle && *gtitle) {
-		esc(out, gtitle);
-		buf_puts(out, ", ");
-	}
-	buf_puts(out, "version ");
-	esc(out, gversion);
-	buf_printf(out, " (%zu bonnes pratiques)</dd></dl>\n</header>\n<main>\n", all.overall.total);
-
-	/* Synthesis. */
-	buf_puts(out, "<section aria-labelledby=\"synthese\"><h2 id=\"synthese\">Synthèse</h2>\n<div class=\"kpi\">"
-		      "<div>Score pondéré<strong>");
-	pct(out, all.overall.num, all.overall.den);
-	buf_puts(out, "</strong></div><div>Avancement de l’évaluation<strong>");
-	pct(out, all.overall.assessed, all.overall.total);
-	buf_printf(out, "</strong>%zu / %zu bonnes pratiques évaluées</div><div>Actions restantes<strong>%zu</strong>"
-			"dont %zu en retard</div></div>\n",
-		   all.overall.assessed, all.overall.total, plan.len, plan.overdue);
-	buf_puts(out, "<table><caption>Bonnes pratiques par statut</caption><thead><tr><th scope=\"col\">Statut</th>"
-		      "<th scope=\"col\" class=\"n\">Nombre</th></tr></thead><tbody>\n");
-	static const status_t order[STATUS_COUNT] = {STATUS_DONE, STATUS_IN_PROGRESS, STATUS_PLANNED,
-						     STATUS_NOT_ENGAGED, STATUS_NOT_ASSESSED, STATUS_NOT_APPLICABLE};
-	for (int i = 0; i < STATUS_COUNT; i++) {
-		buf_puts(out, "<tr><th scope=\"row\">");
-		esc(out, status_name(order[i]));
-		buf_printf(out, "</th><td class=\"n\">%zu</td></tr>\n", all.overall.by_status[order[i]]);
-	}
-	buf_puts(out, "</tbody></table>\n<p class=\"formula\"><strong>Formule.</strong> ");
-	buf_t f = BUF_INIT;
-	score_formula_fr(w, &f);
-	esc(out, buf_cstr(&f));
-	buf_free(&f);
-	buf_puts(out, "</p>\n</section>\n");
-
-	buf_puts(out, "<section aria-labelledby=\"themes\"><h2 id=\"themes\">Score par thématique</h2>\n");
-	bar_chart(out, "bars-theme", "Score par thématique (barres horizontales ; données dans le tableau suivant)",
-		  &themes, true);
-	score_table(out, "Score par thématique", "Thématique", &themes, true);
-	buf_puts(out, "</section>\n<section aria-labelledby=\"priorites\"><h2 id=\"priorites\">Score par priorité</h2>\n");
-	bar_chart(out, "bars-priority", "Score par priorité (barres horizontales ; données dans le tableau suivant)",
-		  &prios, false);
-	score_table(out, "Score par priorité", "Priorité", &prios, false);
-	buf_puts(out, "</section>\n");
-
-	evolution(out, &snaps, &all, today);
-
-	buf_puts(out, "<section aria-labelledby=\"actions\"><h2 id=\"actions\">Actions prioritaires</h2>\n"
-		      "<p>Bonnes pratiques concernées et pas encore réalisées : les prioritaires d’abord, puis les plus "
-		      "faciles (gains rapides), puis par échéance.</p>\n");
-	if (plan.len)
-		actions_table(out, "Prochaines actions", &plan, false, opt->top_actions);
-	else
-		buf_puts(out, "<p>Toutes les bonnes pratiques concernées sont réalisées.</p>\n");
-	buf_puts(out, "</section>\n<section aria-labelledby=\"retards\"><h2 id=\"retards\">Actions en retard</h2>\n");
-	if (plan.overdue)
-		actions_table(out, "Actions dont l’échéance est dépassée", &plan, true, opt->max_overdue);
-	else
-		buf_puts(out, "<p>Aucune action en retard.</p>\n");
-	buf_puts(out, "</section>\n");
-
-	indicators(out, &measured, due, every.len, due_label, opt->max_indicators);
-
-	buf_puts(out, "</main>\n<footer><p>Rapport produit par sobre le ");
-	date_fr(out, today);
-	buf_puts(out, " à partir de la base de pilotage. Les scores sont calculés en nombres entiers et arrondis au "
-		      "dixième (au plus proche, la moitié vers le haut) ; la méthode est décrite dans docs/scoring.md.</p>"
-		      "</footer>\n</body>\n</html>\n");
+	const facts_t facts = {.org = org, .guide_title = gtitle, .guide_version = gversion, .today = today,
+			       .due_label = due_label, .due = due, .all = &all, .themes = &themes, .prios = &prios,
+			       .plan = &plan, .snaps = &snaps, .measured = &measured, .every = &every, .weights = w,
+			       .opt = opt};
+	rc = render(&facts, out, d);
 cleanup:
 	free(org);
 	free(gversion);

@@ -3,7 +3,8 @@
  * formula, bars by theme and by priority (inline SVG, each with its data
  * table), evolution across snapshots (SVG line and table), the top actions
  * of the plan, overdue actions and indicator trends. No external resource,
- * no script; every value is HTML-escaped. */
+ * no script; every value is HTML-escaped. Rendered from the templates of
+ * themes/report and the charts of themes/charts (docs/theme.md). */
 #ifndef SOBRE_REPORT_H
 #define SOBRE_REPORT_H
 

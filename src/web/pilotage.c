@@ -19,6 +19,7 @@
 
 #include "guide/markdown.h"
 #include "guide/value.h"
+#include "render/chart.h"
 #include "render/mustache.h"
 #include "render/theme.h"
 #include "steer/account.h"
@@ -97,6 +98,8 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 			p->app_css_len = f->size;
 		}
 	}
+	/* The dashboard draws the report's charts (bars, line). */
+	chart_register(p->reg);
 	for (const theme_file_t *f = theme_default_files; f->name; f++)
 		if (strcmp(f->name, "sobre.css") == 0) {
 			p->css = f->data;
@@ -104,8 +107,9 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 		}
 	/* Compile every template now: a syntax error is a build bug, better
 	 * seen at start than on some request. */
-	static const char *const names[] = {"layout", "login", "error", "bars", "dashboard", "practices",
-					    "practice", "plan", "indicators", "snapshots", "admin", "account"};
+	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard",
+					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
+					    "account"};
 	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
@@ -172,6 +176,8 @@ static void serve_static(const pilotage_t *p, rq_t *r, const char *name)
 		data = p->css, len = p->css_len;
 	else if (strcmp(name, "pilotage.css") == 0)
 		data = p->app_css, len = p->app_css_len;
+	else if (strcmp(name, "charts.css") == 0)
+		data = chart_css(&len);
 	if (!data) {
 		rq_text(r, 404, "Page introuvable.");
 		return;

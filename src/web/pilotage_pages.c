@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "guide/markdown.h"
+#include "render/chart.h"
 #include "steer/assess.h"
 #include "steer/catalog.h"
 #include "steer/indicator.h"
@@ -34,43 +35,31 @@ long long pilotage_row_version(store_t *s, const char *idbp)
 
 /* --- dashboard -------------------------------------------------------------- */
 
-/* Bars of a score by group, as the "bars" partial draws them. */
+/* A score by group for the "scores" figure: the report's bar chart (the
+ * "bars" partial, narrower: labels cut to 16 characters), then a table. */
 static value_t *bars_ctx(const score_t *sc, const char *id, const char *caption, const char *head)
 {
+	static const chart_bars_size_t size = {420, 120, 250, 16};
 	value_t *b = value_map();
-	ctx_str(b, "id", id);
 	ctx_str(b, "caption", caption);
 	ctx_str(b, "head", head);
-	ctx_num(b, "height", (long long)sc->ngroups * 24 + 4);
 	value_t *rows = ctx_list(b, "rows");
+	chart_bar_t *bars = xcalloc(sc->ngroups + 1, sizeof *bars);
+	buf_t v = BUF_INIT;
 	for (size_t i = 0; i < sc->ngroups; i++) {
 		const score_group_t *g = &sc->groups[i];
 		value_t *row = ctx_push(rows);
-		buf_t v = BUF_INIT;
 		score_format(g->t.num, g->t.den, ',', &v);
-		long tenths = score_tenths(g->t.num, g->t.den);
 		ctx_str(row, "label", g->label);
-		/* The SVG label is cut to fit its 115 px; the table has it whole. */
-		buf_t shortl = BUF_INIT;
-		size_t n = 0;
-		for (const char *c = g->label; *c && n < 16; c++) {
-			if (((unsigned char)*c & 0xc0) != 0x80)
-				n++;
-			if (n < 16 || ((unsigned char)*c & 0xc0) == 0x80)
-				buf_putc(&shortl, *c);
-		}
-		if (strlen(g->label) > shortl.len)
-			buf_puts(&shortl, "…");
-		ctx_str(row, "short", buf_cstr(&shortl));
 		ctx_str(row, "value", buf_cstr(&v));
-		ctx_num(row, "width", tenths < 0 ? 0 : tenths * 250 / 1000);
-		ctx_num(row, "y", (long long)i * 24 + 4);
-		ctx_num(row, "text_y", (long long)i * 24 + 17);
 		ctx_num(row, "assessed", (long long)g->t.assessed);
 		ctx_num(row, "total", (long long)g->t.total);
-		buf_free(&v);
-		buf_free(&shortl);
+		buf_reset(&v);
+		bars[i] = (chart_bar_t){g->label, score_tenths(g->t.num, g->t.den), value_str(value_get(row, "value"))};
 	}
+	value_map_set(b, "chart", chart_bars(id, bars, sc->ngroups, &size));
+	buf_free(&v);
+	free(bars);
 	return b;
 }
 
@@ -112,7 +101,7 @@ void pg_dashboard(rq_t *r)
 	value_map_set(ctx, "by_theme", bars_ctx(&by_theme, "themes", "Score par thématique", "Thématique"));
 	value_map_set(ctx, "by_priority", bars_ctx(&by_prio, "priorities", "Score par priorité", "Priorité"));
 	value_t *trend = ctx_list(ctx, "trend");
-	buf_t pts = BUF_INIT;
+	chart_point_t *pts = xcalloc(snaps.len + 1, sizeof *pts);
 	for (size_t i = 0; i < snaps.len; i++) {
 		const snapshot_info_t *x = &snaps.items[i];
 		value_t *row = ctx_push(trend);
@@ -123,11 +112,10 @@ void pg_dashboard(rq_t *r)
 		char date[11] = "";
 		snprintf(date, sizeof date, "%.10s", x->created_at ? x->created_at : "");
 		ctx_str(row, "date", date);
-		long t = score_tenths(x->num, x->den);
-		long xpos = snaps.len > 1 ? 10 + (long)(i * 400 / (snaps.len - 1)) : 210;
-		buf_printf(&pts, "%s%ld,%ld", i ? " " : "", xpos, 120 - (t < 0 ? 0 : t) * 110 / 1000);
+		pts[i] = (chart_point_t){x->name, score_tenths(x->num, x->den)};
 	}
-	ctx_str(ctx, "trend_points", buf_cstr(&pts));
+	value_map_set(ctx, "trend_chart", chart_line("trend", pts, snaps.len, 420, 200));
+	free(pts);
 	ctx_bool(ctx, "has_trend", snaps.len > 0);
 	value_t *overdue = ctx_list(ctx, "overdue");
 	for (size_t i = 0; i < plan.len; i++) {
@@ -155,7 +143,6 @@ void pg_dashboard(rq_t *r)
 	ctx_bool(ctx, "has_due", ndue > 0);
 	ctx_num(ctx, "ndue", (long long)ndue);
 	buf_free(&v);
-	buf_free(&pts);
 	rq_render(r, 200, "dashboard", ctx);
 cleanup:
 	score_free(&by_theme);

@@ -1,7 +1,7 @@
 // Browser test of the steering web app (/pilotage/) served by `sobre serve`
 // on the example guide with a fresh database: log in, assess a practice, add
 // a measurement, see the dashboard change; axe-core finds no violation on
-// any app page. Run by tests/e2e/run.sh (SOBRE=path/to/sobre).
+// any app page, the management report included. Run by tests/e2e/run.sh (SOBRE=path/to/sobre).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -143,10 +143,21 @@ test('a refused value shows its error next to the field', async () => {
 test('no axe violation on any app page', async () => {
 	const ctx = await newContext();
 	const page = await login(ctx);
+	// A snapshot, so that the dashboard and the report draw their line chart.
+	await page.goto(origin + '/pilotage/instantanes');
+	await page.getByLabel('Nom du nouvel instantané').fill('T1 2026');
+	await Promise.all([page.waitForURL(/ok=instantane/), page.getByRole('button', { name: "Créer l'instantané" }).click()]);
 	for (const path of ['/pilotage/', '/pilotage/pratiques', '/pilotage/pratiques/a.1', '/pilotage/plan',
-		'/pilotage/indicateurs', '/pilotage/instantanes', '/pilotage/administration', '/pilotage/compte']) {
+		'/pilotage/indicateurs', '/pilotage/instantanes', '/pilotage/administration', '/pilotage/compte',
+		'/pilotage/rapport']) {
 		await axe(page, path);
 	}
+	await page.goto(origin + '/pilotage/');
+	assert.equal(await page.locator('svg.trend-svg polyline.trend-line').count(), 1);
+	assert.equal(await page.locator('svg.bars-svg').count(), 2);
+	await page.goto(origin + '/pilotage/rapport');
+	assert.equal(await page.locator('svg.trend-svg polyline.trend-line').count(), 1);
+	assert.equal(await page.locator('svg.bars-svg').count(), 2);
 });
 
 test('the app asks nothing of any other host', () => {

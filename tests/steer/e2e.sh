@@ -210,7 +210,7 @@ for want in '<html lang="fr">' 'Mairie de Testville' '30 mars 2026' 'version v1 
 	'<th scope="row">a. Stratégie et gouvernance</th><td class="n">39,5' \
 	'<th scope="row">Prioritaire</th><td class="n">12,5' \
 	'<th scope="row">T4 2025</th><td>20 décembre 2025</td><td>v1</td><td class="n">3,2' \
-	'<polyline class="line"' 'Formule.' 'Prioritaire 3, Recommandée 2, Aller plus loin 1' \
+	'<polyline class="trend-line"' 'Formule.' 'Prioritaire 3, Recommandée 2, Aller plus loin 1' \
 	'Sensibiliser les collaborateurs au numérique responsable' '31 janvier 2026 (en retard)' \
 	'Concevoir un service numérique compatible avec des équipements les plus anciens possibles' \
 	'2026-T1' '↗ en hausse (favorable)' 'Actions en retard' "52,5${nbsp}%" "80${nbsp}%" "12400${nbsp}MWh"; do
