@@ -66,6 +66,9 @@ for out in "" "$tmp/guide/public"; do
 	wait "$pid" 2>/dev/null
 	n=$((n + 1))
 	sed -i 's/^priority: .*/priority: Prioritaire/' "$sheet"
+	# Removed here, not truncated by the child's redirection: that may come
+	# after wait_for has read the previous watcher's "watching".
+	rm -f "$tmp/log"
 	"$sobre" build --watch ${out:+-o "$out"} "$tmp/guide" >"$tmp/log" 2>&1 &
 	pid=$!
 	check wait_for "$tmp/log" "watching"
