@@ -1,16 +1,18 @@
 #!/bin/sh
-# The real guide, read from ../shared: `check` is clean and reports 59
-# practices in 9 themes; the JSON export deep-equals the official one (HTML
-# whitespace aside); the CSV export parses as RFC 4180 into the same values.
+# The real guide, read from the test data (tests/testdata.sh): `check` is
+# clean and reports 59 practices in 9 themes; the JSON export deep-equals the
+# official one (HTML whitespace aside); the CSV export parses as RFC 4180
+# into the same values.
+#     tests/run-corpus.sh build/sobre [TESTDATA]
 set -u
+. "$(dirname "$0")/testdata.sh"
 sobre=$1
-shared=$2
+shared=${2:-${SOBRE_TESTDATA:-../shared}}
 corpus="$shared/corpus/gbpnr-v1"
 ref="$shared/corpus/gbpnr-v1-reference"
-if [ ! -d "$corpus" ]; then
-	echo "corpus: SKIPPED, $corpus not found (the real-guide tests need ../shared)"
-	exit 0
-fi
+for need in "$corpus" "$ref"; do
+	[ -d "$need" ] || { testdata_missing corpus "$need"; exit; }
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0

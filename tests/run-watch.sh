@@ -1,7 +1,10 @@
 #!/bin/sh
 # `sobre build --watch`: edits to a sheet, a new sheet and a broken sheet are
-# picked up; a broken edit keeps the last good site. Polls with a deadline
-# (no fixed sleeps), and always stops the watcher.
+# picked up; a broken edit keeps the last good site; with the output in the
+# guide's folder (the default DIR/_site, or -o inside it), one edit is one
+# rebuild, not a loop on the build's own output. Polls with a deadline
+# (sleeps only to prove that nothing more happens), and always stops the
+# watcher.
 set -u
 sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +42,39 @@ check wait_for "$tmp/out/guide/energie/nouvelle/index.html" "Nouvelle fiche du t
 sed -i 's/^priority: .*/priority: Prioritere/' "$sheet"
 check wait_for "$tmp/log" "nothing was written"
 check grep -q "Veille réglée par le test" "$tmp/out/guide/energie/veille/index.html"
+
+# count PATTERN: how many lines of the log match PATTERN.
+count() { grep -c "$1" "$tmp/log"; }
+# once_only: the edit is rebuilt (a second "written to" after the first
+# build's), and a second later it is still the only rebuild (a loop on the
+# build's own output rebuilds about every 0.2 s).
+once_only() {
+	i=0
+	while [ "$(count "written to")" -lt 2 ]; do
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 1
+	[ "$(count "changed, rebuilding")" -eq 1 ]
+}
+
+# The output inside the guide's folder, under the default name, then under another.
+n=0
+for out in "" "$tmp/guide/public"; do
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	n=$((n + 1))
+	sed -i 's/^priority: .*/priority: Prioritaire/' "$sheet"
+	# Removed here, not truncated by the child's redirection: that may come
+	# after wait_for has read the previous watcher's "watching".
+	rm -f "$tmp/log"
+	"$sobre" build --watch ${out:+-o "$out"} "$tmp/guide" >"$tmp/log" 2>&1 &
+	pid=$!
+	check wait_for "$tmp/log" "watching"
+	sed -i "s/^title: .*/title: Veille, sortie $n/" "$sheet"
+	check once_only
+done
 
 echo "watch: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -17,6 +17,7 @@
 typedef struct {
 	int wd;
 	char *path;
+	char *real; /* its real path, NULL if it could not be resolved */
 } watched_t;
 
 struct watch {
@@ -42,8 +43,10 @@ void watch_free(watch_t *w)
 {
 	if (!w)
 		return;
-	for (size_t i = 0; i < w->n; i++)
+	for (size_t i = 0; i < w->n; i++) {
 		free(w->w[i].path);
+		free(w->w[i].real);
+	}
 	free(w->w);
 	free(w->skip);
 	close(w->fd);
@@ -58,10 +61,31 @@ int watch_fd(const watch_t *w)
 void watch_skip(watch_t *w, const char *dir)
 {
 	char real[PATH_MAX];
+	char *path = NULL;
 	if (realpath(dir, real)) {
-		free(w->skip);
-		w->skip = xstrdup(real);
+		path = xstrdup(real);
+	} else {
+		/* Not written yet: its folder's real path and its name. */
+		char *parent = xstrdup(dir);
+		char *slash = strrchr(parent, '/');
+		const char *name = slash ? dir + (slash - parent) + 1 : dir;
+		if (slash)
+			*slash = '\0';
+		if (*name && realpath(slash ? (*parent ? parent : "/") : ".", real))
+			path = fs_join(real, name);
+		free(parent);
 	}
+	if (path) {
+		free(w->skip);
+		w->skip = path;
+	}
+}
+
+/* Whether path is the skipped folder or lies below it. */
+static bool skipped(const watch_t *w, const char *path)
+{
+	size_t n = w->skip ? strlen(w->skip) : 0;
+	return n && strncmp(path, w->skip, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 static bool filter(const char *rel, const char *name, bool is_dir, void *ud)
@@ -75,8 +99,8 @@ static bool filter(const char *rel, const char *name, bool is_dir, void *ud)
 static void watch_dir(watch_t *w, const char *path)
 {
 	char real[PATH_MAX];
-	if (w->skip && realpath(path, real) && strncmp(real, w->skip, strlen(w->skip)) == 0 &&
-	    (real[strlen(w->skip)] == '\0' || real[strlen(w->skip)] == '/'))
+	bool resolved = realpath(path, real) != NULL;
+	if (resolved && skipped(w, real))
 		return;
 	int wd = inotify_add_watch(w->fd, path, IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
 							IN_MOVED_TO | IN_DELETE_SELF);
@@ -88,6 +112,7 @@ static void watch_dir(watch_t *w, const char *path)
 	w->w = xgrow(w->w, &w->cap, w->n + 1, sizeof *w->w);
 	w->w[w->n].wd = wd;
 	w->w[w->n].path = xstrdup(path);
+	w->w[w->n].real = resolved ? xstrdup(real) : NULL;
 	w->n++;
 }
 
@@ -108,12 +133,28 @@ void watch_tree(watch_t *w, const char *root)
 	fs_list_free(&l);
 }
 
-static const char *path_of(const watch_t *w, int wd)
+static const watched_t *watched(const watch_t *w, int wd)
 {
 	for (size_t i = 0; i < w->n; i++)
 		if (w->w[i].wd == wd)
-			return w->w[i].path;
-	return "?";
+			return &w->w[i];
+	return NULL;
+}
+
+/* Whether an event is about something the tree walk leaves out: a folder it
+ * skips by name, or the skipped folder itself. The build's own swap renames
+ * its output in the guide's folder (DIR/_site by default); taking that for a
+ * change rebuilt the site over and over. */
+static bool ignored(const watch_t *w, const watched_t *in, const char *name)
+{
+	if (!filter(NULL, name, true, NULL))
+		return true;
+	if (!in || !in->real || !w->skip)
+		return false;
+	char *full = fs_join(in->real, name);
+	bool r = skipped(w, full);
+	free(full);
+	return r;
 }
 
 int watch_wait(watch_t *w, int timeout_ms, buf_t *what)
@@ -138,12 +179,15 @@ int watch_wait(watch_t *w, int timeout_ms, buf_t *what)
 			p += sizeof *ev + ev->len;
 			if (!ev->len || ev->name[0] == '.' || strstr(ev->name, ".sobre-tmp-") || strchr(ev->name, '~'))
 				continue;
+			const watched_t *in = watched(w, ev->wd);
+			if (ignored(w, in, ev->name))
+				continue;
 			/* Editors and sed write a temporary file and rename it: name
 			 * the file that was written or moved in place, not the temporary. */
 			bool final = ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
 			if (seen++ == 0 || final) {
 				buf_reset(what);
-				buf_printf(what, "%s/%s", path_of(w, ev->wd), ev->name);
+				buf_printf(what, "%s/%s", in ? in->path : "?", ev->name);
 			}
 		}
 		/* Quiet period: an editor's save is several events in a row. */

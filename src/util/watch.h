@@ -15,7 +15,8 @@ void watch_free(watch_t *w);
 /* Watches root and every folder below it that holds files (skipping
  * dot-folders, node_modules and _site). Call again to pick up new folders. */
 void watch_tree(watch_t *w, const char *root);
-/* Never watch this folder (the output of a build). */
+/* Never watch this folder (the output of a build), nor report it being
+ * created, renamed or removed; it need not exist yet. */
 void watch_skip(watch_t *w, const char *dir);
 /* Waits for a change (timeout_ms < 0: forever); describes it in what.
  * Returns 1 on a change, 0 on timeout, -1 on error or interruption. */

@@ -14,8 +14,10 @@ import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shared = resolve(root, process.env.SHARED || '../shared');
-const guideDir = join(shared, 'corpus', 'gbpnr-v1');
+// The real guide, from the test data (tests/testdata.sh); run.sh leaves this
+// test out, or fails under CI, when it is missing.
+const testdata = resolve(root, process.env.SOBRE_TESTDATA || '../shared');
+const guideDir = join(testdata, 'corpus', 'gbpnr-v1');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const BASE = '/publications/bonnes-pratiques/';

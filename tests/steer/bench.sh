@@ -1,14 +1,15 @@
 #!/bin/sh
 # Steering part of make bench: a database for the 10,000-practice synthetic
-# guide (../shared/bench/gen-corpus.py) with 100 snapshots, each after a
+# guide (bench/gen-corpus.py in the test data) with 100 snapshots, each after a
 # spreadsheet import changing 300 assessments, plus some measurements; then
 # the time of score, plan, snapshot diff and report, and the database size.
 # Targets: score <= 50 ms, report <= 500 ms, database <= 50 MB.
-#     tests/steer/bench.sh build/sobre ../shared
+#     tests/steer/bench.sh build/sobre [TESTDATA]
 set -eu
 sobre=$1
-shared=$2
+shared=${2:-${SOBRE_TESTDATA:-../shared}}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../testdata.sh"
 measure() { python3 "$here/../bench/measure.py" "$@"; }
 work=build/bench
 dir="$work/synthetic-10000"
@@ -18,7 +19,9 @@ mkdir -p "$work"
 # or skew the run.
 cp "$sobre" "$work/sobre-steer-bench"
 sobre="$(pwd)/$work/sobre-steer-bench"
-[ -d "$dir" ] || python3 "$shared/bench/gen-corpus.py" 10000 "$dir" >/dev/null
+gen="$shared/bench/gen-corpus.py"
+[ -f "$gen" ] || { testdata_missing "steer bench" "$gen"; exit; }
+[ -d "$dir" ] || python3 "$gen" 10000 "$dir" >/dev/null
 rm -f "$db" "$db-wal" "$db-shm"
 rm -rf "$work/steer-csv"
 export SOBRE_USER=bench SOBRE_NOW=2026-03-15T10:00:00Z

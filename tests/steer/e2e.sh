@@ -4,15 +4,13 @@
 # spreadsheet round trip, refusals with their exit codes, and an upgrade to
 # a modified copy of the guide. Expected outputs are heredocs compared with
 # diff -u. The clock and the actor are fixed ($SOBRE_NOW, $SOBRE_USER).
-#     tests/steer/e2e.sh build/sobre ../shared
+#     tests/steer/e2e.sh build/sobre [TESTDATA]
 set -u
+. "$(dirname "$0")/../testdata.sh"
 sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-shared=$2
+shared=${2:-${SOBRE_TESTDATA:-../shared}}
 corpus="$shared/corpus/gbpnr-v1"
-if [ ! -d "$corpus" ]; then
-	echo "steer e2e: SKIPPED, $corpus not found"
-	exit 0
-fi
+[ -d "$corpus" ] || { testdata_missing "steer e2e" "$corpus"; exit; }
 corpus=$(cd "$corpus" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

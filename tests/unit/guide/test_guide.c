@@ -11,15 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "guide/guide.h"
 #include "guide/yaml.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
-
-#define CORPUS SHARED_DIR "/corpus/gbpnr-v1"
+#include "testdata.h"
 
 typedef struct {
 	const char *path;
@@ -675,13 +673,10 @@ static void test_load_many_files(void **state)
 static void test_load_corpus(void **state)
 {
 	(void)state;
-	struct stat st;
-	if (stat(CORPUS, &st) != 0) {
-		print_message("skipped: the real guide is not at %s\n", CORPUS);
-		skip();
-	}
+	char corpus[4096];
+	testdata_need(testdata_path(corpus, sizeof corpus, "corpus/gbpnr-v1"));
 	diag_list_t d = DIAG_LIST_INIT;
-	guide_t *g = guide_load(CORPUS, &d);
+	guide_t *g = guide_load(corpus, &d);
 	assert_non_null(g);
 	assert_int_equal(d.len, 0);
 	assert_int_equal(g->nthemes, 9);

@@ -19,12 +19,12 @@
 
 #include "guide/markdown.h"
 #include "util/buf.h"
+#include "testdata.h"
 
-#ifndef SHARED_DIR
-#define SHARED_DIR "../shared"
-#endif
-#define CORPUS SHARED_DIR "/corpus/gbpnr-v1/publications/bonnes-pratiques"
-#define REFERENCE SHARED_DIR "/corpus/gbpnr-v1-reference"
+/* In the test data (tests/testdata.h): the real guide's pages, and what the
+ * old site made of them. */
+#define CORPUS "corpus/gbpnr-v1/publications/bonnes-pratiques"
+#define REFERENCE "corpus/gbpnr-v1-reference"
 
 #define NBSP "\xC2\xA0"
 #define LAQUO "\xC2\xAB" NBSP
@@ -485,18 +485,16 @@ static void show_diff(const char *what, const char *want, const char *got)
 static void test_corpus_themes(void **state)
 {
 	(void)state;
-	const char *json = REFERENCE "/publications__bonnes-pratiques__guide-bonnes-pratiques-numerique-"
-			   "responsable-export-version-v1.json";
+	char corpus[1024], json[1024];
+	testdata_need(testdata_path(corpus, sizeof corpus, CORPUS));
+	testdata_need(testdata_path(json, sizeof json,
+				    REFERENCE "/publications__bonnes-pratiques__guide-bonnes-pratiques-"
+					      "numerique-responsable-export-version-v1.json"));
 	json_error_t err;
 	json_t *root = json_load_file(json, 0, &err);
-	DIR *d = opendir(CORPUS);
-	if (!root || !d) {
-		print_message("skipped: corpus not found under %s\n", SHARED_DIR);
-		json_decref(root);
-		if (d)
-			closedir(d);
-		skip();
-	}
+	DIR *d = opendir(corpus);
+	if (!root || !d)
+		fail_msg("cannot read %s or %s", corpus, json);
 	json_t *themes = json_object_get(root, "thematiques");
 	int matched = 0, compared = 0;
 	struct dirent *e;
@@ -504,7 +502,7 @@ static void test_corpus_themes(void **state)
 		char path[4096];
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof path, "%s/%s/index.md", CORPUS, e->d_name);
+		snprintf(path, sizeof path, "%s/%s/index.md", corpus, e->d_name);
 		char *doc = slurp(path, NULL);
 		if (!doc)
 			continue;
@@ -544,18 +542,20 @@ static void test_corpus_themes(void **state)
 static void test_corpus_sheets(void **state)
 {
 	(void)state;
-	DIR *d = opendir(CORPUS);
-	if (!d) {
-		print_message("skipped: corpus not found under %s\n", SHARED_DIR);
-		skip();
-	}
+	char corpus[1024], site[1024], reference[1024];
+	testdata_need(testdata_path(corpus, sizeof corpus, CORPUS));
+	testdata_need(testdata_path(site, sizeof site, REFERENCE "/site"));
+	testdata_path(reference, sizeof reference, REFERENCE);
+	DIR *d = opendir(corpus);
+	if (!d)
+		fail_msg("cannot read %s", corpus);
 	int matched = 0, compared = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		char dir[4096];
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(dir, sizeof dir, "%s/%s", CORPUS, e->d_name);
+		snprintf(dir, sizeof dir, "%s/%s", corpus, e->d_name);
 		DIR *sd = opendir(dir);
 		if (!sd)
 			continue;
@@ -568,10 +568,10 @@ static void test_corpus_sheets(void **state)
 			snprintf(md, sizeof md, "%s/%s", dir, f->d_name);
 			if (!strcmp(f->d_name, "index.md"))
 				snprintf(page, sizeof page, "%s/site/publications/bonnes-pratiques/%s/index.html",
-					 REFERENCE, e->d_name);
+					 reference, e->d_name);
 			else
 				snprintf(page, sizeof page,
-					 "%s/site/publications/bonnes-pratiques/%s/%.*s/index.html", REFERENCE,
+					 "%s/site/publications/bonnes-pratiques/%s/%.*s/index.html", reference,
 					 e->d_name, (int)(fl - 3), f->d_name);
 			char *doc = slurp(md, NULL), *html = slurp(page, NULL);
 			if (doc && html) {

@@ -1,6 +1,7 @@
-/* test_mustache: runs the official Mustache spec vectors (shared/spec/mustache)
- * against src/render/mustache.c, then our own cases: syntax errors with
- * positions, the hard limits, escaping and a page layout built by inheritance. */
+/* test_mustache: runs the official Mustache spec vectors (spec/mustache in
+ * the test data, tests/testdata.h) against src/render/mustache.c, then our
+ * own cases: syntax errors with positions, the hard limits, escaping and a
+ * page layout built by inheritance. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,8 +17,7 @@
 #include "render/mustache.h"
 #include "util/buf.h"
 #include "util/diag.h"
-
-#define SPEC_DIR SHARED_DIR "/spec/mustache/"
+#include "testdata.h"
 
 /* The spec's data is JSON; ours is value_t. Numbers all become doubles. */
 static value_t *value_from_json(const json_t *j)
@@ -128,12 +128,13 @@ static bool run_case(const char *file, const json_t *tc)
 
 static void run_spec(const char *module)
 {
-	char path[512];
-	snprintf(path, sizeof path, "%s%s.json", SPEC_DIR, module);
+	char rel[64], path[4096];
+	snprintf(rel, sizeof rel, "spec/mustache/%s.json", module);
+	testdata_need(testdata_path(path, sizeof path, rel));
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err);
 	if (!root)
-		fail_msg("cannot load %s: %s (run from the repository root)", path, err.text);
+		fail_msg("cannot load %s: %s", path, err.text);
 	const json_t *tests = json_object_get(root, "tests");
 	assert_non_null(tests);
 	size_t passed = 0, total = json_array_size(tests);
