@@ -85,8 +85,6 @@ bool pilotage_guide_html(rq_t *r, const char *idbp, buf_t *html, buf_t *url);
 /* The guide the site serves, held until released; NULL without a site. */
 const guide_t *pilotage_guide_hold(rq_t *r, void **hold);
 void pilotage_guide_release(void *hold);
-/* The row version of a practice's assessment, or -1. */
-long long pilotage_row_version(store_t *s, const char *idbp);
 
 /* pilotage_api.c: the JSON API (docs/api.md). */
 void api_score(rq_t *r);
