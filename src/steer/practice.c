@@ -1,5 +1,6 @@
 /* practice: looking a practice up by its id. Ids are compared in lower
- * case (ASCII), as the database's NOCASE comparison did: "A.1" is a.1. */
+ * case (ASCII, as SQLite's and PostgreSQL's lower() agree on for ids):
+ * "A.1" is a.1. */
 #include "steer/practice.h"
 
 #include <stdio.h>
@@ -39,27 +40,45 @@ static steer_rc unknown(store_t *s, const char *want, diag_list_t *d)
 	return STEER_REFUSED;
 }
 
+/* Reads the practice q finds (its columns: id, copy_id, removed_version,
+ * idbp, the removing version's name) into ref; *found says whether it did. */
+static steer_rc read_ref(store_query_t *q, practice_ref_t *ref, char **removed_in, bool *found, diag_list_t *d)
+{
+	*found = store_next(q);
+	if (*found) {
+		ref->id = store_col_int(q, 0);
+		ref->copy_id = store_col_int(q, 1);
+		ref->archived = !store_col_null(q, 2);
+		snprintf(ref->idbp, sizeof ref->idbp, "%s", store_col_text(q, 3));
+		*removed_in = store_col_dup(q, 4);
+	}
+	return store_end(q, d, "finding the practice");
+}
+
 steer_rc practice_find(store_t *s, const char *idbp, bool allow_archived, practice_ref_t *ref, diag_list_t *d)
 {
 	memset(ref, 0, sizeof *ref);
 	char *want = input_trim(idbp ? idbp : "");
 	char *removed_in = NULL;
-	bool found = false;
+	bool found;
 	steer_rc rc;
+	/* The id as the guide writes it first, through the index: an import of
+	 * thousands of rows looks up every one. Then in any case, which reads
+	 * every practice; the oldest first, should two differ only by case. */
 	store_query_t *q = store_query(s, "SELECT p.id, p.copy_id, p.removed_version, p.idbp, v.version "
 					  "FROM practice p LEFT JOIN guide_version v ON v.id = p.removed_version "
-					  "WHERE lower(p.idbp) = lower(?)");
+					  "WHERE p.idbp = ?");
 	store_bind_text(q, 1, want);
-	if (store_next(q)) {
-		found = true;
-		ref->id = store_col_int(q, 0);
-		ref->copy_id = store_col_int(q, 1);
-		ref->archived = !store_col_null(q, 2);
-		snprintf(ref->idbp, sizeof ref->idbp, "%s", store_col_text(q, 3));
-		removed_in = store_col_dup(q, 4);
-	}
-	if ((rc = store_end(q, d, "finding the practice")))
+	if ((rc = read_ref(q, ref, &removed_in, &found, d)))
 		goto cleanup;
+	if (!found) {
+		q = store_query(s, "SELECT p.id, p.copy_id, p.removed_version, p.idbp, v.version "
+				   "FROM practice p LEFT JOIN guide_version v ON v.id = p.removed_version "
+				   "WHERE lower(p.idbp) = lower(?) ORDER BY p.id LIMIT 1");
+		store_bind_text(q, 1, want);
+		if ((rc = read_ref(q, ref, &removed_in, &found, d)))
+			goto cleanup;
+	}
 	if (!found) {
 		rc = unknown(s, want, d);
 	} else if (ref->archived && !allow_archived) {

@@ -19,7 +19,8 @@ typedef struct {
 	bool archived;
 } practice_ref_t;
 
-/* Finds practice idbp (ASCII case ignored, surrounding white space too).
+/* Finds practice idbp (written exactly so, else with another ASCII case;
+ * surrounding white space ignored).
  * Refuses an unknown idbp with "did you mean" (unknown-practice), and
  * (unless allow_archived) a practice archived by a guide upgrade
  * (archived-practice). */
