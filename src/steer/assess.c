@@ -128,7 +128,7 @@ static steer_rc check_version(store_t *s, const practice_ref_t *ref, long long e
 		return rc;
 	/* The fields whose changes move the row version (its triggers). */
 	q = store_query(s, "SELECT at, actor FROM history WHERE idbp = ? AND field IN "
-					  "('status', 'pilot', 'owner', 'due', 'comment', 'evidence') ORDER BY id DESC LIMIT 1");
+			   "('status', 'pilot', 'owner', 'due', 'comment', 'evidence') ORDER BY id DESC LIMIT 1");
 	store_bind_text(q, 1, ref->idbp);
 	if (store_next(q)) {
 		at = store_col_dup(q, 0);
