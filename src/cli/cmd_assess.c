@@ -1,6 +1,8 @@
 /* cmd_assess: `sobre assess ID` — sets a practice's status, pilot function,
- * owner, due date, comment and evidence links. */
+ * owner, due date, comment and evidence links, optionally only if nobody
+ * changed them since a version read before (--if-version). */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +13,7 @@
 
 static const char usage[] =
 	"sobre assess ID [--status S] [--pilot P [--custom-pilot]] [--owner O] [--due DATE] [--comment TEXT] "
-	"[--evidence URL]... [--remove-evidence URL]... [--db FILE]";
+	"[--evidence URL]... [--remove-evidence URL]... [--if-version N] [--db FILE]";
 
 int cmd_assess(int argc, char **argv)
 {
@@ -24,6 +26,7 @@ int cmd_assess(int argc, char **argv)
 		{"comment", required_argument, NULL, 'c'},
 		{"evidence", required_argument, NULL, 'e'},
 		{"remove-evidence", required_argument, NULL, 'E'},
+		{"if-version", required_argument, NULL, 'V'},
 		{"db", required_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -34,7 +37,7 @@ int cmd_assess(int argc, char **argv)
 	const char **add = xcalloc((size_t)argc + 1, sizeof *add), **del = xcalloc((size_t)argc + 1, sizeof *del);
 	int c, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:p:Po:u:c:e:E:D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:p:Po:u:c:e:E:V:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': ch.status = optarg; break;
 		case 'p': ch.pilot = optarg; break;
@@ -44,6 +47,17 @@ int cmd_assess(int argc, char **argv)
 		case 'c': ch.comment = optarg; break;
 		case 'e': add[ch.nadd++] = optarg; break;
 		case 'E': del[ch.nremove++] = optarg; break;
+		case 'V': {
+			long v;
+			if (!cli_number(optarg, 0, LONG_MAX, &v)) {
+				free(add);
+				free(del);
+				return cli_usage_error("assess", usage, "--if-version takes the version read with sobre show ID --format json, a whole number");
+			}
+			ch.check_version = true;
+			ch.if_version = v;
+			break;
+		}
 		case 'D': db = optarg; break;
 		case 'h':
 			printf("usage: %s\n\nAssesses practice ID (e.g. a.1). Only the options given change;\n"
@@ -55,7 +69,11 @@ int cmd_assess(int argc, char **argv)
 			       "  --owner O       the person in charge: a name or an e-mail address\n"
 			       "  --due DATE      target date, YYYY-MM-DD or DD/MM/YYYY\n"
 			       "  --comment TEXT  notes; required for 'non concernée' (the justification)\n"
-			       "  --evidence URL  adds a link to a proof (http or https); repeatable\n", usage);
+			       "  --evidence URL  adds a link to a proof (http or https); repeatable\n"
+			       "  --if-version N  change nothing unless the assessment is still at version N,\n"
+			       "                  as read before with sobre show ID --format json (\"version\"):\n"
+			       "                  a change saved meanwhile by someone else is refused\n"
+			       "                  (stale-version, exit 1) instead of overwritten\n", usage);
 			free(add);
 			free(del);
 			return EXIT_OK;

@@ -5,7 +5,6 @@
 #include "steer/account.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,14 +77,6 @@ static bool hash_token(const char *hex, unsigned char hash[32])
 	return true;
 }
 
-static steer_rc refuse(diag_list_t *d, const char *hint, const char *fmt, const char *arg)
-{
-	diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "user", fmt, arg);
-	if (hint)
-		diag_hint(x, "%s", hint);
-	return STEER_REFUSED;
-}
-
 /* A login is an e-mail address; admin@localhost (no dot in the domain) is
  * accepted too since it is the default first admin. */
 static bool valid_login(const char *email)
@@ -107,11 +98,11 @@ static steer_rc check_password(const char *pw, diag_list_t *d)
 	 * maximum counts bytes, which is what hashing costs. */
 	size_t n = pw ? strlen(pw) : 0;
 	if (n > ACCOUNT_MAX_PASSWORD)
-		return refuse(d, NULL, "the password is too long (at most %s bytes)", STR(ACCOUNT_MAX_PASSWORD));
+		return store_refuse(d, "user", NULL, "the password is too long (at most %s bytes)", STR(ACCOUNT_MAX_PASSWORD));
 	if (n && input_text_problem(pw, ACCOUNT_MAX_PASSWORD, false))
-		return refuse(d, NULL, "the password is not UTF-8 text or holds control characters%s", "");
+		return store_refuse(d, "user", NULL, "the password is not UTF-8 text or holds control characters");
 	if (utf8_length(pw ? pw : "", n) < ACCOUNT_MIN_PASSWORD)
-		return refuse(d, NULL, "the password is too short (at least %s characters)", STR(ACCOUNT_MIN_PASSWORD));
+		return store_refuse(d, "user", NULL, "the password is too short (at least %s characters)", STR(ACCOUNT_MIN_PASSWORD));
 	return STEER_OK;
 }
 
@@ -148,51 +139,47 @@ void account_list_free(account_list_t *l)
 
 static steer_rc load_functions(store_t *s, account_t *a, diag_list_t *d)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT name FROM user_function WHERE user_id = ? ORDER BY name");
-	if (!st)
-		return store_fail(s, d, "reading the user's functions");
-	sqlite3_bind_int64(st, 1, a->id);
+	store_query_t *q = store_query(s, "SELECT name FROM user_function WHERE user_id = ? ORDER BY name");
+	store_bind_int(q, 1, a->id);
 	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_next(q)) {
 		a->functions = xgrow(a->functions, &cap, a->nfunctions + 1, sizeof *a->functions);
-		a->functions[a->nfunctions++] = store_col_dup(st, 0);
+		a->functions[a->nfunctions++] = store_col_dup(q, 0);
 	}
-	return r == SQLITE_DONE ? STEER_OK : store_fail(s, d, "reading the user's functions");
+	return store_end(q, d, "reading the user's functions");
 }
 
 /* Fills a from a row (id, email, role, created_at). */
-static void fill_user(sqlite3_stmt *st, account_t *a)
+static void fill_user(const store_query_t *q, account_t *a)
 {
 	memset(a, 0, sizeof *a);
-	a->id = sqlite3_column_int64(st, 0);
-	a->email = store_col_dup(st, 1);
-	int r = account_role_parse(store_col_text(st, 2));
+	a->id = store_col_int(q, 0);
+	a->email = store_col_dup(q, 1);
+	int r = account_role_parse(store_col_text(q, 2));
 	a->role = r < 0 ? ROLE_LECTEUR : (account_role_t)r;
-	a->created_at = store_col_dup(st, 3);
+	a->created_at = store_col_dup(q, 3);
 }
 
-static long long user_id(store_t *s, const char *email, account_role_t *role)
+/* *id gets the user's id, 0 when there is none (e-mail compared as the
+ * column's collation does: ASCII case ignored). */
+static steer_rc user_id(store_t *s, const char *email, long long *id, account_role_t *role, diag_list_t *d)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, role FROM user WHERE email = ?");
-	if (!st)
-		return -1;
-	store_bind_text(st, 1, email);
-	long long id = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	store_query_t *q = store_query(s, "SELECT id, role FROM user WHERE email = ?");
+	store_bind_text(q, 1, email);
+	*id = 0;
+	if (store_next(q)) {
+		*id = store_col_int(q, 0);
 		if (role) {
-			int r = account_role_parse(store_col_text(st, 1));
+			int r = account_role_parse(store_col_text(q, 1));
 			*role = r < 0 ? ROLE_LECTEUR : (account_role_t)r;
 		}
 	}
-	sqlite3_reset(st);
-	return id;
+	return store_end(q, d, "reading the user");
 }
 
 static steer_rc unknown_user(diag_list_t *d, const char *email)
 {
-	return refuse(d, "see the users with: sobre user list", "no user '%s'", email);
+	return store_refuse(d, "user", "see the users with: sobre user list", "no user '%s'", email);
 }
 
 steer_rc account_add(store_t *s, const char *email, account_role_t role, const char *const *functions,
@@ -205,13 +192,16 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 	if (rc)
 		return rc;
 	if (!valid_login(email))
-		return refuse(d, NULL, "'%s' is not an e-mail address", email ? email : "");
+		return store_refuse(d, "user", NULL, "'%s' is not an e-mail address", email ? email : "");
 	if ((unsigned)role >= ROLE_COUNT)
-		return refuse(d, "roles: admin, pilote, lecteur", "unknown role%s", "");
+		return store_refuse(d, "user", "roles: admin, pilote, lecteur", "unknown role");
 	if ((rc = check_password(password, d)))
 		return rc;
-	if (user_id(s, email, NULL) > 0)
-		return refuse(d, "change its password with: sobre user passwd EMAIL", "user '%s' already exists",
+	long long existing;
+	if ((rc = user_id(s, email, &existing, NULL, d)))
+		return rc;
+	if (existing > 0)
+		return store_refuse(d, "user", "change its password with: sobre user passwd EMAIL", "user '%s' already exists",
 			      email);
 	if ((rc = catalog_pilots(s, &pilots, &npilots, d)))
 		return rc;
@@ -234,37 +224,26 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 		goto cleanup;
 	char now[21];
 	store_timestamp(s, now);
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO user(email, role, pwhash, created_at) VALUES (?, ?, ?, ?)");
-	if (!st) {
-		rc = store_fail(s, d, "adding the user");
+	long long id;
+	store_query_t *q = store_query(s, "INSERT INTO user(email, role, pwhash, created_at) VALUES (?, ?, ?, ?) RETURNING id");
+	store_bind_text(q, 1, email);
+	store_bind_text(q, 2, account_role_name(role));
+	store_bind_text(q, 3, pwhash);
+	store_bind_text(q, 4, now);
+	if ((rc = store_scalar(q, 0, &id, d, "adding the user")))
 		goto cleanup;
-	}
-	store_bind_text(st, 1, email);
-	store_bind_text(st, 2, account_role_name(role));
-	store_bind_text(st, 3, pwhash);
-	store_bind_text(st, 4, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_fail(s, d, "adding the user");
-		goto cleanup;
-	}
-	long long id = store_last_id(s);
 	for (size_t i = 0; i < nfunctions; i++) {
 		/* The guide's spelling, whatever was typed. */
 		const char *name = functions[i];
 		for (size_t j = 0; j < npilots; j++)
 			if (input_fold_equal(functions[i], pilots[j]))
 				name = pilots[j];
-		st = store_stmt(s, "INSERT OR IGNORE INTO user_function(user_id, name) VALUES (?, ?)");
-		if (!st) {
-			rc = store_fail(s, d, "adding the user");
+		/* A function given twice (in two spellings) is one. */
+		q = store_query(s, "INSERT INTO user_function(user_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING");
+		store_bind_int(q, 1, id);
+		store_bind_text(q, 2, name);
+		if ((rc = store_exec(q, d, "adding the user")))
 			goto cleanup;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		store_bind_text(st, 2, name);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = store_fail(s, d, "adding the user");
-			goto cleanup;
-		}
 	}
 	rc = store_log(s, NULL, "user", NULL, email, d);
 cleanup:
@@ -277,11 +256,9 @@ cleanup:
 
 static steer_rc delete_sessions(store_t *s, long long id, diag_list_t *d)
 {
-	sqlite3_stmt *st = store_stmt(s, "DELETE FROM session WHERE user_id = ?");
-	if (!st)
-		return store_fail(s, d, "closing the sessions");
-	sqlite3_bind_int64(st, 1, id);
-	return sqlite3_step(st) == SQLITE_DONE ? STEER_OK : store_fail(s, d, "closing the sessions");
+	store_query_t *q = store_query(s, "DELETE FROM session WHERE user_id = ?");
+	store_bind_int(q, 1, id);
+	return store_exec(q, d, "closing the sessions");
 }
 
 steer_rc account_passwd(store_t *s, const char *email, const char *password, diag_list_t *d)
@@ -290,7 +267,9 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	long long id = user_id(s, email, NULL);
+	long long id;
+	if ((rc = user_id(s, email, &id, NULL, d)))
+		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
 	if ((rc = check_password(password, d)) || (rc = hash_password(password, pwhash, d)))
@@ -298,15 +277,13 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 	bool had_token = false;
 	if ((rc = account_api_token_exists(s, email, &had_token, NULL, d)))
 		return rc;
-	sqlite3_stmt *st =
-		store_stmt(s, "UPDATE user SET pwhash = ?, api_hash = NULL, api_expires_at = NULL WHERE id = ?");
-	if (!st)
-		return store_fail(s, d, "changing the password");
-	store_bind_text(st, 1, pwhash);
-	sqlite3_bind_int64(st, 2, id);
+	store_query_t *q =
+		store_query(s, "UPDATE user SET pwhash = ?, api_hash = NULL, api_expires_at = NULL WHERE id = ?");
+	store_bind_text(q, 1, pwhash);
+	store_bind_int(q, 2, id);
 	sodium_memzero(pwhash, sizeof pwhash);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, "changing the password");
+	if ((rc = store_exec(q, d, "changing the password")))
+		return rc;
 	if ((rc = delete_sessions(s, id, d)))
 		return rc;
 	if (had_token && (rc = store_log(s, NULL, "user api token", email, NULL, d)))
@@ -320,32 +297,29 @@ steer_rc account_remove(store_t *s, const char *email, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	long long id = user_id(s, email, &role);
+	long long id;
+	if ((rc = user_id(s, email, &id, &role, d)))
+		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
 	if (role == ROLE_ADMIN) {
-		sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM user WHERE role = 'admin'");
-		if (!st || sqlite3_step(st) != SQLITE_ROW)
-			return store_fail(s, d, "counting the admins");
-		long long n = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		long long n;
+		if ((rc = store_scalar(store_query(s, "SELECT count(*) FROM user WHERE role = 'admin'"), 0, &n, d,
+				       "counting the admins")))
+			return rc;
 		if (n <= 1)
-			return refuse(d, "add another admin first", "'%s' is the last admin", email);
+			return store_refuse(d, "user", "add another admin first", "'%s' is the last admin", email);
 	}
 	if ((rc = delete_sessions(s, id, d)))
 		return rc;
-	sqlite3_stmt *st = store_stmt(s, "DELETE FROM user_function WHERE user_id = ?");
-	if (!st)
-		return store_fail(s, d, "removing the user");
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, "removing the user");
-	st = store_stmt(s, "DELETE FROM user WHERE id = ?");
-	if (!st)
-		return store_fail(s, d, "removing the user");
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, "removing the user");
+	store_query_t *q = store_query(s, "DELETE FROM user_function WHERE user_id = ?");
+	store_bind_int(q, 1, id);
+	if ((rc = store_exec(q, d, "removing the user")))
+		return rc;
+	q = store_query(s, "DELETE FROM user WHERE id = ?");
+	store_bind_int(q, 1, id);
+	if ((rc = store_exec(q, d, "removing the user")))
+		return rc;
 	return store_log(s, NULL, "user", email, NULL, d);
 }
 
@@ -355,17 +329,14 @@ steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, email, role, created_at FROM user ORDER BY email");
-	if (!st)
-		return store_fail(s, d, "reading the users");
+	store_query_t *q = store_query(s, "SELECT id, email, role, created_at FROM user ORDER BY email");
 	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
-		fill_user(st, &out->items[out->len++]);
+		fill_user(q, &out->items[out->len++]);
 	}
-	if (r != SQLITE_DONE)
-		return store_fail(s, d, "reading the users");
+	if ((rc = store_end(q, d, "reading the users")))
+		return rc;
 	for (size_t i = 0; i < out->len; i++)
 		if ((rc = load_functions(s, &out->items[i], d)))
 			return rc;
@@ -374,13 +345,10 @@ steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d)
 
 steer_rc account_count(store_t *s, size_t *n, diag_list_t *d)
 {
-	*n = 0;
-	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM user");
-	if (!st || sqlite3_step(st) != SQLITE_ROW)
-		return store_fail(s, d, "counting the users");
-	*n = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return STEER_OK;
+	long long count;
+	steer_rc rc = store_scalar(store_query(s, "SELECT count(*) FROM user"), 0, &count, d, "counting the users");
+	*n = (size_t)count;
+	return rc;
 }
 
 steer_rc account_new_api_token(store_t *s, const char *email, int days, char token[ACCOUNT_TOKEN_HEX],
@@ -392,23 +360,23 @@ steer_rc account_new_api_token(store_t *s, const char *email, int days, char tok
 	if (rc)
 		return rc;
 	if (days < 0 || days > ACCOUNT_MAX_TOKEN_DAYS)
-		return refuse(d, "a token lasts from 1 to " STR(ACCOUNT_MAX_TOKEN_DAYS) " days; make a new one when it ends",
+		return store_refuse(d, "user", "a token lasts from 1 to " STR(ACCOUNT_MAX_TOKEN_DAYS) " days; make a new one when it ends",
 			      "a token cannot last %s days", days < 0 ? "a negative number of" : "more than " STR(ACCOUNT_MAX_TOKEN_DAYS));
-	long long id = user_id(s, email, NULL);
+	long long id;
+	if ((rc = user_id(s, email, &id, NULL, d)))
+		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
 	long long until = (long long)store_now(s) + (long long)(days ? days : ACCOUNT_TOKEN_DAYS) * 86400;
 	new_token(token, hash);
-	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = ?, api_expires_at = ? WHERE id = ?");
-	if (!st)
-		return store_fail(s, d, "saving the token");
-	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, until);
-	sqlite3_bind_int64(st, 3, id);
+	store_query_t *q = store_query(s, "UPDATE user SET api_hash = ?, api_expires_at = ? WHERE id = ?");
+	store_bind_blob(q, 1, hash, sizeof hash);
+	store_bind_int(q, 2, until);
+	store_bind_int(q, 3, id);
 	if (expires)
 		*expires = until;
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, "saving the token");
+	if ((rc = store_exec(q, d, "saving the token")))
+		return rc;
 	return store_log(s, NULL, "user api token", NULL, email, d);
 }
 
@@ -417,20 +385,18 @@ steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, l
 	*exists = false;
 	if (expires)
 		*expires = 0;
-	sqlite3_stmt *st = store_stmt(s, "SELECT api_hash IS NOT NULL, api_expires_at FROM user WHERE email = ?");
-	if (!st)
-		return store_fail(s, d, "reading the token");
-	store_bind_text(st, 1, email);
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		*exists = sqlite3_column_int(st, 0) != 0;
+	store_query_t *q = store_query(s, "SELECT api_hash IS NOT NULL, api_expires_at FROM user WHERE email = ?");
+	store_bind_text(q, 1, email);
+	bool found = store_next(q);
+	if (found) {
+		*exists = store_col_int(q, 0) != 0;
 		if (expires)
-			*expires = sqlite3_column_int64(st, 1);
+			*expires = store_col_int(q, 1);
 	}
-	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return store_fail(s, d, "reading the token");
-	return r == SQLITE_ROW ? STEER_OK : unknown_user(d, email);
+	steer_rc rc = store_end(q, d, "reading the token");
+	if (rc)
+		return rc;
+	return found ? STEER_OK : unknown_user(d, email);
 }
 
 steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d)
@@ -438,34 +404,31 @@ steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	long long id = user_id(s, email, NULL);
+	long long id;
+	if ((rc = user_id(s, email, &id, NULL, d)))
+		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
-	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = NULL, api_expires_at = NULL WHERE id = ? AND api_hash IS NOT NULL");
-	if (!st)
-		return store_fail(s, d, "removing the token");
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, "removing the token");
-	if (sqlite3_changes(sqlite3_db_handle(st)) == 0)
+	store_query_t *q = store_query(s, "UPDATE user SET api_hash = NULL, api_expires_at = NULL WHERE id = ? AND api_hash IS NOT NULL");
+	store_bind_int(q, 1, id);
+	if ((rc = store_exec(q, d, "removing the token")))
+		return rc;
+	if (store_changes(s) == 0)
 		return STEER_OK; /* none to revoke: nothing to log */
 	return store_log(s, NULL, "user api token", email, NULL, d);
 }
 
-/* The failures since `since` matching the query's keys (key2 may be NULL
- * for a query with one). -1 when the database fails. */
-static long long count_failures(store_t *s, const char *sql, const char *key, const char *key2, long long since)
+/* *n gets the failures since `since` matching the query's keys (key2 may
+ * be NULL for a query with one). */
+static steer_rc count_failures(store_t *s, const char *sql, const char *key, const char *key2, long long since,
+			       long long *n, diag_list_t *d)
 {
-	sqlite3_stmt *st = store_stmt(s, sql);
-	if (!st)
-		return -1;
-	store_bind_text(st, 1, key);
+	store_query_t *q = store_query(s, sql);
+	store_bind_text(q, 1, key);
 	if (key2)
-		store_bind_text(st, 2, key2);
-	sqlite3_bind_int64(st, key2 ? 3 : 2, since);
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	return n;
+		store_bind_text(q, 2, key2);
+	store_bind_int(q, key2 ? 3 : 2, since);
+	return store_scalar(q, 0, n, d, "reading the login failures");
 }
 
 /* A valid hash of a password nobody knows, verified when the e-mail is
@@ -495,10 +458,10 @@ steer_rc account_login_delay(store_t *s, const char *email, unsigned *ms, diag_l
 	if (rc)
 		return rc;
 	long long since = (long long)store_now(s) - ACCOUNT_FAILURE_WINDOW;
-	long long n = count_failures(s, "SELECT count(*) FROM login_failure WHERE email = ? AND at > ?",
-				     email ? email : "", NULL, since);
-	if (n < 0)
-		return store_fail(s, d, "reading the login failures");
+	long long n;
+	if ((rc = count_failures(s, "SELECT count(*) FROM login_failure WHERE email = ? AND at > ?", email ? email : "",
+				 NULL, since, &n, d)))
+		return rc;
 	if (n < ACCOUNT_MAX_FAILURES)
 		return STEER_OK;
 	long long extra = n - ACCOUNT_MAX_FAILURES;
@@ -522,49 +485,48 @@ steer_rc account_login(store_t *s, const char *email, const char *password, cons
 		password = "";
 	long long now = (long long)store_now(s);
 	long long since = now - ACCOUNT_FAILURE_WINDOW;
-	long long by_pair = count_failures(
-		s, "SELECT count(*) FROM login_failure WHERE email = ? AND address = ? AND at > ?", email, address, since);
-	long long by_addr = count_failures(s, "SELECT count(*) FROM login_failure WHERE address = ? AND at > ?",
-					   address, NULL, since);
-	if (by_pair < 0 || by_addr < 0)
-		return store_fail(s, d, "reading the login failures");
+	long long by_pair, by_addr;
+	if ((rc = count_failures(s, "SELECT count(*) FROM login_failure WHERE email = ? AND address = ? AND at > ?", email,
+				 address, since, &by_pair, d)) ||
+	    (rc = count_failures(s, "SELECT count(*) FROM login_failure WHERE address = ? AND at > ?", address, NULL,
+				 since, &by_addr, d)))
+		return rc;
 	if (by_pair >= ACCOUNT_MAX_FAILURES || by_addr >= ACCOUNT_MAX_ADDRESS_FAILURES) {
 		*result = LOGIN_LIMITED;
 		return STEER_OK;
 	}
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, email, role, created_at, pwhash FROM user WHERE email = ?");
-	if (!st)
-		return store_fail(s, d, "reading the user");
-	store_bind_text(st, 1, email);
+	store_query_t *q = store_query(s, "SELECT id, email, role, created_at, pwhash FROM user WHERE email = ?");
+	store_bind_text(q, 1, email);
 	char pwhash[crypto_pwhash_STRBYTES] = "";
 	bool found = false;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (store_next(q)) {
 		found = true;
-		fill_user(st, out);
-		const char *h = store_col_text(st, 4);
+		fill_user(q, out);
+		const char *h = store_col_text(q, 4);
 		if (h && strlen(h) < sizeof pwhash)
 			memcpy(pwhash, h, strlen(h) + 1);
 	}
-	sqlite3_reset(st);
+	if ((rc = store_end(q, d, "reading the user"))) {
+		account_free(out);
+		sodium_memzero(pwhash, sizeof pwhash);
+		return rc;
+	}
 	bool ok = strlen(password) <= ACCOUNT_MAX_PASSWORD &&
 		  crypto_pwhash_str_verify(found ? pwhash : dummy_hash(), password, strlen(password)) == 0 && found;
 	sodium_memzero(pwhash, sizeof pwhash);
 	if (!ok) {
 		account_free(out);
-		st = store_stmt(s, "INSERT INTO login_failure(at, email, address) VALUES (?, ?, ?)");
-		if (!st)
-			return store_fail(s, d, "recording the login failure");
-		sqlite3_bind_int64(st, 1, now);
-		store_bind_text(st, 2, email);
-		store_bind_text(st, 3, address);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return store_fail(s, d, "recording the login failure");
-		/* Keep the table small: only the window matters. */
-		st = store_stmt(s, "DELETE FROM login_failure WHERE at < ?");
-		if (st) {
-			sqlite3_bind_int64(st, 1, since);
-			sqlite3_step(st);
-		}
+		q = store_query(s, "INSERT INTO login_failure(at, email, address) VALUES (?, ?, ?)");
+		store_bind_int(q, 1, now);
+		store_bind_text(q, 2, email);
+		store_bind_text(q, 3, address);
+		if ((rc = store_exec(q, d, "recording the login failure")))
+			return rc;
+		/* Keep the table small: only the window matters (and a failure to
+		 * trim it can wait for the next attempt). */
+		q = store_query(s, "DELETE FROM login_failure WHERE at < ?");
+		store_bind_int(q, 1, since);
+		store_exec(q, NULL, NULL);
 		return STEER_OK;
 	}
 	if ((rc = load_functions(s, out, d)))
@@ -572,34 +534,24 @@ steer_rc account_login(store_t *s, const char *email, const char *password, cons
 	unsigned char hash[32];
 	new_token(token, hash);
 	new_token(out->csrf, NULL);
-	st = store_stmt(s, "INSERT INTO session(token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
-	if (!st) {
-		rc = store_fail(s, d, "opening the session");
+	q = store_query(s, "INSERT INTO session(token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+	store_bind_blob(q, 1, hash, sizeof hash);
+	store_bind_int(q, 2, out->id);
+	store_bind_text(q, 3, out->csrf);
+	store_bind_int(q, 4, now);
+	store_bind_int(q, 5, now + ACCOUNT_SESSION_SECONDS);
+	if ((rc = store_exec(q, d, "opening the session")))
 		goto fail;
-	}
-	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, out->id);
-	store_bind_text(st, 3, out->csrf);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, now + ACCOUNT_SESSION_SECONDS);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_fail(s, d, "opening the session");
-		goto fail;
-	}
 	/* A success clears this address's failures on the account, not the
 	 * others': a guesser elsewhere keeps what it has earned. Expired
-	 * sessions go. */
-	st = store_stmt(s, "DELETE FROM login_failure WHERE email = ? AND address = ?");
-	if (st) {
-		store_bind_text(st, 1, email);
-		store_bind_text(st, 2, address);
-		sqlite3_step(st);
-	}
-	st = store_stmt(s, "DELETE FROM session WHERE expires_at <= ?");
-	if (st) {
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_step(st);
-	}
+	 * sessions go. Neither cleanup is worth refusing the login for. */
+	q = store_query(s, "DELETE FROM login_failure WHERE email = ? AND address = ?");
+	store_bind_text(q, 1, email);
+	store_bind_text(q, 2, address);
+	store_exec(q, NULL, NULL);
+	q = store_query(s, "DELETE FROM session WHERE expires_at <= ?");
+	store_bind_int(q, 1, now);
+	store_exec(q, NULL, NULL);
 	*result = LOGIN_OK;
 	return STEER_OK;
 fail:
@@ -617,23 +569,22 @@ static steer_rc lookup(store_t *s, const char *sql, const char *token, bool expi
 	unsigned char hash[32];
 	if (!hash_token(token, hash))
 		return STEER_OK;
-	sqlite3_stmt *st = store_stmt(s, sql);
-	if (!st)
-		return store_fail(s, d, "reading the session");
-	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	store_query_t *q = store_query(s, sql);
+	store_bind_blob(q, 1, hash, sizeof hash);
 	if (expiring)
-		sqlite3_bind_int64(st, 2, (long long)store_now(s));
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		fill_user(st, out);
-		const char *csrf = store_col_text(st, 4);
+		store_bind_int(q, 2, (long long)store_now(s));
+	if (store_next(q)) {
+		fill_user(q, out);
+		const char *csrf = store_col_text(q, 4);
 		if (csrf && strlen(csrf) < sizeof out->csrf)
 			memcpy(out->csrf, csrf, strlen(csrf) + 1);
 		*found = true;
 	}
-	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return store_fail(s, d, "reading the session");
+	if (store_end(q, d, "reading the session")) {
+		account_free(out);
+		*found = false;
+		return STEER_IO;
+	}
 	if (*found) {
 		steer_rc rc = load_functions(s, out, d);
 		if (rc) {
@@ -664,11 +615,9 @@ steer_rc account_logout(store_t *s, const char *token, diag_list_t *d)
 	unsigned char hash[32];
 	if (!hash_token(token, hash))
 		return STEER_OK;
-	sqlite3_stmt *st = store_stmt(s, "DELETE FROM session WHERE token_hash = ?");
-	if (!st)
-		return store_fail(s, d, "closing the session");
-	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-	return sqlite3_step(st) == SQLITE_DONE ? STEER_OK : store_fail(s, d, "closing the session");
+	store_query_t *q = store_query(s, "DELETE FROM session WHERE token_hash = ?");
+	store_bind_blob(q, 1, hash, sizeof hash);
+	return store_exec(q, d, "closing the session");
 }
 
 bool account_may_edit(const account_t *a, const char *pilot)

@@ -4,32 +4,14 @@
 #include "steer/assess.h"
 
 #include <jansson.h>
-#include <sqlite3.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "steer/catalog.h"
 #include "steer/input.h"
+#include "steer/practice.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
-
-static steer_rc refuse(diag_list_t *d, const char *rule, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static steer_rc refuse(diag_list_t *d, const char *rule, const char *hint, const char *fmt, ...)
-{
-	va_list ap;
-	buf_t msg = BUF_INIT;
-	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, rule, "%s", buf_cstr(&msg));
-	if (hint)
-		diag_hint(x, "%s", hint);
-	buf_free(&msg);
-	return STEER_REFUSED;
-}
 
 static bool same(const char *a, const char *b)
 {
@@ -59,7 +41,7 @@ static steer_rc resolve_pilot(store_t *s, const char *typed, bool custom, char *
 	*out = NULL;
 	const char *why = input_text_problem(typed, INPUT_MAX_NAME, false);
 	if (why)
-		return refuse(d, "bad-pilot", NULL, "the pilot function %s", why);
+		return store_refuse(d, "bad-pilot", NULL, "the pilot function %s", why);
 	if ((rc = catalog_pilots(s, &names, &n, d)))
 		goto cleanup;
 	input_fold(typed, &key);
@@ -80,7 +62,7 @@ static steer_rc resolve_pilot(store_t *s, const char *typed, bool custom, char *
 			if (keys[i] == best)
 				buf_printf(&hint, "did you mean '%s'? (to create a new pilot function with this "
 						  "name anyway: sobre assess ID --pilot P --custom-pilot)", names[i]);
-		rc = refuse(d, "unknown-pilot", buf_cstr(&hint), "'%s' is not a known pilot function", typed);
+		rc = store_refuse(d, "unknown-pilot", buf_cstr(&hint), "'%s' is not a known pilot function", typed);
 		buf_free(&hint);
 	}
 cleanup:
@@ -95,23 +77,6 @@ cleanup:
 	free(keys);
 	buf_free(&key);
 	return rc;
-}
-
-static steer_rc pilot_id(store_t *s, const char *name, long long *id, diag_list_t *d)
-{
-	*id = 0;
-	if (!name)
-		return STEER_OK;
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO pilot(name, origin) VALUES (?, 'custom') "
-					 "ON CONFLICT(name) DO UPDATE SET name = name RETURNING id");
-	if (!st)
-		return store_fail(s, d, "recording the pilot function");
-	store_bind_text(st, 1, name);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return store_fail(s, d, "recording the pilot function");
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return STEER_OK;
 }
 
 typedef struct {
@@ -130,20 +95,66 @@ static void fields_free(fields_t *f)
 static steer_rc load_fields(store_t *s, long long pid, fields_t *f, diag_list_t *d)
 {
 	memset(f, 0, sizeof *f);
-	sqlite3_stmt *st = store_stmt(s, "SELECT p.status, l.name, p.owner, p.due, p.comment FROM practice p "
-					 "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.id = ?");
-	if (!st)
-		return store_fail(s, d, "reading the assessment");
-	sqlite3_bind_int64(st, 1, pid);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return store_fail(s, d, "reading the assessment");
-	f->status = store_col_dup(st, 0);
-	f->pilot = store_col_dup(st, 1);
-	f->owner = store_col_dup(st, 2);
-	f->due = store_col_dup(st, 3);
-	f->comment = store_col_dup(st, 4);
-	sqlite3_reset(st);
-	return STEER_OK;
+	store_query_t *q = store_query(s, "SELECT p.status, l.name, p.owner, p.due, p.comment FROM practice p "
+					  "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.id = ?");
+	store_bind_int(q, 1, pid);
+	bool found = store_next(q);
+	if (found) {
+		f->status = store_col_dup(q, 0);
+		f->pilot = store_col_dup(q, 1);
+		f->owner = store_col_dup(q, 2);
+		f->due = store_col_dup(q, 3);
+		f->comment = store_col_dup(q, 4);
+	}
+	steer_rc rc = store_end(q, d, "reading the assessment");
+	if (!rc && !found) {
+		diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER, "reading the assessment failed: no row");
+		rc = STEER_IO;
+	}
+	return rc;
+}
+
+/* Refuses a change prepared against row version `expected` of the
+ * practice unless it is still the current one, naming the last change of
+ * its assessment. */
+static steer_rc check_version(store_t *s, const practice_ref_t *ref, long long expected, diag_list_t *d)
+{
+	char *at = NULL, *actor = NULL;
+	long long current;
+	store_query_t *q = store_query(s, "SELECT row_version FROM practice WHERE id = ?");
+	store_bind_int(q, 1, ref->id);
+	steer_rc rc = store_scalar(q, -1, &current, d, "reading the assessment");
+	if (rc || current == expected)
+		return rc;
+	/* The fields whose changes move the row version (its triggers). */
+	q = store_query(s, "SELECT at, actor FROM history WHERE idbp = ? AND field IN "
+			   "('status', 'pilot', 'owner', 'due', 'comment', 'evidence') ORDER BY id DESC LIMIT 1");
+	store_bind_text(q, 1, ref->idbp);
+	if (store_next(q)) {
+		at = store_col_dup(q, 0);
+		actor = store_col_dup(q, 1);
+	}
+	rc = store_end(q, d, "reading the history");
+	if (!rc) {
+		buf_t hint = BUF_INIT;
+		buf_printf(&hint, "nothing was saved: read it again (sobre show %s) and redo the change on version %lld "
+				  "(--if-version %lld)", ref->idbp, current, current);
+		rc = store_refuse(d, ASSESS_STALE_RULE, buf_cstr(&hint), "practice %s is at version %lld, not %lld%s%s%s%s",
+				  ref->idbp, current, expected, actor ? ": last changed by " : "", actor ? actor : "",
+				  at ? " at " : "", at ? at : "");
+		buf_free(&hint);
+	}
+	free(at);
+	free(actor);
+	return rc;
+}
+
+bool assess_is_stale(const diag_list_t *d)
+{
+	for (size_t i = 0; i < d->len; i++)
+		if (d->items[i].rule && strcmp(d->items[i].rule, ASSESS_STALE_RULE) == 0)
+			return true;
+	return false;
 }
 
 /* Validates every member of c into the new field values. */
@@ -167,7 +178,7 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 			if (sugg)
 				buf_printf(&hint, "did you mean '%s'? ", sugg);
 			buf_printf(&hint, "the statuses are: %s (accents and case optional)", status_list_text());
-			rc = refuse(d, "bad-status", buf_cstr(&hint), "'%s' is not a status", c->status);
+			rc = store_refuse(d, "bad-status", buf_cstr(&hint), "'%s' is not a status", c->status);
 			buf_free(&hint);
 			status_ok = false;
 		} else {
@@ -190,9 +201,9 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 		free(nw->owner);
 		nw->owner = optional(c->owner);
 		if (nw->owner && (why = input_text_problem(nw->owner, INPUT_MAX_NAME, false)))
-			rc = refuse(d, "bad-owner", NULL, "the owner %s", why);
+			rc = store_refuse(d, "bad-owner", NULL, "the owner %s", why);
 		else if (nw->owner && strchr(nw->owner, '@') && !input_email(nw->owner))
-			rc = refuse(d, "bad-owner", "give a name, or an e-mail address like prenom.nom@example.fr",
+			rc = store_refuse(d, "bad-owner", "give a name, or an e-mail address like prenom.nom@example.fr",
 				    "'%s' is not a valid e-mail address", nw->owner);
 	}
 	if (c->due) {
@@ -200,7 +211,7 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 		nw->due = optional(c->due);
 		char iso[11];
 		if (nw->due && !input_date(nw->due, iso)) {
-			rc = refuse(d, "bad-date", "write dates as YYYY-MM-DD (or DD/MM/YYYY), e.g. 2026-06-30",
+			rc = store_refuse(d, "bad-date", "write dates as YYYY-MM-DD (or DD/MM/YYYY), e.g. 2026-06-30",
 				    "the due date '%s' is not a valid date", nw->due);
 		} else if (nw->due) {
 			free(nw->due);
@@ -212,12 +223,12 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 		free(nw->comment);
 		nw->comment = optional(c->comment);
 		if (nw->comment && (why = input_text_problem(nw->comment, INPUT_MAX_TEXT, true))) {
-			rc = refuse(d, "bad-comment", NULL, "the comment %s", why);
+			rc = store_refuse(d, "bad-comment", NULL, "the comment %s", why);
 			comment_ok = false;
 		}
 	}
 	if (status_ok && comment_ok && strcmp(nw->status, "non concernée") == 0 && !nw->comment)
-		rc = refuse(d, "justification-required",
+		rc = store_refuse(d, "justification-required",
 			    "say why the practice does not apply to the organisation, e.g. --comment \"pas de salle serveur\"",
 			    c->comment && strcmp(old->status, "non concernée") == 0
 				    ? "the comment of a practice marked 'non concernée' is its justification: it cannot be empty"
@@ -225,77 +236,77 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 	for (size_t i = 0; i < c->nadd; i++) {
 		/* Said apart: input_url refuses a long link as it refuses a bad one. */
 		if (strlen(c->add_evidence[i]) > INPUT_MAX_URL)
-			rc = refuse(d, "bad-url", "link the document or page itself, not a search or tracking address",
+			rc = store_refuse(d, "bad-url", "link the document or page itself, not a search or tracking address",
 				    "an evidence link is longer than %d bytes", INPUT_MAX_URL);
 		else if (!input_url(c->add_evidence[i]))
-			rc = refuse(d, "bad-url", "evidence is a link to a document or page: http://... or https://...",
+			rc = store_refuse(d, "bad-url", "evidence is a link to a document or page: http://... or https://...",
 				    "'%s' is not an http(s) URL", c->add_evidence[i]);
 	}
 	return rc;
 }
 
-static steer_rc evidence_changes(store_t *s, const catalog_ref_t *ref, const assess_change_t *c, size_t *changed,
+static steer_rc evidence_changes(store_t *s, const practice_ref_t *ref, const assess_change_t *c, size_t *changed,
 				 diag_list_t *d)
 {
 	char at[21];
+	steer_rc rc;
 	store_timestamp(s, at);
 	for (size_t i = 0; i < c->nremove; i++) {
-		sqlite3_stmt *st = store_stmt(s, "DELETE FROM evidence WHERE practice_id = ? AND url = ?");
-		if (!st)
-			return store_fail(s, d, "removing evidence");
-		sqlite3_bind_int64(st, 1, ref->id);
-		store_bind_text(st, 2, c->remove_evidence[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return store_fail(s, d, "removing evidence");
-		if (sqlite3_changes(sqlite3_db_handle(st)) == 0)
-			return refuse(d, "unknown-evidence", "see the links with: sobre show ID",
-				      "practice %s has no evidence link '%s'", ref->idbp, c->remove_evidence[i]);
+		store_query_t *q = store_query(s, "DELETE FROM evidence WHERE practice_id = ? AND url = ?");
+		store_bind_int(q, 1, ref->id);
+		store_bind_text(q, 2, c->remove_evidence[i]);
+		if ((rc = store_exec(q, d, "removing evidence")))
+			return rc;
+		if (store_changes(s) == 0)
+			return store_refuse(d, "unknown-evidence", "see the links with: sobre show ID",
+					    "practice %s has no evidence link '%s'", ref->idbp, c->remove_evidence[i]);
 		(*changed)++;
-		steer_rc rc = store_log(s, ref->idbp, "evidence", c->remove_evidence[i], NULL, d);
-		if (rc)
+		if ((rc = store_log(s, ref->idbp, "evidence", c->remove_evidence[i], NULL, d)))
 			return rc;
 	}
 	for (size_t i = 0; i < c->nadd; i++) {
-		sqlite3_stmt *st = store_stmt(s, "INSERT OR IGNORE INTO evidence(practice_id, url, added_at) VALUES (?, ?, ?)");
-		if (!st)
-			return store_fail(s, d, "adding evidence");
-		sqlite3_bind_int64(st, 1, ref->id);
-		store_bind_text(st, 2, c->add_evidence[i]);
-		store_bind_text(st, 3, at);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return store_fail(s, d, "adding evidence");
-		if (sqlite3_changes(sqlite3_db_handle(st)) == 0)
+		store_query_t *q = store_query(s, "INSERT INTO evidence(practice_id, url, added_at) VALUES (?, ?, ?) "
+						  "ON CONFLICT DO NOTHING");
+		store_bind_int(q, 1, ref->id);
+		store_bind_text(q, 2, c->add_evidence[i]);
+		store_bind_text(q, 3, at);
+		if ((rc = store_exec(q, d, "adding evidence")))
+			return rc;
+		if (store_changes(s) == 0)
 			continue;
 		(*changed)++;
-		steer_rc rc = store_log(s, ref->idbp, "evidence", NULL, c->add_evidence[i], d);
-		if (rc)
+		if ((rc = store_log(s, ref->idbp, "evidence", NULL, c->add_evidence[i], d)))
 			return rc;
 	}
 	if (c->nadd) {
-		sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM evidence WHERE practice_id = ?");
-		if (!st)
-			return store_fail(s, d, "counting evidence");
-		sqlite3_bind_int64(st, 1, ref->id);
-		long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
+		long long n;
+		store_query_t *q = store_query(s, "SELECT count(*) FROM evidence WHERE practice_id = ?");
+		store_bind_int(q, 1, ref->id);
+		if ((rc = store_scalar(q, 0, &n, d, "counting evidence")))
+			return rc;
 		if (n > ASSESS_MAX_EVIDENCE)
-			return refuse(d, "too-much-evidence", "link one document that lists them instead",
-				      "practice %s would have %lld evidence links; the limit is %d", ref->idbp, n,
-				      ASSESS_MAX_EVIDENCE);
+			return store_refuse(d, "too-much-evidence", "link one document that lists them instead",
+					    "practice %s would have %lld evidence links; the limit is %d", ref->idbp, n,
+					    ASSESS_MAX_EVIDENCE);
 	}
 	return STEER_OK;
 }
 
 steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size_t *changed_out, diag_list_t *d)
 {
-	catalog_ref_t ref;
+	practice_ref_t ref;
 	fields_t old, nw;
 	size_t changed = 0;
 	steer_rc rc;
 	memset(&old, 0, sizeof old);
 	memset(&nw, 0, sizeof nw);
-	if ((rc = store_require_tx(s, d)) || (rc = catalog_find(s, idbp, false, &ref, d)) ||
-	    (rc = load_fields(s, ref.id, &old, d)) || (rc = validate(s, c, &old, &nw, d)))
+	/* A stale change hears so before anything else, archived practice
+	 * included, as the web form always did: the page it came from is what
+	 * is out of date. */
+	if ((rc = store_require_tx(s, d)) || (rc = practice_find(s, idbp, c->check_version, &ref, d)) ||
+	    (c->check_version && (rc = check_version(s, &ref, c->if_version, d))) ||
+	    (ref.archived && (rc = practice_find(s, idbp, false, &ref, d))) || (rc = load_fields(s, ref.id, &old, d)) ||
+	    (rc = validate(s, c, &old, &nw, d)))
 		goto cleanup;
 	static const char *const labels[5] = {"status", "pilot", "owner", "due", "comment"};
 	const char *const olds[5] = {old.status, old.pilot, old.owner, old.due, old.comment};
@@ -307,28 +318,24 @@ steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size
 				goto cleanup;
 		}
 	if (changed) {
-		long long pid;
+		long long pid = 0;
 		char at[21];
-		if ((rc = pilot_id(s, nw.pilot, &pid, d)))
+		if (nw.pilot && (rc = catalog_custom_pilot(s, nw.pilot, &pid, d)))
 			goto cleanup;
 		store_timestamp(s, at);
-		sqlite3_stmt *st = store_stmt(s, "UPDATE practice SET status = ?, pilot_id = ?, owner = ?, due = ?, "
-						 "comment = ?, updated_at = ?, updated_by = ? WHERE id = ?");
-		if (st) {
-			store_bind_text(st, 1, nw.status);
-			if (pid)
-				sqlite3_bind_int64(st, 2, pid);
-			store_bind_text(st, 3, nw.owner);
-			store_bind_text(st, 4, nw.due);
-			store_bind_text(st, 5, nw.comment);
-			store_bind_text(st, 6, at);
-			store_bind_text(st, 7, store_actor(s));
-			sqlite3_bind_int64(st, 8, ref.id);
-		}
-		if (!st || sqlite3_step(st) != SQLITE_DONE) {
-			rc = store_fail(s, d, "saving the assessment");
+		store_query_t *q = store_query(s, "UPDATE practice SET status = ?, pilot_id = ?, owner = ?, due = ?, "
+						  "comment = ?, updated_at = ?, updated_by = ? WHERE id = ?");
+		store_bind_text(q, 1, nw.status);
+		if (pid)
+			store_bind_int(q, 2, pid);
+		store_bind_text(q, 3, nw.owner);
+		store_bind_text(q, 4, nw.due);
+		store_bind_text(q, 5, nw.comment);
+		store_bind_text(q, 6, at);
+		store_bind_text(q, 7, store_actor(s));
+		store_bind_int(q, 8, ref.id);
+		if ((rc = store_exec(q, d, "saving the assessment")))
 			goto cleanup;
-		}
 	}
 	rc = evidence_changes(s, &ref, c, &changed, d);
 cleanup:
@@ -357,40 +364,35 @@ void history_list_free(history_list_t *l)
 steer_rc assess_history(store_t *s, const char *idbp, size_t limit, history_list_t *out, diag_list_t *d)
 {
 	memset(out, 0, sizeof *out);
-	catalog_ref_t ref;
+	practice_ref_t ref;
 	steer_rc rc;
 	if ((rc = store_require_tx(s, d)))
 		return rc;
-	if (idbp && (rc = catalog_find(s, idbp, true, &ref, d)))
+	if (idbp && (rc = practice_find(s, idbp, true, &ref, d)))
 		return rc;
 	/* The last `limit` rows, returned oldest first. */
-	sqlite3_stmt *st = idbp ? store_stmt(s, "SELECT * FROM (SELECT id, at, actor, idbp, field, old, new FROM history "
-						"WHERE idbp = ? ORDER BY id DESC LIMIT ?) ORDER BY id")
-				: store_stmt(s, "SELECT * FROM (SELECT id, at, actor, idbp, field, old, new FROM history "
-						"ORDER BY id DESC LIMIT ?) ORDER BY id");
-	if (!st)
-		return store_fail(s, d, "reading the history");
+	store_query_t *q = idbp ? store_query(s, "SELECT * FROM (SELECT id, at, actor, idbp, field, old, new FROM history "
+						 "WHERE idbp = ? ORDER BY id DESC LIMIT ?) ORDER BY id")
+				: store_query(s, "SELECT * FROM (SELECT id, at, actor, idbp, field, old, new FROM history "
+						 "ORDER BY id DESC LIMIT ?) ORDER BY id");
 	int k = 1;
 	if (idbp)
-		store_bind_text(st, k++, ref.idbp);
-	sqlite3_bind_int64(st, k, limit ? (sqlite3_int64)limit : -1);
+		store_bind_text(q, k++, ref.idbp);
+	store_bind_int(q, k, limit ? (long long)limit : -1);
 	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		history_entry_t *h = &out->items[out->len++];
-		h->at = store_col_dup(st, 1);
-		h->actor = store_col_dup(st, 2);
-		h->idbp = store_col_dup(st, 3);
-		h->field = store_col_dup(st, 4);
-		h->old_value = store_col_dup(st, 5);
-		h->new_value = store_col_dup(st, 6);
+		h->at = store_col_dup(q, 1);
+		h->actor = store_col_dup(q, 2);
+		h->idbp = store_col_dup(q, 3);
+		h->field = store_col_dup(q, 4);
+		h->old_value = store_col_dup(q, 5);
+		h->new_value = store_col_dup(q, 6);
 	}
-	if (r != SQLITE_DONE) {
+	if ((rc = store_end(q, d, "reading the history")))
 		history_list_free(out);
-		return store_fail(s, d, "reading the history");
-	}
-	return STEER_OK;
+	return rc;
 }
 
 void assessment_free(assessment_t *a)
@@ -421,67 +423,71 @@ void assessment_free(assessment_t *a)
 
 steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessment_t *out, diag_list_t *d)
 {
-	catalog_ref_t ref;
+	practice_ref_t ref;
 	steer_rc rc;
 	long long current;
 	char today[11];
 	memset(out, 0, sizeof *out);
-	if ((rc = store_require_tx(s, d)) || (rc = catalog_find(s, idbp, true, &ref, d)) ||
+	if ((rc = store_require_tx(s, d)) || (rc = practice_find(s, idbp, true, &ref, d)) ||
 	    (rc = store_require_version(s, &current, d)))
 		return rc;
-	sqlite3_stmt *st = store_stmt(
+	store_query_t *q = store_query(
 		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, c.who, v.version, "
 		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version), rv.version, "
-		   "p.status, l.name, p.owner, p.due, p.comment, p.updated_at, p.updated_by "
+		   "p.status, l.name, p.owner, p.due, p.comment, p.updated_at, p.updated_by, p.row_version "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id JOIN guide_version v ON v.id = c.version_id "
 		   "LEFT JOIN guide_version rv ON rv.id = p.removed_version LEFT JOIN pilot l ON l.id = p.pilot_id "
 		   "WHERE p.id = ?");
-	if (!st)
-		return store_fail(s, d, "reading the practice");
-	sqlite3_bind_int64(st, 1, current);
-	sqlite3_bind_int64(st, 2, ref.id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return store_fail(s, d, "reading the practice");
-	out->idbp = store_col_dup(st, 0);
-	out->title = store_col_dup(st, 1);
-	out->theme_id = store_col_dup(st, 2);
-	out->theme_title = store_col_dup(st, 3);
-	out->priority = store_col_dup(st, 4);
-	out->difficulty = store_col_dup(st, 5);
-	json_t *who = json_loads(store_col_text(st, 6), 0, NULL);
-	out->who = xcalloc(json_array_size(who) + 1, sizeof *out->who);
-	for (size_t i = 0; i < json_array_size(who); i++)
-		if (json_string_value(json_array_get(who, i)))
-			out->who[out->nwho++] = xstrdup(json_string_value(json_array_get(who, i)));
-	json_decref(who);
-	out->guide_version = store_col_dup(st, 7);
-	out->is_new = sqlite3_column_int(st, 8) != 0;
-	out->archived_in = store_col_dup(st, 9);
-	out->archived = out->archived_in != NULL;
-	int status = status_from_name(store_col_text(st, 10));
-	out->status = status < 0 ? STATUS_NOT_ASSESSED : (status_t)status;
-	out->pilot = store_col_dup(st, 11);
-	out->owner = store_col_dup(st, 12);
-	out->due = store_col_dup(st, 13);
-	out->comment = store_col_dup(st, 14);
-	out->updated_at = store_col_dup(st, 15);
-	out->updated_by = store_col_dup(st, 16);
-	sqlite3_reset(st);
+	store_bind_int(q, 1, current);
+	store_bind_int(q, 2, ref.id);
+	bool found = store_next(q);
+	if (found) {
+		out->idbp = store_col_dup(q, 0);
+		out->title = store_col_dup(q, 1);
+		out->theme_id = store_col_dup(q, 2);
+		out->theme_title = store_col_dup(q, 3);
+		out->priority = store_col_dup(q, 4);
+		out->difficulty = store_col_dup(q, 5);
+		json_t *who = json_loads(store_col_text(q, 6), 0, NULL);
+		out->who = xcalloc(json_array_size(who) + 1, sizeof *out->who);
+		for (size_t i = 0; i < json_array_size(who); i++)
+			if (json_string_value(json_array_get(who, i)))
+				out->who[out->nwho++] = xstrdup(json_string_value(json_array_get(who, i)));
+		json_decref(who);
+		out->guide_version = store_col_dup(q, 7);
+		out->is_new = store_col_int(q, 8) != 0;
+		out->archived_in = store_col_dup(q, 9);
+		out->archived = out->archived_in != NULL;
+		int status = status_from_name(store_col_text(q, 10));
+		out->status = status < 0 ? STATUS_NOT_ASSESSED : (status_t)status;
+		out->pilot = store_col_dup(q, 11);
+		out->owner = store_col_dup(q, 12);
+		out->due = store_col_dup(q, 13);
+		out->comment = store_col_dup(q, 14);
+		out->updated_at = store_col_dup(q, 15);
+		out->updated_by = store_col_dup(q, 16);
+		out->version = store_col_int(q, 17);
+	}
+	if ((rc = store_end(q, d, "reading the practice")) == STEER_OK && !found) {
+		diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER, "reading the practice failed: no row");
+		rc = STEER_IO;
+	}
+	if (rc) {
+		assessment_free(out);
+		return rc;
+	}
 	store_today(s, today);
 	out->overdue = out->due && strcmp(out->due, today) < 0 && out->status != STATUS_DONE &&
 		       out->status != STATUS_NOT_APPLICABLE;
-	st = store_stmt(s, "SELECT url FROM evidence WHERE practice_id = ? ORDER BY added_at, url");
-	if (!st) {
-		assessment_free(out);
-		return store_fail(s, d, "reading the evidence");
-	}
-	sqlite3_bind_int64(st, 1, ref.id);
+	q = store_query(s, "SELECT url FROM evidence WHERE practice_id = ? ORDER BY added_at, url");
+	store_bind_int(q, 1, ref.id);
 	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_next(q)) {
 		out->evidence = xgrow(out->evidence, &cap, out->nevidence + 1, sizeof *out->evidence);
-		out->evidence[out->nevidence++] = store_col_dup(st, 0);
+		out->evidence[out->nevidence++] = store_col_dup(q, 0);
 	}
-	if ((rc = assess_history(s, ref.idbp, history_limit, &out->history, d)))
+	if ((rc = store_end(q, d, "reading the evidence")) ||
+	    (rc = assess_history(s, ref.idbp, history_limit, &out->history, d)))
 		assessment_free(out);
 	return rc;
 }

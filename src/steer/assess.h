@@ -1,6 +1,8 @@
 /* assess: the assessment of each practice (status, pilot function, owner,
- * target date, comment, evidence links), its validation, and reading a
- * practice back with its history. Every change is logged field by field. */
+ * target date, comment, evidence links), its validation, the refusal of a
+ * change made from a stale read (the practice's row version), and reading
+ * a practice back with its history. Every change is logged field by
+ * field. */
 #ifndef SOBRE_ASSESS_H
 #define SOBRE_ASSESS_H
 
@@ -28,12 +30,24 @@ typedef struct {
 	size_t nadd;
 	const char *const *remove_evidence;
 	size_t nremove;
+	/* With check_version, the change is refused unless the practice is
+	 * still at row version if_version (assessment_t.version): it was
+	 * prepared from a page or a read that a later save made stale. */
+	bool check_version;
+	long long if_version;
 } assess_change_t;
+
+/* The rule of the refusal of a stale change: the practice's version, who
+ * changed it last and when. */
+#define ASSESS_STALE_RULE "stale-version"
 
 /* Applies c to practice idbp; *changed (may be NULL) gets the number of
  * fields that changed (0: it already was so). "non concernée" requires a
- * comment (the justification), given now or already there. */
+ * comment (the justification), given now or already there. A stale change
+ * (see check_version) is refused before anything else is checked. */
 steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size_t *changed, diag_list_t *d);
+/* Whether d holds the refusal of a stale change (ASSESS_STALE_RULE). */
+bool assess_is_stale(const diag_list_t *d);
 
 typedef struct {
 	char *at, *actor, *idbp, *field, *old_value, *new_value;
@@ -59,6 +73,7 @@ typedef struct {
 	char *archived_in;     /* version that removed it */
 	status_t status;
 	char *pilot, *owner, *due, *comment, *updated_at, *updated_by; /* NULL when unset */
+	long long version;     /* row version: moves with every saved change of the assessment or its evidence */
 	bool overdue;          /* due date passed and not réalisée / non concernée */
 	char **evidence;
 	size_t nevidence;

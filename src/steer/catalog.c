@@ -1,11 +1,10 @@
 /* catalog: imported guide copies, import and upgrade, version diffs, and
- * practice lookup. An upgrade never deletes: a practice the new guide drops
+ * the pilot functions. An upgrade never deletes: a practice the new guide drops
  * is archived with its assessment, indicators and measurements, and comes
  * back as it was if a later version restores it. */
 #include "steer/catalog.h"
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,6 @@
 #include "steer/indicator.h"
 #include "steer/input.h"
 #include "util/jsonw.h"
-#include "util/suggest.h"
 #include "util/xalloc.h"
 
 static char *dup_trim(const char *s)
@@ -110,43 +108,40 @@ static void strings_from_json(const char *text, char ***out, size_t *n)
 steer_rc catalog_load(store_t *s, long long version_id, catalog_t *out, diag_list_t *d)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = store_stmt(s, "SELECT version, title FROM guide_version WHERE id = ?");
-	if (!st)
-		return store_fail(s, d, "reading the guide version");
-	sqlite3_bind_int64(st, 1, version_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		out->version = store_col_dup(st, 0);
-		out->title = store_col_dup(st, 1);
+	store_query_t *q = store_query(s, "SELECT version, title FROM guide_version WHERE id = ?");
+	store_bind_int(q, 1, version_id);
+	if (store_next(q)) {
+		out->version = store_col_dup(q, 0);
+		out->title = store_col_dup(q, 1);
 	}
-	sqlite3_reset(st);
+	steer_rc rc = store_end(q, d, "reading the guide version");
 	if (!out->version) {
 		out->version = xstrdup("");
 		out->title = xstrdup("");
 	}
-	st = store_stmt(s, "SELECT idbp, title, theme_id, theme_title, priority, difficulty, who, indicators "
+	if (rc) {
+		catalog_free(out);
+		return rc;
+	}
+	q = store_query(s, "SELECT idbp, title, theme_id, theme_title, priority, difficulty, who, indicators "
 			   "FROM practice_copy WHERE version_id = ? ORDER BY seq");
-	if (!st)
-		return store_fail(s, d, "reading the guide copy");
-	sqlite3_bind_int64(st, 1, version_id);
+	store_bind_int(q, 1, version_id);
 	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		catalog_practice_t *c = &out->items[out->len++];
-		c->idbp = store_col_dup(st, 0);
-		c->title = store_col_dup(st, 1);
-		c->theme_id = store_col_dup(st, 2);
-		c->theme_title = store_col_dup(st, 3);
-		c->priority = store_col_dup(st, 4);
-		c->difficulty = store_col_dup(st, 5);
-		strings_from_json(store_col_text(st, 6), &c->who, &c->nwho);
-		strings_from_json(store_col_text(st, 7), &c->indicators, &c->nindicators);
+		c->idbp = store_col_dup(q, 0);
+		c->title = store_col_dup(q, 1);
+		c->theme_id = store_col_dup(q, 2);
+		c->theme_title = store_col_dup(q, 3);
+		c->priority = store_col_dup(q, 4);
+		c->difficulty = store_col_dup(q, 5);
+		strings_from_json(store_col_text(q, 6), &c->who, &c->nwho);
+		strings_from_json(store_col_text(q, 7), &c->indicators, &c->nindicators);
 	}
-	if (r != SQLITE_DONE) {
+	if ((rc = store_end(q, d, "reading the guide copy")))
 		catalog_free(out);
-		return store_fail(s, d, "reading the guide copy");
-	}
-	return STEER_OK;
+	return rc;
 }
 
 /* --- diff ------------------------------------------------------------- */
@@ -454,13 +449,6 @@ void catalog_diff_json(const catalog_t *old_c, const catalog_t *new_c, const cat
 
 /* --- import ----------------------------------------------------------- */
 
-static steer_rc step_done(store_t *s, sqlite3_stmt *st, const char *what, diag_list_t *d)
-{
-	if (!st || sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, what);
-	return STEER_OK;
-}
-
 static void join(buf_t *out, char **items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -468,107 +456,6 @@ static void join(buf_t *out, char **items, size_t n)
 			buf_puts(out, " | ");
 		buf_puts(out, items[i]);
 	}
-}
-
-/* The guide indicators of a practice brought in line with the new wording:
- * same wording keeps the indicator (and its measurements); new wording
- * adds one; wording gone archives it. */
-static steer_rc sync_indicators(store_t *s, long long pid, const char *idbp, const catalog_practice_t *p,
-				long long version_id, bool log, catalog_import_t *res, diag_list_t *d)
-{
-	typedef struct {
-		long long id;
-		int num;
-		char *name;
-		bool archived, matched;
-	} ind_t;
-	ind_t *rows = NULL;
-	size_t n = 0, cap = 0;
-	int maxnum = 0;
-	steer_rc rc = STEER_OK;
-	buf_t unit = BUF_INIT, field = BUF_INIT;
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, num, name, archived_version, origin FROM indicator "
-					 "WHERE practice_id = ? ORDER BY num");
-	if (!st)
-		return store_fail(s, d, "reading the indicators");
-	sqlite3_bind_int64(st, 1, pid);
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int num = sqlite3_column_int(st, 1);
-		if (num > maxnum)
-			maxnum = num;
-		if (strcmp(store_col_text(st, 4), "guide") != 0)
-			continue;
-		rows = xgrow(rows, &cap, n + 1, sizeof *rows);
-		rows[n] = (ind_t){sqlite3_column_int64(st, 0), num, store_col_dup(st, 2),
-				  sqlite3_column_type(st, 3) != SQLITE_NULL, false};
-		n++;
-	}
-	if (r != SQLITE_DONE) {
-		rc = store_fail(s, d, "reading the indicators");
-		goto cleanup;
-	}
-	for (size_t k = 0; k < p->nindicators && !rc; k++) {
-		ind_t *hit = NULL;
-		for (size_t i = 0; i < n && !hit; i++)
-			if (!rows[i].matched && strcmp(rows[i].name, p->indicators[k]) == 0)
-				hit = &rows[i];
-		if (hit) {
-			hit->matched = true;
-			if (!hit->archived)
-				continue;
-			st = store_stmt(s, "UPDATE indicator SET archived_version = NULL WHERE id = ?");
-			if (st)
-				sqlite3_bind_int64(st, 1, hit->id);
-			if ((rc = step_done(s, st, "restoring an indicator", d)))
-				break;
-			buf_reset(&field);
-			buf_printf(&field, "indicator %d", hit->num);
-			rc = store_log(s, idbp, buf_cstr(&field), "archived", "back in the guide", d);
-			continue;
-		}
-		buf_reset(&unit);
-		ind_type_t t = indicator_infer(p->indicators[k], &unit);
-		st = store_stmt(s, "INSERT INTO indicator(practice_id, num, name, origin, type, unit) "
-				   "VALUES (?, ?, ?, 'guide', ?, ?)");
-		if (st) {
-			sqlite3_bind_int64(st, 1, pid);
-			sqlite3_bind_int(st, 2, ++maxnum);
-			store_bind_text(st, 3, p->indicators[k]);
-			store_bind_text(st, 4, indicator_type_name(t));
-			store_bind_text(st, 5, buf_cstr(&unit));
-		}
-		if ((rc = step_done(s, st, "adding an indicator", d)))
-			break;
-		if (log) {
-			res->indicators_added++;
-			buf_reset(&field);
-			buf_printf(&field, "indicator %d", maxnum);
-			rc = store_log(s, idbp, buf_cstr(&field), NULL, p->indicators[k], d);
-		}
-	}
-	for (size_t i = 0; i < n && !rc; i++) {
-		if (rows[i].matched || rows[i].archived)
-			continue;
-		st = store_stmt(s, "UPDATE indicator SET archived_version = ? WHERE id = ?");
-		if (st) {
-			sqlite3_bind_int64(st, 1, version_id);
-			sqlite3_bind_int64(st, 2, rows[i].id);
-		}
-		if ((rc = step_done(s, st, "archiving an indicator", d)))
-			break;
-		res->indicators_archived++;
-		buf_reset(&field);
-		buf_printf(&field, "indicator %d", rows[i].num);
-		rc = store_log(s, idbp, buf_cstr(&field), rows[i].name, "archived (no longer in the guide)", d);
-	}
-cleanup:
-	for (size_t i = 0; i < n; i++)
-		free(rows[i].name);
-	free(rows);
-	buf_free(&unit);
-	buf_free(&field);
-	return rc;
 }
 
 static steer_rc log_changes(store_t *s, const catalog_delta_t *x, diag_list_t *d)
@@ -601,6 +488,87 @@ void catalog_import_free(catalog_import_t *res)
 	catalog_free(&res->new_c);
 }
 
+/* The tracked practice for p, created or brought to its new copy; *pid gets
+ * its id. */
+static steer_rc track(store_t *s, const catalog_practice_t *p, long long copy_id, catalog_import_t *res, long long *pid,
+		      diag_list_t *d)
+{
+	bool was_removed = false;
+	steer_rc rc;
+	*pid = 0;
+	store_query_t *q = store_query(s, "SELECT id, removed_version FROM practice WHERE idbp = ?");
+	store_bind_text(q, 1, p->idbp);
+	if (store_next(q)) {
+		*pid = store_col_int(q, 0);
+		was_removed = !store_col_null(q, 1);
+	}
+	if ((rc = store_end(q, d, "reading the practices")))
+		return rc;
+	if (*pid) {
+		q = store_query(s, "UPDATE practice SET copy_id = ?, removed_version = NULL WHERE id = ?");
+		store_bind_int(q, 1, copy_id);
+		store_bind_int(q, 2, *pid);
+		if ((rc = store_exec(q, d, "updating a practice")))
+			return rc;
+		if (!was_removed) {
+			res->carried++;
+			return STEER_OK;
+		}
+		res->restored++;
+		return store_log(s, p->idbp, "practice", "archived", "back in the guide", d);
+	}
+	q = store_query(s, "INSERT INTO practice(idbp, copy_id, added_version) VALUES (?, ?, ?) RETURNING id");
+	store_bind_text(q, 1, p->idbp);
+	store_bind_int(q, 2, copy_id);
+	store_bind_int(q, 3, res->version_id);
+	if ((rc = store_scalar(q, 0, pid, d, "adding a practice")) || res->first)
+		return rc;
+	buf_t v = BUF_INIT;
+	buf_printf(&v, "new in guide %s", res->new_c.version);
+	rc = store_log(s, p->idbp, "practice", NULL, buf_cstr(&v), d);
+	buf_free(&v);
+	return rc;
+}
+
+/* Copies practice p (seq: its place in the guide) into the new version,
+ * with its pilots, then tracks it and syncs its indicators. */
+static steer_rc import_practice(store_t *s, const catalog_practice_t *p, size_t seq, catalog_import_t *res,
+				diag_list_t *d)
+{
+	long long copy_id, pid;
+	steer_rc rc;
+	char *who = strings_to_json(p->who, p->nwho), *inds = strings_to_json(p->indicators, p->nindicators);
+	store_query_t *q = store_query(s, "INSERT INTO practice_copy(version_id, idbp, seq, title, theme_id, theme_title, "
+					  "priority, difficulty, who, indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+					  "RETURNING id");
+	store_bind_int(q, 1, res->version_id);
+	store_bind_text(q, 2, p->idbp);
+	store_bind_int(q, 3, (long long)seq);
+	store_bind_text(q, 4, p->title);
+	store_bind_text(q, 5, p->theme_id);
+	store_bind_text(q, 6, p->theme_title);
+	store_bind_text(q, 7, p->priority);
+	store_bind_text(q, 8, p->difficulty);
+	store_bind_text(q, 9, who);
+	store_bind_text(q, 10, inds);
+	rc = store_scalar(q, 0, &copy_id, d, "copying the guide");
+	free(who);
+	free(inds);
+	if (rc)
+		return rc;
+	for (size_t k = 0; k < p->nwho; k++) {
+		q = store_query(s, "INSERT INTO pilot(name, origin) VALUES (?, 'guide') "
+				   "ON CONFLICT(name) DO UPDATE SET origin = 'guide'");
+		store_bind_text(q, 1, p->who[k]);
+		if ((rc = store_exec(q, d, "recording the pilots")))
+			return rc;
+	}
+	if ((rc = track(s, p, copy_id, res, &pid, d)))
+		return rc;
+	return indicator_sync_guide(s, pid, p->idbp, p->indicators, p->nindicators, res->version_id, !res->first,
+				    &res->indicators_added, &res->indicators_archived, d);
+}
+
 steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalog_import_t *res, diag_list_t *d)
 {
 	steer_rc rc;
@@ -630,107 +598,26 @@ steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalo
 		return STEER_OK;
 	}
 	store_timestamp(s, at);
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO guide_version(version, title, source, imported_at, imported_by) "
-					 "VALUES (?, ?, ?, ?, ?)");
-	if (st) {
-		store_bind_text(st, 1, res->new_c.version);
-		store_bind_text(st, 2, res->new_c.title);
-		store_bind_text(st, 3, source ? source : "");
-		store_bind_text(st, 4, at);
-		store_bind_text(st, 5, store_actor(s));
-	}
-	if ((rc = step_done(s, st, "recording the guide version", d)))
+	store_query_t *q = store_query(s, "INSERT INTO guide_version(version, title, source, imported_at, imported_by) "
+					  "VALUES (?, ?, ?, ?, ?) RETURNING id");
+	store_bind_text(q, 1, res->new_c.version);
+	store_bind_text(q, 2, res->new_c.title);
+	store_bind_text(q, 3, source ? source : "");
+	store_bind_text(q, 4, at);
+	store_bind_text(q, 5, store_actor(s));
+	if ((rc = store_scalar(q, 0, &res->version_id, d, "recording the guide version")))
 		return rc;
-	res->version_id = store_last_id(s);
-	for (size_t i = 0; i < res->new_c.len && !rc; i++) {
-		const catalog_practice_t *p = &res->new_c.items[i];
-		char *who = strings_to_json(p->who, p->nwho), *inds = strings_to_json(p->indicators, p->nindicators);
-		st = store_stmt(s, "INSERT INTO practice_copy(version_id, idbp, seq, title, theme_id, theme_title, "
-				   "priority, difficulty, who, indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-		if (st) {
-			sqlite3_bind_int64(st, 1, res->version_id);
-			store_bind_text(st, 2, p->idbp);
-			sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-			store_bind_text(st, 4, p->title);
-			store_bind_text(st, 5, p->theme_id);
-			store_bind_text(st, 6, p->theme_title);
-			store_bind_text(st, 7, p->priority);
-			store_bind_text(st, 8, p->difficulty);
-			store_bind_text(st, 9, who);
-			store_bind_text(st, 10, inds);
-		}
-		free(who);
-		free(inds);
-		if ((rc = step_done(s, st, "copying the guide", d)))
-			break;
-		long long copy_id = store_last_id(s);
-		for (size_t k = 0; k < p->nwho && !rc; k++) {
-			st = store_stmt(s, "INSERT INTO pilot(name, origin) VALUES (?, 'guide') "
-					   "ON CONFLICT(name) DO UPDATE SET origin = 'guide'");
-			if (st)
-				store_bind_text(st, 1, p->who[k]);
-			rc = step_done(s, st, "recording the pilots", d);
-		}
-		if (rc)
-			break;
-		st = store_stmt(s, "SELECT id, removed_version FROM practice WHERE idbp = ?");
-		if (!st) {
-			rc = store_fail(s, d, "reading the practices");
-			break;
-		}
-		store_bind_text(st, 1, p->idbp);
-		long long pid = 0;
-		bool was_removed = false;
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			pid = sqlite3_column_int64(st, 0);
-			was_removed = sqlite3_column_type(st, 1) != SQLITE_NULL;
-		}
-		sqlite3_reset(st);
-		if (pid) {
-			st = store_stmt(s, "UPDATE practice SET copy_id = ?, removed_version = NULL WHERE id = ?");
-			if (st) {
-				sqlite3_bind_int64(st, 1, copy_id);
-				sqlite3_bind_int64(st, 2, pid);
-			}
-			if ((rc = step_done(s, st, "updating a practice", d)))
-				break;
-			if (was_removed) {
-				res->restored++;
-				rc = store_log(s, p->idbp, "practice", "archived", "back in the guide", d);
-			} else {
-				res->carried++;
-			}
-		} else {
-			st = store_stmt(s, "INSERT INTO practice(idbp, copy_id, added_version) VALUES (?, ?, ?)");
-			if (st) {
-				store_bind_text(st, 1, p->idbp);
-				sqlite3_bind_int64(st, 2, copy_id);
-				sqlite3_bind_int64(st, 3, res->version_id);
-			}
-			if ((rc = step_done(s, st, "adding a practice", d)))
-				break;
-			pid = store_last_id(s);
-			if (!res->first) {
-				buf_t v = BUF_INIT;
-				buf_printf(&v, "new in guide %s", res->new_c.version);
-				rc = store_log(s, p->idbp, "practice", NULL, buf_cstr(&v), d);
-				buf_free(&v);
-			}
-		}
-		if (!rc)
-			rc = sync_indicators(s, pid, p->idbp, p, res->version_id, !res->first, res, d);
-	}
+	for (size_t i = 0; i < res->new_c.len && !rc; i++)
+		rc = import_practice(s, &res->new_c.items[i], i, res, d);
 	for (size_t i = 0; i < res->diff.len && !rc; i++) {
 		const catalog_delta_t *x = &res->diff.items[i];
 		if (x->old && x->new_) {
 			rc = log_changes(s, x, d);
 		} else if (x->old) {
-			st = store_stmt(s, "UPDATE practice SET removed_version = ? WHERE idbp = ? AND removed_version IS NULL");
-			if (st) {
-				sqlite3_bind_int64(st, 1, res->version_id);
-				store_bind_text(st, 2, x->old->idbp);
-			}
-			if (!(rc = step_done(s, st, "archiving a practice", d))) {
+			q = store_query(s, "UPDATE practice SET removed_version = ? WHERE idbp = ? AND removed_version IS NULL");
+			store_bind_int(q, 1, res->version_id);
+			store_bind_text(q, 2, x->old->idbp);
+			if (!(rc = store_exec(q, d, "archiving a practice"))) {
 				buf_t v = BUF_INIT;
 				buf_printf(&v, "archived (removed from guide %s)", res->new_c.version);
 				rc = store_log(s, x->old->idbp, "practice", "in the guide", buf_cstr(&v), d);
@@ -747,82 +634,27 @@ steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalo
 	return rc;
 }
 
-/* --- lookups ---------------------------------------------------------- */
-
-steer_rc catalog_find(store_t *s, const char *idbp, bool allow_archived, catalog_ref_t *ref, diag_list_t *d)
-{
-	memset(ref, 0, sizeof *ref);
-	char *want = input_trim(idbp ? idbp : "");
-	steer_rc rc = STEER_OK;
-	sqlite3_stmt *st = store_stmt(s, "SELECT p.id, p.copy_id, p.removed_version, p.idbp, v.version "
-					 "FROM practice p LEFT JOIN guide_version v ON v.id = p.removed_version "
-					 "WHERE p.idbp = ? COLLATE NOCASE");
-	if (!st) {
-		rc = store_fail(s, d, "finding the practice");
-		goto cleanup;
-	}
-	store_bind_text(st, 1, want);
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		ref->id = sqlite3_column_int64(st, 0);
-		ref->copy_id = sqlite3_column_int64(st, 1);
-		ref->archived = sqlite3_column_type(st, 2) != SQLITE_NULL;
-		snprintf(ref->idbp, sizeof ref->idbp, "%s", store_col_text(st, 3));
-		if (ref->archived && !allow_archived) {
-			diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "archived-practice",
-					     "practice %s was removed from the guide in version %s: it is archived", ref->idbp,
-					     store_col_text(st, 4) ? store_col_text(st, 4) : "?");
-			diag_hint(x, "its assessment and history are kept (sobre show %s) but it can no longer change",
-				  ref->idbp);
-			rc = STEER_REFUSED;
-		}
-		sqlite3_reset(st);
-		goto cleanup;
-	}
-	if (r != SQLITE_DONE) {
-		rc = store_fail(s, d, "finding the practice");
-		goto cleanup;
-	}
-	/* Unknown: suggest the closest id of the current guide. */
-	long long version;
-	if ((rc = store_require_version(s, &version, d)))
-		goto cleanup;
-	st = store_stmt(s, "SELECT idbp FROM practice WHERE removed_version IS NULL ORDER BY id");
-	char **ids = NULL;
-	size_t n = 0, cap = 0;
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		ids = xgrow(ids, &cap, n + 1, sizeof *ids);
-		ids[n++] = store_col_dup(st, 0);
-	}
-	diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "unknown-practice", "no practice '%s' in the guide", want);
-	const char *best = n ? suggest_closest(want, (const char *const *)ids, n) : NULL;
-	if (best)
-		diag_hint(x, "did you mean '%s'?", best);
-	else if (n)
-		diag_hint(x, "practice ids look like %s; list them with: sobre plan, or sobre export-assessment", ids[0]);
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-	rc = STEER_REFUSED;
-cleanup:
-	free(want);
-	return rc;
-}
+/* --- pilots ----------------------------------------------------------- */
 
 steer_rc catalog_pilots(store_t *s, char ***names, size_t *n, diag_list_t *d)
 {
 	*names = NULL;
 	*n = 0;
 	size_t cap = 0;
-	sqlite3_stmt *st = store_stmt(s, "SELECT name FROM pilot ORDER BY origin = 'custom', name");
-	if (!st)
-		return store_fail(s, d, "reading the pilots");
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	store_query_t *q = store_query(s, "SELECT name FROM pilot ORDER BY origin = 'custom', name");
+	while (store_next(q)) {
 		*names = xgrow(*names, &cap, *n + 1, sizeof **names);
-		(*names)[(*n)++] = store_col_dup(st, 0);
+		(*names)[(*n)++] = store_col_dup(q, 0);
 	}
-	if (r != SQLITE_DONE)
-		return store_fail(s, d, "reading the pilots");
-	return STEER_OK;
+	return store_end(q, d, "reading the pilots");
+}
+
+steer_rc catalog_custom_pilot(store_t *s, const char *name, long long *id, diag_list_t *d)
+{
+	/* DO UPDATE rather than DO NOTHING: RETURNING then gives the id of a
+	 * name already there too. */
+	store_query_t *q = store_query(s, "INSERT INTO pilot(name, origin) VALUES (?, 'custom') "
+					  "ON CONFLICT(name) DO UPDATE SET name = name RETURNING id");
+	store_bind_text(q, 1, name);
+	return store_scalar(q, 0, id, d, "recording the pilot function");
 }

@@ -2,8 +2,10 @@
  * copies of each guide version (practices with title, theme, priority,
  * difficulty, who and indicators), the import and the upgrade to a new
  * version (carrying assessments over by idbp, marking new practices,
- * archiving removed ones), the comparison of two versions (a changelog), and
- * finding a practice by its id. */
+ * archiving removed ones; the indicator module syncs each practice's guide
+ * indicators), the comparison of two versions (a changelog), and the pilot
+ * functions (the guides' who values and custom ones). Finding one practice
+ * is the practice module's. */
 #ifndef SOBRE_CATALOG_H
 #define SOBRE_CATALOG_H
 
@@ -95,21 +97,12 @@ typedef struct {
 steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalog_import_t *res, diag_list_t *d);
 void catalog_import_free(catalog_import_t *res);
 
-/* A practice of the database, found by its idbp (any case). */
-typedef struct {
-	long long id;      /* practice.id */
-	long long copy_id; /* its latest copy */
-	char idbp[64];     /* canonical spelling */
-	bool archived;
-} catalog_ref_t;
-
-/* Refuses an unknown idbp with "did you mean", and (unless allow_archived)
- * a practice archived by a guide upgrade. */
-steer_rc catalog_find(store_t *s, const char *idbp, bool allow_archived, catalog_ref_t *ref, diag_list_t *d);
-
 /* The pilot functions known to the database: every who value of the
  * imported guides, then custom ones, sorted. Caller frees each and the
  * array. */
 steer_rc catalog_pilots(store_t *s, char ***names, size_t *n, diag_list_t *d);
+/* The id of pilot function name, added as a custom one when it is new (an
+ * assessment naming a pilot the guides do not know). */
+steer_rc catalog_custom_pilot(store_t *s, const char *name, long long *id, diag_list_t *d);
 
 #endif

@@ -1,17 +1,16 @@
-/* indicator: type inference, value validation, custom indicators, edits and
- * measurements. The inference reads folded wording (no case, no accents) so
+/* indicator: type inference, value validation, the guide indicators kept in
+ * line with each import, custom indicators, edits and measurements. The
+ * inference reads folded wording (no case, no accents) so
  * "Durée", "durée" and "Duree" agree; units are read from the original text,
  * where case matters ("To" is a unit, "to" is not). */
 #include "steer/indicator.h"
 
-#include <sqlite3.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "steer/catalog.h"
 #include "steer/input.h"
+#include "steer/practice.h"
 #include "util/xalloc.h"
 
 static const char *const type_names[IND_NTYPES] = {"yesno", "percent", "quantity", "text"};
@@ -312,23 +311,6 @@ const char *indicator_check_value(ind_type_t t, const char *unit, const char *va
 
 /* --- database --------------------------------------------------------- */
 
-static steer_rc refuse(diag_list_t *d, const char *rule, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static steer_rc refuse(diag_list_t *d, const char *rule, const char *hint, const char *fmt, ...)
-{
-	va_list ap;
-	buf_t msg = BUF_INIT;
-	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, rule, "%s", buf_cstr(&msg));
-	if (hint)
-		diag_hint(x, "%s", hint);
-	buf_free(&msg);
-	return STEER_REFUSED;
-}
-
 typedef struct {
 	long long id;
 	int num;
@@ -347,19 +329,20 @@ static void row_free(row_t *r)
 	memset(r, 0, sizeof *r);
 }
 
-static void row_read(sqlite3_stmt *st, row_t *r)
+static void row_read(const store_query_t *q, row_t *r)
 {
-	r->id = sqlite3_column_int64(st, 0);
-	r->num = sqlite3_column_int(st, 1);
-	r->name = store_col_dup(st, 2);
-	int t = indicator_type_parse(store_col_text(st, 3));
+	r->id = store_col_int(q, 0);
+	r->num = (int)store_col_int(q, 1);
+	r->name = store_col_dup(q, 2);
+	int t = indicator_type_parse(store_col_text(q, 3));
 	r->type = t < 0 ? IND_TEXT : (ind_type_t)t;
-	r->unit = store_col_dup(st, 4);
-	r->target = store_col_dup(st, 5);
-	r->target_date = store_col_dup(st, 6);
-	r->direction = store_col_dup(st, 7);
-	r->custom = strcmp(store_col_text(st, 8), "custom") == 0;
-	r->archived = sqlite3_column_type(st, 9) != SQLITE_NULL;
+	r->unit = store_col_dup(q, 4);
+	r->target = store_col_dup(q, 5);
+	r->target_date = store_col_dup(q, 6);
+	r->direction = store_col_dup(q, 7);
+	const char *origin = store_col_text(q, 8);
+	r->custom = origin && strcmp(origin, "custom") == 0;
+	r->archived = !store_col_null(q, 9);
 }
 
 #define ROW_COLUMNS "id, num, name, type, unit, target, target_date, direction, origin, archived_version"
@@ -367,21 +350,16 @@ static void row_read(sqlite3_stmt *st, row_t *r)
 /* Every indicator of a practice, by number. */
 static steer_rc load_rows(store_t *s, long long practice_id, row_t **rows, size_t *n, diag_list_t *d)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " ROW_COLUMNS " FROM indicator WHERE practice_id = ? ORDER BY num");
+	store_query_t *q = store_query(s, "SELECT " ROW_COLUMNS " FROM indicator WHERE practice_id = ? ORDER BY num");
 	size_t cap = 0;
 	*rows = NULL;
 	*n = 0;
-	if (!st)
-		return store_fail(s, d, "reading the indicators");
-	sqlite3_bind_int64(st, 1, practice_id);
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_int(q, 1, practice_id);
+	while (store_next(q)) {
 		*rows = xgrow(*rows, &cap, *n + 1, sizeof **rows);
-		row_read(st, &(*rows)[(*n)++]);
+		row_read(q, &(*rows)[(*n)++]);
 	}
-	if (r != SQLITE_DONE)
-		return store_fail(s, d, "reading the indicators");
-	return STEER_OK;
+	return store_end(q, d, "reading the indicators");
 }
 
 static void rows_free(row_t *rows, size_t n)
@@ -406,15 +384,15 @@ static steer_rc check_spec(const indicator_spec_t *spec, ind_type_t t, const cha
 {
 	const char *why;
 	if (spec->unit && (why = input_text_problem(spec->unit, INPUT_MAX_NAME, false)))
-		return refuse(d, "bad-unit", NULL, "the unit %s", why);
+		return store_refuse(d, "bad-unit", NULL, "the unit %s", why);
 	if (spec->target && *spec->target && (why = indicator_check_value(t, unit, spec->target, target)))
-		return refuse(d, "bad-target", "the target is a value of the indicator's type",
+		return store_refuse(d, "bad-target", "the target is a value of the indicator's type",
 			      "the target '%s' %s", spec->target, why);
 	if (spec->target_date && *spec->target_date && !input_date(spec->target_date, target_date))
-		return refuse(d, "bad-date", "write dates as YYYY-MM-DD, e.g. 2026-12-31",
+		return store_refuse(d, "bad-date", "write dates as YYYY-MM-DD, e.g. 2026-12-31",
 			      "the target date '%s' is not a valid date", spec->target_date);
 	if (spec->direction && *spec->direction && strcmp(spec->direction, "up") && strcmp(spec->direction, "down"))
-		return refuse(d, "bad-direction", "use up (higher is better) or down (lower is better)",
+		return store_refuse(d, "bad-direction", "use up (higher is better) or down (lower is better)",
 			      "'%s' is not a direction", spec->direction);
 	return STEER_OK;
 }
@@ -426,21 +404,21 @@ static steer_rc check_name(const char *name, diag_list_t *d)
 	bool empty = !*t;
 	free(t);
 	if (empty)
-		return refuse(d, "bad-name", "say what is measured, e.g. --name \"Nombre de PC reconditionnés achetés\"",
+		return store_refuse(d, "bad-name", "say what is measured, e.g. --name \"Nombre de PC reconditionnés achetés\"",
 			      "the indicator needs a name");
 	if ((why = input_text_problem(name, INPUT_MAX_TEXT, false)))
-		return refuse(d, "bad-name", NULL, "the indicator's name %s", why);
+		return store_refuse(d, "bad-name", NULL, "the indicator's name %s", why);
 	return STEER_OK;
 }
 
 steer_rc indicator_add(store_t *s, const char *idbp, const indicator_spec_t *spec, int *num, diag_list_t *d)
 {
-	catalog_ref_t ref;
+	practice_ref_t ref;
 	steer_rc rc;
 	buf_t target = BUF_INIT, unit = BUF_INIT, label = BUF_INIT;
 	char tdate[11] = "";
 	*num = 0;
-	if ((rc = store_require_tx(s, d)) || (rc = catalog_find(s, idbp, false, &ref, d)))
+	if ((rc = store_require_tx(s, d)) || (rc = practice_find(s, idbp, false, &ref, d)))
 		goto cleanup;
 	if (!spec->name) {
 		rc = check_name("", d);
@@ -454,7 +432,7 @@ steer_rc indicator_add(store_t *s, const char *idbp, const indicator_spec_t *spe
 		int p = indicator_type_parse(spec->type);
 		if (p < 0) {
 			free(name);
-			rc = refuse(d, "bad-type", "use yesno, percent, quantity or text", "'%s' is not an indicator type",
+			rc = store_refuse(d, "bad-type", "use yesno, percent, quantity or text", "'%s' is not an indicator type",
 				    spec->type);
 			goto cleanup;
 		}
@@ -472,30 +450,26 @@ steer_rc indicator_add(store_t *s, const char *idbp, const indicator_spec_t *spe
 		free(name);
 		goto cleanup;
 	}
-	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(num), 0) + 1 FROM indicator WHERE practice_id = ?");
-	if (!st) {
+	long long next;
+	store_query_t *q = store_query(s, "SELECT coalesce(max(num), 0) + 1 FROM indicator WHERE practice_id = ?");
+	store_bind_int(q, 1, ref.id);
+	if ((rc = store_scalar(q, 1, &next, d, "adding the indicator"))) {
 		free(name);
-		rc = store_fail(s, d, "adding the indicator");
 		goto cleanup;
 	}
-	sqlite3_bind_int64(st, 1, ref.id);
-	*num = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
-	sqlite3_reset(st); /* a statement left on a row holds its read snapshot */
-	st = store_stmt(s, "INSERT INTO indicator(practice_id, num, name, origin, type, unit, target, target_date, "
+	*num = (int)next;
+	q = store_query(s, "INSERT INTO indicator(practice_id, num, name, origin, type, unit, target, target_date, "
 			   "direction) VALUES (?, ?, ?, 'custom', ?, ?, ?, ?, ?)");
-	if (st) {
-		sqlite3_bind_int64(st, 1, ref.id);
-		sqlite3_bind_int(st, 2, *num);
-		store_bind_text(st, 3, name);
-		store_bind_text(st, 4, indicator_type_name(t));
-		store_bind_text(st, 5, buf_cstr(&unit));
-		store_bind_text(st, 6, target.len ? buf_cstr(&target) : NULL);
-		store_bind_text(st, 7, *tdate ? tdate : NULL);
-		store_bind_text(st, 8, spec->direction && *spec->direction ? spec->direction : NULL);
-	}
-	if (!st || sqlite3_step(st) != SQLITE_DONE) {
+	store_bind_int(q, 1, ref.id);
+	store_bind_int(q, 2, *num);
+	store_bind_text(q, 3, name);
+	store_bind_text(q, 4, indicator_type_name(t));
+	store_bind_text(q, 5, buf_cstr(&unit));
+	store_bind_text(q, 6, target.len ? buf_cstr(&target) : NULL);
+	store_bind_text(q, 7, *tdate ? tdate : NULL);
+	store_bind_text(q, 8, spec->direction && *spec->direction ? spec->direction : NULL);
+	if ((rc = store_exec(q, d, "adding the indicator"))) {
 		free(name);
-		rc = store_fail(s, d, "adding the indicator");
 		goto cleanup;
 	}
 	buf_printf(&label, "indicator %d", *num);
@@ -508,6 +482,79 @@ cleanup:
 	buf_free(&target);
 	buf_free(&unit);
 	buf_free(&label);
+	return rc;
+}
+
+steer_rc indicator_sync_guide(store_t *s, long long practice_id, const char *idbp, char *const *wordings, size_t n,
+			     long long version_id, bool log, size_t *added, size_t *archived, diag_list_t *d)
+{
+	row_t *rows = NULL;
+	size_t nrows = 0;
+	bool *matched = NULL;
+	int maxnum = 0;
+	steer_rc rc;
+	buf_t unit = BUF_INIT, field = BUF_INIT;
+	if ((rc = load_rows(s, practice_id, &rows, &nrows, d)))
+		goto cleanup;
+	matched = xcalloc(nrows + 1, sizeof *matched);
+	for (size_t i = 0; i < nrows; i++)
+		if (rows[i].num > maxnum)
+			maxnum = rows[i].num;
+	for (size_t k = 0; k < n && !rc; k++) {
+		row_t *hit = NULL;
+		for (size_t i = 0; i < nrows && !hit; i++)
+			if (!rows[i].custom && !matched[i] && strcmp(rows[i].name, wordings[k]) == 0) {
+				hit = &rows[i];
+				matched[i] = true;
+			}
+		if (hit) {
+			if (!hit->archived)
+				continue;
+			store_query_t *q = store_query(s, "UPDATE indicator SET archived_version = NULL WHERE id = ?");
+			store_bind_int(q, 1, hit->id);
+			if ((rc = store_exec(q, d, "restoring an indicator")))
+				break;
+			buf_reset(&field);
+			buf_printf(&field, "indicator %d", hit->num);
+			rc = store_log(s, idbp, buf_cstr(&field), "archived", "back in the guide", d);
+			continue;
+		}
+		buf_reset(&unit);
+		ind_type_t t = indicator_infer(wordings[k], &unit);
+		store_query_t *q = store_query(s, "INSERT INTO indicator(practice_id, num, name, origin, type, unit) "
+						  "VALUES (?, ?, ?, 'guide', ?, ?)");
+		store_bind_int(q, 1, practice_id);
+		store_bind_int(q, 2, ++maxnum);
+		store_bind_text(q, 3, wordings[k]);
+		store_bind_text(q, 4, indicator_type_name(t));
+		store_bind_text(q, 5, buf_cstr(&unit));
+		if ((rc = store_exec(q, d, "adding an indicator")))
+			break;
+		if (log) {
+			(*added)++;
+			buf_reset(&field);
+			buf_printf(&field, "indicator %d", maxnum);
+			rc = store_log(s, idbp, buf_cstr(&field), NULL, wordings[k], d);
+		}
+	}
+	for (size_t i = 0; i < nrows && !rc; i++) {
+		if (rows[i].custom || matched[i] || rows[i].archived)
+			continue;
+		store_query_t *q = store_query(s, "UPDATE indicator SET archived_version = ? WHERE id = ?");
+		store_bind_int(q, 1, version_id);
+		store_bind_int(q, 2, rows[i].id);
+		if ((rc = store_exec(q, d, "archiving an indicator")))
+			break;
+		(*archived)++;
+		buf_reset(&field);
+		buf_printf(&field, "indicator %d", rows[i].num);
+		rc = store_log(s, idbp, buf_cstr(&field), rows[i].name, "archived (no longer in the guide)", d);
+	}
+cleanup:
+	rows_free(rows, nrows);
+	free(matched);
+	buf_free(&unit);
+	buf_free(&field);
 	return rc;
 }
 
@@ -531,17 +578,20 @@ static steer_rc set_field(store_t *s, const char *idbp, const row_t *r, const ch
 	for (size_t i = 0; i < 6; i++)
 		if (strcmp(cols[i], column) == 0)
 			q = sql[i];
-	sqlite3_stmt *st = q ? store_stmt(s, q) : NULL;
-	if (!st)
-		return store_fail(s, d, "saving the indicator");
+	if (!q) {
+		diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER, "internal error: no column %s", column);
+		return STEER_IO;
+	}
+	store_query_t *u = store_query(s, q);
 	/* unit is NOT NULL: cleared means "". */
-	store_bind_text(st, 1, new_value ? new_value : strcmp(column, "unit") == 0 ? "" : NULL);
-	sqlite3_bind_int64(st, 2, r->id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, "saving the indicator");
+	store_bind_text(u, 1, new_value ? new_value : strcmp(column, "unit") == 0 ? "" : NULL);
+	store_bind_int(u, 2, r->id);
+	steer_rc rc = store_exec(u, d, "saving the indicator");
+	if (rc)
+		return rc;
 	buf_t field = BUF_INIT;
 	buf_printf(&field, "indicator %d %s", r->num, label);
-	steer_rc rc = store_log(s, idbp, buf_cstr(&field), old_value, new_value, d);
+	rc = store_log(s, idbp, buf_cstr(&field), old_value, new_value, d);
 	buf_free(&field);
 	return rc;
 }
@@ -551,10 +601,6 @@ static steer_rc set_field(store_t *s, const char *idbp, const row_t *r, const ch
 static steer_rc retype_values(store_t *s, const char *idbp, const row_t *r, ind_type_t t, const char *unit,
 			      diag_list_t *d)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, period, value FROM measurement WHERE indicator_id = ? ORDER BY end");
-	if (!st)
-		return store_fail(s, d, "checking the measurements");
-	sqlite3_bind_int64(st, 1, r->id);
 	typedef struct {
 		long long id;
 		char *period, *old, *canon;
@@ -563,39 +609,34 @@ static steer_rc retype_values(store_t *s, const char *idbp, const row_t *r, ind_
 	size_t n = 0, cap = 0;
 	steer_rc rc = STEER_OK;
 	buf_t canon = BUF_INIT;
-	int x;
-	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *v = store_col_text(st, 2);
+	store_query_t *q = store_query(s, "SELECT id, period, value FROM measurement WHERE indicator_id = ? ORDER BY end");
+	store_bind_int(q, 1, r->id);
+	while (store_next(q)) {
+		const char *v = store_col_text(q, 2);
 		const char *why = indicator_check_value(t, unit, v, &canon);
 		if (why) {
-			rc = refuse(d, "type-mismatch", "correct that measurement first (sobre measure ... --date PERIOD --value V), or keep the type",
-				    "indicator %d cannot become %s: its value '%s' for %s %s", r->num,
-				    indicator_type_name(t), v, store_col_text(st, 1), why);
+			rc = store_refuse(d, "type-mismatch", "correct that measurement first (sobre measure ... --date PERIOD --value V), or keep the type",
+					  "indicator %d cannot become %s: its value '%s' for %s %s", r->num,
+					  indicator_type_name(t), v, store_col_text(q, 1), why);
 			break;
 		}
 		if (strcmp(v, buf_cstr(&canon)) != 0) {
 			ch = xgrow(ch, &cap, n + 1, sizeof *ch);
-			ch[n].id = sqlite3_column_int64(st, 0);
-			ch[n].period = store_col_dup(st, 1);
+			ch[n].id = store_col_int(q, 0);
+			ch[n].period = store_col_dup(q, 1);
 			ch[n].old = xstrdup(v);
 			ch[n].canon = xstrdup(buf_cstr(&canon));
 			n++;
 		}
 	}
-	if (!rc && x != SQLITE_DONE && x != SQLITE_ROW)
-		rc = store_fail(s, d, "checking the measurements");
-	sqlite3_reset(st); /* the refusal breaks out on a row */
+	steer_rc end = store_end(q, d, "checking the measurements"); /* the refusal breaks out on a row */
+	if (!rc)
+		rc = end;
 	for (size_t i = 0; i < n && !rc; i++) {
-		sqlite3_stmt *u = store_stmt(s, "UPDATE measurement SET value = ? WHERE id = ?");
-		if (!u)
-			rc = store_fail(s, d, "converting a measurement");
-		else {
-			store_bind_text(u, 1, ch[i].canon);
-			sqlite3_bind_int64(u, 2, ch[i].id);
-			if (sqlite3_step(u) != SQLITE_DONE)
-				rc = store_fail(s, d, "converting a measurement");
-		}
-		if (!rc) {
+		store_query_t *u = store_query(s, "UPDATE measurement SET value = ? WHERE id = ?");
+		store_bind_text(u, 1, ch[i].canon);
+		store_bind_int(u, 2, ch[i].id);
+		if (!(rc = store_exec(u, d, "converting a measurement"))) {
 			buf_t f = BUF_INIT;
 			buf_printf(&f, "measure %d %s", r->num, ch[i].period);
 			rc = store_log(s, idbp, buf_cstr(&f), ch[i].old, ch[i].canon, d);
@@ -614,13 +655,13 @@ static steer_rc retype_values(store_t *s, const char *idbp, const row_t *r, ind_
 
 steer_rc indicator_edit(store_t *s, const char *idbp, int num, const indicator_spec_t *spec, diag_list_t *d)
 {
-	catalog_ref_t ref;
+	practice_ref_t ref;
 	row_t *rows = NULL, *r = NULL;
 	size_t n = 0;
 	steer_rc rc;
 	buf_t target = BUF_INIT, hint = BUF_INIT;
 	char tdate[11] = "";
-	if ((rc = store_require_tx(s, d)) || (rc = catalog_find(s, idbp, false, &ref, d)) ||
+	if ((rc = store_require_tx(s, d)) || (rc = practice_find(s, idbp, false, &ref, d)) ||
 	    (rc = load_rows(s, ref.id, &rows, &n, d)))
 		goto cleanup;
 	for (size_t i = 0; i < n; i++)
@@ -628,7 +669,7 @@ steer_rc indicator_edit(store_t *s, const char *idbp, int num, const indicator_s
 			r = &rows[i];
 	if (!r || r->archived) {
 		list_candidates(&hint, rows, n);
-		rc = refuse(d, "unknown-indicator", buf_cstr(&hint), "practice %s has no %sindicator %d", ref.idbp,
+		rc = store_refuse(d, "unknown-indicator", buf_cstr(&hint), "practice %s has no %sindicator %d", ref.idbp,
 			    r ? "current " : "", num);
 		goto cleanup;
 	}
@@ -636,14 +677,14 @@ steer_rc indicator_edit(store_t *s, const char *idbp, int num, const indicator_s
 	if (spec->type) {
 		int p = indicator_type_parse(spec->type);
 		if (p < 0) {
-			rc = refuse(d, "bad-type", "use yesno, percent, quantity or text", "'%s' is not an indicator type",
+			rc = store_refuse(d, "bad-type", "use yesno, percent, quantity or text", "'%s' is not an indicator type",
 				    spec->type);
 			goto cleanup;
 		}
 		t = (ind_type_t)p;
 	}
 	if (spec->name && !r->custom) {
-		rc = refuse(d, "guide-indicator", "add your own wording as a custom indicator: sobre indicator add ID --name TEXT",
+		rc = store_refuse(d, "guide-indicator", "add your own wording as a custom indicator: sobre indicator add ID --name TEXT",
 			    "indicator %d comes from the guide: its name follows the guide", num);
 		goto cleanup;
 	}
@@ -658,7 +699,7 @@ steer_rc indicator_edit(store_t *s, const char *idbp, int num, const indicator_s
 		const char *why = indicator_check_value(t, unit, r->target, &tmp);
 		buf_free(&tmp);
 		if (why) {
-			rc = refuse(d, "bad-target", "give a new target with --target, or clear it with --target \"\"",
+			rc = store_refuse(d, "bad-target", "give a new target with --target, or clear it with --target \"\"",
 				    "the current target '%s' %s for a %s indicator", r->target, why, indicator_type_name(t));
 			goto cleanup;
 		}
@@ -731,13 +772,13 @@ void indicator_list_free(indicator_list_t *l)
 }
 
 /* A measurement from the 8 columns period, start, end, value, source,
- * comment, recorded_at, recorded_by of st starting at col. */
-static void measurement_read(sqlite3_stmt *st, int col, measurement_t *m)
+ * comment, recorded_at, recorded_by of q starting at col. */
+static void measurement_read(const store_query_t *q, int col, measurement_t *m)
 {
 	char **fields[] = {&m->period, &m->start, &m->end, &m->value, &m->source, &m->comment, &m->recorded_at,
 			   &m->recorded_by};
 	for (int i = 0; i < 8; i++)
-		*fields[i] = store_col_dup(st, col + i);
+		*fields[i] = store_col_dup(q, col + i);
 }
 
 /* An indicator of a list from its row (the strings are taken). */
@@ -756,27 +797,22 @@ static void indicator_from_row(indicator_t *x, const row_t *row)
 
 static steer_rc load_measures(store_t *s, long long indicator_id, size_t last, indicator_t *x, diag_list_t *d)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT period, start, end, value, source, comment, recorded_at, recorded_by "
-					 "FROM measurement WHERE indicator_id = ? ORDER BY end DESC, start DESC LIMIT ?");
-	if (!st)
-		return store_fail(s, d, "reading the measurements");
-	sqlite3_bind_int64(st, 1, indicator_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)last);
+	store_query_t *q = store_query(s, "SELECT period, start, end, value, source, comment, recorded_at, recorded_by "
+					  "FROM measurement WHERE indicator_id = ? ORDER BY end DESC, start DESC LIMIT ?");
+	store_bind_int(q, 1, indicator_id);
+	store_bind_int(q, 2, (long long)last);
 	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_next(q)) {
 		x->measures = xgrow(x->measures, &cap, x->nmeasures + 1, sizeof *x->measures);
-		measurement_read(st, 0, &x->measures[x->nmeasures++]);
+		measurement_read(q, 0, &x->measures[x->nmeasures++]);
 	}
-	if (r != SQLITE_DONE)
-		return store_fail(s, d, "reading the measurements");
-	return STEER_OK;
+	return store_end(q, d, "reading the measurements");
 }
 
 steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_list_t *out, diag_list_t *d)
 {
 	steer_rc rc;
-	catalog_ref_t ref;
+	practice_ref_t ref;
 	long long version;
 	char today[11], since[11], label[11];
 	long long *ids = NULL; /* the database id of each item */
@@ -784,46 +820,41 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 	memset(out, 0, sizeof *out);
 	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
 		return rc;
-	if (idbp && (rc = catalog_find(s, idbp, true, &ref, d)))
+	if (idbp && (rc = practice_find(s, idbp, true, &ref, d)))
 		return rc;
 	store_today(s, today);
 	indicator_due_since(today, since, label);
-	sqlite3_stmt *st = idbp
-		? store_stmt(s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, "
+	store_query_t *q = idbp
+		? store_query(s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, "
 				"i.origin, i.archived_version, p.removed_version, p.idbp, c.title, "
 				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id) "
 				"FROM indicator i JOIN practice p ON p.id = i.practice_id "
 				"JOIN practice_copy c ON c.id = p.copy_id WHERE p.id = ? ORDER BY i.num")
-		: store_stmt(s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, "
+		: store_query(s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, "
 				"i.origin, i.archived_version, p.removed_version, p.idbp, c.title, "
 				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id) "
 				"FROM indicator i JOIN practice p ON p.id = i.practice_id "
 				"JOIN practice_copy c ON c.id = p.copy_id "
 				"WHERE p.removed_version IS NULL AND i.archived_version IS NULL "
 				"ORDER BY c.seq, i.num");
-	if (!st)
-		return store_fail(s, d, "reading the indicators");
 	if (idbp)
-		sqlite3_bind_int64(st, 1, ref.id);
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		store_bind_int(q, 1, ref.id);
+	while (store_next(q)) {
 		row_t row;
-		row_read(st, &row);
+		row_read(q, &row);
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		indicator_t *x = &out->items[out->len++];
 		indicator_from_row(x, &row);
 		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
 		ids[nids++] = row.id;
-		x->archived = row.archived || sqlite3_column_type(st, 10) != SQLITE_NULL;
-		x->idbp = store_col_dup(st, 11);
-		x->practice_title = store_col_dup(st, 12);
-		const char *latest = store_col_text(st, 13);
+		x->archived = row.archived || !store_col_null(q, 10);
+		x->idbp = store_col_dup(q, 11);
+		x->practice_title = store_col_dup(q, 12);
+		const char *latest = store_col_text(q, 13);
 		x->due = !x->archived && (!latest || strcmp(latest, since) < 0);
 	}
-	if (r != SQLITE_DONE) {
-		rc = store_fail(s, d, "reading the indicators");
+	if ((rc = store_end(q, d, "reading the indicators")))
 		goto cleanup;
-	}
 	for (size_t i = 0; i < nids && last && !rc; i++)
 		rc = load_measures(s, ids[i], last, &out->items[i], d);
 cleanup:
@@ -844,7 +875,7 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 		return rc;
 	store_today(s, today);
 	indicator_due_since(today, since, label);
-	sqlite3_stmt *st = store_stmt(
+	store_query_t *q = store_query(
 		s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, i.origin, "
 		   "i.archived_version, p.idbp, c.title, m.period, m.start, m.end, m.value, m.source, m.comment, "
 		   "m.recorded_at, m.recorded_by "
@@ -852,22 +883,19 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 		   "JOIN practice_copy c ON c.id = p.copy_id "
 		   "WHERE p.removed_version IS NULL AND i.archived_version IS NULL "
 		   "ORDER BY c.seq, i.num, m.end DESC, m.start DESC");
-	if (!st)
-		return store_fail(s, d, "reading the measurements");
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
+	while (store_next(q)) {
+		long long id = store_col_int(q, 0);
 		indicator_t *x;
 		if (id != prev || !out->len) {
 			row_t row;
-			row_read(st, &row);
+			row_read(q, &row);
 			out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 			x = &out->items[out->len++];
 			indicator_from_row(x, &row);
-			x->idbp = store_col_dup(st, 10);
-			x->practice_title = store_col_dup(st, 11);
+			x->idbp = store_col_dup(q, 10);
+			x->practice_title = store_col_dup(q, 11);
 			/* The first row is the latest measurement. */
-			x->due = strcmp(store_col_text(st, 14), since) < 0;
+			x->due = strcmp(store_col_text(q, 14), since) < 0;
 			prev = id;
 			mcap = 0;
 		}
@@ -875,13 +903,11 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 		if (x->nmeasures >= last)
 			continue;
 		x->measures = xgrow(x->measures, &mcap, x->nmeasures + 1, sizeof *x->measures);
-		measurement_read(st, 12, &x->measures[x->nmeasures++]);
+		measurement_read(q, 12, &x->measures[x->nmeasures++]);
 	}
-	if (r != SQLITE_DONE) {
+	if ((rc = store_end(q, d, "reading the measurements")))
 		indicator_list_free(out);
-		return store_fail(s, d, "reading the measurements");
-	}
-	return STEER_OK;
+	return rc;
 }
 
 void measure_result_free(measure_result_t *r)
@@ -895,7 +921,7 @@ void measure_result_free(measure_result_t *r)
 
 /* The indicator want names among rows, or a refusal listing them. *out is
  * set exactly when STEER_OK is returned. */
-static steer_rc pick(const catalog_ref_t *ref, indicator_ref_t want, row_t *rows, size_t n, row_t **out,
+static steer_rc pick(const practice_ref_t *ref, indicator_ref_t want, row_t *rows, size_t n, row_t **out,
 		     diag_list_t *d)
 {
 	buf_t hint = BUF_INIT, key = BUF_INIT, cand = BUF_INIT;
@@ -908,14 +934,14 @@ static steer_rc pick(const catalog_ref_t *ref, indicator_ref_t want, row_t *rows
 			only = &rows[i];
 		}
 	if (live == 0) {
-		refuse(d, "no-indicator", "add one: sobre indicator add ID --name TEXT [--type ...]",
+		store_refuse(d, "no-indicator", "add one: sobre indicator add ID --name TEXT [--type ...]",
 		       "practice %s has no indicator to measure", ref->idbp);
 	} else if (want.num > 0) {
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].num == want.num && !rows[i].archived)
 				hit = &rows[i];
 		if (!hit)
-			refuse(d, "unknown-indicator", buf_cstr(&hint), "practice %s has no indicator %d", ref->idbp,
+			store_refuse(d, "unknown-indicator", buf_cstr(&hint), "practice %s has no indicator %d", ref->idbp,
 			       want.num);
 	} else if (want.name) {
 		input_fold(want.name, &key);
@@ -935,17 +961,17 @@ static steer_rc pick(const catalog_ref_t *ref, indicator_ref_t want, row_t *rows
 			hit = exact;
 		} else if (hits > 1) {
 			hit = NULL;
-			refuse(d, "ambiguous-indicator", buf_cstr(&hint),
+			store_refuse(d, "ambiguous-indicator", buf_cstr(&hint),
 			       "'%s' matches %zu indicators of practice %s; give more words or --indicator N", want.name,
 			       hits, ref->idbp);
 		} else if (hits == 0) {
-			refuse(d, "unknown-indicator", buf_cstr(&hint), "no indicator of practice %s matches '%s'",
+			store_refuse(d, "unknown-indicator", buf_cstr(&hint), "no indicator of practice %s matches '%s'",
 			       ref->idbp, want.name);
 		}
 	} else if (live == 1) {
 		hit = only;
 	} else {
-		refuse(d, "which-indicator", buf_cstr(&hint),
+		store_refuse(d, "which-indicator", buf_cstr(&hint),
 		       "practice %s has %zu indicators: say which with --indicator N or --name TEXT", ref->idbp, live);
 	}
 	buf_free(&hint);
@@ -959,7 +985,7 @@ steer_rc indicator_measure(store_t *s, const char *idbp, indicator_ref_t want, c
 			   const char *period, const char *source, const char *comment, measure_result_t *res,
 			   diag_list_t *d)
 {
-	catalog_ref_t ref;
+	practice_ref_t ref;
 	row_t *rows = NULL, *r = NULL;
 	size_t n = 0;
 	steer_rc rc;
@@ -968,20 +994,20 @@ steer_rc indicator_measure(store_t *s, const char *idbp, indicator_ref_t want, c
 	char today[11], at[21];
 	const char *why;
 	memset(res, 0, sizeof *res);
-	if ((rc = store_require_tx(s, d)) || (rc = catalog_find(s, idbp, false, &ref, d)) ||
+	if ((rc = store_require_tx(s, d)) || (rc = practice_find(s, idbp, false, &ref, d)) ||
 	    (rc = load_rows(s, ref.id, &rows, &n, d)) || (rc = pick(&ref, want, rows, n, &r, d)))
 		goto cleanup;
 	store_today(s, today);
 	if (!period)
 		period = today;
 	if (!input_period(period, &p)) {
-		rc = refuse(d, "bad-period",
+		rc = store_refuse(d, "bad-period",
 			    "give a day (2026-03-15 or 15/03/2026), a month (2026-03), a quarter (2026-T1) or a year (2026)",
 			    "'%s' is not a date or period", period);
 		goto cleanup;
 	}
 	if (strcmp(p.start, today) > 0) {
-		rc = refuse(d, "future-period", "a measurement records what was observed; give a period that has started",
+		rc = store_refuse(d, "future-period", "a measurement records what was observed; give a period that has started",
 			    "the period %s starts after today (%s)", p.text, today);
 		goto cleanup;
 	}
@@ -989,58 +1015,48 @@ steer_rc indicator_measure(store_t *s, const char *idbp, indicator_ref_t want, c
 		buf_t hint = BUF_INIT;
 		buf_printf(&hint, "indicator %d (%s) is of type %s; change it with: sobre indicator set %s %d --type T",
 			   r->num, r->name, indicator_type_name(r->type), ref.idbp, r->num);
-		rc = refuse(d, "bad-value", buf_cstr(&hint), "the value '%s' %s", value, why);
+		rc = store_refuse(d, "bad-value", buf_cstr(&hint), "the value '%s' %s", value, why);
 		buf_free(&hint);
 		goto cleanup;
 	}
 	if (source && (why = input_text_problem(source, INPUT_MAX_URL, false))) {
-		rc = refuse(d, "bad-source", NULL, "the source %s", why);
+		rc = store_refuse(d, "bad-source", NULL, "the source %s", why);
 		goto cleanup;
 	}
 	if (comment && (why = input_text_problem(comment, INPUT_MAX_TEXT, true))) {
-		rc = refuse(d, "bad-comment", NULL, "the comment %s", why);
+		rc = store_refuse(d, "bad-comment", NULL, "the comment %s", why);
 		goto cleanup;
 	}
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, value FROM measurement WHERE indicator_id = ? AND period = ?");
-	if (!st) {
-		rc = store_fail(s, d, "recording the measurement");
-		goto cleanup;
-	}
-	sqlite3_bind_int64(st, 1, r->id);
-	store_bind_text(st, 2, p.text);
 	long long existing = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		existing = sqlite3_column_int64(st, 0);
-		res->old_value = store_col_dup(st, 1);
+	store_query_t *q = store_query(s, "SELECT id, value FROM measurement WHERE indicator_id = ? AND period = ?");
+	store_bind_int(q, 1, r->id);
+	store_bind_text(q, 2, p.text);
+	if (store_next(q)) {
+		existing = store_col_int(q, 0);
+		res->old_value = store_col_dup(q, 1);
 	}
-	sqlite3_reset(st);
+	if ((rc = store_end(q, d, "recording the measurement")))
+		goto cleanup;
 	store_timestamp(s, at);
 	if (existing) {
-		st = store_stmt(s, "UPDATE measurement SET value = ?, source = ?, comment = ?, recorded_at = ?, "
+		q = store_query(s, "UPDATE measurement SET value = ?, source = ?, comment = ?, recorded_at = ?, "
 				   "recorded_by = ? WHERE id = ?");
-		if (st)
-			sqlite3_bind_int64(st, 6, existing);
+		store_bind_int(q, 6, existing);
 	} else {
-		st = store_stmt(s, "INSERT INTO measurement(value, source, comment, recorded_at, recorded_by, "
+		q = store_query(s, "INSERT INTO measurement(value, source, comment, recorded_at, recorded_by, "
 				   "indicator_id, period, start, end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-		if (st) {
-			sqlite3_bind_int64(st, 6, r->id);
-			store_bind_text(st, 7, p.text);
-			store_bind_text(st, 8, p.start);
-			store_bind_text(st, 9, p.end);
-		}
+		store_bind_int(q, 6, r->id);
+		store_bind_text(q, 7, p.text);
+		store_bind_text(q, 8, p.start);
+		store_bind_text(q, 9, p.end);
 	}
-	if (st) {
-		store_bind_text(st, 1, buf_cstr(&canon));
-		store_bind_text(st, 2, source && *source ? source : NULL);
-		store_bind_text(st, 3, comment && *comment ? comment : NULL);
-		store_bind_text(st, 4, at);
-		store_bind_text(st, 5, store_actor(s));
-	}
-	if (!st || sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_fail(s, d, "recording the measurement");
+	store_bind_text(q, 1, buf_cstr(&canon));
+	store_bind_text(q, 2, source && *source ? source : NULL);
+	store_bind_text(q, 3, comment && *comment ? comment : NULL);
+	store_bind_text(q, 4, at);
+	store_bind_text(q, 5, store_actor(s));
+	if ((rc = store_exec(q, d, "recording the measurement")))
 		goto cleanup;
-	}
 	buf_printf(&field, "measure %d %s", r->num, p.text);
 	if ((rc = store_log(s, ref.idbp, buf_cstr(&field), res->old_value, buf_cstr(&canon), d)))
 		goto cleanup;

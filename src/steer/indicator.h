@@ -1,8 +1,10 @@
-/* indicator: trackable indicators and their measurements. Owns the type
- * inference from a guide's wording (yes/no, percentage, quantity with unit,
- * free text), value validation against the type, custom indicators, edits,
- * measurements by period and the "due" rule. See docs/scoring.md for the
- * period rule. */
+/* indicator: trackable indicators and their measurements, the only writer
+ * of the indicator and measurement tables. Owns the type inference from a
+ * guide's wording (yes/no, percentage, quantity with unit, free text; no
+ * database involved), value validation against the type, the guide
+ * indicators of each practice kept in line with the imported guide, custom
+ * indicators, edits, measurements by period and the "due" rule. See
+ * docs/scoring.md for the period rule. */
 #ifndef SOBRE_INDICATOR_H
 #define SOBRE_INDICATOR_H
 
@@ -55,6 +57,16 @@ typedef struct {
 
 /* Adds a custom indicator to practice idbp; *num gets its number. */
 steer_rc indicator_add(store_t *s, const char *idbp, const indicator_spec_t *spec, int *num, diag_list_t *d);
+/* Brings the guide indicators of a practice (practice_id, idbp) in line
+ * with the wordings a new guide version gives it, for catalog_import: a
+ * wording kept keeps its indicator, number and measurements (restoring it
+ * if it was archived), a new wording adds one (type and unit inferred), a
+ * wording gone archives its indicator in version_id; custom indicators are
+ * left alone. Restorations and archivings are logged, additions only with
+ * log (not on a first import) and then counted in *added; archivings are
+ * counted in *archived. */
+steer_rc indicator_sync_guide(store_t *s, long long practice_id, const char *idbp, char *const *wordings, size_t n,
+			     long long version_id, bool log, size_t *added, size_t *archived, diag_list_t *d);
 /* Edits indicator num of practice idbp. Changing the type re-validates
  * every measurement already recorded and refuses if one does not fit. */
 steer_rc indicator_edit(store_t *s, const char *idbp, int num, const indicator_spec_t *spec, diag_list_t *d);

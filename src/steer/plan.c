@@ -1,7 +1,6 @@
 /* plan: loading practice rows and ordering the action plan. */
 #include "steer/plan.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,49 +97,44 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 	if (pilot && !none && (rc = match_pilot(s, pilot, &want, d)))
 		return rc;
 	store_today(s, today);
-	sqlite3_stmt *st = store_stmt(
+	store_query_t *q = store_query(
 		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, l.name, p.owner, "
 		   "p.due, p.comment, p.status, c.seq, "
 		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version) "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id LEFT JOIN pilot l ON l.id = p.pilot_id "
 		   "WHERE p.removed_version IS NULL ORDER BY c.seq");
-	if (!st) {
-		free(want);
-		return store_fail(s, d, "reading the practices");
-	}
-	sqlite3_bind_int64(st, 1, current);
+	store_bind_int(q, 1, current);
 	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int stt = status_from_name(store_col_text(st, 10));
+	while (store_next(q)) {
+		int stt = status_from_name(store_col_text(q, 10));
 		status_t status = stt < 0 ? STATUS_NOT_ASSESSED : (status_t)stt;
-		const char *p = store_col_text(st, 6);
+		const char *p = store_col_text(q, 6);
 		if (kind == PLAN_ACTIONS && (status == STATUS_DONE || status == STATUS_NOT_APPLICABLE))
 			continue;
 		if ((none && p) || (want && (!p || strcmp(p, want) != 0)))
 			continue;
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		plan_item_t *x = &out->items[out->len++];
-		x->idbp = store_col_dup(st, 0);
-		x->title = store_col_dup(st, 1);
-		x->theme_id = store_col_dup(st, 2);
-		x->theme_title = store_col_dup(st, 3);
-		x->priority = store_col_dup(st, 4);
-		x->difficulty = store_col_dup(st, 5);
-		x->pilot = store_col_dup(st, 6);
-		x->owner = store_col_dup(st, 7);
-		x->due = store_col_dup(st, 8);
-		x->comment = store_col_dup(st, 9);
+		x->idbp = store_col_dup(q, 0);
+		x->title = store_col_dup(q, 1);
+		x->theme_id = store_col_dup(q, 2);
+		x->theme_title = store_col_dup(q, 3);
+		x->priority = store_col_dup(q, 4);
+		x->difficulty = store_col_dup(q, 5);
+		x->pilot = store_col_dup(q, 6);
+		x->owner = store_col_dup(q, 7);
+		x->due = store_col_dup(q, 8);
+		x->comment = store_col_dup(q, 9);
 		x->status = status;
-		x->seq = (size_t)sqlite3_column_int64(st, 11);
-		x->is_new = sqlite3_column_int(st, 12) != 0;
+		x->seq = (size_t)store_col_int(q, 11);
+		x->is_new = store_col_int(q, 12) != 0;
 		x->overdue = x->due && strcmp(x->due, today) < 0 && status != STATUS_DONE && status != STATUS_NOT_APPLICABLE;
 		out->overdue += x->overdue;
 	}
 	free(want);
-	if (r != SQLITE_DONE) {
+	if ((rc = store_end(q, d, "reading the practices"))) {
 		plan_free(out);
-		return store_fail(s, d, "reading the practices");
+		return rc;
 	}
 	if (kind == PLAN_ACTIONS && out->len > 1)
 		qsort(out->items, out->len, sizeof *out->items, cmp_action);

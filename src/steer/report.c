@@ -7,7 +7,6 @@
  * escapes every value but the embedded stylesheets. */
 #include "steer/report.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,15 +451,12 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 	score_items(items.items, items.len, w, SCORE_BY_THEME, &themes);
 	score_items(items.items, items.len, w, SCORE_BY_PRIORITY, &prios);
 	org = store_meta(s, "org");
-	sqlite3_stmt *st = store_stmt(s, "SELECT title FROM guide_version WHERE id = ?");
-	if (!st) {
-		rc = store_fail(s, d, "reading the guide version");
+	store_query_t *q = store_query(s, "SELECT title FROM guide_version WHERE id = ?");
+	store_bind_int(q, 1, version);
+	if (store_next(q))
+		gtitle = store_col_dup(q, 0);
+	if ((rc = store_end(q, d, "reading the guide version")))
 		goto cleanup;
-	}
-	sqlite3_bind_int64(st, 1, version);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		gtitle = store_col_dup(st, 0);
-	sqlite3_reset(st);
 	store_today(s, today);
 	indicator_due_since(today, since, due_label);
 	size_t due = 0;

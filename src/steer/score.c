@@ -1,7 +1,6 @@
 /* score: tallies in integers, grouping, and loading the current practices. */
 #include "steer/score.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,30 +138,25 @@ steer_rc score_load(store_t *s, score_items_t *out, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = store_stmt(s, "SELECT c.theme_id, c.theme_title, c.priority, l.name, p.status "
-					 "FROM practice p JOIN practice_copy c ON c.id = p.copy_id "
-					 "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.removed_version IS NULL "
-					 "ORDER BY c.seq");
-	if (!st)
-		return store_fail(s, d, "reading the assessments");
+	store_query_t *q = store_query(s, "SELECT c.theme_id, c.theme_title, c.priority, l.name, p.status "
+					  "FROM practice p JOIN practice_copy c ON c.id = p.copy_id "
+					  "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.removed_version IS NULL "
+					  "ORDER BY c.seq");
 	size_t cap = 0;
 	const char *lt = NULL, *ltt = NULL, *lp = NULL;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		score_item_t *it = &out->items[out->len++];
-		it->theme_id = keep(out, store_col_text(st, 0), &lt);
-		it->theme_title = keep(out, store_col_text(st, 1), &ltt);
-		it->priority = store_priority_index(store_col_text(st, 2));
-		it->pilot = keep(out, store_col_text(st, 3), &lp);
-		int stt = status_from_name(store_col_text(st, 4));
+		it->theme_id = keep(out, store_col_text(q, 0), &lt);
+		it->theme_title = keep(out, store_col_text(q, 1), &ltt);
+		it->priority = store_priority_index(store_col_text(q, 2));
+		it->pilot = keep(out, store_col_text(q, 3), &lp);
+		int stt = status_from_name(store_col_text(q, 4));
 		it->status = stt < 0 ? STATUS_NOT_ASSESSED : (status_t)stt;
 	}
-	if (r != SQLITE_DONE) {
+	if ((rc = store_end(q, d, "reading the assessments")))
 		score_items_free(out);
-		return store_fail(s, d, "reading the assessments");
-	}
-	return STEER_OK;
+	return rc;
 }
 
 void score_items_free(score_items_t *x)

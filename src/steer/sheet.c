@@ -2,7 +2,6 @@
 #include "steer/sheet.h"
 
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,7 +308,6 @@ static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t
 	jsonw_str(&w, at);
 	jsonw_key(&w, "practices");
 	jsonw_array(&w);
-	sqlite3_stmt *st = NULL;
 	for (size_t i = 0; i < p->len && !rc; i++) {
 		const plan_item_t *x = &p->items[i];
 		jsonw_object(&w);
@@ -340,15 +338,12 @@ static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t
 		jsonw_str(&w, x->comment);
 		jsonw_key(&w, "evidence");
 		jsonw_array(&w);
-		st = store_stmt(s, "SELECT e.url FROM evidence e JOIN practice p ON p.id = e.practice_id "
-				   "WHERE p.idbp = ? ORDER BY e.added_at, e.url");
-		if (!st) {
-			rc = store_fail(s, d, "reading the evidence");
-			break;
-		}
-		store_bind_text(st, 1, x->idbp);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			jsonw_str(&w, store_col_text(st, 0));
+		store_query_t *q = store_query(s, "SELECT e.url FROM evidence e JOIN practice p ON p.id = e.practice_id "
+						  "WHERE p.idbp = ? ORDER BY e.added_at, e.url");
+		store_bind_text(q, 1, x->idbp);
+		while (store_next(q))
+			jsonw_str(&w, store_col_text(q, 0));
+		rc = store_end(q, d, "reading the evidence");
 		jsonw_end(&w, ']');
 		jsonw_end(&w, '}');
 	}
@@ -642,7 +637,7 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 	}
 	/* The line of each id's first row, to report duplicates: a hash set, as
 	 * scanning the ids seen so far for every row made big imports quadratic
-	 * (40,000 rows: 7 s). Ids are compared as catalog_find does, ASCII case
+	 * (40,000 rows: 7 s). Ids are compared as practice_find does, ASCII case
 	 * ignored, so the key is the trimmed id in lower case. */
 	strset_t *seen = strset_new();
 	buf_t key = BUF_INIT;

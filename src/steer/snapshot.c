@@ -3,7 +3,6 @@
  * through the immutable guide copy. */
 #include "steer/snapshot.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,18 +58,18 @@ static void parse_weights(const char *text, unsigned w[STORE_NPRIORITIES])
 #define INFO_COLUMNS "s.id, s.name, s.created_at, s.created_by, v.version, s.weights, s.score_num, s.score_den, s.assessed, s.total"
 #define INFO_FROM " FROM snapshot s JOIN guide_version v ON v.id = s.version_id"
 
-static long long read_info(sqlite3_stmt *st, snapshot_info_t *x)
+static long long read_info(const store_query_t *q, snapshot_info_t *x)
 {
-	x->name = store_col_dup(st, 1);
-	x->created_at = store_col_dup(st, 2);
-	x->created_by = store_col_dup(st, 3);
-	x->guide_version = store_col_dup(st, 4);
-	parse_weights(store_col_text(st, 5), x->weights);
-	x->num = (uint64_t)sqlite3_column_int64(st, 6);
-	x->den = (uint64_t)sqlite3_column_int64(st, 7);
-	x->assessed = (size_t)sqlite3_column_int64(st, 8);
-	x->total = (size_t)sqlite3_column_int64(st, 9);
-	return sqlite3_column_int64(st, 0);
+	x->name = store_col_dup(q, 1);
+	x->created_at = store_col_dup(q, 2);
+	x->created_by = store_col_dup(q, 3);
+	x->guide_version = store_col_dup(q, 4);
+	parse_weights(store_col_text(q, 5), x->weights);
+	x->num = (uint64_t)store_col_int(q, 6);
+	x->den = (uint64_t)store_col_int(q, 7);
+	x->assessed = (size_t)store_col_int(q, 8);
+	x->total = (size_t)store_col_int(q, 9);
+	return store_col_int(q, 0);
 }
 
 steer_rc snapshot_list(store_t *s, snapshot_list_t *out, diag_list_t *d)
@@ -79,21 +78,30 @@ steer_rc snapshot_list(store_t *s, snapshot_list_t *out, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = store_stmt(s, "SELECT " INFO_COLUMNS INFO_FROM " ORDER BY s.id");
-	if (!st)
-		return store_fail(s, d, "reading the snapshots");
+	store_query_t *q = store_query(s, "SELECT " INFO_COLUMNS INFO_FROM " ORDER BY s.id");
 	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		memset(&out->items[out->len], 0, sizeof *out->items);
-		read_info(st, &out->items[out->len++]);
+		read_info(q, &out->items[out->len++]);
 	}
-	if (r != SQLITE_DONE) {
+	if ((rc = store_end(q, d, "reading the snapshots")))
 		snapshot_list_free(out);
-		return store_fail(s, d, "reading the snapshots");
+	return rc;
+}
+
+/* The snapshot named exactly name: its id (0: none) and info. */
+static steer_rc find_exact(store_t *s, const char *name, long long *id, snapshot_info_t *info, diag_list_t *d)
+{
+	store_query_t *q = store_query(s, "SELECT " INFO_COLUMNS INFO_FROM " WHERE s.name = ?");
+	store_bind_text(q, 1, name);
+	*id = store_next(q) ? read_info(q, info) : 0;
+	steer_rc rc = store_end(q, d, "finding the snapshot");
+	if (rc && *id) {
+		snapshot_info_free(info);
+		*id = 0;
 	}
-	return STEER_OK;
+	return rc;
 }
 
 /* The snapshot named name: exact, else same folded key; 0 and a refusal
@@ -102,33 +110,17 @@ static long long find(store_t *s, const char *name, snapshot_info_t *info, diag_
 {
 	snapshot_list_t l;
 	long long id = 0;
-	*rc = STEER_OK;
-	sqlite3_stmt *st = store_stmt(s, "SELECT " INFO_COLUMNS INFO_FROM " WHERE s.name = ?");
-	if (!st) {
-		*rc = store_fail(s, d, "finding the snapshot");
-		return 0;
-	}
-	store_bind_text(st, 1, name);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = read_info(st, info);
-		sqlite3_reset(st);
+	if ((*rc = find_exact(s, name, &id, info, d)) || id)
 		return id;
-	}
 	if ((*rc = snapshot_list(s, &l, d)))
 		return 0;
 	const char **names = xcalloc(l.len + 1, sizeof *names);
-	for (size_t i = 0; i < l.len; i++) {
+	for (size_t i = 0; i < l.len && !*rc; i++) {
 		names[i] = l.items[i].name;
-		if (!id && input_fold_equal(l.items[i].name, name)) {
-			st = store_stmt(s, "SELECT " INFO_COLUMNS INFO_FROM " WHERE s.name = ?");
-			store_bind_text(st, 1, l.items[i].name);
-			if (st && sqlite3_step(st) == SQLITE_ROW)
-				id = read_info(st, info);
-			if (st)
-				sqlite3_reset(st);
-		}
+		if (!id && input_fold_equal(l.items[i].name, name))
+			*rc = find_exact(s, l.items[i].name, &id, info, d);
 	}
-	if (!id) {
+	if (!id && !*rc) {
 		diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "unknown-snapshot", "no snapshot named '%s'", name);
 		const char *best = suggest_closest(name, names, l.len);
 		if (best)
@@ -167,50 +159,41 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 		rc = STEER_REFUSED;
 		goto cleanup;
 	}
-	sqlite3_stmt *st = store_stmt(s, "SELECT created_at FROM snapshot WHERE name = ?");
-	if (!st) {
-		rc = store_fail(s, d, "creating the snapshot");
-		goto cleanup;
-	}
-	store_bind_text(st, 1, n);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "snapshot-exists", "a snapshot named '%s' already exists (taken %s)",
-				     n, store_col_text(st, 0));
-		diag_hint(x, "snapshots are immutable: choose another name");
-		sqlite3_reset(st);
-		rc = STEER_REFUSED;
+	store_query_t *q = store_query(s, "SELECT created_at FROM snapshot WHERE name = ?");
+	store_bind_text(q, 1, n);
+	char *taken = store_next(q) ? store_col_dup(q, 0) : NULL;
+	if ((rc = store_end(q, d, "creating the snapshot")) || taken) {
+		if (taken)
+			rc = store_refuse(d, "snapshot-exists", "snapshots are immutable: choose another name",
+					  "a snapshot named '%s' already exists (taken %s)", n, taken);
+		free(taken);
 		goto cleanup;
 	}
 	if ((rc = score_compute(s, SCORE_BY_NONE, &sc, d)))
 		goto cleanup;
 	store_timestamp(s, at);
 	snprintf(weights, sizeof weights, "%u,%u,%u", sc.weights[0], sc.weights[1], sc.weights[2]);
-	st = store_stmt(s, "INSERT INTO snapshot(name, created_at, created_by, version_id, weights, score_num, "
-			   "score_den, assessed, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	if (st) {
-		store_bind_text(st, 1, n);
-		store_bind_text(st, 2, at);
-		store_bind_text(st, 3, store_actor(s));
-		sqlite3_bind_int64(st, 4, version);
-		store_bind_text(st, 5, weights);
-		sqlite3_bind_int64(st, 6, (sqlite3_int64)sc.overall.num);
-		sqlite3_bind_int64(st, 7, (sqlite3_int64)sc.overall.den);
-		sqlite3_bind_int64(st, 8, (sqlite3_int64)sc.overall.assessed);
-		sqlite3_bind_int64(st, 9, (sqlite3_int64)sc.overall.total);
-	}
-	if (!st || sqlite3_step(st) != SQLITE_DONE) {
+	long long id;
+	q = store_query(s, "INSERT INTO snapshot(name, created_at, created_by, version_id, weights, score_num, "
+			   "score_den, assessed, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	store_bind_text(q, 1, n);
+	store_bind_text(q, 2, at);
+	store_bind_text(q, 3, store_actor(s));
+	store_bind_int(q, 4, version);
+	store_bind_text(q, 5, weights);
+	store_bind_int(q, 6, (long long)sc.overall.num);
+	store_bind_int(q, 7, (long long)sc.overall.den);
+	store_bind_int(q, 8, (long long)sc.overall.assessed);
+	store_bind_int(q, 9, (long long)sc.overall.total);
+	if ((rc = store_scalar(q, 0, &id, d, "creating the snapshot"))) {
 		score_free(&sc);
-		rc = store_fail(s, d, "creating the snapshot");
 		goto cleanup;
 	}
-	long long id = store_last_id(s);
-	st = store_stmt(s, "INSERT INTO snapshot_item(snapshot_id, copy_id, status, pilot_id) SELECT ?, p.copy_id, "
+	q = store_query(s, "INSERT INTO snapshot_item(snapshot_id, copy_id, status, pilot_id) SELECT ?, p.copy_id, "
 			   STATUS_CODE_SQL ", p.pilot_id FROM practice p WHERE p.removed_version IS NULL");
-	if (st)
-		sqlite3_bind_int64(st, 1, id);
-	if (!st || sqlite3_step(st) != SQLITE_DONE) {
+	store_bind_int(q, 1, id);
+	if ((rc = store_exec(q, d, "creating the snapshot"))) {
 		score_free(&sc);
-		rc = store_fail(s, d, "creating the snapshot");
 		goto cleanup;
 	}
 	buf_t v = BUF_INIT;
@@ -263,16 +246,15 @@ steer_rc snapshot_load(store_t *s, const char *name, snapshot_state_t *out, diag
 	memset(out, 0, sizeof *out);
 	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
 		return rc;
-	sqlite3_stmt *st;
+	store_query_t *q;
 	if (name) {
 		id = find(s, name, &out->info, d, &rc);
 		if (rc)
 			return rc;
-		st = store_stmt(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, i.status "
+		q = store_query(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, i.status "
 				   "FROM snapshot_item i JOIN practice_copy c ON c.id = i.copy_id "
 				   "LEFT JOIN pilot l ON l.id = i.pilot_id WHERE i.snapshot_id = ? ORDER BY c.seq");
-		if (st)
-			sqlite3_bind_int64(st, 1, id);
+		store_bind_int(q, 1, id);
 	} else {
 		char at[21];
 		store_timestamp(s, at);
@@ -283,31 +265,26 @@ steer_rc snapshot_load(store_t *s, const char *name, snapshot_state_t *out, diag
 		if ((rc = store_current_version(s, &vid, &out->info.guide_version, d)) ||
 		    (rc = store_weights(s, out->info.weights, d)))
 			return rc;
-		st = store_stmt(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, " STATUS_CODE_SQL
+		q = store_query(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, " STATUS_CODE_SQL
 				   " FROM practice p JOIN practice_copy c ON c.id = p.copy_id "
 				   "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.removed_version IS NULL ORDER BY c.seq");
 	}
-	if (!st) {
-		snapshot_state_free(out);
-		return store_fail(s, d, "reading the snapshot");
-	}
 	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		snapshot_item_t *x = &out->items[out->len++];
-		x->idbp = store_col_dup(st, 0);
-		x->title = store_col_dup(st, 1);
-		x->theme_id = store_col_dup(st, 2);
-		x->theme_title = store_col_dup(st, 3);
-		x->priority = store_col_dup(st, 4);
-		x->pilot = store_col_dup(st, 5);
-		int code = sqlite3_column_int(st, 6);
+		x->idbp = store_col_dup(q, 0);
+		x->title = store_col_dup(q, 1);
+		x->theme_id = store_col_dup(q, 2);
+		x->theme_title = store_col_dup(q, 3);
+		x->priority = store_col_dup(q, 4);
+		x->pilot = store_col_dup(q, 5);
+		long long code = store_col_int(q, 6);
 		x->status = code >= 0 && code < STATUS_COUNT ? (status_t)code : STATUS_NOT_ASSESSED;
 	}
-	if (r != SQLITE_DONE) {
+	if ((rc = store_end(q, d, "reading the snapshot"))) {
 		snapshot_state_free(out);
-		return store_fail(s, d, "reading the snapshot");
+		return rc;
 	}
 	if (!name) {
 		score_item_t *items = snapshot_score_items(out);

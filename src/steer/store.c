@@ -1,756 +1,47 @@
-/* store: opening the steering database, its migrations, transactions,
- * history and settings. The schema is documented here, migration by
- * migration: a migration, once released, is never edited; changes come as a
- * new one. */
-#define _GNU_SOURCE /* F_OFD_SETLK */
+/* store: what does not depend on the database engine, written against the
+ * query API of store.h (store_sqlite.c implements it): dates, the history,
+ * settings, weights, the current guide version, refusals. Its SQL is what
+ * SQLite and PostgreSQL both accept. */
 #include "steer/store.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "util/buf.h"
-#include "util/xalloc.h"
 
 const char *const store_priorities[STORE_NPRIORITIES] = {"Prioritaire", "Recommandée", "Aller plus loin"};
 const unsigned store_default_weights[STORE_NPRIORITIES] = {3, 2, 1};
 
-/* "sobr": tells our files from other SQLite databases. */
-#define STORE_APPLICATION_ID 0x736f6272
-
-/* Another writer holds the lock for at most one command; beyond this wait
- * something is stuck and the user should hear about it. */
-#define STORE_BUSY_TIMEOUT_MS 5000
-
-/* Distinct SQL texts used by the steer modules; a cache this size never
- * evicts in practice (the array is scanned linearly). */
-#define STORE_MAX_STMTS 128
-
-/* SQLite's locks on Unix (os_unix.c): every connection to a WAL database
- * holds a read lock on these bytes, and the last one to close it needs a
- * write lock on them to copy the -wal into the file and delete it. */
-#define SQLITE_SHARED_FIRST (0x40000000 + 2)
-#define SQLITE_SHARED_SIZE 510
-/* A -wal file shorter than its header holds no change (SQLite ignores it). */
-#define SQLITE_WAL_HEADER 32
-
-struct store {
-	sqlite3 *db;
-	char *path;
-	char *actor;
-	time_t now;
-	const char *ro_cause; /* see store_readonly_cause */
-	int lock_fd;          /* -1, or the descriptor holding the read lock of an immutable open */
-	struct {
-		const char *sql;
-		sqlite3_stmt *st;
-	} stmts[STORE_MAX_STMTS];
-	size_t nstmts;
-};
-
-/* Version 1: the guide copies, assessments, indicators, measurements,
- * pilots, history and settings. */
-static const char migration_1[] =
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
-	"CREATE TABLE weight(priority TEXT PRIMARY KEY\n"
-	"    CHECK (priority IN ('Prioritaire', 'Recommandée', 'Aller plus loin')),\n"
-	"  weight INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 100)) WITHOUT ROWID;\n"
-	"INSERT INTO weight VALUES ('Prioritaire', 3), ('Recommandée', 2), ('Aller plus loin', 1);\n"
-	/* One row per `sobre guide import` of a new content; the latest is current. */
-	"CREATE TABLE guide_version(id INTEGER PRIMARY KEY,\n"
-	"  version TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL,\n"
-	"  imported_at TEXT NOT NULL, imported_by TEXT NOT NULL);\n"
-	/* The practice as that version of the guide wrote it; never changed
-	 * afterwards, so history and snapshots keep meaning what they meant.
-	 * who and indicators are JSON arrays of strings. */
-	"CREATE TABLE practice_copy(id INTEGER PRIMARY KEY,\n"
-	"  version_id INTEGER NOT NULL REFERENCES guide_version(id),\n"
-	"  idbp TEXT NOT NULL, seq INTEGER NOT NULL, title TEXT NOT NULL,\n"
-	"  theme_id TEXT NOT NULL, theme_title TEXT NOT NULL,\n"
-	"  priority TEXT NOT NULL, difficulty TEXT NOT NULL,\n"
-	"  who TEXT NOT NULL, indicators TEXT NOT NULL,\n"
-	"  UNIQUE (version_id, idbp));\n"
-	"CREATE TRIGGER practice_copy_frozen BEFORE UPDATE ON practice_copy\n"
-	"  BEGIN SELECT RAISE(ABORT, 'imported guide copies are immutable'); END;\n"
-	"CREATE TRIGGER practice_copy_kept BEFORE DELETE ON practice_copy\n"
-	"  BEGIN SELECT RAISE(ABORT, 'imported guide copies are immutable'); END;\n"
-	/* Pilot functions: the guides' who values and custom ones, interned so
-	 * that snapshots store a small integer per practice. */
-	"CREATE TABLE pilot(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,\n"
-	"  origin TEXT NOT NULL CHECK (origin IN ('guide', 'custom')));\n"
-	/* The tracked practice, one per idbp across guide versions, and its
-	 * assessment. copy_id: the copy of the latest version that has it;
-	 * removed_version set: archived (gone from the current guide). */
-	"CREATE TABLE practice(id INTEGER PRIMARY KEY, idbp TEXT NOT NULL UNIQUE,\n"
-	"  copy_id INTEGER NOT NULL REFERENCES practice_copy(id),\n"
-	"  added_version INTEGER NOT NULL REFERENCES guide_version(id),\n"
-	"  removed_version INTEGER REFERENCES guide_version(id),\n"
-	"  status TEXT NOT NULL DEFAULT 'non évaluée' CHECK (status IN ('non évaluée', 'non concernée',\n"
-	"    'non engagée', 'planifiée', 'en cours', 'réalisée')),\n"
-	"  pilot_id INTEGER REFERENCES pilot(id), owner TEXT, due TEXT, comment TEXT,\n"
-	"  updated_at TEXT, updated_by TEXT,\n"
-	"  CHECK (status <> 'non concernée' OR coalesce(length(comment), 0) > 0));\n"
-	"CREATE TABLE evidence(practice_id INTEGER NOT NULL REFERENCES practice(id),\n"
-	"  url TEXT NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (practice_id, url)) WITHOUT ROWID;\n"
-	/* num: the indicator's stable number within its practice (1, 2...), what
-	 * `sobre measure --indicator N` names. */
-	"CREATE TABLE indicator(id INTEGER PRIMARY KEY,\n"
-	"  practice_id INTEGER NOT NULL REFERENCES practice(id), num INTEGER NOT NULL,\n"
-	"  name TEXT NOT NULL, origin TEXT NOT NULL CHECK (origin IN ('guide', 'custom')),\n"
-	"  type TEXT NOT NULL CHECK (type IN ('yesno', 'percent', 'quantity', 'text')),\n"
-	"  unit TEXT NOT NULL DEFAULT '', target TEXT, target_date TEXT,\n"
-	"  direction TEXT CHECK (direction IN ('up', 'down')),\n"
-	"  archived_version INTEGER REFERENCES guide_version(id),\n"
-	"  UNIQUE (practice_id, num));\n"
-	/* period as typed (canonical), and the days it covers, for ordering and
-	 * for `sobre indicators --due`. One value per indicator and period. */
-	"CREATE TABLE measurement(id INTEGER PRIMARY KEY,\n"
-	"  indicator_id INTEGER NOT NULL REFERENCES indicator(id),\n"
-	"  period TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,\n"
-	"  value TEXT NOT NULL, source TEXT, comment TEXT,\n"
-	"  recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,\n"
-	"  UNIQUE (indicator_id, period));\n"
-	"CREATE INDEX measurement_by_end ON measurement(indicator_id, end);\n"
-	"CREATE TABLE history(id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,\n"
-	"  idbp TEXT, field TEXT NOT NULL, old TEXT, new TEXT);\n"
-	"CREATE INDEX history_by_idbp ON history(idbp, id);\n"
-	"CREATE TRIGGER history_no_update BEFORE UPDATE ON history\n"
-	"  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;\n"
-	"CREATE TRIGGER history_no_delete BEFORE DELETE ON history\n"
-	"  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;\n";
-
-/* Version 2: snapshots. An item is 4 small integers per practice (the copy
- * fixes title, theme and priority; weights are frozen in the snapshot row),
- * which keeps 100 snapshots of 10,000 practices around 15 MB. */
-static const char migration_2[] =
-	"CREATE TABLE snapshot(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,\n"
-	"  created_at TEXT NOT NULL, created_by TEXT NOT NULL,\n"
-	"  version_id INTEGER NOT NULL REFERENCES guide_version(id),\n"
-	"  weights TEXT NOT NULL, score_num INTEGER NOT NULL, score_den INTEGER NOT NULL,\n"
-	"  assessed INTEGER NOT NULL, total INTEGER NOT NULL);\n"
-	"CREATE TABLE snapshot_item(snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
-	"  copy_id INTEGER NOT NULL REFERENCES practice_copy(id),\n"
-	"  status INTEGER NOT NULL, pilot_id INTEGER REFERENCES pilot(id),\n"
-	"  PRIMARY KEY (snapshot_id, copy_id)) WITHOUT ROWID;\n"
-	"CREATE TRIGGER snapshot_no_update BEFORE UPDATE ON snapshot\n"
-	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
-	"CREATE TRIGGER snapshot_no_delete BEFORE DELETE ON snapshot\n"
-	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
-	"CREATE TRIGGER snapshot_item_no_update BEFORE UPDATE ON snapshot_item\n"
-	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
-	"CREATE TRIGGER snapshot_item_no_delete BEFORE DELETE ON snapshot_item\n"
-	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n";
-
-/* Version 3: the web app's accounts, sessions and login failures, and a row
- * version per assessment. Sessions keep a BLAKE2b hash of the browser's
- * token, never the token, so a copy of the database opens no session; api
- * tokens likewise. row_version is bumped by triggers on every change to an
- * assessment or its evidence, so a form saved from a stale page is refused
- * instead of overwriting someone else's edit. */
-static const char migration_3[] =
-	"CREATE TABLE user(id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
-	"  role TEXT NOT NULL CHECK (role IN ('admin', 'pilote', 'lecteur')),\n"
-	"  pwhash TEXT NOT NULL, api_hash BLOB UNIQUE, created_at TEXT NOT NULL);\n"
-	/* The pilot functions whose practices a pilote may edit. */
-	"CREATE TABLE user_function(user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,\n"
-	"  name TEXT NOT NULL, PRIMARY KEY (user_id, name)) WITHOUT ROWID;\n"
-	"CREATE TABLE session(token_hash BLOB PRIMARY KEY,\n"
-	"  user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,\n"
-	"  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;\n"
-	"CREATE INDEX session_by_user ON session(user_id);\n"
-	"CREATE TABLE login_failure(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,\n"
-	"  email TEXT NOT NULL COLLATE NOCASE, address TEXT NOT NULL);\n"
-	"CREATE INDEX login_failure_by_email ON login_failure(email, at);\n"
-	"CREATE INDEX login_failure_by_address ON login_failure(address, at);\n"
-	"ALTER TABLE practice ADD COLUMN row_version INTEGER NOT NULL DEFAULT 0;\n"
-	"CREATE TRIGGER practice_row_version AFTER UPDATE OF status, pilot_id, owner, due, comment ON practice\n"
-	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = NEW.id; END;\n"
-	"CREATE TRIGGER evidence_row_version_add AFTER INSERT ON evidence\n"
-	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = NEW.practice_id; END;\n"
-	"CREATE TRIGGER evidence_row_version_del AFTER DELETE ON evidence\n"
-	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = OLD.practice_id; END;\n";
-
-/* 4: api tokens expire. Tokens made before had no end: they get
- * ACCOUNT_TOKEN_DAYS (90) from the upgrade rather than stopping at once,
- * so that scripts keep working while their owners renew them. */
-static const char migration_4[] =
-	"ALTER TABLE user ADD COLUMN api_expires_at INTEGER;\n"
-	"UPDATE user SET api_expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400\n"
-	"  WHERE api_hash IS NOT NULL;\n";
-
-static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3, migration_4};
-
-static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
-		       const char *b)
-{
-	diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_OTHER, fmt, a, b);
-	if (hint)
-		diag_hint(x, "%s", hint);
-}
-
-const char *store_cause(int sqlite_code, int sys_errno)
-{
-	switch (sqlite_code & 0xff) {
-	case SQLITE_FULL:
-		return STORE_CAUSE_FULL;
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		return STORE_CAUSE_READONLY;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return STORE_CAUSE_BUSY;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return STORE_CAUSE_CORRUPT;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-		/* SQLite says SQLITE_FULL only for a short write to the database
-		 * or its -wal; growing the -shm file, syncing or creating a file
-		 * on a full disk or a read-only folder come back as I/O errors
-		 * whose errno tells. */
-		if (sys_errno == ENOSPC || sys_errno == EDQUOT)
-			return STORE_CAUSE_FULL;
-		if (sys_errno == EROFS || sys_errno == EACCES || sys_errno == EPERM)
-			return STORE_CAUSE_READONLY;
-		break;
-	default:
-		break;
-	}
-	return STORE_CAUSE_OTHER;
-}
-
-static bool cause_is(const char *cause, const char *which)
-{
-	return cause && strcmp(cause, which) == 0;
-}
-
-/* Full or read-only: what a reader can get around by opening read-only. */
-static bool cause_blocks_writes(const char *cause)
-{
-	return cause_is(cause, STORE_CAUSE_FULL) || cause_is(cause, STORE_CAUSE_READONLY);
-}
-
-static const char *cause_text(const char *cause)
-{
-	return cause_is(cause, STORE_CAUSE_FULL) ? "the disk is full" : "the database or its folder is read-only";
-}
-
-static const char *cause_hint(const char *cause)
-{
-	if (cause_is(cause, STORE_CAUSE_FULL))
-		return "the disk is full; free some space and try again (nothing was written)";
-	if (cause_is(cause, STORE_CAUSE_READONLY))
-		return "sobre needs write access to the database file and to its folder (SQLite keeps the -wal and "
-		       "-shm files beside it); read commands (score, show, plan...) work without it";
-	if (cause_is(cause, STORE_CAUSE_BUSY))
-		return "another sobre command or the web app is writing to this database; try again";
-	if (cause_is(cause, STORE_CAUSE_CORRUPT))
-		return "the file is damaged or not a sobre database; restore it from a backup";
-	return NULL;
-}
-
-void store_report(store_t *s, diag_list_t *d, const char *what)
-{
-	const char *cause = store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db));
-	/* A database opened read-only because the disk was full refuses writes
-	 * as read-only: the first reason is the one to act on. */
-	bool fallback = s->ro_cause && cause_is(cause, STORE_CAUSE_READONLY);
-	if (fallback)
-		cause = s->ro_cause;
-	diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, cause, "%s failed: %s%s%s%s", what, sqlite3_errmsg(s->db),
-			     fallback ? " (it was opened read-only: " : "", fallback ? cause_text(cause) : "",
-			     fallback ? ")" : "");
-	const char *hint = cause_hint(cause);
-	if (hint)
-		diag_hint(x, "%s", hint);
-}
-
-static steer_rc exec(store_t *s, const char *sql, const char *what, diag_list_t *d)
-{
-	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail(s, d, what);
-	return STEER_OK;
-}
-
-/* Value of an integer PRAGMA or single-value query; -1 on error. */
-static long long query_int(store_t *s, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static steer_rc migrate(store_t *s, int target, diag_list_t *d)
-{
-	for (;;) {
-		/* Re-read under the write lock: another process may have migrated. */
-		if (exec(s, "BEGIN IMMEDIATE", "locking the database to upgrade its schema", d))
-			return STEER_IO;
-		long long v = query_int(s, "PRAGMA user_version");
-		if (v < 0) {
-			store_report(s, d, "reading the schema version");
-			goto fail;
-		}
-		if (v >= target) {
-			exec(s, "COMMIT", "upgrading the schema", d);
-			return STEER_OK;
-		}
-		char pragma[96];
-		if (exec(s, migrations[v], "upgrading the schema", d))
-			goto fail;
-		snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d; PRAGMA user_version = %lld",
-			 STORE_APPLICATION_ID, v + 1);
-		if (exec(s, pragma, "upgrading the schema", d) || exec(s, "COMMIT", "upgrading the schema", d))
-			goto fail;
-	}
-fail:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return STEER_IO;
-}
-
-/* The connection settings every open shares. */
-static steer_rc configure(store_t *s, diag_list_t *d)
-{
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-	return exec(s, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF", "configuring the connection", d);
-}
-
-/* path as an SQLite URI for a read-only, immutable open. */
-static char *immutable_uri(const char *path)
-{
-	buf_t b = BUF_INIT;
-	/* "file://" + "/abs" keeps a path starting with "//" from being read
-	 * as a host name. */
-	buf_puts(&b, path[0] == '/' ? "file://" : "file:");
-	for (const unsigned char *c = (const unsigned char *)path; *c; c++)
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		    strchr("/._-", *c))
-			buf_putc(&b, (char)*c);
-		else
-			buf_printf(&b, "%%%02X", *c);
-	buf_puts(&b, "?mode=ro&immutable=1");
-	return buf_detach(&b);
-}
-
-/* Reopens s read-only after its read-write open failed for cause (full or
- * read-only). A read-only connection to a WAL database still needs the
- * -shm file beside it, which a read-only folder or a full disk does not
- * let SQLite create; the database file alone is then the whole database
- * as long as no -wal file holds changes, and is opened "immutable" (no
- * -shm, no locks of SQLite's). A read lock of our own keeps a writer that
- * opens the file meanwhile from copying its changes into it when it
- * closes, which would change pages under this reader; an open file
- * description lock, because a classic one would go as soon as any other
- * descriptor of the file in this process is closed (another store's). */
-static steer_rc open_readonly(store_t *s, const char *cause, diag_list_t *d)
-{
-	sqlite3_close(s->db);
-	s->db = NULL;
-	s->ro_cause = cause;
-	s->lock_fd = open(s->path, O_RDONLY | O_CLOEXEC);
-	if (s->lock_fd < 0) {
-		store_diag(d, s->path, NULL, "cannot read the database: %s%s", strerror(errno), "");
-		return STEER_IO;
-	}
-	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = SQLITE_SHARED_FIRST,
-			   .l_len = SQLITE_SHARED_SIZE};
-	/* Only a closing writer holds a write lock there, for an instant; a
-	 * file system without locks (some network ones) gets no protection,
-	 * as it gets none for SQLite's own locks. */
-	if (fcntl(s->lock_fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES)) {
-		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_BUSY,
-				     "cannot read the database: another process is writing to it");
-		diag_hint(x, "%s", cause_hint(STORE_CAUSE_BUSY));
-		return STEER_IO;
-	}
-	size_t n = strlen(s->path);
-	char *wal = xmalloc(n + 5);
-	memcpy(wal, s->path, n);
-	memcpy(wal + n, "-wal", 5);
-	struct stat st;
-	bool changes = stat(wal, &st) == 0 && st.st_size >= SQLITE_WAL_HEADER;
-	free(wal);
-	if (changes) {
-		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, cause,
-				     "cannot read the database: %s, and its -wal file holds changes not yet in %s",
-				     cause_text(cause), s->path);
-		diag_hint(x, "open it once with write access to its folder (any sobre command), so that SQLite moves "
-			     "them into the database file%s",
-			  cause_is(cause, STORE_CAUSE_FULL) ? ", after freeing some space" : "");
-		return STEER_IO;
-	}
-	char *uri = immutable_uri(s->path);
-	int r = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-	free(uri);
-	if (r != SQLITE_OK) {
-		store_diag(d, s->path, NULL, "cannot open the database read-only: %s%s",
-			   s->db ? sqlite3_errmsg(s->db) : "out of memory", "");
-		return STEER_IO;
-	}
-	return configure(s, d);
-}
-
-int store_init_multithread(void)
-{
-	int a = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-	int b = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	return a == SQLITE_OK && b == SQLITE_OK ? 0 : -1;
-}
-
-steer_rc store_open_version(const char *path, int flags, int version, store_t **out, diag_list_t *d)
-{
-	store_t *s = NULL;
-	steer_rc rc = STEER_IO;
-	*out = NULL;
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		if (errno != ENOENT || !(flags & STORE_CREATE)) {
-			store_diag(d, path, errno == ENOENT ? "create it with: sobre init (or name another one with --db FILE)" : NULL,
-				   "cannot open the database: %s%s", errno == ENOENT ? "no such file" : strerror(errno), "");
-			return STEER_IO;
-		}
-	} else if (S_ISDIR(st.st_mode)) {
-		store_diag(d, path, "give a file name with --db FILE", "cannot open the database: %s%s",
-			   "it is a directory", "");
-		return STEER_IO;
-	}
-	s = xcalloc(1, sizeof *s);
-	s->path = xstrdup(path);
-	s->actor = xstrdup("unknown");
-	s->now = time(NULL);
-	s->lock_fd = -1;
-	int oflags = SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		const char *cause = s->db ? store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db))
-					  : STORE_CAUSE_OTHER;
-		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, cause, "cannot open the database: %s",
-				     s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		if (cause_hint(cause))
-			diag_hint(x, "%s", cause_hint(cause));
-		goto fail;
-	}
-	if (configure(s, d))
-		goto fail;
-	/* The first read opens the -wal and -shm files: where a read-only
-	 * folder or a full disk shows. */
-	long long app = query_int(s, "PRAGMA application_id");
-	if (app < 0) {
-		int code = sqlite3_extended_errcode(s->db);
-		const char *cause = store_cause(code, sqlite3_system_errno(s->db));
-		/* The file itself is open: what SQLite could not open is a -wal or
-		 * -shm file, missing and not creatable in that folder (the errno
-		 * left is the last attempt's, often ENOENT). */
-		if ((code & 0xff) == SQLITE_CANTOPEN)
-			cause = STORE_CAUSE_READONLY;
-		if (cause_blocks_writes(cause) && (flags & STORE_READ)) {
-			if (open_readonly(s, cause, d))
-				goto fail;
-			app = query_int(s, "PRAGMA application_id");
-		} else if (cause_blocks_writes(cause)) {
-			diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, cause, "cannot open %s for writing: %s (%s)", path,
-					     cause_text(cause), sqlite3_errmsg(s->db));
-			diag_hint(x, "%s", cause_hint(cause));
-			goto fail;
-		}
-	} else if (sqlite3_db_readonly(s->db, "main") == 1) {
-		/* SQLite opens a file it may not write read-only without a word. */
-		if (!(flags & STORE_READ)) {
-			diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_READONLY,
-					     "cannot open %s for writing: %s", path, cause_text(STORE_CAUSE_READONLY));
-			diag_hint(x, "%s", cause_hint(STORE_CAUSE_READONLY));
-			goto fail;
-		}
-		s->ro_cause = STORE_CAUSE_READONLY;
-	}
-	if (app < 0) {
-		const char *cause = store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db));
-		if (cause_is(cause, STORE_CAUSE_CORRUPT))
-			store_diag(d, path, "name a sobre database with --db FILE, or create one with sobre init",
-				   "%s is not a sobre database (%s)", path, sqlite3_errmsg(s->db));
-		else
-			store_report(s, d, "opening the database");
-		goto fail;
-	}
-	long long ver = query_int(s, "PRAGMA user_version");
-	long long tables = query_int(s, "SELECT count(*) FROM sqlite_schema");
-	if (app != STORE_APPLICATION_ID && !(app == 0 && ver == 0 && tables == 0)) {
-		store_diag(d, path, "name a sobre database with --db FILE, or create one with sobre init",
-			   "%s is an SQLite database, but not a sobre one%s", path, "");
-		goto fail;
-	}
-	if (ver > STORE_SCHEMA_VERSION) {
-		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_OTHER,
-				     "the database has schema version %lld, written by a newer sobre (this one knows up to %d)",
-				     ver, STORE_SCHEMA_VERSION);
-		diag_hint(x, "upgrade sobre; this version cannot safely write to it");
-		goto fail;
-	}
-	if (version > STORE_SCHEMA_VERSION)
-		version = STORE_SCHEMA_VERSION;
-	if (s->ro_cause) {
-		if (ver < version) {
-			diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, s->ro_cause,
-					     "%s needs upgrading to schema %d (it has schema %lld), but %s", path, version,
-					     ver, cause_text(s->ro_cause));
-			diag_hint(x, "run one write command with write access to the file and its folder, e.g. sobre init "
-				     "--db %s (it keeps the data)", path);
-			goto fail;
-		}
-		*out = s;
-		return STEER_OK;
-	}
-	/* WAL: readers never block the writer; FULL: a command that reported
-	 * success survives a power cut, not only a crash. */
-	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "switching to WAL mode", d))
-		goto fail;
-	if (ver < version && migrate(s, version, d))
-		goto fail;
-	*out = s;
-	return STEER_OK;
-fail:
-	store_close(s);
-	return rc;
-}
-
-steer_rc store_open(const char *path, int flags, store_t **out, diag_list_t *d)
-{
-	return store_open_version(path, flags, STORE_SCHEMA_VERSION, out, d);
-}
-
-void store_close(store_t *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->nstmts; i++)
-		sqlite3_finalize(s->stmts[i].st);
-	if (s->db) {
-		if (!sqlite3_get_autocommit(s->db))
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		sqlite3_close(s->db);
-	}
-	/* After SQLite's own descriptor: closing any descriptor of the file
-	 * drops the process's locks on it. */
-	if (s->lock_fd >= 0)
-		close(s->lock_fd);
-	free(s->path);
-	free(s->actor);
-	free(s);
-}
-
-steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d)
-{
-	steer_rc rc = STEER_IO;
-	sqlite3 *to = NULL;
-	size_t n = strlen(dest);
-	char *tmp = xmalloc(n + 5);
-	memcpy(tmp, dest, n);
-	memcpy(tmp + n, ".tmp", 5);
-	unlink(tmp);
-	if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		store_diag(d, dest, NULL, "cannot create the backup: %s%s", to ? sqlite3_errmsg(to) : "out of memory", "");
-		goto cleanup;
-	}
-	sqlite3_backup *b = sqlite3_backup_init(to, "main", s->db, "main");
-	if (!b) {
-		store_diag(d, dest, NULL, "cannot start the backup: %s%s", sqlite3_errmsg(to), "");
-		goto cleanup;
-	}
-	/* All pages in one step: the source is read in one transaction, so the
-	 * copy is one consistent state even while the web app writes. */
-	int r = sqlite3_backup_step(b, -1);
-	sqlite3_backup_finish(b);
-	if (r != SQLITE_DONE) {
-		store_diag(d, dest, "try again: another writer held the database too long", "backup failed: %s%s",
-			   sqlite3_errstr(r), "");
-		goto cleanup;
-	}
-	if (sqlite3_close(to) != SQLITE_OK) {
-		to = NULL;
-		store_diag(d, dest, NULL, "cannot finish the backup%s%s", "", "");
-		goto cleanup;
-	}
-	to = NULL;
-	/* As private as the database it copies (it holds the password hashes),
-	 * whatever the umask made of the new file. */
-	struct stat st;
-	if (stat(s->path, &st) == 0)
-		chmod(tmp, st.st_mode & 0777);
-	if (rename(tmp, dest) != 0) {
-		store_diag(d, dest, NULL, "cannot write the backup: %s%s", strerror(errno), "");
-		goto cleanup;
-	}
-	rc = STEER_OK;
-cleanup:
-	if (to)
-		sqlite3_close(to);
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
-int store_schema_version(store_t *s)
-{
-	return (int)query_int(s, "PRAGMA user_version");
-}
-
-const char *store_path(const store_t *s)
-{
-	return s->path;
-}
-
-const char *store_readonly_cause(const store_t *s)
-{
-	return s->ro_cause;
-}
-
-void store_set_actor(store_t *s, const char *actor)
-{
-	free(s->actor);
-	s->actor = xstrdup(actor && *actor ? actor : "unknown");
-}
-
-const char *store_actor(const store_t *s)
-{
-	return s->actor;
-}
-
-void store_set_now(store_t *s, time_t now)
-{
-	s->now = now;
-}
-
-time_t store_now(const store_t *s)
-{
-	return s->now;
-}
-
 void store_today(const store_t *s, char out[11])
 {
+	time_t now = store_now(s);
 	struct tm tm;
-	localtime_r(&s->now, &tm);
+	localtime_r(&now, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 void store_timestamp(const store_t *s, char out[21])
 {
+	time_t now = store_now(s);
 	struct tm tm;
-	gmtime_r(&s->now, &tm);
+	gmtime_r(&now, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-steer_rc store_begin(store_t *s, bool write, diag_list_t *d)
+steer_rc store_refuse(diag_list_t *d, const char *rule, const char *hint, const char *fmt, ...)
 {
-	if (!sqlite3_get_autocommit(s->db)) {
-		diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER, "a transaction is already open");
-		return STEER_IO;
-	}
-	if (write && s->ro_cause) {
-		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, s->ro_cause,
-				     "cannot write to %s: it was opened read-only (%s)", s->path, cause_text(s->ro_cause));
-		diag_hint(x, "%s", cause_hint(s->ro_cause));
-		return STEER_IO;
-	}
-	return exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction", d);
-}
-
-/* Resets every cached statement. A statement left on a row (a function
- * that reads one row and returns) keeps the connection's read snapshot open
- * past COMMIT or ROLLBACK: its next transactions would read the state from
- * before and could not write (SQLITE_BUSY_SNAPSHOT). The web app keeps one
- * connection per server thread for many requests, so each transaction's end
- * releases them all rather than relying on every caller to. */
-static void reset_stmts(store_t *s)
-{
-	for (size_t i = 0; i < s->nstmts; i++)
-		sqlite3_reset(s->stmts[i].st);
-}
-
-steer_rc store_commit(store_t *s, diag_list_t *d)
-{
-	reset_stmts(s);
-	if (exec(s, "COMMIT", "committing", d)) {
-		store_rollback(s);
-		return STEER_IO;
-	}
-	return STEER_OK;
-}
-
-void store_rollback(store_t *s)
-{
-	reset_stmts(s);
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-bool store_in_transaction(store_t *s)
-{
-	return !sqlite3_get_autocommit(s->db);
-}
-
-steer_rc store_require_tx(store_t *s, diag_list_t *d)
-{
-	if (store_in_transaction(s))
-		return STEER_OK;
-	diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER,
-		 "internal error: steer function called outside a transaction");
-	return STEER_IO;
-}
-
-sqlite3_stmt *store_stmt(store_t *s, const char *sql)
-{
-	for (size_t i = 0; i < s->nstmts; i++)
-		if (s->stmts[i].sql == sql) {
-			sqlite3_reset(s->stmts[i].st);
-			sqlite3_clear_bindings(s->stmts[i].st);
-			return s->stmts[i].st;
-		}
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		return NULL;
-	if (s->nstmts < STORE_MAX_STMTS) {
-		s->stmts[s->nstmts].sql = sql;
-		s->stmts[s->nstmts].st = st;
-		s->nstmts++;
-	} else {
-		/* Unreachable with the fixed set of queries; leaking would be worse
-		 * than failing loudly in tests. */
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	return st;
-}
-
-int store_bind_text(sqlite3_stmt *st, int idx, const char *text)
-{
-	if (!text)
-		return sqlite3_bind_null(st, idx);
-	return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
-}
-
-long long store_last_id(store_t *s)
-{
-	return sqlite3_last_insert_rowid(s->db);
-}
-
-const char *store_col_text(sqlite3_stmt *st, int col)
-{
-	return (const char *)sqlite3_column_text(st, col);
-}
-
-char *store_col_dup(sqlite3_stmt *st, int col)
-{
-	const char *t = store_col_text(st, col);
-	return t ? xstrdup(t) : NULL;
+	va_list ap;
+	buf_t msg = BUF_INIT;
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, rule, "%s", buf_cstr(&msg));
+	if (hint)
+		diag_hint(x, "%s", hint);
+	buf_free(&msg);
+	return STEER_REFUSED;
 }
 
 steer_rc store_log(store_t *s, const char *idbp, const char *field, const char *old_value,
@@ -758,30 +49,22 @@ steer_rc store_log(store_t *s, const char *idbp, const char *field, const char *
 {
 	char at[21];
 	store_timestamp(s, at);
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO history(at, actor, idbp, field, old, new) VALUES (?, ?, ?, ?, ?, ?)");
-	if (!st)
-		return store_fail(s, d, "recording the history");
-	store_bind_text(st, 1, at);
-	store_bind_text(st, 2, s->actor);
-	store_bind_text(st, 3, idbp);
-	store_bind_text(st, 4, field);
-	store_bind_text(st, 5, old_value);
-	store_bind_text(st, 6, new_value);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, "recording the history");
-	return STEER_OK;
+	store_query_t *q = store_query(s, "INSERT INTO history(at, actor, idbp, field, old, new) VALUES (?, ?, ?, ?, ?, ?)");
+	store_bind_text(q, 1, at);
+	store_bind_text(q, 2, store_actor(s));
+	store_bind_text(q, 3, idbp);
+	store_bind_text(q, 4, field);
+	store_bind_text(q, 5, old_value);
+	store_bind_text(q, 6, new_value);
+	return store_exec(q, d, "recording the history");
 }
 
 char *store_meta(store_t *s, const char *key)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM meta WHERE key = ?");
-	if (!st)
-		return NULL;
-	store_bind_text(st, 1, key);
-	char *v = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = store_col_dup(st, 0);
-	sqlite3_reset(st);
+	store_query_t *q = store_query(s, "SELECT value FROM meta WHERE key = ?");
+	store_bind_text(q, 1, key);
+	char *v = store_next(q) ? store_col_dup(q, 0) : NULL;
+	store_done(q);
 	return v;
 }
 
@@ -789,15 +72,11 @@ steer_rc store_set_meta(store_t *s, const char *key, const char *value, diag_lis
 {
 	if (store_require_tx(s, d))
 		return STEER_IO;
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO meta(key, value) VALUES (?, ?) "
-					 "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-	if (!st)
-		return store_fail(s, d, "saving a setting");
-	store_bind_text(st, 1, key);
-	store_bind_text(st, 2, value);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, d, "saving a setting");
-	return STEER_OK;
+	store_query_t *q = store_query(s, "INSERT INTO meta(key, value) VALUES (?, ?) "
+					  "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+	store_bind_text(q, 1, key);
+	store_bind_text(q, 2, value);
+	return store_exec(q, d, "saving a setting");
 }
 
 int store_priority_index(const char *priority)
@@ -812,18 +91,13 @@ steer_rc store_weights(store_t *s, unsigned w[STORE_NPRIORITIES], diag_list_t *d
 {
 	for (int i = 0; i < STORE_NPRIORITIES; i++)
 		w[i] = store_default_weights[i];
-	sqlite3_stmt *st = store_stmt(s, "SELECT priority, weight FROM weight");
-	if (!st)
-		return store_fail(s, d, "reading the weights");
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int i = store_priority_index(store_col_text(st, 0));
+	store_query_t *q = store_query(s, "SELECT priority, weight FROM weight");
+	while (store_next(q)) {
+		int i = store_priority_index(store_col_text(q, 0));
 		if (i >= 0)
-			w[i] = (unsigned)sqlite3_column_int(st, 1);
+			w[i] = (unsigned)store_col_int(q, 1);
 	}
-	if (r != SQLITE_DONE)
-		return store_fail(s, d, "reading the weights");
-	return STEER_OK;
+	return store_end(q, d, "reading the weights");
 }
 
 static void weights_text(const unsigned w[STORE_NPRIORITIES], char *out, size_t cap)
@@ -838,25 +112,21 @@ steer_rc store_set_weights(store_t *s, const unsigned w[STORE_NPRIORITIES], diag
 		return STEER_IO;
 	for (int i = 0; i < STORE_NPRIORITIES; i++)
 		if (w[i] > STORE_MAX_WEIGHT) {
-			diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "bad-weight",
-					     "weight %u for %s is too large", w[i], store_priorities[i]);
-			diag_hint(x, "weights are whole numbers from 0 to %d", STORE_MAX_WEIGHT);
-			return STEER_REFUSED;
+			char hint[64];
+			snprintf(hint, sizeof hint, "weights are whole numbers from 0 to %d", STORE_MAX_WEIGHT);
+			return store_refuse(d, "bad-weight", hint, "weight %u for %s is too large", w[i], store_priorities[i]);
 		}
 	unsigned old[STORE_NPRIORITIES];
 	if (store_weights(s, old, d))
 		return STEER_IO;
 	if (memcmp(old, w, sizeof old) == 0)
 		return STEER_OK;
-	sqlite3_stmt *st = store_stmt(s, "UPDATE weight SET weight = ? WHERE priority = ?");
-	if (!st)
-		return store_fail(s, d, "saving the weights");
 	for (int i = 0; i < STORE_NPRIORITIES; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int(st, 1, (int)w[i]);
-		store_bind_text(st, 2, store_priorities[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return store_fail(s, d, "saving the weights");
+		store_query_t *q = store_query(s, "UPDATE weight SET weight = ? WHERE priority = ?");
+		store_bind_int(q, 1, w[i]);
+		store_bind_text(q, 2, store_priorities[i]);
+		if (store_exec(q, d, "saving the weights"))
+			return STEER_IO;
 	}
 	char a[96], b[96];
 	weights_text(old, a, sizeof a);
@@ -869,19 +139,18 @@ steer_rc store_current_version(store_t *s, long long *id, char **version, diag_l
 	*id = 0;
 	if (version)
 		*version = NULL;
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, version FROM guide_version ORDER BY id DESC LIMIT 1");
-	if (!st)
-		return store_fail(s, d, "reading the guide version");
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
+	store_query_t *q = store_query(s, "SELECT id, version FROM guide_version ORDER BY id DESC LIMIT 1");
+	if (store_next(q)) {
+		*id = store_col_int(q, 0);
 		if (version)
-			*version = store_col_dup(st, 1);
-	} else if (r != SQLITE_DONE) {
-		return store_fail(s, d, "reading the guide version");
+			*version = store_col_dup(q, 1);
 	}
-	sqlite3_reset(st);
-	return STEER_OK;
+	steer_rc rc = store_end(q, d, "reading the guide version");
+	if (rc && version) {
+		free(*version);
+		*version = NULL;
+	}
+	return rc;
 }
 
 steer_rc store_require_version(store_t *s, long long *id, diag_list_t *d)
@@ -889,7 +158,7 @@ steer_rc store_require_version(store_t *s, long long *id, diag_list_t *d)
 	if (store_current_version(s, id, NULL, d))
 		return STEER_IO;
 	if (*id == 0) {
-		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, "no-guide", "no guide has been imported into this database yet");
+		diag_t *x = diag_add(d, DIAG_ERROR, store_path(s), 0, 0, "no-guide", "no guide has been imported into this database yet");
 		diag_hint(x, "import one first: sobre guide import DIR");
 		return STEER_REFUSED;
 	}

@@ -1,11 +1,14 @@
-/* store: the steering database (one SQLite file): opening, the numbered
- * schema migrations, transactions, the clock and the actor every change is
- * attributed to, the append-only history, settings (organisation, weights).
- * Owns the sqlite3 connection and its cached statements; other steer modules
- * reach SQL only through store_stmt. Never prints, never exits. A store_t is
- * one connection: use one per thread (or per request), never share one
- * between threads; SQLite's locking and the busy timeout arbitrate between
- * connections and processes. */
+/* store: the steering database. Owns the connection (one SQLite file
+ * today: store_sqlite.c is the only code that knows SQLite; a PostgreSQL
+ * backend would be one more such file), the numbered schema migrations,
+ * transactions, the cache of prepared statements and the query API every
+ * other steer module reaches SQL through, backups; and, in store.c, on top
+ * of that API, the clock and the actor every change is attributed to, the
+ * append-only history, settings (organisation, weights), and the refusal
+ * diagnostic the steer modules share. Never prints, never exits. A store_t
+ * is one connection: use one per thread (or per request), never share one
+ * between threads; the database's locking and the busy timeout arbitrate
+ * between connections and processes. */
 #ifndef SOBRE_STORE_H
 #define SOBRE_STORE_H
 
@@ -14,8 +17,6 @@
 #include <time.h>
 
 #include "util/diag.h"
-
-typedef struct sqlite3_stmt sqlite3_stmt;
 
 /* Every steer function returns one of these; they are also the CLI's exit
  * codes. On anything but STEER_OK, diags say what is wrong and how to fix it,
@@ -56,7 +57,7 @@ enum {
 #define STORE_CAUSE_CORRUPT "db-corrupt"   /* damaged, or not a database */
 #define STORE_CAUSE_OTHER "store"          /* anything else */
 /* The cause for an SQLite (extended) result code and the errno of the
- * system call that failed (sqlite3_system_errno; 0 when unknown). */
+ * system call that failed (0 when unknown). */
 const char *store_cause(int sqlite_code, int sys_errno);
 
 /* For servers, before any database is opened: each connection will be used
@@ -113,32 +114,83 @@ bool store_in_transaction(store_t *s);
  * called outside a transaction. */
 steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d);
 
-/* --- for the steer modules ------------------------------------------- */
+/* --- queries, for the steer modules ------------------------------------ */
 
-/* A prepared statement for sql (a string literal: it is cached by address),
- * reset and with its bindings cleared. Borrowed: valid until store_close. */
-sqlite3_stmt *store_stmt(store_t *s, const char *sql);
-/* Appends the connection's last error as a diagnostic about what was being
- * done ("saving the assessment"), its rule the cause (STORE_CAUSE_*) and
- * its hint what to do about it. */
-void store_report(store_t *s, diag_list_t *d, const char *what);
-/* store_report, then STEER_IO. Inline so that callers, and the static
- * analyzer, see that a failure never comes back as STEER_OK. */
-static inline steer_rc store_fail(store_t *s, diag_list_t *d, const char *what)
-{
-	store_report(s, d, what);
-	return STEER_IO;
-}
+/* One prepared statement of the connection, borrowed from its cache (valid
+ * until store_close). Opaque: only store_sqlite.c knows what it holds. */
+typedef struct store_query store_query_t;
+
+/* The statement for sql, a string literal: prepared once per connection and
+ * cached by the literal's address (never pass a built string), then given
+ * back reset, with its bindings cleared. Never NULL: when preparing fails,
+ * the query is a failed one on which binds do nothing, store_next is false
+ * and store_end, store_exec and store_scalar report the error, so a caller
+ * checks once, at the end. Parameters are numbered from 1.
+ *
+ * A query is read with store_next until it returns false: it then has reset
+ * the statement itself (what releases its read snapshot). Leaving earlier
+ * (a break, an early return, a one-row read) takes store_done, or store_end,
+ * which also says whether a step failed. The end of the transaction resets
+ * every statement anyway, so a forgotten one cannot outlive it:
+ *
+ *     store_query_t *q = store_query(s, "SELECT name FROM pilot WHERE id = ?");
+ *     store_bind_int(q, 1, id);
+ *     while (store_next(q))
+ *             use(store_col_text(q, 0));
+ *     return store_end(q, d, "reading the pilots");
+ */
+store_query_t *store_query(store_t *s, const char *sql);
+/* Binds text (NULL binds SQL NULL; the text is copied). */
+void store_bind_text(store_query_t *q, int idx, const char *text);
+void store_bind_int(store_query_t *q, int idx, long long v);
+void store_bind_double(store_query_t *q, int idx, double v);
+/* Binds len bytes (copied). */
+void store_bind_blob(store_query_t *q, int idx, const void *data, size_t len);
+void store_bind_null(store_query_t *q, int idx);
+/* Steps to the next row: true on a row; false at the end or on a failure,
+ * and the statement is then reset. */
+bool store_next(store_query_t *q);
+/* Stops reading before the end: resets the statement. Harmless when it is
+ * already reset. */
+void store_done(store_query_t *q);
+/* Resets the statement like store_done; STEER_IO with a diagnostic about
+ * what was being done ("reading the indicators"; its rule the cause,
+ * STORE_CAUSE_*) when preparing, binding or a step failed, else STEER_OK. d
+ * may be NULL when a failure does not matter (a cleanup). */
+steer_rc store_end(store_query_t *q, diag_list_t *d, const char *what);
+/* Runs a statement for its effect (INSERT, UPDATE, DELETE; a row it yields
+ * is ignored), then store_end. */
+steer_rc store_exec(store_query_t *q, diag_list_t *d, const char *what);
+/* Runs a query yielding one integer (count(*), RETURNING id...): *v gets
+ * the first column of the first row, or dflt without a row (or when it
+ * fails); then store_end. */
+steer_rc store_scalar(store_query_t *q, long long dflt, long long *v, diag_list_t *d, const char *what);
+
+/* The current row's columns, numbered from 0. Text and blobs are borrowed
+ * until the next step or reset: copy them before; NULL for SQL NULL (and
+ * when there is no row). */
+const char *store_col_text(const store_query_t *q, int col);
+/* Column text as a malloc'd string (NULL for SQL NULL). Caller frees. */
+char *store_col_dup(const store_query_t *q, int col);
+long long store_col_int(const store_query_t *q, int col);
+double store_col_double(const store_query_t *q, int col);
+const void *store_col_blob(const store_query_t *q, int col, size_t *len);
+bool store_col_null(const store_query_t *q, int col);
+
+/* Rows changed by the last INSERT, UPDATE or DELETE of this connection. */
+long long store_changes(store_t *s);
+/* The id of the last row INSERTed on this connection (RETURNING id says it
+ * in the statement itself). */
+long long store_last_id(store_t *s);
+
 /* STEER_IO with a diagnostic unless a transaction is open. */
 steer_rc store_require_tx(store_t *s, diag_list_t *d);
-/* sqlite3_bind_text that binds NULL for a NULL string. */
-int store_bind_text(sqlite3_stmt *st, int idx, const char *text);
-/* The rowid of the last INSERT on this connection. */
-long long store_last_id(store_t *s);
-/* Column text, or NULL; copy it before the next step. */
-const char *store_col_text(sqlite3_stmt *st, int col);
-/* Column text as a malloc'd string (NULL for SQL NULL). Caller frees. */
-char *store_col_dup(sqlite3_stmt *st, int col);
+
+/* Appends a refusal of input (an error diagnostic without position: rule,
+ * message, and hint unless NULL) and returns STEER_REFUSED, so that a steer
+ * function refuses in one line: return store_refuse(d, "bad-date", ...). */
+steer_rc store_refuse(diag_list_t *d, const char *rule, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Appends one history row: who (the actor), when (now), which practice (NULL
  * for database-wide changes), what field, old -> new (NULL = none). The

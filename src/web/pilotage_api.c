@@ -169,7 +169,7 @@ void api_practice(rq_t *r, const char *idbp)
 		jsonw_str(&w, a.evidence[i]);
 	jsonw_end(&w, ']');
 	jsonw_key(&w, "version");
-	jsonw_num(&w, (double)pilotage_row_version(r->s, a.idbp));
+	jsonw_num(&w, (double)a.version);
 	jsonw_key(&w, "editable");
 	jsonw_bool(&w, !a.archived && account_may_edit(&r->user, a.pilot));
 	jsonw_key(&w, "indicators");
@@ -302,14 +302,16 @@ void api_assess(rq_t *r, const char *idbp)
 		rq_forbidden(r, "votre rôle ne permet pas de modifier cette pratique");
 		goto cleanup;
 	}
-	if (ver && json_integer_value(ver) != pilotage_row_version(r->s, a.idbp)) {
-		refused(r, 409, NULL, "la pratique a été modifiée depuis la version indiquée : relisez-la");
-		goto cleanup;
-	}
+	c.check_version = ver != NULL;
+	c.if_version = ver ? (long long)json_integer_value(ver) : 0;
 	rc = assess_set(r->s, a.idbp, &c, NULL, &d);
 	if (rc == STEER_IO) {
 		diag_move_all(&r->d, &d);
 		rq_io_error(r);
+		goto cleanup;
+	}
+	if (rc == STEER_REFUSED && assess_is_stale(&d)) {
+		refused(r, 409, NULL, "la pratique a été modifiée depuis la version indiquée : relisez-la");
 		goto cleanup;
 	}
 	if (rc) {

@@ -31,8 +31,6 @@ void do_add_user(rq_t *r);
 void do_weights(rq_t *r);
 void do_upgrade(rq_t *r);
 void do_user_action(rq_t *r, bool remove);
-/* The row version of a practice's assessment, or -1. */
-long long pilotage_row_version(store_t *s, const char *idbp);
 
 /* pilotage_api.c: the JSON API (docs/api.md). */
 void api_score(rq_t *r);

@@ -3,7 +3,7 @@
  * value_t context for its template; each form validates through the steer
  * function that writes (its diagnostics mapped to the form's fields) and
  * redirects after success, so reloading never posts twice. */
-#include <sqlite3.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +21,6 @@
 #include "steer/snapshot.h"
 #include "util/xalloc.h"
 #include "web/pilotage_internal.h"
-
-long long pilotage_row_version(store_t *s, const char *idbp)
-{
-	sqlite3_stmt *st = store_stmt(s, "SELECT row_version FROM practice WHERE idbp = ?");
-	if (!st)
-		return -1;
-	store_bind_text(st, 1, idbp);
-	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	return v;
-}
 
 /* --- dashboard -------------------------------------------------------------- */
 
@@ -371,7 +360,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	ctx_bool(ctx, "has_evidence", a.nevidence > 0);
 	bool can_edit = !a.archived && account_may_edit(&r->user, a.pilot);
 	ctx_bool(ctx, "can_edit", can_edit);
-	ctx_num(ctx, "version", pilotage_row_version(r->s, a.idbp));
+	ctx_num(ctx, "version", a.version);
 	if (st && st->form_error.len)
 		ctx_str(ctx, "form_error", buf_cstr(&st->form_error));
 
@@ -520,21 +509,6 @@ void do_assess(rq_t *r, const char *idbp)
 	}
 	st.status = 422;
 	st.keep_form = true;
-	const char *version = http_param(f, "version");
-	long long current = pilotage_row_version(r->s, a.idbp);
-	char cur[32];
-	snprintf(cur, sizeof cur, "%lld", current);
-	if (!version || strcmp(version, cur) != 0) {
-		st.status = 409;
-		buf_printf(&st.form_error,
-			   "Cette pratique a été modifiée%s%s%s%s depuis l'ouverture de votre formulaire : rien n'a été "
-			   "enregistré. L'évaluation actuelle est affichée ci-dessus ; vos saisies sont conservées "
-			   "ci-dessous, enregistrez-les à nouveau pour remplacer la version actuelle.",
-			   a.updated_by ? " par " : "", a.updated_by ? a.updated_by : "", a.updated_at ? " le " : "",
-			   a.updated_at ? a.updated_at : "");
-		pg_practice(r, a.idbp, &st);
-		goto cleanup;
-	}
 	lines = pilotage_split_lines(http_param(f, "evidence"), &nlines);
 	add = xcalloc(nlines + 1, sizeof *add);
 	del = xcalloc(a.nevidence + 1, sizeof *del);
@@ -579,11 +553,32 @@ void do_assess(rq_t *r, const char *idbp)
 	c.nadd = nadd;
 	c.remove_evidence = del;
 	c.nremove = ndel;
+	/* The version the form was read at, as the page wrote it: a missing or
+	 * differently written one matches no version (-1 is none's). */
+	const char *version = http_param(f, "version");
+	char canon[32] = "";
+	errno = 0;
+	c.check_version = true;
+	c.if_version = version ? strtoll(version, NULL, 10) : -1;
+	snprintf(canon, sizeof canon, "%lld", c.if_version);
+	if (!version || errno || strcmp(version, canon) != 0)
+		c.if_version = -1;
 	rc = assess_set(r->s, a.idbp, &c, NULL, &d);
 	free(comment);
 	if (rc == STEER_IO) {
 		diag_move_all(&r->d, &d);
 		rq_io_error(r);
+		goto cleanup;
+	}
+	if (rc == STEER_REFUSED && assess_is_stale(&d)) {
+		st.status = 409;
+		buf_printf(&st.form_error,
+			   "Cette pratique a été modifiée%s%s%s%s depuis l'ouverture de votre formulaire : rien n'a été "
+			   "enregistré. L'évaluation actuelle est affichée ci-dessus ; vos saisies sont conservées "
+			   "ci-dessous, enregistrez-les à nouveau pour remplacer la version actuelle.",
+			   a.updated_by ? " par " : "", a.updated_by ? a.updated_by : "", a.updated_at ? " le " : "",
+			   a.updated_at ? a.updated_at : "");
+		pg_practice(r, a.idbp, &st);
 		goto cleanup;
 	}
 	if (rc) {

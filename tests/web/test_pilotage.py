@@ -502,6 +502,17 @@ def main(sobre, guide):
         a2 = cli(sobre, "show", "a.2", "--db", db).stdout
         check(s == 409 and "modifiée".encode() in b and b'value="Second"' in b, f"stale save: 409, input kept ({s})")
         check("owner     Premier" in a2 and "planifiée" in a2, "the first save was not overwritten")
+        # A version other than the one the page wrote (none, written otherwise,
+        # negative) is stale too, and stale is said before a bad field.
+        v2 = str(int(v1) + 1)
+        for extra, want in (({}, 409), ({"version": "0" + v2}, 409), ({"version": "-1"}, 409),
+                            ({"version": v1, "due": "31/31/2026"}, 409), ({"version": v2, "due": "31/31/2026"}, 422)):
+            form = {"csrf": admin.csrf, "status": "en cours", "pilot": "", "owner": "Second", "due": "",
+                    "comment": "", "evidence": ""}
+            form.update(extra)
+            s, _, b = admin.req("/pilotage/pratiques/a.2", form)
+            check(s == want and cli(sobre, "show", "a.2", "--db", db).stdout == a2,
+                  f"form {extra}: {want}, nothing written ({s})")
 
         # --- validation: errors next to the fields, input kept, nothing written
         before = history()

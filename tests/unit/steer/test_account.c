@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <time.h>
 
 #include "steer/account.h"
@@ -99,12 +98,12 @@ static void test_login_session_logout(void **state)
 	memcpy(csrf, u.csrf, sizeof csrf);
 	account_free(&u);
 	/* The database holds a hash, not the token. */
-	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM session WHERE token_hash = ? OR hex(token_hash) = upper(?)");
-	store_bind_text(st, 1, tok);
-	store_bind_text(st, 2, tok);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 0);
-	sqlite3_reset(st);
+	store_query_t *q = store_query(s, "SELECT count(*) FROM session WHERE token_hash = ? OR hex(token_hash) = upper(?)");
+	store_bind_text(q, 1, tok);
+	store_bind_text(q, 2, tok);
+	long long n = -1;
+	assert_int_equal(store_scalar(q, -1, &n, &d, "counting"), STEER_OK);
+	assert_int_equal(n, 0);
 	bool found;
 	assert_int_equal(account_session(s, tok, &found, &u, &d), STEER_OK);
 	assert_true(found);
@@ -291,9 +290,9 @@ static void test_token_migration(void **state)
 	const char *token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	unsigned char hash[32];
 	crypto_generichash(hash, 32, (const unsigned char *)token, 64, NULL, 0);
-	sqlite3_stmt *st = store_stmt(s, "UPDATE user SET api_hash = ? WHERE email = 'a@b.fr'");
-	sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	store_query_t *q = store_query(s, "UPDATE user SET api_hash = ? WHERE email = 'a@b.fr'");
+	store_bind_blob(q, 1, hash, sizeof hash);
+	assert_int_equal(store_exec(q, &d, "setting the token"), STEER_OK);
 	assert_int_equal(store_commit(s, &d), STEER_OK);
 	store_close(s);
 	assert_int_equal(store_open(path, 0, &s, &d), STEER_OK);
@@ -419,11 +418,12 @@ static void test_rate_limit(void **state)
 
 static long long row_version(store_t *s, const char *idbp)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT row_version FROM practice WHERE idbp = ?");
-	store_bind_text(st, 1, idbp);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	diag_list_t d = DIAG_LIST_INIT;
+	assessment_t a;
+	assert_int_equal(assess_get(s, idbp, 1, &a, &d), STEER_OK);
+	long long v = a.version;
+	assessment_free(&a);
+	diag_list_free(&d);
 	return v;
 }
 

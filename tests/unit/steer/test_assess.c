@@ -1,8 +1,9 @@
 /* Tests for the limits of steer/assess, each at the limit (accepted) and one
  * over (refused with its message, nothing kept once the caller rolls back):
- * ASSESS_MAX_EVIDENCE links per practice, INPUT_MAX_URL bytes per link; and
- * that a change with several bad fields is refused with one diagnostic per
- * field. The assessment rules themselves are tested in test_store.c. */
+ * ASSESS_MAX_EVIDENCE links per practice, INPUT_MAX_URL bytes per link; that
+ * a change with several bad fields is refused with one diagnostic per field;
+ * and the refusal of a change made from a stale read (row version). The
+ * assessment rules themselves are tested in test_store.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 
 #include "fixture.h"
 #include "steer/assess.h"
+#include "steer/catalog.h"
 #include "steer/input.h"
 
 static size_t evidence_of(store_t *s, const char *idbp)
@@ -140,12 +142,106 @@ static void test_every_field_checked(void **state)
 	free(dir);
 }
 
+static long long version_of(store_t *s, const char *idbp)
+{
+	diag_list_t d = DIAG_LIST_INIT;
+	assessment_t a;
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(assess_get(s, idbp, 0, &a, &d), STEER_OK);
+	long long v = a.version;
+	assessment_free(&a);
+	store_rollback(s);
+	diag_list_free(&d);
+	return v;
+}
+
+/* A change made against version N is refused once someone saved another
+ * (the assessment or only its evidence), before anything else is checked,
+ * naming who and when; against the current version it goes through, and
+ * without check_version no version is compared. */
+static void test_stale_version(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	assert_int_equal(version_of(s, "a.1"), 0);
+	assess_change_t c = {.status = "planifiée", .check_version = true, .if_version = 0};
+	assert_int_equal(apply(s, "a.1", &c, &d), STEER_OK);
+	assert_int_equal(version_of(s, "a.1"), 1);
+	/* Read at 0, saved after the change above: refused, its bad owner
+	 * not even looked at, and nothing written. */
+	store_set_now(s, 1773572400); /* an hour later */
+	assess_change_t late = {.status = "en cours", .owner = "bad@", .check_version = true, .if_version = 0};
+	assert_int_equal(apply(s, "a.1", &late, &d), STEER_REFUSED);
+	assert_int_equal(d.len, 1);
+	assert_true(assess_is_stale(&d));
+	assert_string_equal(d.items[0].rule, ASSESS_STALE_RULE);
+	assert_string_equal(d.items[0].msg, "practice a.1 is at version 1, not 0: last changed by test at 2026-03-15T10:00:00Z");
+	assert_non_null(strstr(d.items[0].hint, "--if-version 1"));
+	diag_list_free(&d);
+	assert_int_equal(version_of(s, "a.1"), 1);
+	/* Evidence moves the version too, and names its author. */
+	store_set_actor(s, "paul");
+	const char *ev[] = {"https://example.org/preuve"};
+	assess_change_t add = {.add_evidence = ev, .nadd = 1, .check_version = true, .if_version = 1};
+	assert_int_equal(apply(s, "a.1", &add, &d), STEER_OK);
+	assert_int_equal(version_of(s, "a.1"), 2);
+	late.owner = NULL;
+	late.if_version = 1;
+	assert_int_equal(apply(s, "a.1", &late, &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "practice a.1 is at version 2, not 1: last changed by paul at 2026-03-15T11:00:00Z");
+	diag_list_free(&d);
+	/* Any other value is stale too; the current one passes. */
+	late.if_version = -1;
+	assert_int_equal(apply(s, "a.1", &late, &d), STEER_REFUSED);
+	assert_true(assess_is_stale(&d));
+	diag_list_free(&d);
+	late.if_version = 2;
+	assert_int_equal(apply(s, "a.1", &late, &d), STEER_OK);
+	assert_int_equal(version_of(s, "a.1"), 3);
+	/* Without check_version, no comparison. */
+	assess_change_t blind = {.status = "réalisée", .if_version = 0};
+	assert_int_equal(apply(s, "a.1", &blind, &d), STEER_OK);
+	assert_false(assess_is_stale(&d));
+	/* A version never changed says so without naming anyone. */
+	assess_change_t other = {.status = "réalisée", .check_version = true, .if_version = 7};
+	assert_int_equal(apply(s, "b.1", &other, &d), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "practice b.1 is at version 0, not 7");
+	diag_list_free(&d);
+	/* Archived and stale: stale is said first, as the web form did. */
+	static const char *const v2[] = {
+		"a.1|Prioritaire|Facile|Nommer un référent|Direction générale|Référent nommé : oui / non",
+		"a.2|Recommandée|Moyenne|Suivre les indicateurs|Direction générale;Direction du numérique|% des indicateurs suivis;Nombre de comités",
+	};
+	guide_t *g = fx_guide(dir, "v2", "v2", v2, 2);
+	catalog_import_t res;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(catalog_import(s, g, "v2", &res, &d), STEER_OK);
+	assert_int_equal(store_commit(s, &d), STEER_OK);
+	catalog_import_free(&res);
+	guide_free(g);
+	assert_int_equal(apply(s, "b.1", &other, &d), STEER_REFUSED);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].rule, ASSESS_STALE_RULE);
+	diag_list_free(&d);
+	other.if_version = 0;
+	assert_int_equal(apply(s, "b.1", &other, &d), STEER_REFUSED);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].rule, "archived-practice");
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_field_checked),
 		cmocka_unit_test(test_evidence_limit),
 		cmocka_unit_test(test_evidence_url_limit),
+		cmocka_unit_test(test_stale_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

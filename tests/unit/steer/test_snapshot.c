@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 
 #include "fixture.h"
 #include "steer/snapshot.h"
@@ -31,12 +30,10 @@ static void set_weights_text(store_t *s, const char *text)
 {
 	diag_list_t d = DIAG_LIST_INIT;
 	assert_int_equal(store_begin(s, true, &d), STEER_OK);
-	sqlite3_stmt *drop = store_stmt(s, "DROP TRIGGER IF EXISTS snapshot_no_update");
-	assert_int_equal(sqlite3_step(drop), SQLITE_DONE);
-	sqlite3_stmt *st = store_stmt(s, "UPDATE snapshot SET weights = ?");
-	assert_non_null(st);
-	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	assert_int_equal(store_exec(store_query(s, "DROP TRIGGER IF EXISTS snapshot_no_update"), &d, "dropping"), STEER_OK);
+	store_query_t *q = store_query(s, "UPDATE snapshot SET weights = ?");
+	store_bind_text(q, 1, text);
+	assert_int_equal(store_exec(q, &d, "updating"), STEER_OK);
 	assert_int_equal(store_commit(s, &d), STEER_OK);
 	diag_list_free(&d);
 }

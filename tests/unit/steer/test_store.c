@@ -401,6 +401,100 @@ static void test_transaction_end_releases_reads(void **state)
 	free(dir);
 }
 
+/* The query API: every bind and column type, what a statement that cannot
+ * be prepared, a step that fails and a bad bind report (once, at the end),
+ * and that a read stopped early with store_done no longer holds the read
+ * snapshot it had (a read that runs to the end releases it by itself). */
+static void test_query_api(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir), *other = NULL;
+	diag_list_t d = DIAG_LIST_INIT;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(store_exec(store_query(s, "CREATE TEMP TABLE t(a, b, c, e, f, g)"), &d, "creating"), STEER_OK);
+	store_query_t *q = store_query(s, "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?) RETURNING rowid");
+	store_bind_text(q, 1, "été");
+	store_bind_int(q, 2, 1LL << 40);
+	store_bind_double(q, 3, 2.5);
+	store_bind_blob(q, 4, "x\0y", 3);
+	store_bind_text(q, 5, NULL);
+	store_bind_null(q, 6);
+	long long id = 0;
+	assert_int_equal(store_scalar(q, 0, &id, &d, "inserting"), STEER_OK);
+	assert_true(id > 0);
+	assert_int_equal(store_last_id(s), id);
+	assert_int_equal(store_changes(s), 1);
+	q = store_query(s, "SELECT a, b, c, e, f, g FROM t");
+	assert_true(store_next(q));
+	assert_string_equal(store_col_text(q, 0), "été");
+	char *dup = store_col_dup(q, 0);
+	assert_string_equal(dup, "été");
+	free(dup);
+	assert_true(store_col_int(q, 1) == 1LL << 40);
+	assert_true(store_col_double(q, 2) == 2.5);
+	size_t n;
+	const char *blob = store_col_blob(q, 3, &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(blob, "x\0y", 3);
+	assert_true(store_col_null(q, 4) && store_col_null(q, 5) && !store_col_null(q, 0));
+	assert_null(store_col_text(q, 4));
+	assert_null(store_col_dup(q, 5));
+	assert_false(store_next(q));
+	assert_null(store_col_text(q, 0)); /* no row any more */
+	assert_false(store_next(q));       /* and no new start */
+	assert_int_equal(store_end(q, &d, "reading"), STEER_OK);
+	assert_int_equal(d.len, 0);
+	/* Cannot be prepared: binds are ignored, nothing is read, store_end
+	 * says what and why. */
+	q = store_query(s, "SELECT x FROM nowhere WHERE y = ?");
+	store_bind_int(q, 1, 1);
+	assert_false(store_next(q));
+	assert_int_equal(store_end(q, &d, "reading nowhere"), STEER_IO);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].rule, STORE_CAUSE_OTHER);
+	assert_string_equal(d.items[0].msg, "reading nowhere failed: no such table: nowhere");
+	diag_list_free(&d);
+	/* A failing step, reported even after other statements ran. */
+	q = store_query(s, "INSERT INTO weight(priority, weight) VALUES ('Prioritaire', 3)");
+	assert_false(store_next(q));
+	long long vid;
+	assert_int_equal(store_current_version(s, &vid, NULL, &d), STEER_OK);
+	assert_int_equal(store_end(q, &d, "adding a weight"), STEER_IO);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].msg, "adding a weight failed: UNIQUE constraint failed: weight.priority");
+	diag_list_free(&d);
+	/* A bind past the statement's parameters fails it. */
+	q = store_query(s, "SELECT ?");
+	store_bind_int(q, 2, 1);
+	assert_int_equal(store_exec(q, &d, "selecting"), STEER_IO);
+	assert_non_null(strstr(d.items[0].msg, "column index out of range"));
+	diag_list_free(&d);
+	/* d NULL: the failure is only returned. */
+	assert_int_equal(store_end(store_query(s, "SELECT x FROM nowhere"), NULL, NULL), STEER_IO);
+	store_rollback(s);
+
+	/* Outside a transaction, a read left on a row would keep its snapshot:
+	 * after store_done, the other connection's write shows. */
+	assert_int_equal(store_open(store_path(s), 0, &other, &d), STEER_OK);
+	q = store_query(s, "SELECT priority FROM weight");
+	assert_true(store_next(q));
+	store_done(q);
+	assert_int_equal(store_begin(other, true, &d), STEER_OK);
+	assert_int_equal(store_set_meta(other, "org", "Mairie de B", &d), STEER_OK);
+	assert_int_equal(store_commit(other, &d), STEER_OK);
+	char *org = store_meta(s, "org");
+	assert_non_null(org); /* NULL: the old snapshot, from before the write */
+	assert_string_equal(org, "Mairie de B");
+	free(org);
+	assert_int_equal(d.len, 0);
+	diag_list_free(&d);
+	store_close(other);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 /* The web app words its error pages after these causes: each SQLite
  * failure a full disk or a read-only folder produces must map to the right
  * one, including the I/O errors whose errno alone tells. */
@@ -447,14 +541,8 @@ static void test_full_and_readonly_reported(void **state)
 	char *dir = fx_tmpdir();
 	store_t *s = fx_store(dir);
 	diag_list_t d = DIAG_LIST_INIT;
-	sqlite3_stmt *st = store_stmt(s, "SELECT page_count FROM pragma_page_count");
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long pages = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	sqlite3 *db = sqlite3_db_handle(st);
-	char pragma[64];
-	snprintf(pragma, sizeof pragma, "PRAGMA max_page_count = %lld", pages);
-	assert_int_equal(sqlite3_exec(db, pragma, NULL, NULL, NULL), SQLITE_OK);
+	/* The limit cannot go below the file's size: 1 means "as it is". */
+	assert_int_equal(store_exec(store_query(s, "PRAGMA max_page_count = 1"), &d, "limiting"), STEER_OK);
 	char *big = malloc(200000);
 	memset(big, 'x', 199999);
 	big[199999] = '\0';
@@ -466,8 +554,8 @@ static void test_full_and_readonly_reported(void **state)
 	assert_non_null(strstr(d.items[0].msg, "saving a setting failed"));
 	assert_non_null(strstr(d.items[0].hint, "disk is full"));
 	diag_list_free(&d);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA max_page_count = 1000000; PRAGMA query_only = 1", NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(store_exec(store_query(s, "PRAGMA max_page_count = 1000000"), &d, "limiting"), STEER_OK);
+	assert_int_equal(store_exec(store_query(s, "PRAGMA query_only = 1"), &d, "limiting"), STEER_OK);
 	assert_int_equal(store_begin(s, false, &d), STEER_OK);
 	assert_int_equal(store_set_meta(s, "org", "Mairie", &d), STEER_IO);
 	store_rollback(s);
@@ -663,6 +751,7 @@ int main(void)
 		cmocka_unit_test(test_weight_limit),
 		cmocka_unit_test(test_measurements),
 		cmocka_unit_test(test_transaction_end_releases_reads),
+		cmocka_unit_test(test_query_api),
 		cmocka_unit_test(test_guide_upgrade),
 		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_full_and_readonly_reported),
