@@ -483,6 +483,50 @@ static void redirect_practice(rq_t *r, const char *idbp, const char *suffix)
 	buf_free(&url);
 }
 
+/* What the evidence textarea changes: the lines not yet evidence (each
+ * once) into add, the evidence no line keeps into del. The lists are a
+ * practice's links, at most ASSESS_MAX_EVIDENCE of them: pairwise is fine. */
+static void evidence_changes(const assessment_t *a, char **lines, size_t nlines, const char **add, size_t *nadd,
+			     const char **del, size_t *ndel)
+{
+	for (size_t i = 0; i < nlines; i++) {
+		bool have = false;
+		for (size_t j = 0; j < a->nevidence && !have; j++)
+			have = strcmp(lines[i], a->evidence[j]) == 0;
+		bool dup = false;
+		for (size_t j = 0; j < *nadd && !dup; j++)
+			dup = strcmp(lines[i], add[j]) == 0;
+		if (!have && !dup)
+			add[(*nadd)++] = lines[i];
+	}
+	for (size_t j = 0; j < a->nevidence; j++) {
+		bool kept = false;
+		for (size_t i = 0; i < nlines && !kept; i++)
+			kept = strcmp(lines[i], a->evidence[j]) == 0;
+		if (!kept)
+			del[(*ndel)++] = a->evidence[j];
+	}
+}
+
+/* A refused assessment's diagnostics, in French, next to their fields (the
+ * others above the form). */
+static void refusal_to_fields(const diag_list_t *d, practice_state_t *st)
+{
+	for (size_t i = 0; i < d->len; i++) {
+		int fi = field_of_rule(d->items[i].rule);
+		buf_t *target = fi >= 0 ? &st->err[fi] : &st->form_error;
+		buf_t msg = BUF_INIT;
+		rq_diag_fr(&d->items[i], &msg);
+		/* Every field is checked: two bad links give one message. */
+		if (!target->len || !strstr(buf_cstr(target), buf_cstr(&msg))) {
+			if (target->len)
+				buf_putc(target, ' ');
+			buf_put(target, msg.ptr ? msg.ptr : "", msg.len);
+		}
+		buf_free(&msg);
+	}
+}
+
 void do_assess(rq_t *r, const char *idbp)
 {
 	assessment_t a;
@@ -512,23 +556,7 @@ void do_assess(rq_t *r, const char *idbp)
 	lines = pilotage_split_lines(http_param(f, "evidence"), &nlines);
 	add = xcalloc(nlines + 1, sizeof *add);
 	del = xcalloc(a.nevidence + 1, sizeof *del);
-	for (size_t i = 0; i < nlines; i++) {
-		bool have = false;
-		for (size_t j = 0; j < a.nevidence && !have; j++)
-			have = strcmp(lines[i], a.evidence[j]) == 0;
-		bool dup = false;
-		for (size_t j = 0; j < nadd && !dup; j++)
-			dup = strcmp(lines[i], add[j]) == 0;
-		if (!have && !dup)
-			add[nadd++] = lines[i];
-	}
-	for (size_t j = 0; j < a.nevidence; j++) {
-		bool kept = false;
-		for (size_t i = 0; i < nlines && !kept; i++)
-			kept = strcmp(lines[i], a.evidence[j]) == 0;
-		if (!kept)
-			del[ndel++] = a.evidence[j];
-	}
+	evidence_changes(&a, lines, nlines, add, &nadd, del, &ndel);
 	assess_change_t c;
 	memset(&c, 0, sizeof c);
 	c.status = http_param(f, "status");
@@ -582,19 +610,7 @@ void do_assess(rq_t *r, const char *idbp)
 		goto cleanup;
 	}
 	if (rc) {
-		for (size_t i = 0; i < d.len; i++) {
-			int fi = field_of_rule(d.items[i].rule);
-			buf_t *target = fi >= 0 ? &st.err[fi] : &st.form_error;
-			buf_t msg = BUF_INIT;
-			rq_diag_fr(&d.items[i], &msg);
-			/* Every field is checked: two bad links give one message. */
-			if (!target->len || !strstr(buf_cstr(target), buf_cstr(&msg))) {
-				if (target->len)
-					buf_putc(target, ' ');
-				buf_put(target, msg.ptr ? msg.ptr : "", msg.len);
-			}
-			buf_free(&msg);
-		}
+		refusal_to_fields(&d, &st);
 		if (!st.form_error.len)
 			buf_puts(&st.form_error, "L'évaluation n'a pas été enregistrée : corrigez les champs signalés.");
 		/* Nothing of the refused change may stay: assess_set wrote nothing,
