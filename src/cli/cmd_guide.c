@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "steer/catalog.h"
+#include "steer/jsonout.h"
 #include "steer/store.h"
 
 static const char usage[] = "sobre guide import DIR [--db FILE] | sobre guide diff OLD_DIR NEW_DIR [--format text|json]";
@@ -177,9 +178,12 @@ static int guide_diff(int argc, char **argv)
 	catalog_from_guide(b, &cb);
 	catalog_diff(&ca, &cb, &diff);
 	buf_t out = BUF_INIT;
-	if (strcmp(format, "json") == 0)
-		catalog_diff_json(&ca, &cb, &diff, &out);
-	else
+	if (strcmp(format, "json") == 0) {
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonout_guide_diff(&w, &ca, &cb, &diff);
+		buf_putc(&out, '\n');
+	} else
 		catalog_diff_markdown(&ca, &cb, &diff, &out);
 	rc = cli_write_output("guide diff", output, buf_cstr(&out), out.len);
 	buf_free(&out);

@@ -8,9 +8,10 @@
 #include "cli/cli.h"
 #include "steer/assess.h"
 #include "steer/indicator.h"
+#include "steer/jsonout.h"
 #include "steer/store.h"
 
-static const char usage[] = "sobre show ID [--history N] [--db FILE]";
+static const char usage[] = "sobre show ID [--history N] [--format text|json] [--db FILE]";
 
 static void field(buf_t *out, const char *label, const char *value)
 {
@@ -36,26 +37,35 @@ int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"history", required_argument, NULL, 'H'},
+		{"format", required_argument, NULL, 'f'},
 		{"db", required_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db = NULL;
 	long nhist = 20;
+	bool json = false;
 	int c, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "H:D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "H:f:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H': {
 			if (!cli_number(optarg, 0, LONG_MAX, &nhist))
 				return cli_usage_error("show", usage, "--history takes a number of entries (0: all)");
 			break;
 		}
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return cli_usage_error("show", usage, "unknown format '%s' (text or json)", optarg);
+			json = strcmp(optarg, "json") == 0;
+			break;
 		case 'D': db = optarg; break;
 		case 'h':
 			printf("usage: %s\n\nShows practice ID as the imported guide wrote it, its assessment,\n"
 			       "its indicators with their last 3 measurements, and its history\n"
-			       "(the last 20 changes; --history 0 shows all).\n", usage);
+			       "(the last 20 changes; --history 0 shows all).\n"
+			       "  --format json   {practice, assessment, indicators, history} (docs/api.md),\n"
+			       "                  the last %d measurements of each indicator\n", usage, JSONOUT_MEASURES);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("show", usage, "unknown option");
@@ -74,8 +84,13 @@ int cmd_show(int argc, char **argv)
 	buf_t out = BUF_INIT;
 	rc = assess_get(s, argv[optind], (size_t)nhist, &a, &d);
 	if (!rc)
-		rc = indicator_list(s, a.idbp, 3, &inds, &d);
-	if (!rc) {
+		rc = indicator_list(s, a.idbp, json ? JSONOUT_MEASURES : 3, &inds, &d);
+	if (!rc && json) {
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonout_show(&w, &a, &inds);
+		buf_putc(&out, '\n');
+	} else if (!rc) {
 		buf_printf(&out, "%s — %s\n", a.idbp, a.title);
 		buf_printf(&out, "  theme %s %s · %s · %s · guide %s", a.theme_id, a.theme_title, a.priority, a.difficulty,
 			   a.guide_version);

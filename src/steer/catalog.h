@@ -70,10 +70,9 @@ typedef struct {
 void catalog_diff(const catalog_t *old_c, const catalog_t *new_c, catalog_diff_t *out);
 void catalog_diff_free(catalog_diff_t *d);
 /* The diff as a French Markdown changelog section (for the guide's
- * "journal des modifications" page), or as JSON. */
+ * "journal des modifications" page); as JSON: jsonout_guide_diff. */
 void catalog_diff_markdown(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff,
 			   buf_t *out);
-void catalog_diff_json(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff, buf_t *out);
 
 typedef struct {
 	bool unchanged;         /* same content as the current version: nothing written */

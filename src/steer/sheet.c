@@ -11,6 +11,7 @@
 
 #include "steer/assess.h"
 #include "steer/input.h"
+#include "steer/jsonout.h"
 #include "steer/plan.h"
 #include "util/fs.h"
 #include "util/jsonw.h"
@@ -291,12 +292,58 @@ static void export_csv(const plan_t *p, bool excel, buf_t *out)
 	buf_free(&theme);
 }
 
+/* Every practice of p (plan_build's PLAN_ALL) as an assessment
+ * (jsonout_assessment), with the evidence links the rows lack. */
+static steer_rc assessments_json(store_t *s, const plan_t *p, jsonw_t *w, diag_list_t *d)
+{
+	steer_rc rc = STEER_OK;
+	jsonw_array(w);
+	sqlite3_stmt *st = NULL;
+	char **evidence = NULL;
+	size_t nevidence = 0, cap = 0;
+	for (size_t i = 0; i < p->len && !rc; i++) {
+		const plan_item_t *x = &p->items[i];
+		st = store_stmt(s, "SELECT e.url FROM evidence e JOIN practice p ON p.id = e.practice_id "
+				   "WHERE p.idbp = ? ORDER BY e.added_at, e.url");
+		if (!st) {
+			rc = store_fail(s, d, "reading the evidence");
+			break;
+		}
+		store_bind_text(st, 1, x->idbp);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			evidence = xgrow(evidence, &cap, nevidence + 1, sizeof *evidence);
+			evidence[nevidence++] = store_col_dup(st, 0);
+		}
+		jsonout_assessment_t a = {x, false, evidence, nevidence};
+		jsonout_assessment(w, &a);
+		for (size_t k = 0; k < nevidence; k++)
+			free(evidence[k]);
+		nevidence = 0;
+	}
+	free(evidence);
+	jsonw_end(w, ']');
+	return rc;
+}
+
+steer_rc sheet_assessments_json(store_t *s, jsonw_t *w, diag_list_t *d)
+{
+	plan_t p;
+	steer_rc rc = plan_build(s, PLAN_ALL, NULL, &p, d);
+	if (rc)
+		return rc;
+	rc = assessments_json(s, &p, w, d);
+	plan_free(&p);
+	return rc;
+}
+
 static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t *d)
 {
 	jsonw_t w;
 	char at[21];
 	char *org = store_meta(s, "org"), *version = NULL;
 	long long vid;
+	plan_t actions;
+	memset(&actions, 0, sizeof actions);
 	steer_rc rc = store_current_version(s, &vid, &version, d);
 	store_timestamp(s, at);
 	jsonw_init(&w, out);
@@ -308,53 +355,17 @@ static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t
 	jsonw_key(&w, "exported_at");
 	jsonw_str(&w, at);
 	jsonw_key(&w, "practices");
-	jsonw_array(&w);
-	sqlite3_stmt *st = NULL;
-	for (size_t i = 0; i < p->len && !rc; i++) {
-		const plan_item_t *x = &p->items[i];
-		jsonw_object(&w);
-		jsonw_key(&w, "id");
-		jsonw_str(&w, x->idbp);
-		jsonw_key(&w, "title");
-		jsonw_str(&w, x->title);
-		jsonw_key(&w, "theme");
-		jsonw_object(&w);
-		jsonw_key(&w, "id");
-		jsonw_str(&w, x->theme_id);
-		jsonw_key(&w, "title");
-		jsonw_str(&w, x->theme_title);
-		jsonw_end(&w, '}');
-		jsonw_key(&w, "priority");
-		jsonw_str(&w, x->priority);
-		jsonw_key(&w, "difficulty");
-		jsonw_str(&w, x->difficulty);
-		jsonw_key(&w, "status");
-		jsonw_str(&w, status_name(x->status));
-		jsonw_key(&w, "pilot");
-		jsonw_str(&w, x->pilot);
-		jsonw_key(&w, "owner");
-		jsonw_str(&w, x->owner);
-		jsonw_key(&w, "due_date");
-		jsonw_str(&w, x->due);
-		jsonw_key(&w, "comment");
-		jsonw_str(&w, x->comment);
-		jsonw_key(&w, "evidence");
-		jsonw_array(&w);
-		st = store_stmt(s, "SELECT e.url FROM evidence e JOIN practice p ON p.id = e.practice_id "
-				   "WHERE p.idbp = ? ORDER BY e.added_at, e.url");
-		if (!st) {
-			rc = store_fail(s, d, "reading the evidence");
-			break;
-		}
-		store_bind_text(st, 1, x->idbp);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			jsonw_str(&w, store_col_text(st, 0));
-		jsonw_end(&w, ']');
-		jsonw_end(&w, '}');
+	if (!rc)
+		rc = assessments_json(s, p, &w, d);
+	if (!rc)
+		rc = plan_build(s, PLAN_ACTIONS, NULL, &actions, d);
+	if (!rc) {
+		jsonw_key(&w, "plan");
+		jsonout_plan(&w, &actions, 0);
 	}
-	jsonw_end(&w, ']');
 	jsonw_end(&w, '}');
 	buf_putc(out, '\n');
+	plan_free(&actions);
 	free(org);
 	free(version);
 	return rc;
