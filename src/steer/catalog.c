@@ -735,3 +735,50 @@ steer_rc catalog_pilots(store_t *s, char ***names, size_t *n, diag_list_t *d)
 		return store_fail(s, d, "reading the pilots");
 	return STEER_OK;
 }
+
+void catalog_versions_free(catalog_versions_t *v)
+{
+	for (size_t i = 0; i < v->len; i++) {
+		catalog_version_t *x = &v->items[i];
+		free(x->version);
+		free(x->title);
+		free(x->source);
+		free(x->imported_at);
+		free(x->imported_by);
+	}
+	free(v->items);
+	memset(v, 0, sizeof *v);
+}
+
+steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "SELECT v.version, v.title, v.source, v.imported_at, v.imported_by, "
+					 "(SELECT count(*) FROM practice_copy c WHERE c.version_id = v.id) "
+					 "FROM guide_version v ORDER BY v.id");
+	if (!st)
+		return store_fail(s, d, "reading the guide versions");
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		catalog_version_t *x = &out->items[out->len++];
+		x->version = store_col_dup(st, 0);
+		x->title = store_col_dup(st, 1);
+		x->source = store_col_dup(st, 2);
+		x->imported_at = store_col_dup(st, 3);
+		x->imported_by = store_col_dup(st, 4);
+		x->practices = (size_t)sqlite3_column_int64(st, 5);
+		x->current = false;
+	}
+	if (r != SQLITE_DONE) {
+		catalog_versions_free(out);
+		return store_fail(s, d, "reading the guide versions");
+	}
+	if (out->len)
+		out->items[out->len - 1].current = true;
+	return STEER_OK;
+}

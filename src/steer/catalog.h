@@ -2,8 +2,8 @@
  * copies of each guide version (practices with title, theme, priority,
  * difficulty, who and indicators), the import and the upgrade to a new
  * version (carrying assessments over by idbp, marking new practices,
- * archiving removed ones), the comparison of two versions (a changelog), and
- * finding a practice by its id. */
+ * archiving removed ones), the comparison of two versions (a changelog), the
+ * list of the versions imported, and finding a practice by its id. */
 #ifndef SOBRE_CATALOG_H
 #define SOBRE_CATALOG_H
 
@@ -93,6 +93,25 @@ typedef struct {
  * guide came from (its folder). Refuses a guide without practices. */
 steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalog_import_t *res, diag_list_t *d);
 void catalog_import_free(catalog_import_t *res);
+
+/* A guide version imported into the database (one `sobre guide import` of
+ * a new content). Strings owned. */
+typedef struct {
+	char *version;     /* "" when the guide gave none */
+	char *title, *source, *imported_at, *imported_by;
+	size_t practices;  /* practices in that version's copy */
+	bool current;      /* the latest: the one being steered */
+} catalog_version_t;
+
+typedef struct {
+	catalog_version_t *items; /* oldest first */
+	size_t len;
+} catalog_versions_t;
+
+/* Every guide version imported, oldest first (none before the first
+ * import: an empty list, not an error). */
+steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d);
+void catalog_versions_free(catalog_versions_t *v);
 
 /* A practice of the database, found by its idbp (any case). */
 typedef struct {

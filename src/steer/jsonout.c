@@ -365,7 +365,7 @@ void jsonout_snapshot_diff(jsonw_t *w, const snapshot_diff_t *x)
 	jsonw_end(w, '}');
 }
 
-/* --- history, guide diff ------------------------------------ */
+/* --- history, guide versions, guide diff ------------------------------------ */
 
 void jsonout_history_entry(jsonw_t *w, const history_entry_t *e)
 {
@@ -376,6 +376,19 @@ void jsonout_history_entry(jsonw_t *w, const history_entry_t *e)
 	key_str(w, "field", e->field);
 	key_str(w, "old_value", e->old_value);
 	key_str(w, "new_value", e->new_value);
+	jsonw_end(w, '}');
+}
+
+void jsonout_guide_version(jsonw_t *w, const catalog_version_t *v)
+{
+	jsonw_object(w);
+	key_str(w, "version", v->version);
+	key_str(w, "title", v->title);
+	key_str(w, "source", v->source);
+	key_str(w, "imported_at", v->imported_at);
+	key_str(w, "imported_by", v->imported_by);
+	key_num(w, "practices", (double)v->practices);
+	key_bool(w, "current", v->current);
 	jsonw_end(w, '}');
 }
 
@@ -526,6 +539,17 @@ void jsonout_history(jsonw_t *w, const history_list_t *h)
 	jsonw_array(w);
 	for (size_t i = 0; i < h->len; i++)
 		jsonout_history_entry(w, &h->items[i]);
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}
+
+void jsonout_guide_versions(jsonw_t *w, const catalog_versions_t *v)
+{
+	jsonw_object(w);
+	jsonw_key(w, "versions");
+	jsonw_array(w);
+	for (size_t i = 0; i < v->len; i++)
+		jsonout_guide_version(w, &v->items[i]);
 	jsonw_end(w, ']');
 	jsonw_end(w, '}');
 }

@@ -3,7 +3,7 @@
  * export (sheet) give the same object the same fields: a practice (the
  * guide's item), an assessment, an indicator and its measurements, a plan
  * item and the plan, the score (overall and by group), a snapshot, a
- * snapshot diff, a history entry, a guide diff;
+ * snapshot diff, a history entry, an imported guide version, a guide diff;
  * and the documents the CLI prints around them. The field names are
  * documented in docs/api.md ("Objects"): a field changes here and there
  * together. Each writer writes one JSON value where w stands (an array
@@ -69,6 +69,7 @@ void jsonout_snapshot_diff(jsonw_t *w, const snapshot_diff_t *x);
 
 void jsonout_history_entry(jsonw_t *w, const history_entry_t *e);
 
+void jsonout_guide_version(jsonw_t *w, const catalog_version_t *v);
 /* {from, to, added, removed, changed}: practices, the changed ones with
  * what changed. */
 void jsonout_guide_diff(jsonw_t *w, const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff);
@@ -83,5 +84,7 @@ void jsonout_indicators(jsonw_t *w, const indicator_list_t *l, const char *due_s
 void jsonout_snapshots(jsonw_t *w, const snapshot_list_t *l);
 /* sobre history: {history}. */
 void jsonout_history(jsonw_t *w, const history_list_t *h);
+/* sobre guide list: {versions}. */
+void jsonout_guide_versions(jsonw_t *w, const catalog_versions_t *v);
 
 #endif
