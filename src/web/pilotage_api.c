@@ -62,6 +62,22 @@ void api_practices(rq_t *r)
 	json_answer(r, 200, &out);
 }
 
+/* The same document as sobre plan --format json and the JSON export's plan. */
+void api_plan(rq_t *r)
+{
+	plan_t plan;
+	if (plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	buf_t out = BUF_INIT;
+	jsonw_t w;
+	jsonw_init(&w, &out);
+	jsonout_plan(&w, &plan, 0);
+	plan_free(&plan);
+	json_answer(r, 200, &out);
+}
+
 /* An assessment (jsonout) and what the API adds: the row version, whether
  * the caller may write it, the indicators with their last measurements. */
 void api_practice(rq_t *r, const char *idbp)
