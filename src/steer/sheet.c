@@ -354,9 +354,10 @@ static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t
 	jsonw_str(&w, version);
 	jsonw_key(&w, "exported_at");
 	jsonw_str(&w, at);
-	jsonw_key(&w, "practices");
-	if (!rc)
+	if (!rc) {
+		jsonw_key(&w, "practices");
 		rc = assessments_json(s, p, &w, d);
+	}
 	if (!rc)
 		rc = plan_build(s, PLAN_ACTIONS, NULL, &actions, d);
 	if (!rc) {
