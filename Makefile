@@ -128,6 +128,7 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
 	@./tests/run-watch.sh $(BUILD)/sobre
 	@python3 tests/web/test_serve.py $(BUILD)/sobre examples/guide
 	@python3 tests/web/test_pilotage.py $(BUILD)/sobre examples/guide
+	@python3 tests/web/test_json_objects.py $(BUILD)/sobre examples/guide
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
 	@./tests/fixtures/upgrade.sh $(BUILD)/sobre

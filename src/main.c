@@ -22,7 +22,7 @@ static const struct {
 	{"serve", cmd_serve, "serve the guide's website over HTTP"},
 	/* Steering (database: ./sobre.db or --db FILE). */
 	{"init", cmd_init, "create the steering database"},
-	{"guide", cmd_guide, "import a guide (or upgrade to a new version); diff two versions"},
+	{"guide", cmd_guide, "import a guide or a new version of it; list the versions imported; diff two"},
 	{"assess", cmd_assess, "set a practice's status, pilot, owner, due date, comment, evidence"},
 	{"show", cmd_show, "a practice with its assessment, indicators and history"},
 	{"measure", cmd_measure, "record a value of an indicator"},

@@ -1,13 +1,17 @@
 /* cmd_guide: `sobre guide import DIR` (a guide into the steering database:
- * first import or upgrade) and `sobre guide diff OLD NEW` (a changelog). */
+ * first import or upgrade), `sobre guide list` (the versions imported) and
+ * `sobre guide diff OLD NEW` (a changelog). */
 #include <getopt.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "steer/catalog.h"
+#include "steer/jsonout.h"
 #include "steer/store.h"
 
-static const char usage[] = "sobre guide import DIR [--db FILE] | sobre guide diff OLD_DIR NEW_DIR [--format text|json]";
+static const char usage[] = "sobre guide import DIR [--db FILE] | sobre guide list [--format table|json] [--db FILE] | "
+			    "sobre guide diff OLD_DIR NEW_DIR [--format text|json]";
+static const char list_usage[] = "sobre guide list [--format table|json] [--db FILE]";
 
 static void change_summary(const catalog_delta_t *x, buf_t *out)
 {
@@ -130,6 +134,78 @@ static int guide_import(int argc, char **argv)
 	return rc;
 }
 
+static int guide_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"db", required_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL;
+	bool json = false;
+	int c, rc;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "table") && strcmp(optarg, "json"))
+				return cli_usage_error("guide list", list_usage, "unknown format '%s' (table or json)", optarg);
+			json = strcmp(optarg, "json") == 0;
+			break;
+		case 'D': db = optarg; break;
+		case 'h':
+			printf("usage: %s\n\n"
+			       "The guide versions imported into the steering database, oldest first;\n"
+			       "the last one is current (the one being steered). Each import of a new\n"
+			       "content adds one; older copies are kept, unchanged, for the snapshots\n"
+			       "and the history taken with them.\n"
+			       "  --format json   {versions: [...]} (docs/api.md)\n", list_usage);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("guide list", list_usage, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("guide list", list_usage, "unexpected argument '%s'", argv[optind]);
+	store_t *s;
+	if ((rc = cli_steer_open("guide list", db, false, false, &s)))
+		return rc;
+	diag_list_t d = DIAG_LIST_INIT;
+	catalog_versions_t v;
+	rc = catalog_versions(s, &v, &d);
+	rc = cli_steer_close("guide list", s, rc, &d);
+	if (rc)
+		return rc;
+	buf_t out = BUF_INIT;
+	if (json) {
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonout_guide_versions(&w, &v);
+		buf_putc(&out, '\n');
+	} else {
+		cli_table_t t = {0};
+		const char *head[] = {"version", "imported", "by", "practices", "source", ""};
+		cli_table_row(&t, 6, head);
+		for (size_t i = 0; i < v.len; i++) {
+			const catalog_version_t *x = &v.items[i];
+			char n[24];
+			snprintf(n, sizeof n, "%zu", x->practices);
+			const char *row[] = {*x->version ? x->version : "(no version)", x->imported_at, x->imported_by, n,
+					     x->source, x->current ? "current" : ""};
+			cli_table_row(&t, 6, row);
+		}
+		if (v.len)
+			cli_table_print(&t, 0x8, &out);
+		cli_table_free(&t);
+		buf_printf(&out, "%zu guide version%s\n", v.len, v.len == 1 ? "" : "s");
+	}
+	fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+	catalog_versions_free(&v);
+	return EXIT_OK;
+}
+
 static int guide_diff(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -177,9 +253,12 @@ static int guide_diff(int argc, char **argv)
 	catalog_from_guide(b, &cb);
 	catalog_diff(&ca, &cb, &diff);
 	buf_t out = BUF_INIT;
-	if (strcmp(format, "json") == 0)
-		catalog_diff_json(&ca, &cb, &diff, &out);
-	else
+	if (strcmp(format, "json") == 0) {
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonout_guide_diff(&w, &ca, &cb, &diff);
+		buf_putc(&out, '\n');
+	} else
 		catalog_diff_markdown(&ca, &cb, &diff, &out);
 	rc = cli_write_output("guide diff", output, buf_cstr(&out), out.len);
 	buf_free(&out);
@@ -195,15 +274,19 @@ int cmd_guide(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "import") == 0)
 		return guide_import(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return guide_list(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
 		return guide_diff(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		printf("usage: %s\n\n  import  bring a guide (or a new version of it) into the steering database\n"
+		       "  list    the guide versions imported into the database\n"
 		       "  diff    compare two versions of a guide (changelog)\n"
-		       "'sobre guide import --help' and 'sobre guide diff --help' tell more.\n", usage);
+		       "'sobre guide import --help', 'sobre guide list --help' and 'sobre guide diff --help' tell more.\n",
+		       usage);
 		return EXIT_OK;
 	}
 	if (argc < 2)
-		return cli_usage_error("guide", usage, "give a subcommand: import or diff");
-	return cli_usage_error("guide", usage, "unknown subcommand '%s' (import or diff)", argv[1]);
+		return cli_usage_error("guide", usage, "give a subcommand: import, list or diff");
+	return cli_usage_error("guide", usage, "unknown subcommand '%s' (import, list or diff)", argv[1]);
 }

@@ -6,34 +6,43 @@
 
 #include "cli/cli.h"
 #include "steer/assess.h"
+#include "steer/jsonout.h"
 #include "steer/store.h"
 
-static const char usage[] = "sobre history [ID] [--limit N] [--db FILE]";
+static const char usage[] = "sobre history [ID] [--limit N] [--format text|json] [--db FILE]";
 
 int cmd_history(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"limit", required_argument, NULL, 'n'},
+		{"format", required_argument, NULL, 'f'},
 		{"db", required_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db = NULL;
 	long limit = 50;
+	bool json = false;
 	int c, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:f:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': {
 			if (!cli_number(optarg, 0, LONG_MAX, &limit))
 				return cli_usage_error("history", usage, "--limit takes a number of entries (0: all)");
 			break;
 		}
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return cli_usage_error("history", usage, "unknown format '%s' (text or json)", optarg);
+			json = strcmp(optarg, "json") == 0;
+			break;
 		case 'D': db = optarg; break;
 		case 'h':
 			printf("usage: %s\n\nThe change log (who, when, what, old -> new), oldest first: the last\n"
 			       "50 entries (--limit 0: all), of practice ID or of the whole database.\n"
-			       "It is append-only: the database refuses to change or delete it.\n", usage);
+			       "It is append-only: the database refuses to change or delete it.\n"
+			       "  --format json   {history: [...]} (docs/api.md)\n", usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("history", usage, "unknown option");
@@ -51,13 +60,21 @@ int cmd_history(int argc, char **argv)
 	if (rc)
 		return rc;
 	buf_t out = BUF_INIT;
-	for (size_t i = 0; i < h.len; i++) {
-		const history_entry_t *e = &h.items[i];
-		buf_printf(&out, "%s  %s  %s%s%s: ", e->at, e->actor, e->idbp ? e->idbp : "", e->idbp ? " " : "", e->field);
-		cli_put_flat(&out, e->old_value);
-		buf_puts(&out, " -> ");
-		cli_put_flat(&out, e->new_value);
+	if (json) {
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonout_history(&w, &h);
 		buf_putc(&out, '\n');
+	} else {
+		for (size_t i = 0; i < h.len; i++) {
+			const history_entry_t *e = &h.items[i];
+			buf_printf(&out, "%s  %s  %s%s%s: ", e->at, e->actor, e->idbp ? e->idbp : "", e->idbp ? " " : "",
+				   e->field);
+			cli_put_flat(&out, e->old_value);
+			buf_puts(&out, " -> ");
+			cli_put_flat(&out, e->new_value);
+			buf_putc(&out, '\n');
+		}
 	}
 	fwrite(buf_cstr(&out), 1, out.len, stdout);
 	buf_free(&out);

@@ -7,8 +7,8 @@
 
 #include "cli/cli.h"
 #include "steer/indicator.h"
+#include "steer/jsonout.h"
 #include "steer/store.h"
-#include "util/jsonw.h"
 
 static const char usage[] =
 	"sobre indicator add ID --name TEXT [--type yesno|percent|quantity|text] [--unit U] [--target V] "
@@ -168,42 +168,7 @@ int cmd_indicators(int argc, char **argv)
 	if (strcmp(format, "json") == 0) {
 		jsonw_t w;
 		jsonw_init(&w, &out);
-		jsonw_object(&w);
-		jsonw_key(&w, "due_since");
-		jsonw_str(&w, quarter);
-		jsonw_key(&w, "indicators");
-		jsonw_array(&w);
-		for (size_t i = 0; i < l.len; i++) {
-			const indicator_t *x = &l.items[i];
-			if (due_only && !x->due)
-				continue;
-			jsonw_object(&w);
-			jsonw_key(&w, "practice");
-			jsonw_str(&w, x->idbp);
-			jsonw_key(&w, "num");
-			jsonw_num(&w, x->num);
-			jsonw_key(&w, "name");
-			jsonw_str(&w, x->name);
-			jsonw_key(&w, "type");
-			jsonw_str(&w, indicator_type_name(x->type));
-			jsonw_key(&w, "unit");
-			jsonw_str(&w, x->unit);
-			jsonw_key(&w, "target");
-			jsonw_str(&w, x->target);
-			jsonw_key(&w, "direction");
-			jsonw_str(&w, x->direction);
-			jsonw_key(&w, "custom");
-			jsonw_bool(&w, x->custom);
-			jsonw_key(&w, "due");
-			jsonw_bool(&w, x->due);
-			jsonw_key(&w, "last_period");
-			jsonw_str(&w, x->nmeasures ? x->measures[0].period : NULL);
-			jsonw_key(&w, "last_value");
-			jsonw_str(&w, x->nmeasures ? x->measures[0].value : NULL);
-			jsonw_end(&w, '}');
-		}
-		jsonw_end(&w, ']');
-		jsonw_end(&w, '}');
+		jsonout_indicators(&w, &l, quarter, due_only);
 		buf_putc(&out, '\n');
 	} else {
 		cli_table_t t = {0};

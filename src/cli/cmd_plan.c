@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "steer/jsonout.h"
 #include "steer/plan.h"
 #include "steer/sheet.h"
 #include "steer/store.h"
-#include "util/jsonw.h"
 
 static const char usage[] = "sobre plan [--pilot P] [--limit N] [--format table|csv|json|xlsx] [-o FILE] [--db FILE]";
 
@@ -107,44 +107,7 @@ int cmd_plan(int argc, char **argv)
 	} else if (strcmp(format, "json") == 0) {
 		jsonw_t w;
 		jsonw_init(&w, &out);
-		jsonw_object(&w);
-		jsonw_key(&w, "actions");
-		jsonw_array(&w);
-		for (size_t i = 0; i < n; i++) {
-			const plan_item_t *x = &p.items[i];
-			jsonw_object(&w);
-			jsonw_key(&w, "rank");
-			jsonw_num(&w, (double)(i + 1));
-			jsonw_key(&w, "id");
-			jsonw_str(&w, x->idbp);
-			jsonw_key(&w, "title");
-			jsonw_str(&w, x->title);
-			jsonw_key(&w, "theme");
-			jsonw_str(&w, x->theme_id);
-			jsonw_key(&w, "priority");
-			jsonw_str(&w, x->priority);
-			jsonw_key(&w, "difficulty");
-			jsonw_str(&w, x->difficulty);
-			jsonw_key(&w, "status");
-			jsonw_str(&w, status_name(x->status));
-			jsonw_key(&w, "pilot");
-			jsonw_str(&w, x->pilot);
-			jsonw_key(&w, "owner");
-			jsonw_str(&w, x->owner);
-			jsonw_key(&w, "due_date");
-			jsonw_str(&w, x->due);
-			jsonw_key(&w, "overdue");
-			jsonw_bool(&w, x->overdue);
-			jsonw_key(&w, "new");
-			jsonw_bool(&w, x->is_new);
-			jsonw_end(&w, '}');
-		}
-		jsonw_end(&w, ']');
-		jsonw_key(&w, "total");
-		jsonw_num(&w, (double)p.len);
-		jsonw_key(&w, "overdue");
-		jsonw_num(&w, (double)p.overdue);
-		jsonw_end(&w, '}');
+		jsonout_plan(&w, &p, n);
 		buf_putc(&out, '\n');
 	} else {
 		cli_table_t t = {0};

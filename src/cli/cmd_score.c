@@ -5,52 +5,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/jsonout.h"
 #include "steer/score.h"
 #include "steer/store.h"
-#include "util/jsonw.h"
 
 static const char usage[] = "sobre score [--by theme|priority|pilot] [--format table|json] [--db FILE]";
-
-/* A ratio as exact integers plus its display: JSON numbers are doubles, and
- * 66.7 is not one; consumers compare num/den or tenths, and show display. */
-static void json_ratio(jsonw_t *w, const char *key, const char *nk, uint64_t num, const char *dk, uint64_t den)
-{
-	buf_t disp = BUF_INIT;
-	long tenths = score_tenths(num, den);
-	score_format(num, den, '.', &disp);
-	jsonw_key(w, key);
-	jsonw_object(w);
-	jsonw_key(w, nk);
-	jsonw_num(w, (double)num);
-	jsonw_key(w, dk);
-	jsonw_num(w, (double)den);
-	jsonw_key(w, "tenths");
-	if (tenths < 0)
-		jsonw_str(w, NULL);
-	else
-		jsonw_num(w, (double)tenths);
-	jsonw_key(w, "display");
-	jsonw_str(w, tenths < 0 ? NULL : buf_cstr(&disp));
-	jsonw_end(w, '}');
-	buf_free(&disp);
-}
-
-static void json_tally(jsonw_t *w, const score_tally_t *t)
-{
-	static const char *const keys[STATUS_COUNT] = {"non évaluée", "non concernée", "non engagée",
-						       "planifiée", "en cours", "réalisée"};
-	json_ratio(w, "score", "num", t->num, "den", t->den);
-	json_ratio(w, "completion", "assessed", t->assessed, "total", t->total);
-	jsonw_key(w, "applicable");
-	jsonw_num(w, (double)t->applicable);
-	jsonw_key(w, "statuses");
-	jsonw_object(w);
-	for (int i = 0; i < STATUS_COUNT; i++) {
-		jsonw_key(w, keys[i]);
-		jsonw_num(w, (double)t->by_status[i]);
-	}
-	jsonw_end(w, '}');
-}
 
 static void table_row(cli_table_t *tb, const char *label, const score_tally_t *t)
 {
@@ -131,36 +90,9 @@ int cmd_score(int argc, char **argv)
 	buf_t out = BUF_INIT;
 	if (strcmp(format, "json") == 0) {
 		jsonw_t w;
+		const score_t *scores[] = {&sc};
 		jsonw_init(&w, &out);
-		jsonw_object(&w);
-		jsonw_key(&w, "weights");
-		jsonw_object(&w);
-		for (int i = 0; i < STORE_NPRIORITIES; i++) {
-			jsonw_key(&w, store_priorities[i]);
-			jsonw_num(&w, sc.weights[i]);
-		}
-		jsonw_end(&w, '}');
-		jsonw_key(&w, "overall");
-		jsonw_object(&w);
-		json_tally(&w, &sc.overall);
-		jsonw_end(&w, '}');
-		if (by != SCORE_BY_NONE) {
-			jsonw_key(&w, "by");
-			jsonw_str(&w, by == SCORE_BY_THEME ? "theme" : by == SCORE_BY_PRIORITY ? "priority" : "pilot");
-			jsonw_key(&w, "groups");
-			jsonw_array(&w);
-			for (size_t i = 0; i < sc.ngroups; i++) {
-				jsonw_object(&w);
-				jsonw_key(&w, "key");
-				jsonw_str(&w, sc.groups[i].key);
-				jsonw_key(&w, "label");
-				jsonw_str(&w, sc.groups[i].label);
-				json_tally(&w, &sc.groups[i].t);
-				jsonw_end(&w, '}');
-			}
-			jsonw_end(&w, ']');
-		}
-		jsonw_end(&w, '}');
+		jsonout_score(&w, scores, 1);
 		buf_putc(&out, '\n');
 	} else {
 		cli_table_t t = {0};

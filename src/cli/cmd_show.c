@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "steer/assess.h"
 #include "steer/indicator.h"
+#include "steer/jsonout.h"
 #include "steer/store.h"
 #include "util/jsonw.h"
 
@@ -32,104 +33,6 @@ static void indented(buf_t *out, const char *label, const char *value)
 		if (*p == '\n')
 			buf_puts(out, "          ");
 	}
-	buf_putc(out, '\n');
-}
-
-static void json_strings(jsonw_t *w, const char *key, char *const *items, size_t n)
-{
-	jsonw_key(w, key);
-	jsonw_array(w);
-	for (size_t i = 0; i < n; i++)
-		jsonw_str(w, items[i]);
-	jsonw_end(w, ']');
-}
-
-static void json_field(jsonw_t *w, const char *key, const char *value)
-{
-	jsonw_key(w, key);
-	jsonw_str(w, value);
-}
-
-/* The same content as the text, unset values as null. */
-static void show_json(const assessment_t *a, const indicator_list_t *inds, buf_t *out)
-{
-	jsonw_t w;
-	jsonw_init(&w, out);
-	jsonw_object(&w);
-	json_field(&w, "id", a->idbp);
-	json_field(&w, "title", a->title);
-	json_field(&w, "theme", a->theme_id);
-	json_field(&w, "theme_title", a->theme_title);
-	json_field(&w, "priority", a->priority);
-	json_field(&w, "difficulty", a->difficulty);
-	json_field(&w, "guide_version", a->guide_version);
-	jsonw_key(&w, "new");
-	jsonw_bool(&w, a->is_new);
-	jsonw_key(&w, "archived");
-	jsonw_bool(&w, a->archived);
-	json_field(&w, "archived_in", a->archived_in);
-	json_strings(&w, "who", a->who, a->nwho);
-	json_field(&w, "status", status_name(a->status));
-	json_field(&w, "pilot", a->pilot);
-	json_field(&w, "owner", a->owner);
-	json_field(&w, "due", a->due);
-	jsonw_key(&w, "overdue");
-	jsonw_bool(&w, a->overdue);
-	json_field(&w, "comment", a->comment);
-	json_strings(&w, "evidence", a->evidence, a->nevidence);
-	json_field(&w, "updated_at", a->updated_at);
-	json_field(&w, "updated_by", a->updated_by);
-	jsonw_key(&w, "version");
-	jsonw_num(&w, (double)a->version);
-	jsonw_key(&w, "indicators");
-	jsonw_array(&w);
-	for (size_t i = 0; i < inds->len; i++) {
-		const indicator_t *x = &inds->items[i];
-		jsonw_object(&w);
-		jsonw_key(&w, "num");
-		jsonw_num(&w, x->num);
-		json_field(&w, "name", x->name);
-		json_field(&w, "type", indicator_type_name(x->type));
-		json_field(&w, "unit", x->unit);
-		json_field(&w, "target", x->target);
-		json_field(&w, "target_date", x->target_date);
-		json_field(&w, "direction", x->direction);
-		jsonw_key(&w, "custom");
-		jsonw_bool(&w, x->custom);
-		jsonw_key(&w, "archived");
-		jsonw_bool(&w, x->archived);
-		jsonw_key(&w, "due");
-		jsonw_bool(&w, x->due);
-		jsonw_key(&w, "measures");
-		jsonw_array(&w);
-		for (size_t j = 0; j < x->nmeasures; j++) {
-			const measurement_t *m = &x->measures[j];
-			jsonw_object(&w);
-			json_field(&w, "period", m->period);
-			json_field(&w, "value", m->value);
-			json_field(&w, "source", m->source);
-			json_field(&w, "recorded_at", m->recorded_at);
-			json_field(&w, "recorded_by", m->recorded_by);
-			jsonw_end(&w, '}');
-		}
-		jsonw_end(&w, ']');
-		jsonw_end(&w, '}');
-	}
-	jsonw_end(&w, ']');
-	jsonw_key(&w, "history");
-	jsonw_array(&w);
-	for (size_t i = 0; i < a->history.len; i++) {
-		const history_entry_t *h = &a->history.items[i];
-		jsonw_object(&w);
-		json_field(&w, "at", h->at);
-		json_field(&w, "actor", h->actor);
-		json_field(&w, "field", h->field);
-		json_field(&w, "old", h->old_value);
-		json_field(&w, "new", h->new_value);
-		jsonw_end(&w, '}');
-	}
-	jsonw_end(&w, ']');
-	jsonw_end(&w, '}');
 	buf_putc(out, '\n');
 }
 
@@ -164,9 +67,10 @@ int cmd_show(int argc, char **argv)
 			printf("usage: %s\n\nShows practice ID as the imported guide wrote it, its assessment,\n"
 			       "its indicators with their last 3 measurements, and its history\n"
 			       "(the last 20 changes; --history 0 shows all).\n"
-			       "--format json gives the same as one JSON object, with the assessment's\n"
-			       "\"version\": what sobre assess --if-version takes to refuse a change\n"
-			       "made meanwhile by someone else.\n", usage);
+			       "  --format json   {practice, assessment, indicators, history} (docs/api.md),\n"
+			       "                  the last %d measurements of each indicator; the assessment's\n"
+			       "                  \"version\" is what sobre assess --if-version takes to refuse\n"
+			       "                  a change made meanwhile by someone else\n", usage, JSONOUT_MEASURES);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("show", usage, "unknown option");
@@ -185,9 +89,12 @@ int cmd_show(int argc, char **argv)
 	buf_t out = BUF_INIT;
 	rc = assess_get(s, argv[optind], (size_t)nhist, &a, &d);
 	if (!rc)
-		rc = indicator_list(s, a.idbp, 3, &inds, &d);
+		rc = indicator_list(s, a.idbp, json ? JSONOUT_MEASURES : 3, &inds, &d);
 	if (!rc && json) {
-		show_json(&a, &inds, &out);
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonout_show(&w, &a, &inds);
+		buf_putc(&out, '\n');
 	} else if (!rc) {
 		buf_printf(&out, "%s — %s\n", a.idbp, a.title);
 		buf_printf(&out, "  theme %s %s · %s · %s · guide %s", a.theme_id, a.theme_title, a.priority, a.difficulty,

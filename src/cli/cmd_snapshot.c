@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/jsonout.h"
 #include "steer/snapshot.h"
 #include "steer/store.h"
 
-static const char usage[] = "sobre snapshot create NAME | list | diff A [B] [--db FILE]";
+static const char usage[] = "sobre snapshot create NAME | list | diff A [B] [--format table|json] [--db FILE]";
 
 static void pct(buf_t *out, uint64_t num, uint64_t den)
 {
@@ -67,7 +68,7 @@ static void group_rows(cli_table_t *t, const score_t *a, const score_t *b, bool 
 	}
 }
 
-static int do_diff(const char *db, const char *a, const char *b)
+static int do_diff(const char *db, const char *a, const char *b, bool json)
 {
 	store_t *s;
 	int rc = cli_steer_open("snapshot diff", db, false, false, &s);
@@ -80,6 +81,16 @@ static int do_diff(const char *db, const char *a, const char *b)
 	if (rc)
 		return rc;
 	buf_t out = BUF_INIT, sa = BUF_INIT, sb = BUF_INIT, dd = BUF_INIT;
+	if (json) {
+		jsonw_t w;
+		jsonw_init(&w, &out);
+		jsonout_snapshot_diff(&w, &x);
+		buf_putc(&out, '\n');
+		fwrite(buf_cstr(&out), 1, out.len, stdout);
+		buf_free(&out);
+		snapshot_diff_free(&x);
+		return EXIT_OK;
+	}
 	buf_printf(&out, "'%s' (%s, guide %s) -> '%s' (%s, guide %s)\n\n", x.a.info.name, x.a.info.created_at,
 		   x.a.info.guide_version, x.b.info.name, x.b.info.created_at, x.b.info.guide_version);
 	cli_table_t t = {0};
@@ -148,15 +159,21 @@ static int do_diff(const char *db, const char *a, const char *b)
 int cmd_snapshot(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
 		{"db", required_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db = NULL;
+	const char *db = NULL, *format = NULL;
 	int c, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:D:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "table") && strcmp(optarg, "json"))
+				return cli_usage_error("snapshot", usage, "unknown format '%s' (table or json)", optarg);
+			format = optarg;
+			break;
 		case 'D': db = optarg; break;
 		case 'h':
 			printf("usage: %s\n\n"
@@ -164,7 +181,9 @@ int cmd_snapshot(int argc, char **argv)
 			       "             snapshots are immutable and keep their guide version and weights\n"
 			       "list         the snapshots with their score and completion\n"
 			       "diff A [B]   score changes (overall, by theme, by priority) and the practices\n"
-			       "             that moved up or down from snapshot A to B (default: now)\n", usage);
+			       "             that moved up or down from snapshot A to B (default: now)\n"
+			       "--format json  list: {snapshots: [...]}; diff: {from, to, ..., moves}\n"
+			       "             (docs/api.md)\n", usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("snapshot", usage, "unknown option");
@@ -172,7 +191,10 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	int n = argc - optind;
 	const char *sub = n > 0 ? argv[optind] : "";
+	bool json = format && strcmp(format, "json") == 0;
 	if (strcmp(sub, "create") == 0) {
+		if (format)
+			return cli_usage_error("snapshot", usage, "--format applies to list and diff");
 		if (n != 2)
 			return cli_usage_error("snapshot", usage, "give the snapshot's name, e.g. sobre snapshot create \"T1 2026\"");
 		store_t *s;
@@ -206,6 +228,17 @@ int cmd_snapshot(int argc, char **argv)
 		rc = cli_steer_close("snapshot list", s, rc, &d);
 		if (rc)
 			return rc;
+		if (json) {
+			buf_t out = BUF_INIT;
+			jsonw_t w;
+			jsonw_init(&w, &out);
+			jsonout_snapshots(&w, &l);
+			buf_putc(&out, '\n');
+			fwrite(buf_cstr(&out), 1, out.len, stdout);
+			buf_free(&out);
+			snapshot_list_free(&l);
+			return EXIT_OK;
+		}
 		cli_table_t t = {0};
 		const char *head[] = {"name", "taken", "by", "guide", "score", "completion"};
 		cli_table_row(&t, 6, head);
@@ -232,7 +265,7 @@ int cmd_snapshot(int argc, char **argv)
 	if (strcmp(sub, "diff") == 0) {
 		if (n != 2 && n != 3)
 			return cli_usage_error("snapshot", usage, "give one or two snapshot names");
-		return do_diff(db, argv[optind + 1], n == 3 ? argv[optind + 2] : NULL);
+		return do_diff(db, argv[optind + 1], n == 3 ? argv[optind + 2] : NULL, json);
 	}
 	if (!*sub)
 		return cli_usage_error("snapshot", usage, "give a subcommand: create, list or diff");

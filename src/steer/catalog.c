@@ -11,7 +11,6 @@
 
 #include "steer/indicator.h"
 #include "steer/input.h"
-#include "util/jsonw.h"
 #include "util/xalloc.h"
 
 static char *dup_trim(const char *s)
@@ -357,96 +356,6 @@ void catalog_diff_markdown(const catalog_t *old_c, const catalog_t *new_c, const
 	(void)new_c;
 }
 
-static void json_practice(jsonw_t *w, const catalog_practice_t *p)
-{
-	jsonw_key(w, "id");
-	jsonw_str(w, p->idbp);
-	jsonw_key(w, "title");
-	jsonw_str(w, p->title);
-	jsonw_key(w, "theme");
-	jsonw_str(w, p->theme_id);
-	jsonw_key(w, "priority");
-	jsonw_str(w, p->priority);
-	jsonw_key(w, "difficulty");
-	jsonw_str(w, p->difficulty);
-}
-
-static void json_pair(jsonw_t *w, const char *key, const char *a, const char *b)
-{
-	jsonw_key(w, key);
-	jsonw_object(w);
-	jsonw_key(w, "old");
-	jsonw_str(w, a);
-	jsonw_key(w, "new");
-	jsonw_str(w, b);
-	jsonw_end(w, '}');
-}
-
-static void json_list_change(jsonw_t *w, const char *key, char **a, size_t na, char **b, size_t nb)
-{
-	jsonw_key(w, key);
-	jsonw_object(w);
-	jsonw_key(w, "added");
-	jsonw_array(w);
-	for (size_t i = 0; i < nb; i++)
-		if (!contains(a, na, b[i]))
-			jsonw_str(w, b[i]);
-	jsonw_end(w, ']');
-	jsonw_key(w, "removed");
-	jsonw_array(w);
-	for (size_t i = 0; i < na; i++)
-		if (!contains(b, nb, a[i]))
-			jsonw_str(w, a[i]);
-	jsonw_end(w, ']');
-	jsonw_end(w, '}');
-}
-
-void catalog_diff_json(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff, buf_t *out)
-{
-	jsonw_t w;
-	jsonw_init(&w, out);
-	jsonw_object(&w);
-	jsonw_key(&w, "from");
-	jsonw_str(&w, old_c->version);
-	jsonw_key(&w, "to");
-	jsonw_str(&w, new_c->version);
-	static const char *const keys[3] = {"added", "removed", "changed"};
-	for (int kind = 0; kind < 3; kind++) {
-		jsonw_key(&w, keys[kind]);
-		jsonw_array(&w);
-		for (size_t i = 0; i < diff->len; i++) {
-			const catalog_delta_t *x = &diff->items[i];
-			int k = !x->old ? 0 : !x->new_ ? 1 : 2;
-			if (k != kind)
-				continue;
-			jsonw_object(&w);
-			json_practice(&w, catalog_delta_practice(x));
-			if (kind == 2) {
-				jsonw_key(&w, "changes");
-				jsonw_object(&w);
-				if (x->changes & CATALOG_TITLE)
-					json_pair(&w, "title", x->old->title, x->new_->title);
-				if (x->changes & CATALOG_THEME)
-					json_pair(&w, "theme", x->old->theme_id, x->new_->theme_id);
-				if (x->changes & CATALOG_PRIORITY)
-					json_pair(&w, "priority", x->old->priority, x->new_->priority);
-				if (x->changes & CATALOG_DIFFICULTY)
-					json_pair(&w, "difficulty", x->old->difficulty, x->new_->difficulty);
-				if (x->changes & CATALOG_WHO)
-					json_list_change(&w, "who", x->old->who, x->old->nwho, x->new_->who, x->new_->nwho);
-				if (x->changes & CATALOG_INDICATORS)
-					json_list_change(&w, "indicators", x->old->indicators, x->old->nindicators,
-							 x->new_->indicators, x->new_->nindicators);
-				jsonw_end(&w, '}');
-			}
-			jsonw_end(&w, '}');
-		}
-		jsonw_end(&w, ']');
-	}
-	jsonw_end(&w, '}');
-	buf_putc(out, '\n');
-}
-
 /* --- import ----------------------------------------------------------- */
 
 static void join(buf_t *out, char **items, size_t n)
@@ -657,4 +566,48 @@ steer_rc catalog_custom_pilot(store_t *s, const char *name, long long *id, diag_
 					  "ON CONFLICT(name) DO UPDATE SET name = name RETURNING id");
 	store_bind_text(q, 1, name);
 	return store_scalar(q, 0, id, d, "recording the pilot function");
+}
+
+void catalog_versions_free(catalog_versions_t *v)
+{
+	for (size_t i = 0; i < v->len; i++) {
+		catalog_version_t *x = &v->items[i];
+		free(x->version);
+		free(x->title);
+		free(x->source);
+		free(x->imported_at);
+		free(x->imported_by);
+	}
+	free(v->items);
+	memset(v, 0, sizeof *v);
+}
+
+steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	store_query_t *q = store_query(s, "SELECT v.version, v.title, v.source, v.imported_at, v.imported_by, "
+					  "(SELECT count(*) FROM practice_copy c WHERE c.version_id = v.id) "
+					  "FROM guide_version v ORDER BY v.id");
+	size_t cap = 0;
+	while (store_next(q)) {
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		catalog_version_t *x = &out->items[out->len++];
+		x->version = store_col_dup(q, 0);
+		x->title = store_col_dup(q, 1);
+		x->source = store_col_dup(q, 2);
+		x->imported_at = store_col_dup(q, 3);
+		x->imported_by = store_col_dup(q, 4);
+		x->practices = (size_t)store_col_int(q, 5);
+		x->current = false;
+	}
+	if ((rc = store_end(q, d, "reading the guide versions"))) {
+		catalog_versions_free(out);
+		return rc;
+	}
+	if (out->len)
+		out->items[out->len - 1].current = true;
+	return STEER_OK;
 }

@@ -3,8 +3,8 @@
  * difficulty, who and indicators), the import and the upgrade to a new
  * version (carrying assessments over by idbp, marking new practices,
  * archiving removed ones; the indicator module syncs each practice's guide
- * indicators), the comparison of two versions (a changelog), and the pilot
- * functions (the guides' who values and custom ones). Finding one practice
+ * indicators), the comparison of two versions (a changelog), the list of the
+ * versions imported, and the pilot functions (the guides' who values and custom ones). Finding one practice
  * is the practice module's. */
 #ifndef SOBRE_CATALOG_H
 #define SOBRE_CATALOG_H
@@ -72,10 +72,9 @@ typedef struct {
 void catalog_diff(const catalog_t *old_c, const catalog_t *new_c, catalog_diff_t *out);
 void catalog_diff_free(catalog_diff_t *d);
 /* The diff as a French Markdown changelog section (for the guide's
- * "journal des modifications" page), or as JSON. */
+ * "journal des modifications" page); as JSON: jsonout_guide_diff. */
 void catalog_diff_markdown(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff,
 			   buf_t *out);
-void catalog_diff_json(const catalog_t *old_c, const catalog_t *new_c, const catalog_diff_t *diff, buf_t *out);
 
 typedef struct {
 	bool unchanged;         /* same content as the current version: nothing written */
@@ -96,6 +95,25 @@ typedef struct {
  * guide came from (its folder). Refuses a guide without practices. */
 steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalog_import_t *res, diag_list_t *d);
 void catalog_import_free(catalog_import_t *res);
+
+/* A guide version imported into the database (one `sobre guide import` of
+ * a new content). Strings owned. */
+typedef struct {
+	char *version;     /* "" when the guide gave none */
+	char *title, *source, *imported_at, *imported_by;
+	size_t practices;  /* practices in that version's copy */
+	bool current;      /* the latest: the one being steered */
+} catalog_version_t;
+
+typedef struct {
+	catalog_version_t *items; /* oldest first */
+	size_t len;
+} catalog_versions_t;
+
+/* Every guide version imported, oldest first (none before the first
+ * import: an empty list, not an error). */
+steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d);
+void catalog_versions_free(catalog_versions_t *v);
 
 /* The pilot functions known to the database: every who value of the
  * imported guides, then custom ones, sorted. Caller frees each and the

@@ -10,6 +10,7 @@
 
 #include "steer/assess.h"
 #include "steer/input.h"
+#include "steer/jsonout.h"
 #include "steer/plan.h"
 #include "util/fs.h"
 #include "util/jsonw.h"
@@ -290,12 +291,55 @@ static void export_csv(const plan_t *p, bool excel, buf_t *out)
 	buf_free(&theme);
 }
 
+/* Every practice of p (plan_build's PLAN_ALL) as an assessment
+ * (jsonout_assessment), with the evidence links the rows lack. */
+static steer_rc assessments_json(store_t *s, const plan_t *p, jsonw_t *w, diag_list_t *d)
+{
+	steer_rc rc = STEER_OK;
+	jsonw_array(w);
+	char **evidence = NULL;
+	size_t nevidence = 0, cap = 0;
+	for (size_t i = 0; i < p->len && !rc; i++) {
+		const plan_item_t *x = &p->items[i];
+		store_query_t *q = store_query(s, "SELECT e.url FROM evidence e JOIN practice p ON p.id = e.practice_id "
+						  "WHERE p.idbp = ? ORDER BY e.added_at, e.url");
+		store_bind_text(q, 1, x->idbp);
+		while (store_next(q)) {
+			evidence = xgrow(evidence, &cap, nevidence + 1, sizeof *evidence);
+			evidence[nevidence++] = store_col_dup(q, 0);
+		}
+		/* A failed read stops the export rather than leave links out. */
+		rc = store_end(q, d, "reading the evidence");
+		jsonout_assessment_t a = {x, false, evidence, nevidence};
+		jsonout_assessment(w, &a);
+		for (size_t k = 0; k < nevidence; k++)
+			free(evidence[k]);
+		nevidence = 0;
+	}
+	free(evidence);
+	jsonw_end(w, ']');
+	return rc;
+}
+
+steer_rc sheet_assessments_json(store_t *s, jsonw_t *w, diag_list_t *d)
+{
+	plan_t p;
+	steer_rc rc = plan_build(s, PLAN_ALL, NULL, &p, d);
+	if (rc)
+		return rc;
+	rc = assessments_json(s, &p, w, d);
+	plan_free(&p);
+	return rc;
+}
+
 static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t *d)
 {
 	jsonw_t w;
 	char at[21];
 	char *org = store_meta(s, "org"), *version = NULL;
 	long long vid;
+	plan_t actions;
+	memset(&actions, 0, sizeof actions);
 	steer_rc rc = store_current_version(s, &vid, &version, d);
 	store_timestamp(s, at);
 	jsonw_init(&w, out);
@@ -306,50 +350,19 @@ static steer_rc export_json(store_t *s, const plan_t *p, buf_t *out, diag_list_t
 	jsonw_str(&w, version);
 	jsonw_key(&w, "exported_at");
 	jsonw_str(&w, at);
-	jsonw_key(&w, "practices");
-	jsonw_array(&w);
-	for (size_t i = 0; i < p->len && !rc; i++) {
-		const plan_item_t *x = &p->items[i];
-		jsonw_object(&w);
-		jsonw_key(&w, "id");
-		jsonw_str(&w, x->idbp);
-		jsonw_key(&w, "title");
-		jsonw_str(&w, x->title);
-		jsonw_key(&w, "theme");
-		jsonw_object(&w);
-		jsonw_key(&w, "id");
-		jsonw_str(&w, x->theme_id);
-		jsonw_key(&w, "title");
-		jsonw_str(&w, x->theme_title);
-		jsonw_end(&w, '}');
-		jsonw_key(&w, "priority");
-		jsonw_str(&w, x->priority);
-		jsonw_key(&w, "difficulty");
-		jsonw_str(&w, x->difficulty);
-		jsonw_key(&w, "status");
-		jsonw_str(&w, status_name(x->status));
-		jsonw_key(&w, "pilot");
-		jsonw_str(&w, x->pilot);
-		jsonw_key(&w, "owner");
-		jsonw_str(&w, x->owner);
-		jsonw_key(&w, "due_date");
-		jsonw_str(&w, x->due);
-		jsonw_key(&w, "comment");
-		jsonw_str(&w, x->comment);
-		jsonw_key(&w, "evidence");
-		jsonw_array(&w);
-		store_query_t *q = store_query(s, "SELECT e.url FROM evidence e JOIN practice p ON p.id = e.practice_id "
-						  "WHERE p.idbp = ? ORDER BY e.added_at, e.url");
-		store_bind_text(q, 1, x->idbp);
-		while (store_next(q))
-			jsonw_str(&w, store_col_text(q, 0));
-		rc = store_end(q, d, "reading the evidence");
-		jsonw_end(&w, ']');
-		jsonw_end(&w, '}');
+	if (!rc) {
+		jsonw_key(&w, "practices");
+		rc = assessments_json(s, p, &w, d);
 	}
-	jsonw_end(&w, ']');
+	if (!rc)
+		rc = plan_build(s, PLAN_ACTIONS, NULL, &actions, d);
+	if (!rc) {
+		jsonw_key(&w, "plan");
+		jsonout_plan(&w, &actions, 0);
+	}
 	jsonw_end(&w, '}');
 	buf_putc(out, '\n');
+	plan_free(&actions);
 	free(org);
 	free(version);
 	return rc;

@@ -1,9 +1,10 @@
 /* sheet: spreadsheets. Owns CSV reading (RFC 4180, ',' or ';', UTF-8 BOM,
  * CRLF: what French Excel writes) and writing, the assessment round trip
- * (export as CSV, JSON or XLSX with the columns id, title, theme, priority,
- * difficulty, status, pilot, owner, due date, comment; import of such a
- * file, all rows or none) and the action plan as CSV or XLSX. Cells that a
- * spreadsheet would run as formulas are written as text. */
+ * (export as CSV or XLSX with the columns id, title, theme, priority,
+ * difficulty, status, pilot, owner, due date, comment, or as JSON with the
+ * objects of steer/jsonout; import of such a CSV, all rows or none) and the
+ * action plan as CSV or XLSX. Cells that a spreadsheet would run as
+ * formulas are written as text. */
 #ifndef SOBRE_SHEET_H
 #define SOBRE_SHEET_H
 
@@ -13,6 +14,7 @@
 #include "steer/store.h"
 #include "util/buf.h"
 #include "util/diag.h"
+#include "util/jsonw.h"
 
 /* Imports are refused beyond these: an assessment sheet has one row per
  * practice (the largest guides have thousands), and a bigger file is the
@@ -64,9 +66,15 @@ typedef enum { SHEET_CSV, SHEET_JSON, SHEET_XLSX } sheet_format_t;
 
 /* The assessment of every practice of the current guide, in guide order.
  * CSV cells are written by sheet_export_cell; excel (CSV only): BOM, ';',
- * formula-like cells behind an apostrophe. XLSX is built in a temporary
- * file (the library needs one), read back into out and removed. */
+ * formula-like cells behind an apostrophe. JSON: {organisation,
+ * guide_version, exported_at, practices: [assessment], plan} (docs/api.md).
+ * XLSX is built in a temporary file (the library needs one), read back into
+ * out and removed. */
 steer_rc sheet_export(store_t *s, sheet_format_t format, bool excel, buf_t *out, diag_list_t *d);
+/* The JSON export's practices: every practice of the current guide, in
+ * guide order, as an array of assessments (jsonout_assessment), written
+ * where w stands. The API's list of practices is this array. */
+steer_rc sheet_assessments_json(store_t *s, jsonw_t *w, diag_list_t *d);
 /* The action plan (plan_build's PLAN_ACTIONS for pilot, NULL: all) with
  * French headers, rank first, overdue flagged: CSV for French Excel, or
  * XLSX (overdue dates in red, filters, frozen header). */

@@ -136,6 +136,21 @@ void jsonw_num(jsonw_t *w, double n)
 	buf_printf(w->out, "%.17g", n);
 }
 
+void jsonw_decimal(jsonw_t *w, long long scaled, int places)
+{
+	before_value(w);
+	if (places < 0)
+		places = 0;
+	if (places > 9)
+		places = 9;
+	unsigned long long p = 1, mag = scaled < 0 ? 0ULL - (unsigned long long)scaled : (unsigned long long)scaled;
+	for (int i = 0; i < places; i++)
+		p *= 10;
+	buf_printf(w->out, "%s%llu", scaled < 0 ? "-" : "", mag / p);
+	if (places)
+		buf_printf(w->out, ".%0*llu", places, mag % p);
+}
+
 void jsonw_bool(jsonw_t *w, bool b)
 {
 	before_value(w);

@@ -33,6 +33,11 @@ void jsonw_end(jsonw_t *w, char close); /* } or ] */
 void jsonw_key(jsonw_t *w, const char *key);
 void jsonw_str(jsonw_t *w, const char *s); /* NULL writes null */
 void jsonw_num(jsonw_t *w, double n);
+/* scaled / 10^places written with exactly `places` decimals (563, 1:
+ * 56.3; -30, 1: -3.0; places 0 to 9), digit by digit from the integer: a
+ * double cannot hold 56.3, and "%.17g" of the nearest one is
+ * 56.299999999999997. */
+void jsonw_decimal(jsonw_t *w, long long scaled, int places);
 void jsonw_bool(jsonw_t *w, bool b);
 
 #endif

@@ -223,6 +223,7 @@ static void rt_reset_password(rq_t *r, const char *arg) { do_user_action(r, fals
 static void rt_upgrade(rq_t *r, const char *arg) { do_upgrade(r); }
 static void rt_api_score(rq_t *r, const char *arg) { api_score(r); }
 static void rt_api_practices(rq_t *r, const char *arg) { api_practices(r); }
+static void rt_api_plan(rq_t *r, const char *arg) { api_plan(r); }
 
 enum {
 	R_PUBLIC = 1, /* no session needed: the login form */
@@ -269,6 +270,7 @@ static const struct route {
 	{"/administration/guide", rt_upgrade, PILOTAGE_MAX_FORM_BODY, 0, true},
 	{"/api/score", rt_api_score, 0, 0, false},
 	{"/api/pratiques", rt_api_practices, 0, 0, false},
+	{"/api/plan", rt_api_plan, 0, 0, false},
 	{"/api/pratiques/*", api_practice, 0, 0, false},
 	{"/api/pratiques/*", api_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
 	{"/api/pratiques/*/mesure", api_measure, PILOTAGE_MAX_FORM_BODY, 0, true},

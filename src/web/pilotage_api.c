@@ -9,8 +9,10 @@
 
 #include "steer/assess.h"
 #include "steer/indicator.h"
+#include "steer/jsonout.h"
 #include "steer/plan.h"
 #include "steer/score.h"
+#include "steer/sheet.h"
 #include "util/jsonw.h"
 #include "util/utf8.h"
 #include "web/pilotage_internal.h"
@@ -23,32 +25,6 @@ static void json_answer(rq_t *r, int status, buf_t *b)
 	buf_put(&r->res->body, b->ptr ? b->ptr : "", b->len);
 	buf_putc(&r->res->body, '\n');
 	buf_free(b);
-}
-
-static void score_groups(jsonw_t *w, const score_t *sc)
-{
-	buf_t v = BUF_INIT;
-	jsonw_array(w);
-	for (size_t i = 0; i < sc->ngroups; i++) {
-		jsonw_object(w);
-		jsonw_key(w, "key");
-		jsonw_str(w, sc->groups[i].key);
-		jsonw_key(w, "label");
-		jsonw_str(w, sc->groups[i].label);
-		long t = score_tenths(sc->groups[i].t.num, sc->groups[i].t.den);
-		jsonw_key(w, "score");
-		if (t < 0)
-			jsonw_str(w, NULL);
-		else
-			jsonw_num(w, (double)t / 10);
-		jsonw_key(w, "assessed");
-		jsonw_num(w, (double)sc->groups[i].t.assessed);
-		jsonw_key(w, "total");
-		jsonw_num(w, (double)sc->groups[i].t.total);
-		jsonw_end(w, '}');
-	}
-	jsonw_end(w, ']');
-	buf_free(&v);
 }
 
 void api_score(rq_t *r)
@@ -64,69 +40,46 @@ void api_score(rq_t *r)
 	}
 	buf_t out = BUF_INIT;
 	jsonw_t w;
+	const score_t *scores[] = {&a, &b};
 	jsonw_init(&w, &out);
-	jsonw_object(&w);
-	long t = score_tenths(a.overall.num, a.overall.den);
-	jsonw_key(&w, "score");
-	if (t < 0)
-		jsonw_str(&w, NULL);
-	else
-		jsonw_num(&w, (double)t / 10);
-	jsonw_key(&w, "assessed");
-	jsonw_num(&w, (double)a.overall.assessed);
-	jsonw_key(&w, "total");
-	jsonw_num(&w, (double)a.overall.total);
-	jsonw_key(&w, "by_theme");
-	score_groups(&w, &a);
-	jsonw_key(&w, "by_priority");
-	score_groups(&w, &b);
-	jsonw_end(&w, '}');
+	jsonout_score(&w, scores, 2);
 	score_free(&a);
 	score_free(&b);
 	json_answer(r, 200, &out);
 }
 
+/* The same array as the JSON export's practices. */
 void api_practices(rq_t *r)
 {
+	buf_t out = BUF_INIT;
+	jsonw_t w;
+	jsonw_init(&w, &out);
+	if (sheet_assessments_json(r->s, &w, &r->d)) {
+		buf_free(&out);
+		rq_io_error(r);
+		return;
+	}
+	json_answer(r, 200, &out);
+}
+
+/* The same document as sobre plan --format json and the JSON export's plan. */
+void api_plan(rq_t *r)
+{
 	plan_t plan;
-	if (plan_build(r->s, PLAN_ALL, NULL, &plan, &r->d)) {
+	if (plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d)) {
 		rq_io_error(r);
 		return;
 	}
 	buf_t out = BUF_INIT;
 	jsonw_t w;
 	jsonw_init(&w, &out);
-	jsonw_array(&w);
-	for (size_t i = 0; i < plan.len; i++) {
-		const plan_item_t *x = &plan.items[i];
-		jsonw_object(&w);
-		jsonw_key(&w, "id");
-		jsonw_str(&w, x->idbp);
-		jsonw_key(&w, "title");
-		jsonw_str(&w, x->title);
-		jsonw_key(&w, "theme");
-		jsonw_str(&w, x->theme_id);
-		jsonw_key(&w, "priority");
-		jsonw_str(&w, x->priority);
-		jsonw_key(&w, "difficulty");
-		jsonw_str(&w, x->difficulty);
-		jsonw_key(&w, "status");
-		jsonw_str(&w, status_name(x->status));
-		jsonw_key(&w, "pilot");
-		jsonw_str(&w, x->pilot);
-		jsonw_key(&w, "owner");
-		jsonw_str(&w, x->owner);
-		jsonw_key(&w, "due");
-		jsonw_str(&w, x->due);
-		jsonw_key(&w, "overdue");
-		jsonw_bool(&w, x->overdue);
-		jsonw_end(&w, '}');
-	}
-	jsonw_end(&w, ']');
+	jsonout_plan(&w, &plan, 0);
 	plan_free(&plan);
 	json_answer(r, 200, &out);
 }
 
+/* An assessment (jsonout) and what the API adds: the row version, whether
+ * the caller may write it, the indicators with their last measurements. */
 void api_practice(rq_t *r, const char *idbp)
 {
 	assessment_t a;
@@ -134,76 +87,27 @@ void api_practice(rq_t *r, const char *idbp)
 	memset(&inds, 0, sizeof inds);
 	if (!rq_practice(r, idbp, 0, &a))
 		return;
-	if (indicator_list(r->s, a.idbp, 12, &inds, &r->d)) {
+	if (indicator_list(r->s, a.idbp, JSONOUT_MEASURES, &inds, &r->d)) {
 		assessment_free(&a);
 		rq_io_error(r);
 		return;
 	}
 	buf_t out = BUF_INIT;
 	jsonw_t w;
+	plan_item_t row;
+	jsonout_assessment_t view;
+	jsonout_assessment_of(&a, &row, &view);
 	jsonw_init(&w, &out);
 	jsonw_object(&w);
-	jsonw_key(&w, "id");
-	jsonw_str(&w, a.idbp);
-	jsonw_key(&w, "title");
-	jsonw_str(&w, a.title);
-	jsonw_key(&w, "theme");
-	jsonw_str(&w, a.theme_id);
-	jsonw_key(&w, "priority");
-	jsonw_str(&w, a.priority);
-	jsonw_key(&w, "difficulty");
-	jsonw_str(&w, a.difficulty);
-	jsonw_key(&w, "status");
-	jsonw_str(&w, status_name(a.status));
-	jsonw_key(&w, "pilot");
-	jsonw_str(&w, a.pilot);
-	jsonw_key(&w, "owner");
-	jsonw_str(&w, a.owner);
-	jsonw_key(&w, "due");
-	jsonw_str(&w, a.due);
-	jsonw_key(&w, "comment");
-	jsonw_str(&w, a.comment);
-	jsonw_key(&w, "evidence");
-	jsonw_array(&w);
-	for (size_t i = 0; i < a.nevidence; i++)
-		jsonw_str(&w, a.evidence[i]);
-	jsonw_end(&w, ']');
+	jsonout_assessment_fields(&w, &view);
 	jsonw_key(&w, "version");
 	jsonw_num(&w, (double)a.version);
 	jsonw_key(&w, "editable");
 	jsonw_bool(&w, !a.archived && account_may_edit(&r->user, a.pilot));
 	jsonw_key(&w, "indicators");
 	jsonw_array(&w);
-	for (size_t i = 0; i < inds.len; i++) {
-		const indicator_t *x = &inds.items[i];
-		jsonw_object(&w);
-		jsonw_key(&w, "num");
-		jsonw_num(&w, x->num);
-		jsonw_key(&w, "name");
-		jsonw_str(&w, x->name);
-		jsonw_key(&w, "type");
-		jsonw_str(&w, indicator_type_name(x->type));
-		jsonw_key(&w, "unit");
-		jsonw_str(&w, x->unit);
-		jsonw_key(&w, "target");
-		jsonw_str(&w, x->target);
-		jsonw_key(&w, "due");
-		jsonw_bool(&w, x->due);
-		jsonw_key(&w, "measures");
-		jsonw_array(&w);
-		for (size_t j = 0; j < x->nmeasures; j++) {
-			jsonw_object(&w);
-			jsonw_key(&w, "period");
-			jsonw_str(&w, x->measures[j].period);
-			jsonw_key(&w, "value");
-			jsonw_str(&w, x->measures[j].value);
-			jsonw_key(&w, "recorded_by");
-			jsonw_str(&w, x->measures[j].recorded_by);
-			jsonw_end(&w, '}');
-		}
-		jsonw_end(&w, ']');
-		jsonw_end(&w, '}');
-	}
+	for (size_t i = 0; i < inds.len; i++)
+		jsonout_indicator(&w, &inds.items[i]);
 	jsonw_end(&w, ']');
 	jsonw_end(&w, '}');
 	assessment_free(&a);

@@ -35,6 +35,7 @@ void do_user_action(rq_t *r, bool remove);
 /* pilotage_api.c: the JSON API (docs/api.md). */
 void api_score(rq_t *r);
 void api_practices(rq_t *r);
+void api_plan(rq_t *r);
 void api_practice(rq_t *r, const char *idbp);
 void api_assess(rq_t *r, const char *idbp);
 void api_measure(rq_t *r, const char *idbp);

@@ -53,6 +53,39 @@ static void test_layout(void **state)
 	buf_free(&b);
 }
 
+/* Decimals are written from integers: the shortest text of 563/10 as a
+ * double is fine, but "%.17g" (jsonw_num) would print 56.299999999999997. */
+static void test_decimal(void **state)
+{
+	(void)state;
+	static const struct {
+		long long v;
+		int places;
+		const char *want;
+	} cases[] = {
+		{563, 1, "56.3"},   {1000, 1, "100.0"}, {0, 1, "0.0"},     {5, 1, "0.5"},
+		{-30, 1, "-3.0"},   {-5, 1, "-0.5"},    {7, 0, "7"},       {-7, 0, "-7"},
+		{12345, 3, "12.345"}, {1, 9, "0.000000001"},
+		{-9223372036854775807LL - 1, 1, "-922337203685477580.8"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		buf_t b = BUF_INIT;
+		jsonw_t w;
+		jsonw_init(&w, &b);
+		jsonw_array(&w);
+		jsonw_decimal(&w, cases[i].v, cases[i].places);
+		jsonw_end(&w, ']');
+		buf_t want = BUF_INIT;
+		buf_printf(&want, "[\n  %s\n]", cases[i].want);
+		assert_string_equal(buf_cstr(&b), buf_cstr(&want));
+		json_t *j = json_loadb(b.ptr, b.len, 0, NULL);
+		assert_non_null(j);
+		json_decref(j);
+		buf_free(&b);
+		buf_free(&want);
+	}
+}
+
 /* Depth of nested arrays in a parsed document. */
 static int depth_of(const json_t *j)
 {
@@ -113,6 +146,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_string),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_depth_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
