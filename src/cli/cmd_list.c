@@ -69,6 +69,85 @@ static void tsv_cell(buf_t *out, const char *s)
 		buf_putc(out, *s == '\t' || *s == '\n' ? ' ' : *s);
 }
 
+/* The selection as a JSON array of practices. */
+static void write_json(buf_t *out, const guide_practice_t *const *sel, size_t n)
+{
+	json_t *arr = json_array();
+	buf_t url = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const guide_practice_t *s = sel[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(s->id));
+		json_object_set_new(o, "title", json_string(s->title));
+		json_object_set_new(o, "theme", json_string(s->theme->id));
+		json_object_set_new(o, "priority", json_string(s->priority));
+		json_object_set_new(o, "difficulty", json_string(s->difficulty));
+		json_t *w = json_array();
+		for (size_t k = 0; s->who && k < s->who->u.list.len; k++)
+			json_array_append_new(w, json_string(value_str(s->who->u.list.items[k])));
+		json_object_set_new(o, "who", w);
+		json_object_set_new(o, "path", json_string(s->page->path));
+		buf_reset(&url);
+		json_object_set_new(o, "url", json_string(s->page->url ? s->page->url : ""));
+		json_array_append_new(arr, o);
+	}
+	buf_free(&url);
+	char *js = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	buf_puts(out, js);
+	buf_putc(out, '\n');
+	free(js);
+	json_decref(arr);
+}
+
+/* The selection as tab-separated values, with a header line. */
+static void write_tsv(buf_t *out, const guide_practice_t *const *sel, size_t n)
+{
+	buf_puts(out, "id\ttheme\tpriority\tdifficulty\ttitle\twho\n");
+	buf_t w = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const guide_practice_t *s = sel[i];
+		buf_reset(&w);
+		join_list(&w, s->who, "; ");
+		tsv_cell(out, s->id);
+		buf_putc(out, '\t');
+		tsv_cell(out, s->theme->id);
+		buf_putc(out, '\t');
+		tsv_cell(out, s->priority);
+		buf_putc(out, '\t');
+		tsv_cell(out, s->difficulty);
+		buf_putc(out, '\t');
+		tsv_cell(out, s->title);
+		buf_putc(out, '\t');
+		tsv_cell(out, buf_cstr(&w));
+		buf_putc(out, '\n');
+	}
+	buf_free(&w);
+}
+
+/* The selection as an aligned table, with the count. */
+static void write_table(buf_t *out, const guide_practice_t *const *sel, size_t n, size_t total)
+{
+	size_t wid = 2, wpri = 8, wdif = 10;
+	for (size_t i = 0; i < n; i++) {
+		size_t a = cli_width(sel[i]->id), b = cli_width(sel[i]->priority), d = cli_width(sel[i]->difficulty);
+		wid = a > wid ? a : wid;
+		wpri = b > wpri ? b : wpri;
+		wdif = d > wdif ? d : wdif;
+	}
+	pad(out, "ID", wid + 2);
+	pad(out, "PRIORITY", wpri + 2);
+	pad(out, "DIFFICULTY", wdif + 2);
+	buf_puts(out, "TITLE\n");
+	for (size_t i = 0; i < n; i++) {
+		pad(out, sel[i]->id, wid + 2);
+		pad(out, sel[i]->priority, wpri + 2);
+		pad(out, sel[i]->difficulty, wdif + 2);
+		buf_puts(out, sel[i]->title);
+		buf_putc(out, '\n');
+	}
+	buf_printf(out, "%zu of %zu practices\n", n, total);
+}
+
 int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -148,74 +227,12 @@ int cmd_list(int argc, char **argv)
 	}
 
 	buf_t out = BUF_INIT;
-	if (strcmp(format, "json") == 0) {
-		json_t *arr = json_array();
-		buf_t url = BUF_INIT;
-		for (size_t i = 0; i < n; i++) {
-			const guide_practice_t *s = sel[i];
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_string(s->id));
-			json_object_set_new(o, "title", json_string(s->title));
-			json_object_set_new(o, "theme", json_string(s->theme->id));
-			json_object_set_new(o, "priority", json_string(s->priority));
-			json_object_set_new(o, "difficulty", json_string(s->difficulty));
-			json_t *w = json_array();
-			for (size_t k = 0; s->who && k < s->who->u.list.len; k++)
-				json_array_append_new(w, json_string(value_str(s->who->u.list.items[k])));
-			json_object_set_new(o, "who", w);
-			json_object_set_new(o, "path", json_string(s->page->path));
-			buf_reset(&url);
-			json_object_set_new(o, "url", json_string(s->page->url ? s->page->url : ""));
-			json_array_append_new(arr, o);
-		}
-		buf_free(&url);
-		char *js = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		buf_puts(&out, js);
-		buf_putc(&out, '\n');
-		free(js);
-		json_decref(arr);
-	} else if (strcmp(format, "tsv") == 0) {
-		buf_puts(&out, "id\ttheme\tpriority\tdifficulty\ttitle\twho\n");
-		buf_t w = BUF_INIT;
-		for (size_t i = 0; i < n; i++) {
-			const guide_practice_t *s = sel[i];
-			buf_reset(&w);
-			join_list(&w, s->who, "; ");
-			tsv_cell(&out, s->id);
-			buf_putc(&out, '\t');
-			tsv_cell(&out, s->theme->id);
-			buf_putc(&out, '\t');
-			tsv_cell(&out, s->priority);
-			buf_putc(&out, '\t');
-			tsv_cell(&out, s->difficulty);
-			buf_putc(&out, '\t');
-			tsv_cell(&out, s->title);
-			buf_putc(&out, '\t');
-			tsv_cell(&out, buf_cstr(&w));
-			buf_putc(&out, '\n');
-		}
-		buf_free(&w);
-	} else {
-		size_t wid = 2, wpri = 8, wdif = 10;
-		for (size_t i = 0; i < n; i++) {
-			size_t a = cli_width(sel[i]->id), b = cli_width(sel[i]->priority), d = cli_width(sel[i]->difficulty);
-			wid = a > wid ? a : wid;
-			wpri = b > wpri ? b : wpri;
-			wdif = d > wdif ? d : wdif;
-		}
-		pad(&out, "ID", wid + 2);
-		pad(&out, "PRIORITY", wpri + 2);
-		pad(&out, "DIFFICULTY", wdif + 2);
-		buf_puts(&out, "TITLE\n");
-		for (size_t i = 0; i < n; i++) {
-			pad(&out, sel[i]->id, wid + 2);
-			pad(&out, sel[i]->priority, wpri + 2);
-			pad(&out, sel[i]->difficulty, wdif + 2);
-			buf_puts(&out, sel[i]->title);
-			buf_putc(&out, '\n');
-		}
-		buf_printf(&out, "%zu of %zu practices\n", n, g->npractices);
-	}
+	if (strcmp(format, "json") == 0)
+		write_json(&out, sel, n);
+	else if (strcmp(format, "tsv") == 0)
+		write_tsv(&out, sel, n);
+	else
+		write_table(&out, sel, n, g->npractices);
 	code = cli_write_output("list", NULL, buf_cstr(&out), out.len);
 	buf_free(&out);
 	free(sel);

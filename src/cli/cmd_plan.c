@@ -15,6 +15,64 @@
 
 static const char usage[] = "sobre plan [--pilot P] [--limit N] [--format table|csv|json|xlsx] [-o FILE] [--db FILE]";
 
+/* The first n actions of p as CSV (RFC 4180), with their rank. */
+static void write_csv(buf_t *out, const plan_t *p, size_t n)
+{
+	static const char *const head[] = {"rank", "id", "title", "theme", "priority", "difficulty", "status",
+					   "pilot", "owner", "due date", "overdue"};
+	for (size_t k = 0; k < 11; k++) {
+		if (k)
+			buf_putc(out, ',');
+		buf_puts(out, head[k]);
+	}
+	buf_puts(out, "\r\n");
+	for (size_t i = 0; i < n; i++) {
+		const plan_item_t *x = &p->items[i];
+		char rank[24];
+		snprintf(rank, sizeof rank, "%zu", i + 1);
+		const char *cells[] = {rank, x->idbp, x->title, x->theme_id, x->priority, x->difficulty,
+				       status_name(x->status), x->pilot, x->owner, x->due, x->overdue ? "yes" : ""};
+		for (size_t k = 0; k < 11; k++) {
+			if (k)
+				buf_putc(out, ',');
+			sheet_csv_cell(out, cells[k], ',');
+		}
+		buf_puts(out, "\r\n");
+	}
+}
+
+/* The first n actions of p as a table, with the counts. */
+static void write_table(buf_t *out, const plan_t *p, size_t n)
+{
+	cli_table_t t = {0};
+	const char *head[] = {"#", "id", "priority", "difficulty", "status", "due", "pilot", "title"};
+	cli_table_row(&t, 8, head);
+	for (size_t i = 0; i < n; i++) {
+		const plan_item_t *x = &p->items[i];
+		char rank[24];
+		buf_t due = BUF_INIT, title = BUF_INIT;
+		snprintf(rank, sizeof rank, "%zu", i + 1);
+		buf_puts(&due, x->due ? x->due : "—");
+		if (x->overdue)
+			buf_puts(&due, " OVERDUE");
+		buf_puts(&title, x->title);
+		if (x->is_new)
+			buf_puts(&title, " [nouvelle]");
+		const char *row[] = {rank, x->idbp, x->priority, x->difficulty, status_name(x->status), buf_cstr(&due),
+				     x->pilot ? x->pilot : "—", buf_cstr(&title)};
+		cli_table_row(&t, 8, row);
+		buf_free(&due);
+		buf_free(&title);
+	}
+	if (n)
+		cli_table_print(&t, 1, out);
+	cli_table_free(&t);
+	buf_printf(out, "%zu action%s", p->len, p->len == 1 ? "" : "s");
+	if (n < p->len)
+		buf_printf(out, " (first %zu shown)", n);
+	buf_printf(out, ", %zu overdue\n", p->overdue);
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -83,60 +141,14 @@ int cmd_plan(int argc, char **argv)
 	if (xlsx) {
 		/* built above */
 	} else if (strcmp(format, "csv") == 0) {
-		static const char *const head[] = {"rank", "id", "title", "theme", "priority", "difficulty", "status",
-						   "pilot", "owner", "due date", "overdue"};
-		for (size_t k = 0; k < 11; k++) {
-			if (k)
-				buf_putc(&out, ',');
-			buf_puts(&out, head[k]);
-		}
-		buf_puts(&out, "\r\n");
-		for (size_t i = 0; i < n; i++) {
-			const plan_item_t *x = &p.items[i];
-			char rank[24];
-			snprintf(rank, sizeof rank, "%zu", i + 1);
-			const char *cells[] = {rank, x->idbp, x->title, x->theme_id, x->priority, x->difficulty,
-					       status_name(x->status), x->pilot, x->owner, x->due, x->overdue ? "yes" : ""};
-			for (size_t k = 0; k < 11; k++) {
-				if (k)
-					buf_putc(&out, ',');
-				sheet_csv_cell(&out, cells[k], ',');
-			}
-			buf_puts(&out, "\r\n");
-		}
+		write_csv(&out, &p, n);
 	} else if (strcmp(format, "json") == 0) {
 		jsonw_t w;
 		jsonw_init(&w, &out);
 		jsonout_plan(&w, &p, n);
 		buf_putc(&out, '\n');
 	} else {
-		cli_table_t t = {0};
-		const char *head[] = {"#", "id", "priority", "difficulty", "status", "due", "pilot", "title"};
-		cli_table_row(&t, 8, head);
-		for (size_t i = 0; i < n; i++) {
-			const plan_item_t *x = &p.items[i];
-			char rank[24];
-			buf_t due = BUF_INIT, title = BUF_INIT;
-			snprintf(rank, sizeof rank, "%zu", i + 1);
-			buf_puts(&due, x->due ? x->due : "—");
-			if (x->overdue)
-				buf_puts(&due, " OVERDUE");
-			buf_puts(&title, x->title);
-			if (x->is_new)
-				buf_puts(&title, " [nouvelle]");
-			const char *row[] = {rank, x->idbp, x->priority, x->difficulty, status_name(x->status), buf_cstr(&due),
-					     x->pilot ? x->pilot : "—", buf_cstr(&title)};
-			cli_table_row(&t, 8, row);
-			buf_free(&due);
-			buf_free(&title);
-		}
-		if (n)
-			cli_table_print(&t, 1, &out);
-		cli_table_free(&t);
-		buf_printf(&out, "%zu action%s", p.len, p.len == 1 ? "" : "s");
-		if (n < p.len)
-			buf_printf(&out, " (first %zu shown)", n);
-		buf_printf(&out, ", %zu overdue\n", p.overdue);
+		write_table(&out, &p, n);
 	}
 	rc = cli_write_output("plan", output, out.ptr ? out.ptr : "", out.len);
 	buf_free(&out);

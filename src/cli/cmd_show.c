@@ -36,6 +36,37 @@ static void indented(buf_t *out, const char *label, const char *value)
 	buf_putc(out, '\n');
 }
 
+/* The indicators, each with its type, target and last measurements. */
+static void print_indicators(buf_t *out, const indicator_list_t *inds)
+{
+	buf_printf(out, "\nindicators (%zu):\n", inds->len);
+	for (size_t i = 0; i < inds->len; i++) {
+		const indicator_t *x = &inds->items[i];
+		buf_printf(out, "  %d. %s\n     %s", x->num, x->name, indicator_type_name(x->type));
+		if (x->unit && *x->unit)
+			buf_printf(out, " in %s", x->unit);
+		if (x->target)
+			buf_printf(out, ", target %s%s%s", x->target, x->target_date ? " by " : "",
+				   x->target_date ? x->target_date : "");
+		if (x->direction)
+			buf_printf(out, ", %s is better", strcmp(x->direction, "up") == 0 ? "higher" : "lower");
+		if (x->custom)
+			buf_puts(out, ", custom");
+		if (x->archived)
+			buf_puts(out, ", archived");
+		else if (x->due)
+			buf_puts(out, ", due");
+		buf_putc(out, '\n');
+		for (size_t j = 0; j < x->nmeasures; j++) {
+			const measurement_t *m = &x->measures[j];
+			buf_printf(out, "     %-10s %s", m->period, m->value);
+			if (m->source)
+				buf_printf(out, "  (source: %s)", m->source);
+			buf_putc(out, '\n');
+		}
+	}
+}
+
 int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -117,32 +148,7 @@ int cmd_show(int argc, char **argv)
 			field(&out, i ? "" : "evidence", a.evidence[i]);
 		if (a.updated_at)
 			buf_printf(&out, "%-10s%s by %s\n", "updated", a.updated_at, a.updated_by ? a.updated_by : "?");
-		buf_printf(&out, "\nindicators (%zu):\n", inds.len);
-		for (size_t i = 0; i < inds.len; i++) {
-			const indicator_t *x = &inds.items[i];
-			buf_printf(&out, "  %d. %s\n     %s", x->num, x->name, indicator_type_name(x->type));
-			if (x->unit && *x->unit)
-				buf_printf(&out, " in %s", x->unit);
-			if (x->target)
-				buf_printf(&out, ", target %s%s%s", x->target, x->target_date ? " by " : "",
-					   x->target_date ? x->target_date : "");
-			if (x->direction)
-				buf_printf(&out, ", %s is better", strcmp(x->direction, "up") == 0 ? "higher" : "lower");
-			if (x->custom)
-				buf_puts(&out, ", custom");
-			if (x->archived)
-				buf_puts(&out, ", archived");
-			else if (x->due)
-				buf_puts(&out, ", due");
-			buf_putc(&out, '\n');
-			for (size_t j = 0; j < x->nmeasures; j++) {
-				const measurement_t *m = &x->measures[j];
-				buf_printf(&out, "     %-10s %s", m->period, m->value);
-				if (m->source)
-					buf_printf(&out, "  (source: %s)", m->source);
-				buf_putc(&out, '\n');
-			}
-		}
+		print_indicators(&out, &inds);
 		buf_printf(&out, "\nhistory (%zu change%s%s):\n", a.history.len, a.history.len == 1 ? "" : "s",
 			   nhist && a.history.len == (size_t)nhist ? ", the last ones; --history 0 shows all" : "");
 		for (size_t i = 0; i < a.history.len; i++) {
