@@ -120,6 +120,13 @@ static bool csv_error(diag_list_t *d, const char *file, const char *src, size_t 
 static const char not_a_sheet_hint[] = "an assessment sheet has one row per practice and a few columns; start from "
 				       "an export: sobre export-assessment --format csv -o evaluation.csv";
 
+static void row_free(sheet_row_t *row)
+{
+	for (size_t k = 0; k < row->ncells; k++)
+		free(row->cells[k]);
+	free(row->cells);
+}
+
 bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t *out, diag_list_t *d)
 {
 	memset(out, 0, sizeof *out);
@@ -166,9 +173,7 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t 
 				for (;;) {
 					if (i >= len) {
 						buf_free(&cell);
-						for (size_t k = 0; k < row.ncells; k++)
-							free(row.cells[k]);
-						free(row.cells);
+						row_free(&row);
 						sheet_csv_free(out);
 						return csv_error(d, file, src, len, open, "close it with another '\"'",
 								 "this quoted cell is never closed");
@@ -185,9 +190,7 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t 
 				}
 				if (i < len && src[i] != out->sep && src[i] != '\n' && src[i] != '\r') {
 					buf_free(&cell);
-					for (size_t k = 0; k < row.ncells; k++)
-						free(row.cells[k]);
-					free(row.cells);
+					row_free(&row);
 					sheet_csv_free(out);
 					return csv_error(d, file, src, len, i, "a quote inside a cell is written twice: \"\"",
 							 "text after the closing quote of a cell");
@@ -198,9 +201,7 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t 
 			}
 			if (row.ncells >= SHEET_MAX_COLUMNS) {
 				buf_free(&cell);
-				for (size_t k = 0; k < row.ncells; k++)
-					free(row.cells[k]);
-				free(row.cells);
+				row_free(&row);
 				sheet_csv_free(out);
 				return csv_error(d, file, src, len, cstart, not_a_sheet_hint,
 						 "more than 64 columns: not an assessment sheet");
@@ -222,15 +223,11 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t 
 		for (size_t k = 0; k < row.ncells && blank; k++)
 			blank = row.cells[k][0] == '\0';
 		if (blank) {
-			for (size_t k = 0; k < row.ncells; k++)
-				free(row.cells[k]);
-			free(row.cells);
+			row_free(&row);
 			continue;
 		}
 		if (out->len >= SHEET_MAX_ROWS) {
-			for (size_t k = 0; k < row.ncells; k++)
-				free(row.cells[k]);
-			free(row.cells);
+			row_free(&row);
 			buf_free(&cell);
 			sheet_csv_free(out);
 			return csv_error(d, file, src, len, start, not_a_sheet_hint,
@@ -603,28 +600,14 @@ static void locate(diag_list_t *d, size_t from, const char *file, int line)
 	}
 }
 
-steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len, sheet_import_t *res,
-		      diag_list_t *d)
+/* Where each assessment column is in the header row (at[c], -1 when
+ * absent); unknown columns are warned about and ignored. Returns the
+ * number of errors (a column twice, no id). */
+static size_t map_columns(const char *file, const sheet_row_t *head, int at[NCOLS], diag_list_t *d)
 {
-	sheet_csv_t csv;
-	int at[NCOLS];
-	steer_rc rc;
-	long long version;
-	memset(res, 0, sizeof *res);
-	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
-		return rc;
-	if (!sheet_csv_parse(file, src, len, &csv, d))
-		return STEER_REFUSED;
-	if (csv.len == 0) {
-		diag_t *x = diag_add(d, DIAG_ERROR, file, 1, 0, "csv", "the file is empty");
-		diag_hint(x, "start from an export: sobre export-assessment --format csv -o evaluation.csv");
-		sheet_csv_free(&csv);
-		return STEER_REFUSED;
-	}
+	size_t errors = 0;
 	for (int c = 0; c < NCOLS; c++)
 		at[c] = -1;
-	const sheet_row_t *head = &csv.rows[0];
-	size_t errors = 0;
 	for (size_t i = 0; i < head->ncells; i++) {
 		int c = column_of(head->cells[i]);
 		if (c < 0) {
@@ -644,6 +627,29 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 		diag_hint(x, "the first line names the columns: id, title, theme, priority, difficulty, status, pilot, owner, due date, comment");
 		errors++;
 	}
+	return errors;
+}
+
+steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len, sheet_import_t *res,
+		      diag_list_t *d)
+{
+	sheet_csv_t csv;
+	int at[NCOLS];
+	steer_rc rc;
+	long long version;
+	memset(res, 0, sizeof *res);
+	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
+		return rc;
+	if (!sheet_csv_parse(file, src, len, &csv, d))
+		return STEER_REFUSED;
+	if (csv.len == 0) {
+		diag_t *x = diag_add(d, DIAG_ERROR, file, 1, 0, "csv", "the file is empty");
+		diag_hint(x, "start from an export: sobre export-assessment --format csv -o evaluation.csv");
+		sheet_csv_free(&csv);
+		return STEER_REFUSED;
+	}
+	const sheet_row_t *head = &csv.rows[0];
+	size_t errors = map_columns(file, head, at, d);
 	if (errors) {
 		sheet_csv_free(&csv);
 		return STEER_REFUSED;
