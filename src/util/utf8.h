@@ -20,6 +20,16 @@ bool utf8_valid(const char *s, size_t len, size_t *bad);
 
 /* Decode one code point at s (len > 0); returns bytes consumed (1 for an invalid byte, cp = 0xFFFD). */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* utf8_decode with ASCII, most of any text, decoded inline: for the loops
+ * that read every character of a text. */
+static inline size_t utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+	if ((unsigned char)s[0] < 0x80) {
+		*cp = (unsigned char)s[0];
+		return 1;
+	}
+	return utf8_decode(s, len, cp);
+}
 /* Decode the code point that ends at s + len (len > 0), for scans that look
  * at the character before a position; returns its length in bytes (1 and
  * cp = 0xFFFD when the bytes before s + len do not end a valid sequence). */
