@@ -872,10 +872,25 @@ static void rewrite_quotes(size_t i, const char *text, size_t len, void *ud)
 	t->src_len = 0;
 }
 
+/* Whether some text holds a quote: most blocks have none, and then
+ * smartquotes has nothing to build. */
+static bool has_quote(const ctx_t *c)
+{
+	for (size_t i = 0; i < c->ntok; i++) {
+		const tok_t *t = &c->tok[i];
+		const char *s = c->arena.ptr + t->off;
+		if (t->kind == TK_TEXT && (memchr(s, '"', t->len) || memchr(s, '\'', t->len)))
+			return true;
+	}
+	return false;
+}
+
 /* markdown-it's smartquotes over the block's tokens (linkified URLs
  * included: only the replacements skip them). */
 static void smartquotes(ctx_t *c)
 {
+	if (!has_quote(c))
+		return;
 	if (c->cap_pieces < c->ntok)
 		c->pieces = xgrow(c->pieces, &c->cap_pieces, c->ntok, sizeof *c->pieces);
 	for (size_t i = 0; i < c->ntok; i++) {

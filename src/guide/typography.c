@@ -387,10 +387,12 @@ static void pair_quotes(typo_t *ty, const typo_piece_t *pc, size_t n)
 			if (s[p] != '"' && s[p] != '\'')
 				continue;
 			uint32_t last = ty->prevc[i], next = ty->nextc[i];
-			if (p > 0)
+			if (p > 0 && (unsigned char)s[p - 1] < 0x80)
+				last = (unsigned char)s[p - 1];
+			else if (p > 0)
 				utf8_decode_last(s, p, &last);
 			if (p + 1 < len)
-				utf8_decode(s + p + 1, len - p - 1, &next);
+				utf8_next(s + p + 1, len - p - 1, &next);
 			one_quote(ty, i, p, s[p] == '\'', level, last, next);
 		}
 	}
