@@ -1,6 +1,7 @@
 /* markdown: Markdown -> HTML, matching what markdown-it 13 produced for the old
  * Eleventy site (html, tables, strikethrough, linkify, breaks, French typographer).
- * md4c parses; this module owns the rendering, linkify and typography rules. */
+ * md4c parses; this module owns the rendering: which text linkify
+ * (guide/linkify) and the typographer (guide/typography) see, and the HTML. */
 #ifndef SOBRE_MARKDOWN_H
 #define SOBRE_MARKDOWN_H
 
@@ -40,9 +41,5 @@ enum {
  * or len does not fit md4c's 32-bit sizes (then out holds a partial result). */
 int md_render(const char *src, size_t len, unsigned opts, buf_t *out,
 	      md_link_fn on_link, void *ud);
-
-/* The typographer alone (replacements and French quotes) on plain text, e.g. a
- * title; appends plain text to out, not HTML-escaped. */
-void md_typography(const char *s, size_t len, buf_t *out);
 
 #endif

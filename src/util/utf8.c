@@ -1,6 +1,8 @@
-/* utf8: strict decoder (RFC 3629) used for validation, lengths and columns;
- * normalization and case folding by utf8proc, behind a quick check so that
- * text already in NFC (nearly all of it) is only read once. */
+/* utf8: strict decoder (RFC 3629) used for validation, lengths, columns and
+ * every scan of text by code point (Markdown's linkify and typographer too),
+ * and the matching encoder; normalization and case folding by utf8proc,
+ * behind a quick check so that text already in NFC (nearly all of it) is
+ * only read once. */
 #include "util/utf8.h"
 
 #include <pthread.h>
@@ -48,6 +50,45 @@ size_t utf8_decode(const char *str, size_t len, uint32_t *cp)
 bad:
 	*cp = 0xFFFD;
 	return 1;
+}
+
+size_t utf8_decode_last(const char *s, size_t len, uint32_t *cp)
+{
+	/* At most three continuation bytes end a sequence. */
+	size_t start = len - 1;
+	while (start > 0 && len - start < 4 && ((unsigned char)s[start] & 0xC0) == 0x80)
+		start--;
+	size_t n = utf8_decode(s + start, len - start, cp);
+	if (start + n == len)
+		return n;
+	*cp = 0xFFFD;
+	return 1;
+}
+
+void utf8_put(buf_t *out, uint32_t cp)
+{
+	char t[4];
+	size_t n;
+	if (cp < 0x80) {
+		t[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		t[0] = (char)(0xC0 | (cp >> 6));
+		t[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		t[0] = (char)(0xE0 | (cp >> 12));
+		t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		t[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		t[0] = (char)(0xF0 | (cp >> 18));
+		t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		t[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	buf_put(out, t, n);
 }
 
 bool utf8_valid(const char *s, size_t len, size_t *bad)

@@ -1,5 +1,6 @@
-/* utf8: validation and decoding of UTF-8 text, with the position of the
- * first bad byte so diagnostics can point at it; Unicode normalization
+/* utf8: the program's one UTF-8 codec: validation, with the position of the
+ * first bad byte so diagnostics can point at it, decoding (forwards and
+ * backwards) and encoding; Unicode normalization
  * (NFC) and case folding, by utf8proc, for text entering sobre and for
  * comparing names. */
 #ifndef SOBRE_UTF8_H
@@ -14,8 +15,28 @@
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates).
  * Otherwise *bad is the offset of the first invalid byte. */
 bool utf8_valid(const char *s, size_t len, size_t *bad);
+/* U+FFFD REPLACEMENT CHARACTER, what an invalid byte decodes to. */
+#define UTF8_REPLACEMENT "\xEF\xBF\xBD"
+
 /* Decode one code point at s (len > 0); returns bytes consumed (1 for an invalid byte, cp = 0xFFFD). */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* utf8_decode with ASCII, most of any text, decoded inline: for the loops
+ * that read every character of a text. */
+static inline size_t utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+	if ((unsigned char)s[0] < 0x80) {
+		*cp = (unsigned char)s[0];
+		return 1;
+	}
+	return utf8_decode(s, len, cp);
+}
+/* Decode the code point that ends at s + len (len > 0), for scans that look
+ * at the character before a position; returns its length in bytes (1 and
+ * cp = 0xFFFD when the bytes before s + len do not end a valid sequence). */
+size_t utf8_decode_last(const char *s, size_t len, uint32_t *cp);
+/* Appends the UTF-8 encoding of cp, a Unicode scalar value (not a surrogate,
+ * at most 0x10FFFF), to out. */
+void utf8_put(buf_t *out, uint32_t cp);
 /* Number of code points in s (invalid bytes count as one each). */
 size_t utf8_length(const char *s, size_t len);
 /* 1-based line and column (in code points) of byte offset off in s. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "guide/markdown.h"
+#include "guide/typography.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	md_render(src, len, md, &out, (opts & OPT_LINKS) ? on_link : NULL, &sum);
 	if (opts & OPT_TYPO) {
 		buf_reset(&out);
-		md_typography(src, len, &out);
+		typo_text(src, len, &out);
 	}
 	buf_free(&out);
 	return (int)(sum & 0);

@@ -103,15 +103,6 @@ static void test_notypo(void **state)
 	check_opts("\"x\" l'a -- (c)...", MD_OPT_NOTYPO, "<p>&quot;x&quot; l'a -- (c)...</p>\n");
 }
 
-static void test_typography_plain(void **state)
-{
-	(void)state;
-	buf_t out = BUF_INIT;
-	md_typography("L'outil \"X\" -- <b>", strlen("L'outil \"X\" -- <b>"), &out);
-	assert_string_equal(buf_cstr(&out), "L" APOS "outil " LAQUO "X" RAQUO " \xE2\x80\x93 <b>");
-	buf_free(&out);
-}
-
 /* ---- blocks ---- */
 
 static void test_breaks(void **state)
@@ -606,7 +597,6 @@ int main(void)
 		cmocka_unit_test(test_quotes),
 		cmocka_unit_test(test_replacements),
 		cmocka_unit_test(test_notypo),
-		cmocka_unit_test(test_typography_plain),
 		cmocka_unit_test(test_breaks),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_headings_quotes_code),

@@ -1,5 +1,6 @@
 /* Tests for util/utf8: strict validation (overlongs, surrogates, truncation,
- * stray bytes) with the offset of the first bad byte, decoding, lengths,
+ * stray bytes) with the offset of the first bad byte, decoding forwards and
+ * backwards, encoding, lengths,
  * line/column in code points, NFC normalization (composed, decomposed,
  * reordered marks, exclusions, invalid input left alone), case folding and
  * case-folding substring search. */
@@ -104,6 +105,66 @@ static void test_decode(void **state)
 	assert_int_equal(cp, 0xFFFD);
 	assert_int_equal(utf8_decode("\xED\xA0\x80", 3, &cp), 1);
 	assert_int_equal(cp, 0xFFFD);
+}
+
+/* Backwards: the character before a position, as the Markdown typographer
+ * and the trimming of paragraphs read it. */
+static void test_decode_last(void **state)
+{
+	(void)state;
+	uint32_t cp = 0;
+	assert_int_equal(utf8_decode_last("xA", 2, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(utf8_decode_last("x\xC3\xA9", 3, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(utf8_decode_last("\xE2\x82\xAC", 3, &cp), 3); /* from the very start */
+	assert_int_equal(cp, 0x20AC);
+	assert_int_equal(utf8_decode_last("a\xF0\x9F\x98\x80", 5, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	assert_int_equal(utf8_decode_last("\xC2\xA0", 2, &cp), 2); /* no-break space */
+	assert_int_equal(cp, 0xA0);
+	/* invalid: the last byte alone, replacement character */
+	assert_int_equal(utf8_decode_last("a\x80", 2, &cp), 1);         /* stray continuation */
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(utf8_decode_last("\xE2\x82", 2, &cp), 1);     /* truncated */
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(utf8_decode_last("a\xC3", 2, &cp), 1);         /* lead byte at the end */
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(utf8_decode_last("\xC0\xA0", 2, &cp), 1);     /* overlong space */
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(utf8_decode_last("\xED\xA0\x80", 3, &cp), 1); /* surrogate */
+	assert_int_equal(cp, 0xFFFD);
+	/* four continuation bytes: no sequence is that long */
+	assert_int_equal(utf8_decode_last("\xF0\x9F\x98\x80\x80", 5, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+	/* the sequence before a complete one is not read */
+	assert_int_equal(utf8_decode_last("\xFF\xC3\xA9", 3, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+}
+
+static void test_put(void **state)
+{
+	(void)state;
+	static const uint32_t cps[] = {0, 'a', 0x7F, 0x80, 0xE9, 0x7FF, 0x800, 0x20AC, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+	static const char *const want[] = {"\0", "a", "\x7F", "\xC2\x80", "\xC3\xA9", "\xDF\xBF", "\xE0\xA0\x80",
+					   "\xE2\x82\xAC", UTF8_REPLACEMENT, "\xEF\xBF\xBF", "\xF0\x90\x80\x80",
+					   "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF"};
+	for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+		buf_t b = BUF_INIT;
+		buf_putc(&b, '<');
+		utf8_put(&b, cps[i]);
+		size_t n = cps[i] ? strlen(want[i]) : 1;
+		assert_int_equal(b.len, 1 + n);
+		assert_memory_equal(b.ptr + 1, want[i], n);
+		/* what utf8_put writes, utf8_decode and utf8_decode_last read back */
+		uint32_t cp = 1234;
+		assert_int_equal(utf8_decode(b.ptr + 1, n, &cp), n);
+		assert_int_equal(cp, cps[i]);
+		cp = 1234;
+		assert_int_equal(utf8_decode_last(b.ptr, b.len, &cp), n);
+		assert_int_equal(cp, cps[i]);
+		buf_free(&b);
+	}
 }
 
 static void test_length(void **state)
@@ -371,6 +432,8 @@ int main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_decode_last),
+		cmocka_unit_test(test_put),
 		cmocka_unit_test(test_length),
 		cmocka_unit_test(test_line_col),
 		cmocka_unit_test(test_contains_fold),
