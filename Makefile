@@ -4,7 +4,7 @@
 #   make check      unit tests, golden cases, real corpus; then all again under ASan+UBSan
 #   make bench      benchmarks and pathological inputs (see README)
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (60) each
-#   make lint       cppcheck and clang-tidy over src/
+#   make lint       layers and circles (scripts/layers.py), limits documented, cppcheck and clang-tidy over src/
 CC      ?= cc
 PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc
 TESTPKGS:= cmocka

@@ -1,6 +1,7 @@
 #!/bin/sh
-# make lint: cppcheck and clang-tidy (.clang-tidy) over src/ with the build's
-# own flags, each file on its own in parallel. Fails on any finding.
+# make lint: the architecture (scripts/layers.py), every limit documented,
+# then cppcheck and clang-tidy (.clang-tidy) over src/ with the build's own
+# flags, each file on its own in parallel. Fails on any finding.
 # Usage: lint.sh "<compiler flags: -std, -D, -I>"
 set -u
 flags=$1
@@ -27,6 +28,10 @@ if [ -n "$undocumented" ]; then
 	echo "lint: limits without a row in docs/limits.md:$undocumented" >&2
 	exit 1
 fi
+
+# The architecture: layers included upwards, files calling each other in a
+# circle, files over 1,500 lines, functions over 120 (scripts/layers.py).
+python3 scripts/layers.py src >&2 || exit 1
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
