@@ -4,6 +4,8 @@
 # logged-in session cookie, 10 s at 64 connections each, on the example
 # guide with a fresh database. Targets on this 2-core machine: >= 5,000
 # requests/s and p99 <= 20 ms with 0 errors. wrk runs on the same cores.
+# BENCH_PATHS="/pilotage/" measures only the pages named (paired runs of two
+# builds take half the time).
 set -eu
 sobre=$1
 if ! command -v wrk >/dev/null 2>&1; then
@@ -29,7 +31,7 @@ cookie=$(curl -s --noproxy '*' -b "$work/jar" -D - -o /dev/null --data-urlencode
 	--data-urlencode "password=$password" --data-urlencode "csrf=$token" "$url" |
 	sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "pilotage load: FAILED: cannot log in" >&2; exit 1; }
-for path in /pilotage/ /pilotage/pratiques/a.1; do
+for path in ${BENCH_PATHS:-/pilotage/ /pilotage/pratiques/a.1}; do
 	wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path" >"$work/wrk"
 	rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk")
 	p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
