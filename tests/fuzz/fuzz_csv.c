@@ -35,7 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Writes values[0..n) as export_csv would, one row each behind an id, the
  * header first (it decides the separator the parser sees), and checks that
- * the import reads each of them back as it was. */
+ * the import reads each of them back as it was, in NFC: the import
+ * normalizes text as every entry does, and what sobre exports was stored
+ * in NFC already. */
 static void round_trip(const char *const *values, size_t n, bool excel)
 {
 	char sep = excel ? ';' : ',';
@@ -55,7 +57,9 @@ static void round_trip(const char *const *values, size_t n, bool excel)
 	CHECK(back.len == n + 1);
 	for (size_t i = 0; i < n; i++) {
 		CHECK(back.rows[i + 1].ncells == 2);
-		CHECK(strcmp(sheet_import_value(back.rows[i + 1].cells[1]), values[i]) == 0);
+		char *want = utf8_nfc_strdup(values[i]);
+		CHECK(strcmp(sheet_import_value(back.rows[i + 1].cells[1]), want) == 0);
+		free(want);
 	}
 	sheet_csv_free(&back);
 	diag_list_free(&diags);
