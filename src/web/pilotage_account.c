@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "steer/account.h"
+#include "util/frdate.h"
 #include "util/xalloc.h"
 #include "web/pilotage_internal.h"
 
@@ -95,7 +96,7 @@ void pg_account(rq_t *r, int status, value_t *errs)
 	ctx_bool(ctx, "has_token", has_token);
 	if (has_token) {
 		buf_t day = BUF_INIT;
-		rq_date_fr((time_t)until, &day);
+		frdate_day((time_t)until, &day);
 		ctx_str(ctx, "token_until", buf_cstr(&day));
 		ctx_bool(ctx, "token_expired", until <= (long long)store_now(r->s));
 		buf_free(&day);

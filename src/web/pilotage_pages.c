@@ -19,6 +19,7 @@
 #include "steer/score.h"
 #include "steer/sheet.h"
 #include "steer/snapshot.h"
+#include "util/frdate.h"
 #include "util/xalloc.h"
 #include "web/pilotage_internal.h"
 
@@ -345,7 +346,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	status_slug(a.status, &tmp);
 	ctx_str(ctx, "status_class", buf_cstr(&tmp));
 	ctx_bool(ctx, "overdue", a.overdue);
-	ctx_str(ctx, "updated_at", a.updated_at);
+	ctx_instant(ctx, "updated_at", a.updated_at);
 	ctx_str(ctx, "updated_by", a.updated_by);
 	if (a.comment && *a.comment) {
 		buf_reset(&tmp);
@@ -408,7 +409,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	for (size_t i = a.history.len; i-- > 0;) {
 		const history_entry_t *h = &a.history.items[i];
 		value_t *row = ctx_push(hist);
-		ctx_str(row, "at", h->at);
+		ctx_instant(row, "at", h->at);
 		ctx_str(row, "actor", h->actor);
 		ctx_str(row, "field", h->field);
 		ctx_str(row, "old", h->old_value);
@@ -600,12 +601,16 @@ void do_assess(rq_t *r, const char *idbp)
 	}
 	if (rc == STEER_REFUSED && assess_is_stale(&d)) {
 		st.status = 409;
+		buf_t when = BUF_INIT;
+		if (a.updated_at && !frdate_instant(a.updated_at, &when))
+			buf_puts(&when, a.updated_at);
 		buf_printf(&st.form_error,
 			   "Cette pratique a été modifiée%s%s%s%s depuis l'ouverture de votre formulaire : rien n'a été "
 			   "enregistré. L'évaluation actuelle est affichée ci-dessus ; vos saisies sont conservées "
 			   "ci-dessous, enregistrez-les à nouveau pour remplacer la version actuelle.",
 			   a.updated_by ? " par " : "", a.updated_by ? a.updated_by : "", a.updated_at ? " le " : "",
-			   a.updated_at ? a.updated_at : "");
+			   buf_cstr(&when));
+		buf_free(&when);
 		pg_practice(r, a.idbp, &st);
 		goto cleanup;
 	}
@@ -844,7 +849,7 @@ static void snapshots_page(rq_t *r, int status, const char *name_in, const char 
 		buf_reset(&v);
 		score_format(x->num, x->den, ',', &v);
 		ctx_str(row, "name", x->name);
-		ctx_str(row, "created_at", x->created_at);
+		ctx_instant(row, "created_at", x->created_at);
 		ctx_str(row, "created_by", x->created_by);
 		ctx_str(row, "score", buf_cstr(&v));
 		ctx_num(row, "assessed", (long long)x->assessed);
@@ -1087,7 +1092,7 @@ void pg_admin(rq_t *r, value_t *extra)
 			buf_printf(&f, "%s%s", j ? ", " : "", users.items[i].functions[j]);
 		ctx_str(row, "functions", buf_cstr(&f));
 		buf_free(&f);
-		ctx_str(row, "created_at", users.items[i].created_at);
+		ctx_instant(row, "created_at", users.items[i].created_at);
 	}
 	value_t *wl = ctx_list(ctx, "weights");
 	for (int i = 0; i < STORE_NPRIORITIES; i++) {

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "steer/input.h"
+#include "util/frdate.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 
@@ -57,16 +58,17 @@ void status_slug(status_t st, buf_t *out)
 	buf_free(&k);
 }
 
-/* "6 mars 2027": a date as French readers write it, in the server's time
- * zone. */
-void rq_date_fr(time_t t, buf_t *out)
+void ctx_instant(value_t *m, const char *key, const char *iso)
 {
-	static const char *const months[] = {"janvier", "février", "mars",	 "avril",   "mai",	"juin",
-					     "juillet", "août",	   "septembre", "octobre", "novembre", "décembre"};
-	struct tm tm;
-	if (!localtime_r(&t, &tm))
-		return;
-	buf_printf(out, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+	ctx_str(m, key, iso);
+	buf_t fr = BUF_INIT;
+	if (!iso || !frdate_instant(iso, &fr))
+		buf_puts(&fr, iso ? iso : "");
+	buf_t k = BUF_INIT;
+	buf_printf(&k, "%s_fr", key);
+	ctx_str(m, buf_cstr(&k), buf_cstr(&fr));
+	buf_free(&k);
+	buf_free(&fr);
 }
 
 /* --- responses ------------------------------------------------------------ */

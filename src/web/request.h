@@ -63,8 +63,11 @@ void ctx_num(value_t *m, const char *key, long long n);
 value_t *ctx_list(value_t *m, const char *key);
 value_t *ctx_push(value_t *list);
 void status_slug(status_t st, buf_t *out);
-/* "6 mars 2027", in the server's time zone. */
-void rq_date_fr(time_t t, buf_t *out);
+/* An instant stored as "YYYY-MM-DDTHH:MM:SSZ": key gets it as is (for
+ * <time datetime>), key_fr as French readers write it, in Paris time
+ * ("6 décembre 2026 à 23 h 25"; the stored text when it is not an
+ * instant). */
+void ctx_instant(value_t *m, const char *key, const char *iso);
 
 /* Responses. rq_render takes ctx and adds the layout's values. */
 void rq_render(rq_t *r, int status, const char *name, value_t *ctx);

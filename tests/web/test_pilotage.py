@@ -489,6 +489,19 @@ def main(sobre, guide):
                              headers={"Content-Type": "application/json", "X-CSRF-Token": pilote.csrf})
         check(s == 403 and show() == before, f"nor through the api ({s}); nothing written")
 
+        # --- dates in French, in Paris time, each with its instant for machines
+        s, _, b = admin.req("/pilotage/pratiques/a.1")
+        m = re.search(rb'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)">([^<]+)</time>', b)
+        from datetime import datetime as _dt
+        from zoneinfo import ZoneInfo as _zi
+        if m:
+            at = _dt.strptime(m.group(1).decode(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=__import__("datetime").timezone.utc)
+            p_ = at.astimezone(_zi("Europe/Paris"))
+            months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                      "octobre", "novembre", "décembre"]
+            want = f"{p_.day} {months[p_.month - 1]} {p_.year} à {p_.hour} h {p_.minute:02d}"
+        check(m and m.group(2).decode() == want, f"history dates in French, Paris time ({m and m.group(2)})")
+
         # --- concurrent edit: both open the page, the second save is refused
         s, _, b1 = admin.req("/pilotage/pratiques/a.2")
         v1 = re.search(rb'name="version" value="(\d+)"', b1).group(1).decode()
@@ -769,7 +782,9 @@ def main(sobre, guide):
         s, _, b = lecteur.req("/pilotage/compte/jeton", {"csrf": lecteur.csrf, "jours": "30"})
         m = re.search(rb'id="new-token">([0-9a-f]{64})<', b)
         t3 = m.group(1).decode() if m else "x"
-        until = time.localtime(time.time() + 30 * 86400)
+        from datetime import datetime, timedelta, timezone
+        from zoneinfo import ZoneInfo
+        until = (datetime.now(timezone.utc) + timedelta(days=30)).astimezone(ZoneInfo("Europe/Paris")).timetuple()
         months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                   "novembre", "décembre"]
         day = f"{until.tm_mday} {months[until.tm_mon - 1]} {until.tm_year}"
