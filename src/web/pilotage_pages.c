@@ -313,6 +313,11 @@ static void indicator_row(rq_t *r, value_t *row, const indicator_t *x, const pra
 	ctx_bool(row, "has_measures", x->nmeasures > 0);
 	bool mine = st && st->m_num == x->num;
 	ctx_str(row, "m_value", mine ? http_param(&r->req->form, "value") : "");
+	/* A yes/no indicator is answered from a list, not typed. */
+	const char *typed = mine ? http_param(&r->req->form, "value") : NULL;
+	ctx_bool(row, "yesno", x->type == IND_YESNO);
+	ctx_bool(row, "m_oui", typed && strcmp(typed, "oui") == 0);
+	ctx_bool(row, "m_non", typed && strcmp(typed, "non") == 0);
 	ctx_str(row, "m_period", mine ? http_param(&r->req->form, "period") : "");
 	ctx_str(row, "err_value", mine ? buf_cstr(&st->m_err_value) : "");
 	ctx_str(row, "err_period", mine ? buf_cstr(&st->m_err_period) : "");

@@ -489,6 +489,19 @@ def main(sobre, guide):
                              headers={"Content-Type": "application/json", "X-CSRF-Token": pilote.csrf})
         check(s == 403 and show() == before, f"nor through the api ({s}); nothing written")
 
+        # --- a yes/no indicator is answered from a list (a.2's first indicator)
+        s, _, b = admin.req("/pilotage/pratiques/a.2")
+        sel = re.search(rb'<select class="fr-select" id="value-1" name="value"[^>]*>(.*?)</select>', b, re.S)
+        check(sel and b'value="oui"' in sel.group(1) and b'value="non"' in sel.group(1) and
+              b'id="value-2" name="value" value=""' in b, "a yes/no indicator gets a list, a number a field")
+        s, _, b = admin.req("/pilotage/pratiques/a.2/mesure", {"csrf": admin.csrf, "indicator": "1", "value": "non",
+                                                             "period": "pas une période"})
+        sel = re.search(rb'<select class="fr-select" id="value-1" name="value"[^>]*>(.*?)</select>', b, re.S)
+        check(s == 422 and sel and b'value="non" selected' in sel.group(1), f"a refused measurement keeps its choice ({s})")
+        s, _, _ = admin.req("/pilotage/pratiques/a.2/mesure", {"csrf": admin.csrf, "indicator": "1", "value": "oui",
+                                                             "period": "2026-T1"})
+        check(s == 303, f"a yes/no measurement from the list is saved ({s})")
+
         # --- dates in French, in Paris time, each with its instant for machines
         s, _, b = admin.req("/pilotage/pratiques/a.1")
         m = re.search(rb'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)">([^<]+)</time>', b)
