@@ -132,12 +132,17 @@ test('a refused value shows its error next to the field', async () => {
 	const ctx = await newContext();
 	const page = await login(ctx);
 	await page.goto(origin + '/pilotage/pratiques/a.2');
-	await page.getByLabel('Échéance (AAAA-MM-JJ)').fill('bientôt');
+	// The due date is a date field (the browser's own calendar); a link that
+	// is not one is refused by the server, next to its field.
+	assert.equal(await page.getByLabel('Échéance').getAttribute('type'), 'date');
+	await page.getByLabel('Échéance').fill('2030-06-30');
+	await page.getByLabel('Preuves (un lien par ligne)').fill('pas un lien');
 	await page.getByRole('button', { name: "Enregistrer l'évaluation" }).click();
-	const field = page.getByLabel('Échéance (AAAA-MM-JJ)');
+	const field = page.getByLabel('Preuves (un lien par ligne)');
 	assert.equal(await field.getAttribute('aria-invalid'), 'true');
-	assert.equal(await field.inputValue(), 'bientôt');
-	assert.match(await page.locator('#due-error').textContent(), /Date invalide/);
+	assert.equal(await field.inputValue(), 'pas un lien');
+	assert.equal(await page.getByLabel('Échéance').inputValue(), '2030-06-30');
+	assert.match(await page.locator('#evidence-error').textContent(), /lien http/);
 });
 
 test('no axe violation on any app page', async () => {
