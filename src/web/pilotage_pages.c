@@ -53,6 +53,46 @@ static value_t *bars_ctx(const score_t *sc, const char *id, const char *caption,
 	return b;
 }
 
+/* How many indicators of one theme the dashboard lists before folding the
+ * rest: on a large guide, the whole list would bury the page. */
+#define DUE_SHOWN 10
+
+/* The indicators waiting for a measurement, theme by theme in guide order
+ * (a practice's id starts with its theme's, which check enforces), the ones
+ * past DUE_SHOWN in each theme folded. Returns how many there are. */
+static size_t due_by_theme(value_t *ctx, const score_t *themes, const indicator_list_t *inds)
+{
+	value_t *groups = ctx_list(ctx, "due_themes");
+	size_t total = 0;
+	for (size_t t = 0; t < themes->ngroups; t++) {
+		const char *id = themes->groups[t].key;
+		size_t idlen = strlen(id), n = 0;
+		value_t *g = NULL, *shown = NULL, *more = NULL;
+		for (size_t i = 0; i < inds->len; i++) {
+			const indicator_t *x = &inds->items[i];
+			if (!x->due || x->archived || strncmp(x->idbp, id, idlen) != 0)
+				continue;
+			if (!g) {
+				g = ctx_push(groups);
+				ctx_str(g, "theme", themes->groups[t].label);
+				shown = ctx_list(g, "shown");
+				more = ctx_list(g, "more");
+			}
+			value_t *row = ctx_push(n < DUE_SHOWN ? shown : more);
+			ctx_str(row, "idbp", x->idbp);
+			ctx_str(row, "name", x->name);
+			n++;
+		}
+		if (g) {
+			ctx_num(g, "count", (long long)n);
+			ctx_bool(g, "has_more", n > DUE_SHOWN);
+			ctx_num(g, "nmore", n > DUE_SHOWN ? (long long)(n - DUE_SHOWN) : 0);
+		}
+		total += n;
+	}
+	return total;
+}
+
 void pg_dashboard(rq_t *r)
 {
 	score_t by_theme, by_prio;
@@ -120,16 +160,7 @@ void pg_dashboard(rq_t *r)
 	}
 	ctx_bool(ctx, "has_overdue", plan.overdue > 0);
 	ctx_num(ctx, "noverdue", (long long)plan.overdue);
-	value_t *due = ctx_list(ctx, "due");
-	size_t ndue = 0;
-	for (size_t i = 0; i < inds.len; i++) {
-		if (!inds.items[i].due || inds.items[i].archived)
-			continue;
-		value_t *row = ctx_push(due);
-		ctx_str(row, "idbp", inds.items[i].idbp);
-		ctx_str(row, "name", inds.items[i].name);
-		ndue++;
-	}
+	size_t ndue = due_by_theme(ctx, &by_theme, &inds);
 	ctx_bool(ctx, "has_due", ndue > 0);
 	ctx_num(ctx, "ndue", (long long)ndue);
 	buf_free(&v);

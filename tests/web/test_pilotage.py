@@ -672,6 +672,15 @@ def main(sobre, guide):
         # --- dashboard reflects the changes
         s, _, b = admin.req("/pilotage/")
         check(re.search(rb'id="completion">3 / 6<', b) is not None, "dashboard completion follows the assessments")
+        # indicators waiting for a value: by theme, folded past ten in a theme
+        for i in range(11):
+            cli(sobre, "indicator", "add", "a.3", "--name", f"Relevé numéro {i + 1}", "--type", "number", "--db", db)
+        s, _, b = admin.req("/pilotage/")
+        heads = re.findall(rb'<h3 class="due-theme">([^<]+)</h3>', b)
+        fold = re.search(rb'<details><summary>(\d+) autres indicateurs de ce th', b)
+        check(len(heads) == 2 and "Sobriété énergétique".encode() in heads[0] and fold and
+              int(fold.group(1)) == int(re.search(rb"\((\d+)\)", heads[0]).group(1)) - 10,
+              f"due indicators grouped by theme, folded past ten: {heads} {fold and fold.group(1)}")
 
         s, _, _ = admin.req("/pilotage/pratiques/" + "a" * 64)
         check(s == 404, f"a 64-byte practice id: 404 ({s})")
