@@ -3,7 +3,6 @@
  * under a multi-threaded server is unsafe. */
 #include "util/frdate.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *const months[] = {"janvier", "février", "mars",	"avril",   "mai",	  "juin",
@@ -47,13 +46,27 @@ void frdate_day(time_t t, buf_t *out)
 		buf_printf(out, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
 }
 
+/* The n digits at s as a number, or -1. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 bool frdate_instant(const char *iso, buf_t *out)
 {
-	int y, mo, d, h, mi, s;
-	char z = 0, end = 0;
-	if (!iso || strlen(iso) != 20 ||
-	    sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &s, &z, &end) != 7 || z != 'Z' ||
-	    mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970)
+	/* Exactly "YYYY-MM-DDTHH:MM:SSZ", the form sobre stores. */
+	if (!iso || strlen(iso) != 20 || iso[4] != '-' || iso[7] != '-' || iso[10] != 'T' || iso[13] != ':' ||
+	    iso[16] != ':' || iso[19] != 'Z')
+		return false;
+	int y = digits(iso, 4), mo = digits(iso + 5, 2), d = digits(iso + 8, 2), h = digits(iso + 11, 2),
+	    mi = digits(iso + 14, 2), s = digits(iso + 17, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
 		return false;
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
