@@ -69,6 +69,27 @@ value_t *value_map(void)
 	return value_new(VAL_MAP);
 }
 
+value_t *value_put_list(value_t *map, const char *key)
+{
+	value_t *l = value_list();
+	value_map_set(map, key, l);
+	return l;
+}
+
+value_t *value_push_map(value_t *list)
+{
+	value_t *m = value_map();
+	value_list_push(list, m);
+	return m;
+}
+
+void value_put_int(value_t *map, const char *key, long long n)
+{
+	char tmp[24];
+	snprintf(tmp, sizeof tmp, "%lld", n);
+	value_map_set(map, key, value_cstring(tmp));
+}
+
 void value_free(value_t *v)
 {
 	if (!v)

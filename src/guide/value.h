@@ -69,6 +69,13 @@ void value_list_push(value_t *list, value_t *item);
 void value_map_set(value_t *map, const char *key, value_t *val);
 value_t *value_map_take(value_t *map, const char *key);
 
+/* Building a template context: a new list under key, returned borrowed; a
+ * new map pushed on list, returned borrowed; n written as a decimal
+ * string under key (templates print strings as they are). */
+value_t *value_put_list(value_t *map, const char *key);
+value_t *value_push_map(value_t *list);
+void value_put_int(value_t *map, const char *key, long long n);
+
 /* Borrowed lookups; NULL when absent or when v is not a map. */
 const value_t *value_get(const value_t *map, const char *key);
 const value_t *value_getn(const value_t *map, const char *key, size_t keylen);

@@ -40,27 +40,6 @@ static void put_str(value_t *m, const char *key, const char *s)
 	value_map_set(m, key, value_cstring(s));
 }
 
-static void put_int(value_t *m, const char *key, long n)
-{
-	char tmp[24];
-	snprintf(tmp, sizeof tmp, "%ld", n);
-	put_str(m, key, tmp);
-}
-
-static value_t *push_map(value_t *list)
-{
-	value_t *m = value_map();
-	value_list_push(list, m);
-	return m;
-}
-
-static value_t *put_list(value_t *m, const char *key)
-{
-	value_t *l = value_list();
-	value_map_set(m, key, l);
-	return l;
-}
-
 /* At most max code points of s, the last one an ellipsis when cut: labels
  * in an SVG do not wrap, and the table beside the chart has them whole. */
 static void put_cut(value_t *m, const char *key, const char *s, size_t max)
@@ -90,22 +69,22 @@ value_t *chart_bars(const char *id, const chart_bar_t *bars, size_t n, const cha
 	const long row = 26, top = 5;
 	value_t *c = value_map();
 	put_str(c, "id", id);
-	put_int(c, "width", size->width);
-	put_int(c, "height", row * (long)n + 2 * top);
-	put_int(c, "bar_x", size->bar_x);
-	put_int(c, "bar_width", size->bar_width);
-	put_int(c, "bar_height", 18);
-	put_int(c, "value_x", size->bar_x + size->bar_width + 8);
-	value_t *list = put_list(c, "bars");
+	value_put_int(c, "width", size->width);
+	value_put_int(c, "height", row * (long)n + 2 * top);
+	value_put_int(c, "bar_x", size->bar_x);
+	value_put_int(c, "bar_width", size->bar_width);
+	value_put_int(c, "bar_height", 18);
+	value_put_int(c, "value_x", size->bar_x + size->bar_width + 8);
+	value_t *list = value_put_list(c, "bars");
 	for (size_t i = 0; i < n; i++) {
-		value_t *b = push_map(list);
+		value_t *b = value_push_map(list);
 		long y = top + row * (long)i;
 		put_cut(b, "label", bars[i].label, size->label_max);
 		put_str(b, "value", bars[i].value);
-		put_int(b, "y", y + 3);
-		put_int(b, "text_y", y + 16);
+		value_put_int(b, "y", y + 3);
+		value_put_int(b, "text_y", y + 16);
 		if (bars[i].tenths > 0)
-			put_int(b, "fill", bars[i].tenths * size->bar_width / 1000);
+			value_put_int(b, "fill", bars[i].tenths * size->bar_width / 1000);
 		else
 			value_map_set(b, "fill", value_null());
 	}
@@ -118,20 +97,20 @@ value_t *chart_line(const char *id, const chart_point_t *pts, size_t n, int widt
 	const long pw = width - left - right, ph = height - top - bottom;
 	value_t *c = value_map();
 	put_str(c, "id", id);
-	put_int(c, "count", (long)n);
-	put_int(c, "width", width);
-	put_int(c, "height", height);
-	put_int(c, "plot_left", left);
-	put_int(c, "plot_right", width - right);
-	value_t *grid = put_list(c, "grid");
+	value_put_int(c, "count", (long)n);
+	value_put_int(c, "width", width);
+	value_put_int(c, "height", height);
+	value_put_int(c, "plot_left", left);
+	value_put_int(c, "plot_right", width - right);
+	value_t *grid = value_put_list(c, "grid");
 	for (long g = 0; g <= 4; g++) {
-		value_t *m = push_map(grid);
+		value_t *m = value_push_map(grid);
 		long y = top + ph - g * ph / 4;
-		put_int(m, "y", y);
-		put_int(m, "text_y", y + 4);
-		put_int(m, "percent", g * 25);
+		value_put_int(m, "y", y);
+		value_put_int(m, "text_y", y + 4);
+		value_put_int(m, "percent", g * 25);
 	}
-	value_t *labels = put_list(c, "labels"), *points = put_list(c, "points");
+	value_t *labels = value_put_list(c, "labels"), *points = value_put_list(c, "points");
 	/* Label a handful of points, one per 110 px (a 16-character name), so
 	 * that names do not overlap. */
 	size_t slots = pw > 0 ? (size_t)(pw / 110) + 1 : 1, every = n > slots ? (n + slots - 1) / slots : 1;
@@ -139,9 +118,9 @@ value_t *chart_line(const char *id, const chart_point_t *pts, size_t n, int widt
 	for (size_t i = 0; i < n; i++) {
 		long x = left + (n > 1 ? (long)i * pw / (long)(n - 1) : pw / 2);
 		if (i % every == 0 || i == n - 1) {
-			value_t *m = push_map(labels);
-			put_int(m, "x", x);
-			put_int(m, "y", height - 18);
+			value_t *m = value_push_map(labels);
+			value_put_int(m, "x", x);
+			value_put_int(m, "y", height - 18);
 			put_str(m, "anchor", i == 0 && n > 1 ? "start" : i == n - 1 && n > 1 ? "end" : "middle");
 			put_cut(m, "label", pts[i].label, 16);
 		}
@@ -149,9 +128,9 @@ value_t *chart_line(const char *id, const chart_point_t *pts, size_t n, int widt
 			continue;
 		long y = top + ph - pts[i].tenths * ph / 1000;
 		buf_printf(&poly, "%s%ld,%ld", poly.len ? " " : "", x, y);
-		value_t *m = push_map(points);
-		put_int(m, "x", x);
-		put_int(m, "y", y);
+		value_t *m = value_push_map(points);
+		value_put_int(m, "x", x);
+		value_put_int(m, "y", y);
 		put_str(m, "label", pts[i].label);
 		char v[32];
 		snprintf(v, sizeof v, "%ld,%ld" NBSP "%%", pts[i].tenths / 10, pts[i].tenths % 10);

@@ -20,6 +20,7 @@
 #include "steer/plan.h"
 #include "steer/score.h"
 #include "steer/snapshot.h"
+#include "util/frdate.h"
 #include "util/xalloc.h"
 
 /* Generated from themes/report by scripts/embed.py. */
@@ -54,30 +55,9 @@ static void put_buf(value_t *m, const char *key, buf_t *b)
 	buf_reset(b);
 }
 
-static void put_size(value_t *m, const char *key, size_t n)
-{
-	char tmp[24];
-	snprintf(tmp, sizeof tmp, "%zu", n);
-	put_str(m, key, tmp);
-}
-
 static void put_bool(value_t *m, const char *key, bool b)
 {
 	value_map_set(m, key, value_bool(b));
-}
-
-static value_t *put_list(value_t *m, const char *key)
-{
-	value_t *l = value_list();
-	value_map_set(m, key, l);
-	return l;
-}
-
-static value_t *push_map(value_t *list)
-{
-	value_t *m = value_map();
-	value_list_push(list, m);
-	return m;
 }
 
 /* "41,7 %" or "—". */
@@ -99,15 +79,13 @@ static void put_pct(value_t *m, const char *key, uint64_t num, uint64_t den)
 /* "2026-03-15" -> "15 mars 2026"; other text as is. */
 static void date_fr(buf_t *out, const char *iso)
 {
-	static const char *const months[12] = {"janvier", "février", "mars", "avril", "mai", "juin",
-					       "juillet", "août", "septembre", "octobre", "novembre", "décembre"};
 	int y = iso ? input_digits(iso, 4) : -1, m = -1, d = -1;
 	if (y >= 0 && iso[4] == '-' && iso[7] == '-') {
 		m = input_digits(iso + 5, 2);
 		d = input_digits(iso + 8, 2);
 	}
 	if (m >= 1 && m <= 12 && d >= 1 && d <= 31)
-		buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", months[m - 1], y);
+		buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", frdate_month(m - 1), y);
 	else if (iso)
 		buf_puts(out, iso);
 }
@@ -128,13 +106,13 @@ static const chart_bars_size_t bars_size = {720, 300, 330, 44};
 static value_t *scores_ctx(const char *id, const score_t *sc, bool theme)
 {
 	value_t *c = value_map();
-	value_t *rows = put_list(c, "rows");
+	value_t *rows = value_put_list(c, "rows");
 	chart_bar_t *bars = xcalloc(sc->ngroups + 1, sizeof *bars);
 	char **labels = xcalloc(sc->ngroups + 1, sizeof *labels);
 	buf_t b = BUF_INIT;
 	for (size_t i = 0; i < sc->ngroups; i++) {
 		const score_group_t *g = &sc->groups[i];
-		value_t *row = push_map(rows);
+		value_t *row = value_push_map(rows);
 		if (theme)
 			buf_printf(&b, "%s %s", g->key, g->label);
 		else
@@ -142,11 +120,11 @@ static value_t *scores_ctx(const char *id, const score_t *sc, bool theme)
 		labels[i] = buf_detach(&b);
 		put_str(row, "label", labels[i]);
 		put_pct(row, "score", g->t.num, g->t.den);
-		put_size(row, "assessed", g->t.assessed);
-		put_size(row, "total", g->t.total);
-		put_size(row, "done", g->t.by_status[STATUS_DONE]);
-		put_size(row, "in_progress", g->t.by_status[STATUS_IN_PROGRESS]);
-		put_size(row, "not_applicable", g->t.by_status[STATUS_NOT_APPLICABLE]);
+		value_put_int(row, "assessed", (long long)g->t.assessed);
+		value_put_int(row, "total", (long long)g->t.total);
+		value_put_int(row, "done", (long long)g->t.by_status[STATUS_DONE]);
+		value_put_int(row, "in_progress", (long long)g->t.by_status[STATUS_IN_PROGRESS]);
+		value_put_int(row, "not_applicable", (long long)g->t.by_status[STATUS_NOT_APPLICABLE]);
 		bars[i].label = labels[i];
 		bars[i].tenths = score_tenths(g->t.num, g->t.den);
 		bars[i].value = value_str(value_get(row, "score"));
@@ -164,10 +142,10 @@ static value_t *scores_ctx(const char *id, const score_t *sc, bool theme)
 
 static void evolution_ctx(value_t *ctx, const snapshot_list_t *l, const score_t *now)
 {
-	value_t *rows = put_list(ctx, "snapshots");
+	value_t *rows = value_put_list(ctx, "snapshots");
 	for (size_t i = 0; i < l->len; i++) {
 		const snapshot_info_t *x = &l->items[i];
-		value_t *row = push_map(rows);
+		value_t *row = value_push_map(rows);
 		put_str(row, "name", x->name);
 		put_date(row, "date", x->created_at);
 		put_str(row, "guide_version", x->guide_version);
@@ -196,7 +174,7 @@ static value_t *actions_ctx(const plan_t *p, bool overdue_only, size_t max)
 	if (!(overdue_only ? p->overdue : p->len))
 		return value_null();
 	value_t *c = value_map();
-	value_t *rows = put_list(c, "rows");
+	value_t *rows = value_put_list(c, "rows");
 	size_t shown = 0, total = 0;
 	for (size_t i = 0; i < p->len; i++) {
 		const plan_item_t *x = &p->items[i];
@@ -206,8 +184,8 @@ static value_t *actions_ctx(const plan_t *p, bool overdue_only, size_t max)
 		if (shown == max)
 			continue;
 		shown++;
-		value_t *row = push_map(rows);
-		put_size(row, "rank", i + 1);
+		value_t *row = value_push_map(rows);
+		value_put_int(row, "rank", (long long)(i + 1));
 		put_str(row, "idbp", x->idbp);
 		put_str(row, "title", x->title);
 		put_bool(row, "is_new", x->is_new);
@@ -223,7 +201,7 @@ static value_t *actions_ctx(const plan_t *p, bool overdue_only, size_t max)
 		put_str(row, "owner", x->owner);
 	}
 	if (total > shown)
-		put_size(c, "more", total - shown);
+		value_put_int(c, "more", (long long)(total - shown));
 	else
 		put_str(c, "more", NULL);
 	put_bool(c, "more_plural", total - shown > 1);
@@ -288,11 +266,11 @@ static value_t *indicators_ctx(const indicator_list_t *l, size_t due, size_t tot
 			       size_t max)
 {
 	value_t *c = value_map();
-	put_size(c, "tracked", total);
+	value_put_int(c, "tracked", (long long)total);
 	put_bool(c, "tracked_plural", total > 1);
-	put_size(c, "measured", l->len);
+	value_put_int(c, "measured", (long long)l->len);
 	put_bool(c, "measured_plural", l->len > 1);
-	put_size(c, "due", due);
+	value_put_int(c, "due", (long long)due);
 	put_bool(c, "due_plural", due > 1);
 	put_str(c, "quarter", due_label);
 	if (!l->len) {
@@ -305,17 +283,17 @@ static value_t *indicators_ctx(const indicator_list_t *l, size_t due, size_t tot
 	qsort(sorted, l->len, sizeof *sorted, cmp_recent);
 	value_t *trends = value_map();
 	value_map_set(c, "trends", trends);
-	value_t *rows = put_list(trends, "rows");
+	value_t *rows = value_put_list(trends, "rows");
 	size_t n = l->len < max ? l->len : max;
 	buf_t b = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		const indicator_t *x = &sorted[i];
-		value_t *row = push_map(rows);
+		value_t *row = value_push_map(rows);
 		put_str(row, "idbp", x->idbp);
 		put_str(row, "name", x->name);
-		value_t *ms = put_list(row, "measures");
+		value_t *ms = value_put_list(row, "measures");
 		for (size_t j = 0; j < x->nmeasures; j++) {
-			value_t *m = push_map(ms);
+			value_t *m = value_push_map(ms);
 			put_bool(m, "first", j == 0);
 			put_str(m, "period", x->measures[j].period);
 			value_with_unit(&b, x, x->measures[j].value);
@@ -334,7 +312,7 @@ static value_t *indicators_ctx(const indicator_list_t *l, size_t due, size_t tot
 			put_str(row, "target_date", NULL);
 	}
 	if (l->len > n)
-		put_size(trends, "more", l->len - n);
+		value_put_int(trends, "more", (long long)(l->len - n));
 	else
 		put_str(trends, "more", NULL);
 	put_bool(trends, "more_plural", l->len - n > 1);
@@ -358,21 +336,21 @@ static value_t *report_ctx(const facts_t *f)
 	put_date(c, "date", f->today);
 	put_str(c, "guide_title", f->guide_title && *f->guide_title ? f->guide_title : NULL);
 	put_str(c, "guide_version", f->guide_version);
-	put_size(c, "practices", f->all->overall.total);
+	value_put_int(c, "practices", (long long)f->all->overall.total);
 
 	put_pct(c, "score", f->all->overall.num, f->all->overall.den);
 	put_pct(c, "completion", f->all->overall.assessed, f->all->overall.total);
-	put_size(c, "assessed", f->all->overall.assessed);
-	put_size(c, "total", f->all->overall.total);
-	put_size(c, "actions_left", f->plan->len);
-	put_size(c, "actions_overdue", f->plan->overdue);
+	value_put_int(c, "assessed", (long long)f->all->overall.assessed);
+	value_put_int(c, "total", (long long)f->all->overall.total);
+	value_put_int(c, "actions_left", (long long)f->plan->len);
+	value_put_int(c, "actions_overdue", (long long)f->plan->overdue);
 	static const status_t order[STATUS_COUNT] = {STATUS_DONE, STATUS_IN_PROGRESS, STATUS_PLANNED,
 						     STATUS_NOT_ENGAGED, STATUS_NOT_ASSESSED, STATUS_NOT_APPLICABLE};
-	value_t *sts = put_list(c, "statuses");
+	value_t *sts = value_put_list(c, "statuses");
 	for (int i = 0; i < STATUS_COUNT; i++) {
-		value_t *row = push_map(sts);
+		value_t *row = value_push_map(sts);
 		put_str(row, "name", status_name(order[i]));
-		put_size(row, "count", f->all->overall.by_status[order[i]]);
+		value_put_int(row, "count", (long long)f->all->overall.by_status[order[i]]);
 	}
 	buf_t b = BUF_INIT;
 	score_formula_fr(f->weights, &b);

@@ -8,6 +8,11 @@
 static const char *const months[] = {"janvier", "février", "mars",	"avril",   "mai",	  "juin",
 				     "juillet", "août",	   "septembre", "octobre", "novembre", "décembre"};
 
+const char *frdate_month(int month)
+{
+	return month >= 0 && month < 12 ? months[month] : "";
+}
+
 /* 01:00 UTC on the last Sunday of month (0-based) of year. */
 static time_t last_sunday_1am(int year, int month)
 {

@@ -12,6 +12,9 @@
 
 #include "util/buf.h"
 
+/* "janvier" for 0 ... "décembre" for 11; "" out of range. */
+const char *frdate_month(int month);
+
 /* The offset of Paris time from UTC at instant t, in seconds. */
 long frdate_paris_offset(time_t t);
 

@@ -33,17 +33,17 @@ static value_t *bars_ctx(const score_t *sc, const char *id, const char *caption,
 	value_t *b = value_map();
 	ctx_str(b, "caption", caption);
 	ctx_str(b, "head", head);
-	value_t *rows = ctx_list(b, "rows");
+	value_t *rows = value_put_list(b, "rows");
 	chart_bar_t *bars = xcalloc(sc->ngroups + 1, sizeof *bars);
 	buf_t v = BUF_INIT;
 	for (size_t i = 0; i < sc->ngroups; i++) {
 		const score_group_t *g = &sc->groups[i];
-		value_t *row = ctx_push(rows);
+		value_t *row = value_push_map(rows);
 		score_format(g->t.num, g->t.den, ',', &v);
 		ctx_str(row, "label", g->label);
 		ctx_str(row, "value", buf_cstr(&v));
-		ctx_num(row, "assessed", (long long)g->t.assessed);
-		ctx_num(row, "total", (long long)g->t.total);
+		value_put_int(row, "assessed", (long long)g->t.assessed);
+		value_put_int(row, "total", (long long)g->t.total);
 		buf_reset(&v);
 		bars[i] = (chart_bar_t){g->label, score_tenths(g->t.num, g->t.den), value_str(value_get(row, "value"))};
 	}
@@ -62,7 +62,7 @@ static value_t *bars_ctx(const score_t *sc, const char *id, const char *caption,
  * past DUE_SHOWN in each theme folded. Returns how many there are. */
 static size_t due_by_theme(value_t *ctx, const score_t *themes, const indicator_list_t *inds)
 {
-	value_t *groups = ctx_list(ctx, "due_themes");
+	value_t *groups = value_put_list(ctx, "due_themes");
 	size_t total = 0;
 	for (size_t t = 0; t < themes->ngroups; t++) {
 		const char *id = themes->groups[t].key;
@@ -73,20 +73,20 @@ static size_t due_by_theme(value_t *ctx, const score_t *themes, const indicator_
 			if (!x->due || x->archived || strncmp(x->idbp, id, idlen) != 0)
 				continue;
 			if (!g) {
-				g = ctx_push(groups);
+				g = value_push_map(groups);
 				ctx_str(g, "theme", themes->groups[t].label);
-				shown = ctx_list(g, "shown");
-				more = ctx_list(g, "more");
+				shown = value_put_list(g, "shown");
+				more = value_put_list(g, "more");
 			}
-			value_t *row = ctx_push(n < DUE_SHOWN ? shown : more);
+			value_t *row = value_push_map(n < DUE_SHOWN ? shown : more);
 			ctx_str(row, "idbp", x->idbp);
 			ctx_str(row, "name", x->name);
 			n++;
 		}
 		if (g) {
-			ctx_num(g, "count", (long long)n);
+			value_put_int(g, "count", (long long)n);
 			ctx_bool(g, "has_more", n > DUE_SHOWN);
-			ctx_num(g, "nmore", n > DUE_SHOWN ? (long long)(n - DUE_SHOWN) : 0);
+			value_put_int(g, "nmore", n > DUE_SHOWN ? (long long)(n - DUE_SHOWN) : 0);
 		}
 		total += n;
 	}
@@ -126,15 +126,15 @@ void pg_dashboard(rq_t *r)
 	buf_reset(&v);
 	score_format(by_theme.overall.assessed, by_theme.overall.total, ',', &v);
 	ctx_str(ctx, "completion", buf_cstr(&v));
-	ctx_num(ctx, "assessed", (long long)by_theme.overall.assessed);
-	ctx_num(ctx, "total", (long long)by_theme.overall.total);
+	value_put_int(ctx, "assessed", (long long)by_theme.overall.assessed);
+	value_put_int(ctx, "total", (long long)by_theme.overall.total);
 	value_map_set(ctx, "by_theme", bars_ctx(&by_theme, "themes", "Score par thématique", "Thématique"));
 	value_map_set(ctx, "by_priority", bars_ctx(&by_prio, "priorities", "Score par priorité", "Priorité"));
-	value_t *trend = ctx_list(ctx, "trend");
+	value_t *trend = value_put_list(ctx, "trend");
 	chart_point_t *pts = xcalloc(snaps.len + 1, sizeof *pts);
 	for (size_t i = 0; i < snaps.len; i++) {
 		const snapshot_info_t *x = &snaps.items[i];
-		value_t *row = ctx_push(trend);
+		value_t *row = value_push_map(trend);
 		buf_reset(&v);
 		score_format(x->num, x->den, ',', &v);
 		ctx_str(row, "name", x->name);
@@ -147,22 +147,22 @@ void pg_dashboard(rq_t *r)
 	value_map_set(ctx, "trend_chart", chart_line("trend", pts, snaps.len, 420, 200));
 	free(pts);
 	ctx_bool(ctx, "has_trend", snaps.len > 0);
-	value_t *overdue = ctx_list(ctx, "overdue");
+	value_t *overdue = value_put_list(ctx, "overdue");
 	for (size_t i = 0; i < plan.len; i++) {
 		const plan_item_t *x = &plan.items[i];
 		if (!x->overdue)
 			continue;
-		value_t *row = ctx_push(overdue);
+		value_t *row = value_push_map(overdue);
 		ctx_str(row, "idbp", x->idbp);
 		ctx_str(row, "title", x->title);
 		ctx_str(row, "due", x->due);
 		ctx_str(row, "pilot", x->pilot);
 	}
 	ctx_bool(ctx, "has_overdue", plan.overdue > 0);
-	ctx_num(ctx, "noverdue", (long long)plan.overdue);
+	value_put_int(ctx, "noverdue", (long long)plan.overdue);
 	size_t ndue = due_by_theme(ctx, &by_theme, &inds);
 	ctx_bool(ctx, "has_due", ndue > 0);
-	ctx_num(ctx, "ndue", (long long)ndue);
+	value_put_int(ctx, "ndue", (long long)ndue);
 	buf_free(&v);
 	rq_render(r, 200, "dashboard", ctx);
 cleanup:
@@ -180,10 +180,10 @@ cleanup:
 static void add_filter(value_t *filters, const char *name, const char *label, const plan_t *plan,
 		       const char *(*get)(const plan_item_t *), const char *selected)
 {
-	value_t *f = ctx_push(filters);
+	value_t *f = value_push_map(filters);
 	ctx_str(f, "name", name);
 	ctx_str(f, "label", label);
-	value_t *opts = ctx_list(f, "options");
+	value_t *opts = value_put_list(f, "options");
 	const char **seen = xcalloc(plan->len + STATUS_COUNT + 1, sizeof *seen);
 	size_t nseen = 0;
 	if (strcmp(name, "statut") == 0)
@@ -201,7 +201,7 @@ static void add_filter(value_t *filters, const char *name, const char *label, co
 				seen[nseen++] = v;
 		}
 	for (size_t j = 0; j < nseen; j++) {
-		value_t *o = ctx_push(opts);
+		value_t *o = value_push_map(opts);
 		ctx_str(o, "value", seen[j]);
 		ctx_bool(o, "selected", selected && strcmp(selected, seen[j]) == 0);
 	}
@@ -232,13 +232,13 @@ void pg_practices(rq_t *r)
 		   *f_pilot = http_param(q, "pilote");
 	value_t *ctx = value_map();
 	ctx_bool(ctx, "nav_practices", true);
-	value_t *filters = ctx_list(ctx, "filters");
+	value_t *filters = value_put_list(ctx, "filters");
 	add_filter(filters, "thematique", "Thématique", &plan, get_theme, f_theme);
 	add_filter(filters, "priorite", "Priorité", &plan, get_priority, f_prio);
 	add_filter(filters, "difficulte", "Difficulté", &plan, get_difficulty, f_diff);
 	add_filter(filters, "statut", "Statut", &plan, get_status, f_status);
 	add_filter(filters, "pilote", "Pilote", &plan, get_pilot, f_pilot);
-	value_t *rows = ctx_list(ctx, "rows");
+	value_t *rows = value_put_list(ctx, "rows");
 	size_t count = 0;
 	buf_t slug = BUF_INIT;
 	for (size_t i = 0; i < plan.len; i++) {
@@ -247,7 +247,7 @@ void pg_practices(rq_t *r)
 		    !matches(f_diff, x->difficulty) || !matches(f_status, status_name(x->status)) ||
 		    !matches(f_pilot, x->pilot))
 			continue;
-		value_t *row = ctx_push(rows);
+		value_t *row = value_push_map(rows);
 		ctx_str(row, "idbp", x->idbp);
 		ctx_str(row, "title", x->title);
 		ctx_str(row, "priority", x->priority);
@@ -261,8 +261,8 @@ void pg_practices(rq_t *r)
 		ctx_bool(row, "overdue", x->overdue);
 		count++;
 	}
-	ctx_num(ctx, "count", (long long)count);
-	ctx_num(ctx, "total", (long long)plan.len);
+	value_put_int(ctx, "count", (long long)count);
+	value_put_int(ctx, "total", (long long)plan.len);
 	buf_free(&slug);
 	plan_free(&plan);
 	rq_render(r, 200, "practices", ctx);
@@ -302,20 +302,20 @@ static const char *form_or(rq_t *r, bool keep, const char *name, const char *cur
  * carries a refused measurement of it). */
 static void indicator_row(rq_t *r, value_t *row, const indicator_t *x, const practice_state_t *st)
 {
-	ctx_num(row, "num", x->num);
+	value_put_int(row, "num", x->num);
 	ctx_str(row, "name", x->name);
 	ctx_str(row, "type", indicator_type_label(x->type));
 	ctx_str(row, "unit", x->unit);
 	ctx_str(row, "target", x->target);
 	ctx_bool(row, "due", x->due && !x->archived);
-	value_t *ms = ctx_list(row, "measures");
+	value_t *ms = value_put_list(row, "measures");
 	/* The chart: numeric measurements, oldest left, scaled to the max. */
 	double max = 0;
 	size_t nnum = 0;
 	for (size_t j = 0; j < x->nmeasures; j++) {
 		double val;
 		char canon[INPUT_NUMBER_CAP];
-		value_t *m = ctx_push(ms);
+		value_t *m = value_push_map(ms);
 		ctx_str(m, "period", x->measures[j].period);
 		ctx_str(m, "value", x->measures[j].value);
 		ctx_str(m, "by", x->measures[j].recorded_by);
@@ -391,22 +391,22 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 		md_render(a.comment, strlen(a.comment), MD_OPT_NOHTML | MD_OPT_NOREMOTEIMG, &tmp, NULL, NULL);
 		ctx_str(ctx, "comment_html", buf_cstr(&tmp));
 	}
-	value_t *ev = ctx_list(ctx, "evidence");
+	value_t *ev = value_put_list(ctx, "evidence");
 	for (size_t i = 0; i < a.nevidence; i++)
 		value_list_push(ev, value_cstring(a.evidence[i]));
 	ctx_bool(ctx, "has_evidence", a.nevidence > 0);
 	bool can_edit = !a.archived && account_may_edit(&r->user, a.pilot);
 	ctx_bool(ctx, "can_edit", can_edit);
-	ctx_num(ctx, "version", a.version);
+	value_put_int(ctx, "version", a.version);
 	if (st && st->form_error.len)
 		ctx_str(ctx, "form_error", buf_cstr(&st->form_error));
 
 	/* The form: the posted values when it was refused, else the current. */
 	value_t *form = value_map();
 	const char *status_v = form_or(r, keep, "status", status_name(a.status));
-	value_t *sts = ctx_list(form, "statuses");
+	value_t *sts = value_put_list(form, "statuses");
 	for (int i = 0; i < STATUS_COUNT; i++) {
-		value_t *o = ctx_push(sts);
+		value_t *o = value_push_map(sts);
 		ctx_str(o, "value", status_name((status_t)i));
 		ctx_bool(o, "selected", strcmp(status_v, status_name((status_t)i)) == 0);
 	}
@@ -423,14 +423,14 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 		snprintf(key, sizeof key, "err_%s", field_names[i]);
 		ctx_str(form, key, st ? buf_cstr(&st->err[i]) : "");
 	}
-	value_t *pl = ctx_list(form, "pilots");
+	value_t *pl = value_put_list(form, "pilots");
 	for (size_t i = 0; i < npilots; i++)
 		value_list_push(pl, value_cstring(pilots[i]));
 	value_map_set(ctx, "form", form);
 
-	value_t *il = ctx_list(ctx, "indicators");
+	value_t *il = value_put_list(ctx, "indicators");
 	for (size_t i = 0; i < inds.len; i++)
-		indicator_row(r, ctx_push(il), &inds.items[i], st);
+		indicator_row(r, value_push_map(il), &inds.items[i], st);
 
 	buf_t html = BUF_INIT, url = BUF_INIT;
 	if (pilotage_guide_html(r, a.idbp, &html, &url)) {
@@ -440,11 +440,11 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	buf_free(&html);
 	buf_free(&url);
 
-	value_t *hist = ctx_list(ctx, "history");
+	value_t *hist = value_put_list(ctx, "history");
 	/* Most recent first: what changed lately matters most. */
 	for (size_t i = a.history.len; i-- > 0;) {
 		const history_entry_t *h = &a.history.items[i];
-		value_t *row = ctx_push(hist);
+		value_t *row = value_push_map(hist);
 		ctx_instant(row, "at", h->at);
 		ctx_str(row, "actor", h->actor);
 		ctx_str(row, "field", h->field);
@@ -761,21 +761,21 @@ void pg_plan(rq_t *r)
 	qsort(names, nnames, sizeof *names, cmp_str);
 	value_t *ctx = value_map();
 	ctx_bool(ctx, "nav_plan", true);
-	ctx_num(ctx, "count", (long long)plan.len);
-	ctx_num(ctx, "overdue", (long long)plan.overdue);
-	value_t *groups = ctx_list(ctx, "groups");
+	value_put_int(ctx, "count", (long long)plan.len);
+	value_put_int(ctx, "overdue", (long long)plan.overdue);
+	value_t *groups = value_put_list(ctx, "groups");
 	buf_t slug = BUF_INIT;
 	for (size_t g = 0; g < nnames + (none ? 1 : 0); g++) {
 		const char *name = g < nnames ? names[g] : NULL;
-		value_t *grp = ctx_push(groups);
+		value_t *grp = value_push_map(groups);
 		ctx_str(grp, "name", name ? name : "Sans fonction pilote");
-		value_t *rows = ctx_list(grp, "rows");
+		value_t *rows = value_put_list(grp, "rows");
 		for (size_t i = 0; i < plan.len; i++) {
 			const plan_item_t *x = &plan.items[i];
 			bool in = name ? (x->pilot && strcmp(x->pilot, name) == 0) : (!x->pilot || !*x->pilot);
 			if (!in)
 				continue;
-			value_t *row = ctx_push(rows);
+			value_t *row = value_push_map(rows);
 			ctx_str(row, "idbp", x->idbp);
 			ctx_str(row, "title", x->title);
 			ctx_str(row, "priority", x->priority);
@@ -839,14 +839,14 @@ void pg_indicators(rq_t *r)
 	}
 	value_t *ctx = value_map();
 	ctx_bool(ctx, "nav_indicators", true);
-	value_t *rows = ctx_list(ctx, "rows");
+	value_t *rows = value_put_list(ctx, "rows");
 	for (size_t i = 0; i < inds.len; i++) {
 		const indicator_t *x = &inds.items[i];
 		if (x->archived)
 			continue;
-		value_t *row = ctx_push(rows);
+		value_t *row = value_push_map(rows);
 		ctx_str(row, "idbp", x->idbp);
-		ctx_num(row, "num", x->num);
+		value_put_int(row, "num", x->num);
 		ctx_str(row, "name", x->name);
 		ctx_str(row, "unit", x->unit);
 		ctx_str(row, "target", x->target);
@@ -877,19 +877,19 @@ static void snapshots_page(rq_t *r, int status, const char *name_in, const char 
 	}
 	value_t *ctx = value_map();
 	ctx_bool(ctx, "nav_snapshots", true);
-	value_t *rows = ctx_list(ctx, "rows");
+	value_t *rows = value_put_list(ctx, "rows");
 	buf_t v = BUF_INIT;
 	for (size_t i = l.len; i-- > 0;) {
 		const snapshot_info_t *x = &l.items[i];
-		value_t *row = ctx_push(rows);
+		value_t *row = value_push_map(rows);
 		buf_reset(&v);
 		score_format(x->num, x->den, ',', &v);
 		ctx_str(row, "name", x->name);
 		ctx_instant(row, "created_at", x->created_at);
 		ctx_str(row, "created_by", x->created_by);
 		ctx_str(row, "score", buf_cstr(&v));
-		ctx_num(row, "assessed", (long long)x->assessed);
-		ctx_num(row, "total", (long long)x->total);
+		value_put_int(row, "assessed", (long long)x->assessed);
+		value_put_int(row, "total", (long long)x->total);
 	}
 	ctx_bool(ctx, "has_rows", l.len > 0);
 	ctx_bool(ctx, "can_compare", l.len > 0);
@@ -897,9 +897,9 @@ static void snapshots_page(rq_t *r, int status, const char *name_in, const char 
 	ctx_str(ctx, "err_name", error);
 	/* Comparison: ?a=NAME&b=NAME (b empty: now). */
 	const char *qa = http_param(&r->req->query, "a"), *qb = http_param(&r->req->query, "b");
-	value_t *opts = ctx_list(ctx, "options");
+	value_t *opts = value_put_list(ctx, "options");
 	for (size_t i = l.len; i-- > 0;) {
-		value_t *o = ctx_push(opts);
+		value_t *o = value_push_map(opts);
 		ctx_str(o, "value", l.items[i].name);
 		ctx_bool(o, "sel_a", qa && strcmp(qa, l.items[i].name) == 0);
 		ctx_bool(o, "sel_b", qb && strcmp(qb, l.items[i].name) == 0);
@@ -917,13 +917,13 @@ static void snapshots_page(rq_t *r, int status, const char *name_in, const char 
 			buf_reset(&v);
 			score_format(df.b.info.num, df.b.info.den, ',', &v);
 			ctx_str(cmp, "score_b", buf_cstr(&v));
-			ctx_num(cmp, "up", (long long)df.up);
-			ctx_num(cmp, "down", (long long)df.down);
-			value_t *mv = ctx_list(cmp, "moves");
+			value_put_int(cmp, "up", (long long)df.up);
+			value_put_int(cmp, "down", (long long)df.down);
+			value_t *mv = value_put_list(cmp, "moves");
 			for (size_t i = 0; i < df.nmoves; i++) {
 				const snapshot_move_t *m = &df.moves[i];
 				const snapshot_item_t *it = m->b ? m->b : m->a;
-				value_t *row = ctx_push(mv);
+				value_t *row = value_push_map(mv);
 				ctx_str(row, "idbp", it->idbp);
 				ctx_str(row, "title", it->title);
 				ctx_str(row, "from", m->a ? status_name(m->a->status) : "—");
@@ -1027,14 +1027,14 @@ static steer_rc upgrade_preview(rq_t *r, value_t *ctx)
 	value_t *up = value_map();
 	ctx_str(up, "current", version);
 	ctx_str(up, "next", newc.version);
-	ctx_num(up, "added", (long long)diff.added);
-	ctx_num(up, "removed", (long long)diff.removed);
-	ctx_num(up, "changed", (long long)diff.changed);
-	value_t *items = ctx_list(up, "items");
+	value_put_int(up, "added", (long long)diff.added);
+	value_put_int(up, "removed", (long long)diff.removed);
+	value_put_int(up, "changed", (long long)diff.changed);
+	value_t *items = value_put_list(up, "items");
 	for (size_t i = 0; i < diff.len; i++) {
 		const catalog_delta_t *x = &diff.items[i];
 		const catalog_practice_t *p = catalog_delta_practice(x);
-		value_t *row = ctx_push(items);
+		value_t *row = value_push_map(items);
 		ctx_str(row, "idbp", p->idbp);
 		ctx_str(row, "title", p->title);
 		buf_t what = BUF_INIT;
@@ -1118,9 +1118,9 @@ void pg_admin(rq_t *r, value_t *extra)
 	}
 	value_t *ctx = extra ? extra : value_map();
 	ctx_bool(ctx, "nav_admin", true);
-	value_t *ul = ctx_list(ctx, "users");
+	value_t *ul = value_put_list(ctx, "users");
 	for (size_t i = 0; i < users.len; i++) {
-		value_t *row = ctx_push(ul);
+		value_t *row = value_push_map(ul);
 		ctx_str(row, "email", users.items[i].email);
 		ctx_str(row, "role", account_role_name(users.items[i].role));
 		buf_t f = BUF_INIT;
@@ -1130,14 +1130,14 @@ void pg_admin(rq_t *r, value_t *extra)
 		buf_free(&f);
 		ctx_instant(row, "created_at", users.items[i].created_at);
 	}
-	value_t *wl = ctx_list(ctx, "weights");
+	value_t *wl = value_put_list(ctx, "weights");
 	for (int i = 0; i < STORE_NPRIORITIES; i++) {
-		value_t *row = ctx_push(wl);
+		value_t *row = value_push_map(wl);
 		ctx_str(row, "priority", store_priorities[i]);
-		ctx_num(row, "index", i);
-		ctx_num(row, "weight", w[i]);
+		value_put_int(row, "index", i);
+		value_put_int(row, "weight", w[i]);
 	}
-	value_t *pl = ctx_list(ctx, "pilots");
+	value_t *pl = value_put_list(ctx, "pilots");
 	for (size_t i = 0; i < npilots; i++)
 		value_list_push(pl, value_cstring(pilots[i]));
 	account_list_free(&users);

@@ -27,27 +27,6 @@ void ctx_bool(value_t *m, const char *key, bool b)
 	value_map_set(m, key, value_bool(b));
 }
 
-void ctx_num(value_t *m, const char *key, long long n)
-{
-	char tmp[32];
-	snprintf(tmp, sizeof tmp, "%lld", n);
-	ctx_str(m, key, tmp);
-}
-
-value_t *ctx_list(value_t *m, const char *key)
-{
-	value_t *l = value_list();
-	value_map_set(m, key, l);
-	return l;
-}
-
-value_t *ctx_push(value_t *list)
-{
-	value_t *m = value_map();
-	value_list_push(list, m);
-	return m;
-}
-
 /* "réalisée" -> "realisee", "en cours" -> "en-cours": a CSS class. */
 void status_slug(status_t st, buf_t *out)
 {

@@ -59,9 +59,6 @@ typedef struct {
 /* Context building: strings are copied; NULL becomes "". */
 void ctx_str(value_t *m, const char *key, const char *v);
 void ctx_bool(value_t *m, const char *key, bool b);
-void ctx_num(value_t *m, const char *key, long long n);
-value_t *ctx_list(value_t *m, const char *key);
-value_t *ctx_push(value_t *list);
 void status_slug(status_t st, buf_t *out);
 /* An instant stored as "YYYY-MM-DDTHH:MM:SSZ": key gets it as is (for
  * <time datetime>), key_fr as French readers write it, in Paris time
