@@ -274,19 +274,12 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 		return unknown_user(d, email);
 	if ((rc = check_password(password, d)) || (rc = hash_password(password, pwhash, d)))
 		return rc;
-	bool had_token = false;
-	if ((rc = account_api_token_exists(s, email, &had_token, NULL, d)))
-		return rc;
-	store_query_t *q =
-		store_query(s, "UPDATE user SET pwhash = ?, api_hash = NULL, api_expires_at = NULL WHERE id = ?");
+	store_query_t *q = store_query(s, "UPDATE user SET pwhash = ? WHERE id = ?");
 	store_bind_text(q, 1, pwhash);
 	store_bind_int(q, 2, id);
 	sodium_memzero(pwhash, sizeof pwhash);
-	if ((rc = store_exec(q, d, "changing the password")))
-		return rc;
-	if ((rc = delete_sessions(s, id, d)))
-		return rc;
-	if (had_token && (rc = store_log(s, NULL, "user api token", email, NULL, d)))
+	if ((rc = store_exec(q, d, "changing the password")) || (rc = delete_sessions(s, id, d)) ||
+	    (rc = account_revoke_api_token(s, email, d)))
 		return rc;
 	return store_log(s, NULL, "user password", NULL, email, d);
 }
