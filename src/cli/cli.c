@@ -11,19 +11,6 @@
 #include "util/fs.h"
 #include "util/utf8.h"
 
-bool cli_number(const char *s, long min, long max, long *out)
-{
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (*end || errno == ERANGE || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 void cli_put_flat(buf_t *out, const char *s)
 {
 	if (!s) {

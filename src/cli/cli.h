@@ -43,9 +43,6 @@ int cmd_backup(int argc, char **argv);
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* s, all of it, as a whole number from min to max (min >= 0): digits only,
- * so "", " 5", "+5", "5x" and numbers past LONG_MAX are refused. */
-bool cli_number(const char *s, long min, long max, long *out);
 
 /* Appends s on one line (history entries): line breaks as " / ", CR
  * dropped, NULL as "—". */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/assess.h"
 #include "steer/store.h"
 #include "util/xalloc.h"
@@ -49,7 +50,7 @@ int cmd_assess(int argc, char **argv)
 		case 'E': del[ch.nremove++] = optarg; break;
 		case 'V': {
 			long v;
-			if (!cli_number(optarg, 0, LONG_MAX, &v)) {
+			if (!input_whole(optarg, 0, LONG_MAX, &v)) {
 				free(add);
 				free(del);
 				return cli_usage_error("assess", usage, "--if-version takes the version read with sobre show ID --format json, a whole number");

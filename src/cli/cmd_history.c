@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/assess.h"
 #include "steer/jsonout.h"
 #include "steer/store.h"
@@ -28,7 +29,7 @@ int cmd_history(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "n:f:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': {
-			if (!cli_number(optarg, 0, LONG_MAX, &limit))
+			if (!input_whole(optarg, 0, LONG_MAX, &limit))
 				return cli_usage_error("history", usage, "--limit takes a number of entries (0: all)");
 			break;
 		}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/indicator.h"
 #include "steer/jsonout.h"
 #include "steer/store.h"
@@ -76,7 +77,7 @@ int cmd_indicator(int argc, char **argv)
 		if (argc - optind != 2)
 			return cli_usage_error("indicator set", usage, "give a practice id and an indicator number");
 		long n;
-		if (!cli_number(argv[optind + 1], 1, 100000, &n))
+		if (!input_whole(argv[optind + 1], 1, 100000, &n))
 			return cli_usage_error("indicator set", usage, "'%s' is not an indicator number", argv[optind + 1]);
 		num = (int)n;
 		if (!spec.name && !spec.type && !spec.unit && !spec.target && !spec.target_date && !spec.direction)

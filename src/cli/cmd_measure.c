@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/indicator.h"
 #include "steer/store.h"
 
@@ -32,7 +33,7 @@ int cmd_measure(int argc, char **argv)
 		switch (c) {
 		case 'i': {
 			long n;
-			if (!cli_number(optarg, 1, 100000, &n))
+			if (!input_whole(optarg, 1, 100000, &n))
 				return cli_usage_error("measure", usage, "--indicator takes the indicator's number (sobre show ID lists them)");
 			ref.num = (int)n;
 			break;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/jsonout.h"
 #include "steer/plan.h"
 #include "steer/sheet.h"
@@ -92,7 +93,7 @@ int cmd_plan(int argc, char **argv)
 		switch (c) {
 		case 'p': pilot = optarg; break;
 		case 'n': {
-			if (!cli_number(optarg, 0, LONG_MAX, &limit))
+			if (!input_whole(optarg, 0, LONG_MAX, &limit))
 				return cli_usage_error("plan", usage, "--limit takes a number of actions (0: all)");
 			break;
 		}

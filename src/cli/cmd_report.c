@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/report.h"
 #include "steer/store.h"
 
@@ -28,7 +29,7 @@ int cmd_report(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 't': {
 			long n;
-			if (!cli_number(optarg, 1, 1000, &n))
+			if (!input_whole(optarg, 1, 1000, &n))
 				return cli_usage_error("report", usage, "--top takes a number of actions from 1 to 1000");
 			opt.top_actions = (size_t)n;
 			break;

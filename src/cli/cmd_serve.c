@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/account.h"
 #include "steer/backup.h"
 #include "steer/catalog.h"
@@ -198,7 +199,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		switch (c) {
 		case 'p': {
 			long v;
-			if (!cli_number(optarg, 0, 65535, &v))
+			if (!input_whole(optarg, 0, 65535, &v))
 				return cli_usage_error("serve", usage, "--port takes a number from 0 to 65535, not '%s'", optarg);
 			o->port = (int)v;
 			break;
@@ -215,7 +216,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		case 'B': o->backups = optarg; break;
 		case 'K': {
 			long v;
-			if (!cli_number(optarg, 1, BACKUP_MAX_KEEP, &v))
+			if (!input_whole(optarg, 1, BACKUP_MAX_KEEP, &v))
 				return cli_usage_error("serve", usage, "--keep-backups takes a number of days from 1 to %d, not '%s'",
 						       BACKUP_MAX_KEEP, optarg);
 			o->keep = (size_t)v;
@@ -224,7 +225,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		}
 		case 'C': {
 			long v;
-			if (!cli_number(optarg, 0, WEB_MAX_CONNECTIONS, &v))
+			if (!input_whole(optarg, 0, WEB_MAX_CONNECTIONS, &v))
 				return cli_usage_error("serve", usage,
 						       "--max-connections-per-address takes a number from 0 (no limit) to %d, not '%s'",
 						       WEB_MAX_CONNECTIONS, optarg);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/assess.h"
 #include "steer/indicator.h"
 #include "steer/jsonout.h"
@@ -84,7 +85,7 @@ int cmd_show(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "H:f:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H': {
-			if (!cli_number(optarg, 0, LONG_MAX, &nhist))
+			if (!input_whole(optarg, 0, LONG_MAX, &nhist))
 				return cli_usage_error("show", usage, "--history takes a number of entries (0: all)");
 			break;
 		}

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "steer/input.h"
 #include "steer/account.h"
 #include "steer/store.h"
 #include "util/utf8.h"
@@ -120,7 +121,7 @@ int cmd_user(int argc, char **argv)
 			break;
 		case 'P': from_stdin = true; break;
 		case 'e':
-			if (!cli_number(optarg, 1, ACCOUNT_MAX_TOKEN_DAYS, &days)) {
+			if (!input_whole(optarg, 1, ACCOUNT_MAX_TOKEN_DAYS, &days)) {
 				free(functions);
 				return cli_usage_error("user", usage, "--expires takes a number of days from 1 to %d, not '%s'",
 						       ACCOUNT_MAX_TOKEN_DAYS, optarg);

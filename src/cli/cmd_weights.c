@@ -82,7 +82,7 @@ int cmd_weights(int argc, char **argv)
 				return cli_usage_error("weights", usage, "'%.*s' is not a priority (Prioritaire, Recommandée, Aller plus loin)",
 						       (int)(eq - argv[i]), argv[i]);
 			long v;
-			if (!cli_number(eq + 1, 0, STORE_MAX_WEIGHT, &v))
+			if (!input_whole(eq + 1, 0, STORE_MAX_WEIGHT, &v))
 				return cli_usage_error("weights", usage, "the weight of %s must be a whole number from 0 to %d, not '%s'",
 						       store_priorities[p], STORE_MAX_WEIGHT, eq + 1);
 			w[p] = (unsigned)v;

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -349,4 +350,17 @@ char *input_trim(const char *s)
 	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n' || s[b - 1] == '\r'))
 		b--;
 	return xstrndup(s + a, b - a);
+}
+
+bool input_whole(const char *s, long min, long max, long *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*end || errno == ERANGE || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
 }

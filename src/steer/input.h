@@ -34,6 +34,11 @@ bool input_fold_equal(const char *a, const char *b);
  * them is not a digit (the end of the string included). */
 int input_digits(const char *s, int n);
 
+/* A whole number written with digits only (no sign, no space, not empty),
+ * from min to max: what a count typed in an option or a form must be
+ * ("+5", " 5", "" and numbers past LONG_MAX are refused). */
+bool input_whole(const char *s, long min, long max, long *out);
+
 /* A calendar date, "YYYY-MM-DD" or the French "DD/MM/YYYY", written to out
  * as "YYYY-MM-DD". Years 1900-9999. */
 bool input_date(const char *s, char out[11]);

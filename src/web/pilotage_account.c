@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "steer/account.h"
+#include "steer/input.h"
 #include "util/frdate.h"
 #include "util/xalloc.h"
 #include "web/pilotage_internal.h"
@@ -104,21 +105,6 @@ void pg_account(rq_t *r, int status, value_t *errs)
 	rq_render(r, status, "account", ctx);
 }
 
-/* A whole number from 1 to max written with digits only. */
-static bool small_count(const char *s, long max, long *out)
-{
-	long n = 0;
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || n > max)
-			return false;
-		n = n * 10 + (*s - '0');
-	}
-	*out = n;
-	return n >= 1 && n <= max;
-}
-
 /* A new api token for scripts (shown once, on this answer to the POST), or
  * the current one revoked. Only from a signed-in browser: a script holding
  * a token cannot mint itself another. */
@@ -131,7 +117,7 @@ void do_own_token(rq_t *r, bool revoke)
 	char token[ACCOUNT_TOKEN_HEX];
 	long days = ACCOUNT_TOKEN_DAYS;
 	const char *days_s = http_param(&r->req->form, "jours");
-	if (!revoke && days_s && !small_count(days_s, ACCOUNT_MAX_TOKEN_DAYS, &days)) {
+	if (!revoke && days_s && !input_whole(days_s, 1, ACCOUNT_MAX_TOKEN_DAYS, &days)) {
 		rq_error(r, 422, "Durée invalide", "Un jeton dure de 1 à 366 jours.");
 		return;
 	}
