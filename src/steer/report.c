@@ -185,7 +185,7 @@ static value_t *actions_ctx(const plan_t *p, bool overdue_only, size_t max)
 			continue;
 		shown++;
 		value_t *row = value_push_map(rows);
-		value_put_int(row, "rank", (long long)(i + 1));
+		value_put_int(row, "rank", (long long)i + 1);
 		put_str(row, "idbp", x->idbp);
 		put_str(row, "title", x->title);
 		put_bool(row, "is_new", x->is_new);
