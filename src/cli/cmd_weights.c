@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "steer/input.h"
 #include "steer/store.h"
+#include "util/fold.h"
 
 static const char usage[] = "sobre weights [set PRIORITY=N ...] [--db FILE]";
 
@@ -16,11 +17,11 @@ static int priority_of(const char *typed, size_t len)
 {
 	buf_t raw = BUF_INIT, key = BUF_INIT;
 	buf_put(&raw, typed, len);
-	input_fold(buf_cstr(&raw), &key);
+	fold_key(buf_cstr(&raw), &key);
 	int found = -1, hits = 0;
 	for (int i = 0; i < STORE_NPRIORITIES; i++) {
 		buf_t k = BUF_INIT;
-		input_fold(store_priorities[i], &k);
+		fold_key(store_priorities[i], &k);
 		if (strcmp(buf_cstr(&k), buf_cstr(&key)) == 0) {
 			found = i;
 			hits = 1;

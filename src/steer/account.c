@@ -10,6 +10,7 @@
 
 #include "steer/catalog.h"
 #include "steer/input.h"
+#include "util/fold.h"
 #include "util/suggest.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -208,7 +209,7 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 	for (size_t i = 0; i < nfunctions; i++) {
 		bool known = false;
 		for (size_t j = 0; j < npilots && !known; j++)
-			known = input_fold_equal(functions[i], pilots[j]);
+			known = fold_equal(functions[i], pilots[j]);
 		if (!known) {
 			const char *near = suggest_closest(functions[i], (const char *const *)pilots, npilots);
 			diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "user", "'%s' is not a pilot function of the guide",
@@ -236,7 +237,7 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 		/* The guide's spelling, whatever was typed. */
 		const char *name = functions[i];
 		for (size_t j = 0; j < npilots; j++)
-			if (input_fold_equal(functions[i], pilots[j]))
+			if (fold_equal(functions[i], pilots[j]))
 				name = pilots[j];
 		/* A function given twice (in two spellings) is one. */
 		q = store_query(s, "INSERT INTO user_function(user_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING");
@@ -620,7 +621,7 @@ bool account_may_edit(const account_t *a, const char *pilot)
 	if (a->role != ROLE_PILOTE || !pilot || !*pilot)
 		return false;
 	for (size_t i = 0; i < a->nfunctions; i++)
-		if (input_fold_equal(a->functions[i], pilot))
+		if (fold_equal(a->functions[i], pilot))
 			return true;
 	return false;
 }
@@ -631,7 +632,7 @@ bool account_may_set_pilot(const account_t *a, const char *current, const char *
 		return true;
 	if (a->role != ROLE_PILOTE)
 		return false;
-	if (current && *current && input_fold_equal(current, wanted))
+	if (current && *current && fold_equal(current, wanted))
 		return true;
 	return account_may_edit(a, wanted);
 }

@@ -10,6 +10,7 @@
 #include "steer/catalog.h"
 #include "steer/input.h"
 #include "steer/practice.h"
+#include "util/fold.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
@@ -44,11 +45,11 @@ static steer_rc resolve_pilot(store_t *s, const char *typed, bool custom, char *
 		return store_refuse(d, "bad-pilot", NULL, "the pilot function %s", why);
 	if ((rc = catalog_pilots(s, &names, &n, d)))
 		goto cleanup;
-	input_fold(typed, &key);
+	fold_key(typed, &key);
 	keys = xcalloc(n + 1, sizeof *keys);
 	for (size_t i = 0; i < n; i++) {
 		buf_t k = BUF_INIT;
-		input_fold(names[i], &k);
+		fold_key(names[i], &k);
 		keys[i] = buf_detach(&k);
 		if (!*out && strcmp(keys[i], buf_cstr(&key)) == 0)
 			*out = xstrdup(names[i]);

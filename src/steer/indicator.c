@@ -11,6 +11,7 @@
 
 #include "steer/input.h"
 #include "steer/practice.h"
+#include "util/fold.h"
 #include "util/xalloc.h"
 
 static const char *const type_names[IND_NTYPES] = {"yesno", "percent", "quantity", "text"};
@@ -40,7 +41,7 @@ int indicator_type_parse(const char *s)
 		{"text", IND_TEXT},         {"texte", IND_TEXT},        {"free text", IND_TEXT},
 	};
 	buf_t k = BUF_INIT;
-	input_fold(s, &k);
+	fold_key(s, &k);
 	int found = -1;
 	for (size_t i = 0; i < sizeof aliases / sizeof *aliases && found < 0; i++)
 		if (strcmp(buf_cstr(&k), aliases[i].key) == 0)
@@ -175,7 +176,7 @@ ind_type_t indicator_infer(const char *wording, buf_t *unit)
 	};
 	buf_t f = BUF_INIT;
 	ind_type_t t = IND_TEXT;
-	input_fold(wording, &f);
+	fold_key(wording, &f);
 	const char *s = buf_cstr(&f);
 	size_t head = 0;
 	/* The head word: up to a space or punctuation; a leading '%' alone. */
@@ -259,7 +260,7 @@ const char *indicator_check_value(ind_type_t t, const char *unit, const char *va
 		static const char *const yes[] = {"oui", "yes", "true", "1", "vrai", "o", "y"};
 		static const char *const no[] = {"non", "no", "false", "0", "faux", "n"};
 		buf_t k = BUF_INIT;
-		input_fold(trimmed, &k);
+		fold_key(trimmed, &k);
 		for (size_t i = 0; i < sizeof yes / sizeof *yes && !canon->len; i++)
 			if (strcmp(buf_cstr(&k), yes[i]) == 0)
 				buf_puts(canon, "oui");
@@ -944,12 +945,12 @@ static steer_rc pick(const practice_ref_t *ref, indicator_ref_t want, row_t *row
 			store_refuse(d, "unknown-indicator", buf_cstr(&hint), "practice %s has no indicator %d", ref->idbp,
 			       want.num);
 	} else if (want.name) {
-		input_fold(want.name, &key);
+		fold_key(want.name, &key);
 		for (size_t i = 0; i < n; i++) {
 			if (rows[i].archived)
 				continue;
 			buf_reset(&cand);
-			input_fold(rows[i].name, &cand);
+			fold_key(rows[i].name, &cand);
 			if (strcmp(buf_cstr(&cand), buf_cstr(&key)) == 0)
 				exact = &rows[i];
 			if (key.len && strstr(buf_cstr(&cand), buf_cstr(&key))) {

@@ -1,5 +1,5 @@
 /* input: parsing and validating what people type into the steering side
- * (command line, CSV cells, web forms): folded comparison keys, dates,
+ * (command line, CSV cells, web forms): dates,
  * measurement periods, numbers with a French decimal comma, URLs, e-mail
  * addresses and free-text limits. Pure functions, no database. */
 #ifndef SOBRE_INPUT_H
@@ -19,16 +19,6 @@
 /* Bytes for the canonical form of any number input_number accepts: a sign,
  * the digits, a '.' and the NUL. */
 #define INPUT_NUMBER_CAP (INPUT_MAX_NUMBER + 3)
-
-/* The comparison key of s, appended to out: case-folded (utf8_casefold:
- * NFC and Unicode case folding), accents removed (é -> e, œ -> oe),
- * typographic apostrophes as ', '-' and '_' as spaces, runs of white space
- * (including no-break spaces) as one space, trimmed. "Réalisée",
- * "realisee", " REALISÉE " and "Re" + U+0301 + "alise" + U+0301 + "e" have
- * the same key. */
-void input_fold(const char *s, buf_t *out);
-/* True when a and b have the same key. */
-bool input_fold_equal(const char *a, const char *b);
 
 /* The number written by the n (at most 9) ASCII digits at s; -1 if any of
  * them is not a digit (the end of the string included). */

@@ -6,6 +6,7 @@
 
 #include "steer/catalog.h"
 #include "steer/input.h"
+#include "util/fold.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
@@ -67,7 +68,7 @@ static steer_rc match_pilot(store_t *s, const char *typed, char **out, diag_list
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n && !*out; i++)
-		if (input_fold_equal(names[i], typed))
+		if (fold_equal(names[i], typed))
 			*out = xstrdup(names[i]);
 	if (!*out) {
 		diag_t *x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "unknown-pilot", "no pilot function '%s'", typed);

@@ -12,6 +12,7 @@
 #include "steer/input.h"
 #include "steer/jsonout.h"
 #include "steer/plan.h"
+#include "util/fold.h"
 #include "util/fs.h"
 #include "util/jsonw.h"
 #include "util/strset.h"
@@ -560,7 +561,7 @@ steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out,
 
 /* --- import ----------------------------------------------------------- */
 
-/* Header names, folded (input_fold), for each column. */
+/* Header names, folded (fold_key), for each column. */
 static int column_of(const char *header)
 {
 	static const struct {
@@ -579,7 +580,7 @@ static int column_of(const char *header)
 		{"justification", COL_COMMENT},
 	};
 	buf_t k = BUF_INIT;
-	input_fold(header, &k);
+	fold_key(header, &k);
 	int col = -1;
 	for (size_t i = 0; i < sizeof names / sizeof *names && col < 0; i++)
 		if (strcmp(buf_cstr(&k), names[i].name) == 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "steer/input.h"
+#include "util/fold.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
@@ -117,7 +118,7 @@ static long long find(store_t *s, const char *name, snapshot_info_t *info, diag_
 	const char **names = xcalloc(l.len + 1, sizeof *names);
 	for (size_t i = 0; i < l.len && !*rc; i++) {
 		names[i] = l.items[i].name;
-		if (!id && input_fold_equal(l.items[i].name, name))
+		if (!id && fold_equal(l.items[i].name, name))
 			*rc = find_exact(s, l.items[i].name, &id, info, d);
 	}
 	if (!id && !*rc) {

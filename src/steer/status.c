@@ -5,13 +5,14 @@
 
 #include "steer/input.h"
 #include "util/buf.h"
+#include "util/fold.h"
 #include "util/suggest.h"
 
 static const char *const names[STATUS_COUNT] = {
 	"non évaluée", "non concernée", "non engagée", "planifiée", "en cours", "réalisée",
 };
 
-/* input_fold of each name. */
+/* fold_key of each name. */
 static const char *const folded[STATUS_COUNT] = {
 	"non evaluee", "non concernee", "non engagee", "planifiee", "en cours", "realisee",
 };
@@ -34,7 +35,7 @@ int status_parse(const char *input, const char **suggestion)
 	buf_t key = BUF_INIT;
 	int found = -1;
 	*suggestion = NULL;
-	input_fold(input, &key);
+	fold_key(input, &key);
 	for (int i = 0; i < STATUS_COUNT; i++)
 		if (strcmp(buf_cstr(&key), folded[i]) == 0)
 			found = i;

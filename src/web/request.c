@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "steer/input.h"
+#include "util/fold.h"
 #include "util/frdate.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
@@ -31,7 +32,7 @@ void ctx_bool(value_t *m, const char *key, bool b)
 void status_slug(status_t st, buf_t *out)
 {
 	buf_t k = BUF_INIT;
-	input_fold(status_name(st), &k);
+	fold_key(status_name(st), &k);
 	for (const char *c = buf_cstr(&k); *c; c++)
 		buf_putc(out, *c == ' ' ? '-' : *c);
 	buf_free(&k);

@@ -17,6 +17,7 @@
 #include "steer/input.h"
 #include "steer/status.h"
 #include "util/buf.h"
+#include "util/fold.h"
 #include "util/utf8.h"
 #include "web/http.h"
 #include "web/pilotage.h"
@@ -306,14 +307,14 @@ static void check_input(const char *v, const char *unit)
 	buf_free(&cf2);
 
 	buf_t f = BUF_INIT, f2 = BUF_INIT;
-	input_fold(v, &f);
+	fold_key(v, &f);
 	const char *fs = buf_cstr(&f);
 	CHECK(utf8_valid(fs, f.len, NULL));
 	CHECK(f.len == 0 || (fs[0] != ' ' && fs[f.len - 1] != ' '));
 	CHECK(!strstr(fs, "  ") && !strpbrk(fs, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_\t\n\r"));
-	input_fold(fs, &f2);
+	fold_key(fs, &f2);
 	CHECK(strcmp(buf_cstr(&f2), fs) == 0);
-	CHECK(input_fold_equal(v, fs));
+	CHECK(fold_equal(v, fs));
 	CHECK(account_equal(v, fs) == (strcmp(v, fs) == 0));
 	buf_free(&f2);
 

@@ -15,8 +15,9 @@
 #include "guide/guide.h"
 #include "steer/indicator.h"
 #include "steer/input.h"
-#include "util/fs.h"
 #include "testdata.h"
+#include "util/fold.h"
+#include "util/fs.h"
 
 /* The table sits next to this file; tests run from the repository root. */
 static const char *table_path(void)
@@ -222,21 +223,21 @@ static void test_input(void **state)
 	indicator_due_since("2026-12-31", since, label);
 	assert_string_equal(label, "2026-T3");
 	buf_t f = BUF_INIT;
-	input_fold("  Réalisée  ŒUVRE d’art\xc2\xa0-x ", &f);
+	fold_key("  Réalisée  ŒUVRE d’art\xc2\xa0-x ", &f);
 	assert_string_equal(buf_cstr(&f), "realisee oeuvre d'art x");
 	buf_free(&f);
-	assert_true(input_fold_equal("Direction Générale", "direction generale"));
+	assert_true(fold_equal("Direction Générale", "direction generale"));
 	/* decomposed letters (e + U+0301) lose their accent like composed ones */
-	assert_true(input_fold_equal("Direction ge\xCC\x81ne\xCC\x81rale", "direction generale"));
-	assert_true(input_fold_equal("RE\xCC\x81" "ALISE\xCC\x81" "E", "realisee"));
+	assert_true(fold_equal("Direction ge\xCC\x81ne\xCC\x81rale", "direction generale"));
+	assert_true(fold_equal("RE\xCC\x81" "ALISE\xCC\x81" "E", "realisee"));
 	/* marks stacked on a letter whose accent goes go too, so that the key
 	 * of a key is the key (é + U+0301 would compose back into é) */
 	buf_reset(&f);
-	input_fold("\xC3\xA9\xCC\x81t\xC3\xA9 \xC5\x93\xCC\x81", &f);
+	fold_key("\xC3\xA9\xCC\x81t\xC3\xA9 \xC5\x93\xCC\x81", &f);
 	assert_string_equal(buf_cstr(&f), "ete oe");
 	buf_free(&f);
 	/* capitals beyond Latin-1 fold too */
-	assert_true(input_fold_equal("\xCE\xA3\xCE\x9F\xCE\xA6\xCE\x99\xCE\x91", "\xCF\x83\xCE\xBF\xCF\x86\xCE\xB9\xCE\xB1"));
+	assert_true(fold_equal("\xCE\xA3\xCE\x9F\xCE\xA6\xCE\x99\xCE\x91", "\xCF\x83\xCE\xBF\xCF\x86\xCE\xB9\xCE\xB1"));
 	assert_true(input_url("https://example.org/a?b#c"));
 	assert_true(input_url("http://intranet/doc"));
 	assert_false(input_url("ftp://example.org/"));
