@@ -558,3 +558,48 @@ void jsonout_guide_versions(jsonw_t *w, const catalog_versions_t *v)
 	jsonw_end(w, ']');
 	jsonw_end(w, '}');
 }
+
+/* --- perimeters ------------------------------------------------------------- */
+
+void jsonout_perimeter(jsonw_t *w, const perimeter_t *p, const char *parent)
+{
+	jsonw_object(w);
+	key_str(w, "name", p->name);
+	key_str(w, "kind", p->kind);
+	key_str(w, "parent", parent);
+	key_num(w, "depth", (double)p->depth);
+	key_str(w, "created_at", p->created_at);
+	key_str(w, "archived_at", p->archived_at);
+	jsonw_key(w, "guides");
+	jsonw_array(w);
+	for (size_t k = 0; k < p->nguides; k++) {
+		jsonw_object(w);
+		key_str(w, "id", p->guides[k]);
+		if (p->scores) {
+			const score_tally_t *t = &p->scores[k];
+			key_percent(w, "score", t->num, t->den);
+			key_num(w, "score_num", (double)t->num);
+			key_num(w, "score_den", (double)t->den);
+			key_percent(w, "completion", t->assessed, t->total);
+		}
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}
+
+void jsonout_perimeters(jsonw_t *w, const perimeter_list_t *l)
+{
+	jsonw_object(w);
+	jsonw_key(w, "perimeters");
+	jsonw_array(w);
+	for (size_t i = 0; i < l->len; i++) {
+		const char *parent = NULL;
+		for (size_t j = 0; j < i && !parent; j++)
+			if (l->items[j].id == l->items[i].parent)
+				parent = l->items[j].name;
+		jsonout_perimeter(w, &l->items[i], parent);
+	}
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}
