@@ -32,6 +32,7 @@ int cmd_score(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_perimeter(int argc, char **argv);
+int cmd_consolidate(int argc, char **argv);
 int cmd_import_assessment(int argc, char **argv);
 int cmd_export_assessment(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -55,6 +55,8 @@ int cmd_init(int argc, char **argv)
 	if (!created) {
 		rc = store_set_meta(s, "created_at", now, &d);
 		if (!rc)
+			rc = perimeter_date_root(s, now, &d);
+		if (!rc)
 			rc = store_log_global(s, "database", NULL, "created", &d);
 	}
 	char *name = org ? input_trim(org) : NULL;

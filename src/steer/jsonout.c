@@ -603,3 +603,54 @@ void jsonout_perimeters(jsonw_t *w, const perimeter_list_t *l)
 	jsonw_end(w, ']');
 	jsonw_end(w, '}');
 }
+
+static void key_tenths(jsonw_t *w, const char *key, long tenths)
+{
+	jsonw_key(w, key);
+	if (tenths < 0)
+		jsonw_str(w, NULL);
+	else
+		jsonw_decimal(w, tenths, 1);
+}
+
+void jsonout_consolidation(jsonw_t *w, const consolidate_t *c)
+{
+	jsonw_object(w);
+	key_str(w, "perimeter", c->perimeter);
+	key_str(w, "guide", c->guide);
+	key_tenths(w, "score", c->tenths);
+	key_tenths(w, "min", c->min_tenths);
+	key_tenths(w, "max", c->max_tenths);
+	key_num(w, "perimeters", (double)c->perimeters);
+	jsonw_key(w, "children");
+	jsonw_array(w);
+	for (size_t i = 0; i < c->nchildren; i++) {
+		const consolidate_child_t *x = &c->children[i];
+		jsonw_object(w);
+		key_str(w, "name", x->name);
+		key_str(w, "kind", x->kind);
+		key_tenths(w, "score", x->tenths);
+		key_bool(w, "consolidated", x->consolidated);
+		key_num(w, "perimeters", (double)x->perimeters);
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	jsonw_key(w, "items");
+	jsonw_array(w);
+	for (size_t i = 0; i < c->nitems; i++) {
+		const consolidate_item_t *x = &c->items[i];
+		jsonw_object(w);
+		key_str(w, "id", x->idbp);
+		key_str(w, "title", x->title);
+		key_num(w, "perimeters", (double)x->counted);
+		key_num(w, "not_done", (double)x->not_done);
+		jsonw_key(w, "statuses");
+		jsonw_object(w);
+		for (int k = 0; k < STATUS_COUNT; k++)
+			key_num(w, status_name((status_t)k), (double)x->by_status[k]);
+		jsonw_end(w, '}');
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}

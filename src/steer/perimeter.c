@@ -80,9 +80,22 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 		store_set_scope(s, pid, rid);
 		return STEER_OK;
 	}
-	store_query_t *q = store_query(s, "SELECT count(*), min(referentiel_id) FROM perimeter_guide WHERE perimeter_id = ?");
+	/* Its own référentiels; for a parent assessed against none, those of
+	 * its subtree (what its consolidation and snapshots are about). */
+	store_query_t *q = store_query(
+		s, "WITH RECURSIVE down(id, k) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.k + 1 FROM perimeter c "
+		   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL AND down.k < 64), "
+		   "own AS (SELECT referentiel_id FROM perimeter_guide WHERE perimeter_id = ?1), "
+		   "below AS (SELECT DISTINCT referentiel_id FROM perimeter_guide WHERE perimeter_id IN (SELECT id FROM down)) "
+		   "SELECT count(*), min(referentiel_id) FROM own UNION ALL SELECT count(*), min(referentiel_id) FROM below");
 	store_bind_int(q, 1, pid);
+	bool own = true;
 	if (store_next(q)) {
+		n = store_col_int(q, 0);
+		rid = store_col_int(q, 1);
+	}
+	if (n == 0 && store_next(q)) {
+		own = false;
 		n = store_col_int(q, 0);
 		rid = store_col_int(q, 1);
 	}
@@ -104,9 +117,12 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 	x = diag_add(d, DIAG_ERROR, NULL, 0, 0, "ambiguous-guide",
 		     "perimeter '%s' is assessed against %lld référentiels: say which with --guide",
 		     perimeter ? perimeter : "(root)", n);
-	q = store_query(s, "SELECT r.slug FROM perimeter_guide g JOIN referentiel r ON r.id = g.referentiel_id "
-			   "WHERE g.perimeter_id = ? ORDER BY r.slug");
-	store_bind_int(q, 1, pid);
+	q = own ? store_query(s, "SELECT r.slug FROM perimeter_guide g JOIN referentiel r ON r.id = g.referentiel_id "
+				 "WHERE g.perimeter_id = ? ORDER BY r.slug")
+		: store_query(s, "SELECT DISTINCT r.slug FROM perimeter_guide g JOIN referentiel r ON r.id = g.referentiel_id "
+				 "ORDER BY r.slug");
+	if (own)
+		store_bind_int(q, 1, pid);
 	hint_names(q, "", x, "--guide");
 	return STEER_REFUSED;
 }
@@ -219,6 +235,13 @@ steer_rc perimeter_add(store_t *s, const char *name, const char *parent, const c
 	if ((rc = store_exec(q, d, "adding the perimeter")))
 		return rc;
 	return store_log_global(s, "perimeter", NULL, name, d);
+}
+
+steer_rc perimeter_date_root(store_t *s, const char *at, diag_list_t *d)
+{
+	store_query_t *q = store_query(s, "UPDATE perimeter SET created_at = ? WHERE id = 1");
+	store_bind_text(q, 1, at);
+	return store_exec(q, d, "dating the organisation");
 }
 
 steer_rc perimeter_name_root(store_t *s, const char *name, diag_list_t *d)

@@ -51,6 +51,9 @@ steer_rc perimeter_profile(store_t *s, const profile_t **out, profile_t **owned,
 /* kind NULL: "service". parent NULL: the root. */
 steer_rc perimeter_add(store_t *s, const char *name, const char *parent, const char *kind, diag_list_t *d);
 steer_rc perimeter_rename(store_t *s, const char *name, const char *new_name, diag_list_t *d);
+/* Dates the root with the database's creation (`init`): the schema's
+ * migration makes the root of a new database before init records it. */
+steer_rc perimeter_date_root(store_t *s, const char *at, diag_list_t *d);
 /* Names the root (and the organisation in the settings): `init --org`.
  * Not logged: the caller logs it as the organisation's name. */
 steer_rc perimeter_name_root(store_t *s, const char *name, diag_list_t *d);
