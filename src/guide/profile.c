@@ -1,5 +1,5 @@
-/* profile: the built-in profiles, matching typed names against a profile,
- * and (profile_parse) an organisation's own profile in YAML. */
+/* profile: the built-in profiles and matching typed names against a
+ * profile. Its YAML form is in profile_yaml.c. */
 #include "guide/profile.h"
 
 #include <string.h>
