@@ -96,8 +96,8 @@ void profile_format(const profile_t *p, buf_t *out);
 
 /* The status named by typed input: its canonical name or a synonym, any
  * case, accents optional, '-' or '_' for spaces. -1 when none, with
- * *suggestion (may be NULL) set to the closest canonical name when the
- * input looks like a typo. */
+ * *suggestion (may be NULL) set, when the input looks like a typo of a
+ * name or synonym, to the canonical name of that status. */
 int profile_status_parse(const profile_t *p, const char *input, const char **suggestion);
 /* Index of the priority named name (same matching), or -1. */
 int profile_priority_parse(const profile_t *p, const char *name);

@@ -202,6 +202,11 @@ static void test_status_input(void **state)
 	/* A typo: the closest canonical name, never a synonym. */
 	assert_int_equal(profile_status_parse(r, "valdé", &sugg), -1);
 	assert_string_equal(sugg, "validé");
+	/* A typo of a synonym suggests its status. */
+	assert_int_equal(profile_status_parse(r, "non conforem", &sugg), -1);
+	assert_string_equal(sugg, "non validé");
+	assert_int_equal(profile_status_parse(r, "conforem", &sugg), -1);
+	assert_string_equal(sugg, "validé");
 	assert_int_equal(profile_status_parse(r, "réalisée", &sugg), -1);
 	assert_null(sugg);
 	assert_int_equal(profile_status_parse(r, NULL, &sugg), -1);
