@@ -1,10 +1,76 @@
-/* cmd_check: `sobre check` — load a guide, run every rule, print diagnostics. */
+/* cmd_check: `sobre check` — load a guide and run every rule, or read a
+ * référentiel file; print the diagnostics. */
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "guide/referentiel.h"
 
-static const char usage[] = "sobre check [--format text|json] [--strict] [DIR]";
+static const char usage[] = "sobre check [--format text|json] [--strict] [DIR|FILE]";
+
+/* "criteria" for the RGESN's, "practices" for the guide's, else "items". */
+static const char *item_noun(const referentiel_t *r)
+{
+	const char *id = r->profile ? r->profile->id : "";
+	bool one = r->nitems == 1;
+	if (strncmp(id, "rgesn", 5) == 0)
+		return one ? "criterion" : "criteria";
+	if (strcmp(id, "gbpnr") == 0)
+		return one ? "practice" : "practices";
+	return one ? "item" : "items";
+}
+
+/* Nothing read: 2 when the file could not be read at all (as for a
+ * missing guide folder), 1 when it was read and is not a référentiel. */
+static int unread_code(const diag_list_t *d)
+{
+	for (size_t i = 0; i < d->len; i++)
+		if (d->items[i].rule &&
+		    (strcmp(d->items[i].rule, "io-error") == 0 || strcmp(d->items[i].rule, "file-too-large") == 0))
+			return EXIT_USAGE;
+	return EXIT_PROBLEMS;
+}
+
+/* A référentiel file: read, reported like a guide, with the same summary. */
+static int check_file(const char *path, bool json, bool strict)
+{
+	diag_list_t diags = DIAG_LIST_INIT;
+	referentiel_t *r = referentiel_load(path, NULL, &diags);
+	if (strict)
+		diag_promote_warnings(&diags);
+	diag_sort(&diags);
+	size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
+	buf_t out = BUF_INIT;
+	if (json) {
+		diag_format_json(&diags, &out);
+	} else {
+		for (size_t i = 0; i < diags.len; i++)
+			diag_format_text(&diags.items[i], &out);
+		if (r)
+			buf_printf(&out, "%zu %s in %zu theme%s (%s): %zu error%s, %zu warning%s\n", r->nitems,
+				   item_noun(r), r->nthemes, r->nthemes == 1 ? "" : "s", referentiel_format_name(r->format),
+				   errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	}
+	int code = !r ? unread_code(&diags) : errors ? EXIT_PROBLEMS : EXIT_OK;
+	if (cli_write_output("check", NULL, buf_cstr(&out), out.len) != EXIT_OK)
+		code = EXIT_USAGE;
+	buf_free(&out);
+	referentiel_free(r);
+	diag_list_free(&diags);
+	return code;
+}
+
+/* A file, or a path that names one by its extension: a missing folder
+ * keeps the guide's message. */
+static bool is_file_source(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		return !S_ISDIR(st.st_mode);
+	size_t n = strlen(path);
+	return (n > 5 && strcmp(path + n - 5, ".json") == 0) || (n > 4 && strcmp(path + n - 4, ".csv") == 0);
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -29,7 +95,8 @@ int cmd_check(int argc, char **argv)
 			strict = true;
 			break;
 		case 'h':
-			printf("usage: %s\n\nValidates a guide and prints its problems, gcc-style.\n"
+			printf("usage: %s\n\nValidates a guide folder, or a référentiel file (the RGESN's JSON, the\n"
+			       "guide's JSON export, NumEcoDiag's JSON, CSV), and prints its problems, gcc-style.\n"
 			       "Exit status: 0 no error, 1 errors found, 2 usage or I/O failure.\n"
 			       "  --format json  one JSON array of {file, line, column, severity, rule, message, hint}\n"
 			       "  --strict       treat warnings as errors\n", usage);
@@ -41,6 +108,8 @@ int cmd_check(int argc, char **argv)
 	if (argc - optind > 1)
 		return cli_usage_error("check", usage, "too many arguments");
 	const char *dir = optind < argc ? argv[optind] : ".";
+	if (is_file_source(dir))
+		return check_file(dir, json, strict);
 
 	diag_list_t diags = DIAG_LIST_INIT;
 	guide_t *g = guide_load(dir, &diags);

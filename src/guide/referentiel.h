@@ -75,6 +75,7 @@ typedef struct referentiel {
 	size_t nitems;
 	guide_t *guide;  /* REF_GBPNR_FOLDER: the loaded guide (owned), for the site and exports; else NULL */
 	char *files_arena; /* internal */
+	struct strset *index; /* internal: item ids to their index, for referentiel_find */
 } referentiel_t;
 
 /* Detects the format of path: a folder is the GBPNR, a .csv file CSV, a

@@ -12,6 +12,7 @@
 #include "steer/input.h"
 #include "steer/jsonout.h"
 #include "steer/plan.h"
+#include "util/csv.h"
 #include "util/fold.h"
 #include "util/fs.h"
 #include "util/jsonw.h"
@@ -81,164 +82,15 @@ const char *sheet_import_value(const char *cell)
 	return cell && cell[0] == '\'' ? cell + 1 : cell;
 }
 
-static char detect_sep(const char *s, size_t len)
-{
-	size_t commas = 0, semis = 0;
-	bool q = false;
-	for (size_t i = 0; i < len && (q || (s[i] != '\n' && s[i] != '\r')); i++) {
-		if (s[i] == '"')
-			q = !q;
-		else if (!q && s[i] == ',')
-			commas++;
-		else if (!q && s[i] == ';')
-			semis++;
-	}
-	return semis > commas ? ';' : ',';
-}
-
-void sheet_csv_free(sheet_csv_t *c)
-{
-	for (size_t i = 0; i < c->len; i++) {
-		for (size_t j = 0; j < c->rows[i].ncells; j++)
-			free(c->rows[i].cells[j]);
-		free(c->rows[i].cells);
-	}
-	free(c->rows);
-	memset(c, 0, sizeof *c);
-}
-
-static bool csv_error(diag_list_t *d, const char *file, const char *src, size_t len, size_t off, const char *hint,
-		      const char *msg)
-{
-	int line, col;
-	utf8_line_col(src, len, off, &line, &col);
-	diag_t *x = diag_add(d, DIAG_ERROR, file, line, col, "csv", "%s", msg);
-	if (hint)
-		diag_hint(x, "%s", hint);
-	return false;
-}
-
+/* The sheet's limits, and how a file past them is refused. */
 static const char not_a_sheet_hint[] = "an assessment sheet has one row per practice and a few columns; start from "
 				       "an export: sobre export-assessment --format csv -o evaluation.csv";
+static const csv_limits_t sheet_limits = {SHEET_MAX_BYTES, SHEET_MAX_ROWS, SHEET_MAX_COLUMNS, "an assessment sheet",
+					  not_a_sheet_hint};
 
-static void row_free(sheet_row_t *row)
+bool sheet_csv_parse(const char *file, const char *src, size_t len, csv_t *out, diag_list_t *d)
 {
-	for (size_t k = 0; k < row->ncells; k++)
-		free(row->cells[k]);
-	free(row->cells);
-}
-
-bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t *out, diag_list_t *d)
-{
-	memset(out, 0, sizeof *out);
-	size_t i = 0, bad, rowcap = 0;
-	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	if (len > SHEET_MAX_BYTES) {
-		diag_t *x = diag_add(d, DIAG_ERROR, file, 0, 0, "csv",
-				     "the file is larger than %u MB: not an assessment sheet", SHEET_MAX_BYTES >> 20);
-		diag_hint(x, "%s", not_a_sheet_hint);
-		return false;
-	}
-	if (!utf8_valid(src, len, &bad))
-		return csv_error(d, file, src, len, bad,
-				 "save the sheet as \"CSV UTF-8 (délimité par des virgules)\" in Excel, or as UTF-8 in LibreOffice",
-				 "the file is not UTF-8 text (Excel's plain \"CSV\" is Windows-1252)");
-	/* Cells are C strings, so a NUL byte would cut its cell short without a
-	 * word (Jo\0e imported as Jo). It is refused here, where its position
-	 * is known, as the import refuses the other control characters. */
-	const char *nul = memchr(src, '\0', len);
-	if (nul)
-		return csv_error(d, file, src, len, (size_t)(nul - src),
-				 "delete it; if the file came from a spreadsheet, save it again as \"CSV UTF-8 "
-				 "(délimité par des virgules)\" in Excel, or as UTF-8 in LibreOffice",
-				 "this cell contains a NUL byte, a control character no cell may hold");
-	out->sep = detect_sep(src + i, len - i);
-	buf_t cell = BUF_INIT;
-	/* Line numbers counted forward from the previous row: recounting from
-	 * the start of the file for each row made big imports quadratic. */
-	size_t lpos = 0;
-	int lcur = 1;
-	while (i < len) {
-		sheet_row_t row = {NULL, 0, 0};
-		size_t cellcap = 0, start = i;
-		for (; lpos < i; lpos++)
-			lcur += src[lpos] == '\n';
-		row.line = lcur;
-		for (;;) {
-			size_t cstart = i;
-			buf_reset(&cell);
-			buf_put(&cell, "", 0);
-			if (i < len && src[i] == '"') {
-				size_t open = i++;
-				for (;;) {
-					if (i >= len) {
-						buf_free(&cell);
-						row_free(&row);
-						sheet_csv_free(out);
-						return csv_error(d, file, src, len, open, "close it with another '\"'",
-								 "this quoted cell is never closed");
-					}
-					if (src[i] == '"' && i + 1 < len && src[i + 1] == '"') {
-						buf_putc(&cell, '"');
-						i += 2;
-					} else if (src[i] == '"') {
-						i++;
-						break;
-					} else {
-						buf_putc(&cell, src[i++]);
-					}
-				}
-				if (i < len && src[i] != out->sep && src[i] != '\n' && src[i] != '\r') {
-					buf_free(&cell);
-					row_free(&row);
-					sheet_csv_free(out);
-					return csv_error(d, file, src, len, i, "a quote inside a cell is written twice: \"\"",
-							 "text after the closing quote of a cell");
-				}
-			} else {
-				while (i < len && src[i] != out->sep && src[i] != '\n' && src[i] != '\r')
-					buf_putc(&cell, src[i++]);
-			}
-			if (row.ncells >= SHEET_MAX_COLUMNS) {
-				buf_free(&cell);
-				row_free(&row);
-				sheet_csv_free(out);
-				return csv_error(d, file, src, len, cstart, not_a_sheet_hint,
-						 "more than 64 columns: not an assessment sheet");
-			}
-			row.cells = xgrow(row.cells, &cellcap, row.ncells + 1, sizeof *row.cells);
-			/* In NFC: a spreadsheet saved on macOS may hold decomposed text. */
-			row.cells[row.ncells++] = utf8_nfc_strdup(buf_cstr(&cell));
-			if (i < len && src[i] == out->sep) {
-				i++;
-				continue;
-			}
-			break;
-		}
-		if (i < len && src[i] == '\r')
-			i++;
-		if (i < len && src[i] == '\n')
-			i++;
-		bool blank = true;
-		for (size_t k = 0; k < row.ncells && blank; k++)
-			blank = row.cells[k][0] == '\0';
-		if (blank) {
-			row_free(&row);
-			continue;
-		}
-		if (out->len >= SHEET_MAX_ROWS) {
-			row_free(&row);
-			buf_free(&cell);
-			sheet_csv_free(out);
-			return csv_error(d, file, src, len, start, not_a_sheet_hint,
-					 "more than 100,000 rows: not an assessment sheet");
-		}
-		out->rows = xgrow(out->rows, &rowcap, out->len + 1, sizeof *out->rows);
-		out->rows[out->len++] = row;
-	}
-	buf_free(&cell);
-	return true;
+	return csv_parse(file, src, len, &sheet_limits, out, d);
 }
 
 /* --- export ----------------------------------------------------------- */
@@ -606,7 +458,7 @@ static void locate(diag_list_t *d, size_t from, const char *file, int line)
 /* Where each assessment column is in the header row (at[c], -1 when
  * absent); unknown columns are warned about and ignored. Returns the
  * number of errors (a column twice, no id). */
-static size_t map_columns(const char *file, const sheet_row_t *head, int at[NCOLS], diag_list_t *d)
+static size_t map_columns(const char *file, const csv_row_t *head, int at[NCOLS], diag_list_t *d)
 {
 	size_t errors = 0;
 	for (int c = 0; c < NCOLS; c++)
@@ -636,7 +488,7 @@ static size_t map_columns(const char *file, const sheet_row_t *head, int at[NCOL
 steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len, sheet_import_t *res,
 		      diag_list_t *d)
 {
-	sheet_csv_t csv;
+	csv_t csv;
 	int at[NCOLS];
 	steer_rc rc;
 	long long version;
@@ -648,13 +500,13 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 	if (csv.len == 0) {
 		diag_t *x = diag_add(d, DIAG_ERROR, file, 1, 0, "csv", "the file is empty");
 		diag_hint(x, "start from an export: sobre export-assessment --format csv -o evaluation.csv");
-		sheet_csv_free(&csv);
+		csv_free(&csv);
 		return STEER_REFUSED;
 	}
-	const sheet_row_t *head = &csv.rows[0];
+	const csv_row_t *head = &csv.rows[0];
 	size_t errors = map_columns(file, head, at, d);
 	if (errors) {
-		sheet_csv_free(&csv);
+		csv_free(&csv);
 		return STEER_REFUSED;
 	}
 	/* The line of each id's first row, to report duplicates: a hash set, as
@@ -665,7 +517,7 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 	buf_t key = BUF_INIT;
 	int stopped = 0; /* the line where the import gave up, SHEET_MAX_ERRORS reached */
 	for (size_t r = 1; r < csv.len; r++) {
-		const sheet_row_t *row = &csv.rows[r];
+		const csv_row_t *row = &csv.rows[r];
 		if (errors >= SHEET_MAX_ERRORS) {
 			stopped = row->line;
 			break;
@@ -727,7 +579,7 @@ steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len,
 	}
 	strset_free(seen);
 	buf_free(&key);
-	sheet_csv_free(&csv);
+	csv_free(&csv);
 	if (rc)
 		return rc;
 	if (stopped) {

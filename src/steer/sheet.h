@@ -1,5 +1,5 @@
-/* sheet: spreadsheets. Owns CSV reading (RFC 4180, ',' or ';', UTF-8 BOM,
- * CRLF: what French Excel writes) and writing, the assessment round trip
+/* sheet: spreadsheets. Owns CSV writing, the limits of an assessment
+ * sheet read by util/csv, the assessment round trip
  * (export as CSV or XLSX with the columns id, title, theme, priority,
  * difficulty, status, pilot, owner, due date, comment, or as JSON with the
  * objects of steer/jsonout; import of such a CSV, all rows or none) and the
@@ -13,6 +13,7 @@
 
 #include "steer/store.h"
 #include "util/buf.h"
+#include "util/csv.h"
 #include "util/diag.h"
 #include "util/jsonw.h"
 
@@ -42,25 +43,9 @@ void sheet_export_cell(buf_t *out, const char *s, char sep, bool excel);
  * into cell. */
 const char *sheet_import_value(const char *cell);
 
-typedef struct {
-	char **cells;
-	size_t ncells;
-	int line; /* 1-based line where the record starts */
-} sheet_row_t;
-
-typedef struct {
-	sheet_row_t *rows;
-	size_t len;
-	char sep;
-} sheet_csv_t;
-
-/* Parses CSV text (file names the source in diagnostics). The separator is
- * the one, ',' or ';', that splits the first line into more cells. Returns
- * false with a diagnostic (line and column) on an unterminated quote, text
- * after a closing quote, invalid UTF-8 (with the fix: save as "CSV UTF-8"),
- * a NUL byte, or a limit exceeded. Empty lines are skipped. */
-bool sheet_csv_parse(const char *file, const char *src, size_t len, sheet_csv_t *out, diag_list_t *d);
-void sheet_csv_free(sheet_csv_t *c);
+/* Parses CSV text as util/csv does, within the limits above (file names
+ * the source in diagnostics). Caller frees out with csv_free. */
+bool sheet_csv_parse(const char *file, const char *src, size_t len, csv_t *out, diag_list_t *d);
 
 typedef enum { SHEET_CSV, SHEET_JSON, SHEET_XLSX } sheet_format_t;
 

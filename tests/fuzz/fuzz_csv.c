@@ -52,7 +52,7 @@ static void round_trip(const char *const *values, size_t n, bool excel)
 		buf_puts(&out, "\r\n");
 	}
 	diag_list_t diags = DIAG_LIST_INIT;
-	sheet_csv_t back;
+	csv_t back;
 	CHECK(sheet_csv_parse("export.csv", buf_cstr(&out), out.len, &back, &diags));
 	CHECK(back.len == n + 1);
 	for (size_t i = 0; i < n; i++) {
@@ -61,7 +61,7 @@ static void round_trip(const char *const *values, size_t n, bool excel)
 		CHECK(strcmp(sheet_import_value(back.rows[i + 1].cells[1]), want) == 0);
 		free(want);
 	}
-	sheet_csv_free(&back);
+	csv_free(&back);
 	diag_list_free(&diags);
 	buf_free(&out);
 }
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(whole);
 	}
 	diag_list_t diags = DIAG_LIST_INIT;
-	sheet_csv_t csv;
+	csv_t csv;
 	if (sheet_csv_parse("fuzz.csv", text, size, &csv, &diags)) {
 		CHECK(!memchr(text, '\0', size));
 		buf_t out = BUF_INIT;
@@ -98,9 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			buf_puts(&out, "\r\n");
 			ncells += csv.rows[r].ncells;
 		}
-		sheet_csv_t again;
+		csv_t again;
 		if (sheet_csv_parse("again.csv", buf_cstr(&out), out.len, &again, &diags))
-			sheet_csv_free(&again);
+			csv_free(&again);
 		buf_free(&out);
 		const char **cells = malloc((ncells ? ncells : 1) * sizeof *cells);
 		if (!cells)
@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			round_trip(cells + i, m, true);
 		}
 		free(cells);
-		sheet_csv_free(&csv);
+		csv_free(&csv);
 	}
 	diag_list_free(&diags);
 	return 0;

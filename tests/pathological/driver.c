@@ -69,10 +69,10 @@ static int run_mustache(const char *name, const buf_t *src, const char *dname, c
 static int run_csv(const char *name, const buf_t *src)
 {
 	diag_list_t diags = DIAG_LIST_INIT;
-	sheet_csv_t csv;
+	csv_t csv;
 	if (sheet_csv_parse(name, buf_cstr(src), src->len, &csv, &diags)) {
 		printf("%zu rows\n", csv.len);
-		sheet_csv_free(&csv);
+		csv_free(&csv);
 	}
 	int rc = print_diags(&diags);
 	diag_list_free(&diags);

@@ -19,7 +19,7 @@ static void test_csv_reader(void **state)
 {
 	(void)state;
 	diag_list_t d = DIAG_LIST_INIT;
-	sheet_csv_t c;
+	csv_t c;
 	const char excel[] = "\xef\xbb\xbfid;statut;commentaire\r\na.1;réalisée;\"dit \"\"oui\"\"; fin\r\nligne 2\"\r\n\r\n;;\r\na.2;;";
 	assert_true(sheet_csv_parse("x.csv", excel, sizeof excel - 1, &c, &d));
 	assert_int_equal(c.sep, ';');
@@ -29,18 +29,18 @@ static void test_csv_reader(void **state)
 	assert_int_equal(c.rows[1].line, 2);
 	assert_int_equal(c.rows[2].line, 6);
 	assert_int_equal(c.rows[2].ncells, 3);
-	sheet_csv_free(&c);
+	csv_free(&c);
 	/* cells are read in NFC: a sheet saved on macOS may hold "e" + U+0301 */
 	const char nfd[] = "id,pilot,comment\na.1,Direction ge\xCC\x81ne\xCC\x81rale,\"De\xCC\x81ja\xCC\x80\"\n";
 	assert_true(sheet_csv_parse("n.csv", nfd, sizeof nfd - 1, &c, &d));
 	assert_string_equal(c.rows[1].cells[1], "Direction g\xC3\xA9n\xC3\xA9rale");
 	assert_string_equal(c.rows[1].cells[2], "D\xC3\xA9j\xC3\xA0");
-	sheet_csv_free(&c);
+	csv_free(&c);
 	const char comma[] = "id,status\na.1,\"en cours\"\n";
 	assert_true(sheet_csv_parse("y.csv", comma, sizeof comma - 1, &c, &d));
 	assert_int_equal(c.sep, ',');
 	assert_string_equal(c.rows[1].cells[1], "en cours");
-	sheet_csv_free(&c);
+	csv_free(&c);
 	assert_int_equal(d.len, 0);
 
 	const char open[] = "id,status\na.1,\"en cours\n";
@@ -70,7 +70,7 @@ static void test_csv_limits(void **state)
 {
 	(void)state;
 	diag_list_t d = DIAG_LIST_INIT;
-	sheet_csv_t c;
+	csv_t c;
 	buf_t b = BUF_INIT;
 
 	/* SHEET_MAX_BYTES: one 32 MiB file, then one byte more. */
@@ -82,7 +82,7 @@ static void test_csv_limits(void **state)
 	assert_true(sheet_csv_parse("big.csv", b.ptr, b.len, &c, &d));
 	assert_int_equal(c.len, 2);
 	assert_int_equal(strlen(c.rows[1].cells[1]), SHEET_MAX_BYTES - 16);
-	sheet_csv_free(&c);
+	csv_free(&c);
 	buf_putc(&b, '\n');
 	assert_false(sheet_csv_parse("big.csv", b.ptr, b.len, &c, &d));
 	assert_int_equal(d.len, 1);
@@ -100,7 +100,7 @@ static void test_csv_limits(void **state)
 	assert_true(sheet_csv_parse("rows.csv", b.ptr, b.len, &c, &d));
 	assert_int_equal(c.len, SHEET_MAX_ROWS);
 	assert_int_equal(c.rows[SHEET_MAX_ROWS - 1].line, SHEET_MAX_ROWS + 1);
-	sheet_csv_free(&c);
+	csv_free(&c);
 	buf_puts(&b, "a.2\n");
 	assert_false(sheet_csv_parse("rows.csv", b.ptr, b.len, &c, &d));
 	assert_int_equal(d.len, 1);
@@ -123,7 +123,7 @@ static void test_csv_limits(void **state)
 	assert_true(sheet_csv_parse("cols.csv", b.ptr, b.len, &c, &d));
 	assert_int_equal(c.rows[0].ncells, SHEET_MAX_COLUMNS);
 	assert_int_equal(c.rows[1].ncells, SHEET_MAX_COLUMNS);
-	sheet_csv_free(&c);
+	csv_free(&c);
 	size_t row2 = b.len;
 	buf_puts(&b, "a.2");
 	for (int i = 2; i <= SHEET_MAX_COLUMNS; i++)
@@ -447,12 +447,12 @@ static void test_export_cell_import_value(void **state)
 			sheet_export_cell(&b, values[i], sep, excel);
 			buf_puts(&b, "\r\n");
 			diag_list_t d = DIAG_LIST_INIT;
-			sheet_csv_t c;
+			csv_t c;
 			assert_true(sheet_csv_parse("v.csv", b.ptr, b.len, &c, &d));
 			assert_int_equal(c.len, 2);
 			assert_int_equal(c.rows[1].ncells, 2);
 			assert_string_equal(sheet_import_value(c.rows[1].cells[1]), values[i]);
-			sheet_csv_free(&c);
+			csv_free(&c);
 			buf_free(&b);
 		}
 	}
@@ -485,7 +485,7 @@ static void test_nul_byte_refused(void **state)
 {
 	(void)state;
 	diag_list_t d = DIAG_LIST_INIT;
-	sheet_csv_t c;
+	csv_t c;
 	const char quoted[] = "id;owner\r\na.1;\"Ana\"\r\na.2;\"Jo\0e\"\r\n";
 	assert_false(sheet_csv_parse("nul.csv", quoted, sizeof quoted - 1, &c, &d));
 	assert_int_equal(c.len, 0);
