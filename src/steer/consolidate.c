@@ -89,34 +89,34 @@ static long tenths_of(double percent)
 	return percent < 0 ? -1 : (long)(percent * 10 + 0.5);
 }
 
-/* The rows of every assessment of the subtree: tallies per perimeter and
- * the distribution per item (below the view's root only). */
-static steer_rc load_items(store_t *s, node_t *nodes, size_t n, const unsigned w[STORE_NPRIORITIES],
-			   consolidate_t *out, diag_list_t *d)
+/* The copies of the items the subtree's assessments point to, keyed by
+ * copy id: read once, instead of joining them to each of the (perimeters
+ * x items) rows. */
+typedef struct {
+	strset_t *ix;      /* copy id -> index in copies */
+	struct copy {
+		int priority;
+		size_t item;   /* index in out->items */
+	} *copies;
+	size_t n, cap;
+} copies_t;
+
+static steer_rc load_copies(store_t *s, copies_t *c, consolidate_t *out, diag_list_t *d)
 {
-	strset_t *pix = strset_new(), *iix = strset_new();
-	for (size_t i = 0; i < n; i++)
-		strset_add(pix, (const char *)&nodes[i].id, sizeof nodes[i].id, i, NULL);
 	store_query_t *q = store_query(
-		s, "WITH RECURSIVE down(id, depth) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.depth + 1 FROM perimeter c "
-		   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL AND down.depth < 64) "
-		   "SELECT p.perimeter_id, c.idbp, c.title, c.theme_id, c.priority, p.status FROM practice p "
-		   "JOIN practice_copy c ON c.id = p.copy_id WHERE p.referentiel_id = ?2 AND p.removed_version IS NULL "
-		   "AND p.perimeter_id IN (SELECT id FROM down) ORDER BY c.seq, p.perimeter_id");
-	store_bind_scope(q, 1);
+		s, "SELECT c.id, c.idbp, c.title, c.theme_id, c.priority FROM practice_copy c WHERE c.id IN "
+		   "(SELECT DISTINCT copy_id FROM practice WHERE referentiel_id = ? AND removed_version IS NULL) "
+		   "ORDER BY c.version_id DESC, c.seq");
+	store_bind_int(q, 1, store_referentiel(s));
+	strset_t *by_idbp = strset_new();
 	size_t cap = 0;
 	while (store_next(q)) {
 		long long id = store_col_int(q, 0);
-		size_t k, it;
-		if (!strset_get(pix, (const char *)&id, sizeof id, &k))
-			continue;
-		int st = status_from_name(store_col_text(q, 5)), pr = store_priority_index(store_col_text(q, 4));
-		status_t status = st < 0 ? STATUS_NOT_ASSESSED : (status_t)st;
-		score_tally_add(&nodes[k].own, pr < 0 ? 0 : w[pr], status);
-		if (k == 0)
-			continue; /* the parent's own assessment is not one of "its services" */
 		const char *idbp = store_col_text(q, 1);
-		if (!strset_get(iix, idbp, strlen(idbp), &it)) {
+		size_t it;
+		/* Items are the latest version's; an older copy (a perimeter not
+		 * brought up to date) counts under the same id. */
+		if (!strset_get(by_idbp, idbp, strlen(idbp), &it)) {
 			out->items = xgrow(out->items, &cap, out->nitems + 1, sizeof *out->items);
 			it = out->nitems++;
 			consolidate_item_t *x = &out->items[it];
@@ -125,17 +125,62 @@ static steer_rc load_items(store_t *s, node_t *nodes, size_t n, const unsigned w
 			x->idbp = xstrdup(idbp);
 			x->title = store_col_dup(q, 2);
 			x->theme_id = store_col_dup(q, 3);
-			strset_add(iix, idbp, strlen(idbp), it, NULL);
+			strset_add(by_idbp, idbp, strlen(idbp), it, NULL);
 		}
-		consolidate_item_t *x = &out->items[it];
+		c->copies = xgrow(c->copies, &c->cap, c->n + 1, sizeof *c->copies);
+		c->copies[c->n].priority = store_priority_index(store_col_text(q, 4));
+		c->copies[c->n].item = it;
+		strset_add(c->ix, (const char *)&id, sizeof id, c->n++, NULL);
+	}
+	strset_free(by_idbp);
+	return store_end(q, d, "reading the items");
+}
+
+/* The rows of every assessment of the subtree: tallies per perimeter and
+ * the distribution per item (below the view's root only). */
+static steer_rc load_items(store_t *s, node_t *nodes, size_t n, const unsigned w[STORE_NPRIORITIES],
+			   consolidate_t *out, diag_list_t *d)
+{
+	copies_t c = {.ix = strset_new()};
+	strset_t *pix = strset_new();
+	for (size_t i = 0; i < n; i++)
+		strset_add(pix, (const char *)&nodes[i].id, sizeof nodes[i].id, i, NULL);
+	steer_rc rc = load_copies(s, &c, out, d);
+	store_query_t *q = store_query(
+		s, "WITH RECURSIVE down(id, depth) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.depth + 1 FROM perimeter c "
+		   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL AND down.depth < 64) "
+		   "SELECT p.perimeter_id, p.copy_id, p.status FROM practice p WHERE p.referentiel_id = ?2 "
+		   "AND p.removed_version IS NULL AND p.perimeter_id IN (SELECT id FROM down)");
+	store_bind_scope(q, 1);
+	long long last_perimeter = 0;
+	size_t k = 0;
+	while (!rc && store_next(q)) {
+		long long id = store_col_int(q, 0), copy = store_col_int(q, 1);
+		size_t ci;
+		if (id != last_perimeter && !strset_get(pix, (const char *)&id, sizeof id, &k))
+			continue;
+		last_perimeter = id;
+		if (!strset_get(c.ix, (const char *)&copy, sizeof copy, &ci))
+			continue;
+		int st = status_from_name(store_col_text(q, 2)), pr = c.copies[ci].priority;
+		status_t status = st < 0 ? STATUS_NOT_ASSESSED : (status_t)st;
+		score_tally_add(&nodes[k].own, pr < 0 ? 0 : w[pr], status);
+		if (k == 0)
+			continue; /* the parent's own assessment is not one of "its services" */
+		consolidate_item_t *x = &out->items[c.copies[ci].item];
 		x->by_status[status]++;
 		x->counted++;
 		if (status_applicable(status) && status != STATUS_DONE)
 			x->not_done++;
 	}
+	if (!rc)
+		rc = store_end(q, d, "reading the assessments");
+	else
+		store_done(q);
 	strset_free(pix);
-	strset_free(iix);
-	return store_end(q, d, "reading the assessments");
+	strset_free(c.ix);
+	free(c.copies);
+	return rc;
 }
 
 /* Each perimeter's value, children before parents: the mean of its
