@@ -585,6 +585,9 @@ static void test_numbers(void **state)
 		snprintf(src, sizeof src, HEAD STATUSES "  - {name: x, credit: %s}\n", cases[i].credit);
 		parse_bad(src, 6, cases[i].col, cases[i].rule, cases[i].hint);
 	}
+	/* Between braces the comma ends the value: credit 0, then a key "5". */
+	parse_bad(HEAD STATUSES "  - {name: x, credit: 0,5}\n", 6, 25, "profile-unknown-key", "decimal comma");
+	parse_bad(HEAD STATUSES "  - name: x\n    credit: 0,5\n", 7, 13, "profile-bad-number", "with a dot");
 	parse_bad(HEAD STATUSES "priorities: [{name: Haute, weight: 101}]\n", 6, 36, "profile-out-of-range",
 		  "from 0 to 100");
 	parse_bad(HEAD STATUSES "priorities: [{name: Haute, weight: 1.0005}]\n", 6, 36, "profile-bad-number", NULL);
