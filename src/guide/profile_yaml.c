@@ -146,7 +146,11 @@ static void check_keys(pctx_t *c, const value_t *map, const char *what, const ch
 		buf_t list = BUF_INIT;
 		for (size_t j = 0; j < n; j++)
 			buf_printf(&list, "%s%s", j ? ", " : "", keys[j]);
-		if (near)
+		/* {credit: 0,5} reads as credit 0 and a key "5". */
+		if (*k && strspn(k, "0123456789") == strlen(k))
+			diag_hint(d, "a decimal comma? Between braces ',' separates keys: write the decimal with a "
+				     "dot, e.g. 'credit: 0.5'");
+		else if (near)
 			diag_hint(d, "did you mean '%s'? (the keys of %s are: %s)", near, what, buf_cstr(&list));
 		else
 			diag_hint(d, "the keys of %s are: %s", what, buf_cstr(&list));
@@ -301,7 +305,9 @@ static bool decimal_of(pctx_t *c, const value_t *v, const char *what, unsigned m
 		diag_hint(d, "%s must be from 0 to %u%s", what, max / MILLI,
 			  max == MILLI ? ": the share of the item's weight the status earns" : "");
 	buf_free(&t);
-	*out = (unsigned)m;
+	/* Too large is still "some": later checks (a status that earns
+	 * nothing) should not pile up on this one. */
+	*out = r == 0 ? (unsigned)m : r >= 3 ? max : 0;
 	return r == 0;
 }
 

@@ -585,6 +585,9 @@ static void test_numbers(void **state)
 		snprintf(src, sizeof src, HEAD STATUSES "  - {name: x, credit: %s}\n", cases[i].credit);
 		parse_bad(src, 6, cases[i].col, cases[i].rule, cases[i].hint);
 	}
+	/* Between braces the comma ends the value: credit 0, then a key "5". */
+	parse_bad(HEAD STATUSES "  - {name: x, credit: 0,5}\n", 6, 25, "profile-unknown-key", "decimal comma");
+	parse_bad(HEAD STATUSES "  - name: x\n    credit: 0,5\n", 7, 13, "profile-bad-number", "with a dot");
 	parse_bad(HEAD STATUSES "priorities: [{name: Haute, weight: 101}]\n", 6, 36, "profile-out-of-range",
 		  "from 0 to 100");
 	parse_bad(HEAD STATUSES "priorities: [{name: Haute, weight: 1.0005}]\n", 6, 36, "profile-bad-number", NULL);
@@ -726,6 +729,9 @@ static void test_syntax_and_encoding(void **state)
 	assert_null(profile_parse(FILE_NAME, many, strlen(many), &d));
 	const char *const rules[] = {"profile-bad-id", "profile-out-of-range", "profile-bad-kind",
 				     "profile-not-assessed-count"};
+	/* ...but not what follows from one: credit 2 is out of range, not "nothing earns". */
+	for (size_t i = 0; i < d.len; i++)
+		assert_string_not_equal(d.items[i].rule, "profile-no-credit");
 	for (size_t r = 0; r < sizeof rules / sizeof *rules; r++) {
 		bool found = false;
 		for (size_t i = 0; i < d.len; i++)
@@ -785,6 +791,63 @@ static void test_load(void **state)
 	rmdir(dir);
 }
 
+/* The fenced block of docs/referentiels.md that starts with first, the
+ * fence included ("```yaml\nid: ..."); its text without the fence (caller
+ * frees). Read from the repository's root, like every unit test. */
+static char *doc_block(const char *first)
+{
+	FILE *f = fopen("docs/referentiels.md", "rb");
+	if (!f)
+		fail_msg("cannot read docs/referentiels.md (run the tests from the repository's root)");
+	buf_t doc = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&doc, chunk, n);
+	fclose(f);
+	const char *start = strstr(buf_cstr(&doc), first);
+	if (!start)
+		fail_msg("no block starting with '%s' in docs/referentiels.md", first);
+	start = strchr(start, '\n') + 1;
+	const char *end = strstr(start, "\n```\n");
+	assert_non_null(end);
+	char *block = strndup(start, (size_t)(end - start) + 1);
+	buf_free(&doc);
+	return block;
+}
+
+/* The documentation shows what the code does: its complete example is the
+ * profile tested here, and its RGESN 2024 block is what profile_format
+ * writes. */
+static void test_docs(void **state)
+{
+	(void)state;
+	char *block = doc_block("```yaml\n# Required: a short slug");
+	profile_t *doc = parse_ok(block), *ex = parse_ok(EXAMPLE);
+	assert_same(doc, ex);
+	profile_free(doc);
+	profile_free(ex);
+	free(block);
+	block = doc_block("```yaml\nid: rgesn-2024\n");
+	buf_t y = BUF_INIT;
+	profile_format(profile_builtin("rgesn-2024"), &y);
+	assert_string_equal(block, buf_cstr(&y));
+	buf_free(&y);
+	free(block);
+	/* The mistakes shown are the ones reported, in the CLI's order. */
+	block = doc_block("```yaml\nid: Grille interne\n");
+	char *shown = doc_block("```\ngrille.yaml:1:5:");
+	diag_list_t d = DIAG_LIST_INIT;
+	assert_null(profile_parse(FILE_NAME, block, strlen(block), &d));
+	diag_sort(&d);
+	print_diags(&d, &y);
+	assert_string_equal(shown, buf_cstr(&y));
+	diag_list_free(&d);
+	buf_free(&y);
+	free(shown);
+	free(block);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -809,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_syntax_and_encoding),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_docs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
