@@ -258,6 +258,18 @@ steer_rc consolidate(store_t *s, consolidate_t *out, diag_list_t *d)
 	}
 	if (out->nchildren > 1)
 		qsort(out->children, out->nchildren, sizeof *out->children, cmp_child);
+	/* Items no perimeter below has (the parent's own only) say nothing. */
+	size_t kept = 0;
+	for (size_t i = 0; i < out->nitems; i++) {
+		if (out->items[i].counted) {
+			out->items[kept++] = out->items[i];
+			continue;
+		}
+		free(out->items[i].idbp);
+		free(out->items[i].title);
+		free(out->items[i].theme_id);
+	}
+	out->nitems = kept;
 	if (out->nitems > 1)
 		qsort(out->items, out->nitems, sizeof *out->items, cmp_item);
 cleanup:
