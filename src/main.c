@@ -1,4 +1,5 @@
 /* main: command dispatch only. Each command lives in src/cli/. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,30 +15,33 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
+	bool scoped; /* takes --perimeter and --guide (cli_take_scope) */
 } commands[] = {
-	{"check", cmd_check, "validate a guide and print its problems"},
-	{"list", cmd_list, "list the practices, filtered"},
-	{"export", cmd_export, "export the guide as CSV or JSON"},
-	{"build", cmd_build, "write the guide's website (and exports) atomically"},
-	{"serve", cmd_serve, "serve the guide's website over HTTP"},
+	{"check", cmd_check, "validate a guide and print its problems", false},
+	{"list", cmd_list, "list the practices, filtered", false},
+	{"export", cmd_export, "export the guide as CSV or JSON", false},
+	{"build", cmd_build, "write the guide's website (and exports) atomically", false},
+	{"serve", cmd_serve, "serve the guide's website over HTTP", false},
 	/* Steering (database: ./sobre.db or --db FILE). */
-	{"init", cmd_init, "create the steering database"},
-	{"guide", cmd_guide, "import a guide or a new version of it; list the versions imported; diff two"},
-	{"assess", cmd_assess, "set a practice's status, pilot, owner, due date, comment, evidence"},
-	{"show", cmd_show, "a practice with its assessment, indicators and history"},
-	{"measure", cmd_measure, "record a value of an indicator"},
-	{"indicator", cmd_indicator, "add a custom indicator, or change one's type, unit, target"},
-	{"indicators", cmd_indicators, "list the indicators, or those due for a measurement"},
-	{"weights", cmd_weights, "show or set the score's weights by priority"},
-	{"score", cmd_score, "the weighted score and completion, overall or by theme, priority, pilot"},
-	{"plan", cmd_plan, "the action plan: what to do next, quick wins first, overdue flagged"},
-	{"snapshot", cmd_snapshot, "freeze the statuses and score under a name; list; compare"},
-	{"export-assessment", cmd_export_assessment, "the assessments as CSV, JSON or XLSX"},
-	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)"},
-	{"report", cmd_report, "the management report: one printable HTML page"},
-	{"history", cmd_history, "the change log"},
-	{"user", cmd_user, "web app accounts: add, passwd, list, remove, token"},
-	{"backup", cmd_backup, "a consistent copy of the database, even while serve runs"},
+	{"init", cmd_init, "create the steering database", false},
+	{"guide", cmd_guide, "import a guide or a new version of it; list the versions imported; diff two", false},
+	{"assess", cmd_assess, "set a practice's status, pilot, owner, due date, comment, evidence", true},
+	{"show", cmd_show, "a practice with its assessment, indicators and history", true},
+	{"measure", cmd_measure, "record a value of an indicator", true},
+	{"indicator", cmd_indicator, "add a custom indicator, or change one's type, unit, target", true},
+	{"indicators", cmd_indicators, "list the indicators, or those due for a measurement", true},
+	{"weights", cmd_weights, "show or set the score's weights by priority", true},
+	{"score", cmd_score, "the weighted score and completion, overall or by theme, priority, pilot", true},
+	{"plan", cmd_plan, "the action plan: what to do next, quick wins first, overdue flagged", true},
+	{"perimeter", cmd_perimeter, "the organisation's tree: add, list, attach a référentiel, rename, move, archive", false},
+	{"consolidate", cmd_consolidate, "a parent perimeter: its children's scores, the mean, the items most often not done", true},
+	{"snapshot", cmd_snapshot, "freeze the statuses and score under a name; list; compare", true},
+	{"export-assessment", cmd_export_assessment, "the assessments as CSV, JSON or XLSX", true},
+	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)", true},
+	{"report", cmd_report, "the management report: one printable HTML page", true},
+	{"history", cmd_history, "the change log", true},
+	{"user", cmd_user, "web app accounts: add, passwd, list, remove, token", false},
+	{"backup", cmd_backup, "a consistent copy of the database, even while serve runs", false},
 };
 
 static void help(FILE *f)
@@ -45,7 +49,10 @@ static void help(FILE *f)
 	fprintf(f, "usage: sobre <command> [options] [DIR]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		fprintf(f, "  %-17s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'sobre <command> --help' describes a command's options.\n");
+	fprintf(f, "\nSteering commands work on one perimeter and one référentiel: --perimeter NAME\n"
+		   "(default: the organisation, the root) and --guide ID (default: the only one\n"
+		   "attached to that perimeter).\n"
+		   "'sobre <command> --help' describes a command's options.\n");
 }
 
 /* Every argument in NFC, once for all commands: a pilot, a name or a
@@ -79,8 +86,12 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+		if (strcmp(cmd, commands[i].name) == 0) {
+			int n = argc - 1;
+			if (commands[i].scoped && cli_take_scope(cmd, &n, argv + 1))
+				return EXIT_USAGE;
+			return commands[i].run(n, argv + 1);
+		}
 	fprintf(stderr, "sobre: unknown command '%s'\n", cmd);
 	help(stderr);
 	return EXIT_USAGE;

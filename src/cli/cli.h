@@ -31,6 +31,8 @@ int cmd_weights(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_perimeter(int argc, char **argv);
+int cmd_consolidate(int argc, char **argv);
 int cmd_import_assessment(int argc, char **argv);
 int cmd_export_assessment(int argc, char **argv);
 int cmd_report(int argc, char **argv);
@@ -82,6 +84,10 @@ typedef struct store store_t;
  * YYYY-MM-DDTHH:MM:SSZ, for reproducible runs), and begins the command's one
  * transaction. On failure prints why and returns the exit code. */
 int cli_steer_open(const char *cmd, const char *db, bool create, bool write, store_t **out);
+/* Takes --perimeter NAME and --guide ID (also --x=NAME) out of argv (argc
+ * updated) for cli_steer_open, which resolves them into the store's scope.
+ * Returns non-zero, having said why, on an option without its value. */
+int cli_take_scope(const char *cmd, int *argc, char **argv);
 /* Ends the command: commits when rc is 0 (else rolls back), prints the
  * diagnostics, closes. Returns the exit code (rc, or 2 if the commit failed). */
 int cli_steer_close(const char *cmd, store_t *s, int rc, diag_list_t *d);

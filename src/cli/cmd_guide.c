@@ -81,7 +81,7 @@ static int guide_import(int argc, char **argv)
 	}
 	diag_list_t d = DIAG_LIST_INIT;
 	catalog_import_t res;
-	rc = catalog_import(s, g, dir, &res, &d);
+	rc = catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), dir, &res, &d);
 	buf_t out = BUF_INIT;
 	if (!rc) {
 		size_t ninds = 0;

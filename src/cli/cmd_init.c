@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "steer/input.h"
+#include "steer/perimeter.h"
 #include "steer/store.h"
 #include "util/xalloc.h"
 
@@ -54,13 +55,15 @@ int cmd_init(int argc, char **argv)
 	if (!created) {
 		rc = store_set_meta(s, "created_at", now, &d);
 		if (!rc)
-			rc = store_log(s, NULL, "database", NULL, "created", &d);
+			rc = perimeter_date_root(s, now, &d);
+		if (!rc)
+			rc = store_log_global(s, "database", NULL, "created", &d);
 	}
 	char *name = org ? input_trim(org) : NULL;
 	if (!rc && name && (!old_org || strcmp(old_org, name) != 0)) {
-		rc = store_set_meta(s, "org", name, &d);
+		rc = perimeter_name_root(s, name, &d);
 		if (!rc)
-			rc = store_log(s, NULL, "organisation", old_org, name, &d);
+			rc = store_log_global(s, "organisation", old_org, name, &d);
 	}
 	char *path = xstrdup(store_path(s));
 	int version = store_schema_version(s);

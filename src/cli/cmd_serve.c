@@ -93,7 +93,7 @@ static int prepare_db(const char *db, const char *dir, const char *admin, char p
 		catalog_import_t imp;
 		memset(&imp, 0, sizeof imp);
 		store_set_actor(s, "sobre serve");
-		rc = catalog_import(s, g, dir, &imp, &d);
+		rc = catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), dir, &imp, &d);
 		if (!rc)
 			fprintf(stderr, "sobre serve: %s: guide imported (%zu practices)\n", db, imp.new_c.len);
 		catalog_import_free(&imp);

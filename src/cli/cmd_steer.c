@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "steer/input.h"
+#include "steer/perimeter.h"
 #include "steer/store.h"
 #include "util/xalloc.h"
 
@@ -73,6 +74,46 @@ static const char *actor(void)
 	return u && *u ? u : "unknown";
 }
 
+/* --perimeter and --guide, taken out of the command line by cli_take_scope. */
+static const char *scope_perimeter, *scope_guide;
+static bool scoped; /* the command is one of those that take them */
+
+int cli_take_scope(const char *cmd, int *argc, char **argv)
+{
+	static const char *const names[2] = {"--perimeter", "--guide"};
+	const char **slots[2] = {&scope_perimeter, &scope_guide};
+	int out = 1;
+	scoped = true;
+	for (int i = 1; i < *argc; i++) {
+		int k = -1;
+		const char *value = NULL;
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		for (int j = 0; j < 2 && k < 0; j++) {
+			size_t n = strlen(names[j]);
+			if (strncmp(argv[i], names[j], n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '=')) {
+				k = j;
+				value = argv[i][n] == '=' ? argv[i] + n + 1 : NULL;
+			}
+		}
+		if (k < 0) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (!value && i + 1 >= *argc) {
+			fprintf(stderr, "sobre %s: %s needs a value\n", cmd, names[k]);
+			return EXIT_USAGE;
+		}
+		*slots[k] = value ? value : argv[++i];
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
 int cli_steer_open(const char *cmd, const char *db, bool create, bool write, store_t **out)
 {
 	diag_list_t d = DIAG_LIST_INIT;
@@ -92,6 +133,8 @@ int cli_steer_open(const char *cmd, const char *db, bool create, bool write, sto
 		if (now && *now)
 			store_set_now(s, t);
 		rc = store_begin(s, write, &d);
+		if (!rc && scoped)
+			rc = perimeter_scope(s, scope_perimeter, scope_guide, &d);
 	}
 	if (rc) {
 		cli_steer_print(cmd, &d);

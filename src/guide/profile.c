@@ -1,5 +1,5 @@
-/* profile: the built-in profiles, matching typed names against a profile,
- * and (profile_parse) an organisation's own profile in YAML. */
+/* profile: the built-in profiles and matching typed names against a
+ * profile. Its YAML form is in profile_yaml.c. */
 #include "guide/profile.h"
 
 #include <string.h>
@@ -110,20 +110,26 @@ int profile_status_parse(const profile_t *p, const char *input, const char **sug
 	}
 	if (!suggestion || !input)
 		return -1;
+	/* Synonyms are candidates too ("non conforem" is a typo of the grid's
+	 * "non conforme"), but the suggestion is always the canonical name. */
 	buf_t key = BUF_INIT;
 	fold_key(input, &key);
 	if (key.len) {
-		buf_t keys[PROFILE_MAX_STATUSES];
-		const char *cands[PROFILE_MAX_STATUSES];
-		for (size_t i = 0; i < p->nstatuses; i++) {
-			keys[i] = (buf_t)BUF_INIT;
-			fold_key(p->statuses[i].name, &keys[i]);
-			cands[i] = buf_cstr(&keys[i]);
-		}
-		const char *best = suggest_closest(buf_cstr(&key), cands, p->nstatuses);
-		for (size_t i = 0; i < p->nstatuses; i++) {
+		enum { MAX_NAMES = PROFILE_MAX_STATUSES * (PROFILE_MAX_SYNONYMS + 1) };
+		buf_t keys[MAX_NAMES];
+		const char *cands[MAX_NAMES];
+		size_t owner[MAX_NAMES], n = 0;
+		for (size_t i = 0; i < p->nstatuses; i++)
+			for (size_t j = 0; j <= p->statuses[i].nsynonyms; j++) {
+				keys[n] = (buf_t)BUF_INIT;
+				fold_key(j ? p->statuses[i].synonyms[j - 1] : p->statuses[i].name, &keys[n]);
+				cands[n] = buf_cstr(&keys[n]);
+				owner[n++] = i;
+			}
+		const char *best = suggest_closest(buf_cstr(&key), cands, n);
+		for (size_t i = 0; i < n; i++) {
 			if (best && best == cands[i])
-				*suggestion = p->statuses[i].name;
+				*suggestion = p->statuses[owner[i]].name;
 			buf_free(&keys[i]);
 		}
 	}

@@ -21,6 +21,17 @@
 #define PROFILE_MAX_PRIORITIES 8
 #define PROFILE_MAX_DIFFICULTIES 8
 #define PROFILE_MAX_SYNONYMS 8
+#define PROFILE_MAX_SECTIONS 4
+/* A profile is a page of YAML: a larger file is not one, and is refused
+ * before it is read. */
+#define PROFILE_MAX_FILE (64u << 10)
+/* Bytes of a name (status, synonym, priority, difficulty, CSV column,
+ * title) and of the id: names are typed, shown and stored on every item. */
+#define PROFILE_MAX_NAME 200
+#define PROFILE_MAX_ID 64
+/* Largest weight of a priority (as in `sobre weights`): sums over the
+ * largest référentiels stay far inside 64 bits at 1/1000 steps. */
+#define PROFILE_MAX_WEIGHT 100
 
 typedef enum {
 	PROFILE_NOT_ASSESSED,   /* exactly one, the first: the default status */
@@ -47,8 +58,8 @@ typedef struct {
  * NULL: no such column. */
 typedef struct {
 	const char *id, *theme, *title, *priority, *difficulty, *roles, *indicators, *applicability;
-	const char *sections[4];     /* Markdown sections, in order... */
-	const char *section_titles[4]; /* ...and the heading each gets on the site */
+	const char *sections[PROFILE_MAX_SECTIONS];       /* Markdown sections, in order... */
+	const char *section_titles[PROFILE_MAX_SECTIONS]; /* ...and the heading each gets on the site */
 	size_t nsections;
 } profile_csv_t;
 
@@ -85,8 +96,8 @@ void profile_format(const profile_t *p, buf_t *out);
 
 /* The status named by typed input: its canonical name or a synonym, any
  * case, accents optional, '-' or '_' for spaces. -1 when none, with
- * *suggestion (may be NULL) set to the closest canonical name when the
- * input looks like a typo. */
+ * *suggestion (may be NULL) set, when the input looks like a typo of a
+ * name or synonym, to the canonical name of that status. */
 int profile_status_parse(const profile_t *p, const char *input, const char **suggestion);
 /* Index of the priority named name (same matching), or -1. */
 int profile_priority_parse(const profile_t *p, const char *name);

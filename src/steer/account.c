@@ -246,7 +246,7 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 		if ((rc = store_exec(q, d, "adding the user")))
 			goto cleanup;
 	}
-	rc = store_log(s, NULL, "user", NULL, email, d);
+	rc = store_log_global(s, "user", NULL, email, d);
 cleanup:
 	sodium_memzero(pwhash, sizeof pwhash);
 	for (size_t i = 0; i < npilots; i++)
@@ -282,7 +282,7 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 	if ((rc = store_exec(q, d, "changing the password")) || (rc = delete_sessions(s, id, d)) ||
 	    (rc = account_revoke_api_token(s, email, d)))
 		return rc;
-	return store_log(s, NULL, "user password", NULL, email, d);
+	return store_log_global(s, "user password", NULL, email, d);
 }
 
 steer_rc account_remove(store_t *s, const char *email, diag_list_t *d)
@@ -314,7 +314,7 @@ steer_rc account_remove(store_t *s, const char *email, diag_list_t *d)
 	store_bind_int(q, 1, id);
 	if ((rc = store_exec(q, d, "removing the user")))
 		return rc;
-	return store_log(s, NULL, "user", email, NULL, d);
+	return store_log_global(s, "user", email, NULL, d);
 }
 
 steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d)
@@ -371,7 +371,7 @@ steer_rc account_new_api_token(store_t *s, const char *email, int days, char tok
 		*expires = until;
 	if ((rc = store_exec(q, d, "saving the token")))
 		return rc;
-	return store_log(s, NULL, "user api token", NULL, email, d);
+	return store_log_global(s, "user api token", NULL, email, d);
 }
 
 steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, long long *expires, diag_list_t *d)
@@ -409,7 +409,7 @@ steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d)
 		return rc;
 	if (store_changes(s) == 0)
 		return STEER_OK; /* none to revoke: nothing to log */
-	return store_log(s, NULL, "user api token", email, NULL, d);
+	return store_log_global(s, "user api token", email, NULL, d);
 }
 
 /* *n gets the failures since `since` matching the query's keys (key2 may

@@ -128,9 +128,10 @@ static steer_rc check_version(store_t *s, const practice_ref_t *ref, long long e
 	if (rc || current == expected)
 		return rc;
 	/* The fields whose changes move the row version (its triggers). */
-	q = store_query(s, "SELECT at, actor FROM history WHERE idbp = ? AND field IN "
-			   "('status', 'pilot', 'owner', 'due', 'comment', 'evidence') ORDER BY id DESC LIMIT 1");
-	store_bind_text(q, 1, ref->idbp);
+	q = store_query(s, "SELECT at, actor FROM history WHERE perimeter_id = ? AND referentiel_id = ? AND idbp = ? "
+			   "AND field IN ('status', 'pilot', 'owner', 'due', 'comment', 'evidence') ORDER BY id DESC LIMIT 1");
+	store_bind_scope(q, 1);
+	store_bind_text(q, 3, ref->idbp);
 	if (store_next(q)) {
 		at = store_col_dup(q, 0);
 		actor = store_col_dup(q, 1);
@@ -372,11 +373,16 @@ steer_rc assess_history(store_t *s, const char *idbp, size_t limit, history_list
 	if (idbp && (rc = practice_find(s, idbp, true, &ref, d)))
 		return rc;
 	/* The last `limit` rows, returned oldest first. */
+	/* A perimeter's history is its référentiel's lines; the root's also
+	 * shows the lines about the whole database (accounts, perimeters). */
 	store_query_t *q = idbp ? store_query(s, "SELECT * FROM (SELECT id, at, actor, idbp, field, old, new FROM history "
-						 "WHERE idbp = ? ORDER BY id DESC LIMIT ?) ORDER BY id")
+						 "WHERE perimeter_id = ? AND referentiel_id = ? AND idbp = ? "
+						 "ORDER BY id DESC LIMIT ?) ORDER BY id")
 				: store_query(s, "SELECT * FROM (SELECT id, at, actor, idbp, field, old, new FROM history "
+						 "WHERE (perimeter_id = ? AND referentiel_id = ?) OR (perimeter_id IS NULL AND ?1 = 1) "
 						 "ORDER BY id DESC LIMIT ?) ORDER BY id");
-	int k = 1;
+	store_bind_scope(q, 1);
+	int k = 3;
 	if (idbp)
 		store_bind_text(q, k++, ref.idbp);
 	store_bind_int(q, k, limit ? (long long)limit : -1);
@@ -434,7 +440,7 @@ steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessme
 		return rc;
 	store_query_t *q = store_query(
 		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, c.who, v.version, "
-		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version), rv.version, "
+		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id), rv.version, "
 		   "p.status, l.name, p.owner, p.due, p.comment, p.updated_at, p.updated_by, p.row_version "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id JOIN guide_version v ON v.id = c.version_id "
 		   "LEFT JOIN guide_version rv ON rv.id = p.removed_version LEFT JOIN pilot l ON l.id = p.pilot_id "

@@ -393,6 +393,7 @@ static steer_rc log_changes(store_t *s, const catalog_delta_t *x, diag_list_t *d
 void catalog_import_free(catalog_import_t *res)
 {
 	catalog_diff_free(&res->diff);
+	free(res->perimeters);
 	catalog_free(&res->old_c);
 	catalog_free(&res->new_c);
 }
@@ -405,8 +406,10 @@ static steer_rc track(store_t *s, const catalog_practice_t *p, long long copy_id
 	bool was_removed = false;
 	steer_rc rc;
 	*pid = 0;
-	store_query_t *q = store_query(s, "SELECT id, removed_version FROM practice WHERE idbp = ?");
-	store_bind_text(q, 1, p->idbp);
+	store_query_t *q = store_query(s, "SELECT id, removed_version FROM practice "
+					  "WHERE perimeter_id = ? AND referentiel_id = ? AND idbp = ?");
+	store_bind_scope(q, 1);
+	store_bind_text(q, 3, p->idbp);
 	if (store_next(q)) {
 		*pid = store_col_int(q, 0);
 		was_removed = !store_col_null(q, 1);
@@ -426,10 +429,14 @@ static steer_rc track(store_t *s, const catalog_practice_t *p, long long copy_id
 		res->restored++;
 		return store_log(s, p->idbp, "practice", "archived", "back in the guide", d);
 	}
-	q = store_query(s, "INSERT INTO practice(idbp, copy_id, added_version) VALUES (?, ?, ?) RETURNING id");
-	store_bind_text(q, 1, p->idbp);
-	store_bind_int(q, 2, copy_id);
-	store_bind_int(q, 3, res->version_id);
+	q = store_query(s, "INSERT INTO practice(perimeter_id, referentiel_id, idbp, copy_id, added_version, status, "
+			   "reviewed_copy) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	store_bind_scope(q, 1);
+	store_bind_text(q, 3, p->idbp);
+	store_bind_int(q, 4, copy_id);
+	store_bind_int(q, 5, res->version_id);
+	store_bind_text(q, 6, res->profile->statuses[0].name);
+	store_bind_int(q, 7, copy_id);
 	if ((rc = store_scalar(q, 0, pid, d, "adding a practice")) || res->first)
 		return rc;
 	buf_t v = BUF_INIT;
@@ -440,7 +447,8 @@ static steer_rc track(store_t *s, const catalog_practice_t *p, long long copy_id
 }
 
 /* Copies practice p (seq: its place in the guide) into the new version,
- * with its pilots, then tracks it and syncs its indicators. */
+ * with its pilots, then tracks it and syncs its indicators in every
+ * perimeter assessed against the référentiel. */
 static steer_rc import_practice(store_t *s, const catalog_practice_t *p, size_t seq, catalog_import_t *res,
 				diag_list_t *d)
 {
@@ -472,19 +480,83 @@ static steer_rc import_practice(store_t *s, const catalog_practice_t *p, size_t 
 		if ((rc = store_exec(q, d, "recording the pilots")))
 			return rc;
 	}
-	if ((rc = track(s, p, copy_id, res, &pid, d)))
-		return rc;
-	return indicator_sync_guide(s, pid, p->idbp, p->indicators, p->nindicators, res->version_id, !res->first,
-				    &res->indicators_added, &res->indicators_archived, d);
+	long long ref = store_referentiel(s);
+	for (size_t i = 0; i < res->nperimeters && !rc; i++) {
+		store_set_scope(s, res->perimeters[i], ref);
+		if (!(rc = track(s, p, copy_id, res, &pid, d)))
+			rc = indicator_sync_guide(s, pid, p->idbp, p->indicators, p->nindicators, res->version_id,
+						  !res->first, &res->indicators_added, &res->indicators_archived, d);
+	}
+	return rc;
 }
 
-steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalog_import_t *res, diag_list_t *d)
+/* The perimeters assessed against the scope's référentiel, into res. The
+ * first référentiel of a database is attached to the root on its first
+ * import, so that `init`, `guide import`, `assess` work as they always
+ * did; later ones wait for `perimeter attach`. */
+static steer_rc attached_perimeters(store_t *s, catalog_import_t *res, diag_list_t *d)
+{
+	store_query_t *q = store_query(s, "INSERT INTO perimeter_guide(perimeter_id, referentiel_id) "
+					  "SELECT 1, ?1 WHERE NOT EXISTS (SELECT 1 FROM referentiel WHERE id < ?1)");
+	store_bind_int(q, 1, store_referentiel(s));
+	steer_rc rc = res->first ? store_exec(q, d, "attaching the référentiel") : STEER_OK;
+	if (rc)
+		return rc;
+	q = store_query(s, "SELECT perimeter_id FROM perimeter_guide WHERE referentiel_id = ? ORDER BY perimeter_id");
+	store_bind_int(q, 1, store_referentiel(s));
+	size_t cap = 0;
+	while (store_next(q)) {
+		res->perimeters = xgrow(res->perimeters, &cap, res->nperimeters + 1, sizeof *res->perimeters);
+		res->perimeters[res->nperimeters++] = store_col_int(q, 0);
+	}
+	return store_end(q, d, "reading the perimeters");
+}
+
+/* Records in every attached perimeter what the diff says of the practices
+ * kept (wording changes) and removed (archived). */
+static steer_rc record_diff(store_t *s, catalog_import_t *res, diag_list_t *d)
+{
+	steer_rc rc = STEER_OK;
+	long long ref = store_referentiel(s);
+	for (size_t k = 0; k < res->nperimeters && !rc; k++) {
+		store_set_scope(s, res->perimeters[k], ref);
+		for (size_t i = 0; i < res->diff.len && !rc; i++) {
+			const catalog_delta_t *x = &res->diff.items[i];
+			if (x->old && x->new_) {
+				rc = log_changes(s, x, d);
+				continue;
+			}
+			if (!x->old)
+				continue;
+			store_query_t *q = store_query(s, "UPDATE practice SET removed_version = ? WHERE perimeter_id = ? "
+							  "AND referentiel_id = ? AND idbp = ? AND removed_version IS NULL");
+			store_bind_int(q, 1, res->version_id);
+			store_bind_scope(q, 2);
+			store_bind_text(q, 4, x->old->idbp);
+			if (!(rc = store_exec(q, d, "archiving a practice"))) {
+				buf_t v = BUF_INIT;
+				buf_printf(&v, "archived (removed from guide %s)", res->new_c.version);
+				rc = store_log(s, x->old->idbp, "practice", "in the guide", buf_cstr(&v), d);
+				buf_free(&v);
+			}
+		}
+	}
+	return rc;
+}
+
+steer_rc catalog_import(store_t *s, const guide_t *g, const char *slug, const profile_t *profile,
+			const char *source, catalog_import_t *res, diag_list_t *d)
 {
 	steer_rc rc;
-	long long current;
+	long long current, rid;
+	bool created;
 	char at[21];
 	memset(res, 0, sizeof *res);
-	if ((rc = store_require_tx(s, d)) || (rc = store_current_version(s, &current, NULL, d)))
+	res->profile = profile;
+	if ((rc = store_require_tx(s, d)) || (rc = catalog_referentiel(s, slug, profile, &rid, &created, d)))
+		return rc;
+	store_set_scope(s, 1, rid);
+	if ((rc = store_current_version(s, &current, NULL, d)))
 		return rc;
 	catalog_from_guide(g, &res->new_c);
 	if (res->new_c.len == 0) {
@@ -507,8 +579,9 @@ steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalo
 		return STEER_OK;
 	}
 	store_timestamp(s, at);
-	store_query_t *q = store_query(s, "INSERT INTO guide_version(version, title, source, imported_at, imported_by) "
-					  "VALUES (?, ?, ?, ?, ?) RETURNING id");
+	store_query_t *q = store_query(s, "INSERT INTO guide_version(version, title, source, imported_at, imported_by, "
+					  "referentiel_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+	store_bind_int(q, 6, store_referentiel(s));
 	store_bind_text(q, 1, res->new_c.version);
 	store_bind_text(q, 2, res->new_c.title);
 	store_bind_text(q, 3, source ? source : "");
@@ -516,30 +589,73 @@ steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalo
 	store_bind_text(q, 5, store_actor(s));
 	if ((rc = store_scalar(q, 0, &res->version_id, d, "recording the guide version")))
 		return rc;
+	long long scope_perimeter = store_perimeter(s), ref = store_referentiel(s);
+	rc = attached_perimeters(s, res, d);
 	for (size_t i = 0; i < res->new_c.len && !rc; i++)
 		rc = import_practice(s, &res->new_c.items[i], i, res, d);
-	for (size_t i = 0; i < res->diff.len && !rc; i++) {
-		const catalog_delta_t *x = &res->diff.items[i];
-		if (x->old && x->new_) {
-			rc = log_changes(s, x, d);
-		} else if (x->old) {
-			q = store_query(s, "UPDATE practice SET removed_version = ? WHERE idbp = ? AND removed_version IS NULL");
-			store_bind_int(q, 1, res->version_id);
-			store_bind_text(q, 2, x->old->idbp);
-			if (!(rc = store_exec(q, d, "archiving a practice"))) {
-				buf_t v = BUF_INIT;
-				buf_printf(&v, "archived (removed from guide %s)", res->new_c.version);
-				rc = store_log(s, x->old->idbp, "practice", "in the guide", buf_cstr(&v), d);
-				buf_free(&v);
-			}
-		}
-	}
+	if (!rc)
+		rc = record_diff(s, res, d);
+	store_set_scope(s, scope_perimeter, ref);
 	if (!rc) {
 		buf_t v = BUF_INIT;
 		buf_printf(&v, "%s (%zu practices, from %s)", res->new_c.version, res->new_c.len, source ? source : "?");
 		rc = store_log(s, NULL, "guide version", res->first ? NULL : res->old_c.version, buf_cstr(&v), d);
 		buf_free(&v);
 	}
+	return rc;
+}
+
+steer_rc catalog_attach(store_t *s, long long perimeter_id, const profile_t *profile, diag_list_t *d)
+{
+	catalog_import_t res;
+	long long ref = store_referentiel(s), scope_perimeter = store_perimeter(s), pid;
+	memset(&res, 0, sizeof res);
+	res.profile = profile;
+	res.first = true;
+	steer_rc rc = store_require_version(s, &res.version_id, d);
+	if (!rc)
+		rc = catalog_load(s, res.version_id, &res.new_c, d);
+	store_set_scope(s, perimeter_id, ref);
+	for (size_t i = 0; i < res.new_c.len && !rc; i++) {
+		const catalog_practice_t *p = &res.new_c.items[i];
+		long long copy_id;
+		store_query_t *q = store_query(s, "SELECT id FROM practice_copy WHERE version_id = ? AND idbp = ?");
+		store_bind_int(q, 1, res.version_id);
+		store_bind_text(q, 2, p->idbp);
+		if (!(rc = store_scalar(q, 0, &copy_id, d, "reading the guide")) &&
+		    !(rc = track(s, p, copy_id, &res, &pid, d)))
+			rc = indicator_sync_guide(s, pid, p->idbp, p->indicators, p->nindicators, res.version_id, false,
+						  &res.indicators_added, &res.indicators_archived, d);
+	}
+	store_set_scope(s, scope_perimeter, ref);
+	catalog_free(&res.new_c);
+	return rc;
+}
+
+steer_rc catalog_referentiel(store_t *s, const char *slug, const profile_t *profile, long long *id,
+			       bool *created, diag_list_t *d)
+{
+	*created = false;
+	store_query_t *q = store_query(s, "SELECT id FROM referentiel WHERE slug = ? COLLATE NOCASE");
+	store_bind_text(q, 1, slug);
+	steer_rc rc = store_scalar(q, 0, id, d, "finding the référentiel");
+	if (rc || *id || !profile)
+		return rc;
+	char at[21];
+	store_timestamp(s, at);
+	bool builtin = profile_builtin(profile->id) == profile;
+	buf_t yaml = BUF_INIT;
+	if (!builtin)
+		profile_format(profile, &yaml);
+	q = store_query(s, "INSERT INTO referentiel(slug, profile, profile_yaml, created_at) "
+					  "VALUES (?, ?, ?, ?) RETURNING id");
+	store_bind_text(q, 1, slug);
+	store_bind_text(q, 2, builtin ? profile->id : "custom");
+	store_bind_text(q, 3, builtin ? NULL : buf_cstr(&yaml));
+	store_bind_text(q, 4, at);
+	rc = store_scalar(q, 0, id, d, "recording the référentiel");
+	buf_free(&yaml);
+	*created = !rc;
 	return rc;
 }
 
@@ -590,7 +706,8 @@ steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d)
 		return rc;
 	store_query_t *q = store_query(s, "SELECT v.version, v.title, v.source, v.imported_at, v.imported_by, "
 					  "(SELECT count(*) FROM practice_copy c WHERE c.version_id = v.id) "
-					  "FROM guide_version v ORDER BY v.id");
+					  "FROM guide_version v WHERE v.referentiel_id = ? ORDER BY v.id");
+	store_bind_int(q, 1, store_referentiel(s));
 	size_t cap = 0;
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);

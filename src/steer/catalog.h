@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "guide/guide.h"
+#include "guide/profile.h"
 #include "steer/store.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -85,15 +86,30 @@ typedef struct {
 	size_t carried;         /* assessments carried over (practices kept) */
 	size_t restored;        /* archived practices back in the guide */
 	size_t indicators_added, indicators_archived;
+	const profile_t *profile;  /* the référentiel's */
+	long long *perimeters;     /* assessed against it: where practices are tracked */
+	size_t nperimeters;
 } catalog_import_t;
 
 /* Imports g (loaded and checked without errors by the caller) as a new
- * guide version: copies every practice, creates the trackable practices
+ * version of the référentiel slug (created with profile on its first
+ * import; the scope is then the root and it): copies every practice, creates the trackable practices
  * and their indicators (types inferred), and on an upgrade carries every
  * assessment, indicator, measurement and history over by idbp, archives
  * what the new version removed, and logs each change. source names where the
  * guide came from (its folder). Refuses a guide without practices. */
-steer_rc catalog_import(store_t *s, const guide_t *g, const char *source, catalog_import_t *res, diag_list_t *d);
+steer_rc catalog_import(store_t *s, const guide_t *g, const char *slug, const profile_t *profile,
+			const char *source, catalog_import_t *res, diag_list_t *d);
+/* The référentiel with this slug: its id in *id, 0 when there is none and
+ * profile is NULL; else created with that profile (its YAML kept when it
+ * is not a built-in) and *created set. */
+steer_rc catalog_referentiel(store_t *s, const char *slug, const profile_t *profile, long long *id,
+			     bool *created, diag_list_t *d);
+
+/* Starts the assessment of the scope's référentiel in perimeter_id (just
+ * attached): its practices of the current version, not assessed, with
+ * their guide indicators. Nothing is logged per practice. */
+steer_rc catalog_attach(store_t *s, long long perimeter_id, const profile_t *profile, diag_list_t *d);
 void catalog_import_free(catalog_import_t *res);
 
 /* A guide version imported into the database (one `sobre guide import` of

@@ -835,11 +835,13 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 				"i.origin, i.archived_version, p.removed_version, p.idbp, c.title, "
 				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id) "
 				"FROM indicator i JOIN practice p ON p.id = i.practice_id "
-				"JOIN practice_copy c ON c.id = p.copy_id "
-				"WHERE p.removed_version IS NULL AND i.archived_version IS NULL "
+				"JOIN practice_copy c ON c.id = p.copy_id WHERE p.perimeter_id = ? AND p.referentiel_id = ? "
+				"AND p.removed_version IS NULL AND i.archived_version IS NULL "
 				"ORDER BY c.seq, i.num");
 	if (idbp)
 		store_bind_int(q, 1, ref.id);
+	else
+		store_bind_scope(q, 1);
 	while (store_next(q)) {
 		row_t row;
 		row_read(q, &row);
@@ -882,8 +884,9 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 		   "m.recorded_at, m.recorded_by "
 		   "FROM measurement m JOIN indicator i ON i.id = m.indicator_id JOIN practice p ON p.id = i.practice_id "
 		   "JOIN practice_copy c ON c.id = p.copy_id "
-		   "WHERE p.removed_version IS NULL AND i.archived_version IS NULL "
-		   "ORDER BY c.seq, i.num, m.end DESC, m.start DESC");
+		   "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.removed_version IS NULL "
+		   "AND i.archived_version IS NULL ORDER BY c.seq, i.num, m.end DESC, m.start DESC");
+	store_bind_scope(q, 1);
 	while (store_next(q)) {
 		long long id = store_col_int(q, 0);
 		indicator_t *x;

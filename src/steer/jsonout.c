@@ -558,3 +558,99 @@ void jsonout_guide_versions(jsonw_t *w, const catalog_versions_t *v)
 	jsonw_end(w, ']');
 	jsonw_end(w, '}');
 }
+
+/* --- perimeters ------------------------------------------------------------- */
+
+void jsonout_perimeter(jsonw_t *w, const perimeter_t *p, const char *parent)
+{
+	jsonw_object(w);
+	key_str(w, "name", p->name);
+	key_str(w, "kind", p->kind);
+	key_str(w, "parent", parent);
+	key_num(w, "depth", (double)p->depth);
+	key_str(w, "created_at", p->created_at);
+	key_str(w, "archived_at", p->archived_at);
+	jsonw_key(w, "guides");
+	jsonw_array(w);
+	for (size_t k = 0; k < p->nguides; k++) {
+		jsonw_object(w);
+		key_str(w, "id", p->guides[k]);
+		if (p->scores) {
+			const score_tally_t *t = &p->scores[k];
+			key_percent(w, "score", t->num, t->den);
+			key_num(w, "score_num", (double)t->num);
+			key_num(w, "score_den", (double)t->den);
+			key_percent(w, "completion", t->assessed, t->total);
+		}
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}
+
+void jsonout_perimeters(jsonw_t *w, const perimeter_list_t *l)
+{
+	jsonw_object(w);
+	jsonw_key(w, "perimeters");
+	jsonw_array(w);
+	for (size_t i = 0; i < l->len; i++) {
+		const char *parent = NULL;
+		for (size_t j = 0; j < i && !parent; j++)
+			if (l->items[j].id == l->items[i].parent)
+				parent = l->items[j].name;
+		jsonout_perimeter(w, &l->items[i], parent);
+	}
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}
+
+static void key_tenths(jsonw_t *w, const char *key, long tenths)
+{
+	jsonw_key(w, key);
+	if (tenths < 0)
+		jsonw_str(w, NULL);
+	else
+		jsonw_decimal(w, tenths, 1);
+}
+
+void jsonout_consolidation(jsonw_t *w, const consolidate_t *c)
+{
+	jsonw_object(w);
+	key_str(w, "perimeter", c->perimeter);
+	key_str(w, "guide", c->guide);
+	key_tenths(w, "score", c->tenths);
+	key_tenths(w, "min", c->min_tenths);
+	key_tenths(w, "max", c->max_tenths);
+	key_num(w, "perimeters", (double)c->perimeters);
+	jsonw_key(w, "children");
+	jsonw_array(w);
+	for (size_t i = 0; i < c->nchildren; i++) {
+		const consolidate_child_t *x = &c->children[i];
+		jsonw_object(w);
+		key_str(w, "name", x->name);
+		key_str(w, "kind", x->kind);
+		key_tenths(w, "score", x->tenths);
+		key_bool(w, "consolidated", x->consolidated);
+		key_num(w, "perimeters", (double)x->perimeters);
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	jsonw_key(w, "items");
+	jsonw_array(w);
+	for (size_t i = 0; i < c->nitems; i++) {
+		const consolidate_item_t *x = &c->items[i];
+		jsonw_object(w);
+		key_str(w, "id", x->idbp);
+		key_str(w, "title", x->title);
+		key_num(w, "perimeters", (double)x->counted);
+		key_num(w, "not_done", (double)x->not_done);
+		jsonw_key(w, "statuses");
+		jsonw_object(w);
+		for (int k = 0; k < STATUS_COUNT; k++)
+			key_num(w, status_name((status_t)k), (double)x->by_status[k]);
+		jsonw_end(w, '}');
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}

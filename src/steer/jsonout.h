@@ -16,7 +16,9 @@
 
 #include "steer/assess.h"
 #include "steer/catalog.h"
+#include "steer/consolidate.h"
 #include "steer/indicator.h"
+#include "steer/perimeter.h"
 #include "steer/plan.h"
 #include "steer/score.h"
 #include "steer/snapshot.h"
@@ -86,5 +88,11 @@ void jsonout_snapshots(jsonw_t *w, const snapshot_list_t *l);
 void jsonout_history(jsonw_t *w, const history_list_t *h);
 /* sobre guide list: {versions}. */
 void jsonout_guide_versions(jsonw_t *w, const catalog_versions_t *v);
+/* A perimeter of the tree, with its référentiels and (when computed) their scores. */
+void jsonout_perimeter(jsonw_t *w, const perimeter_t *p, const char *parent);
+/* A parent's consolidation: {perimeter, guide, score, min, max, children[], items[]}. */
+void jsonout_consolidation(jsonw_t *w, const consolidate_t *c);
+/* The tree: {"perimeters": [...]}, depth first. */
+void jsonout_perimeters(jsonw_t *w, const perimeter_list_t *l);
 
 #endif

@@ -101,10 +101,11 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 	store_query_t *q = store_query(
 		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, l.name, p.owner, "
 		   "p.due, p.comment, p.status, c.seq, "
-		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version) "
+		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id) "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id LEFT JOIN pilot l ON l.id = p.pilot_id "
-		   "WHERE p.removed_version IS NULL ORDER BY c.seq");
+		   "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.removed_version IS NULL ORDER BY c.seq");
 	store_bind_int(q, 1, current);
+	store_bind_scope(q, 2);
 	size_t cap = 0;
 	while (store_next(q)) {
 		int stt = status_from_name(store_col_text(q, 10));

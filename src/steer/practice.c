@@ -21,7 +21,9 @@ static steer_rc unknown(store_t *s, const char *want, diag_list_t *d)
 		return rc;
 	char **ids = NULL;
 	size_t n = 0, cap = 0;
-	store_query_t *q = store_query(s, "SELECT idbp FROM practice WHERE removed_version IS NULL ORDER BY id");
+	store_query_t *q = store_query(s, "SELECT idbp FROM practice WHERE perimeter_id = ? AND referentiel_id = ? "
+					  "AND removed_version IS NULL ORDER BY id");
+	store_bind_scope(q, 1);
 	while (store_next(q)) {
 		ids = xgrow(ids, &cap, n + 1, sizeof *ids);
 		ids[n++] = store_col_dup(q, 0);
@@ -67,15 +69,18 @@ steer_rc practice_find(store_t *s, const char *idbp, bool allow_archived, practi
 	 * every practice; the oldest first, should two differ only by case. */
 	store_query_t *q = store_query(s, "SELECT p.id, p.copy_id, p.removed_version, p.idbp, v.version "
 					  "FROM practice p LEFT JOIN guide_version v ON v.id = p.removed_version "
-					  "WHERE p.idbp = ?");
-	store_bind_text(q, 1, want);
+					  "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.idbp = ?");
+	store_bind_scope(q, 1);
+	store_bind_text(q, 3, want);
 	if ((rc = read_ref(q, ref, &removed_in, &found, d)))
 		goto cleanup;
 	if (!found) {
 		q = store_query(s, "SELECT p.id, p.copy_id, p.removed_version, p.idbp, v.version "
 				   "FROM practice p LEFT JOIN guide_version v ON v.id = p.removed_version "
-				   "WHERE lower(p.idbp) = lower(?) ORDER BY p.id LIMIT 1");
-		store_bind_text(q, 1, want);
+				   "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND lower(p.idbp) = lower(?) "
+				   "ORDER BY p.id LIMIT 1");
+		store_bind_scope(q, 1);
+		store_bind_text(q, 3, want);
 		if ((rc = read_ref(q, ref, &removed_in, &found, d)))
 			goto cleanup;
 	}

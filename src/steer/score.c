@@ -140,8 +140,9 @@ steer_rc score_load(store_t *s, score_items_t *out, diag_list_t *d)
 		return rc;
 	store_query_t *q = store_query(s, "SELECT c.theme_id, c.theme_title, c.priority, l.name, p.status "
 					  "FROM practice p JOIN practice_copy c ON c.id = p.copy_id "
-					  "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.removed_version IS NULL "
-					  "ORDER BY c.seq");
+					  "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.perimeter_id = ? "
+					  "AND p.referentiel_id = ? AND p.removed_version IS NULL ORDER BY c.seq");
+	store_bind_scope(q, 1);
 	size_t cap = 0;
 	const char *lt = NULL, *ltt = NULL, *lp = NULL;
 	while (store_next(q)) {

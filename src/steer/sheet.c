@@ -152,8 +152,10 @@ static steer_rc assessments_json(store_t *s, const plan_t *p, jsonw_t *w, diag_l
 	for (size_t i = 0; i < p->len && !rc; i++) {
 		const plan_item_t *x = &p->items[i];
 		store_query_t *q = store_query(s, "SELECT e.url FROM evidence e JOIN practice p ON p.id = e.practice_id "
-						  "WHERE p.idbp = ? ORDER BY e.added_at, e.url");
-		store_bind_text(q, 1, x->idbp);
+						  "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.idbp = ? "
+						  "ORDER BY e.added_at, e.url");
+		store_bind_scope(q, 1);
+		store_bind_text(q, 3, x->idbp);
 		while (store_next(q)) {
 			evidence = xgrow(evidence, &cap, nevidence + 1, sizeof *evidence);
 			evidence[nevidence++] = store_col_dup(q, 0);

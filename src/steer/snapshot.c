@@ -79,7 +79,9 @@ steer_rc snapshot_list(store_t *s, snapshot_list_t *out, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	store_query_t *q = store_query(s, "SELECT " INFO_COLUMNS INFO_FROM " ORDER BY s.id");
+	store_query_t *q = store_query(s, "SELECT " INFO_COLUMNS INFO_FROM " WHERE s.perimeter_id = ? "
+					  "AND s.referentiel_id = ? ORDER BY s.id");
+	store_bind_scope(q, 1);
 	size_t cap = 0;
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
@@ -94,8 +96,10 @@ steer_rc snapshot_list(store_t *s, snapshot_list_t *out, diag_list_t *d)
 /* The snapshot named exactly name: its id (0: none) and info. */
 static steer_rc find_exact(store_t *s, const char *name, long long *id, snapshot_info_t *info, diag_list_t *d)
 {
-	store_query_t *q = store_query(s, "SELECT " INFO_COLUMNS INFO_FROM " WHERE s.name = ?");
-	store_bind_text(q, 1, name);
+	store_query_t *q = store_query(s, "SELECT " INFO_COLUMNS INFO_FROM " WHERE s.perimeter_id = ? "
+					  "AND s.referentiel_id = ? AND s.name = ?");
+	store_bind_scope(q, 1);
+	store_bind_text(q, 3, name);
 	*id = store_next(q) ? read_info(q, info) : 0;
 	steer_rc rc = store_end(q, d, "finding the snapshot");
 	if (rc && *id) {
@@ -176,7 +180,9 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 	snprintf(weights, sizeof weights, "%u,%u,%u", sc.weights[0], sc.weights[1], sc.weights[2]);
 	long long id;
 	q = store_query(s, "INSERT INTO snapshot(name, created_at, created_by, version_id, weights, score_num, "
-			   "score_den, assessed, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+			   "score_den, assessed, total, perimeter_id, referentiel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			   "RETURNING id");
+	store_bind_scope(q, 10);
 	store_bind_text(q, 1, n);
 	store_bind_text(q, 2, at);
 	store_bind_text(q, 3, store_actor(s));
@@ -190,9 +196,15 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 		score_free(&sc);
 		goto cleanup;
 	}
-	q = store_query(s, "INSERT INTO snapshot_item(snapshot_id, copy_id, status, pilot_id) SELECT ?, p.copy_id, "
-			   STATUS_CODE_SQL ", p.pilot_id FROM practice p WHERE p.removed_version IS NULL");
+	/* The whole subtree, so that its consolidation at that date can be
+	 * read back (archived perimeters are not part of it any more). */
+	q = store_query(s, "WITH RECURSIVE down(id) AS (SELECT ?2 UNION ALL SELECT c.id FROM perimeter c "
+			   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL) "
+			   "INSERT INTO snapshot_item(snapshot_id, perimeter_id, copy_id, status, pilot_id) "
+			   "SELECT ?1, p.perimeter_id, p.copy_id, " STATUS_CODE_SQL ", p.pilot_id FROM practice p "
+			   "WHERE p.perimeter_id IN down AND p.referentiel_id = ?3 AND p.removed_version IS NULL");
 	store_bind_int(q, 1, id);
+	store_bind_scope(q, 2);
 	if ((rc = store_exec(q, d, "creating the snapshot"))) {
 		score_free(&sc);
 		goto cleanup;
@@ -254,8 +266,10 @@ steer_rc snapshot_load(store_t *s, const char *name, snapshot_state_t *out, diag
 			return rc;
 		q = store_query(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, i.status "
 				   "FROM snapshot_item i JOIN practice_copy c ON c.id = i.copy_id "
-				   "LEFT JOIN pilot l ON l.id = i.pilot_id WHERE i.snapshot_id = ? ORDER BY c.seq");
+				   "LEFT JOIN pilot l ON l.id = i.pilot_id WHERE i.snapshot_id = ? AND i.perimeter_id = ? "
+				   "ORDER BY c.seq");
 		store_bind_int(q, 1, id);
+		store_bind_int(q, 2, store_perimeter(s));
 	} else {
 		char at[21];
 		store_timestamp(s, at);
@@ -268,7 +282,9 @@ steer_rc snapshot_load(store_t *s, const char *name, snapshot_state_t *out, diag
 			return rc;
 		q = store_query(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, " STATUS_CODE_SQL
 				   " FROM practice p JOIN practice_copy c ON c.id = p.copy_id "
-				   "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.removed_version IS NULL ORDER BY c.seq");
+				   "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.perimeter_id = ? AND p.referentiel_id = ? "
+				   "AND p.removed_version IS NULL ORDER BY c.seq");
+		store_bind_scope(q, 1);
 	}
 	size_t cap = 0;
 	while (store_next(q)) {

@@ -44,19 +44,36 @@ steer_rc store_refuse(diag_list_t *d, const char *rule, const char *hint, const 
 	return STEER_REFUSED;
 }
 
-steer_rc store_log(store_t *s, const char *idbp, const char *field, const char *old_value,
-		   const char *new_value, diag_list_t *d)
+static steer_rc log_line(store_t *s, bool scoped, const char *idbp, const char *field, const char *old_value,
+			 const char *new_value, diag_list_t *d)
 {
 	char at[21];
 	store_timestamp(s, at);
-	store_query_t *q = store_query(s, "INSERT INTO history(at, actor, idbp, field, old, new) VALUES (?, ?, ?, ?, ?, ?)");
+	store_query_t *q = store_query(s, "INSERT INTO history(at, actor, idbp, field, old, new, perimeter_id, "
+					  "referentiel_id) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM referentiel WHERE id = ?))");
 	store_bind_text(q, 1, at);
 	store_bind_text(q, 2, store_actor(s));
 	store_bind_text(q, 3, idbp);
 	store_bind_text(q, 4, field);
 	store_bind_text(q, 5, old_value);
 	store_bind_text(q, 6, new_value);
+	if (scoped) {
+		store_bind_int(q, 7, store_perimeter(s));
+		store_bind_int(q, 8, store_referentiel(s));
+	}
 	return store_exec(q, d, "recording the history");
+}
+
+steer_rc store_log(store_t *s, const char *idbp, const char *field, const char *old_value,
+		   const char *new_value, diag_list_t *d)
+{
+	return log_line(s, true, idbp, field, old_value, new_value, d);
+}
+
+steer_rc store_log_global(store_t *s, const char *field, const char *old_value, const char *new_value,
+			  diag_list_t *d)
+{
+	return log_line(s, false, NULL, field, old_value, new_value, d);
 }
 
 char *store_meta(store_t *s, const char *key)
@@ -139,7 +156,9 @@ steer_rc store_current_version(store_t *s, long long *id, char **version, diag_l
 	*id = 0;
 	if (version)
 		*version = NULL;
-	store_query_t *q = store_query(s, "SELECT id, version FROM guide_version ORDER BY id DESC LIMIT 1");
+	store_query_t *q = store_query(s, "SELECT id, version FROM guide_version WHERE referentiel_id = ? "
+					  "ORDER BY id DESC LIMIT 1");
+	store_bind_int(q, 1, store_referentiel(s));
 	if (store_next(q)) {
 		*id = store_col_int(q, 0);
 		if (version)

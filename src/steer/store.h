@@ -28,7 +28,7 @@ typedef enum {
 } steer_rc;
 
 /* The latest schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* The priorities, in order; weights are indexed like this. */
 #define STORE_NPRIORITIES 3
@@ -92,6 +92,16 @@ const char *store_readonly_cause(const store_t *s);
 void store_set_actor(store_t *s, const char *actor);
 const char *store_actor(const store_t *s);
 void store_set_now(store_t *s, time_t now);
+/* The scope the steer functions work in: a perimeter (a node of the
+ * organisation's tree; 1 is the root) and a référentiel it is assessed
+ * against (database ids). Like the actor, it is the connection's: the CLI
+ * sets it from --perimeter and --guide, the web app from the page's
+ * address (steer/perimeter resolves names). Default: 1 and 1, the root's
+ * first référentiel, which is what a database made before perimeters
+ * holds. */
+void store_set_scope(store_t *s, long long perimeter, long long referentiel);
+long long store_perimeter(const store_t *s);
+long long store_referentiel(const store_t *s);
 time_t store_now(const store_t *s);
 /* Today's date in local time, "YYYY-MM-DD". */
 void store_today(const store_t *s, char out[11]);
@@ -147,6 +157,8 @@ void store_bind_double(store_query_t *q, int idx, double v);
 /* Binds len bytes (copied). */
 void store_bind_blob(store_query_t *q, int idx, const void *data, size_t len);
 void store_bind_null(store_query_t *q, int idx);
+/* Binds the scope's perimeter to idx and its référentiel to idx + 1. */
+void store_bind_scope(store_query_t *q, int idx);
 /* Steps to the next row: true on a row; false at the end or on a failure,
  * and the statement is then reset. */
 bool store_next(store_query_t *q);
@@ -192,11 +204,15 @@ steer_rc store_require_tx(store_t *s, diag_list_t *d);
 steer_rc store_refuse(diag_list_t *d, const char *rule, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Appends one history row: who (the actor), when (now), which practice (NULL
- * for database-wide changes), what field, old -> new (NULL = none). The
- * history table refuses UPDATE and DELETE (triggers). */
+/* Appends one history row: who (the actor), when (now), the scope
+ * (store_set_scope), which practice (NULL for changes to the whole
+ * référentiel: an import, weights, a snapshot), what field, old -> new
+ * (NULL = none). The history table refuses UPDATE and DELETE (triggers). */
 steer_rc store_log(store_t *s, const char *idbp, const char *field, const char *old_value,
 		   const char *new_value, diag_list_t *d);
+/* The same for changes outside any scope: accounts, the perimeters' tree. */
+steer_rc store_log_global(store_t *s, const char *field, const char *old_value, const char *new_value,
+			  diag_list_t *d);
 
 /* --- settings --------------------------------------------------------- */
 

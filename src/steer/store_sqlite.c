@@ -60,6 +60,7 @@ struct store {
 	char *path;
 	char *actor;
 	time_t now;
+	long long perimeter, referentiel; /* the scope: see store_set_scope */
 	const char *ro_cause; /* see store_readonly_cause */
 	int lock_fd;          /* -1, or the descriptor holding the read lock of an immutable open */
 	store_query_t stmts[STORE_MAX_STMTS];
@@ -197,7 +198,120 @@ static const char migration_4[] =
 	"UPDATE user SET api_expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400\n"
 	"  WHERE api_hash IS NOT NULL;\n";
 
-static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3, migration_4};
+/* 5: référentiels and périmètres. Every assessment, history line and
+ * snapshot now belongs to a perimeter (a node of the organisation's tree)
+ * and a référentiel (the GBPNR, the RGESN, an organisation's own grid, with
+ * the profile that scores it). What the database held becomes the root
+ * perimeter's GBPNR assessment: perimeter 1 (named after `init --org`) and
+ * référentiel 1 ("gbpnr"), so that every score, history line, snapshot and
+ * account keeps its meaning. The practice table is rebuilt because its
+ * idbp was unique and its status list was the GBPNR's: statuses are now
+ * checked against the référentiel's profile by the code (steer/status).
+ * Snapshot items gain the perimeter, since a snapshot of a parent freezes
+ * its whole subtree. Runs with foreign keys off (migrate() does that for
+ * every migration, as SQLite's table-rebuild procedure asks) and checks
+ * them before committing. */
+static const char migration_5[] =
+	/* profile: a built-in profile's id ("gbpnr", "rgesn-2024"...), whose
+	 * meaning never changes once released (a new edition is a new id), or
+	 * "custom" with the profile's YAML (guide/profile.h) in profile_yaml. */
+	"CREATE TABLE referentiel(id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE,\n"
+	"  profile TEXT NOT NULL, profile_yaml TEXT, created_at TEXT NOT NULL,\n"
+	"  CHECK ((profile = 'custom') = (profile_yaml IS NOT NULL)));\n"
+	"INSERT INTO referentiel(id, slug, profile, created_at)\n"
+	"  SELECT 1, 'gbpnr', 'gbpnr', coalesce(min(imported_at), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n"
+	"  FROM guide_version HAVING count(*) > 0;\n"
+	"ALTER TABLE guide_version ADD COLUMN referentiel_id INTEGER REFERENCES referentiel(id);\n"
+	"UPDATE guide_version SET referentiel_id = 1;\n"
+	/* sections: JSON array of {key, title, text}; applicability: the
+	 * criterion's cible as written; always_applicable: 1 when "not
+	 * applicable" is refused for it. */
+	"ALTER TABLE practice_copy ADD COLUMN sections TEXT NOT NULL DEFAULT '[]';\n"
+	"ALTER TABLE practice_copy ADD COLUMN applicability TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE practice_copy ADD COLUMN always_applicable INTEGER NOT NULL DEFAULT 0;\n"
+	/* The organisation's tree. Perimeter 1 is the root; names are unique
+	 * (commands name perimeters); archived ones are kept with their data. */
+	"CREATE TABLE perimeter(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+	"  parent_id INTEGER REFERENCES perimeter(id),\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('organisation', 'direction', 'etablissement', 'service')),\n"
+	"  created_at TEXT NOT NULL, archived_at TEXT,\n"
+	"  CHECK ((parent_id IS NULL) = (id = 1)));\n"
+	"CREATE INDEX perimeter_by_parent ON perimeter(parent_id);\n"
+	"INSERT INTO perimeter(id, name, kind, created_at)\n"
+	"  SELECT 1, coalesce((SELECT value FROM meta WHERE key = 'org'), 'Organisation'), 'organisation',\n"
+	"    coalesce((SELECT value FROM meta WHERE key = 'created_at'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));\n"
+	/* The référentiels a perimeter is assessed against. */
+	"CREATE TABLE perimeter_guide(perimeter_id INTEGER NOT NULL REFERENCES perimeter(id),\n"
+	"  referentiel_id INTEGER NOT NULL REFERENCES referentiel(id),\n"
+	"  PRIMARY KEY (perimeter_id, referentiel_id)) WITHOUT ROWID;\n"
+	"INSERT INTO perimeter_guide SELECT 1, id FROM referentiel;\n"
+	"DROP TRIGGER practice_row_version;\n"
+	"DROP TRIGGER evidence_row_version_add;\n"
+	"DROP TRIGGER evidence_row_version_del;\n"
+	/* reviewed_copy: the copy whose wording the assessment was last saved
+	 * against; a different copy_id with another wording means "à revoir". */
+	"CREATE TABLE practice_v5(id INTEGER PRIMARY KEY,\n"
+	"  perimeter_id INTEGER NOT NULL REFERENCES perimeter(id),\n"
+	"  referentiel_id INTEGER NOT NULL REFERENCES referentiel(id),\n"
+	"  idbp TEXT NOT NULL,\n"
+	"  copy_id INTEGER NOT NULL REFERENCES practice_copy(id),\n"
+	"  added_version INTEGER NOT NULL REFERENCES guide_version(id),\n"
+	"  removed_version INTEGER REFERENCES guide_version(id),\n"
+	"  status TEXT NOT NULL CHECK (length(status) > 0),\n"
+	"  pilot_id INTEGER REFERENCES pilot(id), owner TEXT, due TEXT, comment TEXT,\n"
+	"  updated_at TEXT, updated_by TEXT, row_version INTEGER NOT NULL DEFAULT 0,\n"
+	"  reviewed_copy INTEGER REFERENCES practice_copy(id),\n"
+	"  UNIQUE (perimeter_id, referentiel_id, idbp));\n"
+	"INSERT INTO practice_v5(id, perimeter_id, referentiel_id, idbp, copy_id, added_version, removed_version,\n"
+	"    status, pilot_id, owner, due, comment, updated_at, updated_by, row_version, reviewed_copy)\n"
+	"  SELECT id, 1, 1, idbp, copy_id, added_version, removed_version, status, pilot_id, owner, due, comment,\n"
+	"    updated_at, updated_by, row_version, copy_id FROM practice;\n"
+	"DROP TABLE practice;\n"
+	"ALTER TABLE practice_v5 RENAME TO practice;\n"
+	"CREATE TRIGGER practice_row_version AFTER UPDATE OF status, pilot_id, owner, due, comment ON practice\n"
+	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER evidence_row_version_add AFTER INSERT ON evidence\n"
+	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = NEW.practice_id; END;\n"
+	"CREATE TRIGGER evidence_row_version_del AFTER DELETE ON evidence\n"
+	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = OLD.practice_id; END;\n"
+	/* History lines name their perimeter and référentiel (NULL on lines
+	 * about the whole database: accounts, perimeters). Filled once here;
+	 * the table stays append-only. */
+	"DROP TRIGGER history_no_update;\n"
+	"ALTER TABLE history ADD COLUMN perimeter_id INTEGER REFERENCES perimeter(id);\n"
+	"ALTER TABLE history ADD COLUMN referentiel_id INTEGER REFERENCES referentiel(id);\n"
+	"UPDATE history SET perimeter_id = 1, referentiel_id = (SELECT id FROM referentiel WHERE id = 1);\n"
+	"CREATE TRIGGER history_no_update BEFORE UPDATE ON history\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;\n"
+	"DROP INDEX history_by_idbp;\n"
+	"CREATE INDEX history_by_idbp ON history(perimeter_id, referentiel_id, idbp, id);\n"
+	/* A snapshot is taken of a perimeter (its items: the whole subtree) for
+	 * one référentiel; its score is the perimeter's own. */
+	"DROP TRIGGER snapshot_no_update;\n"
+	"DROP TRIGGER snapshot_item_no_update;\n"
+	"DROP TRIGGER snapshot_item_no_delete;\n"
+	"ALTER TABLE snapshot ADD COLUMN perimeter_id INTEGER NOT NULL DEFAULT 1 REFERENCES perimeter(id);\n"
+	"ALTER TABLE snapshot ADD COLUMN referentiel_id INTEGER REFERENCES referentiel(id);\n"
+	"UPDATE snapshot SET referentiel_id = 1;\n"
+	"CREATE TABLE snapshot_item_v5(snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+	"  perimeter_id INTEGER NOT NULL REFERENCES perimeter(id),\n"
+	"  copy_id INTEGER NOT NULL REFERENCES practice_copy(id),\n"
+	"  status INTEGER NOT NULL, pilot_id INTEGER REFERENCES pilot(id),\n"
+	"  PRIMARY KEY (snapshot_id, perimeter_id, copy_id)) WITHOUT ROWID;\n"
+	"INSERT INTO snapshot_item_v5 SELECT snapshot_id, 1, copy_id, status, pilot_id FROM snapshot_item;\n"
+	"DROP TABLE snapshot_item;\n"
+	"ALTER TABLE snapshot_item_v5 RENAME TO snapshot_item;\n"
+	"CREATE TRIGGER snapshot_no_update BEFORE UPDATE ON snapshot\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
+	"CREATE TRIGGER snapshot_item_no_update BEFORE UPDATE ON snapshot_item\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
+	"CREATE TRIGGER snapshot_item_no_delete BEFORE DELETE ON snapshot_item\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
+	/* An account's role holds on its perimeter and below (NULL: the root). */
+	"ALTER TABLE user ADD COLUMN perimeter_id INTEGER REFERENCES perimeter(id);\n";
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3, migration_4,
+							      migration_5};
 
 static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
 		       const char *b)
@@ -322,20 +436,32 @@ static steer_rc migrate(store_t *s, int target, diag_list_t *d)
 {
 	for (;;) {
 		/* Re-read under the write lock: another process may have migrated. */
-		if (exec(s, "BEGIN IMMEDIATE", "locking the database to upgrade its schema", d))
-			return STEER_IO;
+		/* SQLite's table-rebuild procedure: foreign keys off (a pragma
+		 * ignored inside a transaction), checked before the commit. */
+		if (exec(s, "PRAGMA foreign_keys = OFF", "upgrading the schema", d) ||
+		    exec(s, "BEGIN IMMEDIATE", "locking the database to upgrade its schema", d))
+			goto restore;
 		long long v = query_int(s, "PRAGMA user_version");
 		if (v < 0) {
 			report_last(s, d, "reading the schema version");
 			goto fail;
 		}
 		if (v >= target) {
-			exec(s, "COMMIT", "upgrading the schema", d);
-			return STEER_OK;
+			if (exec(s, "COMMIT", "upgrading the schema", d))
+				goto fail;
+			return exec(s, "PRAGMA foreign_keys = ON", "configuring the connection", d);
 		}
 		char pragma[96];
 		if (exec(s, migrations[v], "upgrading the schema", d))
 			goto fail;
+		if (query_int(s, "SELECT count(*) FROM pragma_foreign_key_check") != 0) {
+			diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_CORRUPT,
+					     "cannot upgrade the schema to version %lld: rows refer to rows that do not exist",
+					     v + 1);
+			diag_hint(x, "run `sqlite3 %s 'PRAGMA foreign_key_check'` to list them; the database was left as it was",
+				  s->path);
+			goto fail;
+		}
 		snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d; PRAGMA user_version = %lld",
 			 STORE_APPLICATION_ID, v + 1);
 		if (exec(s, pragma, "upgrading the schema", d) || exec(s, "COMMIT", "upgrading the schema", d))
@@ -343,6 +469,8 @@ static steer_rc migrate(store_t *s, int target, diag_list_t *d)
 	}
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+restore:
+	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return STEER_IO;
 }
 
@@ -457,6 +585,8 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 	s->path = xstrdup(path);
 	s->actor = xstrdup("unknown");
 	s->now = time(NULL);
+	s->perimeter = 1;
+	s->referentiel = 1;
 	s->lock_fd = -1;
 	int oflags = SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
@@ -657,6 +787,22 @@ const char *store_actor(const store_t *s)
 	return s->actor;
 }
 
+void store_set_scope(store_t *s, long long perimeter, long long referentiel)
+{
+	s->perimeter = perimeter;
+	s->referentiel = referentiel;
+}
+
+long long store_perimeter(const store_t *s)
+{
+	return s->perimeter;
+}
+
+long long store_referentiel(const store_t *s)
+{
+	return s->referentiel;
+}
+
 void store_set_now(store_t *s, time_t now)
 {
 	s->now = now;
@@ -816,6 +962,12 @@ void store_bind_blob(store_query_t *q, int idx, const void *data, size_t len)
 {
 	if (q->state == Q_READY)
 		bound(q, sqlite3_bind_blob64(q->st, idx, data, len, SQLITE_TRANSIENT));
+}
+
+void store_bind_scope(store_query_t *q, int idx)
+{
+	store_bind_int(q, idx, q->s->perimeter);
+	store_bind_int(q, idx + 1, q->s->referentiel);
 }
 
 void store_bind_null(store_query_t *q, int idx)

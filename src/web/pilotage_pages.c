@@ -1082,7 +1082,7 @@ void do_upgrade(rq_t *r)
 	catalog_import_t res;
 	memset(&res, 0, sizeof res);
 	diag_list_t d = DIAG_LIST_INIT;
-	steer_rc rc = catalog_import(r->s, g, "sobre serve", &res, &d);
+	steer_rc rc = catalog_import(r->s, g, "gbpnr", profile_builtin("gbpnr"), "sobre serve", &res, &d);
 	bool unchanged = res.unchanged;
 	catalog_import_free(&res);
 	pilotage_guide_release(hold);

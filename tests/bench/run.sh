@@ -36,6 +36,8 @@ if [ -f "$gen" ]; then
 
 	# Steering: 10,000 practices with 100 snapshots (score, plan, report, database size).
 	"$here/../steer/bench.sh" "$sobre" "$shared"
+	# Perimeters: 1,000 x 78 practices (consolidation, database size).
+	"$here/perimeters.sh" "$sobre" "$shared"
 else
 	testdata_missing "bench: synthetic guides and steering" "$gen"
 fi

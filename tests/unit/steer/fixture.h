@@ -119,7 +119,7 @@ static inline store_t *fx_store(const char *dir)
 	store_set_now(s, 1773568800); /* 2026-03-15T10:00:00Z */
 	guide_t *g = fx_guide(dir, "v1", "v1", fx_v1, 3);
 	catalog_import_t res;
-	if (store_begin(s, true, &d) || catalog_import(s, g, "v1", &res, &d) || store_commit(s, &d))
+	if (store_begin(s, true, &d) || catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), "v1", &res, &d) || store_commit(s, &d))
 		abort();
 	catalog_import_free(&res);
 	guide_free(g);

@@ -217,7 +217,7 @@ static void test_stale_version(void **state)
 	guide_t *g = fx_guide(dir, "v2", "v2", v2, 2);
 	catalog_import_t res;
 	assert_int_equal(store_begin(s, true, &d), STEER_OK);
-	assert_int_equal(catalog_import(s, g, "v2", &res, &d), STEER_OK);
+	assert_int_equal(catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), "v2", &res, &d), STEER_OK);
 	assert_int_equal(store_commit(s, &d), STEER_OK);
 	catalog_import_free(&res);
 	guide_free(g);

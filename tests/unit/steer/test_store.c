@@ -67,7 +67,7 @@ static void test_migrations(void **state)
 	catalog_import_t res;
 	assess_change_t ch = {.status = "realisee", .owner = "ana@example.fr"};
 	assert_int_equal(store_begin(s, true, &d), STEER_OK);
-	assert_int_equal(catalog_import(s, g, "v1", &res, &d), STEER_OK);
+	assert_int_equal(catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), "v1", &res, &d), STEER_OK);
 	assert_int_equal(assess_set(s, "a.1", &ch, NULL, &d), STEER_OK);
 	assert_int_equal(store_commit(s, &d), STEER_OK);
 	catalog_import_free(&res);
@@ -671,7 +671,7 @@ static void test_guide_upgrade(void **state)
 	guide_t *g = fx_guide(dir, "v2", "v2", v2, 3);
 	catalog_import_t res;
 	assert_int_equal(store_begin(s, true, &d), STEER_OK);
-	assert_int_equal(catalog_import(s, g, "v2", &res, &d), STEER_OK);
+	assert_int_equal(catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), "v2", &res, &d), STEER_OK);
 	assert_false(res.unchanged);
 	assert_int_equal(res.diff.added, 1);
 	assert_int_equal(res.diff.removed, 1);
@@ -726,7 +726,7 @@ static void test_guide_upgrade(void **state)
 	assert_int_equal(x.moves[1].kind, MOVE_REMOVED);
 	snapshot_diff_free(&x);
 	/* The same guide again: nothing to do. */
-	assert_int_equal(catalog_import(s, g, "v2", &res, &d), STEER_OK);
+	assert_int_equal(catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), "v2", &res, &d), STEER_OK);
 	assert_true(res.unchanged);
 	catalog_import_free(&res);
 	assert_int_equal(store_commit(s, &d), STEER_OK);
