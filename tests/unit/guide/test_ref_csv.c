@@ -182,6 +182,37 @@ static void test_errors(void **state)
 	diag_list_free(&d);
 }
 
+/* An organisation's grid, its columns named by a profile read from YAML:
+ * a section shown under another heading than its column's. */
+static void test_profile_from_yaml(void **state)
+{
+	(void)state;
+	diag_list_t d = DIAG_LIST_INIT;
+	const char yaml[] = "id: grille\ntitle: Grille de l'Agence\nstatuses:\n  - {name: à voir, kind: not-assessed}\n"
+			    "  - {name: fait, credit: 1}\ncsv:\n  id: Code\n  theme: Domaine\n  title: Exigence\n"
+			    "  roles: Qui\n  sections: [Pourquoi, {column: Preuve, title: Comment le vérifier}]\n";
+	profile_t *p = profile_parse("p.yaml", yaml, sizeof yaml - 1, &d);
+	assert_non_null(p);
+	const char text[] = "Code;Domaine;Exigence;Qui;Preuve;Pourquoi\n"
+			    "AG-1;Postes;Écrans éteints;DSI, Achats;Une capture;Moins de watts\n";
+	referentiel_t *r = read_csv(text, sizeof text - 1, p, &d);
+	assert_int_equal(d.len, 0);
+	assert_string_equal(r->id, "grille-de-l-agence");
+	assert_string_equal(r->themes[0].id, "postes");
+	const ref_item_t *it = &r->items[0];
+	assert_string_equal(it->id, "AG-1");
+	assert_int_equal(it->nroles, 2);
+	assert_int_equal(it->nsections, 2);
+	assert_string_equal(it->sections[0].key, "pourquoi");
+	assert_string_equal(it->sections[0].text, "Moins de watts");
+	assert_string_equal(it->sections[1].title, "Comment le vérifier");
+	assert_string_equal(it->sections[1].key, "comment-le-verifier");
+	assert_string_equal(it->sections[1].text, "Une capture");
+	assert_string_equal(it->priority, "");
+	referentiel_free(r);
+	profile_free(p);
+}
+
 static bool has_rule(const diag_list_t *d, const char *rule)
 {
 	for (size_t i = 0; i < d->len; i++)
@@ -238,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_own_export),
 		cmocka_unit_test(test_mapped),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_profile_from_yaml),
 		cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
