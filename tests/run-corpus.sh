@@ -2,7 +2,8 @@
 # The real guide, read from the test data (tests/testdata.sh): `check` is
 # clean and reports 59 practices in 9 themes; the JSON export deep-equals the
 # official one (HTML whitespace aside); the CSV export parses as RFC 4180
-# into the same values.
+# into the same values; the exports read back as référentiels; the RGESN
+# 2024 file reads whole.
 #     tests/run-corpus.sh build/sobre [TESTDATA]
 set -u
 . "$(dirname "$0")/testdata.sh"
@@ -69,6 +70,37 @@ wait $p2
 r2=$?
 if [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ "$(cd "$tmp/par" && find . -type f | wc -l)" -eq 84 ] &&
 	[ -z "$(ls -d "$tmp"/par.sobre-tmp-* 2>/dev/null)" ]; then ok; else ko "concurrent builds ($r1 $r2 $r3)"; cat "$tmp"/par?; fi
+
+# The exports read back as référentiels: every practice, in every theme,
+# without a problem; so does the official JSON export.
+for f in "$tmp/export.json" "$tmp/export.csv" "$tmp/excel.csv" \
+	"$ref/publications__bonnes-pratiques__guide-bonnes-pratiques-numerique-responsable-export-version-v1.json"; do
+	if "$sobre" check "$f" >"$tmp/readback.out" 2>&1 &&
+		grep -q '^59 practices in 9 themes (.*): 0 errors, 0 warnings$' "$tmp/readback.out"; then ok; else
+		ko "check $(basename "$f"):"; cat "$tmp/readback.out"; fi
+done
+
+# The RGESN 2024 as the DINUM stores it: check reads every criterion in
+# every theme, both counted from the file itself; the same file without
+# the 2024 fields reads as the 2022-2023 edition.
+rgesn="$shared/corpus/rgesn-2024/referentiel-ecoconception.json"
+if [ -f "$rgesn" ]; then
+	counts=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+print(len(d), len({c["thematique"] for c in d}))' "$rgesn")
+	set -- $counts
+	want="$1 criteria in $2 themes (rgesn-2024 JSON): 0 errors, 0 warnings"
+	got=$("$sobre" check "$rgesn" 2>&1)
+	if [ $? -eq 0 ] && [ "$got" = "$want" ] && [ "$1 $2" = "78 9" ]; then ok; else ko "check RGESN: $got (want $want)"; fi
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+for c in d:
+    for k in ("difficulte", "priorite", "cible", "metiers"): del c[k]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)' "$rgesn" "$tmp/rgesn-2023.json"
+	want="$1 criteria in $2 themes (rgesn-2023 JSON): 0 errors, 0 warnings"
+	got=$("$sobre" check "$tmp/rgesn-2023.json" 2>&1)
+	if [ $? -eq 0 ] && [ "$got" = "$want" ]; then ok; else ko "check RGESN without its 2024 fields: $got"; fi
+else
+	testdata_missing "corpus: RGESN" "$rgesn" || ko "RGESN test data missing"
+fi
 
 echo "corpus: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

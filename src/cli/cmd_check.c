@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "guide/referentiel.h"
 
-static const char usage[] = "sobre check [--format text|json] [--strict] [DIR|FILE]";
+static const char usage[] = "sobre check [--format text|json] [--strict] [--profile FILE] [DIR|FILE]";
 
 /* "criteria" for the RGESN's, "practices" for the guide's, else "items". */
 static const char *item_noun(const referentiel_t *r)
@@ -21,22 +21,28 @@ static const char *item_noun(const referentiel_t *r)
 	return one ? "item" : "items";
 }
 
-/* Nothing read: 2 when the file could not be read at all (as for a
- * missing guide folder), 1 when it was read and is not a référentiel. */
+/* Nothing read: 2 when the file or its profile could not be read at all
+ * (as for a missing guide folder), 1 when it was read and is not a
+ * référentiel, or the profile has mistakes. */
 static int unread_code(const diag_list_t *d)
 {
 	for (size_t i = 0; i < d->len; i++)
 		if (d->items[i].rule &&
-		    (strcmp(d->items[i].rule, "io-error") == 0 || strcmp(d->items[i].rule, "file-too-large") == 0))
+		    (strcmp(d->items[i].rule, "io-error") == 0 || strcmp(d->items[i].rule, "file-too-large") == 0 ||
+		     strcmp(d->items[i].rule, "profile-too-large") == 0))
 			return EXIT_USAGE;
 	return EXIT_PROBLEMS;
 }
 
-/* A référentiel file: read, reported like a guide, with the same summary. */
-static int check_file(const char *path, bool json, bool strict)
+/* A référentiel file, read with the profile at profile_path (NULL: the
+ * built-in of its format), reported like a guide, with the same summary. */
+static int check_file(const char *path, const char *profile_path, bool json, bool strict)
 {
 	diag_list_t diags = DIAG_LIST_INIT;
-	referentiel_t *r = referentiel_load(path, NULL, &diags);
+	profile_t *profile = profile_path ? profile_load(profile_path, &diags) : NULL;
+	/* Without its profile the file cannot be read as meant: only the
+	 * profile's problems are reported. */
+	referentiel_t *r = !profile_path || profile ? referentiel_load(path, profile, &diags) : NULL;
 	if (strict)
 		diag_promote_warnings(&diags);
 	diag_sort(&diags);
@@ -57,6 +63,7 @@ static int check_file(const char *path, bool json, bool strict)
 		code = EXIT_USAGE;
 	buf_free(&out);
 	referentiel_free(r);
+	profile_free(profile);
 	diag_list_free(&diags);
 	return code;
 }
@@ -77,13 +84,15 @@ int cmd_check(int argc, char **argv)
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"strict", no_argument, NULL, 's'},
+		{"profile", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	bool json = false, strict = false;
+	const char *profile = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:sp:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
@@ -94,12 +103,17 @@ int cmd_check(int argc, char **argv)
 		case 's':
 			strict = true;
 			break;
+		case 'p':
+			profile = optarg;
+			break;
 		case 'h':
 			printf("usage: %s\n\nValidates a guide folder, or a référentiel file (the RGESN's JSON, the\n"
 			       "guide's JSON export, NumEcoDiag's JSON, CSV), and prints its problems, gcc-style.\n"
 			       "Exit status: 0 no error, 1 errors found, 2 usage or I/O failure.\n"
 			       "  --format json  one JSON array of {file, line, column, severity, rule, message, hint}\n"
-			       "  --strict       treat warnings as errors\n", usage);
+			       "  --strict       treat warnings as errors\n"
+			       "  --profile FILE read a référentiel file with this profile (docs/referentiels.md):\n"
+			       "                 required for a CSV that is not sobre's export\n", usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("check", usage, "unknown option");
@@ -109,7 +123,9 @@ int cmd_check(int argc, char **argv)
 		return cli_usage_error("check", usage, "too many arguments");
 	const char *dir = optind < argc ? argv[optind] : ".";
 	if (is_file_source(dir))
-		return check_file(dir, json, strict);
+		return check_file(dir, profile, json, strict);
+	if (profile)
+		return cli_usage_error("check", usage, "--profile applies to a référentiel file, not to a guide folder");
 
 	diag_list_t diags = DIAG_LIST_INIT;
 	guide_t *g = guide_load(dir, &diags);

@@ -25,7 +25,7 @@ enum {
 	COL_APPLICABILITY,
 	COL_URL,
 	COL_SECTION, /* then one per section */
-	NCOLS = COL_SECTION + 4,
+	NCOLS = COL_SECTION + PROFILE_MAX_SECTIONS,
 };
 
 typedef struct {
@@ -63,7 +63,7 @@ static void names_of(cctx_t *c, const profile_t *p)
 	c->name[COL_INDICATORS] = m->indicators;
 	c->name[COL_APPLICABILITY] = m->applicability;
 	c->name[COL_URL] = c->own ? url_column : NULL;
-	for (size_t k = 0; k < m->nsections && k < 4; k++)
+	for (size_t k = 0; k < m->nsections && k < PROFILE_MAX_SECTIONS; k++)
 		c->name[COL_SECTION + k] = m->sections[k];
 	for (int i = 0; i < NCOLS; i++)
 		c->at[i] = column(c->head, c->name[i]);
@@ -155,7 +155,7 @@ static void fill(cctx_t *c, ref_item_t *it, const csv_row_t *row)
 	ref_item_split(&it->roles, &it->nroles, cell(c, row, COL_ROLES), c->own ? "\n" : "\n,");
 	ref_item_split(&it->indicators, &it->nindicators, cell(c, row, COL_INDICATORS), "\n");
 	buf_t key = BUF_INIT;
-	for (size_t k = 0; k < c->p->csv.nsections && k < 4; k++) {
+	for (size_t k = 0; k < c->p->csv.nsections && k < PROFILE_MAX_SECTIONS; k++) {
 		if (c->at[COL_SECTION + k] < 0)
 			continue;
 		const char *title = c->p->csv.section_titles[k] ? c->p->csv.section_titles[k] : c->p->csv.sections[k];

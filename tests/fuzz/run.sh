@@ -28,6 +28,7 @@ for h in "$@"; do
 	markdown) maxlen=32768 ;;
 	mustache) maxlen=8192 ;;
 	csv) maxlen=8192 ;;
+	referentiel) maxlen=8192 ;;
 	*) maxlen=4096 ;;
 	esac
 	dict=""

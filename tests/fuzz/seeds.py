@@ -244,6 +244,45 @@ HTTP = {
     "limit": (0, "k=v&" * (256 + 1)),
 }
 
+# fuzz_referentiel: first byte = reader (0 JSON, 1 CSV without a profile,
+# 2 CSV with the RGESN 2024 mapping), then the file. Criteria written for
+# the tests, not the RGESN's own.
+REF_2024 = """[
+  {"numero": "1.1", "thematique": "Stratégie", "critere": "Le service dit-il à quoi il sert ?",
+   "difficulte": "Moyen", "priorite": "Prioritaire", "cible": "Applicable à tous les services",
+   "metiers": "Porteur de projet, Développeur", "objectif": "Savoir *pourquoi*.",
+   "miseEnOeuvre": "- écrire\n- relire", "controle": "Lire la page.", "nouveau": [1, {"x": null}]},
+  {"numero": "2.1", "thematique": "UX/UI", "critere": "Les vidéos attendent-elles un clic ?",
+   "difficulte": "Faible", "priorite": "modéré", "cible": "N/A sans vidéo", "metiers": "Designer",
+   "objectif": "", "miseEnOeuvre": "", "controle": ""},
+  {"numero": "1.1", "thematique": "Stratégie", "critere": "Copie", "difficulte": "Fort",
+   "priorite": "Urgent", "cible": "", "metiers": "", "objectif": "o", "miseEnOeuvre": "m", "controle": 3}
+]
+"""
+REFERENTIEL = {
+    "rgesn-2024": (0, REF_2024),
+    "rgesn-2023": (0, '[{"numero": "1.1", "thematique": "S", "critere": "q", "objectif": "o", '
+                      '"miseEnOeuvre": "m", "controle": "c"}, {"numero": 1.2}, []]'),
+    "export": (0, '{"title": "Guide", "version": 1, "thematiques": [{"id": "a.", "titre": "Énergie", '
+                  '"bonnesPratiques": [{"id": "a.1", "titre": "Éteindre", "priorite": "Prioritaire", '
+                  '"difficulte": "Facile", "pilotes": ["DSI", 2], "indicateurs": []}]}, '
+                  '{"id": "a.", "titre": "Bis", "bonnesPratiques": {}}]}'),
+    "numecodiag": (0, '{"title": "RGESN", "version": "v1", "criteres": [{"id": "1.1", "url": "https://x.test/", '
+                      '"critere": "Utile ?", "thematique": "Stratégie"}, {"id": "bad id", "critere": "", '
+                      '"thematique": "???"}]}'),
+    "not-json": (0, '[{"numero": "1.1" "x": 2}'),
+    "export-csv": (1, '"Id","Titre","Thématique","Priorité","Difficulté","Exemples pilotes",'
+                      '"Exemples indicateurs","Url"\r\n"a.1","Éteindre","Énergie","Prioritaire","Facile",'
+                      '"DSI\nAchats","Part (%)","https://x.test/"\r\n"b.1","","Achats","Urgente","Facile","","",""\r\n'),
+    "excel-csv": (1, "\ufeffId;Titre;Thématique;Priorité;Difficulté\r\na.1;Un;Énergie;Prioritaire;Facile\r\n"
+                     "a 2;Deux;Énergie;Prioritaire;Facile\r\na.3;Trois\r\n"),
+    "no-profile": (1, "Numéro,Critère\n1.1,Utile ?\n"),
+    "rgesn-csv": (2, "Numéro;Thématique;Critère;Priorité;Difficulté;Métiers;Cible;Objectif;Mise en œuvre;"
+                     "Moyen de test\n1.1;Stratégie;Utile ?;Prioritaire;Fort;Porteur, Designer;"
+                     "Applicable à tous les services;o;m;c\n1.2;;Vide ?;Modéré;Faible;;;;;\n"),
+    "rgesn-csv-missing": (2, "Numéro,Critère\n1.1,Utile ?\n"),
+}
+
 
 def write(name, files):
     d = os.path.join(HERE, "corpus", name)
@@ -264,3 +303,4 @@ write("fuzz_markdown", MARKDOWN)
 write("fuzz_mustache", MUSTACHE)
 write("fuzz_csv", CSV)
 write("fuzz_http", HTTP)
+write("fuzz_referentiel", REFERENTIEL)
