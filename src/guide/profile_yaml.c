@@ -460,7 +460,8 @@ static void parse_priority(pctx_t *c, const value_t *v, size_t i)
 	if (weight) {
 		decimal_of(c, weight, "the weight", PROFILE_MAX_WEIGHT * MILLI, &c->weight[i]);
 	} else {
-		diag_t *d = ERR(c, v, "profile-missing-key", "priority '%s' has no weight", pr->name);
+		diag_t *d = *pr->name ? ERR(c, v, "profile-missing-key", "priority '%s' has no weight", pr->name)
+				      : ERR(c, v, "profile-missing-key", "a priority has no weight");
 		diag_hint(d, "add 'weight: 1' (or more for a higher priority)");
 	}
 }
