@@ -460,7 +460,8 @@ static void parse_priority(pctx_t *c, const value_t *v, size_t i)
 	if (weight) {
 		decimal_of(c, weight, "the weight", PROFILE_MAX_WEIGHT * MILLI, &c->weight[i]);
 	} else {
-		diag_t *d = ERR(c, v, "profile-missing-key", "priority '%s' has no weight", pr->name);
+		diag_t *d = *pr->name ? ERR(c, v, "profile-missing-key", "priority '%s' has no weight", pr->name)
+				      : ERR(c, v, "profile-missing-key", "a priority has no weight");
 		diag_hint(d, "add 'weight: 1' (or more for a higher priority)");
 	}
 }
@@ -518,7 +519,8 @@ static void parse_csv(pctx_t *c, const value_t *v)
 				  required[i]);
 		}
 	const value_t *sec = value_get(v, "sections");
-	if (sec && want(c, sec, VAL_LIST, "'sections'", "write 'sections: [Objectif, {column: Test, title: Moyen de test}]'")) {
+	if (sec && want(c, sec, VAL_LIST, "'sections'",
+			"write 'sections: [Objectif, {column: Test, title: Moyen de test}]'")) {
 		csv->nsections = capped(c, sec, sec->u.list.len, PROFILE_MAX_SECTIONS, "sections");
 		for (size_t i = 0; i < csv->nsections; i++)
 			parse_section(c, sec->u.list.items[i], i);
@@ -565,13 +567,15 @@ static void parse_lists(pctx_t *c, const value_t *root)
 {
 	profile_t *p = c->p;
 	const value_t *v = value_get(root, "statuses");
-	if (v && want(c, v, VAL_LIST, "'statuses'", "write 'statuses:' then one '- {name: ..., credit: ...}' line per status")) {
+	if (v && want(c, v, VAL_LIST, "'statuses'",
+		      "write 'statuses:' then one '- {name: ..., credit: ...}' line per status")) {
 		p->nstatuses = capped(c, v, v->u.list.len, PROFILE_MAX_STATUSES, "statuses");
 		for (size_t i = 0; i < p->nstatuses; i++)
 			parse_status(c, v->u.list.items[i], i);
 	}
 	v = value_get(root, "priorities");
-	if (v && want(c, v, VAL_LIST, "'priorities'", "write 'priorities: [{name: Haute, weight: 2}, {name: Normale, weight: 1}]'")) {
+	if (v && want(c, v, VAL_LIST, "'priorities'",
+		      "write 'priorities: [{name: Haute, weight: 2}, {name: Normale, weight: 1}]'")) {
 		p->npriorities = capped(c, v, v->u.list.len, PROFILE_MAX_PRIORITIES, "priorities");
 		for (size_t i = 0; i < p->npriorities; i++)
 			parse_priority(c, v->u.list.items[i], i);
@@ -805,7 +809,8 @@ static void parse_root(pctx_t *c, const value_t *root)
 		"add 'title: <the référentiel's full name>'",
 		"add 'statuses:' with one '- {name: ..., credit: ...}' line per status",
 	};
-	if (!want(c, root, VAL_MAP, "a profile", "a profile is a mapping: 'id:', 'title:', 'statuses:'... (docs/referentiels.md)"))
+	if (!want(c, root, VAL_MAP, "a profile",
+		  "a profile is a mapping: 'id:', 'title:', 'statuses:'... (docs/referentiels.md)"))
 		return;
 	check_keys(c, root, "a profile", keys);
 	for (size_t i = 0; i < 3; i++)
