@@ -74,6 +74,9 @@ def bomb(levels):
     return "\n".join(lines)
 
 
+REF_HEAD = "Id,Titre,Thématique,Priorité,Difficulté,Exemples pilotes\n"
+
+
 def csv_ids_twice(n):
     """n rows: n/2 distinct ids unknown to the guide, then the same again:
     every row is bad, and the import must stop at its error limit instead
@@ -89,7 +92,8 @@ def csv_ids_twice(n):
 # "csv" (driver csv), "import" (sobre import-assessment on a database of
 # tests/cases/steer/_base/guide-v1), "check" (sobre check; the input is the
 # page guide/energie/patho.md),
-# "export" (sobre export --format json, which renders bodies with {{ names }}).
+# "export" (sobre export --format json, which renders bodies with {{ names }}),
+# "ref" (sobre check on the input as a référentiel CSV file).
 CASES = [
     # Markdown blocks
     ("nested lists", "md", lambda n: "- " * n + "x\n", [2500, 5000, 10000, 20000], None),
@@ -193,6 +197,14 @@ CASES = [
      [34000000], "larger than 32 MB"),
     ("CSV quoted cell never closed", "csv", lambda n: 'id,comment\na.1,"' + "x" * n,
      [1250000, 2500000, 5000000, 10000000], "never closed"),
+    # Référentiels read by `sobre check FILE` (guide/ref_csv.c, ref_model.c):
+    # themes and ids are looked up through hash sets, lists grow by doubling.
+    ("référentiel CSV naming a theme per row", "ref",
+     lambda n: REF_HEAD + "".join("t%d.1,T,Thème %d,Prioritaire,Facile,\n" % (i, i) for i in range(n)),
+     [12500, 25000, 50000, 99999], None),
+    ("référentiel CSV, one cell of many pilots", "ref",
+     lambda n: REF_HEAD + 'a.1,T,Énergie,Prioritaire,Facile,"' + "Pilote\n" * n + '"\n',
+     [125000, 250000, 500000, 1000000], None),
 ]
 
 
@@ -277,6 +289,10 @@ class Runner:
             yml = os.path.join(self.tmp, "data.yml")
             self.write(yml, data[1])
             return [self.driver, "mustache", src, yml]
+        if kind == "ref":
+            src = os.path.join(self.tmp, "input.csv")
+            self.write(src, data)
+            return [self.sobre, "check", src]
         if kind == "export":
             # The JSON export renders theme introductions, {{ names }} resolved.
             if os.path.exists(self.sheet):
@@ -334,7 +350,7 @@ def main():
         # subtracted before judging growth.
         base = {}
         for kind, data in (("md", "x"), ("mst", ("x", "")), ("csv", "id\na.1\n"), ("import", "id\na.1\n"),
-                           ("check", sheet("x")), ("export", theme("x"))):
+                           ("check", sheet("x")), ("export", theme("x")), ("ref", REF_HEAD)):
             t, rss, _, _ = r.measure(r.argv(kind, data))
             base[kind] = (t, rss)
         for name, kind, gen, sizes, limit in cases:

@@ -34,10 +34,12 @@ typedef struct {
 	diag_list_t *d;
 	bool check; /* report a repeated id (a guide's own rules report them already) */
 	size_t themecap, itemcap;
+	struct strset *theme_ids; /* theme id -> index: a file may name a theme per row */
 } ref_builder_t;
 
 /* Starts a référentiel read from source (the path, copied) with profile
- * (borrowed). Every item is reported against source unless given a file. */
+ * (borrowed). Every item is reported against source unless given a file.
+ * A started builder is always finished (ref_build_finish frees its own). */
 void ref_build_start(ref_builder_t *b, referentiel_format_t format, const char *source, const profile_t *profile,
 		     diag_list_t *d);
 /* Sets the référentiel's id, title, version and date (NULL: left as
