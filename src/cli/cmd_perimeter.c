@@ -62,7 +62,7 @@ int cmd_perimeter(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *parent = NULL, *kind = NULL, *db = NULL, *guides[MAX_GUIDES];
+	const char *parent = NULL, *kind = NULL, *db = NULL, *guides[MAX_GUIDES] = {NULL};
 	size_t nguides = 0;
 	bool all = false, json = false;
 	int c;

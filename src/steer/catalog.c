@@ -615,6 +615,7 @@ steer_rc catalog_attach(store_t *s, long long perimeter_id, const profile_t *pro
 	steer_rc rc = store_require_version(s, &res.version_id, d);
 	if (!rc)
 		rc = catalog_load(s, res.version_id, &res.new_c, d);
+	bool loaded = !rc; /* catalog_load frees what it read when it fails */
 	store_set_scope(s, perimeter_id, ref);
 	for (size_t i = 0; i < res.new_c.len && !rc; i++) {
 		const catalog_practice_t *p = &res.new_c.items[i];
@@ -628,7 +629,8 @@ steer_rc catalog_attach(store_t *s, long long perimeter_id, const profile_t *pro
 						  &res.indicators_added, &res.indicators_archived, d);
 	}
 	store_set_scope(s, scope_perimeter, ref);
-	catalog_free(&res.new_c);
+	if (loaded)
+		catalog_free(&res.new_c);
 	return rc;
 }
 
@@ -655,6 +657,13 @@ steer_rc catalog_referentiel(store_t *s, const char *slug, const profile_t *prof
 	store_bind_text(q, 4, at);
 	rc = store_scalar(q, 0, id, d, "recording the référentiel");
 	buf_free(&yaml);
+	for (size_t i = 0; i < profile->nstatuses && !rc; i++) {
+		q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, justify) VALUES (?, ?, ?)");
+		store_bind_int(q, 1, *id);
+		store_bind_text(q, 2, profile->statuses[i].name);
+		store_bind_int(q, 3, profile->statuses[i].justify);
+		rc = store_exec(q, d, "recording the référentiel's statuses");
+	}
 	*created = !rc;
 	return rc;
 }

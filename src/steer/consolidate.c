@@ -160,7 +160,7 @@ static steer_rc load_items(store_t *s, node_t *nodes, size_t n, const unsigned w
 		if (id != last_perimeter && !strset_get(pix, (const char *)&id, sizeof id, &k))
 			continue;
 		last_perimeter = id;
-		if (!strset_get(c.ix, (const char *)&copy, sizeof copy, &ci))
+		if (!strset_get(c.ix, (const char *)&copy, sizeof copy, &ci) || ci >= c.n)
 			continue;
 		int st = status_from_name(store_col_text(q, 2)), pr = c.copies[ci].priority;
 		status_t status = st < 0 ? STATUS_NOT_ASSESSED : (status_t)st;

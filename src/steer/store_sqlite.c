@@ -221,6 +221,14 @@ static const char migration_5[] =
 	"INSERT INTO referentiel(id, slug, profile, created_at)\n"
 	"  SELECT 1, 'gbpnr', 'gbpnr', coalesce(min(imported_at), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n"
 	"  FROM guide_version HAVING count(*) > 0;\n"
+	/* The statuses of each référentiel's profile, so that the database
+	 * itself refuses a status its référentiel does not have, or one that
+	 * needs a justification without it, as the GBPNR's CHECKs did. */
+	"CREATE TABLE referentiel_status(referentiel_id INTEGER NOT NULL REFERENCES referentiel(id),\n"
+	"  name TEXT NOT NULL, justify INTEGER NOT NULL, PRIMARY KEY (referentiel_id, name)) WITHOUT ROWID;\n"
+	"INSERT INTO referentiel_status SELECT r.id, s.column1, s.column2 FROM referentiel r,\n"
+	"  (VALUES ('non évaluée', 0), ('non concernée', 1), ('non engagée', 0), ('planifiée', 0),\n"
+	"    ('en cours', 0), ('réalisée', 0)) s;\n"
 	"ALTER TABLE guide_version ADD COLUMN referentiel_id INTEGER REFERENCES referentiel(id);\n"
 	"UPDATE guide_version SET referentiel_id = 1;\n"
 	/* sections: JSON array of {key, title, text}; applicability: the
@@ -274,6 +282,14 @@ static const char migration_5[] =
 	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = NEW.practice_id; END;\n"
 	"CREATE TRIGGER evidence_row_version_del AFTER DELETE ON evidence\n"
 	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = OLD.practice_id; END;\n"
+	"CREATE TRIGGER practice_status_known BEFORE INSERT ON practice\n"
+	"  WHEN NOT EXISTS (SELECT 1 FROM referentiel_status WHERE referentiel_id = NEW.referentiel_id\n"
+	"    AND name = NEW.status AND (NOT justify OR coalesce(length(NEW.comment), 0) > 0))\n"
+	"  BEGIN SELECT RAISE(ABORT, 'status unknown to the référentiel, or without its justification'); END;\n"
+	"CREATE TRIGGER practice_status_kept BEFORE UPDATE OF status, comment ON practice\n"
+	"  WHEN NOT EXISTS (SELECT 1 FROM referentiel_status WHERE referentiel_id = NEW.referentiel_id\n"
+	"    AND name = NEW.status AND (NOT justify OR coalesce(length(NEW.comment), 0) > 0))\n"
+	"  BEGIN SELECT RAISE(ABORT, 'status unknown to the référentiel, or without its justification'); END;\n"
 	/* History lines name their perimeter and référentiel (NULL on lines
 	 * about the whole database: accounts, perimeters). Filled once here;
 	 * the table stays append-only. */

@@ -59,19 +59,21 @@ static void test_migrations(void **state)
 	assert_int_equal(store_schema_version(s), 0);
 	store_close(s);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema"), 0);
-	/* v1: the core tables, no snapshots yet; some data. */
+	/* v1: the core tables, no snapshots yet; some data, written as a
+	 * release of schema 1 wrote it (today's code writes today's schema:
+	 * the committed release databases, tests/fixtures/, test the rest). */
 	assert_int_equal(store_open_version(path, 0, 1, &s, &d), STEER_OK);
 	assert_int_equal(store_schema_version(s), 1);
-	store_set_now(s, 1773568800);
-	guide_t *g = fx_guide(dir, "v1", "v1", fx_v1, 3);
-	catalog_import_t res;
-	assess_change_t ch = {.status = "realisee", .owner = "ana@example.fr"};
-	assert_int_equal(store_begin(s, true, &d), STEER_OK);
-	assert_int_equal(catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), "v1", &res, &d), STEER_OK);
-	assert_int_equal(assess_set(s, "a.1", &ch, NULL, &d), STEER_OK);
-	assert_int_equal(store_commit(s, &d), STEER_OK);
-	catalog_import_free(&res);
 	store_close(s);
+	assert_int_equal(
+		raw_exec(path, "INSERT INTO guide_version VALUES (1, 'v1', 'Guide', 'v1', '2026-03-15T10:00:00Z', 't');"
+			       "INSERT INTO practice_copy VALUES (1, 1, 'a.1', 0, 'Un', 'a.', 'A', 'Prioritaire', 'Facile', "
+			       "'[]', '[]'), (2, 1, 'a.2', 1, 'Deux', 'a.', 'A', 'Recommandée', 'Facile', '[]', '[]');"
+			       "INSERT INTO practice(id, idbp, copy_id, added_version, status, owner) VALUES "
+			       "(1, 'a.1', 1, 1, 'réalisée', 'ana@example.fr'), (2, 'a.2', 2, 1, 'non évaluée', NULL);"
+			       "INSERT INTO history(at, actor, idbp, field, old, new) VALUES "
+			       "('2026-03-15T10:00:00Z', 't', 'a.1', 'status', 'non évaluée', 'réalisée')"),
+		SQLITE_OK);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'snapshot'"), 0);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
 	/* Latest: v2 adds snapshots, the data is still there. */
@@ -88,6 +90,12 @@ static void test_migrations(void **state)
 	snapshot_info_free(&info);
 	assert_int_equal(store_commit(s, &d), STEER_OK);
 	store_close(s);
+	/* v5: the data is the root perimeter's GBPNR assessment. */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM practice WHERE perimeter_id = 1 AND referentiel_id = 1"), 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM referentiel WHERE id = 1 AND slug = 'gbpnr'"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM perimeter_guide WHERE perimeter_id = 1"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM history WHERE perimeter_id = 1 AND referentiel_id = 1"),
+			 raw_int(path, "SELECT count(*) FROM history WHERE idbp IS NOT NULL OR field <> 'user'"));
 	/* Reopening migrates nothing and finds everything. */
 	assert_int_equal(store_open(path, 0, &s, &d), STEER_OK);
 	snapshot_list_t l;
@@ -99,7 +107,6 @@ static void test_migrations(void **state)
 	store_close(s);
 	assert_int_equal(d.len, 0);
 	assert_int_equal(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
-	guide_free(g);
 	fs_remove_tree(dir);
 	free(path);
 	free(dir);
