@@ -139,7 +139,7 @@ int cmd_show(int argc, char **argv)
 		for (size_t i = 0; i < a.nwho; i++)
 			buf_printf(&out, "%s%s", i ? ", " : "", a.who[i]);
 		buf_puts(&out, "\n\n");
-		field(&out, "status", status_name(a.status));
+		field(&out, "status", status_name(a.profile, a.status));
 		field(&out, "pilot", a.pilot);
 		field(&out, "owner", a.owner);
 		if (a.due)

@@ -658,10 +658,12 @@ steer_rc catalog_referentiel(store_t *s, const char *slug, const profile_t *prof
 	rc = store_scalar(q, 0, id, d, "recording the référentiel");
 	buf_free(&yaml);
 	for (size_t i = 0; i < profile->nstatuses && !rc; i++) {
-		q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, justify) VALUES (?, ?, ?)");
+		q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, position, justify) "
+				   "VALUES (?, ?, ?, ?)");
 		store_bind_int(q, 1, *id);
 		store_bind_text(q, 2, profile->statuses[i].name);
-		store_bind_int(q, 3, profile->statuses[i].justify);
+		store_bind_int(q, 3, (long long)i);
+		store_bind_int(q, 4, profile->statuses[i].justify);
 		rc = store_exec(q, d, "recording the référentiel's statuses");
 	}
 	*created = !rc;

@@ -59,6 +59,17 @@ static steer_rc referentiel_id(store_t *s, const char *slug, long long *id, diag
 	return store_scalar(q, 0, id, d, "finding the référentiel");
 }
 
+steer_rc perimeter_set_scope(store_t *s, long long perimeter, long long referentiel, diag_list_t *d)
+{
+	const profile_t *p;
+	profile_t *owned;
+	store_set_scope(s, perimeter, referentiel);
+	steer_rc rc = perimeter_profile(s, &p, &owned, d);
+	if (!rc)
+		store_set_profile(s, p, owned);
+	return rc;
+}
+
 steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, diag_list_t *d)
 {
 	long long pid = 1, rid = 0, n = 0;
@@ -77,8 +88,7 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 				diag_hint(x, "import it first: sobre guide import SOURCE --as %s", guide);
 			return STEER_REFUSED;
 		}
-		store_set_scope(s, pid, rid);
-		return STEER_OK;
+		return perimeter_set_scope(s, pid, rid, d);
 	}
 	/* Its own référentiels; for a parent assessed against none, those of
 	 * its subtree (what its consolidation and snapshots are about). */
@@ -104,8 +114,7 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 	if (n == 1 || (n == 0 && pid == 1)) {
 		/* The root without a référentiel: a database before its first
 		 * import, where commands say to import one. */
-		store_set_scope(s, pid, n ? rid : 1);
-		return STEER_OK;
+		return perimeter_set_scope(s, pid, n ? rid : 1, d);
 	}
 	diag_t *x;
 	if (n == 0) {
@@ -468,7 +477,8 @@ steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d)
 			store_bind_text(q, 1, p->guides[k]);
 			if ((rc = store_scalar(q, 0, &rid, d, "reading the référentiels")))
 				break;
-			store_set_scope(s, p->id, rid);
+			if ((rc = perimeter_set_scope(s, p->id, rid, d)))
+				break;
 			score_t sc;
 			if (!(rc = score_compute(s, SCORE_BY_NONE, &sc, d))) {
 				p->scores[k] = sc.overall;
@@ -476,6 +486,6 @@ steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d)
 			}
 		}
 	}
-	store_set_scope(s, sp, sr);
-	return rc;
+	steer_rc back = perimeter_set_scope(s, sp, sr, d);
+	return rc ? rc : back;
 }

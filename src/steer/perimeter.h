@@ -43,6 +43,9 @@ extern const char *const perimeter_kinds[4];
  * suggestion. */
 steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, diag_list_t *d);
 
+/* store_set_scope and store_set_profile with the référentiel's profile. */
+steer_rc perimeter_set_scope(store_t *s, long long perimeter, long long referentiel, diag_list_t *d);
+
 /* The profile of the scope's référentiel: *out a built-in, or a profile
  * parsed from the database (then also in *owned, freed by the caller with
  * profile_free; else *owned is NULL). */

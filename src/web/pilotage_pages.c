@@ -105,18 +105,18 @@ void pg_dashboard(rq_t *r)
 	memset(&plan, 0, sizeof plan);
 	memset(&inds, 0, sizeof inds);
 	score_items_t items;
-	unsigned weights[STORE_NPRIORITIES];
+	unsigned weights[PROFILE_MAX_PRIORITIES];
 	memset(&items, 0, sizeof items);
 	/* The practices are read once for both groupings. */
-	if (score_load(r->s, &items, &r->d) || store_weights(r->s, weights, &r->d) ||
+	if (score_load(r->s, &items, &r->d) || score_weights(r->s, weights, &r->d) ||
 	    snapshot_list(r->s, &snaps, &r->d) || plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d) ||
 	    indicator_list(r->s, NULL, 1, &inds, &r->d)) {
 		score_items_free(&items);
 		rq_io_error(r);
 		goto cleanup;
 	}
-	score_items(items.items, items.len, weights, SCORE_BY_THEME, &by_theme);
-	score_items(items.items, items.len, weights, SCORE_BY_PRIORITY, &by_prio);
+	score_items(items.items, items.len, store_profile(r->s), weights, SCORE_BY_THEME, &by_theme);
+	score_items(items.items, items.len, store_profile(r->s), weights, SCORE_BY_PRIORITY, &by_prio);
 	score_items_free(&items);
 	value_t *ctx = value_map();
 	ctx_bool(ctx, "nav_dashboard", true);
@@ -178,20 +178,20 @@ cleanup:
 /* Adds a filter select with the distinct values of one column, in order of
  * first appearance (the guide's order). */
 static void add_filter(value_t *filters, const char *name, const char *label, const plan_t *plan,
-		       const char *(*get)(const plan_item_t *), const char *selected)
+		       const char *(*get)(const plan_t *, const plan_item_t *), const char *selected)
 {
 	value_t *f = value_push_map(filters);
 	ctx_str(f, "name", name);
 	ctx_str(f, "label", label);
 	value_t *opts = value_put_list(f, "options");
-	const char **seen = xcalloc(plan->len + STATUS_COUNT + 1, sizeof *seen);
+	const char **seen = xcalloc(plan->len + PROFILE_MAX_STATUSES + 1, sizeof *seen);
 	size_t nseen = 0;
 	if (strcmp(name, "statut") == 0)
-		for (int s = 0; s < STATUS_COUNT; s++)
-			seen[nseen++] = status_name((status_t)s);
+		for (size_t s = 0; s < plan->profile->nstatuses; s++)
+			seen[nseen++] = status_name(plan->profile, (status_t)s);
 	else
 		for (size_t i = 0; i < plan->len; i++) {
-			const char *v = get(&plan->items[i]);
+			const char *v = get(plan, &plan->items[i]);
 			if (!v || !*v)
 				continue;
 			bool dup = false;
@@ -208,11 +208,11 @@ static void add_filter(value_t *filters, const char *name, const char *label, co
 	free(seen);
 }
 
-static const char *get_theme(const plan_item_t *x) { return x->theme_title; }
-static const char *get_priority(const plan_item_t *x) { return x->priority; }
-static const char *get_difficulty(const plan_item_t *x) { return x->difficulty; }
-static const char *get_status(const plan_item_t *x) { return status_name(x->status); }
-static const char *get_pilot(const plan_item_t *x) { return x->pilot; }
+static const char *get_theme(const plan_t *p, const plan_item_t *x) { (void)p; return x->theme_title; }
+static const char *get_priority(const plan_t *p, const plan_item_t *x) { (void)p; return x->priority; }
+static const char *get_difficulty(const plan_t *p, const plan_item_t *x) { (void)p; return x->difficulty; }
+static const char *get_status(const plan_t *p, const plan_item_t *x) { return status_name(p->profile, x->status); }
+static const char *get_pilot(const plan_t *p, const plan_item_t *x) { (void)p; return x->pilot; }
 
 static bool matches(const char *want, const char *have)
 {
@@ -244,7 +244,7 @@ void pg_practices(rq_t *r)
 	for (size_t i = 0; i < plan.len; i++) {
 		const plan_item_t *x = &plan.items[i];
 		if (!matches(f_theme, x->theme_title) || !matches(f_prio, x->priority) ||
-		    !matches(f_diff, x->difficulty) || !matches(f_status, status_name(x->status)) ||
+		    !matches(f_diff, x->difficulty) || !matches(f_status, status_name(plan.profile, x->status)) ||
 		    !matches(f_pilot, x->pilot))
 			continue;
 		value_t *row = value_push_map(rows);
@@ -252,9 +252,9 @@ void pg_practices(rq_t *r)
 		ctx_str(row, "title", x->title);
 		ctx_str(row, "priority", x->priority);
 		ctx_str(row, "difficulty", x->difficulty);
-		ctx_str(row, "status", status_name(x->status));
+		ctx_str(row, "status", status_name(plan.profile, x->status));
 		buf_reset(&slug);
-		status_slug(x->status, &slug);
+		status_slug(plan.profile, x->status, &slug);
 		ctx_str(row, "status_class", buf_cstr(&slug));
 		ctx_str(row, "pilot", x->pilot);
 		ctx_str(row, "due", x->due);
@@ -377,9 +377,9 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	ctx_str(ctx, "priority", a.priority);
 	ctx_str(ctx, "difficulty", a.difficulty);
 	ctx_bool(ctx, "archived", a.archived);
-	ctx_str(ctx, "status", status_name(a.status));
+	ctx_str(ctx, "status", status_name(a.profile, a.status));
 	buf_t tmp = BUF_INIT;
-	status_slug(a.status, &tmp);
+	status_slug(a.profile, a.status, &tmp);
 	ctx_str(ctx, "status_class", buf_cstr(&tmp));
 	ctx_bool(ctx, "overdue", a.overdue);
 	ctx_instant(ctx, "updated_at", a.updated_at);
@@ -403,12 +403,12 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 
 	/* The form: the posted values when it was refused, else the current. */
 	value_t *form = value_map();
-	const char *status_v = form_or(r, keep, "status", status_name(a.status));
+	const char *status_v = form_or(r, keep, "status", status_name(a.profile, a.status));
 	value_t *sts = value_put_list(form, "statuses");
-	for (int i = 0; i < STATUS_COUNT; i++) {
+	for (size_t i = 0; i < a.profile->nstatuses; i++) {
 		value_t *o = value_push_map(sts);
-		ctx_str(o, "value", status_name((status_t)i));
-		ctx_bool(o, "selected", strcmp(status_v, status_name((status_t)i)) == 0);
+		ctx_str(o, "value", status_name(a.profile, (status_t)i));
+		ctx_bool(o, "selected", strcmp(status_v, status_name(a.profile, (status_t)i)) == 0);
 	}
 	ctx_str(form, "pilot", form_or(r, keep, "pilot", a.pilot));
 	ctx_str(form, "owner", form_or(r, keep, "owner", a.owner));
@@ -780,14 +780,14 @@ void pg_plan(rq_t *r)
 			ctx_str(row, "title", x->title);
 			ctx_str(row, "priority", x->priority);
 			ctx_str(row, "difficulty", x->difficulty);
-			ctx_str(row, "status", status_name(x->status));
+			ctx_str(row, "status", status_name(plan.profile, x->status));
 			buf_reset(&slug);
-			status_slug(x->status, &slug);
+			status_slug(plan.profile, x->status, &slug);
 			ctx_str(row, "status_class", buf_cstr(&slug));
 			ctx_str(row, "owner", x->owner);
 			ctx_str(row, "due", x->due);
 			ctx_bool(row, "overdue", x->overdue);
-			ctx_bool(row, "quick_win", plan_difficulty_rank(x->difficulty) == 0);
+			ctx_bool(row, "quick_win", x->difficulty_rank == 0);
 		}
 	}
 	buf_free(&slug);
@@ -926,8 +926,8 @@ static void snapshots_page(rq_t *r, int status, const char *name_in, const char 
 				value_t *row = value_push_map(mv);
 				ctx_str(row, "idbp", it->idbp);
 				ctx_str(row, "title", it->title);
-				ctx_str(row, "from", m->a ? status_name(m->a->status) : "—");
-				ctx_str(row, "to", m->b ? status_name(m->b->status) : "—");
+				ctx_str(row, "from", m->a ? status_name(df.b.info.profile, m->a->status) : "—");
+				ctx_str(row, "to", m->b ? status_name(df.b.info.profile, m->b->status) : "—");
 				ctx_str(row, "kind", m->kind == MOVE_UP ? "progrès" : m->kind == MOVE_DOWN ? "recul" : "autre");
 			}
 			ctx_bool(cmp, "has_moves", df.nmoves > 0);

@@ -29,10 +29,10 @@ void ctx_bool(value_t *m, const char *key, bool b)
 }
 
 /* "réalisée" -> "realisee", "en cours" -> "en-cours": a CSS class. */
-void status_slug(status_t st, buf_t *out)
+void status_slug(const profile_t *p, status_t st, buf_t *out)
 {
 	buf_t k = BUF_INIT;
-	fold_key(status_name(st), &k);
+	fold_key(status_name(p, st), &k);
 	for (const char *c = buf_cstr(&k); *c; c++)
 		buf_putc(out, *c == ' ' ? '-' : *c);
 	buf_free(&k);

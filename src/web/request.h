@@ -59,7 +59,7 @@ typedef struct {
 /* Context building: strings are copied; NULL becomes "". */
 void ctx_str(value_t *m, const char *key, const char *v);
 void ctx_bool(value_t *m, const char *key, bool b);
-void status_slug(status_t st, buf_t *out);
+void status_slug(const profile_t *p, status_t st, buf_t *out);
 /* An instant stored as "YYYY-MM-DDTHH:MM:SSZ": key gets it as is (for
  * <time datetime>), key_fr as French readers write it, in Paris time
  * ("6 décembre 2026 à 23 h 25"; the stored text when it is not an
