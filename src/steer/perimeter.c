@@ -182,8 +182,7 @@ static steer_rc name_free(store_t *s, const char *name, long long except, diag_l
 	return rc;
 }
 
-/* Refuses an archived perimeter as the target of a change. */
-static steer_rc active(store_t *s, long long id, const char *name, diag_list_t *d)
+steer_rc perimeter_active(store_t *s, long long id, const char *name, diag_list_t *d)
 {
 	long long archived;
 	store_query_t *q = store_query(s, "SELECT archived_at IS NOT NULL FROM perimeter WHERE id = ?");
@@ -219,7 +218,8 @@ steer_rc perimeter_add(store_t *s, const char *name, const char *parent, const c
 				    "'%s' is not a perimeter kind%s", kind,
 				    known ? " below the root (the organisation is the root)" : "");
 	if ((rc = store_require_tx(s, d)) || (rc = check_name(name, d)) ||
-	    (parent && (rc = perimeter_find(s, parent, &pid, d))) || (rc = active(s, pid, parent ? parent : "", d)) ||
+	    (parent && (rc = perimeter_find(s, parent, &pid, d))) ||
+	    (rc = perimeter_active(s, pid, parent ? parent : "", d)) ||
 	    (rc = name_free(s, name, 0, d)) || (rc = perimeter_depth(s, pid, &depth, d)))
 		return rc;
 	if (depth + 1 >= PERIMETER_MAX_DEPTH)
@@ -303,7 +303,7 @@ steer_rc perimeter_move(store_t *s, const char *name, const char *new_parent, di
 	bool loop;
 	steer_rc rc;
 	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) ||
-	    (rc = perimeter_find(s, new_parent, &pid, d)) || (rc = active(s, pid, new_parent, d)))
+	    (rc = perimeter_find(s, new_parent, &pid, d)) || (rc = perimeter_active(s, pid, new_parent, d)))
 		return rc;
 	if (id == 1)
 		return store_refuse(d, "move-root", "the organisation stays at the root", "the root perimeter cannot move");
@@ -347,7 +347,8 @@ steer_rc perimeter_archive(store_t *s, const char *name, diag_list_t *d)
 	long long id;
 	steer_rc rc;
 	char at[21];
-	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) || (rc = active(s, id, name, d)))
+	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) ||
+	    (rc = perimeter_active(s, id, name, d)))
 		return rc;
 	if (id == 1)
 		return store_refuse(d, "archive-root", "archive its perimeters one by one, or keep the database as is",
@@ -369,7 +370,8 @@ steer_rc perimeter_attach(store_t *s, const char *name, const char *guide, diag_
 	const profile_t *profile;
 	profile_t *owned = NULL;
 	steer_rc rc;
-	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) || (rc = active(s, id, name, d)) ||
+	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) ||
+	    (rc = perimeter_active(s, id, name, d)) ||
 	    (rc = perimeter_scope(s, NULL, guide, d)))
 		return rc;
 	rid = store_referentiel(s);

@@ -74,6 +74,9 @@ void perimeter_list_free(perimeter_list_t *l);
 steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d);
 /* The id of the perimeter named name (active or not), or refuses. */
 steer_rc perimeter_find(store_t *s, const char *name, long long *id, diag_list_t *d);
+/* Refuses (naming it name) perimeter id when it is archived: the target of
+ * a change, a new child, an account's perimeter. */
+steer_rc perimeter_active(store_t *s, long long id, const char *name, diag_list_t *d);
 /* Whether perimeter id is ancestor itself or below it. */
 steer_rc perimeter_within(store_t *s, long long id, long long ancestor, bool *within, diag_list_t *d);
 
