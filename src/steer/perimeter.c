@@ -127,6 +127,27 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 	return STEER_REFUSED;
 }
 
+steer_rc perimeter_scope_names(store_t *s, char **perimeter, char **guide, diag_list_t *d)
+{
+	*perimeter = *guide = NULL;
+	store_query_t *q = store_query(s, "SELECT p.name, (SELECT slug FROM referentiel WHERE id = ?2) FROM perimeter p "
+					  "WHERE p.id = ?1");
+	store_bind_scope(q, 1);
+	if (store_next(q)) {
+		*perimeter = store_col_dup(q, 0);
+		*guide = store_col_dup(q, 1);
+	}
+	steer_rc rc = store_end(q, d, "reading the scope");
+	if (!rc && !*perimeter)
+		rc = store_refuse(d, "unknown-perimeter", NULL, "no perimeter %lld", store_perimeter(s));
+	if (rc) {
+		free(*perimeter);
+		free(*guide);
+		*perimeter = *guide = NULL;
+	}
+	return rc;
+}
+
 steer_rc perimeter_profile(store_t *s, const profile_t **out, profile_t **owned, diag_list_t *d)
 {
 	*out = NULL;

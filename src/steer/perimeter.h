@@ -43,6 +43,11 @@ extern const char *const perimeter_kinds[4];
  * suggestion. */
 steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, diag_list_t *d);
 
+/* The names of the store's scope: *perimeter the perimeter's, as the tree
+ * spells it; *guide the référentiel's slug, NULL when there is none yet
+ * (a database before its first import). The caller frees both. */
+steer_rc perimeter_scope_names(store_t *s, char **perimeter, char **guide, diag_list_t *d);
+
 /* The profile of the scope's référentiel: *out a built-in, or a profile
  * parsed from the database (then also in *owned, freed by the caller with
  * profile_free; else *owned is NULL). */
