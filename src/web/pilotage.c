@@ -111,7 +111,7 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	 * seen at start than on some request. */
 	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard",
 					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
-					    "account", "referentiels"};
+					    "account", "referentiels", "consolidation"};
 	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
@@ -206,6 +206,7 @@ static void rt_practice(rq_t *r, const char *arg) { pg_practice(r, arg, NULL); }
 static void rt_assess(rq_t *r, const char *arg) { do_assess(r, arg); }
 static void rt_measure(rq_t *r, const char *arg) { do_measure(r, arg); }
 static void rt_plan(rq_t *r, const char *arg) { pg_plan(r); }
+static void rt_consolidation(rq_t *r, const char *arg) { pg_consolidation(r); }
 /* The first address of the plan's CSV, kept for bookmarks. */
 static void rt_plan_csv(rq_t *r, const char *arg) { rq_redirect_scoped(r, "/pilotage/plan-action.csv", NULL, NULL); }
 static void rt_download(rq_t *r, const char *arg) { pg_download(r, r->req->path + 10); }
@@ -226,6 +227,7 @@ static void rt_upgrade(rq_t *r, const char *arg) { do_upgrade(r); }
 static void rt_api_score(rq_t *r, const char *arg) { api_score(r); }
 static void rt_api_practices(rq_t *r, const char *arg) { api_practices(r); }
 static void rt_api_plan(rq_t *r, const char *arg) { api_plan(r); }
+static void rt_api_consolidation(rq_t *r, const char *arg) { api_consolidation(r); }
 
 enum {
 	R_PUBLIC = 1, /* no session needed: the login form */
@@ -256,6 +258,7 @@ static const struct route {
 	{"/pratiques/*", rt_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
 	{"/pratiques/*/mesure", rt_measure, PILOTAGE_MAX_FORM_BODY, 0, true},
 	{"/plan", rt_plan, 0, 0, false},
+	{"/consolidation", rt_consolidation, 0, 0, false},
 	{"/plan.csv", rt_plan_csv, 0, 0, false},
 	{"/plan-action.csv", rt_download, 0, 0, false},
 	{"/plan-action.xlsx", rt_download, 0, 0, false},
@@ -277,6 +280,7 @@ static const struct route {
 	{"/api/score", rt_api_score, 0, 0, false},
 	{"/api/pratiques", rt_api_practices, 0, 0, false},
 	{"/api/plan", rt_api_plan, 0, 0, false},
+	{"/api/consolidation", rt_api_consolidation, 0, 0, false},
 	{"/api/pratiques/*", api_practice, 0, 0, false},
 	{"/api/pratiques/*", api_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
 	{"/api/pratiques/*/mesure", api_measure, PILOTAGE_MAX_FORM_BODY, 0, true},

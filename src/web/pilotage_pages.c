@@ -12,6 +12,7 @@
 #include "render/chart.h"
 #include "steer/assess.h"
 #include "steer/catalog.h"
+#include "steer/consolidate.h"
 #include "steer/indicator.h"
 #include "steer/input.h"
 #include "steer/perimeter.h"
@@ -725,6 +726,85 @@ cleanup:
 	state_free(&st);
 	diag_list_free(&d);
 	assessment_free(&a);
+}
+
+/* --- consolidation --------------------------------------------------------------- */
+
+/* A value in tenths of a percent as the pages write scores ("42,7"), or
+ * "—" when there is none. */
+static void tenths_fr(long t, buf_t *out)
+{
+	buf_reset(out);
+	if (t < 0)
+		buf_puts(out, "—");
+	else
+		buf_printf(out, "%ld,%ld", t / 10, t % 10);
+}
+
+/* A link to a child in the same référentiel: its own consolidation when its
+ * value is its children's mean, else its dashboard. */
+static void child_url(rq_t *r, const consolidate_child_t *x, buf_t *out)
+{
+	buf_reset(out);
+	if (!x->assessed)
+		return;
+	buf_puts(out, x->consolidated ? "/pilotage/consolidation?perimetre=" : "/pilotage/?perimetre=");
+	http_encode(x->name, strlen(x->name), out);
+	if (r->guide) {
+		buf_puts(out, "&referentiel=");
+		http_encode(r->guide, strlen(r->guide), out);
+	}
+}
+
+void pg_consolidation(rq_t *r)
+{
+	consolidate_t c;
+	if (consolidate(r->s, &c, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_consolidation", true);
+	ctx_str(ctx, "perimeter", c.perimeter);
+	ctx_str(ctx, "guide", c.guide);
+	buf_t v = BUF_INIT;
+	ctx_bool(ctx, "has_value", c.valued > 0);
+	tenths_fr(c.tenths, &v);
+	ctx_str(ctx, "score", buf_cstr(&v));
+	tenths_fr(c.min_tenths, &v);
+	ctx_str(ctx, "min", buf_cstr(&v));
+	tenths_fr(c.max_tenths, &v);
+	ctx_str(ctx, "max", buf_cstr(&v));
+	value_put_int(ctx, "valued", (long long)c.valued);
+	value_put_int(ctx, "perimeters", (long long)c.perimeters);
+	value_t *children = value_put_list(ctx, "children");
+	for (size_t i = 0; i < c.nchildren; i++) {
+		const consolidate_child_t *x = &c.children[i];
+		value_t *row = value_push_map(children);
+		ctx_str(row, "name", x->name);
+		ctx_str(row, "kind", strcmp(x->kind, "etablissement") == 0 ? "établissement" : x->kind);
+		tenths_fr(x->tenths, &v);
+		ctx_str(row, "score", x->tenths < 0 ? "non évalué" : buf_cstr(&v));
+		ctx_bool(row, "consolidated", x->consolidated);
+		value_put_int(row, "perimeters", (long long)x->perimeters);
+		child_url(r, x, &v);
+		ctx_str(row, "url", buf_cstr(&v));
+	}
+	ctx_bool(ctx, "has_children", c.nchildren > 0);
+	value_t *items = value_put_list(ctx, "items");
+	for (size_t i = 0; i < c.nitems; i++) {
+		const consolidate_item_t *x = &c.items[i];
+		value_t *row = value_push_map(items);
+		ctx_str(row, "idbp", x->idbp);
+		ctx_str(row, "title", x->title);
+		value_put_int(row, "done", (long long)x->by_status[STATUS_DONE]);
+		value_put_int(row, "counted", (long long)x->counted);
+		value_put_int(row, "not_done", (long long)x->not_done);
+	}
+	ctx_bool(ctx, "has_items", c.nitems > 0);
+	buf_free(&v);
+	consolidate_free(&c);
+	rq_render(r, 200, "consolidation", ctx);
 }
 
 /* --- action plan ---------------------------------------------------------------- */

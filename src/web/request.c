@@ -126,6 +126,10 @@ static void switcher_ctx(rq_t *r, value_t *ctx)
 		while (to < l.len && l.items[to].depth > l.items[from].depth)
 			to++;
 	}
+	/* The consolidation is offered where there is something below. */
+	for (size_t i = from; i + 1 < to; i++)
+		if (l.items[i].id == store_perimeter(r->s) && l.items[i + 1].depth > l.items[i].depth)
+			ctx_bool(ctx, "has_consolidation", true);
 	if (to - from > 1) {
 		value_t *sw = value_map();
 		ctx_str(sw, "action", r->post ? "/pilotage/" : r->req->path);

@@ -250,7 +250,8 @@ def scopes(sobre, guide, work):
     the API work on the scope named in the address, which links, forms
     and redirects keep; the switcher lists the perimeters one may see; an
     unknown perimeter is a 404 page in French; a perimeter assessed
-    against two référentiels asks which."""
+    against two référentiels asks which; the consolidation page shows the
+    figures of `sobre consolidate --format json`."""
     db = os.path.join(work, "scopes.db")
     run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
     steps = [run("init", "--org", "Ville"), run("guide", "import", guide),
@@ -431,6 +432,48 @@ def scopes(sobre, guide, work):
         check(s == 404 and XSS.encode() not in b and XSS_ESC in b, f"scopes: the perimeter's name is escaped ({s})")
         s, _, b = admin.req("/pilotage/compte?perimetre=Nulle+part")
         check(s == 200, f"scopes: one's account page ignores an unknown scope ({s})")
+        # --- the consolidation page: the figures of sobre consolidate --format json
+        def fr(x):
+            return "—" if x is None else f"{x:.1f}".replace(".", ",")
+        for per, client in (("Ville", admin), ("DSI", admin), ("DSI", lecteur)):
+            want = json.loads(run("consolidate", "--format", "json", "--perimeter", per).stdout)
+            s, _, b = client.req(f"/pilotage/consolidation?perimetre={per}")
+            page = b.decode()
+            kpis = [re.search(rf'id="{k}">([^<]*)<', page) for k in ("consolidated-score", "min-score", "max-score",
+                                                                       "assessed-perimeters")]
+            check(s == 200 and [k.group(1) if k else None for k in kpis] ==
+                  [fr(want["score"]) + " %", fr(want["min"]) + " %", fr(want["max"]) + " %", str(want["perimeters"])],
+                  f"scopes: consolidation of {per}: score, min, max, perimeters as the CLI's ({s}): "
+                  f"{[k.group(1) if k else None for k in kpis]} {want}")
+            rows = re.findall(r'<tr><th scope="row">(?:<a href="([^"]*)">)?([^<]+)(?:</a>)?</th><td>([^<]*)</td>'
+                              r'<td>([^<]*)</td><td>(\d+)</td></tr>', page)
+            check([(r[1], r[3], int(r[4])) for r in rows] ==
+                  [(c["name"], fr(c["score"]) + (" (moyenne)" if c["consolidated"] else ""), c["perimeters"])
+                   for c in want["children"]], f"scopes: consolidation of {per}: the children as the CLI's: {rows}")
+            check(all(r[0] == ("/pilotage/consolidation" if c["consolidated"] else "/pilotage/")
+                      + f"?perimetre={c['name']}&amp;referentiel=gbpnr" for r, c in zip(rows, want["children"])),
+                  f"scopes: consolidation of {per}: each child links to its consolidation or dashboard: {rows}")
+            items = re.findall(r'<tr><td>([a-z0-9.]+)</td><th scope="row">([^<]+)</th><td>réalisée dans (\d+) sur '
+                               r'(\d+)</td><td>(\d+)</td></tr>', page)
+            check(items and [(i[0], int(i[2]), int(i[3]), int(i[4])) for i in items] ==
+                  [(x["id"], x["statuses"]["réalisée"], x["perimeters"], x["not_done"]) for x in want["items"]],
+                  f"scopes: consolidation of {per}: the items most often not done first, as the CLI's: {items}")
+            check('<caption>' in page and '<th scope="col">' in page and "<script" not in page,
+                  f"scopes: consolidation of {per}: captions and headers, no script")
+        s, _, b = admin.req("/pilotage/api/consolidation?perimetre=DSI")
+        check(s == 200 and json.loads(b) == json.loads(run("consolidate", "--format", "json", "--perimeter", "DSI").stdout),
+              f"scopes: the api's consolidation is the CLI's ({s})")
+        s, _, b = admin.req("/pilotage/?perimetre=DSI")
+        check(b'<a class="fr-nav__link" href="/pilotage/consolidation?perimetre=DSI">Consolidation</a>' in b,
+              "scopes: the navigation offers the consolidation of a perimeter with perimeters below")
+        s, _, b = admin.req("/pilotage/?perimetre=Web")
+        check(s == 200 and b"/pilotage/consolidation" not in b, "scopes: ...not of a service without any")
+        s, _, _ = lecteur.req("/pilotage/consolidation?perimetre=Ville")
+        check(s == 403, f"scopes: lecteur of DSI: the root's consolidation: 403 ({s})")
+        s, _, b = admin.req("/pilotage/consolidation?perimetre=Web")
+        check(s == 200 and "Aucun périmètre n'est rattaché à « Web »".encode() in b,
+              f"scopes: the consolidation of a service says there is nothing below ({s})")
+
         # a perimeter assessed against two référentiels asks which (a second one written
         # straight into the database: importing one under another id is not this test's)
         con = __import__("sqlite3").connect(db)
