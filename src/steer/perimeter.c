@@ -478,6 +478,46 @@ steer_rc perimeter_list(store_t *s, bool with_archived, perimeter_list_t *out, d
 	return rc;
 }
 
+steer_rc perimeter_outline(store_t *s, long long top, long long at, size_t all, perimeter_list_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	long long n;
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	/* Counted up to all + 1 only: on a large tree, the count stops early. */
+	store_query_t *q = store_query(s, "WITH RECURSIVE down(id, k) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.k + 1 "
+					  "FROM perimeter c JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL "
+					  "AND down.k < 64 LIMIT ?2) SELECT count(*) FROM down");
+	store_bind_int(q, 1, top);
+	store_bind_int(q, 2, (long long)all + 1);
+	if ((rc = store_scalar(q, 0, &n, d, "reading the tree")))
+		return rc;
+	q = store_query(s, "WITH RECURSIVE up(id, k) AS (SELECT ?2, 0 UNION ALL SELECT p.parent_id, up.k + 1 FROM perimeter p "
+			   "JOIN up ON p.id = up.id WHERE up.id <> ?1 AND p.parent_id IS NOT NULL AND up.k < 64), "
+			   "t(id, parent, name, depth, path) AS (SELECT id, coalesce(parent_id, 0), name, 0, '' FROM perimeter "
+			   "WHERE id = ?1 UNION ALL SELECT p.id, p.parent_id, p.name, t.depth + 1, t.path || char(1) || lower(p.name) "
+			   "FROM perimeter p JOIN t ON p.parent_id = t.id WHERE p.archived_at IS NULL AND t.depth < 64 "
+			   "AND (?3 OR t.id IN (SELECT id FROM up))) "
+			   "SELECT id, parent, name, depth FROM t ORDER BY path");
+	store_bind_int(q, 1, top);
+	store_bind_int(q, 2, at);
+	store_bind_int(q, 3, n <= (long long)all);
+	size_t cap = 0;
+	while (store_next(q)) {
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		perimeter_t *p = &out->items[out->len++];
+		memset(p, 0, sizeof *p);
+		p->id = store_col_int(q, 0);
+		p->parent = store_col_int(q, 1);
+		p->name = store_col_dup(q, 2);
+		p->depth = (size_t)store_col_int(q, 3);
+	}
+	if ((rc = store_end(q, d, "reading the tree")))
+		perimeter_list_free(out);
+	return rc;
+}
+
 steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d)
 {
 	long long sp = store_perimeter(s), sr = store_referentiel(s);

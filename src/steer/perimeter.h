@@ -74,6 +74,13 @@ steer_rc perimeter_attach(store_t *s, const char *name, const char *guide, diag_
 /* The tree (archived perimeters only when with_archived). */
 steer_rc perimeter_list(store_t *s, bool with_archived, perimeter_list_t *out, diag_list_t *d);
 void perimeter_list_free(perimeter_list_t *l);
+/* What a perimeter switcher offers at perimeter at, within the subtree of
+ * top (1: the whole tree): every active perimeter of it when there are at
+ * most `all`; beyond, only the tree unfolded along the path from top to at
+ * (each perimeter on the path with its children), so that the list grows
+ * with the tree's breadth, not with its size. Depth first, children by
+ * name; depth counted from top; only id, parent, name and depth filled. */
+steer_rc perimeter_outline(store_t *s, long long top, long long at, size_t all, perimeter_list_t *out, diag_list_t *d);
 /* Fills each perimeter's score for each of its référentiels (its own
  * assessment). The store's scope is left as it was. */
 steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d);

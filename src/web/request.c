@@ -102,50 +102,46 @@ void rq_end(rq_t *r)
 /* How deep the switcher indents a perimeter: two no-break spaces a level
  * (an <option> holds text only). */
 #define RQ_INDENT "\xc2\xa0\xc2\xa0"
+/* Up to this many perimeters, the switcher lists them all; beyond, a list
+ * of every one would weigh on every page (a thousand services: 60 KB and
+ * 12 ms a page), so it lists the tree unfolded along the way to the
+ * current one (perimeter_outline). */
+#define RQ_SWITCHER_ALL 50
 
 /* The perimeter switcher of the layout: a GET form back to this page with
- * the active perimeters the user may see (its subtree), indented by depth.
- * Left out when there is nothing to switch to, or when the tree cannot be
- * read (the page itself has read what it shows). */
+ * the active perimeters the user may see (its subtree), indented by depth;
+ * and whether the current perimeter has some below it (the consolidation
+ * is then offered). Left out when there is nothing to switch to, or when
+ * the tree cannot be read (the page itself has read what it shows). */
 static void switcher_ctx(rq_t *r, value_t *ctx)
 {
 	perimeter_list_t l;
 	diag_list_t d = DIAG_LIST_INIT;
-	if (perimeter_list(r->s, false, &l, &d)) {
+	long long at = store_perimeter(r->s);
+	if (perimeter_outline(r->s, r->user.perimeter ? r->user.perimeter : 1, at, RQ_SWITCHER_ALL, &l, &d)) {
 		diag_list_free(&d);
 		return;
 	}
 	diag_list_free(&d);
-	/* The list is depth first: a subtree is its root and the items after
-	 * it that are deeper. */
-	size_t from = 0, to = l.len;
-	if (r->user.perimeter) {
-		while (from < l.len && l.items[from].id != r->user.perimeter)
-			from++;
-		to = from + (from < l.len);
-		while (to < l.len && l.items[to].depth > l.items[from].depth)
-			to++;
-	}
-	/* The consolidation is offered where there is something below. */
-	for (size_t i = from; i + 1 < to; i++)
-		if (l.items[i].id == store_perimeter(r->s) && l.items[i + 1].depth > l.items[i].depth)
+	for (size_t i = 0; i + 1 < l.len; i++)
+		if (l.items[i].id == at && l.items[i + 1].depth > l.items[i].depth)
 			ctx_bool(ctx, "has_consolidation", true);
-	if (to - from > 1) {
+	if (l.len > 1) {
 		value_t *sw = value_map();
 		ctx_str(sw, "action", r->post ? "/pilotage/" : r->req->path);
 		ctx_str(sw, "perimeter", r->perimeter);
 		ctx_str(sw, "guide", r->guide);
 		value_t *opts = value_put_list(sw, "options");
 		buf_t label = BUF_INIT;
-		for (size_t i = from; i < to; i++) {
+		for (size_t i = 0; i < l.len; i++) {
 			value_t *o = value_push_map(opts);
 			buf_reset(&label);
-			for (size_t k = l.items[from].depth; k < l.items[i].depth; k++)
+			for (size_t k = 0; k < l.items[i].depth; k++)
 				buf_puts(&label, RQ_INDENT);
 			buf_puts(&label, l.items[i].name);
 			ctx_str(o, "value", l.items[i].name);
 			ctx_str(o, "label", buf_cstr(&label));
-			ctx_bool(o, "selected", l.items[i].id == store_perimeter(r->s));
+			ctx_bool(o, "selected", l.items[i].id == at);
 		}
 		buf_free(&label);
 		value_map_set(ctx, "switcher", sw);
