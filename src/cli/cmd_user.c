@@ -94,6 +94,37 @@ static void print_done(const char *sub, const char *email, const char *generated
 	}
 }
 
+static void print_help(void)
+{
+	printf("usage: %s\n\nAccounts of the web app (sobre serve, /pilotage/). Roles: admin (everything),\n"
+	       "pilote (edits the practices of its --function pilot functions), lecteur (reads).\n"
+	       "A role holds on --perimeter NAME and below it (default: the organisation,\n"
+	       "everywhere); list shows that perimeter after the functions. Only admins of\n"
+	       "the organisation manage accounts, weights and the guide's version.\n"
+	       "Without --password-stdin, add and passwd print a generated password once.\n"
+	       "passwd also closes the user's sessions and revokes their api token.\n"
+	       "token prints a new api token (Authorization: Bearer TOKEN) once, replacing the\n"
+	       "previous one; it works for --expires DAYS (default %d, at most %d).\n",
+	       usage, ACCOUNT_TOKEN_DAYS, ACCOUNT_MAX_TOKEN_DAYS);
+}
+
+/* The subcommand (not NULL), its arguments (nargs, the subcommand's included) and
+ * the options that go with one subcommand only: the usage error said, or 0. */
+static int check_usage(const char *sub, const char *email, int nargs, bool perimeter, bool days)
+{
+	if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "list") && strcmp(sub, "remove") &&
+	    strcmp(sub, "token"))
+		return cli_usage_error("user", usage, "unknown subcommand '%s'", sub);
+	if (perimeter && strcmp(sub, "add") != 0)
+		return cli_usage_error("user", usage, "--perimeter goes with user add");
+	if (days && strcmp(sub, "token") != 0)
+		return cli_usage_error("user", usage, "--expires goes with user token");
+	bool needs_email = strcmp(sub, "list") != 0;
+	if ((needs_email && !email) || nargs > (needs_email ? 2 : 1))
+		return cli_usage_error("user", usage, needs_email ? "give one EMAIL" : "too many arguments");
+	return 0;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -134,16 +165,7 @@ int cmd_user(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: %s\n\nAccounts of the web app (sobre serve, /pilotage/). Roles: admin (everything),\n"
-			       "pilote (edits the practices of its --function pilot functions), lecteur (reads).\n"
-			       "A role holds on --perimeter NAME and below it (default: the organisation,\n"
-			       "everywhere); list shows that perimeter after the functions. Only admins of\n"
-			       "the organisation manage accounts, weights and the guide's version.\n"
-			       "Without --password-stdin, add and passwd print a generated password once.\n"
-			       "passwd also closes the user's sessions and revokes their api token.\n"
-			       "token prints a new api token (Authorization: Bearer TOKEN) once, replacing the\n"
-			       "previous one; it works for --expires DAYS (default %d, at most %d).\n",
-			       usage, ACCOUNT_TOKEN_DAYS, ACCOUNT_MAX_TOKEN_DAYS);
+			print_help();
 			free(functions);
 			return EXIT_OK;
 		default:
@@ -157,24 +179,8 @@ int cmd_user(int argc, char **argv)
 		rc = cli_usage_error("user", usage, "give a subcommand: add, passwd, list, remove or token");
 		goto cleanup;
 	}
-	bool needs_email = strcmp(sub, "list") != 0;
-	if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "list") && strcmp(sub, "remove") &&
-	    strcmp(sub, "token")) {
-		rc = cli_usage_error("user", usage, "unknown subcommand '%s'", sub);
+	if ((rc = check_usage(sub, email, argc - optind, perimeter != NULL, days != 0)))
 		goto cleanup;
-	}
-	if (perimeter && strcmp(sub, "add") != 0) {
-		rc = cli_usage_error("user", usage, "--perimeter goes with user add");
-		goto cleanup;
-	}
-	if (days && strcmp(sub, "token") != 0) {
-		rc = cli_usage_error("user", usage, "--expires goes with user token");
-		goto cleanup;
-	}
-	if ((needs_email && !email) || argc - optind > (needs_email ? 2 : 1)) {
-		rc = cli_usage_error("user", usage, needs_email ? "give one EMAIL" : "too many arguments");
-		goto cleanup;
-	}
 	int role = ROLE_LECTEUR;
 	if (strcmp(sub, "add") == 0) {
 		role = account_role_parse(role_s);
