@@ -12,8 +12,10 @@
 #include "render/chart.h"
 #include "steer/assess.h"
 #include "steer/catalog.h"
+#include "steer/consolidate.h"
 #include "steer/indicator.h"
 #include "steer/input.h"
+#include "steer/perimeter.h"
 #include "steer/plan.h"
 #include "steer/report.h"
 #include "steer/score.h"
@@ -509,15 +511,15 @@ void pilotage_lines_free(char **l, size_t n)
 	free(l);
 }
 
-/* After a saved form: back to the practice page, with what to say. */
-static void redirect_practice(rq_t *r, const char *idbp, const char *suffix)
+/* After a saved form: back to the practice page in its scope, with what
+ * to say (query) and where (fragment, may be NULL). */
+static void redirect_practice(rq_t *r, const char *idbp, const char *query, const char *fragment)
 {
-	buf_t url = BUF_INIT;
-	buf_puts(&url, "/pilotage/pratiques/");
-	http_encode(idbp, strlen(idbp), &url);
-	buf_puts(&url, suffix);
-	rq_redirect(r, buf_cstr(&url));
-	buf_free(&url);
+	buf_t path = BUF_INIT;
+	buf_puts(&path, "/pilotage/pratiques/");
+	http_encode(idbp, strlen(idbp), &path);
+	rq_redirect_scoped(r, buf_cstr(&path), query, fragment);
+	buf_free(&path);
 }
 
 /* What the evidence textarea changes: the lines not yet evidence (each
@@ -660,7 +662,7 @@ void do_assess(rq_t *r, const char *idbp)
 		goto cleanup;
 	}
 	r->commit = true;
-	redirect_practice(r, a.idbp, "?ok=evaluation");
+	redirect_practice(r, a.idbp, "ok=evaluation", NULL);
 cleanup:
 	pilotage_lines_free(lines, nlines);
 	free(add);
@@ -719,11 +721,90 @@ void do_measure(rq_t *r, const char *idbp)
 		goto cleanup;
 	}
 	r->commit = true;
-	redirect_practice(r, a.idbp, "?ok=mesure#indicateurs");
+	redirect_practice(r, a.idbp, "ok=mesure", "indicateurs");
 cleanup:
 	state_free(&st);
 	diag_list_free(&d);
 	assessment_free(&a);
+}
+
+/* --- consolidation --------------------------------------------------------------- */
+
+/* A value in tenths of a percent as the pages write scores ("42,7"), or
+ * "—" when there is none. */
+static void tenths_fr(long t, buf_t *out)
+{
+	buf_reset(out);
+	if (t < 0)
+		buf_puts(out, "—");
+	else
+		buf_printf(out, "%ld,%ld", t / 10, t % 10);
+}
+
+/* A link to a child in the same référentiel: its own consolidation when its
+ * value is its children's mean, else its dashboard. */
+static void child_url(rq_t *r, const consolidate_child_t *x, buf_t *out)
+{
+	buf_reset(out);
+	if (!x->assessed)
+		return;
+	buf_puts(out, x->consolidated ? "/pilotage/consolidation?perimetre=" : "/pilotage/?perimetre=");
+	http_encode(x->name, strlen(x->name), out);
+	if (r->guide) {
+		buf_puts(out, "&referentiel=");
+		http_encode(r->guide, strlen(r->guide), out);
+	}
+}
+
+void pg_consolidation(rq_t *r)
+{
+	consolidate_t c;
+	if (consolidate(r->s, &c, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_consolidation", true);
+	ctx_str(ctx, "perimeter", c.perimeter);
+	ctx_str(ctx, "guide", c.guide);
+	buf_t v = BUF_INIT;
+	ctx_bool(ctx, "has_value", c.valued > 0);
+	tenths_fr(c.tenths, &v);
+	ctx_str(ctx, "score", buf_cstr(&v));
+	tenths_fr(c.min_tenths, &v);
+	ctx_str(ctx, "min", buf_cstr(&v));
+	tenths_fr(c.max_tenths, &v);
+	ctx_str(ctx, "max", buf_cstr(&v));
+	value_put_int(ctx, "valued", (long long)c.valued);
+	value_put_int(ctx, "perimeters", (long long)c.perimeters);
+	value_t *children = value_put_list(ctx, "children");
+	for (size_t i = 0; i < c.nchildren; i++) {
+		const consolidate_child_t *x = &c.children[i];
+		value_t *row = value_push_map(children);
+		ctx_str(row, "name", x->name);
+		ctx_str(row, "kind", strcmp(x->kind, "etablissement") == 0 ? "établissement" : x->kind);
+		tenths_fr(x->tenths, &v);
+		ctx_str(row, "score", x->tenths < 0 ? "non évalué" : buf_cstr(&v));
+		ctx_bool(row, "consolidated", x->consolidated);
+		value_put_int(row, "perimeters", (long long)x->perimeters);
+		child_url(r, x, &v);
+		ctx_str(row, "url", buf_cstr(&v));
+	}
+	ctx_bool(ctx, "has_children", c.nchildren > 0);
+	value_t *items = value_put_list(ctx, "items");
+	for (size_t i = 0; i < c.nitems; i++) {
+		const consolidate_item_t *x = &c.items[i];
+		value_t *row = value_push_map(items);
+		ctx_str(row, "idbp", x->idbp);
+		ctx_str(row, "title", x->title);
+		value_put_int(row, "done", (long long)x->done);
+		value_put_int(row, "counted", (long long)x->counted);
+		value_put_int(row, "not_done", (long long)x->not_done);
+	}
+	ctx_bool(ctx, "has_items", c.nitems > 0);
+	buf_free(&v);
+	consolidate_free(&c);
+	rq_render(r, 200, "consolidation", ctx);
 }
 
 /* --- action plan ---------------------------------------------------------------- */
@@ -950,7 +1031,7 @@ void pg_snapshots(rq_t *r)
 
 void do_snapshot(rq_t *r)
 {
-	if (r->user.role != ROLE_ADMIN) {
+	if (!account_may_snapshot(&r->user)) {
 		rq_forbidden(r, "Seuls les administrateurs créent des instantanés. Rien n'a été enregistré.");
 		return;
 	}
@@ -974,7 +1055,7 @@ void do_snapshot(rq_t *r)
 		goto cleanup;
 	}
 	r->commit = true;
-	rq_redirect(r, "/pilotage/instantanes?ok=instantane");
+	rq_redirect_scoped(r, "/pilotage/instantanes", "ok=instantane", NULL);
 cleanup:
 	free(t);
 	diag_list_free(&d);
@@ -1069,8 +1150,9 @@ static steer_rc upgrade_preview(rq_t *r, value_t *ctx)
 
 void do_upgrade(rq_t *r)
 {
-	if (r->user.role != ROLE_ADMIN) {
-		rq_forbidden(r, "Seuls les administrateurs mettent à jour le guide. Rien n'a été enregistré.");
+	if (!account_may_administer(&r->user)) {
+		rq_forbidden(r, "Seuls les administrateurs de l'organisation mettent à jour le guide. Rien n'a été "
+				"enregistré.");
 		return;
 	}
 	void *hold = NULL;
@@ -1093,36 +1175,58 @@ void do_upgrade(rq_t *r)
 		rq_error(r, 422, "Mise à jour refusée", d.len ? d.items[0].msg : "Le guide a été refusé.");
 	} else {
 		r->commit = !unchanged;
-		rq_redirect(r, unchanged ? "/pilotage/administration" : "/pilotage/administration?ok=guide");
+		rq_redirect_scoped(r, "/pilotage/administration", unchanged ? NULL : "ok=guide", NULL);
 	}
 	diag_list_free(&d);
 }
 
 void pg_admin(rq_t *r, value_t *extra)
 {
-	if (r->user.role != ROLE_ADMIN) {
+	if (!account_may_administer(&r->user)) {
 		value_free(extra);
-		rq_forbidden(r, "L'administration est réservée aux administrateurs.");
+		rq_forbidden(r, "L'administration est réservée aux administrateurs de l'organisation.");
 		return;
 	}
 	account_list_t users;
+	perimeter_list_t perims;
 	unsigned w[STORE_NPRIORITIES];
 	char **pilots = NULL;
 	size_t npilots = 0;
+	memset(&perims, 0, sizeof perims);
 	if (account_list(r->s, &users, &r->d) || store_weights(r->s, w, &r->d) ||
-	    catalog_pilots(r->s, &pilots, &npilots, &r->d)) {
+	    catalog_pilots(r->s, &pilots, &npilots, &r->d) || perimeter_list(r->s, false, &perims, &r->d)) {
 		value_free(extra);
 		account_list_free(&users);
+		perimeter_list_free(&perims);
 		rq_io_error(r);
 		goto cleanup;
 	}
 	value_t *ctx = extra ? extra : value_map();
 	ctx_bool(ctx, "nav_admin", true);
+	bool scoped = perims.len > 1;
+	value_t *pv = value_put_list(ctx, "role_perimeters");
+	buf_t label = BUF_INIT;
+	for (size_t i = 0; i < perims.len; i++) {
+		value_t *o = value_push_map(pv);
+		buf_reset(&label);
+		for (size_t k = 0; k < perims.items[i].depth; k++)
+			buf_puts(&label, "\xc2\xa0\xc2\xa0");
+		buf_puts(&label, perims.items[i].name);
+		if (i == 0)
+			buf_puts(&label, " (toute l'organisation)");
+		ctx_str(o, "value", i ? perims.items[i].name : "");
+		ctx_str(o, "label", buf_cstr(&label));
+	}
+	buf_free(&label);
 	value_t *ul = value_put_list(ctx, "users");
 	for (size_t i = 0; i < users.len; i++) {
 		value_t *row = value_push_map(ul);
 		ctx_str(row, "email", users.items[i].email);
 		ctx_str(row, "role", account_role_name(users.items[i].role));
+		if (users.items[i].perimeter_name) {
+			ctx_str(row, "perimeter", users.items[i].perimeter_name);
+			scoped = true;
+		}
 		buf_t f = BUF_INIT;
 		for (size_t j = 0; j < users.items[i].nfunctions; j++)
 			buf_printf(&f, "%s%s", j ? ", " : "", users.items[i].functions[j]);
@@ -1137,10 +1241,12 @@ void pg_admin(rq_t *r, value_t *extra)
 		value_put_int(row, "index", i);
 		value_put_int(row, "weight", w[i]);
 	}
+	ctx_bool(ctx, "has_perimeters", scoped);
 	value_t *pl = value_put_list(ctx, "pilots");
 	for (size_t i = 0; i < npilots; i++)
 		value_list_push(pl, value_cstring(pilots[i]));
 	account_list_free(&users);
+	perimeter_list_free(&perims);
 	if (upgrade_preview(r, ctx)) {
 		value_free(ctx);
 		rq_io_error(r);
@@ -1155,12 +1261,13 @@ cleanup:
 
 void do_add_user(rq_t *r)
 {
-	if (r->user.role != ROLE_ADMIN) {
-		rq_forbidden(r, "Seuls les administrateurs gèrent les comptes. Rien n'a été enregistré.");
+	if (!account_may_administer(&r->user)) {
+		rq_forbidden(r, "Seuls les administrateurs de l'organisation gèrent les comptes. Rien n'a été enregistré.");
 		return;
 	}
 	const http_params_t *f = &r->req->form;
-	const char *email = http_param(f, "email"), *role_s = http_param(f, "role");
+	const char *email = http_param(f, "email"), *role_s = http_param(f, "role"),
+		   *perimeter = http_param(f, "perimetre_role");
 	const char *funcs[HTTP_MAX_PARAMS];
 	size_t nf = 0;
 	for (size_t i = 0; i < f->len && nf < HTTP_MAX_PARAMS; i++)
@@ -1171,7 +1278,8 @@ void do_add_user(rq_t *r)
 	account_generate_password(pw);
 	diag_list_t d = DIAG_LIST_INIT;
 	steer_rc rc = role < 0 ? STEER_REFUSED
-			       : account_add(r->s, email ? email : "", (account_role_t)role, funcs, nf, pw, &d);
+			       : account_add_in(r->s, email ? email : "", (account_role_t)role,
+						perimeter && *perimeter ? perimeter : NULL, funcs, nf, pw, &d);
 	value_t *ctx = value_map();
 	ctx_str(ctx, "new_email", email);
 	if (rc == STEER_IO) {
@@ -1190,6 +1298,10 @@ void do_add_user(rq_t *r)
 				buf_puts(&msg, "Cette adresse a déjà un compte. ");
 			else if (strstr(m, "pilot function"))
 				buf_puts(&msg, "Fonction pilote inconnue. ");
+			else if (d.items[i].rule && strcmp(d.items[i].rule, "unknown-perimeter") == 0)
+				buf_puts(&msg, "Périmètre inconnu. ");
+			else if (d.items[i].rule && strcmp(d.items[i].rule, "archived-perimeter") == 0)
+				buf_puts(&msg, "Ce périmètre est archivé. ");
 			else
 				buf_printf(&msg, "%s ", m);
 		}
@@ -1213,8 +1325,8 @@ void do_add_user(rq_t *r)
  * on this answer; its sessions are closed). */
 void do_user_action(rq_t *r, bool remove)
 {
-	if (r->user.role != ROLE_ADMIN) {
-		rq_forbidden(r, "Seuls les administrateurs gèrent les comptes. Rien n'a été enregistré.");
+	if (!account_may_administer(&r->user)) {
+		rq_forbidden(r, "Seuls les administrateurs de l'organisation gèrent les comptes. Rien n'a été enregistré.");
 		return;
 	}
 	const char *email = http_param(&r->req->form, "email");
@@ -1255,8 +1367,8 @@ void do_user_action(rq_t *r, bool remove)
 
 void do_weights(rq_t *r)
 {
-	if (r->user.role != ROLE_ADMIN) {
-		rq_forbidden(r, "Seuls les administrateurs changent les poids. Rien n'a été enregistré.");
+	if (!account_may_administer(&r->user)) {
+		rq_forbidden(r, "Seuls les administrateurs de l'organisation changent les poids. Rien n'a été enregistré.");
 		return;
 	}
 	unsigned w[STORE_NPRIORITIES];
@@ -1281,5 +1393,5 @@ void do_weights(rq_t *r)
 		return;
 	}
 	r->commit = true;
-	rq_redirect(r, "/pilotage/administration?ok=poids");
+	rq_redirect_scoped(r, "/pilotage/administration", "ok=poids", NULL);
 }
