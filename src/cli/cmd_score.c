@@ -37,9 +37,8 @@ static void table_row(cli_table_t *tb, const profile_t *p, const char *label, co
 }
 
 /* The formula under the table, in the profile's words. */
-static void formula(const score_t *sc, buf_t *out)
+static void formula(const score_t *sc, const profile_t *p, buf_t *out)
 {
-	const profile_t *p = sc->profile;
 	bool guide = strcmp(p->id, "gbpnr") == 0;
 	buf_printf(out, "\nscore = Σ weight × credit / Σ weight over applicable %s; weights ",
 		   guide ? "practices" : "items");
@@ -136,7 +135,7 @@ int cmd_score(int argc, char **argv)
 		buf_putc(&out, '\n');
 	} else {
 		cli_table_t t = {0};
-		const profile_t *p = sc.profile;
+		const profile_t *p = sc.profile ? sc.profile : profile_builtin("gbpnr"); /* set by score_compute */
 		const char *head[3 + PROFILE_MAX_STATUSES] = {
 			by == SCORE_BY_THEME ? "theme" : by == SCORE_BY_PRIORITY ? "priority" : by == SCORE_BY_PILOT ? "pilot" : "",
 			"score", "assessed"};
@@ -157,7 +156,7 @@ int cmd_score(int argc, char **argv)
 		}
 		cli_table_print(&t, (1u << (3 + k)) - 2, &out); /* every column but the label to the right */
 		cli_table_free(&t);
-		formula(&sc, &out);
+		formula(&sc, p, &out);
 	}
 	fwrite(buf_cstr(&out), 1, out.len, stdout);
 	buf_free(&out);

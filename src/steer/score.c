@@ -9,17 +9,18 @@
 void score_weight_text(const profile_t *p, unsigned weight, char sep, buf_t *out)
 {
 	unsigned den = p->weight_den ? p->weight_den : 1;
-	buf_printf(out, "%u", weight / den);
-	unsigned rest = weight % den;
-	if (!rest)
+	/* weight_den divides 1000 (profile.h): thousandths are exact. */
+	unsigned long long th = (unsigned long long)weight * (1000u / den);
+	buf_printf(out, "%llu", th / 1000);
+	unsigned frac = (unsigned)(th % 1000);
+	if (!frac)
 		return;
-	buf_putc(out, sep);
-	/* weight_den divides a power of ten of at most 3 digits (profile.h). */
-	for (int i = 0; i < 3 && rest; i++) {
-		rest *= 10;
-		buf_printf(out, "%u", rest / den);
-		rest %= den;
+	int places = 3;
+	while (frac % 10 == 0) {
+		frac /= 10;
+		places--;
 	}
+	buf_printf(out, "%c%0*u", sep, places, frac);
 }
 
 static unsigned gcd(unsigned a, unsigned b)
