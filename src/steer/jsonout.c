@@ -1,6 +1,7 @@
 /* jsonout: the writers, in the order of docs/api.md's "Objects". */
 #include "steer/jsonout.h"
 
+#include <jansson.h>
 #include <string.h>
 
 /* --- values ------------------------------------------------------------- */
@@ -94,11 +95,32 @@ static void practice_fields(jsonw_t *w, const char *idbp, const char *title, con
 
 /* --- practice, assessment ------------------------------------------------ */
 
+/* The item's text sections, kept as a JSON array in the database. */
+static void key_sections(jsonw_t *w, const char *json)
+{
+	json_t *a = json_loads(json ? json : "[]", 0, NULL);
+	jsonw_key(w, "sections");
+	jsonw_array(w);
+	for (size_t i = 0; json_is_array(a) && i < json_array_size(a); i++) {
+		const json_t *x = json_array_get(a, i);
+		jsonw_object(w);
+		key_str(w, "key", json_string_value(json_object_get(x, "key")));
+		key_str(w, "title", json_string_value(json_object_get(x, "title")));
+		key_str(w, "text", json_string_value(json_object_get(x, "text")));
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	json_decref(a);
+}
+
 static void practice_members(jsonw_t *w, const catalog_practice_t *p, const char *guide_version)
 {
 	practice_fields(w, p->idbp, p->title, p->theme_id, p->theme_title, p->priority, p->difficulty);
 	key_strings(w, "who", p->who, p->nwho);
 	key_str(w, "guide_version", guide_version);
+	key_sections(w, p->sections);
+	key_str(w, "applicability", p->applicability ? p->applicability : "");
+	key_bool(w, "always_applicable", p->always_applicable);
 }
 
 void jsonout_practice(jsonw_t *w, const catalog_practice_t *p, const char *guide_version)
@@ -118,6 +140,7 @@ void jsonout_assessment_fields(jsonw_t *w, const jsonout_assessment_t *a)
 	key_str(w, "due", x->due);
 	key_bool(w, "overdue", x->overdue);
 	key_bool(w, "new", x->is_new);
+	key_bool(w, "review", x->review);
 	key_bool(w, "archived", a->archived);
 	key_str(w, "comment", x->comment);
 	key_strings(w, "evidence", a->evidence, a->nevidence);
@@ -147,6 +170,7 @@ void jsonout_assessment_of(const assessment_t *a, plan_item_t *row, jsonout_asse
 	row->status = a->status;
 	row->overdue = a->overdue;
 	row->is_new = a->is_new;
+	row->review = a->review;
 	out->item = row;
 	out->archived = a->archived;
 	out->evidence = a->evidence;
@@ -505,6 +529,9 @@ void jsonout_show(jsonw_t *w, const assessment_t *a, const indicator_list_t *ind
 	p.difficulty = a->difficulty;
 	p.who = a->who;
 	p.nwho = a->nwho;
+	p.sections = a->sections;
+	p.applicability = a->applicability;
+	p.always_applicable = a->always_applicable;
 	jsonout_assessment_of(a, &row, &view);
 	jsonw_object(w);
 	jsonw_key(w, "practice");

@@ -102,8 +102,10 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 	store_query_t *q = store_query(
 		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, l.name, p.owner, "
 		   "p.due, p.comment, p.status, c.seq, "
-		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id) "
+		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id), "
+		   "rc.id IS NOT NULL AND rc.id <> c.id AND (rc.title <> c.title OR rc.sections <> c.sections) "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id LEFT JOIN pilot l ON l.id = p.pilot_id "
+		   "LEFT JOIN practice_copy rc ON rc.id = p.reviewed_copy "
 		   "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.removed_version IS NULL ORDER BY c.seq");
 	store_bind_int(q, 1, current);
 	store_bind_scope(q, 2);
@@ -133,6 +135,7 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 		x->status = status;
 		x->seq = (size_t)store_col_int(q, 11);
 		x->is_new = store_col_int(q, 12) != 0;
+		x->review = store_col_int(q, 13) != 0;
 		x->overdue = x->due && strcmp(x->due, today) < 0 && open;
 		x->priority_rank = score_priority(prof, x->priority);
 		x->difficulty_rank = plan_difficulty_rank(prof, x->difficulty);

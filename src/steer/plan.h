@@ -20,6 +20,7 @@ typedef struct {
 	status_t status;
 	bool overdue;  /* due date before today, not réalisée */
 	bool is_new;   /* added by the current guide version */
+	bool review;   /* "à revoir": reworded by an upgrade since its assessment was last saved */
 	size_t seq;    /* guide order */
 	int priority_rank, difficulty_rank; /* in the profile's orders (-1, ndifficulties: none) */
 } plan_item_t;
