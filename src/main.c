@@ -39,6 +39,7 @@ static const struct {
 	{"export-assessment", cmd_export_assessment, "the assessments as CSV, JSON or XLSX", true},
 	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)", true},
 	{"report", cmd_report, "the management report: one printable HTML page", true},
+	{"declaration", cmd_declaration, "a service's RGESN eco-design declaration (HTML, JSON, XLSX); set its texts", true},
 	{"history", cmd_history, "the change log", true},
 	{"user", cmd_user, "web app accounts: add, passwd, list, remove, token", false},
 	{"backup", cmd_backup, "a consistent copy of the database, even while serve runs", false},

@@ -697,3 +697,59 @@ void jsonout_consolidation(jsonw_t *w, const consolidate_t *c)
 	jsonw_end(w, ']');
 	jsonw_end(w, '}');
 }
+
+/* --- the RGESN declaration -------------------------------------------------- */
+
+void jsonout_declaration(jsonw_t *w, const declaration_t *x)
+{
+	jsonw_object(w);
+	jsonw_key(w, "service");
+	jsonw_object(w);
+	key_str(w, "nom", declaration_name(x));
+	key_str(w, "date_evaluation", x->values[DECL_DATE_EVALUATION]);
+	key_str(w, "entite_evaluation", x->values[DECL_ENTITE_EVALUATION]);
+	key_str(w, "responsable_evaluation", x->values[DECL_RESPONSABLE_EVALUATION]);
+	/* One page or user journey per line of the text. */
+	jsonw_key(w, "echantillons");
+	jsonw_array(w);
+	const char *p = x->values[DECL_ECHANTILLONS];
+	buf_t line = BUF_INIT;
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+		size_t a = 0, b = n;
+		while (a < b && strchr(" \t\r", p[a]))
+			a++;
+		while (b > a && strchr(" \t\r", p[b - 1]))
+			b--;
+		if (b > a) {
+			buf_reset(&line);
+			buf_put(&line, p + a, b - a);
+			jsonw_str(w, buf_cstr(&line));
+		}
+		p += n + (p[n] == '\n');
+	}
+	buf_free(&line);
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+	jsonw_key(w, "criteres");
+	jsonw_array(w);
+	for (size_t i = 0; i < x->ncriteria; i++) {
+		const declaration_criterion_t *c = &x->criteria[i];
+		const plan_item_t *it = c->item;
+		/* The format has no justification of its own: without a
+		 * declaration text, the assessment's comment stands for it. */
+		const char *text = c->text[DECL_TEXTE_DECLARATION];
+		jsonw_object(w);
+		key_str(w, "id", it->idbp);
+		key_str(w, "evaluation", declaration_evaluation(x->profile, it->status));
+		key_str(w, "texte_declaration", text ? text : it->comment && *it->comment ? it->comment : NULL);
+		key_str(w, "evolutions_potentielles", c->text[DECL_EVOLUTIONS_POTENTIELLES]);
+		key_str(w, "actions_a_mener", c->text[DECL_ACTIONS_A_MENER]);
+		key_str(w, "qui", declaration_who(c));
+		key_str(w, "quand", it->due);
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	key_percent(w, "score", x->score.overall.num, x->score.overall.den);
+	jsonw_end(w, '}');
+}

@@ -3,8 +3,8 @@
  * export (sheet) give the same object the same fields: a practice (the
  * guide's item), an assessment, an indicator and its measurements, a plan
  * item and the plan, the score (overall and by group), a snapshot, a
- * snapshot diff, a history entry, an imported guide version, a guide diff;
- * and the documents the CLI prints around them. The field names are
+ * snapshot diff, a history entry, an imported guide version, a guide diff,
+ * an RGESN declaration; and the documents the CLI prints around them. The field names are
  * documented in docs/api.md ("Objects"): a field changes here and there
  * together. Each writer writes one JSON value where w stands (an array
  * element, or after a key); nothing here reads the database. */
@@ -17,6 +17,7 @@
 #include "steer/assess.h"
 #include "steer/catalog.h"
 #include "steer/consolidate.h"
+#include "steer/declaration.h"
 #include "steer/indicator.h"
 #include "steer/perimeter.h"
 #include "steer/plan.h"
@@ -94,5 +95,10 @@ void jsonout_perimeter(jsonw_t *w, const perimeter_t *p, const char *parent);
 void jsonout_consolidation(jsonw_t *w, const consolidate_t *c);
 /* The tree: {"perimeters": [...]}, depth first. */
 void jsonout_perimeters(jsonw_t *w, const perimeter_list_t *l);
+/* The RGESN declaration in the format RGESN tools exchange: {service{nom,
+ * date_evaluation, entite_evaluation, responsable_evaluation,
+ * echantillons}, criteres[{id, evaluation, texte_declaration,
+ * evolutions_potentielles, actions_a_mener, qui, quand}], score}. */
+void jsonout_declaration(jsonw_t *w, const declaration_t *x);
 
 #endif

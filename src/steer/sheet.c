@@ -412,6 +412,78 @@ steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out,
 	return xlsx_close(&x, STEER_OK, out, d);
 }
 
+/* The declaration's grid, in French: it is handed to referents. */
+static const char *const decl_columns[] = {"id", "thématique", "critère", "priorité", "évaluation", "statut",
+					   "justification", "texte de déclaration", "évolutions potentielles",
+					   "actions à mener", "qui", "quand"};
+enum { DECL_NCOLS = sizeof decl_columns / sizeof *decl_columns };
+
+/* The sheet "Service": each text of the service under its label, then the
+ * score. */
+static void declaration_service_sheet(const declaration_t *x, xlsx_t *w, lxw_worksheet *ws)
+{
+	worksheet_write_string(ws, 0, 0, "champ", w->bold);
+	worksheet_write_string(ws, 0, 1, "valeur", w->bold);
+	worksheet_set_column(ws, 0, 0, 40, NULL);
+	worksheet_set_column(ws, 1, 1, 90, w->wrap);
+	lxw_row_t r = 1;
+	worksheet_write_string(ws, r, 0, "Périmètre", NULL);
+	worksheet_write_string(ws, r++, 1, x->perimeter ? x->perimeter : "", NULL);
+	for (size_t i = 0; i < DECL_NFIELDS; i++) {
+		const char *v = i == DECL_NOM ? declaration_name(x) : x->values[i];
+		worksheet_write_string(ws, r, 0, declaration_fields[i].label, NULL);
+		if (v)
+			worksheet_write_string(ws, r, 1, v, NULL);
+		r++;
+	}
+	buf_t b = BUF_INIT;
+	score_format(x->score.overall.num, x->score.overall.den, ',', &b);
+	if (x->score.overall.den)
+		buf_puts(&b, " %");
+	worksheet_write_string(ws, r, 0, "Score", NULL);
+	worksheet_write_string(ws, r++, 1, buf_cstr(&b), NULL);
+	buf_reset(&b);
+	score_formula_fr(x->profile, x->weights, &b);
+	worksheet_write_string(ws, r, 0, "Calcul du score", NULL);
+	worksheet_write_string(ws, r, 1, buf_cstr(&b), NULL);
+	buf_free(&b);
+}
+
+steer_rc sheet_declaration_xlsx(const declaration_t *x, buf_t *out, diag_list_t *d)
+{
+	xlsx_t w;
+	steer_rc rc = xlsx_open(&w, d);
+	if (rc)
+		return rc;
+	lxw_worksheet *ws = workbook_add_worksheet(w.wb, "Critères");
+	lxw_worksheet *svc = workbook_add_worksheet(w.wb, "Service");
+	if (!ws || !svc) {
+		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "cannot create the XLSX worksheet");
+		return xlsx_close(&w, STEER_IO, out, d);
+	}
+	static const double widths[DECL_NCOLS] = {7, 24, 50, 12, 15, 12, 40, 40, 40, 40, 24, 11};
+	for (size_t c = 0; c < DECL_NCOLS; c++) {
+		worksheet_write_string(ws, 0, (lxw_col_t)c, decl_columns[c], w.bold);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], c == 2 || c >= 6 ? w.wrap : NULL);
+	}
+	for (size_t i = 0; i < x->ncriteria; i++) {
+		const declaration_criterion_t *c = &x->criteria[i];
+		const plan_item_t *it = c->item;
+		const char *cells[DECL_NCOLS] = {it->idbp, it->theme_title, it->title, it->priority,
+						 declaration_evaluation(x->profile, it->status),
+						 status_name(x->profile, it->status), it->comment,
+						 c->text[DECL_TEXTE_DECLARATION], c->text[DECL_EVOLUTIONS_POTENTIELLES],
+						 c->text[DECL_ACTIONS_A_MENER], declaration_who(c), it->due};
+		for (size_t k = 0; k < DECL_NCOLS; k++)
+			if (cells[k] && *cells[k])
+				worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)k, cells[k], NULL);
+	}
+	worksheet_freeze_panes(ws, 1, 1);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t)x->ncriteria, DECL_NCOLS - 1);
+	declaration_service_sheet(x, &w, svc);
+	return xlsx_close(&w, STEER_OK, out, d);
+}
+
 /* --- import ----------------------------------------------------------- */
 
 /* Header names, folded (fold_key), for each column. */

@@ -3,14 +3,15 @@
  * (export as CSV or XLSX with the columns id, title, theme, priority,
  * difficulty, status, pilot, owner, due date, comment, or as JSON with the
  * objects of steer/jsonout; import of such a CSV, all rows or none) and the
- * action plan as CSV or XLSX. Cells that a spreadsheet would run as
- * formulas are written as text. */
+ * action plan as CSV or XLSX, the RGESN declaration's grid as XLSX. Cells
+ * that a spreadsheet would run as formulas are written as text. */
 #ifndef SOBRE_SHEET_H
 #define SOBRE_SHEET_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "steer/declaration.h"
 #include "steer/store.h"
 #include "util/buf.h"
 #include "util/csv.h"
@@ -64,6 +65,13 @@ steer_rc sheet_assessments_json(store_t *s, jsonw_t *w, diag_list_t *d);
  * French headers, rank first, overdue flagged: CSV for French Excel, or
  * XLSX (overdue dates in red, filters, frozen header). */
 steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out, diag_list_t *d);
+
+/* The RGESN declaration as the grid referents fill: a sheet "Critères"
+ * with one row per criterion (id, thématique, critère, priorité,
+ * évaluation, statut, justification, texte de déclaration, évolutions
+ * potentielles, actions à mener, qui, quand; frozen header, filters), and
+ * a sheet "Service" with the service's texts and the score. */
+steer_rc sheet_declaration_xlsx(const declaration_t *x, buf_t *out, diag_list_t *d);
 
 typedef struct {
 	size_t rows;     /* data rows read */

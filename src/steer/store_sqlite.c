@@ -328,7 +328,26 @@ static const char migration_5[] =
 	"CREATE TRIGGER snapshot_item_no_delete BEFORE DELETE ON snapshot_item\n"
 	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
 	/* An account's role holds on its perimeter and below (NULL: the root). */
-	"ALTER TABLE user ADD COLUMN perimeter_id INTEGER REFERENCES perimeter(id);\n";
+	"ALTER TABLE user ADD COLUMN perimeter_id INTEGER REFERENCES perimeter(id);\n"
+	/* The RGESN declaration of a service (steer/declaration): the texts
+	 * only a person can write, per perimeter and référentiel; its score,
+	 * its lists of criteria and its improvements are read from the
+	 * assessment. In migration 5 rather than a 6th because 5 is not
+	 * released yet: the release's databases (schema 4) get it in the same
+	 * step. One row per field that is set, the field's name checked by the
+	 * code (the table of steer/declaration.c), so that a field can be added
+	 * without rebuilding the table; an empty value is no row. */
+	"CREATE TABLE declaration(perimeter_id INTEGER NOT NULL REFERENCES perimeter(id),\n"
+	"  referentiel_id INTEGER NOT NULL REFERENCES referentiel(id),\n"
+	"  field TEXT NOT NULL, value TEXT NOT NULL CHECK (length(value) > 0),\n"
+	"  PRIMARY KEY (perimeter_id, referentiel_id, field)) WITHOUT ROWID;\n"
+	/* A criterion's own texts (texte_declaration, evolutions_potentielles,
+	 * actions_a_mener), on a criterion of that perimeter's assessment. */
+	"CREATE TABLE declaration_criterion(perimeter_id INTEGER NOT NULL, referentiel_id INTEGER NOT NULL,\n"
+	"  idbp TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL CHECK (length(value) > 0),\n"
+	"  PRIMARY KEY (perimeter_id, referentiel_id, idbp, field),\n"
+	"  FOREIGN KEY (perimeter_id, referentiel_id, idbp) REFERENCES practice(perimeter_id, referentiel_id, idbp))\n"
+	"  WITHOUT ROWID;\n";
 
 static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3, migration_4,
 							      migration_5};
