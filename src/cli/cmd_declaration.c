@@ -12,6 +12,7 @@
 #include "steer/jsonout.h"
 #include "steer/sheet.h"
 #include "steer/store.h"
+#include "util/xalloc.h"
 
 static const char usage[] =
 	"sobre declaration [--format html|json|xlsx] [-o FILE] [--db FILE]\n"
@@ -31,8 +32,8 @@ static void help(void)
 	       "  --format json  the format RGESN tools exchange (docs/api.md)\n"
 	       "  --format xlsx  the grid, one row per criterion (needs -o on a terminal)\n"
 	       "  -o FILE        write to FILE atomically instead of the standard output\n\n"
-	       "set FIELD VALUE  sets a text of the service (\"\" clears it; several pairs at once;\n"
-	       "                 a value starting with '-' goes after --). The fields:\n",
+	       "set FIELD VALUE  sets a text of the service (\"\" clears it); several pairs at\n"
+	       "                 once, all saved or none. The fields:\n",
 	       usage);
 	for (size_t i = 0; i < DECL_NFIELDS; i++)
 		printf("  %-24s %s\n", declaration_fields[i].key, declaration_fields[i].help);
@@ -45,27 +46,56 @@ static void help(void)
 	       "Every change is in the history (sobre history).\n");
 }
 
+/* `set FIELD VALUE...`, read by hand rather than by getopt: a value may
+ * start with '-' (a Markdown list). An argument where a field's name is
+ * expected is an option if it starts with '-' (no field's name does):
+ * --db FILE is taken there. args: what follows "set". */
 static int do_set(const char *db, int n, char **args)
 {
-	if (n < 2 || n % 2)
-		return cli_usage_error("declaration", usage,
-				       n ? "give a value after each field" : "give a field and its value, e.g. set nom \"Portail\"");
-	store_t *s;
-	int rc = cli_steer_open("declaration set", db, false, true, &s);
-	if (rc)
+	const char **pairs = xcalloc((size_t)n + 1, sizeof *pairs);
+	int npairs = 0, rc = EXIT_OK;
+	for (int i = 0; i < n && !rc; i++) {
+		const char *a = args[i];
+		if (strcmp(a, "--db") == 0 && i + 1 < n)
+			db = args[++i];
+		else if (strncmp(a, "--db=", 5) == 0)
+			db = a + 5;
+		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			free(pairs);
+			help();
+			return EXIT_OK;
+		} else if (a[0] == '-')
+			rc = cli_usage_error("declaration", usage, "unknown option '%s' (set takes FIELD VALUE pairs, and --db)", a);
+		else if (i + 1 == n)
+			rc = cli_usage_error("declaration", usage, "give a value after %s (\"\" clears it)", a);
+		else {
+			pairs[npairs++] = a;
+			pairs[npairs++] = args[++i];
+		}
+	}
+	if (!rc && !npairs)
+		rc = cli_usage_error("declaration", usage, "give a field and its value, e.g. set nom \"Portail\"");
+	store_t *s = NULL;
+	if (!rc)
+		rc = cli_steer_open("declaration set", db, false, true, &s);
+	if (rc) {
+		free(pairs);
 		return rc;
+	}
 	diag_list_t d = DIAG_LIST_INIT;
 	size_t changed = 0;
-	/* Every pair is checked and written; any refusal keeps none of them. */
-	for (int i = 0; i + 1 < n; i += 2) {
+	/* Every pair is checked, so that all the mistakes are said at once;
+	 * any refusal keeps none of them (the transaction is rolled back). */
+	for (int i = 0; i + 1 < npairs; i += 2) {
 		bool ch = false;
-		int r = declaration_set(s, args[i], args[i + 1], &ch, &d);
+		int r = declaration_set(s, pairs[i], pairs[i + 1], &ch, &d);
 		if (r == STEER_IO || (r && !rc))
 			rc = r;
 		changed += ch;
 		if (r == STEER_IO)
 			break;
 	}
+	free(pairs);
 	rc = cli_steer_close("declaration set", s, rc, &d);
 	if (!rc) {
 		if (changed)
@@ -137,6 +167,18 @@ static int do_write(const char *db, const char *format, const char *output)
 
 int cmd_declaration(int argc, char **argv)
 {
+	/* set, after any --db: its pairs are read by do_set. */
+	const char *db = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strncmp(argv[i], "--db=", 5) == 0)
+			db = argv[i] + 5;
+		else if (strcmp(argv[i], "set") == 0)
+			return do_set(db, argc - i - 1, argv + i + 1);
+		else
+			break;
+	}
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
@@ -147,8 +189,9 @@ int cmd_declaration(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db = NULL, *format = NULL, *output = NULL;
+	const char *format = NULL, *output = NULL;
 	const char *texts[DECL_NCRITERION_FIELDS] = {NULL};
+	db = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:t:e:a:D:h", opts, NULL)) != -1) {
@@ -176,7 +219,7 @@ int cmd_declaration(int argc, char **argv)
 	if (strcmp(sub, "criterion") != 0 && texts_given)
 		return cli_usage_error("declaration", usage, "--text, --evolutions and --actions go with criterion ID");
 	if (strcmp(sub, "set") == 0)
-		return do_set(db, n - 1, argv + optind + 1);
+		return cli_usage_error("declaration", usage, "set comes first: sobre declaration set FIELD VALUE... [--db FILE]");
 	if (strcmp(sub, "criterion") == 0) {
 		if (n != 2)
 			return cli_usage_error("declaration", usage, "give one criterion id, e.g. criterion 1.1 --text \"...\"");

@@ -133,8 +133,8 @@ static steer_rc refuse_value(const declaration_field_t *f, const char *why, diag
 		return store_refuse(d, "bad-score", "e.g. 75 or 82,5", "%s takes a percentage from 0 to 100 with at "
 				    "most one decimal", f->key);
 	default:
-		return store_refuse(d, "bad-text", f->kind == DECL_LINE ? "keep it to one line" : NULL, "%s %s", f->key,
-				    why);
+		return store_refuse(d, "bad-text", strstr(why, "line break") ? "keep it to one line" : NULL, "%s %s",
+				    f->key, why);
 	}
 }
 
@@ -152,6 +152,14 @@ static steer_rc check_value(const declaration_field_t *f, const char *value, cha
 	switch (f->kind) {
 	case DECL_LINE:
 	case DECL_TEXT:
+		if (f->kind == DECL_TEXT) {
+			/* Browsers send CRLF in text areas: the database keeps LF. */
+			char *w = t;
+			for (const char *r = t; *r; r++)
+				if (*r != '\r')
+					*w++ = *r;
+			*w = '\0';
+		}
 		why = input_text_problem(t, f->kind == DECL_LINE ? INPUT_MAX_NAME : INPUT_MAX_TEXT, f->kind == DECL_TEXT);
 		if (why)
 			rc = refuse_value(f, why, d);

@@ -429,14 +429,22 @@ static void declaration_service_sheet(const declaration_t *x, xlsx_t *w, lxw_wor
 	lxw_row_t r = 1;
 	worksheet_write_string(ws, r, 0, "Périmètre", NULL);
 	worksheet_write_string(ws, r++, 1, x->perimeter ? x->perimeter : "", NULL);
+	buf_t b = BUF_INIT;
 	for (size_t i = 0; i < DECL_NFIELDS; i++) {
 		const char *v = i == DECL_NOM ? declaration_name(x) : x->values[i];
+		if (v && declaration_fields[i].kind == DECL_PERCENT) {
+			/* 75.5 as the French read it, as the score below. */
+			for (const char *p = v; *p; p++)
+				buf_putc(&b, *p == '.' ? ',' : *p);
+			buf_puts(&b, " %");
+			v = buf_cstr(&b);
+		}
 		worksheet_write_string(ws, r, 0, declaration_fields[i].label, NULL);
 		if (v)
 			worksheet_write_string(ws, r, 1, v, NULL);
+		buf_reset(&b);
 		r++;
 	}
-	buf_t b = BUF_INIT;
 	score_format(x->score.overall.num, x->score.overall.den, ',', &b);
 	if (x->score.overall.den)
 		buf_puts(&b, " %");
