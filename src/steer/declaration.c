@@ -226,12 +226,9 @@ static steer_rc unknown_field(const declaration_field_t *t, size_t n, const char
 	return rc;
 }
 
-steer_rc declaration_check(int field, const char *value, char **out, diag_list_t *d)
+steer_rc declaration_check(const declaration_field_t *f, const char *value, char **out, diag_list_t *d)
 {
-	*out = NULL;
-	if (field < 0 || field >= DECL_NFIELDS)
-		return store_refuse(d, "unknown-field", NULL, "no such field of the declaration");
-	return check_value(&declaration_fields[field], value, out, d);
+	return check_value(f, value, out, d);
 }
 
 steer_rc declaration_set(store_t *s, const char *key, const char *value, bool *changed, diag_list_t *d)
@@ -509,6 +506,30 @@ static void put_markdown(value_t *m, const char *key, const char *text)
 	buf_free(&b);
 }
 
+/* The same for a criterion's short texts, shown after a label on its
+ * line: a text of one paragraph without its <p> (most of them; the page
+ * must stay light with a text on each of 78 criteria), else as blocks. */
+static void put_inline(value_t *m, const char *key, const char *text)
+{
+	if (!text || !*text) {
+		value_map_set(m, key, value_null());
+		return;
+	}
+	buf_t b = BUF_INIT;
+	md_render(text, strlen(text), MD_OPT_NOHTML | MD_OPT_NOREMOTEIMG, &b, NULL, NULL);
+	const char *h = buf_cstr(&b);
+	size_t n = b.len;
+	if (n > 8 && strncmp(h, "<p>", 3) == 0 && strcmp(h + n - 5, "</p>\n") == 0 && !strstr(h + 3, "<p>") &&
+	    !strstr(h + 3, "</p>\n<")) {
+		char *in = xstrndup(h + 3, n - 8);
+		put_str(m, key, in);
+		free(in);
+	} else {
+		put_str(m, key, h);
+	}
+	buf_free(&b);
+}
+
 /* "1 250" with a no-break space between thousands, as French writes it. */
 static void put_whole(value_t *m, const char *key, const char *digits)
 {
@@ -571,6 +592,22 @@ static void texts_ctx(value_t *c, const declaration_t *x)
 	}
 }
 
+/* A criterion as the page lists it: its texts, and for an improvement its
+ * actions, who and when. */
+static void criterion_ctx(value_t *row, const declaration_t *x, const declaration_criterion_t *c, bool details)
+{
+	value_map_set(row, "details", value_bool(details));
+	put_str(row, "idbp", c->item->idbp);
+	put_str(row, "title", c->item->title);
+	put_str(row, "status", status_name(x->profile, c->item->status));
+	put_inline(row, "justification", c->item->comment);
+	put_inline(row, "texte_declaration", c->text[DECL_TEXTE_DECLARATION]);
+	put_inline(row, "evolutions_potentielles", c->text[DECL_EVOLUTIONS_POTENTIELLES]);
+	put_inline(row, "actions_a_mener", c->text[DECL_ACTIONS_A_MENER]);
+	put_str(row, "who", declaration_who(c));
+	put_date(row, "due", c->item->due);
+}
+
 /* The criteria of one evaluation, as a list; *count gets how many (0: null). */
 static value_t *group_ctx(const declaration_t *x, const char *evaluation, const char *id, const char *title,
 			  size_t *count)
@@ -581,18 +618,13 @@ static value_t *group_ctx(const declaration_t *x, const char *evaluation, const 
 		const declaration_criterion_t *c = &x->criteria[i];
 		if (strcmp(declaration_evaluation(x->profile, c->item->status), evaluation) != 0)
 			continue;
-		value_t *row = value_push_map(rows);
-		put_str(row, "idbp", c->item->idbp);
-		put_str(row, "title", c->item->title);
-		put_str(row, "status", status_name(x->profile, c->item->status));
-		put_markdown(row, "justification", c->item->comment);
-		put_markdown(row, "texte_declaration", c->text[DECL_TEXTE_DECLARATION]);
-		put_markdown(row, "evolutions_potentielles", c->text[DECL_EVOLUTIONS_POTENTIELLES]);
+		criterion_ctx(value_push_map(rows), x, c, false);
 		n++;
 	}
 	put_str(g, "id", id);
 	put_str(g, "title", title);
 	value_put_int(g, "count", (long long)n);
+	value_map_set(g, "note", value_bool(false));
 	*count = n;
 	if (!n) {
 		value_free(g);
@@ -601,19 +633,12 @@ static value_t *group_ctx(const declaration_t *x, const char *evaluation, const 
 	return g;
 }
 
+/* The improvements: the criteria not validated, in the plan's order. */
 static value_t *actions_ctx(const declaration_t *x)
 {
 	value_t *rows = value_list();
-	for (size_t k = 0; k < x->nactions; k++) {
-		const declaration_criterion_t *c = &x->criteria[x->actions[k]];
-		value_t *row = value_push_map(rows);
-		put_str(row, "idbp", c->item->idbp);
-		put_str(row, "title", c->item->title);
-		put_str(row, "status", status_name(x->profile, c->item->status));
-		put_markdown(row, "actions_a_mener", c->text[DECL_ACTIONS_A_MENER]);
-		put_str(row, "who", declaration_who(c));
-		put_date(row, "due", c->item->due);
-	}
+	for (size_t k = 0; k < x->nactions; k++)
+		criterion_ctx(value_push_map(rows), x, &x->criteria[x->actions[k]], true);
 	return rows;
 }
 
@@ -643,21 +668,30 @@ static value_t *declaration_ctx(const declaration_t *x)
 	value_put_int(c, "applicable", (long long)t->applicable);
 	value_put_int(c, "assessed", (long long)t->assessed);
 	value_put_int(c, "total", (long long)t->total);
+	/* The criteria not validated are the improvements (assessed,
+	 * applicable, not validated): listed once, there. */
 	static const struct {
 		const char *evaluation, *id, *title;
 	} groups[] = {
 		{"Conforme", "conformes", "Critères conformes"},
-		{"Non conforme", "non-conformes", "Critères non conformes"},
+		{"Non conforme", NULL, "Critères non conformes"},
 		{"Non applicable", "non-applicables", "Critères non applicables"},
 		{"À évaluer", "a-evaluer", "Critères à évaluer"},
 	};
 	value_t *counts = value_put_list(c, "counts"), *lists = value_put_list(c, "groups");
 	for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
-		size_t n;
-		value_t *g = group_ctx(x, groups[i].evaluation, groups[i].id, groups[i].title, &n);
+		size_t n = x->nactions;
+		value_t *g;
+		if (groups[i].id) {
+			g = group_ctx(x, groups[i].evaluation, groups[i].id, groups[i].title, &n);
+		} else {
+			g = value_map();
+			put_str(g, "title", groups[i].title);
+			value_put_int(g, "count", (long long)n);
+			value_map_set(g, "note", value_bool(true));
+		}
 		value_t *row = value_push_map(counts);
 		put_str(row, "evaluation", groups[i].evaluation);
-		put_str(row, "id", groups[i].id);
 		value_put_int(row, "count", (long long)n);
 		if (n)
 			value_list_push(lists, g);
@@ -665,6 +699,7 @@ static value_t *declaration_ctx(const declaration_t *x)
 			value_free(g);
 	}
 	value_map_set(c, "actions", actions_ctx(x));
+	value_put_int(c, "nactions", (long long)x->nactions);
 	value_map_set(c, "has_actions", value_bool(x->nactions > 0));
 	return c;
 }

@@ -84,12 +84,12 @@ bool declaration_supported(const profile_t *p);
  * scope's référentiel is an RGESN; STEER_REFUSED too before any import. */
 steer_rc declaration_require(store_t *s, diag_list_t *d);
 
-/* The canonical form of value for field (a date as YYYY-MM-DD, a number
- * without grouping, text trimmed), or a refusal (unknown-field, bad-date,
- * bad-number, bad-score, bad-text: too long, or control characters);
- * "" (or white space) gives *out NULL: the field is cleared. Pure: no
- * database. The caller frees *out. */
-steer_rc declaration_check(int field, const char *value, char **out, diag_list_t *d);
+/* The canonical form of value for field f, one of the two tables above (a
+ * date as YYYY-MM-DD, a number without grouping, text trimmed and without
+ * CR), or a refusal (bad-date, bad-number, bad-score, bad-text: too long,
+ * or control characters); "" (or white space) gives *out NULL: the field
+ * is cleared. Pure: no database. The caller frees *out. */
+steer_rc declaration_check(const declaration_field_t *f, const char *value, char **out, diag_list_t *d);
 
 /* Sets the service's field named key to value ("" clears it), in the
  * scope; logged as "declaration KEY". *changed (may be NULL) says whether

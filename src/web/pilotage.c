@@ -111,7 +111,8 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	 * seen at start than on some request. */
 	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard",
 					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
-					    "account", "referentiels", "consolidation"};
+					    "account", "referentiels", "consolidation", "declaration",
+					    "declaration_criterion", "declaration_fields"};
 	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
@@ -214,6 +215,11 @@ static void rt_indicators(rq_t *r, const char *arg) { pg_indicators(r); }
 static void rt_snapshots(rq_t *r, const char *arg) { pg_snapshots(r); }
 static void rt_snapshot(rq_t *r, const char *arg) { do_snapshot(r); }
 static void rt_report(rq_t *r, const char *arg) { pg_report(r); }
+static void rt_declaration(rq_t *r, const char *arg) { pg_declaration(r); }
+static void rt_declaration_save(rq_t *r, const char *arg) { do_declaration(r); }
+static void rt_declaration_criterion(rq_t *r, const char *arg) { pg_declaration_criterion(r, arg); }
+static void rt_declaration_criterion_save(rq_t *r, const char *arg) { do_declaration_criterion(r, arg); }
+static void rt_declaration_file(rq_t *r, const char *arg) { pg_declaration_download(r, r->req->path + 10); }
 static void rt_account(rq_t *r, const char *arg) { pg_account(r, 200, NULL); }
 static void rt_own_password(rq_t *r, const char *arg) { do_own_password(r); }
 static void rt_own_token(rq_t *r, const char *arg) { do_own_token(r, false); }
@@ -267,6 +273,13 @@ static const struct route {
 	{"/instantanes", rt_snapshots, 0, 0, false},
 	{"/instantanes", rt_snapshot, PILOTAGE_MAX_FORM_BODY, 0, true},
 	{"/rapport", rt_report, 0, 0, false},
+	{"/declaration", rt_declaration, 0, 0, false},
+	{"/declaration", rt_declaration_save, PILOTAGE_MAX_DECLARATION_BODY, 0, true},
+	{"/declaration/criteres/*", rt_declaration_criterion, 0, 0, false},
+	{"/declaration/criteres/*", rt_declaration_criterion_save, PILOTAGE_MAX_DECLARATION_BODY, 0, true},
+	{"/declaration.html", rt_declaration_file, 0, 0, false},
+	{"/declaration.json", rt_declaration_file, 0, 0, false},
+	{"/declaration.xlsx", rt_declaration_file, 0, 0, false},
 	{"/compte", rt_account, 0, R_GLOBAL, false},
 	{"/compte/mot-de-passe", rt_own_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
 	{"/compte/jeton", rt_own_token, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},

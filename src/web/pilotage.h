@@ -31,10 +31,13 @@ void pilotage_free(pilotage_t *p);
 /* The largest body each kind of POST may send (pilotage_admit): the login
  * form (an address and a password of at most 1,024 bytes, percent-encoded);
  * the other forms; an assessment (a 4,000-character comment and 50 evidence
- * links of 2,048 bytes, percent-encoded, in a form or in JSON). */
+ * links of 2,048 bytes, percent-encoded, in a form or in JSON); the RGESN
+ * declaration's forms (at most four texts of 4,000 bytes and thirteen lines
+ * of 200, every byte percent-encoded: 56 KB). */
 #define PILOTAGE_MAX_LOGIN_BODY (4u << 10)
 #define PILOTAGE_MAX_FORM_BODY (16u << 10)
 #define PILOTAGE_MAX_ASSESS_BODY (512u << 10)
+#define PILOTAGE_MAX_DECLARATION_BODY (64u << 10)
 /* A practice id in a path, with its NUL. */
 #define PILOTAGE_MAX_ID 64
 

@@ -1,7 +1,7 @@
 /* pilotage_internal: the pages and the API of the steering web app, for the
  * route table (pilotage.c): pilotage_pages.c (the HTML pages and forms),
- * pilotage_account.c (login, logout, Mon compte), pilotage_api.c (the JSON
- * API). Each is built on web/request. Not for use outside src/web/pilotage*. */
+ * pilotage_declaration.c (the RGESN declaration), pilotage_account.c
+ * (login, logout, Mon compte), pilotage_api.c (the JSON API). Each is built on web/request. Not for use outside src/web/pilotage*. */
 #ifndef SOBRE_PILOTAGE_INTERNAL_H
 #define SOBRE_PILOTAGE_INTERNAL_H
 
@@ -32,6 +32,14 @@ void do_add_user(rq_t *r);
 void do_weights(rq_t *r);
 void do_upgrade(rq_t *r);
 void do_user_action(rq_t *r, bool remove);
+
+/* pilotage_declaration.c: the RGESN declaration of the scope's service. */
+void pg_declaration(rq_t *r);
+void do_declaration(rq_t *r);
+void pg_declaration_criterion(rq_t *r, const char *idbp);
+void do_declaration_criterion(rq_t *r, const char *idbp);
+/* declaration.html, .json or .xlsx */
+void pg_declaration_download(rq_t *r, const char *name);
 
 /* pilotage_api.c: the JSON API (docs/api.md). */
 void api_score(rq_t *r);

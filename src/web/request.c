@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "steer/declaration.h"
 #include "steer/input.h"
 #include "steer/perimeter.h"
 #include "util/fold.h"
@@ -184,6 +185,8 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 		ctx_str(ctx, "csrf", r->user.csrf);
 		ctx_bool(ctx, "is_admin", account_may_administer(&r->user));
 		ctx_bool(ctx, "can_snapshot", account_may_snapshot(&r->user));
+		/* Only a service assessed against the RGESN has a declaration. */
+		ctx_bool(ctx, "has_declaration", declaration_supported(store_profile(r->s)));
 	}
 	scope_ctx(r, ctx);
 	ctx_str(ctx, "guide_home", r->env->site ? app_home(r->env->site) : "/");
@@ -195,6 +198,7 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 			{"evaluation", "Évaluation enregistrée."},
 			{"mesure", "Mesure enregistrée."},
 			{"instantane", "Instantané créé."},
+			{"declaration", "Déclaration enregistrée."},
 			{"utilisateur", "Utilisateur ajouté : son mot de passe est affiché une seule fois ci-dessous."},
 			{"poids", "Poids enregistrés."},
 			{"guide", "Guide mis à jour : les évaluations ont été reportées."},

@@ -337,7 +337,9 @@ def scopes(sobre, guide, work):
                           ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"}),
                           ("/pilotage/administration/guide", {}),
                           ("/pilotage/administration/utilisateurs/supprimer", {"email": "dsi@example.fr"}),
-                          ("/pilotage/administration/utilisateurs/mot-de-passe", {"email": "admin@example.fr"})]
+                          ("/pilotage/administration/utilisateurs/mot-de-passe", {"email": "admin@example.fr"}),
+                          ("/pilotage/declaration", {"nom": "x"}),
+                          ("/pilotage/declaration/criteres/a.1", {"texte_declaration": "x"})]
                 for path, data in writes:
                     s, _, b = c.req(path + scope, dict(data, csrf=c.csrf))
                     check(s == 403 and "Rien n&#39;a été enregistré".encode() in b,
@@ -503,6 +505,169 @@ def scopes(sobre, guide, work):
         log.close()
     text = open(os.path.join(work, "scopes.err"), encoding="utf-8", errors="replace").read()
     check(not re.search(r"Sanitizer|runtime error", text), "scopes: no sanitizer report:\n" + text[-3000:])
+
+
+def declaration(sobre, guide, work):
+    """The RGESN declaration (issue 12, section 2) on a database of its own:
+    the root assessed against the GBPNR, two services against a small
+    RGESN of our own words (tests/cases/steer/rgesn-score). The page of a
+    service, in the navigation of RGESN scopes only; the form saves the
+    texts (checked with the CLI and its history) and keeps what was typed
+    with the error next to its field when a value is refused; a write
+    without the CSRF token, from a lecteur, from a pilote for the service's
+    texts or for a criterion not of its function, or from a pilote of the
+    other service is refused 403 with nothing written; the three downloads
+    are the CLI's; values are escaped; the forms' body limit."""
+    db = os.path.join(work, "declaration.db")
+    rgesn = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cases", "steer", "rgesn-score", "input",
+                         "rgesn.json")
+    run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
+    steps = [run("init", "--org", "Ville"), run("guide", "import", guide), run("guide", "import", rgesn),
+             run("perimeter", "add", "Portail", "--guide", "rgesn"),
+             run("perimeter", "add", "Intranet", "--guide", "rgesn"),
+             run("user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", stdin="admin-password-1\n"),
+             run("user", "add", "dev@example.fr", "--role", "pilote", "--perimeter", "Portail", "--function",
+                 "Développeur", "--password-stdin", stdin="pilote-password-1\n"),
+             run("user", "add", "intra@example.fr", "--role", "admin", "--perimeter", "Intranet", "--password-stdin",
+                 stdin="intra-password-1\n"),
+             run("user", "add", "lire@example.fr", "--role", "lecteur", "--perimeter", "Portail", "--password-stdin",
+                 stdin="lecteur-password-1\n"),
+             run("assess", "1.1", "--perimeter", "Portail", "--status", "validé", "--comment", "Écrite"),
+             run("assess", "2.2", "--perimeter", "Portail", "--status", "non validé", "--pilot", "Développeur",
+                 "--due", "2027-03-31"),
+             run("assess", "2.1", "--perimeter", "Portail", "--status", "en cours", "--pilot", "Designer")]
+    bad = [x for x in steps if x.returncode != 0]
+    check(not bad, f"declaration: the database made with the CLI: {[x.stderr for x in bad]}")
+    decl = lambda fmt="json", per="Portail": run("declaration", "--perimeter", per, "--format", fmt).stdout
+    log = open(os.path.join(work, "declaration.err"), "w")
+    p = None
+    try:
+        p, port = start_server([sobre, "serve", "--port", "0", "--db", db, guide], log)
+        admin, dev, intra, lire = Client(port), Client(port), Client(port), Client(port)
+        check(admin.login("admin@example.fr", "admin-password-1")[0] == 303, "declaration: admin logs in")
+        check(dev.login("dev@example.fr", "pilote-password-1")[0] == 303, "declaration: pilote of Portail logs in")
+        check(intra.login("intra@example.fr", "intra-password-1")[0] == 303, "declaration: admin of Intranet logs in")
+        check(lire.login("lire@example.fr", "lecteur-password-1")[0] == 303, "declaration: lecteur of Portail logs in")
+        q = "?perimetre=Portail"
+        # Each one's CSRF token, from a page of its own perimeter (the
+        # root's address only redirects them there).
+        for c, per in ((dev, "Portail"), (intra, "Intranet"), (lire, "Portail")):
+            c.csrf = None
+            c.req("/pilotage/?perimetre=" + per)
+            check(c.csrf is not None, f"declaration: a page of {per} gives its session's CSRF token")
+
+        # --- the page, in the navigation of an RGESN scope only
+        s, _, b = admin.req("/pilotage/declaration" + q)
+        check(s == 200 and b'href="/pilotage/declaration?perimetre=Portail" aria-current="page">D\xc3\xa9claration</a>' in b
+              and b'<form method="post" action="/pilotage/declaration?perimetre=Portail"' in b
+              and b'name="csrf"' in b and b'id="f-date_evaluation" name="date_evaluation" value="" type="date"' in b
+              and b'href="/pilotage/declaration.json?perimetre=Portail"' in b and b"<script" not in b,
+              f"declaration: the page of Portail, its form and its downloads ({s})")
+        s, _, b = admin.req("/pilotage/" + q)
+        check(s == 200 and b'href="/pilotage/declaration?perimetre=Portail"' in b, "declaration: in Portail's navigation")
+        s, _, b = admin.req("/pilotage/")
+        check(s == 200 and b"/pilotage/declaration" not in b, "declaration: not in the navigation of the GBPNR's root")
+        s, _, b = admin.req("/pilotage/declaration")
+        check(s == 404 and "évalué selon le référentiel « gbpnr »".encode() in b,
+              f"declaration: the root's page is a 404 in French ({s})")
+        s, _, b = admin.req("/pilotage/declaration/criteres/9.9" + q)
+        check(s == 404, f"declaration: an unknown criterion: 404 ({s})")
+
+        # --- the form saves the texts
+        before = decl()
+        form = {"nom": "Portail " + XSS, "date_evaluation": "02/11/2026", "budget_requetes": "30",
+                "strategie": "- Parcours courts\r\n- Pages légères", "score_cible": "75,5"}
+        s, h, _ = admin.req("/pilotage/declaration" + q, dict(form, csrf=admin.csrf))
+        check(s == 303 and h.get("Location") == "/pilotage/declaration?ok=declaration&perimetre=Portail",
+              f"declaration: the form is saved, the redirect keeps the scope ({s}, {h.get('Location')})")
+        got = json.loads(decl())
+        check(got["service"]["nom"] == "Portail " + XSS and got["service"]["date_evaluation"] == "2026-11-02",
+              f"declaration: the texts as the CLI reads them: {got['service']}")
+        check("admin@example.fr  declaration strategie: — -> - Parcours courts / - Pages légères" in
+              run("history", "--perimeter", "Portail").stdout, "declaration: the change is in the history, CR dropped")
+        s, _, b = admin.req("/pilotage/declaration" + q)
+        check(s == 200 and XSS.encode() not in b and XSS_ESC in b and "Déclaration enregistrée.".encode() not in b
+              and b'value="75,5"' in b, f"declaration: the page shows the texts escaped ({s})")
+        # a refused value: 422, the error by its field, what was typed kept, nothing written
+        before = decl()
+        s, _, b = admin.req("/pilotage/declaration" + q, {"csrf": admin.csrf, "nom": "Autre nom",
+                                                          "date_evaluation": "31/02/2026", "largeur_ecran": "trois cents"})
+        check(s == 422 and b'id="f-date_evaluation-error"' in b and b'id="f-largeur_ecran-error"' in b
+              and b'aria-invalid="true"' in b and b'value="Autre nom"' in b and b'value="trois cents"' in b
+              and decl() == before, f"declaration: a refused form is shown again, nothing written ({s})")
+        # a criterion's texts, by whoever may edit its assessment
+        s, _, b = dev.req("/pilotage/declaration/criteres/2.2" + q)
+        check(s == 200 and b'name="texte_declaration"' in b, f"declaration: the pilote's criterion page has its form ({s})")
+        s, h, _ = dev.req("/pilotage/declaration/criteres/2.2" + q,
+                          {"csrf": dev.csrf, "texte_declaration": "Images recompressées", "actions_a_mener": "Recompresser"})
+        c22 = [c for c in json.loads(decl())["criteres"] if c["id"] == "2.2"][0]
+        check(s == 303 and h.get("Location") == "/pilotage/declaration?ok=declaration&perimetre=Portail#c-2.2"
+              and c22["texte_declaration"] == "Images recompressées" and c22["actions_a_mener"] == "Recompresser"
+              and c22["qui"] == "Développeur", f"declaration: the pilote saves its criterion's texts ({s}): {c22}")
+
+        # --- refused writes: 403, nothing written
+        before = (decl(), decl(per="Intranet"), run("history", "--perimeter", "Portail").stdout)
+        for who, c, path, data in (
+                ("no CSRF token", admin, "/pilotage/declaration" + q, {"nom": "x"}),
+                ("a wrong CSRF token", admin, "/pilotage/declaration" + q, {"nom": "x", "csrf": "0" * 64}),
+                ("no CSRF token", admin, "/pilotage/declaration/criteres/2.2" + q, {"texte_declaration": "x"}),
+                ("a lecteur", lire, "/pilotage/declaration" + q, {"nom": "x"}),
+                ("a lecteur", lire, "/pilotage/declaration/criteres/2.2" + q, {"texte_declaration": "x"}),
+                ("a pilote, for the service's texts", dev, "/pilotage/declaration" + q, {"nom": "x"}),
+                ("a pilote, for a criterion of another function", dev, "/pilotage/declaration/criteres/2.1" + q,
+                 {"texte_declaration": "x"}),
+                ("the admin of Intranet", intra, "/pilotage/declaration" + q, {"nom": "x"}),
+                ("the admin of Intranet", intra, "/pilotage/declaration/criteres/2.2" + q, {"texte_declaration": "x"}),
+                ("the pilote of Portail", dev, "/pilotage/declaration?perimetre=Intranet", {"nom": "x"})):
+            d = dict(data)
+            if "csrf" not in d and who not in ("no CSRF token",):
+                d["csrf"] = c.csrf
+            s, _, b = c.req(path, d)
+            check(s == 403 and "Rien n&#39;a été enregistré".encode() in b and
+                  (b"CSRF" in b) == ("CSRF" in who), f"declaration: {who}: POST {path}: 403, nothing written ({s})")
+        check((decl(), decl(per="Intranet"), run("history", "--perimeter", "Portail").stdout) == before,
+              "declaration: the refused writes changed nothing")
+        s, _, b = lire.req("/pilotage/declaration" + q)
+        check(s == 200 and b'<form method="post" action="/pilotage/declaration' not in b and XSS_ESC in b,
+              f"declaration: a lecteur reads the texts, without the form ({s})")
+        s, _, _ = intra.req("/pilotage/declaration" + q)
+        check(s == 403, f"declaration: the admin of Intranet cannot read Portail's ({s})")
+
+        # --- the downloads are the CLI's
+        s, h, b = admin.req("/pilotage/declaration.json" + q)
+        check(s == 200 and json.loads(b) == json.loads(decl()) and "attachment" in h.get("Content-Disposition", ""),
+              f"declaration: the JSON download is the CLI's ({s})")
+        s, h, b = admin.req("/pilotage/declaration.html" + q)
+        check(s == 200 and b == decl("html").encode() and h.get("Content-Type", "").startswith("text/html")
+              and 'filename="declaration.html"' in h.get("Content-Disposition", "") and XSS.encode() not in b,
+              f"declaration: the HTML download is the CLI's, escaped ({s})")
+        s, h, b = admin.req("/pilotage/declaration.xlsx" + q)
+        names = re.findall(r'<sheet name="([^"]+)"', zipfile.ZipFile(io.BytesIO(b)).read("xl/workbook.xml").decode()) \
+            if s == 200 else []
+        check(names == ["Critères", "Service"], f"declaration: the XLSX download ({s}): {names}")
+        s, _, _ = admin.req("/pilotage/declaration.json")
+        check(s == 404, f"declaration: no download on the GBPNR's root ({s})")
+
+        # --- the forms' body limit (PILOTAGE_MAX_DECLARATION_BODY)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in admin.jar)
+        for path in ("/pilotage/declaration" + q, "/pilotage/declaration/criteres/2.2" + q):
+            st, _, _, _ = rawhttp.exchange(port, rawhttp.request(
+                "POST", path, [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", cookie),
+                               ("Content-Length", str((64 << 10) + 1))]))
+            check(st == [413], f"declaration: 64 KiB + 1 to {path}: 413 ({st})")
+        # the largest form it must take: every text at its limit, every byte percent-encoded
+        big = {"csrf": admin.csrf, "raison_etre": "é" * 2000, "strategie": "é" * 2000, "outils": "é" * 2000,
+               "appareils": "é" * 2000}
+        st, _, _, _ = rawhttp.exchange(port, rawhttp.request(
+            "POST", "/pilotage/declaration" + q, [("Content-Type", "application/x-www-form-urlencoded"),
+                                                  ("Cookie", cookie)], urllib.parse.urlencode(big).encode()))
+        check(st == [303], f"declaration: four texts of 4,000 bytes, percent-encoded: saved ({st})")
+    finally:
+        if p and p.poll() is None:
+            stop_server(p)
+        log.close()
+    text = open(os.path.join(work, "declaration.err"), encoding="utf-8", errors="replace").read()
+    check(not re.search(r"Sanitizer|runtime error", text), "declaration: no sanitizer report:\n" + text[-3000:])
 
 
 def main(sobre, guide):
@@ -1192,6 +1357,7 @@ def main(sobre, guide):
         check(re.search(r"198\.51\.100\.99 POST /pilotage/connexion 401", log) and not re.search(r"203\.0\.113\.66", log),
               "with two X-Forwarded-For lines, the last one is the client")
         scopes(sobre, guide, work)
+        declaration(sobre, guide, work)
         db_errors(sobre, copy, work)
     finally:
         if p and p.poll() is None:
