@@ -3,7 +3,8 @@
 # clean and reports 59 practices in 9 themes; the JSON export deep-equals the
 # official one (HTML whitespace aside); the CSV export parses as RFC 4180
 # into the same values; the exports read back as référentiels; the RGESN
-# 2024 file reads whole.
+# 2024 file reads whole, and a service's declaration against it weighs at
+# most 30 KB.
 #     tests/run-corpus.sh build/sobre [TESTDATA]
 set -u
 . "$(dirname "$0")/testdata.sh"
@@ -98,6 +99,60 @@ json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)' "$rgesn" "$tmp/rgesn-2
 	want="$1 criteria in $2 themes (rgesn-2023 JSON): 0 errors, 0 warnings"
 	got=$("$sobre" check "$tmp/rgesn-2023.json" 2>&1)
 	if [ $? -eq 0 ] && [ "$got" = "$want" ]; then ok; else ko "check RGESN without its 2024 fields: $got"; fi
+	# Its declaration: a service assessed on every criterion (each status
+	# but one in six, a one-line comment on each, the improvements with
+	# an owner and a due date), every text of the service written, ten
+	# criteria with a declaration text and actions: one page of at most
+	# 30 KB (30,000 bytes), asking no host anything.
+	db="$tmp/rgesn.db"
+	python3 -c 'import csv, json, sys
+w = csv.writer(open(sys.argv[2], "w", newline=""))
+w.writerow(["id", "status", "owner", "due date", "comment"])
+for i, c in enumerate(json.load(open(sys.argv[1]))):
+    k, always = i % 6, c["cible"] == "Applicable à tous les services"
+    if k == 5 and not always:
+        w.writerow([c["numero"], "non applicable", "", "", "Le service ne propose pas cette fonctionnalité : le critère ne s’applique pas."])
+    elif k in (1, 4):
+        w.writerow([c["numero"], "non validé", "Équipe produit", "2027-06-30", "Constat : à corriger dans la prochaine version du service."])
+    elif k == 2:
+        w.writerow([c["numero"], "en cours", "Équipe produit", "2027-03-31", "Travaux engagés avec l’équipe de développement."])
+    elif i % 13 == 7:
+        w.writerow([c["numero"], "à évaluer", "", "", ""])
+    else:
+        w.writerow([c["numero"], "validé", "", "", "Vérifié sur l’échantillon évalué."])' "$rgesn" "$tmp/rgesn-assessment.csv"
+	para=$(python3 -c 'print(" ".join(["Permettre aux habitants de déposer et de suivre leurs demandes sans se déplacer."] * 5))')
+	goals=$(python3 -c 'print("\n".join("- Objectif %d : réduire le poids et le nombre de requêtes des pages les plus consultées." % i for i in range(6)))')
+	if "$sobre" init --org Ville --db "$db" >/dev/null && "$sobre" guide import "$rgesn" --db "$db" >/dev/null &&
+		"$sobre" import-assessment "$tmp/rgesn-assessment.csv" --db "$db" >/dev/null &&
+		"$sobre" declaration set nom "Portail des démarches en ligne" raison_etre "$para" date_evaluation 2026-11-02 \
+			date_mise_a_jour 2026-11-20 entite_evaluation "Direction du numérique" responsable_evaluation "Léa Martin" \
+			referent "Sam Dupont" strategie "$goals" budget_requetes 30 budget_poids 600 \
+			echantillons "$(printf 'Accueil\nRechercher une démarche\nDéposer une demande\nSuivre une demande\nMentions légales')" \
+			outils "L’inspecteur réseau du navigateur, GreenIT-Analysis et Lighthouse." \
+			appareils "Ordiphones et ordinateurs de 2016 et après, navigateurs des cinq dernières années." \
+			connexion "3G, ou 512 kbit/s en fixe" largeur_ecran 320 score_cible 75 date_cible 2027-12-31 --db "$db" >/dev/null; then
+		for id in 1.1 1.2 2.1 2.2 3.1 4.1 5.1 6.1 7.1 8.1; do
+			"$sobre" declaration criterion $id --db "$db" --text "Ce critère est traité dans le cadre de la démarche d’écoconception du service, voir la stratégie." \
+				--actions "Planifier la correction avec l’équipe et vérifier sur l’échantillon." >/dev/null || ko "declaration criterion $id"
+		done
+		t0=$(date +%s%N)
+		"$sobre" declaration --db "$db" -o "$tmp/declaration.html" 2>/dev/null
+		rc=$?
+		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+		size=$(wc -c <"$tmp/declaration.html")
+		# Each criterion listed once (the improvements hold the ones not validated).
+		items=$(grep -o '<li><b>[0-9]*\.[0-9]*</b>' "$tmp/declaration.html" | wc -l)
+		distinct=$(grep -o '<li><b>[0-9]*\.[0-9]*</b>' "$tmp/declaration.html" | sort -u | wc -l)
+		if [ $rc -eq 0 ] && [ "$size" -le 30000 ] && [ "$items" -eq 78 ] && [ "$distinct" -eq 78 ] &&
+			! grep -qiE '<(script|link|img|iframe)|url\(|@import| src=' "$tmp/declaration.html"; then
+			ok
+			echo "corpus: RGESN declaration: $size bytes for $items criteria, written in $ms ms"
+		else
+			ko "RGESN declaration: exit $rc, $size bytes (at most 30000), $items criteria listed ($distinct distinct; 78 wanted), or a resource of another host"
+		fi
+	else
+		ko "RGESN declaration: the database could not be made"
+	fi
 else
 	testdata_missing "corpus: RGESN" "$rgesn" || ko "RGESN test data missing"
 fi
