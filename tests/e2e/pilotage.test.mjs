@@ -3,7 +3,8 @@
 // a measurement, see the dashboard change; axe-core finds no violation on
 // any app page, the management report included, nor, once the organisation
 // has perimeters, on the pages with the perimeter switcher and on the
-// consolidation pages. Run by tests/e2e/run.sh (SOBRE=path/to/sobre).
+// consolidation pages, nor on the RGESN declaration's pages and the page
+// it publishes. Run by tests/e2e/run.sh (SOBRE=path/to/sobre).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -194,6 +195,52 @@ test('perimeters: switcher and consolidation, no axe violation', async () => {
 		'/pilotage/administration']) {
 		await axe(page, path);
 	}
+});
+
+test('the RGESN declaration: its page, a criterion, the publishable page; no axe violation', async () => {
+	// A service assessed against a small RGESN of our own words, with the CLI while the server runs.
+	const db = join(tmp, 'sobre.db');
+	const run = (...args) => execFileSync(resolve(process.env.SOBRE), [...args, '--db', db], { stdio: 'pipe' });
+	run('guide', 'import', join(root, 'tests', 'cases', 'steer', 'rgesn-score', 'input', 'rgesn.json'));
+	run('perimeter', 'add', 'Service en ligne', '--guide', 'rgesn');
+	run('assess', '1.1', '--perimeter', 'Service en ligne', '--status', 'validé', '--comment', 'Écrite et **publiée**.');
+	run('assess', '1.2', '--perimeter', 'Service en ligne', '--status', 'non applicable', '--comment', 'Aucune vidéo.');
+	run('assess', '2.2', '--perimeter', 'Service en ligne', '--status', 'non validé', '--owner', 'Léa', '--due', '2027-03-31');
+	run('declaration', 'set', 'nom', 'Service en ligne', 'strategie', '- Pages légères\n- Parcours courts', '--perimeter', 'Service en ligne');
+	const ctx = await newContext();
+	const page = await login(ctx);
+	const q = '?perimetre=Service%20en%20ligne';
+	await page.goto(origin + '/pilotage/' + q);
+	await page.getByRole('link', { name: 'Déclaration', exact: true }).click();
+	assert.match(page.url(), /\/pilotage\/declaration\?perimetre=Service/);
+	// The form, without JavaScript: a date field, saved and shown back.
+	assert.equal(await page.getByLabel('Date de l’évaluation').getAttribute('type'), 'date');
+	await page.getByLabel('Date de l’évaluation').fill('2026-11-02');
+	await page.getByLabel('Entité ayant réalisé l’évaluation').fill('Équipe produit');
+	await Promise.all([page.waitForURL(/ok=declaration/), page.getByRole('button', { name: 'Enregistrer la déclaration' }).click()]);
+	assert.equal(await page.getByLabel('Entité ayant réalisé l’évaluation').inputValue(), 'Équipe produit');
+	// A refused value stays in its field, the error next to it.
+	await page.getByLabel('Largeur d’écran minimale (pixels)').fill('trois cents');
+	await page.getByRole('button', { name: 'Enregistrer la déclaration' }).click();
+	const width = page.getByLabel('Largeur d’écran minimale (pixels)');
+	assert.equal(await width.getAttribute('aria-invalid'), 'true');
+	assert.equal(await width.inputValue(), 'trois cents');
+	await page.getByRole('link', { name: /^2\.2 / }).click();
+	await page.getByLabel('Actions à mener').fill('Recompresser les images.');
+	await Promise.all([page.waitForURL(/ok=declaration/), page.getByRole('button', { name: 'Enregistrer les textes' }).click()]);
+	for (const path of ['/pilotage/declaration' + q, '/pilotage/declaration/criteres/2.2' + q]) await axe(page, path);
+	// The publishable page is a download: checked as the browser shows the saved file.
+	const resp = await page.request.get(origin + '/pilotage/declaration.html' + q);
+	assert.equal(resp.status(), 200);
+	assert.match(resp.headers()['content-disposition'], /attachment; filename="declaration.html"/);
+	const html = await resp.text();
+	const doc = await ctx.newPage();
+	await doc.setContent(html, { waitUntil: 'load' });
+	assert.equal(await doc.locator('h1').textContent(), 'Déclaration d’écoconception');
+	assert.match(await doc.locator('#ameliorations ~ ol li').first().textContent(), /Recompresser les images\./);
+	await doc.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+	const result = await doc.evaluate(() => window.axe.run(document, { rules: { 'target-size': { enabled: true } } }));
+	assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help}`), [], 'axe on the published declaration');
 });
 
 test('the app asks nothing of any other host', () => {
