@@ -69,7 +69,8 @@ def documented_objects(path):
 def main(sobre, guide):
     docs = documented_objects(API_MD)
     for name in ("practice", "assessment", "indicator", "measurement", "plan item", "plan", "figures", "score",
-                 "score group", "snapshot", "snapshot diff", "history entry", "guide version", "guide diff"):
+                 "score group", "snapshot", "snapshot diff", "history entry", "guide version", "guide diff",
+                 "declaration", "declaration service", "declaration criterion"):
         check(name in docs and docs[name][0], f"docs/api.md documents the object '{name}'")
 
     def shape(obj, name, extra=()):
@@ -266,6 +267,25 @@ def main(sobre, guide):
         for x in gdiff["added"] + gdiff["removed"]:
             shape(x, "practice")
         check(len(gdiff["added"]) == 1 and len(gdiff["removed"]) == 1, "guide diff: one added, one removed")
+
+        # --- the RGESN declaration of a service, every field set somewhere
+        rgesn = os.path.join(HERE, "..", "cases", "steer", "rgesn-score", "input", "rgesn.json")
+        cli("guide", "import", rgesn)
+        cli("perimeter", "add", "Portail", "--guide", "rgesn")
+        cli("assess", "1.2", "--perimeter", "Portail", "--status", "non applicable", "--comment", "Aucune vidéo")
+        cli("assess", "2.2", "--perimeter", "Portail", "--status", "non validé", "--owner", "Léa", "--due", "2027-03-31")
+        cli("declaration", "set", "nom", "Portail", "date_evaluation", "2026-11-02", "entite_evaluation", "Équipe",
+            "responsable_evaluation", "Léa", "echantillons", "Accueil\nDemande", "--perimeter", "Portail")
+        cli("declaration", "criterion", "2.2", "--text", "T", "--evolutions", "E", "--actions", "A", "--perimeter", "Portail")
+        decl = cli_json("declaration", "--perimeter", "Portail")
+        shape(decl, "declaration")
+        shape(decl.get("service", {}), "declaration service")
+        for c in decl.get("criteres", []):
+            shape(c, "declaration criterion")
+        c22 = [c for c in decl["criteres"] if c["id"] == "2.2"][0]
+        check(all(c22[k] for k in c22) and decl["service"]["echantillons"] == ["Accueil", "Demande"]
+              and {c["evaluation"] for c in decl["criteres"]} == {"Non applicable", "Non conforme", "À évaluer"},
+              f"the declaration sets every field: {c22}")
         p.send_signal(signal.SIGTERM)
         check(p.wait(timeout=20) == 0, "server stops")
         errlog.close()
