@@ -133,8 +133,8 @@ static steer_rc refuse_value(const declaration_field_t *f, const char *why, diag
 		return store_refuse(d, "bad-score", "e.g. 75 or 82,5", "%s takes a percentage from 0 to 100 with at "
 				    "most one decimal", f->key);
 	default:
-		return store_refuse(d, "bad-text", strstr(why, "line break") ? "keep it to one line" : NULL, "%s %s",
-				    f->key, why);
+		return store_refuse(d, "bad-text", why && strstr(why, "line break") ? "keep it to one line" : NULL,
+				    "%s %s", f->key, why ? why : "is not valid text");
 	}
 }
 

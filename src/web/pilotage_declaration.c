@@ -13,6 +13,7 @@
 
 #include "guide/markdown.h"
 #include "steer/declaration.h"
+#include "steer/input.h"
 #include "steer/jsonout.h"
 #include "steer/sheet.h"
 #include "util/frdate.h"
@@ -71,8 +72,8 @@ static void put_date(value_t *m, const char *key, const char *iso)
 {
 	buf_t b = BUF_INIT;
 	if (iso && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-') {
-		int y = atoi(iso), mo = atoi(iso + 5), d = atoi(iso + 8);
-		if (mo >= 1 && mo <= 12)
+		int y = input_digits(iso, 4), mo = input_digits(iso + 5, 2), d = input_digits(iso + 8, 2);
+		if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1)
 			buf_printf(&b, "%d%s %s %d", d, d == 1 ? "er" : "", frdate_month(mo - 1), y);
 	}
 	ctx_str(m, key, buf_cstr(&b));
