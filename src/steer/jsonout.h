@@ -4,9 +4,9 @@
  * guide's item), an assessment, an indicator and its measurements, a plan
  * item and the plan, the score (overall and by group), a snapshot, a
  * snapshot diff, a history entry, an imported guide version, a guide diff,
- * an RGESN declaration; and the documents the CLI prints around them. The field names are
- * documented in docs/api.md ("Objects"): a field changes here and there
- * together. Each writer writes one JSON value where w stands (an array
+ * an RGESN declaration; and the documents the CLI prints around them. The
+ * field names are documented in docs/api.md ("Objects"): a field changes
+ * here and there together. Each writer writes one JSON value where w stands (an array
  * element, or after a key); nothing here reads the database. */
 #ifndef SOBRE_JSONOUT_H
 #define SOBRE_JSONOUT_H
