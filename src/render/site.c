@@ -1,28 +1,18 @@
-/* site: output list, page contexts and the atomic parallel writer.
+/* site: output list and page contexts; render/sitewrite writes them.
  * Contexts are value trees: the parts every page shares (guide, menu, themes,
  * filters) are built once and lent to each page's context for the time of its
  * rendering, so a page costs work in proportion to its own content only. */
-#define _GNU_SOURCE /* renameat2 */
+#define _GNU_SOURCE /* qsort_r */
 #include "render/site.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "guide/markdown.h"
 #include "guide/rules.h"
 #include "render/export_csv.h"
 #include "render/export_json.h"
-#include "util/fs.h"
 #include "util/parallel.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -868,44 +858,7 @@ const char *site_content_type(const site_t *s, size_t i)
 	return "application/octet-stream";
 }
 
-/* ---- writing ---- */
-
-/* Marks a folder as a site sobre wrote, so that a later build may replace it. */
-#define SITE_MARKER ".sobre-site"
-
-typedef struct {
-	site_t *s;
-	const char *tmp;
-	const size_t *order; /* outputs, heaviest first */
-	atomic_size_t done;
-	atomic_size_t bytes;
-	diag_list_t *diags; /* one list per output */
-	site_progress_fn progress;
-	void *ud;
-	pthread_t reporter; /* the thread that calls progress */
-} writejob_t;
-
-static int write_file(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return errno;
-	size_t off = 0;
-	int err = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) != 0 && !err)
-		err = errno;
-	return err;
-}
+/* ---- writing (render/sitewrite) ---- */
 
 typedef struct {
 	const guide_t *g;
@@ -923,33 +876,6 @@ static bool body_one(size_t i, void *ud)
 	return true;
 }
 
-static bool write_one(size_t k, void *ud)
-{
-	writejob_t *job = ud;
-	size_t i = job->order[k];
-	buf_t out = BUF_INIT;
-	bool ok = site_render(job->s, i, &out, &job->diags[i]) == 0;
-	if (ok) {
-		char *full = fs_join(job->tmp, job->s->outs[i].path);
-		int err = write_file(full, buf_cstr(&out), out.len);
-		if (err) {
-			diag_add(&job->diags[i], DIAG_ERROR, full, 0, 0, "io-error", "cannot write: %s", strerror(err));
-			ok = false;
-		}
-		free(full);
-	}
-	if (ok) {
-		atomic_fetch_add(&job->bytes, out.len);
-		size_t done = atomic_fetch_add(&job->done, 1) + 1;
-		/* Only the calling thread reports, about every 1%. */
-		if (job->progress && pthread_equal(pthread_self(), job->reporter) &&
-		    done % (job->s->n / 100 + 1) == 0)
-			job->progress(done, job->s->n, job->ud);
-	}
-	buf_free(&out);
-	return ok;
-}
-
 /* Big single outputs (the reading page, the list, exports) go first so that
  * they overlap with the many small pages instead of finishing last, alone. */
 static int weight(out_kind_t k)
@@ -964,95 +890,18 @@ static int weight(out_kind_t k)
 	}
 }
 
-/* Removes the folders named prefix* in dir: temporary sites of builds
- * that were killed before their swap. Called under the lock below, when no
- * other build can be using one. */
-static void remove_stale(const char *dir, const char *prefix)
+static const char *write_path(const void *s, size_t i)
 {
-	DIR *dh = opendir(dir);
-	if (!dh)
-		return;
-	size_t n = strlen(prefix);
-	struct dirent *e;
-	while ((e = readdir(dh)))
-		if (strncmp(e->d_name, prefix, n) == 0 && strlen(e->d_name) > n) {
-			char *path = fs_join(dir, e->d_name);
-			if (fs_is_dir(path))
-				fs_remove_tree(path);
-			free(path);
-		}
-	closedir(dh);
+	return site_path(s, i);
 }
 
-static bool dir_is_empty(const char *path)
+static int write_render(const void *s, size_t i, buf_t *out, diag_list_t *diags)
 {
-	fs_list_t l = {0};
-	char *failed = NULL;
-	int err = fs_list(path, NULL, NULL, &l, &failed);
-	bool empty = !err && l.len == 0;
-	fs_list_free(&l);
-	free(failed);
-	return empty;
+	return site_render(s, i, out, diags);
 }
 
-/* The temporary folder's name beside out_dir (returned, the caller frees),
- * and the lock of the folder that holds it (*lock_fd, -1 when none could
- * be taken). One build at a time beside this output (an advisory lock on
- * the folder that holds it, released when the build ends, even by a kill):
- * what the output is can no longer change under us, and a temporary site
- * left there is a killed build's, and goes. */
-static char *lock_beside(const char *out_dir, int *lock_fd)
-{
-	buf_t t = BUF_INIT;
-	size_t ol = strlen(out_dir);
-	while (ol > 1 && out_dir[ol - 1] == '/')
-		ol--;
-	buf_put(&t, out_dir, ol);
-	buf_puts(&t, ".sobre-tmp-XXXXXX");
-	char *tmp = buf_detach(&t);
-	char *parent = xstrdup(tmp);
-	char *slash = strrchr(parent, '/');
-	const char *base = slash ? tmp + (slash - parent) + 1 : tmp;
-	if (slash && slash != parent) {
-		*slash = '\0';
-		fs_mkdirs(parent);
-	} else {
-		free(parent);
-		parent = xstrdup(slash ? "/" : ".");
-	}
-	*lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*lock_fd >= 0 && flock(*lock_fd, LOCK_EX) == 0) {
-		char *prefix = xstrndup(base, strlen(base) - 6); /* without XXXXXX */
-		remove_stale(parent, prefix);
-		free(prefix);
-	}
-	free(parent);
-	return tmp;
-}
-
-/* Every output's folder, from one thread: the workers then only create
- * files. */
-static int make_folders(const site_t *s, const char *tmp, diag_list_t *diags)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		char *full = fs_join(tmp, s->outs[i].path);
-		char *sl = strrchr(full, '/');
-		*sl = '\0';
-		/* Most folders have an existing parent: one mkdir, not one per level. */
-		int err = mkdir(full, 0755) == 0 || errno == EEXIST ? 0 : fs_mkdirs(full);
-		if (err) {
-			diag_add(diags, DIAG_ERROR, full, 0, 0, "io-error", "cannot create folder: %s", strerror(err));
-			free(full);
-			return -1;
-		}
-		free(full);
-	}
-	return 0;
-}
-
-/* Renders and writes every output into tmp on threads, the heaviest first. */
-static bool write_outputs(site_t *s, const char *tmp, int threads, site_progress_fn progress, void *ud,
-			  writejob_t *job, diag_list_t *diags)
+int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
+	       site_stats_t *stats, diag_list_t *diags)
 {
 	/* Every body shows on at least two outputs: render each once. */
 	if (!s->g->html) {
@@ -1067,90 +916,8 @@ static bool write_outputs(site_t *s, const char *tmp, int threads, site_progress
 		for (size_t i = 0; i < s->n; i++)
 			if (weight(s->outs[i].kind) == w)
 				order[k++] = i;
-	job->s = s;
-	job->tmp = tmp;
-	job->order = order;
-	job->diags = xcalloc(s->n + 1, sizeof *job->diags);
-	job->progress = progress;
-	job->ud = ud;
-	job->reporter = pthread_self();
-	atomic_init(&job->done, 0);
-	atomic_init(&job->bytes, 0);
-	bool all = parallel_for(s->n, threads, write_one, job);
+	sitewrite_src_t src = {s->n, s, write_path, write_render, order};
+	int rc = sitewrite(&src, out_dir, threads, progress, ud, stats, diags);
 	free(order);
-	if (progress)
-		progress(atomic_load(&job->done), s->n, ud);
-	for (size_t i = 0; i < s->n; i++)
-		diag_move_all(diags, &job->diags[i]);
-	return all && atomic_load(&job->done) == s->n;
-}
-
-/* The swap: one rename when there is no previous site, an atomic exchange
- * otherwise; the old site then sits in tmp, for the caller to remove. */
-static int swap_in(const char *tmp, const char *out_dir, bool exists, diag_list_t *diags)
-{
-	if (exists) {
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) != 0) {
-			diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot swap the new site in: %s",
-				 strerror(errno));
-			return -1;
-		}
-	} else if (rename(tmp, out_dir) != 0) {
-		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot move the new site in place: %s",
-			 strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
-	       site_stats_t *stats, diag_list_t *diags)
-{
-	int rc = -1, lock_fd = -1;
-	char *marker = NULL;
-	writejob_t job;
-	memset(&job, 0, sizeof job);
-	char *tmp = lock_beside(out_dir, &lock_fd);
-
-	/* Replacing a folder sobre did not write could destroy someone's files. */
-	char *old_marker = fs_join(out_dir, SITE_MARKER);
-	bool exists = fs_is_dir(out_dir);
-	if (exists && access(old_marker, F_OK) != 0 && !dir_is_empty(out_dir)) {
-		diag_t *d = diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "output-not-site",
-				     "the output folder exists and was not written by sobre; refusing to replace it");
-		diag_hint(d, "choose another folder with -o, or delete this one first");
-		free(old_marker);
-		free(tmp);
-		if (lock_fd >= 0)
-			close(lock_fd);
-		return -1;
-	}
-	free(old_marker);
-	if (!mkdtemp(tmp)) {
-		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot create a folder beside the output: %s",
-			 strerror(errno));
-		free(tmp);
-		if (lock_fd >= 0)
-			close(lock_fd);
-		return -1;
-	}
-	chmod(tmp, 0755);
-	if (make_folders(s, tmp, diags) != 0 || !write_outputs(s, tmp, threads, progress, ud, &job, diags))
-		goto cleanup;
-	marker = fs_join(tmp, SITE_MARKER);
-	if (write_file(marker, "sobre\n", 6) != 0 || swap_in(tmp, out_dir, exists, diags) != 0)
-		goto cleanup;
-	if (stats) {
-		stats->files = s->n;
-		stats->bytes = atomic_load(&job.bytes);
-	}
-	rc = 0;
-cleanup:
-	fs_remove_tree(tmp);
-	free(job.diags);
-	free(marker);
-	free(tmp);
-	if (lock_fd >= 0)
-		close(lock_fd);
 	return rc;
 }
