@@ -13,6 +13,7 @@
 #include "guide/rules.h"
 #include "render/export_csv.h"
 #include "render/export_json.h"
+#include "render/pagectx.h"
 #include "util/parallel.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -60,82 +61,11 @@ struct site {
 	size_t npilots;
 };
 
-/* ---- small value builders ---- */
+/* ---- small value builders (render/pagectx) ---- */
 
-static void put_str(value_t *m, const char *key, const char *s)
-{
-	value_map_set(m, key, value_cstring(s ? s : ""));
-}
-
-static void put_buf(value_t *m, const char *key, buf_t *b)
-{
-	size_t n = b->len;
-	value_map_set(m, key, value_string_own(buf_detach(b), n));
-}
-
-/* Percent-encodes a URL path for an href: non-ASCII and unsafe bytes. */
-static void url_encode_path(const char *s, buf_t *out)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x80 || *p <= 0x20 || strchr("\"<>`{}#?%\\^|", *p)) {
-			buf_putc(out, '%');
-			buf_putc(out, hex[*p >> 4]);
-			buf_putc(out, hex[*p & 15]);
-		} else {
-			buf_putc(out, (char)*p);
-		}
-	}
-}
-
-/* Query-string component encoding (application/x-www-form-urlencoded style
- * with %20, which every browser and our filter script read back the same). */
-static void url_encode_query(const char *s, buf_t *out)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-_.~", *p)) {
-			buf_putc(out, (char)*p);
-		} else {
-			buf_putc(out, '%');
-			buf_putc(out, hex[*p >> 4]);
-			buf_putc(out, hex[*p & 15]);
-		}
-	}
-}
-
-static void put_url(value_t *m, const char *key, const char *path)
-{
-	buf_t b = BUF_INIT;
-	url_encode_path(path ? path : "/", &b);
-	put_buf(m, key, &b);
-}
-
-static void put_filter_url(value_t *m, const char *key, const char *list_url, const char *param,
-			   const char *val)
-{
-	buf_t b = BUF_INIT;
-	url_encode_path(list_url, &b);
-	buf_printf(&b, "?%s=", param);
-	url_encode_query(val, &b);
-	put_buf(m, key, &b);
-}
-
-/* "2023-06-01" -> "01/06/2023", the French reading of an ISO date. */
 static void put_date(value_t *m, const char *key, const value_t *date)
 {
-	const char *iso = value_str(date);
-	value_t *d = value_map();
-	if (iso && strlen(iso) >= 10 && iso[4] == '-' && iso[7] == '-') {
-		char fr[11];
-		snprintf(fr, sizeof fr, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-		value_map_set(d, "iso", value_string(iso, 10));
-		put_str(d, "fr", fr);
-		value_map_set(m, key, d);
-	} else {
-		value_free(d);
-	}
+	pagectx_date(m, key, value_str(date));
 }
 
 static const char *priority_class(const char *p)
@@ -147,14 +77,12 @@ static const char *priority_class(const char *p)
 	return "aller-plus-loin";
 }
 
-/* DSFR tag colours of the old site, so its official stylesheet can replace ours. */
 static const char *dsfr_color(const char *v, const char *const *set)
 {
-	static const char *const colors[3] = {"green-emeraude", "brown-caramel", "purple-glycine"};
-	for (int i = 0; i < 3; i++)
-		if (strcmp(v, set[i]) == 0)
-			return colors[i];
-	return "grey";
+	size_t i = 0;
+	while (i < 3 && strcmp(v, set[i]) != 0)
+		i++;
+	return pagectx_dsfr_color(i);
 }
 
 static const char *difficulty_class(const char *d)
@@ -205,11 +133,11 @@ static void add_output(site_t *s, out_kind_t kind, const char *url, const void *
 static value_t *theme_ref(const site_t *s, const guide_theme_t *t)
 {
 	value_t *m = value_map();
-	put_str(m, "id", t->id);
-	put_str(m, "key", t->key);
-	put_str(m, "title", t->title);
-	put_url(m, "url", t->page->url);
-	put_str(m, "anchor", s->anchors[t->index]);
+	pagectx_str(m, "id", t->id);
+	pagectx_str(m, "key", t->key);
+	pagectx_str(m, "title", t->title);
+	pagectx_url(m, "url", t->page->url);
+	pagectx_str(m, "anchor", s->anchors[t->index]);
 	value_map_set(m, "count", value_number((double)t->npractices));
 	return m;
 }
@@ -244,26 +172,26 @@ static value_t *build_shared(site_t *s)
 	value_t *sh = value_map();
 
 	value_t *site = value_map();
-	put_str(site, "title", guide_site_meta(g, "title"));
-	put_str(site, "url", s->base_url);
+	pagectx_str(site, "title", guide_site_meta(g, "title"));
+	pagectx_str(site, "url", s->base_url);
 	buf_t assets = BUF_INIT;
 	guide_generated_url(g, "assets", &assets);
-	put_buf(site, "assets", &assets);
+	pagectx_buf(site, "assets", &assets);
 	value_map_set(sh, "site", site);
 
 	value_t *guide = value_map();
 	const page_t *home = home_page(g);
-	put_str(guide, "title", guide_meta(g, "title") ? guide_meta(g, "title") : home ? page_title(home) : "");
-	put_str(guide, "version", guide_meta(g, "version"));
-	put_str(guide, "versionTitle", guide_meta(g, "versionTitle") ? guide_meta(g, "versionTitle") : guide_meta(g, "version"));
-	put_str(guide, "description", guide_meta(g, "description"));
+	pagectx_str(guide, "title", guide_meta(g, "title") ? guide_meta(g, "title") : home ? page_title(home) : "");
+	pagectx_str(guide, "version", guide_meta(g, "version"));
+	pagectx_str(guide, "versionTitle", guide_meta(g, "versionTitle") ? guide_meta(g, "versionTitle") : guide_meta(g, "version"));
+	pagectx_str(guide, "description", guide_meta(g, "description"));
 	put_date(guide, "updated", value_get(value_get(value_get(g->data, "metadata"), "guideBonnesPratiques"), "updatedAt"));
-	put_url(guide, "home", g->base);
+	pagectx_url(guide, "home", g->base);
 	const char *kinds[] = {"list", "reading", "csv", "json"};
 	for (int i = 0; i < 4; i++) {
 		buf_t u = BUF_INIT;
 		guide_generated_url(g, kinds[i], &u);
-		put_url(guide, kinds[i], buf_cstr(&u));
+		pagectx_url(guide, kinds[i], buf_cstr(&u));
 		buf_free(&u);
 	}
 	value_map_set(guide, "practices", value_number((double)g->npractices));
@@ -283,8 +211,8 @@ static value_t *build_shared(site_t *s)
 		const char *t = value_str(guide_nav(others[i], "title"));
 		if (!t)
 			t = value_str(value_get(others[i]->fm, "menuTitle"));
-		put_str(m, "title", t ? t : page_title(others[i]));
-		put_url(m, "url", others[i]->url);
+		pagectx_str(m, "title", t ? t : page_title(others[i]));
+		pagectx_url(m, "url", others[i]->url);
 		value_list_push(menu, m);
 	}
 	free(others);
@@ -299,10 +227,10 @@ static value_t *build_shared(site_t *s)
 	value_t *pri = value_list(), *dif = value_list();
 	for (int i = 0; i < 3; i++) {
 		value_t *a = value_map(), *b = value_map();
-		put_str(a, "value", rules_priorities[i]);
-		put_str(a, "class", priority_class(rules_priorities[i]));
-		put_str(b, "value", rules_difficulties[i]);
-		put_str(b, "class", difficulty_class(rules_difficulties[i]));
+		pagectx_str(a, "value", rules_priorities[i]);
+		pagectx_str(a, "class", priority_class(rules_priorities[i]));
+		pagectx_str(b, "value", rules_difficulties[i]);
+		pagectx_str(b, "class", difficulty_class(rules_difficulties[i]));
 		value_list_push(pri, a);
 		value_list_push(dif, b);
 	}
@@ -319,7 +247,7 @@ static value_t *build_shared(site_t *s)
 		if (i > 0 && strcmp(whos[i], whos[i - 1]) == 0)
 			continue;
 		value_t *m = value_map();
-		put_str(m, "value", whos[i]);
+		pagectx_str(m, "value", whos[i]);
 		value_list_push(wl, m);
 	}
 	free(whos);
@@ -399,26 +327,26 @@ static const char *pilot_filter(const site_t *s, const char *name)
 static value_t *crumb(const char *title, const char *url, const char *href)
 {
 	value_t *m = value_map();
-	put_str(m, "title", title);
+	pagectx_str(m, "title", title);
 	if (url)
-		put_url(m, "url", url);
+		pagectx_url(m, "url", url);
 	else if (href)
-		put_str(m, "url", href);
+		pagectx_str(m, "url", href);
 	return m;
 }
 
 static value_t *sheet_ref(const site_t *s, const guide_practice_t *p)
 {
 	value_t *m = value_map();
-	put_str(m, "id", p->id);
-	put_str(m, "title", p->title);
-	put_url(m, "url", p->page->url);
-	put_str(m, "priority", p->priority);
-	put_str(m, "priorityClass", priority_class(p->priority));
-	put_str(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
-	put_str(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
-	put_str(m, "difficulty", p->difficulty);
-	put_str(m, "difficultyClass", difficulty_class(p->difficulty));
+	pagectx_str(m, "id", p->id);
+	pagectx_str(m, "title", p->title);
+	pagectx_url(m, "url", p->page->url);
+	pagectx_str(m, "priority", p->priority);
+	pagectx_str(m, "priorityClass", priority_class(p->priority));
+	pagectx_str(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
+	pagectx_str(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
+	pagectx_str(m, "difficulty", p->difficulty);
+	pagectx_str(m, "difficultyClass", difficulty_class(p->difficulty));
 	(void)s;
 	return m;
 }
@@ -428,14 +356,14 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 {
 	const char *list = s->list_url;
 	value_t *m = sheet_ref(s, p);
-	put_filter_url(m, "priorityUrl", list, "priority", p->priority);
-	put_filter_url(m, "difficultyUrl", list, "difficulty", p->difficulty);
+	pagectx_filter_url(m, "priorityUrl", list, "priority", p->priority);
+	pagectx_filter_url(m, "difficultyUrl", list, "difficulty", p->difficulty);
 	/* The old site's wording for each difficulty. */
 	const char *label = strcmp(p->difficulty, rules_difficulties[0]) == 0   ? "Facile à mettre en œuvre"
 			    : strcmp(p->difficulty, rules_difficulties[1]) == 0 ? "Difficulté de mise en œuvre moyenne"
 			    : strcmp(p->difficulty, rules_difficulties[2]) == 0 ? "Difficile à mettre en œuvre"
 										: p->difficulty;
-	put_str(m, "difficultyLabel", label);
+	pagectx_str(m, "difficultyLabel", label);
 
 	value_map_set(m, "theme", theme_ref(s, p->theme));
 	value_t *who = value_list();
@@ -445,8 +373,8 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 		if (!w)
 			continue;
 		value_t *wm = value_map();
-		put_str(wm, "name", w);
-		put_filter_url(wm, "url", list, "who", pilot_filter(s, w));
+		pagectx_str(wm, "name", w);
+		pagectx_filter_url(wm, "url", list, "who", pilot_filter(s, w));
 		value_list_push(who, wm);
 		/* The list filter reads pilots from one attribute: '|' never occurs in a name. */
 		if (whoattr.len)
@@ -460,8 +388,8 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 			buf_puts(&whotext, ", ");
 		buf_puts(&whotext, value_str(value_get(who->u.list.items[k], "name")));
 	}
-	put_buf(m, "whoText", &whotext);
-	put_buf(m, "whoAttr", &whoattr);
+	pagectx_buf(m, "whoText", &whotext);
+	pagectx_buf(m, "whoAttr", &whoattr);
 	value_t *ind = value_list();
 	for (size_t k = 0; p->indicators && p->indicators->kind == VAL_LIST && k < p->indicators->u.list.len; k++)
 		if (value_str(p->indicators->u.list.items[k]))
@@ -487,7 +415,7 @@ static value_t *sheet_entry(const site_t *s, const guide_practice_t *p)
 			buf_putc(&attr, '|');
 		buf_puts(&attr, pilot_filter(s, w));
 	}
-	put_buf(m, "whoAttr", &attr);
+	pagectx_buf(m, "whoAttr", &attr);
 	return m;
 }
 
@@ -518,13 +446,13 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	const page_t *home = home_page(g);
 	value_list_push(bc, crumb(value_str(value_get(value_get(s->shared, "guide"), "title")), g->base, NULL));
 	const char *list = s->list_url;
-	put_url(page, "url", o->url);
+	pagectx_url(page, "url", o->url);
 
 	switch (o->kind) {
 	case OUT_SHEET: {
 		const guide_practice_t *p = o->obj;
 		*tpl = "sheet";
-		put_str(page, "title", p->title);
+		pagectx_str(page, "title", p->title);
 		value_list_push(bc, crumb("Bonnes pratiques", list, NULL));
 		value_list_push(bc, crumb(p->theme->title, NULL, s->anchors[p->theme->index]));
 		buf_t cur = BUF_INIT;
@@ -543,7 +471,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	case OUT_THEME: {
 		const guide_theme_t *t = o->obj;
 		*tpl = "theme";
-		put_str(page, "title", t->title);
+		pagectx_str(page, "title", t->title);
 		value_list_push(bc, crumb("Bonnes pratiques", list, NULL));
 		value_list_push(bc, crumb(t->title, NULL, NULL));
 		value_map_set(ctx, "theme", theme_full(s, t, false));
@@ -553,7 +481,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	case OUT_READING: {
 		bool reading = o->kind == OUT_READING;
 		*tpl = reading ? "reading" : "list";
-		put_str(page, "title", reading ? "Le guide en une page" : "Bonnes pratiques");
+		pagectx_str(page, "title", reading ? "Le guide en une page" : "Bonnes pratiques");
 		value_list_push(bc, crumb(reading ? "Le guide en une page" : "Bonnes pratiques", NULL, NULL));
 		/* The reading page's bodies are rendered theme by theme (see
 		 * render_sections): here, only what its table of contents needs. */
@@ -567,7 +495,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	}
 	case OUT_404:
 		*tpl = "404";
-		put_str(page, "title", "Page introuvable");
+		pagectx_str(page, "title", "Page introuvable");
 		value_list_push(bc, crumb("Page introuvable", NULL, NULL));
 		break;
 	case OUT_SITEMAP: {
@@ -580,7 +508,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 			value_t *u = value_map();
 			buf_t loc = BUF_INIT;
 			guide_absolute_url(s->base_url, x->url, &loc);
-			put_buf(u, "loc", &loc);
+			pagectx_buf(u, "loc", &loc);
 			value_list_push(urls, u);
 		}
 		value_map_set(ctx, "urls", urls);
@@ -589,8 +517,8 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	default: {
 		const page_t *p = o->obj;
 		*tpl = "page";
-		put_str(page, "title", page_title(p));
-		put_str(page, "description", value_str(value_get(p->fm, "description")));
+		pagectx_str(page, "title", page_title(p));
+		pagectx_str(page, "description", value_str(value_get(p->fm, "description")));
 		if (p == home) {
 			value_map_set(page, "isHome", value_bool(true));
 		} else {
@@ -751,9 +679,9 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 	s->anchors = xcalloc(g->nthemes + 1, sizeof *s->anchors);
 	for (size_t t = 0; t < g->nthemes; t++) {
 		buf_t a = BUF_INIT;
-		url_encode_path(s->list_url, &a);
+		pagectx_encode_path(s->list_url, &a);
 		buf_putc(&a, '#');
-		url_encode_query(g->themes[t]->key, &a);
+		pagectx_encode_query(g->themes[t]->key, &a);
 		s->anchors[t] = buf_detach(&a);
 	}
 	collect_pilots(s);
