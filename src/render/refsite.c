@@ -359,6 +359,7 @@ static value_t *build_shared(const refsite_t *s)
 	for (size_t t = 0; t < r->nthemes; t++)
 		value_list_push(themes, theme_ref(s, t));
 	value_map_set(sh, "themes", themes);
+	value_map_set(sh, "sideThemes", r->nthemes <= REFSITE_MAX_SIDE_THEMES ? value_copy(themes) : value_list());
 
 	const char **names = xcalloc(PROFILE_MAX_PRIORITIES + PROFILE_MAX_DIFFICULTIES + 1, sizeof *names);
 	for (size_t i = 0; i < p->npriorities; i++)
@@ -466,8 +467,8 @@ static value_t *theme_full(const refsite_t *s, size_t t, bool full)
 	return m;
 }
 
-static const char *const lent[] = {"site",         "guide", "themes",  "priorities",
-				   "difficulties", "whos",  "filters", "themeFilter"};
+static const char *const lent[] = {"site", "guide",   "themes",  "sideThemes", "priorities",
+				   "difficulties", "whos", "filters", "themeFilter"};
 #define NLENT (sizeof lent / sizeof *lent)
 
 static value_t *sitemap_urls(const refsite_t *s)

@@ -32,6 +32,12 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
+/* Every page's side menu lists the themes up to this many, and only the
+ * home and the list beyond: a menu of every theme on every page would make
+ * the site's size items x themes (a CSV naming a theme per row, 10,000
+ * rows: gigabytes). The RGESN has 9 themes, the GBPNR 9. */
+#define REFSITE_MAX_SIDE_THEMES 40
+
 typedef struct refsite refsite_t;
 
 /* Borrows r and theme, which must outlive the site. base_url is the site's
