@@ -99,6 +99,37 @@ guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code)
 	return g;
 }
 
+referentiel_t *cli_load_valid_referentiel(const char *cmd, const char *path, const char *profile_path,
+					  profile_t **profile, int *code)
+{
+	diag_list_t diags = DIAG_LIST_INIT;
+	referentiel_t *r = NULL;
+	*profile = profile_path ? profile_load(profile_path, &diags) : NULL;
+	if (!profile_path || *profile)
+		r = referentiel_load(path, *profile, &diags);
+	diag_sort(&diags);
+	size_t errors = diag_count(&diags, DIAG_ERROR);
+	if (!r || errors) {
+		diag_list_t only = DIAG_LIST_INIT;
+		for (size_t i = 0; i < diags.len; i++)
+			if (diags.items[i].sev == DIAG_ERROR)
+				diag_copy(&only, &diags.items[i]);
+		cli_print_diags(stderr, &only);
+		diag_list_free(&only);
+		if (r || errors)
+			fprintf(stderr, "sobre %s: %s has %zu error%s; fix %s first (sobre check %s%s%s)\n", cmd, path,
+				errors, errors > 1 ? "s" : "", errors > 1 ? "them" : "it", profile_path ? "--profile " : "",
+				profile_path ? profile_path : "", profile_path ? " ..." : path);
+		*code = r ? EXIT_PROBLEMS : EXIT_USAGE;
+		referentiel_free(r);
+		r = NULL;
+		profile_free(*profile);
+		*profile = NULL;
+	}
+	diag_list_free(&diags);
+	return r;
+}
+
 int cli_write_output(const char *cmd, const char *path, const char *data, size_t len)
 {
 	if (!path || strcmp(path, "-") == 0) {

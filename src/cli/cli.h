@@ -58,6 +58,12 @@ void cli_check_guide(const guide_t *g, diag_list_t *diags);
 /* Loads and checks the guide in dir for commands that need a valid guide:
  * on errors prints them to stderr and returns NULL with *code set. */
 guide_t *cli_load_valid_guide(const char *cmd, const char *dir, int *code);
+/* A référentiel from any source (guide/referentiel.h), read with the profile
+ * at profile_path (NULL: its format's), refused with its errors printed and
+ * *code set when it has any. *profile gets the loaded profile (the caller
+ * frees it after the référentiel), NULL without profile_path. */
+referentiel_t *cli_load_valid_referentiel(const char *cmd, const char *path, const char *profile_path,
+					  profile_t **profile, int *code);
 
 /* Makes diagnostic paths (relative to the guide) relative to the current
  * directory, so editors and terminals can open them: "DIR/path". */

@@ -115,7 +115,7 @@ int cmd_assess(int argc, char **argv)
 			printf("%s: nothing changed (it already was so)\n", a.idbp);
 		else
 			printf("%s: %zu change%s saved\n", a.idbp, changed, changed > 1 ? "s" : "");
-		printf("  %s — %s\n  status: %s", a.idbp, a.title, status_name(a.status));
+		printf("  %s — %s\n  status: %s", a.idbp, a.title, status_name(a.profile, a.status));
 		if (a.pilot)
 			printf(", pilot: %s", a.pilot);
 		if (a.owner)

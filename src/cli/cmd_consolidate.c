@@ -51,10 +51,13 @@ static void print_table(const consolidate_t *c, long limit, buf_t *out)
 	if (!c->nitems)
 		return;
 	buf_puts(out, "\nmost often not done:\n");
+	status_t order[PROFILE_MAX_STATUSES];
+	/* The status of the most progress (réalisée, validé) names "done". */
+	const char *done_name = status_display_order(c->profile, order) ? status_name(c->profile, order[0]) : "done";
 	for (size_t i = 0; i < c->nitems && (limit <= 0 || (long)i < limit); i++) {
 		const consolidate_item_t *x = &c->items[i];
-		buf_printf(out, "  %-6s réalisée in %zu of %zu, not done in %zu  %s\n", x->idbp, x->by_status[STATUS_DONE],
-			   x->counted, x->not_done, x->title);
+		buf_printf(out, "  %-6s %s in %zu of %zu, not done in %zu  %s\n", x->idbp, done_name, x->done, x->counted,
+			   x->not_done, x->title);
 	}
 }
 

@@ -3,14 +3,17 @@
  * `sobre guide diff OLD NEW` (a changelog). */
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "steer/catalog.h"
 #include "steer/jsonout.h"
 #include "steer/store.h"
 
-static const char usage[] = "sobre guide import DIR [--db FILE] | sobre guide list [--format table|json] [--db FILE] | "
+static const char usage[] = "sobre guide import SOURCE [--as ID] [--profile FILE] [--db FILE] | "
+			    "sobre guide list [--format table|json] [--db FILE] | "
 			    "sobre guide diff OLD_DIR NEW_DIR [--format text|json]";
+static const char usage_import[] = "sobre guide import SOURCE [--as ID] [--profile FILE] [--db FILE]";
 static const char list_usage[] = "sobre guide list [--format table|json] [--db FILE]";
 
 static void change_summary(const catalog_delta_t *x, buf_t *out)
@@ -40,36 +43,129 @@ static void change_summary(const catalog_delta_t *x, buf_t *out)
 		buf_printf(out, "%sindicators", sep);
 }
 
+/* What a first import or an upgrade of a référentiel file says. */
+static void import_summary(const char *id, const referentiel_t *r, const catalog_import_t *res, buf_t *out)
+{
+	const char *noun = strncmp(r->profile->id, "rgesn", 5) == 0 ? "criteria" : "items";
+	if (res->unchanged) {
+		buf_printf(out, "%s: version %s is already the current one, with the same content: nothing to import\n", id,
+			   *r->version ? r->version : "(none)");
+		return;
+	}
+	if (res->first) {
+		buf_printf(out, "%s: %zu %s in %zu themes (%s, profile %s)\n", id, res->new_c.len, noun, r->nthemes,
+			   referentiel_format_name(r->format), r->profile->id);
+		if (!res->nperimeters)
+			buf_printf(out, "next: sobre perimeter attach NAME --guide %s, then sobre assess ID --perimeter NAME\n",
+				   id);
+		return;
+	}
+	size_t review = 0;
+	for (size_t i = 0; i < res->diff.len; i++)
+		review += res->diff.items[i].old && res->diff.items[i].new_ &&
+			  (res->diff.items[i].changes & (CATALOG_TITLE | CATALOG_SECTIONS));
+	buf_printf(out, "%s: upgraded from %s to %s (%zu %s): %zu added (marked 'nouvelle'), %zu removed (archived), "
+			"%zu changed, %zu unchanged\n",
+		   id, *res->old_c.version ? res->old_c.version : "(none)", *r->version ? r->version : "(none)",
+		   res->new_c.len, noun, res->diff.added, res->diff.removed, res->diff.changed, res->diff.unchanged);
+	if (review)
+		buf_printf(out, "  %zu reworded: their assessments are carried over and marked 'à revoir' until saved again\n",
+			   review);
+}
+
+/* Imports a référentiel file (not a guide folder) as id. */
+static int import_file(const char *db, const char *path, const char *as, const char *profile_path)
+{
+	int rc = EXIT_OK;
+	profile_t *profile = NULL;
+	referentiel_t *r = cli_load_valid_referentiel("guide import", path, profile_path, &profile, &rc);
+	if (!r)
+		return rc;
+	const char *id = as ? as : r->id;
+	store_t *s;
+	if ((rc = cli_steer_open("guide import", db, false, true, &s))) {
+		referentiel_free(r);
+		profile_free(profile);
+		return rc;
+	}
+	diag_list_t d = DIAG_LIST_INIT;
+	catalog_import_t res;
+	buf_t out = BUF_INIT;
+	rc = catalog_import_referentiel(s, r, id, r->profile, path, &res, &d);
+	if (!rc)
+		import_summary(id, r, &res, &out);
+	catalog_import_free(&res);
+	rc = cli_steer_close("guide import", s, rc, &d);
+	if (!rc)
+		fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+	referentiel_free(r);
+	profile_free(profile); /* after the store, which borrowed it */
+	return rc;
+}
+
+/* A référentiel id: a short slug (lowercase ASCII letters, digits, '-'). */
+static bool valid_id(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > 64 || id[0] == '-' || id[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || id[i] == '-'))
+			return false;
+	return true;
+}
+
 static int guide_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'D'},
+		{"as", required_argument, NULL, 'a'},
+		{"profile", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db = NULL;
+	const char *db = NULL, *as = NULL, *profile_path = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "D:a:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D': db = optarg; break;
+		case 'a':
+			if (!valid_id(optarg))
+				return cli_usage_error("guide import", usage,
+						       "--as takes a short id: lowercase letters, digits and '-', e.g. rgesn or grille-interne");
+			as = optarg;
+			break;
+		case 'p': profile_path = optarg; break;
 		case 'h':
-			printf("usage: sobre guide import DIR [--db FILE]\n\n"
-			       "Imports the guide in DIR (checked first: a guide with errors is refused)\n"
-			       "into the steering database. The first import creates one trackable\n"
-			       "practice per sheet and its indicators (types inferred from the wording).\n"
-			       "Importing a new version upgrades: assessments, indicators, measurements\n"
-			       "and history are carried over by practice id; new practices are marked\n"
-			       "'nouvelle'; removed ones are archived, never deleted. Snapshots keep the\n"
-			       "scores they had.\n");
+			printf("usage: %s\n\n"
+			       "Imports a référentiel (checked first: one with errors is refused) into the\n"
+			       "steering database, or upgrades the one with the same id. SOURCE is the\n"
+			       "guide's folder (id gbpnr), the RGESN's JSON as the DINUM site stores it\n"
+			       "(2024 or 2022-2023 edition; id rgesn), the guide's JSON export, NumEcoDiag's\n"
+			       "RGESN v1 file, or CSV (sobre's export, or any with --profile FILE: see\n"
+			       "docs/referentiels.md). --as ID names it otherwise.\n"
+			       "The first import of the database's first référentiel assesses it at the\n"
+			       "root; others are assessed where sobre perimeter attach puts them.\n"
+			       "An upgrade carries assessments, indicators, measurements and history over by\n"
+			       "id; an item whose wording changed is marked 'à revoir' until someone saves its\n"
+			       "assessment again; new items are marked 'nouvelle'; removed ones are archived,\n"
+			       "never deleted. Snapshots keep the scores they had.\n", usage_import);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("guide import", usage, "unknown option");
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error("guide import", usage, "give one guide folder");
+		return cli_usage_error("guide import", usage, "give one source: a guide folder or a référentiel file");
 	const char *dir = argv[optind];
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return import_file(db, dir, as, profile_path);
+	if (profile_path)
+		return cli_usage_error("guide import", usage, "--profile is for a référentiel file: a guide folder has the "
+							      "GBPNR's profile");
 	int rc = EXIT_OK;
 	guide_t *g = cli_load_valid_guide("guide import", dir, &rc);
 	if (!g)
@@ -81,7 +177,7 @@ static int guide_import(int argc, char **argv)
 	}
 	diag_list_t d = DIAG_LIST_INIT;
 	catalog_import_t res;
-	rc = catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), dir, &res, &d);
+	rc = catalog_import(s, g, as ? as : "gbpnr", profile_builtin("gbpnr"), dir, &res, &d);
 	buf_t out = BUF_INIT;
 	if (!rc) {
 		size_t ninds = 0;
@@ -156,10 +252,11 @@ static int guide_list(int argc, char **argv)
 		case 'D': db = optarg; break;
 		case 'h':
 			printf("usage: %s\n\n"
-			       "The guide versions imported into the steering database, oldest first;\n"
-			       "the last one is current (the one being steered). Each import of a new\n"
-			       "content adds one; older copies are kept, unchanged, for the snapshots\n"
-			       "and the history taken with them.\n"
+			       "The versions imported into the steering database of each référentiel\n"
+			       "(a guide column when there are several), oldest first; the last one of\n"
+			       "each is current (the one being steered). Each import of a new content\n"
+			       "adds one; older copies are kept, unchanged, for the snapshots and the\n"
+			       "history taken with them.\n"
 			       "  --format json   {versions: [...]} (docs/api.md)\n", list_usage);
 			return EXIT_OK;
 		default:
@@ -185,18 +282,20 @@ static int guide_list(int argc, char **argv)
 		buf_putc(&out, '\n');
 	} else {
 		cli_table_t t = {0};
-		const char *head[] = {"version", "imported", "by", "practices", "source", ""};
-		cli_table_row(&t, 6, head);
+		/* The référentiel's column only when there are several. */
+		size_t k = v.nguides > 1 ? 0 : 1;
+		const char *head[] = {"guide", "version", "imported", "by", "practices", "source", ""};
+		cli_table_row(&t, 7 - k, head + k);
 		for (size_t i = 0; i < v.len; i++) {
 			const catalog_version_t *x = &v.items[i];
 			char n[24];
 			snprintf(n, sizeof n, "%zu", x->practices);
-			const char *row[] = {*x->version ? x->version : "(no version)", x->imported_at, x->imported_by, n,
-					     x->source, x->current ? "current" : ""};
-			cli_table_row(&t, 6, row);
+			const char *row[] = {x->guide, *x->version ? x->version : "(no version)", x->imported_at, x->imported_by,
+					     n, x->source, x->current ? "current" : ""};
+			cli_table_row(&t, 7 - k, row + k);
 		}
 		if (v.len)
-			cli_table_print(&t, 0x8, &out);
+			cli_table_print(&t, 0x8u << (1 - k), &out);
 		cli_table_free(&t);
 		buf_printf(&out, "%zu guide version%s\n", v.len, v.len == 1 ? "" : "s");
 	}

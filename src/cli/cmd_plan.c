@@ -32,7 +32,7 @@ static void write_csv(buf_t *out, const plan_t *p, size_t n)
 		char rank[24];
 		snprintf(rank, sizeof rank, "%zu", i + 1);
 		const char *cells[] = {rank, x->idbp, x->title, x->theme_id, x->priority, x->difficulty,
-				       status_name(x->status), x->pilot, x->owner, x->due, x->overdue ? "yes" : ""};
+				       status_name(p->profile, x->status), x->pilot, x->owner, x->due, x->overdue ? "yes" : ""};
 		for (size_t k = 0; k < 11; k++) {
 			if (k)
 				buf_putc(out, ',');
@@ -59,7 +59,7 @@ static void write_table(buf_t *out, const plan_t *p, size_t n)
 		buf_puts(&title, x->title);
 		if (x->is_new)
 			buf_puts(&title, " [nouvelle]");
-		const char *row[] = {rank, x->idbp, x->priority, x->difficulty, status_name(x->status), buf_cstr(&due),
+		const char *row[] = {rank, x->idbp, x->priority, x->difficulty, status_name(p->profile, x->status), buf_cstr(&due),
 				     x->pilot ? x->pilot : "—", buf_cstr(&title)};
 		cli_table_row(&t, 8, row);
 		buf_free(&due);

@@ -11,21 +11,60 @@
 
 static const char usage[] = "sobre score [--by theme|priority|pilot] [--format table|json] [--db FILE]";
 
-static void table_row(cli_table_t *tb, const char *label, const score_tally_t *t)
+/* One row: the label, the score, the completion, then a count per status
+ * in the profile's display order. */
+static void table_row(cli_table_t *tb, const profile_t *p, const char *label, const score_tally_t *t)
 {
 	buf_t sc = BUF_INIT, comp = BUF_INIT;
-	char n[STATUS_COUNT][24];
+	char n[PROFILE_MAX_STATUSES][24];
+	const char *row[3 + PROFILE_MAX_STATUSES];
+	status_t order[PROFILE_MAX_STATUSES];
+	size_t k = status_display_order(p, order);
 	score_format(t->num, t->den, '.', &sc);
 	if (score_tenths(t->num, t->den) >= 0)
 		buf_putc(&sc, '%');
 	buf_printf(&comp, "%zu/%zu", t->assessed, t->total);
-	for (int i = 0; i < STATUS_COUNT; i++)
-		snprintf(n[i], sizeof n[i], "%zu", t->by_status[i]);
-	const char *row[] = {label, buf_cstr(&sc), buf_cstr(&comp), n[STATUS_DONE], n[STATUS_IN_PROGRESS],
-			     n[STATUS_PLANNED], n[STATUS_NOT_ENGAGED], n[STATUS_NOT_ASSESSED], n[STATUS_NOT_APPLICABLE]};
-	cli_table_row(tb, 9, row);
+	row[0] = label;
+	row[1] = buf_cstr(&sc);
+	row[2] = buf_cstr(&comp);
+	for (size_t i = 0; i < k; i++) {
+		snprintf(n[i], sizeof n[i], "%zu", t->by_status[order[i]]);
+		row[3 + i] = n[i];
+	}
+	cli_table_row(tb, 3 + k, row);
 	buf_free(&sc);
 	buf_free(&comp);
+}
+
+/* The formula under the table, in the profile's words. */
+static void formula(const score_t *sc, const profile_t *p, buf_t *out)
+{
+	bool guide = strcmp(p->id, "gbpnr") == 0;
+	buf_printf(out, "\nscore = Σ weight × credit / Σ weight over applicable %s; weights ",
+		   guide ? "practices" : "items");
+	for (size_t i = 0; i < p->npriorities; i++) {
+		buf_printf(out, "%s%s ", i ? ", " : "", p->priorities[i].name);
+		score_weight_text(p, sc->weights[i], '.', out);
+	}
+	if (!p->npriorities) {
+		buf_puts(out, "all ");
+		score_weight_text(p, p->default_weight, '.', out);
+	}
+	buf_puts(out, ";\ncredit ");
+	status_t order[PROFILE_MAX_STATUSES];
+	size_t k = status_display_order(p, order), shown = 0;
+	for (size_t i = 0; i < k; i++)
+		if (status_credit(p, order[i]))
+		{
+			buf_printf(out, "%s%s ", shown++ ? ", " : "", status_name(p, order[i]));
+			score_credit_text(p, status_credit(p, order[i]), out);
+		}
+	if (shown < k)
+		buf_printf(out, "%sothers 0", shown ? ", " : "");
+	int na = profile_not_applicable(p);
+	if (na >= 0)
+		buf_printf(out, "; %s excluded", status_name(p, na));
+	buf_puts(out, " (docs/scoring.md)\n");
 }
 
 int cmd_score(int argc, char **argv)
@@ -96,28 +135,28 @@ int cmd_score(int argc, char **argv)
 		buf_putc(&out, '\n');
 	} else {
 		cli_table_t t = {0};
-		const char *head[] = {by == SCORE_BY_THEME ? "theme" : by == SCORE_BY_PRIORITY ? "priority"
-								  : by == SCORE_BY_PILOT   ? "pilot"
-											   : "",
-				      "score", "assessed", "réalisée", "en cours", "planifiée", "non engagée", "non évaluée",
-				      "non concernée"};
-		cli_table_row(&t, 9, head);
-		table_row(&t, "all practices", &sc.overall);
+		const profile_t *p = sc.profile ? sc.profile : profile_builtin("gbpnr"); /* set by score_compute */
+		const char *head[3 + PROFILE_MAX_STATUSES] = {
+			by == SCORE_BY_THEME ? "theme" : by == SCORE_BY_PRIORITY ? "priority" : by == SCORE_BY_PILOT ? "pilot" : "",
+			"score", "assessed"};
+		status_t order[PROFILE_MAX_STATUSES];
+		size_t k = status_display_order(p, order);
+		for (size_t i = 0; i < k; i++)
+			head[3 + i] = status_name(p, order[i]);
+		cli_table_row(&t, 3 + k, head);
+		table_row(&t, p, strcmp(p->id, "gbpnr") == 0 ? "all practices" : "all items", &sc.overall);
 		for (size_t i = 0; i < sc.ngroups; i++) {
 			buf_t label = BUF_INIT;
 			if (by == SCORE_BY_THEME)
 				buf_printf(&label, "%s %s", sc.groups[i].key, sc.groups[i].label);
 			else
 				buf_puts(&label, sc.groups[i].label);
-			table_row(&t, buf_cstr(&label), &sc.groups[i].t);
+			table_row(&t, p, buf_cstr(&label), &sc.groups[i].t);
 			buf_free(&label);
 		}
-		cli_table_print(&t, 0x1feu, &out);
+		cli_table_print(&t, (1u << (3 + k)) - 2, &out); /* every column but the label to the right */
 		cli_table_free(&t);
-		buf_printf(&out, "\nscore = Σ weight × credit / Σ weight over applicable practices; weights Prioritaire %u, "
-				 "Recommandée %u, Aller plus loin %u;\ncredit réalisée 1, en cours 1/2, others 0; non concernée "
-				 "excluded (docs/scoring.md)\n",
-			   sc.weights[0], sc.weights[1], sc.weights[2]);
+		formula(&sc, p, &out);
 	}
 	fwrite(buf_cstr(&out), 1, out.len, stdout);
 	buf_free(&out);

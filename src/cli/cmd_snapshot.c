@@ -130,8 +130,9 @@ static int do_diff(const char *db, const char *a, const char *b, bool json)
 			if (mv->kind != (move_kind_t)kind)
 				continue;
 			const snapshot_item_t *it = mv->b ? mv->b : mv->a;
-			const char *row[] = {it->idbp, mv->a ? status_name(mv->a->status) : "", mv->a && mv->b ? "->" : "",
-					     mv->b ? status_name(mv->b->status) : "", it->title};
+			const profile_t *pr = x.b.info.profile;
+			const char *row[] = {it->idbp, mv->a ? status_name(pr, mv->a->status) : "", mv->a && mv->b ? "->" : "",
+					     mv->b ? status_name(pr, mv->b->status) : "", it->title};
 			cli_table_row(&m, 5, row);
 		}
 		buf_t tmp = BUF_INIT;

@@ -15,7 +15,8 @@
 #include "util/xalloc.h"
 
 static const char usage[] =
-	"sobre user add EMAIL --role admin|pilote|lecteur [--function NAME]... [--password-stdin] [--db FILE]\n"
+	"sobre user add EMAIL --role admin|pilote|lecteur [--perimeter NAME] [--function NAME]... [--password-stdin]\n"
+	"       [--db FILE]\n"
 	"       sobre user passwd EMAIL [--password-stdin] [--db FILE]\n"
 	"       sobre user list [--db FILE]\n"
 	"       sobre user remove EMAIL [--db FILE]\n"
@@ -50,7 +51,8 @@ static char *new_password(bool from_stdin, char generated[ACCOUNT_PASSWORD_LEN +
 	return xstrdup(generated);
 }
 
-/* user list: one line per account, e-mail, role and functions by tabs. */
+/* user list: one line per account, e-mail, role and functions by tabs, then
+ * the perimeter for a role that holds on one only (none: everywhere). */
 static steer_rc print_users(store_t *s, diag_list_t *d)
 {
 	account_list_t l;
@@ -59,6 +61,8 @@ static steer_rc print_users(store_t *s, diag_list_t *d)
 		printf("%s\t%s\t", l.items[i].email, account_role_name(l.items[i].role));
 		for (size_t j = 0; j < l.items[i].nfunctions; j++)
 			printf("%s%s", j ? "; " : "", l.items[i].functions[j]);
+		if (l.items[i].perimeter_name)
+			printf("\t%s", l.items[i].perimeter_name);
 		printf("\n");
 	}
 	account_list_free(&l);
@@ -90,18 +94,50 @@ static void print_done(const char *sub, const char *email, const char *generated
 	}
 }
 
+static void print_help(void)
+{
+	printf("usage: %s\n\nAccounts of the web app (sobre serve, /pilotage/). Roles: admin (everything),\n"
+	       "pilote (edits the practices of its --function pilot functions), lecteur (reads).\n"
+	       "A role holds on --perimeter NAME and below it (default: the organisation,\n"
+	       "everywhere); list shows that perimeter after the functions. Only admins of\n"
+	       "the organisation manage accounts, weights and the guide's version.\n"
+	       "Without --password-stdin, add and passwd print a generated password once.\n"
+	       "passwd also closes the user's sessions and revokes their api token.\n"
+	       "token prints a new api token (Authorization: Bearer TOKEN) once, replacing the\n"
+	       "previous one; it works for --expires DAYS (default %d, at most %d).\n",
+	       usage, ACCOUNT_TOKEN_DAYS, ACCOUNT_MAX_TOKEN_DAYS);
+}
+
+/* The subcommand (not NULL), its arguments (nargs, the subcommand's included) and
+ * the options that go with one subcommand only: the usage error said, or 0. */
+static int check_usage(const char *sub, const char *email, int nargs, bool perimeter, bool days)
+{
+	if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "list") && strcmp(sub, "remove") &&
+	    strcmp(sub, "token"))
+		return cli_usage_error("user", usage, "unknown subcommand '%s'", sub);
+	if (perimeter && strcmp(sub, "add") != 0)
+		return cli_usage_error("user", usage, "--perimeter goes with user add");
+	if (days && strcmp(sub, "token") != 0)
+		return cli_usage_error("user", usage, "--expires goes with user token");
+	bool needs_email = strcmp(sub, "list") != 0;
+	if ((needs_email && !email) || nargs > (needs_email ? 2 : 1))
+		return cli_usage_error("user", usage, needs_email ? "give one EMAIL" : "too many arguments");
+	return 0;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'D'},
 		{"role", required_argument, NULL, 'r'},
+		{"perimeter", required_argument, NULL, 'p'},
 		{"function", required_argument, NULL, 'f'},
 		{"password-stdin", no_argument, NULL, 'P'},
 		{"expires", required_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db = NULL, *role_s = NULL;
+	const char *db = NULL, *role_s = NULL, *perimeter = NULL;
 	const char **functions = NULL;
 	size_t nfunctions = 0, fcap = 0;
 	bool from_stdin = false;
@@ -111,10 +147,11 @@ int cmd_user(int argc, char **argv)
 	store_t *s = NULL;
 	diag_list_t d = DIAG_LIST_INIT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "D:r:f:Pe:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "D:r:p:f:Pe:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D': db = optarg; break;
 		case 'r': role_s = optarg; break;
+		case 'p': perimeter = optarg; break;
 		case 'f':
 			functions = xgrow(functions, &fcap, nfunctions + 1, sizeof *functions);
 			functions[nfunctions++] = optarg;
@@ -128,13 +165,7 @@ int cmd_user(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: %s\n\nAccounts of the web app (sobre serve, /pilotage/). Roles: admin (everything),\n"
-			       "pilote (edits the practices of its --function pilot functions), lecteur (reads).\n"
-			       "Without --password-stdin, add and passwd print a generated password once.\n"
-			       "passwd also closes the user's sessions and revokes their api token.\n"
-			       "token prints a new api token (Authorization: Bearer TOKEN) once, replacing the\n"
-			       "previous one; it works for --expires DAYS (default %d, at most %d).\n",
-			       usage, ACCOUNT_TOKEN_DAYS, ACCOUNT_MAX_TOKEN_DAYS);
+			print_help();
 			free(functions);
 			return EXIT_OK;
 		default:
@@ -148,20 +179,8 @@ int cmd_user(int argc, char **argv)
 		rc = cli_usage_error("user", usage, "give a subcommand: add, passwd, list, remove or token");
 		goto cleanup;
 	}
-	bool needs_email = strcmp(sub, "list") != 0;
-	if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "list") && strcmp(sub, "remove") &&
-	    strcmp(sub, "token")) {
-		rc = cli_usage_error("user", usage, "unknown subcommand '%s'", sub);
+	if ((rc = check_usage(sub, email, argc - optind, perimeter != NULL, days != 0)))
 		goto cleanup;
-	}
-	if (days && strcmp(sub, "token") != 0) {
-		rc = cli_usage_error("user", usage, "--expires goes with user token");
-		goto cleanup;
-	}
-	if ((needs_email && !email) || argc - optind > (needs_email ? 2 : 1)) {
-		rc = cli_usage_error("user", usage, needs_email ? "give one EMAIL" : "too many arguments");
-		goto cleanup;
-	}
 	int role = ROLE_LECTEUR;
 	if (strcmp(sub, "add") == 0) {
 		role = account_role_parse(role_s);
@@ -186,7 +205,7 @@ int cmd_user(int argc, char **argv)
 	char token[ACCOUNT_TOKEN_HEX];
 	long long expires = 0;
 	if (add) {
-		rc = account_add(s, email, (account_role_t)role, functions, nfunctions, password, &d);
+		rc = account_add_in(s, email, (account_role_t)role, perimeter, functions, nfunctions, password, &d);
 	} else if (passwd) {
 		rc = account_passwd(s, email, password, &d);
 	} else if (strcmp(sub, "remove") == 0) {

@@ -10,6 +10,7 @@
 
 #include "steer/catalog.h"
 #include "steer/input.h"
+#include "steer/perimeter.h"
 #include "util/fold.h"
 #include "util/suggest.h"
 #include "util/utf8.h"
@@ -126,6 +127,7 @@ void account_free(account_t *a)
 		free(a->functions[i]);
 	free(a->functions);
 	free(a->created_at);
+	free(a->perimeter_name);
 	memset(a, 0, sizeof *a);
 }
 
@@ -150,7 +152,12 @@ static steer_rc load_functions(store_t *s, account_t *a, diag_list_t *d)
 	return store_end(q, d, "reading the user's functions");
 }
 
-/* Fills a from a row (id, email, role, created_at). */
+/* The columns fill_user reads, from user u LEFT JOIN perimeter p: a row's
+ * perimeter is 0 and its name NULL for the root. */
+#define USER_COLUMNS "u.id, u.email, u.role, u.created_at, coalesce(u.perimeter_id, 0), p.name"
+#define USER_JOIN "user u LEFT JOIN perimeter p ON p.id = u.perimeter_id"
+
+/* Fills a from a row starting with USER_COLUMNS. */
 static void fill_user(const store_query_t *q, account_t *a)
 {
 	memset(a, 0, sizeof *a);
@@ -159,13 +166,19 @@ static void fill_user(const store_query_t *q, account_t *a)
 	int r = account_role_parse(store_col_text(q, 2));
 	a->role = r < 0 ? ROLE_LECTEUR : (account_role_t)r;
 	a->created_at = store_col_dup(q, 3);
+	a->perimeter = store_col_int(q, 4);
+	a->perimeter_name = a->perimeter ? store_col_dup(q, 5) : NULL;
 }
 
 /* *id gets the user's id, 0 when there is none (e-mail compared as the
- * column's collation does: ASCII case ignored). */
-static steer_rc user_id(store_t *s, const char *email, long long *id, account_role_t *role, diag_list_t *d)
+ * column's collation does: ASCII case ignored); *role (may be NULL) its
+ * role, *root (may be NULL) whether it holds on the root. */
+static steer_rc user_id(store_t *s, const char *email, long long *id, account_role_t *role, bool *root,
+			diag_list_t *d)
 {
-	store_query_t *q = store_query(s, "SELECT id, role FROM user WHERE email = ?");
+	/* Without root, what schema 3 has too (test_account's migration). */
+	store_query_t *q = root ? store_query(s, "SELECT id, role, perimeter_id IS NULL FROM user WHERE email = ?")
+				: store_query(s, "SELECT id, role, 1 FROM user WHERE email = ?");
 	store_bind_text(q, 1, email);
 	*id = 0;
 	if (store_next(q)) {
@@ -174,6 +187,8 @@ static steer_rc user_id(store_t *s, const char *email, long long *id, account_ro
 			int r = account_role_parse(store_col_text(q, 1));
 			*role = r < 0 ? ROLE_LECTEUR : (account_role_t)r;
 		}
+		if (root)
+			*root = store_col_int(q, 2) != 0;
 	}
 	return store_end(q, d, "reading the user");
 }
@@ -186,9 +201,16 @@ static steer_rc unknown_user(diag_list_t *d, const char *email)
 steer_rc account_add(store_t *s, const char *email, account_role_t role, const char *const *functions,
 		     size_t nfunctions, const char *password, diag_list_t *d)
 {
+	return account_add_in(s, email, role, NULL, functions, nfunctions, password, d);
+}
+
+steer_rc account_add_in(store_t *s, const char *email, account_role_t role, const char *perimeter,
+			const char *const *functions, size_t nfunctions, const char *password, diag_list_t *d)
+{
 	char pwhash[crypto_pwhash_STRBYTES];
 	char **pilots = NULL;
 	size_t npilots = 0;
+	long long pid = 1;
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
@@ -198,8 +220,10 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 		return store_refuse(d, "user", "roles: admin, pilote, lecteur", "unknown role");
 	if ((rc = check_password(password, d)))
 		return rc;
+	if (perimeter && ((rc = perimeter_find(s, perimeter, &pid, d)) || (rc = perimeter_active(s, pid, perimeter, d))))
+		return rc;
 	long long existing;
-	if ((rc = user_id(s, email, &existing, NULL, d)))
+	if ((rc = user_id(s, email, &existing, NULL, NULL, d)))
 		return rc;
 	if (existing > 0)
 		return store_refuse(d, "user", "change its password with: sobre user passwd EMAIL", "user '%s' already exists",
@@ -226,11 +250,18 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 	char now[21];
 	store_timestamp(s, now);
 	long long id;
-	store_query_t *q = store_query(s, "INSERT INTO user(email, role, pwhash, created_at) VALUES (?, ?, ?, ?) RETURNING id");
+	/* The root is NULL (the column's default): one spelling of
+	 * "everywhere". */
+	store_query_t *q = pid == 1 ? store_query(s, "INSERT INTO user(email, role, pwhash, created_at) "
+						     "VALUES (?, ?, ?, ?) RETURNING id")
+				    : store_query(s, "INSERT INTO user(email, role, pwhash, created_at, perimeter_id) "
+						     "VALUES (?, ?, ?, ?, ?) RETURNING id");
 	store_bind_text(q, 1, email);
 	store_bind_text(q, 2, account_role_name(role));
 	store_bind_text(q, 3, pwhash);
 	store_bind_text(q, 4, now);
+	if (pid != 1)
+		store_bind_int(q, 5, pid);
 	if ((rc = store_scalar(q, 0, &id, d, "adding the user")))
 		goto cleanup;
 	for (size_t i = 0; i < nfunctions; i++) {
@@ -246,7 +277,18 @@ steer_rc account_add(store_t *s, const char *email, account_role_t role, const c
 		if ((rc = store_exec(q, d, "adding the user")))
 			goto cleanup;
 	}
-	rc = store_log_global(s, "user", NULL, email, d);
+	if (pid == 1) {
+		rc = store_log_global(s, "user", NULL, email, d);
+	} else {
+		/* The perimeter as the tree spells it, whatever was typed. */
+		q = store_query(s, "SELECT ?1 || ' in ' || name FROM perimeter WHERE id = ?2");
+		store_bind_text(q, 1, email);
+		store_bind_int(q, 2, pid);
+		char *who = store_next(q) ? store_col_dup(q, 0) : NULL;
+		if (!(rc = store_end(q, d, "reading the perimeter")))
+			rc = store_log_global(s, "user", NULL, who, d);
+		free(who);
+	}
 cleanup:
 	sodium_memzero(pwhash, sizeof pwhash);
 	for (size_t i = 0; i < npilots; i++)
@@ -269,7 +311,7 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 	if (rc)
 		return rc;
 	long long id;
-	if ((rc = user_id(s, email, &id, NULL, d)))
+	if ((rc = user_id(s, email, &id, NULL, NULL, d)))
 		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
@@ -288,18 +330,19 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 steer_rc account_remove(store_t *s, const char *email, diag_list_t *d)
 {
 	account_role_t role = ROLE_LECTEUR;
+	bool root = true;
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
 	long long id;
-	if ((rc = user_id(s, email, &id, &role, d)))
+	if ((rc = user_id(s, email, &id, &role, &root, d)))
 		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
-	if (role == ROLE_ADMIN) {
+	if (role == ROLE_ADMIN && root) {
 		long long n;
-		if ((rc = store_scalar(store_query(s, "SELECT count(*) FROM user WHERE role = 'admin'"), 0, &n, d,
-				       "counting the admins")))
+		if ((rc = store_scalar(store_query(s, "SELECT count(*) FROM user WHERE role = 'admin' AND perimeter_id IS NULL"),
+				       0, &n, d, "counting the admins")))
 			return rc;
 		if (n <= 1)
 			return store_refuse(d, "user", "add another admin first", "'%s' is the last admin", email);
@@ -323,7 +366,7 @@ steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	store_query_t *q = store_query(s, "SELECT id, email, role, created_at FROM user ORDER BY email");
+	store_query_t *q = store_query(s, "SELECT " USER_COLUMNS " FROM " USER_JOIN " ORDER BY u.email");
 	size_t cap = 0;
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
@@ -357,7 +400,7 @@ steer_rc account_new_api_token(store_t *s, const char *email, int days, char tok
 		return store_refuse(d, "user", "a token lasts from 1 to " STR(ACCOUNT_MAX_TOKEN_DAYS) " days; make a new one when it ends",
 			      "a token cannot last %s days", days < 0 ? "a negative number of" : "more than " STR(ACCOUNT_MAX_TOKEN_DAYS));
 	long long id;
-	if ((rc = user_id(s, email, &id, NULL, d)))
+	if ((rc = user_id(s, email, &id, NULL, NULL, d)))
 		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
@@ -399,7 +442,7 @@ steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d)
 	if (rc)
 		return rc;
 	long long id;
-	if ((rc = user_id(s, email, &id, NULL, d)))
+	if ((rc = user_id(s, email, &id, NULL, NULL, d)))
 		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
@@ -489,14 +532,14 @@ steer_rc account_login(store_t *s, const char *email, const char *password, cons
 		*result = LOGIN_LIMITED;
 		return STEER_OK;
 	}
-	store_query_t *q = store_query(s, "SELECT id, email, role, created_at, pwhash FROM user WHERE email = ?");
+	store_query_t *q = store_query(s, "SELECT " USER_COLUMNS ", u.pwhash FROM " USER_JOIN " WHERE u.email = ?");
 	store_bind_text(q, 1, email);
 	char pwhash[crypto_pwhash_STRBYTES] = "";
 	bool found = false;
 	if (store_next(q)) {
 		found = true;
 		fill_user(q, out);
-		const char *h = store_col_text(q, 4);
+		const char *h = store_col_text(q, 6);
 		if (h && strlen(h) < sizeof pwhash)
 			memcpy(pwhash, h, strlen(h) + 1);
 	}
@@ -569,7 +612,7 @@ static steer_rc lookup(store_t *s, const char *sql, const char *token, bool expi
 		store_bind_int(q, 2, (long long)store_now(s));
 	if (store_next(q)) {
 		fill_user(q, out);
-		const char *csrf = store_col_text(q, 4);
+		const char *csrf = store_col_text(q, 6);
 		if (csrf && strlen(csrf) < sizeof out->csrf)
 			memcpy(out->csrf, csrf, strlen(csrf) + 1);
 		*found = true;
@@ -593,14 +636,14 @@ static steer_rc lookup(store_t *s, const char *sql, const char *token, bool expi
 steer_rc account_session(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d)
 {
 	return lookup(s,
-		      "SELECT u.id, u.email, u.role, u.created_at, x.csrf FROM session x JOIN user u ON u.id = x.user_id"
-		      " WHERE x.token_hash = ? AND x.expires_at > ?",
+		      "SELECT " USER_COLUMNS ", x.csrf FROM session x JOIN user u ON u.id = x.user_id"
+		      " LEFT JOIN perimeter p ON p.id = u.perimeter_id WHERE x.token_hash = ? AND x.expires_at > ?",
 		      token, true, found, out, d);
 }
 
 steer_rc account_by_api_token(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d)
 {
-	return lookup(s, "SELECT id, email, role, created_at, '' FROM user WHERE api_hash = ? AND api_expires_at > ?",
+	return lookup(s, "SELECT " USER_COLUMNS ", '' FROM " USER_JOIN " WHERE u.api_hash = ? AND u.api_expires_at > ?",
 		      token, true, found, out, d);
 }
 
@@ -614,8 +657,23 @@ steer_rc account_logout(store_t *s, const char *token, diag_list_t *d)
 	return store_exec(q, d, "closing the session");
 }
 
+steer_rc account_locate(store_t *s, account_t *a, diag_list_t *d)
+{
+	a->in_scope = a->perimeter == 0;
+	if (a->in_scope)
+		return STEER_OK;
+	return perimeter_within(s, store_perimeter(s), a->perimeter, &a->in_scope, d);
+}
+
+bool account_may_read(const account_t *a)
+{
+	return a->perimeter == 0 || a->in_scope;
+}
+
 bool account_may_edit(const account_t *a, const char *pilot)
 {
+	if (!account_may_read(a))
+		return false;
 	if (a->role == ROLE_ADMIN)
 		return true;
 	if (a->role != ROLE_PILOTE || !pilot || !*pilot)
@@ -628,6 +686,8 @@ bool account_may_edit(const account_t *a, const char *pilot)
 
 bool account_may_set_pilot(const account_t *a, const char *current, const char *wanted)
 {
+	if (!account_may_read(a))
+		return false;
 	if (a->role == ROLE_ADMIN || !wanted)
 		return true;
 	if (a->role != ROLE_PILOTE)
@@ -635,4 +695,14 @@ bool account_may_set_pilot(const account_t *a, const char *current, const char *
 	if (current && *current && fold_equal(current, wanted))
 		return true;
 	return account_may_edit(a, wanted);
+}
+
+bool account_may_snapshot(const account_t *a)
+{
+	return a->role == ROLE_ADMIN && account_may_read(a);
+}
+
+bool account_may_administer(const account_t *a)
+{
+	return a->role == ROLE_ADMIN && a->perimeter == 0;
 }

@@ -1,7 +1,9 @@
-/* account: the web app's users (e-mail, role, pilot functions, Argon2id
- * password hash), their sessions and api tokens (random 256-bit secrets of
- * which the database keeps only a BLAKE2b hash), and the login rate limit.
- * Requires account_init() once (libsodium) before any other call. */
+/* account: the web app's users (e-mail, role, the perimeter the role holds
+ * on, pilot functions, Argon2id password hash), their sessions and api
+ * tokens (random 256-bit secrets of which the database keeps only a BLAKE2b
+ * hash), the login rate limit, and the rules of what a user may do in the
+ * store's scope (account_may_*). Requires account_init() once (libsodium)
+ * before any other call. */
 #ifndef SOBRE_ACCOUNT_H
 #define SOBRE_ACCOUNT_H
 
@@ -62,6 +64,16 @@ typedef struct {
 	char **functions; /* pilot functions a pilote may edit */
 	size_t nfunctions;
 	char *created_at;
+	/* The role holds on this perimeter and everything below it: 0 for the
+	 * root, the whole organisation (user.perimeter_id NULL); its name, NULL
+	 * for the root. */
+	long long perimeter;
+	char *perimeter_name;
+	/* Whether the store's scope is that perimeter or below it, as
+	 * account_locate last found. False until then, so that an account
+	 * limited to a perimeter may do nothing before it is placed; not read
+	 * for the root's accounts. */
+	bool in_scope;
 	char csrf[ACCOUNT_TOKEN_HEX]; /* the session's CSRF token ("" for api tokens) */
 } account_t;
 
@@ -73,15 +85,21 @@ typedef struct {
 void account_free(account_t *a);
 void account_list_free(account_list_t *l);
 
-/* Adds a user. Refuses a bad e-mail, a taken one, a short password, an
- * unknown role, functions unknown to the database (with "did you mean").
- * Logged in the history. */
+/* Adds a user whose role holds on the whole organisation. Refuses a bad
+ * e-mail, a taken one, a short password, an unknown role, functions unknown
+ * to the database (with "did you mean"). Logged in the history. */
 steer_rc account_add(store_t *s, const char *email, account_role_t role, const char *const *functions,
 		     size_t nfunctions, const char *password, diag_list_t *d);
+/* The same, the role holding on the perimeter named perimeter and below it
+ * (NULL or the root's name: everywhere). Refuses an unknown perimeter (with
+ * "did you mean") and an archived one. */
+steer_rc account_add_in(store_t *s, const char *email, account_role_t role, const char *perimeter,
+			const char *const *functions, size_t nfunctions, const char *password, diag_list_t *d);
 /* Changes a password, closes every session of that user and revokes their
  * api token: whoever held the old password may have made one. */
 steer_rc account_passwd(store_t *s, const char *email, const char *password, diag_list_t *d);
-/* Removes a user with their sessions. Refuses to remove the last admin. */
+/* Removes a user with their sessions. Refuses to remove the last admin of
+ * the root (the only ones who manage accounts). */
 steer_rc account_remove(store_t *s, const char *email, diag_list_t *d);
 steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d);
 steer_rc account_count(store_t *s, size_t *n, diag_list_t *d);
@@ -123,17 +141,38 @@ steer_rc account_by_api_token(store_t *s, const char *token, bool *found, accoun
 /* Deletes the session (logout). Unknown tokens are fine. */
 steer_rc account_logout(store_t *s, const char *token, diag_list_t *d);
 
-/* Whether a may edit a practice piloted by pilot (may be NULL): admins
- * always, pilotes when pilot is one of their functions (case and accents
- * ignored), lecteurs never. */
+/* Places a in the store's scope: a->in_scope gets whether the scope's
+ * perimeter is a's perimeter or below it (always true for the root's
+ * accounts). Call it again after the scope changes. */
+steer_rc account_locate(store_t *s, account_t *a, diag_list_t *d);
+
+/* The rules below hold in the scope a was last placed in (account_locate).
+ * A role holds on its perimeter and below: outside it, a user may do
+ * nothing, not even read. */
+
+/* Whether a may read the scope's pages: the root's accounts everywhere,
+ * the others in their perimeter's subtree only. */
+bool account_may_read(const account_t *a);
+
+/* Whether a may edit a practice piloted by pilot (may be NULL), in the
+ * scope: admins always, pilotes when pilot is one of their functions (case
+ * and accents ignored), lecteurs never; no one outside their subtree. */
 bool account_may_edit(const account_t *a, const char *pilot);
 
 /* Whether a may set the pilot of a practice piloted by current (may be
- * NULL) to wanted (NULL: the pilot is not being set): admins always; a
- * pilote only to one of its own functions (or to the current pilot,
- * unchanged), never to nothing, which would leave the practice to no one
- * but an admin; lecteurs never. */
+ * NULL) to wanted (NULL: the pilot is not being set), in the scope: admins
+ * always; a pilote only to one of its own functions (or to the current
+ * pilot, unchanged), never to nothing, which would leave the practice to no
+ * one but an admin; lecteurs never; no one outside their subtree. */
 bool account_may_set_pilot(const account_t *a, const char *current, const char *wanted);
+
+/* Whether a may take a snapshot of the scope: admins within their subtree. */
+bool account_may_snapshot(const account_t *a);
+
+/* Whether a may change what belongs to the whole database (accounts, the
+ * score's weights, the guide's version): admins of the root only, whatever
+ * the scope. */
+bool account_may_administer(const account_t *a);
 
 /* Constant-time equality of two NUL-terminated strings. */
 bool account_equal(const char *a, const char *b);

@@ -162,8 +162,31 @@ bool assess_is_stale(const diag_list_t *d)
 /* Validates every member of c into the new field values. */
 /* Every field is checked even after one is refused, so that a form (or a
  * command line) shows all its problems at once; STEER_IO stops at once. */
-static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *old, fields_t *nw, diag_list_t *d)
+/* Refuses "not applicable" on an item its référentiel says applies to
+ * every service (the RGESN 2024's cible "Applicable à tous les services"). */
+static steer_rc check_applicable(store_t *s, const practice_ref_t *ref, const char *status, diag_list_t *d)
 {
+	const profile_t *p = store_profile(s);
+	int na = profile_not_applicable(p);
+	if (na < 0 || strcmp(status, status_name(p, na)) != 0)
+		return STEER_OK;
+	long long always = 0;
+	store_query_t *q = store_query(s, "SELECT always_applicable FROM practice_copy WHERE id = ?");
+	store_bind_int(q, 1, ref->copy_id);
+	steer_rc rc = store_scalar(q, 0, &always, d, "reading the item");
+	if (!rc && always)
+		rc = store_refuse(d, "always-applicable", "assess it: every service is expected to meet it",
+				  "%s applies to every service: it cannot be '%s'", ref->idbp, status_name(p, na));
+	return rc;
+}
+
+static steer_rc validate(store_t *s, const practice_ref_t *ref, const assess_change_t *c, const fields_t *old,
+			 fields_t *nw, diag_list_t *d)
+{
+	const profile_t *p = store_profile(s);
+	int na = profile_not_applicable(p);
+	const char *na_name = na >= 0 ? status_name(p, na) : "";
+	bool justify = na >= 0 && p->statuses[na].justify;
 	steer_rc rc = STEER_OK;
 	const char *why;
 	bool status_ok = true;
@@ -174,18 +197,27 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 	nw->comment = old->comment ? xstrdup(old->comment) : NULL;
 	if (c->status) {
 		const char *sugg;
-		int st = status_parse(c->status, &sugg);
+		int st = status_parse(p, c->status, &sugg);
 		if (st < 0) {
 			buf_t hint = BUF_INIT;
 			if (sugg)
 				buf_printf(&hint, "did you mean '%s'? ", sugg);
-			buf_printf(&hint, "the statuses are: %s (accents and case optional)", status_list_text());
+			buf_puts(&hint, "the statuses are: ");
+			status_list_text(p, &hint);
+			buf_puts(&hint, " (accents and case optional)");
 			rc = store_refuse(d, "bad-status", buf_cstr(&hint), "'%s' is not a status", c->status);
 			buf_free(&hint);
 			status_ok = false;
 		} else {
 			free(nw->status);
-			nw->status = xstrdup(status_name((status_t)st));
+			nw->status = xstrdup(status_name(p, st));
+			steer_rc r = check_applicable(s, ref, nw->status, d);
+			if (r == STEER_IO)
+				return r;
+			if (r) {
+				rc = r;
+				status_ok = false;
+			}
 		}
 	}
 	if (c->pilot) {
@@ -229,12 +261,20 @@ static steer_rc validate(store_t *s, const assess_change_t *c, const fields_t *o
 			comment_ok = false;
 		}
 	}
-	if (status_ok && comment_ok && strcmp(nw->status, "non concernée") == 0 && !nw->comment)
+	if (status_ok && comment_ok && justify && strcmp(nw->status, na_name) == 0 && !nw->comment) {
+		buf_t msg = BUF_INIT;
+		if (c->comment && strcmp(old->status, na_name) == 0)
+			buf_printf(&msg, "the comment of %s marked '%s' is its justification: it cannot be empty",
+				   strcmp(p->id, "gbpnr") == 0 ? "a practice" : "an item", na_name);
+		else
+			buf_printf(&msg, "'%s' needs a justification in the comment", na_name);
 		rc = store_refuse(d, "justification-required",
-			    "say why the practice does not apply to the organisation, e.g. --comment \"pas de salle serveur\"",
-			    c->comment && strcmp(old->status, "non concernée") == 0
-				    ? "the comment of a practice marked 'non concernée' is its justification: it cannot be empty"
-				    : "'non concernée' needs a justification in the comment");
+				  strcmp(p->id, "gbpnr") == 0
+					  ? "say why the practice does not apply to the organisation, e.g. --comment \"pas de salle serveur\""
+					  : "say why it does not apply, e.g. --comment \"pas de formulaire\"",
+				  "%s", buf_cstr(&msg));
+		buf_free(&msg);
+	}
 	for (size_t i = 0; i < c->nadd; i++) {
 		/* Said apart: input_url refuses a long link as it refuses a bad one. */
 		if (strlen(c->add_evidence[i]) > INPUT_MAX_URL)
@@ -308,7 +348,7 @@ steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size
 	if ((rc = store_require_tx(s, d)) || (rc = practice_find(s, idbp, c->check_version, &ref, d)) ||
 	    (c->check_version && (rc = check_version(s, &ref, c->if_version, d))) ||
 	    (ref.archived && (rc = practice_find(s, idbp, false, &ref, d))) || (rc = load_fields(s, ref.id, &old, d)) ||
-	    (rc = validate(s, c, &old, &nw, d)))
+	    (rc = validate(s, &ref, c, &old, &nw, d)))
 		goto cleanup;
 	static const char *const labels[5] = {"status", "pilot", "owner", "due", "comment"};
 	const char *const olds[5] = {old.status, old.pilot, old.owner, old.due, old.comment};
@@ -339,7 +379,13 @@ steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size
 		if ((rc = store_exec(q, d, "saving the assessment")))
 			goto cleanup;
 	}
-	rc = evidence_changes(s, &ref, c, &changed, d);
+	if ((rc = evidence_changes(s, &ref, c, &changed, d)))
+		goto cleanup;
+	/* Saved against its current wording: no longer "à revoir". */
+	store_query_t *q = store_query(s, "UPDATE practice SET reviewed_copy = copy_id WHERE id = ? "
+					  "AND reviewed_copy IS NOT copy_id");
+	store_bind_int(q, 1, ref.id);
+	rc = store_exec(q, d, "saving the assessment");
 cleanup:
 	fields_free(&old);
 	fields_free(&nw);
@@ -415,6 +461,9 @@ void assessment_free(assessment_t *a)
 	free(a->who);
 	free(a->guide_version);
 	free(a->archived_in);
+	free(a->sections);
+	free(a->applicability);
+	free(a->reviewed_title);
 	free(a->pilot);
 	free(a->owner);
 	free(a->due);
@@ -435,15 +484,19 @@ steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessme
 	long long current;
 	char today[11];
 	memset(out, 0, sizeof *out);
+	out->profile = store_profile(s);
 	if ((rc = store_require_tx(s, d)) || (rc = practice_find(s, idbp, true, &ref, d)) ||
 	    (rc = store_require_version(s, &current, d)))
 		return rc;
 	store_query_t *q = store_query(
 		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, c.who, v.version, "
 		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id), rv.version, "
-		   "p.status, l.name, p.owner, p.due, p.comment, p.updated_at, p.updated_by, p.row_version "
+		   "p.status, l.name, p.owner, p.due, p.comment, p.updated_at, p.updated_by, p.row_version, "
+		   "c.sections, c.applicability, c.always_applicable, rc.title, "
+		   "rc.id IS NOT NULL AND rc.id <> c.id AND (rc.title <> c.title OR rc.sections <> c.sections) "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id JOIN guide_version v ON v.id = c.version_id "
 		   "LEFT JOIN guide_version rv ON rv.id = p.removed_version LEFT JOIN pilot l ON l.id = p.pilot_id "
+		   "LEFT JOIN practice_copy rc ON rc.id = p.reviewed_copy "
 		   "WHERE p.id = ?");
 	store_bind_int(q, 1, current);
 	store_bind_int(q, 2, ref.id);
@@ -465,8 +518,8 @@ steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessme
 		out->is_new = store_col_int(q, 8) != 0;
 		out->archived_in = store_col_dup(q, 9);
 		out->archived = out->archived_in != NULL;
-		int status = status_from_name(store_col_text(q, 10));
-		out->status = status < 0 ? STATUS_NOT_ASSESSED : (status_t)status;
+		int status = status_from_name(out->profile, store_col_text(q, 10));
+		out->status = status < 0 ? 0 : status;
 		out->pilot = store_col_dup(q, 11);
 		out->owner = store_col_dup(q, 12);
 		out->due = store_col_dup(q, 13);
@@ -474,6 +527,11 @@ steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessme
 		out->updated_at = store_col_dup(q, 15);
 		out->updated_by = store_col_dup(q, 16);
 		out->version = store_col_int(q, 17);
+		out->sections = store_col_dup(q, 18);
+		out->applicability = store_col_dup(q, 19);
+		out->always_applicable = store_col_int(q, 20) != 0;
+		out->review = store_col_int(q, 22) != 0;
+		out->reviewed_title = out->review ? store_col_dup(q, 21) : NULL;
 	}
 	if ((rc = store_end(q, d, "reading the practice")) == STEER_OK && !found) {
 		diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER, "reading the practice failed: no row");
@@ -484,8 +542,8 @@ steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessme
 		return rc;
 	}
 	store_today(s, today);
-	out->overdue = out->due && strcmp(out->due, today) < 0 && out->status != STATUS_DONE &&
-		       out->status != STATUS_NOT_APPLICABLE;
+	out->overdue = out->due && strcmp(out->due, today) < 0 && !status_done(out->profile, out->status) &&
+		       status_applicable(out->profile, out->status);
 	q = store_query(s, "SELECT url FROM evidence WHERE practice_id = ? ORDER BY added_at, url");
 	store_bind_int(q, 1, ref.id);
 	size_t cap = 0;

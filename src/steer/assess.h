@@ -71,9 +71,15 @@ typedef struct {
 	bool is_new;           /* added by the current guide version (not in the first one) */
 	bool archived;
 	char *archived_in;     /* version that removed it */
+	const profile_t *profile; /* its référentiel's (borrowed from the store) */
 	status_t status;
 	char *pilot, *owner, *due, *comment, *updated_at, *updated_by; /* NULL when unset */
 	long long version;     /* row version: moves with every saved change of the assessment or its evidence */
+	char *sections;        /* the item's text sections, a JSON array of {key, title, text} ("[]" for the GBPNR) */
+	char *applicability;   /* the item's cible as written, "" when none */
+	bool always_applicable; /* "not applicable" is refused */
+	bool review;           /* "à revoir": its wording changed in an upgrade since the assessment was last saved */
+	char *reviewed_title;  /* with review: the title it was saved against */
 	bool overdue;          /* due date passed and not réalisée / non concernée */
 	char **evidence;
 	size_t nevidence;

@@ -52,8 +52,60 @@ void catalog_from_guide(const guide_t *g, catalog_t *out)
 	}
 }
 
+/* The sections as the database keeps them: a JSON array. */
+static char *sections_json(const ref_item_t *it)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < it->nsections; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "key", it->sections[i].key, "title",
+						   it->sections[i].title, "text", it->sections[i].text));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static char **dup_list(char *const *items, size_t n)
+{
+	char **out = xcalloc(n + 1, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(items[i]);
+	return out;
+}
+
+void catalog_from_referentiel(const referentiel_t *r, catalog_t *out)
+{
+	if (r->guide) {
+		catalog_from_guide(r->guide, out);
+		return;
+	}
+	memset(out, 0, sizeof *out);
+	out->version = dup_trim(r->version);
+	out->title = dup_trim(r->title);
+	out->items = xcalloc(r->nitems + 1, sizeof *out->items);
+	for (size_t i = 0; i < r->nitems; i++) {
+		const ref_item_t *it = &r->items[i];
+		const ref_theme_t *th = &r->themes[it->theme];
+		catalog_practice_t *c = &out->items[out->len++];
+		c->idbp = dup_trim(it->id);
+		c->title = dup_trim(it->title);
+		c->theme_id = dup_trim(th->id);
+		c->theme_title = dup_trim(th->title);
+		c->priority = dup_trim(it->priority);
+		c->difficulty = dup_trim(it->difficulty);
+		c->who = dup_list(it->roles, it->nroles);
+		c->nwho = it->nroles;
+		c->indicators = dup_list(it->indicators, it->nindicators);
+		c->nindicators = it->nindicators;
+		c->sections = sections_json(it);
+		c->applicability = xstrdup(it->applicability ? it->applicability : "");
+		c->always_applicable = it->always_applicable;
+	}
+}
+
 static void practice_free(catalog_practice_t *c)
 {
+	free(c->sections);
+	free(c->applicability);
 	free(c->idbp);
 	free(c->title);
 	free(c->theme_id);
@@ -122,8 +174,8 @@ steer_rc catalog_load(store_t *s, long long version_id, catalog_t *out, diag_lis
 		catalog_free(out);
 		return rc;
 	}
-	q = store_query(s, "SELECT idbp, title, theme_id, theme_title, priority, difficulty, who, indicators "
-			   "FROM practice_copy WHERE version_id = ? ORDER BY seq");
+	q = store_query(s, "SELECT idbp, title, theme_id, theme_title, priority, difficulty, who, indicators, "
+			   "sections, applicability, always_applicable FROM practice_copy WHERE version_id = ? ORDER BY seq");
 	store_bind_int(q, 1, version_id);
 	size_t cap = 0;
 	while (store_next(q)) {
@@ -137,6 +189,9 @@ steer_rc catalog_load(store_t *s, long long version_id, catalog_t *out, diag_lis
 		c->difficulty = store_col_dup(q, 5);
 		strings_from_json(store_col_text(q, 6), &c->who, &c->nwho);
 		strings_from_json(store_col_text(q, 7), &c->indicators, &c->nindicators);
+		c->sections = store_col_dup(q, 8);
+		c->applicability = store_col_dup(q, 9);
+		c->always_applicable = store_col_int(q, 10) != 0;
 	}
 	if ((rc = store_end(q, d, "reading the guide copy")))
 		catalog_free(out);
@@ -170,6 +225,11 @@ static unsigned changes_of(const catalog_practice_t *a, const catalog_practice_t
 		c |= CATALOG_WHO;
 	if (!lists_equal(a->indicators, a->nindicators, b->indicators, b->nindicators))
 		c |= CATALOG_INDICATORS;
+	if (strcmp(a->sections ? a->sections : "[]", b->sections ? b->sections : "[]"))
+		c |= CATALOG_SECTIONS;
+	if (strcmp(a->applicability ? a->applicability : "", b->applicability ? b->applicability : "") ||
+	    a->always_applicable != b->always_applicable)
+		c |= CATALOG_APPLICABILITY;
 	return c;
 }
 
@@ -456,8 +516,11 @@ static steer_rc import_practice(store_t *s, const catalog_practice_t *p, size_t 
 	steer_rc rc;
 	char *who = strings_to_json(p->who, p->nwho), *inds = strings_to_json(p->indicators, p->nindicators);
 	store_query_t *q = store_query(s, "INSERT INTO practice_copy(version_id, idbp, seq, title, theme_id, theme_title, "
-					  "priority, difficulty, who, indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-					  "RETURNING id");
+					  "priority, difficulty, who, indicators, sections, applicability, always_applicable) "
+					  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	store_bind_text(q, 11, p->sections ? p->sections : "[]");
+	store_bind_text(q, 12, p->applicability ? p->applicability : "");
+	store_bind_int(q, 13, p->always_applicable);
 	store_bind_int(q, 1, res->version_id);
 	store_bind_text(q, 2, p->idbp);
 	store_bind_int(q, 3, (long long)seq);
@@ -544,26 +607,104 @@ static steer_rc record_diff(store_t *s, catalog_import_t *res, diag_list_t *d)
 	return rc;
 }
 
+/* The profile a référentiel is scored with becomes profile, when its
+ * statuses keep their names and places (snapshots store the places). */
+static steer_rc change_profile(store_t *s, long long rid, const profile_t *profile, diag_list_t *d)
+{
+	char *stored = NULL;
+	store_query_t *q = store_query(s, "SELECT profile FROM referentiel WHERE id = ?");
+	store_bind_int(q, 1, rid);
+	if (store_next(q))
+		stored = store_col_dup(q, 0);
+	steer_rc rc = store_end(q, d, "reading the référentiel");
+	bool builtin = profile_builtin(profile->id) == profile;
+	if (rc || !stored || (builtin && strcmp(stored, profile->id) == 0)) {
+		free(stored);
+		return rc;
+	}
+	for (size_t i = 0; i < profile->nstatuses && !rc; i++) {
+		long long pos = -1;
+		q = store_query(s, "SELECT position FROM referentiel_status WHERE referentiel_id = ? AND name = ?");
+		store_bind_int(q, 1, rid);
+		store_bind_text(q, 2, profile->statuses[i].name);
+		rc = store_scalar(q, -1, &pos, d, "reading the référentiel's statuses");
+		if (!rc && pos != (long long)i)
+			rc = store_refuse(d, "profile-mismatch",
+					  "a new edition may add statuses after the others, never rename or reorder them",
+					  "status '%s' of profile '%s' is not where the référentiel's profile '%s' has it",
+					  profile->statuses[i].name, profile->id, stored);
+	}
+	long long known = 0;
+	q = store_query(s, "SELECT count(*) FROM referentiel_status WHERE referentiel_id = ?");
+	store_bind_int(q, 1, rid);
+	if (!rc && !(rc = store_scalar(q, 0, &known, d, "reading the référentiel's statuses")) &&
+	    known > (long long)profile->nstatuses)
+		rc = store_refuse(d, "profile-mismatch", "keep every status the assessments may have",
+				  "profile '%s' has %zu statuses, fewer than the référentiel's profile '%s' (%lld)",
+				  profile->id, profile->nstatuses, stored, known);
+	for (size_t i = (size_t)known; i < profile->nstatuses && !rc; i++) {
+		q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, position, justify) VALUES (?, ?, ?, ?)");
+		store_bind_int(q, 1, rid);
+		store_bind_text(q, 2, profile->statuses[i].name);
+		store_bind_int(q, 3, (long long)i);
+		store_bind_int(q, 4, profile->statuses[i].justify);
+		rc = store_exec(q, d, "recording the référentiel's statuses");
+	}
+	buf_t yaml = BUF_INIT;
+	if (!rc && !builtin)
+		profile_format(profile, &yaml);
+	q = store_query(s, "UPDATE referentiel SET profile = ?, profile_yaml = ? WHERE id = ?");
+	store_bind_text(q, 1, builtin ? profile->id : "custom");
+	store_bind_text(q, 2, builtin ? NULL : buf_cstr(&yaml));
+	store_bind_int(q, 3, rid);
+	if (!rc && !(rc = store_exec(q, d, "changing the référentiel's profile")))
+		rc = store_log(s, NULL, "profile", stored, builtin ? profile->id : "custom", d);
+	buf_free(&yaml);
+	free(stored);
+	return rc;
+}
+
+static steer_rc import_catalog(store_t *s, const char *slug, const profile_t *profile, const char *source,
+			       catalog_import_t *res, diag_list_t *d);
+
 steer_rc catalog_import(store_t *s, const guide_t *g, const char *slug, const profile_t *profile,
 			const char *source, catalog_import_t *res, diag_list_t *d)
+{
+	memset(res, 0, sizeof *res);
+	catalog_from_guide(g, &res->new_c);
+	return import_catalog(s, slug, profile, source, res, d);
+}
+
+steer_rc catalog_import_referentiel(store_t *s, const referentiel_t *r, const char *slug, const profile_t *profile,
+				    const char *source, catalog_import_t *res, diag_list_t *d)
+{
+	memset(res, 0, sizeof *res);
+	catalog_from_referentiel(r, &res->new_c);
+	return import_catalog(s, slug, profile, source, res, d);
+}
+
+/* The import of res->new_c as the new version of référentiel slug. */
+static steer_rc import_catalog(store_t *s, const char *slug, const profile_t *profile, const char *source,
+			       catalog_import_t *res, diag_list_t *d)
 {
 	steer_rc rc;
 	long long current, rid;
 	bool created;
 	char at[21];
-	memset(res, 0, sizeof *res);
 	res->profile = profile;
 	if ((rc = store_require_tx(s, d)) || (rc = catalog_referentiel(s, slug, profile, &rid, &created, d)))
 		return rc;
 	store_set_scope(s, 1, rid);
+	store_set_profile(s, profile, NULL);
 	if ((rc = store_current_version(s, &current, NULL, d)))
 		return rc;
-	catalog_from_guide(g, &res->new_c);
 	if (res->new_c.len == 0) {
 		diag_t *x = diag_add(d, DIAG_ERROR, source, 0, 0, "empty-guide", "the guide has no practice sheets");
 		diag_hint(x, "a practice sheet is a Markdown page with 'idbp', 'priority' and 'eleventyNavigation.parent'");
 		return STEER_REFUSED;
 	}
+	if (!created && (rc = change_profile(s, rid, profile, d)))
+		return rc;
 	res->first = current == 0;
 	if (current && (rc = catalog_load(s, current, &res->old_c, d)))
 		return rc;
@@ -658,10 +799,12 @@ steer_rc catalog_referentiel(store_t *s, const char *slug, const profile_t *prof
 	rc = store_scalar(q, 0, id, d, "recording the référentiel");
 	buf_free(&yaml);
 	for (size_t i = 0; i < profile->nstatuses && !rc; i++) {
-		q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, justify) VALUES (?, ?, ?)");
+		q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, position, justify) "
+				   "VALUES (?, ?, ?, ?)");
 		store_bind_int(q, 1, *id);
 		store_bind_text(q, 2, profile->statuses[i].name);
-		store_bind_int(q, 3, profile->statuses[i].justify);
+		store_bind_int(q, 3, (long long)i);
+		store_bind_int(q, 4, profile->statuses[i].justify);
 		rc = store_exec(q, d, "recording the référentiel's statuses");
 	}
 	*created = !rc;
@@ -702,6 +845,7 @@ void catalog_versions_free(catalog_versions_t *v)
 		free(x->source);
 		free(x->imported_at);
 		free(x->imported_by);
+		free(x->guide);
 	}
 	free(v->items);
 	memset(v, 0, sizeof *v);
@@ -713,27 +857,28 @@ steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
+	/* Every référentiel's, the first imported first; the latest of each is
+	 * its current one. */
 	store_query_t *q = store_query(s, "SELECT v.version, v.title, v.source, v.imported_at, v.imported_by, "
-					  "(SELECT count(*) FROM practice_copy c WHERE c.version_id = v.id) "
-					  "FROM guide_version v WHERE v.referentiel_id = ? ORDER BY v.id");
-	store_bind_int(q, 1, store_referentiel(s));
+					  "(SELECT count(*) FROM practice_copy c WHERE c.version_id = v.id), r.slug, "
+					  "v.id = (SELECT max(id) FROM guide_version WHERE referentiel_id = r.id) "
+					  "FROM guide_version v JOIN referentiel r ON r.id = v.referentiel_id ORDER BY r.id, v.id");
 	size_t cap = 0;
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
-		catalog_version_t *x = &out->items[out->len++];
+		catalog_version_t *x = &out->items[out->len];
 		x->version = store_col_dup(q, 0);
 		x->title = store_col_dup(q, 1);
 		x->source = store_col_dup(q, 2);
 		x->imported_at = store_col_dup(q, 3);
 		x->imported_by = store_col_dup(q, 4);
 		x->practices = (size_t)store_col_int(q, 5);
-		x->current = false;
+		x->guide = store_col_dup(q, 6);
+		x->current = store_col_int(q, 7) != 0;
+		out->nguides += !out->len || strcmp(out->items[out->len - 1].guide, x->guide) != 0;
+		out->len++;
 	}
-	if ((rc = store_end(q, d, "reading the guide versions"))) {
+	if ((rc = store_end(q, d, "reading the guide versions")))
 		catalog_versions_free(out);
-		return rc;
-	}
-	if (out->len)
-		out->items[out->len - 1].current = true;
-	return STEER_OK;
+	return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "guide/guide.h"
 #include "guide/profile.h"
+#include "guide/referentiel.h"
 #include "steer/store.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -26,6 +27,9 @@ typedef struct {
 	size_t nwho;
 	char **indicators;
 	size_t nindicators;
+	char *sections;         /* JSON array of {key, title, text} ("[]": none, the GBPNR's) */
+	char *applicability;    /* the cible as written, "" when none */
+	bool always_applicable; /* "not applicable" is refused on it */
 } catalog_practice_t;
 
 typedef struct {
@@ -37,6 +41,9 @@ typedef struct {
 
 /* The practices of a loaded (and checked) guide. */
 void catalog_from_guide(const guide_t *g, catalog_t *out);
+/* The items of a référentiel read from any source (a GBPNR folder's are
+ * catalog_from_guide's). */
+void catalog_from_referentiel(const referentiel_t *r, catalog_t *out);
 /* The copy stored for a guide version. */
 steer_rc catalog_load(store_t *s, long long version_id, catalog_t *out, diag_list_t *d);
 void catalog_free(catalog_t *c);
@@ -48,6 +55,8 @@ enum {
 	CATALOG_DIFFICULTY = 1 << 3,
 	CATALOG_WHO = 1 << 4,
 	CATALOG_INDICATORS = 1 << 5,
+	CATALOG_SECTIONS = 1 << 6,      /* objectif, mise en œuvre, moyen de test... */
+	CATALOG_APPLICABILITY = 1 << 7, /* the cible */
 };
 
 /* One line of a diff: added (old NULL), removed (new NULL) or changed
@@ -100,6 +109,12 @@ typedef struct {
  * guide came from (its folder). Refuses a guide without practices. */
 steer_rc catalog_import(store_t *s, const guide_t *g, const char *slug, const profile_t *profile,
 			const char *source, catalog_import_t *res, diag_list_t *d);
+/* The same for a référentiel from any source. The profile may differ from
+ * the one the référentiel was imported with (the RGESN 2022-2023 upgraded
+ * to 2024) when its statuses keep their names and places: the new one
+ * then scores it (weights, priorities); otherwise the upgrade is refused. */
+steer_rc catalog_import_referentiel(store_t *s, const referentiel_t *r, const char *slug, const profile_t *profile,
+				    const char *source, catalog_import_t *res, diag_list_t *d);
 /* The référentiel with this slug: its id in *id, 0 when there is none and
  * profile is NULL; else created with that profile (its YAML kept when it
  * is not a built-in) and *created set. */
@@ -118,16 +133,18 @@ typedef struct {
 	char *version;     /* "" when the guide gave none */
 	char *title, *source, *imported_at, *imported_by;
 	size_t practices;  /* practices in that version's copy */
-	bool current;      /* the latest: the one being steered */
+	bool current;      /* the latest of its référentiel: the one being steered */
+	char *guide;       /* its référentiel's id ("gbpnr", "rgesn") */
 } catalog_version_t;
 
 typedef struct {
-	catalog_version_t *items; /* oldest first */
+	catalog_version_t *items; /* référentiel by référentiel (the first imported first), oldest first */
 	size_t len;
+	size_t nguides;           /* référentiels */
 } catalog_versions_t;
 
-/* Every guide version imported, oldest first (none before the first
- * import: an empty list, not an error). */
+/* Every version imported of every référentiel, oldest first (none before
+ * the first import: an empty list, not an error). */
 steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d);
 void catalog_versions_free(catalog_versions_t *v);
 

@@ -128,7 +128,7 @@ static steer_rc load_copies(store_t *s, copies_t *c, consolidate_t *out, diag_li
 			strset_add(by_idbp, idbp, strlen(idbp), it, NULL);
 		}
 		c->copies = xgrow(c->copies, &c->cap, c->n + 1, sizeof *c->copies);
-		c->copies[c->n].priority = store_priority_index(store_col_text(q, 4));
+		c->copies[c->n].priority = score_priority(store_profile(s), store_col_text(q, 4));
 		c->copies[c->n].item = it;
 		strset_add(c->ix, (const char *)&id, sizeof id, c->n++, NULL);
 	}
@@ -138,9 +138,10 @@ static steer_rc load_copies(store_t *s, copies_t *c, consolidate_t *out, diag_li
 
 /* The rows of every assessment of the subtree: tallies per perimeter and
  * the distribution per item (below the view's root only). */
-static steer_rc load_items(store_t *s, node_t *nodes, size_t n, const unsigned w[STORE_NPRIORITIES],
+static steer_rc load_items(store_t *s, node_t *nodes, size_t n, const unsigned w[PROFILE_MAX_PRIORITIES],
 			   consolidate_t *out, diag_list_t *d)
 {
+	const profile_t *prof = store_profile(s);
 	copies_t c = {.ix = strset_new()};
 	strset_t *pix = strset_new();
 	for (size_t i = 0; i < n; i++)
@@ -162,15 +163,18 @@ static steer_rc load_items(store_t *s, node_t *nodes, size_t n, const unsigned w
 		last_perimeter = id;
 		if (!strset_get(c.ix, (const char *)&copy, sizeof copy, &ci) || ci >= c.n)
 			continue;
-		int st = status_from_name(store_col_text(q, 2)), pr = c.copies[ci].priority;
-		status_t status = st < 0 ? STATUS_NOT_ASSESSED : (status_t)st;
-		score_tally_add(&nodes[k].own, pr < 0 ? 0 : w[pr], status);
+		int st = status_from_name(prof, store_col_text(q, 2)), pr = c.copies[ci].priority;
+		status_t status = st < 0 ? 0 : st;
+		score_tally_add(&nodes[k].own, prof, pr < 0 ? prof->default_weight : w[pr], status);
 		if (k == 0)
 			continue; /* the parent's own assessment is not one of "its services" */
 		consolidate_item_t *x = &out->items[c.copies[ci].item];
-		x->by_status[status]++;
+		if ((size_t)status < PROFILE_MAX_STATUSES)
+			x->by_status[status]++;
 		x->counted++;
-		if (status_applicable(status) && status != STATUS_DONE)
+		if (status_done(prof, status))
+			x->done++;
+		else if (status_applicable(prof, status))
 			x->not_done++;
 	}
 	if (!rc)
@@ -215,11 +219,12 @@ steer_rc consolidate(store_t *s, consolidate_t *out, diag_list_t *d)
 {
 	node_t *nodes = NULL;
 	size_t n = 0;
-	unsigned w[STORE_NPRIORITIES];
+	unsigned w[PROFILE_MAX_PRIORITIES];
 	steer_rc rc;
 	memset(out, 0, sizeof *out);
+	out->profile = store_profile(s);
 	out->tenths = out->min_tenths = out->max_tenths = -1;
-	if ((rc = store_require_tx(s, d)) || (rc = store_weights(s, w, d)) || (rc = load_tree(s, &nodes, &n, d)) ||
+	if ((rc = store_require_tx(s, d)) || (rc = score_weights(s, w, d)) || (rc = load_tree(s, &nodes, &n, d)) ||
 	    (rc = load_items(s, nodes, n, w, out, d)))
 		goto cleanup;
 	store_query_t *q = store_query(s, "SELECT slug FROM referentiel WHERE id = ?");

@@ -24,8 +24,9 @@ typedef struct {
 
 typedef struct {
 	char *idbp, *title, *theme_id;
-	size_t by_status[STATUS_COUNT]; /* across the assessed perimeters below the parent */
-	size_t not_done;    /* applicable and not réalisée */
+	size_t by_status[PROFILE_MAX_STATUSES]; /* by status index, across the assessed perimeters below the parent */
+	size_t done;        /* with the full credit (réalisée, validé) */
+	size_t not_done;    /* applicable and not done */
 	size_t counted;     /* perimeters that have the item */
 	size_t seq;         /* guide order */
 } consolidate_item_t;
@@ -33,6 +34,7 @@ typedef struct {
 typedef struct {
 	char *perimeter;    /* the parent's name */
 	char *guide;        /* the référentiel's slug */
+	const profile_t *profile; /* its profile (borrowed from the store) */
 	consolidate_child_t *children; /* by name */
 	size_t nchildren;
 	long tenths, min_tenths, max_tenths; /* over the children with a value; -1 when none */

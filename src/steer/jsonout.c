@@ -1,6 +1,7 @@
 /* jsonout: the writers, in the order of docs/api.md's "Objects". */
 #include "steer/jsonout.h"
 
+#include <jansson.h>
 #include <string.h>
 
 /* --- values ------------------------------------------------------------- */
@@ -56,12 +57,27 @@ static void key_change(jsonw_t *w, const char *key, uint64_t an, uint64_t ad, ui
 		jsonw_decimal(w, (long long)b - a, 1);
 }
 
-static void key_weights(jsonw_t *w, const unsigned weights[STORE_NPRIORITIES])
+/* The weights by priority name, as decimals (the RGESN's Recommandé 1.25). */
+static void key_weights(jsonw_t *w, const profile_t *p, const unsigned weights[PROFILE_MAX_PRIORITIES])
 {
 	jsonw_key(w, "weights");
 	jsonw_object(w);
-	for (int i = 0; i < STORE_NPRIORITIES; i++)
-		key_num(w, store_priorities[i], weights[i]);
+	for (size_t i = 0; i < p->npriorities; i++) {
+		jsonw_key(w, p->priorities[i].name);
+		if (p->weight_den <= 1) {
+			jsonw_num(w, weights[i]);
+		} else {
+			/* weight_den divides 1000 (profile.h): thousandths are exact;
+			 * written with the decimals they need (1.5, 1.25). */
+			long long th = (long long)weights[i] * (1000 / p->weight_den);
+			int places = 3;
+			while (places > 0 && th % 10 == 0) {
+				th /= 10;
+				places--;
+			}
+			jsonw_decimal(w, th, places);
+		}
+	}
 	jsonw_end(w, '}');
 }
 
@@ -79,11 +95,32 @@ static void practice_fields(jsonw_t *w, const char *idbp, const char *title, con
 
 /* --- practice, assessment ------------------------------------------------ */
 
+/* The item's text sections, kept as a JSON array in the database. */
+static void key_sections(jsonw_t *w, const char *json)
+{
+	json_t *a = json_loads(json ? json : "[]", 0, NULL);
+	jsonw_key(w, "sections");
+	jsonw_array(w);
+	for (size_t i = 0; json_is_array(a) && i < json_array_size(a); i++) {
+		const json_t *x = json_array_get(a, i);
+		jsonw_object(w);
+		key_str(w, "key", json_string_value(json_object_get(x, "key")));
+		key_str(w, "title", json_string_value(json_object_get(x, "title")));
+		key_str(w, "text", json_string_value(json_object_get(x, "text")));
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	json_decref(a);
+}
+
 static void practice_members(jsonw_t *w, const catalog_practice_t *p, const char *guide_version)
 {
 	practice_fields(w, p->idbp, p->title, p->theme_id, p->theme_title, p->priority, p->difficulty);
 	key_strings(w, "who", p->who, p->nwho);
 	key_str(w, "guide_version", guide_version);
+	key_sections(w, p->sections);
+	key_str(w, "applicability", p->applicability ? p->applicability : "");
+	key_bool(w, "always_applicable", p->always_applicable);
 }
 
 void jsonout_practice(jsonw_t *w, const catalog_practice_t *p, const char *guide_version)
@@ -97,12 +134,13 @@ void jsonout_assessment_fields(jsonw_t *w, const jsonout_assessment_t *a)
 {
 	const plan_item_t *x = a->item;
 	practice_fields(w, x->idbp, x->title, x->theme_id, x->theme_title, x->priority, x->difficulty);
-	key_str(w, "status", status_name(x->status));
+	key_str(w, "status", status_name(x->profile, x->status));
 	key_str(w, "pilot", x->pilot);
 	key_str(w, "owner", x->owner);
 	key_str(w, "due", x->due);
 	key_bool(w, "overdue", x->overdue);
 	key_bool(w, "new", x->is_new);
+	key_bool(w, "review", x->review);
 	key_bool(w, "archived", a->archived);
 	key_str(w, "comment", x->comment);
 	key_strings(w, "evidence", a->evidence, a->nevidence);
@@ -128,9 +166,11 @@ void jsonout_assessment_of(const assessment_t *a, plan_item_t *row, jsonout_asse
 	row->owner = a->owner;
 	row->due = a->due;
 	row->comment = a->comment;
+	row->profile = a->profile;
 	row->status = a->status;
 	row->overdue = a->overdue;
 	row->is_new = a->is_new;
+	row->review = a->review;
 	out->item = row;
 	out->archived = a->archived;
 	out->evidence = a->evidence;
@@ -182,7 +222,7 @@ void jsonout_plan_item(jsonw_t *w, const plan_item_t *x, size_t rank)
 	jsonw_object(w);
 	key_num(w, "rank", (double)rank);
 	practice_fields(w, x->idbp, x->title, x->theme_id, x->theme_title, x->priority, x->difficulty);
-	key_str(w, "status", status_name(x->status));
+	key_str(w, "status", status_name(x->profile, x->status));
 	key_str(w, "pilot", x->pilot);
 	key_str(w, "owner", x->owner);
 	key_str(w, "due", x->due);
@@ -211,7 +251,7 @@ void jsonout_plan(jsonw_t *w, const plan_t *p, size_t limit)
  * completion, counts. JSON numbers are doubles, which cannot hold 56.3:
  * score and completion are written from integers (jsonw_decimal), and the
  * exact fraction is there to compare. */
-static void tally_members(jsonw_t *w, const score_tally_t *t)
+static void tally_members(jsonw_t *w, const profile_t *p, const score_tally_t *t)
 {
 	key_percent(w, "score", t->num, t->den);
 	key_num(w, "score_num", (double)t->num);
@@ -222,17 +262,17 @@ static void tally_members(jsonw_t *w, const score_tally_t *t)
 	key_num(w, "applicable", (double)t->applicable);
 	jsonw_key(w, "statuses");
 	jsonw_object(w);
-	for (int i = 0; i < STATUS_COUNT; i++)
-		key_num(w, status_name((status_t)i), (double)t->by_status[i]);
+	for (size_t i = 0; i < p->nstatuses; i++)
+		key_num(w, status_name(p, (status_t)i), (double)t->by_status[i]);
 	jsonw_end(w, '}');
 }
 
-void jsonout_score_group(jsonw_t *w, const score_group_t *g)
+void jsonout_score_group(jsonw_t *w, const profile_t *p, const score_group_t *g)
 {
 	jsonw_object(w);
 	key_str(w, "key", g->key);
 	key_str(w, "label", g->label);
-	tally_members(w, &g->t);
+	tally_members(w, p, &g->t);
 	jsonw_end(w, '}');
 }
 
@@ -251,8 +291,8 @@ void jsonout_score(jsonw_t *w, const score_t *const *scores, size_t n)
 {
 	jsonw_object(w);
 	if (n) {
-		tally_members(w, &scores[0]->overall);
-		key_weights(w, scores[0]->weights);
+		tally_members(w, scores[0]->profile, &scores[0]->overall);
+		key_weights(w, scores[0]->profile, scores[0]->weights);
 	}
 	for (size_t k = 0; k < n; k++) {
 		const char *key = by_key(scores[k]->by);
@@ -261,7 +301,7 @@ void jsonout_score(jsonw_t *w, const score_t *const *scores, size_t n)
 		jsonw_key(w, key);
 		jsonw_array(w);
 		for (size_t i = 0; i < scores[k]->ngroups; i++)
-			jsonout_score_group(w, &scores[k]->groups[i]);
+			jsonout_score_group(w, scores[k]->profile, &scores[k]->groups[i]);
 		jsonw_end(w, ']');
 	}
 	jsonw_end(w, '}');
@@ -276,7 +316,7 @@ void jsonout_snapshot(jsonw_t *w, const snapshot_info_t *x)
 	key_str(w, "created_at", x->created_at);
 	key_str(w, "created_by", x->created_by);
 	key_str(w, "guide_version", x->guide_version);
-	key_weights(w, x->weights);
+	key_weights(w, x->profile, x->weights);
 	key_percent(w, "score", x->num, x->den);
 	key_num(w, "score_num", (double)x->num);
 	key_num(w, "score_den", (double)x->den);
@@ -286,7 +326,7 @@ void jsonout_snapshot(jsonw_t *w, const snapshot_info_t *x)
 	jsonw_end(w, '}');
 }
 
-static void tally_or_null(jsonw_t *w, const char *key, const score_group_t *g)
+static void tally_or_null(jsonw_t *w, const char *key, const profile_t *p, const score_group_t *g)
 {
 	jsonw_key(w, key);
 	if (!g) {
@@ -294,7 +334,7 @@ static void tally_or_null(jsonw_t *w, const char *key, const score_group_t *g)
 		return;
 	}
 	jsonw_object(w);
-	tally_members(w, &g->t);
+	tally_members(w, p, &g->t);
 	jsonw_end(w, '}');
 }
 
@@ -317,8 +357,8 @@ static void group_changes(jsonw_t *w, const char *key, const score_t *a, const s
 			jsonw_object(w);
 			key_str(w, "key", g->key);
 			key_str(w, "label", g->label);
-			tally_or_null(w, "from", ga);
-			tally_or_null(w, "to", gb);
+			tally_or_null(w, "from", a->profile, ga);
+			tally_or_null(w, "to", b->profile, gb);
 			if (ga && gb)
 				key_change(w, "score_change", ga->t.num, ga->t.den, gb->t.num, gb->t.den);
 			else
@@ -355,8 +395,8 @@ void jsonout_snapshot_diff(jsonw_t *w, const snapshot_diff_t *x)
 		key_str(w, "theme_title", it->theme_title);
 		key_str(w, "priority", it->priority);
 		key_str(w, "pilot", it->pilot);
-		key_str(w, "from", m->a ? status_name(m->a->status) : NULL);
-		key_str(w, "to", m->b ? status_name(m->b->status) : NULL);
+		key_str(w, "from", m->a ? status_name(x->b.info.profile, m->a->status) : NULL);
+		key_str(w, "to", m->b ? status_name(x->b.info.profile, m->b->status) : NULL);
 		jsonw_end(w, '}');
 	}
 	jsonw_end(w, ']');
@@ -382,6 +422,7 @@ void jsonout_history_entry(jsonw_t *w, const history_entry_t *e)
 void jsonout_guide_version(jsonw_t *w, const catalog_version_t *v)
 {
 	jsonw_object(w);
+	key_str(w, "guide", v->guide);
 	key_str(w, "version", v->version);
 	key_str(w, "title", v->title);
 	key_str(w, "source", v->source);
@@ -489,6 +530,9 @@ void jsonout_show(jsonw_t *w, const assessment_t *a, const indicator_list_t *ind
 	p.difficulty = a->difficulty;
 	p.who = a->who;
 	p.nwho = a->nwho;
+	p.sections = a->sections;
+	p.applicability = a->applicability;
+	p.always_applicable = a->always_applicable;
 	jsonout_assessment_of(a, &row, &view);
 	jsonw_object(w);
 	jsonw_key(w, "practice");
@@ -646,8 +690,8 @@ void jsonout_consolidation(jsonw_t *w, const consolidate_t *c)
 		key_num(w, "not_done", (double)x->not_done);
 		jsonw_key(w, "statuses");
 		jsonw_object(w);
-		for (int k = 0; k < STATUS_COUNT; k++)
-			key_num(w, status_name((status_t)k), (double)x->by_status[k]);
+		for (size_t k = 0; k < c->profile->nstatuses; k++)
+			key_num(w, status_name(c->profile, (status_t)k), (double)x->by_status[k]);
 		jsonw_end(w, '}');
 		jsonw_end(w, '}');
 	}

@@ -64,7 +64,7 @@ void jsonout_plan(jsonw_t *w, const plan_t *p, size_t limit);
  * (n may be 1 with SCORE_BY_NONE: the overall figures alone). */
 void jsonout_score(jsonw_t *w, const score_t *const *scores, size_t n);
 /* A group of practices (a theme, a priority, a pilot function). */
-void jsonout_score_group(jsonw_t *w, const score_group_t *g);
+void jsonout_score_group(jsonw_t *w, const profile_t *p, const score_group_t *g);
 
 void jsonout_snapshot(jsonw_t *w, const snapshot_info_t *x);
 void jsonout_snapshot_diff(jsonw_t *w, const snapshot_diff_t *x);

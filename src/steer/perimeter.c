@@ -59,6 +59,17 @@ static steer_rc referentiel_id(store_t *s, const char *slug, long long *id, diag
 	return store_scalar(q, 0, id, d, "finding the référentiel");
 }
 
+steer_rc perimeter_set_scope(store_t *s, long long perimeter, long long referentiel, diag_list_t *d)
+{
+	const profile_t *p;
+	profile_t *owned;
+	store_set_scope(s, perimeter, referentiel);
+	steer_rc rc = perimeter_profile(s, &p, &owned, d);
+	if (!rc)
+		store_set_profile(s, p, owned);
+	return rc;
+}
+
 steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, diag_list_t *d)
 {
 	long long pid = 1, rid = 0, n = 0;
@@ -77,8 +88,7 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 				diag_hint(x, "import it first: sobre guide import SOURCE --as %s", guide);
 			return STEER_REFUSED;
 		}
-		store_set_scope(s, pid, rid);
-		return STEER_OK;
+		return perimeter_set_scope(s, pid, rid, d);
 	}
 	/* Its own référentiels; for a parent assessed against none, those of
 	 * its subtree (what its consolidation and snapshots are about). */
@@ -104,8 +114,7 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 	if (n == 1 || (n == 0 && pid == 1)) {
 		/* The root without a référentiel: a database before its first
 		 * import, where commands say to import one. */
-		store_set_scope(s, pid, n ? rid : 1);
-		return STEER_OK;
+		return perimeter_set_scope(s, pid, n ? rid : 1, d);
 	}
 	diag_t *x;
 	if (n == 0) {
@@ -125,6 +134,27 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 		store_bind_int(q, 1, pid);
 	hint_names(q, "", x, "--guide");
 	return STEER_REFUSED;
+}
+
+steer_rc perimeter_scope_names(store_t *s, char **perimeter, char **guide, diag_list_t *d)
+{
+	*perimeter = *guide = NULL;
+	store_query_t *q = store_query(s, "SELECT p.name, (SELECT slug FROM referentiel WHERE id = ?2) FROM perimeter p "
+					  "WHERE p.id = ?1");
+	store_bind_scope(q, 1);
+	if (store_next(q)) {
+		*perimeter = store_col_dup(q, 0);
+		*guide = store_col_dup(q, 1);
+	}
+	steer_rc rc = store_end(q, d, "reading the scope");
+	if (!rc && !*perimeter)
+		rc = store_refuse(d, "unknown-perimeter", NULL, "no perimeter %lld", store_perimeter(s));
+	if (rc) {
+		free(*perimeter);
+		free(*guide);
+		*perimeter = *guide = NULL;
+	}
+	return rc;
 }
 
 steer_rc perimeter_profile(store_t *s, const profile_t **out, profile_t **owned, diag_list_t *d)
@@ -182,8 +212,7 @@ static steer_rc name_free(store_t *s, const char *name, long long except, diag_l
 	return rc;
 }
 
-/* Refuses an archived perimeter as the target of a change. */
-static steer_rc active(store_t *s, long long id, const char *name, diag_list_t *d)
+steer_rc perimeter_active(store_t *s, long long id, const char *name, diag_list_t *d)
 {
 	long long archived;
 	store_query_t *q = store_query(s, "SELECT archived_at IS NOT NULL FROM perimeter WHERE id = ?");
@@ -219,7 +248,8 @@ steer_rc perimeter_add(store_t *s, const char *name, const char *parent, const c
 				    "'%s' is not a perimeter kind%s", kind,
 				    known ? " below the root (the organisation is the root)" : "");
 	if ((rc = store_require_tx(s, d)) || (rc = check_name(name, d)) ||
-	    (parent && (rc = perimeter_find(s, parent, &pid, d))) || (rc = active(s, pid, parent ? parent : "", d)) ||
+	    (parent && (rc = perimeter_find(s, parent, &pid, d))) ||
+	    (rc = perimeter_active(s, pid, parent ? parent : "", d)) ||
 	    (rc = name_free(s, name, 0, d)) || (rc = perimeter_depth(s, pid, &depth, d)))
 		return rc;
 	if (depth + 1 >= PERIMETER_MAX_DEPTH)
@@ -303,7 +333,7 @@ steer_rc perimeter_move(store_t *s, const char *name, const char *new_parent, di
 	bool loop;
 	steer_rc rc;
 	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) ||
-	    (rc = perimeter_find(s, new_parent, &pid, d)) || (rc = active(s, pid, new_parent, d)))
+	    (rc = perimeter_find(s, new_parent, &pid, d)) || (rc = perimeter_active(s, pid, new_parent, d)))
 		return rc;
 	if (id == 1)
 		return store_refuse(d, "move-root", "the organisation stays at the root", "the root perimeter cannot move");
@@ -347,7 +377,8 @@ steer_rc perimeter_archive(store_t *s, const char *name, diag_list_t *d)
 	long long id;
 	steer_rc rc;
 	char at[21];
-	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) || (rc = active(s, id, name, d)))
+	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) ||
+	    (rc = perimeter_active(s, id, name, d)))
 		return rc;
 	if (id == 1)
 		return store_refuse(d, "archive-root", "archive its perimeters one by one, or keep the database as is",
@@ -369,7 +400,8 @@ steer_rc perimeter_attach(store_t *s, const char *name, const char *guide, diag_
 	const profile_t *profile;
 	profile_t *owned = NULL;
 	steer_rc rc;
-	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) || (rc = active(s, id, name, d)) ||
+	if ((rc = store_require_tx(s, d)) || (rc = perimeter_find(s, name, &id, d)) ||
+	    (rc = perimeter_active(s, id, name, d)) ||
 	    (rc = perimeter_scope(s, NULL, guide, d)))
 		return rc;
 	rid = store_referentiel(s);
@@ -455,6 +487,46 @@ steer_rc perimeter_list(store_t *s, bool with_archived, perimeter_list_t *out, d
 	return rc;
 }
 
+steer_rc perimeter_outline(store_t *s, long long top, long long at, size_t all, perimeter_list_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	long long n;
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	/* Counted up to all + 1 only: on a large tree, the count stops early. */
+	store_query_t *q = store_query(s, "WITH RECURSIVE down(id, k) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.k + 1 "
+					  "FROM perimeter c JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL "
+					  "AND down.k < 64 LIMIT ?2) SELECT count(*) FROM down");
+	store_bind_int(q, 1, top);
+	store_bind_int(q, 2, (long long)all + 1);
+	if ((rc = store_scalar(q, 0, &n, d, "reading the tree")))
+		return rc;
+	q = store_query(s, "WITH RECURSIVE up(id, k) AS (SELECT ?2, 0 UNION ALL SELECT p.parent_id, up.k + 1 FROM perimeter p "
+			   "JOIN up ON p.id = up.id WHERE up.id <> ?1 AND p.parent_id IS NOT NULL AND up.k < 64), "
+			   "t(id, parent, name, depth, path) AS (SELECT id, coalesce(parent_id, 0), name, 0, '' FROM perimeter "
+			   "WHERE id = ?1 UNION ALL SELECT p.id, p.parent_id, p.name, t.depth + 1, t.path || char(1) || lower(p.name) "
+			   "FROM perimeter p JOIN t ON p.parent_id = t.id WHERE p.archived_at IS NULL AND t.depth < 64 "
+			   "AND (?3 OR t.id IN (SELECT id FROM up))) "
+			   "SELECT id, parent, name, depth FROM t ORDER BY path");
+	store_bind_int(q, 1, top);
+	store_bind_int(q, 2, at);
+	store_bind_int(q, 3, n <= (long long)all);
+	size_t cap = 0;
+	while (store_next(q)) {
+		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
+		perimeter_t *p = &out->items[out->len++];
+		memset(p, 0, sizeof *p);
+		p->id = store_col_int(q, 0);
+		p->parent = store_col_int(q, 1);
+		p->name = store_col_dup(q, 2);
+		p->depth = (size_t)store_col_int(q, 3);
+	}
+	if ((rc = store_end(q, d, "reading the tree")))
+		perimeter_list_free(out);
+	return rc;
+}
+
 steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d)
 {
 	long long sp = store_perimeter(s), sr = store_referentiel(s);
@@ -468,7 +540,8 @@ steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d)
 			store_bind_text(q, 1, p->guides[k]);
 			if ((rc = store_scalar(q, 0, &rid, d, "reading the référentiels")))
 				break;
-			store_set_scope(s, p->id, rid);
+			if ((rc = perimeter_set_scope(s, p->id, rid, d)))
+				break;
 			score_t sc;
 			if (!(rc = score_compute(s, SCORE_BY_NONE, &sc, d))) {
 				p->scores[k] = sc.overall;
@@ -476,6 +549,6 @@ steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d)
 			}
 		}
 	}
-	store_set_scope(s, sp, sr);
-	return rc;
+	steer_rc back = perimeter_set_scope(s, sp, sr, d);
+	return rc ? rc : back;
 }

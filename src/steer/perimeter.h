@@ -43,6 +43,14 @@ extern const char *const perimeter_kinds[4];
  * suggestion. */
 steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, diag_list_t *d);
 
+/* store_set_scope and store_set_profile with the référentiel's profile. */
+steer_rc perimeter_set_scope(store_t *s, long long perimeter, long long referentiel, diag_list_t *d);
+
+/* The names of the store's scope: *perimeter the perimeter's, as the tree
+ * spells it; *guide the référentiel's slug, NULL when there is none yet
+ * (a database before its first import). The caller frees both. */
+steer_rc perimeter_scope_names(store_t *s, char **perimeter, char **guide, diag_list_t *d);
+
 /* The profile of the scope's référentiel: *out a built-in, or a profile
  * parsed from the database (then also in *owned, freed by the caller with
  * profile_free; else *owned is NULL). */
@@ -69,11 +77,21 @@ steer_rc perimeter_attach(store_t *s, const char *name, const char *guide, diag_
 /* The tree (archived perimeters only when with_archived). */
 steer_rc perimeter_list(store_t *s, bool with_archived, perimeter_list_t *out, diag_list_t *d);
 void perimeter_list_free(perimeter_list_t *l);
+/* What a perimeter switcher offers at perimeter at, within the subtree of
+ * top (1: the whole tree): every active perimeter of it when there are at
+ * most `all`; beyond, only the tree unfolded along the path from top to at
+ * (each perimeter on the path with its children), so that the list grows
+ * with the tree's breadth, not with its size. Depth first, children by
+ * name; depth counted from top; only id, parent, name and depth filled. */
+steer_rc perimeter_outline(store_t *s, long long top, long long at, size_t all, perimeter_list_t *out, diag_list_t *d);
 /* Fills each perimeter's score for each of its référentiels (its own
  * assessment). The store's scope is left as it was. */
 steer_rc perimeter_scores(store_t *s, perimeter_list_t *l, diag_list_t *d);
 /* The id of the perimeter named name (active or not), or refuses. */
 steer_rc perimeter_find(store_t *s, const char *name, long long *id, diag_list_t *d);
+/* Refuses (naming it name) perimeter id when it is archived: the target of
+ * a change, a new child, an account's perimeter. */
+steer_rc perimeter_active(store_t *s, long long id, const char *name, diag_list_t *d);
 /* Whether perimeter id is ancestor itself or below it. */
 steer_rc perimeter_within(store_t *s, long long id, long long ancestor, bool *within, diag_list_t *d);
 

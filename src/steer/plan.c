@@ -6,28 +6,28 @@
 
 #include "steer/catalog.h"
 #include "steer/input.h"
+#include "steer/score.h"
 #include "util/fold.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
-int plan_difficulty_rank(const char *difficulty)
+int plan_difficulty_rank(const profile_t *p, const char *difficulty)
 {
-	static const char *const ranks[] = {"Facile", "Moyenne", "Difficile"};
-	for (int i = 0; i < 3; i++)
-		if (difficulty && strcmp(difficulty, ranks[i]) == 0)
-			return i;
-	return 3;
+	for (size_t i = 0; difficulty && i < p->ndifficulties; i++)
+		if (strcmp(difficulty, p->difficulties[i]) == 0)
+			return (int)i;
+	int k = difficulty && *difficulty ? profile_difficulty_parse(p, difficulty) : -1;
+	return k < 0 ? (int)p->ndifficulties : k;
 }
 
 static int cmp_action(const void *a, const void *b)
 {
 	const plan_item_t *x = a, *y = b;
-	int px = store_priority_index(x->priority), py = store_priority_index(y->priority);
+	int px = x->priority_rank, py = y->priority_rank;
 	if (px != py)
-		return (px < 0 ? 9 : px) - (py < 0 ? 9 : py);
-	int dx = plan_difficulty_rank(x->difficulty), dy = plan_difficulty_rank(y->difficulty);
-	if (dx != dy)
-		return dx - dy;
+		return (px < 0 ? PROFILE_MAX_PRIORITIES : px) - (py < 0 ? PROFILE_MAX_PRIORITIES : py);
+	if (x->difficulty_rank != y->difficulty_rank)
+		return x->difficulty_rank - y->difficulty_rank;
 	/* A target date first, the earliest first; none last. */
 	if (!x->due != !y->due)
 		return x->due ? -1 : 1;
@@ -93,6 +93,7 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 	char *want = NULL;
 	bool none = pilot && strcmp(pilot, "-") == 0;
 	memset(out, 0, sizeof *out);
+	const profile_t *prof = out->profile = store_profile(s);
 	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &current, d)))
 		return rc;
 	if (pilot && !none && (rc = match_pilot(s, pilot, &want, d)))
@@ -101,17 +102,20 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 	store_query_t *q = store_query(
 		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, l.name, p.owner, "
 		   "p.due, p.comment, p.status, c.seq, "
-		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id) "
+		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id), "
+		   "rc.id IS NOT NULL AND rc.id <> c.id AND (rc.title <> c.title OR rc.sections <> c.sections) "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id LEFT JOIN pilot l ON l.id = p.pilot_id "
+		   "LEFT JOIN practice_copy rc ON rc.id = p.reviewed_copy "
 		   "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.removed_version IS NULL ORDER BY c.seq");
 	store_bind_int(q, 1, current);
 	store_bind_scope(q, 2);
 	size_t cap = 0;
 	while (store_next(q)) {
-		int stt = status_from_name(store_col_text(q, 10));
-		status_t status = stt < 0 ? STATUS_NOT_ASSESSED : (status_t)stt;
+		int stt = status_from_name(prof, store_col_text(q, 10));
+		status_t status = stt < 0 ? 0 : stt;
 		const char *p = store_col_text(q, 6);
-		if (kind == PLAN_ACTIONS && (status == STATUS_DONE || status == STATUS_NOT_APPLICABLE))
+		bool open = !status_done(prof, status) && status_applicable(prof, status);
+		if (kind == PLAN_ACTIONS && !open)
 			continue;
 		if ((none && p) || (want && (!p || strcmp(p, want) != 0)))
 			continue;
@@ -127,10 +131,14 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 		x->owner = store_col_dup(q, 7);
 		x->due = store_col_dup(q, 8);
 		x->comment = store_col_dup(q, 9);
+		x->profile = prof;
 		x->status = status;
 		x->seq = (size_t)store_col_int(q, 11);
 		x->is_new = store_col_int(q, 12) != 0;
-		x->overdue = x->due && strcmp(x->due, today) < 0 && status != STATUS_DONE && status != STATUS_NOT_APPLICABLE;
+		x->review = store_col_int(q, 13) != 0;
+		x->overdue = x->due && strcmp(x->due, today) < 0 && open;
+		x->priority_rank = score_priority(prof, x->priority);
+		x->difficulty_rank = plan_difficulty_rank(prof, x->difficulty);
 		out->overdue += x->overdue;
 	}
 	free(want);

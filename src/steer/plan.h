@@ -16,13 +16,17 @@
 typedef struct {
 	char *idbp, *title, *theme_id, *theme_title, *priority, *difficulty;
 	char *pilot, *owner, *due, *comment; /* NULL when unset */
+	const profile_t *profile; /* its référentiel's, which names its status (borrowed) */
 	status_t status;
 	bool overdue;  /* due date before today, not réalisée */
 	bool is_new;   /* added by the current guide version */
+	bool review;   /* "à revoir": reworded by an upgrade since its assessment was last saved */
 	size_t seq;    /* guide order */
+	int priority_rank, difficulty_rank; /* in the profile's orders (-1, ndifficulties: none) */
 } plan_item_t;
 
 typedef struct {
+	const profile_t *profile; /* the référentiel's (borrowed from the store) */
 	plan_item_t *items;
 	size_t len;
 	size_t overdue;
@@ -39,7 +43,8 @@ typedef enum {
 steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out, diag_list_t *d);
 void plan_free(plan_t *p);
 
-/* Difficulty rank: Facile 0, Moyenne 1, Difficile 2, other 3. */
-int plan_difficulty_rank(const char *difficulty);
+/* Difficulty rank in the profile's order (the GBPNR: Facile 0, Moyenne 1,
+ * Difficile 2), past the last for any other. */
+int plan_difficulty_rank(const profile_t *p, const char *difficulty);
 
 #endif

@@ -103,6 +103,23 @@ static void put_date(value_t *m, const char *key, const char *iso)
 /* The report is read on paper: its bars take the page's width. */
 static const chart_bars_size_t bars_size = {720, 300, 330, 44};
 
+/* How many items of t have a status of this kind: done (full credit),
+ * in progress (some credit, not full), not applicable. */
+enum { DONE, IN_PROGRESS, NOT_APPLICABLE };
+static long long count_kind(const profile_t *p, const score_tally_t *t, int kind)
+{
+	long long n = 0;
+	for (size_t i = 0; i < p->nstatuses; i++) {
+		status_t st = (status_t)i;
+		bool in = kind == DONE ? status_done(p, st)
+			: kind == IN_PROGRESS ? status_credit(p, st) > 0 && !status_done(p, st)
+					      : status_not_applicable(p, st);
+		if (in)
+			n += (long long)t->by_status[i];
+	}
+	return n;
+}
+
 static value_t *scores_ctx(const char *id, const score_t *sc, bool theme)
 {
 	value_t *c = value_map();
@@ -122,9 +139,9 @@ static value_t *scores_ctx(const char *id, const score_t *sc, bool theme)
 		put_pct(row, "score", g->t.num, g->t.den);
 		value_put_int(row, "assessed", (long long)g->t.assessed);
 		value_put_int(row, "total", (long long)g->t.total);
-		value_put_int(row, "done", (long long)g->t.by_status[STATUS_DONE]);
-		value_put_int(row, "in_progress", (long long)g->t.by_status[STATUS_IN_PROGRESS]);
-		value_put_int(row, "not_applicable", (long long)g->t.by_status[STATUS_NOT_APPLICABLE]);
+		value_put_int(row, "done", count_kind(sc->profile, &g->t, DONE));
+		value_put_int(row, "in_progress", count_kind(sc->profile, &g->t, IN_PROGRESS));
+		value_put_int(row, "not_applicable", count_kind(sc->profile, &g->t, NOT_APPLICABLE));
 		bars[i].label = labels[i];
 		bars[i].tenths = score_tenths(g->t.num, g->t.den);
 		bars[i].value = value_str(value_get(row, "score"));
@@ -191,7 +208,7 @@ static value_t *actions_ctx(const plan_t *p, bool overdue_only, size_t max)
 		put_bool(row, "is_new", x->is_new);
 		put_str(row, "priority", x->priority);
 		put_str(row, "difficulty", x->difficulty);
-		put_str(row, "status", status_name(x->status));
+		put_str(row, "status", status_name(x->profile, x->status));
 		if (x->due)
 			put_date(row, "due", x->due);
 		else
@@ -344,16 +361,17 @@ static value_t *report_ctx(const facts_t *f)
 	value_put_int(c, "total", (long long)f->all->overall.total);
 	value_put_int(c, "actions_left", (long long)f->plan->len);
 	value_put_int(c, "actions_overdue", (long long)f->plan->overdue);
-	static const status_t order[STATUS_COUNT] = {STATUS_DONE, STATUS_IN_PROGRESS, STATUS_PLANNED,
-						     STATUS_NOT_ENGAGED, STATUS_NOT_ASSESSED, STATUS_NOT_APPLICABLE};
+	const profile_t *prof = f->all->profile;
+	status_t order[PROFILE_MAX_STATUSES];
+	size_t nst = status_display_order(prof, order);
 	value_t *sts = value_put_list(c, "statuses");
-	for (int i = 0; i < STATUS_COUNT; i++) {
+	for (size_t i = 0; i < nst; i++) {
 		value_t *row = value_push_map(sts);
-		put_str(row, "name", status_name(order[i]));
+		put_str(row, "name", status_name(prof, order[i]));
 		value_put_int(row, "count", (long long)f->all->overall.by_status[order[i]]);
 	}
 	buf_t b = BUF_INIT;
-	score_formula_fr(f->weights, &b);
+	score_formula_fr(prof, f->weights, &b);
 	put_buf(c, "formula", &b);
 	buf_free(&b);
 
@@ -408,7 +426,7 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 	plan_t plan;
 	snapshot_list_t snaps;
 	indicator_list_t measured, every;
-	unsigned w[STORE_NPRIORITIES];
+	unsigned w[PROFILE_MAX_PRIORITIES];
 	memset(&items, 0, sizeof items);
 	memset(&all, 0, sizeof all);
 	memset(&themes, 0, sizeof themes);
@@ -420,14 +438,14 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 	if (!opt)
 		opt = &defaults;
 	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)) ||
-	    (rc = store_current_version(s, &version, &gversion, d)) || (rc = store_weights(s, w, d)) ||
+	    (rc = store_current_version(s, &version, &gversion, d)) || (rc = score_weights(s, w, d)) ||
 	    (rc = score_load(s, &items, d)) || (rc = plan_build(s, PLAN_ACTIONS, NULL, &plan, d)) ||
 	    (rc = snapshot_list(s, &snaps, d)) || (rc = indicator_measured(s, 4, &measured, d)) ||
 	    (rc = indicator_list(s, NULL, 0, &every, d)))
 		goto cleanup;
-	score_items(items.items, items.len, w, SCORE_BY_NONE, &all);
-	score_items(items.items, items.len, w, SCORE_BY_THEME, &themes);
-	score_items(items.items, items.len, w, SCORE_BY_PRIORITY, &prios);
+	score_items(items.items, items.len, store_profile(s), w, SCORE_BY_NONE, &all);
+	score_items(items.items, items.len, store_profile(s), w, SCORE_BY_THEME, &themes);
+	score_items(items.items, items.len, store_profile(s), w, SCORE_BY_PRIORITY, &prios);
 	org = store_meta(s, "org");
 	store_query_t *q = store_query(s, "SELECT title FROM guide_version WHERE id = ?");
 	store_bind_int(q, 1, version);

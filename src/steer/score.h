@@ -1,10 +1,12 @@
 /* score: the one scoring formula (docs/scoring.md), in exact integer
- * arithmetic. Weight by priority (default Prioritaire 3, Recommandée 2,
- * Aller plus loin 1), credit by status in half-units (réalisée 2, en cours
- * 1, others 0); non concernée leaves the denominator:
- *     score = Σ weight × credit / Σ weight × 2   over applicable practices
+ * arithmetic, for every référentiel: its profile gives the weight of each
+ * priority (the GBPNR's: Prioritaire 3, Recommandée 2, Aller plus loin 1,
+ * changed per database with `sobre weights`) and the credit of each status
+ * in 1/credit_den (the GBPNR: réalisée 2, en cours 1 in halves); the "not
+ * applicable" status leaves the denominator:
+ *     score = Σ weight × credit / Σ weight × credit_den   over applicable items
  * overall and by theme, priority or pilot function; completion = assessed
- * practices / all practices. Rounded once, for display only. */
+ * items / all items. Rounded once, for display only. */
 #ifndef SOBRE_SCORE_H
 #define SOBRE_SCORE_H
 
@@ -17,14 +19,14 @@
 #include "util/buf.h"
 
 typedef struct {
-	uint64_t num, den;   /* score = num / den, both in half-units of weight */
-	size_t total;        /* practices counted */
-	size_t applicable;   /* not non concernée */
-	size_t assessed;     /* not non évaluée */
-	size_t by_status[STATUS_COUNT];
+	uint64_t num, den;   /* score = num / den, both in weight × credit units */
+	size_t total;        /* items counted */
+	size_t applicable;   /* not the "not applicable" status */
+	size_t assessed;     /* not the "not assessed" status */
+	size_t by_status[PROFILE_MAX_STATUSES]; /* by index in the profile */
 } score_tally_t;
 
-void score_tally_add(score_tally_t *t, unsigned weight, status_t s);
+void score_tally_add(score_tally_t *t, const profile_t *p, unsigned weight, status_t s);
 
 /* num/den as tenths of a percent, rounded half-up (2/3 -> 667); -1 when den
  * is 0 (nothing applicable: no score). */
@@ -46,7 +48,7 @@ typedef enum {
 /* One practice as the formula sees it. Strings are borrowed. */
 typedef struct {
 	const char *theme_id, *theme_title;
-	int priority;       /* index in store_priorities */
+	int priority;       /* index in the profile's priorities; -1: none (its default weight) */
 	const char *pilot;  /* NULL: none */
 	status_t status;
 } score_item_t;
@@ -57,7 +59,8 @@ typedef struct {
 } score_group_t;
 
 typedef struct {
-	unsigned weights[STORE_NPRIORITIES];
+	const profile_t *profile; /* borrowed */
+	unsigned weights[PROFILE_MAX_PRIORITIES]; /* by the profile's priority, in 1/weight_den */
 	score_tally_t overall;
 	score_by_t by;
 	score_group_t *groups; /* themes in guide order, priorities in order, pilots sorted (none last) */
@@ -66,8 +69,8 @@ typedef struct {
 
 /* The formula over items (pure: used by the database functions, snapshots
  * and tests). */
-void score_items(const score_item_t *items, size_t n, const unsigned weights[STORE_NPRIORITIES], score_by_t by,
-		 score_t *out);
+void score_items(const score_item_t *items, size_t n, const profile_t *p,
+		 const unsigned weights[PROFILE_MAX_PRIORITIES], score_by_t by, score_t *out);
 void score_free(score_t *sc);
 
 /* The current practices of the database (archived ones excluded), in guide
@@ -79,12 +82,22 @@ typedef struct {
 	size_t nstrings, cap;
 } score_items_t;
 steer_rc score_load(store_t *s, score_items_t *out, diag_list_t *d);
+/* The index of a stored priority in the profile's, or -1. */
+int score_priority(const profile_t *p, const char *name);
 void score_items_free(score_items_t *x);
 
-/* score_load + score_items with the database's weights. */
+/* The weights of the scope's référentiel: the GBPNR's from the database
+ * (sobre weights), any other's from its profile. */
+steer_rc score_weights(store_t *s, unsigned w[PROFILE_MAX_PRIORITIES], diag_list_t *d);
+
+/* score_load + score_items with the scope's profile and weights. */
 steer_rc score_compute(store_t *s, score_by_t by, score_t *out, diag_list_t *d);
 
 /* The formula in French with these weights, as reports print it. */
-void score_formula_fr(const unsigned weights[STORE_NPRIORITIES], buf_t *out);
+void score_formula_fr(const profile_t *p, const unsigned weights[PROFILE_MAX_PRIORITIES], buf_t *out);
+/* A weight in 1/weight_den as a decimal with separator sep ("1,25"). */
+void score_weight_text(const profile_t *p, unsigned weight, char sep, buf_t *out);
+/* A credit in 1/credit_den as a fraction of the full credit: "1", "1/2", "0". */
+void score_credit_text(const profile_t *p, unsigned credit, buf_t *out);
 
 #endif

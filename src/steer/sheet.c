@@ -109,7 +109,7 @@ static void cells_of(const plan_item_t *x, buf_t *theme, const char *cells[NCOLS
 	cells[COL_THEME] = buf_cstr(theme);
 	cells[COL_PRIORITY] = x->priority;
 	cells[COL_DIFFICULTY] = x->difficulty;
-	cells[COL_STATUS] = status_name(x->status);
+	cells[COL_STATUS] = status_name(x->profile, x->status);
 	cells[COL_PILOT] = x->pilot;
 	cells[COL_OWNER] = x->owner;
 	cells[COL_DUE] = x->due;
@@ -306,10 +306,9 @@ static steer_rc export_xlsx(const plan_t *p, buf_t *out, diag_list_t *d)
 	worksheet_freeze_panes(ws, 1, 1);
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t)p->len, NCOLS - 1);
 	/* A drop-down of the statuses keeps the sheet importable as typed. */
-	char *statuses[STATUS_COUNT + 1];
-	for (int i = 0; i < STATUS_COUNT; i++)
-		statuses[i] = xstrdup(status_name((status_t)i));
-	statuses[STATUS_COUNT] = NULL;
+	char *statuses[PROFILE_MAX_STATUSES + 1] = {NULL};
+	for (size_t i = 0; i < p->profile->nstatuses; i++)
+		statuses[i] = xstrdup(status_name(p->profile, (status_t)i));
 	lxw_data_validation dv;
 	memset(&dv, 0, sizeof dv);
 	dv.validate = LXW_VALIDATION_TYPE_LIST;
@@ -317,7 +316,7 @@ static steer_rc export_xlsx(const plan_t *p, buf_t *out, diag_list_t *d)
 	if (p->len)
 		worksheet_data_validation_range(ws, 1, COL_STATUS, (lxw_row_t)p->len, COL_STATUS, &dv);
 	rc = xlsx_close(&x, STEER_OK, out, d);
-	for (int i = 0; i < STATUS_COUNT; i++)
+	for (size_t i = 0; i < p->profile->nstatuses; i++)
 		free(statuses[i]);
 	return rc;
 }
@@ -347,7 +346,7 @@ static void plan_cells(const plan_item_t *x, char rank[24], size_t i, const char
 {
 	snprintf(rank, 24, "%zu", i + 1);
 	const char *v[PLAN_NCOLS] = {rank,   x->idbp, x->title, x->theme_title, x->priority, x->difficulty,
-				     status_name(x->status), x->pilot, x->owner, x->due, x->overdue ? "oui" : ""};
+				     status_name(x->profile, x->status), x->pilot, x->owner, x->due, x->overdue ? "oui" : ""};
 	memcpy(cells, v, sizeof v);
 }
 

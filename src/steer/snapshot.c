@@ -12,10 +12,10 @@
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
-/* Status names to their stored codes (the enum's values), in SQL. */
+/* A status name to its stored code (its index in the profile), in SQL. */
 #define STATUS_CODE_SQL                                                                                        \
-	"CASE p.status WHEN 'non concernée' THEN 1 WHEN 'non engagée' THEN 2 WHEN 'planifiée' THEN 3 "          \
-	"WHEN 'en cours' THEN 4 WHEN 'réalisée' THEN 5 ELSE 0 END"
+	"coalesce((SELECT rs.position FROM referentiel_status rs WHERE rs.referentiel_id = p.referentiel_id "   \
+	"AND rs.name = p.status), 0)"
 
 void snapshot_info_free(snapshot_info_t *x)
 {
@@ -34,38 +34,49 @@ void snapshot_list_free(snapshot_list_t *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* The weights frozen in a snapshot row ("3,2,1"); the defaults if the text
- * is not that (no database written by sobre holds anything else). */
-static void parse_weights(const char *text, unsigned w[STORE_NPRIORITIES])
+/* The weights frozen in a snapshot row ("3,2,1": one per priority of the
+ * profile, in its order); the profile's own if the text is not that (no
+ * database written by sobre holds anything else). */
+static void parse_weights(const profile_t *prof, const char *text, unsigned w[PROFILE_MAX_PRIORITIES])
 {
-	unsigned v[STORE_NPRIORITIES];
+	unsigned v[PROFILE_MAX_PRIORITIES] = {0};
+	size_t n = prof->npriorities;
 	const char *p = text;
-	for (int i = 0; i < STORE_NPRIORITIES; i++)
-		w[i] = store_default_weights[i];
-	for (int i = 0; p && i < STORE_NPRIORITIES; i++) {
+	memset(w, 0, PROFILE_MAX_PRIORITIES * sizeof *w);
+	for (size_t i = 0; i < n; i++)
+		w[i] = prof->priorities[i].weight;
+	for (size_t i = 0; p && i < n; i++) {
 		char *end;
 		if (*p < '0' || *p > '9')
 			return;
 		unsigned long x = strtoul(p, &end, 10);
-		if (x > STORE_MAX_WEIGHT || *end != (i + 1 < STORE_NPRIORITIES ? ',' : '\0'))
+		if (x > (unsigned long)PROFILE_MAX_WEIGHT * (prof->weight_den ? prof->weight_den : 1) || *end != (i + 1 < n ? ',' : '\0'))
 			return;
 		v[i] = (unsigned)x;
 		p = end + 1;
 	}
-	if (p)
+	if (p && n)
 		memcpy(w, v, sizeof v);
+}
+
+/* The weights as a snapshot row keeps them. */
+static void format_weights(const profile_t *prof, const unsigned w[PROFILE_MAX_PRIORITIES], buf_t *out)
+{
+	for (size_t i = 0; i < prof->npriorities; i++)
+		buf_printf(out, "%s%u", i ? "," : "", w[i]);
 }
 
 #define INFO_COLUMNS "s.id, s.name, s.created_at, s.created_by, v.version, s.weights, s.score_num, s.score_den, s.assessed, s.total"
 #define INFO_FROM " FROM snapshot s JOIN guide_version v ON v.id = s.version_id"
 
-static long long read_info(const store_query_t *q, snapshot_info_t *x)
+static long long read_info(const store_query_t *q, const profile_t *prof, snapshot_info_t *x)
 {
+	x->profile = prof;
 	x->name = store_col_dup(q, 1);
 	x->created_at = store_col_dup(q, 2);
 	x->created_by = store_col_dup(q, 3);
 	x->guide_version = store_col_dup(q, 4);
-	parse_weights(store_col_text(q, 5), x->weights);
+	parse_weights(prof, store_col_text(q, 5), x->weights);
 	x->num = (uint64_t)store_col_int(q, 6);
 	x->den = (uint64_t)store_col_int(q, 7);
 	x->assessed = (size_t)store_col_int(q, 8);
@@ -86,7 +97,7 @@ steer_rc snapshot_list(store_t *s, snapshot_list_t *out, diag_list_t *d)
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		memset(&out->items[out->len], 0, sizeof *out->items);
-		read_info(q, &out->items[out->len++]);
+		read_info(q, store_profile(s), &out->items[out->len++]);
 	}
 	if ((rc = store_end(q, d, "reading the snapshots")))
 		snapshot_list_free(out);
@@ -100,7 +111,7 @@ static steer_rc find_exact(store_t *s, const char *name, long long *id, snapshot
 					  "AND s.referentiel_id = ? AND s.name = ?");
 	store_bind_scope(q, 1);
 	store_bind_text(q, 3, name);
-	*id = store_next(q) ? read_info(q, info) : 0;
+	*id = store_next(q) ? read_info(q, store_profile(s), info) : 0;
 	steer_rc rc = store_end(q, d, "finding the snapshot");
 	if (rc && *id) {
 		snapshot_info_free(info);
@@ -146,7 +157,8 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 	steer_rc rc;
 	long long version;
 	score_t sc;
-	char at[21], weights[48];
+	char at[21];
+	buf_t weights = BUF_INIT;
 	char *n = input_trim(name ? name : "");
 	const char *why;
 	if (out)
@@ -177,7 +189,7 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 	if ((rc = score_compute(s, SCORE_BY_NONE, &sc, d)))
 		goto cleanup;
 	store_timestamp(s, at);
-	snprintf(weights, sizeof weights, "%u,%u,%u", sc.weights[0], sc.weights[1], sc.weights[2]);
+	format_weights(store_profile(s), sc.weights, &weights);
 	long long id;
 	q = store_query(s, "INSERT INTO snapshot(name, created_at, created_by, version_id, weights, score_num, "
 			   "score_den, assessed, total, perimeter_id, referentiel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -187,7 +199,7 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 	store_bind_text(q, 2, at);
 	store_bind_text(q, 3, store_actor(s));
 	store_bind_int(q, 4, version);
-	store_bind_text(q, 5, weights);
+	store_bind_text(q, 5, buf_cstr(&weights));
 	store_bind_int(q, 6, (long long)sc.overall.num);
 	store_bind_int(q, 7, (long long)sc.overall.den);
 	store_bind_int(q, 8, (long long)sc.overall.assessed);
@@ -224,6 +236,7 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 		long long vid;
 		store_current_version(s, &vid, &ver, d);
 		out->guide_version = ver ? ver : xstrdup("");
+		out->profile = store_profile(s);
 		memcpy(out->weights, sc.weights, sizeof out->weights);
 		out->num = sc.overall.num;
 		out->den = sc.overall.den;
@@ -232,6 +245,7 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 	}
 	score_free(&sc);
 cleanup:
+	buf_free(&weights);
 	free(n);
 	return rc;
 }
@@ -278,8 +292,9 @@ steer_rc snapshot_load(store_t *s, const char *name, snapshot_state_t *out, diag
 		out->info.created_by = xstrdup(store_actor(s));
 		long long vid;
 		if ((rc = store_current_version(s, &vid, &out->info.guide_version, d)) ||
-		    (rc = store_weights(s, out->info.weights, d)))
+		    (rc = score_weights(s, out->info.weights, d)))
 			return rc;
+		out->info.profile = store_profile(s);
 		q = store_query(s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, l.name, " STATUS_CODE_SQL
 				   " FROM practice p JOIN practice_copy c ON c.id = p.copy_id "
 				   "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.perimeter_id = ? AND p.referentiel_id = ? "
@@ -297,7 +312,7 @@ steer_rc snapshot_load(store_t *s, const char *name, snapshot_state_t *out, diag
 		x->priority = store_col_dup(q, 4);
 		x->pilot = store_col_dup(q, 5);
 		long long code = store_col_int(q, 6);
-		x->status = code >= 0 && code < STATUS_COUNT ? (status_t)code : STATUS_NOT_ASSESSED;
+		x->status = code >= 0 && (size_t)code < store_profile(s)->nstatuses ? (status_t)code : 0;
 	}
 	if ((rc = store_end(q, d, "reading the snapshot"))) {
 		snapshot_state_free(out);
@@ -306,7 +321,7 @@ steer_rc snapshot_load(store_t *s, const char *name, snapshot_state_t *out, diag
 	if (!name) {
 		score_item_t *items = snapshot_score_items(out);
 		score_t sc;
-		score_items(items, out->len, out->info.weights, SCORE_BY_NONE, &sc);
+		score_items(items, out->len, out->info.profile, out->info.weights, SCORE_BY_NONE, &sc);
 		out->info.num = sc.overall.num;
 		out->info.den = sc.overall.den;
 		out->info.assessed = sc.overall.assessed;
@@ -322,8 +337,8 @@ score_item_t *snapshot_score_items(const snapshot_state_t *st)
 	score_item_t *items = xcalloc(st->len + 1, sizeof *items);
 	for (size_t i = 0; i < st->len; i++) {
 		const snapshot_item_t *x = &st->items[i];
-		items[i] = (score_item_t){x->theme_id, x->theme_title, store_priority_index(x->priority), x->pilot,
-					  x->status};
+		items[i] = (score_item_t){x->theme_id, x->theme_title, score_priority(st->info.profile, x->priority),
+					  x->pilot, x->status};
 	}
 	return items;
 }
@@ -350,9 +365,9 @@ static const snapshot_item_t *find_item(const snapshot_item_t **idx, size_t n, c
 	return hit ? *hit : NULL;
 }
 
-static move_kind_t classify(status_t a, status_t b)
+static move_kind_t classify(const profile_t *p, status_t a, status_t b)
 {
-	int ra = status_rank(a), rb = status_rank(b);
+	int ra = status_rank(p, a), rb = status_rank(p, b);
 	if (ra < 0 || rb < 0 || ra == rb)
 		return MOVE_OTHER;
 	return rb > ra ? MOVE_UP : MOVE_DOWN;
@@ -367,10 +382,10 @@ steer_rc snapshot_diff(store_t *s, const char *a, const char *b, snapshot_diff_t
 		return rc;
 	}
 	score_item_t *ia = snapshot_score_items(&out->a), *ib = snapshot_score_items(&out->b);
-	score_items(ia, out->a.len, out->a.info.weights, SCORE_BY_THEME, &out->a_theme);
-	score_items(ib, out->b.len, out->b.info.weights, SCORE_BY_THEME, &out->b_theme);
-	score_items(ia, out->a.len, out->a.info.weights, SCORE_BY_PRIORITY, &out->a_priority);
-	score_items(ib, out->b.len, out->b.info.weights, SCORE_BY_PRIORITY, &out->b_priority);
+	score_items(ia, out->a.len, out->a.info.profile, out->a.info.weights, SCORE_BY_THEME, &out->a_theme);
+	score_items(ib, out->b.len, out->b.info.profile, out->b.info.weights, SCORE_BY_THEME, &out->b_theme);
+	score_items(ia, out->a.len, out->a.info.profile, out->a.info.weights, SCORE_BY_PRIORITY, &out->a_priority);
+	score_items(ib, out->b.len, out->b.info.profile, out->b.info.weights, SCORE_BY_PRIORITY, &out->b_priority);
 	free(ia);
 	free(ib);
 	const snapshot_item_t **xa = index_of(&out->a), **xb = index_of(&out->b);
@@ -379,7 +394,7 @@ steer_rc snapshot_diff(store_t *s, const char *a, const char *b, snapshot_diff_t
 	for (int kind = MOVE_UP; kind <= MOVE_ADDED; kind++)
 		for (size_t i = 0; i < out->b.len; i++) {
 			const snapshot_item_t *y = &out->b.items[i], *x = find_item(xa, out->a.len, y->idbp);
-			int k = !x ? (int)MOVE_ADDED : x->status == y->status ? -1 : (int)classify(x->status, y->status);
+			int k = !x ? (int)MOVE_ADDED : x->status == y->status ? -1 : (int)classify(out->b.info.profile, x->status, y->status);
 			if (k != kind)
 				continue;
 			out->moves[out->nmoves++] = (snapshot_move_t){x, y, (move_kind_t)k};

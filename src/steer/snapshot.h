@@ -16,7 +16,8 @@
 
 typedef struct {
 	char *name, *created_at, *created_by, *guide_version;
-	unsigned weights[STORE_NPRIORITIES];
+	const profile_t *profile; /* the référentiel's (borrowed from the store) */
+	unsigned weights[PROFILE_MAX_PRIORITIES];
 	uint64_t num, den;       /* the score frozen at creation */
 	size_t assessed, total;  /* completion */
 } snapshot_info_t;

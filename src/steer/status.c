@@ -1,76 +1,81 @@
-/* status: names, parsing and credits of the assessment statuses. */
+/* status: a profile's statuses, seen by the steering code. */
 #include "steer/status.h"
 
 #include <string.h>
 
-#include "steer/input.h"
-#include "util/buf.h"
-#include "util/fold.h"
-#include "util/suggest.h"
-
-static const char *const names[STATUS_COUNT] = {
-	"non évaluée", "non concernée", "non engagée", "planifiée", "en cours", "réalisée",
-};
-
-/* fold_key of each name. */
-static const char *const folded[STATUS_COUNT] = {
-	"non evaluee", "non concernee", "non engagee", "planifiee", "en cours", "realisee",
-};
-
-const char *status_name(status_t s)
+static bool valid(const profile_t *p, status_t s)
 {
-	return (unsigned)s < STATUS_COUNT ? names[s] : "?";
+	return s >= 0 && (size_t)s < p->nstatuses;
 }
 
-int status_from_name(const char *name)
+const char *status_name(const profile_t *p, status_t s)
 {
-	for (int i = 0; i < STATUS_COUNT; i++)
-		if (name && strcmp(name, names[i]) == 0)
-			return i;
+	return valid(p, s) ? p->statuses[s].name : "?";
+}
+
+int status_from_name(const profile_t *p, const char *name)
+{
+	for (size_t i = 0; name && i < p->nstatuses; i++)
+		if (strcmp(name, p->statuses[i].name) == 0)
+			return (int)i;
 	return -1;
 }
 
-int status_parse(const char *input, const char **suggestion)
+int status_parse(const profile_t *p, const char *input, const char **suggestion)
 {
-	buf_t key = BUF_INIT;
-	int found = -1;
-	*suggestion = NULL;
-	fold_key(input, &key);
-	for (int i = 0; i < STATUS_COUNT; i++)
-		if (strcmp(buf_cstr(&key), folded[i]) == 0)
-			found = i;
-	if (found < 0 && key.len) {
-		const char *best = suggest_closest(buf_cstr(&key), folded, STATUS_COUNT);
-		for (int i = 0; best && i < STATUS_COUNT; i++)
-			if (best == folded[i])
-				*suggestion = names[i];
+	return profile_status_parse(p, input, suggestion);
+}
+
+void status_list_text(const profile_t *p, buf_t *out)
+{
+	profile_status_list(p, out);
+}
+
+unsigned status_credit(const profile_t *p, status_t s)
+{
+	return valid(p, s) && p->statuses[s].kind == PROFILE_SCORED ? p->statuses[s].credit : 0;
+}
+
+bool status_applicable(const profile_t *p, status_t s)
+{
+	return !status_not_applicable(p, s);
+}
+
+bool status_not_applicable(const profile_t *p, status_t s)
+{
+	return valid(p, s) && p->statuses[s].kind == PROFILE_NOT_APPLICABLE;
+}
+
+bool status_done(const profile_t *p, status_t s)
+{
+	return status_credit(p, s) >= p->credit_den && p->credit_den > 0;
+}
+
+int status_rank(const profile_t *p, status_t s)
+{
+	return valid(p, s) ? p->statuses[s].rank : 0;
+}
+
+size_t status_display_order(const profile_t *p, status_t order[PROFILE_MAX_STATUSES])
+{
+	size_t n = 0;
+	/* Scored statuses by rank, highest first; equal ranks latest first
+	 * (the GBPNR lists non engagée before non évaluée). */
+	for (size_t i = p->nstatuses; i-- > 0;) {
+		if (p->statuses[i].kind != PROFILE_SCORED)
+			continue;
+		size_t k = n++;
+		while (k > 0 && p->statuses[order[k - 1]].rank < p->statuses[i].rank) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = (status_t)i;
 	}
-	buf_free(&key);
-	return found;
-}
-
-const char *status_list_text(void)
-{
-	return "non évaluée, non concernée, non engagée, planifiée, en cours, réalisée";
-}
-
-unsigned status_credit_half(status_t s)
-{
-	return s == STATUS_DONE ? 2 : s == STATUS_IN_PROGRESS ? 1 : 0;
-}
-
-bool status_applicable(status_t s)
-{
-	return s != STATUS_NOT_APPLICABLE;
-}
-
-int status_rank(status_t s)
-{
-	switch (s) {
-	case STATUS_PLANNED: return 1;
-	case STATUS_IN_PROGRESS: return 2;
-	case STATUS_DONE: return 3;
-	case STATUS_NOT_APPLICABLE: return -1;
-	default: return 0;
-	}
+	for (size_t i = 0; i < p->nstatuses; i++)
+		if (p->statuses[i].kind == PROFILE_NOT_ASSESSED)
+			order[n++] = (status_t)i;
+	for (size_t i = 0; i < p->nstatuses; i++)
+		if (p->statuses[i].kind == PROFILE_NOT_APPLICABLE)
+			order[n++] = (status_t)i;
+	return n;
 }

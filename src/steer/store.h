@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "guide/profile.h"
 #include "util/diag.h"
 
 /* Every steer function returns one of these; they are also the CLI's exit
@@ -100,6 +101,11 @@ void store_set_now(store_t *s, time_t now);
  * first référentiel, which is what a database made before perimeters
  * holds. */
 void store_set_scope(store_t *s, long long perimeter, long long referentiel);
+/* The profile of the scope's référentiel (default: the GBPNR's), set with
+ * the scope by steer/perimeter; owned (may be NULL): one read from the
+ * database, freed by the store when replaced or closed. */
+void store_set_profile(store_t *s, const profile_t *p, profile_t *owned);
+const profile_t *store_profile(const store_t *s);
 long long store_perimeter(const store_t *s);
 long long store_referentiel(const store_t *s);
 time_t store_now(const store_t *s);

@@ -61,6 +61,8 @@ struct store {
 	char *actor;
 	time_t now;
 	long long perimeter, referentiel; /* the scope: see store_set_scope */
+	const profile_t *profile;         /* the scope's référentiel's */
+	profile_t *owned_profile;         /* the same when read from the database */
 	const char *ro_cause; /* see store_readonly_cause */
 	int lock_fd;          /* -1, or the descriptor holding the read lock of an immutable open */
 	store_query_t stmts[STORE_MAX_STMTS];
@@ -224,11 +226,13 @@ static const char migration_5[] =
 	/* The statuses of each référentiel's profile, so that the database
 	 * itself refuses a status its référentiel does not have, or one that
 	 * needs a justification without it, as the GBPNR's CHECKs did. */
+	/* position: the status's index in the profile, what snapshots store. */
 	"CREATE TABLE referentiel_status(referentiel_id INTEGER NOT NULL REFERENCES referentiel(id),\n"
-	"  name TEXT NOT NULL, justify INTEGER NOT NULL, PRIMARY KEY (referentiel_id, name)) WITHOUT ROWID;\n"
-	"INSERT INTO referentiel_status SELECT r.id, s.column1, s.column2 FROM referentiel r,\n"
-	"  (VALUES ('non évaluée', 0), ('non concernée', 1), ('non engagée', 0), ('planifiée', 0),\n"
-	"    ('en cours', 0), ('réalisée', 0)) s;\n"
+	"  name TEXT NOT NULL, position INTEGER NOT NULL, justify INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (referentiel_id, name), UNIQUE (referentiel_id, position)) WITHOUT ROWID;\n"
+	"INSERT INTO referentiel_status SELECT r.id, s.column1, s.column2, s.column3 FROM referentiel r,\n"
+	"  (VALUES ('non évaluée', 0, 0), ('non concernée', 1, 1), ('non engagée', 2, 0), ('planifiée', 3, 0),\n"
+	"    ('en cours', 4, 0), ('réalisée', 5, 0)) s;\n"
 	"ALTER TABLE guide_version ADD COLUMN referentiel_id INTEGER REFERENCES referentiel(id);\n"
 	"UPDATE guide_version SET referentiel_id = 1;\n"
 	/* sections: JSON array of {key, title, text}; applicability: the
@@ -603,6 +607,7 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 	s->now = time(NULL);
 	s->perimeter = 1;
 	s->referentiel = 1;
+	s->profile = profile_builtin("gbpnr");
 	s->lock_fd = -1;
 	int oflags = SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
@@ -722,6 +727,7 @@ void store_close(store_t *s)
 		close(s->lock_fd);
 	free(s->path);
 	free(s->actor);
+	profile_free(s->owned_profile);
 	free(s);
 }
 
@@ -807,6 +813,19 @@ void store_set_scope(store_t *s, long long perimeter, long long referentiel)
 {
 	s->perimeter = perimeter;
 	s->referentiel = referentiel;
+}
+
+void store_set_profile(store_t *s, const profile_t *p, profile_t *owned)
+{
+	if (s->owned_profile != owned)
+		profile_free(s->owned_profile);
+	s->owned_profile = owned;
+	s->profile = p ? p : profile_builtin("gbpnr");
+}
+
+const profile_t *store_profile(const store_t *s)
+{
+	return s->profile;
 }
 
 long long store_perimeter(const store_t *s)

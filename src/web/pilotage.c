@@ -3,7 +3,9 @@
  * dispatch of a request to its page or API handler. Each request gets the
  * calling thread's own store_t (opened on first use, closed by
  * pilotage_free), one transaction (BEGIN IMMEDIATE for POST), the user of
- * its session cookie or api token, and a CSRF check before any write. Pages
+ * its session cookie or api token, a CSRF check before any write, and the
+ * scope its address names (rq_scope), outside of which a user whose role
+ * holds on one perimeter gets 403 on every route. Pages
  * are Mustache templates from themes/pilotage (compiled into the binary);
  * every value goes through {{ }} escaping except the guide's own HTML and
  * comments rendered by md_render with raw HTML disabled and images of other
@@ -50,7 +52,7 @@ struct pilotage {
 	struct {
 		const char *name;
 		const mst_t *t;
-	} tpl[16];
+	} tpl[20];
 	size_t ntpl;
 	const char *css;      /* the site's sobre.css (embedded default theme) */
 	size_t css_len;
@@ -109,7 +111,7 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	 * seen at start than on some request. */
 	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard",
 					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
-					    "account"};
+					    "account", "referentiels", "consolidation"};
 	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
@@ -204,8 +206,9 @@ static void rt_practice(rq_t *r, const char *arg) { pg_practice(r, arg, NULL); }
 static void rt_assess(rq_t *r, const char *arg) { do_assess(r, arg); }
 static void rt_measure(rq_t *r, const char *arg) { do_measure(r, arg); }
 static void rt_plan(rq_t *r, const char *arg) { pg_plan(r); }
+static void rt_consolidation(rq_t *r, const char *arg) { pg_consolidation(r); }
 /* The first address of the plan's CSV, kept for bookmarks. */
-static void rt_plan_csv(rq_t *r, const char *arg) { rq_redirect(r, "/pilotage/plan-action.csv"); }
+static void rt_plan_csv(rq_t *r, const char *arg) { rq_redirect_scoped(r, "/pilotage/plan-action.csv", NULL, NULL); }
 static void rt_download(rq_t *r, const char *arg) { pg_download(r, r->req->path + 10); }
 static void rt_indicators(rq_t *r, const char *arg) { pg_indicators(r); }
 static void rt_snapshots(rq_t *r, const char *arg) { pg_snapshots(r); }
@@ -224,9 +227,14 @@ static void rt_upgrade(rq_t *r, const char *arg) { do_upgrade(r); }
 static void rt_api_score(rq_t *r, const char *arg) { api_score(r); }
 static void rt_api_practices(rq_t *r, const char *arg) { api_practices(r); }
 static void rt_api_plan(rq_t *r, const char *arg) { api_plan(r); }
+static void rt_api_consolidation(rq_t *r, const char *arg) { api_consolidation(r); }
 
 enum {
 	R_PUBLIC = 1, /* no session needed: the login form */
+	/* About the user or the whole database, not a scope: any account
+	 * reaches it (the handler checks the role), and a scope its address
+	 * names but that cannot be resolved is ignored. */
+	R_GLOBAL = 2,
 };
 
 /* Every page and endpoint under /pilotage: adding one is a row here and a
@@ -243,13 +251,14 @@ static const struct route {
 } routes[] = {
 	{"/connexion", rt_login, 0, R_PUBLIC, false},
 	{"/connexion", rt_login, PILOTAGE_MAX_LOGIN_BODY, R_PUBLIC, true},
-	{"/deconnexion", rt_logout, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/deconnexion", rt_logout, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
 	{"/", rt_dashboard, 0, 0, false},
 	{"/pratiques", rt_practices, 0, 0, false},
 	{"/pratiques/*", rt_practice, 0, 0, false},
 	{"/pratiques/*", rt_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
 	{"/pratiques/*/mesure", rt_measure, PILOTAGE_MAX_FORM_BODY, 0, true},
 	{"/plan", rt_plan, 0, 0, false},
+	{"/consolidation", rt_consolidation, 0, 0, false},
 	{"/plan.csv", rt_plan_csv, 0, 0, false},
 	{"/plan-action.csv", rt_download, 0, 0, false},
 	{"/plan-action.xlsx", rt_download, 0, 0, false},
@@ -258,19 +267,20 @@ static const struct route {
 	{"/instantanes", rt_snapshots, 0, 0, false},
 	{"/instantanes", rt_snapshot, PILOTAGE_MAX_FORM_BODY, 0, true},
 	{"/rapport", rt_report, 0, 0, false},
-	{"/compte", rt_account, 0, 0, false},
-	{"/compte/mot-de-passe", rt_own_password, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/compte/jeton", rt_own_token, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/compte/jeton/revoquer", rt_own_token_revoke, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/administration", rt_admin, 0, 0, false},
-	{"/administration/utilisateurs", rt_add_user, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/administration/poids", rt_weights, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/administration/utilisateurs/supprimer", rt_remove_user, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/administration/utilisateurs/mot-de-passe", rt_reset_password, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/administration/guide", rt_upgrade, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/compte", rt_account, 0, R_GLOBAL, false},
+	{"/compte/mot-de-passe", rt_own_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/compte/jeton", rt_own_token, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/compte/jeton/revoquer", rt_own_token_revoke, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/administration", rt_admin, 0, R_GLOBAL, false},
+	{"/administration/utilisateurs", rt_add_user, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/administration/poids", rt_weights, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/administration/utilisateurs/supprimer", rt_remove_user, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/administration/utilisateurs/mot-de-passe", rt_reset_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/administration/guide", rt_upgrade, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
 	{"/api/score", rt_api_score, 0, 0, false},
 	{"/api/pratiques", rt_api_practices, 0, 0, false},
 	{"/api/plan", rt_api_plan, 0, 0, false},
+	{"/api/consolidation", rt_api_consolidation, 0, 0, false},
 	{"/api/pratiques/*", api_practice, 0, 0, false},
 	{"/api/pratiques/*", api_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
 	{"/api/pratiques/*/mesure", api_measure, PILOTAGE_MAX_FORM_BODY, 0, true},
@@ -304,6 +314,33 @@ static const struct route *route_find(const char *sub, bool post, char arg[PILOT
 	return NULL;
 }
 
+/* A user outside the subtree its role holds on. A page of the default
+ * scope (an address without perimetre, such as the one the login leads to)
+ * takes it to the same page of its own perimeter; anything else is 403. */
+static void refuse_scope(rq_t *r)
+{
+	if (!r->api && !r->post && !http_param(&r->req->query, "perimetre") && r->user.perimeter_name) {
+		buf_t q = BUF_INIT;
+		buf_puts(&q, "perimetre=");
+		http_encode(r->user.perimeter_name, strlen(r->user.perimeter_name), &q);
+		buf_t url = BUF_INIT;
+		buf_printf(&url, "%s?%s", r->req->path, buf_cstr(&q));
+		rq_redirect(r, buf_cstr(&url));
+		buf_free(&url);
+		buf_free(&q);
+		return;
+	}
+	/* Its links lead back to the user's own pages, not to this scope. */
+	buf_reset(&r->scope_query);
+	buf_t msg = BUF_INIT;
+	buf_printf(&msg, "Votre compte donne accès au périmètre « %s » et à ce qui en dépend, pas à celui-ci.",
+		   r->user.perimeter_name ? r->user.perimeter_name : "");
+	if (r->post)
+		buf_puts(&msg, " Rien n'a été enregistré.");
+	rq_forbidden(r, buf_cstr(&msg));
+	buf_free(&msg);
+}
+
 static void route(rq_t *r, const char *sub)
 {
 	char arg[PILOTAGE_MAX_ID];
@@ -323,6 +360,12 @@ static void route(rq_t *r, const char *sub)
 	}
 	if (r->post && !rq_csrf_ok(r)) {
 		rq_forbidden(r, "Jeton CSRF absent ou incorrect : rechargez la page et recommencez. Rien n'a été enregistré.");
+		return;
+	}
+	if (!rq_scope(r, !rt || (rt->flags & R_GLOBAL)))
+		return;
+	if (rt && !(rt->flags & R_GLOBAL) && !account_may_read(&r->user)) {
+		refuse_scope(r);
 		return;
 	}
 	if (!rt) {
@@ -357,13 +400,14 @@ size_t pilotage_admit(pilotage_t *p, const web_request_t *req)
 	r.s = thread_store(p, &r.d);
 	size_t limit = 0;
 	if (r.s && store_begin(r.s, false, &r.d) == STEER_OK) {
+		store_set_scope(r.s, 1, 1);
+		store_set_profile(r.s, NULL, NULL);
 		store_set_now(r.s, time(NULL));
 		if (rq_authenticate(&r) == STEER_OK && r.logged)
 			limit = rt->max_body;
 		store_rollback(r.s);
 	}
-	account_free(&r.user);
-	diag_list_free(&r.d);
+	rq_end(&r);
 	return limit;
 }
 
@@ -395,17 +439,21 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 	r.s = thread_store(p, &r.d);
 	if (!r.s) {
 		rq_io_error(&r);
-		diag_list_free(&r.d);
+		rq_end(&r);
 		return;
 	}
 	store_set_now(r.s, time(NULL));
 	store_set_actor(r.s, "anonyme");
+	/* The connection is this thread's for every request: the last one's
+	 * scope must not leak into this one before rq_scope sets it. */
+	store_set_scope(r.s, 1, 1);
+	store_set_profile(r.s, NULL, NULL);
 	/* On a database opened read-only a POST reads like a GET until its
 	 * first write, which fails with the reason: the login, roles and CSRF
 	 * token are checked first, as always. */
 	if (store_begin(r.s, r.post && !store_readonly_cause(r.s), &r.d) != STEER_OK) {
 		rq_io_error(&r);
-		diag_list_free(&r.d);
+		rq_end(&r);
 		return;
 	}
 	if (rq_authenticate(&r) != STEER_OK)
@@ -421,7 +469,6 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 	} else {
 		store_rollback(r.s);
 	}
-	account_free(&r.user);
-	diag_list_free(&r.d);
+	rq_end(&r);
 }
 

@@ -1,7 +1,8 @@
 /* pilotage: the steering web app under /pilotage/: login and sessions,
- * server-rendered pages (dashboard, practices, a practice with its
- * assessment and indicators, action plan, indicators, snapshots, report,
- * administration) and the JSON API under /pilotage/api/. One database
+ * server-rendered pages (dashboard, consolidation, practices, a practice
+ * with its assessment and indicators, action plan, indicators, snapshots,
+ * report, administration), each in the scope its address names, and the
+ * JSON API under /pilotage/api/. One database
  * connection per server thread, one transaction per request. */
 #ifndef SOBRE_PILOTAGE_H
 #define SOBRE_PILOTAGE_H

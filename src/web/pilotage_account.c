@@ -204,7 +204,7 @@ void do_own_password(rq_t *r)
 	}
 	account_free(&u);
 	rq_session_cookie(r, token, false);
-	rq_redirect(r, "/pilotage/compte?ok=mot-de-passe");
+	rq_redirect_scoped(r, "/pilotage/compte", "ok=mot-de-passe", NULL);
 cleanup:
 	sodium_memzero(token, sizeof token);
 	diag_list_free(&d);

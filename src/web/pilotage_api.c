@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "steer/assess.h"
+#include "steer/consolidate.h"
 #include "steer/indicator.h"
 #include "steer/jsonout.h"
 #include "steer/plan.h"
@@ -75,6 +76,22 @@ void api_plan(rq_t *r)
 	jsonw_init(&w, &out);
 	jsonout_plan(&w, &plan, 0);
 	plan_free(&plan);
+	json_answer(r, 200, &out);
+}
+
+/* The same document as sobre consolidate --format json. */
+void api_consolidation(rq_t *r)
+{
+	consolidate_t c;
+	if (consolidate(r->s, &c, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	buf_t out = BUF_INIT;
+	jsonw_t w;
+	jsonw_init(&w, &out);
+	jsonout_consolidation(&w, &c);
+	consolidate_free(&c);
 	json_answer(r, 200, &out);
 }
 

@@ -4,6 +4,7 @@
  * function that writes (its diagnostics mapped to the form's fields) and
  * redirects after success, so reloading never posts twice. */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,10 @@
 #include "render/chart.h"
 #include "steer/assess.h"
 #include "steer/catalog.h"
+#include "steer/consolidate.h"
 #include "steer/indicator.h"
 #include "steer/input.h"
+#include "steer/perimeter.h"
 #include "steer/plan.h"
 #include "steer/report.h"
 #include "steer/score.h"
@@ -105,18 +108,18 @@ void pg_dashboard(rq_t *r)
 	memset(&plan, 0, sizeof plan);
 	memset(&inds, 0, sizeof inds);
 	score_items_t items;
-	unsigned weights[STORE_NPRIORITIES];
+	unsigned weights[PROFILE_MAX_PRIORITIES];
 	memset(&items, 0, sizeof items);
 	/* The practices are read once for both groupings. */
-	if (score_load(r->s, &items, &r->d) || store_weights(r->s, weights, &r->d) ||
+	if (score_load(r->s, &items, &r->d) || score_weights(r->s, weights, &r->d) ||
 	    snapshot_list(r->s, &snaps, &r->d) || plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d) ||
 	    indicator_list(r->s, NULL, 1, &inds, &r->d)) {
 		score_items_free(&items);
 		rq_io_error(r);
 		goto cleanup;
 	}
-	score_items(items.items, items.len, weights, SCORE_BY_THEME, &by_theme);
-	score_items(items.items, items.len, weights, SCORE_BY_PRIORITY, &by_prio);
+	score_items(items.items, items.len, store_profile(r->s), weights, SCORE_BY_THEME, &by_theme);
+	score_items(items.items, items.len, store_profile(r->s), weights, SCORE_BY_PRIORITY, &by_prio);
 	score_items_free(&items);
 	value_t *ctx = value_map();
 	ctx_bool(ctx, "nav_dashboard", true);
@@ -178,20 +181,20 @@ cleanup:
 /* Adds a filter select with the distinct values of one column, in order of
  * first appearance (the guide's order). */
 static void add_filter(value_t *filters, const char *name, const char *label, const plan_t *plan,
-		       const char *(*get)(const plan_item_t *), const char *selected)
+		       const char *(*get)(const plan_t *, const plan_item_t *), const char *selected)
 {
 	value_t *f = value_push_map(filters);
 	ctx_str(f, "name", name);
 	ctx_str(f, "label", label);
 	value_t *opts = value_put_list(f, "options");
-	const char **seen = xcalloc(plan->len + STATUS_COUNT + 1, sizeof *seen);
+	const char **seen = xcalloc(plan->len + PROFILE_MAX_STATUSES + 1, sizeof *seen);
 	size_t nseen = 0;
 	if (strcmp(name, "statut") == 0)
-		for (int s = 0; s < STATUS_COUNT; s++)
-			seen[nseen++] = status_name((status_t)s);
+		for (size_t s = 0; s < plan->profile->nstatuses; s++)
+			seen[nseen++] = status_name(plan->profile, (status_t)s);
 	else
 		for (size_t i = 0; i < plan->len; i++) {
-			const char *v = get(&plan->items[i]);
+			const char *v = get(plan, &plan->items[i]);
 			if (!v || !*v)
 				continue;
 			bool dup = false;
@@ -208,11 +211,11 @@ static void add_filter(value_t *filters, const char *name, const char *label, co
 	free(seen);
 }
 
-static const char *get_theme(const plan_item_t *x) { return x->theme_title; }
-static const char *get_priority(const plan_item_t *x) { return x->priority; }
-static const char *get_difficulty(const plan_item_t *x) { return x->difficulty; }
-static const char *get_status(const plan_item_t *x) { return status_name(x->status); }
-static const char *get_pilot(const plan_item_t *x) { return x->pilot; }
+static const char *get_theme(const plan_t *p, const plan_item_t *x) { (void)p; return x->theme_title; }
+static const char *get_priority(const plan_t *p, const plan_item_t *x) { (void)p; return x->priority; }
+static const char *get_difficulty(const plan_t *p, const plan_item_t *x) { (void)p; return x->difficulty; }
+static const char *get_status(const plan_t *p, const plan_item_t *x) { return status_name(p->profile, x->status); }
+static const char *get_pilot(const plan_t *p, const plan_item_t *x) { (void)p; return x->pilot; }
 
 static bool matches(const char *want, const char *have)
 {
@@ -244,7 +247,7 @@ void pg_practices(rq_t *r)
 	for (size_t i = 0; i < plan.len; i++) {
 		const plan_item_t *x = &plan.items[i];
 		if (!matches(f_theme, x->theme_title) || !matches(f_prio, x->priority) ||
-		    !matches(f_diff, x->difficulty) || !matches(f_status, status_name(x->status)) ||
+		    !matches(f_diff, x->difficulty) || !matches(f_status, status_name(plan.profile, x->status)) ||
 		    !matches(f_pilot, x->pilot))
 			continue;
 		value_t *row = value_push_map(rows);
@@ -252,9 +255,9 @@ void pg_practices(rq_t *r)
 		ctx_str(row, "title", x->title);
 		ctx_str(row, "priority", x->priority);
 		ctx_str(row, "difficulty", x->difficulty);
-		ctx_str(row, "status", status_name(x->status));
+		ctx_str(row, "status", status_name(plan.profile, x->status));
 		buf_reset(&slug);
-		status_slug(x->status, &slug);
+		status_slug(plan.profile, x->status, &slug);
 		ctx_str(row, "status_class", buf_cstr(&slug));
 		ctx_str(row, "pilot", x->pilot);
 		ctx_str(row, "due", x->due);
@@ -354,6 +357,28 @@ static void indicator_row(rq_t *r, value_t *row, const indicator_t *x, const pra
 	ctx_str(row, "err_period", mine ? buf_cstr(&st->m_err_period) : "");
 }
 
+/* The référentiel's own text (the RGESN's objectif, mise en œuvre, moyen
+ * de test): Markdown from an imported file, rendered like the comments,
+ * without raw HTML or remote images. */
+static void put_sections(value_t *ctx, const char *json)
+{
+	buf_t html = BUF_INIT;
+	json_t *secs = json_loads(json ? json : "[]", 0, NULL);
+	value_t *sl = value_put_list(ctx, "sections");
+	for (size_t i = 0; json_is_array(secs) && i < json_array_size(secs); i++) {
+		const json_t *x = json_array_get(secs, i);
+		const char *text = json_string_value(json_object_get(x, "text"));
+		value_t *o = value_push_map(sl);
+		ctx_str(o, "title", json_string_value(json_object_get(x, "title")));
+		buf_reset(&html);
+		md_render(text ? text : "", text ? strlen(text) : 0, MD_OPT_NOHTML | MD_OPT_NOREMOTEIMG, &html, NULL, NULL);
+		ctx_str(o, "html", buf_cstr(&html));
+	}
+	ctx_bool(ctx, "has_sections", json_array_size(secs) > 0);
+	json_decref(secs);
+	buf_free(&html);
+}
+
 void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 {
 	assessment_t a;
@@ -377,9 +402,13 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	ctx_str(ctx, "priority", a.priority);
 	ctx_str(ctx, "difficulty", a.difficulty);
 	ctx_bool(ctx, "archived", a.archived);
-	ctx_str(ctx, "status", status_name(a.status));
+	ctx_bool(ctx, "review", a.review);
+	ctx_str(ctx, "reviewed_title", a.reviewed_title);
+	ctx_str(ctx, "applicability", a.applicability);
+	ctx_str(ctx, "status", status_name(a.profile, a.status));
 	buf_t tmp = BUF_INIT;
-	status_slug(a.status, &tmp);
+	put_sections(ctx, a.sections);
+	status_slug(a.profile, a.status, &tmp);
 	ctx_str(ctx, "status_class", buf_cstr(&tmp));
 	ctx_bool(ctx, "overdue", a.overdue);
 	ctx_instant(ctx, "updated_at", a.updated_at);
@@ -403,12 +432,12 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 
 	/* The form: the posted values when it was refused, else the current. */
 	value_t *form = value_map();
-	const char *status_v = form_or(r, keep, "status", status_name(a.status));
+	const char *status_v = form_or(r, keep, "status", status_name(a.profile, a.status));
 	value_t *sts = value_put_list(form, "statuses");
-	for (int i = 0; i < STATUS_COUNT; i++) {
+	for (size_t i = 0; i < a.profile->nstatuses; i++) {
 		value_t *o = value_push_map(sts);
-		ctx_str(o, "value", status_name((status_t)i));
-		ctx_bool(o, "selected", strcmp(status_v, status_name((status_t)i)) == 0);
+		ctx_str(o, "value", status_name(a.profile, (status_t)i));
+		ctx_bool(o, "selected", strcmp(status_v, status_name(a.profile, (status_t)i)) == 0);
 	}
 	ctx_str(form, "pilot", form_or(r, keep, "pilot", a.pilot));
 	ctx_str(form, "owner", form_or(r, keep, "owner", a.owner));
@@ -470,7 +499,8 @@ static int field_of_rule(const char *rule)
 	} map[] = {
 		{"bad-status", F_STATUS}, {"bad-pilot", F_PILOT}, {"unknown-pilot", F_PILOT},
 		{"bad-owner", F_OWNER}, {"bad-date", F_DUE}, {"bad-comment", F_COMMENT},
-		{"justification-required", F_COMMENT}, {"bad-url", F_EVIDENCE}, {"unknown-evidence", F_EVIDENCE},
+		{"justification-required", F_COMMENT}, {"always-applicable", F_STATUS}, {"bad-url", F_EVIDENCE},
+		{"unknown-evidence", F_EVIDENCE},
 		{"too-much-evidence", F_EVIDENCE},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
@@ -509,15 +539,15 @@ void pilotage_lines_free(char **l, size_t n)
 	free(l);
 }
 
-/* After a saved form: back to the practice page, with what to say. */
-static void redirect_practice(rq_t *r, const char *idbp, const char *suffix)
+/* After a saved form: back to the practice page in its scope, with what
+ * to say (query) and where (fragment, may be NULL). */
+static void redirect_practice(rq_t *r, const char *idbp, const char *query, const char *fragment)
 {
-	buf_t url = BUF_INIT;
-	buf_puts(&url, "/pilotage/pratiques/");
-	http_encode(idbp, strlen(idbp), &url);
-	buf_puts(&url, suffix);
-	rq_redirect(r, buf_cstr(&url));
-	buf_free(&url);
+	buf_t path = BUF_INIT;
+	buf_puts(&path, "/pilotage/pratiques/");
+	http_encode(idbp, strlen(idbp), &path);
+	rq_redirect_scoped(r, buf_cstr(&path), query, fragment);
+	buf_free(&path);
 }
 
 /* What the evidence textarea changes: the lines not yet evidence (each
@@ -660,7 +690,7 @@ void do_assess(rq_t *r, const char *idbp)
 		goto cleanup;
 	}
 	r->commit = true;
-	redirect_practice(r, a.idbp, "?ok=evaluation");
+	redirect_practice(r, a.idbp, "ok=evaluation", NULL);
 cleanup:
 	pilotage_lines_free(lines, nlines);
 	free(add);
@@ -719,11 +749,90 @@ void do_measure(rq_t *r, const char *idbp)
 		goto cleanup;
 	}
 	r->commit = true;
-	redirect_practice(r, a.idbp, "?ok=mesure#indicateurs");
+	redirect_practice(r, a.idbp, "ok=mesure", "indicateurs");
 cleanup:
 	state_free(&st);
 	diag_list_free(&d);
 	assessment_free(&a);
+}
+
+/* --- consolidation --------------------------------------------------------------- */
+
+/* A value in tenths of a percent as the pages write scores ("42,7"), or
+ * "—" when there is none. */
+static void tenths_fr(long t, buf_t *out)
+{
+	buf_reset(out);
+	if (t < 0)
+		buf_puts(out, "—");
+	else
+		buf_printf(out, "%ld,%ld", t / 10, t % 10);
+}
+
+/* A link to a child in the same référentiel: its own consolidation when its
+ * value is its children's mean, else its dashboard. */
+static void child_url(rq_t *r, const consolidate_child_t *x, buf_t *out)
+{
+	buf_reset(out);
+	if (!x->assessed)
+		return;
+	buf_puts(out, x->consolidated ? "/pilotage/consolidation?perimetre=" : "/pilotage/?perimetre=");
+	http_encode(x->name, strlen(x->name), out);
+	if (r->guide) {
+		buf_puts(out, "&referentiel=");
+		http_encode(r->guide, strlen(r->guide), out);
+	}
+}
+
+void pg_consolidation(rq_t *r)
+{
+	consolidate_t c;
+	if (consolidate(r->s, &c, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_consolidation", true);
+	ctx_str(ctx, "perimeter", c.perimeter);
+	ctx_str(ctx, "guide", c.guide);
+	buf_t v = BUF_INIT;
+	ctx_bool(ctx, "has_value", c.valued > 0);
+	tenths_fr(c.tenths, &v);
+	ctx_str(ctx, "score", buf_cstr(&v));
+	tenths_fr(c.min_tenths, &v);
+	ctx_str(ctx, "min", buf_cstr(&v));
+	tenths_fr(c.max_tenths, &v);
+	ctx_str(ctx, "max", buf_cstr(&v));
+	value_put_int(ctx, "valued", (long long)c.valued);
+	value_put_int(ctx, "perimeters", (long long)c.perimeters);
+	value_t *children = value_put_list(ctx, "children");
+	for (size_t i = 0; i < c.nchildren; i++) {
+		const consolidate_child_t *x = &c.children[i];
+		value_t *row = value_push_map(children);
+		ctx_str(row, "name", x->name);
+		ctx_str(row, "kind", strcmp(x->kind, "etablissement") == 0 ? "établissement" : x->kind);
+		tenths_fr(x->tenths, &v);
+		ctx_str(row, "score", x->tenths < 0 ? "non évalué" : buf_cstr(&v));
+		ctx_bool(row, "consolidated", x->consolidated);
+		value_put_int(row, "perimeters", (long long)x->perimeters);
+		child_url(r, x, &v);
+		ctx_str(row, "url", buf_cstr(&v));
+	}
+	ctx_bool(ctx, "has_children", c.nchildren > 0);
+	value_t *items = value_put_list(ctx, "items");
+	for (size_t i = 0; i < c.nitems; i++) {
+		const consolidate_item_t *x = &c.items[i];
+		value_t *row = value_push_map(items);
+		ctx_str(row, "idbp", x->idbp);
+		ctx_str(row, "title", x->title);
+		value_put_int(row, "done", (long long)x->done);
+		value_put_int(row, "counted", (long long)x->counted);
+		value_put_int(row, "not_done", (long long)x->not_done);
+	}
+	ctx_bool(ctx, "has_items", c.nitems > 0);
+	buf_free(&v);
+	consolidate_free(&c);
+	rq_render(r, 200, "consolidation", ctx);
 }
 
 /* --- action plan ---------------------------------------------------------------- */
@@ -780,14 +889,14 @@ void pg_plan(rq_t *r)
 			ctx_str(row, "title", x->title);
 			ctx_str(row, "priority", x->priority);
 			ctx_str(row, "difficulty", x->difficulty);
-			ctx_str(row, "status", status_name(x->status));
+			ctx_str(row, "status", status_name(plan.profile, x->status));
 			buf_reset(&slug);
-			status_slug(x->status, &slug);
+			status_slug(plan.profile, x->status, &slug);
 			ctx_str(row, "status_class", buf_cstr(&slug));
 			ctx_str(row, "owner", x->owner);
 			ctx_str(row, "due", x->due);
 			ctx_bool(row, "overdue", x->overdue);
-			ctx_bool(row, "quick_win", plan_difficulty_rank(x->difficulty) == 0);
+			ctx_bool(row, "quick_win", x->difficulty_rank == 0);
 		}
 	}
 	buf_free(&slug);
@@ -926,8 +1035,8 @@ static void snapshots_page(rq_t *r, int status, const char *name_in, const char 
 				value_t *row = value_push_map(mv);
 				ctx_str(row, "idbp", it->idbp);
 				ctx_str(row, "title", it->title);
-				ctx_str(row, "from", m->a ? status_name(m->a->status) : "—");
-				ctx_str(row, "to", m->b ? status_name(m->b->status) : "—");
+				ctx_str(row, "from", m->a ? status_name(df.b.info.profile, m->a->status) : "—");
+				ctx_str(row, "to", m->b ? status_name(df.b.info.profile, m->b->status) : "—");
 				ctx_str(row, "kind", m->kind == MOVE_UP ? "progrès" : m->kind == MOVE_DOWN ? "recul" : "autre");
 			}
 			ctx_bool(cmp, "has_moves", df.nmoves > 0);
@@ -950,7 +1059,7 @@ void pg_snapshots(rq_t *r)
 
 void do_snapshot(rq_t *r)
 {
-	if (r->user.role != ROLE_ADMIN) {
+	if (!account_may_snapshot(&r->user)) {
 		rq_forbidden(r, "Seuls les administrateurs créent des instantanés. Rien n'a été enregistré.");
 		return;
 	}
@@ -974,7 +1083,7 @@ void do_snapshot(rq_t *r)
 		goto cleanup;
 	}
 	r->commit = true;
-	rq_redirect(r, "/pilotage/instantanes?ok=instantane");
+	rq_redirect_scoped(r, "/pilotage/instantanes", "ok=instantane", NULL);
 cleanup:
 	free(t);
 	diag_list_free(&d);
@@ -1069,8 +1178,9 @@ static steer_rc upgrade_preview(rq_t *r, value_t *ctx)
 
 void do_upgrade(rq_t *r)
 {
-	if (r->user.role != ROLE_ADMIN) {
-		rq_forbidden(r, "Seuls les administrateurs mettent à jour le guide. Rien n'a été enregistré.");
+	if (!account_may_administer(&r->user)) {
+		rq_forbidden(r, "Seuls les administrateurs de l'organisation mettent à jour le guide. Rien n'a été "
+				"enregistré.");
 		return;
 	}
 	void *hold = NULL;
@@ -1093,36 +1203,58 @@ void do_upgrade(rq_t *r)
 		rq_error(r, 422, "Mise à jour refusée", d.len ? d.items[0].msg : "Le guide a été refusé.");
 	} else {
 		r->commit = !unchanged;
-		rq_redirect(r, unchanged ? "/pilotage/administration" : "/pilotage/administration?ok=guide");
+		rq_redirect_scoped(r, "/pilotage/administration", unchanged ? NULL : "ok=guide", NULL);
 	}
 	diag_list_free(&d);
 }
 
 void pg_admin(rq_t *r, value_t *extra)
 {
-	if (r->user.role != ROLE_ADMIN) {
+	if (!account_may_administer(&r->user)) {
 		value_free(extra);
-		rq_forbidden(r, "L'administration est réservée aux administrateurs.");
+		rq_forbidden(r, "L'administration est réservée aux administrateurs de l'organisation.");
 		return;
 	}
 	account_list_t users;
+	perimeter_list_t perims;
 	unsigned w[STORE_NPRIORITIES];
 	char **pilots = NULL;
 	size_t npilots = 0;
+	memset(&perims, 0, sizeof perims);
 	if (account_list(r->s, &users, &r->d) || store_weights(r->s, w, &r->d) ||
-	    catalog_pilots(r->s, &pilots, &npilots, &r->d)) {
+	    catalog_pilots(r->s, &pilots, &npilots, &r->d) || perimeter_list(r->s, false, &perims, &r->d)) {
 		value_free(extra);
 		account_list_free(&users);
+		perimeter_list_free(&perims);
 		rq_io_error(r);
 		goto cleanup;
 	}
 	value_t *ctx = extra ? extra : value_map();
 	ctx_bool(ctx, "nav_admin", true);
+	bool scoped = perims.len > 1;
+	value_t *pv = value_put_list(ctx, "role_perimeters");
+	buf_t label = BUF_INIT;
+	for (size_t i = 0; i < perims.len; i++) {
+		value_t *o = value_push_map(pv);
+		buf_reset(&label);
+		for (size_t k = 0; k < perims.items[i].depth; k++)
+			buf_puts(&label, "\xc2\xa0\xc2\xa0");
+		buf_puts(&label, perims.items[i].name);
+		if (i == 0)
+			buf_puts(&label, " (toute l'organisation)");
+		ctx_str(o, "value", i ? perims.items[i].name : "");
+		ctx_str(o, "label", buf_cstr(&label));
+	}
+	buf_free(&label);
 	value_t *ul = value_put_list(ctx, "users");
 	for (size_t i = 0; i < users.len; i++) {
 		value_t *row = value_push_map(ul);
 		ctx_str(row, "email", users.items[i].email);
 		ctx_str(row, "role", account_role_name(users.items[i].role));
+		if (users.items[i].perimeter_name) {
+			ctx_str(row, "perimeter", users.items[i].perimeter_name);
+			scoped = true;
+		}
 		buf_t f = BUF_INIT;
 		for (size_t j = 0; j < users.items[i].nfunctions; j++)
 			buf_printf(&f, "%s%s", j ? ", " : "", users.items[i].functions[j]);
@@ -1137,10 +1269,12 @@ void pg_admin(rq_t *r, value_t *extra)
 		value_put_int(row, "index", i);
 		value_put_int(row, "weight", w[i]);
 	}
+	ctx_bool(ctx, "has_perimeters", scoped);
 	value_t *pl = value_put_list(ctx, "pilots");
 	for (size_t i = 0; i < npilots; i++)
 		value_list_push(pl, value_cstring(pilots[i]));
 	account_list_free(&users);
+	perimeter_list_free(&perims);
 	if (upgrade_preview(r, ctx)) {
 		value_free(ctx);
 		rq_io_error(r);
@@ -1155,12 +1289,13 @@ cleanup:
 
 void do_add_user(rq_t *r)
 {
-	if (r->user.role != ROLE_ADMIN) {
-		rq_forbidden(r, "Seuls les administrateurs gèrent les comptes. Rien n'a été enregistré.");
+	if (!account_may_administer(&r->user)) {
+		rq_forbidden(r, "Seuls les administrateurs de l'organisation gèrent les comptes. Rien n'a été enregistré.");
 		return;
 	}
 	const http_params_t *f = &r->req->form;
-	const char *email = http_param(f, "email"), *role_s = http_param(f, "role");
+	const char *email = http_param(f, "email"), *role_s = http_param(f, "role"),
+		   *perimeter = http_param(f, "perimetre_role");
 	const char *funcs[HTTP_MAX_PARAMS];
 	size_t nf = 0;
 	for (size_t i = 0; i < f->len && nf < HTTP_MAX_PARAMS; i++)
@@ -1171,7 +1306,8 @@ void do_add_user(rq_t *r)
 	account_generate_password(pw);
 	diag_list_t d = DIAG_LIST_INIT;
 	steer_rc rc = role < 0 ? STEER_REFUSED
-			       : account_add(r->s, email ? email : "", (account_role_t)role, funcs, nf, pw, &d);
+			       : account_add_in(r->s, email ? email : "", (account_role_t)role,
+						perimeter && *perimeter ? perimeter : NULL, funcs, nf, pw, &d);
 	value_t *ctx = value_map();
 	ctx_str(ctx, "new_email", email);
 	if (rc == STEER_IO) {
@@ -1190,6 +1326,10 @@ void do_add_user(rq_t *r)
 				buf_puts(&msg, "Cette adresse a déjà un compte. ");
 			else if (strstr(m, "pilot function"))
 				buf_puts(&msg, "Fonction pilote inconnue. ");
+			else if (d.items[i].rule && strcmp(d.items[i].rule, "unknown-perimeter") == 0)
+				buf_puts(&msg, "Périmètre inconnu. ");
+			else if (d.items[i].rule && strcmp(d.items[i].rule, "archived-perimeter") == 0)
+				buf_puts(&msg, "Ce périmètre est archivé. ");
 			else
 				buf_printf(&msg, "%s ", m);
 		}
@@ -1213,8 +1353,8 @@ void do_add_user(rq_t *r)
  * on this answer; its sessions are closed). */
 void do_user_action(rq_t *r, bool remove)
 {
-	if (r->user.role != ROLE_ADMIN) {
-		rq_forbidden(r, "Seuls les administrateurs gèrent les comptes. Rien n'a été enregistré.");
+	if (!account_may_administer(&r->user)) {
+		rq_forbidden(r, "Seuls les administrateurs de l'organisation gèrent les comptes. Rien n'a été enregistré.");
 		return;
 	}
 	const char *email = http_param(&r->req->form, "email");
@@ -1255,8 +1395,8 @@ void do_user_action(rq_t *r, bool remove)
 
 void do_weights(rq_t *r)
 {
-	if (r->user.role != ROLE_ADMIN) {
-		rq_forbidden(r, "Seuls les administrateurs changent les poids. Rien n'a été enregistré.");
+	if (!account_may_administer(&r->user)) {
+		rq_forbidden(r, "Seuls les administrateurs de l'organisation changent les poids. Rien n'a été enregistré.");
 		return;
 	}
 	unsigned w[STORE_NPRIORITIES];
@@ -1281,5 +1421,5 @@ void do_weights(rq_t *r)
 		return;
 	}
 	r->commit = true;
-	rq_redirect(r, "/pilotage/administration?ok=poids");
+	rq_redirect_scoped(r, "/pilotage/administration", "ok=poids", NULL);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "steer/input.h"
+#include "steer/perimeter.h"
 #include "util/fold.h"
 #include "util/frdate.h"
 #include "util/jsonw.h"
@@ -29,10 +30,10 @@ void ctx_bool(value_t *m, const char *key, bool b)
 }
 
 /* "réalisée" -> "realisee", "en cours" -> "en-cours": a CSS class. */
-void status_slug(status_t st, buf_t *out)
+void status_slug(const profile_t *p, status_t st, buf_t *out)
 {
 	buf_t k = BUF_INIT;
-	fold_key(status_name(st), &k);
+	fold_key(status_name(p, st), &k);
 	for (const char *c = buf_cstr(&k); *c; c++)
 		buf_putc(out, *c == ' ' ? '-' : *c);
 	buf_free(&k);
@@ -68,6 +69,110 @@ void rq_redirect(rq_t *r, const char *url)
 	web_set_header(r->res, "Location", url);
 }
 
+void rq_scoped_url(const rq_t *r, buf_t *out, const char *path, const char *query, const char *fragment)
+{
+	buf_puts(out, path);
+	bool q = query && *query, sc = r->scope_query.len > 0;
+	if (q || sc)
+		buf_printf(out, "?%s%s%s", q ? query : "", q && sc ? "&" : "", sc ? buf_cstr(&r->scope_query) : "");
+	if (fragment)
+		buf_printf(out, "#%s", fragment);
+}
+
+void rq_redirect_scoped(rq_t *r, const char *path, const char *query, const char *fragment)
+{
+	buf_t url = BUF_INIT;
+	rq_scoped_url(r, &url, path, query, fragment);
+	rq_redirect(r, buf_cstr(&url));
+	buf_free(&url);
+}
+
+void rq_end(rq_t *r)
+{
+	account_free(&r->user);
+	diag_list_free(&r->d);
+	free(r->perimeter);
+	free(r->guide);
+	r->perimeter = r->guide = NULL;
+	buf_free(&r->scope_query);
+}
+
+/* --- the scope ------------------------------------------------------------- */
+
+/* How deep the switcher indents a perimeter: two no-break spaces a level
+ * (an <option> holds text only). */
+#define RQ_INDENT "\xc2\xa0\xc2\xa0"
+/* Up to this many perimeters, the switcher lists them all; beyond, a list
+ * of every one would weigh on every page (a thousand services: 60 KB and
+ * 12 ms a page), so it lists the tree unfolded along the way to the
+ * current one (perimeter_outline). */
+#define RQ_SWITCHER_ALL 50
+
+/* The perimeter switcher of the layout: a GET form back to this page with
+ * the active perimeters the user may see (its subtree), indented by depth;
+ * and whether the current perimeter has some below it (the consolidation
+ * is then offered). Left out when there is nothing to switch to, or when
+ * the tree cannot be read (the page itself has read what it shows). */
+static void switcher_ctx(rq_t *r, value_t *ctx)
+{
+	perimeter_list_t l;
+	diag_list_t d = DIAG_LIST_INIT;
+	long long at = store_perimeter(r->s);
+	if (perimeter_outline(r->s, r->user.perimeter ? r->user.perimeter : 1, at, RQ_SWITCHER_ALL, &l, &d)) {
+		diag_list_free(&d);
+		return;
+	}
+	diag_list_free(&d);
+	for (size_t i = 0; i + 1 < l.len; i++)
+		if (l.items[i].id == at && l.items[i + 1].depth > l.items[i].depth)
+			ctx_bool(ctx, "has_consolidation", true);
+	if (l.len > 1) {
+		value_t *sw = value_map();
+		ctx_str(sw, "action", r->post ? "/pilotage/" : r->req->path);
+		ctx_str(sw, "perimeter", r->perimeter);
+		ctx_str(sw, "guide", r->guide);
+		value_t *opts = value_put_list(sw, "options");
+		buf_t label = BUF_INIT;
+		for (size_t i = 0; i < l.len; i++) {
+			value_t *o = value_push_map(opts);
+			buf_reset(&label);
+			for (size_t k = 0; k < l.items[i].depth; k++)
+				buf_puts(&label, RQ_INDENT);
+			buf_puts(&label, l.items[i].name);
+			ctx_str(o, "value", l.items[i].name);
+			ctx_str(o, "label", buf_cstr(&label));
+			ctx_bool(o, "selected", l.items[i].id == at);
+		}
+		buf_free(&label);
+		value_map_set(ctx, "switcher", sw);
+	}
+	perimeter_list_free(&l);
+}
+
+/* The scope's values of every page: the query its links carry, the hidden
+ * inputs of its GET forms, the switcher. */
+static void scope_ctx(rq_t *r, value_t *ctx)
+{
+	buf_t q = BUF_INIT;
+	if (r->scope_query.len)
+		buf_printf(&q, "?%s", buf_cstr(&r->scope_query));
+	ctx_str(ctx, "scope_q", buf_cstr(&q));
+	buf_free(&q);
+	value_t *fields = value_put_list(ctx, "scope_fields");
+	if (r->perimeter && http_param(&r->req->query, "perimetre") && *http_param(&r->req->query, "perimetre")) {
+		value_t *f = value_push_map(fields);
+		ctx_str(f, "name", "perimetre");
+		ctx_str(f, "value", r->perimeter);
+	}
+	if (r->guide && http_param(&r->req->query, "referentiel") && *http_param(&r->req->query, "referentiel")) {
+		value_t *f = value_push_map(fields);
+		ctx_str(f, "name", "referentiel");
+		ctx_str(f, "value", r->guide);
+	}
+	if (r->logged && r->perimeter)
+		switcher_ctx(r, ctx);
+}
+
 /* Renders template name with ctx (taken), adding what the layout needs. */
 void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 {
@@ -77,8 +182,10 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 		ctx_str(u, "role", account_role_name(r->user.role));
 		value_map_set(ctx, "user", u);
 		ctx_str(ctx, "csrf", r->user.csrf);
-		ctx_bool(ctx, "is_admin", r->user.role == ROLE_ADMIN);
+		ctx_bool(ctx, "is_admin", account_may_administer(&r->user));
+		ctx_bool(ctx, "can_snapshot", account_may_snapshot(&r->user));
 	}
+	scope_ctx(r, ctx);
 	ctx_str(ctx, "guide_home", r->env->site ? app_home(r->env->site) : "/");
 	const char *ok = http_param(&r->req->query, "ok");
 	if (ok && !value_get(ctx, "flash")) {
@@ -237,6 +344,18 @@ bool rq_practice(rq_t *r, const char *idbp, size_t history, assessment_t *a)
 	return rc == STEER_OK;
 }
 
+/* A diagnostic's suggestion, in French: " Vouliez-vous dire « X » ?". */
+static void did_you_mean(const diag_t *x, buf_t *out)
+{
+	const char *dym = x->hint ? strstr(x->hint, "did you mean '") : NULL;
+	if (dym) {
+		dym += 14;
+		const char *end = strchr(dym, '\'');
+		if (end)
+			buf_printf(out, " Vouliez-vous dire « %.*s » ?", (int)(end - dym), dym);
+	}
+}
+
 /* The French message for a steer diagnostic, with its suggestion. */
 void rq_diag_fr(const diag_t *x, buf_t *out)
 {
@@ -249,7 +368,8 @@ void rq_diag_fr(const diag_t *x, buf_t *out)
 		{"bad-owner", "Responsable invalide : un nom ou une adresse électronique."},
 		{"bad-date", "Date invalide : écrire AAAA-MM-JJ (ou JJ/MM/AAAA)."},
 		{"bad-comment", "Commentaire invalide (trop long ou caractères de contrôle)."},
-		{"justification-required", "« non concernée » demande une justification dans le commentaire."},
+		{"justification-required", "« %s » demande une justification dans le commentaire."},
+		{"always-applicable", "Ce critère s'applique à tous les services : il ne peut pas être « %s »."},
 		{"bad-url", "Chaque preuve doit être un lien http:// ou https://."},
 		{"too-much-evidence", "Trop de preuves : liez plutôt un document qui les rassemble."},
 		{"bad-value", "Valeur invalide pour cet indicateur."},
@@ -261,7 +381,18 @@ void rq_diag_fr(const diag_t *x, buf_t *out)
 	for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++)
 		if (x->rule && strcmp(x->rule, msgs[i].rule) == 0)
 			fr = msgs[i].fr;
-	buf_puts(out, fr ? fr : x->msg);
+	if (fr && strstr(fr, "%s")) {
+		/* The status, as the message names it between quotes: the
+		 * référentiel's own word (non concernée, non applicable). */
+		const char *a = strchr(x->msg, '\''), *b = a ? strchr(a + 1, '\'') : NULL;
+		const char *at = strstr(fr, "%s");
+		buf_put(out, fr, (size_t)(at - fr));
+		if (a && b)
+			buf_put(out, a + 1, (size_t)(b - a - 1));
+		buf_puts(out, at + 2);
+	} else {
+		buf_puts(out, fr ? fr : x->msg);
+	}
 	if (x->rule && strcmp(x->rule, "bad-value") == 0) {
 		/* What the indicator's type accepts, from the engine's reason. */
 		static const struct {
@@ -280,13 +411,7 @@ void rq_diag_fr(const diag_t *x, buf_t *out)
 				break;
 			}
 	}
-	const char *dym = x->hint ? strstr(x->hint, "did you mean '") : NULL;
-	if (dym) {
-		dym += 14;
-		const char *end = strchr(dym, '\'');
-		if (end)
-			buf_printf(out, " Vouliez-vous dire « %.*s » ?", (int)(end - dym), dym);
-	}
+	did_you_mean(x, out);
 }
 
 /* --- authentication --------------------------------------------------------- */
@@ -316,6 +441,164 @@ steer_rc rq_authenticate(rq_t *r)
 	if (found)
 		store_set_actor(r->s, r->user.email);
 	return rc;
+}
+
+/* A perimeter assessed against several référentiels, named without one:
+ * the page to choose (300), or the API's error listing them. Only within
+ * the user's subtree: elsewhere, 403 as for any page there. */
+static void choose_guide(rq_t *r, const char *name)
+{
+	perimeter_list_t l;
+	memset(&l, 0, sizeof l);
+	long long id = 1;
+	diag_list_t d = DIAG_LIST_INIT;
+	if ((name && perimeter_find(r->s, name, &id, &d)) || perimeter_list(r->s, true, &l, &d)) {
+		diag_move_all(&r->d, &d);
+		rq_io_error(r);
+		return;
+	}
+	store_set_scope(r->s, id, 1);
+	if (account_locate(r->s, &r->user, &d)) {
+		diag_move_all(&r->d, &d);
+		rq_io_error(r);
+		perimeter_list_free(&l);
+		return;
+	}
+	if (!account_may_read(&r->user)) {
+		rq_forbidden(r, "Votre compte ne donne pas accès à ce périmètre.");
+		perimeter_list_free(&l);
+		return;
+	}
+	/* Its own référentiels; for a parent assessed against none, those of
+	 * its subtree, as perimeter_scope counts them. */
+	size_t at = 0;
+	while (at < l.len && l.items[at].id != id)
+		at++;
+	char **slugs = NULL;
+	size_t n = 0, cap = 0;
+	size_t end = at + (at < l.len);
+	while (end < l.len && !l.items[at].nguides && l.items[end].depth > l.items[at].depth)
+		end++;
+	for (size_t i = at; i < end; i++) {
+		if (i > at && l.items[i].archived_at)
+			continue;
+		for (size_t k = 0; k < l.items[i].nguides; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < n && !dup; j++)
+				dup = strcmp(slugs[j], l.items[i].guides[k]) == 0;
+			if (!dup) {
+				slugs = xgrow(slugs, &cap, n + 1, sizeof *slugs);
+				slugs[n++] = l.items[i].guides[k];
+			}
+		}
+	}
+	const char *pname = at < l.len ? l.items[at].name : (name ? name : "");
+	buf_t msg = BUF_INIT;
+	if (r->api) {
+		buf_printf(&msg, "le périmètre « %s » est évalué selon plusieurs référentiels : précisez referentiel=", pname);
+		for (size_t j = 0; j < n; j++)
+			buf_printf(&msg, "%s%s", j ? " ou " : "", slugs[j]);
+		rq_error(r, 400, "", buf_cstr(&msg));
+	} else {
+		value_t *ctx = value_map();
+		ctx_str(ctx, "perimeter", pname);
+		value_t *choices = value_put_list(ctx, "choices");
+		buf_t q = BUF_INIT, enc = BUF_INIT;
+		for (size_t j = 0; j < n; j++) {
+			value_t *c = value_push_map(choices);
+			buf_reset(&q);
+			buf_reset(&enc);
+			http_encode(pname, strlen(pname), &enc);
+			buf_printf(&q, "%s?perimetre=%s&referentiel=", r->post ? "/pilotage/" : r->req->path, buf_cstr(&enc));
+			http_encode(slugs[j], strlen(slugs[j]), &q);
+			ctx_str(c, "slug", slugs[j]);
+			ctx_str(c, "url", buf_cstr(&q));
+		}
+		buf_free(&q);
+		buf_free(&enc);
+		rq_render(r, 300, "referentiels", ctx);
+	}
+	buf_free(&msg);
+	free(slugs);
+	perimeter_list_free(&l);
+	diag_list_free(&d);
+}
+
+/* Answers a scope perimeter_scope refused (d), in French. */
+static void scope_refused(rq_t *r, const char *perimeter, const char *guide, const diag_list_t *d)
+{
+	const diag_t *x = d->len ? &d->items[0] : NULL;
+	const char *rule = x && x->rule ? x->rule : "";
+	if (strcmp(rule, "ambiguous-guide") == 0) {
+		choose_guide(r, perimeter);
+		return;
+	}
+	buf_t msg = BUF_INIT;
+	const char *heading = "Périmètre introuvable";
+	if (strcmp(rule, "unknown-perimeter") == 0) {
+		buf_printf(&msg, "Aucun périmètre ne s'appelle « %s ».", perimeter ? perimeter : "");
+	} else if (strcmp(rule, "unknown-guide") == 0) {
+		heading = "Référentiel introuvable";
+		buf_printf(&msg, "Aucun référentiel « %s » dans cette base.", guide ? guide : "");
+	} else if (strcmp(rule, "no-guide") == 0) {
+		heading = "Aucun référentiel";
+		buf_printf(&msg, "Le périmètre « %s » n'est évalué selon aucun référentiel : un administrateur peut lui en "
+				 "rattacher un.", perimeter ? perimeter : "");
+	} else {
+		buf_puts(&msg, "Ce périmètre ne peut pas être affiché.");
+	}
+	/* A suggestion names a perimeter: only for accounts of the whole
+	 * organisation, which may see them all. */
+	if (x && !r->user.perimeter)
+		did_you_mean(x, &msg);
+	if (r->post)
+		buf_puts(&msg, " Rien n'a été enregistré.");
+	rq_error(r, 404, heading, buf_cstr(&msg));
+	buf_free(&msg);
+}
+
+bool rq_scope(rq_t *r, bool lenient)
+{
+	const char *p = http_param(&r->req->query, "perimetre"), *g = http_param(&r->req->query, "referentiel");
+	if (p && !*p)
+		p = NULL;
+	if (g && !*g)
+		g = NULL;
+	diag_list_t d = DIAG_LIST_INIT;
+	steer_rc rc = perimeter_scope(r->s, p, g, &d);
+	if (rc == STEER_REFUSED && lenient) {
+		p = g = NULL;
+		diag_list_free(&d);
+		/* The root with several référentiels: any of them will do for
+		 * pages that do not show one. */
+		if ((rc = perimeter_scope(r->s, NULL, NULL, &d)) == STEER_REFUSED) {
+			diag_list_free(&d);
+			rc = perimeter_set_scope(r->s, 1, 1, &d);
+		}
+	}
+	if (!rc)
+		rc = perimeter_scope_names(r->s, &r->perimeter, &r->guide, &d);
+	if (!rc && r->logged)
+		rc = account_locate(r->s, &r->user, &d);
+	if (rc == STEER_IO) {
+		diag_move_all(&r->d, &d);
+		rq_io_error(r);
+	} else if (rc) {
+		scope_refused(r, p, g, &d);
+	}
+	diag_list_free(&d);
+	if (rc)
+		return false;
+	/* What the request named, as the database spells it. */
+	if (p) {
+		buf_puts(&r->scope_query, "perimetre=");
+		http_encode(r->perimeter, strlen(r->perimeter), &r->scope_query);
+	}
+	if (g && r->guide) {
+		buf_puts(&r->scope_query, p ? "&referentiel=" : "referentiel=");
+		http_encode(r->guide, strlen(r->guide), &r->scope_query);
+	}
+	return true;
 }
 
 /* Every write but the login carries the session's CSRF token (a form field,

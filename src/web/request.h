@@ -1,9 +1,12 @@
 /* request: the bottom of the steering web app. One request's state (rq_t:
  * the request and its answer, this thread's store in a transaction, the
- * user), the template context helpers, the answers every page and the API
- * give (a rendered page, a redirect, an error in French or JSON, the
- * database's failure with its cause), the session and api-token
- * authentication, the CSRF check, and the guide's text of a practice.
+ * user, the scope), the template context helpers, the answers every page
+ * and the API give (a rendered page, a redirect, an error in French or
+ * JSON, the database's failure with its cause), the session and api-token
+ * authentication, the CSRF check, the scope named in the address
+ * (?perimetre=NAME&referentiel=ID: resolved once, carried by every link,
+ * form and redirect, and the layout's perimeter switcher), and the guide's
+ * text of a practice.
  * Knows no page: pages (pilotage_pages.c, pilotage_account.c) and the API
  * (pilotage_api.c) are built on it, and the route table (pilotage.c) on
  * them. */
@@ -54,22 +57,39 @@ typedef struct {
 	bool post;
 	bool commit;  /* set by a handler whose writes must be kept */
 	diag_list_t d;
+	/* The scope, after rq_scope: the perimeter's name as the tree spells
+	 * it, the référentiel's slug (NULL before any import), and the query
+	 * every address of the page carries to stay in it ("perimetre=...&
+	 * referentiel=...", percent-encoded: only the parameters the request
+	 * named, so that the default scope's addresses are unchanged). */
+	char *perimeter, *guide;
+	buf_t scope_query;
 } rq_t;
+
+/* Frees what the request holds (user, diagnostics, scope). */
+void rq_end(rq_t *r);
 
 /* Context building: strings are copied; NULL becomes "". */
 void ctx_str(value_t *m, const char *key, const char *v);
 void ctx_bool(value_t *m, const char *key, bool b);
-void status_slug(status_t st, buf_t *out);
+void status_slug(const profile_t *p, status_t st, buf_t *out);
 /* An instant stored as "YYYY-MM-DDTHH:MM:SSZ": key gets it as is (for
  * <time datetime>), key_fr as French readers write it, in Paris time
  * ("6 décembre 2026 à 23 h 25"; the stored text when it is not an
  * instant). */
 void ctx_instant(value_t *m, const char *key, const char *iso);
 
-/* Responses. rq_render takes ctx and adds the layout's values. */
+/* Responses. rq_render takes ctx and adds the layout's values: the user,
+ * the scope's query (scope_q: "?..." or ""; scope_fields: hidden inputs
+ * for GET forms) and the perimeter switcher. */
 void rq_render(rq_t *r, int status, const char *name, value_t *ctx);
 void rq_text(rq_t *r, int status, const char *msg);
 void rq_redirect(rq_t *r, const char *url);
+/* path with query (may be NULL; not encoded here) and the scope's, then
+ * #fragment (may be NULL), into out. */
+void rq_scoped_url(const rq_t *r, buf_t *out, const char *path, const char *query, const char *fragment);
+/* A redirect to rq_scoped_url: after a form, the user stays in its scope. */
+void rq_redirect_scoped(rq_t *r, const char *path, const char *query, const char *fragment);
 void rq_error(rq_t *r, int status, const char *heading, const char *message);
 void rq_forbidden(rq_t *r, const char *why);
 /* 503 for a failed database operation, worded after the cause found in
@@ -86,6 +106,16 @@ void rq_diag_fr(const diag_t *x, buf_t *out);
 /* Authentication: the user of the session cookie, or of the api token
  * (Authorization: Bearer) on the API; r->logged says whether there is one. */
 steer_rc rq_authenticate(rq_t *r);
+/* Resolves the scope the address names (?perimetre=NAME&referentiel=ID,
+ * both optional: the root, and its only référentiel) into the store's, and
+ * places the user in it (account_locate). When it cannot, answers (an
+ * unknown perimeter or référentiel: 404 in French; a perimeter assessed
+ * against several référentiels: 300 with a page to choose one; the
+ * database's failure: 503) and returns false; lenient (pages that do not
+ * depend on the scope: one's account, the administration) falls back to
+ * the default scope instead. */
+bool rq_scope(rq_t *r, bool lenient);
+
 /* Whether a write carries the session's CSRF token (a form field, or the
  * X-CSRF-Token header on the API); api tokens need none. */
 bool rq_csrf_ok(rq_t *r);

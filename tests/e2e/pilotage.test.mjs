@@ -1,10 +1,12 @@
 // Browser test of the steering web app (/pilotage/) served by `sobre serve`
 // on the example guide with a fresh database: log in, assess a practice, add
 // a measurement, see the dashboard change; axe-core finds no violation on
-// any app page, the management report included. Run by tests/e2e/run.sh (SOBRE=path/to/sobre).
+// any app page, the management report included, nor, once the organisation
+// has perimeters, on the pages with the perimeter switcher and on the
+// consolidation pages. Run by tests/e2e/run.sh (SOBRE=path/to/sobre).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -163,6 +165,35 @@ test('no axe violation on any app page', async () => {
 	await page.goto(origin + '/pilotage/rapport');
 	assert.equal(await page.locator('svg.trend-svg polyline.trend-line').count(), 1);
 	assert.equal(await page.locator('svg.bars-svg').count(), 2);
+});
+
+test('perimeters: switcher and consolidation, no axe violation', async () => {
+	// A tree of three levels made with the CLI while the server runs.
+	const db = join(tmp, 'sobre.db');
+	const run = (...args) => execFileSync(resolve(process.env.SOBRE), [...args, '--db', db], { stdio: 'pipe' });
+	run('perimeter', 'add', 'Direction du numérique', '--kind', 'direction');
+	run('perimeter', 'add', 'Portail démarches', '--parent', 'Direction du numérique', '--guide', 'gbpnr');
+	run('perimeter', 'add', 'Messagerie', '--parent', 'Direction du numérique', '--guide', 'gbpnr');
+	run('perimeter', 'add', 'Établissement de Lyon', '--kind', 'etablissement', '--guide', 'gbpnr');
+	run('assess', 'a.1', '--status', 'réalisée', '--perimeter', 'Portail démarches');
+	run('assess', 'b.1', '--status', 'en cours', '--perimeter', 'Messagerie');
+	const ctx = await newContext();
+	const page = await login(ctx);
+	// The switcher: a plain form, no script.
+	await page.getByLabel('Périmètre').selectOption('Portail démarches');
+	await Promise.all([page.waitForURL(/perimetre=Portail/), page.getByRole('button', { name: 'Afficher ce périmètre' }).click()]);
+	assert.equal((await page.locator('#completion').textContent()).trim(), '1 / 6');
+	await page.getByRole('link', { name: 'Pratiques' }).click();
+	assert.match(page.url(), /\/pilotage\/pratiques\?perimetre=Portail/);
+	await page.goto(origin + '/pilotage/');
+	await page.getByRole('link', { name: 'Consolidation' }).click();
+	const row = page.getByRole('row', { name: /Direction du numérique/ });
+	assert.match(await row.textContent(), /\(moyenne\)/);
+	for (const path of ['/pilotage/consolidation', '/pilotage/consolidation?perimetre=Direction%20du%20num%C3%A9rique',
+		'/pilotage/?perimetre=Messagerie', '/pilotage/pratiques/a.1?perimetre=Portail%20d%C3%A9marches',
+		'/pilotage/administration']) {
+		await axe(page, path);
+	}
 });
 
 test('the app asks nothing of any other host', () => {

@@ -4,7 +4,9 @@ started here on a loopback port with a fresh database and the example guide:
 first admin, login, sessions and logout, roles and CSRF on every write route
 (nothing written, checked through the CLI), XSS payloads escaped, conflicts,
 body limit, the JSON API with session and token, backup while serving, and
-the login rate limit (last: it locks the loopback address).
+the login rate limit (last: it locks the loopback address); then, each on a
+database of its own, perimeters (scoped roles, the scope in addresses, the
+switcher) and the database's failures.
 
     test_pilotage.py SOBRE GUIDE_DIR
 
@@ -237,6 +239,347 @@ def db_errors(sobre, guide, work):
     check(re.search(r"POST /pilotage/connexion 503 [0-9.]+ ms: .*readonly database.*\[db-readonly\]", text),
           "read-only: the refused login is logged with SQLite's error:\n" + text[-2000:])
     check(not re.search(r"Sanitizer|runtime error", text), "no sanitizer report:\n" + text[-3000:])
+
+
+def scopes(sobre, guide, work):
+    """Perimeters (issue 12, §3): a tree of three levels made with the CLI
+    (Ville > DSI > Web, RH; Ville > Culture), accounts whose role holds on
+    one perimeter and below. A pilote of Web gets 403 on every write route
+    of RH, its sibling, with nothing written (checked with the CLI), and
+    writes its own; a lecteur of DSI gets 403 on the root; every page and
+    the API work on the scope named in the address, which links, forms
+    and redirects keep; the switcher lists the perimeters one may see; an
+    unknown perimeter is a 404 page in French; a perimeter assessed
+    against two référentiels asks which; the consolidation page shows the
+    figures of `sobre consolidate --format json`."""
+    db = os.path.join(work, "scopes.db")
+    run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
+    steps = [run("init", "--org", "Ville"), run("guide", "import", guide),
+             run("perimeter", "add", "DSI", "--kind", "direction"),
+             run("perimeter", "add", "Web", "--parent", "DSI", "--guide", "gbpnr"),
+             run("perimeter", "add", "RH", "--parent", "DSI", "--guide", "gbpnr"),
+             run("perimeter", "add", "Culture", "--guide", "gbpnr"),
+             run("user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", stdin="admin-password-1\n"),
+             run("user", "add", "web@example.fr", "--role", "pilote", "--perimeter", "Web", "--function",
+                 "Direction du numérique", "--password-stdin", stdin="pilote-password-1\n"),
+             run("user", "add", "webadmin@example.fr", "--role", "admin", "--perimeter", "web", "--password-stdin",
+                 stdin="webadmin-password-1\n"),
+             run("user", "add", "dsi@example.fr", "--role", "lecteur", "--perimeter", "DSI", "--password-stdin",
+                 stdin="lecteur-password-1\n")]
+    # a.1 has the pilote's function everywhere: only the perimeter tells RH from Web
+    for per, status in (("Web", "en cours"), ("RH", "planifiée"), ("Culture", "réalisée")):
+        steps.append(run("assess", "a.1", "--pilot", "Direction du numérique", "--status", status, "--perimeter", per))
+    steps += [run("assess", "b.1", "--status", "réalisée", "--perimeter", "RH"),
+              run("assess", "a.2", "--status", "non engagée", "--perimeter", "Culture")]
+    bad = [s for s in steps if s.returncode != 0]
+    check(not bad, f"scopes: the tree made with the CLI: {[s.stderr for s in bad]}")
+    r = run("user", "list")
+    check("web@example.fr\tpilote\tDirection du numérique\tWeb\n" in r.stdout and "dsi@example.fr\tlecteur\t\tDSI\n" in r.stdout
+          and "admin@example.fr\tadmin\t\n" in r.stdout, f"scopes: user list shows each role's perimeter: {r.stdout!r}")
+    log = open(os.path.join(work, "scopes.err"), "w")
+    p = None
+    try:
+        p, port = start_server([sobre, "serve", "--port", "0", "--db", db, guide], log)
+        admin, pilote, webadmin, lecteur = Client(port), Client(port), Client(port), Client(port)
+        check(admin.login("admin@example.fr", "admin-password-1")[0] == 303, "scopes: admin logs in")
+        check(pilote.login("web@example.fr", "pilote-password-1")[0] == 303, "scopes: pilote of Web logs in")
+        check(webadmin.login("webadmin@example.fr", "webadmin-password-1")[0] == 303, "scopes: admin of Web logs in")
+        check(lecteur.login("dsi@example.fr", "lecteur-password-1")[0] == 303, "scopes: lecteur of DSI logs in")
+
+        # --- the switcher: the active perimeters one may see, indented by depth, in a plain GET form
+        s, _, b = admin.req("/pilotage/")
+        sw = re.search(rb'<form class="[^"]*scope-switcher" method="get" action="/pilotage/">(.*?)</form>', b, re.S)
+        opts = re.findall(rb'<option value="([^"]+)"( selected)?>((?:\xc2\xa0)*)([^<]+)</option>', sw.group(1)) if sw else []
+        check(s == 200 and [(o[0], len(o[2]) // 4, bool(o[1])) for o in opts] ==
+              [(b"Ville", 0, True), (b"Culture", 1, False), (b"DSI", 1, False), (b"RH", 2, False), (b"Web", 2, False)]
+              and b'name="perimetre"' in sw.group(1) and b'type="submit"' in sw.group(1) and b"<script" not in b,
+              f"scopes: the admin's switcher lists the tree ({s}): {opts}")
+        s, _, b = lecteur.req("/pilotage/?perimetre=DSI")
+        opts = re.findall(rb'<option value="([^"]+)"( selected)?>', re.search(
+            rb'id="perimetre-choisi"[^>]*>(.*?)</select>', b, re.S).group(1)) if s == 200 else []
+        check(opts == [(b"DSI", b" selected"), (b"RH", b""), (b"Web", b"")],
+              f"scopes: a lecteur's switcher lists its subtree only ({s}): {opts}")
+
+        # --- the lecteur of DSI: its subtree, nothing above or beside
+        for path in ("/pilotage/?perimetre=Ville", "/pilotage/pratiques?perimetre=Culture",
+                     "/pilotage/pratiques/a.1?perimetre=ville", "/pilotage/plan?perimetre=Ville",
+                     "/pilotage/instantanes?perimetre=Culture", "/pilotage/rapport?perimetre=Ville",
+                     "/pilotage/evaluations.xlsx?perimetre=Ville", "/pilotage/api/score",
+                     "/pilotage/api/pratiques?perimetre=Culture"):
+            s, _, b = lecteur.req(path)
+            check(s == 403 and b"Culture" not in b, f"scopes: lecteur of DSI: GET {path}: 403 ({s})")
+        s, h, _ = lecteur.req("/pilotage/")
+        check(s == 303 and h.get("Location") == "/pilotage/?perimetre=DSI",
+              f"scopes: the root's address takes a lecteur of DSI to its own dashboard ({s}, {h.get('Location')})")
+        for path in ("/pilotage/?perimetre=DSI", "/pilotage/pratiques/a.1?perimetre=RH", "/pilotage/api/score?perimetre=Web",
+                     "/pilotage/compte"):
+            s, _, _ = lecteur.req(path)
+            check(s == 200, f"scopes: lecteur of DSI: GET {path}: 200 ({s})")
+
+        # --- the pilote of Web: every write route of RH (and of the root) refused, nothing written
+        def state():
+            return [run("history", "--perimeter", per).stdout for per in ("Ville", "RH", "Culture", "Web")] + \
+                   [run("snapshot", "list", "--perimeter", per).stdout for per in ("RH", "Ville")] + \
+                   [run("user", "list").stdout, run("weights").stdout]
+        tok = run("user", "token", "web@example.fr").stdout.strip()
+        before = state()
+        s, _, b = pilote.req("/pilotage/pratiques/a.1?perimetre=Web")
+        ver = re.search(rb'name="version" value="(\d+)"', b).group(1).decode()
+        assess = {"version": ver, "status": "réalisée", "pilot": "Direction du numérique", "owner": "Bob",
+                  "due": "", "comment": "", "evidence": ""}
+        json_hdr = {"Content-Type": "application/json", "X-CSRF-Token": pilote.csrf}
+        for who, c in (("pilote of Web", pilote), ("admin of Web", webadmin)):
+            for scope in ("?perimetre=RH", "?perimetre=DSI", "?perimetre=Culture", "", "?perimetre=Ville"):
+                writes = [("/pilotage/pratiques/a.1", dict(assess)),
+                          ("/pilotage/pratiques/a.1/mesure", {"indicator": "1", "value": "42", "period": "2026-T1"}),
+                          ("/pilotage/instantanes", {"name": "T1"}),
+                          ("/pilotage/administration/utilisateurs", {"email": "z@example.fr", "role": "admin"}),
+                          ("/pilotage/administration/poids", {"w0": "9", "w1": "9", "w2": "9"}),
+                          ("/pilotage/administration/guide", {}),
+                          ("/pilotage/administration/utilisateurs/supprimer", {"email": "dsi@example.fr"}),
+                          ("/pilotage/administration/utilisateurs/mot-de-passe", {"email": "admin@example.fr"})]
+                for path, data in writes:
+                    s, _, b = c.req(path + scope, dict(data, csrf=c.csrf))
+                    check(s == 403 and "Rien n&#39;a été enregistré".encode() in b,
+                          f"scopes: {who}: POST {path}{scope}: 403, nothing written ({s})")
+                for path, body in (("/pilotage/api/pratiques/a.1", {"status": "réalisée"}),
+                                   ("/pilotage/api/pratiques/a.1/mesure", {"indicator": 1, "value": "42"})):
+                    s, _, _ = c.req(path + scope, raw=json.dumps(body).encode(), method="POST",
+                                    headers=dict(json_hdr, **{"X-CSRF-Token": c.csrf}))
+                    check(s == 403, f"scopes: {who}: api POST {path}{scope}: 403 ({s})")
+        s, _, _ = Client(port).req("/pilotage/api/pratiques/a.1?perimetre=RH", raw=json.dumps({"status": "réalisée"}).encode(),
+                                   method="POST", headers={"Authorization": "Bearer " + tok,
+                                                           "Content-Type": "application/json"})
+        check(s == 403, f"scopes: pilote of Web's api token on RH: 403 ({s})")
+        after = state()
+        check(after == before, "scopes: the refused writes changed nothing (history of every perimeter, "
+                               "snapshots, users, weights)")
+        check("status    planifiée" in run("show", "a.1", "--perimeter", "RH").stdout, "scopes: RH's a.1 as it was")
+        # ...and on its own perimeter, the same forms are saved, and the redirect keeps the scope
+        s, h, _ = pilote.req("/pilotage/pratiques/a.1?perimetre=Web", dict(assess, csrf=pilote.csrf))
+        check(s == 303 and h.get("Location") == "/pilotage/pratiques/a.1?ok=evaluation&perimetre=Web",
+              f"scopes: pilote of Web saves its a.1, the redirect keeps the scope ({s}, {h.get('Location')})")
+        check("status    réalisée" in run("show", "a.1", "--perimeter", "Web").stdout
+              and "status    planifiée" in run("show", "a.1", "--perimeter", "RH").stdout
+              and "status    en cours" not in run("show", "a.1", "--perimeter", "Web").stdout,
+              "scopes: Web's a.1 written, RH's untouched")
+        s, h, _ = pilote.req("/pilotage/pratiques/a.1/mesure?perimetre=web",
+                             {"csrf": pilote.csrf, "indicator": "1", "value": "87", "period": "2026-T2"})
+        check(s == 303 and h.get("Location") == "/pilotage/pratiques/a.1?ok=mesure&perimetre=Web#indicateurs",
+              f"scopes: pilote of Web measures (the name as the tree spells it in the redirect) ({s}, {h.get('Location')})")
+        check("2026-T2" in run("show", "a.1", "--perimeter", "Web").stdout
+              and "2026-T2" not in run("show", "a.1", "--perimeter", "RH").stdout, "scopes: the measurement is Web's")
+        s, _, b = pilote.req("/pilotage/api/pratiques/a.1?perimetre=Web", raw=json.dumps({"owner": "Chloé"}).encode(),
+                             method="POST", headers=json_hdr)
+        check(s == 200 and json.loads(b)["owner"] == "Chloé" and json.loads(b)["editable"],
+              f"scopes: pilote of Web writes through the api on Web ({s})")
+        s, h, _ = webadmin.req("/pilotage/instantanes?perimetre=Web", {"csrf": webadmin.csrf, "name": "T1 Web"})
+        check(s == 303 and h.get("Location") == "/pilotage/instantanes?ok=instantane&perimetre=Web"
+              and "T1 Web" in run("snapshot", "list", "--perimeter", "Web").stdout,
+              f"scopes: admin of Web snapshots Web ({s}, {h.get('Location')})")
+        s, _, b = admin.req("/pilotage/administration")
+        check(s == 200 and b'<select class="fr-select" id="new-perimeter" name="perimetre_role">' in b
+              and "<td>toute l'organisation</td>".encode() in b and b"<td>DSI</td>" in b,
+              f"scopes: the administration shows each account's perimeter and offers one ({s})")
+        s, _, b = admin.req("/pilotage/administration/utilisateurs", {"csrf": admin.csrf, "email": "rh@example.fr",
+                                                                      "role": "pilote", "perimetre_role": "rh"})
+        check(s == 200 and "rh@example.fr\tpilote\t\tRH\n" in run("user", "list").stdout,
+              f"scopes: an account added on a perimeter from the page ({s})")
+        s, _, b = admin.req("/pilotage/administration/utilisateurs", {"csrf": admin.csrf, "email": "rh2@example.fr",
+                                                                      "role": "pilote", "perimetre_role": "Nulle part"})
+        check(s == 422 and "Périmètre inconnu".encode() in b and "rh2@" not in run("user", "list").stdout,
+              f"scopes: an unknown perimeter for an account: 422, nothing written ({s})")
+        check(webadmin.req("/pilotage/administration?perimetre=Web")[0] == 403,
+              "scopes: an admin of Web does not administer the database")
+        check(b"/pilotage/administration" not in webadmin.req("/pilotage/?perimetre=Web")[2],
+              "scopes: nor is offered the administration page")
+
+        # --- pages in a scope: their links and forms keep it
+        s, _, b = admin.req("/pilotage/pratiques?perimetre=culture")
+        links = set(re.findall(rb'(?:href|action)="(/pilotage/[^"]*)"', b)) - {
+            b"/pilotage/static/sobre.css", b"/pilotage/static/pilotage.css", b"/pilotage/static/charts.css"}
+        check(s == 200 and links and all(x.endswith(b"?perimetre=Culture") or x == b"/pilotage/pratiques"
+                                         for x in links) and b'href="/pilotage/pratiques/a.1?perimetre=Culture"' in b,
+              f"scopes: every link of a scoped page keeps the scope: {sorted(links)}")
+        filt = re.search(rb'<form method="get" action="/pilotage/pratiques" class="filters">(.*?)</form>', b, re.S)
+        check(filt and b'<input type="hidden" name="perimetre" value="Culture">' in filt.group(1),
+              "scopes: the filter form keeps the scope in a hidden input")
+        s, _, b = admin.req("/pilotage/pratiques?perimetre=Culture&statut=" + urllib.parse.quote("réalisée"))
+        check(re.findall(rb'<a href="/pilotage/pratiques/([a-z0-9.]+)\?', b) == [b"a.1"],
+              "scopes: the filters read Culture's statuses")
+        s, h, _ = admin.req("/pilotage/pratiques/b.2?perimetre=Culture",
+                            {"csrf": admin.csrf, "version": "0", "status": "en cours", "pilot": "", "owner": "",
+                             "due": "", "comment": "", "evidence": ""})
+        check(s == 303 and "perimetre=Culture" in h.get("Location", "") and
+              "status    en cours" in run("show", "b.2", "--perimeter", "Culture").stdout and
+              "status    en cours" not in run("show", "b.2").stdout,
+              f"scopes: a form posted in a scope writes there and comes back to it ({s}, {h.get('Location')})")
+        s, _, b = admin.req("/pilotage/api/score?perimetre=Culture")
+        want = json.loads(run("score", "--format", "json", "--perimeter", "Culture").stdout)
+        check(s == 200 and json.loads(b)["score_num"] == want["score_num"] and want["score_num"] > 0,
+              f"scopes: the api's score is the perimeter's ({s})")
+        s, h, _ = admin.req("/pilotage/plan.csv?perimetre=Culture")
+        check(s == 303 and h.get("Location") == "/pilotage/plan-action.csv?perimetre=Culture",
+              f"scopes: the plan's old address keeps the scope ({h.get('Location')})")
+        s, _, b = admin.req("/pilotage/?perimetre=Wbe")
+        check(s == 404 and "Aucun périmètre ne s&#39;appelle « Wbe ». Vouliez-vous dire « Web » ?".encode() in b,
+              f"scopes: an unknown perimeter: 404 in French with a suggestion ({s})")
+        s, _, b = admin.req("/pilotage/api/score?perimetre=Nulle+part")
+        check(s == 404 and json.loads(b)["error"], f"scopes: an unknown perimeter on the api: 404 ({s})")
+        s, _, b = admin.req("/pilotage/?referentiel=rgesn")
+        check(s == 404 and "Aucun référentiel « rgesn »".encode() in b, f"scopes: an unknown référentiel: 404 ({s})")
+        s, _, b = admin.req("/pilotage/?perimetre=" + urllib.parse.quote(XSS))
+        check(s == 404 and XSS.encode() not in b and XSS_ESC in b, f"scopes: the perimeter's name is escaped ({s})")
+        s, _, b = admin.req("/pilotage/compte?perimetre=Nulle+part")
+        check(s == 200, f"scopes: one's account page ignores an unknown scope ({s})")
+        # --- the consolidation page: the figures of sobre consolidate --format json
+        def fr(x):
+            return "—" if x is None else f"{x:.1f}".replace(".", ",")
+        for per, client in (("Ville", admin), ("DSI", admin), ("DSI", lecteur)):
+            want = json.loads(run("consolidate", "--format", "json", "--perimeter", per).stdout)
+            s, _, b = client.req(f"/pilotage/consolidation?perimetre={per}")
+            page = b.decode()
+            kpis = [re.search(rf'id="{k}">([^<]*)<', page) for k in ("consolidated-score", "min-score", "max-score",
+                                                                       "assessed-perimeters")]
+            check(s == 200 and [k.group(1) if k else None for k in kpis] ==
+                  [fr(want["score"]) + " %", fr(want["min"]) + " %", fr(want["max"]) + " %", str(want["perimeters"])],
+                  f"scopes: consolidation of {per}: score, min, max, perimeters as the CLI's ({s}): "
+                  f"{[k.group(1) if k else None for k in kpis]} {want}")
+            rows = re.findall(r'<tr><th scope="row">(?:<a href="([^"]*)">)?([^<]+)(?:</a>)?</th><td>([^<]*)</td>'
+                              r'<td>([^<]*)</td><td>(\d+)</td></tr>', page)
+            check([(r[1], r[3], int(r[4])) for r in rows] ==
+                  [(c["name"], fr(c["score"]) + (" (moyenne)" if c["consolidated"] else ""), c["perimeters"])
+                   for c in want["children"]], f"scopes: consolidation of {per}: the children as the CLI's: {rows}")
+            check(all(r[0] == ("/pilotage/consolidation" if c["consolidated"] else "/pilotage/")
+                      + f"?perimetre={c['name']}&amp;referentiel=gbpnr" for r, c in zip(rows, want["children"])),
+                  f"scopes: consolidation of {per}: each child links to its consolidation or dashboard: {rows}")
+            items = re.findall(r'<tr><td>([a-z0-9.]+)</td><th scope="row">([^<]+)</th><td>réalisée dans (\d+) sur '
+                               r'(\d+)</td><td>(\d+)</td></tr>', page)
+            check(items and [(i[0], int(i[2]), int(i[3]), int(i[4])) for i in items] ==
+                  [(x["id"], x["statuses"]["réalisée"], x["perimeters"], x["not_done"]) for x in want["items"]],
+                  f"scopes: consolidation of {per}: the items most often not done first, as the CLI's: {items}")
+            check('<caption>' in page and '<th scope="col">' in page and "<script" not in page,
+                  f"scopes: consolidation of {per}: captions and headers, no script")
+        s, _, b = admin.req("/pilotage/api/consolidation?perimetre=DSI")
+        check(s == 200 and json.loads(b) == json.loads(run("consolidate", "--format", "json", "--perimeter", "DSI").stdout),
+              f"scopes: the api's consolidation is the CLI's ({s})")
+        s, _, b = admin.req("/pilotage/?perimetre=DSI")
+        check(b'<a class="fr-nav__link" href="/pilotage/consolidation?perimetre=DSI">Consolidation</a>' in b,
+              "scopes: the navigation offers the consolidation of a perimeter with perimeters below")
+        s, _, b = admin.req("/pilotage/?perimetre=Web")
+        check(s == 200 and b"/pilotage/consolidation" not in b, "scopes: ...not of a service without any")
+        s, _, _ = lecteur.req("/pilotage/consolidation?perimetre=Ville")
+        check(s == 403, f"scopes: lecteur of DSI: the root's consolidation: 403 ({s})")
+        s, _, b = admin.req("/pilotage/consolidation?perimetre=Web")
+        check(s == 200 and "Aucun périmètre n'est rattaché à « Web »".encode() in b,
+              f"scopes: the consolidation of a service says there is nothing below ({s})")
+
+        # a perimeter assessed against two référentiels asks which (a second one written
+        # straight into the database: importing one under another id is not this test's)
+        con = __import__("sqlite3").connect(db)
+        con.execute("INSERT INTO referentiel(slug, profile, created_at) VALUES ('autre', 'gbpnr', '2026-01-01T00:00:00Z')")
+        con.execute("INSERT INTO perimeter_guide SELECT p.id, r.id FROM perimeter p, referentiel r "
+                    "WHERE p.name = 'Culture' AND r.slug = 'autre'")
+        con.commit()
+        con.close()
+        s, _, b = admin.req("/pilotage/plan?perimetre=Culture")
+        choices = re.findall(rb'<li><a href="([^"]+)">([^<]+)</a></li>', b)
+        check(s == 300 and choices == [(b"/pilotage/plan?perimetre=Culture&amp;referentiel=autre", b"autre"),
+                                       (b"/pilotage/plan?perimetre=Culture&amp;referentiel=gbpnr", b"gbpnr")],
+              f"scopes: two référentiels: a page to choose ({s}): {choices}")
+        s, _, b = admin.req("/pilotage/plan?perimetre=Culture&referentiel=gbpnr")
+        check(s == 200 and b'href="/pilotage/pratiques?perimetre=Culture&amp;referentiel=gbpnr"' in b,
+              f"scopes: the chosen référentiel is kept in the links ({s})")
+        s, _, b = admin.req("/pilotage/api/score?perimetre=Culture")
+        check(s == 400 and "autre ou gbpnr" in json.loads(b)["error"], f"scopes: the api says which to choose ({s})")
+        s, _, _ = pilote.req("/pilotage/?perimetre=Culture")
+        check(s == 403, f"scopes: the choice is not offered outside one's subtree ({s})")
+        check(stop_server(p) == 0, "scopes: server stops")
+        p = None
+    finally:
+        if p and p.poll() is None:
+            p.kill()
+            p.wait()
+        log.close()
+    text = open(os.path.join(work, "scopes.err"), encoding="utf-8", errors="replace").read()
+    check(not re.search(r"Sanitizer|runtime error", text), "scopes: no sanitizer report:\n" + text[-3000:])
+
+
+def rgesn(sobre, guide, work):
+    """The RGESN beside the guide (issue 12): a service assessed against it
+    in the web app, in the RGESN's own words. The practice page shows the
+    criterion's cible and sections; the status list is the RGESN's; "non
+    applicable" on a criterion that applies to every service is refused
+    with nothing written; after an upgrade to a new edition, a reworded
+    criterion is "à revoir" with its old wording until its assessment is
+    saved again from the page. Criteria written for this test."""
+    def crit(n, q, prio, cible, obj="Consommer moins."):
+        c = {"numero": n, "thematique": "Stratégie", "critere": q, "objectif": obj, "miseEnOeuvre": "Mesurer.",
+             "controle": "Relire la **mesure**."}
+        if prio:
+            c.update({"difficulte": "Moyen", "priorite": prio, "cible": cible, "metiers": "Développeur"})
+        return c
+    every = "Applicable à tous les services"
+    v1 = [crit("1.1", "Le service a-t-il une raison d'être écrite ?", None, None),
+          crit("1.2", "Les vidéos se lancent-elles seules ?", None, None)]
+    v2 = [crit("1.1", "Le service a-t-il une raison d'être écrite ?", "Prioritaire", every),
+          crit("1.2", "Les vidéos démarrent-elles sur demande ?", "Recommandé", "N/A sans vidéo")]
+    for name, data in (("rgesn-2023.json", v1), ("rgesn-2024.json", v2)):
+        with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+    db = os.path.join(work, "rgesn.db")
+    run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
+    steps = [run("init", "--org", "Ville"), run("guide", "import", guide),
+             run("guide", "import", os.path.join(work, "rgesn-2023.json")),
+             run("perimeter", "add", "Portail", "--guide", "rgesn"),
+             run("assess", "1.2", "--status", "validé", "--perimeter", "Portail"),
+             run("guide", "import", os.path.join(work, "rgesn-2024.json")),
+             run("user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", stdin="admin-password-1\n")]
+    bad = [x for x in steps if x.returncode != 0]
+    check(not bad, f"rgesn: set up with the CLI: {[x.stderr for x in bad]}")
+    status = lambda idbp: re.search(r"^status +(.*)$", run("show", idbp, "--perimeter", "Portail").stdout, re.M).group(1)
+    log = open(os.path.join(work, "rgesn.err"), "w")
+    p = None
+    try:
+        p, port = start_server([sobre, "serve", "--port", "0", "--db", db, guide], log)
+        c = Client(port)
+        check(c.login("admin@example.fr", "admin-password-1")[0] == 303, "rgesn: admin logs in")
+        s, _, b = c.req("/pilotage/pratiques/1.2?perimetre=Portail")
+        text = b.decode()
+        opts = re.findall(r'<option value="([^"]*)"', re.search(r'<select[^>]*name="status".*?</select>', text, re.S).group(0)) \
+            if s == 200 else []
+        check(s == 200 and opts == ["à évaluer", "validé", "en cours", "non validé", "non applicable"],
+              f"rgesn: the status list is the RGESN's ({s}): {opts}")
+        check("à revoir" in text and "Les vidéos se lancent-elles seules ?" in text and "Cible : N/A sans vidéo" in text
+              and "<strong>mesure</strong>" in text and "Moyen de test" in text,
+              "rgesn: the page shows 'à revoir' with the old wording, the cible and the sections")
+        ver = lambda t: re.search(r'name="version" value="(\d+)"', t).group(1)
+        s, _, b = c.req("/pilotage/pratiques/1.1?perimetre=Portail")
+        s, _, b = c.req("/pilotage/pratiques/1.1?perimetre=Portail",
+                        {"csrf": c.csrf, "version": ver(b.decode()), "status": "non applicable", "pilot": "", "owner": "",
+                         "due": "", "comment": "pas concerné", "evidence": ""})
+        check(s == 422 and "Ce critère s'applique à tous les services : il ne peut pas être « non applicable »."
+              in b.decode().replace("&#39;", "'") and status("1.1") == "à évaluer",
+              f"rgesn: 'non applicable' on a criterion for every service is refused, nothing written ({s}, {status('1.1')})")
+        s, _, b = c.req("/pilotage/pratiques/1.2?perimetre=Portail")
+        s, h, _ = c.req("/pilotage/pratiques/1.2?perimetre=Portail",
+                        {"csrf": c.csrf, "version": ver(b.decode()), "status": "validé", "pilot": "", "owner": "",
+                         "due": "", "comment": "", "evidence": ""})
+        s2, _, b2 = c.req("/pilotage/pratiques/1.2?perimetre=Portail")
+        check(s == 303 and "perimetre=Portail" in h.get("Location", "") and s2 == 200 and "à revoir" not in b2.decode(),
+              f"rgesn: saved again from the page, the criterion is no longer 'à revoir' ({s})")
+        s, _, b = c.req("/pilotage/api/score?perimetre=Portail")
+        sc = json.loads(b) if s == 200 else {}
+        # 1.2 validé (Recommandé, 5 quarters) over 1.1 (Prioritaire, 6) + 1.2: 5/11
+        check(sc.get("score_num") == 5 and sc.get("score_den") == 11 and sc.get("weights", {}).get("Recommandé") == 1.25,
+              f"rgesn: the API's score is the RGESN's, in quarters: {sc.get('score_num')}/{sc.get('score_den')}")
+        check(stop_server(p) == 0, "rgesn: server stops")
+        p = None
+    finally:
+        if p and p.poll() is None:
+            p.kill()
+            p.wait()
+        log.close()
 
 
 def main(sobre, guide):
@@ -925,6 +1268,8 @@ def main(sobre, guide):
         check(not re.search(r"192\.0\.2\.1 POST", log), "only the entry the proxy appended is trusted")
         check(re.search(r"198\.51\.100\.99 POST /pilotage/connexion 401", log) and not re.search(r"203\.0\.113\.66", log),
               "with two X-Forwarded-For lines, the last one is the client")
+        scopes(sobre, guide, work)
+        rgesn(sobre, guide, work)
         db_errors(sobre, copy, work)
     finally:
         if p and p.poll() is None:

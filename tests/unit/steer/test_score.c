@@ -13,7 +13,8 @@
 #include "steer/score.h"
 #include "steer/status.h"
 
-static const unsigned W[3] = {3, 2, 1};
+static const unsigned W[PROFILE_MAX_PRIORITIES] = {3, 2, 1};
+#define GBPNR profile_builtin("gbpnr")
 
 static void fmt(uint64_t num, uint64_t den, const char *want)
 {
@@ -61,7 +62,7 @@ static void test_hand_computed(void **state)
 		{"b.", "B", 1, NULL, STATUS_NOT_ASSESSED},
 	};
 	score_t sc;
-	score_items(items, 5, W, SCORE_BY_THEME, &sc);
+	score_items(items, 5, GBPNR, W, SCORE_BY_THEME, &sc);
 	/* + Recommandée non évaluée: den += 4 -> 8/16 = 50 %. */
 	assert_int_equal(sc.overall.num, 8);
 	assert_int_equal(sc.overall.den, 16);
@@ -79,7 +80,7 @@ static void test_hand_computed(void **state)
 	score_free(&sc);
 
 	/* Without the non évaluée one: exactly the 66.7 % of the comment. */
-	score_items(items, 4, W, SCORE_BY_NONE, &sc);
+	score_items(items, 4, GBPNR, W, SCORE_BY_NONE, &sc);
 	assert_int_equal(sc.overall.num, 8);
 	assert_int_equal(sc.overall.den, 12);
 	assert_int_equal(score_tenths(sc.overall.num, sc.overall.den), 667);
@@ -96,7 +97,7 @@ static void test_by_priority_and_pilot(void **state)
 		{"a.", "A", 0, "Alpha", STATUS_DONE},
 	};
 	score_t sc;
-	score_items(items, 3, W, SCORE_BY_PRIORITY, &sc);
+	score_items(items, 3, GBPNR, W, SCORE_BY_PRIORITY, &sc);
 	/* Every priority is listed, in order, even without practices. */
 	assert_int_equal(sc.ngroups, 3);
 	assert_string_equal(sc.groups[0].key, "Prioritaire");
@@ -108,7 +109,7 @@ static void test_by_priority_and_pilot(void **state)
 	assert_string_equal(sc.groups[2].key, "Aller plus loin");
 	assert_int_equal(score_tenths(sc.groups[2].t.num, sc.groups[2].t.den), 1000);
 	score_free(&sc);
-	score_items(items, 3, W, SCORE_BY_PILOT, &sc);
+	score_items(items, 3, GBPNR, W, SCORE_BY_PILOT, &sc);
 	assert_int_equal(sc.ngroups, 3);
 	assert_string_equal(sc.groups[0].key, "Alpha");
 	assert_string_equal(sc.groups[1].key, "Zeta");
@@ -123,13 +124,13 @@ static void test_weights_override(void **state)
 		{"a.", "A", 0, NULL, STATUS_DONE},
 		{"a.", "A", 2, NULL, STATUS_NOT_ENGAGED},
 	};
-	unsigned w[3] = {1, 1, 1};
+	unsigned w[PROFILE_MAX_PRIORITIES] = {1, 1, 1};
 	score_t sc;
-	score_items(items, 2, w, SCORE_BY_NONE, &sc);
+	score_items(items, 2, GBPNR, w, SCORE_BY_NONE, &sc);
 	assert_int_equal(score_tenths(sc.overall.num, sc.overall.den), 500);
 	score_free(&sc);
-	unsigned z[3] = {3, 2, 0}; /* Aller plus loin ignored */
-	score_items(items, 2, z, SCORE_BY_NONE, &sc);
+	unsigned z[PROFILE_MAX_PRIORITIES] = {3, 2, 0}; /* Aller plus loin ignored */
+	score_items(items, 2, GBPNR, z, SCORE_BY_NONE, &sc);
 	assert_int_equal(score_tenths(sc.overall.num, sc.overall.den), 1000);
 	score_free(&sc);
 }
@@ -142,13 +143,13 @@ static void test_not_applicable_and_empty(void **state)
 		{"a.", "A", 1, NULL, STATUS_NOT_APPLICABLE},
 	};
 	score_t sc;
-	score_items(items, 2, W, SCORE_BY_THEME, &sc);
+	score_items(items, 2, GBPNR, W, SCORE_BY_THEME, &sc);
 	assert_int_equal(sc.overall.den, 0);
 	assert_int_equal(sc.overall.applicable, 0);
 	assert_int_equal(sc.overall.assessed, 2); /* non concernée is an assessment */
 	assert_int_equal(score_tenths(sc.overall.num, sc.overall.den), -1);
 	score_free(&sc);
-	score_items(NULL, 0, W, SCORE_BY_THEME, &sc); /* empty guide */
+	score_items(NULL, 0, GBPNR, W, SCORE_BY_THEME, &sc); /* empty guide */
 	assert_int_equal(sc.overall.total, 0);
 	assert_int_equal(sc.ngroups, 0);
 	assert_int_equal(score_tenths(sc.overall.assessed, sc.overall.total), -1);
@@ -163,9 +164,9 @@ static void test_large(void **state)
 	static score_item_t items[N];
 	for (int i = 0; i < N; i++)
 		items[i] = (score_item_t){"a.", "A", i % 3, NULL, i % 3 == 0 ? STATUS_DONE : STATUS_IN_PROGRESS};
-	unsigned w[3] = {STORE_MAX_WEIGHT, STORE_MAX_WEIGHT, STORE_MAX_WEIGHT};
+	unsigned w[PROFILE_MAX_PRIORITIES] = {STORE_MAX_WEIGHT, STORE_MAX_WEIGHT, STORE_MAX_WEIGHT};
 	score_t sc;
-	score_items(items, N, w, SCORE_BY_NONE, &sc);
+	score_items(items, N, GBPNR, w, SCORE_BY_NONE, &sc);
 	/* 3334 réalisées ×2, 6666 en cours ×1, over 10000 × 2. */
 	assert_int_equal(sc.overall.num, (uint64_t)STORE_MAX_WEIGHT * (3334 * 2 + 6666));
 	assert_int_equal(sc.overall.den, (uint64_t)STORE_MAX_WEIGHT * 20000);
@@ -177,26 +178,34 @@ static void test_status_parse(void **state)
 {
 	(void)state;
 	const char *sugg;
-	assert_int_equal(status_parse("realisee", &sugg), STATUS_DONE);
-	assert_int_equal(status_parse("RÉALISÉE", &sugg), STATUS_DONE);
-	assert_int_equal(status_parse("  En Cours ", &sugg), STATUS_IN_PROGRESS);
-	assert_int_equal(status_parse("non-concernee", &sugg), STATUS_NOT_APPLICABLE);
-	assert_int_equal(status_parse("non_evaluee", &sugg), STATUS_NOT_ASSESSED);
-	assert_int_equal(status_parse("planifiée", &sugg), STATUS_PLANNED);
-	assert_int_equal(status_parse("realise", &sugg), -1);
+	assert_int_equal(status_parse(GBPNR, "realisee", &sugg), STATUS_DONE);
+	assert_int_equal(status_parse(GBPNR, "RÉALISÉE", &sugg), STATUS_DONE);
+	assert_int_equal(status_parse(GBPNR, "  En Cours ", &sugg), STATUS_IN_PROGRESS);
+	assert_int_equal(status_parse(GBPNR, "non-concernee", &sugg), STATUS_NOT_APPLICABLE);
+	assert_int_equal(status_parse(GBPNR, "non_evaluee", &sugg), STATUS_NOT_ASSESSED);
+	assert_int_equal(status_parse(GBPNR, "planifiée", &sugg), STATUS_PLANNED);
+	assert_int_equal(status_parse(GBPNR, "realise", &sugg), -1);
 	assert_non_null(sugg);
 	assert_string_equal(sugg, "réalisée");
-	assert_int_equal(status_parse("xyzzy", &sugg), -1);
+	assert_int_equal(status_parse(GBPNR, "xyzzy", &sugg), -1);
 	assert_null(sugg);
-	assert_int_equal(status_parse("", &sugg), -1);
-	for (int i = 0; i < STATUS_COUNT; i++)
-		assert_int_equal(status_from_name(status_name((status_t)i)), i);
-	assert_int_equal(status_credit_half(STATUS_DONE), 2);
-	assert_int_equal(status_credit_half(STATUS_IN_PROGRESS), 1);
-	assert_int_equal(status_credit_half(STATUS_PLANNED), 0);
-	assert_false(status_applicable(STATUS_NOT_APPLICABLE));
-	assert_true(status_rank(STATUS_DONE) > status_rank(STATUS_IN_PROGRESS));
-	assert_int_equal(status_rank(STATUS_NOT_ENGAGED), status_rank(STATUS_NOT_ASSESSED));
+	assert_int_equal(status_parse(GBPNR, "", &sugg), -1);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(status_from_name(GBPNR, status_name(GBPNR, (status_t)i)), i);
+	assert_int_equal(status_credit(GBPNR, STATUS_DONE), 2);
+	assert_int_equal(status_credit(GBPNR, STATUS_IN_PROGRESS), 1);
+	assert_int_equal(status_credit(GBPNR, STATUS_PLANNED), 0);
+	assert_false(status_applicable(GBPNR, STATUS_NOT_APPLICABLE));
+	assert_true(status_done(GBPNR, STATUS_DONE));
+	assert_false(status_done(GBPNR, STATUS_IN_PROGRESS));
+	assert_true(status_rank(GBPNR, STATUS_DONE) > status_rank(GBPNR, STATUS_IN_PROGRESS));
+	assert_int_equal(status_rank(GBPNR, STATUS_NOT_ENGAGED), status_rank(GBPNR, STATUS_NOT_ASSESSED));
+	/* Every status of the GBPNR profile has the index the snapshots of
+	 * earlier releases stored. */
+	static const char *const names[6] = {"non évaluée", "non concernée", "non engagée", "planifiée", "en cours",
+					     "réalisée"};
+	for (int i = 0; i < 6; i++)
+		assert_string_equal(status_name(GBPNR, i), names[i]);
 }
 
 int main(void)
