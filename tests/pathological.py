@@ -11,6 +11,7 @@ when a case meant to hit a limit does not end with that limit's clear error.
 
 usage: pathological.py BUILD/sobre BUILD/tools/driver [CASE-SUBSTRING...]
 """
+import itertools
 import json
 import math
 import os
@@ -77,6 +78,20 @@ def bomb(levels):
 REF_HEAD = "Id,Titre,Thématique,Priorité,Difficulté,Exemples pilotes\n"
 
 
+def ids_one_slug(n):
+    """n ids that all make the slug a-1 ("a-1", "a_1", "a--1", ...: no '.',
+    so that sobre's export puts them in one theme): the site must number
+    them a-1-2, a-1-3... without trying every number each time."""
+    ids, length = [], 1
+    while len(ids) < n:
+        for seps in itertools.product("-_", repeat=length):
+            ids.append("a" + "".join(seps) + "1")
+            if len(ids) == n:
+                break
+        length += 1
+    return REF_HEAD + "".join("%s,T,Thème,Prioritaire,Facile,\n" % i for i in ids)
+
+
 def csv_ids_twice(n):
     """n rows: n/2 distinct ids unknown to the guide, then the same again:
     every row is bad, and the import must stop at its error limit instead
@@ -93,7 +108,8 @@ def csv_ids_twice(n):
 # tests/cases/steer/_base/guide-v1), "check" (sobre check; the input is the
 # page guide/energie/patho.md),
 # "export" (sobre export --format json, which renders bodies with {{ names }}),
-# "ref" (sobre check on the input as a référentiel CSV file).
+# "ref" (sobre check on the input as a référentiel CSV file), "site" (sobre
+# build of that file, written to a RAM folder when there is one).
 CASES = [
     # Markdown blocks
     ("nested lists", "md", lambda n: "- " * n + "x\n", [2500, 5000, 10000, 20000], None),
@@ -205,6 +221,13 @@ CASES = [
     ("référentiel CSV, one cell of many pilots", "ref",
      lambda n: REF_HEAD + 'a.1,T,Énergie,Prioritaire,Facile,"' + "Pilote\n" * n + '"\n',
      [125000, 250000, 500000, 1000000], None),
+    # Their website (render/refsite.c): no page lists every theme (the side
+    # menu stops at REFSITE_MAX_SIDE_THEMES), and slugs are made unique with
+    # a counter kept per slug.
+    ("référentiel site, a theme per row", "site",
+     lambda n: REF_HEAD + "".join("t%d.1,T,Thème %d,Prioritaire,Facile,\n" % (i, i) for i in range(n)),
+     [1250, 2500, 5000, 10000], None),
+    ("référentiel site, every id one slug", "site", ids_one_slug, [1250, 2500, 5000, 10000], None),
 ]
 
 
@@ -258,12 +281,16 @@ class Runner:
         # The database the imports run against; a refused import leaves it as
         # it was, so every run starts from the same state.
         self.db = os.path.join(tmp, "sobre.db")
+        # Sites go to RAM when there is some: this machine's disk takes
+        # seconds to create or remove thousands of files, whatever wrote them.
+        self.site = tempfile.mkdtemp(prefix="sobre-patho-site-", dir="/dev/shm" if os.path.isdir("/dev/shm") else tmp)
         for args in (["init"], ["guide", "import", STEER_GUIDE]):
             subprocess.run([self.sobre] + args + ["--db", self.db], check=True, stdout=subprocess.DEVNULL)
 
     def close(self):
         self.helper.stdin.close()
         self.helper.wait()
+        shutil.rmtree(self.site, ignore_errors=True)
 
     def run(self, argv):
         """(seconds, peak RSS in KB, exit status or "timeout") of one run."""
@@ -289,9 +316,12 @@ class Runner:
             yml = os.path.join(self.tmp, "data.yml")
             self.write(yml, data[1])
             return [self.driver, "mustache", src, yml]
-        if kind == "ref":
+        if kind in ("ref", "site"):
             src = os.path.join(self.tmp, "input.csv")
             self.write(src, data)
+            if kind == "site":
+                return [self.sobre, "build", src, "--base-url", "https://exemple.fr/", "-o",
+                        os.path.join(self.site, "out")]
             return [self.sobre, "check", src]
         if kind == "export":
             # The JSON export renders theme introductions, {{ names }} resolved.
@@ -350,7 +380,8 @@ def main():
         # subtracted before judging growth.
         base = {}
         for kind, data in (("md", "x"), ("mst", ("x", "")), ("csv", "id\na.1\n"), ("import", "id\na.1\n"),
-                           ("check", sheet("x")), ("export", theme("x")), ("ref", REF_HEAD)):
+                           ("check", sheet("x")), ("export", theme("x")), ("ref", REF_HEAD),
+                           ("site", REF_HEAD + "a.1,T,Énergie,Prioritaire,Facile,\n")):
             t, rss, _, _ = r.measure(r.argv(kind, data))
             base[kind] = (t, rss)
         for name, kind, gen, sizes, limit in cases:

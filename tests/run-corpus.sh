@@ -3,8 +3,8 @@
 # clean and reports 59 practices in 9 themes; the JSON export deep-equals the
 # official one (HTML whitespace aside); the CSV export parses as RFC 4180
 # into the same values; the exports read back as référentiels; the RGESN
-# 2024 file reads whole, and a service's declaration against it weighs at
-# most 30 KB.
+# 2024 file reads whole, its website is checked (tests/check_refsite.py),
+# and a service's declaration against it weighs at most 30 KB.
 #     tests/run-corpus.sh build/sobre [TESTDATA]
 set -u
 . "$(dirname "$0")/testdata.sh"
@@ -99,6 +99,59 @@ json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)' "$rgesn" "$tmp/rgesn-2
 	want="$1 criteria in $2 themes (rgesn-2023 JSON): 0 errors, 0 warnings"
 	got=$("$sobre" check "$tmp/rgesn-2023.json" 2>&1)
 	if [ $? -eq 0 ] && [ "$got" = "$want" ]; then ok; else ko "check RGESN without its 2024 fields: $got"; fi
+
+	# Its website: a page per criterion and per theme with the file's words,
+	# links that lead somewhere, the exports holding the file's values, the
+	# guide's frugality bars (tests/check_refsite.py); timed and weighed.
+	base=https://exemple.fr/rgesn/
+	t0=$(date +%s%N)
+	if "$sobre" build "$rgesn" -o "$tmp/refsite" --base-url "$base" >"$tmp/refsite.out" 2>&1; then
+		t1=$(date +%s%N)
+		echo "corpus: RGESN site built in $(((t1 - t0) / 1000000)) ms: $(sed 's/^sobre build: //' "$tmp/refsite.out")"
+		if python3 "$(dirname "$0")/check_refsite.py" "$tmp/refsite" "$rgesn" "$base"; then ok; else ko "RGESN site"; fi
+	else
+		ko "build RGESN:"; cat "$tmp/refsite.out"
+	fi
+	# The exports read back: the JSON as the RGESN 2024, the CSV with the
+	# RGESN's profile (its columns), every criterion in every theme.
+	got=$("$sobre" check "$tmp/refsite/rgesn-2024.json" 2>&1)
+	want="$1 criteria in $2 themes (rgesn-2024 JSON): 0 errors, 0 warnings"
+	if [ "$got" = "$want" ]; then ok; else ko "check the site's JSON export: $got"; fi
+	cat >"$tmp/rgesn-2024.yaml" <<'YAML'
+id: rgesn-2024
+title: Référentiel général d'écoconception de services numériques (2024)
+statuses:
+  - {name: à évaluer, kind: not-assessed}
+  - {name: validé, credit: 1, rank: 2, synonyms: [conforme]}
+  - {name: en cours, credit: 0, rank: 1}
+  - {name: non validé, credit: 0, rank: 0, synonyms: [non conforme]}
+  - {name: non applicable, kind: not-applicable, justify: true}
+priorities:
+  - {name: Prioritaire, weight: 1.5}
+  - {name: Recommandé, weight: 1.25}
+  - {name: Modéré, weight: 1}
+difficulties: [Faible, Moyen, Fort]
+csv:
+  id: Numéro
+  theme: Thématique
+  title: Critère
+  priority: Priorité
+  difficulty: Difficulté
+  roles: Métiers
+  applicability: Cible
+  sections: [Objectif, Mise en œuvre, Moyen de test]
+YAML
+	got=$("$sobre" check "$tmp/refsite/rgesn-2024.csv" --profile "$tmp/rgesn-2024.yaml" 2>&1)
+	want="$1 criteria in $2 themes (CSV): 0 errors, 0 warnings"
+	if [ "$got" = "$want" ]; then ok; else ko "check the site's CSV export: $got"; fi
+	# A file with an error is refused and the previous site stays as it was.
+	sed 's/"priorite": "Prioritaire"/"priorite": "Prioritere"/' "$rgesn" >"$tmp/rgesn-bad.json"
+	before=$(cd "$tmp/refsite" && find . -type f -exec md5sum {} + | sort | md5sum)
+	"$sobre" build "$tmp/rgesn-bad.json" -o "$tmp/refsite" --base-url "$base" >/dev/null 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(cd "$tmp/refsite" && find . -type f -exec md5sum {} + | sort | md5sum)" = "$before" ]; then ok; else
+		ko "a refused RGESN build (exit $rc) changed the previous site"; fi
+
 	# Its declaration: a service assessed on every criterion (each status
 	# but one in six, a one-line comment on each, the improvements with
 	# an owner and a due date), every text of the service written, ten

@@ -2,7 +2,8 @@
 # `sobre build --watch`: edits to a sheet, a new sheet and a broken sheet are
 # picked up; a broken edit keeps the last good site; with the output in the
 # guide's folder (the default DIR/_site, or -o inside it), one edit is one
-# rebuild, not a loop on the build's own output. Polls with a deadline
+# rebuild, not a loop on the build's own output; the same for a référentiel
+# file. Polls with a deadline
 # (sleeps only to prove that nothing more happens), and always stops the
 # watcher.
 set -u
@@ -75,6 +76,23 @@ for out in "" "$tmp/guide/public"; do
 	sed -i "s/^title: .*/title: Veille, sortie $n/" "$sheet"
 	check once_only
 done
+
+# A référentiel file: its folder is watched, its default output (_site
+# beside it) is not; an edit is rebuilt once, a broken edit keeps the site.
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+mkdir -p "$tmp/ref"
+cp "$root/cases/build/ref-rgesn/input/rgesn.json" "$tmp/ref/"
+rm -f "$tmp/log"
+"$sobre" build --watch --base-url https://exemple.fr/ "$tmp/ref/rgesn.json" >"$tmp/log" 2>&1 &
+pid=$!
+check wait_for "$tmp/log" "watching"
+sed -i 's/objectif écrit et partagé/but écrit par le test/' "$tmp/ref/rgesn.json"
+check wait_for "$tmp/ref/_site/criteres/1-1/index.html" "but écrit par le test"
+check once_only
+sed -i 's/"priorite": "Prioritaire"/"priorite": "Prioritere"/' "$tmp/ref/rgesn.json"
+check wait_for "$tmp/log" "nothing was written"
+check grep -q "but écrit par le test" "$tmp/ref/_site/criteres/1-1/index.html"
 
 echo "watch: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "guide/rules.h"
 #include "render/theme.h"
@@ -149,4 +150,34 @@ int cli_write_output(const char *cmd, const char *path, const char *data, size_t
 size_t cli_width(const char *s)
 {
 	return utf8_length(s, strlen(s));
+}
+
+bool cli_is_file_source(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		return !S_ISDIR(st.st_mode);
+	size_t n = strlen(path);
+	return (n > 5 && strcmp(path + n - 5, ".json") == 0) || (n > 4 && strcmp(path + n - 4, ".csv") == 0);
+}
+
+const char *cli_item_noun(const referentiel_t *r)
+{
+	const char *id = r->profile ? r->profile->id : "";
+	bool one = r->nitems == 1;
+	if (strncmp(id, "rgesn", 5) == 0)
+		return one ? "criterion" : "criteria";
+	if (strcmp(id, "gbpnr") == 0)
+		return one ? "practice" : "practices";
+	return one ? "item" : "items";
+}
+
+int cli_ref_unread_code(const diag_list_t *d)
+{
+	for (size_t i = 0; i < d->len; i++)
+		if (d->items[i].rule &&
+		    (strcmp(d->items[i].rule, "io-error") == 0 || strcmp(d->items[i].rule, "file-too-large") == 0 ||
+		     strcmp(d->items[i].rule, "profile-too-large") == 0))
+			return EXIT_USAGE;
+	return EXIT_PROBLEMS;
 }

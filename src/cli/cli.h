@@ -70,6 +70,19 @@ referentiel_t *cli_load_valid_referentiel(const char *cmd, const char *path, con
  * directory, so editors and terminals can open them: "DIR/path". */
 void cli_rebase_diags(diag_list_t *d, const char *dir);
 
+/* Whether check and build read path as a référentiel file rather than a
+ * guide folder: a file, or a path that names one by its extension (a
+ * missing folder keeps the guide's message). */
+bool cli_is_file_source(const char *path);
+/* "criteria" for the RGESN's (or "criterion"), "practices" for the guide's,
+ * else "items": what r's summary lines count. */
+const char *cli_item_noun(const referentiel_t *r);
+/* The exit status when nothing could be read of a référentiel: 2 when the
+ * file or its profile could not be read at all (as for a missing guide
+ * folder), 1 when it was read and is not a référentiel, or the profile
+ * has mistakes. */
+int cli_ref_unread_code(const diag_list_t *d);
+
 /* Prints diagnostics gcc-style to f. */
 void cli_print_diags(FILE *f, const diag_list_t *d);
 

@@ -2,37 +2,11 @@
  * référentiel file; print the diagnostics. */
 #include <getopt.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "guide/referentiel.h"
 
 static const char usage[] = "sobre check [--format text|json] [--strict] [--profile FILE] [DIR|FILE]";
-
-/* "criteria" for the RGESN's, "practices" for the guide's, else "items". */
-static const char *item_noun(const referentiel_t *r)
-{
-	const char *id = r->profile ? r->profile->id : "";
-	bool one = r->nitems == 1;
-	if (strncmp(id, "rgesn", 5) == 0)
-		return one ? "criterion" : "criteria";
-	if (strcmp(id, "gbpnr") == 0)
-		return one ? "practice" : "practices";
-	return one ? "item" : "items";
-}
-
-/* Nothing read: 2 when the file or its profile could not be read at all
- * (as for a missing guide folder), 1 when it was read and is not a
- * référentiel, or the profile has mistakes. */
-static int unread_code(const diag_list_t *d)
-{
-	for (size_t i = 0; i < d->len; i++)
-		if (d->items[i].rule &&
-		    (strcmp(d->items[i].rule, "io-error") == 0 || strcmp(d->items[i].rule, "file-too-large") == 0 ||
-		     strcmp(d->items[i].rule, "profile-too-large") == 0))
-			return EXIT_USAGE;
-	return EXIT_PROBLEMS;
-}
 
 /* A référentiel file, read with the profile at profile_path (NULL: the
  * built-in of its format), reported like a guide, with the same summary. */
@@ -55,10 +29,10 @@ static int check_file(const char *path, const char *profile_path, bool json, boo
 			diag_format_text(&diags.items[i], &out);
 		if (r)
 			buf_printf(&out, "%zu %s in %zu theme%s (%s): %zu error%s, %zu warning%s\n", r->nitems,
-				   item_noun(r), r->nthemes, r->nthemes == 1 ? "" : "s", referentiel_format_name(r->format),
+				   cli_item_noun(r), r->nthemes, r->nthemes == 1 ? "" : "s", referentiel_format_name(r->format),
 				   errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	}
-	int code = !r ? unread_code(&diags) : errors ? EXIT_PROBLEMS : EXIT_OK;
+	int code = !r ? cli_ref_unread_code(&diags) : errors ? EXIT_PROBLEMS : EXIT_OK;
 	if (cli_write_output("check", NULL, buf_cstr(&out), out.len) != EXIT_OK)
 		code = EXIT_USAGE;
 	buf_free(&out);
@@ -66,17 +40,6 @@ static int check_file(const char *path, const char *profile_path, bool json, boo
 	profile_free(profile);
 	diag_list_free(&diags);
 	return code;
-}
-
-/* A file, or a path that names one by its extension: a missing folder
- * keeps the guide's message. */
-static bool is_file_source(const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) == 0)
-		return !S_ISDIR(st.st_mode);
-	size_t n = strlen(path);
-	return (n > 5 && strcmp(path + n - 5, ".json") == 0) || (n > 4 && strcmp(path + n - 4, ".csv") == 0);
 }
 
 int cmd_check(int argc, char **argv)
@@ -122,7 +85,7 @@ int cmd_check(int argc, char **argv)
 	if (argc - optind > 1)
 		return cli_usage_error("check", usage, "too many arguments");
 	const char *dir = optind < argc ? argv[optind] : ".";
-	if (is_file_source(dir))
+	if (cli_is_file_source(dir))
 		return check_file(dir, profile, json, strict);
 	if (profile)
 		return cli_usage_error("check", usage, "--profile applies to a référentiel file, not to a guide folder");

@@ -252,10 +252,11 @@ static int guide_list(int argc, char **argv)
 		case 'D': db = optarg; break;
 		case 'h':
 			printf("usage: %s\n\n"
-			       "The guide versions imported into the steering database, oldest first;\n"
-			       "the last one is current (the one being steered). Each import of a new\n"
-			       "content adds one; older copies are kept, unchanged, for the snapshots\n"
-			       "and the history taken with them.\n"
+			       "The versions imported into the steering database of each référentiel\n"
+			       "(a guide column when there are several), oldest first; the last one of\n"
+			       "each is current (the one being steered). Each import of a new content\n"
+			       "adds one; older copies are kept, unchanged, for the snapshots and the\n"
+			       "history taken with them.\n"
 			       "  --format json   {versions: [...]} (docs/api.md)\n", list_usage);
 			return EXIT_OK;
 		default:
@@ -281,18 +282,20 @@ static int guide_list(int argc, char **argv)
 		buf_putc(&out, '\n');
 	} else {
 		cli_table_t t = {0};
-		const char *head[] = {"version", "imported", "by", "practices", "source", ""};
-		cli_table_row(&t, 6, head);
+		/* The référentiel's column only when there are several. */
+		size_t k = v.nguides > 1 ? 0 : 1;
+		const char *head[] = {"guide", "version", "imported", "by", "practices", "source", ""};
+		cli_table_row(&t, 7 - k, head + k);
 		for (size_t i = 0; i < v.len; i++) {
 			const catalog_version_t *x = &v.items[i];
 			char n[24];
 			snprintf(n, sizeof n, "%zu", x->practices);
-			const char *row[] = {*x->version ? x->version : "(no version)", x->imported_at, x->imported_by, n,
-					     x->source, x->current ? "current" : ""};
-			cli_table_row(&t, 6, row);
+			const char *row[] = {x->guide, *x->version ? x->version : "(no version)", x->imported_at, x->imported_by,
+					     n, x->source, x->current ? "current" : ""};
+			cli_table_row(&t, 7 - k, row + k);
 		}
 		if (v.len)
-			cli_table_print(&t, 0x8, &out);
+			cli_table_print(&t, 0x8u << (1 - k), &out);
 		cli_table_free(&t);
 		buf_printf(&out, "%zu guide version%s\n", v.len, v.len == 1 ? "" : "s");
 	}

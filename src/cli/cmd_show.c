@@ -3,6 +3,7 @@
  * text, or as JSON for scripts (with the row version `assess --if-version`
  * takes). */
 #include <getopt.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,28 @@ static void print_indicators(buf_t *out, const indicator_list_t *inds)
 	}
 }
 
+/* The item's text sections (the RGESN's objectif, mise en œuvre, moyen de
+ * test), each under its title, indented. */
+static void sections(buf_t *out, const char *json)
+{
+	json_t *a = json_loads(json ? json : "[]", 0, NULL);
+	for (size_t i = 0; json_is_array(a) && i < json_array_size(a); i++) {
+		const json_t *x = json_array_get(a, i);
+		const char *title = json_string_value(json_object_get(x, "title")),
+			   *text = json_string_value(json_object_get(x, "text"));
+		buf_printf(out, "\n  %s\n", title ? title : "");
+		for (const char *l = text ? text : ""; *l;) {
+			const char *e = strchr(l, '\n');
+			size_t n = e ? (size_t)(e - l) : strlen(l);
+			buf_puts(out, "    ");
+			buf_put(out, l, n);
+			buf_putc(out, '\n');
+			l += n + (e != NULL);
+		}
+	}
+	json_decref(a);
+}
+
 int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -129,16 +152,32 @@ int cmd_show(int argc, char **argv)
 		buf_putc(&out, '\n');
 	} else if (!rc) {
 		buf_printf(&out, "%s — %s\n", a.idbp, a.title);
-		buf_printf(&out, "  theme %s %s · %s · %s · guide %s", a.theme_id, a.theme_title, a.priority, a.difficulty,
-			   a.guide_version);
+		buf_printf(&out, "  theme %s %s", a.theme_id, a.theme_title);
+		if (*a.priority)
+			buf_printf(&out, " · %s", a.priority);
+		if (*a.difficulty)
+			buf_printf(&out, " · %s", a.difficulty);
+		buf_printf(&out, " · guide %s", a.guide_version);
 		if (a.is_new)
 			buf_puts(&out, " · nouvelle");
 		if (a.archived)
 			buf_printf(&out, " · archived (removed in %s)", a.archived_in);
-		buf_puts(&out, "\n  pilots suggested by the guide: ");
-		for (size_t i = 0; i < a.nwho; i++)
-			buf_printf(&out, "%s%s", i ? ", " : "", a.who[i]);
-		buf_puts(&out, "\n\n");
+		if (a.review)
+			buf_puts(&out, " · à revoir");
+		if (a.nwho) {
+			buf_puts(&out, "\n  pilots suggested by the guide: ");
+			for (size_t i = 0; i < a.nwho; i++)
+				buf_printf(&out, "%s%s", i ? ", " : "", a.who[i]);
+		}
+		if (a.applicability && *a.applicability)
+			buf_printf(&out, "\n  applies to: %s", a.applicability);
+		if (a.review)
+			buf_printf(&out, "\n  reworded by the upgrade: it was \"%s\"; the assessment was saved against the old "
+					 "wording (sobre assess %s --status ... saves it again)",
+				   a.reviewed_title, a.idbp);
+		buf_puts(&out, "\n");
+		sections(&out, a.sections);
+		buf_puts(&out, "\n");
 		field(&out, "status", status_name(a.profile, a.status));
 		field(&out, "pilot", a.pilot);
 		field(&out, "owner", a.owner);

@@ -285,13 +285,17 @@ static void export_practice(jctx_t *c, const value_t *o, size_t theme, const cha
 	else if (id)
 		label(what, sizeof what, "practice", id, index, where);
 	const char *title = field(c, o, "titre", what, REQUIRED | NONEMPTY, &ok);
-	const char *prio = field(c, o, "priorite", what, REQUIRED | NONEMPTY, &ok);
-	const char *diff = field(c, o, "difficulte", what, REQUIRED | NONEMPTY, &ok);
+	/* Required when the profile has such values, as in CSV: a grid of
+	 * one's own, exported by sobre, may have neither. */
+	const char *prio = field(c, o, "priorite", what, c->p->npriorities ? REQUIRED | NONEMPTY : OPTIONAL, &ok);
+	const char *diff = field(c, o, "difficulte", what, c->p->ndifficulties ? REQUIRED | NONEMPTY : OPTIONAL, &ok);
 	const char *url = field(c, o, "url", what, OPTIONAL, &ok);
 	const value_t *pv = value_get(o, "priorite"), *dv = value_get(o, "difficulte");
-	if (prio && *prio && !ref_check_priority(c->d, c->p, c->file, pv->line, pv->col, what, prio))
+	if (prio && *prio && c->p->npriorities &&
+	    !ref_check_priority(c->d, c->p, c->file, pv->line, pv->col, what, prio))
 		ok = false;
-	if (diff && *diff && !ref_check_difficulty(c->d, c->p, c->file, dv->line, dv->col, what, diff))
+	if (diff && *diff && c->p->ndifficulties &&
+	    !ref_check_difficulty(c->d, c->p, c->file, dv->line, dv->col, what, diff))
 		ok = false;
 	const value_t *who = list_field(c, o, "pilotes", what, OPTIONAL, &ok);
 	const value_t *ind = list_field(c, o, "indicateurs", what, OPTIONAL, &ok);
@@ -302,9 +306,9 @@ static void export_practice(jctx_t *c, const value_t *o, size_t theme, const cha
 	if (ok) {
 		ref_item_t *it = ref_build_item(c->b, theme, id, title, NULL, idv->line, idv->col);
 		free(it->priority);
-		it->priority = xstrdup(prio);
+		it->priority = xstrdup(prio ? prio : "");
 		free(it->difficulty);
-		it->difficulty = xstrdup(diff);
+		it->difficulty = xstrdup(diff ? diff : "");
 		free(it->url);
 		it->url = xstrdup(url ? url : "");
 		it->roles = roles;

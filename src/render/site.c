@@ -1,28 +1,19 @@
-/* site: output list, page contexts and the atomic parallel writer.
+/* site: output list and page contexts; render/sitewrite writes them.
  * Contexts are value trees: the parts every page shares (guide, menu, themes,
  * filters) are built once and lent to each page's context for the time of its
  * rendering, so a page costs work in proportion to its own content only. */
-#define _GNU_SOURCE /* renameat2 */
+#define _GNU_SOURCE /* qsort_r */
 #include "render/site.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "guide/markdown.h"
 #include "guide/rules.h"
 #include "render/export_csv.h"
 #include "render/export_json.h"
-#include "util/fs.h"
+#include "render/pagectx.h"
 #include "util/parallel.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -70,82 +61,11 @@ struct site {
 	size_t npilots;
 };
 
-/* ---- small value builders ---- */
+/* ---- small value builders (render/pagectx) ---- */
 
-static void put_str(value_t *m, const char *key, const char *s)
-{
-	value_map_set(m, key, value_cstring(s ? s : ""));
-}
-
-static void put_buf(value_t *m, const char *key, buf_t *b)
-{
-	size_t n = b->len;
-	value_map_set(m, key, value_string_own(buf_detach(b), n));
-}
-
-/* Percent-encodes a URL path for an href: non-ASCII and unsafe bytes. */
-static void url_encode_path(const char *s, buf_t *out)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x80 || *p <= 0x20 || strchr("\"<>`{}#?%\\^|", *p)) {
-			buf_putc(out, '%');
-			buf_putc(out, hex[*p >> 4]);
-			buf_putc(out, hex[*p & 15]);
-		} else {
-			buf_putc(out, (char)*p);
-		}
-	}
-}
-
-/* Query-string component encoding (application/x-www-form-urlencoded style
- * with %20, which every browser and our filter script read back the same). */
-static void url_encode_query(const char *s, buf_t *out)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-_.~", *p)) {
-			buf_putc(out, (char)*p);
-		} else {
-			buf_putc(out, '%');
-			buf_putc(out, hex[*p >> 4]);
-			buf_putc(out, hex[*p & 15]);
-		}
-	}
-}
-
-static void put_url(value_t *m, const char *key, const char *path)
-{
-	buf_t b = BUF_INIT;
-	url_encode_path(path ? path : "/", &b);
-	put_buf(m, key, &b);
-}
-
-static void put_filter_url(value_t *m, const char *key, const char *list_url, const char *param,
-			   const char *val)
-{
-	buf_t b = BUF_INIT;
-	url_encode_path(list_url, &b);
-	buf_printf(&b, "?%s=", param);
-	url_encode_query(val, &b);
-	put_buf(m, key, &b);
-}
-
-/* "2023-06-01" -> "01/06/2023", the French reading of an ISO date. */
 static void put_date(value_t *m, const char *key, const value_t *date)
 {
-	const char *iso = value_str(date);
-	value_t *d = value_map();
-	if (iso && strlen(iso) >= 10 && iso[4] == '-' && iso[7] == '-') {
-		char fr[11];
-		snprintf(fr, sizeof fr, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-		value_map_set(d, "iso", value_string(iso, 10));
-		put_str(d, "fr", fr);
-		value_map_set(m, key, d);
-	} else {
-		value_free(d);
-	}
+	pagectx_date(m, key, value_str(date));
 }
 
 static const char *priority_class(const char *p)
@@ -157,14 +77,12 @@ static const char *priority_class(const char *p)
 	return "aller-plus-loin";
 }
 
-/* DSFR tag colours of the old site, so its official stylesheet can replace ours. */
 static const char *dsfr_color(const char *v, const char *const *set)
 {
-	static const char *const colors[3] = {"green-emeraude", "brown-caramel", "purple-glycine"};
-	for (int i = 0; i < 3; i++)
-		if (strcmp(v, set[i]) == 0)
-			return colors[i];
-	return "grey";
+	size_t i = 0;
+	while (i < 3 && strcmp(v, set[i]) != 0)
+		i++;
+	return pagectx_dsfr_color(i);
 }
 
 static const char *difficulty_class(const char *d)
@@ -215,11 +133,11 @@ static void add_output(site_t *s, out_kind_t kind, const char *url, const void *
 static value_t *theme_ref(const site_t *s, const guide_theme_t *t)
 {
 	value_t *m = value_map();
-	put_str(m, "id", t->id);
-	put_str(m, "key", t->key);
-	put_str(m, "title", t->title);
-	put_url(m, "url", t->page->url);
-	put_str(m, "anchor", s->anchors[t->index]);
+	pagectx_str(m, "id", t->id);
+	pagectx_str(m, "key", t->key);
+	pagectx_str(m, "title", t->title);
+	pagectx_url(m, "url", t->page->url);
+	pagectx_str(m, "anchor", s->anchors[t->index]);
 	value_map_set(m, "count", value_number((double)t->npractices));
 	return m;
 }
@@ -254,26 +172,26 @@ static value_t *build_shared(site_t *s)
 	value_t *sh = value_map();
 
 	value_t *site = value_map();
-	put_str(site, "title", guide_site_meta(g, "title"));
-	put_str(site, "url", s->base_url);
+	pagectx_str(site, "title", guide_site_meta(g, "title"));
+	pagectx_str(site, "url", s->base_url);
 	buf_t assets = BUF_INIT;
 	guide_generated_url(g, "assets", &assets);
-	put_buf(site, "assets", &assets);
+	pagectx_buf(site, "assets", &assets);
 	value_map_set(sh, "site", site);
 
 	value_t *guide = value_map();
 	const page_t *home = home_page(g);
-	put_str(guide, "title", guide_meta(g, "title") ? guide_meta(g, "title") : home ? page_title(home) : "");
-	put_str(guide, "version", guide_meta(g, "version"));
-	put_str(guide, "versionTitle", guide_meta(g, "versionTitle") ? guide_meta(g, "versionTitle") : guide_meta(g, "version"));
-	put_str(guide, "description", guide_meta(g, "description"));
+	pagectx_str(guide, "title", guide_meta(g, "title") ? guide_meta(g, "title") : home ? page_title(home) : "");
+	pagectx_str(guide, "version", guide_meta(g, "version"));
+	pagectx_str(guide, "versionTitle", guide_meta(g, "versionTitle") ? guide_meta(g, "versionTitle") : guide_meta(g, "version"));
+	pagectx_str(guide, "description", guide_meta(g, "description"));
 	put_date(guide, "updated", value_get(value_get(value_get(g->data, "metadata"), "guideBonnesPratiques"), "updatedAt"));
-	put_url(guide, "home", g->base);
+	pagectx_url(guide, "home", g->base);
 	const char *kinds[] = {"list", "reading", "csv", "json"};
 	for (int i = 0; i < 4; i++) {
 		buf_t u = BUF_INIT;
 		guide_generated_url(g, kinds[i], &u);
-		put_url(guide, kinds[i], buf_cstr(&u));
+		pagectx_url(guide, kinds[i], buf_cstr(&u));
 		buf_free(&u);
 	}
 	value_map_set(guide, "practices", value_number((double)g->npractices));
@@ -293,8 +211,8 @@ static value_t *build_shared(site_t *s)
 		const char *t = value_str(guide_nav(others[i], "title"));
 		if (!t)
 			t = value_str(value_get(others[i]->fm, "menuTitle"));
-		put_str(m, "title", t ? t : page_title(others[i]));
-		put_url(m, "url", others[i]->url);
+		pagectx_str(m, "title", t ? t : page_title(others[i]));
+		pagectx_url(m, "url", others[i]->url);
 		value_list_push(menu, m);
 	}
 	free(others);
@@ -309,10 +227,10 @@ static value_t *build_shared(site_t *s)
 	value_t *pri = value_list(), *dif = value_list();
 	for (int i = 0; i < 3; i++) {
 		value_t *a = value_map(), *b = value_map();
-		put_str(a, "value", rules_priorities[i]);
-		put_str(a, "class", priority_class(rules_priorities[i]));
-		put_str(b, "value", rules_difficulties[i]);
-		put_str(b, "class", difficulty_class(rules_difficulties[i]));
+		pagectx_str(a, "value", rules_priorities[i]);
+		pagectx_str(a, "class", priority_class(rules_priorities[i]));
+		pagectx_str(b, "value", rules_difficulties[i]);
+		pagectx_str(b, "class", difficulty_class(rules_difficulties[i]));
 		value_list_push(pri, a);
 		value_list_push(dif, b);
 	}
@@ -329,7 +247,7 @@ static value_t *build_shared(site_t *s)
 		if (i > 0 && strcmp(whos[i], whos[i - 1]) == 0)
 			continue;
 		value_t *m = value_map();
-		put_str(m, "value", whos[i]);
+		pagectx_str(m, "value", whos[i]);
 		value_list_push(wl, m);
 	}
 	free(whos);
@@ -409,26 +327,26 @@ static const char *pilot_filter(const site_t *s, const char *name)
 static value_t *crumb(const char *title, const char *url, const char *href)
 {
 	value_t *m = value_map();
-	put_str(m, "title", title);
+	pagectx_str(m, "title", title);
 	if (url)
-		put_url(m, "url", url);
+		pagectx_url(m, "url", url);
 	else if (href)
-		put_str(m, "url", href);
+		pagectx_str(m, "url", href);
 	return m;
 }
 
 static value_t *sheet_ref(const site_t *s, const guide_practice_t *p)
 {
 	value_t *m = value_map();
-	put_str(m, "id", p->id);
-	put_str(m, "title", p->title);
-	put_url(m, "url", p->page->url);
-	put_str(m, "priority", p->priority);
-	put_str(m, "priorityClass", priority_class(p->priority));
-	put_str(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
-	put_str(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
-	put_str(m, "difficulty", p->difficulty);
-	put_str(m, "difficultyClass", difficulty_class(p->difficulty));
+	pagectx_str(m, "id", p->id);
+	pagectx_str(m, "title", p->title);
+	pagectx_url(m, "url", p->page->url);
+	pagectx_str(m, "priority", p->priority);
+	pagectx_str(m, "priorityClass", priority_class(p->priority));
+	pagectx_str(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
+	pagectx_str(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
+	pagectx_str(m, "difficulty", p->difficulty);
+	pagectx_str(m, "difficultyClass", difficulty_class(p->difficulty));
 	(void)s;
 	return m;
 }
@@ -438,14 +356,14 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 {
 	const char *list = s->list_url;
 	value_t *m = sheet_ref(s, p);
-	put_filter_url(m, "priorityUrl", list, "priority", p->priority);
-	put_filter_url(m, "difficultyUrl", list, "difficulty", p->difficulty);
+	pagectx_filter_url(m, "priorityUrl", list, "priority", p->priority);
+	pagectx_filter_url(m, "difficultyUrl", list, "difficulty", p->difficulty);
 	/* The old site's wording for each difficulty. */
 	const char *label = strcmp(p->difficulty, rules_difficulties[0]) == 0   ? "Facile à mettre en œuvre"
 			    : strcmp(p->difficulty, rules_difficulties[1]) == 0 ? "Difficulté de mise en œuvre moyenne"
 			    : strcmp(p->difficulty, rules_difficulties[2]) == 0 ? "Difficile à mettre en œuvre"
 										: p->difficulty;
-	put_str(m, "difficultyLabel", label);
+	pagectx_str(m, "difficultyLabel", label);
 
 	value_map_set(m, "theme", theme_ref(s, p->theme));
 	value_t *who = value_list();
@@ -455,8 +373,8 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 		if (!w)
 			continue;
 		value_t *wm = value_map();
-		put_str(wm, "name", w);
-		put_filter_url(wm, "url", list, "who", pilot_filter(s, w));
+		pagectx_str(wm, "name", w);
+		pagectx_filter_url(wm, "url", list, "who", pilot_filter(s, w));
 		value_list_push(who, wm);
 		/* The list filter reads pilots from one attribute: '|' never occurs in a name. */
 		if (whoattr.len)
@@ -470,8 +388,8 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 			buf_puts(&whotext, ", ");
 		buf_puts(&whotext, value_str(value_get(who->u.list.items[k], "name")));
 	}
-	put_buf(m, "whoText", &whotext);
-	put_buf(m, "whoAttr", &whoattr);
+	pagectx_buf(m, "whoText", &whotext);
+	pagectx_buf(m, "whoAttr", &whoattr);
 	value_t *ind = value_list();
 	for (size_t k = 0; p->indicators && p->indicators->kind == VAL_LIST && k < p->indicators->u.list.len; k++)
 		if (value_str(p->indicators->u.list.items[k]))
@@ -497,7 +415,7 @@ static value_t *sheet_entry(const site_t *s, const guide_practice_t *p)
 			buf_putc(&attr, '|');
 		buf_puts(&attr, pilot_filter(s, w));
 	}
-	put_buf(m, "whoAttr", &attr);
+	pagectx_buf(m, "whoAttr", &attr);
 	return m;
 }
 
@@ -528,13 +446,13 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	const page_t *home = home_page(g);
 	value_list_push(bc, crumb(value_str(value_get(value_get(s->shared, "guide"), "title")), g->base, NULL));
 	const char *list = s->list_url;
-	put_url(page, "url", o->url);
+	pagectx_url(page, "url", o->url);
 
 	switch (o->kind) {
 	case OUT_SHEET: {
 		const guide_practice_t *p = o->obj;
 		*tpl = "sheet";
-		put_str(page, "title", p->title);
+		pagectx_str(page, "title", p->title);
 		value_list_push(bc, crumb("Bonnes pratiques", list, NULL));
 		value_list_push(bc, crumb(p->theme->title, NULL, s->anchors[p->theme->index]));
 		buf_t cur = BUF_INIT;
@@ -553,7 +471,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	case OUT_THEME: {
 		const guide_theme_t *t = o->obj;
 		*tpl = "theme";
-		put_str(page, "title", t->title);
+		pagectx_str(page, "title", t->title);
 		value_list_push(bc, crumb("Bonnes pratiques", list, NULL));
 		value_list_push(bc, crumb(t->title, NULL, NULL));
 		value_map_set(ctx, "theme", theme_full(s, t, false));
@@ -563,7 +481,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	case OUT_READING: {
 		bool reading = o->kind == OUT_READING;
 		*tpl = reading ? "reading" : "list";
-		put_str(page, "title", reading ? "Le guide en une page" : "Bonnes pratiques");
+		pagectx_str(page, "title", reading ? "Le guide en une page" : "Bonnes pratiques");
 		value_list_push(bc, crumb(reading ? "Le guide en une page" : "Bonnes pratiques", NULL, NULL));
 		/* The reading page's bodies are rendered theme by theme (see
 		 * render_sections): here, only what its table of contents needs. */
@@ -577,7 +495,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	}
 	case OUT_404:
 		*tpl = "404";
-		put_str(page, "title", "Page introuvable");
+		pagectx_str(page, "title", "Page introuvable");
 		value_list_push(bc, crumb("Page introuvable", NULL, NULL));
 		break;
 	case OUT_SITEMAP: {
@@ -590,7 +508,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 			value_t *u = value_map();
 			buf_t loc = BUF_INIT;
 			guide_absolute_url(s->base_url, x->url, &loc);
-			put_buf(u, "loc", &loc);
+			pagectx_buf(u, "loc", &loc);
 			value_list_push(urls, u);
 		}
 		value_map_set(ctx, "urls", urls);
@@ -599,8 +517,8 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	default: {
 		const page_t *p = o->obj;
 		*tpl = "page";
-		put_str(page, "title", page_title(p));
-		put_str(page, "description", value_str(value_get(p->fm, "description")));
+		pagectx_str(page, "title", page_title(p));
+		pagectx_str(page, "description", value_str(value_get(p->fm, "description")));
 		if (p == home) {
 			value_map_set(page, "isHome", value_bool(true));
 		} else {
@@ -761,9 +679,9 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 	s->anchors = xcalloc(g->nthemes + 1, sizeof *s->anchors);
 	for (size_t t = 0; t < g->nthemes; t++) {
 		buf_t a = BUF_INIT;
-		url_encode_path(s->list_url, &a);
+		pagectx_encode_path(s->list_url, &a);
 		buf_putc(&a, '#');
-		url_encode_query(g->themes[t]->key, &a);
+		pagectx_encode_query(g->themes[t]->key, &a);
 		s->anchors[t] = buf_detach(&a);
 	}
 	collect_pilots(s);
@@ -868,44 +786,7 @@ const char *site_content_type(const site_t *s, size_t i)
 	return "application/octet-stream";
 }
 
-/* ---- writing ---- */
-
-/* Marks a folder as a site sobre wrote, so that a later build may replace it. */
-#define SITE_MARKER ".sobre-site"
-
-typedef struct {
-	site_t *s;
-	const char *tmp;
-	const size_t *order; /* outputs, heaviest first */
-	atomic_size_t done;
-	atomic_size_t bytes;
-	diag_list_t *diags; /* one list per output */
-	site_progress_fn progress;
-	void *ud;
-	pthread_t reporter; /* the thread that calls progress */
-} writejob_t;
-
-static int write_file(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return errno;
-	size_t off = 0;
-	int err = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) != 0 && !err)
-		err = errno;
-	return err;
-}
+/* ---- writing (render/sitewrite) ---- */
 
 typedef struct {
 	const guide_t *g;
@@ -923,33 +804,6 @@ static bool body_one(size_t i, void *ud)
 	return true;
 }
 
-static bool write_one(size_t k, void *ud)
-{
-	writejob_t *job = ud;
-	size_t i = job->order[k];
-	buf_t out = BUF_INIT;
-	bool ok = site_render(job->s, i, &out, &job->diags[i]) == 0;
-	if (ok) {
-		char *full = fs_join(job->tmp, job->s->outs[i].path);
-		int err = write_file(full, buf_cstr(&out), out.len);
-		if (err) {
-			diag_add(&job->diags[i], DIAG_ERROR, full, 0, 0, "io-error", "cannot write: %s", strerror(err));
-			ok = false;
-		}
-		free(full);
-	}
-	if (ok) {
-		atomic_fetch_add(&job->bytes, out.len);
-		size_t done = atomic_fetch_add(&job->done, 1) + 1;
-		/* Only the calling thread reports, about every 1%. */
-		if (job->progress && pthread_equal(pthread_self(), job->reporter) &&
-		    done % (job->s->n / 100 + 1) == 0)
-			job->progress(done, job->s->n, job->ud);
-	}
-	buf_free(&out);
-	return ok;
-}
-
 /* Big single outputs (the reading page, the list, exports) go first so that
  * they overlap with the many small pages instead of finishing last, alone. */
 static int weight(out_kind_t k)
@@ -964,95 +818,18 @@ static int weight(out_kind_t k)
 	}
 }
 
-/* Removes the folders named prefix* in dir: temporary sites of builds
- * that were killed before their swap. Called under the lock below, when no
- * other build can be using one. */
-static void remove_stale(const char *dir, const char *prefix)
+static const char *write_path(const void *s, size_t i)
 {
-	DIR *dh = opendir(dir);
-	if (!dh)
-		return;
-	size_t n = strlen(prefix);
-	struct dirent *e;
-	while ((e = readdir(dh)))
-		if (strncmp(e->d_name, prefix, n) == 0 && strlen(e->d_name) > n) {
-			char *path = fs_join(dir, e->d_name);
-			if (fs_is_dir(path))
-				fs_remove_tree(path);
-			free(path);
-		}
-	closedir(dh);
+	return site_path(s, i);
 }
 
-static bool dir_is_empty(const char *path)
+static int write_render(const void *s, size_t i, buf_t *out, diag_list_t *diags)
 {
-	fs_list_t l = {0};
-	char *failed = NULL;
-	int err = fs_list(path, NULL, NULL, &l, &failed);
-	bool empty = !err && l.len == 0;
-	fs_list_free(&l);
-	free(failed);
-	return empty;
+	return site_render(s, i, out, diags);
 }
 
-/* The temporary folder's name beside out_dir (returned, the caller frees),
- * and the lock of the folder that holds it (*lock_fd, -1 when none could
- * be taken). One build at a time beside this output (an advisory lock on
- * the folder that holds it, released when the build ends, even by a kill):
- * what the output is can no longer change under us, and a temporary site
- * left there is a killed build's, and goes. */
-static char *lock_beside(const char *out_dir, int *lock_fd)
-{
-	buf_t t = BUF_INIT;
-	size_t ol = strlen(out_dir);
-	while (ol > 1 && out_dir[ol - 1] == '/')
-		ol--;
-	buf_put(&t, out_dir, ol);
-	buf_puts(&t, ".sobre-tmp-XXXXXX");
-	char *tmp = buf_detach(&t);
-	char *parent = xstrdup(tmp);
-	char *slash = strrchr(parent, '/');
-	const char *base = slash ? tmp + (slash - parent) + 1 : tmp;
-	if (slash && slash != parent) {
-		*slash = '\0';
-		fs_mkdirs(parent);
-	} else {
-		free(parent);
-		parent = xstrdup(slash ? "/" : ".");
-	}
-	*lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*lock_fd >= 0 && flock(*lock_fd, LOCK_EX) == 0) {
-		char *prefix = xstrndup(base, strlen(base) - 6); /* without XXXXXX */
-		remove_stale(parent, prefix);
-		free(prefix);
-	}
-	free(parent);
-	return tmp;
-}
-
-/* Every output's folder, from one thread: the workers then only create
- * files. */
-static int make_folders(const site_t *s, const char *tmp, diag_list_t *diags)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		char *full = fs_join(tmp, s->outs[i].path);
-		char *sl = strrchr(full, '/');
-		*sl = '\0';
-		/* Most folders have an existing parent: one mkdir, not one per level. */
-		int err = mkdir(full, 0755) == 0 || errno == EEXIST ? 0 : fs_mkdirs(full);
-		if (err) {
-			diag_add(diags, DIAG_ERROR, full, 0, 0, "io-error", "cannot create folder: %s", strerror(err));
-			free(full);
-			return -1;
-		}
-		free(full);
-	}
-	return 0;
-}
-
-/* Renders and writes every output into tmp on threads, the heaviest first. */
-static bool write_outputs(site_t *s, const char *tmp, int threads, site_progress_fn progress, void *ud,
-			  writejob_t *job, diag_list_t *diags)
+int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
+	       site_stats_t *stats, diag_list_t *diags)
 {
 	/* Every body shows on at least two outputs: render each once. */
 	if (!s->g->html) {
@@ -1067,90 +844,8 @@ static bool write_outputs(site_t *s, const char *tmp, int threads, site_progress
 		for (size_t i = 0; i < s->n; i++)
 			if (weight(s->outs[i].kind) == w)
 				order[k++] = i;
-	job->s = s;
-	job->tmp = tmp;
-	job->order = order;
-	job->diags = xcalloc(s->n + 1, sizeof *job->diags);
-	job->progress = progress;
-	job->ud = ud;
-	job->reporter = pthread_self();
-	atomic_init(&job->done, 0);
-	atomic_init(&job->bytes, 0);
-	bool all = parallel_for(s->n, threads, write_one, job);
+	sitewrite_src_t src = {s->n, s, write_path, write_render, order};
+	int rc = sitewrite(&src, out_dir, threads, progress, ud, stats, diags);
 	free(order);
-	if (progress)
-		progress(atomic_load(&job->done), s->n, ud);
-	for (size_t i = 0; i < s->n; i++)
-		diag_move_all(diags, &job->diags[i]);
-	return all && atomic_load(&job->done) == s->n;
-}
-
-/* The swap: one rename when there is no previous site, an atomic exchange
- * otherwise; the old site then sits in tmp, for the caller to remove. */
-static int swap_in(const char *tmp, const char *out_dir, bool exists, diag_list_t *diags)
-{
-	if (exists) {
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) != 0) {
-			diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot swap the new site in: %s",
-				 strerror(errno));
-			return -1;
-		}
-	} else if (rename(tmp, out_dir) != 0) {
-		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot move the new site in place: %s",
-			 strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,
-	       site_stats_t *stats, diag_list_t *diags)
-{
-	int rc = -1, lock_fd = -1;
-	char *marker = NULL;
-	writejob_t job;
-	memset(&job, 0, sizeof job);
-	char *tmp = lock_beside(out_dir, &lock_fd);
-
-	/* Replacing a folder sobre did not write could destroy someone's files. */
-	char *old_marker = fs_join(out_dir, SITE_MARKER);
-	bool exists = fs_is_dir(out_dir);
-	if (exists && access(old_marker, F_OK) != 0 && !dir_is_empty(out_dir)) {
-		diag_t *d = diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "output-not-site",
-				     "the output folder exists and was not written by sobre; refusing to replace it");
-		diag_hint(d, "choose another folder with -o, or delete this one first");
-		free(old_marker);
-		free(tmp);
-		if (lock_fd >= 0)
-			close(lock_fd);
-		return -1;
-	}
-	free(old_marker);
-	if (!mkdtemp(tmp)) {
-		diag_add(diags, DIAG_ERROR, out_dir, 0, 0, "io-error", "cannot create a folder beside the output: %s",
-			 strerror(errno));
-		free(tmp);
-		if (lock_fd >= 0)
-			close(lock_fd);
-		return -1;
-	}
-	chmod(tmp, 0755);
-	if (make_folders(s, tmp, diags) != 0 || !write_outputs(s, tmp, threads, progress, ud, &job, diags))
-		goto cleanup;
-	marker = fs_join(tmp, SITE_MARKER);
-	if (write_file(marker, "sobre\n", 6) != 0 || swap_in(tmp, out_dir, exists, diags) != 0)
-		goto cleanup;
-	if (stats) {
-		stats->files = s->n;
-		stats->bytes = atomic_load(&job.bytes);
-	}
-	rc = 0;
-cleanup:
-	fs_remove_tree(tmp);
-	free(job.diags);
-	free(marker);
-	free(tmp);
-	if (lock_fd >= 0)
-		close(lock_fd);
 	return rc;
 }

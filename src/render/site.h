@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "guide/guide.h"
+#include "render/sitewrite.h"
 #include "render/theme.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -33,16 +34,12 @@ const char *site_content_type(const site_t *s, size_t i);
 /* Renders output i into out. Thread-safe. Returns 0, or -1 with diagnostics. */
 int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags);
 
-typedef void (*site_progress_fn)(size_t done, size_t total, void *ud);
-
-typedef struct {
-	size_t files;
-	size_t bytes;
-} site_stats_t;
+typedef sitewrite_progress_fn site_progress_fn;
+typedef sitewrite_stats_t site_stats_t;
 
 /* Renders every output into a temporary folder beside out_dir and swaps it in
- * only when all succeeded: a failed or interrupted build leaves the previous
- * site untouched. threads <= 0 uses every core. progress may be NULL.
+ * only when all succeeded (render/sitewrite): a failed or interrupted build
+ * leaves the previous site untouched. threads <= 0 uses every core. progress may be NULL.
  * Renders every page body once first, into the guide's HTML cache, unless
  * guide_adopt_html filled it already. */
 int site_write(site_t *s, const char *out_dir, int threads, site_progress_fn progress, void *ud,

@@ -845,6 +845,7 @@ void catalog_versions_free(catalog_versions_t *v)
 		free(x->source);
 		free(x->imported_at);
 		free(x->imported_by);
+		free(x->guide);
 	}
 	free(v->items);
 	memset(v, 0, sizeof *v);
@@ -856,27 +857,28 @@ steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d)
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
+	/* Every référentiel's, the first imported first; the latest of each is
+	 * its current one. */
 	store_query_t *q = store_query(s, "SELECT v.version, v.title, v.source, v.imported_at, v.imported_by, "
-					  "(SELECT count(*) FROM practice_copy c WHERE c.version_id = v.id) "
-					  "FROM guide_version v WHERE v.referentiel_id = ? ORDER BY v.id");
-	store_bind_int(q, 1, store_referentiel(s));
+					  "(SELECT count(*) FROM practice_copy c WHERE c.version_id = v.id), r.slug, "
+					  "v.id = (SELECT max(id) FROM guide_version WHERE referentiel_id = r.id) "
+					  "FROM guide_version v JOIN referentiel r ON r.id = v.referentiel_id ORDER BY r.id, v.id");
 	size_t cap = 0;
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
-		catalog_version_t *x = &out->items[out->len++];
+		catalog_version_t *x = &out->items[out->len];
 		x->version = store_col_dup(q, 0);
 		x->title = store_col_dup(q, 1);
 		x->source = store_col_dup(q, 2);
 		x->imported_at = store_col_dup(q, 3);
 		x->imported_by = store_col_dup(q, 4);
 		x->practices = (size_t)store_col_int(q, 5);
-		x->current = false;
+		x->guide = store_col_dup(q, 6);
+		x->current = store_col_int(q, 7) != 0;
+		out->nguides += !out->len || strcmp(out->items[out->len - 1].guide, x->guide) != 0;
+		out->len++;
 	}
-	if ((rc = store_end(q, d, "reading the guide versions"))) {
+	if ((rc = store_end(q, d, "reading the guide versions")))
 		catalog_versions_free(out);
-		return rc;
-	}
-	if (out->len)
-		out->items[out->len - 1].current = true;
-	return STEER_OK;
+	return rc;
 }

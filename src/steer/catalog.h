@@ -133,16 +133,18 @@ typedef struct {
 	char *version;     /* "" when the guide gave none */
 	char *title, *source, *imported_at, *imported_by;
 	size_t practices;  /* practices in that version's copy */
-	bool current;      /* the latest: the one being steered */
+	bool current;      /* the latest of its référentiel: the one being steered */
+	char *guide;       /* its référentiel's id ("gbpnr", "rgesn") */
 } catalog_version_t;
 
 typedef struct {
-	catalog_version_t *items; /* oldest first */
+	catalog_version_t *items; /* référentiel by référentiel (the first imported first), oldest first */
 	size_t len;
+	size_t nguides;           /* référentiels */
 } catalog_versions_t;
 
-/* Every guide version imported, oldest first (none before the first
- * import: an empty list, not an error). */
+/* Every version imported of every référentiel, oldest first (none before
+ * the first import: an empty list, not an error). */
 steer_rc catalog_versions(store_t *s, catalog_versions_t *out, diag_list_t *d);
 void catalog_versions_free(catalog_versions_t *v);
 

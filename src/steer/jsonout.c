@@ -422,6 +422,7 @@ void jsonout_history_entry(jsonw_t *w, const history_entry_t *e)
 void jsonout_guide_version(jsonw_t *w, const catalog_version_t *v)
 {
 	jsonw_object(w);
+	key_str(w, "guide", v->guide);
 	key_str(w, "version", v->version);
 	key_str(w, "title", v->title);
 	key_str(w, "source", v->source);

@@ -17,6 +17,7 @@
 #include "render/theme.h"
 #include "steer/indicator.h"
 #include "steer/input.h"
+#include "steer/perimeter.h"
 #include "steer/plan.h"
 #include "steer/score.h"
 #include "steer/snapshot.h"
@@ -340,9 +341,30 @@ static value_t *indicators_ctx(const indicator_list_t *l, size_t due, size_t tot
 
 /* --- the page ------------------------------------------------------------------- */
 
+/* The words the page uses for the référentiel's items: the guide's
+ * "bonnes pratiques, réalisées, concernées", any other's "critères,
+ * validés, applicables" (the RGESN's words). */
+static void put_words(value_t *c, const profile_t *p)
+{
+	bool guide = strcmp(p->id, "gbpnr") == 0;
+	value_t *w = value_map();
+	put_str(w, "source", guide ? "Guide de référence" : "Référentiel");
+	put_str(w, "one", guide ? "Bonne pratique" : "Critère");
+	put_str(w, "Many", guide ? "Bonnes pratiques" : "Critères");
+	put_str(w, "many", guide ? "bonnes pratiques" : "critères");
+	put_str(w, "assessed", guide ? "évaluées" : "évalués");
+	put_str(w, "applicable", guide ? "concernées" : "applicables");
+	put_str(w, "done", guide ? "réalisées" : "validés");
+	put_str(w, "Done", guide ? "Réalisées" : "Validés");
+	put_str(w, "Na", guide ? "Non concernées" : "Non applicables");
+	put_str(w, "All", guide ? "Toutes" : "Tous");
+	value_map_set(c, "words", w);
+}
+
 static value_t *report_ctx(const facts_t *f)
 {
 	value_t *c = value_map();
+	put_words(c, f->all->profile);
 	size_t len;
 	const char *css = chart_css(&len);
 	value_map_set(c, "charts_css", value_string_ref(css, len));
@@ -447,6 +469,18 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 	score_items(items.items, items.len, store_profile(s), w, SCORE_BY_THEME, &themes);
 	score_items(items.items, items.len, store_profile(s), w, SCORE_BY_PRIORITY, &prios);
 	org = store_meta(s, "org");
+	if (store_perimeter(s) != 1) {
+		/* A perimeter's report names it after the organisation. */
+		char *pname = NULL, *gname = NULL;
+		if ((rc = perimeter_scope_names(s, &pname, &gname, d)))
+			goto cleanup;
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "%s — %s", org ? org : "", pname ? pname : "");
+		free(org);
+		org = buf_detach(&b);
+		free(pname);
+		free(gname);
+	}
 	store_query_t *q = store_query(s, "SELECT title FROM guide_version WHERE id = ?");
 	store_bind_int(q, 1, version);
 	if (store_next(q))

@@ -4,6 +4,7 @@
  * function that writes (its diagnostics mapped to the form's fields) and
  * redirects after success, so reloading never posts twice. */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +357,28 @@ static void indicator_row(rq_t *r, value_t *row, const indicator_t *x, const pra
 	ctx_str(row, "err_period", mine ? buf_cstr(&st->m_err_period) : "");
 }
 
+/* The référentiel's own text (the RGESN's objectif, mise en œuvre, moyen
+ * de test): Markdown from an imported file, rendered like the comments,
+ * without raw HTML or remote images. */
+static void put_sections(value_t *ctx, const char *json)
+{
+	buf_t html = BUF_INIT;
+	json_t *secs = json_loads(json ? json : "[]", 0, NULL);
+	value_t *sl = value_put_list(ctx, "sections");
+	for (size_t i = 0; json_is_array(secs) && i < json_array_size(secs); i++) {
+		const json_t *x = json_array_get(secs, i);
+		const char *text = json_string_value(json_object_get(x, "text"));
+		value_t *o = value_push_map(sl);
+		ctx_str(o, "title", json_string_value(json_object_get(x, "title")));
+		buf_reset(&html);
+		md_render(text ? text : "", text ? strlen(text) : 0, MD_OPT_NOHTML | MD_OPT_NOREMOTEIMG, &html, NULL, NULL);
+		ctx_str(o, "html", buf_cstr(&html));
+	}
+	ctx_bool(ctx, "has_sections", json_array_size(secs) > 0);
+	json_decref(secs);
+	buf_free(&html);
+}
+
 void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 {
 	assessment_t a;
@@ -379,8 +402,12 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	ctx_str(ctx, "priority", a.priority);
 	ctx_str(ctx, "difficulty", a.difficulty);
 	ctx_bool(ctx, "archived", a.archived);
+	ctx_bool(ctx, "review", a.review);
+	ctx_str(ctx, "reviewed_title", a.reviewed_title);
+	ctx_str(ctx, "applicability", a.applicability);
 	ctx_str(ctx, "status", status_name(a.profile, a.status));
 	buf_t tmp = BUF_INIT;
+	put_sections(ctx, a.sections);
 	status_slug(a.profile, a.status, &tmp);
 	ctx_str(ctx, "status_class", buf_cstr(&tmp));
 	ctx_bool(ctx, "overdue", a.overdue);
@@ -472,7 +499,8 @@ static int field_of_rule(const char *rule)
 	} map[] = {
 		{"bad-status", F_STATUS}, {"bad-pilot", F_PILOT}, {"unknown-pilot", F_PILOT},
 		{"bad-owner", F_OWNER}, {"bad-date", F_DUE}, {"bad-comment", F_COMMENT},
-		{"justification-required", F_COMMENT}, {"bad-url", F_EVIDENCE}, {"unknown-evidence", F_EVIDENCE},
+		{"justification-required", F_COMMENT}, {"always-applicable", F_STATUS}, {"bad-url", F_EVIDENCE},
+		{"unknown-evidence", F_EVIDENCE},
 		{"too-much-evidence", F_EVIDENCE},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)

@@ -372,7 +372,8 @@ void rq_diag_fr(const diag_t *x, buf_t *out)
 		{"bad-owner", "Responsable invalide : un nom ou une adresse électronique."},
 		{"bad-date", "Date invalide : écrire AAAA-MM-JJ (ou JJ/MM/AAAA)."},
 		{"bad-comment", "Commentaire invalide (trop long ou caractères de contrôle)."},
-		{"justification-required", "« non concernée » demande une justification dans le commentaire."},
+		{"justification-required", "« %s » demande une justification dans le commentaire."},
+		{"always-applicable", "Ce critère s'applique à tous les services : il ne peut pas être « %s »."},
 		{"bad-url", "Chaque preuve doit être un lien http:// ou https://."},
 		{"too-much-evidence", "Trop de preuves : liez plutôt un document qui les rassemble."},
 		{"bad-value", "Valeur invalide pour cet indicateur."},
@@ -384,7 +385,18 @@ void rq_diag_fr(const diag_t *x, buf_t *out)
 	for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++)
 		if (x->rule && strcmp(x->rule, msgs[i].rule) == 0)
 			fr = msgs[i].fr;
-	buf_puts(out, fr ? fr : x->msg);
+	if (fr && strstr(fr, "%s")) {
+		/* The status, as the message names it between quotes: the
+		 * référentiel's own word (non concernée, non applicable). */
+		const char *a = strchr(x->msg, '\''), *b = a ? strchr(a + 1, '\'') : NULL;
+		const char *at = strstr(fr, "%s");
+		buf_put(out, fr, (size_t)(at - fr));
+		if (a && b)
+			buf_put(out, a + 1, (size_t)(b - a - 1));
+		buf_puts(out, at + 2);
+	} else {
+		buf_puts(out, fr ? fr : x->msg);
+	}
 	if (x->rule && strcmp(x->rule, "bad-value") == 0) {
 		/* What the indicator's type accepts, from the engine's reason. */
 		static const struct {

@@ -2,8 +2,9 @@
 # Browser test of the built site: tests/e2e/run.sh path/to/sobre
 # Needs node >= 20, npm and Debian's Chromium (/usr/bin/chromium, or $CHROMIUM).
 # On a developer machine without them it says SKIPPED and succeeds; under CI
-# (CI set) a missing piece is an error. The site test needs the real guide
-# from the test data (tests/testdata.sh); the same rule applies to it.
+# (CI set) a missing piece is an error. The site test needs the real guide,
+# the référentiel site's test the RGESN 2024 file, from the test data
+# (tests/testdata.sh); the same rule applies to them.
 set -eu
 if [ $# -ne 1 ]; then
 	echo "usage: $0 path/to/sobre" >&2
@@ -50,9 +51,15 @@ cd "$root"
 guide=${SOBRE_TESTDATA:-../shared}/corpus/gbpnr-v1
 have_guide=yes
 [ -d "$guide" ] || { testdata_missing "e2e: site" "$guide" || exit 1; have_guide=; }
+rgesn=${SOBRE_TESTDATA:-../shared}/corpus/rgesn-2024/referentiel-ecoconception.json
+have_rgesn=yes
+[ -f "$rgesn" ] || { testdata_missing "e2e: référentiel site" "$rgesn" || exit 1; have_rgesn=; }
 tests=
 for t in tests/e2e/*.test.mjs; do
-	case $t in */site.test.mjs) [ -n "$have_guide" ] || continue ;; esac
+	case $t in
+	*/site.test.mjs) [ -n "$have_guide" ] || continue ;;
+	*/refsite.test.mjs) [ -n "$have_rgesn" ] || continue ;;
+	esac
 	tests="$tests $t"
 done
 # shellcheck disable=SC2086 # file names without spaces

@@ -366,12 +366,18 @@ static void check_input(const char *v, const char *unit)
 			CHECK(n <= limits[i].max && utf8_valid(v, n, NULL) &&
 			      (limits[i].multiline || !has_control(v, n)));
 
-	const char *sugg = NULL, *sugg2 = NULL;
-	int st = status_parse(v, &sugg);
-	if (st >= 0)
-		CHECK(!sugg && status_parse(status_name((status_t)st), &sugg2) == st);
-	if (sugg)
-		CHECK(st < 0 && status_from_name(sugg) >= 0);
+	/* Every built-in profile's statuses: a parsed one names itself back, a
+	 * suggestion is a real status. */
+	static const char *const profiles[] = {"gbpnr", "rgesn-2024", "rgesn-2023"};
+	for (size_t k = 0; k < sizeof profiles / sizeof *profiles; k++) {
+		const profile_t *pr = profile_builtin(profiles[k]);
+		const char *sugg = NULL, *sugg2 = NULL;
+		int st = status_parse(pr, v, &sugg);
+		if (st >= 0)
+			CHECK(!sugg && status_parse(pr, status_name(pr, (status_t)st), &sugg2) == st);
+		if (sugg)
+			CHECK(st < 0 && status_from_name(pr, sugg) >= 0);
+	}
 	int it = indicator_type_parse(v);
 	if (it >= 0)
 		CHECK(indicator_type_parse(indicator_type_name((ind_type_t)it)) == it);

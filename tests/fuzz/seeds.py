@@ -209,6 +209,75 @@ CSV = {
 }
 
 
+# fuzz_profile: a référentiel profile in YAML, as an organisation writes one
+# (docs/referentiels.md) and as the database keeps it.
+PROFILE = {
+    "example": """id: grille-interne
+title: Grille numérique responsable de la Ville
+statuses:
+  - {name: à faire, kind: not-assessed}
+  - {name: fait, credit: 1, synonyms: [ok, terminé]}
+  - {name: partiel, credit: 0.5}
+  - {name: pas commencé, credit: 0}
+  - {name: non concerné, kind: not-applicable, justify: true}
+priorities:
+  - {name: Haute, weight: 2}
+  - {name: Normale, weight: 1}
+  - {name: Basse, weight: 0.5}
+default-weight: 1
+difficulties: [Facile, Moyenne, Difficile]
+csv:
+  id: Réf
+  theme: Thème
+  title: Intitulé
+  priority: Priorité
+  difficulty: Difficulté
+  roles: Porteurs
+  indicators: Indicateurs
+  applicability: Champ
+  sections: [Description, {column: Preuve, title: Comment le vérifier}]
+""",
+    "rgesn-ranks": """id: rgesn-2024
+title: Référentiel général d'écoconception de services numériques (2024)
+statuses:
+  - {name: à évaluer, kind: not-assessed}
+  - {name: validé, credit: 1, rank: 2, synonyms: [conforme]}
+  - {name: en cours, credit: 0, rank: 1}
+  - {name: non validé, credit: 0, rank: 0, synonyms: [non conforme]}
+  - {name: non applicable, kind: not-applicable, justify: true}
+priorities:
+  - {name: Prioritaire, weight: 1.5}
+  - {name: Recommandé, weight: 1.25}
+  - {name: Modéré, weight: 1}
+difficulties: [Faible, Moyen, Fort]
+""",
+    "block-and-quotes": """id: "q"
+title: 'l''état « brut »'
+statuses:
+  - name: "true"
+    kind: Not_Assessed
+  - name: "1"
+    credit: 0.125
+    synonyms: "a: b"
+  - name: "x #y"
+    credit: 1e0
+    justify: false
+default-weight: 0.001
+""",
+    "mistakes": """id: Grille Interne
+titel: x
+statuses:
+  - {name: fait, credit: 1.5, synonyms: [ok, Fait]}
+  - {name: à faire, kind: not-asessed, credt: 2}
+  - {name: partiel, credit: 0.3333}
+  - {name: y, credit: 0,5, rank: 2}
+  - {name: z, kind: not-assessed, credit: 1, justify: oui}
+priorities: [{name: Haute, weight: 101}, {name: haute}]
+csv: {title: T, sections: [a, b, c, d, e]}
+""",
+}
+
+
 # fuzz_http: first byte = options (1: JSON API body, 2: decode after a
 # prefix, bits 2-4: the unit of quantities), then bytes that are at once a
 # form body, a Cookie header and a URL path, as the web app receives them.
@@ -302,5 +371,6 @@ write("fuzz_frontmatter", FRONTMATTER)
 write("fuzz_markdown", MARKDOWN)
 write("fuzz_mustache", MUSTACHE)
 write("fuzz_csv", CSV)
+write("fuzz_profile", PROFILE)
 write("fuzz_http", HTTP)
 write("fuzz_referentiel", REFERENTIEL)

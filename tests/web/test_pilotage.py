@@ -507,6 +507,83 @@ def scopes(sobre, guide, work):
     check(not re.search(r"Sanitizer|runtime error", text), "scopes: no sanitizer report:\n" + text[-3000:])
 
 
+def rgesn(sobre, guide, work):
+    """The RGESN beside the guide (issue 12): a service assessed against it
+    in the web app, in the RGESN's own words. The practice page shows the
+    criterion's cible and sections; the status list is the RGESN's; "non
+    applicable" on a criterion that applies to every service is refused
+    with nothing written; after an upgrade to a new edition, a reworded
+    criterion is "à revoir" with its old wording until its assessment is
+    saved again from the page. Criteria written for this test."""
+    def crit(n, q, prio, cible, obj="Consommer moins."):
+        c = {"numero": n, "thematique": "Stratégie", "critere": q, "objectif": obj, "miseEnOeuvre": "Mesurer.",
+             "controle": "Relire la **mesure**."}
+        if prio:
+            c.update({"difficulte": "Moyen", "priorite": prio, "cible": cible, "metiers": "Développeur"})
+        return c
+    every = "Applicable à tous les services"
+    v1 = [crit("1.1", "Le service a-t-il une raison d'être écrite ?", None, None),
+          crit("1.2", "Les vidéos se lancent-elles seules ?", None, None)]
+    v2 = [crit("1.1", "Le service a-t-il une raison d'être écrite ?", "Prioritaire", every),
+          crit("1.2", "Les vidéos démarrent-elles sur demande ?", "Recommandé", "N/A sans vidéo")]
+    for name, data in (("rgesn-2023.json", v1), ("rgesn-2024.json", v2)):
+        with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+    db = os.path.join(work, "rgesn.db")
+    run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
+    steps = [run("init", "--org", "Ville"), run("guide", "import", guide),
+             run("guide", "import", os.path.join(work, "rgesn-2023.json")),
+             run("perimeter", "add", "Portail", "--guide", "rgesn"),
+             run("assess", "1.2", "--status", "validé", "--perimeter", "Portail"),
+             run("guide", "import", os.path.join(work, "rgesn-2024.json")),
+             run("user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", stdin="admin-password-1\n")]
+    bad = [x for x in steps if x.returncode != 0]
+    check(not bad, f"rgesn: set up with the CLI: {[x.stderr for x in bad]}")
+    status = lambda idbp: re.search(r"^status +(.*)$", run("show", idbp, "--perimeter", "Portail").stdout, re.M).group(1)
+    log = open(os.path.join(work, "rgesn.err"), "w")
+    p = None
+    try:
+        p, port = start_server([sobre, "serve", "--port", "0", "--db", db, guide], log)
+        c = Client(port)
+        check(c.login("admin@example.fr", "admin-password-1")[0] == 303, "rgesn: admin logs in")
+        s, _, b = c.req("/pilotage/pratiques/1.2?perimetre=Portail")
+        text = b.decode()
+        opts = re.findall(r'<option value="([^"]*)"', re.search(r'<select[^>]*name="status".*?</select>', text, re.S).group(0)) \
+            if s == 200 else []
+        check(s == 200 and opts == ["à évaluer", "validé", "en cours", "non validé", "non applicable"],
+              f"rgesn: the status list is the RGESN's ({s}): {opts}")
+        check("à revoir" in text and "Les vidéos se lancent-elles seules ?" in text and "Cible : N/A sans vidéo" in text
+              and "<strong>mesure</strong>" in text and "Moyen de test" in text,
+              "rgesn: the page shows 'à revoir' with the old wording, the cible and the sections")
+        ver = lambda t: re.search(r'name="version" value="(\d+)"', t).group(1)
+        s, _, b = c.req("/pilotage/pratiques/1.1?perimetre=Portail")
+        s, _, b = c.req("/pilotage/pratiques/1.1?perimetre=Portail",
+                        {"csrf": c.csrf, "version": ver(b.decode()), "status": "non applicable", "pilot": "", "owner": "",
+                         "due": "", "comment": "pas concerné", "evidence": ""})
+        check(s == 422 and "Ce critère s'applique à tous les services : il ne peut pas être « non applicable »."
+              in b.decode().replace("&#39;", "'") and status("1.1") == "à évaluer",
+              f"rgesn: 'non applicable' on a criterion for every service is refused, nothing written ({s}, {status('1.1')})")
+        s, _, b = c.req("/pilotage/pratiques/1.2?perimetre=Portail")
+        s, h, _ = c.req("/pilotage/pratiques/1.2?perimetre=Portail",
+                        {"csrf": c.csrf, "version": ver(b.decode()), "status": "validé", "pilot": "", "owner": "",
+                         "due": "", "comment": "", "evidence": ""})
+        s2, _, b2 = c.req("/pilotage/pratiques/1.2?perimetre=Portail")
+        check(s == 303 and "perimetre=Portail" in h.get("Location", "") and s2 == 200 and "à revoir" not in b2.decode(),
+              f"rgesn: saved again from the page, the criterion is no longer 'à revoir' ({s})")
+        s, _, b = c.req("/pilotage/api/score?perimetre=Portail")
+        sc = json.loads(b) if s == 200 else {}
+        # 1.2 validé (Recommandé, 5 quarters) over 1.1 (Prioritaire, 6) + 1.2: 5/11
+        check(sc.get("score_num") == 5 and sc.get("score_den") == 11 and sc.get("weights", {}).get("Recommandé") == 1.25,
+              f"rgesn: the API's score is the RGESN's, in quarters: {sc.get('score_num')}/{sc.get('score_den')}")
+        check(stop_server(p) == 0, "rgesn: server stops")
+        p = None
+    finally:
+        if p and p.poll() is None:
+            p.kill()
+            p.wait()
+        log.close()
+
+
 def declaration(sobre, guide, work):
     """The RGESN declaration (issue 12, section 2) on a database of its own:
     the root assessed against the GBPNR, two services against a small
@@ -1357,6 +1434,7 @@ def main(sobre, guide):
         check(re.search(r"198\.51\.100\.99 POST /pilotage/connexion 401", log) and not re.search(r"203\.0\.113\.66", log),
               "with two X-Forwarded-For lines, the last one is the client")
         scopes(sobre, guide, work)
+        rgesn(sobre, guide, work)
         declaration(sobre, guide, work)
         db_errors(sobre, copy, work)
     finally:
