@@ -1102,6 +1102,9 @@ void pg_report(rq_t *r)
 	}
 	r->res->type = "text/html; charset=utf-8";
 	web_set_header(r->res, "Cache-Control", "no-store");
+	/* One file with its stylesheet inlined, to be saved or mailed: the
+	 * app's policy allows that stylesheet by its hash. */
+	web_csp_inline_style(r->res, buf_cstr(&out));
 	buf_put(&r->res->body, out.ptr ? out.ptr : "", out.len);
 	buf_free(&out);
 }

@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,23 @@ const char *web_header(const web_request_t *req, const char *name)
 	return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
 }
 
+void web_csp_inline_style(web_response_t *res, const char *html)
+{
+	buf_t csp = BUF_INIT;
+	buf_puts(&csp, WEB_CSP "; style-src 'self'");
+	const char *open = strstr(html, "<style>");
+	const char *close = open ? strstr(open, "</style>") : NULL;
+	if (close) {
+		unsigned char h[crypto_hash_sha256_BYTES];
+		char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+		crypto_hash_sha256(h, (const unsigned char *)open + 7, (unsigned long long)(close - open - 7));
+		sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+		buf_printf(&csp, " 'sha256-%s'", b64);
+	}
+	web_set_header(res, "Content-Security-Policy", buf_cstr(&csp));
+	buf_free(&csp);
+}
+
 void web_set_header(web_response_t *res, const char *name, const char *value)
 {
 	http_params_add(&res->headers, name, strlen(name), value, strlen(value));
@@ -308,10 +326,14 @@ static struct MHD_Response *make_response(const web_response_t *res, bool close)
 		return NULL;
 	MHD_add_response_header(r, "Content-Type", res->type ? res->type : "text/html; charset=utf-8");
 	/* Defence in depth on every response: nothing but our own resources,
-	 * no framing, no type sniffing, no referrer leaking paths elsewhere. */
-	MHD_add_response_header(r, "Content-Security-Policy",
-				"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-				"frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+	 * no framing, no type sniffing, no referrer leaking paths elsewhere. A
+	 * page may set its own policy instead (web_csp_inline_style): two
+	 * policies would both apply. */
+	bool own_csp = false;
+	for (size_t i = 0; i < res->headers.len; i++)
+		own_csp |= strcasecmp(res->headers.items[i].name, "Content-Security-Policy") == 0;
+	if (!own_csp)
+		MHD_add_response_header(r, "Content-Security-Policy", WEB_CSP "; style-src 'self'");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");

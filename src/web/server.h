@@ -73,6 +73,16 @@ typedef struct {
 } web_response_t;
 
 void web_set_header(web_response_t *res, const char *name, const char *value);
+/* The policy of every response, but its style-src (make_response adds
+ * 'self'). */
+#define WEB_CSP                                                                                                   \
+	"default-src 'self'; img-src 'self' data:; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; "  \
+	"form-action 'self'"
+/* For a page that must stand alone (the report, saved and mailed as one
+ * file): the same policy, also allowing the first <style> element of html
+ * (NUL-terminated) by the SHA-256 of its text, so that no other inline
+ * style or script runs. */
+void web_csp_inline_style(web_response_t *res, const char *html);
 
 typedef void (*web_handler_fn)(void *ud, const web_request_t *req, web_response_t *res);
 /* Called when a request's line and headers are in, before any of its body

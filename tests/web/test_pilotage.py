@@ -11,6 +11,8 @@ switcher) and the database's failures.
     test_pilotage.py SOBRE GUIDE_DIR
 
 Prints "pilotage: N passed, M failed" and exits non-zero on any failure."""
+import base64
+import hashlib
 import http.cookiejar
 import io
 import json
@@ -801,6 +803,17 @@ def main(sobre, guide):
                      "/pilotage/pratiques?statut=non+%C3%A9valu%C3%A9e&priorite=Prioritaire"):
             s, _, b = admin.req(path)
             check(s == 200 and len(b) > 200, f"GET {path} ({s})")
+        # The report is one file with its stylesheet inlined: the policy
+        # allows that stylesheet by its hash, and nothing else inline.
+        s, h, b = admin.req("/pilotage/rapport")
+        style = re.search(rb"<style>(.*?)</style>", b, re.S)
+        want = "'sha256-" + base64.b64encode(hashlib.sha256(style.group(1)).digest()).decode() + "'" if style else "?"
+        csp = h.get("Content-Security-Policy", "")
+        check(s == 200 and len(h.get_all("Content-Security-Policy") or []) == 1
+              and csp.endswith("style-src 'self' " + want) and "script-src 'self'" in csp
+              and "unsafe-inline" not in csp, f"the report's stylesheet is allowed by its hash only: {csp}")
+        s, h, _ = admin.req("/pilotage/plan")
+        check(h.get("Content-Security-Policy", "").endswith("style-src 'self'"), "other pages allow no inline style")
         s, h, b = admin.req("/pilotage/plan-action.csv")
         check(s == 200 and h["Content-Type"].startswith("text/csv") and "échéance".encode() in b
               and b.startswith(b"\xef\xbb\xbfrang;id;") and 'filename="plan-action.csv"' in h["Content-Disposition"],
