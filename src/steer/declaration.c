@@ -599,6 +599,9 @@ static void criterion_ctx(value_t *row, const declaration_t *x, const declaratio
 	value_map_set(row, "details", value_bool(details));
 	put_str(row, "idbp", c->item->idbp);
 	put_str(row, "title", c->item->title);
+	/* Reworded by an upgrade since its assessment was saved: published as
+	 * assessed, but said (an upgrade hides nothing). */
+	value_map_set(row, "review", value_bool(c->item->review));
 	put_str(row, "status", status_name(x->profile, c->item->status));
 	put_inline(row, "justification", c->item->comment);
 	put_inline(row, "texte_declaration", c->text[DECL_TEXTE_DECLARATION]);
