@@ -146,8 +146,28 @@ int cli_steer_open(const char *cmd, const char *db, bool create, bool write, sto
 	return rc;
 }
 
+/* Profiles read from the database by the commands that ran: what they
+ * print after closing the store names statuses through them. Freed at
+ * exit. */
+static profile_t **kept;
+static size_t nkept;
+
+static void free_kept(void)
+{
+	for (size_t i = 0; i < nkept; i++)
+		profile_free(kept[i]);
+	free(kept);
+}
+
 int cli_steer_close(const char *cmd, store_t *s, int rc, diag_list_t *d)
 {
+	profile_t *owned = s ? store_take_profile(s) : NULL;
+	if (owned) {
+		if (!kept)
+			atexit(free_kept);
+		kept = xrealloc(kept, (nkept + 1) * sizeof *kept);
+		kept[nkept++] = owned;
+	}
 	if (s) {
 		if (rc == 0)
 			rc = store_commit(s, d);

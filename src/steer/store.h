@@ -106,6 +106,10 @@ void store_set_scope(store_t *s, long long perimeter, long long referentiel);
  * database, freed by the store when replaced or closed. */
 void store_set_profile(store_t *s, const profile_t *p, profile_t *owned);
 const profile_t *store_profile(const store_t *s);
+/* Gives the caller the profile the store owns (NULL for a built-in),
+ * which store_profile keeps returning: for what outlives the store (the
+ * CLI prints after it has committed and closed). The caller frees it. */
+profile_t *store_take_profile(store_t *s);
 long long store_perimeter(const store_t *s);
 long long store_referentiel(const store_t *s);
 time_t store_now(const store_t *s);

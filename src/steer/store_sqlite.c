@@ -842,6 +842,13 @@ void store_set_profile(store_t *s, const profile_t *p, profile_t *owned)
 	s->profile = p ? p : profile_builtin("gbpnr");
 }
 
+profile_t *store_take_profile(store_t *s)
+{
+	profile_t *p = s->owned_profile;
+	s->owned_profile = NULL;
+	return p;
+}
+
 const profile_t *store_profile(const store_t *s)
 {
 	return s->profile;
