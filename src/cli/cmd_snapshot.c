@@ -209,8 +209,11 @@ int cmd_snapshot(int argc, char **argv)
 			buf_t p = BUF_INIT, q = BUF_INIT;
 			pct(&p, info.num, info.den);
 			pct(&q, info.assessed, info.total);
-			printf("snapshot '%s' taken %s: score %s, completion %s (%zu/%zu practices assessed)\n", info.name,
-			       info.created_at, buf_cstr(&p), buf_cstr(&q), info.assessed, info.total);
+			/* The GBPNR has practices, any other référentiel items. */
+			bool guide = info.profile && strcmp(info.profile->id, "gbpnr") == 0;
+			printf("snapshot '%s' taken %s: score %s, completion %s (%zu/%zu %s assessed)\n", info.name,
+			       info.created_at, buf_cstr(&p), buf_cstr(&q), info.assessed, info.total,
+			       guide ? "practices" : "items");
 			buf_free(&p);
 			buf_free(&q);
 		}
