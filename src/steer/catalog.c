@@ -607,6 +607,23 @@ static steer_rc record_diff(store_t *s, catalog_import_t *res, diag_list_t *d)
 	return rc;
 }
 
+/* The statuses of profile from index `from` on, as the database checks
+ * assessments against them (referentiel_status). */
+static steer_rc record_statuses(store_t *s, long long rid, const profile_t *profile, size_t from, diag_list_t *d)
+{
+	steer_rc rc = STEER_OK;
+	for (size_t i = from; i < profile->nstatuses && !rc; i++) {
+		store_query_t *q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, position, justify) "
+						  "VALUES (?, ?, ?, ?)");
+		store_bind_int(q, 1, rid);
+		store_bind_text(q, 2, profile->statuses[i].name);
+		store_bind_int(q, 3, (long long)i);
+		store_bind_int(q, 4, profile->statuses[i].justify);
+		rc = store_exec(q, d, "recording the référentiel's statuses");
+	}
+	return rc;
+}
+
 /* The profile a référentiel is scored with becomes profile, when its
  * statuses keep their names and places (snapshots store the places). */
 static steer_rc change_profile(store_t *s, long long rid, const profile_t *profile, diag_list_t *d)
@@ -642,14 +659,8 @@ static steer_rc change_profile(store_t *s, long long rid, const profile_t *profi
 		rc = store_refuse(d, "profile-mismatch", "keep every status the assessments may have",
 				  "profile '%s' has %zu statuses, fewer than the référentiel's profile '%s' (%lld)",
 				  profile->id, profile->nstatuses, stored, known);
-	for (size_t i = (size_t)known; i < profile->nstatuses && !rc; i++) {
-		q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, position, justify) VALUES (?, ?, ?, ?)");
-		store_bind_int(q, 1, rid);
-		store_bind_text(q, 2, profile->statuses[i].name);
-		store_bind_int(q, 3, (long long)i);
-		store_bind_int(q, 4, profile->statuses[i].justify);
-		rc = store_exec(q, d, "recording the référentiel's statuses");
-	}
+	if (!rc)
+		rc = record_statuses(s, rid, profile, (size_t)known, d);
 	buf_t yaml = BUF_INIT;
 	if (!rc && !builtin)
 		profile_format(profile, &yaml);
@@ -798,15 +809,8 @@ steer_rc catalog_referentiel(store_t *s, const char *slug, const profile_t *prof
 	store_bind_text(q, 4, at);
 	rc = store_scalar(q, 0, id, d, "recording the référentiel");
 	buf_free(&yaml);
-	for (size_t i = 0; i < profile->nstatuses && !rc; i++) {
-		q = store_query(s, "INSERT INTO referentiel_status(referentiel_id, name, position, justify) "
-				   "VALUES (?, ?, ?, ?)");
-		store_bind_int(q, 1, *id);
-		store_bind_text(q, 2, profile->statuses[i].name);
-		store_bind_int(q, 3, (long long)i);
-		store_bind_int(q, 4, profile->statuses[i].justify);
-		rc = store_exec(q, d, "recording the référentiel's statuses");
-	}
+	if (!rc)
+		rc = record_statuses(s, *id, profile, 0, d);
 	*created = !rc;
 	return rc;
 }

@@ -470,24 +470,10 @@ static void put_buf(value_t *m, const char *key, buf_t *b)
 	buf_reset(b);
 }
 
-/* "2026-03-01" -> "1er mars 2026"; other text as is. */
-static void date_fr(buf_t *out, const char *iso)
-{
-	int y = iso ? input_digits(iso, 4) : -1, m = -1, d = -1;
-	if (y >= 0 && iso[4] == '-' && iso[7] == '-') {
-		m = input_digits(iso + 5, 2);
-		d = input_digits(iso + 8, 2);
-	}
-	if (m >= 1 && m <= 12 && d >= 1 && d <= 31)
-		buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", frdate_month(m - 1), y);
-	else if (iso)
-		buf_puts(out, iso);
-}
-
 static void put_date(value_t *m, const char *key, const char *iso)
 {
 	buf_t b = BUF_INIT;
-	date_fr(&b, iso);
+	frdate_date(iso, &b);
 	put_buf(m, key, &b);
 	buf_free(&b);
 }

@@ -63,6 +63,21 @@ static int digits(const char *s, int n)
 	return v;
 }
 
+void frdate_date(const char *iso, buf_t *out)
+{
+	int y = -1, m = -1, d = -1;
+	size_t n = iso ? strlen(iso) : 0;
+	if (n >= 10 && iso[4] == '-' && iso[7] == '-' && (n == 10 || iso[10] == 'T')) {
+		y = digits(iso, 4);
+		m = digits(iso + 5, 2);
+		d = digits(iso + 8, 2);
+	}
+	if (y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+		buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", months[m - 1], y);
+	else if (iso)
+		buf_puts(out, iso);
+}
+
 bool frdate_instant(const char *iso, buf_t *out)
 {
 	/* Exactly "YYYY-MM-DDTHH:MM:SSZ", the form sobre stores. */

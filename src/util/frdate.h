@@ -21,6 +21,11 @@ long frdate_paris_offset(time_t t);
 /* "6 mars 2027": the day of instant t in Paris. */
 void frdate_day(time_t t, buf_t *out);
 
+/* "1er mars 2026" for a day written "YYYY-MM-DD", or the day of an
+ * instant written "YYYY-MM-DDT..." as it is written (not moved to Paris
+ * time); any other text (NULL: none) appended as it is. */
+void frdate_date(const char *iso, buf_t *out);
+
 /* "6 décembre 2026 à 23 h 25" for an instant written
  * "YYYY-MM-DDTHH:MM:SSZ" (as sobre stores them). False, and nothing
  * appended, when iso is not of that form. */

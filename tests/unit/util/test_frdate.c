@@ -49,6 +49,28 @@ static void test_refused(void **state)
 	buf_free(&b);
 }
 
+/* A stored day, "YYYY-MM-DD", as the report and the declaration print it;
+ * anything else as it is, a short text without reading past its end. */
+static void test_dates(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"2026-03-01", "1er mars 2026"}, {"2026-12-15", "15 décembre 2026"},
+		{"2026-01-05T09:00:00Z", "5 janvier 2026"}, {"2026-01-05X", "2026-01-05X"}, {"2026-13-01", "2026-13-01"},
+		{"2026-", "2026-"}, {"2026-03-1", "2026-03-1"}, {"demain", "demain"}, {"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		buf_t b = BUF_INIT;
+		frdate_date(cases[i][0], &b);
+		assert_string_equal(buf_cstr(&b), cases[i][1]);
+		buf_free(&b);
+	}
+	buf_t b = BUF_INIT;
+	frdate_date(NULL, &b);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
 static void test_days(void **state)
 {
 	(void)state;
@@ -73,6 +95,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_instants),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
