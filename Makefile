@@ -6,7 +6,7 @@
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (60) each
 #   make lint       layers and circles (scripts/layers.py), limits documented, cppcheck and clang-tidy over src/
 CC      ?= cc
-PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc
+PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat
 TESTPKGS:= cmocka
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
