@@ -9,6 +9,7 @@
 
 #include "guide/rules.h"
 #include "render/theme.h"
+#include "steer/input.h"
 #include "util/fs.h"
 #include "util/utf8.h"
 
@@ -180,4 +181,18 @@ int cli_ref_unread_code(const diag_list_t *d)
 		     strcmp(d->items[i].rule, "profile-too-large") == 0))
 			return EXIT_USAGE;
 	return EXIT_PROBLEMS;
+}
+
+void cli_put_means(buf_t *out, long long budget, long long staff)
+{
+	if (budget >= 0) {
+		buf_printf(out, "%-10s", "budget");
+		input_hundredths_fr(budget, true, out);
+		buf_puts(out, " €\n");
+	}
+	if (staff >= 0) {
+		buf_printf(out, "%-10s", "staff");
+		input_hundredths_fr(staff, false, out);
+		buf_puts(out, " person-days\n");
+	}
 }

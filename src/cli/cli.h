@@ -51,6 +51,9 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 /* Appends s on one line (history entries): line breaks as " / ", CR
  * dropped, NULL as "—". */
 void cli_put_flat(buf_t *out, const char *s);
+/* The "budget" and "staff" lines of a practice or an objective, in
+ * French figures (nothing when unset: -1). */
+void cli_put_means(buf_t *out, long long budget, long long staff);
 
 /* Runs every rule over g, as `build` without --theme sees it: page URLs are
  * checked against the built-in theme's assets too. */

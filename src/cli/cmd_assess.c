@@ -14,7 +14,7 @@
 
 static const char usage[] =
 	"sobre assess ID [--status S] [--pilot P [--custom-pilot]] [--owner O] [--due DATE] [--comment TEXT] "
-	"[--evidence URL]... [--remove-evidence URL]... [--if-version N] [--db FILE]";
+	"[--budget EUROS] [--staff DAYS] [--evidence URL]... [--remove-evidence URL]... [--if-version N] [--db FILE]";
 
 int cmd_assess(int argc, char **argv)
 {
@@ -25,6 +25,8 @@ int cmd_assess(int argc, char **argv)
 		{"owner", required_argument, NULL, 'o'},
 		{"due", required_argument, NULL, 'u'},
 		{"comment", required_argument, NULL, 'c'},
+		{"budget", required_argument, NULL, 'b'},
+		{"staff", required_argument, NULL, 'f'},
 		{"evidence", required_argument, NULL, 'e'},
 		{"remove-evidence", required_argument, NULL, 'E'},
 		{"if-version", required_argument, NULL, 'V'},
@@ -38,7 +40,7 @@ int cmd_assess(int argc, char **argv)
 	const char **add = xcalloc((size_t)argc + 1, sizeof *add), **del = xcalloc((size_t)argc + 1, sizeof *del);
 	int c, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:p:Po:u:c:e:E:V:D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:p:Po:u:c:b:f:e:E:V:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': ch.status = optarg; break;
 		case 'p': ch.pilot = optarg; break;
@@ -46,6 +48,8 @@ int cmd_assess(int argc, char **argv)
 		case 'o': ch.owner = optarg; break;
 		case 'u': ch.due = optarg; break;
 		case 'c': ch.comment = optarg; break;
+		case 'b': ch.budget = optarg; break;
+		case 'f': ch.staff = optarg; break;
 		case 'e': add[ch.nadd++] = optarg; break;
 		case 'E': del[ch.nremove++] = optarg; break;
 		case 'V': {
@@ -70,6 +74,8 @@ int cmd_assess(int argc, char **argv)
 			       "  --owner O       the person in charge: a name or an e-mail address\n"
 			       "  --due DATE      target date, YYYY-MM-DD or DD/MM/YYYY\n"
 			       "  --comment TEXT  notes; required for 'non concernée' (the justification)\n"
+			       "  --budget EUROS  the action's budget in euros (12 500,50 or 12500.50)\n"
+			       "  --staff DAYS    the action's staff time in person-days (2,5)\n"
 			       "  --evidence URL  adds a link to a proof (http or https); repeatable\n"
 			       "  --if-version N  change nothing unless the assessment is still at version N,\n"
 			       "                  as read before with sobre show ID --format json (\"version\"):\n"
@@ -91,10 +97,10 @@ int cmd_assess(int argc, char **argv)
 		free(del);
 		return cli_usage_error("assess", usage, argc - optind ? "give one practice id" : "which practice? give its id, e.g. a.1");
 	}
-	if (!ch.status && !ch.pilot && !ch.owner && !ch.due && !ch.comment && !ch.nadd && !ch.nremove) {
+	if (!ch.status && !ch.pilot && !ch.owner && !ch.due && !ch.comment && !ch.budget && !ch.staff && !ch.nadd && !ch.nremove) {
 		free(add);
 		free(del);
-		return cli_usage_error("assess", usage, "nothing to change: give --status, --pilot, --owner, --due, --comment or --evidence");
+		return cli_usage_error("assess", usage, "nothing to change: give --status, --pilot, --owner, --due, --comment, --budget, --staff or --evidence");
 	}
 	store_t *s;
 	if ((rc = cli_steer_open("assess", db, false, true, &s))) {

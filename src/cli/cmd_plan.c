@@ -20,8 +20,9 @@ static const char usage[] = "sobre plan [--pilot P] [--limit N] [--format table|
 static void write_csv(buf_t *out, const plan_t *p, size_t n)
 {
 	static const char *const head[] = {"rank", "id", "title", "theme", "priority", "difficulty", "status",
-					   "pilot", "owner", "due date", "overdue"};
-	for (size_t k = 0; k < 11; k++) {
+					   "pilot", "owner", "due date", "overdue", "budget", "staff_days"};
+	buf_t budget = BUF_INIT, staff = BUF_INIT;
+	for (size_t k = 0; k < 13; k++) {
 		if (k)
 			buf_putc(out, ',');
 		buf_puts(out, head[k]);
@@ -31,18 +32,29 @@ static void write_csv(buf_t *out, const plan_t *p, size_t n)
 		const plan_item_t *x = &p->items[i];
 		char rank[24];
 		snprintf(rank, sizeof rank, "%zu", i + 1);
+		buf_reset(&budget);
+		buf_reset(&staff);
+		if (x->budget >= 0)
+			input_hundredths_text(x->budget, &budget);
+		if (x->staff >= 0)
+			input_hundredths_text(x->staff, &staff);
 		const char *cells[] = {rank, x->idbp, x->title, x->theme_id, x->priority, x->difficulty,
-				       status_name(p->profile, x->status), x->pilot, x->owner, x->due, x->overdue ? "yes" : ""};
-		for (size_t k = 0; k < 11; k++) {
+				       status_name(p->profile, x->status), x->pilot, x->owner, x->due, x->overdue ? "yes" : "",
+				       buf_cstr(&budget), buf_cstr(&staff)};
+		for (size_t k = 0; k < 13; k++) {
 			if (k)
 				buf_putc(out, ',');
 			sheet_csv_cell(out, cells[k], ',');
 		}
 		buf_puts(out, "\r\n");
 	}
+	buf_free(&budget);
+	buf_free(&staff);
 }
 
 /* The first n actions of p as a table, with the counts. */
+static void write_means(buf_t *out, const plan_t *p);
+
 static void write_table(buf_t *out, const plan_t *p, size_t n)
 {
 	cli_table_t t = {0};
@@ -72,6 +84,61 @@ static void write_table(buf_t *out, const plan_t *p, size_t n)
 	if (n < p->len)
 		buf_printf(out, " (first %zu shown)", n);
 	buf_printf(out, ", %zu overdue\n", p->overdue);
+	write_means(out, p);
+}
+
+static void means_cells(const plan_means_t *m, buf_t *budget, buf_t *staff)
+{
+	buf_reset(budget);
+	buf_reset(staff);
+	if (m->budget >= 0) {
+		input_hundredths_fr(m->budget, true, budget);
+		buf_puts(budget, " €");
+	} else {
+		buf_puts(budget, "—");
+	}
+	if (m->staff >= 0)
+		input_hundredths_fr(m->staff, false, staff);
+	else
+		buf_puts(staff, "—");
+}
+
+/* The means by theme and by pilot, when any action has some. */
+static void write_means(buf_t *out, const plan_t *p)
+{
+	plan_totals_t t;
+	plan_totals(p, &t);
+	if (t.all.budget < 0 && t.all.staff < 0) {
+		plan_totals_free(&t);
+		return;
+	}
+	cli_table_t tab = {0};
+	static const char *const head[] = {"means", "actions", "budget", "person-days"};
+	cli_table_row(&tab, 4, head);
+	buf_t b = BUF_INIT, st = BUF_INIT, name = BUF_INIT, count = BUF_INIT;
+	for (size_t g = 0; g < t.nthemes + t.npilots + 1; g++) {
+		const plan_means_t *m = g < t.nthemes ? &t.themes[g] : g < t.nthemes + t.npilots ? &t.pilots[g - t.nthemes] : &t.all;
+		buf_reset(&name);
+		buf_reset(&count);
+		if (g < t.nthemes)
+			buf_printf(&name, "theme %s %s", m->key, m->label);
+		else if (g < t.nthemes + t.npilots)
+			buf_printf(&name, "pilot %s", m->key ? m->key : "(none)");
+		else
+			buf_puts(&name, "all actions");
+		buf_printf(&count, "%zu", m->actions);
+		means_cells(m, &b, &st);
+		const char *row[] = {buf_cstr(&name), buf_cstr(&count), buf_cstr(&b), buf_cstr(&st)};
+		cli_table_row(&tab, 4, row);
+	}
+	buf_putc(out, '\n');
+	cli_table_print(&tab, 2u | 4u | 8u, out);
+	cli_table_free(&tab);
+	buf_free(&b);
+	buf_free(&st);
+	buf_free(&name);
+	buf_free(&count);
+	plan_totals_free(&t);
 }
 
 int cmd_plan(int argc, char **argv)

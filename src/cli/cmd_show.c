@@ -184,6 +184,7 @@ int cmd_show(int argc, char **argv)
 		if (a.due)
 			buf_printf(&out, "%-10s%s%s\n", "due", a.due, a.overdue ? " (overdue)" : "");
 		indented(&out, "comment", a.comment);
+		cli_put_means(&out, a.budget, a.staff);
 		for (size_t i = 0; i < a.nevidence; i++)
 			field(&out, i ? "" : "evidence", a.evidence[i]);
 		if (a.updated_at)

@@ -4,6 +4,7 @@
 #include "steer/assess.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,8 +81,10 @@ cleanup:
 	return rc;
 }
 
+/* The means are logged and compared in their canonical text
+ * (input_hundredths_text) and written as whole hundredths. */
 typedef struct {
-	char *status, *pilot, *owner, *due, *comment;
+	char *status, *pilot, *owner, *due, *comment, *budget, *staff;
 } fields_t;
 
 static void fields_free(fields_t *f)
@@ -91,13 +94,34 @@ static void fields_free(fields_t *f)
 	free(f->owner);
 	free(f->due);
 	free(f->comment);
+	free(f->budget);
+	free(f->staff);
+}
+
+static char *hundredths_dup(const store_query_t *q, int col)
+{
+	if (store_col_null(q, col))
+		return NULL;
+	buf_t b = BUF_INIT;
+	input_hundredths_text(store_col_int(q, col), &b);
+	return buf_detach(&b);
+}
+
+/* The canonical text of a means field back to hundredths, for writing. */
+static void bind_hundredths(store_query_t *q, int idx, const char *canon)
+{
+	long long v;
+	if (canon && !input_hundredths(canon, NULL, INT64_MAX / 100, &v))
+		store_bind_int(q, idx, v);
+	else
+		store_bind_null(q, idx);
 }
 
 static steer_rc load_fields(store_t *s, long long pid, fields_t *f, diag_list_t *d)
 {
 	memset(f, 0, sizeof *f);
-	store_query_t *q = store_query(s, "SELECT p.status, l.name, p.owner, p.due, p.comment FROM practice p "
-					  "LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.id = ?");
+	store_query_t *q = store_query(s, "SELECT p.status, l.name, p.owner, p.due, p.comment, p.budget, p.staff "
+					  "FROM practice p LEFT JOIN pilot l ON l.id = p.pilot_id WHERE p.id = ?");
 	store_bind_int(q, 1, pid);
 	bool found = store_next(q);
 	if (found) {
@@ -106,6 +130,8 @@ static steer_rc load_fields(store_t *s, long long pid, fields_t *f, diag_list_t 
 		f->owner = store_col_dup(q, 2);
 		f->due = store_col_dup(q, 3);
 		f->comment = store_col_dup(q, 4);
+		f->budget = hundredths_dup(q, 5);
+		f->staff = hundredths_dup(q, 6);
 	}
 	steer_rc rc = store_end(q, d, "reading the assessment");
 	if (!rc && !found) {
@@ -129,7 +155,8 @@ static steer_rc check_version(store_t *s, const practice_ref_t *ref, long long e
 		return rc;
 	/* The fields whose changes move the row version (its triggers). */
 	q = store_query(s, "SELECT at, actor FROM history WHERE perimeter_id = ? AND referentiel_id = ? AND idbp = ? "
-			   "AND field IN ('status', 'pilot', 'owner', 'due', 'comment', 'evidence') ORDER BY id DESC LIMIT 1");
+			   "AND field IN ('status', 'pilot', 'owner', 'due', 'comment', 'budget', 'staff', 'evidence') "
+			   "ORDER BY id DESC LIMIT 1");
 	store_bind_scope(q, 1);
 	store_bind_text(q, 3, ref->idbp);
 	if (store_next(q)) {
@@ -180,6 +207,30 @@ static steer_rc check_applicable(store_t *s, const practice_ref_t *ref, const ch
 	return rc;
 }
 
+/* A means field typed as text (NULL: unchanged; "": cleared) into its
+ * canonical text in *field; false when refused (said in d). */
+static bool means_field(const char *typed, const char *name, const char *hint, char **field, diag_list_t *d)
+{
+	if (!typed)
+		return false;
+	free(*field);
+	*field = optional(typed);
+	if (!*field)
+		return false;
+	long long v;
+	const char *why = strcmp(name, "budget") == 0 ? input_budget(*field, &v) : input_staff(*field, &v);
+	if (why) {
+		store_refuse(d, strcmp(name, "budget") == 0 ? "bad-budget" : "bad-staff", hint, "the %s '%s' %s", name,
+			     *field, why);
+		return true;
+	}
+	buf_t b = BUF_INIT;
+	input_hundredths_text(v, &b);
+	free(*field);
+	*field = buf_detach(&b);
+	return false;
+}
+
 static steer_rc validate(store_t *s, const practice_ref_t *ref, const assess_change_t *c, const fields_t *old,
 			 fields_t *nw, diag_list_t *d)
 {
@@ -195,6 +246,12 @@ static steer_rc validate(store_t *s, const practice_ref_t *ref, const assess_cha
 	nw->owner = old->owner ? xstrdup(old->owner) : NULL;
 	nw->due = old->due ? xstrdup(old->due) : NULL;
 	nw->comment = old->comment ? xstrdup(old->comment) : NULL;
+	nw->budget = old->budget ? xstrdup(old->budget) : NULL;
+	nw->staff = old->staff ? xstrdup(old->staff) : NULL;
+	if (means_field(c->budget, "budget", "give euros, e.g. 1500 or 12 500,50", &nw->budget, d))
+		rc = STEER_REFUSED;
+	if (means_field(c->staff, "staff", "give person-days, e.g. 3 or 2,5", &nw->staff, d))
+		rc = STEER_REFUSED;
 	if (c->status) {
 		const char *sugg;
 		int st = status_parse(p, c->status, &sugg);
@@ -350,10 +407,10 @@ steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size
 	    (ref.archived && (rc = practice_find(s, idbp, false, &ref, d))) || (rc = load_fields(s, ref.id, &old, d)) ||
 	    (rc = validate(s, &ref, c, &old, &nw, d)))
 		goto cleanup;
-	static const char *const labels[5] = {"status", "pilot", "owner", "due", "comment"};
-	const char *const olds[5] = {old.status, old.pilot, old.owner, old.due, old.comment};
-	const char *const news[5] = {nw.status, nw.pilot, nw.owner, nw.due, nw.comment};
-	for (int i = 0; i < 5; i++)
+	static const char *const labels[7] = {"status", "pilot", "owner", "due", "comment", "budget", "staff"};
+	const char *const olds[7] = {old.status, old.pilot, old.owner, old.due, old.comment, old.budget, old.staff};
+	const char *const news[7] = {nw.status, nw.pilot, nw.owner, nw.due, nw.comment, nw.budget, nw.staff};
+	for (int i = 0; i < 7; i++)
 		if (!same(olds[i], news[i])) {
 			changed++;
 			if ((rc = store_log(s, ref.idbp, labels[i], olds[i], news[i], d)))
@@ -366,7 +423,8 @@ steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size
 			goto cleanup;
 		store_timestamp(s, at);
 		store_query_t *q = store_query(s, "UPDATE practice SET status = ?, pilot_id = ?, owner = ?, due = ?, "
-						  "comment = ?, updated_at = ?, updated_by = ? WHERE id = ?");
+						  "comment = ?, updated_at = ?, updated_by = ?, budget = ?, staff = ? "
+						  "WHERE id = ?");
 		store_bind_text(q, 1, nw.status);
 		if (pid)
 			store_bind_int(q, 2, pid);
@@ -375,7 +433,9 @@ steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size
 		store_bind_text(q, 5, nw.comment);
 		store_bind_text(q, 6, at);
 		store_bind_text(q, 7, store_actor(s));
-		store_bind_int(q, 8, ref.id);
+		bind_hundredths(q, 8, nw.budget);
+		bind_hundredths(q, 9, nw.staff);
+		store_bind_int(q, 10, ref.id);
 		if ((rc = store_exec(q, d, "saving the assessment")))
 			goto cleanup;
 	}
@@ -493,7 +553,8 @@ steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessme
 		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id), rv.version, "
 		   "p.status, l.name, p.owner, p.due, p.comment, p.updated_at, p.updated_by, p.row_version, "
 		   "c.sections, c.applicability, c.always_applicable, rc.title, "
-		   "rc.id IS NOT NULL AND rc.id <> c.id AND (rc.title <> c.title OR rc.sections <> c.sections) "
+		   "rc.id IS NOT NULL AND rc.id <> c.id AND (rc.title <> c.title OR rc.sections <> c.sections), "
+		   "coalesce(p.budget, -1), coalesce(p.staff, -1) "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id JOIN guide_version v ON v.id = c.version_id "
 		   "LEFT JOIN guide_version rv ON rv.id = p.removed_version LEFT JOIN pilot l ON l.id = p.pilot_id "
 		   "LEFT JOIN practice_copy rc ON rc.id = p.reviewed_copy "
@@ -532,6 +593,8 @@ steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessme
 		out->always_applicable = store_col_int(q, 20) != 0;
 		out->review = store_col_int(q, 22) != 0;
 		out->reviewed_title = out->review ? store_col_dup(q, 21) : NULL;
+		out->budget = store_col_int(q, 23);
+		out->staff = store_col_int(q, 24);
 	}
 	if ((rc = store_end(q, d, "reading the practice")) == STEER_OK && !found) {
 		diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER, "reading the practice failed: no row");

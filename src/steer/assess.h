@@ -26,6 +26,8 @@ typedef struct {
 	const char *owner;  /* a name or an e-mail address */
 	const char *due;    /* YYYY-MM-DD or DD/MM/YYYY */
 	const char *comment;
+	const char *budget; /* euros, French or dot decimal (input_budget) */
+	const char *staff;  /* person-days (input_staff) */
 	const char *const *add_evidence; /* http(s) URLs */
 	size_t nadd;
 	const char *const *remove_evidence;
@@ -74,6 +76,7 @@ typedef struct {
 	const profile_t *profile; /* its référentiel's (borrowed from the store) */
 	status_t status;
 	char *pilot, *owner, *due, *comment, *updated_at, *updated_by; /* NULL when unset */
+	long long budget, staff; /* means: cents, hundredths of a person-day; -1 when unset */
 	long long version;     /* row version: moves with every saved change of the assessment or its evidence */
 	char *sections;        /* the item's text sections, a JSON array of {key, title, text} ("[]" for the GBPNR) */
 	char *applicability;   /* the item's cible as written, "" when none */

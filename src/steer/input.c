@@ -268,3 +268,81 @@ bool input_whole(const char *s, long min, long max, long *out)
 	*out = v;
 	return true;
 }
+
+const char *input_hundredths(const char *s, const char *suffix, long long max, long long *out)
+{
+	char canon[INPUT_NUMBER_CAP];
+	char *t = input_trim(s);
+	size_t n = strlen(t);
+	if (suffix && n >= strlen(suffix) && strcmp(t + n - strlen(suffix), suffix) == 0)
+		t[n - strlen(suffix)] = '\0';
+	bool ok = input_number(t, canon, sizeof canon, NULL);
+	free(t);
+	if (!ok)
+		return "is not a number (e.g. 1500, 12 500,50 or 3,5)";
+	if (canon[0] == '-')
+		return "is negative: give the amount itself (0 or more)";
+	const char *dot = strchr(canon, '.');
+	if (dot && strlen(dot + 1) > 2)
+		return "has more than two decimals";
+	long long v = 0;
+	for (const char *p = canon; *p && p != dot; p++) {
+		if (v > max / 10)
+			return "is too large";
+		v = v * 10 + (*p - '0');
+	}
+	int frac = 0;
+	if (dot)
+		frac = (dot[1] - '0') * 10 + (dot[2] ? dot[2] - '0' : 0);
+	if (v > (max - frac) / 100)
+		return "is too large";
+	*out = v * 100 + frac;
+	return NULL;
+}
+
+void input_hundredths_text(long long v, buf_t *out)
+{
+	buf_printf(out, "%lld", v / 100);
+	if (v % 100 % 10)
+		buf_printf(out, ".%02lld", v % 100);
+	else if (v % 100)
+		buf_printf(out, ".%lld", v % 100 / 10);
+}
+
+void input_hundredths_fr(long long v, bool money, buf_t *out)
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof digits, "%lld", v / 100);
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf_puts(out, "\xe2\x80\xaf"); /* U+202F, as French typography groups digits */
+		buf_putc(out, digits[i]);
+	}
+	if (money)
+		buf_printf(out, ",%02lld", v % 100);
+	else if (v % 100 % 10)
+		buf_printf(out, ",%02lld", v % 100);
+	else if (v % 100)
+		buf_printf(out, ",%lld", v % 100 / 10);
+}
+
+static const char *hundredths_with(const char *s, const char *const *suffixes, size_t n, long long max, long long *out)
+{
+	const char *why = input_hundredths(s, NULL, max, out);
+	for (size_t i = 0; why && i < n; i++)
+		if (!input_hundredths(s, suffixes[i], max, out))
+			why = NULL;
+	return why;
+}
+
+const char *input_budget(const char *s, long long *cents)
+{
+	static const char *const euros[] = {"€", "EUR", "euros"};
+	return hundredths_with(s, euros, sizeof euros / sizeof *euros, INPUT_MAX_BUDGET_CENTS, cents);
+}
+
+const char *input_staff(const char *s, long long *hundredths)
+{
+	static const char *const days[] = {"j", "jours", "jour", "jours-personne", "days"};
+	return hundredths_with(s, days, sizeof days / sizeof *days, INPUT_MAX_STAFF_HUNDREDTHS, hundredths);
+}

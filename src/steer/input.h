@@ -54,6 +54,26 @@ void input_previous_quarter(const input_period_t *q, input_period_t *p);
  * and its value to *value (may be NULL). */
 bool input_number(const char *s, char *canon, size_t cap, double *value);
 
+/* Means: a budget in euros or staff time in person-days, kept as whole
+ * hundredths (cents, hundredths of a day) so that totals are exact. A
+ * non-negative number as input_number reads it ("12 500,50", "3.5"), with
+ * at most two decimals, optionally followed by suffix (e.g. "€", "j"; NULL:
+ * none), at most max hundredths. Returns NULL and *out, or why not. */
+const char *input_hundredths(const char *s, const char *suffix, long long max, long long *out);
+/* Hundredths written back: canonical ("1200.5", "3": what the database's
+ * history and JSON carry), or French ("1 200,50" with money's two
+ * decimals, "3,5" otherwise; groups with U+202F). */
+void input_hundredths_text(long long v, buf_t *out);
+/* The means' bounds: a hundred billion euros, a million person-days; more
+ * is a typo (a budget typed in cents, a date pasted in a number). */
+#define INPUT_MAX_BUDGET_CENTS 10000000000000LL
+#define INPUT_MAX_STAFF_HUNDREDTHS 100000000LL
+/* input_hundredths for a budget ("€" or "EUR" may follow) and for staff
+ * time ("j" or "jours" may follow), within the bounds above. */
+const char *input_budget(const char *s, long long *cents);
+const char *input_staff(const char *s, long long *hundredths);
+void input_hundredths_fr(long long v, bool money, buf_t *out);
+
 /* An absolute http or https URL with a host, no spaces or control
  * characters, at most INPUT_MAX_URL bytes. */
 bool input_url(const char *s);

@@ -130,6 +130,21 @@ void jsonout_practice(jsonw_t *w, const catalog_practice_t *p, const char *guide
 	jsonw_end(w, '}');
 }
 
+/* budget (euros) and staff_days as exact decimals, null when unset. */
+static void key_means(jsonw_t *w, long long budget, long long staff)
+{
+	jsonw_key(w, "budget");
+	if (budget >= 0)
+		jsonw_decimal(w, budget, 2);
+	else
+		jsonw_str(w, NULL);
+	jsonw_key(w, "staff_days");
+	if (staff >= 0)
+		jsonw_decimal(w, staff, 2);
+	else
+		jsonw_str(w, NULL);
+}
+
 void jsonout_assessment_fields(jsonw_t *w, const jsonout_assessment_t *a)
 {
 	const plan_item_t *x = a->item;
@@ -143,6 +158,7 @@ void jsonout_assessment_fields(jsonw_t *w, const jsonout_assessment_t *a)
 	key_bool(w, "review", x->review);
 	key_bool(w, "archived", a->archived);
 	key_str(w, "comment", x->comment);
+	key_means(w, x->budget, x->staff);
 	key_strings(w, "evidence", a->evidence, a->nevidence);
 }
 
@@ -171,6 +187,8 @@ void jsonout_assessment_of(const assessment_t *a, plan_item_t *row, jsonout_asse
 	row->overdue = a->overdue;
 	row->is_new = a->is_new;
 	row->review = a->review;
+	row->budget = a->budget;
+	row->staff = a->staff;
 	out->item = row;
 	out->archived = a->archived;
 	out->evidence = a->evidence;
@@ -228,6 +246,37 @@ void jsonout_plan_item(jsonw_t *w, const plan_item_t *x, size_t rank)
 	key_str(w, "due", x->due);
 	key_bool(w, "overdue", x->overdue);
 	key_bool(w, "new", x->is_new);
+	key_means(w, x->budget, x->staff);
+	jsonw_end(w, '}');
+}
+
+static void means_object(jsonw_t *w, const char *keyname, const plan_means_t *m)
+{
+	jsonw_object(w);
+	if (keyname) {
+		key_str(w, keyname, m->key);
+		if (strcmp(keyname, "theme") == 0)
+			key_str(w, "theme_title", m->label);
+	}
+	key_num(w, "actions", (double)m->actions);
+	key_means(w, m->budget, m->staff);
+	jsonw_end(w, '}');
+}
+
+void jsonout_plan_means(jsonw_t *w, const plan_totals_t *t)
+{
+	jsonw_object(w);
+	key_means(w, t->all.budget, t->all.staff);
+	jsonw_key(w, "by_theme");
+	jsonw_array(w);
+	for (size_t i = 0; i < t->nthemes; i++)
+		means_object(w, "theme", &t->themes[i]);
+	jsonw_end(w, ']');
+	jsonw_key(w, "by_pilot");
+	jsonw_array(w);
+	for (size_t i = 0; i < t->npilots; i++)
+		means_object(w, "pilot", &t->pilots[i]);
+	jsonw_end(w, ']');
 	jsonw_end(w, '}');
 }
 
@@ -242,6 +291,11 @@ void jsonout_plan(jsonw_t *w, const plan_t *p, size_t limit)
 	jsonw_end(w, ']');
 	key_num(w, "total", (double)p->len);
 	key_num(w, "overdue", (double)p->overdue);
+	plan_totals_t t;
+	plan_totals(p, &t);
+	jsonw_key(w, "means");
+	jsonout_plan_means(w, &t);
+	plan_totals_free(&t);
 	jsonw_end(w, '}');
 }
 

@@ -57,8 +57,12 @@ void jsonout_indicator(jsonw_t *w, const indicator_t *x);
 
 /* rank: the item's place in the plan, from 1. */
 void jsonout_plan_item(jsonw_t *w, const plan_item_t *x, size_t rank);
-/* The plan: {actions: its first `limit` items (0: all), total, overdue}. */
+/* The plan: {actions: its first `limit` items (0: all), total, overdue,
+ * means: the totals of every action's means (jsonout_plan_means)}. */
 void jsonout_plan(jsonw_t *w, const plan_t *p, size_t limit);
+/* {budget, staff_days, by_theme: [{theme, theme_title, actions, budget,
+ * staff_days}], by_pilot: [{pilot, actions, budget, staff_days}]}. */
+void jsonout_plan_means(jsonw_t *w, const plan_totals_t *t);
 
 /* The score: the overall figures and the weights of scores[0], then one
  * by_theme / by_priority / by_pilot array per score grouped that way

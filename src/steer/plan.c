@@ -103,7 +103,8 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 		s, "SELECT c.idbp, c.title, c.theme_id, c.theme_title, c.priority, c.difficulty, l.name, p.owner, "
 		   "p.due, p.comment, p.status, c.seq, "
 		   "p.added_version = ? AND p.added_version <> (SELECT min(id) FROM guide_version WHERE referentiel_id = p.referentiel_id), "
-		   "rc.id IS NOT NULL AND rc.id <> c.id AND (rc.title <> c.title OR rc.sections <> c.sections) "
+		   "rc.id IS NOT NULL AND rc.id <> c.id AND (rc.title <> c.title OR rc.sections <> c.sections), "
+		   "coalesce(p.budget, -1), coalesce(p.staff, -1) "
 		   "FROM practice p JOIN practice_copy c ON c.id = p.copy_id LEFT JOIN pilot l ON l.id = p.pilot_id "
 		   "LEFT JOIN practice_copy rc ON rc.id = p.reviewed_copy "
 		   "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.removed_version IS NULL ORDER BY c.seq");
@@ -136,6 +137,8 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 		x->seq = (size_t)store_col_int(q, 11);
 		x->is_new = store_col_int(q, 12) != 0;
 		x->review = store_col_int(q, 13) != 0;
+		x->budget = store_col_int(q, 14);
+		x->staff = store_col_int(q, 15);
 		x->overdue = x->due && strcmp(x->due, today) < 0 && open;
 		x->priority_rank = score_priority(prof, x->priority);
 		x->difficulty_rank = plan_difficulty_rank(prof, x->difficulty);
@@ -149,4 +152,63 @@ steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out
 	if (kind == PLAN_ACTIONS && out->len > 1)
 		qsort(out->items, out->len, sizeof *out->items, cmp_action);
 	return STEER_OK;
+}
+
+static void means_add(plan_means_t *m, const plan_item_t *x)
+{
+	m->actions++;
+	if (x->budget >= 0)
+		m->budget = (m->budget < 0 ? 0 : m->budget) + x->budget;
+	if (x->staff >= 0)
+		m->staff = (m->staff < 0 ? 0 : m->staff) + x->staff;
+}
+
+static plan_means_t *means_group(plan_means_t **v, size_t *n, const char *key, const char *label)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].key == key || ((*v)[i].key && key && strcmp((*v)[i].key, key) == 0))
+			return &(*v)[i];
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	plan_means_t *m = &(*v)[(*n)++];
+	memset(m, 0, sizeof *m);
+	m->key = key;
+	m->label = label;
+	m->budget = m->staff = -1;
+	return m;
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const plan_item_t *const *x = a, *const *y = b;
+	return (*x)->seq < (*y)->seq ? -1 : (*x)->seq > (*y)->seq;
+}
+
+void plan_totals(const plan_t *p, plan_totals_t *out)
+{
+	memset(out, 0, sizeof *out);
+	out->all.budget = out->all.staff = -1;
+	out->all.actions = 0;
+	/* Themes in guide order whatever the plan's order. */
+	const plan_item_t **by_seq = xcalloc(p->len + 1, sizeof *by_seq);
+	for (size_t i = 0; i < p->len; i++)
+		by_seq[i] = &p->items[i];
+	qsort(by_seq, p->len, sizeof *by_seq, cmp_seq);
+	for (size_t i = 0; i < p->len; i++) {
+		const plan_item_t *x = by_seq[i];
+		means_add(&out->all, x);
+		means_add(means_group(&out->themes, &out->nthemes, x->theme_id, x->theme_title), x);
+		if (x->pilot)
+			means_add(means_group(&out->pilots, &out->npilots, x->pilot, x->pilot), x);
+	}
+	for (size_t i = 0; i < p->len; i++)
+		if (!by_seq[i]->pilot)
+			means_add(means_group(&out->pilots, &out->npilots, NULL, NULL), by_seq[i]);
+	free(by_seq);
+}
+
+void plan_totals_free(plan_totals_t *t)
+{
+	free(t->themes);
+	free(t->pilots);
+	memset(t, 0, sizeof *t);
 }

@@ -23,6 +23,7 @@ typedef struct {
 	bool review;   /* "à revoir": reworded by an upgrade since its assessment was last saved */
 	size_t seq;    /* guide order */
 	int priority_rank, difficulty_rank; /* in the profile's orders (-1, ndifficulties: none) */
+	long long budget, staff; /* means: cents, hundredths of a person-day; -1 when unset */
 } plan_item_t;
 
 typedef struct {
@@ -42,6 +43,28 @@ typedef enum {
  * pilot is refused with "did you mean". */
 steer_rc plan_build(store_t *s, plan_kind_t kind, const char *pilot, plan_t *out, diag_list_t *d);
 void plan_free(plan_t *p);
+
+/* The means of a group of actions: sums over the actions that have them
+ * (-1 when none has), and how many actions the group holds. */
+typedef struct {
+	const char *key;   /* theme_id, or pilot (NULL: without one); borrowed from the plan */
+	const char *label; /* theme title, or pilot */
+	long long budget, staff;
+	size_t actions;
+} plan_means_t;
+
+typedef struct {
+	plan_means_t all;
+	plan_means_t *themes; /* in the plan's first-seen order of themes... */
+	size_t nthemes;
+	plan_means_t *pilots; /* ...and of pilots, the actions without one last */
+	size_t npilots;
+} plan_totals_t;
+
+/* The means of p in all, by theme and by pilot (themes in guide order).
+ * Borrows from p; free with plan_totals_free. */
+void plan_totals(const plan_t *p, plan_totals_t *out);
+void plan_totals_free(plan_totals_t *t);
 
 /* Difficulty rank in the profile's order (the GBPNR: Facile 0, Moyenne 1,
  * Difficile 2), past the last for any other. */

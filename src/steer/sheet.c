@@ -339,14 +339,27 @@ steer_rc sheet_export(store_t *s, sheet_format_t format, bool excel, buf_t *out,
 /* The action plan's columns, in French: the plan is handed to people who
  * read it in a spreadsheet, not imported back. */
 static const char *const plan_columns[] = {"rang", "id", "titre", "thématique", "priorité", "difficulté",
-					   "statut", "pilote", "responsable", "échéance", "en retard"};
+					   "statut", "pilote", "responsable", "échéance", "en retard", "budget (€)",
+					   "jours-personne"};
 enum { PLAN_NCOLS = sizeof plan_columns / sizeof *plan_columns };
 
-static void plan_cells(const plan_item_t *x, char rank[24], size_t i, const char *cells[PLAN_NCOLS])
+enum { PLAN_LATE = 10, PLAN_BUDGET = 11, PLAN_STAFF = 12 };
+
+/* budget and staff: buffers for the means in French figures (the CSV is
+ * for French Excel); the workbook writes them as numbers instead. */
+static void plan_cells(const plan_item_t *x, char rank[24], size_t i, buf_t *budget, buf_t *staff,
+		       const char *cells[PLAN_NCOLS])
 {
 	snprintf(rank, 24, "%zu", i + 1);
+	buf_reset(budget);
+	buf_reset(staff);
+	if (x->budget >= 0)
+		input_hundredths_fr(x->budget, true, budget);
+	if (x->staff >= 0)
+		input_hundredths_fr(x->staff, false, staff);
 	const char *v[PLAN_NCOLS] = {rank,   x->idbp, x->title, x->theme_title, x->priority, x->difficulty,
-				     status_name(x->profile, x->status), x->pilot, x->owner, x->due, x->overdue ? "oui" : ""};
+				     status_name(x->profile, x->status), x->pilot, x->owner, x->due, x->overdue ? "oui" : "",
+				     buf_cstr(budget), buf_cstr(staff)};
 	memcpy(cells, v, sizeof v);
 }
 
@@ -358,6 +371,7 @@ steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out,
 		return rc;
 	char rank[24];
 	const char *cells[PLAN_NCOLS];
+	buf_t budget = BUF_INIT, staff = BUF_INIT;
 	if (!xlsx) {
 		buf_puts(out, "\xef\xbb\xbf"); /* what French Excel opens directly: BOM, ';', CRLF */
 		for (size_t c = 0; c < PLAN_NCOLS; c++) {
@@ -367,7 +381,7 @@ steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out,
 		}
 		buf_puts(out, "\r\n");
 		for (size_t i = 0; i < p.len; i++) {
-			plan_cells(&p.items[i], rank, i, cells);
+			plan_cells(&p.items[i], rank, i, &budget, &staff, cells);
 			for (size_t c = 0; c < PLAN_NCOLS; c++) {
 				if (c)
 					buf_putc(out, ';');
@@ -376,6 +390,8 @@ steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out,
 			buf_puts(out, "\r\n");
 		}
 		plan_free(&p);
+		buf_free(&budget);
+		buf_free(&staff);
 		return STEER_OK;
 	}
 	xlsx_t x;
@@ -393,19 +409,28 @@ steer_rc sheet_export_plan(store_t *s, const char *pilot, bool xlsx, buf_t *out,
 	format_set_bold(late);
 	format_set_font_color(late, 0x9C0006); /* dark red on light red: Excel's own "bad" style */
 	format_set_bg_color(late, 0xFFC7CE);
-	static const double widths[PLAN_NCOLS] = {6, 8, 50, 30, 14, 11, 12, 30, 24, 11, 10};
+	static const double widths[PLAN_NCOLS] = {6, 8, 50, 30, 14, 11, 12, 30, 24, 11, 10, 12, 14};
+	lxw_format *euros = workbook_add_format(x.wb);
+	format_set_num_format(euros, "#,##0.00 \"€\"");
 	for (size_t c = 0; c < PLAN_NCOLS; c++) {
 		worksheet_write_string(ws, 0, (lxw_col_t)c, plan_columns[c], x.bold);
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], c == 2 ? x.wrap : NULL);
 	}
 	for (size_t i = 0; i < p.len; i++) {
-		plan_cells(&p.items[i], rank, i, cells);
+		const plan_item_t *it = &p.items[i];
+		plan_cells(it, rank, i, &budget, &staff, cells);
 		worksheet_write_number(ws, (lxw_row_t)(i + 1), 0, (double)(i + 1), NULL);
-		for (size_t c = 1; c < PLAN_NCOLS; c++)
+		for (size_t c = 1; c < PLAN_BUDGET; c++)
 			if (cells[c] && *cells[c])
 				worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c],
-						       c == PLAN_NCOLS - 1 || (c == 9 && p.items[i].overdue) ? late : NULL);
+						       c == PLAN_LATE || (c == 9 && it->overdue) ? late : NULL);
+		if (it->budget >= 0)
+			worksheet_write_number(ws, (lxw_row_t)(i + 1), PLAN_BUDGET, (double)it->budget / 100, euros);
+		if (it->staff >= 0)
+			worksheet_write_number(ws, (lxw_row_t)(i + 1), PLAN_STAFF, (double)it->staff / 100, NULL);
 	}
+	buf_free(&budget);
+	buf_free(&staff);
 	worksheet_freeze_panes(ws, 1, 3);
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t)p.len, PLAN_NCOLS - 1);
 	plan_free(&p);

@@ -349,8 +349,57 @@ static const char migration_5[] =
 	"  FOREIGN KEY (perimeter_id, referentiel_id, idbp) REFERENCES practice(perimeter_id, referentiel_id, idbp))\n"
 	"  WITHOUT ROWID;\n";
 
+/* 6: the stratégie numérique responsable (steer/objective,
+ * steer/strategy). Means on each assessment: budget in cents and staff
+ * time in hundredths of a person-day, whole numbers so that totals are
+ * exact; they move the row version like the other fields. Indicators may
+ * be tagged as footprint figures (NULL: as their unit suggests, the rule
+ * of steer/indicator). Objectives: a target on an indicator by a
+ * deadline, from a baseline (NULL: its first measurement), with their own
+ * means, per perimeter; archived ones are kept. The strategy's texts only a
+ * person can write, per perimeter, one row per field that is set (as the
+ * declaration's). A snapshot freezes each objective's state as it was
+ * computed then (the rule may learn; what was reported must not move). */
+static const char migration_6[] =
+	"ALTER TABLE practice ADD COLUMN budget INTEGER CHECK (budget >= 0);\n"
+	"ALTER TABLE practice ADD COLUMN staff INTEGER CHECK (staff >= 0);\n"
+	"DROP TRIGGER practice_row_version;\n"
+	"CREATE TRIGGER practice_row_version\n"
+	"  AFTER UPDATE OF status, pilot_id, owner, due, comment, budget, staff ON practice\n"
+	"  BEGIN UPDATE practice SET row_version = row_version + 1 WHERE id = NEW.id; END;\n"
+	"ALTER TABLE indicator ADD COLUMN footprint INTEGER CHECK (footprint IN (0, 1));\n"
+	"CREATE TABLE objective(id INTEGER PRIMARY KEY,\n"
+	"  perimeter_id INTEGER NOT NULL REFERENCES perimeter(id),\n"
+	"  name TEXT NOT NULL COLLATE NOCASE,\n"
+	"  indicator_id INTEGER NOT NULL REFERENCES indicator(id),\n"
+	"  target TEXT NOT NULL, deadline TEXT NOT NULL,\n"
+	"  baseline TEXT, baseline_period TEXT,\n"
+	"  budget INTEGER CHECK (budget >= 0), staff INTEGER CHECK (staff >= 0),\n"
+	"  created_at TEXT NOT NULL, created_by TEXT NOT NULL, archived_at TEXT,\n"
+	"  row_version INTEGER NOT NULL DEFAULT 0,\n"
+	"  UNIQUE (perimeter_id, name));\n"
+	"CREATE INDEX objective_by_indicator ON objective(indicator_id);\n"
+	"CREATE TRIGGER objective_row_version AFTER UPDATE OF name, target, deadline, baseline, baseline_period,\n"
+	"  budget, staff, archived_at ON objective\n"
+	"  BEGIN UPDATE objective SET row_version = row_version + 1 WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER objective_kept BEFORE DELETE ON objective\n"
+	"  BEGIN SELECT RAISE(ABORT, 'objectives are archived, not deleted'); END;\n"
+	"CREATE TABLE strategy_text(perimeter_id INTEGER NOT NULL REFERENCES perimeter(id),\n"
+	"  field TEXT NOT NULL, value TEXT NOT NULL CHECK (length(value) > 0),\n"
+	"  PRIMARY KEY (perimeter_id, field)) WITHOUT ROWID;\n"
+	/* value, period: the latest measurement the state was computed from
+	 * (NULL: none); expected: the trajectory's value then. */
+	"CREATE TABLE snapshot_objective(snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+	"  objective_id INTEGER NOT NULL REFERENCES objective(id),\n"
+	"  state TEXT NOT NULL, value TEXT, period TEXT, expected TEXT,\n"
+	"  PRIMARY KEY (snapshot_id, objective_id)) WITHOUT ROWID;\n"
+	"CREATE TRIGGER snapshot_objective_no_update BEFORE UPDATE ON snapshot_objective\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n"
+	"CREATE TRIGGER snapshot_objective_no_delete BEFORE DELETE ON snapshot_objective\n"
+	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3, migration_4,
-							      migration_5};
+							      migration_5, migration_6};
 
 static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
 		       const char *b)
