@@ -35,6 +35,7 @@ static const struct {
 	{"plan", cmd_plan, "the action plan: what to do next, quick wins first, overdue flagged", true},
 	{"perimeter", cmd_perimeter, "the organisation's tree: add, list, attach a référentiel, rename, move, archive", false},
 	{"consolidate", cmd_consolidate, "a parent perimeter: its children's scores, the mean, the items most often not done", true},
+	{"objective", cmd_objective, "the strategy's objectives: a target on an indicator by a date, its trajectory's state", true},
 	{"snapshot", cmd_snapshot, "freeze the statuses and score under a name; list; compare", true},
 	{"export-assessment", cmd_export_assessment, "the assessments as CSV, JSON or XLSX", true},
 	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)", true},

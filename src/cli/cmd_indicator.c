@@ -13,9 +13,9 @@
 
 static const char usage[] =
 	"sobre indicator add ID --name TEXT [--type yesno|percent|quantity|text] [--unit U] [--target V] "
-	"[--target-date D] [--direction up|down] [--db FILE]\n"
+	"[--target-date D] [--direction up|down] [--footprint oui|non] [--db FILE]\n"
 	"       sobre indicator set ID N [--type T] [--unit U] [--target V] [--target-date D] [--direction up|down] "
-	"[--name TEXT]";
+	"[--footprint oui|non] [--name TEXT]";
 
 int cmd_indicator(int argc, char **argv)
 {
@@ -26,6 +26,7 @@ int cmd_indicator(int argc, char **argv)
 		{"target", required_argument, NULL, 'T'},
 		{"target-date", required_argument, NULL, 'd'},
 		{"direction", required_argument, NULL, 'r'},
+		{"footprint", required_argument, NULL, 'F'},
 		{"db", required_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -43,7 +44,7 @@ int cmd_indicator(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	while ((c = getopt_long(argc, argv, "n:t:u:T:d:r:D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:t:u:T:d:r:F:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': spec.name = optarg; break;
 		case 't': spec.type = optarg; break;
@@ -51,6 +52,7 @@ int cmd_indicator(int argc, char **argv)
 		case 'T': spec.target = optarg; break;
 		case 'd': spec.target_date = optarg; break;
 		case 'r': spec.direction = optarg; break;
+		case 'F': spec.footprint = optarg; break;
 		case 'D': db = optarg; break;
 		case 'h':
 			printf("usage: %s\n\n"
@@ -61,7 +63,10 @@ int cmd_indicator(int argc, char **argv)
 			       "     follow the guide and cannot be changed.\n"
 			       "  --type T         yesno, percent, quantity or text\n"
 			       "  --target V       the value to reach (\"\" clears), --target-date YYYY-MM-DD\n"
-			       "  --direction D    up (higher is better) or down (lower is better)\n", usage);
+			       "  --direction D    up (higher is better) or down (lower is better)\n"
+			       "  --footprint B    oui: a figure of the environmental footprint, listed in the\n"
+			       "                   strategy's bilan; non: not one; \"\": as its unit says (kgCO2e,\n"
+			       "                   kWh, m3, équipements... are)\n", usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("indicator", usage, "unknown option");
@@ -80,7 +85,8 @@ int cmd_indicator(int argc, char **argv)
 		if (!input_whole(argv[optind + 1], 1, 100000, &n))
 			return cli_usage_error("indicator set", usage, "'%s' is not an indicator number", argv[optind + 1]);
 		num = (int)n;
-		if (!spec.name && !spec.type && !spec.unit && !spec.target && !spec.target_date && !spec.direction)
+		if (!spec.name && !spec.type && !spec.unit && !spec.target && !spec.target_date && !spec.direction &&
+		    !spec.footprint)
 			return cli_usage_error("indicator set", usage, "nothing to change");
 	}
 	const char *cmd = add ? "indicator add" : "indicator set";

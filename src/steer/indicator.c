@@ -310,6 +310,26 @@ const char *indicator_check_value(ind_type_t t, const char *unit, const char *va
 	return why;
 }
 
+bool indicator_footprint_unit(const char *unit)
+{
+	static const char *const footprint_units[] = {
+		"kgco2e", "kgco2eq", "tco2e", "tco2eq", "gco2e", "gco2eq", "kgeqco2", "teqco2", "kgco2",  "tco2",
+		"wh",     "kwh",     "mwh",   "gwh",    "m3",    "litres", "l",       "kg",      "t",      "tonnes",
+		"equipements", "terminaux", "postes", "serveurs", "appareils", "ordinateurs", "ecrans", "smartphones",
+	};
+	buf_t k = BUF_INIT, compact = BUF_INIT;
+	fold_key(unit ? unit : "", &k);
+	for (const char *p = buf_cstr(&k); *p; p++)
+		if (*p != ' ' && *p != '-' && *p != '_' && *p != '.')
+			buf_putc(&compact, *p);
+	bool yes = false;
+	for (size_t i = 0; i < sizeof footprint_units / sizeof *footprint_units && !yes; i++)
+		yes = strcmp(buf_cstr(&compact), footprint_units[i]) == 0;
+	buf_free(&k);
+	buf_free(&compact);
+	return yes;
+}
+
 /* --- database --------------------------------------------------------- */
 
 typedef struct {
@@ -318,6 +338,7 @@ typedef struct {
 	char *name, *unit, *target, *target_date, *direction;
 	ind_type_t type;
 	bool custom, archived;
+	int footprint; /* -1: untagged (the unit says), 0, 1 */
 } row_t;
 
 static void row_free(row_t *r)
@@ -330,7 +351,9 @@ static void row_free(row_t *r)
 	memset(r, 0, sizeof *r);
 }
 
-static void row_read(const store_query_t *q, row_t *r)
+/* footprint_col: where the query has i.footprint (each query selects it
+ * last). */
+static void row_read(const store_query_t *q, row_t *r, int footprint_col)
 {
 	r->id = store_col_int(q, 0);
 	r->num = (int)store_col_int(q, 1);
@@ -344,9 +367,10 @@ static void row_read(const store_query_t *q, row_t *r)
 	const char *origin = store_col_text(q, 8);
 	r->custom = origin && strcmp(origin, "custom") == 0;
 	r->archived = !store_col_null(q, 9);
+	r->footprint = store_col_null(q, footprint_col) ? -1 : (int)store_col_int(q, footprint_col);
 }
 
-#define ROW_COLUMNS "id, num, name, type, unit, target, target_date, direction, origin, archived_version"
+#define ROW_COLUMNS "id, num, name, type, unit, target, target_date, direction, origin, archived_version, footprint"
 
 /* Every indicator of a practice, by number. */
 static steer_rc load_rows(store_t *s, long long practice_id, row_t **rows, size_t *n, diag_list_t *d)
@@ -358,7 +382,7 @@ static steer_rc load_rows(store_t *s, long long practice_id, row_t **rows, size_
 	store_bind_int(q, 1, practice_id);
 	while (store_next(q)) {
 		*rows = xgrow(*rows, &cap, *n + 1, sizeof **rows);
-		row_read(q, &(*rows)[(*n)++]);
+		row_read(q, &(*rows)[(*n)++], 10);
 	}
 	return store_end(q, d, "reading the indicators");
 }
@@ -380,10 +404,30 @@ static void list_candidates(buf_t *hint, const row_t *rows, size_t n)
 
 /* Checks the spec's optional fields against type t; fills the canonical
  * target. */
+/* A footprint tag as typed ("oui", "non", "yes"...; "": untagged) as
+ * stored: 1, 0, -1 (NULL). */
+static int footprint_of(const char *typed)
+{
+	buf_t canon = BUF_INIT;
+	int v = -1;
+	if (*typed && !indicator_check_value(IND_YESNO, "", typed, &canon))
+		v = strcmp(buf_cstr(&canon), "oui") == 0;
+	buf_free(&canon);
+	return v;
+}
+
+static const char *footprint_text(int v)
+{
+	return v < 0 ? NULL : v ? "oui" : "non";
+}
+
 static steer_rc check_spec(const indicator_spec_t *spec, ind_type_t t, const char *unit, buf_t *target,
 			   char target_date[11], diag_list_t *d)
 {
 	const char *why;
+	if (spec->footprint && *spec->footprint && footprint_of(spec->footprint) < 0)
+		return store_refuse(d, "bad-footprint", "answer oui or non, or \"\" to let the unit say",
+				    "'%s' is not a yes/no answer for --footprint", spec->footprint);
 	if (spec->unit && (why = input_text_problem(spec->unit, INPUT_MAX_NAME, false)))
 		return store_refuse(d, "bad-unit", NULL, "the unit %s", why);
 	if (spec->target && *spec->target && (why = indicator_check_value(t, unit, spec->target, target)))
@@ -460,7 +504,7 @@ steer_rc indicator_add(store_t *s, const char *idbp, const indicator_spec_t *spe
 	}
 	*num = (int)next;
 	q = store_query(s, "INSERT INTO indicator(practice_id, num, name, origin, type, unit, target, target_date, "
-			   "direction) VALUES (?, ?, ?, 'custom', ?, ?, ?, ?, ?)");
+			   "direction, footprint) VALUES (?, ?, ?, 'custom', ?, ?, ?, ?, ?, ?)");
 	store_bind_int(q, 1, ref.id);
 	store_bind_int(q, 2, *num);
 	store_bind_text(q, 3, name);
@@ -469,6 +513,8 @@ steer_rc indicator_add(store_t *s, const char *idbp, const indicator_spec_t *spe
 	store_bind_text(q, 6, target.len ? buf_cstr(&target) : NULL);
 	store_bind_text(q, 7, *tdate ? tdate : NULL);
 	store_bind_text(q, 8, spec->direction && *spec->direction ? spec->direction : NULL);
+	if (spec->footprint && footprint_of(spec->footprint) >= 0)
+		store_bind_int(q, 9, footprint_of(spec->footprint));
 	if ((rc = store_exec(q, d, "adding the indicator"))) {
 		free(name);
 		goto cleanup;
@@ -573,10 +619,11 @@ static steer_rc set_field(store_t *s, const char *idbp, const row_t *r, const ch
 		"UPDATE indicator SET target = ? WHERE id = ?",
 		"UPDATE indicator SET target_date = ? WHERE id = ?",
 		"UPDATE indicator SET direction = ? WHERE id = ?",
+		"UPDATE indicator SET footprint = ? WHERE id = ?",
 	};
-	static const char *const cols[] = {"name", "type", "unit", "target", "target_date", "direction"};
+	static const char *const cols[] = {"name", "type", "unit", "target", "target_date", "direction", "footprint"};
 	const char *q = NULL;
-	for (size_t i = 0; i < 6; i++)
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
 		if (strcmp(cols[i], column) == 0)
 			q = sql[i];
 	if (!q) {
@@ -585,7 +632,10 @@ static steer_rc set_field(store_t *s, const char *idbp, const row_t *r, const ch
 	}
 	store_query_t *u = store_query(s, q);
 	/* unit is NOT NULL: cleared means "". */
-	store_bind_text(u, 1, new_value ? new_value : strcmp(column, "unit") == 0 ? "" : NULL);
+	if (strcmp(column, "footprint") == 0 && new_value)
+		store_bind_int(u, 1, footprint_of(new_value));
+	else
+		store_bind_text(u, 1, new_value ? new_value : strcmp(column, "unit") == 0 ? "" : NULL);
 	store_bind_int(u, 2, r->id);
 	steer_rc rc = store_exec(u, d, "saving the indicator");
 	if (rc)
@@ -720,9 +770,12 @@ steer_rc indicator_edit(store_t *s, const char *idbp, int num, const indicator_s
 	if (spec->target_date && (rc = set_field(s, ref.idbp, r, "target_date", "target date", r->target_date,
 						 *tdate ? tdate : NULL, d)))
 		goto done;
-	if (spec->direction)
-		rc = set_field(s, ref.idbp, r, "direction", "direction", r->direction,
-			       *spec->direction ? spec->direction : NULL, d);
+	if (spec->direction && (rc = set_field(s, ref.idbp, r, "direction", "direction", r->direction,
+					       *spec->direction ? spec->direction : NULL, d)))
+		goto done;
+	if (spec->footprint)
+		rc = set_field(s, ref.idbp, r, "footprint", "footprint", footprint_text(r->footprint),
+			       footprint_text(footprint_of(spec->footprint)), d);
 done:
 	free(name);
 cleanup:
@@ -741,7 +794,7 @@ void indicator_due_since(const char *today, char since[11], char label[11])
 	memcpy(label, prev.text, 11);
 }
 
-static void measurement_free(measurement_t *m)
+void measurement_free(measurement_t *m)
 {
 	free(m->period);
 	free(m->start);
@@ -774,7 +827,7 @@ void indicator_list_free(indicator_list_t *l)
 
 /* A measurement from the 8 columns period, start, end, value, source,
  * comment, recorded_at, recorded_by of q starting at col. */
-static void measurement_read(const store_query_t *q, int col, measurement_t *m)
+void measurement_read(const store_query_t *q, int col, measurement_t *m)
 {
 	char **fields[] = {&m->period, &m->start, &m->end, &m->value, &m->source, &m->comment, &m->recorded_at,
 			   &m->recorded_by};
@@ -794,6 +847,7 @@ static void indicator_from_row(indicator_t *x, const row_t *row)
 	x->target_date = row->target_date;
 	x->direction = row->direction;
 	x->custom = row->custom;
+	x->footprint = row->footprint < 0 ? indicator_footprint_unit(row->unit) : row->footprint == 1;
 }
 
 static steer_rc load_measures(store_t *s, long long indicator_id, size_t last, indicator_t *x, diag_list_t *d)
@@ -828,12 +882,12 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 	store_query_t *q = idbp
 		? store_query(s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, "
 				"i.origin, i.archived_version, p.removed_version, p.idbp, c.title, "
-				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id) "
+				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id), i.footprint "
 				"FROM indicator i JOIN practice p ON p.id = i.practice_id "
 				"JOIN practice_copy c ON c.id = p.copy_id WHERE p.id = ? ORDER BY i.num")
 		: store_query(s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, "
 				"i.origin, i.archived_version, p.removed_version, p.idbp, c.title, "
-				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id) "
+				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id), i.footprint "
 				"FROM indicator i JOIN practice p ON p.id = i.practice_id "
 				"JOIN practice_copy c ON c.id = p.copy_id WHERE p.perimeter_id = ? AND p.referentiel_id = ? "
 				"AND p.removed_version IS NULL AND i.archived_version IS NULL "
@@ -844,7 +898,7 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 		store_bind_scope(q, 1);
 	while (store_next(q)) {
 		row_t row;
-		row_read(q, &row);
+		row_read(q, &row, 14);
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		indicator_t *x = &out->items[out->len++];
 		indicator_from_row(x, &row);
@@ -881,7 +935,7 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 	store_query_t *q = store_query(
 		s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, i.origin, "
 		   "i.archived_version, p.idbp, c.title, m.period, m.start, m.end, m.value, m.source, m.comment, "
-		   "m.recorded_at, m.recorded_by "
+		   "m.recorded_at, m.recorded_by, i.footprint "
 		   "FROM measurement m JOIN indicator i ON i.id = m.indicator_id JOIN practice p ON p.id = i.practice_id "
 		   "JOIN practice_copy c ON c.id = p.copy_id "
 		   "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.removed_version IS NULL "
@@ -892,7 +946,7 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 		indicator_t *x;
 		if (id != prev || !out->len) {
 			row_t row;
-			row_read(q, &row);
+			row_read(q, &row, 20);
 			out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 			x = &out->items[out->len++];
 			indicator_from_row(x, &row);

@@ -37,6 +37,13 @@ int indicator_type_parse(const char *s);
  * "... (en To)", "MWh ..." -> quantity; anything else -> free text. */
 ind_type_t indicator_infer(const char *wording, buf_t *unit);
 
+/* Whether a unit measures the environmental footprint, for an indicator
+ * not tagged either way: greenhouse gases (kgCO2e, t CO2e, gCO2eq),
+ * energy (Wh, kWh, MWh, GWh), water (m3, litres), equipment counts
+ * (équipements, terminaux, postes, serveurs, appareils), mass (kg, t of
+ * waste). Case, accents and spaces aside. */
+bool indicator_footprint_unit(const char *unit);
+
 /* Validates a value typed for an indicator of type t (unit: its unit, may be
  * ""): yes/no accepts oui/non/yes/no/true/false/1/0; a percentage is a number
  * from 0 to 100 (a trailing % is fine); a quantity is a number (French
@@ -53,6 +60,7 @@ typedef struct {
 	const char *target;      /* validated against the type */
 	const char *target_date; /* YYYY-MM-DD */
 	const char *direction;   /* "up" (higher is better), "down", or "" */
+	const char *footprint;   /* a footprint figure for the strategy: oui, non, or "" (the unit says) */
 } indicator_spec_t;
 
 /* Adds a custom indicator to practice idbp; *num gets its number. */
@@ -75,6 +83,12 @@ typedef struct {
 	char *period, *start, *end, *value, *source, *comment, *recorded_at, *recorded_by;
 } measurement_t;
 
+/* Frees m's members. */
+void measurement_free(measurement_t *m);
+/* m from the 8 columns of q from col: period, start, end, value, source,
+ * comment, recorded_at, recorded_by (the measurement table's order). */
+void measurement_read(const store_query_t *q, int col, measurement_t *m);
+
 typedef struct {
 	char *idbp;
 	char *practice_title;
@@ -83,6 +97,7 @@ typedef struct {
 	ind_type_t type;
 	char *unit, *target, *target_date, *direction; /* NULL when unset (unit: "") */
 	bool custom;
+	bool footprint;           /* a footprint figure: tagged so, or untagged with a footprint unit */
 	bool archived;            /* no longer in the guide (or its practice archived) */
 	measurement_t *measures;  /* most recent first, at most the limit asked */
 	size_t nmeasures;

@@ -2,6 +2,7 @@
 #include "steer/jsonout.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 
 /* --- values ------------------------------------------------------------- */
@@ -223,6 +224,7 @@ void jsonout_indicator(jsonw_t *w, const indicator_t *x)
 	key_str(w, "target_date", x->target_date);
 	key_str(w, "direction", x->direction);
 	key_bool(w, "custom", x->custom);
+	key_bool(w, "footprint", x->footprint);
 	key_bool(w, "archived", x->archived);
 	key_bool(w, "due", x->due);
 	jsonw_key(w, "measures");
@@ -806,5 +808,66 @@ void jsonout_declaration(jsonw_t *w, const declaration_t *x)
 	}
 	jsonw_end(w, ']');
 	key_percent(w, "score", x->score.overall.num, x->score.overall.den);
+	jsonw_end(w, '}');
+}
+
+/* --- objective ------------------------------------------------------------- */
+
+static void key_number_text(jsonw_t *w, const char *key, bool has, double v)
+{
+	jsonw_key(w, key);
+	if (!has) {
+		jsonw_str(w, NULL);
+		return;
+	}
+	jsonw_decimal(w, (long long)llround(v * 100), 2);
+}
+
+void jsonout_objective(jsonw_t *w, const objective_t *o)
+{
+	jsonw_object(w);
+	key_num(w, "id", (double)o->id);
+	key_str(w, "name", o->name);
+	key_str(w, "perimeter", o->perimeter);
+	jsonw_key(w, "indicator");
+	jsonw_object(w);
+	key_str(w, "practice", o->idbp);
+	key_num(w, "num", o->num);
+	key_str(w, "name", o->indicator_name);
+	key_str(w, "type", indicator_type_name(o->type));
+	key_str(w, "unit", o->unit);
+	key_bool(w, "footprint", o->footprint);
+	jsonw_end(w, '}');
+	key_str(w, "target", o->target);
+	key_str(w, "deadline", o->deadline);
+	key_str(w, "baseline", o->baseline);
+	key_str(w, "baseline_period", o->baseline_period);
+	key_str(w, "baseline_date", o->baseline_date);
+	key_bool(w, "baseline_measured", o->baseline_measured);
+	key_str(w, "latest", o->latest);
+	key_str(w, "latest_period", o->latest_period);
+	key_str(w, "state", objective_state_name(o->eval.state));
+	key_number_text(w, "expected", o->eval.has_expected, o->eval.expected);
+	key_number_text(w, "gap", o->eval.state == OBJ_LATE && o->eval.has_expected, o->eval.gap);
+	key_number_text(w, "progress", true, o->eval.progress);
+	key_means(w, o->budget, o->staff);
+	key_bool(w, "archived", o->archived);
+	key_num(w, "version", (double)o->version);
+	jsonw_key(w, "measures");
+	jsonw_array(w);
+	for (size_t i = 0; i < o->nmeasures; i++)
+		jsonout_measurement(w, &o->measures[i]);
+	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}
+
+void jsonout_objectives(jsonw_t *w, const objective_list_t *l)
+{
+	jsonw_object(w);
+	jsonw_key(w, "objectives");
+	jsonw_array(w);
+	for (size_t i = 0; i < l->len; i++)
+		jsonout_objective(w, &l->items[i]);
+	jsonw_end(w, ']');
 	jsonw_end(w, '}');
 }

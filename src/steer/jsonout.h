@@ -19,6 +19,7 @@
 #include "steer/consolidate.h"
 #include "steer/declaration.h"
 #include "steer/indicator.h"
+#include "steer/objective.h"
 #include "steer/perimeter.h"
 #include "steer/plan.h"
 #include "steer/score.h"
@@ -104,5 +105,9 @@ void jsonout_perimeters(jsonw_t *w, const perimeter_list_t *l);
  * echantillons}, criteres[{id, evaluation, texte_declaration,
  * evolutions_potentielles, actions_a_mener, qui, quand}], score}. */
 void jsonout_declaration(jsonw_t *w, const declaration_t *x);
+/* An objective with its state and its measurements (oldest first). */
+void jsonout_objective(jsonw_t *w, const objective_t *o);
+/* {"objectives": [...]} */
+void jsonout_objectives(jsonw_t *w, const objective_list_t *l);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "steer/input.h"
+#include "steer/objective.h"
 #include "util/fold.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
@@ -217,7 +218,7 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 			   "WHERE p.perimeter_id IN down AND p.referentiel_id = ?3 AND p.removed_version IS NULL");
 	store_bind_int(q, 1, id);
 	store_bind_scope(q, 2);
-	if ((rc = store_exec(q, d, "creating the snapshot"))) {
+	if ((rc = store_exec(q, d, "creating the snapshot")) || (rc = objective_freeze(s, id, d))) {
 		score_free(&sc);
 		goto cleanup;
 	}
