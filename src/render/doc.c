@@ -573,12 +573,14 @@ static void md_text(md_t *m, const char *s, size_t n)
 }
 
 /* A code span per line, its fence one backtick longer than the longest run
- * of backticks in it. */
+ * of backticks in it. In a table cell, a pipe is written between two spans
+ * as \|: GitHub reads an escaped pipe inside a code span as a pipe, md4c
+ * (and others) as a backslash and a pipe; outside one, all agree. */
 static void md_code(md_t *m, const char *s, size_t n)
 {
 	size_t start = 0;
 	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] != '\n')
+		if (i < n && s[i] != '\n' && (s[i] != '|' || !m->cell))
 			continue;
 		const char *l = s + start;
 		size_t ln = i - start, run = 0, longest = 0;
@@ -593,19 +595,16 @@ static void md_code(md_t *m, const char *s, size_t n)
 				buf_putc(m->o, '`');
 			if (pad)
 				buf_putc(m->o, ' ');
-			for (size_t k = 0; k < ln; k++) {
-				/* GitHub reads a pipe in a cell before code spans */
-				if (l[k] == '|' && m->cell)
-					buf_putc(m->o, '\\');
-				buf_putc(m->o, l[k]);
-			}
+			buf_put(m->o, l, ln);
 			if (pad)
 				buf_putc(m->o, ' ');
 			for (size_t k = 0; k <= longest; k++)
 				buf_putc(m->o, '`');
 			m->bol = false;
 		}
-		if (i < n)
+		if (i < n && s[i] == '|')
+			buf_puts(m->o, "\\|");
+		else if (i < n)
 			md_break(m);
 		start = i + 1;
 	}
