@@ -112,6 +112,13 @@ $(BUILD)/tools/driver: tests/pathological/driver.c $(BUILD)/libsobre.a
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libsobre.a $(LDLIBS_ALL)
 
+# A sample stratégie-like document as ODT, HTML and Markdown, for
+# tests/render/odt-libreoffice.sh (the ODT opened by LibreOffice).
+$(BUILD)/tools/doc_sample: tests/render/doc_sample.c $(BUILD)/libsobre.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libsobre.a $(LDLIBS_ALL)
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # The guide's site and the steering app on the example guide; the database
