@@ -37,8 +37,10 @@ PILOTAGE := $(sort $(wildcard themes/pilotage/*))
 CHARTS   := $(sort $(wildcard themes/charts/*))
 REPORT   := $(sort $(wildcard themes/report/*))
 DECLARATION := $(sort $(wildcard themes/declaration/*))
+STRATEGY := $(sort $(wildcard themes/strategy/*))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o $(BUILD)/obj/gen/theme_pilotage.o \
-	$(BUILD)/obj/gen/theme_charts.o $(BUILD)/obj/gen/theme_report.o $(BUILD)/obj/gen/theme_declaration.o
+	$(BUILD)/obj/gen/theme_charts.o $(BUILD)/obj/gen/theme_report.o $(BUILD)/obj/gen/theme_declaration.o \
+	$(BUILD)/obj/gen/theme_strategy.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 # One libFuzzer harness per entry point (tests/fuzz/fuzz_<name>.c).
@@ -85,6 +87,11 @@ $(BUILD)/gen/theme_report.c: $(REPORT) scripts/embed.py
 $(BUILD)/gen/theme_declaration.c: $(DECLARATION) scripts/embed.py
 	@mkdir -p $(dir $@)
 	@python3 scripts/embed.py themes/declaration $@ declaration_theme_files
+
+# The stratégie numérique responsable's page (steer/strategy).
+$(BUILD)/gen/theme_strategy.c: $(STRATEGY) scripts/embed.py
+	@mkdir -p $(dir $@)
+	@python3 scripts/embed.py themes/strategy $@ strategy_theme_files
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

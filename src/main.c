@@ -39,6 +39,7 @@ static const struct {
 	{"snapshot", cmd_snapshot, "freeze the statuses and score under a name; list; compare", true},
 	{"export-assessment", cmd_export_assessment, "the assessments as CSV, JSON or XLSX", true},
 	{"import-assessment", cmd_import_assessment, "apply a spreadsheet of assessments (all rows or none)", true},
+	{"strategy", cmd_strategy, "the stratégie numérique responsable: the document the décret asks for (HTML, ODT, Markdown); its texts", true},
 	{"report", cmd_report, "the management report: one printable HTML page", true},
 	{"declaration", cmd_declaration, "a service's RGESN eco-design declaration (HTML, JSON, XLSX); set its texts", true},
 	{"history", cmd_history, "the change log", true},

@@ -39,6 +39,7 @@ int cmd_export_assessment(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_declaration(int argc, char **argv);
 int cmd_objective(int argc, char **argv);
+int cmd_strategy(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 /* Web app accounts and database backups. */
 int cmd_user(int argc, char **argv);

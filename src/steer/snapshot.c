@@ -82,7 +82,8 @@ static long long read_info(const store_query_t *q, const profile_t *prof, snapsh
 	x->den = (uint64_t)store_col_int(q, 7);
 	x->assessed = (size_t)store_col_int(q, 8);
 	x->total = (size_t)store_col_int(q, 9);
-	return store_col_int(q, 0);
+	x->id = store_col_int(q, 0);
+	return x->id;
 }
 
 steer_rc snapshot_list(store_t *s, snapshot_list_t *out, diag_list_t *d)

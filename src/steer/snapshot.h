@@ -15,6 +15,7 @@
 #include "util/diag.h"
 
 typedef struct {
+	long long id;
 	char *name, *created_at, *created_by, *guide_version;
 	const profile_t *profile; /* the référentiel's (borrowed from the store) */
 	unsigned weights[PROFILE_MAX_PRIORITIES];
