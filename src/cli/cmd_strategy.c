@@ -65,8 +65,10 @@ static int run_set(int argc, char **argv)
 		int e = fs_read_file(file, STRATEGY_MAX_TEXT + 1, &text);
 		if (e) {
 			buf_free(&text);
-			return cli_usage_error("strategy set", usage, "cannot read %s: %s", file,
-					       e == EFBIG ? "longer than the text's limit" : strerror(e));
+			if (e == EFBIG)
+				return cli_usage_error("strategy set", usage, "%s is longer than %d bytes, the limit of a text",
+						       file, STRATEGY_MAX_TEXT);
+			return cli_usage_error("strategy set", usage, "cannot read %s: %s", file, strerror(e));
 		}
 		if (memchr(text.ptr ? text.ptr : "", '\0', text.len)) {
 			buf_free(&text);

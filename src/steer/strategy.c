@@ -138,7 +138,7 @@ typedef struct {
 	size_t ntree;
 	scope_t *scopes;
 	size_t nscopes;
-	bool several_scopes;
+	bool several_scopes; /* of more than one référentiel */
 	char *texts[STRATEGY_NFIELDS];
 	objective_list_t objectives;
 } ctx_t;
@@ -249,8 +249,9 @@ static steer_rc load_tree(ctx_t *c)
 			c->scopes[c->nscopes++].guide = p->guides[k];
 		}
 	}
+	/* Tables name the référentiel only when the subtree has several. */
 	for (size_t i = 1; i < c->nscopes; i++)
-		c->several_scopes |= c->scopes[i].p != c->scopes[0].p || strcmp(c->scopes[i].guide, c->scopes[0].guide) != 0;
+		c->several_scopes |= strcmp(c->scopes[i].guide, c->scopes[0].guide) != 0;
 	return rc;
 }
 
