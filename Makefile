@@ -49,7 +49,7 @@ FUZZERS  := frontmatter markdown mustache csv http referentiel profile
 # feeds them the regression cases and the seed corpora.
 REPLAY_BIN := $(FUZZERS:%=$(BUILD)/replay/fuzz_%)
 
-.PHONY: all run check test unit cases corpus asan bench deps clean fuzz fuzz-bin lint e2e pathological
+.PHONY: all run check test unit cases corpus asan bench deps clean fuzz fuzz-bin lint e2e pathological office
 all: deps $(BUILD)/sobre
 
 deps:
@@ -138,6 +138,7 @@ run: all
 check: deps
 	$(MAKE) test
 	$(MAKE) e2e
+	$(MAKE) office
 	$(MAKE) test BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
@@ -159,6 +160,13 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
 # without a browser outside CI.
 e2e: $(BUILD)/sobre
 	@./tests/e2e/run.sh $(BUILD)/sobre
+
+# The documents opened by the real client: LibreOffice headless reads the
+# ODT render/doc writes and the stratégie's (skipped without LibreOffice
+# outside CI). Once, not under the sanitizers: it tests files, not memory.
+office: $(BUILD)/sobre $(BUILD)/tools/doc_sample
+	@./tests/render/odt-libreoffice.sh $(BUILD)
+	@./tests/steer/strategy-libreoffice.sh $(BUILD)/sobre
 
 bench: all pathological
 	@./tests/bench/run.sh $(BUILD)/sobre $(SHARED)
