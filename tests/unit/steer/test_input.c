@@ -1,7 +1,8 @@
 /* Tests for the limits of steer/input, each at the limit (accepted) and one
  * over (refused): INPUT_MAX_NAME, INPUT_MAX_TEXT and INPUT_MAX_URL through
  * input_text_problem, INPUT_MAX_URL through input_url, INPUT_MAX_NUMBER
- * through input_number. The parsers themselves are tested in
+ * through input_number, the means' bounds through input_budget and
+ * input_staff. The parsers themselves are tested in
  * test_indicator.c (test_input). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,12 +120,55 @@ static void test_number_limit(void **state)
 	free(s);
 }
 
+static void expect_hundredths(const char *typed, bool money, long long want, const char *canon, const char *fr)
+{
+	long long v = -1;
+	const char *why = money ? input_budget(typed, &v) : input_staff(typed, &v);
+	assert_null(why);
+	assert_int_equal(v, want);
+	buf_t b = BUF_INIT;
+	input_hundredths_text(v, &b);
+	assert_string_equal(buf_cstr(&b), canon);
+	buf_reset(&b);
+	input_hundredths_fr(v, money, &b);
+	assert_string_equal(buf_cstr(&b), fr);
+	buf_free(&b);
+}
+
+/* Means: exact hundredths from French or dot decimals, a unit after, the
+ * bounds at the limit and one over. */
+static void test_means(void **state)
+{
+	(void)state;
+	expect_hundredths("12 500,5", true, 1250050, "12500.5", "12\xe2\x80\xaf" "500,50");
+	expect_hundredths("1500.05 \xe2\x82\xac", true, 150005, "1500.05", "1\xe2\x80\xaf" "500,05");
+	expect_hundredths("0", true, 0, "0", "0,00");
+	expect_hundredths("2,5 j", false, 250, "2.5", "2,5");
+	expect_hundredths("3 jours", false, 300, "3", "3");
+	expect_hundredths("0.25", false, 25, "0.25", "0,25");
+	long long v;
+	assert_non_null(input_budget("-3", &v));
+	assert_non_null(input_budget("1,234", &v));
+	assert_non_null(input_budget("douze", &v));
+	assert_non_null(input_budget("", &v));
+	assert_non_null(input_staff("2 h", &v));
+	/* The bounds: a hundred billion euros, a million person-days. */
+	assert_null(input_budget("100000000000", &v));
+	assert_int_equal(v, INPUT_MAX_BUDGET_CENTS);
+	assert_non_null(input_budget("100000000000,01", &v));
+	assert_null(input_staff("1000000", &v));
+	assert_int_equal(v, INPUT_MAX_STAFF_HUNDREDTHS);
+	assert_non_null(input_staff("1000000.01", &v));
+	assert_non_null(input_budget("99999999999999999999999", &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_limits),
 		cmocka_unit_test(test_url_limit),
 		cmocka_unit_test(test_number_limit),
+		cmocka_unit_test(test_means),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
