@@ -383,12 +383,9 @@ static void html_svg(const doc_t *d, const doc_block_t *b, buf_t *o)
 	const char *p = s;
 	while (p + 4 <= end && memcmp(p, "<svg", 4) != 0)
 		p++;
-	buf_puts(o, "<figure>\n");
-	if (p + 4 > end) {
-		buf_puts(o, "</figure>\n");
+	if (p + 4 > end)
 		return;
-	}
-	buf_puts(o, "<svg role=\"img\" aria-label=\"");
+	buf_puts(o, "<figure>\n<svg role=\"img\" aria-label=\"");
 	buf_put_html(o, doc_str(d, b->str), b->str_len);
 	buf_putc(o, '"');
 	p += 4;
