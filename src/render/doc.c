@@ -383,12 +383,9 @@ static void html_svg(const doc_t *d, const doc_block_t *b, buf_t *o)
 	const char *p = s;
 	while (p + 4 <= end && memcmp(p, "<svg", 4) != 0)
 		p++;
-	buf_puts(o, "<figure>\n");
-	if (p + 4 > end) {
-		buf_puts(o, "</figure>\n");
+	if (p + 4 > end)
 		return;
-	}
-	buf_puts(o, "<svg role=\"img\" aria-label=\"");
+	buf_puts(o, "<figure>\n<svg role=\"img\" aria-label=\"");
 	buf_put_html(o, doc_str(d, b->str), b->str_len);
 	buf_putc(o, '"');
 	p += 4;
@@ -425,9 +422,13 @@ static void html_cells_end(buf_t *o, size_t from, size_t ncols, const doc_block_
 	buf_puts(o, "</tr>\n");
 }
 
+/* What a table's cells are written against before the first table (never,
+ * when the doc was built through doc.h). */
+static const doc_block_t no_table;
+
 void doc_write_html(const doc_t *doc, buf_t *out)
 {
-	const doc_block_t *table = NULL;
+	const doc_block_t *table = &no_table;
 	size_t col = 0;
 	bool ordered = false, row_open = false;
 	for (size_t i = 0; i < doc->nblk; i++) {
@@ -548,9 +549,8 @@ static void md_text(md_t *m, const char *s, size_t n)
 		}
 		if (m->bol && (c == ' ' || c == '\t'))
 			continue; /* indented text would read back as code */
-		if (strchr("\\`*_[]<>#|~", c) || (c == '&' && i + 1 < n && (s[i + 1] == '#' || is_alnum(s[i + 1])))) {
-			buf_putc(o, '\\');
-		} else if (m->bol && (c == '-' || c == '+' || c == '=')) {
+		bool entity = c == '&' && i + 1 < n && (s[i + 1] == '#' || is_alnum(s[i + 1]));
+		if (strchr("\\`*_[]<>#|~", c) || entity || (m->bol && (c == '-' || c == '+' || c == '='))) {
 			buf_putc(o, '\\');
 		} else if (m->bol && c >= '0' && c <= '9') {
 			size_t j = i;
@@ -674,7 +674,7 @@ static void md_row_end(buf_t *o, size_t from, size_t ncols)
 
 void doc_write_md(const doc_t *doc, buf_t *out)
 {
-	const doc_block_t *table = NULL;
+	const doc_block_t *table = &no_table;
 	size_t col = 0, item = 0;
 	bool ordered = false, row_open = false, first = true;
 	/* Two lists in a row would read back as one: the second takes the

@@ -213,7 +213,9 @@ static void content_xml(const doc_t *d, buf_t *o)
 			      "</style:style>\n",
 			   cells[i][0], cells[i][1]);
 	buf_puts(o, "</office:automatic-styles>\n<office:body><office:text>\n");
-	const doc_block_t *table = NULL;
+	/* cells come after their table's block (doc.c's asserts) */
+	static const doc_block_t no_table;
+	const doc_block_t *table = &no_table;
 	size_t col = 0, ntables = 0;
 	bool row_open = false;
 	for (size_t i = 0; i < d->nblk; i++) {
