@@ -168,6 +168,93 @@ static void row_end(buf_t *o, size_t from, const doc_block_t *t)
 	buf_puts(o, "</table:table-row>\n");
 }
 
+/* Code points of a block's runs (its cell's text), and of its longest
+ * word (what the column cannot wrap). */
+static size_t runs_width(const doc_t *d, const doc_block_t *b, size_t *word)
+{
+	size_t n = 0, w = 0;
+	*word = 0;
+	for (size_t r = b->first; r < b->first + b->nruns; r++) {
+		const char *t = doc_str(d, d->run[r].off);
+		for (size_t i = 0; i < d->run[r].len; i++) {
+			if (((unsigned char)t[i] & 0xc0) == 0x80)
+				continue;
+			n++;
+			w = t[i] == ' ' || t[i] == '\n' || t[i] == '-' ? 0 : w + 1;
+			if (w > *word)
+				*word = w;
+		}
+	}
+	return n;
+}
+
+/* Writer's automatic layout gives every column the same width: a column
+ * of titles then wraps at every word and one of amounts breaks inside
+ * them. The widths here, in centimetres of the 17 cm of the table, follow
+ * how browsers lay tables out: each column first gets its longest word
+ * (up to 16 characters: no amount or date is cut), then what is left goes
+ * to the columns whose cells are longer than that, in proportion to the
+ * room they would take (their longest cell, up to 60 characters). */
+#define DOC_ODT_CM_PER_CHAR 0.17 /* Liberation Sans at 9 pt, bold headings included */
+#define DOC_ODT_CELL_PAD 0.45
+#define DOC_ODT_TABLE_CM 17.0
+static void column_widths(const doc_t *d, size_t i, double widths[DOC_MAX_COLUMNS])
+{
+	const doc_block_t *t = &d->blk[i];
+	size_t longest[DOC_MAX_COLUMNS] = {0}, word[DOC_MAX_COLUMNS] = {0}, col = 0;
+	for (size_t k = i + 1; k < d->nblk && d->blk[k].kind != DOC_B_TABLE_END; k++) {
+		const doc_block_t *b = &d->blk[k];
+		if (b->kind == DOC_B_ROW) {
+			col = 0;
+			continue;
+		}
+		if ((b->kind == DOC_B_HEAD || b->kind == DOC_B_CELL) && col < t->ncols) {
+			size_t w, n = runs_width(d, b, &w);
+			if (n > longest[col])
+				longest[col] = n;
+			if (w > word[col])
+				word[col] = w;
+			col++;
+		}
+	}
+	double min_sum = 0, extra_sum = 0, extra[DOC_MAX_COLUMNS];
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t w = word[c] > 16 ? 16 : word[c] < 3 ? 3 : word[c], n = longest[c] > 60 ? 60 : longest[c];
+		widths[c] = (double)w * DOC_ODT_CM_PER_CHAR + DOC_ODT_CELL_PAD;
+		double want = (double)(n > w ? n : w) * DOC_ODT_CM_PER_CHAR + DOC_ODT_CELL_PAD;
+		extra[c] = want - widths[c];
+		min_sum += widths[c];
+		extra_sum += extra[c];
+	}
+	double left = DOC_ODT_TABLE_CM - min_sum;
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (left <= 0)
+			widths[c] *= DOC_ODT_TABLE_CM / min_sum;
+		else if (extra_sum > left)
+			widths[c] += left * extra[c] / extra_sum;
+		else
+			widths[c] += extra[c] + (left - extra_sum) * (widths[c] + extra[c]) / (min_sum + extra_sum);
+	}
+}
+
+/* The automatic styles of every table's columns: TnCk. */
+static void column_styles(const doc_t *d, buf_t *o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->nblk; i++) {
+		if (d->blk[i].kind != DOC_B_TABLE)
+			continue;
+		double w[DOC_MAX_COLUMNS];
+		column_widths(d, i, w);
+		n++;
+		for (size_t c = 0; c < d->blk[i].ncols; c++)
+			buf_printf(o, "<style:style style:name=\"T%zuC%zu\" style:family=\"table-column\">"
+				      "<style:table-column-properties style:column-width=\"%.3fcm\" "
+				      "style:rel-column-width=\"%ld*\"/></style:style>\n",
+				   n, c + 1, w[c], lround(w[c] * 1000));
+	}
+}
+
 static void odt_table_start(const doc_t *d, const doc_block_t *b, size_t n, buf_t *o)
 {
 	if (b->str != DOC_NONE) {
@@ -177,10 +264,9 @@ static void odt_table_start(const doc_t *d, const doc_block_t *b, size_t n, buf_
 		buf_puts(o, "</text:p>\n");
 	}
 	buf_printf(o, "<table:table table:name=\"Tableau%zu\" table:style-name=\"Tbl\">", n);
-	buf_puts(o, "<table:table-column table:style-name=\"TblCol\"");
-	if (b->ncols > 1)
-		buf_printf(o, " table:number-columns-repeated=\"%zu\"", b->ncols);
-	buf_puts(o, "/>\n<table:table-header-rows><table:table-row>");
+	for (size_t c = 0; c < b->ncols; c++)
+		buf_printf(o, "<table:table-column table:style-name=\"T%zuC%zu\"/>", n, c + 1);
+	buf_puts(o, "\n<table:table-header-rows><table:table-row>");
 }
 
 static void content_xml(const doc_t *d, buf_t *o)
@@ -195,7 +281,6 @@ static void content_xml(const doc_t *d, buf_t *o)
 	buf_puts(o, "<style:style style:name=\"Tbl\" style:family=\"table\"><style:table-properties"
 		    " style:width=\"17cm\" table:align=\"margins\" fo:margin-top=\"0.1cm\""
 		    " fo:margin-bottom=\"0.3cm\"/></style:style>\n"
-		    "<style:style style:name=\"TblCol\" style:family=\"table-column\"/>\n"
 		    "<style:style style:name=\"fr1\" style:family=\"graphic\"><style:graphic-properties"
 		    " style:vertical-pos=\"top\" style:vertical-rel=\"baseline\"/></style:style>\n");
 	/* Writer draws both borders where two cells meet: each cell draws its
@@ -212,6 +297,7 @@ static void content_xml(const doc_t *d, buf_t *o)
 			      " fo:padding=\"0.1cm\" fo:border-left=\"" BORDER "\" fo:border-bottom=\"" BORDER "\"%s/>"
 			      "</style:style>\n",
 			   cells[i][0], cells[i][1]);
+	column_styles(d, o);
 	buf_puts(o, "</office:automatic-styles>\n<office:body><office:text>\n");
 	/* cells come after their table's block (doc.c's asserts) */
 	static const doc_block_t no_table;
@@ -374,7 +460,9 @@ static void styles_xml(const doc_t *d, buf_t *o)
 		   "<style:text-properties fo:font-size=\"9pt\" fo:color=\"#4d4d4d\"/>");
 	para_style(o, "List_20_Contents", "List Contents", "Standard", "list",
 		   "<style:paragraph-properties fo:margin-top=\"0cm\" fo:margin-bottom=\"0.1cm\"/>");
-	para_style(o, "Table_20_Contents", "Table Contents", "Standard", "extra", "");
+	/* Tables a size down: a plan has eight columns on a portrait page. */
+	para_style(o, "Table_20_Contents", "Table Contents", "Standard", "extra",
+		   "<style:text-properties fo:font-size=\"9pt\"/>");
 	para_style(o, "Table_20_Number", "Table Number", "Table_20_Contents", "extra",
 		   "<style:paragraph-properties fo:text-align=\"end\"/>");
 	para_style(o, "Table_20_Heading", "Table Heading", "Table_20_Contents", "extra",
