@@ -104,6 +104,10 @@ void workbook_ref(const char *sheet, int row, int col, buf_t *out)
 		buf_puts(out, sheet);
 	}
 	buf_putc(out, '!');
+	if (col <= 0) {
+		buf_printf(out, "%d:%d", row, row);
+		return;
+	}
 	char letters[8];
 	int n = 0;
 	for (int c = col; c > 0 && n < 7; c = (c - 1) / 26)

@@ -76,7 +76,8 @@ bool workbook_parse(const char *file, const char *src, size_t len, const csv_lim
 void workbook_free(workbook_t *w);
 
 /* Appends the A1 reference of a cell with its sheet, as a spreadsheet's
- * formulas write it: Évaluation!F12, 'Plan d''action'!B2. */
+ * formulas write it: Évaluation!F12, 'Plan d''action'!B2; col 0: the
+ * whole row, Évaluation!12:12. */
 void workbook_ref(const char *sheet, int row, int col, buf_t *out);
 
 #endif

@@ -477,6 +477,9 @@ static void test_ref(void **state)
 	buf_reset(&b);
 	workbook_ref("S", 1, 16384, &b);
 	assert_string_equal(buf_cstr(&b), "S!XFD1");
+	buf_reset(&b);
+	workbook_ref("S", 7, 0, &b);
+	assert_string_equal(buf_cstr(&b), "S!7:7");
 	buf_free(&b);
 }
 
