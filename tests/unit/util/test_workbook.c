@@ -16,36 +16,8 @@
 #include <string.h>
 #include <zip.h>
 
+#include "unit/zipfixture.h"
 #include "util/workbook.h"
-
-typedef struct {
-	const char *name, *text;
-} entry_t;
-
-/* A zip of the entries, in order, into out. */
-static void make_zip(const entry_t *e, size_t n, buf_t *out)
-{
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
-	assert_non_null(src);
-	zip_source_keep(src);
-	zip_t *z = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-	assert_non_null(z);
-	for (size_t i = 0; i < n; i++) {
-		zip_source_t *s = zip_source_buffer(z, e[i].text, strlen(e[i].text), 0);
-		assert_true(zip_file_add(z, e[i].name, s, ZIP_FL_ENC_UTF_8) >= 0);
-	}
-	assert_int_equal(zip_close(z), 0);
-	assert_int_equal(zip_source_open(src), 0);
-	char chunk[4096];
-	zip_int64_t k;
-	while ((k = zip_source_read(src, chunk, sizeof chunk)) > 0)
-		buf_put(out, chunk, (size_t)k);
-	zip_source_close(src);
-	zip_source_free(src);
-	zip_error_fini(&ze);
-}
 
 static const csv_limits_t lim = {32u << 20, 100000, 64, "a test sheet", "start from an export"};
 
@@ -57,7 +29,7 @@ static const csv_limits_t lim = {32u << 20, 100000, 64, "a test sheet", "start f
 
 /* Two sheets whose parts are named against their order, as after Excel
  * moved a sheet. */
-static const entry_t xlsx[] = {
+static const zfx_entry_t xlsx[] = {
 	{"[Content_Types].xml", CT},
 	{"xl/_rels/workbook.xml.rels",
 	 "<Relationships " RELS_NS "><Relationship Id=\"rId7\" Type=\"" REL_T "worksheet\" Target=\"worksheets/sheet2.xml\"/>"
@@ -92,7 +64,7 @@ static void test_xlsx(void **state)
 {
 	(void)state;
 	buf_t z = BUF_INIT;
-	make_zip(xlsx, sizeof xlsx / sizeof *xlsx, &z);
+	zfx_zip(xlsx, sizeof xlsx / sizeof *xlsx, &z);
 	assert_true(workbook_sniff(z.ptr, z.len));
 	workbook_t w;
 	diag_list_t d = DIAG_LIST_INIT;
@@ -139,13 +111,13 @@ static void test_xlsx(void **state)
 static void test_xlsx_1904(void **state)
 {
 	(void)state;
-	entry_t e[sizeof xlsx / sizeof *xlsx];
+	zfx_entry_t e[sizeof xlsx / sizeof *xlsx];
 	memcpy(e, xlsx, sizeof e);
 	e[2].text = "<workbook " NS "><workbookPr date1904=\"1\"/><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId8\"/>"
 		    "</sheets></workbook>";
 	e[6].text = "<worksheet " NS "><sheetData><row r=\"2\"><c r=\"B2\" s=\"2\"><v>44741</v></c></row></sheetData></worksheet>";
 	buf_t z = BUF_INIT;
-	make_zip(e, sizeof e / sizeof *e, &z);
+	zfx_zip(e, sizeof e / sizeof *e, &z);
 	workbook_t w;
 	diag_list_t d = DIAG_LIST_INIT;
 	assert_true(workbook_parse("t.xlsx", z.ptr, z.len, &lim, &w, &d));
@@ -155,30 +127,11 @@ static void test_xlsx_1904(void **state)
 	buf_free(&z);
 }
 
-#define ODS_NS "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" " \
-	       "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" " \
-	       "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" " \
-	       "xmlns:calcext=\"urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0\""
-
-static void ods_zip(const char *body, buf_t *z)
-{
-	buf_t content = BUF_INIT;
-	buf_printf(&content, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content " ODS_NS
-			     "><office:body><office:spreadsheet>%s</office:spreadsheet></office:body></office:document-content>",
-		   body);
-	const entry_t e[] = {
-		{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"},
-		{"content.xml", buf_cstr(&content)},
-	};
-	make_zip(e, 2, z);
-	buf_free(&content);
-}
-
 static void test_ods(void **state)
 {
 	(void)state;
 	buf_t z = BUF_INIT;
-	ods_zip("<table:table table:name=\"Évaluation\">"
+	zfx_ods("<table:table table:name=\"Évaluation\">"
 		"<table:table-column table:number-columns-repeated=\"16384\"/>"
 		"<table:table-row><table:table-cell office:value-type=\"string\" calcext:value-type=\"string\">"
 		"<text:p>id</text:p></table:table-cell><table:table-cell table:number-columns-repeated=\"2\"/>"
@@ -265,23 +218,23 @@ static void test_not_workbooks(void **state)
 	refused(&z, &lim, "not a workbook: ", &d);
 	/* a zip cut short */
 	buf_reset(&z);
-	make_zip(xlsx, sizeof xlsx / sizeof *xlsx, &z);
+	zfx_zip(xlsx, sizeof xlsx / sizeof *xlsx, &z);
 	buf_truncate(&z, z.len - 30);
 	refused(&z, &lim, "not a workbook", &d);
 	buf_reset(&z);
-	const entry_t plain[] = {{"readme.txt", "hello"}};
-	make_zip(plain, 1, &z);
+	const zfx_entry_t plain[] = {{"readme.txt", "hello"}};
+	zfx_zip(plain, 1, &z);
 	refused(&z, &lim, "neither an XLSX", &d);
 	buf_reset(&z);
-	const entry_t odt[] = {{"mimetype", "application/vnd.oasis.opendocument.text"}, {"content.xml", "<x/>"}};
-	make_zip(odt, 2, &z);
+	const zfx_entry_t odt[] = {{"mimetype", "application/vnd.oasis.opendocument.text"}, {"content.xml", "<x/>"}};
+	zfx_zip(odt, 2, &z);
 	refused(&z, &lim, "another kind (application/vnd.oasis.opendocument.text)", &d);
 	/* an XLSX without the part its workbook names */
 	buf_reset(&z);
-	make_zip(xlsx, sizeof xlsx / sizeof *xlsx - 1, &z);
+	zfx_zip(xlsx, sizeof xlsx / sizeof *xlsx - 1, &z);
 	refused(&z, &lim, "xl/worksheets/sheet1.xml is missing", &d);
 	buf_reset(&z);
-	ods_zip("<table:table><table:table-row>", &z);
+	zfx_ods("<table:table><table:table-row>", &z);
 	const diag_t *x = refused(&z, &lim, "content.xml, line 1: ", &d);
 	assert_non_null(strstr(x->msg, "damaged"));
 	buf_free(&z);
@@ -293,13 +246,13 @@ static void test_doctype_refused(void **state)
 	(void)state;
 	diag_list_t d = DIAG_LIST_INIT;
 	buf_t z = BUF_INIT;
-	entry_t e[sizeof xlsx / sizeof *xlsx];
+	zfx_entry_t e[sizeof xlsx / sizeof *xlsx];
 	memcpy(e, xlsx, sizeof e);
 	/* Billion laughs, cut to its first step: refused for the DOCTYPE
 	 * itself, whatever it declares. */
 	e[4].text = "<?xml version=\"1.0\"?><!DOCTYPE sst [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>"
 		    "<sst " NS "><si><t>&b;</t></si></sst>";
-	make_zip(e, sizeof e / sizeof *e, &z);
+	zfx_zip(e, sizeof e / sizeof *e, &z);
 	refused(&z, &lim, "xl/sharedStrings.xml has a DOCTYPE", &d);
 	buf_free(&z);
 	diag_list_free(&d);
@@ -397,7 +350,7 @@ static void test_limits(void **state)
 	buf_t z = BUF_INIT;
 	const csv_limits_t small = {32u << 20, 3, 4, "a tiny sheet", "keep it tiny"};
 	/* An ODS repeats rows and columns: at the limit accepted, one over refused where it falls. */
-	ods_zip("<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"3\">"
+	zfx_ods("<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"3\">"
 		"<table:table-cell table:number-columns-repeated=\"4\" office:value-type=\"string\"><text:p>x</text:p>"
 		"</table:table-cell></table:table-row></table:table>",
 		&z);
@@ -407,7 +360,7 @@ static void test_limits(void **state)
 	assert_int_equal(w.sheets[0].rows[2].len, 4);
 	workbook_free(&w);
 	buf_reset(&z);
-	ods_zip("<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"4\">"
+	zfx_ods("<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"4\">"
 		"<table:table-cell office:value-type=\"string\"><text:p>x</text:p></table:table-cell></table:table-row></table:table>",
 		&z);
 	const diag_t *x = refused(&z, &small, "S!A4: more than 3 rows: not a tiny sheet", &d);
@@ -415,30 +368,30 @@ static void test_limits(void **state)
 	assert_int_equal(x->col, 1);
 	assert_string_equal(x->hint, "keep it tiny");
 	buf_reset(&z);
-	ods_zip("<table:table table:name=\"S\"><table:table-row><table:table-cell table:number-columns-repeated=\"1000000\" "
+	zfx_ods("<table:table table:name=\"S\"><table:table-row><table:table-cell table:number-columns-repeated=\"1000000\" "
 		"office:value-type=\"string\"><text:p>x</text:p></table:table-cell></table:table-row></table:table>",
 		&z);
 	x = refused(&z, &small, "S!E1: more than 4 columns", &d);
 	assert_int_equal(x->col, 5);
 	/* A million cells in a few bytes: the workbook's own bound. */
 	buf_reset(&z);
-	ods_zip("<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"1000000\">"
+	zfx_ods("<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"1000000\">"
 		"<table:table-cell table:number-columns-repeated=\"60\" office:value-type=\"string\"><text:p>x</text:p>"
 		"</table:table-cell></table:table-row></table:table>",
 		&z);
 	refused(&z, &lim, "more than 1000000 cells in the workbook", &d);
 	/* An XLSX cell out of order, a cell past the columns. */
-	entry_t e[sizeof xlsx / sizeof *xlsx];
+	zfx_entry_t e[sizeof xlsx / sizeof *xlsx];
 	memcpy(e, xlsx, sizeof e);
 	e[5].text = "<worksheet " NS "><sheetData><row r=\"2\"><c r=\"C2\"><v>1</v></c><c r=\"B2\"><v>2</v></c></row></sheetData></worksheet>";
 	buf_reset(&z);
-	make_zip(e, sizeof e / sizeof *e, &z);
+	zfx_zip(e, sizeof e / sizeof *e, &z);
 	x = refused(&z, &lim, "Évaluation!B2: this cell comes after Évaluation!C2: cells out of order", &d);
 	assert_int_equal(x->line, 2);
 	assert_int_equal(x->col, 2);
 	e[5].text = "<worksheet " NS "><sheetData><row r=\"2\"><c r=\"E2\"><v>1</v></c></row></sheetData></worksheet>";
 	buf_reset(&z);
-	make_zip(e, sizeof e / sizeof *e, &z);
+	zfx_zip(e, sizeof e / sizeof *e, &z);
 	refused(&z, &small, "Évaluation!E2: more than 4 columns", &d);
 	/* XML nested past WORKBOOK_MAX_DEPTH */
 	buf_t deep = BUF_INIT;
@@ -447,7 +400,7 @@ static void test_limits(void **state)
 		buf_puts(&deep, "<a>");
 	e[5].text = buf_cstr(&deep);
 	buf_reset(&z);
-	make_zip(e, sizeof e / sizeof *e, &z);
+	zfx_zip(e, sizeof e / sizeof *e, &z);
 	refused(&z, &lim, "deeper than 64 levels", &d);
 	buf_free(&deep);
 	/* a cell longer than Excel holds */
@@ -458,7 +411,7 @@ static void test_limits(void **state)
 	buf_puts(&big, "</t></is></c></row></sheetData></worksheet>");
 	e[5].text = buf_cstr(&big);
 	buf_reset(&z);
-	make_zip(e, sizeof e / sizeof *e, &z);
+	zfx_zip(e, sizeof e / sizeof *e, &z);
 	refused(&z, &lim, "Évaluation!A1: a cell holds more than 131068 bytes", &d);
 	buf_free(&big);
 	buf_free(&z);
