@@ -105,26 +105,26 @@ enum { COL_ID, COL_TITLE, COL_THEME, COL_PRIORITY, COL_DIFFICULTY, COL_STATUS, C
  * every format. */
 typedef struct {
 	const char *name;  /* the export's header */
-	double width;      /* in the XLSX */
-	bool wrap;         /* in the XLSX */
 	const char *names; /* the other headers the import knows, as fold_key gives them, '|' between */
-	int change;        /* offset of the assess_change_t member the import sets; -1: for reading only */
 	const char *rules; /* the rules of assess_set's refusals that are about this cell, ' ' around each */
+	double width;      /* in the XLSX */
+	int change;        /* offset of the assess_change_t member the import sets; -1: for reading only */
+	bool wrap;         /* in the XLSX */
 } column_t;
 
 #define CHANGE(m) ((int)offsetof(assess_change_t, m))
 static const column_t columns[NCOLS] = {
-	[COL_ID] = {"id", 8, false, "idbp|identifiant", -1, " unknown-practice archived-practice "},
-	[COL_TITLE] = {"title", 50, true, "titre", -1, ""},
-	[COL_THEME] = {"theme", 30, false, "thematique", -1, ""},
-	[COL_PRIORITY] = {"priority", 14, false, "priorite", -1, ""},
-	[COL_DIFFICULTY] = {"difficulty", 11, false, "difficulte", -1, ""},
-	[COL_STATUS] = {"status", 14, false, "statut|etat", CHANGE(status), " bad-status always-applicable "},
-	[COL_PILOT] = {"pilot", 30, false, "pilote|fonction pilote", CHANGE(pilot), " bad-pilot unknown-pilot "},
-	[COL_OWNER] = {"owner", 24, false, "responsable|porteur", CHANGE(owner), " bad-owner "},
-	[COL_DUE] = {"due date", 11, false, "due|echeance|date cible|target date", CHANGE(due), " bad-date "},
-	[COL_COMMENT] = {"comment", 50, true, "commentaire|justification", CHANGE(comment),
-			 " bad-comment justification-required "},
+	[COL_ID] = {"id", "idbp|identifiant", " unknown-practice archived-practice ", 8, -1, false},
+	[COL_TITLE] = {"title", "titre", "", 50, -1, true},
+	[COL_THEME] = {"theme", "thematique", "", 30, -1, false},
+	[COL_PRIORITY] = {"priority", "priorite", "", 14, -1, false},
+	[COL_DIFFICULTY] = {"difficulty", "difficulte", "", 11, -1, false},
+	[COL_STATUS] = {"status", "statut|etat", " bad-status always-applicable ", 14, CHANGE(status), false},
+	[COL_PILOT] = {"pilot", "pilote|fonction pilote", " bad-pilot unknown-pilot ", 30, CHANGE(pilot), false},
+	[COL_OWNER] = {"owner", "responsable|porteur", " bad-owner ", 24, CHANGE(owner), false},
+	[COL_DUE] = {"due date", "due|echeance|date cible|target date", " bad-date ", 11, CHANGE(due), false},
+	[COL_COMMENT] = {"comment", "commentaire|justification", " bad-comment justification-required ", 50,
+			 CHANGE(comment), true},
 };
 #undef CHANGE
 

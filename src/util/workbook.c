@@ -448,6 +448,14 @@ static elem_t parent(const wb_t *w, int up)
 	return w->depth - 1 - up >= 0 ? (elem_t)w->stack[w->depth - 1 - up] : E_OTHER;
 }
 
+/* A style or format number; 0 when it is none. */
+static int int_attr(const char *s)
+{
+	char *end;
+	long n = s ? strtol(s, &end, 10) : 0;
+	return s && !*end && n >= 0 && n <= INT32_MAX ? (int)n : 0;
+}
+
 /* A count attribute (rows or columns repeated): 1 when absent or bad. */
 static long long count_attr(const XML_Char **atts, const char *ns, const char *name)
 {
@@ -538,7 +546,7 @@ static void xlsx_start(wb_t *w, elem_t e, const XML_Char **atts)
 				break;
 			}
 			w->fmts = xgrow(w->fmts, &w->fmtcap, w->nfmts + 1, sizeof *w->fmts);
-			w->fmts[w->nfmts].id = atoi(id);
+			w->fmts[w->nfmts].id = int_attr(id);
 			w->fmts[w->nfmts++].date = format_is_date(code);
 		}
 		break;
@@ -550,7 +558,7 @@ static void xlsx_start(wb_t *w, elem_t e, const XML_Char **atts)
 			}
 			a = attr(atts, NULL, "numFmtId");
 			w->xfs = xgrow(w->xfs, &w->xfcap, w->nxfs + 1, sizeof *w->xfs);
-			w->xfs[w->nxfs++] = a ? atoi(a) : 0;
+			w->xfs[w->nxfs++] = int_attr(a);
 		}
 		break;
 	case E_SI:
@@ -590,7 +598,7 @@ static void xlsx_start(wb_t *w, elem_t e, const XML_Char **atts)
 			a = attr(atts, NULL, "t");
 			snprintf(w->ctype, sizeof w->ctype, "%s", a ? a : "n");
 			a = attr(atts, NULL, "s");
-			w->cstyle = a ? atoi(a) : 0;
+			w->cstyle = int_attr(a);
 			buf_reset(&w->t);
 			buf_reset(&w->v);
 		}
@@ -981,13 +989,22 @@ static bool parse_part(wb_t *w, const char *name, part_t part, bool required)
 	return !w->failed;
 }
 
-static const rel_t *find_rel(const wb_t *w, const char *id, const char *type_suffix)
+static const rel_t *rel_by_id(const wb_t *w, const char *id)
 {
+	for (size_t i = 0; i < w->nrels; i++)
+		if (strcmp(w->rels[i].id, id) == 0)
+			return &w->rels[i];
+	return NULL;
+}
+
+/* The first relationship whose type ends with suffix ("/styles"). */
+static const rel_t *rel_by_type(const wb_t *w, const char *suffix)
+{
+	size_t k = strlen(suffix);
 	for (size_t i = 0; i < w->nrels; i++) {
-		const rel_t *r = &w->rels[i];
-		size_t n = strlen(r->type), k = type_suffix ? strlen(type_suffix) : 0;
-		if (id ? strcmp(r->id, id) == 0 : n >= k && strcmp(r->type + n - k, type_suffix) == 0)
-			return r;
+		size_t n = strlen(w->rels[i].type);
+		if (n >= k && strcmp(w->rels[i].type + n - k, suffix) == 0)
+			return &w->rels[i];
 	}
 	return NULL;
 }
@@ -997,7 +1014,7 @@ static bool read_xlsx(wb_t *w)
 	if (!parse_part(w, "xl/_rels/workbook.xml.rels", PART_RELS, true) ||
 	    !parse_part(w, "xl/workbook.xml", PART_BOOK, true))
 		return false;
-	const rel_t *styles = find_rel(w, NULL, "/styles"), *strings = find_rel(w, NULL, "/sharedStrings");
+	const rel_t *styles = rel_by_type(w, "/styles"), *strings = rel_by_type(w, "/sharedStrings");
 	if (styles && !parse_part(w, styles->target, PART_STYLES, false))
 		return false;
 	if (w->nfmts)
@@ -1005,7 +1022,7 @@ static bool read_xlsx(wb_t *w)
 	if (strings && !parse_part(w, strings->target, PART_STRINGS, false))
 		return false;
 	for (size_t i = 0; i < w->out->len; i++) {
-		const rel_t *r = find_rel(w, w->sheet_rid[i], NULL);
+		const rel_t *r = rel_by_id(w, w->sheet_rid[i]);
 		if (!r)
 			return fail(w, 0, 0, damaged_hint, "sheet '%s' has no part in xl/_rels/workbook.xml.rels",
 				    w->out->sheets[i].name);

@@ -28,8 +28,9 @@
  * of an XLSX. */
 #define WORKBOOK_MAX_CELLS 1000000
 #define WORKBOOK_MAX_TEXT (64u << 20)
-/* Excel holds at most 32,767 characters in a cell: 4 bytes each in UTF-8. */
-#define WORKBOOK_MAX_CELL (32767u * 4)
+/* Excel holds at most 32,767 characters in a cell: 4 bytes each in UTF-8
+ * (131,068 bytes). */
+#define WORKBOOK_MAX_CELL 131068u
 /* Elements nested deeper than this are no spreadsheet (a real one nests
  * under 15): the reader keeps a stack of this many. */
 #define WORKBOOK_MAX_DEPTH 64
