@@ -11,7 +11,7 @@
 #include "util/fs.h"
 
 static const char export_usage[] = "sobre export-assessment --format csv|json|xlsx [--excel] [-o FILE] [--db FILE]";
-static const char import_usage[] = "sobre import-assessment FILE.csv [--db FILE]";
+static const char import_usage[] = "sobre import-assessment FILE.csv|FILE.xlsx|FILE.ods [--db FILE]";
 
 int cmd_export_assessment(int argc, char **argv)
 {
@@ -91,22 +91,27 @@ int cmd_import_assessment(int argc, char **argv)
 		switch (c) {
 		case 'D': db = optarg; break;
 		case 'h':
-			printf("usage: %s\n\nApplies a spreadsheet of assessments (CSV, ',' or ';', with or without\n"
-			       "a BOM: what Excel and LibreOffice write). The first line names the columns:\n"
-			       "id (required), status, pilot, owner, due date, comment (French names work\n"
-			       "too: statut, pilote, responsable, échéance, commentaire); title, theme,\n"
-			       "priority and difficulty are ignored. A missing column leaves that field\n"
-			       "as it is; an empty cell clears it. Every row is checked: if any is wrong,\n"
-			       "each bad row is reported with its line and nothing is imported.\n"
-			       "One leading apostrophe is taken off every cell, as spreadsheets do (the\n"
-			       "export writes '=x for a formula-like =x): write ''x for a value 'x.\n", import_usage);
+			printf("usage: %s\n\nApplies a spreadsheet of assessments: CSV (',' or ';', with or without a\n"
+			       "BOM: what Excel and LibreOffice write), or a workbook saved by Excel\n"
+			       "(.xlsx) or LibreOffice (.ods), told apart by content; of a workbook, the\n"
+			       "sheet \"Évaluation\" (the export's) is read, else the first sheet with an\n"
+			       "id column. The first line names the columns: id (required), status,\n"
+			       "pilot, owner, due date, comment (French names work too: statut, pilote,\n"
+			       "responsable, échéance, commentaire); title, theme, priority and\n"
+			       "difficulty are ignored. A missing column leaves that field as it is; an\n"
+			       "empty cell clears it. Every row is checked: if any is wrong, each bad\n"
+			       "row is reported with its line (in a workbook, at its cell:\n"
+			       "FILE:ROW:COLUMN: error: Évaluation!F12: ...) and nothing is imported.\n"
+			       "One leading apostrophe is taken off every CSV cell, as spreadsheets do\n"
+			       "(the export writes '=x for a formula-like =x): write ''x for a value 'x.\n"
+			       "A date typed in a workbook cell is read as YYYY-MM-DD.\n", import_usage);
 			return EXIT_OK;
 		default:
 			return cli_usage_error("import-assessment", import_usage, "unknown option");
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error("import-assessment", import_usage, "give one CSV file");
+		return cli_usage_error("import-assessment", import_usage, "give one CSV, XLSX or ODS file");
 	const char *file = argv[optind];
 	buf_t src = BUF_INIT;
 	/* The size is checked before reading: one byte over is refused here, as

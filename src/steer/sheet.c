@@ -2,6 +2,8 @@
 #include "steer/sheet.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "util/jsonw.h"
 #include "util/strset.h"
 #include "util/utf8.h"
+#include "util/workbook.h"
 #include "util/xalloc.h"
 
 /* --- CSV -------------------------------------------------------------- */
@@ -95,10 +98,38 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, csv_t *out, 
 
 /* --- export ----------------------------------------------------------- */
 
-static const char *const columns[] = {"id", "title", "theme", "priority", "difficulty",
-				      "status", "pilot", "owner", "due date", "comment"};
 enum { COL_ID, COL_TITLE, COL_THEME, COL_PRIORITY, COL_DIFFICULTY, COL_STATUS, COL_PILOT, COL_OWNER, COL_DUE,
        COL_COMMENT, NCOLS };
+
+/* The assessment's columns, one line each for the export and the import of
+ * every format. */
+typedef struct {
+	const char *name;  /* the export's header */
+	const char *names; /* the other headers the import knows, as fold_key gives them, '|' between */
+	const char *rules; /* the rules of assess_set's refusals that are about this cell, ' ' around each */
+	double width;      /* in the XLSX */
+	int change;        /* offset of the assess_change_t member the import sets; -1: for reading only */
+	bool wrap;         /* in the XLSX */
+} column_t;
+
+#define CHANGE(m) ((int)offsetof(assess_change_t, m))
+static const column_t columns[NCOLS] = {
+	[COL_ID] = {"id", "idbp|identifiant", " unknown-practice archived-practice ", 8, -1, false},
+	[COL_TITLE] = {"title", "titre", "", 50, -1, true},
+	[COL_THEME] = {"theme", "thematique", "", 30, -1, false},
+	[COL_PRIORITY] = {"priority", "priorite", "", 14, -1, false},
+	[COL_DIFFICULTY] = {"difficulty", "difficulte", "", 11, -1, false},
+	[COL_STATUS] = {"status", "statut|etat", " bad-status always-applicable ", 14, CHANGE(status), false},
+	[COL_PILOT] = {"pilot", "pilote|fonction pilote", " bad-pilot unknown-pilot ", 30, CHANGE(pilot), false},
+	[COL_OWNER] = {"owner", "responsable|porteur", " bad-owner ", 24, CHANGE(owner), false},
+	[COL_DUE] = {"due date", "due|echeance|date cible|target date", " bad-date ", 11, CHANGE(due), false},
+	[COL_COMMENT] = {"comment", "commentaire|justification", " bad-comment justification-required ", 50,
+			 CHANGE(comment), true},
+};
+#undef CHANGE
+
+/* The export's sheet, the one the import of a workbook looks for first. */
+static const char sheet_name[] = "Évaluation";
 
 static void cells_of(const plan_item_t *x, buf_t *theme, const char *cells[NCOLS])
 {
@@ -125,7 +156,7 @@ static void export_csv(const plan_t *p, bool excel, buf_t *out)
 	for (int c = 0; c < NCOLS; c++) {
 		if (c)
 			buf_putc(out, sep);
-		buf_puts(out, columns[c]);
+		buf_puts(out, columns[c].name);
 	}
 	buf_puts(out, "\r\n");
 	for (size_t i = 0; i < p->len; i++) {
@@ -284,16 +315,14 @@ static steer_rc export_xlsx(const plan_t *p, buf_t *out, diag_list_t *d)
 	steer_rc rc = xlsx_open(&x, d);
 	if (rc)
 		return rc;
-	lxw_worksheet *ws = workbook_add_worksheet(x.wb, "Évaluation");
+	lxw_worksheet *ws = workbook_add_worksheet(x.wb, sheet_name);
 	if (!ws) {
 		diag_add(d, DIAG_ERROR, NULL, 0, 0, "io", "cannot create the XLSX worksheet");
 		return xlsx_close(&x, STEER_IO, out, d);
 	}
-	static const double widths[NCOLS] = {8, 50, 30, 14, 11, 14, 30, 24, 11, 50};
 	for (int c = 0; c < NCOLS; c++) {
-		worksheet_write_string(ws, 0, (lxw_col_t)c, columns[c], x.bold);
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c],
-				     c == COL_TITLE || c == COL_COMMENT ? x.wrap : NULL);
+		worksheet_write_string(ws, 0, (lxw_col_t)c, columns[c].name, x.bold);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, columns[c].width, columns[c].wrap ? x.wrap : NULL);
 	}
 	for (size_t i = 0; i < p->len; i++) {
 		const char *cells[NCOLS];
@@ -519,185 +548,372 @@ steer_rc sheet_declaration_xlsx(const declaration_t *x, buf_t *out, diag_list_t 
 
 /* --- import ----------------------------------------------------------- */
 
-/* Header names, folded (fold_key), for each column. */
+/* The column a header names (any case or accents), -1 for none. */
 static int column_of(const char *header)
 {
-	static const struct {
-		const char *name;
-		int col;
-	} names[] = {
-		{"id", COL_ID},           {"idbp", COL_ID},           {"identifiant", COL_ID},
-		{"title", COL_TITLE},     {"titre", COL_TITLE},       {"theme", COL_THEME},
-		{"thematique", COL_THEME}, {"priority", COL_PRIORITY}, {"priorite", COL_PRIORITY},
-		{"difficulty", COL_DIFFICULTY}, {"difficulte", COL_DIFFICULTY}, {"status", COL_STATUS},
-		{"statut", COL_STATUS},   {"etat", COL_STATUS},       {"pilot", COL_PILOT},
-		{"pilote", COL_PILOT},    {"fonction pilote", COL_PILOT}, {"owner", COL_OWNER},
-		{"responsable", COL_OWNER}, {"porteur", COL_OWNER},   {"due date", COL_DUE},
-		{"due", COL_DUE},         {"echeance", COL_DUE},      {"date cible", COL_DUE},
-		{"target date", COL_DUE}, {"comment", COL_COMMENT},   {"commentaire", COL_COMMENT},
-		{"justification", COL_COMMENT},
-	};
 	buf_t k = BUF_INIT;
 	fold_key(header, &k);
+	const char *key = buf_cstr(&k);
+	size_t n = k.len;
 	int col = -1;
-	for (size_t i = 0; i < sizeof names / sizeof *names && col < 0; i++)
-		if (strcmp(buf_cstr(&k), names[i].name) == 0)
-			col = names[i].col;
+	for (int c = 0; c < NCOLS && col < 0; c++) {
+		if (strcmp(key, columns[c].name) == 0)
+			col = c;
+		for (const char *p = columns[c].names; *p && col < 0;) {
+			size_t len = strcspn(p, "|");
+			if (len == n && memcmp(p, key, n) == 0)
+				col = c;
+			p += len + (p[len] == '|');
+		}
+	}
 	buf_free(&k);
 	return col;
 }
 
-/* Gives the diagnostics appended since `from` the file and the row's line. */
-static void locate(diag_list_t *d, size_t from, const char *file, int line)
+/* "id, title, ..., comment" */
+static void column_list(buf_t *out)
+{
+	for (int c = 0; c < NCOLS; c++)
+		buf_printf(out, "%s%s", c ? ", " : "", columns[c].name);
+}
+
+/* The import's view of the sheet it applies, CSV or a workbook's sheet:
+ * the header, then the data rows one at a time, each cell under the
+ * header's columns. Both go through the same checks; only where a
+ * diagnostic points differs: a CSV's line, or a workbook's cell
+ * (Évaluation!F12, at row 12, column 6). */
+typedef struct {
+	const char *file;
+	const char *rule;                /* "csv" or "workbook" */
+	const csv_t *csv;                /* one of these two */
+	const workbook_sheet_t *sheet;
+	size_t width;                    /* cells of the header */
+	const char *head[SHEET_MAX_COLUMNS];
+	int head_line;
+	/* the row being read */
+	const char *cells[SHEET_MAX_COLUMNS];
+	size_t ncells;
+	int line;
+	int stray; /* workbook: the first cell under no column name, 0: none */
+} table_t;
+
+static size_t table_rows(const table_t *t)
+{
+	return t->csv ? t->csv->len - 1 : t->sheet->len - 1;
+}
+
+/* Reads data row r (0-based) into t. A CSV cell loses one leading
+ * apostrophe (sheet_import_value); a workbook's is as the spreadsheet holds
+ * it (a typed 'x is stored as x), and an absent cell is an empty one. */
+static void table_row(table_t *t, size_t r)
+{
+	if (t->csv) {
+		const csv_row_t *row = &t->csv->rows[r + 1];
+		t->line = row->line;
+		t->ncells = row->ncells < SHEET_MAX_COLUMNS ? row->ncells : SHEET_MAX_COLUMNS;
+		for (size_t i = 0; i < t->ncells; i++)
+			t->cells[i] = sheet_import_value(row->cells[i]);
+		return;
+	}
+	const workbook_row_t *row = &t->sheet->rows[r + 1];
+	t->line = row->row;
+	t->ncells = t->width;
+	t->stray = 0;
+	for (size_t i = 0; i < t->width; i++)
+		t->cells[i] = "";
+	for (size_t i = 0; i < row->len; i++) {
+		size_t c = (size_t)row->cells[i].col - 1;
+		if (c < t->width && *t->head[c])
+			t->cells[c] = row->cells[i].text;
+		else if (!t->stray)
+			t->stray = row->cells[i].col;
+	}
+}
+
+/* A workbook's diagnostic points at the cell of header column hcol (-1:
+ * the whole row): the message starts with the cell's reference
+ * (Évaluation!F12, or Évaluation!12:12 for the row). */
+static void point(const table_t *t, diag_t *x, int line, int hcol)
+{
+	free(x->file);
+	x->file = xstrdup(t->file);
+	x->line = line;
+	if (!t->sheet)
+		return;
+	buf_t m = BUF_INIT;
+	x->col = hcol + 1;
+	workbook_ref(t->sheet->name, line, hcol + 1, &m);
+	buf_printf(&m, ": %s", x->msg);
+	free(x->msg);
+	x->msg = buf_detach(&m);
+}
+
+/* An error about the row being read, at header column hcol (-1: the row). */
+static diag_t *row_error(const table_t *t, diag_list_t *d, int hcol, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static diag_t *row_error(const table_t *t, diag_list_t *d, int hcol, const char *fmt, ...)
+{
+	buf_t m = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	diag_t *x = diag_add(d, DIAG_ERROR, t->file, t->line, 0, t->rule, "%s", buf_cstr(&m));
+	buf_free(&m);
+	point(t, x, t->line, hcol);
+	return x;
+}
+
+/* Points the diagnostics assess_set appended since `from` at the row, and
+ * in a workbook at the cell their rule is about (columns[].rules). */
+static void locate(const table_t *t, diag_list_t *d, size_t from, const int at[NCOLS])
 {
 	for (size_t i = from; i < d->len; i++) {
-		if (d->items[i].line > 0)
+		diag_t *x = &d->items[i];
+		if (x->line > 0)
 			continue;
-		free(d->items[i].file);
-		d->items[i].file = xstrdup(file);
-		d->items[i].line = line;
+		int hcol = -1;
+		for (int c = 0; c < NCOLS && hcol < 0 && x->rule; c++) {
+			const char *r = strstr(columns[c].rules, x->rule);
+			size_t n = strlen(x->rule);
+			if (r && r[-1] == ' ' && r[n] == ' ')
+				hcol = at[c];
+		}
+		point(t, x, t->line, hcol);
 	}
 }
 
 /* Where each assessment column is in the header row (at[c], -1 when
- * absent); unknown columns are warned about and ignored. Returns the
- * number of errors (a column twice, no id). */
-static size_t map_columns(const char *file, const csv_row_t *head, int at[NCOLS], diag_list_t *d)
+ * absent); unknown columns are warned about and ignored (a workbook's
+ * empty header cells are no columns). Returns the number of errors (a
+ * column twice, no id). */
+static size_t map_columns(const table_t *t, int at[NCOLS], diag_list_t *d)
 {
 	size_t errors = 0;
+	buf_t list = BUF_INIT;
+	column_list(&list);
 	for (int c = 0; c < NCOLS; c++)
 		at[c] = -1;
-	for (size_t i = 0; i < head->ncells; i++) {
-		int c = column_of(head->cells[i]);
+	for (size_t i = 0; i < t->width; i++) {
+		int c = column_of(t->head[i]);
+		if (c < 0 && t->sheet && !*t->head[i])
+			continue;
 		if (c < 0) {
-			diag_t *x = diag_add(d, DIAG_WARNING, file, head->line, 0, "csv", "column '%s' is not an assessment column: ignored",
-					     head->cells[i]);
-			diag_hint(x, "the columns are: id, title, theme, priority, difficulty, status, pilot, owner, due date, comment");
+			diag_t *x = diag_add(d, DIAG_WARNING, t->file, t->head_line, 0, t->rule,
+					     "column '%s' is not an assessment column: ignored", t->head[i]);
+			point(t, x, t->head_line, (int)i);
+			diag_hint(x, "the columns are: %s", buf_cstr(&list));
 		} else if (at[c] >= 0) {
-			diag_add(d, DIAG_ERROR, file, head->line, 0, "csv", "column '%s' appears twice (columns %d and %zu)",
-				 columns[c], at[c] + 1, i + 1);
+			diag_t *x = diag_add(d, DIAG_ERROR, t->file, t->head_line, 0, t->rule,
+					     "column '%s' appears twice (columns %d and %zu)", columns[c].name, at[c] + 1, i + 1);
+			point(t, x, t->head_line, (int)i);
 			errors++;
 		} else {
 			at[c] = (int)i;
 		}
 	}
 	if (at[COL_ID] < 0) {
-		diag_t *x = diag_add(d, DIAG_ERROR, file, head->line, 0, "csv", "the first line has no 'id' column");
-		diag_hint(x, "the first line names the columns: id, title, theme, priority, difficulty, status, pilot, owner, due date, comment");
+		diag_t *x = diag_add(d, DIAG_ERROR, t->file, t->head_line, 0, t->rule, "the first line has no 'id' column");
+		point(t, x, t->head_line, -1);
+		diag_hint(x, "the first line names the columns: %s", buf_cstr(&list));
 		errors++;
 	}
+	buf_free(&list);
 	return errors;
+}
+
+/* Checks and applies the row being read: its id once in the file (seen:
+ * each id's line), its cells through assess_set. Returns STEER_REFUSED for
+ * a bad row (reported), STEER_IO to stop. */
+static steer_rc import_row(store_t *s, const table_t *t, const int at[NCOLS], strset_t *seen, sheet_import_t *res,
+			   diag_list_t *d)
+{
+	if (t->ncells != t->width) {
+		row_error(t, d, -1, "this row has %zu cells, the header has %zu", t->ncells, t->width);
+		return STEER_REFUSED;
+	}
+	if (t->stray) {
+		/* The header's column i is the sheet's column i + 1. */
+		diag_t *x = row_error(t, d, t->stray - 1, "this cell is under no column name (row %d names the columns)",
+				      t->head_line);
+		diag_hint(x, "empty it, or name its column in row %d (a column the import does not know is ignored)",
+			  t->head_line);
+		return STEER_REFUSED;
+	}
+	char *id = input_trim(t->cells[at[COL_ID]]);
+	steer_rc rc = STEER_REFUSED;
+	char *status = NULL;
+	buf_t key = BUF_INIT;
+	if (!*id) {
+		row_error(t, d, at[COL_ID], "the id cell is empty");
+		goto cleanup;
+	}
+	/* The line of each id's first row, to report duplicates: a hash set, as
+	 * scanning the ids seen so far for every row made big imports quadratic
+	 * (40,000 rows: 7 s). Ids are compared as practice_find does, ASCII case
+	 * ignored, so the key is the trimmed id in lower case. */
+	for (const char *p = id; *p; p++)
+		buf_putc(&key, *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p);
+	size_t first;
+	if (!strset_add(seen, key.ptr, key.len, (size_t)t->line, &first)) {
+		diag_t *x = row_error(t, d, at[COL_ID], "practice %s appears twice (first on %s %zu)", id,
+				      t->sheet ? "row" : "line", first);
+		diag_hint(x, "keep one row per practice");
+		goto cleanup;
+	}
+	assess_change_t ch;
+	memset(&ch, 0, sizeof ch);
+	for (int c = 0; c < NCOLS; c++)
+		if (columns[c].change >= 0 && at[c] >= 0)
+			*(const char **)((char *)&ch + columns[c].change) = t->cells[at[c]];
+	/* A spreadsheet cannot pass --custom-pilot: a pilot that is not a
+	 * typo of a known one is accepted as custom; a near miss is refused. */
+	if (ch.status) {
+		status = input_trim(ch.status);
+		ch.status = *status ? status : "non évaluée";
+	}
+	size_t before = d->len, changed = 0;
+	rc = assess_set(s, id, &ch, &changed, d);
+	locate(t, d, before, at);
+	if (!rc) {
+		res->changed += changed > 0;
+		res->fields += changed;
+	}
+cleanup:
+	buf_free(&key);
+	free(status);
+	free(id);
+	return rc;
+}
+
+/* Whether a workbook sheet's first row names an id column. */
+static bool has_id_column(const workbook_sheet_t *sh)
+{
+	for (size_t i = 0; sh->len && i < sh->rows[0].len; i++)
+		if (column_of(sh->rows[0].cells[i].text) == COL_ID)
+			return true;
+	return false;
+}
+
+/* The sheet of a workbook to import: the export's (sheet_name), else the
+ * first whose first row has an id column. */
+static const workbook_sheet_t *pick_sheet(const workbook_t *w)
+{
+	for (size_t i = 0; i < w->len; i++)
+		if (fold_equal(w->sheets[i].name, sheet_name) && has_id_column(&w->sheets[i]))
+			return &w->sheets[i];
+	for (size_t i = 0; i < w->len; i++)
+		if (has_id_column(&w->sheets[i]))
+			return &w->sheets[i];
+	return NULL;
+}
+
+/* Reads src, a CSV or a workbook, into t (the header); false with
+ * diagnostics when it is unreadable, empty, or has no sheet to import. */
+static bool table_open(const char *file, const char *src, size_t len, csv_t *csv, workbook_t *wb, table_t *t,
+		       diag_list_t *d)
+{
+	memset(t, 0, sizeof *t);
+	t->file = file;
+	static const char start_hint[] = "start from an export: sobre export-assessment --format csv -o evaluation.csv";
+	if (!workbook_sniff(src, len)) {
+		t->rule = "csv";
+		if (!sheet_csv_parse(file, src, len, csv, d))
+			return false;
+		if (csv->len == 0) {
+			diag_t *x = diag_add(d, DIAG_ERROR, file, 1, 0, "csv", "the file is empty");
+			diag_hint(x, "%s", start_hint);
+			return false;
+		}
+		t->csv = csv;
+		t->head_line = csv->rows[0].line;
+		t->width = csv->rows[0].ncells;
+		for (size_t i = 0; i < t->width; i++)
+			t->head[i] = csv->rows[0].cells[i];
+		return true;
+	}
+	t->rule = "workbook";
+	if (!workbook_parse(file, src, len, &sheet_limits, wb, d))
+		return false;
+	t->sheet = pick_sheet(wb);
+	if (!t->sheet) {
+		buf_t names = BUF_INIT;
+		for (size_t i = 0; i < wb->len; i++)
+			buf_printf(&names, "%s'%s'", i ? ", " : "", wb->sheets[i].name);
+		diag_t *x = diag_add(d, DIAG_ERROR, file, 0, 0, "workbook",
+				     "no sheet of the workbook has an 'id' column in its first row (sheets: %s)",
+				     wb->len ? buf_cstr(&names) : "none");
+		buf_free(&names);
+		buf_t list = BUF_INIT;
+		column_list(&list);
+		diag_hint(x, "the first row names the columns: %s; %s", buf_cstr(&list),
+			  "start from an export: sobre export-assessment --format xlsx -o evaluation.xlsx");
+		buf_free(&list);
+		return false;
+	}
+	const workbook_row_t *h = &t->sheet->rows[0];
+	t->head_line = h->row;
+	t->width = (size_t)h->cells[h->len - 1].col;
+	for (size_t i = 0; i < t->width; i++)
+		t->head[i] = "";
+	for (size_t i = 0; i < h->len; i++)
+		t->head[h->cells[i].col - 1] = h->cells[i].text;
+	return true;
 }
 
 steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len, sheet_import_t *res,
 		      diag_list_t *d)
 {
 	csv_t csv;
+	workbook_t wb;
+	table_t t;
 	int at[NCOLS];
 	steer_rc rc;
 	long long version;
 	memset(res, 0, sizeof *res);
+	memset(&csv, 0, sizeof csv);
+	memset(&wb, 0, sizeof wb);
 	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)))
 		return rc;
-	if (!sheet_csv_parse(file, src, len, &csv, d))
-		return STEER_REFUSED;
-	if (csv.len == 0) {
-		diag_t *x = diag_add(d, DIAG_ERROR, file, 1, 0, "csv", "the file is empty");
-		diag_hint(x, "start from an export: sobre export-assessment --format csv -o evaluation.csv");
-		csv_free(&csv);
-		return STEER_REFUSED;
+	if (!table_open(file, src, len, &csv, &wb, &t, d) || map_columns(&t, at, d)) {
+		rc = STEER_REFUSED;
+		goto cleanup;
 	}
-	const csv_row_t *head = &csv.rows[0];
-	size_t errors = map_columns(file, head, at, d);
-	if (errors) {
-		csv_free(&csv);
-		return STEER_REFUSED;
-	}
-	/* The line of each id's first row, to report duplicates: a hash set, as
-	 * scanning the ids seen so far for every row made big imports quadratic
-	 * (40,000 rows: 7 s). Ids are compared as practice_find does, ASCII case
-	 * ignored, so the key is the trimmed id in lower case. */
 	strset_t *seen = strset_new();
-	buf_t key = BUF_INIT;
+	size_t errors = 0, n = table_rows(&t);
 	int stopped = 0; /* the line where the import gave up, SHEET_MAX_ERRORS reached */
-	for (size_t r = 1; r < csv.len; r++) {
-		const csv_row_t *row = &csv.rows[r];
+	for (size_t r = 0; r < n; r++) {
+		table_row(&t, r);
 		if (errors >= SHEET_MAX_ERRORS) {
-			stopped = row->line;
+			stopped = t.line;
 			break;
 		}
 		res->rows++;
-		if (row->ncells != head->ncells) {
-			diag_add(d, DIAG_ERROR, file, row->line, 0, "csv", "this row has %zu cells, the header has %zu",
-				 row->ncells, head->ncells);
-			errors++;
-			continue;
-		}
-		const char *cell[NCOLS];
-		for (int c = 0; c < NCOLS; c++)
-			cell[c] = at[c] >= 0 ? sheet_import_value(row->cells[at[c]]) : NULL;
-		char *id = input_trim(cell[COL_ID]);
-		if (!*id) {
-			diag_add(d, DIAG_ERROR, file, row->line, 0, "csv", "the id cell is empty");
-			free(id);
-			errors++;
-			continue;
-		}
-		buf_reset(&key);
-		for (const char *p = id; *p; p++)
-			buf_putc(&key, *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p);
-		size_t first;
-		if (!strset_add(seen, key.ptr, key.len, (size_t)row->line, &first)) {
-			diag_t *x = diag_add(d, DIAG_ERROR, file, row->line, 0, "csv",
-					     "practice %s appears twice (first on line %zu)", id, first);
-			diag_hint(x, "keep one row per practice");
-			free(id);
-			errors++;
-			continue;
-		}
-		assess_change_t ch;
-		memset(&ch, 0, sizeof ch);
-		char *status = cell[COL_STATUS] ? input_trim(cell[COL_STATUS]) : NULL;
-		ch.status = status ? (*status ? status : "non évaluée") : NULL;
-		ch.pilot = cell[COL_PILOT];
-		/* A spreadsheet cannot pass --custom-pilot: a pilot that is not a
-		 * typo of a known one is accepted as custom; a near miss is refused. */
-		ch.owner = cell[COL_OWNER];
-		ch.due = cell[COL_DUE];
-		ch.comment = cell[COL_COMMENT];
-		size_t before = d->len, changed = 0;
-		steer_rc r2 = assess_set(s, id, &ch, &changed, d);
-		free(status);
-		free(id);
-		locate(d, before, file, row->line);
+		steer_rc r2 = import_row(s, &t, at, seen, res, d);
 		if (r2 == STEER_IO) {
 			rc = STEER_IO;
 			break;
 		}
-		if (r2) {
-			errors++;
-			continue;
-		}
-		res->changed += changed > 0;
-		res->fields += changed;
+		errors += r2 != STEER_OK;
 	}
 	strset_free(seen);
-	buf_free(&key);
-	csv_free(&csv);
 	if (rc)
-		return rc;
+		goto cleanup;
+	rc = STEER_REFUSED;
 	if (stopped) {
-		diag_t *x = diag_add(d, DIAG_ERROR, file, stopped, 0, "csv",
+		diag_t *x = diag_add(d, DIAG_ERROR, file, stopped, 0, t.rule,
 				     "stopped after %d bad rows, the rest of the file unread: nothing was imported",
 				     SHEET_MAX_ERRORS);
 		diag_hint(x, "is it the right file? Fix the rows above and import it again to check the rest");
-		return STEER_REFUSED;
-	}
-	if (errors) {
-		diag_t *x = diag_add(d, DIAG_ERROR, file, 0, 0, "csv", "%zu bad row%s: nothing was imported", errors,
+	} else if (errors) {
+		diag_t *x = diag_add(d, DIAG_ERROR, file, 0, 0, t.rule, "%zu bad row%s: nothing was imported", errors,
 				     errors > 1 ? "s" : "");
 		diag_hint(x, "fix the rows above and import the file again");
-		return STEER_REFUSED;
+	} else {
+		rc = STEER_OK;
 	}
-	return STEER_OK;
+cleanup:
+	csv_free(&csv);
+	workbook_free(&wb);
+	return rc;
 }

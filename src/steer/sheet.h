@@ -2,7 +2,8 @@
  * sheet read by util/csv, the assessment round trip
  * (export as CSV or XLSX with the columns id, title, theme, priority,
  * difficulty, status, pilot, owner, due date, comment, or as JSON with the
- * objects of steer/jsonout; import of such a CSV, all rows or none) and the
+ * objects of steer/jsonout; import of such a CSV, XLSX or ODS, all rows or
+ * none) and the
  * action plan as CSV or XLSX, the RGESN declaration's grid as XLSX. Cells
  * that a spreadsheet would run as formulas are written as text. */
 #ifndef SOBRE_SHEET_H
@@ -79,13 +80,18 @@ typedef struct {
 	size_t fields;   /* fields changed in all */
 } sheet_import_t;
 
-/* Applies a CSV of assessments. Columns are found by their header (the
- * export's English names or French ones: statut, pilote, responsable,
- * échéance, commentaire; any case or accents); id is required; a missing
- * column leaves that field as it is, an empty cell clears it; title, theme,
- * priority and difficulty are for reading only. Each cell's value is
- * sheet_import_value's (one leading apostrophe off). Every row is checked
- * first: any bad row (reported with its line) refuses the whole file. */
+/* Applies a sheet of assessments: a CSV, or an XLSX or ODS workbook (told
+ * apart by content: util/workbook), whose sheet "Évaluation" (the export's)
+ * or else first sheet with an id column in its first row is read. Columns
+ * are found by their header (the export's English names or French ones:
+ * statut, pilote, responsable, échéance, commentaire; any case or accents);
+ * id is required; a missing column leaves that field as it is, an empty
+ * cell clears it; title, theme, priority and difficulty are for reading
+ * only. A CSV cell's value is sheet_import_value's (one leading apostrophe
+ * off); a workbook cell's is as the spreadsheet holds it, a date typed in
+ * it as YYYY-MM-DD. Every row is checked first: any bad row refuses the
+ * whole file, each reported with its line (CSV) or at its cell (workbook:
+ * file:row:column, the message opening with Évaluation!F12). */
 steer_rc sheet_import(store_t *s, const char *file, const char *src, size_t len, sheet_import_t *res,
 		      diag_list_t *d);
 

@@ -50,21 +50,27 @@ static bool csv_error(diag_list_t *d, const char *file, const char *src, size_t 
 	return false;
 }
 
-/* "more than 100,000 rows: not an assessment sheet" */
+void csv_limit_message(const csv_limits_t *lim, size_t n, const char *unit, buf_t *out)
+{
+	char digits[32];
+	int nd = snprintf(digits, sizeof digits, "%zu", n);
+	buf_puts(out, "more than ");
+	for (int i = 0; i < nd; i++) {
+		if (i && (nd - i) % 3 == 0)
+			buf_putc(out, ',');
+		buf_putc(out, digits[i]);
+	}
+	buf_printf(out, " %s: not %s", unit, lim->what);
+}
+
 static bool limit_error(diag_list_t *d, const char *file, const char *src, size_t len, size_t off,
 			const csv_limits_t *lim, size_t n, const char *unit)
 {
-	char digits[32], grouped[48], msg[256];
-	int nd = snprintf(digits, sizeof digits, "%zu", n);
-	size_t g = 0;
-	for (int i = 0; i < nd; i++) {
-		if (i && (nd - i) % 3 == 0)
-			grouped[g++] = ',';
-		grouped[g++] = digits[i];
-	}
-	grouped[g] = '\0';
-	snprintf(msg, sizeof msg, "more than %s %s: not %s", grouped, unit, lim->what);
-	return csv_error(d, file, src, len, off, lim->hint, msg);
+	buf_t msg = BUF_INIT;
+	csv_limit_message(lim, n, unit, &msg);
+	csv_error(d, file, src, len, off, lim->hint, buf_cstr(&msg));
+	buf_free(&msg);
+	return false;
 }
 
 /* The state of one parse: the text, where it stands, the cell being read. */

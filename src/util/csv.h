@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/buf.h"
 #include "util/diag.h"
 
 typedef struct {
@@ -36,6 +37,9 @@ typedef struct {
  * unterminated quote, text after a closing quote, invalid UTF-8 (with the
  * fix: save as "CSV UTF-8"), a NUL byte, or a limit exceeded; out is then
  * empty. Empty lines are skipped. Caller frees out with csv_free. */
+/* Appends "more than 100,000 rows: not an assessment sheet": n grouped by
+ * thousands, unit ("rows", "columns"), lim->what. */
+void csv_limit_message(const csv_limits_t *lim, size_t n, const char *unit, buf_t *out);
 bool csv_parse(const char *file, const char *src, size_t len, const csv_limits_t *lim, csv_t *out, diag_list_t *d);
 void csv_free(csv_t *c);
 

@@ -29,6 +29,7 @@ for h in "$@"; do
 	mustache) maxlen=8192 ;;
 	csv) maxlen=8192 ;;
 	referentiel) maxlen=8192 ;;
+	workbook) maxlen=8192 ;;
 	*) maxlen=4096 ;;
 	esac
 	dict=""

@@ -352,6 +352,93 @@ REFERENTIEL = {
     "rgesn-csv-missing": (2, "Numéro,Critère\n1.1,Utile ?\n"),
 }
 
+# fuzz_workbook: first byte = what follows (0 whole file, 1 ODS content.xml,
+# 2 XLSX sheet, 3 its shared strings, 4 its styles: fuzz_workbook.c says
+# which parts are fixed). The whole files are a tiny XLSX and ODS as
+# tests/unit/util/test_workbook.c builds them; then mutations of each part.
+XL_NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+XL_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+XL_SHEET = ('<worksheet ' + XL_NS + '><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+            '<c r="C1" t="inlineStr"><is><t>statut</t></is></c></row><row r="3"><c r="A3" t="s"><v>1</v></c>'
+            '<c r="B3" s="1"><v>46203</v></c><c r="C3"><v>0.1</v></c><c r="D3" t="b"><v>1</v></c>'
+            '<c r="E3" t="str"><f>A3</f><v>a.1</v></c><c r="F3" t="e"><v>#N/A</v></c>'
+            '<c r="G3" t="d"><v>2026-01-02T00:00:00</v></c></row><row><c><v>1</v></c></row></sheetData></worksheet>')
+XL_STRINGS = ('<sst ' + XL_NS + '><si><t>id</t></si><si><r><rPr><b/></rPr><t>a.</t></r><r><t xml:space="preserve">1'
+              '</t></r><rPh><t>ルビ</t></rPh></si><si><t>ligne_x000D_\nsuite _x005F_x0041_</t></si></sst>')
+XL_STYLES = ('<styleSheet ' + XL_NS + '><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy;@"/>'
+             '<numFmt numFmtId="165" formatCode="&quot;d&quot; 0.00"/></numFmts><cellStyleXfs><xf numFmtId="14"/>'
+             '</cellStyleXfs><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs></styleSheet>')
+ODS_CONTENT = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content ' + ODS_NS + '><office:body>'
+               '<office:spreadsheet><table:table table:name="Évaluation"><table:table-row>'
+               '<table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell>'
+               '<table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="string">'
+               '<text:p>statut</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16380"/>'
+               '</table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p> a.1 </text:p>'
+               '</table:table-cell><table:table-cell office:value-type="float" office:value="0.1"><text:p>0,1</text:p>'
+               '</table:table-cell><table:table-cell office:value-type="date" office:date-value="2026-06-30T00:00:00"/>'
+               '<table:table-cell office:value-type="boolean" office:boolean-value="true"/>'
+               '<table:table-cell office:value-type="string"><text:p>un<text:s text:c="3"/>deux<text:tab/>'
+               '<text:span>trois</text:span></text:p><text:p>l2<text:line-break/>l3</text:p><office:annotation>'
+               '<text:p>note</text:p></office:annotation></table:table-cell><table:covered-table-cell/>'
+               '<table:table-cell table:number-columns-repeated="2" office:value-type="string"><text:p>x</text:p>'
+               '</table:table-cell></table:table-row><table:table-row table:number-rows-repeated="2">'
+               '<table:table-cell office:value-type="string"><text:p>r</text:p></table:table-cell></table:table-row>'
+               '<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+               'table:number-columns-repeated="16384"/></table:table-row></table:table></office:spreadsheet>'
+               '</office:body></office:document-content>')
+
+
+def zip_bytes(parts):
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts:
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            z.writestr(info, text)
+    return out.getvalue()
+
+
+XLSX_FILE = zip_bytes([
+    ("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
+    ("xl/_rels/workbook.xml.rels",
+     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+     '<Relationship Id="rId1" Type="' + XL_REL + 'worksheet" Target="worksheets/sheet1.xml"/>'
+     '<Relationship Id="rId2" Type="' + XL_REL + 'sharedStrings" Target="sharedStrings.xml"/>'
+     '<Relationship Id="rId3" Type="' + XL_REL + 'styles" Target="/xl/styles.xml"/></Relationships>'),
+    ("xl/workbook.xml", '<workbook ' + XL_NS + '><workbookPr date1904="0"/><sheets><sheet name="Évaluation" '
+     'sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    ("xl/worksheets/sheet1.xml", XL_SHEET),
+    ("xl/sharedStrings.xml", XL_STRINGS),
+    ("xl/styles.xml", XL_STYLES),
+])
+ODS_FILE = zip_bytes([("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", ODS_CONTENT)])
+
+WORKBOOK = {
+    "xlsx": bytes([0]) + XLSX_FILE,
+    "ods": bytes([0]) + ODS_FILE,
+    "xlsx-cut": bytes([0]) + XLSX_FILE[:len(XLSX_FILE) // 2],
+    "odt": bytes([0]) + zip_bytes([("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "<x/>")]),
+    "ods-content": bytes([1]) + ODS_CONTENT.encode(),
+    "ods-repeats-over": bytes([1]) + ODS_CONTENT.replace('number-rows-repeated="2"', 'number-rows-repeated="99999"')
+    .replace('table:number-columns-repeated="2" office:value-type="string"',
+             'table:number-columns-repeated="70" office:value-type="string"').encode(),
+    "ods-deep": bytes([1]) + ("<a>" * 80).encode(),
+    "xlsx-sheet": bytes([2]) + XL_SHEET.encode(),
+    "xlsx-out-of-order": bytes([2]) + XL_SHEET.replace('r="C3"', 'r="A2"').encode(),
+    "xlsx-no-string": bytes([2]) + XL_SHEET.replace("<v>1</v></c><c r=\"B3\"", "<v>99</v></c><c r=\"B3\"").encode(),
+    "xlsx-strings": bytes([3]) + XL_STRINGS.encode(),
+    "xlsx-doctype": bytes([3]) + ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
+                                  '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><sst ' + XL_NS
+                                  + '><si><t>&b;</t></si></sst>').encode(),
+    "xlsx-styles": bytes([4]) + XL_STYLES.encode(),
+}
+
 
 def write(name, files):
     d = os.path.join(HERE, "corpus", name)
@@ -374,3 +461,4 @@ write("fuzz_csv", CSV)
 write("fuzz_profile", PROFILE)
 write("fuzz_http", HTTP)
 write("fuzz_referentiel", REFERENTIEL)
+write("fuzz_workbook", WORKBOOK)

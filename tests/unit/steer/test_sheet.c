@@ -4,7 +4,8 @@
  * import errors reported row by row with nothing applied, duplicate ids
  * (case and spaces ignored, far apart in a big file), French headers,
  * missing columns and empty cells, and the export -> import round trip,
- * every value kept (the apostrophe rule), and NUL bytes refused. */
+ * every value kept (the apostrophe rule), and NUL bytes refused; a
+ * workbook's import through the same checks, each error at its cell. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "unit/zipfixture.h"
 #include "steer/assess.h"
 #include "steer/sheet.h"
 
@@ -139,17 +141,23 @@ static void test_csv_limits(void **state)
 	buf_free(&b);
 }
 
-static steer_rc import(store_t *s, const char *csv, diag_list_t *d, sheet_import_t *res)
+static steer_rc import_file(store_t *s, const char *file, const char *src, size_t len, diag_list_t *d,
+			    sheet_import_t *res)
 {
 	steer_rc rc = store_begin(s, true, d);
 	if (rc)
 		return rc;
-	rc = sheet_import(s, "in.csv", csv, strlen(csv), res, d);
+	rc = sheet_import(s, file, src, len, res, d);
 	if (rc)
 		store_rollback(s);
 	else
 		rc = store_commit(s, d);
 	return rc;
+}
+
+static steer_rc import(store_t *s, const char *csv, diag_list_t *d, sheet_import_t *res)
+{
+	return import_file(s, "in.csv", csv, strlen(csv), d, res);
 }
 
 static void test_import_errors(void **state)
@@ -524,6 +532,86 @@ static void test_nul_byte_refused(void **state)
 	free(dir);
 }
 
+#define CELL(t) "<table:table-cell office:value-type=\"string\"><text:p>" t "</text:p></table:table-cell>"
+#define GAP "<table:table-cell/>"
+#define ROW(cells) "<table:table-row>" cells "</table:table-row>"
+
+/* A workbook goes through the CSV's checks, each error at its cell: the
+ * sheet's reference in the message, its row and column as line and column;
+ * a cell under no column name is refused; the sheet Évaluation is read
+ * before any other with an id column; an absent cell clears its field. */
+static void test_import_workbook(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	sheet_import_t res;
+	buf_t z = BUF_INIT;
+	zfx_ods("<table:table table:name=\"Notes\">" ROW(CELL("remarque")) "</table:table>"
+		"<table:table table:name=\"Feuille 1\">"
+		ROW(CELL("id") CELL("statut") GAP CELL("commentaire") CELL("remarques"))
+		ROW(CELL("a.1") CELL("réalisée") GAP CELL("ok"))
+		ROW(CELL("a.2") CELL("fini"))
+		ROW(CELL("c.7") CELL("planifiée"))
+		ROW(CELL("a.1") CELL("en cours"))
+		ROW(CELL("b.1") CELL("non concernée"))
+		ROW(CELL("b.2") CELL("planifiée") CELL("x"))
+		"</table:table>",
+		&z);
+	assert_int_equal(import_file(s, "in.ods", z.ptr, z.len, &d, &res), STEER_REFUSED);
+	char *m = fx_msgs(&d);
+	assert_non_null(strstr(m, "1:'Feuille 1'!E1: column 'remarques' is not an assessment column: ignored\n"));
+	assert_non_null(strstr(m, "3:'Feuille 1'!B3: 'fini' is not a status\n"));
+	assert_non_null(strstr(m, "4:'Feuille 1'!A4: no practice 'c.7' in the guide\n"));
+	assert_non_null(strstr(m, "5:'Feuille 1'!A5: practice a.1 appears twice (first on row 2)\n"));
+	assert_non_null(strstr(m, "6:'Feuille 1'!D6: 'non concernée' needs a justification in the comment\n"));
+	assert_non_null(strstr(m, "7:'Feuille 1'!C7: this cell is under no column name (row 1 names the columns)\n"));
+	assert_non_null(strstr(m, "0:5 bad rows: nothing was imported\n"));
+	assert_string_equal(d.items[0].rule, "workbook");
+	static const int cols[] = {5, 2, 1, 1, 4, 3};
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(d.items[i].file, "in.ods");
+		assert_int_equal(d.items[i].col, cols[i]);
+	}
+	free(m);
+	diag_list_free(&d);
+	assessment_t a;
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(assess_get(s, "a.1", 0, &a, &d), STEER_OK);
+	assert_int_equal(a.status, STATUS_NOT_ASSESSED);
+	assessment_free(&a);
+	store_rollback(s);
+
+	/* Évaluation first, though another sheet before it has an id column. */
+	buf_reset(&z);
+	zfx_ods("<table:table table:name=\"Autre\">" ROW(CELL("id") CELL("statut")) ROW(CELL("a.1") CELL("fini"))
+		"</table:table><table:table table:name=\"Évaluation\">"
+		ROW(CELL("id") CELL("status") CELL("comment"))
+		ROW(CELL("a.1") CELL("en cours") CELL("Étude « lancée »"))
+		ROW(CELL("a.2") CELL("planifiée")) "</table:table>",
+		&z);
+	assert_int_equal(import_file(s, "in.ods", z.ptr, z.len, &d, &res), STEER_OK);
+	assert_int_equal(res.rows, 2);
+	assert_int_equal(res.changed, 2);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(assess_get(s, "a.1", 0, &a, &d), STEER_OK);
+	assert_int_equal(a.status, STATUS_IN_PROGRESS);
+	assert_string_equal(a.comment, "Étude « lancée »");
+	assessment_free(&a);
+	store_rollback(s);
+
+	buf_reset(&z);
+	zfx_ods("<table:table table:name=\"Notes\">" ROW(CELL("remarque")) "</table:table>", &z);
+	assert_int_equal(import_file(s, "in.ods", z.ptr, z.len, &d, &res), STEER_REFUSED);
+	assert_string_equal(d.items[0].msg, "no sheet of the workbook has an 'id' column in its first row (sheets: 'Notes')");
+	diag_list_free(&d);
+	buf_free(&z);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_apostrophe_round_trip),
 		cmocka_unit_test(test_export_cell_import_value),
 		cmocka_unit_test(test_nul_byte_refused),
+		cmocka_unit_test(test_import_workbook),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
