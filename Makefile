@@ -162,11 +162,14 @@ e2e: $(BUILD)/sobre
 	@./tests/e2e/run.sh $(BUILD)/sobre
 
 # The documents opened by the real client: LibreOffice headless reads the
-# ODT render/doc writes and the stratégie's (skipped without LibreOffice
-# outside CI). Once, not under the sanitizers: it tests files, not memory.
+# ODT render/doc writes and the stratégie's, and saves the assessment
+# workbook as XLSX and ODS for import-assessment (skipped without
+# LibreOffice outside CI). Once, not under the sanitizers: it tests files,
+# not memory.
 office: $(BUILD)/sobre $(BUILD)/tools/doc_sample
 	@./tests/render/odt-libreoffice.sh $(BUILD)
 	@./tests/steer/strategy-libreoffice.sh $(BUILD)/sobre
+	@./tests/steer/workbook-libreoffice.sh $(BUILD)/sobre
 
 bench: all pathological
 	@./tests/bench/run.sh $(BUILD)/sobre $(SHARED)

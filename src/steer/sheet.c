@@ -99,7 +99,7 @@ bool sheet_csv_parse(const char *file, const char *src, size_t len, csv_t *out, 
 /* --- export ----------------------------------------------------------- */
 
 enum { COL_ID, COL_TITLE, COL_THEME, COL_PRIORITY, COL_DIFFICULTY, COL_STATUS, COL_PILOT, COL_OWNER, COL_DUE,
-       COL_COMMENT, NCOLS };
+       COL_COMMENT, COL_BUDGET, COL_STAFF, NCOLS };
 
 /* The assessment's columns, one line each for the export and the import of
  * every format. */
@@ -125,16 +125,29 @@ static const column_t columns[NCOLS] = {
 	[COL_DUE] = {"due date", "due|echeance|date cible|target date", " bad-date ", 11, CHANGE(due), false},
 	[COL_COMMENT] = {"comment", "commentaire|justification", " bad-comment justification-required ", 50,
 			 CHANGE(comment), true},
+	[COL_BUDGET] = {"budget", "budget (eur)|budget en euros|cout", " bad-budget ", 12, CHANGE(budget), false},
+	[COL_STAFF] = {"staff days", "staff_days|staff|jours-personne|jours personne|jours|temps", " bad-staff ", 12,
+		       CHANGE(staff), false},
 };
 #undef CHANGE
 
 /* The export's sheet, the one the import of a workbook looks for first. */
 static const char sheet_name[] = "Évaluation";
 
-static void cells_of(const plan_item_t *x, buf_t *theme, const char *cells[NCOLS])
+/* tmp: three buffers the cells of the theme and the means are written
+ * into (the means canonical, as the import reads them back). */
+static void cells_of(const plan_item_t *x, buf_t tmp[3], const char *cells[NCOLS])
 {
-	buf_reset(theme);
+	buf_t *theme = &tmp[0];
+	for (int i = 0; i < 3; i++)
+		buf_reset(&tmp[i]);
 	buf_printf(theme, "%s %s", x->theme_id, x->theme_title);
+	if (x->budget >= 0)
+		input_hundredths_text(x->budget, &tmp[1]);
+	if (x->staff >= 0)
+		input_hundredths_text(x->staff, &tmp[2]);
+	cells[COL_BUDGET] = x->budget >= 0 ? buf_cstr(&tmp[1]) : NULL;
+	cells[COL_STAFF] = x->staff >= 0 ? buf_cstr(&tmp[2]) : NULL;
 	cells[COL_ID] = x->idbp;
 	cells[COL_TITLE] = x->title;
 	cells[COL_THEME] = buf_cstr(theme);
@@ -150,7 +163,7 @@ static void cells_of(const plan_item_t *x, buf_t *theme, const char *cells[NCOLS
 static void export_csv(const plan_t *p, bool excel, buf_t *out)
 {
 	char sep = excel ? ';' : ',';
-	buf_t theme = BUF_INIT;
+	buf_t theme[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
 	if (excel)
 		buf_puts(out, "\xef\xbb\xbf");
 	for (int c = 0; c < NCOLS; c++) {
@@ -161,7 +174,7 @@ static void export_csv(const plan_t *p, bool excel, buf_t *out)
 	buf_puts(out, "\r\n");
 	for (size_t i = 0; i < p->len; i++) {
 		const char *cells[NCOLS];
-		cells_of(&p->items[i], &theme, cells);
+		cells_of(&p->items[i], theme, cells);
 		for (int c = 0; c < NCOLS; c++) {
 			if (c)
 				buf_putc(out, sep);
@@ -169,7 +182,8 @@ static void export_csv(const plan_t *p, bool excel, buf_t *out)
 		}
 		buf_puts(out, "\r\n");
 	}
-	buf_free(&theme);
+	for (int k = 0; k < 3; k++)
+		buf_free(&theme[k]);
 }
 
 /* Every practice of p (plan_build's PLAN_ALL) as an assessment
@@ -311,7 +325,7 @@ static steer_rc xlsx_close(xlsx_t *x, steer_rc rc, buf_t *out, diag_list_t *d)
 static steer_rc export_xlsx(const plan_t *p, buf_t *out, diag_list_t *d)
 {
 	xlsx_t x;
-	buf_t theme = BUF_INIT;
+	buf_t theme[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
 	steer_rc rc = xlsx_open(&x, d);
 	if (rc)
 		return rc;
@@ -326,12 +340,13 @@ static steer_rc export_xlsx(const plan_t *p, buf_t *out, diag_list_t *d)
 	}
 	for (size_t i = 0; i < p->len; i++) {
 		const char *cells[NCOLS];
-		cells_of(&p->items[i], &theme, cells);
+		cells_of(&p->items[i], theme, cells);
 		for (int c = 0; c < NCOLS; c++)
 			if (cells[c])
 				worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c], NULL);
 	}
-	buf_free(&theme);
+	for (int k = 0; k < 3; k++)
+		buf_free(&theme[k]);
 	worksheet_freeze_panes(ws, 1, 1);
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t)p->len, NCOLS - 1);
 	/* A drop-down of the statuses keeps the sheet importable as typed. */
