@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "steer/strategy.h"
+
 /* --- values ------------------------------------------------------------- */
 
 static void key_str(jsonw_t *w, const char *key, const char *value)
@@ -869,5 +871,17 @@ void jsonout_objectives(jsonw_t *w, const objective_list_t *l)
 	for (size_t i = 0; i < l->len; i++)
 		jsonout_objective(w, &l->items[i]);
 	jsonw_end(w, ']');
+	jsonw_end(w, '}');
+}
+
+void jsonout_strategy_texts(jsonw_t *w, const char *perimeter, const char *const *texts)
+{
+	jsonw_object(w);
+	key_str(w, "perimeter", perimeter);
+	jsonw_key(w, "texts");
+	jsonw_object(w);
+	for (size_t i = 0; i < STRATEGY_NFIELDS; i++)
+		key_str(w, strategy_fields[i].key, texts[i]);
+	jsonw_end(w, '}');
 	jsonw_end(w, '}');
 }

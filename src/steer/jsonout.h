@@ -109,5 +109,8 @@ void jsonout_declaration(jsonw_t *w, const declaration_t *x);
 void jsonout_objective(jsonw_t *w, const objective_t *o);
 /* {"objectives": [...]} */
 void jsonout_objectives(jsonw_t *w, const objective_list_t *l);
+/* The strategy's texts: {perimeter, texts: {introduction, gouvernance,
+ * bilan}}, each null when unset; texts indexed like strategy_fields. */
+void jsonout_strategy_texts(jsonw_t *w, const char *perimeter, const char *const *texts);
 
 #endif

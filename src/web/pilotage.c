@@ -112,7 +112,7 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard",
 					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
 					    "account", "referentiels", "consolidation", "declaration",
-					    "declaration_criterion", "declaration_fields"};
+					    "declaration_criterion", "declaration_fields", "strategy"};
 	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
@@ -220,6 +220,10 @@ static void rt_declaration_save(rq_t *r, const char *arg) { do_declaration(r); }
 static void rt_declaration_criterion(rq_t *r, const char *arg) { pg_declaration_criterion(r, arg); }
 static void rt_declaration_criterion_save(rq_t *r, const char *arg) { do_declaration_criterion(r, arg); }
 static void rt_declaration_file(rq_t *r, const char *arg) { pg_declaration_download(r, r->req->path + 10); }
+static void rt_strategy(rq_t *r, const char *arg) { pg_strategy(r); }
+static void rt_strategy_save(rq_t *r, const char *arg) { do_strategy(r); }
+static void rt_strategy_file(rq_t *r, const char *arg) { pg_strategy_download(r, r->req->path + 10); }
+static void rt_api_strategy(rq_t *r, const char *arg) { api_strategy(r); }
 static void rt_account(rq_t *r, const char *arg) { pg_account(r, 200, NULL); }
 static void rt_own_password(rq_t *r, const char *arg) { do_own_password(r); }
 static void rt_own_token(rq_t *r, const char *arg) { do_own_token(r, false); }
@@ -280,6 +284,11 @@ static const struct route {
 	{"/declaration.html", rt_declaration_file, 0, 0, false},
 	{"/declaration.json", rt_declaration_file, 0, 0, false},
 	{"/declaration.xlsx", rt_declaration_file, 0, 0, false},
+	{"/strategie", rt_strategy, 0, 0, false},
+	{"/strategie", rt_strategy_save, PILOTAGE_MAX_STRATEGY_BODY, 0, true},
+	{"/strategie.odt", rt_strategy_file, 0, 0, false},
+	{"/strategie.html", rt_strategy_file, 0, 0, false},
+	{"/strategie.md", rt_strategy_file, 0, 0, false},
 	{"/compte", rt_account, 0, R_GLOBAL, false},
 	{"/compte/mot-de-passe", rt_own_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
 	{"/compte/jeton", rt_own_token, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
@@ -294,6 +303,7 @@ static const struct route {
 	{"/api/pratiques", rt_api_practices, 0, 0, false},
 	{"/api/plan", rt_api_plan, 0, 0, false},
 	{"/api/consolidation", rt_api_consolidation, 0, 0, false},
+	{"/api/strategie", rt_api_strategy, 0, 0, false},
 	{"/api/pratiques/*", api_practice, 0, 0, false},
 	{"/api/pratiques/*", api_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
 	{"/api/pratiques/*/mesure", api_measure, PILOTAGE_MAX_FORM_BODY, 0, true},

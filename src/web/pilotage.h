@@ -38,6 +38,9 @@ void pilotage_free(pilotage_t *p);
 #define PILOTAGE_MAX_FORM_BODY (16u << 10)
 #define PILOTAGE_MAX_ASSESS_BODY (512u << 10)
 #define PILOTAGE_MAX_DECLARATION_BODY (64u << 10)
+/* One text of the stratégie: STRATEGY_MAX_TEXT (50,000) bytes, each
+ * percent-encoded (150,000), with its field's name. */
+#define PILOTAGE_MAX_STRATEGY_BODY (160u << 10)
 /* A practice id in a path, with its NUL. */
 #define PILOTAGE_MAX_ID 64
 

@@ -11,9 +11,11 @@
 #include "steer/consolidate.h"
 #include "steer/indicator.h"
 #include "steer/jsonout.h"
+#include "steer/perimeter.h"
 #include "steer/plan.h"
 #include "steer/score.h"
 #include "steer/sheet.h"
+#include "steer/strategy.h"
 #include "util/jsonw.h"
 #include "util/utf8.h"
 #include "web/pilotage_internal.h"
@@ -289,4 +291,27 @@ cleanup:
 	json_decref(o);
 	diag_list_free(&d);
 	assessment_free(&a);
+}
+
+/* The strategy's texts of the scope's perimeter (docs/api.md). */
+void api_strategy(rq_t *r)
+{
+	char *texts[STRATEGY_NFIELDS] = {0}, *perimeter = NULL, *guide = NULL;
+	if (strategy_texts(r->s, texts, &r->d) || perimeter_scope_names(r->s, &perimeter, &guide, &r->d)) {
+		for (size_t i = 0; i < STRATEGY_NFIELDS; i++)
+			free(texts[i]);
+		free(perimeter);
+		free(guide);
+		rq_io_error(r);
+		return;
+	}
+	buf_t out = BUF_INIT;
+	jsonw_t w;
+	jsonw_init(&w, &out);
+	jsonout_strategy_texts(&w, perimeter, (const char *const *)texts);
+	for (size_t i = 0; i < STRATEGY_NFIELDS; i++)
+		free(texts[i]);
+	free(perimeter);
+	free(guide);
+	json_answer(r, 200, &out);
 }

@@ -41,6 +41,13 @@ void do_declaration_criterion(rq_t *r, const char *idbp);
 /* declaration.html, .json or .xlsx */
 void pg_declaration_download(rq_t *r, const char *name);
 
+/* pilotage_strategy.c: the stratégie numérique responsable of the scope's
+ * perimeter: the page, a text's form, the downloads (strategie.odt, .html,
+ * .md). */
+void pg_strategy(rq_t *r);
+void do_strategy(rq_t *r);
+void pg_strategy_download(rq_t *r, const char *name);
+
 /* pilotage_api.c: the JSON API (docs/api.md). */
 void api_score(rq_t *r);
 void api_practices(rq_t *r);
@@ -49,6 +56,7 @@ void api_consolidation(rq_t *r);
 void api_practice(rq_t *r, const char *idbp);
 void api_assess(rq_t *r, const char *idbp);
 void api_measure(rq_t *r, const char *idbp);
+void api_strategy(rq_t *r);
 
 /* pilotage_account.c */
 void pg_login(rq_t *r);

@@ -199,6 +199,7 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 			{"mesure", "Mesure enregistrée."},
 			{"instantane", "Instantané créé."},
 			{"declaration", "Déclaration enregistrée."},
+			{"strategie", "Texte de la stratégie enregistré."},
 			{"utilisateur", "Utilisateur ajouté : son mot de passe est affiché une seule fois ci-dessous."},
 			{"poids", "Poids enregistrés."},
 			{"guide", "Guide mis à jour : les évaluations ont été reportées."},

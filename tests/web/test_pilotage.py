@@ -749,6 +749,102 @@ def declaration(sobre, guide, work):
     check(not re.search(r"Sanitizer|runtime error", text), "declaration: no sanitizer report:\n" + text[-3000:])
 
 
+def strategy(sobre, guide, work):
+    """The stratégie numérique responsable (issue 13): its page, the forms
+    of its texts, the downloads and the API, on a database of its own. The
+    page shows the document's four parts; an admin's text is saved (seen by
+    the CLI and its history) and rendered from Markdown without raw HTML; a
+    refused text comes back with what was typed and its error, nothing
+    written; writes without the CSRF token, from a lecteur or from the admin
+    of another perimeter are refused 403 with nothing written; the
+    downloads are the CLI's documents; the body limit."""
+    db = os.path.join(work, "strategy.db")
+    run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
+    steps = [run("init", "--org", "Ville"), run("guide", "import", guide),
+             run("perimeter", "add", "Service", "--guide", "gbpnr"),
+             run("user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", stdin="admin-password-1\n"),
+             run("user", "add", "lire@example.fr", "--role", "lecteur", "--password-stdin", stdin="lecteur-password-1\n"),
+             run("user", "add", "svc@example.fr", "--role", "admin", "--perimeter", "Service", "--password-stdin",
+                 stdin="service-password-1\n"),
+             run("measure", "a.1", "--indicator", "1", "--value", "40", "--date", "2025"),
+             run("objective", "add", "Veille à 90 %", "--indicator", "a.1#1", "--target", "90", "--by", "2030-12-31"),
+             run("assess", "a.2", "--status", "en cours", "--budget", "1500")]
+    bad = [x for x in steps if x.returncode != 0]
+    check(not bad, f"strategy: the database made with the CLI: {[x.stderr for x in bad]}")
+    history = lambda: run("history").stdout
+    log = open(os.path.join(work, "strategy.err"), "w")
+    p = None
+    try:
+        p, port = start_server([sobre, "serve", "--port", "0", "--db", db, guide], log)
+        admin, lire, svc = Client(port), Client(port), Client(port)
+        check(admin.login("admin@example.fr", "admin-password-1")[0] == 303, "strategy: admin logs in")
+        check(lire.login("lire@example.fr", "lecteur-password-1")[0] == 303, "strategy: lecteur logs in")
+        check(svc.login("svc@example.fr", "service-password-1")[0] == 303, "strategy: admin of Service logs in")
+        s, _, b = admin.req("/pilotage/strategie")
+        page = b.decode()
+        check(s == 200 and all(x in page for x in ("1. Programme de travail", "2. Objectifs de r", "3. Mesures et moyens",
+                                                   "4. Bilan annuel", "Veille à 90 %", "1\u202f500,00")),
+              f"strategy: the page shows the document's four parts, the objective and the means ({s})")
+        check('href="/pilotage/strategie" aria-current="page">Strat' in page, "strategy: in the navigation")
+        check(page.count('name="champ"') == 3 and "strategie.odt" in page, "strategy: three text forms, the downloads")
+        s, _, b = lire.req("/pilotage/strategie")
+        check(s == 200 and b'name="champ"' not in b, f"strategy: a lecteur reads it without the forms ({s})")
+        before = history()
+        text = "Un **comité** trimestriel <script>alert(1)</script>"
+        s, _, _ = admin.req("/pilotage/strategie", {"champ": "gouvernance", "texte": text})
+        check(s == 403, f"strategy: no CSRF token: 403 ({s})")
+        lire.csrf = lire.csrf or ""
+        s, _, _ = lire.req("/pilotage/strategie", {"csrf": lire.csrf, "champ": "gouvernance", "texte": text})
+        check(s == 403, f"strategy: a lecteur's write: 403 ({s})")
+        svc.req("/pilotage/?perimetre=Service")
+        s, _, _ = svc.req("/pilotage/strategie", {"csrf": svc.csrf, "champ": "gouvernance", "texte": text})
+        check(s == 403, f"strategy: the admin of Service on the organisation's texts: 403 ({s})")
+        s, _, b = admin.req("/pilotage/strategie", {"csrf": admin.csrf, "champ": "gouvernance",
+                                                    "texte": "Un comité\x01 trimestriel"})
+        check(s == 422 and b"Texte non enregistr" in b and "Un comité\x01 trimestriel".encode() in b,
+              f"strategy: a control character refused, the text kept in its form ({s})")
+        s, _, _ = admin.req("/pilotage/strategie", {"csrf": admin.csrf, "champ": "preambule", "texte": "x"})
+        check(s == 400, f"strategy: an unknown text: 400 ({s})")
+        check(history() == before, "strategy: nothing written by the refused writes")
+        s, h, _ = admin.req("/pilotage/strategie", {"csrf": admin.csrf, "champ": "gouvernance", "texte": text})
+        check(s == 303 and h["Location"].endswith("/pilotage/strategie?ok=strategie#texte-gouvernance"),
+              f"strategy: an admin's text saved ({s} {h.get('Location')})")
+        check("strategy gouvernance" in history() and "Un **comité**" in run("strategy", "--format", "md").stdout,
+              "strategy: the text is in the history and the CLI's document")
+        s, _, b = admin.req("/pilotage/strategie")
+        check(b"Un <strong>comit\xc3\xa9</strong> trimestriel" in b and b"<script>alert" not in b,
+              "strategy: the text rendered from Markdown, its raw HTML dropped")
+        big = "é" * 25000
+        s, _, _ = admin.req("/pilotage/strategie", {"csrf": admin.csrf, "champ": "bilan", "texte": big})
+        check(s == 303 and run("strategy", "--format", "md").stdout.count("é" * 100) > 0,
+              f"strategy: a text of 50,000 bytes, percent-encoded, saved ({s})")
+        body = urllib.parse.urlencode({"csrf": admin.csrf, "champ": "bilan", "texte": "x"}).encode()
+        s, _, _ = admin.req("/pilotage/strategie", raw=body + b"&pad=" + b"x" * (160 * 1024 + 1 - len(body) - 5),
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        check(s == 413, f"strategy: 160 KiB + 1: 413 ({s})")
+        for ext, magic in (("odt", b"PK\x03\x04"), ("html", b"<!DOCTYPE html>"), ("md", b"# Strat")):
+            s, h, b = admin.req("/pilotage/strategie." + ext)
+            check(s == 200 and b.startswith(magic) and
+                  re.search(r'attachment; filename="strategie-\d{4}\.' + ext + '"', h.get("Content-Disposition", "")),
+                  f"strategy: the {ext} download ({s}, {h.get('Content-Disposition')})")
+        s, _, b = admin.req("/pilotage/strategie.md")
+        check(b.decode() == run("strategy", "--format", "md").stdout, "strategy: the Markdown download is the CLI's")
+        s, _, b = admin.req("/pilotage/strategie?annee=2025")
+        check(s == 200 and b"4. Bilan annuel 2025" in b, f"strategy: another year ({s})")
+        s, _, _ = admin.req("/pilotage/strategie?annee=deux")
+        check(s == 400, f"strategy: a year that is not one: 400 ({s})")
+        tok = run("user", "token", "lire@example.fr").stdout.strip()
+        s, _, b = Client(port).req("/pilotage/api/strategie", headers={"Authorization": "Bearer " + tok})
+        j = json.loads(b) if s == 200 else {}
+        check(j.get("perimeter") == "Ville" and j.get("texts", {}).get("gouvernance") == text and
+              j["texts"].get("introduction") is None and len(j["texts"].get("bilan") or "") == 50000,
+              f"strategy: the API's texts ({s})")
+    finally:
+        if p:
+            stop_server(p)
+        log.close()
+
+
 def main(sobre, guide):
     work = tempfile.mkdtemp()
     p = None
@@ -1449,6 +1545,7 @@ def main(sobre, guide):
         scopes(sobre, guide, work)
         rgesn(sobre, guide, work)
         declaration(sobre, guide, work)
+        strategy(sobre, guide, work)
         db_errors(sobre, copy, work)
     finally:
         if p and p.poll() is None:
