@@ -765,6 +765,37 @@ cleanup:
 
 /* --- snapshots --------------------------------------------------------- */
 
+/* A canonical value as the chart places it; false when it is none. */
+static bool chart_value(ind_type_t type, const char *v, double *out)
+{
+	if (!v)
+		return false;
+	if (type == IND_YESNO) {
+		*out = strcmp(v, "oui") == 0;
+		return strcmp(v, "oui") == 0 || strcmp(v, "non") == 0;
+	}
+	char *end;
+	*out = strtod(v, &end);
+	return end != v && !*end;
+}
+
+void objective_chart(const objective_t *o, chart_trajectory_t *t, chart_tpoint_t **pts)
+{
+	memset(t, 0, sizeof *t);
+	*pts = o->nmeasures ? xcalloc(o->nmeasures, sizeof **pts) : NULL;
+	for (size_t i = 0; i < o->nmeasures; i++)
+		if (chart_value(o->type, o->measures[i].value, &(*pts)[t->n].value))
+			(*pts)[t->n++].date = o->measures[i].end;
+	t->measures = *pts;
+	if (o->baseline_date && chart_value(o->type, o->baseline, &t->baseline))
+		t->baseline_date = o->baseline_date;
+	t->deadline = o->deadline;
+	chart_value(o->type, o->target, &t->target);
+	t->yesno = o->type == IND_YESNO;
+	t->unit = o->type == IND_PERCENT ? "%" : o->unit ? o->unit : "";
+	t->title = o->name;
+}
+
 steer_rc objective_freeze(store_t *s, long long snapshot_id, diag_list_t *d)
 {
 	objective_list_t l;
