@@ -1,6 +1,7 @@
 /* pilotage_internal: the pages and the API of the steering web app, for the
  * route table (pilotage.c): pilotage_pages.c (the HTML pages and forms),
- * pilotage_declaration.c (the RGESN declaration), pilotage_account.c
+ * pilotage_declaration.c (the RGESN declaration), pilotage_objective.c
+ * (the strategy's objectives), pilotage_account.c
  * (login, logout, Mon compte), pilotage_api.c (the JSON API). Each is built on web/request. Not for use outside src/web/pilotage*. */
 #ifndef SOBRE_PILOTAGE_INTERNAL_H
 #define SOBRE_PILOTAGE_INTERNAL_H
@@ -21,6 +22,12 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st);
 void do_assess(rq_t *r, const char *idbp);
 void do_measure(rq_t *r, const char *idbp);
 void pg_plan(rq_t *r);
+/* Means as a page shows them: budget_fr ("12 500,50 €"), staff_fr ("4,5
+ * jours-personne"), both "" when unset, and has_means, into ctx. */
+void pilotage_means_ctx(value_t *ctx, long long budget, long long staff);
+/* Means as a form field holds them: "12500,5" (a decimal comma, no
+ * grouping); nothing when unset (v < 0). */
+void pilotage_means_typed(long long v, buf_t *out);
 void pg_consolidation(rq_t *r);
 void pg_download(rq_t *r, const char *name);
 void pg_indicators(rq_t *r);
@@ -41,11 +48,22 @@ void do_declaration_criterion(rq_t *r, const char *idbp);
 /* declaration.html, .json or .xlsx */
 void pg_declaration_download(rq_t *r, const char *name);
 
+/* pilotage_objective.c: the strategy's objectives. */
+void pg_objectives(rq_t *r);
+void do_objective_add(rq_t *r);
+void pg_objective(rq_t *r, const char *id);
+void do_objective_set(rq_t *r, const char *id);
+void do_objective_archive(rq_t *r, const char *id);
+/* The dashboard's "Objectifs" block into ctx's "objectives": counts by
+ * state, the first few with their charts. */
+steer_rc pilotage_objectives_block(rq_t *r, value_t *ctx);
+
 /* pilotage_api.c: the JSON API (docs/api.md). */
 void api_score(rq_t *r);
 void api_practices(rq_t *r);
 void api_plan(rq_t *r);
 void api_consolidation(rq_t *r);
+void api_objectives(rq_t *r);
 void api_practice(rq_t *r, const char *idbp);
 void api_assess(rq_t *r, const char *idbp);
 void api_measure(rq_t *r, const char *idbp);

@@ -380,6 +380,8 @@ void rq_diag_fr(const diag_t *x, buf_t *out)
 		{"bad-period", "Période invalide : 2026, 2026-T1, 2026-03 ou une date."},
 		{"future-period", "La période n'a pas encore commencé."},
 		{"unknown-indicator", "Indicateur inconnu."},
+		{"bad-budget", "Budget invalide : un montant positif en euros, deux décimales au plus (1500 ou 12 500,50)."},
+		{"bad-staff", "Temps invalide : un nombre positif de jours-personne, deux décimales au plus (3 ou 2,5)."},
 	};
 	const char *fr = NULL;
 	for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++)
