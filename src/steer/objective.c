@@ -787,7 +787,8 @@ void objective_chart(const objective_t *o, chart_trajectory_t *t, chart_tpoint_t
 		if (chart_value(o->type, o->measures[i].value, &(*pts)[t->n].value))
 			(*pts)[t->n++].date = o->measures[i].end;
 	t->measures = *pts;
-	if (o->baseline_date && chart_value(o->type, o->baseline, &t->baseline))
+	/* A yes/no objective has no trajectory: it is reached or not. */
+	if (o->type != IND_YESNO && o->baseline_date && chart_value(o->type, o->baseline, &t->baseline))
 		t->baseline_date = o->baseline_date;
 	t->deadline = o->deadline;
 	chart_value(o->type, o->target, &t->target);

@@ -134,7 +134,7 @@ void objective_free(objective_t *o);
 void objective_list_free(objective_list_t *l);
 
 /* o's trajectory chart (render/chart): the measurements' values read from
- * their canonical text (yes/no: oui 1, non 0) into *pts (caller frees;
+ * their canonical text (yes/no: oui 1, non 0; no trajectory) into *pts (caller frees;
  * NULL when none), the rest borrowed from o: t holds while o and *pts do. */
 void objective_chart(const objective_t *o, chart_trajectory_t *t, chart_tpoint_t **pts);
 
