@@ -281,6 +281,7 @@ static void refusal_fr(const diag_t *x, buf_t *out)
 		{"objective-exists", "Un objectif de ce périmètre porte déjà ce nom."},
 		{"bad-indicator", "Choisissez un indicateur dans la liste."},
 		{"unknown-indicator", "Choisissez un indicateur dans la liste."},
+		{"unknown-practice", "Choisissez un indicateur dans la liste."},
 		{"text-indicator", "Cet indicateur est un texte libre : un objectif demande une valeur à atteindre "
 				   "(oui/non, pourcentage ou quantité)."},
 		{"bad-target", "Cible invalide pour cet indicateur."},
@@ -344,7 +345,7 @@ static int field_of(const char *rule)
 		int field;
 	} map[] = {
 		{"bad-name", O_NAME}, {"objective-exists", O_NAME}, {"bad-indicator", O_INDICATOR},
-		{"unknown-indicator", O_INDICATOR}, {"text-indicator", O_INDICATOR}, {"bad-target", O_TARGET},
+		{"unknown-indicator", O_INDICATOR}, {"unknown-practice", O_INDICATOR}, {"text-indicator", O_INDICATOR}, {"bad-target", O_TARGET},
 		{"bad-date", O_DEADLINE}, {"deadline-before-baseline", O_DEADLINE}, {"bad-baseline", O_BASELINE},
 		{"bad-period", O_PERIOD}, {"bad-budget", O_BUDGET}, {"bad-staff", O_STAFF},
 	};
