@@ -189,10 +189,12 @@ static void value_text(const chart_trajectory_t *t, double v, buf_t *out)
 /* "2027-12-31" as "31/12/2027". */
 static void date_text(const char *iso, buf_t *out)
 {
-	if (iso && strlen(iso) >= 10)
+	if (!iso)
+		return;
+	if (strlen(iso) >= 10)
 		buf_printf(out, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 	else
-		buf_puts(out, iso ? iso : "");
+		buf_puts(out, iso);
 }
 
 /* The value scale: 0-100 for a percentage, 0-1 for yes/no; for a
@@ -207,7 +209,8 @@ static void value_scale(const chart_trajectory_t *t, double *lo, double *hi)
 		*hi = t->yesno ? 1 : 100;
 		return;
 	}
-	double mn = t->target, mx = t->target;
+	double mn = t->target;
+	double mx = mn;
 	for (size_t i = 0; i < t->n; i++) {
 		mn = t->measures[i].value < mn ? t->measures[i].value : mn;
 		mx = t->measures[i].value > mx ? t->measures[i].value : mx;
@@ -255,6 +258,18 @@ static void put_label(value_t *list, long x, long y, const char *anchor, const c
 	value_put_int(m, "y", y);
 	put_str(m, "anchor", anchor);
 	put_str(m, "text", text);
+}
+
+/* The chart's date that falls on day (the deadline, the baseline's or a
+ * measurement's), for the axis' first and last labels. */
+static const char *date_at(const chart_trajectory_t *t, long day)
+{
+	if (t->baseline_date && day_number(t->baseline_date) == day)
+		return t->baseline_date;
+	for (size_t i = 0; i < t->n; i++)
+		if (day_number(t->measures[i].date) == day)
+			return t->measures[i].date;
+	return t->deadline ? t->deadline : "";
 }
 
 /* What screen readers say of the chart, and its title's tooltip. */
@@ -320,23 +335,12 @@ value_t *chart_trajectory(const char *id, const chart_trajectory_t *t, int width
 	buf_reset(&b);
 	value_text(t, g.lo, &b);
 	put_label(yl, g.left - 4, g.bottom, "end", buf_cstr(&b));
-	char first[11], last[11];
-	for (int k = 0; k < 2; k++) {
-		long want = k ? g.d1 : g.d0;
-		char *out = k ? last : first;
-		snprintf(out, 11, "%s", t->deadline ? t->deadline : "");
-		if (base == want)
-			snprintf(out, 11, "%s", t->baseline_date);
-		for (size_t i = 0; i < t->n; i++)
-			if (day_number(t->measures[i].date) == want)
-				snprintf(out, 11, "%s", t->measures[i].date);
-	}
 	buf_reset(&b);
-	date_text(first, &b);
+	date_text(date_at(t, g.d0), &b);
 	put_label(xl, g.left, height - 6, g.d1 > g.d0 ? "start" : "middle", buf_cstr(&b));
 	if (g.d1 > g.d0) {
 		buf_reset(&b);
-		date_text(last, &b);
+		date_text(date_at(t, g.d1), &b);
 		put_label(xl, g.right, height - 6, "end", buf_cstr(&b));
 	}
 	long dx = tx(&g, deadline == LONG_MIN ? g.d1 : deadline), dy = ty(&g, t->target);

@@ -22,12 +22,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st);
 void do_assess(rq_t *r, const char *idbp);
 void do_measure(rq_t *r, const char *idbp);
 void pg_plan(rq_t *r);
-/* Means as a page shows them: budget_fr ("12 500,50 €"), staff_fr ("4,5
- * jours-personne"), both "" when unset, and has_means, into ctx. */
-void pilotage_means_ctx(value_t *ctx, long long budget, long long staff);
-/* Means as a form field holds them: "12500,5" (a decimal comma, no
- * grouping); nothing when unset (v < 0). */
-void pilotage_means_typed(long long v, buf_t *out);
+
 void pg_consolidation(rq_t *r);
 void pg_download(rq_t *r, const char *name);
 void pg_indicators(rq_t *r);
@@ -51,9 +46,9 @@ void pg_declaration_download(rq_t *r, const char *name);
 /* pilotage_objective.c: the strategy's objectives. */
 void pg_objectives(rq_t *r);
 void do_objective_add(rq_t *r);
-void pg_objective(rq_t *r, const char *id);
-void do_objective_set(rq_t *r, const char *id);
-void do_objective_archive(rq_t *r, const char *id);
+void pg_objective(rq_t *r, const char *arg);
+void do_objective_set(rq_t *r, const char *arg);
+void do_objective_archive(rq_t *r, const char *arg);
 /* The dashboard's "Objectifs" block into ctx's "objectives": counts by
  * state, the first few with their charts. */
 steer_rc pilotage_objectives_block(rq_t *r, value_t *ctx);

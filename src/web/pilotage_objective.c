@@ -126,7 +126,7 @@ static void objective_ctx(rq_t *r, value_t *row, const objective_t *o)
 	state_fr(o, &b);
 	put(row, "state", &b);
 	ctx_str(row, "state_class", state_class(o->eval.state));
-	pilotage_means_ctx(row, o->budget, o->staff);
+	rq_means_ctx(row, o->budget, o->staff);
 	chart_trajectory_t t;
 	chart_tpoint_t *pts = NULL;
 	objective_chart(o, &t, &pts);
@@ -186,7 +186,7 @@ static value_t *form_ctx(rq_t *r, const objective_t *o, const oform_t *f)
 				      : i == O_BASELINE && !o->baseline_measured ? o->baseline
 				      : i == O_PERIOD && !o->baseline_measured ? o->baseline_period : NULL;
 			if (i == O_BUDGET || i == O_STAFF)
-				pilotage_means_typed(i == O_BUDGET ? o->budget : o->staff, &b);
+				rq_means_typed(i == O_BUDGET ? o->budget : o->staff, &b);
 			else if (v && (i == O_TARGET || i == O_BASELINE))
 				for (const char *p = v; *p; p++)
 					buf_putc(&b, *p == '.' ? ',' : *p);

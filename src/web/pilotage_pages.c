@@ -305,35 +305,6 @@ static const char *form_or(rq_t *r, bool keep, const char *name, const char *cur
 	return keep ? (v ? v : "") : current;
 }
 
-void pilotage_means_ctx(value_t *ctx, long long budget, long long staff)
-{
-	buf_t b = BUF_INIT;
-	if (budget >= 0) {
-		input_hundredths_fr(budget, true, &b);
-		buf_puts(&b, "\xc2\xa0€");
-	}
-	ctx_str(ctx, "budget_fr", buf_cstr(&b));
-	buf_reset(&b);
-	if (staff >= 0) {
-		input_hundredths_fr(staff, false, &b);
-		buf_puts(&b, staff == 100 ? "\xc2\xa0jour-personne" : "\xc2\xa0jours-personne");
-	}
-	ctx_str(ctx, "staff_fr", buf_cstr(&b));
-	ctx_bool(ctx, "has_means", budget >= 0 || staff >= 0);
-	buf_free(&b);
-}
-
-void pilotage_means_typed(long long v, buf_t *out)
-{
-	if (v < 0)
-		return;
-	buf_t c = BUF_INIT;
-	input_hundredths_text(v, &c);
-	for (const char *p = buf_cstr(&c); *p; p++)
-		buf_putc(out, *p == '.' ? ',' : *p);
-	buf_free(&c);
-}
-
 /* One indicator of the practice page: its last measurements, the small
  * chart of its numeric ones, and its form (with what was typed when st
  * carries a refused measurement of it). */
@@ -454,7 +425,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 		md_render(a.comment, strlen(a.comment), MD_OPT_NOHTML | MD_OPT_NOREMOTEIMG, &tmp, NULL, NULL);
 		ctx_str(ctx, "comment_html", buf_cstr(&tmp));
 	}
-	pilotage_means_ctx(ctx, a.budget, a.staff);
+	rq_means_ctx(ctx, a.budget, a.staff);
 	value_t *ev = value_put_list(ctx, "evidence");
 	for (size_t i = 0; i < a.nevidence; i++)
 		value_list_push(ev, value_cstring(a.evidence[i]));
@@ -483,10 +454,10 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 		buf_printf(&tmp, "%s%s", i ? "\n" : "", a.evidence[i]);
 	ctx_str(form, "evidence", form_or(r, keep, "evidence", buf_cstr(&tmp)));
 	buf_reset(&tmp);
-	pilotage_means_typed(a.budget, &tmp);
+	rq_means_typed(a.budget, &tmp);
 	ctx_str(form, "budget", form_or(r, keep, "budget", buf_cstr(&tmp)));
 	buf_reset(&tmp);
-	pilotage_means_typed(a.staff, &tmp);
+	rq_means_typed(a.staff, &tmp);
 	ctx_str(form, "staff", form_or(r, keep, "staff", buf_cstr(&tmp)));
 	for (int i = 0; i < F_COUNT; i++) {
 		char key[32];
@@ -914,12 +885,12 @@ static void plan_means_ctx(value_t *ctx, const plan_t *plan)
 			ctx_str(row, "label", buf_cstr(&label));
 			buf_free(&label);
 			value_put_int(row, "actions", (long long)m->actions);
-			pilotage_means_ctx(row, m->budget, m->staff);
+			rq_means_ctx(row, m->budget, m->staff);
 		}
 	}
 	value_t *all = value_map();
 	value_put_int(all, "actions", (long long)t.all.actions);
-	pilotage_means_ctx(all, t.all.budget, t.all.staff);
+	rq_means_ctx(all, t.all.budget, t.all.staff);
 	value_map_set(ctx, "means_all", all);
 	plan_totals_free(&t);
 }
@@ -978,7 +949,7 @@ void pg_plan(rq_t *r)
 			ctx_str(row, "due", x->due);
 			ctx_bool(row, "overdue", x->overdue);
 			ctx_bool(row, "quick_win", x->difficulty_rank == 0);
-			pilotage_means_ctx(row, x->budget, x->staff);
+			rq_means_ctx(row, x->budget, x->staff);
 		}
 	}
 	plan_means_ctx(ctx, &plan);
