@@ -7,6 +7,7 @@
 #ifndef SOBRE_CHART_H
 #define SOBRE_CHART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "guide/value.h"
@@ -14,10 +15,11 @@
 #include "render/theme.h"
 
 /* Generated from themes/charts by scripts/embed.py: bars.mustache,
- * line.mustache, charts.css. */
+ * line.mustache, trajectory.mustache, charts.css. */
 extern const theme_file_t chart_theme_files[];
 
-/* Adds the chart partials to r under their names ("bars", "line"). */
+/* Adds the chart partials to r under their names ("bars", "line",
+ * "trajectory"). */
 void chart_register(mst_registry_t *r);
 /* charts.css, NUL-terminated, its length in *len. Borrowed (static). */
 const char *chart_css(size_t *len);
@@ -56,5 +58,38 @@ typedef struct {
  * points attribute, null when no point has a score). Caller frees with
  * value_free. */
 value_t *chart_line(const char *id, const chart_point_t *pts, size_t n, int width, int height);
+
+/* One measurement of an objective's indicator. */
+typedef struct {
+	const char *date; /* YYYY-MM-DD: the last day of its period */
+	double value;
+} chart_tpoint_t;
+
+/* An objective's trajectory chart: what was measured against the straight
+ * line from the baseline to the target. */
+typedef struct {
+	const chart_tpoint_t *measures; /* oldest first */
+	size_t n;
+	const char *baseline_date; /* NULL: no baseline (no trajectory drawn) */
+	double baseline;
+	const char *deadline;
+	double target;
+	bool yesno;        /* values are 0 (non) / 1 (oui) */
+	const char *unit;  /* "%", "kWh", "" */
+	const char *title; /* the objective's name, for the accessible title */
+} chart_trajectory_t;
+
+/* The context of the "trajectory" partial in a width x height chart: id,
+ * width, height, title, label (what screen readers say: the target, the
+ * baseline, the latest measurement), the axes (plot_left, plot_right,
+ * plot_top, plot_bottom), ylabels and xlabels (x, y, anchor, text),
+ * trajectory (x1, y1, x2, y2; null without a baseline), target (x, y,
+ * text), points (x, y, text) and polyline (null under two measurements).
+ * Every look is a presentation attribute of the partial, so that the chart
+ * needs no stylesheet. Caller frees with value_free. */
+value_t *chart_trajectory(const char *id, const chart_trajectory_t *t, int width, int height);
+/* The same chart as a standalone SVG document (XML declaration, xmlns,
+ * width and height, no stylesheet), for documents; appended to out. */
+void chart_trajectory_svg(const char *id, const chart_trajectory_t *t, int width, int height, buf_t *out);
 
 #endif

@@ -668,6 +668,23 @@ static steer_rc load_for_change(store_t *s, const char *name, objective_t *o, in
 	return STEER_OK;
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* A copy of f, to change while f keeps what was read. */
+static void ofields_copy(const ofields_t *f, ofields_t *out)
+{
+	out->name = dup_or_null(f->name);
+	out->target = dup_or_null(f->target);
+	out->deadline = dup_or_null(f->deadline);
+	out->baseline = dup_or_null(f->baseline);
+	out->baseline_period = dup_or_null(f->baseline_period);
+	out->budget = dup_or_null(f->budget);
+	out->staff = dup_or_null(f->staff);
+}
+
 static bool same(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -681,9 +698,10 @@ steer_rc objective_set(store_t *s, const char *name, const objective_spec_t *spe
 	ofields_t old = {0}, nw = {0};
 	size_t changed = 0;
 	steer_rc rc;
-	if ((rc = store_require_tx(s, d)) || (rc = load_for_change(s, name, &o, &ind, &old, d)) ||
-	    (rc = load_for_change(s, name, &o, &ind, &nw, d)))
+	/* Loaded once: a second load into o and ind would leak the first. */
+	if ((rc = store_require_tx(s, d)) || (rc = load_for_change(s, name, &o, &ind, &old, d)))
 		goto cleanup;
+	ofields_copy(&old, &nw);
 	if (spec->check_version && spec->if_version != o.version) {
 		rc = store_refuse(d, "stale-version", "reload the objective and make the change again",
 				  "objective '%s' was changed since it was read (version %lld, now %lld)", o.name,
@@ -764,6 +782,38 @@ cleanup:
 }
 
 /* --- snapshots --------------------------------------------------------- */
+
+/* A canonical value as the chart places it; false when it is none. */
+static bool chart_value(ind_type_t type, const char *v, double *out)
+{
+	if (!v)
+		return false;
+	if (type == IND_YESNO) {
+		*out = strcmp(v, "oui") == 0;
+		return strcmp(v, "oui") == 0 || strcmp(v, "non") == 0;
+	}
+	char *end;
+	*out = strtod(v, &end);
+	return end != v && !*end;
+}
+
+void objective_chart(const objective_t *o, chart_trajectory_t *t, chart_tpoint_t **pts)
+{
+	memset(t, 0, sizeof *t);
+	*pts = o->nmeasures ? xcalloc(o->nmeasures, sizeof **pts) : NULL;
+	for (size_t i = 0; i < o->nmeasures; i++)
+		if (chart_value(o->type, o->measures[i].value, &(*pts)[t->n].value))
+			(*pts)[t->n++].date = o->measures[i].end;
+	t->measures = *pts;
+	/* A yes/no objective has no trajectory: it is reached or not. */
+	if (o->type != IND_YESNO && o->baseline_date && chart_value(o->type, o->baseline, &t->baseline))
+		t->baseline_date = o->baseline_date;
+	t->deadline = o->deadline;
+	chart_value(o->type, o->target, &t->target);
+	t->yesno = o->type == IND_YESNO;
+	t->unit = o->type == IND_PERCENT ? "%" : o->unit ? o->unit : "";
+	t->title = o->name;
+}
 
 steer_rc objective_freeze(store_t *s, long long snapshot_id, diag_list_t *d)
 {

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "render/chart.h"
 #include "steer/indicator.h"
 #include "steer/store.h"
 #include "util/diag.h"
@@ -131,6 +132,11 @@ steer_rc objective_list(store_t *s, bool archived, objective_list_t *out, diag_l
 steer_rc objective_get(store_t *s, const char *name, objective_t *out, diag_list_t *d);
 void objective_free(objective_t *o);
 void objective_list_free(objective_list_t *l);
+
+/* o's trajectory chart (render/chart): the measurements' values read from
+ * their canonical text (yes/no: oui 1, non 0; no trajectory) into *pts (caller frees;
+ * NULL when none), the rest borrowed from o: t holds while o and *pts do. */
+void objective_chart(const objective_t *o, chart_trajectory_t *t, chart_tpoint_t **pts);
 
 /* Freezes the state of every current objective of the scope's subtree in
  * snapshot snapshot_id (steer/snapshot calls it when it takes one). */

@@ -17,6 +17,7 @@
 #include "render/theme.h"
 #include "steer/indicator.h"
 #include "steer/input.h"
+#include "steer/objective.h"
 #include "steer/perimeter.h"
 #include "steer/plan.h"
 #include "steer/score.h"
@@ -37,6 +38,7 @@ typedef struct {
 	const plan_t *plan;
 	const snapshot_list_t *snaps;
 	const indicator_list_t *measured, *every;
+	const objective_list_t *objectives;
 	const unsigned *weights;
 	const report_options_t *opt;
 } facts_t;
@@ -330,6 +332,88 @@ static value_t *indicators_ctx(const indicator_list_t *l, size_t due, size_t tot
 /* The words the page uses for the référentiel's items: the guide's
  * "bonnes pratiques, réalisées, concernées", any other's "critères,
  * validés, applicables" (the RGESN's words). */
+/* An objective's value in French: a decimal comma, then its unit (a
+ * percentage's "%"). */
+static void objective_value(buf_t *out, const objective_t *o, const char *v)
+{
+	if (!v) {
+		buf_puts(out, "—");
+		return;
+	}
+	for (const char *p = v; *p; p++)
+		buf_putc(out, *p == '.' && o->type != IND_YESNO ? ',' : *p);
+	const char *unit = o->type == IND_PERCENT ? "%" : o->type == IND_YESNO ? "" : o->unit;
+	if (unit && *unit)
+		buf_printf(out, NBSP "%s", unit);
+}
+
+/* How many objectives the report draws: the table has them all, and the
+ * page stays printable. */
+#define REPORT_OBJECTIVE_CHARTS 6
+
+/* The objectives: counts by state, a row each (name, perimeter, target,
+ * deadline, latest, state with its gap), the first few charts. Null when
+ * there is none. */
+static value_t *objectives_ctx(const objective_list_t *l)
+{
+	if (!l->len)
+		return value_null();
+	value_t *c = value_map();
+	size_t counts[OBJ_NSTATES] = {0};
+	for (size_t i = 0; i < l->len; i++)
+		counts[l->items[i].eval.state]++;
+	value_t *sts = value_put_list(c, "states");
+	for (int s = 0; s < OBJ_NSTATES; s++) {
+		value_t *m = value_push_map(sts);
+		put_str(m, "name", objective_state_name((objective_state_t)s));
+		value_put_int(m, "count", (long long)counts[s]);
+		put_bool(m, "last", s == OBJ_NSTATES - 1);
+	}
+	value_put_int(c, "count", (long long)l->len);
+	value_t *rows = value_put_list(c, "rows"), *charts = value_put_list(c, "charts");
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < l->len; i++) {
+		const objective_t *o = &l->items[i];
+		value_t *row = value_push_map(rows);
+		put_str(row, "name", o->name);
+		put_str(row, "perimeter", o->perimeter);
+		objective_value(&b, o, o->target);
+		put_buf(row, "target", &b);
+		put_date(row, "deadline", o->deadline);
+		objective_value(&b, o, o->latest);
+		if (o->latest_period)
+			buf_printf(&b, " (%s)", o->latest_period);
+		put_buf(row, "latest", &b);
+		buf_puts(&b, objective_state_name(o->eval.state));
+		if (o->eval.state == OBJ_LATE && o->eval.has_expected) {
+			buf_t n = BUF_INIT;
+			objective_number_text(o->eval.gap, &n);
+			buf_puts(&b, " de ");
+			for (const char *p = buf_cstr(&n); *p; p++)
+				buf_putc(&b, *p == '.' ? ',' : *p);
+			buf_puts(&b, o->type == IND_PERCENT ? NBSP "point(s)" : NBSP);
+			if (o->type != IND_PERCENT)
+				buf_puts(&b, o->unit ? o->unit : "");
+			buf_free(&n);
+		}
+		put_buf(row, "state", &b);
+		put_bool(row, "late", o->eval.state == OBJ_LATE);
+		if (i < REPORT_OBJECTIVE_CHARTS) {
+			chart_trajectory_t t;
+			chart_tpoint_t *pts = NULL;
+			objective_chart(o, &t, &pts);
+			buf_printf(&b, "obj-%zu", i + 1);
+			value_list_push(charts, chart_trajectory(buf_cstr(&b), &t, 340, 140));
+			buf_reset(&b);
+			free(pts);
+		}
+	}
+	buf_free(&b);
+	value_put_int(c, "more", l->len > REPORT_OBJECTIVE_CHARTS ? (long long)(l->len - REPORT_OBJECTIVE_CHARTS) : 0);
+	put_bool(c, "has_more", l->len > REPORT_OBJECTIVE_CHARTS);
+	return c;
+}
+
 static void put_words(value_t *c, const profile_t *p)
 {
 	bool guide = strcmp(p->id, "gbpnr") == 0;
@@ -390,6 +474,7 @@ static value_t *report_ctx(const facts_t *f)
 	value_map_set(c, "overdue_actions", actions_ctx(f->plan, true, f->opt->max_overdue));
 	value_map_set(c, "indicators",
 		      indicators_ctx(f->measured, f->due, f->every->len, f->due_label, f->opt->max_indicators));
+	value_map_set(c, "objectives", objectives_ctx(f->objectives));
 	return c;
 }
 
@@ -434,6 +519,7 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 	plan_t plan;
 	snapshot_list_t snaps;
 	indicator_list_t measured, every;
+	objective_list_t objectives;
 	unsigned w[PROFILE_MAX_PRIORITIES];
 	memset(&items, 0, sizeof items);
 	memset(&all, 0, sizeof all);
@@ -443,13 +529,14 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 	memset(&snaps, 0, sizeof snaps);
 	memset(&measured, 0, sizeof measured);
 	memset(&every, 0, sizeof every);
+	memset(&objectives, 0, sizeof objectives);
 	if (!opt)
 		opt = &defaults;
 	if ((rc = store_require_tx(s, d)) || (rc = store_require_version(s, &version, d)) ||
 	    (rc = store_current_version(s, &version, &gversion, d)) || (rc = score_weights(s, w, d)) ||
 	    (rc = score_load(s, &items, d)) || (rc = plan_build(s, PLAN_ACTIONS, NULL, &plan, d)) ||
 	    (rc = snapshot_list(s, &snaps, d)) || (rc = indicator_measured(s, 4, &measured, d)) ||
-	    (rc = indicator_list(s, NULL, 0, &every, d)))
+	    (rc = indicator_list(s, NULL, 0, &every, d)) || (rc = objective_list(s, false, &objectives, d)))
 		goto cleanup;
 	score_items(items.items, items.len, store_profile(s), w, SCORE_BY_NONE, &all);
 	score_items(items.items, items.len, store_profile(s), w, SCORE_BY_THEME, &themes);
@@ -481,7 +568,8 @@ steer_rc report_html(store_t *s, const report_options_t *opt, buf_t *out, diag_l
 
 	const facts_t facts = {.org = org, .guide_title = gtitle, .guide_version = gversion, .today = today,
 			       .due_label = due_label, .due = due, .all = &all, .themes = &themes, .prios = &prios,
-			       .plan = &plan, .snaps = &snaps, .measured = &measured, .every = &every, .weights = w,
+			       .plan = &plan, .snaps = &snaps, .measured = &measured, .every = &every,
+			       .objectives = &objectives, .weights = w,
 			       .opt = opt};
 	rc = render(&facts, out, d);
 cleanup:
@@ -496,5 +584,6 @@ cleanup:
 	snapshot_list_free(&snaps);
 	indicator_list_free(&measured);
 	indicator_list_free(&every);
+	objective_list_free(&objectives);
 	return rc;
 }

@@ -52,7 +52,7 @@ struct pilotage {
 	struct {
 		const char *name;
 		const mst_t *t;
-	} tpl[20];
+	} tpl[32];
 	size_t ntpl;
 	const char *css;      /* the site's sobre.css (embedded default theme) */
 	size_t css_len;
@@ -112,7 +112,8 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard",
 					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
 					    "account", "referentiels", "consolidation", "declaration",
-					    "declaration_criterion", "declaration_fields", "strategy"};
+					    "declaration_criterion", "declaration_fields", "trajectory", "objectives",
+					    "objective", "objective_fields", "strategy"};
 	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
@@ -238,6 +239,9 @@ static void rt_api_score(rq_t *r, const char *arg) { api_score(r); }
 static void rt_api_practices(rq_t *r, const char *arg) { api_practices(r); }
 static void rt_api_plan(rq_t *r, const char *arg) { api_plan(r); }
 static void rt_api_consolidation(rq_t *r, const char *arg) { api_consolidation(r); }
+static void rt_objectives(rq_t *r, const char *arg) { pg_objectives(r); }
+static void rt_objective_add(rq_t *r, const char *arg) { do_objective_add(r); }
+static void rt_api_objectives(rq_t *r, const char *arg) { api_objectives(r); }
 
 enum {
 	R_PUBLIC = 1, /* no session needed: the login form */
@@ -276,6 +280,11 @@ static const struct route {
 	{"/indicateurs", rt_indicators, 0, 0, false},
 	{"/instantanes", rt_snapshots, 0, 0, false},
 	{"/instantanes", rt_snapshot, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/objectifs", rt_objectives, 0, 0, false},
+	{"/objectifs", rt_objective_add, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/objectifs/*", pg_objective, 0, 0, false},
+	{"/objectifs/*", do_objective_set, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/objectifs/*/archiver", do_objective_archive, PILOTAGE_MAX_FORM_BODY, 0, true},
 	{"/rapport", rt_report, 0, 0, false},
 	{"/declaration", rt_declaration, 0, 0, false},
 	{"/declaration", rt_declaration_save, PILOTAGE_MAX_DECLARATION_BODY, 0, true},
@@ -303,6 +312,7 @@ static const struct route {
 	{"/api/pratiques", rt_api_practices, 0, 0, false},
 	{"/api/plan", rt_api_plan, 0, 0, false},
 	{"/api/consolidation", rt_api_consolidation, 0, 0, false},
+	{"/api/objectifs", rt_api_objectives, 0, 0, false},
 	{"/api/strategie", rt_api_strategy, 0, 0, false},
 	{"/api/pratiques/*", api_practice, 0, 0, false},
 	{"/api/pratiques/*", api_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},

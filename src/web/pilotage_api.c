@@ -82,6 +82,21 @@ void api_plan(rq_t *r)
 }
 
 /* The same document as sobre consolidate --format json. */
+void api_objectives(rq_t *r)
+{
+	objective_list_t l;
+	if (objective_list(r->s, false, &l, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	buf_t out = BUF_INIT;
+	jsonw_t w;
+	jsonw_init(&w, &out);
+	jsonout_objectives(&w, &l);
+	objective_list_free(&l);
+	json_answer(r, 200, &out);
+}
+
 void api_consolidation(rq_t *r)
 {
 	consolidate_t c;

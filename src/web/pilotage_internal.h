@@ -1,6 +1,7 @@
 /* pilotage_internal: the pages and the API of the steering web app, for the
  * route table (pilotage.c): pilotage_pages.c (the HTML pages and forms),
- * pilotage_declaration.c (the RGESN declaration), pilotage_account.c
+ * pilotage_declaration.c (the RGESN declaration), pilotage_objective.c
+ * (the strategy's objectives), pilotage_account.c
  * (login, logout, Mon compte), pilotage_api.c (the JSON API). Each is built on web/request. Not for use outside src/web/pilotage*. */
 #ifndef SOBRE_PILOTAGE_INTERNAL_H
 #define SOBRE_PILOTAGE_INTERNAL_H
@@ -21,6 +22,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st);
 void do_assess(rq_t *r, const char *idbp);
 void do_measure(rq_t *r, const char *idbp);
 void pg_plan(rq_t *r);
+
 void pg_consolidation(rq_t *r);
 void pg_download(rq_t *r, const char *name);
 void pg_indicators(rq_t *r);
@@ -47,12 +49,22 @@ void pg_declaration_download(rq_t *r, const char *name);
 void pg_strategy(rq_t *r);
 void do_strategy(rq_t *r);
 void pg_strategy_download(rq_t *r, const char *name);
+/* pilotage_objective.c: the strategy's objectives. */
+void pg_objectives(rq_t *r);
+void do_objective_add(rq_t *r);
+void pg_objective(rq_t *r, const char *arg);
+void do_objective_set(rq_t *r, const char *arg);
+void do_objective_archive(rq_t *r, const char *arg);
+/* The dashboard's "Objectifs" block into ctx's "objectives": counts by
+ * state, the first few with their charts. */
+steer_rc pilotage_objectives_block(rq_t *r, value_t *ctx);
 
 /* pilotage_api.c: the JSON API (docs/api.md). */
 void api_score(rq_t *r);
 void api_practices(rq_t *r);
 void api_plan(rq_t *r);
 void api_consolidation(rq_t *r);
+void api_objectives(rq_t *r);
 void api_practice(rq_t *r, const char *idbp);
 void api_assess(rq_t *r, const char *idbp);
 void api_measure(rq_t *r, const char *idbp);

@@ -167,6 +167,11 @@ void pg_dashboard(rq_t *r)
 	ctx_bool(ctx, "has_due", ndue > 0);
 	value_put_int(ctx, "ndue", (long long)ndue);
 	buf_free(&v);
+	if (pilotage_objectives_block(r, ctx)) {
+		value_free(ctx);
+		rq_io_error(r);
+		goto cleanup;
+	}
 	rq_render(r, 200, "dashboard", ctx);
 cleanup:
 	score_free(&by_theme);
@@ -273,8 +278,8 @@ void pg_practices(rq_t *r)
 
 /* --- one practice ------------------------------------------------------------- */
 
-enum { F_STATUS, F_PILOT, F_OWNER, F_DUE, F_COMMENT, F_EVIDENCE, F_COUNT };
-static const char *const field_names[F_COUNT] = {"status", "pilot", "owner", "due", "comment", "evidence"};
+enum { F_STATUS, F_PILOT, F_OWNER, F_DUE, F_COMMENT, F_EVIDENCE, F_BUDGET, F_STAFF, F_COUNT };
+static const char *const field_names[F_COUNT] = {"status", "pilot", "owner", "due", "comment", "evidence", "budget", "staff"};
 
 struct practice_state {
 	int status;                /* HTTP status of the page */
@@ -420,6 +425,7 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 		md_render(a.comment, strlen(a.comment), MD_OPT_NOHTML | MD_OPT_NOREMOTEIMG, &tmp, NULL, NULL);
 		ctx_str(ctx, "comment_html", buf_cstr(&tmp));
 	}
+	rq_means_ctx(ctx, a.budget, a.staff);
 	value_t *ev = value_put_list(ctx, "evidence");
 	for (size_t i = 0; i < a.nevidence; i++)
 		value_list_push(ev, value_cstring(a.evidence[i]));
@@ -447,6 +453,12 @@ void pg_practice(rq_t *r, const char *idbp, practice_state_t *st)
 	for (size_t i = 0; i < a.nevidence; i++)
 		buf_printf(&tmp, "%s%s", i ? "\n" : "", a.evidence[i]);
 	ctx_str(form, "evidence", form_or(r, keep, "evidence", buf_cstr(&tmp)));
+	buf_reset(&tmp);
+	rq_means_typed(a.budget, &tmp);
+	ctx_str(form, "budget", form_or(r, keep, "budget", buf_cstr(&tmp)));
+	buf_reset(&tmp);
+	rq_means_typed(a.staff, &tmp);
+	ctx_str(form, "staff", form_or(r, keep, "staff", buf_cstr(&tmp)));
 	for (int i = 0; i < F_COUNT; i++) {
 		char key[32];
 		snprintf(key, sizeof key, "err_%s", field_names[i]);
@@ -501,7 +513,7 @@ static int field_of_rule(const char *rule)
 		{"bad-owner", F_OWNER}, {"bad-date", F_DUE}, {"bad-comment", F_COMMENT},
 		{"justification-required", F_COMMENT}, {"always-applicable", F_STATUS}, {"bad-url", F_EVIDENCE},
 		{"unknown-evidence", F_EVIDENCE},
-		{"too-much-evidence", F_EVIDENCE},
+		{"too-much-evidence", F_EVIDENCE}, {"bad-budget", F_BUDGET}, {"bad-staff", F_STAFF},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (rule && strcmp(rule, map[i].rule) == 0)
@@ -648,6 +660,9 @@ void do_assess(rq_t *r, const char *idbp)
 	c.nadd = nadd;
 	c.remove_evidence = del;
 	c.nremove = ndel;
+	/* Absent (an older form): unchanged; empty: cleared. */
+	c.budget = http_param(f, "budget");
+	c.staff = http_param(f, "staff");
 	/* The version the form was read at, as the page wrote it: a missing or
 	 * differently written one matches no version (-1 is none's). */
 	const char *version = http_param(f, "version");
@@ -843,6 +858,43 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+/* The plan's means (plan_means, when any action has some): means_tables,
+ * by theme then by pilot (caption, head, rows: label, actions, budget_fr,
+ * staff_fr), and means_all. */
+static void plan_means_ctx(value_t *ctx, const plan_t *plan)
+{
+	plan_totals_t t;
+	plan_totals(plan, &t);
+	bool any = t.all.budget >= 0 || t.all.staff >= 0;
+	ctx_bool(ctx, "plan_means", any);
+	value_t *tables = value_put_list(ctx, "means_tables");
+	for (int k = 0; any && k < 2; k++) {
+		value_t *tab = value_push_map(tables);
+		ctx_str(tab, "caption", k ? "Moyens par fonction pilote" : "Moyens par thématique");
+		ctx_str(tab, "head", k ? "Fonction pilote" : "Thématique");
+		value_t *rows = value_put_list(tab, "rows");
+		size_t n = k ? t.npilots : t.nthemes;
+		for (size_t i = 0; i < n; i++) {
+			const plan_means_t *m = k ? &t.pilots[i] : &t.themes[i];
+			value_t *row = value_push_map(rows);
+			buf_t label = BUF_INIT;
+			if (!k)
+				buf_printf(&label, "%s %s", m->key, m->label);
+			else
+				buf_puts(&label, m->key ? m->key : "Sans fonction pilote");
+			ctx_str(row, "label", buf_cstr(&label));
+			buf_free(&label);
+			value_put_int(row, "actions", (long long)m->actions);
+			rq_means_ctx(row, m->budget, m->staff);
+		}
+	}
+	value_t *all = value_map();
+	value_put_int(all, "actions", (long long)t.all.actions);
+	rq_means_ctx(all, t.all.budget, t.all.staff);
+	value_map_set(ctx, "means_all", all);
+	plan_totals_free(&t);
+}
+
 void pg_plan(rq_t *r)
 {
 	plan_t plan;
@@ -897,8 +949,10 @@ void pg_plan(rq_t *r)
 			ctx_str(row, "due", x->due);
 			ctx_bool(row, "overdue", x->overdue);
 			ctx_bool(row, "quick_win", x->difficulty_rank == 0);
+			rq_means_ctx(row, x->budget, x->staff);
 		}
 	}
+	plan_means_ctx(ctx, &plan);
 	buf_free(&slug);
 	free(names);
 	plan_free(&plan);

@@ -40,6 +40,35 @@ void status_slug(const profile_t *p, status_t st, buf_t *out)
 	buf_free(&k);
 }
 
+void rq_means_ctx(value_t *ctx, long long budget, long long staff)
+{
+	buf_t b = BUF_INIT;
+	if (budget >= 0) {
+		input_hundredths_fr(budget, true, &b);
+		buf_puts(&b, "\xc2\xa0€");
+	}
+	ctx_str(ctx, "budget_fr", buf_cstr(&b));
+	buf_reset(&b);
+	if (staff >= 0) {
+		input_hundredths_fr(staff, false, &b);
+		buf_puts(&b, staff == 100 ? "\xc2\xa0jour-personne" : "\xc2\xa0jours-personne");
+	}
+	ctx_str(ctx, "staff_fr", buf_cstr(&b));
+	ctx_bool(ctx, "has_means", budget >= 0 || staff >= 0);
+	buf_free(&b);
+}
+
+void rq_means_typed(long long v, buf_t *out)
+{
+	if (v < 0)
+		return;
+	buf_t c = BUF_INIT;
+	input_hundredths_text(v, &c);
+	for (const char *p = buf_cstr(&c); *p; p++)
+		buf_putc(out, *p == '.' ? ',' : *p);
+	buf_free(&c);
+}
+
 void ctx_instant(value_t *m, const char *key, const char *iso)
 {
 	ctx_str(m, key, iso);
@@ -381,6 +410,8 @@ void rq_diag_fr(const diag_t *x, buf_t *out)
 		{"bad-period", "Période invalide : 2026, 2026-T1, 2026-03 ou une date."},
 		{"future-period", "La période n'a pas encore commencé."},
 		{"unknown-indicator", "Indicateur inconnu."},
+		{"bad-budget", "Budget invalide : un montant positif en euros, deux décimales au plus (1500 ou 12 500,50)."},
+		{"bad-staff", "Temps invalide : un nombre positif de jours-personne, deux décimales au plus (3 ou 2,5)."},
 	};
 	const char *fr = NULL;
 	for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++)

@@ -79,6 +79,13 @@ void status_slug(const profile_t *p, status_t st, buf_t *out);
  * instant). */
 void ctx_instant(value_t *m, const char *key, const char *iso);
 
+/* Means as a page shows them: budget_fr ("12 500,50 €"), staff_fr ("4,5
+ * jours-personne"), both "" when unset, and has_means, into ctx. */
+void rq_means_ctx(value_t *ctx, long long budget, long long staff);
+/* Means as a form field holds them: "12500,5" (a decimal comma, no
+ * grouping); nothing when unset (v < 0). */
+void rq_means_typed(long long v, buf_t *out);
+
 /* Responses. rq_render takes ctx and adds the layout's values: the user,
  * the scope's query (scope_q: "?..." or ""; scope_fields: hidden inputs
  * for GET forms) and the perimeter switcher. */

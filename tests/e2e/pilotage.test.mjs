@@ -4,7 +4,7 @@
 // any app page, the management report included, nor, once the organisation
 // has perimeters, on the pages with the perimeter switcher and on the
 // consolidation pages, nor on the RGESN declaration's pages and the page
-// it publishes. Run by tests/e2e/run.sh (SOBRE=path/to/sobre).
+// it publishes, nor on the objectives' pages, whose trajectory charts show. Run by tests/e2e/run.sh (SOBRE=path/to/sobre).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -166,6 +166,34 @@ test('no axe violation on any app page', async () => {
 	await page.goto(origin + '/pilotage/rapport');
 	assert.equal(await page.locator('svg.trend-svg polyline.trend-line').count(), 1);
 	assert.equal(await page.locator('svg.bars-svg').count(), 2);
+});
+
+test('objectives: add one, its trajectory chart on the page and the dashboard; no axe violation', async () => {
+	const ctx = await newContext();
+	const page = await login(ctx);
+	// A measurement from before, so that the objective has a baseline.
+	execFileSync(resolve(process.env.SOBRE), ['measure', 'a.1', '--indicator', '1', '--value', '60', '--date', '2025',
+		'--db', join(tmp, 'sobre.db')]);
+	await page.goto(origin + '/pilotage/objectifs');
+	await page.getByLabel("Nom de l'objectif").fill('Veille à 95 %');
+	await page.getByLabel('Indicateur (oui/non, pourcentage ou quantité)').selectOption('a.1#1');
+	await page.getByLabel(/^Cible/).fill('95');
+	assert.equal(await page.getByLabel('Échéance').getAttribute('type'), 'date');
+	await page.getByLabel('Échéance').fill('2028-12-31');
+	await page.getByLabel('Budget (€, facultatif)').fill('1 200,50');
+	await Promise.all([page.waitForURL(/ok=ajout/), page.getByRole('button', { name: "Ajouter l'objectif" }).click()]);
+	const chart = page.getByRole('img', { name: /Objectif « Veille à 95 % » : cible 95/ });
+	assert.ok(await chart.isVisible(), 'the trajectory chart is visible');
+	assert.equal(await chart.locator('line[stroke-dasharray]').count(), 1);
+	const box = await chart.boundingBox();
+	assert.ok(box && box.width > 100 && box.height > 50, `the chart has a size: ${JSON.stringify(box)}`);
+	await axe(page, '/pilotage/objectifs');
+	await page.getByRole('link', { name: 'Veille à 95 %' }).click();
+	assert.equal(await page.getByLabel(/^Cible/).inputValue(), '95');
+	await axe(page, page.url().slice(origin.length));
+	await page.goto(origin + '/pilotage/');
+	assert.ok(await page.getByRole('img', { name: /Objectif « Veille à 95 % »/ }).isVisible(), 'the dashboard draws it');
+	await axe(page, '/pilotage/');
 });
 
 test('perimeters: switcher and consolidation, no axe violation', async () => {

@@ -70,7 +70,7 @@ def main(sobre, guide):
     docs = documented_objects(API_MD)
     for name in ("practice", "assessment", "indicator", "measurement", "plan item", "plan", "figures", "score",
                  "score group", "snapshot", "snapshot diff", "history entry", "guide version", "guide diff",
-                 "declaration", "declaration service", "declaration criterion"):
+                 "declaration", "declaration service", "declaration criterion", "objective", "means"):
         check(name in docs and docs[name][0], f"docs/api.md documents the object '{name}'")
 
     def shape(obj, name, extra=()):
@@ -179,6 +179,8 @@ def main(sobre, guide):
         limited = cli_json("plan", "--limit", "2")
         check(limited["actions"] == actions[:2] and limited["total"] == 4, "plan --limit 2: the first two")
 
+        shape(cli_plan["means"], "means")
+
         # --- assessments: the API's list is the export's practices
         practices = api("pratiques")
         check(practices == export.get("practices") and len(practices) == 6,
@@ -267,6 +269,26 @@ def main(sobre, guide):
         for x in gdiff["added"] + gdiff["removed"]:
             shape(x, "practice")
         check(len(gdiff["added"]) == 1 and len(gdiff["removed"]) == 1, "guide diff: one added, one removed")
+
+        # --- objectives: sobre objective list and the API carry the same document
+        cli("assess", "a.2", "--budget", "1 500,50", "--staff", "2,5")
+        cli("objective", "add", "Copieurs programmés", "--indicator", "a.2#1", "--target", "oui", "--by", "2999-12-31")
+        cli("objective", "add", "Moins de pages", "--indicator", "a.2#2", "--target", "100", "--by", "2999-12-31",
+            "--baseline", "200", "--baseline-period", "2025", "--budget", "12 000", "--staff", "4,5")
+        cli_obj = cli_json("objective", "list")
+        api_obj = api("objectifs")
+        objs = cli_obj.get("objectives", [])
+        check(list(cli_obj) == ["objectives"] and len(objs) == 2, f"objective list: two objectives ({len(objs)})")
+        check(cli_obj == api_obj, "objectives: GET /pilotage/api/objectifs == sobre objective list --format json")
+        for o in objs:
+            shape(o, "objective")
+            for meas in o["measures"]:
+                shape(meas, "measurement")
+        check(objs and objs[0]["state"] == "atteint", f"objectives: the yes/no one reached: {objs[:1]}")
+        check(any(o["budget"] for o in objs) and any(o["baseline_period"] for o in objs)
+              and any(o["baseline_measured"] for o in objs)
+              and all(o["latest"] for o in objs), f"objectives: their fields are set somewhere: {objs}")
+        check(cli_json("plan")["means"]["budget"] == 1500.5, "the plan's means count a.2's budget")
 
         # --- the RGESN declaration of a service, every field set somewhere
         rgesn = os.path.join(HERE, "..", "cases", "steer", "rgesn-score", "input", "rgesn.json")

@@ -843,6 +843,135 @@ def strategy(sobre, guide, work):
         if p:
             stop_server(p)
         log.close()
+def objectives(sobre, guide, work):
+    """The strategy's objectives (issue 13) on a database of its own: the
+    list with each one's state and trajectory chart, the add form (good
+    input saved and seen by the CLI; a negative budget, a target of the
+    wrong type, a deadline before the baseline refused with the French
+    message by its field and nothing written), the change form (a stale
+    version refused 409 with nothing written), the archive (with its
+    confirmation), CSRF on every write, a lecteur reads but cannot write,
+    the dashboard's block, the API's list is the CLI's; and the means of a
+    practice (budget, jours-personne) in its form, its page and the plan."""
+    db = os.path.join(work, "objectives.db")
+    run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
+    steps = [run("init", "--org", "Ville"), run("guide", "import", guide),
+             run("indicator", "add", "a.1", "--name", "Consommation des salles", "--type", "quantity", "--unit", "kWh"),
+             run("measure", "a.1", "--indicator", "2", "--value", "1000", "--date", "2025"),
+             run("measure", "a.1", "--indicator", "1", "--value", "40", "--date", "2025"),
+             run("user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", stdin="admin-password-1\n"),
+             run("user", "add", "lire@example.fr", "--role", "lecteur", "--password-stdin", stdin="lecteur-password-1\n")]
+    bad = [x for x in steps if x.returncode != 0]
+    check(not bad, f"objectives: the database made with the CLI: {[x.stderr for x in bad]}")
+    listing = lambda: run("objective", "list", "--format", "json").stdout
+    log = open(os.path.join(work, "objectives.err"), "w")
+    p = None
+    try:
+        p, port = start_server([sobre, "serve", "--port", "0", "--db", db, guide], log)
+        admin, lire = Client(port), Client(port)
+        check(admin.login("admin@example.fr", "admin-password-1")[0] == 303, "objectives: admin logs in")
+        check(lire.login("lire@example.fr", "lecteur-password-1")[0] == 303, "objectives: lecteur logs in")
+        s, _, b = admin.req("/pilotage/objectifs")
+        check(s == 200 and b'aria-current="page">Objectifs</a>' in b and "Aucun objectif".encode() in b
+              and b'<option value="a.1#2">' in b and b'<option value="a.1#1">' in b and b'type="date"' in b,
+              f"objectives: the empty page with the add form and the indicators ({s})")
+        good = {"name": "Salles à 800 kWh", "indicator": "a.1#2", "target": "800", "deadline": "2027-12-31",
+                "baseline": "", "baseline_period": "", "budget": "12 000,50", "staff": "4,5"}
+        before = listing()
+        refusals = [(dict(good, budget="-3"), "obj-budget-error", "Budget invalide"),
+                    (dict(good, indicator="a.1#1", target="150"), "obj-target-error", "Un pourcentage est compris"),
+                    (dict(good, target="oui"), "obj-target-error", "Cible invalide"),
+                    (dict(good, deadline="2025-06-30"), "obj-deadline-error", "L&#39;échéance doit suivre"),
+                    (dict(good, name=""), "obj-name-error", "Donnez un nom"),
+                    (dict(good, indicator="zz.9#1"), "obj-indicator-error", "Choisissez un indicateur")]
+        for data, field, want in refusals:
+            s, _, b = admin.req("/pilotage/objectifs", dict(data, csrf=admin.csrf))
+            m = re.search(('id="' + field + '">([^<]*)<').encode(), b)
+            check(s == 422 and m and want.encode() in m.group(1) and b'id="form-error"' in b
+                  and f'value="{data["name"]}"'.encode() in b,
+                  f"objectives: refused by its field {field} with the French message, typed values kept ({s}): "
+                  f"{m.group(1) if m else b[-300:]}")
+        check(listing() == before, "objectives: the refused forms wrote nothing")
+        s, _, _ = admin.req("/pilotage/objectifs", dict(good, csrf="0" * 64))
+        check(s == 403 and listing() == before, f"objectives: add without the CSRF token: 403, nothing written ({s})")
+        s, _, b = lire.req("/pilotage/objectifs")
+        check(s == 200 and b'action="/pilotage/objectifs"' not in b, f"objectives: a lecteur reads, without the form ({s})")
+        s, _, _ = lire.req("/pilotage/objectifs", dict(good, csrf=lire.csrf))
+        check(s == 403 and listing() == before, f"objectives: a lecteur cannot add ({s})")
+        s, h, _ = admin.req("/pilotage/objectifs", dict(good, csrf=admin.csrf))
+        objs = json.loads(listing())["objectives"]
+        check(s == 303 and h.get("Location") == "/pilotage/objectifs?ok=ajout" and len(objs) == 1
+              and objs[0]["budget"] == 12000.5 and objs[0]["staff_days"] == 4.5 and objs[0]["baseline"] == "1000",
+              f"objectives: added ({s}): {objs}")
+        oid = objs[0]["id"] if objs else 0
+        s, _, b = admin.req("/pilotage/objectifs")
+        check(s == 200 and b'role="img"' in b and b"stroke-dasharray" in b and "Salles à 800 kWh".encode() in b
+              and "12\u202f000,50\u00a0€".encode() in b, f"objectives: listed with its chart and means ({s})")
+        # --- the edit form: saved, then a stale version refused
+        s, _, b = admin.req(f"/pilotage/objectifs/{oid}")
+        ver = re.search(rb'name="version" value="(\d+)"', b)
+        check(s == 200 and ver and b'value="800"' in b and b'value="12000,5"' in b, f"objectives: the edit form ({s})")
+        ver = ver.group(1).decode() if ver else "0"
+        edit = dict(good, target="750", version=ver)
+        del edit["indicator"]
+        s, h, _ = admin.req(f"/pilotage/objectifs/{oid}", dict(edit, csrf=admin.csrf))
+        objs = json.loads(listing())["objectives"]
+        check(s == 303 and objs[0]["target"] == "750", f"objectives: changed ({s}, {h.get('Location')})")
+        before = listing()
+        s, _, b = admin.req(f"/pilotage/objectifs/{oid}", dict(edit, target="700", csrf=admin.csrf))
+        check(s == 409 and "modifié depuis l&#39;ouverture".encode() in b and b'value="700"' in b and listing() == before,
+              f"objectives: a stale edit refused, typed values kept, nothing written ({s})")
+        s, _, b = admin.req(f"/pilotage/objectifs/{oid}", dict(edit, version=str(int(ver) + 1), deadline="2025-01-01",
+                                                               csrf=admin.csrf))
+        check(s == 422 and b'id="obj-deadline-error"' in b and listing() == before,
+              f"objectives: a deadline before the baseline refused on change ({s})")
+        s, _, _ = lire.req(f"/pilotage/objectifs/{oid}", dict(edit, csrf=lire.csrf))
+        check(s == 403 and listing() == before, f"objectives: a lecteur cannot change ({s})")
+        s, _, _ = admin.req(f"/pilotage/objectifs/{oid}", dict(edit, csrf="0" * 64))
+        check(s == 403 and listing() == before, f"objectives: change without the CSRF token: 403 ({s})")
+        s, _, _ = admin.req("/pilotage/objectifs/999")
+        check(s == 404, f"objectives: an unknown objective: 404 ({s})")
+        # --- the dashboard and the API
+        s, _, b = admin.req("/pilotage/")
+        block = re.search(rb'<h2 id="objectifs">(.*?)<h2', b, re.S)
+        check(s == 200 and block and b'role="img"' in block.group(1) and "1 objectif(s)".encode() in block.group(1),
+              f"objectives: the dashboard's block ({s})")
+        s, h, b = admin.req("/pilotage/api/objectifs")
+        check(s == 200 and json.loads(b) == json.loads(listing()), f"objectives: the API's list is the CLI's ({s})")
+        # --- archive: confirmation needed, then gone from the list
+        s, _, b = lire.req(f"/pilotage/objectifs/{oid}/archiver", {"csrf": lire.csrf, "confirmer": "oui"})
+        check(s == 403 and listing() == before, f"objectives: a lecteur cannot archive ({s})")
+        s, _, b = admin.req(f"/pilotage/objectifs/{oid}/archiver", {"csrf": admin.csrf})
+        check(s == 422 and listing() == before, f"objectives: archive without the confirmation refused ({s})")
+        s, _, _ = admin.req(f"/pilotage/objectifs/{oid}/archiver", {"csrf": "0" * 64, "confirmer": "oui"})
+        check(s == 403 and listing() == before, f"objectives: archive without the CSRF token: 403 ({s})")
+        s, h, _ = admin.req(f"/pilotage/objectifs/{oid}/archiver", {"csrf": admin.csrf, "confirmer": "oui"})
+        check(s == 303 and json.loads(listing())["objectives"] == [], f"objectives: archived ({s})")
+        # --- the means of a practice: its form, its page, the plan
+        s, _, b = admin.req("/pilotage/pratiques/a.2")
+        ver = re.search(rb'name="version" value="(\d+)"', b).group(1).decode()
+        form = {"version": ver, "status": "planifiée", "pilot": "", "owner": "", "due": "", "comment": "",
+                "evidence": "", "budget": "1 500,5", "staff": "-2"}
+        show = lambda: run("show", "a.2").stdout
+        old = show()
+        s, _, b = admin.req("/pilotage/pratiques/a.2", dict(form, csrf=admin.csrf))
+        check(s == 422 and b'id="staff-error">Temps invalide' in b and b'value="-2"' in b and show() == old,
+              f"means: negative staff time refused by its field, nothing written ({s})")
+        s, _, _ = admin.req("/pilotage/pratiques/a.2", dict(form, staff="2,5", csrf=admin.csrf))
+        s, _, b = admin.req("/pilotage/pratiques/a.2")
+        check("1\u202f500,50\u00a0€".encode() in b and "2,5\u00a0jours-personne".encode() in b
+              and b'id="budget" name="budget" inputmode="decimal" value="1500,5"' in b,
+              f"means: saved, shown on the practice page and in its form: {re.findall(rb'id=.means.*', b)[:1]}")
+        s, _, b = admin.req("/pilotage/plan")
+        check(s == 200 and b'<h2 id="means">Moyens</h2>' in b and "Moyens par thématique".encode() in b
+              and "Moyens par fonction pilote".encode() in b and "1\u202f500,50\u00a0€".encode() in b,
+              f"means: the plan's totals by theme and by pilot ({s})")
+    finally:
+        if p and p.poll() is None:
+            stop_server(p)
+    log.close()
+    text = open(os.path.join(work, "objectives.err"), encoding="utf-8", errors="replace").read()
+    check(not re.search(r"Sanitizer|runtime error", text), "objectives: no sanitizer report:\n" + text[-3000:])
 
 
 def main(sobre, guide):
@@ -1546,6 +1675,7 @@ def main(sobre, guide):
         rgesn(sobre, guide, work)
         declaration(sobre, guide, work)
         strategy(sobre, guide, work)
+        objectives(sobre, guide, work)
         db_errors(sobre, copy, work)
     finally:
         if p and p.poll() is None:

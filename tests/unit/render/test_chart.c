@@ -1,13 +1,16 @@
 /* Tests for render/chart: the bar and line chart contexts (geometry, labels
  * cut by code points, no bar or point for a missing score, a handful of
  * names under the axis whatever the width) and the compiled-in partials
- * rendered from them with the page's title block. */
+ * rendered from them with the page's title block; the trajectory chart's
+ * geometry on a hand-computed case, its scales, and its standalone SVG
+ * (well-formed XML, no class: every look is an attribute). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <expat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,12 +135,117 @@ static void test_partials(void **state)
 	diag_list_free(&d);
 }
 
+/* 1000 kWh on 2026-01-01 (the baseline and the first measurement), 950
+ * a year later (365 days), 800 targeted two years later (730 days). In
+ * 340 x 150: the plot is x 64-328 (264 px), y 10-128 (118 px). The scale:
+ * 800 to 1000, a span of 200, padded by 20 each side: 780-1020. */
+static void test_trajectory(void **state)
+{
+	(void)state;
+	chart_tpoint_t m[] = {{"2026-01-01", 1000}, {"2027-01-01", 950}};
+	chart_trajectory_t t = {m, 2, "2026-01-01", 1000, "2028-01-01", 800, false, "kWh", "Salles <moins>"};
+	value_t *c = chart_trajectory("o1", &t, 340, 150);
+	assert_string_equal(get(c, "ylabels.0.text"), "1020\xc2\xa0kWh");
+	assert_string_equal(get(c, "ylabels.1.text"), "780\xc2\xa0kWh");
+	assert_string_equal(get(c, "xlabels.0.text"), "01/01/2026");
+	assert_string_equal(get(c, "xlabels.1.text"), "01/01/2028");
+	assert_string_equal(get(c, "xlabels.1.x"), "328");
+	/* x: 64 + 365 x 264 / 730 = 196; y: 128 - 220 x 118 / 240 (108.17)
+	 * = 20 for 1000, 128 - 170 x 118 / 240 (83.58) = 44 for 950, 128 - 20
+	 * x 118 / 240 (9.83) = 118 for 800. */
+	assert_string_equal(get(c, "polyline"), "64,20 196,44");
+	assert_string_equal(get(c, "points.1.text"), "01/01/2027 : 950\xc2\xa0kWh");
+	assert_string_equal(get(c, "trajectory.x1"), "64");
+	assert_string_equal(get(c, "trajectory.y1"), "20");
+	assert_string_equal(get(c, "trajectory.x2"), "328");
+	assert_string_equal(get(c, "trajectory.y2"), "118");
+	assert_string_equal(get(c, "target.diamond"), "328,112 334,118 328,124 322,118");
+	assert_string_equal(get(c, "label"), "Objectif « Salles <moins> » : cible 800\xc2\xa0kWh au 01/01/2028, depuis "
+					     "1000\xc2\xa0kWh au 01/01/2026 ; dernière mesure 950\xc2\xa0kWh au "
+					     "01/01/2027 (2 mesures).");
+	value_free(c);
+	/* From 0 when the minimum is nearer 0 than the span (40-90: 0-95). */
+	chart_tpoint_t q[] = {{"2026-06-30", 40}};
+	chart_trajectory_t u = {q, 1, NULL, 0, "2027-06-30", 90, false, "", "Q"};
+	c = chart_trajectory("o2", &u, 340, 150);
+	assert_string_equal(get(c, "ylabels.0.text"), "95");
+	assert_string_equal(get(c, "ylabels.1.text"), "0");
+	assert_int_equal(value_get(c, "trajectory")->kind, VAL_NULL);
+	assert_int_equal(value_get(c, "polyline")->kind, VAL_NULL); /* one point: no line */
+	assert_int_equal(count(c, "points"), 1);
+	value_free(c);
+	/* Yes/no: non at the bottom, oui at the top; a percentage: 0-100. */
+	chart_tpoint_t yn[] = {{"2026-03-31", 0}, {"2026-09-30", 1}};
+	chart_trajectory_t v = {yn, 2, NULL, 0, "2027-06-30", 1, true, "", "Charte"};
+	c = chart_trajectory("o3", &v, 340, 150);
+	assert_string_equal(get(c, "ylabels.0.text"), "oui");
+	assert_string_equal(get(c, "ylabels.1.text"), "non");
+	assert_string_equal(get(c, "points.0.y"), "128");
+	assert_string_equal(get(c, "points.1.y"), "10");
+	assert_string_equal(get(c, "target.text"), "Cible : oui au 30/06/2027");
+	value_free(c);
+	chart_trajectory_t w = {yn, 0, "2026-01-01", 40, "2027-01-01", 90.5, false, "%", "P"};
+	c = chart_trajectory("o4", &w, 340, 150);
+	assert_string_equal(get(c, "ylabels.0.text"), "100\xc2\xa0%");
+	assert_string_equal(get(c, "target.text"), "Cible : 90,5\xc2\xa0% au 01/01/2027");
+	assert_non_null(strstr(get(c, "label"), "aucune mesure"));
+	value_free(c);
+}
+
+typedef struct {
+	size_t elements, circles, titles;
+	bool classes, dashed;
+	const char *root;
+} svg_count_t;
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+	svg_count_t *n = ud;
+	if (!n->elements++)
+		n->root = strcmp(name, "http://www.w3.org/2000/svg svg") == 0 ? "svg" : "other";
+	n->circles += strstr(name, " circle") != NULL;
+	n->titles += strstr(name, " title") != NULL;
+	for (size_t i = 0; attrs[i]; i += 2) {
+		n->classes |= strcmp(attrs[i], "class") == 0;
+		n->dashed |= strcmp(attrs[i], "stroke-dasharray") == 0;
+	}
+}
+
+static void test_trajectory_svg(void **state)
+{
+	(void)state;
+	chart_tpoint_t m[] = {{"2026-01-01", 1000}, {"2026-07-01", 990}, {"2027-01-01", 950}};
+	chart_trajectory_t t = {m, 3, "2026-01-01", 1000, "2028-01-01", 800, false, "kWh", "Salles & \"bureaux\""};
+	buf_t out = BUF_INIT;
+	chart_trajectory_svg("s", &t, 340, 150, &out);
+	const char *s = buf_cstr(&out);
+	assert_true(strncmp(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ", 44) == 0);
+	assert_non_null(strstr(s, " width=\"340\" height=\"150\""));
+	assert_non_null(strstr(s, "role=\"img\""));
+	assert_non_null(strstr(s, "aria-label=\"Objectif « Salles &amp; &quot;bureaux&quot; » : cible"));
+	assert_null(strstr(s, "<style"));
+	XML_Parser p = XML_ParserCreateNS("UTF-8", ' ');
+	svg_count_t n = {0};
+	XML_SetUserData(p, &n);
+	XML_SetStartElementHandler(p, on_start);
+	assert_int_equal(XML_Parse(p, s, (int)out.len, 1), XML_STATUS_OK);
+	XML_ParserFree(p);
+	assert_string_equal(n.root, "svg");
+	assert_int_equal(n.circles, 3);
+	assert_int_equal(n.titles, 1 + 3 + 1); /* the chart's, each point's, the target's */
+	assert_false(n.classes);
+	assert_true(n.dashed);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bars),
 		cmocka_unit_test(test_line),
 		cmocka_unit_test(test_partials),
+		cmocka_unit_test(test_trajectory),
+		cmocka_unit_test(test_trajectory_svg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
