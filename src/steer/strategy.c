@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/chart.h"
 #include "render/mustache.h"
 #include "render/theme.h"
 #include "steer/account.h"
@@ -24,6 +25,9 @@
 extern const theme_file_t strategy_theme_files[];
 
 #define NBSP "\xc2\xa0"
+/* The objectives' charts, in pixels (the report's size). */
+#define STRATEGY_CHART_WIDTH 340
+#define STRATEGY_CHART_HEIGHT 140
 
 const strategy_field_t strategy_fields[STRATEGY_NFIELDS] = {
 	{"introduction", "Introduction",
@@ -502,6 +506,53 @@ static void state_text(const objective_t *o, buf_t *b)
 	}
 }
 
+/* Each objective's trajectory chart, as a standalone SVG the three formats
+ * take (an image of the ODT, inline in HTML, its alternative in Markdown). */
+static void objective_charts(ctx_t *c, buf_t *b)
+{
+	for (size_t i = 0; i < c->objectives.len; i++) {
+		const objective_t *o = &c->objectives.items[i];
+		chart_trajectory_t t;
+		chart_tpoint_t *pts = NULL;
+		buf_t svg = BUF_INIT, id = BUF_INIT;
+		objective_chart(o, &t, &pts);
+		buf_printf(&id, "strategie-obj-%zu", i + 1);
+		chart_trajectory_svg(buf_cstr(&id), &t, STRATEGY_CHART_WIDTH, STRATEGY_CHART_HEIGHT, &svg);
+		buf_reset(b);
+		buf_printf(b, "Trajectoire de l'objectif « %s » : ", o->name);
+		if (o->baseline) {
+			buf_puts(b, "de ");
+			put_value(b, o->baseline, o->unit, o->type == IND_PERCENT);
+			buf_puts(b, " le ");
+			frdate_date(o->baseline_date, b);
+			buf_puts(b, " à ");
+		} else {
+			buf_puts(b, "vers ");
+		}
+		put_value(b, o->target, o->unit, o->type == IND_PERCENT);
+		buf_puts(b, " le ");
+		frdate_date(o->deadline, b);
+		buf_printf(b, " ; %zu mesure%s", o->nmeasures, o->nmeasures > 1 ? "s" : "");
+		if (o->latest) {
+			buf_puts(b, ", la dernière ");
+			put_value(b, o->latest, o->unit, o->type == IND_PERCENT);
+		}
+		buf_puts(b, " ; ");
+		state_text(o, b);
+		buf_putc(b, '.');
+		doc_note(c->doc);
+		doc_run(c->doc, DOC_STRONG, o->name);
+		doc_run(c->doc, DOC_PLAIN, " : mesures (points), trajectoire (tirets) et cible (losange).");
+		/* 340 x 140 px at 96 dpi: 90 x 37 mm, the width of half a page. */
+		doc_svg(c->doc, buf_cstr(&svg), svg.len, buf_cstr(b), STRATEGY_CHART_WIDTH * 25.4 / 96,
+			STRATEGY_CHART_HEIGHT * 25.4 / 96);
+		buf_reset(b);
+		buf_free(&svg);
+		buf_free(&id);
+		free(pts);
+	}
+}
+
 static void objectives_part(ctx_t *c)
 {
 	doc_heading(c->doc, 2, "objectifs", "2. Objectifs de réduction de l'empreinte");
@@ -551,6 +602,7 @@ static void objectives_part(ctx_t *c)
 		cell_buf(c->doc, &b);
 	}
 	doc_table_end(c->doc);
+	objective_charts(c, &b);
 	buf_free(&b);
 }
 

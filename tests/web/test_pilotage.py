@@ -837,7 +837,7 @@ def strategy(sobre, guide, work):
         s, _, b = Client(port).req("/pilotage/api/strategie", headers={"Authorization": "Bearer " + tok})
         j = json.loads(b) if s == 200 else {}
         check(j.get("perimeter") == "Ville" and j.get("texts", {}).get("gouvernance") == text and
-              j["texts"].get("introduction") is None and len(j["texts"].get("bilan") or "") == 50000,
+              j["texts"].get("introduction") is None and j["texts"].get("bilan") == big,
               f"strategy: the API's texts ({s})")
     finally:
         if p:

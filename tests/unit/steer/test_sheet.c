@@ -314,7 +314,7 @@ static void test_import_and_round_trip(void **state)
 	assert_int_equal(sheet_export(s, SHEET_JSON, false, &json, &d), STEER_OK);
 	assert_int_equal(sheet_export(s, SHEET_XLSX, false, &xlsx, &d), STEER_OK);
 	store_rollback(s);
-	assert_non_null(strstr(buf_cstr(&csv), "id;title;theme;priority;difficulty;status;pilot;owner;due date;comment\r\n"));
+	assert_non_null(strstr(buf_cstr(&csv), "id;title;theme;priority;difficulty;status;pilot;owner;due date;comment;budget;staff days\r\n"));
 	assert_non_null(strstr(buf_cstr(&json), "\"status\": \"non concernée\""));
 	assert_true(xlsx.len > 1000);
 	assert_memory_equal(xlsx.ptr, "PK", 2);
@@ -356,13 +356,13 @@ static void test_formula_cells(void **state)
 	assert_int_equal(sheet_export_plan(s, NULL, false, &plan, &d), STEER_OK);
 	assert_int_equal(sheet_export_plan(s, NULL, true, &plan_x, &d), STEER_OK);
 	store_rollback(s);
-	assert_non_null(strstr(buf_cstr(&excel), ";'-Ana;;\"'=HYPERLINK(\"\"http://x.example\"\")\"\r\n"));
-	assert_non_null(strstr(buf_cstr(&excel), ";'+33 1 23 45 67 89;;'=typed with its apostrophe\r\n"));
-	assert_non_null(strstr(buf_cstr(&plain), ",-Ana,,\"=HYPERLINK(\"\"http://x.example\"\")\"\r\n"));
+	assert_non_null(strstr(buf_cstr(&excel), ";'-Ana;;\"'=HYPERLINK(\"\"http://x.example\"\")\";;\r\n"));
+	assert_non_null(strstr(buf_cstr(&excel), ";'+33 1 23 45 67 89;;'=typed with its apostrophe;;\r\n"));
+	assert_non_null(strstr(buf_cstr(&plain), ",-Ana,,\"=HYPERLINK(\"\"http://x.example\"\")\",,\r\n"));
 	assert_memory_equal(plan.ptr, "\xef\xbb\xbfrang;id;titre;thématique;priorité;difficulté;statut;pilote;"
-				      "responsable;échéance;en retard\r\n",
+				      "responsable;échéance;en retard;budget (€);jours-personne\r\n",
 			    strlen("\xef\xbb\xbfrang;id;titre;thématique;priorité;difficulté;statut;pilote;"
-				   "responsable;échéance;en retard\r\n"));
+				   "responsable;échéance;en retard;budget (€);jours-personne\r\n"));
 	assert_non_null(strstr(buf_cstr(&plan), ";'-Ana;"));
 	assert_true(plan_x.len > 1000);
 	assert_memory_equal(plan_x.ptr, "PK", 2);
@@ -413,9 +413,9 @@ static void test_apostrophe_round_trip(void **state)
 		store_rollback(s);
 		/* One apostrophe more than the value has; the formula mark of
 		 * -Ana in the file for Excel only. */
-		assert_non_null(strstr(buf_cstr(&csv), excel ? ";''=1+1;;''-- x\r\n" : ",''=1+1,,''-- x\r\n"));
-		assert_non_null(strstr(buf_cstr(&csv), excel ? ";''';;''\r\n" : ",''',,''\r\n"));
-		assert_non_null(strstr(buf_cstr(&csv), excel ? ";'-Ana;;''plain words'\r\n" : ",-Ana,,''plain words'\r\n"));
+		assert_non_null(strstr(buf_cstr(&csv), excel ? ";''=1+1;;''-- x;;\r\n" : ",''=1+1,,''-- x,,\r\n"));
+		assert_non_null(strstr(buf_cstr(&csv), excel ? ";''';;'';;\r\n" : ",''',,'',,\r\n"));
+		assert_non_null(strstr(buf_cstr(&csv), excel ? ";'-Ana;;''plain words';;\r\n" : ",-Ana,,''plain words',,\r\n"));
 		assert_int_equal(import(s, buf_cstr(&csv), &d, &res), STEER_OK);
 		assert_int_equal(res.rows, 3);
 		assert_int_equal(res.changed, 0);
