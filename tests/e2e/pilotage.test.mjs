@@ -271,6 +271,36 @@ test('the RGESN declaration: its page, a criterion, the publishable page; no axe
 	assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help}`), [], 'axe on the published declaration');
 });
 
+test('the stratégie: its page, a text saved, the printable page and the ODT; no axe violation', async () => {
+	const db = join(tmp, 'sobre.db');
+	const run = (...args) => execFileSync(resolve(process.env.SOBRE), [...args, '--db', db], { stdio: 'pipe' });
+	run('assess', 'a.2', '--status', 'en cours', '--budget', '2 500', '--staff', '3,5', '--pilot', 'Direction du numérique');
+	const ctx = await newContext();
+	const page = await login(ctx);
+	await page.goto(origin + '/pilotage/');
+	await page.getByRole('link', { name: 'Stratégie', exact: true }).click();
+	assert.match(page.url(), /\/pilotage\/strategie/);
+	for (const part of ['1. Programme de travail', "2. Objectifs de réduction de l'empreinte", '3. Mesures et moyens'])
+		assert.ok(await page.getByRole('heading', { name: part }).isVisible(), part);
+	await page.getByLabel(/^Gouvernance/).fill('Un **comité** de pilotage, chaque trimestre.');
+	await Promise.all([page.waitForURL(/ok=strategie/), page.getByRole('button', { name: 'Enregistrer : Gouvernance' }).click()]);
+	assert.equal(await page.locator('#document strong', { hasText: 'comité' }).count(), 1);
+	await axe(page, '/pilotage/strategie');
+	// The printable page is a download: checked as the browser shows the saved file.
+	const resp = await page.request.get(origin + '/pilotage/strategie.html');
+	assert.equal(resp.status(), 200);
+	const doc = await ctx.newPage();
+	await doc.setContent(await resp.text(), { waitUntil: 'load' });
+	assert.match(await doc.locator('h1').textContent(), /^Stratégie numérique responsable — /);
+	assert.equal(await doc.locator('table caption', { hasText: "Le plan d'action" }).count(), 1);
+	await doc.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+	const result = await doc.evaluate(() => window.axe.run(document, { rules: { 'target-size': { enabled: true } } }));
+	assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help}`), [], 'axe on the printable stratégie');
+	const odt = await page.request.get(origin + '/pilotage/strategie.odt');
+	assert.equal(odt.status(), 200);
+	assert.equal((await odt.body()).subarray(30, 38).toString(), 'mimetype');
+});
+
 test('the app asks nothing of any other host', () => {
 	assert.deepEqual(foreign, []);
 });
