@@ -318,9 +318,8 @@ void input_hundredths_fr(long long v, bool money, buf_t *out)
 			buf_puts(out, "\xe2\x80\xaf"); /* U+202F, as French typography groups digits */
 		buf_putc(out, digits[i]);
 	}
-	if (money)
-		buf_printf(out, ",%02lld", v % 100);
-	else if (v % 100 % 10)
+	/* Money always with its cents; days with the decimals they have. */
+	if (money || v % 100 % 10)
 		buf_printf(out, ",%02lld", v % 100);
 	else if (v % 100)
 		buf_printf(out, ",%lld", v % 100 / 10);
