@@ -259,6 +259,20 @@ static steer_rc load_tree(ctx_t *c)
 	return rc;
 }
 
+/* After a table cut at STRATEGY_MAX_ROWS: how many rows it left out. */
+static void more_rows(ctx_t *c, size_t rows, const char *what)
+{
+	if (rows <= STRATEGY_MAX_ROWS)
+		return;
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "… et %zu autres %s, que la stratégie de chaque périmètre détaille "
+		       "(sobre strategy --perimeter NOM, ou la page Stratégie de ce périmètre).",
+		   rows - STRATEGY_MAX_ROWS, what);
+	doc_note(c->doc);
+	doc_run(c->doc, DOC_PLAIN, buf_cstr(&b));
+	buf_free(&b);
+}
+
 static void actors_table(ctx_t *c)
 {
 	static const char *const head[] = {"Périmètre", "Type", "Rattaché à", "Référentiels"};
@@ -382,9 +396,9 @@ static steer_rc footprint_table(ctx_t *c)
 			break;
 		for (size_t k = 0; k < l.len; k++) {
 			const indicator_t *x = &l.items[k];
-			if (!x->footprint)
+			if (!x->footprint || rows++ >= STRATEGY_MAX_ROWS)
 				continue;
-			if (!rows++)
+			if (rows == 1)
 				doc_table(c->doc, "Les indicateurs d'empreinte et leur dernière mesure", 6, head, align);
 			const measurement_t *m = x->nmeasures ? &x->measures[0] : NULL;
 			doc_row(c->doc);
@@ -407,9 +421,10 @@ static steer_rc footprint_table(ctx_t *c)
 		}
 		indicator_list_free(&l);
 	}
-	if (rows)
+	if (rows) {
 		doc_table_end(c->doc);
-	else if (!rc) {
+		more_rows(c, rows, "indicateurs d'empreinte");
+	} else if (!rc) {
 		doc_para(c->doc);
 		doc_run(c->doc, DOC_PLAIN, "Aucun indicateur d'empreinte n'est encore suivi. Un indicateur en compte "
 					   "(kgCO2e, kWh, m3, équipements…) ou marqué comme tel (sobre indicator set ITEM N "
@@ -444,12 +459,12 @@ static steer_rc engaged_table(ctx_t *c)
 			break;
 		for (size_t k = 0; k < p.len && !rc; k++) {
 			const plan_item_t *x = &p.items[k];
-			if (!engaged(x))
+			if (!engaged(x) || rows++ >= STRATEGY_MAX_ROWS)
 				continue;
 			assessment_t a;
 			if ((rc = assess_get(c->s, x->idbp, 1, &a, c->d)))
 				break;
-			if (!rows++)
+			if (rows == 1)
 				doc_table(c->doc, "Les actions réalisées ou en cours", 5, head, NULL);
 			doc_row(c->doc);
 			cell(c->doc, x->idbp);
@@ -471,9 +486,10 @@ static steer_rc engaged_table(ctx_t *c)
 		}
 		plan_free(&p);
 	}
-	if (rows)
+	if (rows) {
 		doc_table_end(c->doc);
-	else if (!rc) {
+		more_rows(c, rows, "actions réalisées ou en cours");
+	} else if (!rc) {
 		doc_para(c->doc);
 		doc_run(c->doc, DOC_PLAIN, "Aucune action n'est encore réalisée ni en cours.");
 	}
@@ -660,6 +676,29 @@ static void sums_table(ctx_t *c, const char *caption, const char *first, bool ac
 	free(v);
 }
 
+/* One action of the plan table. */
+static void plan_row(ctx_t *c, const scope_t *sc, const plan_item_t *x, buf_t *b)
+{
+	doc_row(c->doc);
+	cell(c->doc, x->idbp);
+	cell(c->doc, x->title);
+	scope_label(c, sc, b);
+	cell_buf(c->doc, b);
+	cell(c->doc, x->pilot ? x->pilot : "—");
+	cell(c->doc, x->owner ? x->owner : "—");
+	if (x->due)
+		frdate_date(x->due, b);
+	else
+		buf_puts(b, "—");
+	if (x->overdue)
+		buf_puts(b, " (en retard)");
+	cell_buf(c->doc, b);
+	put_money(b, x->budget);
+	cell_buf(c->doc, b);
+	put_days(b, x->staff);
+	cell_buf(c->doc, b);
+}
+
 static steer_rc measures_part(ctx_t *c)
 {
 	doc_heading(c->doc, 2, "mesures", "3. Mesures et moyens");
@@ -668,8 +707,8 @@ static steer_rc measures_part(ctx_t *c)
 				   "d'abord, puis les plus faciles, puis par échéance ; avec leurs responsables et leurs moyens.");
 	static const char *const head[] = {"Item", "Action", "Périmètre", "Pilote", "Responsable", "Échéance", "Budget", "Jours"};
 	static const doc_align_t align[] = {DOC_LEFT, DOC_LEFT, DOC_LEFT, DOC_LEFT, DOC_LEFT, DOC_LEFT, DOC_RIGHT, DOC_RIGHT};
-	sum_t *themes = NULL, *pilots = NULL;
-	size_t nthemes = 0, npilots = 0, rows = 0;
+	sum_t *themes = NULL, *pilots = NULL, *perims = NULL;
+	size_t nthemes = 0, npilots = 0, nperims = 0, rows = 0;
 	long long budget = -1, staff = -1;
 	steer_rc rc = STEER_OK;
 	buf_t b = BUF_INIT;
@@ -679,26 +718,14 @@ static steer_rc measures_part(ctx_t *c)
 			break;
 		for (size_t k = 0; k < p.len; k++) {
 			const plan_item_t *x = &p.items[k];
-			if (!rows++)
-				doc_table(c->doc, "Le plan d'action", 8, head, align);
-			doc_row(c->doc);
-			cell(c->doc, x->idbp);
-			cell(c->doc, x->title);
+			if (rows++ < STRATEGY_MAX_ROWS) {
+				if (rows == 1)
+					doc_table(c->doc, "Le plan d'action", 8, head, align);
+				plan_row(c, &c->scopes[i], x, &b);
+			}
 			scope_label(c, &c->scopes[i], &b);
-			cell_buf(c->doc, &b);
-			cell(c->doc, x->pilot ? x->pilot : "—");
-			cell(c->doc, x->owner ? x->owner : "—");
-			if (x->due)
-				frdate_date(x->due, &b);
-			else
-				buf_puts(&b, "—");
-			if (x->overdue)
-				buf_puts(&b, " (en retard)");
-			cell_buf(c->doc, &b);
-			put_money(&b, x->budget);
-			cell_buf(c->doc, &b);
-			put_days(&b, x->staff);
-			cell_buf(c->doc, &b);
+			sum_add(&perims, &nperims, buf_cstr(&b), x->budget, x->staff);
+			buf_reset(&b);
 			buf_printf(&b, "%s %s", x->theme_id, x->theme_title);
 			if (c->several_scopes)
 				buf_printf(&b, " (%s)", c->scopes[i].guide);
@@ -712,9 +739,10 @@ static steer_rc measures_part(ctx_t *c)
 		}
 		plan_free(&p);
 	}
-	if (rows)
+	if (rows) {
 		doc_table_end(c->doc);
-	else if (!rc) {
+		more_rows(c, rows, "actions du plan");
+	} else if (!rc) {
 		doc_para(c->doc);
 		doc_run(c->doc, DOC_PLAIN, "Le plan d'action est vide : tous les items applicables sont réalisés.");
 	}
@@ -724,15 +752,20 @@ static steer_rc measures_part(ctx_t *c)
 		buf_printf(&b, "%zu action%s", rows, rows > 1 ? "s" : "");
 		if (budget >= 0 || staff >= 0) {
 			buf_puts(&b, " ; moyens prévus : ");
-			put_money(&b, budget < 0 ? 0 : budget);
-			buf_puts(&b, " et ");
-			put_days(&b, staff < 0 ? 0 : staff);
-			buf_puts(&b, " de travail (jours-personne).");
+			put_money(&b, budget);
+			buf_puts(&b, budget >= 0 && staff >= 0 ? " et " : "");
+			put_days(&b, staff);
+			buf_puts(&b, staff >= 0 ? " de travail (jours-personne)." : ".");
 		} else {
 			buf_puts(&b, " ; aucun moyen n'est encore chiffré (budget et jours-personne de chaque action).");
 		}
 		doc_run(c->doc, DOC_PLAIN, buf_cstr(&b));
 		buf_reset(&b);
+		if (nperims > 1) {
+			sums_table(c, "Les moyens par périmètre", "Périmètre", true, perims, nperims);
+			perims = NULL;
+			nperims = 0;
+		}
 		sums_table(c, "Les moyens par thématique", "Thématique", true, themes, nthemes);
 		sums_table(c, "Les moyens par fonction pilote", "Fonction pilote", true, pilots, npilots);
 		themes = pilots = NULL;
@@ -755,8 +788,11 @@ static steer_rc measures_part(ctx_t *c)
 		free(themes[i].label);
 	for (size_t i = 0; i < npilots; i++)
 		free(pilots[i].label);
+	for (size_t i = 0; i < nperims; i++)
+		free(perims[i].label);
 	free(themes);
 	free(pilots);
+	free(perims);
 	buf_free(&b);
 	return rc;
 }

@@ -21,6 +21,12 @@
 /* A text of the strategy is a Markdown page at most this long: a few
  * pages of prose; more is a document to link. */
 #define STRATEGY_MAX_TEXT 50000
+/* A table of the document (footprint indicators, actions engaged, the
+ * plan) lists at most this many rows: the strategy of an organisation of
+ * a thousand services would otherwise list 77,000 actions (20 MB of HTML)
+ * that nobody reads at that level. The rest are counted, their means
+ * summed, and each perimeter's own strategy lists them. */
+#define STRATEGY_MAX_ROWS 500
 
 typedef struct {
 	const char *key;   /* "introduction", "gouvernance", "bilan" */
