@@ -44,7 +44,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme_default.o $(B
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 # One libFuzzer harness per entry point (tests/fuzz/fuzz_<name>.c).
-FUZZERS  := frontmatter markdown mustache csv http referentiel profile workbook
+FUZZERS  := frontmatter markdown mustache csv http referentiel profile workbook doc
 # The same harnesses with a plain main() (tests/fuzz/replay.c): make test
 # feeds them the regression cases and the seed corpora.
 REPLAY_BIN := $(FUZZERS:%=$(BUILD)/replay/fuzz_%)
