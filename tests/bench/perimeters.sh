@@ -52,6 +52,12 @@ measure "consolidate one direction (99)" 10 "$sobre" consolidate --perimeter "Di
 measure "score of one service, 1,000 services" 10 "$sobre" score --perimeter "Service 5.50" --db "$work/many.db"
 measure "score of one service, 1 service" 10 "$sobre" score --perimeter "Service" --db "$work/one.db"
 measure "perimeter list with scores" 5 "$sobre" perimeter list --db "$work/many.db"
+# The stratégie of the whole organisation: its tables stop at 500 rows
+# (STRATEGY_MAX_ROWS), the means are summed over every action.
+measure "strategy of the root, ODT ($n perimeters)" 5 "$sobre" strategy --guide rgesn --format odt -o "$work/s.odt" --db "$work/many.db"
+measure "strategy of the root, HTML" 5 "$sobre" strategy --guide rgesn -o "$work/s.html" --db "$work/many.db"
+printf 'perimeters: strategy of the root: ODT %s KB, HTML %s KB\n' "$(($(stat -c %s "$work/s.odt") / 1024))" \
+	"$(($(stat -c %s "$work/s.html") / 1024))"
 printf 'perimeters: database %s MB for %s perimeters (target <= 100 MB)\n' \
 	"$(($(stat -c %s "$work/many.db") / 1048576))" "$n"
 
