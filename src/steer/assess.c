@@ -4,7 +4,6 @@
 #include "steer/assess.h"
 
 #include <jansson.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,16 +106,6 @@ static char *hundredths_dup(const store_query_t *q, int col)
 	return buf_detach(&b);
 }
 
-/* The canonical text of a means field back to hundredths, for writing. */
-static void bind_hundredths(store_query_t *q, int idx, const char *canon)
-{
-	long long v;
-	if (canon && !input_hundredths(canon, NULL, INT64_MAX / 100, &v))
-		store_bind_int(q, idx, v);
-	else
-		store_bind_null(q, idx);
-}
-
 static steer_rc load_fields(store_t *s, long long pid, fields_t *f, diag_list_t *d)
 {
 	memset(f, 0, sizeof *f);
@@ -207,28 +196,27 @@ static steer_rc check_applicable(store_t *s, const practice_ref_t *ref, const ch
 	return rc;
 }
 
-/* A means field typed as text (NULL: unchanged; "": cleared) into its
- * canonical text in *field; false when refused (said in d). */
-static bool means_field(const char *typed, const char *name, const char *hint, char **field, diag_list_t *d)
+bool assess_means(const char *typed, bool money, char **field, diag_list_t *d)
 {
 	if (!typed)
-		return false;
+		return true;
 	free(*field);
 	*field = optional(typed);
 	if (!*field)
-		return false;
-	long long v;
-	const char *why = strcmp(name, "budget") == 0 ? input_budget(*field, &v) : input_staff(*field, &v);
-	if (why) {
-		store_refuse(d, strcmp(name, "budget") == 0 ? "bad-budget" : "bad-staff", hint, "the %s '%s' %s", name,
-			     *field, why);
 		return true;
+	long long v;
+	const char *why = money ? input_budget(*field, &v) : input_staff(*field, &v);
+	if (why) {
+		store_refuse(d, money ? "bad-budget" : "bad-staff",
+			     money ? "give euros, e.g. 1500 or 12 500,50" : "give person-days, e.g. 3 or 2,5", "the %s '%s' %s",
+			     money ? "budget" : "staff", *field, why);
+		return false;
 	}
 	buf_t b = BUF_INIT;
 	input_hundredths_text(v, &b);
 	free(*field);
 	*field = buf_detach(&b);
-	return false;
+	return true;
 }
 
 static steer_rc validate(store_t *s, const practice_ref_t *ref, const assess_change_t *c, const fields_t *old,
@@ -248,9 +236,9 @@ static steer_rc validate(store_t *s, const practice_ref_t *ref, const assess_cha
 	nw->comment = old->comment ? xstrdup(old->comment) : NULL;
 	nw->budget = old->budget ? xstrdup(old->budget) : NULL;
 	nw->staff = old->staff ? xstrdup(old->staff) : NULL;
-	if (means_field(c->budget, "budget", "give euros, e.g. 1500 or 12 500,50", &nw->budget, d))
+	if (!assess_means(c->budget, true, &nw->budget, d))
 		rc = STEER_REFUSED;
-	if (means_field(c->staff, "staff", "give person-days, e.g. 3 or 2,5", &nw->staff, d))
+	if (!assess_means(c->staff, false, &nw->staff, d))
 		rc = STEER_REFUSED;
 	if (c->status) {
 		const char *sugg;
@@ -433,8 +421,8 @@ steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size
 		store_bind_text(q, 5, nw.comment);
 		store_bind_text(q, 6, at);
 		store_bind_text(q, 7, store_actor(s));
-		bind_hundredths(q, 8, nw.budget);
-		bind_hundredths(q, 9, nw.staff);
+		store_bind_unset(q, 8, input_hundredths_of(nw.budget));
+		store_bind_unset(q, 9, input_hundredths_of(nw.staff));
 		store_bind_int(q, 10, ref.id);
 		if ((rc = store_exec(q, d, "saving the assessment")))
 			goto cleanup;

@@ -43,6 +43,12 @@ typedef struct {
  * changed it last and when. */
 #define ASSESS_STALE_RULE "stale-version"
 
+/* A means field as typed (a budget when money, else staff time; NULL:
+ * unchanged; "" or white space: cleared) into *field, its canonical text
+ * (input_hundredths_text), replacing what it held. false when refused:
+ * the refusal is in d (bad-budget, bad-staff). Objectives share it. */
+bool assess_means(const char *typed, bool money, char **field, diag_list_t *d);
+
 /* Applies c to practice idbp; *changed (may be NULL) gets the number of
  * fields that changed (0: it already was so). "non concernée" requires a
  * comment (the justification), given now or already there. A stale change

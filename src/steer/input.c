@@ -345,3 +345,9 @@ const char *input_staff(const char *s, long long *hundredths)
 	static const char *const days[] = {"j", "jours", "jour", "jours-personne", "days"};
 	return hundredths_with(s, days, sizeof days / sizeof *days, INPUT_MAX_STAFF_HUNDREDTHS, hundredths);
 }
+
+long long input_hundredths_of(const char *canon)
+{
+	long long v;
+	return canon && !input_hundredths(canon, NULL, INT64_MAX / 100, &v) ? v : -1;
+}

@@ -73,6 +73,9 @@ void input_hundredths_text(long long v, buf_t *out);
 const char *input_budget(const char *s, long long *cents);
 const char *input_staff(const char *s, long long *hundredths);
 void input_hundredths_fr(long long v, bool money, buf_t *out);
+/* The hundredths a canonical text (input_hundredths_text's) stands for;
+ * -1 for NULL (unset). */
+long long input_hundredths_of(const char *canon);
 
 /* An absolute http or https URL with a host, no spaces or control
  * characters, at most INPUT_MAX_URL bytes. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "steer/assess.h"
 #include "steer/input.h"
 #include "steer/practice.h"
 #include "util/fold.h"
@@ -445,28 +446,6 @@ static char *optional(const char *s)
 	return t;
 }
 
-static bool means_text(const char *typed, bool money, char **field, diag_list_t *d)
-{
-	if (!typed)
-		return true;
-	free(*field);
-	*field = optional(typed);
-	if (!*field)
-		return true;
-	long long v;
-	const char *why = money ? input_budget(*field, &v) : input_staff(*field, &v);
-	if (why) {
-		store_refuse(d, money ? "bad-budget" : "bad-staff",
-			     money ? "give euros, e.g. 1500 or 12 500,50" : "give person-days, e.g. 3 or 2,5", "the %s '%s' %s",
-			     money ? "budget" : "staff", *field, why);
-		return false;
-	}
-	buf_t b = BUF_INIT;
-	input_hundredths_text(v, &b);
-	free(*field);
-	*field = buf_detach(&b);
-	return true;
-}
 
 /* Applies spec over f (the current fields, or zeroes when adding) and
  * checks the result against the indicator. */
@@ -540,9 +519,9 @@ static steer_rc apply_spec(const objective_spec_t *spec, const ind_ref_t *ind, c
 	if (f->baseline_period && !f->baseline)
 		rc = store_refuse(d, "bad-baseline", "give the value measured then: --baseline VALUE",
 				  "a baseline period without a baseline value");
-	if (!means_text(spec->budget, true, &f->budget, d))
+	if (!assess_means(spec->budget, true, &f->budget, d))
 		rc = STEER_REFUSED;
-	if (!means_text(spec->staff, false, &f->staff, d))
+	if (!assess_means(spec->staff, false, &f->staff, d))
 		rc = STEER_REFUSED;
 	/* A yes/no objective has no trajectory: only its deadline counts. */
 	if (!rc && f->deadline && ind->type != IND_YESNO) {
@@ -564,14 +543,6 @@ static steer_rc apply_spec(const objective_spec_t *spec, const ind_ref_t *ind, c
 	return rc;
 }
 
-static void bind_hundredths(store_query_t *q, int idx, const char *canon)
-{
-	long long v;
-	if (canon && !input_hundredths(canon, NULL, INT64_MAX / 100, &v))
-		store_bind_int(q, idx, v);
-	else
-		store_bind_null(q, idx);
-}
 
 static steer_rc name_taken(store_t *s, const char *name, long long except, diag_list_t *d)
 {
@@ -611,8 +582,8 @@ steer_rc objective_add(store_t *s, const objective_spec_t *spec, long long *id, 
 	store_bind_text(q, 5, f.deadline);
 	store_bind_text(q, 6, f.baseline);
 	store_bind_text(q, 7, f.baseline_period);
-	bind_hundredths(q, 8, f.budget);
-	bind_hundredths(q, 9, f.staff);
+	store_bind_unset(q, 8, input_hundredths_of(f.budget));
+	store_bind_unset(q, 9, input_hundredths_of(f.staff));
 	store_bind_text(q, 10, at);
 	store_bind_text(q, 11, store_actor(s));
 	if ((rc = store_exec(q, d, "adding the objective")))
@@ -741,8 +712,8 @@ steer_rc objective_set(store_t *s, const char *name, const objective_spec_t *spe
 	store_bind_text(q, 3, nw.deadline);
 	store_bind_text(q, 4, nw.baseline);
 	store_bind_text(q, 5, nw.baseline_period);
-	bind_hundredths(q, 6, nw.budget);
-	bind_hundredths(q, 7, nw.staff);
+	store_bind_unset(q, 6, input_hundredths_of(nw.budget));
+	store_bind_unset(q, 7, input_hundredths_of(nw.staff));
 	store_bind_int(q, 8, o.id);
 	rc = store_exec(q, d, "saving the objective");
 cleanup:

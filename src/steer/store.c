@@ -30,6 +30,14 @@ void store_timestamp(const store_t *s, char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void store_bind_unset(store_query_t *q, int idx, long long v)
+{
+	if (v < 0)
+		store_bind_null(q, idx);
+	else
+		store_bind_int(q, idx, v);
+}
+
 steer_rc store_refuse(diag_list_t *d, const char *rule, const char *hint, const char *fmt, ...)
 {
 	va_list ap;

@@ -167,6 +167,9 @@ void store_bind_double(store_query_t *q, int idx, double v);
 /* Binds len bytes (copied). */
 void store_bind_blob(store_query_t *q, int idx, const void *data, size_t len);
 void store_bind_null(store_query_t *q, int idx);
+/* Binds v, or NULL when v is negative: the "-1 means unset" of optional
+ * counts and amounts. */
+void store_bind_unset(store_query_t *q, int idx, long long v);
 /* Binds the scope's perimeter to idx and its référentiel to idx + 1. */
 void store_bind_scope(store_query_t *q, int idx);
 /* Steps to the next row: true on a row; false at the end or on a failure,
