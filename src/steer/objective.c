@@ -844,3 +844,33 @@ void objective_frozen_free(objective_frozen_list_t *l)
 	free(l->items);
 	memset(l, 0, sizeof *l);
 }
+
+void objective_value_fr(const objective_t *o, const char *canon, buf_t *out)
+{
+	if (!canon) {
+		buf_puts(out, "\xe2\x80\x94");
+		return;
+	}
+	for (const char *p = canon; *p; p++)
+		buf_putc(out, *p == '.' && o->type != IND_YESNO ? ',' : *p);
+	const char *unit = o->type == IND_PERCENT ? "%" : o->type == IND_YESNO ? "" : o->unit;
+	if (unit && *unit)
+		buf_printf(out, "\xc2\xa0%s", unit);
+}
+
+void objective_state_fr(const objective_t *o, buf_t *out)
+{
+	buf_puts(out, objective_state_name(o->eval.state));
+	if (o->eval.state != OBJ_LATE || !o->eval.has_expected)
+		return;
+	buf_t n = BUF_INIT;
+	objective_number_text(o->eval.gap, &n);
+	buf_puts(out, " de ");
+	for (const char *p = buf_cstr(&n); *p; p++)
+		buf_putc(out, *p == '.' ? ',' : *p);
+	if (o->type == IND_PERCENT)
+		buf_puts(out, o->eval.gap > 1 ? "\xc2\xa0points" : "\xc2\xa0point");
+	else if (o->unit && *o->unit)
+		buf_printf(out, "\xc2\xa0%s", o->unit);
+	buf_free(&n);
+}

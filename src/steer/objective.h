@@ -133,6 +133,14 @@ steer_rc objective_get(store_t *s, const char *name, objective_t *out, diag_list
 void objective_free(objective_t *o);
 void objective_list_free(objective_list_t *l);
 
+/* A canonical value of o's indicator as French readers write it: a
+ * decimal comma, the unit after a no-break space (a percentage's "%");
+ * "—" for NULL. */
+void objective_value_fr(const objective_t *o, const char *canon, buf_t *out);
+/* o's state in French with its gap: "en retard de 14,97 points",
+ * "en retard de 50 kWh", "dans la trajectoire". */
+void objective_state_fr(const objective_t *o, buf_t *out);
+
 /* o's trajectory chart (render/chart): the measurements' values read from
  * their canonical text (yes/no: oui 1, non 0; no trajectory) into *pts (caller frees;
  * NULL when none), the rest borrowed from o: t holds while o and *pts do. */

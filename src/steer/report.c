@@ -332,21 +332,6 @@ static value_t *indicators_ctx(const indicator_list_t *l, size_t due, size_t tot
 /* The words the page uses for the référentiel's items: the guide's
  * "bonnes pratiques, réalisées, concernées", any other's "critères,
  * validés, applicables" (the RGESN's words). */
-/* An objective's value in French: a decimal comma, then its unit (a
- * percentage's "%"). */
-static void objective_value(buf_t *out, const objective_t *o, const char *v)
-{
-	if (!v) {
-		buf_puts(out, "—");
-		return;
-	}
-	for (const char *p = v; *p; p++)
-		buf_putc(out, *p == '.' && o->type != IND_YESNO ? ',' : *p);
-	const char *unit = o->type == IND_PERCENT ? "%" : o->type == IND_YESNO ? "" : o->unit;
-	if (unit && *unit)
-		buf_printf(out, NBSP "%s", unit);
-}
-
 /* How many objectives the report draws: the table has them all, and the
  * page stays printable. */
 #define REPORT_OBJECTIVE_CHARTS 6
@@ -377,25 +362,14 @@ static value_t *objectives_ctx(const objective_list_t *l)
 		value_t *row = value_push_map(rows);
 		put_str(row, "name", o->name);
 		put_str(row, "perimeter", o->perimeter);
-		objective_value(&b, o, o->target);
+		objective_value_fr(o, o->target, &b);
 		put_buf(row, "target", &b);
 		put_date(row, "deadline", o->deadline);
-		objective_value(&b, o, o->latest);
+		objective_value_fr(o, o->latest, &b);
 		if (o->latest_period)
 			buf_printf(&b, " (%s)", o->latest_period);
 		put_buf(row, "latest", &b);
-		buf_puts(&b, objective_state_name(o->eval.state));
-		if (o->eval.state == OBJ_LATE && o->eval.has_expected) {
-			buf_t n = BUF_INIT;
-			objective_number_text(o->eval.gap, &n);
-			buf_puts(&b, " de ");
-			for (const char *p = buf_cstr(&n); *p; p++)
-				buf_putc(&b, *p == '.' ? ',' : *p);
-			buf_puts(&b, o->type == IND_PERCENT ? NBSP "point(s)" : NBSP);
-			if (o->type != IND_PERCENT)
-				buf_puts(&b, o->unit ? o->unit : "");
-			buf_free(&n);
-		}
+		objective_state_fr(o, &b);
 		put_buf(row, "state", &b);
 		put_bool(row, "late", o->eval.state == OBJ_LATE);
 		if (i < REPORT_OBJECTIVE_CHARTS) {

@@ -210,14 +210,6 @@ static void put_value(buf_t *out, const char *v, const char *unit, bool percent)
 		buf_printf(out, NBSP "%s", unit);
 }
 
-static void put_number(buf_t *out, double v)
-{
-	buf_t n = BUF_INIT;
-	objective_number_text(v, &n);
-	put_value(out, buf_cstr(&n), NULL, false);
-	buf_free(&n);
-}
-
 static void missing_text(doc_t *doc, const strategy_field_t *f)
 {
 	doc_note(doc);
@@ -500,26 +492,12 @@ static steer_rc engaged_table(ctx_t *c)
 static void baseline_cell(ctx_t *c, const objective_t *o, buf_t *b)
 {
 	if (o->baseline) {
-		put_value(b, o->baseline, o->unit, o->type == IND_PERCENT);
+		objective_value_fr(o, o->baseline, b);
 		buf_printf(b, " (%s)", o->baseline_period ? o->baseline_period : o->baseline_date);
 	} else {
 		buf_puts(b, "première mesure à venir");
 	}
 	cell_buf(c->doc, b);
-}
-
-static void state_text(const objective_t *o, buf_t *b)
-{
-	buf_puts(b, objective_state_name(o->eval.state));
-	if (o->eval.state == OBJ_LATE && o->eval.has_expected) {
-		buf_puts(b, " de ");
-		put_number(b, o->eval.gap);
-		buf_puts(b, o->type == IND_PERCENT ? NBSP "point" : "");
-		if (o->type == IND_PERCENT && o->eval.gap > 1)
-			buf_putc(b, 's');
-		else if (o->type != IND_PERCENT && o->unit && *o->unit)
-			buf_printf(b, NBSP "%s", o->unit);
-	}
 }
 
 /* Each objective's trajectory chart, as a standalone SVG the three formats
@@ -538,23 +516,23 @@ static void objective_charts(ctx_t *c, buf_t *b)
 		buf_printf(b, "Trajectoire de l'objectif « %s » : ", o->name);
 		if (o->baseline) {
 			buf_puts(b, "de ");
-			put_value(b, o->baseline, o->unit, o->type == IND_PERCENT);
+			objective_value_fr(o, o->baseline, b);
 			buf_puts(b, " le ");
 			frdate_date(o->baseline_date, b);
 			buf_puts(b, " à ");
 		} else {
 			buf_puts(b, "vers ");
 		}
-		put_value(b, o->target, o->unit, o->type == IND_PERCENT);
+		objective_value_fr(o, o->target, b);
 		buf_puts(b, " le ");
 		frdate_date(o->deadline, b);
 		buf_printf(b, " ; %zu mesure%s", o->nmeasures, o->nmeasures > 1 ? "s" : "");
 		if (o->latest) {
 			buf_puts(b, ", la dernière ");
-			put_value(b, o->latest, o->unit, o->type == IND_PERCENT);
+			objective_value_fr(o, o->latest, b);
 		}
 		buf_puts(b, " ; ");
-		state_text(o, b);
+		objective_state_fr(o, b);
 		buf_putc(b, '.');
 		doc_note(c->doc);
 		doc_run(c->doc, DOC_STRONG, o->name);
@@ -603,18 +581,18 @@ static void objectives_part(ctx_t *c)
 		buf_printf(&b, "%s (%s#%d)", o->indicator_name, o->idbp, o->num);
 		cell_buf(c->doc, &b);
 		baseline_cell(c, o, &b);
-		put_value(&b, o->target, o->unit, o->type == IND_PERCENT);
+		objective_value_fr(o, o->target, &b);
 		cell_buf(c->doc, &b);
 		frdate_date(o->deadline, &b);
 		cell_buf(c->doc, &b);
 		if (o->latest) {
-			put_value(&b, o->latest, o->unit, o->type == IND_PERCENT);
+			objective_value_fr(o, o->latest, &b);
 			buf_printf(&b, " (%s)", o->latest_period);
 		} else {
 			buf_puts(&b, "—");
 		}
 		cell_buf(c->doc, &b);
-		state_text(o, &b);
+		objective_state_fr(o, &b);
 		cell_buf(c->doc, &b);
 	}
 	doc_table_end(c->doc);
@@ -833,16 +811,16 @@ static void review_objectives(ctx_t *c, const snapshot_info_t *ref, const object
 		cell(c->doc, o->name);
 		cell(c->doc, f ? objective_state_name(f->state) : "fixé depuis");
 		if (f && f->value) {
-			put_value(&b, f->value, o->unit, o->type == IND_PERCENT);
+			objective_value_fr(o, f->value, &b);
 			buf_printf(&b, " (%s)", f->period);
 		} else {
 			buf_puts(&b, "—");
 		}
 		cell_buf(c->doc, &b);
-		state_text(o, &b);
+		objective_state_fr(o, &b);
 		cell_buf(c->doc, &b);
 		if (o->latest) {
-			put_value(&b, o->latest, o->unit, o->type == IND_PERCENT);
+			objective_value_fr(o, o->latest, &b);
 			buf_printf(&b, " (%s)", o->latest_period);
 		} else {
 			buf_puts(&b, "—");

@@ -42,21 +42,6 @@ static void oform_free(oform_t *f)
 #define CHART_W 300
 #define CHART_H 130
 
-/* A canonical value as French readers write it: a decimal comma, the
- * unit after a no-break space (a percentage's "%"). */
-static void value_fr(const objective_t *o, const char *v, buf_t *out)
-{
-	if (!v) {
-		buf_puts(out, "—");
-		return;
-	}
-	for (const char *p = v; *p; p++)
-		buf_putc(out, *p == '.' && o->type != IND_YESNO ? ',' : *p);
-	const char *unit = o->type == IND_PERCENT ? "%" : o->type == IND_YESNO ? "" : o->unit;
-	if (unit && *unit)
-		buf_printf(out, "\xc2\xa0%s", unit);
-}
-
 /* "2027-12-31" as "31/12/2027". */
 static void date_fr(const char *iso, buf_t *out)
 {
@@ -70,26 +55,6 @@ static void put(value_t *m, const char *key, buf_t *b)
 {
 	ctx_str(m, key, buf_cstr(b));
 	buf_reset(b);
-}
-
-/* The state with its gap: "en retard de 10 points". */
-static void state_fr(const objective_t *o, buf_t *out)
-{
-	buf_puts(out, objective_state_name(o->eval.state));
-	if (o->eval.state == OBJ_LATE && o->eval.has_expected) {
-		buf_t n = BUF_INIT;
-		objective_number_text(o->eval.gap, &n);
-		buf_puts(out, " de ");
-		for (const char *p = buf_cstr(&n); *p; p++)
-			buf_putc(out, *p == '.' ? ',' : *p);
-		if (o->type == IND_PERCENT)
-			buf_puts(out, "\xc2\xa0point");
-		else if (o->unit && *o->unit)
-			buf_printf(out, "\xc2\xa0%s", o->unit);
-		if (o->type == IND_PERCENT && strcmp(buf_cstr(&n), "1") != 0)
-			buf_putc(out, 's');
-		buf_free(&n);
-	}
 }
 
 static const char *state_class(objective_state_t s)
@@ -110,20 +75,20 @@ static void objective_ctx(rq_t *r, value_t *row, const objective_t *o)
 	ctx_bool(row, "own", own);
 	buf_printf(&b, "%s#%d — %s", o->idbp, o->num, o->indicator_name);
 	put(row, "indicator", &b);
-	value_fr(o, o->baseline, &b);
+	objective_value_fr(o, o->baseline, &b);
 	put(row, "baseline", &b);
 	if (o->baseline_date)
 		date_fr(o->baseline_date, &b);
 	put(row, "baseline_date", &b);
-	value_fr(o, o->latest, &b);
+	objective_value_fr(o, o->latest, &b);
 	put(row, "latest", &b);
 	ctx_str(row, "latest_period", o->latest_period);
-	value_fr(o, o->target, &b);
+	objective_value_fr(o, o->target, &b);
 	put(row, "target", &b);
 	date_fr(o->deadline, &b);
 	put(row, "deadline", &b);
 	ctx_str(row, "deadline_iso", o->deadline);
-	state_fr(o, &b);
+	objective_state_fr(o, &b);
 	put(row, "state", &b);
 	ctx_str(row, "state_class", state_class(o->eval.state));
 	rq_means_ctx(row, o->budget, o->staff);
@@ -486,7 +451,7 @@ static void objective_page(rq_t *r, const objective_t *o, const oform_t *f)
 		value_t *m = value_push_map(ms);
 		buf_t b = BUF_INIT;
 		ctx_str(m, "period", o->measures[i].period);
-		value_fr(o, o->measures[i].value, &b);
+		objective_value_fr(o, o->measures[i].value, &b);
 		put(m, "value", &b);
 		buf_free(&b);
 	}
