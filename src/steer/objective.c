@@ -198,8 +198,10 @@ static void baseline_date_of(const char *period, const char *created_at, char ou
 }
 
 /* Loads the measurements of o's indicator and computes its state. */
+/* today and since: the day and the due rule's first day (one reading of
+ * the clock for the whole list). */
 static steer_rc evaluate_one(store_t *s, objective_t *o, long long indicator_id, const char *direction,
-			     diag_list_t *d)
+			     const char *today, const char *since, diag_list_t *d)
 {
 	store_query_t *q = store_query(s, "SELECT period, start, end, value, source, comment, recorded_at, recorded_by "
 					  "FROM measurement WHERE indicator_id = ? ORDER BY end, start");
@@ -228,9 +230,6 @@ static steer_rc evaluate_one(store_t *s, objective_t *o, long long indicator_id,
 		o->latest_period = xstrdup(m->period);
 		o->latest_date = xstrdup(m->end);
 	}
-	char today[11], since[11], label[11];
-	store_today(s, today);
-	indicator_due_since(today, since, label);
 	objective_input_t in = {
 		.type = o->type,
 		.direction = direction,
@@ -264,10 +263,13 @@ static steer_rc read_rows(store_t *s, store_query_t *q, objective_list_t *out, d
 		out->len++;
 	}
 	steer_rc rc = store_end(q, d, "reading the objectives");
+	char today[11], since[11], label[11];
+	store_today(s, today);
+	indicator_due_since(today, since, label);
 	/* Measurements are read once the objectives' query is done: one
 	 * statement at a time. */
 	for (size_t i = 0; i < out->len && !rc; i++)
-		rc = evaluate_one(s, &out->items[i], extra[i].indicator_id, extra[i].direction, d);
+		rc = evaluate_one(s, &out->items[i], extra[i].indicator_id, extra[i].direction, today, since, d);
 	for (size_t i = 0; i < out->len; i++)
 		free(extra[i].direction);
 	free(extra);
