@@ -31,12 +31,28 @@ cookie=$(curl -s --noproxy '*' -b "$work/jar" -D - -o /dev/null --data-urlencode
 	--data-urlencode "password=$password" --data-urlencode "csrf=$token" "$url" |
 	sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "pilotage load: FAILED: cannot log in" >&2; exit 1; }
-for path in ${BENCH_PATHS:-/pilotage/ /pilotage/pratiques/a.1}; do
-	wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path" >"$work/wrk"
+load() { # path label
+	wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$1" >"$work/wrk"
 	rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk")
 	p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
 	non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk")
 	sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/wrk")
-	printf 'serve   %-28s %8s req/s  p99 %8s  errors %s\n' "$path (64 conn, 10 s)" "$rps" "$p99" \
+	printf 'serve   %-28s %8s req/s  p99 %8s  errors %s\n' "$2 (64 conn, 10 s)" "$rps" "$p99" \
 		"$(( ${non2xx:-0} + ${sockerr:-0} ))"
+}
+for path in ${BENCH_PATHS:-/pilotage/ /pilotage/pratiques/a.1}; do
+	load "$path" "$path"
 done
+# The dashboard of an organisation with objectives: three, each drawn
+# with its trajectory chart (no target of its own: reported beside the
+# first figure).
+if [ -z "${BENCH_PATHS:-}" ]; then
+	"$sobre" measure a.1 --indicator 1 --value 40 --date 2025 --db "$work/sobre.db" >/dev/null
+	"$sobre" measure a.1 --indicator 1 --value 55 --date "$(date +%Y)" --db "$work/sobre.db" >/dev/null 2>&1 ||
+		"$sobre" measure a.1 --indicator 1 --value 55 --db "$work/sobre.db" >/dev/null
+	for k in 1 2 3; do
+		"$sobre" objective add "Objectif $k" --indicator a.1#1 --target $((60 + 10 * k)) --by 2030-12-31 \
+			--db "$work/sobre.db" >/dev/null
+	done
+	load /pilotage/ "/pilotage/ + 3 objectives"
+fi
