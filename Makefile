@@ -5,6 +5,10 @@
 #   make bench      benchmarks and pathological inputs (see README)
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (60) each
 #   make lint       layers and circles (scripts/layers.py), limits documented, cppcheck and clang-tidy over src/
+#   make man        the man pages, from man/*.scd (needs scdoc)
+#   make install    PREFIX (/usr/local), DESTDIR: binary, man pages, systemd unit, docs; make uninstall
+#   make deb        build/sobre_VERSION_ARCH.deb (dpkg-deb)
+#   make docker     the container image (Dockerfile), where a container engine runs
 CC      ?= cc
 PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat
 TESTPKGS:= cmocka
@@ -49,7 +53,8 @@ FUZZERS  := frontmatter markdown mustache csv http referentiel profile workbook 
 # feeds them the regression cases and the seed corpora.
 REPLAY_BIN := $(FUZZERS:%=$(BUILD)/replay/fuzz_%)
 
-.PHONY: all run check test unit cases corpus asan bench deps clean fuzz fuzz-bin lint e2e pathological office
+.PHONY: all run check test unit cases corpus asan bench deps clean fuzz fuzz-bin lint e2e pathological office \
+	man install uninstall install-check deb docker
 all: deps $(BUILD)/sobre
 
 deps:
@@ -137,6 +142,7 @@ run: all
 # The whole suite, then the whole suite again under sanitizers in a separate build dir.
 check: deps
 	$(MAKE) test
+	$(MAKE) install-check
 	$(MAKE) e2e
 	$(MAKE) office
 	$(MAKE) test BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -183,6 +189,58 @@ pathological: all $(BUILD)/tools/driver
 # file of src/; any finding fails the run.
 lint:
 	@./scripts/lint.sh "$(CSTD) -Isrc $(PKG_CFLAGS)"
+
+# Installation, GNU style: make install PREFIX=/usr DESTDIR=/tmp/root.
+# The unit goes where systemd looks for it under PREFIX (/usr/lib/systemd/system,
+# /usr/local/lib/systemd/system), with the binary's installed path in ExecStart.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/sobre
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MAN_SRC := $(sort $(wildcard man/*.scd))
+MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
+
+# The man pages are written in scdoc's format; scdoc turns them into roff.
+# Only make man and make install need it, not the build.
+man: $(MAN_OUT)
+
+$(BUILD)/man/%: man/%.scd
+	@command -v scdoc >/dev/null 2>&1 || { echo "man: scdoc is missing: apt-get install scdoc" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	@echo "  SCDOC   $<"
+	@scdoc < $< > $@.tmp && mv $@.tmp $@
+
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/docs
+	install -m 755 $(BUILD)/sobre $(DESTDIR)$(BINDIR)/sobre
+	install -m 644 $(MAN_OUT) $(DESTDIR)$(MANDIR)/man1/
+	sed 's|@BINDIR@|$(BINDIR)|g' packaging/sobre.service > $(DESTDIR)$(UNITDIR)/sobre.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/sobre.service
+	install -m 644 README.md CHANGELOG.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(sort $(wildcard docs/*.md)) $(DESTDIR)$(DOCDIR)/docs/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sobre $(DESTDIR)$(UNITDIR)/sobre.service
+	rm -f $(MAN_SRC:man/%.scd=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+# The man pages against the binary, make install into a scratch root, the
+# unit (systemd-analyze verify), the Debian package: seconds, in make check.
+install-check: $(BUILD)/sobre
+	@python3 tests/install/man.py $(BUILD)/sobre man
+	@./tests/install/install.sh $(BUILD)
+	@./tests/install/deb.sh $(BUILD)
+
+# A Debian package of make install PREFIX=/usr (scripts/deb.sh).
+deb: all man
+	@./scripts/deb.sh $(BUILD)
+
+# The container image (Dockerfile): not in check, it needs a running engine.
+DOCKER ?= docker
+docker:
+	$(DOCKER) build -t sobre:$$(sed -n 's/^#define SOBRE_VERSION "\(.*\)"/\1/p' src/main.c) -t sobre:latest .
 
 # libFuzzer: the whole library rebuilt by clang with coverage and ASan+UBSan
 # in build/fuzz, then each harness run for FUZZ_SECONDS. Not part of check:
