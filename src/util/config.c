@@ -97,7 +97,7 @@ static void unknown_key(const char *file, int line, int col, const char *name, c
 	if (near)
 		diag_hint(e, "did you mean '%s'?", near);
 	else
-		diag_hint(e, "sobre config show lists the keys; docs/configuration.md says what each does");
+		diag_hint(e, "sobre config check lists the keys; docs/configuration.md says what each does");
 	free(names);
 }
 
