@@ -141,7 +141,7 @@ static bool is_blank(char c)
 
 /* One line (without its line break); errors appended to d. */
 static void parse_line(const char *file, int line, const char *s, const char *eol, const config_key_t *keys,
-		       size_t n, config_value_t *vals, diag_list_t *d)
+		       size_t n, config_value_t *vals, int *seen, diag_list_t *d)
 {
 	const char *p = s;
 	char *name = NULL, *raw = NULL, *norm = NULL;
@@ -170,9 +170,12 @@ static void parse_line(const char *file, int line, const char *s, const char *eo
 	while (p < eol && is_blank(*p))
 		p++;
 	if (p == eol || *p != '=') {
-		diag_hint(diag_add(d, DIAG_ERROR, file, line, (int)(p - s) + 1, "config-syntax",
-				   "expected '=' after the key '%s'", name),
-			  "each line is key = value; keys are lower-case, words joined by _");
+		diag_t *e = diag_add(d, DIAG_ERROR, file, line, (int)(p - s) + 1, "config-syntax",
+				     "expected '=' after the key '%s'", name);
+		if (p < eol && *p == '-')
+			diag_hint(e, "keys join words with _ where the options have -");
+		else
+			diag_hint(e, "each line is key = value; keys are lower-case, words joined by _");
 		goto cleanup;
 	}
 	p++;
@@ -207,11 +210,14 @@ static void parse_line(const char *file, int line, const char *s, const char *eo
 		unknown_key(file, line, kcol, name, keys, n, d);
 		goto cleanup;
 	}
-	if (vals[i].source == CONFIG_FROM_FILE) {
+	/* Told even when the first one was wrong: one fix should not reveal
+	 * the next error. */
+	if (seen[i]) {
 		diag_hint(diag_add(d, DIAG_ERROR, file, line, kcol, "config-duplicate-key", "'%s' is set twice", name),
-			  "it was first set on line %d; keep one of the two", vals[i].line);
+			  "it was first set on line %d; keep one of the two", seen[i]);
 		goto cleanup;
 	}
+	seen[i] = line;
 	if (!config_check_value(&keys[i], raw, &norm, &why)) {
 		diag_hint(diag_add(d, DIAG_ERROR, file, line, vcol, "config-bad-value", "'%s' is not a value of '%s'",
 				   raw, name),
@@ -237,6 +243,7 @@ size_t config_parse(const char *file, const char *src, size_t len, const config_
 		return 1;
 	}
 	const char *p = src, *end = src + len;
+	int *seen = xcalloc(n ? n : 1, sizeof *seen); /* the line each key was first set on */
 	for (int line = 1; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
@@ -247,9 +254,10 @@ size_t config_parse(const char *file, const char *src, size_t len, const config_
 					   "the line is longer than %d bytes", CONFIG_MAX_LINE),
 				  "a setting fits on a short line; is this the right file?");
 		else
-			parse_line(file, line, p, eol, keys, n, vals, d);
+			parse_line(file, line, p, eol, keys, n, vals, seen, d);
 		p = nl ? nl + 1 : end;
 	}
+	free(seen);
 	return diag_count(d, DIAG_ERROR) - before;
 }
 

@@ -160,6 +160,16 @@ static void test_key_errors(void **state)
 	assert_string_equal(e->hint, "it was first set on line 1; keep one of the two");
 	assert_string_equal(r.v[0].value, "1"); /* the first one stays */
 	done(&r);
+	/* Even when the first one was wrong. */
+	parse(&r, "port = x\nport = 2\n");
+	assert_int_equal(r.errors, 2);
+	assert_string_equal(r.d.items[1].rule, "config-duplicate-key");
+	assert_int_equal(r.d.items[1].line, 2);
+	assert_string_equal(r.v[0].value, "8080");
+	done(&r);
+	parse(&r, "trust-proxy = on\n");
+	assert_string_equal(only_error(&r, 1, 6, "config-syntax")->hint, "keys join words with _ where the options have -");
+	done(&r);
 }
 
 static void test_bad_values(void **state)
