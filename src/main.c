@@ -22,6 +22,7 @@ static const struct {
 	{"export", cmd_export, "export the guide as CSV or JSON", false},
 	{"build", cmd_build, "write the guide's website (and exports) atomically", false},
 	{"serve", cmd_serve, "serve the guide's website over HTTP", false},
+	{"config", cmd_config, "check serve's settings file; print the settings and where each comes from", false},
 	/* Steering (database: ./sobre.db or --db FILE). */
 	{"init", cmd_init, "create the steering database", false},
 	{"guide", cmd_guide, "import a guide or a new version of it; list the versions imported; diff two", false},

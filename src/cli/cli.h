@@ -9,6 +9,7 @@
 
 #include "guide/guide.h"
 #include "guide/referentiel.h"
+#include "util/config.h"
 #include "util/diag.h"
 
 /* Exit codes shared by every command. */
@@ -44,6 +45,19 @@ int cmd_history(int argc, char **argv);
 /* Web app accounts and database backups. */
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+
+/* The settings file serve reads unless told another (--config, $SOBRE_CONFIG),
+ * when it exists. */
+#define CLI_DEFAULT_CONFIG "/etc/sobre/sobre.conf"
+/* serve's settings keys (cmd_serve.c), which sobre config checks. */
+extern const config_key_t cli_serve_keys[];
+extern const size_t cli_serve_nkeys;
+/* Sets vals (cli_serve_nkeys of them; config_values_free releases them) to
+ * the defaults, then the settings file path (NULL: $SOBRE_CONFIG, else
+ * CLI_DEFAULT_CONFIG when it exists), then the SOBRE_<KEY> variables. *used
+ * gets the file read (NULL: none). Returns the number of errors added to d. */
+size_t cli_serve_settings(const char *path, config_value_t *vals, const char **used, diag_list_t *d);
+int cmd_config(int argc, char **argv);
 
 /* Prints "sobre <cmd>: message" and the usage hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)

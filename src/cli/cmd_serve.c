@@ -21,6 +21,7 @@
 #include "steer/backup.h"
 #include "steer/catalog.h"
 #include "steer/store.h"
+#include "util/config.h"
 #include "util/fs.h"
 #include "util/watch.h"
 #include "web/app.h"
@@ -30,7 +31,7 @@
 static const char usage[] =
 	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
 	"                   [--trust-proxy] [--max-connections-per-address N] [--backups DIR [--keep-backups N]]\n"
-	"                   [--watch] [--quiet] [DIR]";
+	"                   [--watch] [--quiet] [--config FILE] [DIR]";
 
 typedef struct {
 	app_t *app;
@@ -160,8 +161,68 @@ static void log_request(void *ud, const char *line)
 	fprintf(stderr, "%s %s\n", when, line);
 }
 
-/* What the command line asks for. */
+/* serve's settings: one row per key, the same in the settings file, in the
+ * environment (SOBRE_<KEY>) and on the command line (--key, '_' as '-';
+ * the guide's folder is the DIR argument). The tag is the option letter. */
+const config_key_t cli_serve_keys[] = {
+	{"port", CONFIG_INT, 0, 65535, "8080", 'p'},
+	{"bind", CONFIG_STRING, 0, 0, "127.0.0.1", 'b'},
+	{"guide", CONFIG_PATH, 0, 0, ".", 'g'},
+	{"db", CONFIG_PATH, 0, 0, CLI_DEFAULT_DB, 'D'},
+	{"admin", CONFIG_STRING, 0, 0, "admin@localhost", 'A'},
+	{"theme", CONFIG_PATH, 0, 0, NULL, 't'},
+	{"base_url", CONFIG_STRING, 0, 0, NULL, 'u'},
+	{"watch", CONFIG_BOOL, 0, 0, "false", 'w'},
+	{"quiet", CONFIG_BOOL, 0, 0, "false", 'q'},
+	{"secure", CONFIG_BOOL, 0, 0, "false", 'S'},
+	{"trust_proxy", CONFIG_BOOL, 0, 0, "false", 'P'},
+	{"max_connections_per_address", CONFIG_INT, 0, WEB_MAX_CONNECTIONS, NULL, 'C'},
+	{"backups", CONFIG_PATH, 0, 0, NULL, 'B'},
+	{"keep_backups", CONFIG_INT, 1, BACKUP_MAX_KEEP, "30", 'K'},
+};
+enum { SERVE_NKEYS = sizeof cli_serve_keys / sizeof cli_serve_keys[0] };
+const size_t cli_serve_nkeys = SERVE_NKEYS;
+
+size_t cli_serve_settings(const char *path, config_value_t *vals, const char **used, diag_list_t *d)
+{
+	config_values_init(cli_serve_keys, SERVE_NKEYS, vals);
+	size_t errors = 0;
+	if (!path || !*path)
+		path = getenv("SOBRE_CONFIG");
+	if ((!path || !*path) && access(CLI_DEFAULT_CONFIG, F_OK) == 0)
+		path = CLI_DEFAULT_CONFIG;
+	*used = path && *path ? path : NULL;
+	if (*used)
+		errors += config_read(path, cli_serve_keys, SERVE_NKEYS, vals, d);
+	buf_t name = BUF_INIT, why = BUF_INIT;
+	for (size_t i = 0; i < SERVE_NKEYS; i++) {
+		const config_key_t *k = &cli_serve_keys[i];
+		config_value_t env = {NULL, CONFIG_FROM_ENV, 0};
+		config_describe_source(k, &env, NULL, "SOBRE_", &name);
+		const char *v = getenv(buf_cstr(&name) + 4);
+		char *norm = NULL;
+		if (!v)
+			continue;
+		buf_reset(&why);
+		if (config_check_value(k, v, &norm, &why)) {
+			config_set(&vals[i], norm, CONFIG_FROM_ENV, 0);
+		} else {
+			diag_hint(diag_add(d, DIAG_ERROR, NULL, 0, 0, "config-bad-value", "%s is '%s', not a value of '%s'",
+					   buf_cstr(&name) + 4, v, k->name),
+				  "'%s' takes %s", k->name, buf_cstr(&why));
+			errors++;
+		}
+		free(norm);
+	}
+	buf_free(&name);
+	buf_free(&why);
+	return errors;
+}
+
+/* What serve was asked for: the settings (defaults, file, environment,
+ * options) and the values read out of them, which point into vals. */
 typedef struct {
+	config_value_t vals[SERVE_NKEYS];
 	const char *bind, *theme_dir, *base, *db, *admin, *backups, *dir;
 	size_t keep;
 	int per_address; /* < 0: the server's default */
@@ -169,12 +230,83 @@ typedef struct {
 	bool watch, quiet, secure, trust_proxy;
 } serve_opts_t;
 
-/* Reads the options into o; returns -1 to go on, else the exit code (help
- * printed, or a usage error). */
+static size_t key_index(int tag)
+{
+	size_t i = 0;
+	while (i < SERVE_NKEYS && cli_serve_keys[i].tag != tag)
+		i++;
+	return i;
+}
+
+static const char *value_of(const serve_opts_t *o, int tag)
+{
+	return o->vals[key_index(tag)].value;
+}
+
+static bool bool_of(const serve_opts_t *o, int tag)
+{
+	const char *v = value_of(o, tag);
+	return v && strcmp(v, "true") == 0;
+}
+
+static void print_help(void)
+{
+	printf("usage: %s\n\nServes the guide's website (the pages `sobre build` writes) from memory.\n"
+	       "  --config FILE   the settings file (default $SOBRE_CONFIG, else %s when it\n"
+	       "                  exists); every option below is also a key there and a variable\n"
+	       "                  SOBRE_<KEY> (see docs/configuration.md): option > variable > file\n"
+	       "  --port N        port to listen on (default 8080; 0 picks a free one)\n"
+	       "  --bind ADDR     address to listen on (default 127.0.0.1: this machine only)\n"
+	       "  --watch         reload when a file changes; open pages refresh themselves\n"
+	       "  --quiet         no line per request\n"
+	       "  --db FILE       the steering database behind /pilotage/ (default ./sobre.db; created\n"
+	       "                  with the guide imported when missing)\n"
+	       "  --admin EMAIL   the first admin created when the database has no user\n"
+	       "                  (default admin@localhost; its password is printed once)\n"
+	       "  --secure        Secure session cookie (HTTPS proxy in front)\n"
+	       "  --trust-proxy   a reverse proxy on this machine in front: the client's address is\n"
+	       "                  the last X-Forwarded-For entry (logs, login limits per address)\n"
+	       "  --max-connections-per-address N  connections one client may hold open (default\n"
+	       "                  %d; 0: no limit, the default with --trust-proxy, where the proxy limits)\n"
+	       "  --backups DIR   a copy of the database in DIR every day (sobre-YYYY-MM-DD.db),\n"
+	       "                  made at start and after midnight, consistent while serving\n"
+	       "  --keep-backups N  the newest N daily copies are kept (default 30)\n",
+	       usage, CLI_DEFAULT_CONFIG, WEB_MAX_PER_ADDRESS);
+}
+
+/* Takes one option's value (tag: its letter) into opt[], checked as the
+ * settings file's would be. Returns -1 to go on, else the exit code. */
+static int take_option(int tag, const char *arg, char *opt[SERVE_NKEYS])
+{
+	size_t i = key_index(tag);
+	const config_key_t *k = &cli_serve_keys[i];
+	char *norm = NULL;
+	if (!config_check_value(k, arg, &norm, NULL)) {
+		if (tag == 'K')
+			return cli_usage_error("serve", usage, "--keep-backups takes a number of days from 1 to %d, not '%s'",
+					       BACKUP_MAX_KEEP, arg);
+		if (tag == 'B')
+			return cli_usage_error("serve", usage, "--backups takes a folder, and '%s' is not one", arg);
+		if (k->type == CONFIG_PATH)
+			return cli_usage_error("serve", usage, "%s takes a path, not ''", tag == 'g' ? "DIR" : "--theme");
+		if (tag == 'C')
+			return cli_usage_error("serve", usage,
+					       "--max-connections-per-address takes a number from 0 (no limit) to %d, not '%s'",
+					       WEB_MAX_CONNECTIONS, arg);
+		return cli_usage_error("serve", usage, "--%s takes a number from %ld to %ld, not '%s'", k->name, k->min,
+				       k->max, arg);
+	}
+	free(opt[i]);
+	opt[i] = norm;
+	return -1;
+}
+
+/* Reads the settings file, the environment and the options, in that order
+ * of strength, into o; returns -1 to go on, else the exit code (help
+ * printed, or a usage error). o->vals is set either way. */
 static int parse_options(int argc, char **argv, serve_opts_t *o)
 {
-	*o = (serve_opts_t){.bind = "127.0.0.1", .db = CLI_DEFAULT_DB, .admin = "admin@localhost", .keep = 30,
-			    .per_address = -1, .port = 8080};
+	memset(o, 0, sizeof *o);
 	static const struct option opts[] = {
 		{"port", required_argument, NULL, 'p'},
 		{"bind", required_argument, NULL, 'b'},
@@ -189,86 +321,72 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		{"trust-proxy", no_argument, NULL, 'P'},
 		{"keep-backups", required_argument, NULL, 'K'},
 		{"max-connections-per-address", required_argument, NULL, 'C'},
+		{"config", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool keep_given = false;
-	int c;
+	char *opt[SERVE_NKEYS] = {NULL};
+	const char *config = NULL;
+	int rc = -1, c;
+	diag_list_t d = DIAG_LIST_INIT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:C:h", opts, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:C:c:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': {
-			long v;
-			if (!input_whole(optarg, 0, 65535, &v))
-				return cli_usage_error("serve", usage, "--port takes a number from 0 to 65535, not '%s'", optarg);
-			o->port = (int)v;
-			break;
-		}
-		case 'b': o->bind = optarg; break;
-		case 't': o->theme_dir = optarg; break;
-		case 'u': o->base = optarg; break;
-		case 'w': o->watch = true; break;
-		case 'q': o->quiet = true; break;
-		case 'D': o->db = optarg; break;
-		case 'A': o->admin = optarg; break;
-		case 'S': o->secure = true; break;
-		case 'P': o->trust_proxy = true; break;
-		case 'B': o->backups = optarg; break;
-		case 'K': {
-			long v;
-			if (!input_whole(optarg, 1, BACKUP_MAX_KEEP, &v))
-				return cli_usage_error("serve", usage, "--keep-backups takes a number of days from 1 to %d, not '%s'",
-						       BACKUP_MAX_KEEP, optarg);
-			o->keep = (size_t)v;
-			keep_given = true;
-			break;
-		}
-		case 'C': {
-			long v;
-			if (!input_whole(optarg, 0, WEB_MAX_CONNECTIONS, &v))
-				return cli_usage_error("serve", usage,
-						       "--max-connections-per-address takes a number from 0 (no limit) to %d, not '%s'",
-						       WEB_MAX_CONNECTIONS, optarg);
-			o->per_address = (int)v;
-			break;
-		}
+		case 'c': config = optarg; break;
 		case 'h':
-			printf("usage: %s\n\nServes the guide's website (the pages `sobre build` writes) from memory.\n"
-			       "  --port N        port to listen on (default 8080; 0 picks a free one)\n"
-			       "  --bind ADDR     address to listen on (default 127.0.0.1: this machine only)\n"
-			       "  --watch         reload when a file changes; open pages refresh themselves\n"
-			       "  --quiet         no line per request\n"
-			       "  --db FILE       the steering database behind /pilotage/ (default ./sobre.db; created\n"
-			       "                  with the guide imported when missing)\n"
-			       "  --admin EMAIL   the first admin created when the database has no user\n"
-			       "                  (default admin@localhost; its password is printed once)\n"
-			       "  --secure        Secure session cookie (HTTPS proxy in front)\n"
-			       "  --trust-proxy   a reverse proxy on this machine in front: the client's address is\n"
-			       "                  the last X-Forwarded-For entry (logs, login limits per address)\n"
-			       "  --max-connections-per-address N  connections one client may hold open (default\n"
-			       "                  %d; 0: no limit, the default with --trust-proxy, where the proxy limits)\n"
-			       "  --backups DIR   a copy of the database in DIR every day (sobre-YYYY-MM-DD.db),\n"
-			       "                  made at start and after midnight, consistent while serving\n"
-			       "  --keep-backups N  the newest N daily copies are kept (default 30)\n",
-			       usage, WEB_MAX_PER_ADDRESS);
-			return EXIT_OK;
-		default:
-			return cli_usage_error("serve", usage, "unknown option");
+			print_help();
+			rc = EXIT_OK;
+			break;
+		case '?': rc = cli_usage_error("serve", usage, "unknown option"); break;
+		default: rc = take_option(c, optarg ? optarg : "true", opt); break;
 		}
 	}
-	if (argc - optind > 1)
-		return cli_usage_error("serve", usage, "too many arguments");
-	if (!o->bind || !*o->bind)
+	if (rc < 0 && argc - optind > 1)
+		rc = cli_usage_error("serve", usage, "too many arguments");
+	if (rc < 0 && optind < argc)
+		rc = take_option('g', argv[optind], opt);
+	const char *used = NULL;
+	size_t errors = cli_serve_settings(config, o->vals, &used, &d);
+	if (rc < 0 && errors) {
+		cli_print_diags(stderr, &d);
+		fprintf(stderr, "sobre serve: the settings have %zu error%s; fix %s first (sobre config check%s%s)\n",
+			errors, errors > 1 ? "s" : "", errors > 1 ? "them" : "it", used ? " " : "", used ? used : "");
+		rc = EXIT_USAGE;
+	}
+	diag_list_free(&d);
+	for (size_t i = 0; i < SERVE_NKEYS; i++) {
+		if (opt[i])
+			config_set(&o->vals[i], opt[i], CONFIG_FROM_OPTION, 0);
+		free(opt[i]);
+	}
+	if (rc >= 0)
+		return rc;
+	if (used)
+		fprintf(stderr, "sobre serve: settings read from %s\n", used);
+
+	o->port = atoi(value_of(o, 'p'));
+	o->bind = value_of(o, 'b');
+	o->dir = value_of(o, 'g');
+	o->db = value_of(o, 'D');
+	o->admin = value_of(o, 'A');
+	o->theme_dir = value_of(o, 't');
+	o->base = value_of(o, 'u');
+	o->watch = bool_of(o, 'w');
+	o->quiet = bool_of(o, 'q');
+	o->secure = bool_of(o, 'S');
+	o->trust_proxy = bool_of(o, 'P');
+	o->per_address = value_of(o, 'C') ? atoi(value_of(o, 'C')) : -1;
+	o->backups = value_of(o, 'B');
+	o->keep = (size_t)atol(value_of(o, 'K'));
+	if (!*o->bind)
 		return cli_usage_error("serve", usage, "--bind takes an address (127.0.0.1, 0.0.0.0, ::1...)");
-	if (keep_given && !o->backups)
+	if (o->vals[key_index('K')].source != CONFIG_FROM_DEFAULT && !o->backups)
 		return cli_usage_error("serve", usage, "--keep-backups goes with --backups DIR");
 	struct stat bst;
-	if (o->backups && (!*o->backups || (stat(o->backups, &bst) == 0 && !S_ISDIR(bst.st_mode))))
+	if (o->backups && stat(o->backups, &bst) == 0 && !S_ISDIR(bst.st_mode))
 		return cli_usage_error("serve", usage, "--backups takes a folder, and '%s' is not one", o->backups);
-	o->dir = optind < argc ? argv[optind] : ".";
 	if (o->theme_dir && !fs_is_dir(o->theme_dir))
 		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", o->theme_dir);
-
 	return -1;
 }
 
@@ -306,21 +424,19 @@ static void serve_until_stopped(const serve_opts_t *o, app_t *app, watch_t *w, i
 	buf_free(&what);
 }
 
-int cmd_serve(int argc, char **argv)
+/* Serves as o says; returns the exit code. */
+static int serve(const serve_opts_t *o)
 {
-	serve_opts_t o;
-	int prc = parse_options(argc, argv, &o);
-	if (prc >= 0)
-		return prc;
+	int prc;
 	diag_list_t d = DIAG_LIST_INIT;
-	app_config_t cfg = {o.dir, o.theme_dir, o.base, o.watch};
+	app_config_t cfg = {o->dir, o->theme_dir, o->base, o->watch};
 	app_t *app = app_new(&cfg, &d);
 	if (!app) {
-		cli_rebase_diags(&d, o.dir);
+		cli_rebase_diags(&d, o->dir);
 		cli_print_diags(stderr, &d);
-		fprintf(stderr, "sobre serve: the guide has errors; fix them first (sobre check %s)\n", o.dir);
+		fprintf(stderr, "sobre serve: the guide has errors; fix them first (sobre check %s)\n", o->dir);
 		diag_list_free(&d);
-		return fs_is_dir(o.dir) ? EXIT_PROBLEMS : EXIT_USAGE;
+		return fs_is_dir(o->dir) ? EXIT_PROBLEMS : EXIT_USAGE;
 	}
 	if (account_init() != 0) {
 		fprintf(stderr, "sobre serve: libsodium cannot start (no source of randomness)\n");
@@ -329,28 +445,28 @@ int cmd_serve(int argc, char **argv)
 	}
 	/* A backup folder that cannot be written is said now, before anything
 	 * is created, not discovered the day a copy is needed. */
-	int berr = o.backups ? fs_mkdirs(o.backups) : 0;
-	if (!berr && o.backups && access(o.backups, W_OK | X_OK) != 0)
+	int berr = o->backups ? fs_mkdirs(o->backups) : 0;
+	if (!berr && o->backups && access(o->backups, W_OK | X_OK) != 0)
 		berr = errno;
 	if (berr) {
 		fprintf(stderr, "sobre serve: cannot write backups into %s: %s (fix it, or leave --backups out)\n",
-			o.backups, strerror(berr));
+			o->backups, strerror(berr));
 		app_free(app);
 		return EXIT_USAGE;
 	}
 	char password[ACCOUNT_PASSWORD_LEN + 1];
 	/* Every server thread gets its own connection (web/pilotage). */
 	store_init_multithread();
-	prc = prepare_db(o.db, o.dir, o.admin, password);
+	prc = prepare_db(o->db, o->dir, o->admin, password);
 	if (prc) {
 		app_free(app);
 		return prc;
 	}
 	/* The first copy now (a failure, such as a full disk, is retried). */
 	char backup_day[16] = "";
-	if (o.backups)
-		daily_backup(o.db, o.backups, o.keep, backup_day);
-	pilotage_config_t pc = {o.db, o.secure, app};
+	if (o->backups)
+		daily_backup(o->db, o->backups, o->keep, backup_day);
+	pilotage_config_t pc = {o->db, o->secure, app};
 	pilotage_t *pil = pilotage_new(&pc, &d);
 	if (!pil) {
 		cli_print_diags(stderr, &d);
@@ -369,7 +485,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	web_config_t wc = {o.bind, o.port, 0, o.quiet ? NULL : log_request, NULL, o.trust_proxy, admit, o.per_address};
+	web_config_t wc = {o->bind, o->port, 0, o->quiet ? NULL : log_request, NULL, o->trust_proxy, admit, o->per_address};
 	web_server_t *srv = web_server_start(&wc, dispatch, &sc, &d);
 	if (!srv) {
 		cli_print_diags(stderr, &d);
@@ -380,30 +496,30 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	watch_t *w = NULL;
-	if (o.watch) {
+	if (o->watch) {
 		w = watch_new(&d);
 		if (w) {
-			watch_tree(w, o.dir);
-			if (o.theme_dir)
-				watch_tree(w, o.theme_dir);
+			watch_tree(w, o->dir);
+			if (o->theme_dir)
+				watch_tree(w, o->theme_dir);
 		} else {
 			cli_print_diags(stderr, &d);
 		}
 	}
-	const char *host = strchr(o.bind, ':') ? "[::1]" : strcmp(o.bind, "0.0.0.0") == 0 ? "localhost" : o.bind;
+	const char *host = strchr(o->bind, ':') ? "[::1]" : strcmp(o->bind, "0.0.0.0") == 0 ? "localhost" : o->bind;
 	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
 	       web_server_port(srv), app_home(app), w ? "reloading on changes; " : "");
-	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), o.db);
+	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), o->db);
 	if (password[0]) {
 		printf("sobre serve: first login: %s with password %s (shown once; change it on the app's page "
-		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o.admin, password, o.admin, o.db);
+		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o->admin, password, o->admin, o->db);
 		memset(password, 0, sizeof password);
 	} else {
-		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", o.db);
+		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", o->db);
 	}
 	fflush(stdout);
 
-	serve_until_stopped(&o, app, w, sfd, backup_day);
+	serve_until_stopped(o, app, w, sfd, backup_day);
 	fprintf(stderr, "sobre serve: stopping\n");
 	watch_free(w);
 	web_server_stop(srv);
@@ -412,4 +528,14 @@ int cmd_serve(int argc, char **argv)
 	close(sfd);
 	diag_list_free(&d);
 	return EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	serve_opts_t o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc < 0)
+		rc = serve(&o);
+	config_values_free(o.vals, SERVE_NKEYS);
+	return rc;
 }

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,70 @@ def hardening(p, port, home):
     check(cut is not None and 9 <= cut <= 13, f"headers trickled one line a second: cut off after {cut} s")
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_settings(sobre, guide, conf, env, *args):
+    """serve with the settings file conf, the variables env and args; returns
+    the process and the (host, port) of its banner, or None and stderr."""
+    db = os.path.join(os.path.dirname(os.path.abspath(guide)), "sobre.db")
+    full = {k: v for k, v in os.environ.items() if not k.startswith("SOBRE_") or k in ("SOBRE_TESTDATA",)}
+    full.update(env)
+    p = subprocess.Popen([sobre, "serve", "--config", conf, "--db", db, *args, guide], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=full)
+    m = re.search(r"http://([0-9.]+):(\d+)/", p.stdout.readline())
+    if not m:
+        p.wait(timeout=10)
+        return p, None, p.stderr.read()
+    return p, (m.group(1), int(m.group(2))), None
+
+
+def settings(sobre, guide, work):
+    """--config FILE: its keys are honoured, a SOBRE_<KEY> variable beats
+    the file, an option beats both; a bad file stops serve with file:line:col."""
+    conf = os.path.join(work, "sobre.conf")
+    a, b = free_port(), free_port()
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(f"# test\nport = {a}\nbind = 127.0.0.2\nquiet = yes\n")
+    p, where, err = start_settings(sobre, guide, conf, {})
+    check(where == ("127.0.0.2", a), f"port and bind from the file: {where} {err}")
+    if where:
+        s, _, _ = get_at(where, "/")
+        check(s in (200, 302), f"served on the file's address ({s})")
+        check(stop(p) == 0, "settings server stops")
+        log = p.stderr.read()
+        check("settings read from " + conf in log and " GET / " not in log, f"quiet from the file: {log!r}")
+    p, where, err = start_settings(sobre, guide, conf, {"SOBRE_PORT": str(b), "SOBRE_BIND": "127.0.0.1"})
+    check(where == ("127.0.0.1", b), f"SOBRE_PORT and SOBRE_BIND beat the file: {where} {err}")
+    if where:
+        stop(p)
+    p, where, err = start_settings(sobre, guide, conf, {"SOBRE_PORT": str(b)}, "--port", "0")
+    check(where is not None and where[0] == "127.0.0.2" and where[1] not in (a, b),
+          f"--port beats SOBRE_PORT, the file's bind kept: {where} {err}")
+    if where:
+        stop(p)
+    p, where, err = start_settings(sobre, guide, conf, {"SOBRE_PORT": "x"})
+    check(where is None and p.returncode == 2 and "SOBRE_PORT is 'x', not a value of 'port'" in err,
+          f"a bad variable stops serve: {err!r}")
+    with open(conf, "a", encoding="utf-8") as f:
+        f.write("prot = 80\n")
+    p, where, err = start_settings(sobre, guide, conf, {}, "--port", "0")
+    check(where is None and p.returncode == 2 and f"{conf}:5:1: error: unknown key 'prot'" in err,
+          f"a bad file stops serve: {err!r}")
+
+
+def get_at(where, path):
+    req = urllib.request.Request(f"http://{where[0]}:{where[1]}{path}")
+    try:
+        with OPENER.open(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
 def stop(p):
     p.send_signal(signal.SIGTERM)
     try:
@@ -254,6 +319,10 @@ def main(sobre, guide):
         s, _, b = get(port, home)
         check(s == 200 and "Paragraphe ajouté par le test".encode() in b, "a broken edit keeps serving the last good guide")
         check(stop(p) == 0, "watch server stops")
+        # the watch test left the copy broken: a fresh one
+        fresh = os.path.join(work, "guide2")
+        shutil.copytree(guide, fresh)
+        settings(sobre, fresh, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"serve: {passed} passed, {failed} failed")
