@@ -24,24 +24,29 @@
 #include "util/fs.h"
 #include "util/watch.h"
 #include "web/app.h"
+#include "web/ops.h"
 #include "web/pilotage.h"
 #include "web/server.h"
 
 static const char usage[] =
 	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
 	"                   [--trust-proxy] [--max-connections-per-address N] [--backups DIR [--keep-backups N]]\n"
-	"                   [--watch] [--quiet] [DIR]";
+	"                   [--metrics] [--watch] [--quiet] [DIR]";
 
 typedef struct {
 	app_t *app;
 	pilotage_t *pilotage;
+	ops_t *ops;
 } serve_ctx_t;
 
-/* /pilotage/ to the steering app, everything else to the guide's site. */
+/* /healthz and /metrics to ops, /pilotage/ to the steering app, everything
+ * else to the guide's site. */
 static void dispatch(void *ud, const web_request_t *req, web_response_t *res)
 {
 	serve_ctx_t *c = ud;
-	if (pilotage_owns(req->path))
+	if (ops_owns(c->ops, req->path))
+		ops_handle(c->ops, req, res);
+	else if (pilotage_owns(req->path))
 		pilotage_handle(c->pilotage, req, res);
 	else
 		app_handle(c->app, req, res);
@@ -149,15 +154,11 @@ static bool daily_backup(const char *db, const char *dir, size_t keep, char day[
 	return true;
 }
 
+/* The server's lines carry their own time (web_log_fn). */
 static void log_request(void *ud, const char *line)
 {
 	(void)ud;
-	char when[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(stderr, "%s %s\n", when, line);
+	fprintf(stderr, "%s\n", line);
 }
 
 /* What the command line asks for. */
@@ -166,7 +167,7 @@ typedef struct {
 	size_t keep;
 	int per_address; /* < 0: the server's default */
 	int port;
-	bool watch, quiet, secure, trust_proxy;
+	bool watch, quiet, secure, trust_proxy, metrics;
 } serve_opts_t;
 
 /* Reads the options into o; returns -1 to go on, else the exit code (help
@@ -189,13 +190,14 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		{"trust-proxy", no_argument, NULL, 'P'},
 		{"keep-backups", required_argument, NULL, 'K'},
 		{"max-connections-per-address", required_argument, NULL, 'C'},
+		{"metrics", no_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	bool keep_given = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:C:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:C:Mh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			long v;
@@ -214,6 +216,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		case 'S': o->secure = true; break;
 		case 'P': o->trust_proxy = true; break;
 		case 'B': o->backups = optarg; break;
+		case 'M': o->metrics = true; break;
 		case 'K': {
 			long v;
 			if (!input_whole(optarg, 1, BACKUP_MAX_KEEP, &v))
@@ -249,7 +252,9 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 			       "                  %d; 0: no limit, the default with --trust-proxy, where the proxy limits)\n"
 			       "  --backups DIR   a copy of the database in DIR every day (sobre-YYYY-MM-DD.db),\n"
 			       "                  made at start and after midnight, consistent while serving\n"
-			       "  --keep-backups N  the newest N daily copies are kept (default 30)\n",
+			       "  --keep-backups N  the newest N daily copies are kept (default 30)\n"
+			       "  --metrics       serve /metrics (Prometheus text format) to this machine only;\n"
+			       "                  /healthz is always served\n",
 			       usage, WEB_MAX_PER_ADDRESS);
 			return EXIT_OK;
 		default:
@@ -358,7 +363,9 @@ int cmd_serve(int argc, char **argv)
 		app_free(app);
 		return EXIT_USAGE;
 	}
-	serve_ctx_t sc = {app, pil};
+	ops_config_t oc = {pil, o.metrics, SOBRE_VERSION};
+	ops_t *ops = ops_new(&oc);
+	serve_ctx_t sc = {app, pil, ops};
 
 	/* Signals are read from a descriptor by this thread only: block them
 	 * before the server threads start, which inherit the mask. */
@@ -369,11 +376,13 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	web_config_t wc = {o.bind, o.port, 0, o.quiet ? NULL : log_request, NULL, o.trust_proxy, admit, o.per_address};
+	web_config_t wc = {o.bind, o.port, 0, o.quiet ? NULL : log_request, NULL, o.trust_proxy, admit, o.per_address,
+			   ops_observe, ops};
 	web_server_t *srv = web_server_start(&wc, dispatch, &sc, &d);
 	if (!srv) {
 		cli_print_diags(stderr, &d);
 		diag_list_free(&d);
+		ops_free(ops);
 		pilotage_free(pil);
 		app_free(app);
 		close(sfd);
@@ -407,6 +416,7 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "sobre serve: stopping\n");
 	watch_free(w);
 	web_server_stop(srv);
+	ops_free(ops);
 	pilotage_free(pil);
 	app_free(app);
 	close(sfd);

@@ -189,9 +189,9 @@ def db_errors(sobre, guide, work):
                 p.wait()
             subprocess.run(["umount", full])
         text = open(logpath, encoding="utf-8", errors="replace").read()
-        check(re.search(r"POST /pilotage/pratiques/a\.1 503 [0-9.]+ ms: .*database or disk is full \[db-full\]",
+        check(re.search(r"method=POST route=/pilotage/pratiques/\* path=/pilotage/pratiques/a\.1 status=503 .* err=\".*database or disk is full \[db-full\]\"",
                         text), "full disk: the log line carries SQLite's error:\n" + text[-2000:])
-        check(re.search(r"POST /pilotage/connexion 503 [0-9.]+ ms: .*\[db-full\]", text),
+        check(re.search(r"method=POST route=/pilotage/connexion path=/pilotage/connexion status=503 .* err=\".*\[db-full\]\"", text),
               "full disk: the refused login is logged with its cause")
 
     # --- read-only: a folder the server cannot write, the file read-only too
@@ -238,7 +238,7 @@ def db_errors(sobre, guide, work):
     log.close()
     text = open(logpath, encoding="utf-8", errors="replace").read()
     check("is opened read-only" in text, "read-only: the server says so at start")
-    check(re.search(r"POST /pilotage/connexion 503 [0-9.]+ ms: .*readonly database.*\[db-readonly\]", text),
+    check(re.search(r"method=POST route=/pilotage/connexion path=/pilotage/connexion status=503 .* err=\".*readonly database.*\[db-readonly\]\"", text),
           "read-only: the refused login is logged with SQLite's error:\n" + text[-2000:])
     check(not re.search(r"Sanitizer|runtime error", text), "no sanitizer report:\n" + text[-3000:])
 

@@ -228,7 +228,8 @@ def main(sobre, guide):
         get(port, "/a%0d%0aINJECTED%20200%201.0%20ms")
         check(stop(p) == 0, "SIGTERM stops the server with status 0")
         log = p.stderr.read()
-        check(re.search(r"127\.0\.0\.1 GET /nothing/here/ 404 [0-9.]+ ms", log) is not None, "one log line per request")
+        check(re.search(r"remote=127\.0\.0\.1 method=GET route=/\* path=/nothing/here/ status=404 dur_ms=[0-9.]+ ", log)
+              is not None, "one log line per request")
         check(not re.search(r"^INJECTED", log, re.M), "a line break in a URL does not break the log line")
 
         # --watch: an edit is served after reload, and the version moves on
