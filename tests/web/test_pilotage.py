@@ -227,6 +227,9 @@ def db_errors(sobre, guide, work):
             s, b = login_page_answer(port, pw)
             check(s == 503 and "La connexion est impossible : la base de données est en lecture seule".encode() in b,
                   f"read-only: a login ({pw}) answers 503 with the reason ({s})")
+        s, h, b = Client(port).req("/healthz")
+        check(s == 503 and b == b"db-readonly\n" and h.get("Cache-Control") == "no-store",
+              f"read-only: /healthz answers 503 with the cause ({s}, {b!r})")
         check(stop_server(p) == 0, "read-only: server stops")
         p = None
     finally:
@@ -238,6 +241,8 @@ def db_errors(sobre, guide, work):
     log.close()
     text = open(logpath, encoding="utf-8", errors="replace").read()
     check("is opened read-only" in text, "read-only: the server says so at start")
+    check(re.search(r"route=/healthz path=/healthz status=503 .* err=\".*opened read-only.*\[db-readonly\]\"", text),
+          "read-only: the failed health check is logged with its cause")
     check(re.search(r"method=POST route=/pilotage/connexion path=/pilotage/connexion status=503 .* err=\".*readonly database.*\[db-readonly\]\"", text),
           "read-only: the refused login is logged with SQLite's error:\n" + text[-2000:])
     check(not re.search(r"Sanitizer|runtime error", text), "no sanitizer report:\n" + text[-3000:])
