@@ -1672,9 +1672,9 @@ def main(sobre, guide):
         check(not re.search(r"Sanitizer|runtime error", log), "no sanitizer report from the server:\n" + log[-3000:])
         check(re.search(r"backup \S+/copies/sobre-[0-9-]+\.db written \(2 older removed, the newest 2 kept\)", log),
               "the backup is logged")
-        check(re.search(r"198\.51\.100\.7 POST /pilotage/connexion 303", log), "the log names the proxied client")
-        check(not re.search(r"192\.0\.2\.1 POST", log), "only the entry the proxy appended is trusted")
-        check(re.search(r"198\.51\.100\.99 POST /pilotage/connexion 401", log) and not re.search(r"203\.0\.113\.66", log),
+        check(re.search(r"remote=198\.51\.100\.7 method=POST route=/pilotage/connexion path=/pilotage/connexion status=303 ", log), "the log names the proxied client")
+        check(not re.search(r"remote=192\.0\.2\.1 ", log), "only the entry the proxy appended is trusted")
+        check(re.search(r"remote=198\.51\.100\.99 method=POST route=/pilotage/connexion path=/pilotage/connexion status=401 ", log) and not re.search(r"203\.0\.113\.66", log),
               "with two X-Forwarded-For lines, the last one is the client")
         scopes(sobre, guide, work)
         rgesn(sobre, guide, work)
