@@ -7,10 +7,6 @@
 #include "cli/cli.h"
 #include "util/utf8.h"
 
-#ifndef SOBRE_VERSION
-#define SOBRE_VERSION "0.1.0"
-#endif
-
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);

@@ -12,6 +12,11 @@
 #include "util/config.h"
 #include "util/diag.h"
 
+/* The version `sobre --version` prints (and /metrics labels). */
+#ifndef SOBRE_VERSION
+#define SOBRE_VERSION "0.1.0"
+#endif
+
 /* Exit codes shared by every command. */
 enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 

@@ -25,24 +25,29 @@
 #include "util/fs.h"
 #include "util/watch.h"
 #include "web/app.h"
+#include "web/ops.h"
 #include "web/pilotage.h"
 #include "web/server.h"
 
 static const char usage[] =
 	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
 	"                   [--trust-proxy] [--max-connections-per-address N] [--backups DIR [--keep-backups N]]\n"
-	"                   [--watch] [--quiet] [--config FILE] [DIR]";
+	"                   [--metrics] [--watch] [--quiet] [--config FILE] [DIR]";
 
 typedef struct {
 	app_t *app;
 	pilotage_t *pilotage;
+	ops_t *ops;
 } serve_ctx_t;
 
-/* /pilotage/ to the steering app, everything else to the guide's site. */
+/* /healthz and /metrics to ops, /pilotage/ to the steering app, everything
+ * else to the guide's site. */
 static void dispatch(void *ud, const web_request_t *req, web_response_t *res)
 {
 	serve_ctx_t *c = ud;
-	if (pilotage_owns(req->path))
+	if (ops_owns(c->ops, req->path))
+		ops_handle(c->ops, req, res);
+	else if (pilotage_owns(req->path))
 		pilotage_handle(c->pilotage, req, res);
 	else
 		app_handle(c->app, req, res);
@@ -150,15 +155,11 @@ static bool daily_backup(const char *db, const char *dir, size_t keep, char day[
 	return true;
 }
 
+/* The server's lines carry their own time (web_log_fn). */
 static void log_request(void *ud, const char *line)
 {
 	(void)ud;
-	char when[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(stderr, "%s %s\n", when, line);
+	fprintf(stderr, "%s\n", line);
 }
 
 /* serve's settings: one row per key, the same in the settings file, in the
@@ -179,6 +180,7 @@ const config_key_t cli_serve_keys[] = {
 	{"max_connections_per_address", CONFIG_INT, 0, WEB_MAX_CONNECTIONS, NULL, 'C'},
 	{"backups", CONFIG_PATH, 0, 0, NULL, 'B'},
 	{"keep_backups", CONFIG_INT, 1, BACKUP_MAX_KEEP, "30", 'K'},
+	{"metrics", CONFIG_BOOL, 0, 0, "false", 'M'},
 };
 enum { SERVE_NKEYS = sizeof cli_serve_keys / sizeof cli_serve_keys[0] };
 const size_t cli_serve_nkeys = SERVE_NKEYS;
@@ -227,7 +229,7 @@ typedef struct {
 	size_t keep;
 	int per_address; /* < 0: the server's default */
 	int port;
-	bool watch, quiet, secure, trust_proxy;
+	bool watch, quiet, secure, trust_proxy, metrics;
 } serve_opts_t;
 
 static size_t key_index(int tag)
@@ -270,7 +272,9 @@ static void print_help(void)
 	       "                  %d; 0: no limit, the default with --trust-proxy, where the proxy limits)\n"
 	       "  --backups DIR   a copy of the database in DIR every day (sobre-YYYY-MM-DD.db),\n"
 	       "                  made at start and after midnight, consistent while serving\n"
-	       "  --keep-backups N  the newest N daily copies are kept (default 30)\n",
+	       "  --keep-backups N  the newest N daily copies are kept (default 30)\n"
+	       "  --metrics       serve /metrics (Prometheus text format) to this machine only;\n"
+	       "                  /healthz is always served\n",
 	       usage, CLI_DEFAULT_CONFIG, WEB_MAX_PER_ADDRESS);
 }
 
@@ -322,6 +326,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		{"keep-backups", required_argument, NULL, 'K'},
 		{"max-connections-per-address", required_argument, NULL, 'C'},
 		{"config", required_argument, NULL, 'c'},
+		{"metrics", no_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -330,7 +335,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	int rc = -1, c;
 	diag_list_t d = DIAG_LIST_INIT;
 	optind = 1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:C:c:h", opts, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, "p:b:t:u:wqD:A:SPB:K:C:c:Mh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'h':
@@ -375,6 +380,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	o->quiet = bool_of(o, 'q');
 	o->secure = bool_of(o, 'S');
 	o->trust_proxy = bool_of(o, 'P');
+	o->metrics = bool_of(o, 'M');
 	o->per_address = value_of(o, 'C') ? atoi(value_of(o, 'C')) : -1;
 	o->backups = value_of(o, 'B');
 	o->keep = (size_t)atol(value_of(o, 'K'));
@@ -474,7 +480,9 @@ static int serve(const serve_opts_t *o)
 		app_free(app);
 		return EXIT_USAGE;
 	}
-	serve_ctx_t sc = {app, pil};
+	ops_config_t oc = {pil, o->metrics, SOBRE_VERSION};
+	ops_t *ops = ops_new(&oc);
+	serve_ctx_t sc = {app, pil, ops};
 
 	/* Signals are read from a descriptor by this thread only: block them
 	 * before the server threads start, which inherit the mask. */
@@ -485,11 +493,13 @@ static int serve(const serve_opts_t *o)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	web_config_t wc = {o->bind, o->port, 0, o->quiet ? NULL : log_request, NULL, o->trust_proxy, admit, o->per_address};
+	web_config_t wc = {o->bind, o->port, 0, o->quiet ? NULL : log_request, NULL, o->trust_proxy, admit, o->per_address,
+			   ops_observe, ops};
 	web_server_t *srv = web_server_start(&wc, dispatch, &sc, &d);
 	if (!srv) {
 		cli_print_diags(stderr, &d);
 		diag_list_free(&d);
+		ops_free(ops);
 		pilotage_free(pil);
 		app_free(app);
 		close(sfd);
@@ -523,6 +533,7 @@ static int serve(const serve_opts_t *o)
 	fprintf(stderr, "sobre serve: stopping\n");
 	watch_free(w);
 	web_server_stop(srv);
+	ops_free(ops);
 	pilotage_free(pil);
 	app_free(app);
 	close(sfd);

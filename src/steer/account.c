@@ -647,6 +647,13 @@ steer_rc account_by_api_token(store_t *s, const char *token, bool *found, accoun
 		      token, true, found, out, d);
 }
 
+steer_rc account_session_count(store_t *s, long long *n, diag_list_t *d)
+{
+	store_query_t *q = store_query(s, "SELECT count(*) FROM session WHERE expires_at > ?");
+	store_bind_int(q, 1, store_now(s));
+	return store_scalar(q, 0, n, d, "counting the sessions");
+}
+
 steer_rc account_logout(store_t *s, const char *token, diag_list_t *d)
 {
 	unsigned char hash[32];

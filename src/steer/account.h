@@ -138,6 +138,8 @@ steer_rc account_login(store_t *s, const char *email, const char *password, cons
 steer_rc account_session(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d);
 /* The user of an api token that has not expired. */
 steer_rc account_by_api_token(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d);
+/* The number of sessions still live at store_now (metrics). */
+steer_rc account_session_count(store_t *s, long long *n, diag_list_t *d);
 /* Deletes the session (logout). Unknown tokens are fine. */
 steer_rc account_logout(store_t *s, const char *token, diag_list_t *d);
 

@@ -86,6 +86,17 @@ const char *store_path(const store_t *s);
  * every write then fails with a diagnostic of that cause. */
 const char *store_readonly_cause(const store_t *s);
 
+/* For a health check (web/ops): a real read of the file, then the write
+ * lock taken and released (BEGIN IMMEDIATE, ROLLBACK), waiting at most
+ * STORE_HEALTH_BUSY_MS for it, so that a probe never hangs on a long
+ * write. STEER_OK, or STEER_IO with a diagnostic whose rule is the cause
+ * (STORE_CAUSE_*: read-only, full when opened so, busy, corrupt). No
+ * transaction may be open; none is left open. */
+#define STORE_HEALTH_BUSY_MS 200
+steer_rc store_health(store_t *s, diag_list_t *d);
+/* The database file's size in bytes (pages in use and free), or -1. */
+long long store_size_bytes(store_t *s);
+
 /* Who changes are attributed to (default "unknown") and the time used for
  * every date written or compared (default: time(NULL) at open). The CLI sets
  * them from $SOBRE_USER / the login name and $SOBRE_NOW; the web app from

@@ -866,6 +866,35 @@ const char *store_readonly_cause(const store_t *s)
 	return s->ro_cause;
 }
 
+steer_rc store_health(store_t *s, diag_list_t *d)
+{
+	if (store_in_transaction(s)) {
+		diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER, "a transaction is already open");
+		return STEER_IO;
+	}
+	/* The schema's page is read from the file (or the WAL), not from a
+	 * cache another connection keeps: a damaged header shows here. */
+	if (exec(s, "SELECT count(*) FROM sqlite_schema", "reading the database", d))
+		return STEER_IO;
+	if (s->ro_cause) {
+		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, s->ro_cause, "%s was opened read-only (%s)", s->path,
+				     cause_text(s->ro_cause));
+		diag_hint(x, "%s", cause_hint(s->ro_cause));
+		return STEER_IO;
+	}
+	sqlite3_busy_timeout(s->db, STORE_HEALTH_BUSY_MS);
+	steer_rc rc = exec(s, "BEGIN IMMEDIATE", "taking the write lock", d);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	store_rollback(s);
+	return rc;
+}
+
+long long store_size_bytes(store_t *s)
+{
+	long long pages = query_int(s, "PRAGMA page_count"), size = query_int(s, "PRAGMA page_size");
+	return pages < 0 || size < 0 ? -1 : pages * size;
+}
+
 void store_set_actor(store_t *s, const char *actor)
 {
 	free(s->actor);

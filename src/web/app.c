@@ -266,13 +266,17 @@ void app_handle(void *ud, const web_request_t *req, web_response_t *res)
 {
 	app_t *a = ud;
 	bool get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+	/* Every page of the site under one name in the log and the metrics. */
+	res->route = "/*";
 	if (strncmp(req->path, "/__sobre/", 9) == 0 && a->cfg.live_reload && get) {
 		if (strcmp(req->path, "/__sobre/reload.js") == 0) {
+			res->route = "/__sobre/reload.js";
 			res->type = "text/javascript; charset=utf-8";
 			buf_puts(&res->body, reload_js);
 			return;
 		}
 		if (strcmp(req->path, "/__sobre/version") == 0) {
+			res->route = "/__sobre/version";
 			edition_t *e = edition_get(a);
 			res->type = "text/plain; charset=utf-8";
 			web_set_header(res, "Cache-Control", "no-store");

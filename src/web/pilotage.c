@@ -253,7 +253,8 @@ enum {
 
 /* Every page and endpoint under /pilotage: adding one is a row here and a
  * handler. A '*' stands for one path segment (a practice id), handed to the
- * handler. max_body is what a POST may send (web_admit_fn): a login form
+ * handler. The pattern is also the route's name in the log and the
+ * metrics (web_response_t.route): a bounded set, unlike paths. max_body is what a POST may send (web_admit_fn): a login form
  * needs a few hundred bytes, an assessment with its comment and 50
  * evidence links a few hundred kilobytes. */
 static const struct route {
@@ -263,60 +264,60 @@ static const struct route {
 	unsigned flags;
 	bool post;
 } routes[] = {
-	{"/connexion", rt_login, 0, R_PUBLIC, false},
-	{"/connexion", rt_login, PILOTAGE_MAX_LOGIN_BODY, R_PUBLIC, true},
-	{"/deconnexion", rt_logout, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/", rt_dashboard, 0, 0, false},
-	{"/pratiques", rt_practices, 0, 0, false},
-	{"/pratiques/*", rt_practice, 0, 0, false},
-	{"/pratiques/*", rt_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
-	{"/pratiques/*/mesure", rt_measure, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/plan", rt_plan, 0, 0, false},
-	{"/consolidation", rt_consolidation, 0, 0, false},
-	{"/plan.csv", rt_plan_csv, 0, 0, false},
-	{"/plan-action.csv", rt_download, 0, 0, false},
-	{"/plan-action.xlsx", rt_download, 0, 0, false},
-	{"/evaluations.xlsx", rt_download, 0, 0, false},
-	{"/indicateurs", rt_indicators, 0, 0, false},
-	{"/instantanes", rt_snapshots, 0, 0, false},
-	{"/instantanes", rt_snapshot, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/objectifs", rt_objectives, 0, 0, false},
-	{"/objectifs", rt_objective_add, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/objectifs/*", pg_objective, 0, 0, false},
-	{"/objectifs/*", do_objective_set, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/objectifs/*/archiver", do_objective_archive, PILOTAGE_MAX_FORM_BODY, 0, true},
-	{"/rapport", rt_report, 0, 0, false},
-	{"/declaration", rt_declaration, 0, 0, false},
-	{"/declaration", rt_declaration_save, PILOTAGE_MAX_DECLARATION_BODY, 0, true},
-	{"/declaration/criteres/*", rt_declaration_criterion, 0, 0, false},
-	{"/declaration/criteres/*", rt_declaration_criterion_save, PILOTAGE_MAX_DECLARATION_BODY, 0, true},
-	{"/declaration.html", rt_declaration_file, 0, 0, false},
-	{"/declaration.json", rt_declaration_file, 0, 0, false},
-	{"/declaration.xlsx", rt_declaration_file, 0, 0, false},
-	{"/strategie", rt_strategy, 0, 0, false},
-	{"/strategie", rt_strategy_save, PILOTAGE_MAX_STRATEGY_BODY, 0, true},
-	{"/strategie.odt", rt_strategy_file, 0, 0, false},
-	{"/strategie.html", rt_strategy_file, 0, 0, false},
-	{"/strategie.md", rt_strategy_file, 0, 0, false},
-	{"/compte", rt_account, 0, R_GLOBAL, false},
-	{"/compte/mot-de-passe", rt_own_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/compte/jeton", rt_own_token, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/compte/jeton/revoquer", rt_own_token_revoke, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/administration", rt_admin, 0, R_GLOBAL, false},
-	{"/administration/utilisateurs", rt_add_user, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/administration/poids", rt_weights, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/administration/utilisateurs/supprimer", rt_remove_user, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/administration/utilisateurs/mot-de-passe", rt_reset_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/administration/guide", rt_upgrade, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
-	{"/api/score", rt_api_score, 0, 0, false},
-	{"/api/pratiques", rt_api_practices, 0, 0, false},
-	{"/api/plan", rt_api_plan, 0, 0, false},
-	{"/api/consolidation", rt_api_consolidation, 0, 0, false},
-	{"/api/objectifs", rt_api_objectives, 0, 0, false},
-	{"/api/strategie", rt_api_strategy, 0, 0, false},
-	{"/api/pratiques/*", api_practice, 0, 0, false},
-	{"/api/pratiques/*", api_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
-	{"/api/pratiques/*/mesure", api_measure, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/pilotage/connexion", rt_login, 0, R_PUBLIC, false},
+	{"/pilotage/connexion", rt_login, PILOTAGE_MAX_LOGIN_BODY, R_PUBLIC, true},
+	{"/pilotage/deconnexion", rt_logout, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/", rt_dashboard, 0, 0, false},
+	{"/pilotage/pratiques", rt_practices, 0, 0, false},
+	{"/pilotage/pratiques/*", rt_practice, 0, 0, false},
+	{"/pilotage/pratiques/*", rt_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
+	{"/pilotage/pratiques/*/mesure", rt_measure, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/pilotage/plan", rt_plan, 0, 0, false},
+	{"/pilotage/consolidation", rt_consolidation, 0, 0, false},
+	{"/pilotage/plan.csv", rt_plan_csv, 0, 0, false},
+	{"/pilotage/plan-action.csv", rt_download, 0, 0, false},
+	{"/pilotage/plan-action.xlsx", rt_download, 0, 0, false},
+	{"/pilotage/evaluations.xlsx", rt_download, 0, 0, false},
+	{"/pilotage/indicateurs", rt_indicators, 0, 0, false},
+	{"/pilotage/instantanes", rt_snapshots, 0, 0, false},
+	{"/pilotage/instantanes", rt_snapshot, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/pilotage/objectifs", rt_objectives, 0, 0, false},
+	{"/pilotage/objectifs", rt_objective_add, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/pilotage/objectifs/*", pg_objective, 0, 0, false},
+	{"/pilotage/objectifs/*", do_objective_set, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/pilotage/objectifs/*/archiver", do_objective_archive, PILOTAGE_MAX_FORM_BODY, 0, true},
+	{"/pilotage/rapport", rt_report, 0, 0, false},
+	{"/pilotage/declaration", rt_declaration, 0, 0, false},
+	{"/pilotage/declaration", rt_declaration_save, PILOTAGE_MAX_DECLARATION_BODY, 0, true},
+	{"/pilotage/declaration/criteres/*", rt_declaration_criterion, 0, 0, false},
+	{"/pilotage/declaration/criteres/*", rt_declaration_criterion_save, PILOTAGE_MAX_DECLARATION_BODY, 0, true},
+	{"/pilotage/declaration.html", rt_declaration_file, 0, 0, false},
+	{"/pilotage/declaration.json", rt_declaration_file, 0, 0, false},
+	{"/pilotage/declaration.xlsx", rt_declaration_file, 0, 0, false},
+	{"/pilotage/strategie", rt_strategy, 0, 0, false},
+	{"/pilotage/strategie", rt_strategy_save, PILOTAGE_MAX_STRATEGY_BODY, 0, true},
+	{"/pilotage/strategie.odt", rt_strategy_file, 0, 0, false},
+	{"/pilotage/strategie.html", rt_strategy_file, 0, 0, false},
+	{"/pilotage/strategie.md", rt_strategy_file, 0, 0, false},
+	{"/pilotage/compte", rt_account, 0, R_GLOBAL, false},
+	{"/pilotage/compte/mot-de-passe", rt_own_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/compte/jeton", rt_own_token, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/compte/jeton/revoquer", rt_own_token_revoke, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/administration", rt_admin, 0, R_GLOBAL, false},
+	{"/pilotage/administration/utilisateurs", rt_add_user, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/administration/poids", rt_weights, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/administration/utilisateurs/supprimer", rt_remove_user, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/administration/utilisateurs/mot-de-passe", rt_reset_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/administration/guide", rt_upgrade, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/api/score", rt_api_score, 0, 0, false},
+	{"/pilotage/api/pratiques", rt_api_practices, 0, 0, false},
+	{"/pilotage/api/plan", rt_api_plan, 0, 0, false},
+	{"/pilotage/api/consolidation", rt_api_consolidation, 0, 0, false},
+	{"/pilotage/api/objectifs", rt_api_objectives, 0, 0, false},
+	{"/pilotage/api/strategie", rt_api_strategy, 0, 0, false},
+	{"/pilotage/api/pratiques/*", api_practice, 0, 0, false},
+	{"/pilotage/api/pratiques/*", api_assess, PILOTAGE_MAX_ASSESS_BODY, 0, true},
+	{"/pilotage/api/pratiques/*/mesure", api_measure, PILOTAGE_MAX_FORM_BODY, 0, true},
 };
 
 /* Whether path matches pattern; the segment a '*' stood for goes to arg. */
@@ -338,11 +339,11 @@ static bool route_match(const char *pattern, const char *path, char arg[PILOTAGE
 	return *path == '\0';
 }
 
-static const struct route *route_find(const char *sub, bool post, char arg[PILOTAGE_MAX_ID])
+static const struct route *route_find(const char *path, bool post, char arg[PILOTAGE_MAX_ID])
 {
 	arg[0] = '\0';
 	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
-		if (routes[i].post == post && route_match(routes[i].path, sub, arg))
+		if (routes[i].post == post && route_match(routes[i].path, path, arg))
 			return &routes[i];
 	return NULL;
 }
@@ -374,10 +375,11 @@ static void refuse_scope(rq_t *r)
 	buf_free(&msg);
 }
 
-static void route(rq_t *r, const char *sub)
+static void route(rq_t *r)
 {
 	char arg[PILOTAGE_MAX_ID];
-	const struct route *rt = route_find(*sub ? sub : "/", r->post, arg);
+	const struct route *rt = route_find(r->req->path, r->post, arg);
+	r->res->route = rt ? rt->path : "/pilotage/(unknown)";
 	if (rt && (rt->flags & R_PUBLIC)) {
 		rt->fn(r, arg);
 		return;
@@ -417,7 +419,7 @@ size_t pilotage_admit(pilotage_t *p, const web_request_t *req)
 		return 0;
 	const char *sub = req->path + 9;
 	char arg[PILOTAGE_MAX_ID];
-	const struct route *rt = route_find(sub, true, arg);
+	const struct route *rt = route_find(req->path, true, arg);
 	if (!rt)
 		return 0;
 	if (rt->flags & R_PUBLIC) {
@@ -452,6 +454,7 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 	r.env = &p->env;
 	r.req = req;
 	r.res = res;
+	res->route = "/pilotage/(unknown)";
 	const char *sub = req->path + 9; /* after "/pilotage" */
 	if (*sub == '\0') {
 		rq_redirect(&r, "/pilotage/");
@@ -465,6 +468,7 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 		return;
 	}
 	if (strncmp(sub, "/static/", 8) == 0) {
+		res->route = "/pilotage/static/*";
 		serve_static(p, &r, sub + 8);
 		return;
 	}
@@ -492,7 +496,9 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 	if (rq_authenticate(&r) != STEER_OK)
 		rq_io_error(&r);
 	else
-		route(&r, sub);
+		route(&r);
+	if (r.logged && r.user.email)
+		buf_puts(&res->user, r.user.email);
 	if (r.commit) {
 		if (store_commit(r.s, &r.d) != STEER_OK) {
 			store_rollback(r.s);
@@ -505,3 +511,24 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 	rq_end(&r);
 }
 
+
+steer_rc pilotage_health(pilotage_t *p, diag_list_t *d)
+{
+	store_t *s = thread_store(p, d);
+	return s ? store_health(s, d) : STEER_IO;
+}
+
+steer_rc pilotage_stats(pilotage_t *p, long long *sessions, long long *db_bytes, diag_list_t *d)
+{
+	store_t *s = thread_store(p, d);
+	*sessions = *db_bytes = -1;
+	if (!s)
+		return STEER_IO;
+	*db_bytes = store_size_bytes(s);
+	store_set_now(s, time(NULL));
+	steer_rc rc = store_begin(s, false, d);
+	if (!rc)
+		rc = account_session_count(s, sessions, d);
+	store_rollback(s);
+	return rc;
+}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "steer/store.h"
 #include "util/diag.h"
 #include "web/app.h"
 #include "web/server.h"
@@ -54,6 +55,14 @@ size_t pilotage_admit(pilotage_t *p, const web_request_t *req);
 
 /* A web_handler_fn for the paths pilotage_owns; ud is the pilotage_t. */
 void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res);
+
+/* For GET /healthz (web/ops), on the calling thread's connection: the
+ * database read, and its write lock taken and released (store_health).
+ * STEER_OK, or STEER_IO with a diagnostic whose rule is the cause. */
+steer_rc pilotage_health(pilotage_t *p, diag_list_t *d);
+/* For GET /metrics: the sessions live now and the database's size in bytes
+ * (-1 each when unknown). */
+steer_rc pilotage_stats(pilotage_t *p, long long *sessions, long long *db_bytes, diag_list_t *d);
 
 /* The lines of a textarea (a practice's evidence links), trimmed, empty
  * ones dropped; *n gets their number, s may be NULL. Caller frees with

@@ -40,6 +40,8 @@ struct web_server {
 	void *ud;
 	web_log_fn log;
 	void *log_ud;
+	web_observe_fn observe;
+	void *observe_ud;
 	int port;
 	bool trust_proxy;
 	atomic_size_t inflight; /* body bytes reserved by requests (WEB_MAX_INFLIGHT) */
@@ -66,6 +68,8 @@ typedef struct {
 	struct MHD_Response *held; /* an answer waiting out its delay */
 	int held_status;
 	buf_t held_note;
+	const char *route;  /* of the answer, for its log line */
+	buf_t user;
 } pending_t;
 
 static long long mono_ms(void)
@@ -300,25 +304,73 @@ static bool parse_length(const char *v, size_t *out)
 	return digits > 0 && *v == '\0';
 }
 
-static void log_line(struct web_server *s, const char *method, const char *path, int status,
-		     const struct timespec *start, const char *remote, const buf_t *note)
+/* "ts=2026-12-07T06:57:23.123Z", the wall clock in UTC. */
+static void put_ts(buf_t *b)
 {
-	if (!s->log)
-		return;
 	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double ms = (now.tv_sec - start->tv_sec) * 1e3 + (now.tv_nsec - start->tv_nsec) / 1e6;
-	char line[1024];
-	snprintf(line, sizeof line, "%s %s %.200s %d %.1f ms%s%.400s", remote, method, path, status, ms,
-		 note->len ? ": " : "", buf_cstr(note));
-	/* One request, one line: control bytes from the URL are not written. */
-	for (char *c = line; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
-	s->log(s->log_ud, line);
+	struct tm tm;
+	char when[32];
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_printf(b, "ts=%s.%03ldZ", when, now.tv_nsec / 1000000);
 }
 
-static struct MHD_Response *make_response(const web_response_t *res, bool close)
+/* " key=value", the value quoted when it must be (see web_log_fn) and cut
+ * at max bytes (on a character boundary). */
+static void put_kv(buf_t *b, const char *key, const char *v, size_t max)
+{
+	size_t n = strlen(v);
+	if (n > max) {
+		n = max;
+		while (n && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	bool quote = n == 0 || strcspn(v, " \"=\\") < n;
+	buf_printf(b, " %s=", key);
+	if (quote)
+		buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c < 0x20 || c == 0x7f)
+			c = '?'; /* one request, one line */
+		else if (quote && (c == '"' || c == '\\'))
+			buf_putc(b, '\\');
+		buf_putc(b, (char)c);
+	}
+	if (quote)
+		buf_putc(b, '"');
+}
+
+/* The request is answered: its log line, and its count for the metrics. */
+static void finish(struct web_server *s, const pending_t *p, const char *method, const char *path, int status,
+		   const buf_t *note)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - p->start.tv_sec) * 1e3 + (double)(now.tv_nsec - p->start.tv_nsec) / 1e6;
+	const char *route = p->route ? p->route : "-";
+	if (s->observe)
+		s->observe(s->observe_ud, method, route, status, ms / 1e3);
+	if (!s->log)
+		return;
+	buf_t line = BUF_INIT;
+	put_ts(&line);
+	buf_puts(&line, status >= 500 ? " level=error" : " level=info");
+	put_kv(&line, "req", p->req.id, 16);
+	put_kv(&line, "remote", p->req.remote, sizeof p->req.remote);
+	put_kv(&line, "method", method, 32);
+	put_kv(&line, "route", route, 128);
+	put_kv(&line, "path", path, 200);
+	buf_printf(&line, " status=%d dur_ms=%.1f", status, ms);
+	put_kv(&line, "user", p->user.len ? buf_cstr(&p->user) : "-", 256);
+	if (note->len)
+		put_kv(&line, "err", buf_cstr(note), 400);
+	s->log(s->log_ud, buf_cstr(&line));
+	buf_free(&line);
+}
+
+static struct MHD_Response *make_response(const web_response_t *res, const char *id, bool close)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(res->body.len, res->body.ptr ? res->body.ptr : "",
 								 MHD_RESPMEM_MUST_COPY);
@@ -337,6 +389,7 @@ static struct MHD_Response *make_response(const web_response_t *res, bool close)
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "X-Request-Id", id);
 	for (size_t i = 0; i < res->headers.len; i++)
 		MHD_add_response_header(r, res->headers.items[i].name, res->headers.items[i].value);
 	/* Answered without reading the body, or refused for its framing: what
@@ -364,9 +417,13 @@ static void remote_of(struct MHD_Connection *conn, char *out, size_t n)
 static enum MHD_Result answer(struct web_server *s, struct MHD_Connection *conn, pending_t *p, const char *method,
 			      const char *url, web_response_t *res, bool close)
 {
-	struct MHD_Response *r = make_response(res, close);
+	struct MHD_Response *r = make_response(res, p->req.id, close);
 	if (!r)
 		return MHD_NO;
+	p->route = res->route;
+	buf_reset(&p->user);
+	if (res->user.len)
+		buf_put(&p->user, res->user.ptr, res->user.len);
 	if (res->delay_ms) {
 		conn_track_t *t = track_of(conn);
 		if (t) {
@@ -386,7 +443,7 @@ static enum MHD_Result answer(struct web_server *s, struct MHD_Connection *conn,
 	track_deadline(s, conn, 0);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
 	MHD_destroy_response(r);
-	log_line(s, method, url, res->status, &p->start, p->req.remote, &res->note);
+	finish(s, p, method, url, res->status, &res->note);
 	return ok;
 }
 
@@ -431,6 +488,7 @@ static enum MHD_Result handle(struct web_server *s, struct MHD_Connection *conn,
 	enum MHD_Result ok = answer(s, conn, p, method, url, &res, close);
 	buf_free(&res.body);
 	buf_free(&res.note);
+	buf_free(&res.user);
 	http_params_free(&res.headers);
 	return ok;
 }
@@ -507,6 +565,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!p) {
 		p = xcalloc(1, sizeof *p);
 		clock_gettime(CLOCK_MONOTONIC, &p->start);
+		unsigned char rnd[8];
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2hex(p->req.id, sizeof p->req.id, rnd, sizeof rnd);
 		*state = p;
 		return begin(s, conn, p, method, url, version);
 	}
@@ -515,7 +576,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		MHD_destroy_response(p->held);
 		p->held = NULL;
 		track_deadline(s, conn, 0);
-		log_line(s, method, url, p->held_status, &p->start, p->req.remote, &p->held_note);
+		finish(s, p, method, url, p->held_status, &p->held_note);
 		return ok;
 	}
 	if (p->answered) {
@@ -546,6 +607,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **state, enum M
 	if (p->held)
 		MHD_destroy_response(p->held);
 	buf_free(&p->held_note);
+	buf_free(&p->user);
 	buf_free(&p->body);
 	buf_free(&p->path);
 	http_params_free(&p->req.query);
@@ -583,12 +645,21 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&s->lock);
 	if (repeat)
 		return;
+	buf_t out = BUF_INIT;
 	if (skipped) {
 		char more[64];
-		snprintf(more, sizeof more, "(the previous message %lu more times)", skipped);
-		s->log(s->log_ud, more);
+		snprintf(more, sizeof more, "the previous message %lu more times", skipped);
+		put_ts(&out);
+		buf_puts(&out, " level=warn");
+		put_kv(&out, "msg", more, sizeof more);
+		s->log(s->log_ud, buf_cstr(&out));
+		buf_reset(&out);
 	}
-	s->log(s->log_ud, line);
+	put_ts(&out);
+	buf_puts(&out, " level=warn");
+	put_kv(&out, "msg", line, sizeof line);
+	s->log(s->log_ud, buf_cstr(&out));
+	buf_free(&out);
 }
 
 web_server_t *web_server_start(const web_config_t *cfg, web_handler_fn handler, void *ud, diag_list_t *d)
@@ -598,6 +669,8 @@ web_server_t *web_server_start(const web_config_t *cfg, web_handler_fn handler, 
 	s->ud = ud;
 	s->log = cfg->log;
 	s->log_ud = cfg->log_ud;
+	s->observe = cfg->observe;
+	s->observe_ud = cfg->observe_ud;
 	s->trust_proxy = cfg->trust_proxy;
 	s->admit = cfg->admit;
 	atomic_init(&s->inflight, 0);

@@ -2,7 +2,8 @@
  * whole requests handed to one handler function, strict framing (one
  * Content-Length, chunked or nothing, a Host), size and time limits decided
  * before a body is read, connections per address, security headers on every
- * response, and one log line per request. Knows nothing of sobre's pages:
+ * response, and one log line per request (key=value, see web_log_fn),
+ * each with a request id also sent back as X-Request-Id. Knows nothing of sobre's pages:
  * the app layer (web/app) does the routing. */
 #ifndef SOBRE_SERVER_H
 #define SOBRE_SERVER_H
@@ -54,6 +55,7 @@ struct web_request {
 				* the route took none (see web_admit_fn) */
 	size_t body_len;
 	char remote[64];       /* client address */
+	char id[17];           /* request id: 16 hex digits, random (X-Request-Id) */
 	void *conn;            /* for web_header */
 };
 
@@ -65,8 +67,12 @@ typedef struct {
 	const char *type;      /* content type; default text/html; charset=utf-8 */
 	buf_t body;
 	http_params_t headers; /* extra headers (Set-Cookie, Location...) */
-	buf_t note;            /* appended to the request's log line: the cause of
-				* an error the answer only summarises */
+	buf_t note;            /* the request's log line's err=: the cause of an
+				* error the answer only summarises */
+	const char *route;     /* the route's pattern, for the log line and the
+				* metrics (static storage; NULL: "-"): a bounded
+				* set of names, unlike paths */
+	buf_t user;            /* who made the request (log line), if known */
 	unsigned delay_ms;     /* hold the answer back this long (at most
 				* WEB_MAX_DELAY_MS) without keeping a server thread:
 				* slows password guessing on one account */
@@ -94,7 +100,20 @@ typedef void (*web_handler_fn)(void *ud, const web_request_t *req, web_response_
  * where none is taken is not read either: the handler answers the request
  * as if it had none. Either way the connection is closed after the answer. */
 typedef size_t (*web_admit_fn)(void *ud, const web_request_t *req);
+/* One line without its newline. A request's line is, in this order (a
+ * stable format: README, "Operations"):
+ *   ts=2026-12-07T06:57:23.123Z level=info req=<16 hex> remote=<address>
+ *   method=GET route=<pattern> path=<path> status=200 dur_ms=1.2 user=<email>
+ *   [err=<cause>]
+ * level is info below status 500, error from 500; a value that is empty or
+ * holds a space, '"', '=' or '\\' is quoted, with '"' and '\\' escaped;
+ * control bytes are written '?'. libmicrohttpd's own messages come as
+ * "ts=... level=warn msg=...". */
 typedef void (*web_log_fn)(void *ud, const char *line);
+/* Called once per request answered, from the server thread that answered
+ * it (so concurrently): its method, route (web_response_t.route, or "-"
+ * when the server answered on its own), status and duration. */
+typedef void (*web_observe_fn)(void *ud, const char *method, const char *route, int status, double seconds);
 
 typedef struct {
 	const char *bind; /* address to listen on, IPv4 or IPv6; default 127.0.0.1 */
@@ -109,6 +128,8 @@ typedef struct {
 	web_admit_fn admit; /* NULL: every request may send WEB_MAX_BODY */
 	int max_per_address; /* connections per client address; < 0: the default
 			      * (WEB_MAX_PER_ADDRESS, or none with trust_proxy); 0: none */
+	web_observe_fn observe; /* may be NULL */
+	void *observe_ud;
 } web_config_t;
 
 typedef struct web_server web_server_t;

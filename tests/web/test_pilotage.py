@@ -189,9 +189,9 @@ def db_errors(sobre, guide, work):
                 p.wait()
             subprocess.run(["umount", full])
         text = open(logpath, encoding="utf-8", errors="replace").read()
-        check(re.search(r"POST /pilotage/pratiques/a\.1 503 [0-9.]+ ms: .*database or disk is full \[db-full\]",
+        check(re.search(r"method=POST route=/pilotage/pratiques/\* path=/pilotage/pratiques/a\.1 status=503 .* err=\".*database or disk is full \[db-full\]\"",
                         text), "full disk: the log line carries SQLite's error:\n" + text[-2000:])
-        check(re.search(r"POST /pilotage/connexion 503 [0-9.]+ ms: .*\[db-full\]", text),
+        check(re.search(r"method=POST route=/pilotage/connexion path=/pilotage/connexion status=503 .* err=\".*\[db-full\]\"", text),
               "full disk: the refused login is logged with its cause")
 
     # --- read-only: a folder the server cannot write, the file read-only too
@@ -227,6 +227,9 @@ def db_errors(sobre, guide, work):
             s, b = login_page_answer(port, pw)
             check(s == 503 and "La connexion est impossible : la base de données est en lecture seule".encode() in b,
                   f"read-only: a login ({pw}) answers 503 with the reason ({s})")
+        s, h, b = Client(port).req("/healthz")
+        check(s == 503 and b == b"db-readonly\n" and h.get("Cache-Control") == "no-store",
+              f"read-only: /healthz answers 503 with the cause ({s}, {b!r})")
         check(stop_server(p) == 0, "read-only: server stops")
         p = None
     finally:
@@ -238,7 +241,9 @@ def db_errors(sobre, guide, work):
     log.close()
     text = open(logpath, encoding="utf-8", errors="replace").read()
     check("is opened read-only" in text, "read-only: the server says so at start")
-    check(re.search(r"POST /pilotage/connexion 503 [0-9.]+ ms: .*readonly database.*\[db-readonly\]", text),
+    check(re.search(r"route=/healthz path=/healthz status=503 .* err=\".*opened read-only.*\[db-readonly\]\"", text),
+          "read-only: the failed health check is logged with its cause")
+    check(re.search(r"method=POST route=/pilotage/connexion path=/pilotage/connexion status=503 .* err=\".*readonly database.*\[db-readonly\]\"", text),
           "read-only: the refused login is logged with SQLite's error:\n" + text[-2000:])
     check(not re.search(r"Sanitizer|runtime error", text), "no sanitizer report:\n" + text[-3000:])
 
@@ -1667,9 +1672,9 @@ def main(sobre, guide):
         check(not re.search(r"Sanitizer|runtime error", log), "no sanitizer report from the server:\n" + log[-3000:])
         check(re.search(r"backup \S+/copies/sobre-[0-9-]+\.db written \(2 older removed, the newest 2 kept\)", log),
               "the backup is logged")
-        check(re.search(r"198\.51\.100\.7 POST /pilotage/connexion 303", log), "the log names the proxied client")
-        check(not re.search(r"192\.0\.2\.1 POST", log), "only the entry the proxy appended is trusted")
-        check(re.search(r"198\.51\.100\.99 POST /pilotage/connexion 401", log) and not re.search(r"203\.0\.113\.66", log),
+        check(re.search(r"remote=198\.51\.100\.7 method=POST route=/pilotage/connexion path=/pilotage/connexion status=303 ", log), "the log names the proxied client")
+        check(not re.search(r"remote=192\.0\.2\.1 ", log), "only the entry the proxy appended is trusted")
+        check(re.search(r"remote=198\.51\.100\.99 method=POST route=/pilotage/connexion path=/pilotage/connexion status=401 ", log) and not re.search(r"203\.0\.113\.66", log),
               "with two X-Forwarded-For lines, the last one is the client")
         scopes(sobre, guide, work)
         rgesn(sobre, guide, work)

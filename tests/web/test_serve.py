@@ -238,6 +238,168 @@ def stop(p):
         return None
 
 
+# One sample line of Prometheus' text exposition format: name, {labels}, value.
+SAMPLE = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)')
+
+
+def parse_exposition(text):
+    """{(name, frozenset(labels)): value}, checking the format as it goes: every
+    line a # HELP, a # TYPE or a sample; every sample of a family whose TYPE
+    came first (a histogram's _bucket, _sum, _count included)."""
+    samples, types, bad = {}, {}, []
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            continue
+        if line.startswith("# TYPE "):
+            parts = line.split(" ")
+            if len(parts) != 4 or parts[3] not in ("counter", "gauge", "histogram", "summary", "untyped"):
+                bad.append(line)
+            else:
+                types[parts[2]] = parts[3]
+            continue
+        m = SAMPLE.match(line)
+        if not m:
+            bad.append(line)
+            continue
+        name, labels, value = m.groups()
+        family = re.sub(r"_(bucket|sum|count)$", "", name) if re.sub(r"_(bucket|sum|count)$", "", name) in types \
+            else name
+        if family not in types:
+            bad.append(line)
+        pairs, rest = [], labels or ""
+        while rest:
+            lm = LABEL.match(rest)
+            if not lm:
+                bad.append(line)
+                break
+            pairs.append((lm.group(1), re.sub(r"\\(.)", lambda x: "\n" if x.group(1) == "n" else x.group(1),
+                                              lm.group(2))))
+            rest = rest[lm.end():]
+        try:
+            samples[(name, frozenset(pairs))] = float(value)
+        except ValueError:
+            bad.append(line)
+    return samples, types, bad
+
+
+def requests_by(samples, **want):
+    return sum(v for (n, ls), v in samples.items()
+               if n == "sobre_http_requests_total" and all((k, w) in ls for k, w in want.items()))
+
+
+# One log line: key=value pairs, a value quoted when it must be.
+PAIR = re.compile(r'([a-z_]+)=("(?:[^"\\]|\\.)*"|[^ "]*)(?: |$)')
+
+
+def parse_log_line(line):
+    """The line's pairs as a dict, or None when it is not key=value throughout."""
+    out, pos = {}, 0
+    while pos < len(line):
+        m = PAIR.match(line, pos)
+        if not m:
+            return None
+        v = m.group(2)
+        if v.startswith('"'):
+            v = re.sub(r'\\(.)', r'\1', v[1:-1])
+        out[m.group(1)] = v
+        pos = m.end()
+    return out
+
+
+def operations(sobre, copy):
+    """GET /healthz, GET /metrics with serve --metrics, the key=value log
+    lines and X-Request-Id (issue 14, operations)."""
+    p, port, home = start(sobre, copy)
+    s, h, b = get(port, "/healthz")
+    check(s == 200 and b == b"ok\n" and h.get("Cache-Control") == "no-store" and
+          h.get("Content-Type", "").startswith("text/plain"), f"/healthz: 200 ok, not cached ({s}, {b!r}, {h})")
+    s, _, _ = get(port, "/metrics")
+    check(s == 404, f"/metrics without --metrics: 404 ({s})")
+    # Another connection holds the write lock: the check waits 200 ms, not
+    # the 5 s a save would, and says why.
+    db = os.path.join(os.path.dirname(os.path.abspath(copy)), "sobre.db")
+    import sqlite3
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    t0 = time.time()
+    s, _, b = get(port, "/healthz")
+    took = time.time() - t0
+    holder.execute("ROLLBACK")
+    holder.close()
+    check(s == 503 and b == b"db-busy\n" and took < 2, f"/healthz with the database locked: 503 db-busy ({s}, {b!r}, {took:.2f} s)")
+    s, _, b = get(port, "/healthz")
+    check(s == 200, f"/healthz once the lock is gone: 200 ({s})")
+    check(stop(p) == 0, "server without --metrics stops")
+    err = p.stderr.read()
+    check(len([x for x in err.splitlines() if "path=/healthz" in x]) == 3, "one log line per health check:\n" + err)
+
+    p, port, home = start(sobre, copy, "--metrics", "--trust-proxy")
+    s, h, b = get(port, "/metrics")
+    text = b.decode()
+    before, types, bad = parse_exposition(text)
+    check(s == 200 and not bad and h.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
+          f"/metrics: 200 in the text exposition format ({s}, bad lines: {bad})")
+    for name, kind in (("sobre_http_requests_total", "counter"), ("sobre_http_request_duration_seconds", "histogram"),
+                       ("sobre_sessions_active", "gauge"), ("sobre_database_size_bytes", "gauge"),
+                       ("sobre_uptime_seconds", "gauge"), ("sobre_build_info", "gauge")):
+        check(types.get(name) == kind, f"/metrics: {name} is a {kind} ({types.get(name)})")
+    size = before.get(("sobre_database_size_bytes", frozenset()), 0)
+    check(size == os.path.getsize(db), f"/metrics: the database's size ({size}, file {os.path.getsize(db)})")
+    ids = []
+    for _ in range(3):
+        s, h, _ = get(port, home)
+        ids.append(h.get("X-Request-Id"))
+    for _ in range(2):
+        get(port, "/nothing/here/")
+    get(port, "/pilotage/pratiques/a.1")
+    get(port, "/pilotage/pratiques/b.2")
+    s, _, _ = get(port, "/metrics", headers={"X-Forwarded-For": "203.0.113.5"})
+    check(s == 403, f"/metrics to a client that is not this machine (behind --trust-proxy): 403 ({s})")
+    s, _, b = get(port, "/metrics")
+    after, _, bad = parse_exposition(b.decode())
+    check(not bad, f"/metrics parses again ({bad})")
+
+    def moved(**labels):
+        return requests_by(after, **labels) - requests_by(before, **labels)
+    check(moved(route="/*", method="GET", code="200") == 3, f"/metrics: 3 pages counted ({moved(route='/*', code='200')})")
+    check(moved(route="/*", code="404") == 2, "/metrics: 2 pages not found counted")
+    check(moved(route="/pilotage/pratiques/*", code="303") == 2,
+          "/metrics: two practices' paths counted under their route's pattern")
+    check(not any(("route", "/pilotage/pratiques/a.1") in ls for (_, ls) in after), "/metrics: no raw path as a route")
+    check(moved(route="/metrics", code="200") == 1 and moved(route="/metrics", code="403") == 1,
+          "/metrics: the scrapes themselves are counted")
+    total = requests_by(after)
+    count = after.get(("sobre_http_request_duration_seconds_count", frozenset()))
+    buckets = sorted(((float(dict(ls)["le"]), v) for (n, ls), v in after.items()
+                      if n == "sobre_http_request_duration_seconds_bucket"), key=lambda x: x[0])
+    # 9 requests above, and the login page the two practices redirect to.
+    check(moved(route="/pilotage/connexion", code="200") == 2, "/metrics: the redirects followed are counted")
+    check(count == total and total == requests_by(before) + 11, f"/metrics: _count ({count}) is the requests ({total})")
+    check(len(buckets) >= 10 and buckets[-1][0] == float("inf") and buckets[-1][1] == count and
+          all(a[1] <= b[1] for a, b in zip(buckets, buckets[1:])), f"/metrics: buckets cumulative up to +Inf: {buckets}")
+    check(after.get(("sobre_http_request_duration_seconds_sum", frozenset()), -1) > 0, "/metrics: _sum")
+    check(after.get(("sobre_sessions_active", frozenset())) == 0, "/metrics: no session yet")
+    s, h, _ = get(port, '/a%20b%22c%5Cd')
+    quoted_id = h.get("X-Request-Id")
+    check(stop(p) == 0, "server with --metrics stops")
+    err = p.stderr.read()
+    lines = [x for x in err.splitlines() if x.startswith("ts=")]
+    parsed = [parse_log_line(x) for x in lines]
+    check(lines and all(parsed), "every log line is key=value:\n" + "\n".join(x for x, y in zip(lines, parsed) if not y))
+    by_id = {x["req"]: x for x in parsed if x and "req" in x}
+    check(all(re.fullmatch(r"[0-9a-f]{16}", i or "") for i in ids) and len(set(ids)) == 3,
+          f"X-Request-Id: 16 hex digits, one per request ({ids})")
+    line = by_id.get(ids[0], {})
+    check(line.get("method") == "GET" and line.get("route") == "/*" and line.get("path") == home and
+          line.get("status") == "200" and line.get("user") == "-" and line.get("remote") == "127.0.0.1" and
+          re.fullmatch(r"[0-9.]+", line.get("dur_ms", "")) and line.get("level") == "info" and
+          re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line.get("ts", "")),
+          f"the log line of a request, found by its X-Request-Id: {line}")
+    check(by_id.get(quoted_id, {}).get("path") == '/a b"c\\d',
+          f"a path with a space, a quote and a backslash is quoted back whole: {by_id.get(quoted_id)}")
+
+
 def main(sobre, guide):
     work = tempfile.mkdtemp()
     try:
@@ -293,7 +455,8 @@ def main(sobre, guide):
         get(port, "/a%0d%0aINJECTED%20200%201.0%20ms")
         check(stop(p) == 0, "SIGTERM stops the server with status 0")
         log = p.stderr.read()
-        check(re.search(r"127\.0\.0\.1 GET /nothing/here/ 404 [0-9.]+ ms", log) is not None, "one log line per request")
+        check(re.search(r"remote=127\.0\.0\.1 method=GET route=/\* path=/nothing/here/ status=404 dur_ms=[0-9.]+ ", log)
+              is not None, "one log line per request")
         check(not re.search(r"^INJECTED", log, re.M), "a line break in a URL does not break the log line")
 
         # --watch: an edit is served after reload, and the version moves on
@@ -323,6 +486,8 @@ def main(sobre, guide):
         fresh = os.path.join(work, "guide2")
         shutil.copytree(guide, fresh)
         settings(sobre, fresh, work)
+        os.makedirs(os.path.join(work, "ops"))
+        operations(sobre, shutil.copytree(guide, os.path.join(work, "ops", "guide")))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"serve: {passed} passed, {failed} failed")
