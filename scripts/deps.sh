@@ -3,8 +3,8 @@
 # installs the missing -dev packages when it can (root or sudo); otherwise it
 # prints the exact command and fails.
 set -u
-PKGS="libfyaml-dev libmd4c-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev libxlsxwriter-dev libutf8proc-dev libzip-dev libexpat1-dev libcmocka-dev pkg-config python3"
-MODS="libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat cmocka"
+PKGS="libfyaml-dev libmd4c-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev libxlsxwriter-dev libutf8proc-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libssl-dev libcmocka-dev pkg-config python3"
+MODS="libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat libcurl libcrypto cmocka"
 
 missing=""
 if command -v pkg-config >/dev/null 2>&1; then
