@@ -30,5 +30,8 @@ USER sobre
 WORKDIR /var/lib/sobre
 VOLUME /var/lib/sobre
 EXPOSE 8080
-CMD ["sobre", "serve", "--bind", "0.0.0.0", "--port", "8080", "--db", "/var/lib/sobre/sobre.db", \
-     "--backups", "/var/lib/sobre/backups", "/srv/sobre/guide"]
+# The package's /etc/sobre/sobre.conf gives the database, its daily copies
+# and the guide's folder; in a container, every interface. Other settings:
+# -e SOBRE_<KEY>=value (docs/configuration.md), or mount a settings file.
+ENV SOBRE_BIND=0.0.0.0
+CMD ["sobre", "serve"]

@@ -199,6 +199,8 @@ BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/sobre
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+# GNU's sysconfdir is PREFIX/etc, except that /usr's is /etc.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 MAN_SRC := $(sort $(wildcard man/*.scd))
 MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
@@ -216,8 +218,11 @@ install: all man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/docs
 	install -m 755 $(BUILD)/sobre $(DESTDIR)$(BINDIR)/sobre
 	install -m 644 $(MAN_OUT) $(DESTDIR)$(MANDIR)/man1/
-	sed 's|@BINDIR@|$(BINDIR)|g' packaging/sobre.service > $(DESTDIR)$(UNITDIR)/sobre.service
+	sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/sobre.service > $(DESTDIR)$(UNITDIR)/sobre.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/sobre.service
+	@# The settings file is the administrator's once installed: never replaced.
+	install -d $(DESTDIR)$(SYSCONFDIR)/sobre
+	test -e $(DESTDIR)$(SYSCONFDIR)/sobre/sobre.conf || install -m 644 packaging/sobre.conf $(DESTDIR)$(SYSCONFDIR)/sobre/sobre.conf
 	install -m 644 README.md CHANGELOG.md $(DESTDIR)$(DOCDIR)/
 	install -m 644 $(sort $(wildcard docs/*.md)) $(DESTDIR)$(DOCDIR)/docs/
 
@@ -225,6 +230,11 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sobre $(DESTDIR)$(UNITDIR)/sobre.service
 	rm -f $(MAN_SRC:man/%.scd=$(DESTDIR)$(MANDIR)/man1/%)
 	rm -rf $(DESTDIR)$(DOCDIR)
+	@# An edited settings file is kept, as dpkg keeps a changed conffile.
+	if cmp -s packaging/sobre.conf $(DESTDIR)$(SYSCONFDIR)/sobre/sobre.conf; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/sobre/sobre.conf; rmdir $(DESTDIR)$(SYSCONFDIR)/sobre 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/sobre/sobre.conf ]; then \
+		echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/sobre/sobre.conf was edited: kept"; fi
 
 # The man pages against the binary, make install into a scratch root, the
 # unit (systemd-analyze verify), the Debian package: seconds, in make check.

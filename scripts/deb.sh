@@ -33,6 +33,8 @@ fi
 
 mkdir -p "$pkg/DEBIAN"
 install -m 755 packaging/debian/postinst packaging/debian/postrm "$pkg/DEBIAN/"
+# The settings file is a conffile: an upgrade keeps the administrator's edits.
+echo /etc/sobre/sobre.conf >"$pkg/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
 cat >"$pkg/DEBIAN/control" <<CONTROL
 Package: sobre
@@ -49,7 +51,8 @@ Description: responsible-digital guide publisher and self-assessment steering
  référentiel such as the RGESN) as a static website, and steers an
  organisation's self-assessment against it in a SQLite database, from the
  command line and from a web app (sobre serve). The package installs the
- sobre.service systemd unit, sandboxed, not enabled.
+ sobre.service systemd unit, sandboxed, not enabled, and its settings in
+ /etc/sobre/sobre.conf.
 CONTROL
 (cd "$pkg" && find usr -type f | sort | xargs md5sum) >"$pkg/DEBIAN/md5sums"
 out=$build/sobre_${version}_${arch}.deb

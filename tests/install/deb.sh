@@ -40,6 +40,9 @@ done
 check sh -c "dpkg-deb --field '$deb' Maintainer Description | grep -q ."
 dpkg-deb --contents "$deb" >"$tmp/contents"
 check grep -q ' \./usr/bin/sobre$' "$tmp/contents"
+check grep -q ' \./etc/sobre/sobre\.conf$' "$tmp/contents"
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$tmp/conffiles" 2>/dev/null
+check grep -qx /etc/sobre/sobre.conf "$tmp/conffiles"
 check grep -q ' \./usr/lib/systemd/system/sobre\.service$' "$tmp/contents"
 check grep -q ' \./usr/share/man/man1/sobre-steer\.1\.gz$' "$tmp/contents"
 check grep -q ' \./usr/share/doc/sobre/README\.md$' "$tmp/contents"
@@ -58,7 +61,11 @@ quiet() { "$@" >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; false; }; }
 check quiet dpkgx -i "$deb"
 check sh -c "dpkg --admindir='$tmp/admin' -s sobre | grep -qx 'Status: install ok installed'"
 check sh -c "'$tmp/inst/usr/bin/sobre' --version | grep -qx 'sobre $version'"
+check quiet "$tmp/inst/usr/bin/sobre" config check "$tmp/inst/etc/sobre/sobre.conf"
+# Removed, the settings (a conffile) stay; purged, they go.
 check quiet dpkgx -r sobre
+check sh -c "[ \"\$(cd '$tmp/inst' && find . -type f)\" = ./etc/sobre/sobre.conf ]"
+check quiet dpkgx -P sobre
 check sh -c "[ -z \"\$(find '$tmp/inst' -type f)\" ]"
 
 if command -v lintian >/dev/null 2>&1; then

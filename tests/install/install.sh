@@ -25,6 +25,7 @@ d=$tmp/root
 make -s -C "$root" install BUILD="$build" PREFIX=/usr DESTDIR="$d" >"$tmp/log" 2>&1 || { cat "$tmp/log"; echo "FAIL: install: make install"; exit 1; }
 (cd "$d" && find . -type f | sort) >"$tmp/files"
 {
+	echo ./etc/sobre/sobre.conf
 	echo ./usr/bin/sobre
 	echo ./usr/lib/systemd/system/sobre.service
 	echo ./usr/share/doc/sobre/CHANGELOG.md
@@ -39,7 +40,16 @@ for p in sobre sobre-guide sobre-steer sobre-serve; do
 	check sh -c "MANPATH='$d/usr/share/man' MANWIDTH=80 man $p 2>/dev/null | grep -q '^NAME'"
 done
 unit=$d/usr/lib/systemd/system/sobre.service
-check grep -q '^ExecStart=/usr/bin/sobre serve --db /var/lib/sobre/sobre.db ' "$unit"
+check grep -qx 'ExecStart=/usr/bin/sobre serve --config /etc/sobre/sobre.conf' "$unit"
+# The example settings are valid and say what the unit serves.
+conf=$d/etc/sobre/sobre.conf
+check sh -c "'$d/usr/bin/sobre' config check '$conf' >'$tmp/settings'"
+check grep -q '^db = /var/lib/sobre/sobre.db ' "$tmp/settings"
+check grep -q '^guide = /srv/sobre/guide ' "$tmp/settings"
+# A second make install keeps the administrator's edits.
+echo 'port = 8090' >>"$conf"
+make -s -C "$root" install BUILD="$build" PREFIX=/usr DESTDIR="$d" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail=$((fail + 1)); }
+check grep -qx 'port = 8090' "$conf"
 check sh -c "! grep -q @BINDIR@ '$unit'"
 for k in DynamicUser=yes StateDirectory=sobre ProtectSystem=strict NoNewPrivileges=yes PrivateTmp=yes \
 	ProtectHome=yes CapabilityBoundingSet= SystemCallFilter=@system-service; do
@@ -62,6 +72,10 @@ else
 	echo "install: SKIPPED systemd-analyze verify: no systemd-analyze"
 fi
 
+# make uninstall keeps the edited settings, and removes the unedited ones.
+make -s -C "$root" uninstall BUILD="$build" PREFIX=/usr DESTDIR="$d" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail=$((fail + 1)); }
+check sh -c "[ \"\$(cd '$d' && find . -type f)\" = ./etc/sobre/sobre.conf ]"
+cp "$root/packaging/sobre.conf" "$conf"
 make -s -C "$root" uninstall BUILD="$build" PREFIX=/usr DESTDIR="$d" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail=$((fail + 1)); }
 check sh -c "[ -z \"\$(find '$d' -type f)\" ]"
 
