@@ -121,7 +121,7 @@ static int start(const char *url, httpc_response_t *out, buf_t *why, CURL **c)
 	return 0;
 }
 
-int httpc_get(const char *url, const char *accept, httpc_response_t *out, buf_t *why)
+int httpc_get(const char *url, const char *accept, const char *bearer, httpc_response_t *out, buf_t *why)
 {
 	CURL *c = NULL;
 	if (start(url, out, why, &c))
@@ -131,8 +131,14 @@ int httpc_get(const char *url, const char *accept, httpc_response_t *out, buf_t 
 	if (accept) {
 		buf_printf(&line, "Accept: %s", accept);
 		h = curl_slist_append(h, buf_cstr(&line));
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	}
+	if (bearer) {
+		buf_reset(&line);
+		buf_printf(&line, "Authorization: Bearer %s", bearer);
+		h = curl_slist_append(h, buf_cstr(&line));
+	}
+	if (h)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	int rc = perform(c, url, out, why);
 	curl_slist_free_all(h);
 	buf_free(&line);

@@ -33,12 +33,13 @@ int httpc_global_init(void);
  * localhost): the only URLs httpc fetches. */
 bool httpc_url_allowed(const char *url);
 
-/* GET url (Accept: accept, may be NULL); or POST form (urlencoded text)
+/* GET url (Accept: accept, may be NULL; bearer, may be NULL: an OAuth
+ * access token sent as Authorization: Bearer); or POST form (urlencoded text)
  * with basic_user/basic_pass as HTTP Basic credentials when basic_user is
  * not NULL. Returns 0 with out filled for any status, -1 with why filled
  * when there is no usable answer (refused URL, network, TLS, timeout, too
  * large). out is reset first; the caller frees it. */
-int httpc_get(const char *url, const char *accept, httpc_response_t *out, buf_t *why);
+int httpc_get(const char *url, const char *accept, const char *bearer, httpc_response_t *out, buf_t *why);
 int httpc_post_form(const char *url, const char *form, const char *basic_user, const char *basic_pass,
 		    httpc_response_t *out, buf_t *why);
 

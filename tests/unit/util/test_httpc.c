@@ -90,7 +90,7 @@ static int fetch(size_t len, httpc_response_t *res, buf_t *why)
 	pthread_create(&t, NULL, serve_one, &s);
 	char url[64];
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/x", ntohs(a.sin_port));
-	int rc = httpc_get(url, "application/json", res, why);
+	int rc = httpc_get(url, "application/json", NULL, res, why);
 	pthread_join(t, NULL);
 	close(s.fd);
 	return rc;
@@ -108,7 +108,7 @@ static void test_size_limit(void **state)
 	assert_int_equal(fetch(HTTPC_MAX_BODY + 1, &res, &why), -1);
 	assert_non_null(strstr(buf_cstr(&why), "larger than"));
 	buf_reset(&why);
-	assert_int_equal(httpc_get("http://example.org/", NULL, &res, &why), -1);
+	assert_int_equal(httpc_get("http://example.org/", NULL, NULL, &res, &why), -1);
 	assert_non_null(strstr(buf_cstr(&why), "only https"));
 	httpc_response_free(&res);
 	buf_free(&why);
