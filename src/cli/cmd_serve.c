@@ -502,7 +502,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	if (used)
 		fprintf(stderr, "sobre serve: settings read from %s\n", used);
 
-	o->port = atoi(value_of(o, 'p'));
+	o->port = (int)strtol(value_of(o, 'p'), NULL, 10);
 	o->bind = value_of(o, 'b');
 	o->dir = value_of(o, 'g');
 	o->db = value_of(o, 'D');
@@ -514,9 +514,9 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	o->secure = bool_of(o, 'S');
 	o->trust_proxy = bool_of(o, 'P');
 	o->metrics = bool_of(o, 'M');
-	o->per_address = value_of(o, 'C') ? atoi(value_of(o, 'C')) : -1;
+	o->per_address = value_of(o, 'C') ? (int)strtol(value_of(o, 'C'), NULL, 10) : -1;
 	o->backups = value_of(o, 'B');
-	o->keep = (size_t)atol(value_of(o, 'K'));
+	o->keep = (size_t)strtol(value_of(o, 'K'), NULL, 10);
 	if (!*o->bind)
 		return cli_usage_error("serve", usage, "--bind takes an address (127.0.0.1, 0.0.0.0, ::1...)");
 	if (o->vals[key_index('K')].source != CONFIG_FROM_DEFAULT && !o->backups)
@@ -667,6 +667,28 @@ static int prepare_oidc(const serve_opts_t *o, serve_oidc_t *so, identity_rules_
 	return -1;
 }
 
+/* The lines that say where to go and how to log in (the first admin's
+ * password, shown once, then wiped). */
+static void print_banner(const serve_opts_t *o, app_t *app, web_server_t *srv, bool watching, const serve_oidc_t *so,
+			 char password[ACCOUNT_PASSWORD_LEN + 1])
+{
+	const char *host = strchr(o->bind, ':') ? "[::1]" : strcmp(o->bind, "0.0.0.0") == 0 ? "localhost" : o->bind;
+	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
+	       web_server_port(srv), app_home(app), watching ? "reloading on changes; " : "");
+	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), o->db);
+	if (so->oidc)
+		printf("sobre serve: logins through %s (%s)%s\n", so->name, val(o->vals, T_OIDC_ISSUER),
+		       bool_of(o, T_LOCAL_LOGIN) ? " and with passwords" : "; password logins are off");
+	if (password[0]) {
+		printf("sobre serve: first login: %s with password %s (shown once; change it on the app's page "
+		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o->admin, password, o->admin, o->db);
+		sodium_memzero(password, ACCOUNT_PASSWORD_LEN + 1);
+	} else {
+		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", o->db);
+	}
+	fflush(stdout);
+}
+
 /* Serves as o says; returns the exit code. */
 static int serve(const serve_opts_t *o)
 {
@@ -762,21 +784,7 @@ static int serve(const serve_opts_t *o)
 			cli_print_diags(stderr, &d);
 		}
 	}
-	const char *host = strchr(o->bind, ':') ? "[::1]" : strcmp(o->bind, "0.0.0.0") == 0 ? "localhost" : o->bind;
-	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
-	       web_server_port(srv), app_home(app), w ? "reloading on changes; " : "");
-	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), o->db);
-	if (so.oidc)
-		printf("sobre serve: logins through %s (%s)%s\n", so.name, val(o->vals, T_OIDC_ISSUER),
-		       bool_of(o, T_LOCAL_LOGIN) ? " and with passwords" : "; password logins are off");
-	if (password[0]) {
-		printf("sobre serve: first login: %s with password %s (shown once; change it on the app's page "
-		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o->admin, password, o->admin, o->db);
-		memset(password, 0, sizeof password);
-	} else {
-		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", o->db);
-	}
-	fflush(stdout);
+	print_banner(o, app, srv, w != NULL, &so, password);
 
 	serve_until_stopped(o, app, w, sfd, backup_day);
 	fprintf(stderr, "sobre serve: stopping\n");

@@ -86,7 +86,7 @@ static int perform(CURL *c, const char *url, httpc_response_t *out, buf_t *why)
 	CURLcode rc = curl_easy_perform(c);
 	if (rc != CURLE_OK) {
 		if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-			buf_printf(why, "%s: the answer is larger than %d bytes", url, HTTPC_MAX_BODY);
+			buf_printf(why, "%s: the answer is larger than %zu bytes", url, HTTPC_MAX_BODY);
 		else
 			buf_printf(why, "%s: %s", url, err[0] ? err : curl_easy_strerror(rc));
 		return -1;

@@ -15,7 +15,7 @@
 #define HTTPC_TIMEOUT 10
 /* Discovery, key sets, tokens and userinfo are kilobytes; a larger answer
  * is not one of them and would be held in memory whole. */
-#define HTTPC_MAX_BODY (1024 * 1024)
+#define HTTPC_MAX_BODY ((size_t)1024 * 1024)
 
 typedef struct {
 	long status;         /* the HTTP status, 0 when no answer */

@@ -124,7 +124,7 @@ jose_keyset_t *jose_keyset_parse(const char *json, size_t len, buf_t *why)
 {
 	jose_keyset_t *ks = NULL;
 	if (len > JOSE_MAX_JWKS) {
-		buf_printf(why, "the key set is larger than %d bytes", JOSE_MAX_JWKS);
+		buf_printf(why, "the key set is larger than %zu bytes", JOSE_MAX_JWKS);
 		return NULL;
 	}
 	json_error_t err;

@@ -13,12 +13,12 @@
 
 /* An ID token or signed userinfo is a few kilobytes; a larger input is not
  * one, and would be decoded and parsed whole otherwise. */
-#define JOSE_MAX_TOKEN (64 * 1024)
+#define JOSE_MAX_TOKEN ((size_t)64 * 1024)
 /* A provider publishes a handful of keys (current, next, previous); more is
  * a mistake or an attack making every lookup and parse longer. */
 #define JOSE_MAX_KEYS 64
 /* A JWK set document: 64 keys of 4096-bit RSA fit in well under this. */
-#define JOSE_MAX_JWKS (256 * 1024)
+#define JOSE_MAX_JWKS ((size_t)256 * 1024)
 
 typedef struct jose_keyset jose_keyset_t;
 
