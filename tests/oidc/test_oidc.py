@@ -157,11 +157,13 @@ def start_sobre(sobre, guide, db, port, extra, log):
 
 
 def stop(p):
+    """Stops p; its exit status (None when it had to be killed)."""
     p.send_signal(signal.SIGTERM)
     try:
-        p.wait(timeout=20)
+        return p.wait(timeout=20)
     except subprocess.TimeoutExpired:
         p.kill()
+        return None
 
 
 def says(body, text):
@@ -291,7 +293,8 @@ def proconnect_like(sobre, guide, work, node_modules, log):
         s, _, body = b.login("unverified@agence.gouv.fr")
         check(s == 403 and b.cookie("sobre_session") is None, f"an unverified address: refused ({s})")
     finally:
-        stop(srv)
+        rc = stop(srv)
+        check(rc == 0, f"serve stops cleanly (status {rc}: under the sanitizers, a leak or an error says so)")
         stop(prov)
 
 
@@ -345,7 +348,8 @@ def plain_provider(sobre, guide, work, node_modules, log):
         check(b.cookie("sobre_session") is None, "unknown account: no session")
         refused_token(b, base, prov_url, "badsig", "signature is not valid", log, "ES256: a corrupted signature")
     finally:
-        stop(srv)
+        rc = stop(srv)
+        check(rc == 0, f"serve stops cleanly (status {rc}: under the sanitizers, a leak or an error says so)")
         stop(prov)
 
 
