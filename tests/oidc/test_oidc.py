@@ -219,7 +219,11 @@ def proconnect_like(sobre, guide, work, node_modules, log):
                 "--password-stdin", stdin="a long password\n")
         check(r.returncode == 0, "user add: " + r.stderr)
         b = Browser(base)
-        s, _, page = b.req("/pilotage/connexion")
+        s, h, page = b.req("/pilotage/connexion")
+        # The button's form redirects to the provider: form-action allows it.
+        csp = h.get("Content-Security-Policy", "")
+        check(re.search(r"form-action 'self' " + re.escape(prov_url) + r";", csp) is not None,
+              "the pages' CSP lets forms lead to the provider: " + csp)
         check(says(page, "S'identifier avec ProConnect") and b'name="password"' in page,
               "the login page has the button and the password form")
 
