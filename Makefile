@@ -4,6 +4,7 @@
 #   make check      unit tests, golden cases, real corpus; then all again under ASan+UBSan
 #   make bench      benchmarks and pathological inputs (see README)
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (60) each
+#   make oidc-check OpenID Connect login against a real provider (node, npm)
 #   make lint       layers and circles (scripts/layers.py), limits documented, cppcheck and clang-tidy over src/
 #   make man        the man pages, from man/*.scd (needs scdoc)
 #   make install    PREFIX (/usr/local), DESTDIR: binary, man pages, systemd unit, docs; make uninstall
@@ -54,7 +55,7 @@ FUZZERS  := frontmatter markdown mustache csv http referentiel profile workbook 
 REPLAY_BIN := $(FUZZERS:%=$(BUILD)/replay/fuzz_%)
 
 .PHONY: all run check test unit cases corpus asan bench deps clean fuzz fuzz-bin lint e2e pathological office \
-	man install uninstall install-check deb docker
+	man install uninstall install-check deb docker oidc-check
 all: deps $(BUILD)/sobre
 
 deps:
@@ -145,7 +146,10 @@ check: deps
 	$(MAKE) install-check
 	$(MAKE) e2e
 	$(MAKE) office
+	$(MAKE) oidc-check
 	$(MAKE) test BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
+	$(MAKE) oidc-check BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
@@ -166,6 +170,12 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
 # without a browser outside CI.
 e2e: $(BUILD)/sobre
 	@./tests/e2e/run.sh $(BUILD)/sobre
+
+# OpenID Connect login against a real provider (oidc-provider, installed by
+# npm ci into tests/oidc/node_modules); skipped without node and npm outside
+# CI. Run on the plain build and on the sanitizers' one (make check).
+oidc-check: $(BUILD)/sobre
+	@./tests/oidc/run.sh $(BUILD)/sobre
 
 # The documents opened by the real client: LibreOffice headless reads the
 # ODT render/doc writes and the stratégie's, and saves the assessment

@@ -62,6 +62,9 @@ extern const size_t cli_serve_nkeys;
  * CLI_DEFAULT_CONFIG when it exists), then the SOBRE_<KEY> variables. *used
  * gets the file read (NULL: none). Returns the number of errors added to d. */
 size_t cli_serve_settings(const char *path, config_value_t *vals, const char **used, diag_list_t *d);
+/* Checks that the values hold together (the OpenID Connect keys, base_url,
+ * local_login); returns the number of errors added to d. */
+size_t cli_serve_check(const config_value_t *vals, diag_list_t *d);
 int cmd_config(int argc, char **argv);
 
 /* Prints "sobre <cmd>: message" and the usage hint to stderr; returns EXIT_USAGE. */

@@ -52,6 +52,8 @@ int cmd_config(int argc, char **argv)
 	diag_list_t d = DIAG_LIST_INIT;
 	const char *used = NULL;
 	size_t errors = cli_serve_settings(argc == 3 ? argv[2] : NULL, vals, &used, &d);
+	if (!errors)
+		errors = cli_serve_check(vals, &d);
 	cli_print_diags(stderr, &d);
 	int rc = EXIT_OK;
 	if (errors) {

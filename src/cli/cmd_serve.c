@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -23,8 +24,11 @@
 #include "steer/store.h"
 #include "util/config.h"
 #include "util/fs.h"
+#include "util/httpc.h"
 #include "util/watch.h"
+#include "util/xalloc.h"
 #include "web/app.h"
+#include "web/oidc.h"
 #include "web/ops.h"
 #include "web/pilotage.h"
 #include "web/server.h"
@@ -32,7 +36,10 @@
 static const char usage[] =
 	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
 	"                   [--trust-proxy] [--max-connections-per-address N] [--backups DIR [--keep-backups N]]\n"
-	"                   [--metrics] [--watch] [--quiet] [--config FILE] [DIR]";
+	"                   [--metrics] [--watch] [--quiet] [--config FILE] [--oidc-issuer URL --oidc-client-id ID\n"
+	"                   --oidc-client-secret-file FILE [--oidc-scopes SCOPES] [--oidc-name NAME]\n"
+	"                   [--oidc-provision existing|domains] [--oidc-domains LIST] [--oidc-sirets LIST]]\n"
+	"                   [--local-login yes|no] [DIR]";
 
 typedef struct {
 	app_t *app;
@@ -162,6 +169,22 @@ static void log_request(void *ud, const char *line)
 	fprintf(stderr, "%s\n", line);
 }
 
+/* The tags of the options that have no letter. */
+enum {
+	T_OIDC_ISSUER = 256,
+	T_OIDC_CLIENT_ID,
+	T_OIDC_SECRET_FILE,
+	T_OIDC_SCOPES,
+	T_OIDC_NAME,
+	T_OIDC_PROVISION,
+	T_OIDC_DOMAINS,
+	T_OIDC_SIRETS,
+	T_LOCAL_LOGIN,
+};
+
+/* The largest client secret file read: a secret is tens of bytes. */
+#define SERVE_MAX_SECRET_FILE 4096
+
 /* serve's settings: one row per key, the same in the settings file, in the
  * environment (SOBRE_<KEY>) and on the command line (--key, '_' as '-';
  * the guide's folder is the DIR argument). The tag is the option letter. */
@@ -181,6 +204,15 @@ const config_key_t cli_serve_keys[] = {
 	{"backups", CONFIG_PATH, 0, 0, NULL, 'B'},
 	{"keep_backups", CONFIG_INT, 1, BACKUP_MAX_KEEP, "30", 'K'},
 	{"metrics", CONFIG_BOOL, 0, 0, "false", 'M'},
+	{"oidc_issuer", CONFIG_STRING, 0, 0, NULL, T_OIDC_ISSUER},
+	{"oidc_client_id", CONFIG_STRING, 0, 0, NULL, T_OIDC_CLIENT_ID},
+	{"oidc_client_secret_file", CONFIG_PATH, 0, 0, NULL, T_OIDC_SECRET_FILE},
+	{"oidc_scopes", CONFIG_STRING, 0, 0, "openid email profile", T_OIDC_SCOPES},
+	{"oidc_name", CONFIG_STRING, 0, 0, NULL, T_OIDC_NAME},
+	{"oidc_provision", CONFIG_STRING, 0, 0, "existing", T_OIDC_PROVISION},
+	{"oidc_domains", CONFIG_STRING, 0, 0, NULL, T_OIDC_DOMAINS},
+	{"oidc_sirets", CONFIG_STRING, 0, 0, NULL, T_OIDC_SIRETS},
+	{"local_login", CONFIG_BOOL, 0, 0, "true", T_LOCAL_LOGIN},
 };
 enum { SERVE_NKEYS = sizeof cli_serve_keys / sizeof cli_serve_keys[0] };
 const size_t cli_serve_nkeys = SERVE_NKEYS;
@@ -219,6 +251,75 @@ size_t cli_serve_settings(const char *path, config_value_t *vals, const char **u
 	buf_free(&name);
 	buf_free(&why);
 	return errors;
+}
+
+static size_t tag_index(int tag)
+{
+	size_t i = 0;
+	while (i < SERVE_NKEYS && cli_serve_keys[i].tag != tag)
+		i++;
+	return i;
+}
+
+static const char *val(const config_value_t *vals, int tag)
+{
+	const char *v = vals[tag_index(tag)].value;
+	return v && *v ? v : NULL;
+}
+
+/* One combination error: about key (tag), with a hint. */
+static void combo_error(diag_list_t *d, int tag, const char *hint, const char *msg)
+{
+	diag_hint(diag_add(d, DIAG_ERROR, NULL, 0, 0, "config-combination", "%s: %s", cli_serve_keys[tag_index(tag)].name,
+			   msg),
+		  "%s", hint);
+}
+
+size_t cli_serve_check(const config_value_t *vals, diag_list_t *d)
+{
+	size_t before = diag_count(d, DIAG_ERROR);
+	const char *issuer = val(vals, T_OIDC_ISSUER);
+	static const int oidc_tags[] = {T_OIDC_CLIENT_ID, T_OIDC_SECRET_FILE, T_OIDC_NAME, T_OIDC_DOMAINS, T_OIDC_SIRETS};
+	if (!issuer) {
+		for (size_t i = 0; i < sizeof oidc_tags / sizeof *oidc_tags; i++)
+			if (val(vals, oidc_tags[i]))
+				combo_error(d, oidc_tags[i], "set oidc_issuer too, or remove this key",
+					    "is set but oidc_issuer is not");
+		const char *ll = val(vals, T_LOCAL_LOGIN);
+		if (ll && strcmp(ll, "false") == 0)
+			combo_error(d, T_LOCAL_LOGIN, "set oidc_issuer (and its client) to log in through a provider",
+				    "no password logins and no OpenID Connect provider: no one could log in");
+		return diag_count(d, DIAG_ERROR) - before;
+	}
+	if (!httpc_url_allowed(issuer))
+		combo_error(d, T_OIDC_ISSUER, "plain http is only allowed to this machine (127.0.0.1, [::1], localhost)",
+			    "the issuer must be an https URL");
+	if (!val(vals, T_OIDC_CLIENT_ID))
+		combo_error(d, T_OIDC_CLIENT_ID, "the client id the provider gave when the app was registered",
+			    "is required with oidc_issuer");
+	if (!val(vals, T_OIDC_SECRET_FILE))
+		combo_error(d, T_OIDC_SECRET_FILE, "a file holding the client secret alone (mode 600)",
+			    "is required with oidc_issuer");
+	if (!val(vals, 'u'))
+		combo_error(d, 'u', "the app's public address, e.g. https://sobre.example.gouv.fr: the provider sends "
+				    "the browser back to <base_url>/pilotage/oidc/retour",
+			    "is required with oidc_issuer");
+	else if (strncmp(val(vals, 'u'), "https://", 8) != 0 && strncmp(val(vals, 'u'), "http://", 7) != 0)
+		combo_error(d, 'u', "e.g. https://sobre.example.gouv.fr", "is not an http or https URL");
+	const char *scopes = val(vals, T_OIDC_SCOPES);
+	buf_t sp = BUF_INIT;
+	buf_printf(&sp, " %s ", scopes ? scopes : "");
+	if (!strstr(buf_cstr(&sp), " openid "))
+		combo_error(d, T_OIDC_SCOPES, "e.g. openid email profile", "must include openid");
+	buf_free(&sp);
+	const char *prov = val(vals, T_OIDC_PROVISION);
+	if (prov && strcmp(prov, "existing") != 0 && strcmp(prov, "domains") != 0)
+		combo_error(d, T_OIDC_PROVISION, "existing (only accounts that exist) or domains (also new lecteurs "
+						 "whose domain or SIRET is listed)", "is neither existing nor domains");
+	else if (prov && strcmp(prov, "domains") == 0 && !val(vals, T_OIDC_DOMAINS) && !val(vals, T_OIDC_SIRETS))
+		combo_error(d, T_OIDC_PROVISION, "list them in oidc_domains and/or oidc_sirets",
+			    "domains needs e-mail domains or SIRETs to allow");
+	return diag_count(d, DIAG_ERROR) - before;
 }
 
 /* What serve was asked for: the settings (defaults, file, environment,
@@ -274,7 +375,20 @@ static void print_help(void)
 	       "                  made at start and after midnight, consistent while serving\n"
 	       "  --keep-backups N  the newest N daily copies are kept (default 30)\n"
 	       "  --metrics       serve /metrics (Prometheus text format) to this machine only;\n"
-	       "                  /healthz is always served\n",
+	       "                  /healthz is always served\n"
+	       "  --oidc-issuer URL  log in through this OpenID Connect provider (ProConnect,\n"
+	       "                  Keycloak...; see docs/oidc.md); needs --base-url, --oidc-client-id\n"
+	       "                  and --oidc-client-secret-file\n"
+	       "  --oidc-client-id ID  the app's client id at the provider\n"
+	       "  --oidc-client-secret-file FILE  the file holding the client secret\n"
+	       "  --oidc-scopes SCOPES  the scopes asked (default \"openid email profile\")\n"
+	       "  --oidc-name NAME  the login button's name (default ProConnect for ProConnect, else the\n"
+	       "                  issuer's host)\n"
+	       "  --oidc-provision existing|domains  only existing accounts log in (default), or also\n"
+	       "                  new lecteurs whose e-mail domain or SIRET is listed\n"
+	       "  --oidc-domains LIST  e-mail domains allowed new accounts (comma-separated)\n"
+	       "  --oidc-sirets LIST  organisations (SIRET) allowed new accounts (comma-separated)\n"
+	       "  --local-login yes|no  password logins (default yes; api tokens work either way)\n",
 	       usage, CLI_DEFAULT_CONFIG, WEB_MAX_PER_ADDRESS);
 }
 
@@ -286,6 +400,10 @@ static int take_option(int tag, const char *arg, char *opt[SERVE_NKEYS])
 	const config_key_t *k = &cli_serve_keys[i];
 	char *norm = NULL;
 	if (!config_check_value(k, arg, &norm, NULL)) {
+		if (k->type == CONFIG_BOOL)
+			return cli_usage_error("serve", usage, "--%s takes yes or no, not '%s'", k->name, arg);
+		if (tag == T_OIDC_SECRET_FILE)
+			return cli_usage_error("serve", usage, "--oidc-client-secret-file takes a file, not ''");
 		if (tag == 'K')
 			return cli_usage_error("serve", usage, "--keep-backups takes a number of days from 1 to %d, not '%s'",
 					       BACKUP_MAX_KEEP, arg);
@@ -327,6 +445,15 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		{"max-connections-per-address", required_argument, NULL, 'C'},
 		{"config", required_argument, NULL, 'c'},
 		{"metrics", no_argument, NULL, 'M'},
+		{"oidc-issuer", required_argument, NULL, T_OIDC_ISSUER},
+		{"oidc-client-id", required_argument, NULL, T_OIDC_CLIENT_ID},
+		{"oidc-client-secret-file", required_argument, NULL, T_OIDC_SECRET_FILE},
+		{"oidc-scopes", required_argument, NULL, T_OIDC_SCOPES},
+		{"oidc-name", required_argument, NULL, T_OIDC_NAME},
+		{"oidc-provision", required_argument, NULL, T_OIDC_PROVISION},
+		{"oidc-domains", required_argument, NULL, T_OIDC_DOMAINS},
+		{"oidc-sirets", required_argument, NULL, T_OIDC_SIRETS},
+		{"local-login", required_argument, NULL, T_LOCAL_LOGIN},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -364,12 +491,18 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 			config_set(&o->vals[i], opt[i], CONFIG_FROM_OPTION, 0);
 		free(opt[i]);
 	}
+	if (rc < 0 && cli_serve_check(o->vals, &d)) {
+		cli_print_diags(stderr, &d);
+		fprintf(stderr, "sobre serve: the OpenID Connect settings do not hold together; see docs/oidc.md\n");
+		rc = EXIT_USAGE;
+	}
+	diag_list_free(&d);
 	if (rc >= 0)
 		return rc;
 	if (used)
 		fprintf(stderr, "sobre serve: settings read from %s\n", used);
 
-	o->port = atoi(value_of(o, 'p'));
+	o->port = (int)strtol(value_of(o, 'p'), NULL, 10);
 	o->bind = value_of(o, 'b');
 	o->dir = value_of(o, 'g');
 	o->db = value_of(o, 'D');
@@ -381,9 +514,9 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	o->secure = bool_of(o, 'S');
 	o->trust_proxy = bool_of(o, 'P');
 	o->metrics = bool_of(o, 'M');
-	o->per_address = value_of(o, 'C') ? atoi(value_of(o, 'C')) : -1;
+	o->per_address = value_of(o, 'C') ? (int)strtol(value_of(o, 'C'), NULL, 10) : -1;
 	o->backups = value_of(o, 'B');
-	o->keep = (size_t)atol(value_of(o, 'K'));
+	o->keep = (size_t)strtol(value_of(o, 'K'), NULL, 10);
 	if (!*o->bind)
 		return cli_usage_error("serve", usage, "--bind takes an address (127.0.0.1, 0.0.0.0, ::1...)");
 	if (o->vals[key_index('K')].source != CONFIG_FROM_DEFAULT && !o->backups)
@@ -430,6 +563,132 @@ static void serve_until_stopped(const serve_opts_t *o, app_t *app, watch_t *w, i
 	buf_free(&what);
 }
 
+/* The provider's side of serve: the client secret (from its file), the
+ * lists, the button's name. Owned by serve(). */
+typedef struct {
+	oidc_t *oidc;
+	char *name;
+	char **list; /* domains then SIRETs, in one allocation each */
+	size_t ndomains, nsirets;
+} serve_oidc_t;
+
+static void serve_oidc_free(serve_oidc_t *so)
+{
+	oidc_free(so->oidc);
+	free(so->name);
+	for (size_t i = 0; i < so->ndomains + so->nsirets; i++)
+		free(so->list[i]);
+	free(so->list);
+}
+
+/* Appends the comma- or space-separated items of s to so->list. */
+static size_t split_list(const char *s, serve_oidc_t *so, size_t *cap)
+{
+	size_t n = 0;
+	while (s && *s) {
+		s += strspn(s, ", \t");
+		size_t len = strcspn(s, ", \t");
+		if (len) {
+			so->list = xgrow(so->list, cap, so->ndomains + so->nsirets + n + 1, sizeof *so->list);
+			so->list[so->ndomains + so->nsirets + n++] = xstrndup(s, len);
+		}
+		s += len;
+	}
+	return n;
+}
+
+/* Returns -1 to go on (so filled, so->oidc NULL without a provider), else
+ * the exit code. */
+static int prepare_oidc(const serve_opts_t *o, serve_oidc_t *so, identity_rules_t *rules)
+{
+	memset(so, 0, sizeof *so);
+	memset(rules, 0, sizeof *rules);
+	const char *issuer = val(o->vals, T_OIDC_ISSUER);
+	if (!issuer)
+		return -1;
+	const char *path = val(o->vals, T_OIDC_SECRET_FILE);
+	struct stat st;
+	buf_t secret = BUF_INIT;
+	int err = fs_read_file(path, SERVE_MAX_SECRET_FILE, &secret);
+	if (err) {
+		fprintf(stderr, "sobre serve: cannot read the OpenID Connect client secret from %s: %s\n", path,
+			err == EFBIG ? "larger than 4096 bytes: not a secret file" : strerror(err));
+		buf_free(&secret);
+		return EXIT_USAGE;
+	}
+	if (stat(path, &st) == 0 && (st.st_mode & S_IROTH))
+		fprintf(stderr, "sobre serve: warning: %s can be read by every user of this machine (chmod 600 %s)\n",
+			path, path);
+	/* The file's last line break is not part of the secret. */
+	while (secret.len && (buf_cstr(&secret)[secret.len - 1] == '\n' || buf_cstr(&secret)[secret.len - 1] == '\r'))
+		buf_truncate(&secret, secret.len - 1);
+	if (!secret.len) {
+		fprintf(stderr, "sobre serve: %s is empty: it must hold the OpenID Connect client secret\n", path);
+		buf_free(&secret);
+		return EXIT_USAGE;
+	}
+	if (httpc_global_init()) {
+		fprintf(stderr, "sobre serve: libcurl cannot start\n");
+		buf_free(&secret);
+		return EXIT_USAGE;
+	}
+	buf_t base = BUF_INIT, redirect = BUF_INIT, after = BUF_INIT;
+	buf_puts(&base, val(o->vals, 'u'));
+	while (base.len && buf_cstr(&base)[base.len - 1] == '/')
+		buf_truncate(&base, base.len - 1);
+	buf_printf(&redirect, "%s/pilotage/oidc/retour", buf_cstr(&base));
+	buf_printf(&after, "%s/pilotage/connexion", buf_cstr(&base));
+	oidc_config_t oc = {issuer, val(o->vals, T_OIDC_CLIENT_ID), buf_cstr(&secret), val(o->vals, T_OIDC_SCOPES),
+			    buf_cstr(&redirect), buf_cstr(&after)};
+	so->oidc = oidc_new(&oc);
+	sodium_memzero(secret.ptr, secret.len);
+	buf_free(&secret);
+	buf_free(&base);
+	buf_free(&redirect);
+	buf_free(&after);
+	const char *name = val(o->vals, T_OIDC_NAME);
+	if (name) {
+		so->name = xstrdup(name);
+	} else if (strstr(issuer, "proconnect") || strstr(issuer, "agentconnect")) {
+		so->name = xstrdup("ProConnect");
+	} else {
+		const char *h = strstr(issuer, "://");
+		h = h ? h + 3 : issuer;
+		so->name = xstrndup(h, strcspn(h, ":/?#"));
+	}
+	size_t cap = 0;
+	so->ndomains = split_list(val(o->vals, T_OIDC_DOMAINS), so, &cap);
+	so->nsirets = split_list(val(o->vals, T_OIDC_SIRETS), so, &cap);
+	rules->mode = strcmp(val(o->vals, T_OIDC_PROVISION), "domains") == 0 ? IDENTITY_LISTS : IDENTITY_EXISTING;
+	rules->domains = (const char *const *)so->list;
+	rules->ndomains = so->ndomains;
+	rules->sirets = so->list ? (const char *const *)so->list + so->ndomains : NULL;
+	rules->nsirets = so->nsirets;
+	return -1;
+}
+
+/* The lines that say where to go and how to log in (the first admin's
+ * password, shown once, then wiped). */
+static void print_banner(const serve_opts_t *o, app_t *app, web_server_t *srv, bool watching, const serve_oidc_t *so,
+			 char password[ACCOUNT_PASSWORD_LEN + 1])
+{
+	const char *host = strchr(o->bind, ':') ? "[::1]" : strcmp(o->bind, "0.0.0.0") == 0 ? "localhost" : o->bind;
+	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
+	       web_server_port(srv), app_home(app), watching ? "reloading on changes; " : "");
+	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), o->db);
+	if (so->oidc)
+		printf("sobre serve: logins through %s (%s)%s\n", so->name, val(o->vals, T_OIDC_ISSUER),
+		       bool_of(o, T_LOCAL_LOGIN) ? " and with passwords" : "; password logins are off");
+	if (password[0]) {
+		printf("sobre serve: first login: %s with password %s (shown once; change it on the app's page "
+		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o->admin, password, o->admin, o->db);
+		sodium_memzero(password, ACCOUNT_PASSWORD_LEN + 1);
+	} else {
+		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", o->db);
+	}
+	fflush(stdout);
+}
+
 /* Serves as o says; returns the exit code. */
 static int serve(const serve_opts_t *o)
 {
@@ -472,11 +731,19 @@ static int serve(const serve_opts_t *o)
 	char backup_day[16] = "";
 	if (o->backups)
 		daily_backup(o->db, o->backups, o->keep, backup_day);
-	pilotage_config_t pc = {o->db, o->secure, app};
+	serve_oidc_t so;
+	identity_rules_t rules;
+	if ((prc = prepare_oidc(o, &so, &rules)) >= 0) {
+		serve_oidc_free(&so);
+		app_free(app);
+		return prc;
+	}
+	pilotage_config_t pc = {o->db, o->secure, app, so.oidc, so.name, rules, bool_of(o, T_LOCAL_LOGIN)};
 	pilotage_t *pil = pilotage_new(&pc, &d);
 	if (!pil) {
 		cli_print_diags(stderr, &d);
 		diag_list_free(&d);
+		serve_oidc_free(&so);
 		app_free(app);
 		return EXIT_USAGE;
 	}
@@ -501,6 +768,7 @@ static int serve(const serve_opts_t *o)
 		diag_list_free(&d);
 		ops_free(ops);
 		pilotage_free(pil);
+		serve_oidc_free(&so);
 		app_free(app);
 		close(sfd);
 		return EXIT_USAGE;
@@ -516,18 +784,7 @@ static int serve(const serve_opts_t *o)
 			cli_print_diags(stderr, &d);
 		}
 	}
-	const char *host = strchr(o->bind, ':') ? "[::1]" : strcmp(o->bind, "0.0.0.0") == 0 ? "localhost" : o->bind;
-	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
-	       web_server_port(srv), app_home(app), w ? "reloading on changes; " : "");
-	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), o->db);
-	if (password[0]) {
-		printf("sobre serve: first login: %s with password %s (shown once; change it on the app's page "
-		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o->admin, password, o->admin, o->db);
-		memset(password, 0, sizeof password);
-	} else {
-		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", o->db);
-	}
-	fflush(stdout);
+	print_banner(o, app, srv, w != NULL, &so, password);
 
 	serve_until_stopped(o, app, w, sfd, backup_day);
 	fprintf(stderr, "sobre serve: stopping\n");
@@ -535,6 +792,7 @@ static int serve(const serve_opts_t *o)
 	web_server_stop(srv);
 	ops_free(ops);
 	pilotage_free(pil);
+	serve_oidc_free(&so);
 	app_free(app);
 	close(sfd);
 	diag_list_free(&d);

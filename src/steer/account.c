@@ -597,6 +597,73 @@ fail:
 	return rc;
 }
 
+steer_rc account_open_session(store_t *s, long long id, const char *id_token, char token[ACCOUNT_TOKEN_HEX],
+			      account_t *out, diag_list_t *d)
+{
+	memset(out, 0, sizeof *out);
+	token[0] = '\0';
+	steer_rc rc = store_require_tx(s, d);
+	if (rc)
+		return rc;
+	store_query_t *q = store_query(s, "SELECT " USER_COLUMNS " FROM " USER_JOIN " WHERE u.id = ?");
+	store_bind_int(q, 1, id);
+	bool found = store_next(q);
+	if (found)
+		fill_user(q, out);
+	if ((rc = store_end(q, d, "reading the user")))
+		goto fail;
+	if (!found) {
+		rc = store_refuse(d, "user", NULL, "no user with id %lld", id);
+		goto fail;
+	}
+	if ((rc = load_functions(s, out, d)))
+		goto fail;
+	unsigned char hash[32];
+	long long now = (long long)store_now(s);
+	new_token(token, hash);
+	new_token(out->csrf, NULL);
+	q = store_query(s, "INSERT INTO session(token_hash, user_id, csrf, created_at, expires_at, id_token)"
+			   " VALUES (?, ?, ?, ?, ?, ?)");
+	store_bind_blob(q, 1, hash, sizeof hash);
+	store_bind_int(q, 2, out->id);
+	store_bind_text(q, 3, out->csrf);
+	store_bind_int(q, 4, now);
+	store_bind_int(q, 5, now + ACCOUNT_SESSION_SECONDS);
+	if (id_token)
+		store_bind_text(q, 6, id_token);
+	else
+		store_bind_null(q, 6);
+	if ((rc = store_exec(q, d, "opening the session")))
+		goto fail;
+	q = store_query(s, "DELETE FROM session WHERE expires_at <= ?");
+	store_bind_int(q, 1, now);
+	store_exec(q, NULL, NULL);
+	return STEER_OK;
+fail:
+	account_free(out);
+	token[0] = '\0';
+	return rc;
+}
+
+steer_rc account_session_id_token(store_t *s, const char *token, char **id_token, diag_list_t *d)
+{
+	*id_token = NULL;
+	unsigned char hash[32];
+	if (!token || !hash_token(token, hash))
+		return STEER_OK;
+	store_query_t *q = store_query(s, "SELECT id_token FROM session WHERE token_hash = ? AND expires_at > ?");
+	store_bind_blob(q, 1, hash, sizeof hash);
+	store_bind_int(q, 2, (long long)store_now(s));
+	if (store_next(q) && !store_col_null(q, 0))
+		*id_token = store_col_dup(q, 0);
+	steer_rc rc = store_end(q, d, "reading the session");
+	if (rc) {
+		free(*id_token);
+		*id_token = NULL;
+	}
+	return rc;
+}
+
 /* The user of a token; expiring: sql's second parameter is the clock. */
 static steer_rc lookup(store_t *s, const char *sql, const char *token, bool expiring, bool *found, account_t *out,
 		       diag_list_t *d)

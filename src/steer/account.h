@@ -134,6 +134,15 @@ steer_rc account_login_delay(store_t *s, const char *email, unsigned *ms, diag_l
  * account, or for all. Needs a write transaction. */
 steer_rc account_login(store_t *s, const char *email, const char *password, const char *address,
 		       login_result_t *result, char token[ACCOUNT_TOKEN_HEX], account_t *out, diag_list_t *d);
+/* Opens a session for user id without a password, for a login its
+ * identity provider vouched for (steer/identity); id_token (may be NULL)
+ * is kept with it for the provider's logout. token and out as for
+ * account_login. Needs a write transaction. */
+steer_rc account_open_session(store_t *s, long long id, const char *id_token, char token[ACCOUNT_TOKEN_HEX],
+			      account_t *out, diag_list_t *d);
+/* The ID token a live session was opened with (*id_token NULL when none:
+ * a password login); the caller frees it. */
+steer_rc account_session_id_token(store_t *s, const char *token, char **id_token, diag_list_t *d);
 /* The user of a live session token; *found false when unknown or expired. */
 steer_rc account_session(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d);
 /* The user of an api token that has not expired. */

@@ -398,8 +398,31 @@ static const char migration_6[] =
 	"CREATE TRIGGER snapshot_objective_no_delete BEFORE DELETE ON snapshot_objective\n"
 	"  BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;\n";
 
+/* 7: OpenID Connect. A user keeps the names and the organisation (SIRET,
+ * unit) its provider last said, and, once it has logged in through one,
+ * the provider's (issuer, subject) pair, unique: the link that survives an
+ * e-mail change. pwhash '!' (no hash verifies against it) marks an account
+ * created by such a login, without a local password. A session keeps the
+ * ID token it was opened with, for the provider's logout (id_token_hint).
+ * A pending login (state, nonce, PKCE verifier, the page to return to)
+ * lives in the database, not in a server's memory, so that any server
+ * behind a load balancer takes the provider's callback; it is deleted when
+ * used, and expired ones are swept. */
+static const char migration_7[] =
+	"ALTER TABLE user ADD COLUMN given_name TEXT;\n"
+	"ALTER TABLE user ADD COLUMN family_name TEXT;\n"
+	"ALTER TABLE user ADD COLUMN siret TEXT;\n"
+	"ALTER TABLE user ADD COLUMN organizational_unit TEXT;\n"
+	"ALTER TABLE user ADD COLUMN oidc_issuer TEXT;\n"
+	"ALTER TABLE user ADD COLUMN oidc_subject TEXT;\n"
+	"CREATE UNIQUE INDEX user_by_oidc ON user(oidc_issuer, oidc_subject) WHERE oidc_issuer IS NOT NULL;\n"
+	"ALTER TABLE session ADD COLUMN id_token TEXT;\n"
+	"CREATE TABLE oidc_pending(state TEXT PRIMARY KEY, nonce TEXT NOT NULL, verifier TEXT NOT NULL,\n"
+	"  next TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;\n"
+	"CREATE INDEX oidc_pending_by_expiry ON oidc_pending(expires_at);\n";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3, migration_4,
-							      migration_5, migration_6};
+							      migration_5, migration_6, migration_7};
 
 static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
 		       const char *b)

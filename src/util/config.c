@@ -236,7 +236,7 @@ size_t config_parse(const char *file, const char *src, size_t len, const config_
 		    config_value_t *vals, diag_list_t *d)
 {
 	size_t before = diag_count(d, DIAG_ERROR);
-	if (len > CONFIG_MAX_FILE) {
+	if (len > (size_t)CONFIG_MAX_FILE) {
 		diag_hint(diag_add(d, DIAG_ERROR, file, 0, 0, "config-too-large",
 				   "cannot read: larger than %d bytes", CONFIG_MAX_FILE),
 			  "a settings file is a few lines of key = value; is this the right file?");
@@ -264,7 +264,7 @@ size_t config_parse(const char *file, const char *src, size_t len, const config_
 size_t config_read(const char *path, const config_key_t *keys, size_t n, config_value_t *vals, diag_list_t *d)
 {
 	buf_t src = BUF_INIT;
-	int err = fs_read_file(path, CONFIG_MAX_FILE, &src);
+	int err = fs_read_file(path, (size_t)CONFIG_MAX_FILE, &src);
 	size_t errors;
 	if (err == EFBIG) {
 		errors = config_parse(path, "", CONFIG_MAX_FILE + 1, keys, n, vals, d);

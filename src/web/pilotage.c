@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "guide/markdown.h"
@@ -37,6 +38,7 @@
 #include "steer/store.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
+#include "web/oidc.h"
 #include "web/pilotage_internal.h"
 
 /* Generated from themes/pilotage by scripts/embed.py. */
@@ -84,6 +86,10 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	p->db_path = xstrdup(cfg->db_path);
 	p->env.secure = cfg->secure;
 	p->env.site = cfg->site;
+	p->env.oidc = cfg->oidc;
+	p->env.oidc_name = cfg->oidc_name ? cfg->oidc_name : "";
+	p->env.rules = cfg->rules;
+	p->env.local_login = cfg->local_login;
 	p->env.lookup = tpl_lookup;
 	p->env.lookup_ud = p;
 	pthread_mutex_init(&p->lock, NULL);
@@ -202,6 +208,8 @@ static void rt_login(rq_t *r, const char *arg)
 }
 
 static void rt_logout(rq_t *r, const char *arg) { do_logout(r); }
+static void rt_oidc_start(rq_t *r, const char *arg) { do_oidc_start(r); }
+static void rt_oidc_return(rq_t *r, const char *arg) { do_oidc_return(r); }
 static void rt_dashboard(rq_t *r, const char *arg) { pg_dashboard(r); }
 static void rt_practices(rq_t *r, const char *arg) { pg_practices(r); }
 static void rt_practice(rq_t *r, const char *arg) { pg_practice(r, arg, NULL); }
@@ -249,6 +257,9 @@ enum {
 	 * reaches it (the handler checks the role), and a scope its address
 	 * names but that cannot be resolved is ignored. */
 	R_GLOBAL = 2,
+	/* A GET that writes (the provider's callback opens a session): in a
+	 * write transaction like a POST. */
+	R_WRITE = 4,
 };
 
 /* Every page and endpoint under /pilotage: adding one is a row here and a
@@ -266,6 +277,8 @@ static const struct route {
 } routes[] = {
 	{"/pilotage/connexion", rt_login, 0, R_PUBLIC, false},
 	{"/pilotage/connexion", rt_login, PILOTAGE_MAX_LOGIN_BODY, R_PUBLIC, true},
+	{"/pilotage/connexion/oidc", rt_oidc_start, PILOTAGE_MAX_LOGIN_BODY, R_PUBLIC, true},
+	{"/pilotage/oidc/retour", rt_oidc_return, 0, R_PUBLIC | R_WRITE, false},
 	{"/pilotage/deconnexion", rt_logout, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
 	{"/pilotage/", rt_dashboard, 0, 0, false},
 	{"/pilotage/pratiques", rt_practices, 0, 0, false},
@@ -488,7 +501,10 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 	/* On a database opened read-only a POST reads like a GET until its
 	 * first write, which fails with the reason: the login, roles and CSRF
 	 * token are checked first, as always. */
-	if (store_begin(r.s, r.post && !store_readonly_cause(r.s), &r.d) != STEER_OK) {
+	char arg[PILOTAGE_MAX_ID];
+	const struct route *rt = route_find(req->path, r.post, arg);
+	bool write = r.post || (rt && (rt->flags & R_WRITE));
+	if (store_begin(r.s, write && !store_readonly_cause(r.s), &r.d) != STEER_OK) {
 		rq_io_error(&r);
 		rq_end(&r);
 		return;
@@ -497,6 +513,17 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 		rq_io_error(&r);
 	else
 		route(&r);
+	/* The login button and logout are forms that redirect to the
+	 * provider, which form-action 'self' would stop. */
+	bool own_csp = false;
+	for (size_t i = 0; i < res->headers.len; i++)
+		own_csp |= strcasecmp(res->headers.items[i].name, "Content-Security-Policy") == 0;
+	if (p->env.oidc && !own_csp) {
+		buf_t csp = BUF_INIT;
+		buf_printf(&csp, "%s %s; style-src 'self'", WEB_CSP, oidc_origin(p->env.oidc));
+		web_set_header(res, "Content-Security-Policy", buf_cstr(&csp));
+		buf_free(&csp);
+	}
 	if (r.logged && r.user.email)
 		buf_puts(&res->user, r.user.email);
 	if (r.commit) {

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "steer/identity.h"
 #include "steer/store.h"
 #include "util/diag.h"
 #include "web/app.h"
@@ -19,6 +20,10 @@ typedef struct {
 	const char *db_path;  /* an existing sobre database (schema upgraded on open) */
 	bool secure;          /* the session cookie gets Secure (HTTPS proxy in front) */
 	app_t *site;          /* the guide's site, for the practices' text; may be NULL */
+	struct oidc *oidc;    /* logins through an OpenID Connect provider; may be NULL (borrowed) */
+	const char *oidc_name; /* its button's name */
+	identity_rules_t rules; /* who may come in through it */
+	bool local_login;     /* password logins allowed */
 } pilotage_config_t;
 
 typedef struct pilotage pilotage_t;

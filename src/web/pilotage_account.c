@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "steer/account.h"
+#include "steer/identity.h"
 #include "steer/input.h"
 #include "util/frdate.h"
 #include "util/xalloc.h"
+#include "web/oidc.h"
 #include "web/pilotage_internal.h"
 
 void pg_login(rq_t *r)
@@ -26,6 +28,11 @@ void do_login(rq_t *r)
 	const char *form_tok = http_param(&r->req->form, "csrf"), *cookie_tok = http_param(&r->req->cookies, RQ_LOGIN_COOKIE);
 	if (!form_tok || !cookie_tok || strlen(cookie_tok) != 64 || !account_equal(form_tok, cookie_tok)) {
 		rq_login_page(r, 403, email, "Le formulaire a expiré ou ne vient pas de ce site : réessayez.");
+		return;
+	}
+	if (!r->env->local_login) {
+		buf_puts(&r->res->note, "password login refused: local_login is off");
+		rq_login_page(r, 403, "", "La connexion par mot de passe est désactivée sur ce serveur.");
 		return;
 	}
 	login_result_t res;
@@ -63,13 +70,27 @@ void do_login(rq_t *r)
 void do_logout(rq_t *r)
 {
 	const char *tok = http_param(&r->req->cookies, RQ_SESSION_COOKIE);
+	char *id_token = NULL;
+	if (tok && r->env->oidc && account_session_id_token(r->s, tok, &id_token, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
 	if (tok && account_logout(r->s, tok, &r->d)) {
+		free(id_token);
 		rq_io_error(r);
 		return;
 	}
 	r->commit = true;
 	rq_session_cookie(r, "", true);
-	rq_redirect(r, "/pilotage/connexion");
+	/* A session the provider opened is closed there too, else the next
+	 * click on its button would log straight back in. */
+	buf_t url = BUF_INIT;
+	if (id_token && oidc_logout_url(r->env->oidc, id_token, &url))
+		rq_redirect(r, buf_cstr(&url));
+	else
+		rq_redirect(r, "/pilotage/connexion");
+	buf_free(&url);
+	free(id_token);
 }
 
 /* --- the user's own account --------------------------------------------------- */
@@ -87,6 +108,25 @@ void pg_account(rq_t *r, int status, value_t *errs)
 		buf_printf(&f, "%s%s", i ? ", " : "", r->user.functions[i]);
 	ctx_str(ctx, "account_functions", buf_cstr(&f));
 	buf_free(&f);
+	/* What the identity provider last said (nothing for a password-only
+	 * account). */
+	identity_profile_t prof;
+	if (identity_profile(r->s, r->user.id, &prof, &r->d)) {
+		value_free(ctx);
+		rq_io_error(r);
+		return;
+	}
+	if (prof.given_name || prof.family_name) {
+		buf_printf(&f, "%s%s%s", prof.given_name ? prof.given_name : "",
+			   prof.given_name && prof.family_name ? " " : "", prof.family_name ? prof.family_name : "");
+		ctx_str(ctx, "account_name", buf_cstr(&f));
+		buf_free(&f);
+	}
+	if (prof.siret)
+		ctx_str(ctx, "account_siret", prof.siret);
+	if (prof.organizational_unit)
+		ctx_str(ctx, "account_unit", prof.organizational_unit);
+	identity_profile_free(&prof);
 	bool has_token = false;
 	long long until = 0;
 	if (account_api_token_exists(r->s, r->user.email, &has_token, &until, &r->d)) {

@@ -74,6 +74,9 @@ void api_strategy(rq_t *r);
 void pg_login(rq_t *r);
 void do_login(rq_t *r);
 void do_logout(rq_t *r);
+/* The login through the OpenID Connect provider: its button, its callback. */
+void do_oidc_start(rq_t *r);
+void do_oidc_return(rq_t *r);
 /* "Mon compte"; errs (taken, may be NULL) holds the form's error messages. */
 void pg_account(rq_t *r, int status, value_t *errs);
 void do_own_token(rq_t *r, bool revoke);

@@ -663,6 +663,12 @@ void rq_login_page(rq_t *r, int status, const char *email, const char *error)
 	ctx_str(ctx, "email", email);
 	ctx_str(ctx, "error", error);
 	ctx_str(ctx, "login_csrf", tok);
+	ctx_bool(ctx, "local_login", r->env->local_login);
+	if (r->env->oidc)
+		ctx_str(ctx, "oidc_name", r->env->oidc_name);
+	const char *next = http_param(&r->req->query, "suite");
+	if (next && rq_in_app(next))
+		ctx_str(ctx, "suite", next);
 	rq_render(r, status, "login", ctx);
 }
 

@@ -22,6 +22,7 @@
 #include "render/mustache.h"
 #include "steer/account.h"
 #include "steer/assess.h"
+#include "steer/identity.h"
 #include "steer/status.h"
 #include "steer/store.h"
 #include "util/buf.h"
@@ -32,6 +33,9 @@
 /* The session cookie, and the login form's own (double-submit CSRF). */
 #define RQ_SESSION_COOKIE "sobre_session"
 #define RQ_LOGIN_COOKIE "sobre_login"
+/* The state of a login through the identity provider, for its callback:
+ * the browser that started the login is the one that finishes it. */
+#define RQ_OIDC_COOKIE "sobre_oidc"
 
 /* What every request of one app shares, read-only: its templates (compiled
  * at start, so that a lookup takes no lock), whether cookies are Secure,
@@ -41,6 +45,12 @@ typedef struct {
 	void *lookup_ud;
 	bool secure;
 	app_t *site;
+	/* Logins through an OpenID Connect provider (NULL: none), the button's
+	 * name, who may come in; local_login false: password logins refused. */
+	struct oidc *oidc;
+	const char *oidc_name;
+	identity_rules_t rules;
+	bool local_login;
 } rq_env_t;
 
 /* One request: borrowed request and response, this thread's store (in a
