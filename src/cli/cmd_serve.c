@@ -162,6 +162,9 @@ static void log_request(void *ud, const char *line)
 	fprintf(stderr, "%s\n", line);
 }
 
+/* Tags of the options that have no letter. */
+enum { SERVE_TAG_REMIND = 0x200 };
+
 /* serve's settings: one row per key, the same in the settings file, in the
  * environment (SOBRE_<KEY>) and on the command line (--key, '_' as '-';
  * the guide's folder is the DIR argument). The tag is the option letter. */
@@ -181,6 +184,16 @@ const config_key_t cli_serve_keys[] = {
 	{"backups", CONFIG_PATH, 0, 0, NULL, 'B'},
 	{"keep_backups", CONFIG_INT, 1, BACKUP_MAX_KEEP, "30", 'K'},
 	{"metrics", CONFIG_BOOL, 0, 0, "false", 'M'},
+	/* E-mail reminders (sobre remind, and serve on schedule): options
+	 * without a letter, tagged from SERVE_TAG_REMIND. */
+	{"reminder_period", CONFIG_STRING, 0, 0, "weekly", SERVE_TAG_REMIND},
+	{"smtp_url", CONFIG_STRING, 0, 0, NULL, SERVE_TAG_REMIND + 1},
+	{"smtp_tls", CONFIG_STRING, 0, 0, "starttls", SERVE_TAG_REMIND + 2},
+	{"smtp_user", CONFIG_STRING, 0, 0, NULL, SERVE_TAG_REMIND + 3},
+	{"smtp_password_file", CONFIG_PATH, 0, 0, NULL, SERVE_TAG_REMIND + 4},
+	{"smtp_from", CONFIG_STRING, 0, 0, NULL, SERVE_TAG_REMIND + 5},
+	{"smtp_ca_file", CONFIG_PATH, 0, 0, NULL, SERVE_TAG_REMIND + 6},
+	{"smtp_timeout", CONFIG_INT, 1, 600, "30", SERVE_TAG_REMIND + 7},
 };
 enum { SERVE_NKEYS = sizeof cli_serve_keys / sizeof cli_serve_keys[0] };
 const size_t cli_serve_nkeys = SERVE_NKEYS;
@@ -285,7 +298,20 @@ static int take_option(int tag, const char *arg, char *opt[SERVE_NKEYS])
 	size_t i = key_index(tag);
 	const config_key_t *k = &cli_serve_keys[i];
 	char *norm = NULL;
-	if (!config_check_value(k, arg, &norm, NULL)) {
+	buf_t why = BUF_INIT;
+	bool ok = config_check_value(k, arg, &norm, &why);
+	if (!ok && tag >= SERVE_TAG_REMIND) {
+		char opt_name[64];
+		snprintf(opt_name, sizeof opt_name, "%s", k->name);
+		for (char *p = opt_name; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		int rc = cli_usage_error("serve", usage, "--%s takes %s, not '%s'", opt_name, buf_cstr(&why), arg);
+		buf_free(&why);
+		return rc;
+	}
+	buf_free(&why);
+	if (!ok) {
 		if (tag == 'K')
 			return cli_usage_error("serve", usage, "--keep-backups takes a number of days from 1 to %d, not '%s'",
 					       BACKUP_MAX_KEEP, arg);
@@ -327,6 +353,14 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		{"max-connections-per-address", required_argument, NULL, 'C'},
 		{"config", required_argument, NULL, 'c'},
 		{"metrics", no_argument, NULL, 'M'},
+		{"reminder-period", required_argument, NULL, SERVE_TAG_REMIND},
+		{"smtp-url", required_argument, NULL, SERVE_TAG_REMIND + 1},
+		{"smtp-tls", required_argument, NULL, SERVE_TAG_REMIND + 2},
+		{"smtp-user", required_argument, NULL, SERVE_TAG_REMIND + 3},
+		{"smtp-password-file", required_argument, NULL, SERVE_TAG_REMIND + 4},
+		{"smtp-from", required_argument, NULL, SERVE_TAG_REMIND + 5},
+		{"smtp-ca-file", required_argument, NULL, SERVE_TAG_REMIND + 6},
+		{"smtp-timeout", required_argument, NULL, SERVE_TAG_REMIND + 7},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
