@@ -243,6 +243,7 @@ typedef struct {
 	int per_address; /* < 0: the server's default */
 	int port;
 	bool watch, quiet, secure, trust_proxy, metrics;
+	cli_remind_config_t remind; /* remind.smtp.url NULL: no reminders */
 } serve_opts_t;
 
 static size_t key_index(int tag)
@@ -427,23 +428,44 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		return cli_usage_error("serve", usage, "--backups takes a folder, and '%s' is not one", o->backups);
 	if (o->theme_dir && !fs_is_dir(o->theme_dir))
 		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", o->theme_dir);
+	/* Reminders when a mail server is set: their settings are checked now,
+	 * not at the first send. */
+	if (value_of(o, SERVE_TAG_REMIND + 1) && cli_remind_config("serve", o->vals, true, &o->remind))
+		return EXIT_USAGE;
 	return -1;
 }
 
+/* The reminders due (sobre remind's run): at start and every 10 minutes;
+ * what was sent is recorded in the database, so a period's digest goes
+ * once whatever the restarts and the other processes. A failure is logged
+ * and retried next time. */
+static void send_reminders(const serve_opts_t *o, ops_t *ops)
+{
+	unsigned long sent = 0, failed = 0;
+	if (!o->remind.smtp.url)
+		return;
+	cli_remind_run("serve", &o->remind, o->db, NULL, &sent, &failed);
+	ops_reminders(ops, sent, failed);
+}
+
 /* Serves until SIGINT or SIGTERM (read from sfd), reloading the guide when
- * w (may be NULL) reports a change and making the daily backup. */
-static void serve_until_stopped(const serve_opts_t *o, app_t *app, watch_t *w, int sfd, char backup_day[16])
+ * w (may be NULL) reports a change, making the daily backup and sending
+ * the reminders. */
+static void serve_until_stopped(const serve_opts_t *o, app_t *app, ops_t *ops, watch_t *w, int sfd,
+				char backup_day[16])
 {
 	buf_t what = BUF_INIT;
+	bool timed = o->backups || o->remind.smtp.url;
 	for (;;) {
 		struct pollfd pf[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
-		/* With --backups, a look at the date every 10 minutes. */
-		if (poll(pf, w ? 2 : 1, o->backups ? 600 * 1000 : -1) < 0 && errno != EINTR)
+		/* With --backups or reminders, a look at the date every 10 minutes. */
+		if (poll(pf, w ? 2 : 1, timed ? 600 * 1000 : -1) < 0 && errno != EINTR)
 			break;
 		if (pf[0].revents)
 			break;
 		if (o->backups)
 			daily_backup(o->db, o->backups, o->keep, backup_day);
+		send_reminders(o, ops);
 		if (w && pf[1].revents) {
 			buf_reset(&what);
 			if (watch_wait(w, 0, &what) > 0) {
@@ -483,6 +505,8 @@ static int serve(const serve_opts_t *o)
 		app_free(app);
 		return EXIT_USAGE;
 	}
+	if (o->remind.smtp.url)
+		smtp_global_init(); /* before the server's threads */
 	/* A backup folder that cannot be written is said now, before anything
 	 * is created, not discovered the day a copy is needed. */
 	int berr = o->backups ? fs_mkdirs(o->backups) : 0;
@@ -563,7 +587,8 @@ static int serve(const serve_opts_t *o)
 	}
 	fflush(stdout);
 
-	serve_until_stopped(o, app, w, sfd, backup_day);
+	send_reminders(o, ops);
+	serve_until_stopped(o, app, ops, w, sfd, backup_day);
 	fprintf(stderr, "sobre serve: stopping\n");
 	watch_free(w);
 	web_server_stop(srv);
@@ -581,6 +606,7 @@ int cmd_serve(int argc, char **argv)
 	int rc = parse_options(argc, argv, &o);
 	if (rc < 0)
 		rc = serve(&o);
+	cli_remind_config_free(&o.remind);
 	config_values_free(o.vals, SERVE_NKEYS);
 	return rc;
 }

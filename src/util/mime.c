@@ -219,7 +219,7 @@ bool mime_compose(const mime_message_t *m, buf_t *out)
 	buf_printf(out, "Message-ID: <%s>\r\n", m->message_id);
 	buf_puts(out, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
 	if (m->unsubscribe) {
-		buf_printf(out, "List-Unsubscribe:\r\n <%s>\r\n", m->unsubscribe);
+		buf_printf(out, "List-Unsubscribe: <%s>\r\n", m->unsubscribe);
 		buf_puts(out, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
 	}
 	buf_puts(out, "Content-Type: multipart/alternative;\r\n boundary=\"" MIME_BOUNDARY "\"\r\n\r\n");

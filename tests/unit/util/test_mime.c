@@ -162,7 +162,7 @@ static void test_message(void **state)
 	assert_non_null(strstr(s, "To: bob@mairie.fr\r\n"));
 	assert_non_null(strstr(s, "Message-ID: <0123abcd@mairie.fr>\r\n"));
 	assert_non_null(strstr(s, "Auto-Submitted: auto-generated\r\n"));
-	assert_non_null(strstr(s, "List-Unsubscribe:\r\n <https://sobre.mairie.fr/pilotage/desabonnement/abc>\r\n"));
+	assert_non_null(strstr(s, "List-Unsubscribe: <https://sobre.mairie.fr/pilotage/desabonnement/abc>\r\n"));
 	assert_non_null(strstr(s, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
 	assert_non_null(strstr(s, "Content-Type: text/plain; charset=utf-8\r\n"));
 	assert_non_null(strstr(s, "Content-Type: text/html; charset=utf-8\r\n"));
