@@ -288,7 +288,11 @@ static void print_help(void)
 	       "                  made at start and after midnight, consistent while serving\n"
 	       "  --keep-backups N  the newest N daily copies are kept (default 30)\n"
 	       "  --metrics       serve /metrics (Prometheus text format) to this machine only;\n"
-	       "                  /healthz is always served\n",
+	       "                  /healthz is always served\n"
+	       "  --smtp-url URL  send e-mail reminders through this server (smtp://host:587 with\n"
+	       "                  STARTTLS, smtps://host:465), at start and every 10 minutes;\n"
+	       "                  --reminder-period, --smtp-tls, --smtp-user, --smtp-password-file,\n"
+	       "                  --smtp-from, --smtp-ca-file, --smtp-timeout: see docs/reminders.md\n",
 	       usage, CLI_DEFAULT_CONFIG, WEB_MAX_PER_ADDRESS);
 }
 
