@@ -66,7 +66,8 @@ extern const size_t cli_serve_nkeys;
 size_t cli_serve_settings(const char *path, config_value_t *vals, const char **used, diag_list_t *d);
 int cmd_config(int argc, char **argv);
 
-/* E-mail reminders (cmd_remind.c), which serve also sends on schedule. */
+/* E-mail reminders: the command (cmd_remind.c) and the run serve also
+ * makes on schedule (reminders.c). */
 int cmd_remind(int argc, char **argv);
 typedef struct {
 	remind_period_t period;
@@ -77,7 +78,10 @@ typedef struct {
 /* The reminder settings out of serve's (vals), checked: refused with the
  * reason printed (returns EXIT_USAGE) when a value is wrong, or when
  * need_smtp and there is no server to send to. */
-int cli_remind_config(const char *cmd, const config_value_t *vals, bool need_smtp, cli_remind_config_t *out);
+int cli_remind_config(const char *cmd, const config_key_t *keys, size_t nkeys, const config_value_t *vals, bool need_smtp,
+		      cli_remind_config_t *out);
+/* The value of the key named name among keys (n of them), or NULL. */
+const char *cli_setting(const config_key_t *keys, size_t n, const config_value_t *vals, const char *name);
 void cli_remind_config_free(cli_remind_config_t *c);
 /* Sends the digests of the period and the assignment messages waiting
  * (printed to dry instead when not NULL, nothing recorded); *sent and

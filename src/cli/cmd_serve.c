@@ -434,7 +434,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", o->theme_dir);
 	/* Reminders when a mail server is set: their settings are checked now,
 	 * not at the first send. */
-	if (value_of(o, SERVE_TAG_REMIND + 1) && cli_remind_config("serve", o->vals, true, &o->remind))
+	if (value_of(o, SERVE_TAG_REMIND + 1) && cli_remind_config("serve", cli_serve_keys, SERVE_NKEYS, o->vals, true, &o->remind))
 		return EXIT_USAGE;
 	return -1;
 }

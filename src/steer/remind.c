@@ -40,9 +40,9 @@ static void add_days(const char *iso, int days, char out[11])
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
-	tm.tm_year = atoi(iso) - 1900;
-	tm.tm_mon = atoi(iso + 5) - 1;
-	tm.tm_mday = atoi(iso + 8) + days;
+	tm.tm_year = (int)strtol(iso, NULL, 10) - 1900;
+	tm.tm_mon = (int)strtol(iso + 5, NULL, 10) - 1;
+	tm.tm_mday = (int)strtol(iso + 8, NULL, 10) + days;
 	tm.tm_hour = 12;
 	time_t t = timegm(&tm);
 	gmtime_r(&t, &tm);
@@ -317,6 +317,17 @@ void remind_digests_free(remind_digests_t *l)
 
 /* --- assignments -------------------------------------------------------- */
 
+static void assignment_free(remind_assignment_t *a)
+{
+	free(a->email);
+	free(a->token);
+	free(a->name);
+	free(a->idbp);
+	free(a->title);
+	free(a->perimeter);
+	free(a->path);
+}
+
 steer_rc remind_assignments(store_t *s, remind_assignments_t *out, diag_list_t *d)
 {
 	memset(out, 0, sizeof *out);
@@ -338,8 +349,8 @@ steer_rc remind_assignments(store_t *s, remind_assignments_t *out, diag_list_t *
 		   "(SELECT 1 FROM assignment_sent t WHERE t.assignment_id = a.id AND t.user_id = u.id) "
 		   "ORDER BY a.id, u.id");
 	store_bind_int(q, 1, out->last);
-	long long *scopes = NULL; /* practice perimeter, user perimeter per row */
-	size_t scap = 0;
+	size_t scap = 2;
+	long long *scopes = xcalloc(scap, sizeof *scopes); /* practice perimeter, user perimeter per row */
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
 		scopes = xgrow(scopes, &scap, 2 * out->len + 2, sizeof *scopes);
@@ -360,19 +371,19 @@ steer_rc remind_assignments(store_t *s, remind_assignments_t *out, diag_list_t *
 	}
 	rc = store_end(q, d, "reading the assignments");
 	/* Only to people whose role covers the practice's perimeter. */
+	remind_assignment_t *keep = xcalloc(out->len + 1, sizeof *keep);
 	size_t k = 0;
 	for (size_t i = 0; i < out->len; i++) {
 		bool within = false;
 		if (!rc)
 			rc = perimeter_within(s, scopes[2 * i], scopes[2 * i + 1], &within, d);
-		if (within) {
-			out->items[k++] = out->items[i];
-		} else {
-			remind_assignment_t *a = &out->items[i];
-			free(a->email), free(a->token), free(a->name), free(a->idbp), free(a->title), free(a->perimeter),
-				free(a->path);
-		}
+		if (within)
+			keep[k++] = out->items[i];
+		else
+			assignment_free(&out->items[i]);
 	}
+	free(out->items);
+	out->items = keep;
 	out->len = k;
 	free(scopes);
 	if (rc)
@@ -382,11 +393,8 @@ steer_rc remind_assignments(store_t *s, remind_assignments_t *out, diag_list_t *
 
 void remind_assignments_free(remind_assignments_t *l)
 {
-	for (size_t i = 0; i < l->len; i++) {
-		remind_assignment_t *a = &l->items[i];
-		free(a->email), free(a->token), free(a->name), free(a->idbp), free(a->title), free(a->perimeter),
-			free(a->path);
-	}
+	for (size_t i = 0; i < l->len; i++)
+		assignment_free(&l->items[i]);
 	free(l->items);
 	memset(l, 0, sizeof *l);
 }
