@@ -408,7 +408,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	if (used)
 		fprintf(stderr, "sobre serve: settings read from %s\n", used);
 
-	o->port = atoi(value_of(o, 'p'));
+	o->port = (int)strtol(value_of(o, 'p'), NULL, 10);
 	o->bind = value_of(o, 'b');
 	o->dir = value_of(o, 'g');
 	o->db = value_of(o, 'D');
@@ -420,9 +420,9 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	o->secure = bool_of(o, 'S');
 	o->trust_proxy = bool_of(o, 'P');
 	o->metrics = bool_of(o, 'M');
-	o->per_address = value_of(o, 'C') ? atoi(value_of(o, 'C')) : -1;
+	o->per_address = value_of(o, 'C') ? (int)strtol(value_of(o, 'C'), NULL, 10) : -1;
 	o->backups = value_of(o, 'B');
-	o->keep = (size_t)atol(value_of(o, 'K'));
+	o->keep = (size_t)strtol(value_of(o, 'K'), NULL, 10);
 	if (!*o->bind)
 		return cli_usage_error("serve", usage, "--bind takes an address (127.0.0.1, 0.0.0.0, ::1...)");
 	if (o->vals[key_index('K')].source != CONFIG_FROM_DEFAULT && !o->backups)
