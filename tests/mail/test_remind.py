@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SYSPY = "/usr/bin/python3"
@@ -281,6 +282,28 @@ def run(exe, guide, tmp, servers):
     p.terminate()
     p.communicate(timeout=20)
     check(plain.messages() == [], "a restart sends nothing twice")
+
+    # /metrics counts them: a failed send under serve, then its retry.
+    sobre(exe, work3, env, "assess", "a.1", "--owner", "bob@mairie.fr")
+    for env_, name, want in ((dict(env, SOBRE_SMTP_URL="smtp://127.0.0.1:1", SOBRE_SMTP_TLS="none"),
+                              "sobre_reminders_failed_total", 1),
+                             (env_plain, "sobre_reminders_sent_total", 1)):
+        p = subprocess.Popen([exe, "serve", "--port", "0", "--db", os.path.join(work3, "sobre.db"), "--quiet",
+                              "--metrics", os.path.join(work3, "guide")], cwd=work3, env=env_,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        port = re.search(r":(\d+)/", p.stdout.readline()).group(1)
+        body = ""
+        for _ in range(50):
+            body = urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+                f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+            if f"{name} {want}" in body:
+                break
+            time.sleep(0.2)
+        p.terminate()
+        p.communicate(timeout=20)
+        check(f"{name} {want}\n" in body, f"/metrics: {name} {want}")
+    got = [(e[1], m["Subject"]) for _, m, e in plain.messages()]
+    check(got == [("bob@mairie.fr", "Vous êtes responsable de la pratique a.1")], f"retried by the next serve: {got}")
 
 
 main()
