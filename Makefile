@@ -160,6 +160,8 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
 	@python3 tests/web/test_serve.py $(BUILD)/sobre examples/guide
 	@python3 tests/web/test_pilotage.py $(BUILD)/sobre examples/guide
 	@python3 tests/web/test_json_objects.py $(BUILD)/sobre examples/guide
+	@python3 tests/mail/test_remind.py $(BUILD)/sobre tests/cases/steer/_base/guide-v1
+	@python3 tests/web/test_reminders.py $(BUILD)/sobre examples/guide
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
 	@./tests/fixtures/upgrade.sh $(BUILD)/sobre

@@ -41,6 +41,7 @@ static const struct {
 	{"declaration", cmd_declaration, "a service's RGESN eco-design declaration (HTML, JSON, XLSX); set its texts", true},
 	{"history", cmd_history, "the change log", true},
 	{"user", cmd_user, "web app accounts: add, passwd, list, remove, token", false},
+	{"remind", cmd_remind, "send the e-mail reminders now: digests of what is due, new pilots and owners", false},
 	{"backup", cmd_backup, "a consistent copy of the database, even while serve runs", false},
 };
 

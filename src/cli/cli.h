@@ -9,6 +9,8 @@
 
 #include "guide/guide.h"
 #include "guide/referentiel.h"
+#include "steer/remind.h"
+#include "util/smtp.h"
 #include "util/config.h"
 #include "util/diag.h"
 
@@ -66,6 +68,29 @@ size_t cli_serve_settings(const char *path, config_value_t *vals, const char **u
  * local_login); returns the number of errors added to d. */
 size_t cli_serve_check(const config_value_t *vals, diag_list_t *d);
 int cmd_config(int argc, char **argv);
+
+/* E-mail reminders: the command (cmd_remind.c) and the run serve also
+ * makes on schedule (reminders.c). */
+int cmd_remind(int argc, char **argv);
+typedef struct {
+	remind_period_t period;
+	const char *base_url, *from; /* borrowed from the settings */
+	smtp_config_t smtp;
+	char *password; /* read from smtp_password_file; owned */
+} cli_remind_config_t;
+/* The reminder settings out of serve's (vals), checked: refused with the
+ * reason printed (returns EXIT_USAGE) when a value is wrong, or when
+ * need_smtp and there is no server to send to. */
+int cli_remind_config(const char *cmd, const config_key_t *keys, size_t nkeys, const config_value_t *vals, bool need_smtp,
+		      cli_remind_config_t *out);
+/* The value of the key named name among keys (n of them), or NULL. */
+const char *cli_setting(const config_key_t *keys, size_t n, const config_value_t *vals, const char *name);
+void cli_remind_config_free(cli_remind_config_t *c);
+/* Sends the digests of the period and the assignment messages waiting
+ * (printed to dry instead when not NULL, nothing recorded); *sent and
+ * *failed count them. Returns the exit code: 1 when a send failed. */
+int cli_remind_run(const char *cmd, const cli_remind_config_t *cfg, const char *db, FILE *dry, unsigned long *sent,
+		   unsigned long *failed);
 
 /* Prints "sobre <cmd>: message" and the usage hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)

@@ -184,6 +184,8 @@ enum {
 
 /* The largest client secret file read: a secret is tens of bytes. */
 #define SERVE_MAX_SECRET_FILE 4096
+/* Tags of the options that have no letter. */
+enum { SERVE_TAG_REMIND = 0x200 };
 
 /* serve's settings: one row per key, the same in the settings file, in the
  * environment (SOBRE_<KEY>) and on the command line (--key, '_' as '-';
@@ -213,6 +215,16 @@ const config_key_t cli_serve_keys[] = {
 	{"oidc_domains", CONFIG_STRING, 0, 0, NULL, T_OIDC_DOMAINS},
 	{"oidc_sirets", CONFIG_STRING, 0, 0, NULL, T_OIDC_SIRETS},
 	{"local_login", CONFIG_BOOL, 0, 0, "true", T_LOCAL_LOGIN},
+	/* E-mail reminders (sobre remind, and serve on schedule): options
+	 * without a letter, tagged from SERVE_TAG_REMIND. */
+	{"reminder_period", CONFIG_STRING, 0, 0, "weekly", SERVE_TAG_REMIND},
+	{"smtp_url", CONFIG_STRING, 0, 0, NULL, SERVE_TAG_REMIND + 1},
+	{"smtp_tls", CONFIG_STRING, 0, 0, "starttls", SERVE_TAG_REMIND + 2},
+	{"smtp_user", CONFIG_STRING, 0, 0, NULL, SERVE_TAG_REMIND + 3},
+	{"smtp_password_file", CONFIG_PATH, 0, 0, NULL, SERVE_TAG_REMIND + 4},
+	{"smtp_from", CONFIG_STRING, 0, 0, NULL, SERVE_TAG_REMIND + 5},
+	{"smtp_ca_file", CONFIG_PATH, 0, 0, NULL, SERVE_TAG_REMIND + 6},
+	{"smtp_timeout", CONFIG_INT, 1, 600, "30", SERVE_TAG_REMIND + 7},
 };
 enum { SERVE_NKEYS = sizeof cli_serve_keys / sizeof cli_serve_keys[0] };
 const size_t cli_serve_nkeys = SERVE_NKEYS;
@@ -331,6 +343,7 @@ typedef struct {
 	int per_address; /* < 0: the server's default */
 	int port;
 	bool watch, quiet, secure, trust_proxy, metrics;
+	cli_remind_config_t remind; /* remind.smtp.url NULL: no reminders */
 } serve_opts_t;
 
 static size_t key_index(int tag)
@@ -388,7 +401,11 @@ static void print_help(void)
 	       "                  new lecteurs whose e-mail domain or SIRET is listed\n"
 	       "  --oidc-domains LIST  e-mail domains allowed new accounts (comma-separated)\n"
 	       "  --oidc-sirets LIST  organisations (SIRET) allowed new accounts (comma-separated)\n"
-	       "  --local-login yes|no  password logins (default yes; api tokens work either way)\n",
+	       "  --local-login yes|no  password logins (default yes; api tokens work either way)\n"
+	       "  --smtp-url URL  send e-mail reminders through this server (smtp://host:587 with\n"
+	       "                  STARTTLS, smtps://host:465), at start and every 10 minutes;\n"
+	       "                  --reminder-period, --smtp-tls, --smtp-user, --smtp-password-file,\n"
+	       "                  --smtp-from, --smtp-ca-file, --smtp-timeout: see docs/reminders.md\n",
 	       usage, CLI_DEFAULT_CONFIG, WEB_MAX_PER_ADDRESS);
 }
 
@@ -399,9 +416,22 @@ static int take_option(int tag, const char *arg, char *opt[SERVE_NKEYS])
 	size_t i = key_index(tag);
 	const config_key_t *k = &cli_serve_keys[i];
 	char *norm = NULL;
-	if (!config_check_value(k, arg, &norm, NULL)) {
+	buf_t why = BUF_INIT;
+	bool ok = config_check_value(k, arg, &norm, &why);
+	char opt_name[64];
+	snprintf(opt_name, sizeof opt_name, "%s", k->name);
+	for (char *p = opt_name; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	if (!ok && tag >= SERVE_TAG_REMIND) {
+		int rc = cli_usage_error("serve", usage, "--%s takes %s, not '%s'", opt_name, buf_cstr(&why), arg);
+		buf_free(&why);
+		return rc;
+	}
+	buf_free(&why);
+	if (!ok) {
 		if (k->type == CONFIG_BOOL)
-			return cli_usage_error("serve", usage, "--%s takes yes or no, not '%s'", k->name, arg);
+			return cli_usage_error("serve", usage, "--%s takes yes or no, not '%s'", opt_name, arg);
 		if (tag == T_OIDC_SECRET_FILE)
 			return cli_usage_error("serve", usage, "--oidc-client-secret-file takes a file, not ''");
 		if (tag == 'K')
@@ -454,6 +484,14 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		{"oidc-domains", required_argument, NULL, T_OIDC_DOMAINS},
 		{"oidc-sirets", required_argument, NULL, T_OIDC_SIRETS},
 		{"local-login", required_argument, NULL, T_LOCAL_LOGIN},
+		{"reminder-period", required_argument, NULL, SERVE_TAG_REMIND},
+		{"smtp-url", required_argument, NULL, SERVE_TAG_REMIND + 1},
+		{"smtp-tls", required_argument, NULL, SERVE_TAG_REMIND + 2},
+		{"smtp-user", required_argument, NULL, SERVE_TAG_REMIND + 3},
+		{"smtp-password-file", required_argument, NULL, SERVE_TAG_REMIND + 4},
+		{"smtp-from", required_argument, NULL, SERVE_TAG_REMIND + 5},
+		{"smtp-ca-file", required_argument, NULL, SERVE_TAG_REMIND + 6},
+		{"smtp-timeout", required_argument, NULL, SERVE_TAG_REMIND + 7},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -526,23 +564,44 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		return cli_usage_error("serve", usage, "--backups takes a folder, and '%s' is not one", o->backups);
 	if (o->theme_dir && !fs_is_dir(o->theme_dir))
 		return cli_usage_error("serve", usage, "theme folder '%s' does not exist", o->theme_dir);
+	/* Reminders when a mail server is set: their settings are checked now,
+	 * not at the first send. */
+	if (value_of(o, SERVE_TAG_REMIND + 1) && cli_remind_config("serve", cli_serve_keys, SERVE_NKEYS, o->vals, true, &o->remind))
+		return EXIT_USAGE;
 	return -1;
 }
 
+/* The reminders due (sobre remind's run): at start and every 10 minutes;
+ * what was sent is recorded in the database, so a period's digest goes
+ * once whatever the restarts and the other processes. A failure is logged
+ * and retried next time. */
+static void send_reminders(const serve_opts_t *o, ops_t *ops)
+{
+	unsigned long sent = 0, failed = 0;
+	if (!o->remind.smtp.url)
+		return;
+	cli_remind_run("serve", &o->remind, o->db, NULL, &sent, &failed);
+	ops_reminders(ops, sent, failed);
+}
+
 /* Serves until SIGINT or SIGTERM (read from sfd), reloading the guide when
- * w (may be NULL) reports a change and making the daily backup. */
-static void serve_until_stopped(const serve_opts_t *o, app_t *app, watch_t *w, int sfd, char backup_day[16])
+ * w (may be NULL) reports a change, making the daily backup and sending
+ * the reminders. */
+static void serve_until_stopped(const serve_opts_t *o, app_t *app, ops_t *ops, watch_t *w, int sfd,
+				char backup_day[16])
 {
 	buf_t what = BUF_INIT;
+	bool timed = o->backups || o->remind.smtp.url;
 	for (;;) {
 		struct pollfd pf[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
-		/* With --backups, a look at the date every 10 minutes. */
-		if (poll(pf, w ? 2 : 1, o->backups ? 600 * 1000 : -1) < 0 && errno != EINTR)
+		/* With --backups or reminders, a look at the date every 10 minutes. */
+		if (poll(pf, w ? 2 : 1, timed ? 600 * 1000 : -1) < 0 && errno != EINTR)
 			break;
 		if (pf[0].revents)
 			break;
 		if (o->backups)
 			daily_backup(o->db, o->backups, o->keep, backup_day);
+		send_reminders(o, ops);
 		if (w && pf[1].revents) {
 			buf_reset(&what);
 			if (watch_wait(w, 0, &what) > 0) {
@@ -708,6 +767,8 @@ static int serve(const serve_opts_t *o)
 		app_free(app);
 		return EXIT_USAGE;
 	}
+	if (o->remind.smtp.url)
+		smtp_global_init(); /* before the server's threads */
 	/* A backup folder that cannot be written is said now, before anything
 	 * is created, not discovered the day a copy is needed. */
 	int berr = o->backups ? fs_mkdirs(o->backups) : 0;
@@ -786,7 +847,8 @@ static int serve(const serve_opts_t *o)
 	}
 	print_banner(o, app, srv, w != NULL, &so, password);
 
-	serve_until_stopped(o, app, w, sfd, backup_day);
+	send_reminders(o, ops);
+	serve_until_stopped(o, app, ops, w, sfd, backup_day);
 	fprintf(stderr, "sobre serve: stopping\n");
 	watch_free(w);
 	web_server_stop(srv);
@@ -805,6 +867,7 @@ int cmd_serve(int argc, char **argv)
 	int rc = parse_options(argc, argv, &o);
 	if (rc < 0)
 		rc = serve(&o);
+	cli_remind_config_free(&o.remind);
 	config_values_free(o.vals, SERVE_NKEYS);
 	return rc;
 }

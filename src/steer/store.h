@@ -29,7 +29,7 @@ typedef enum {
 } steer_rc;
 
 /* The latest schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* The priorities, in order; weights are indexed like this. */
 #define STORE_NPRIORITIES 3

@@ -421,8 +421,49 @@ static const char migration_7[] =
 	"  next TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;\n"
 	"CREATE INDEX oidc_pending_by_expiry ON oidc_pending(expires_at);\n";
 
+/* 8: e-mail reminders (steer/remind).
+ * user.digest: whether the user wants the periodic digest (on by
+ * default; "Mon compte" and the unsubscribe link turn it off).
+ * user.unsubscribe_token: the secret of the one-click unsubscribe link,
+ * 192 random bits from SQLite's CSPRNG (seeded by the system), set by a
+ * trigger for every user however created. It is kept in clear, unlike
+ * session and api tokens, because every digest must carry it; all it can
+ * do is turn digests off.
+ * reminder_sent: the digests claimed, one per user and period ("weekly
+ * 2026-W18"): the primary key is what keeps two runs, or two processes,
+ * from sending the same digest twice.
+ * assignment: the outbox of "you are now pilot / owner of" messages,
+ * filled by triggers on practice, so that the CLI, the web app and imports
+ * all record them in the transaction that makes the change; done_at is
+ * set once every recipient has had it; assignment_sent is the per-user
+ * claim, like reminder_sent. */
+static const char migration_8[] =
+	"ALTER TABLE user ADD COLUMN digest INTEGER NOT NULL DEFAULT 1 CHECK (digest IN (0, 1));\n"
+	"ALTER TABLE user ADD COLUMN unsubscribe_token TEXT;\n"
+	"UPDATE user SET unsubscribe_token = lower(hex(randomblob(24)));\n"
+	"CREATE UNIQUE INDEX user_by_unsubscribe_token ON user(unsubscribe_token);\n"
+	"CREATE TRIGGER user_unsubscribe_token AFTER INSERT ON user WHEN NEW.unsubscribe_token IS NULL\n"
+	"  BEGIN UPDATE user SET unsubscribe_token = lower(hex(randomblob(24))) WHERE id = NEW.id; END;\n"
+	"CREATE TABLE reminder_sent(user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,\n"
+	"  period TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (user_id, period)) WITHOUT ROWID;\n"
+	"CREATE TABLE assignment(id INTEGER PRIMARY KEY,\n"
+	"  practice_id INTEGER NOT NULL REFERENCES practice(id),\n"
+	"  role TEXT NOT NULL CHECK (role IN ('pilot', 'owner')), name TEXT NOT NULL,\n"
+	"  done_at TEXT);\n"
+	"CREATE INDEX assignment_pending ON assignment(done_at);\n"
+	"CREATE TABLE assignment_sent(assignment_id INTEGER NOT NULL REFERENCES assignment(id),\n"
+	"  user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,\n"
+	"  sent_at TEXT NOT NULL, PRIMARY KEY (assignment_id, user_id)) WITHOUT ROWID;\n"
+	"CREATE TRIGGER practice_pilot_assigned AFTER UPDATE OF pilot_id ON practice\n"
+	"  WHEN NEW.pilot_id IS NOT NULL AND NEW.pilot_id IS NOT OLD.pilot_id\n"
+	"  BEGIN INSERT INTO assignment(practice_id, role, name)\n"
+	"    SELECT NEW.id, 'pilot', name FROM pilot WHERE id = NEW.pilot_id; END;\n"
+	"CREATE TRIGGER practice_owner_assigned AFTER UPDATE OF owner ON practice\n"
+	"  WHEN coalesce(NEW.owner, '') <> '' AND NEW.owner IS NOT OLD.owner\n"
+	"  BEGIN INSERT INTO assignment(practice_id, role, name) VALUES (NEW.id, 'owner', NEW.owner); END;\n";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {migration_1, migration_2, migration_3, migration_4,
-							      migration_5, migration_6, migration_7};
+							      migration_5, migration_6, migration_7, migration_8};
 
 static void store_diag(diag_list_t *d, const char *path, const char *hint, const char *fmt, const char *a,
 		       const char *b)

@@ -238,7 +238,7 @@ size_t config_parse(const char *file, const char *src, size_t len, const config_
 	size_t before = diag_count(d, DIAG_ERROR);
 	if (len > (size_t)CONFIG_MAX_FILE) {
 		diag_hint(diag_add(d, DIAG_ERROR, file, 0, 0, "config-too-large",
-				   "cannot read: larger than %d bytes", CONFIG_MAX_FILE),
+				   "cannot read: larger than %zu bytes", CONFIG_MAX_FILE),
 			  "a settings file is a few lines of key = value; is this the right file?");
 		return 1;
 	}

@@ -14,7 +14,7 @@
 /* A settings file is a few dozen lines written by hand: a larger one is
  * something else (a log, a database) given by mistake, read whole into
  * memory otherwise. */
-#define CONFIG_MAX_FILE (64 * 1024)
+#define CONFIG_MAX_FILE ((size_t)64 * 1024)
 /* One line: a path or an address fits easily; longer is a file without
  * line breaks, which would otherwise be one huge value. */
 #define CONFIG_MAX_LINE 4096

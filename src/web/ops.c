@@ -30,6 +30,7 @@ typedef struct {
 	unsigned long long bucket[NBUCKETS]; /* per bucket, not cumulative */
 	unsigned long long count;
 	double sum;
+	unsigned long long reminders_sent, reminders_failed;
 } counts_t;
 
 struct ops {
@@ -54,6 +55,14 @@ void ops_free(ops_t *o)
 		return;
 	pthread_mutex_destroy(&o->lock);
 	free(o);
+}
+
+void ops_reminders(ops_t *o, unsigned long sent, unsigned long failed)
+{
+	pthread_mutex_lock(&o->lock);
+	o->c.reminders_sent += sent;
+	o->c.reminders_failed += failed;
+	pthread_mutex_unlock(&o->lock);
 }
 
 bool ops_owns(const ops_t *o, const char *path)
@@ -166,6 +175,10 @@ static void metrics(ops_t *o, web_response_t *res)
 		put_help(b, "sobre_database_size_bytes", "gauge", "Size of the database file (pages in use and free).");
 		buf_printf(b, "sobre_database_size_bytes %lld\n", bytes);
 	}
+	put_help(b, "sobre_reminders_sent_total", "counter", "E-mail reminders handed to the mail server.");
+	buf_printf(b, "sobre_reminders_sent_total %llu\n", c->reminders_sent);
+	put_help(b, "sobre_reminders_failed_total", "counter", "E-mail reminders the mail server did not take (retried).");
+	buf_printf(b, "sobre_reminders_failed_total %llu\n", c->reminders_failed);
 	put_help(b, "sobre_uptime_seconds", "gauge", "Seconds since sobre serve started.");
 	buf_printf(b, "sobre_uptime_seconds %.3f\n", up);
 	put_help(b, "sobre_build_info", "gauge", "Always 1; the build's version as a label.");

@@ -35,6 +35,8 @@ void ops_free(ops_t *o);
 bool ops_owns(const ops_t *o, const char *path);
 /* Answers a path ops_owns. */
 void ops_handle(ops_t *o, const web_request_t *req, web_response_t *res);
+/* Counts reminders sent and failed (sobre_reminders_*_total). */
+void ops_reminders(ops_t *o, unsigned long sent, unsigned long failed);
 /* A web_observe_fn; ud is the ops_t. */
 void ops_observe(void *ud, const char *method, const char *route, int status, double seconds);
 

@@ -119,7 +119,7 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
 					    "account", "referentiels", "consolidation", "declaration",
 					    "declaration_criterion", "declaration_fields", "trajectory", "objectives",
-					    "objective", "objective_fields", "strategy"};
+					    "objective", "objective_fields", "strategy", "unsubscribe"};
 	_Static_assert(sizeof names / sizeof *names <= sizeof p->tpl / sizeof *p->tpl, "pilotage_t.tpl too small");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		const mst_t *t = mst_registry_get(p->reg, names[i], strlen(names[i]));
@@ -236,6 +236,8 @@ static void rt_api_strategy(rq_t *r, const char *arg) { api_strategy(r); }
 static void rt_account(rq_t *r, const char *arg) { pg_account(r, 200, NULL); }
 static void rt_own_password(rq_t *r, const char *arg) { do_own_password(r); }
 static void rt_own_token(rq_t *r, const char *arg) { do_own_token(r, false); }
+static void rt_own_reminders(rq_t *r, const char *arg) { do_own_reminders(r); }
+static void rt_unsubscribe(rq_t *r, const char *arg) { pg_unsubscribe(r, arg); }
 static void rt_own_token_revoke(rq_t *r, const char *arg) { do_own_token(r, true); }
 static void rt_admin(rq_t *r, const char *arg) { pg_admin(r, NULL); }
 static void rt_add_user(rq_t *r, const char *arg) { do_add_user(r); }
@@ -260,6 +262,9 @@ enum {
 	/* A GET that writes (the provider's callback opens a session): in a
 	 * write transaction like a POST. */
 	R_WRITE = 4,
+	/* A public POST authorised by the secret in its path (the one-click
+	 * unsubscribe, sent by mail clients without any cookie). */
+	R_TOKEN = 8,
 };
 
 /* Every page and endpoint under /pilotage: adding one is a row here and a
@@ -315,6 +320,9 @@ static const struct route {
 	{"/pilotage/compte", rt_account, 0, R_GLOBAL, false},
 	{"/pilotage/compte/mot-de-passe", rt_own_password, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
 	{"/pilotage/compte/jeton", rt_own_token, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/compte/rappels", rt_own_reminders, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
+	{"/pilotage/desabonnement/*", rt_unsubscribe, 0, R_PUBLIC, false},
+	{"/pilotage/desabonnement/*", rt_unsubscribe, PILOTAGE_MAX_FORM_BODY, R_PUBLIC | R_TOKEN, true},
 	{"/pilotage/compte/jeton/revoquer", rt_own_token_revoke, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
 	{"/pilotage/administration", rt_admin, 0, R_GLOBAL, false},
 	{"/pilotage/administration/utilisateurs", rt_add_user, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
@@ -435,6 +443,8 @@ size_t pilotage_admit(pilotage_t *p, const web_request_t *req)
 	const struct route *rt = route_find(req->path, true, arg);
 	if (!rt)
 		return 0;
+	if (rt->flags & R_TOKEN)
+		return rt->max_body;
 	if (rt->flags & R_PUBLIC) {
 		/* The login form comes from our login page, which set its cookie. */
 		const char *tok = http_param(&req->cookies, RQ_LOGIN_COOKIE);

@@ -8,6 +8,7 @@
 #include "steer/account.h"
 #include "steer/identity.h"
 #include "steer/input.h"
+#include "steer/remind.h"
 #include "util/frdate.h"
 #include "util/xalloc.h"
 #include "web/oidc.h"
@@ -135,6 +136,13 @@ void pg_account(rq_t *r, int status, value_t *errs)
 		return;
 	}
 	ctx_bool(ctx, "has_token", has_token);
+	bool digest = true;
+	if (remind_get_digest(r->s, r->user.email, &digest, &r->d)) {
+		value_free(ctx);
+		rq_io_error(r);
+		return;
+	}
+	ctx_bool(ctx, "digest_on", digest);
 	if (has_token) {
 		buf_t day = BUF_INIT;
 		frdate_day((time_t)until, &day);
@@ -249,4 +257,42 @@ cleanup:
 	sodium_memzero(token, sizeof token);
 	diag_list_free(&d);
 	free(email);
+}
+
+/* --- reminders ------------------------------------------------------------ */
+
+void do_own_reminders(rq_t *r)
+{
+	const char *v = http_param(&r->req->form, "rappels");
+	if (remind_set_digest(r->s, r->user.email, v && strcmp(v, "oui") == 0, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	r->commit = true;
+	rq_redirect_scoped(r, "/pilotage/compte", "ok=rappels", "rappels");
+}
+
+/* The token is the only credential: no session, no CSRF token (a mail
+ * client posts "List-Unsubscribe=One-Click" on its own, RFC 8058). A GET
+ * changes nothing, so that link scanners and prefetchers unsubscribe no
+ * one; an unknown token is a 404 that tells nothing more. */
+void pg_unsubscribe(rq_t *r, const char *token)
+{
+	bool found = false;
+	char *email = NULL;
+	if (remind_unsubscribe(r->s, token, r->post, &found, &email, &r->d)) {
+		rq_io_error(r);
+		return;
+	}
+	if (!found) {
+		rq_error(r, 404, "Lien inconnu", "Ce lien de désabonnement n'est pas (ou plus) valable.");
+		return;
+	}
+	r->commit = r->post;
+	value_t *ctx = value_map();
+	ctx_str(ctx, "email", email);
+	ctx_str(ctx, "token", token);
+	ctx_bool(ctx, "done", r->post);
+	free(email);
+	rq_render(r, 200, "unsubscribe", ctx);
 }

@@ -81,5 +81,10 @@ void do_oidc_return(rq_t *r);
 void pg_account(rq_t *r, int status, value_t *errs);
 void do_own_token(rq_t *r, bool revoke);
 void do_own_password(rq_t *r);
+/* The reminders switch of "Mon compte", and the one-click unsubscribe
+ * page (GET: a confirmation with a button; POST: done) whose token is in
+ * the path. */
+void do_own_reminders(rq_t *r);
+void pg_unsubscribe(rq_t *r, const char *token);
 
 #endif

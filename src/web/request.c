@@ -232,6 +232,7 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 			{"utilisateur", "Utilisateur ajouté : son mot de passe est affiché une seule fois ci-dessous."},
 			{"poids", "Poids enregistrés."},
 			{"guide", "Guide mis à jour : les évaluations ont été reportées."},
+			{"rappels", "Préférence de rappels par e-mail enregistrée."},
 			{"mot-de-passe", "Mot de passe changé ; vos autres sessions sont fermées et votre jeton d'API, "
 					 "s'il y en avait un, est révoqué."},
 		};

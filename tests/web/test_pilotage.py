@@ -156,7 +156,7 @@ def db_errors(sobre, guide, work):
             p, port = start_server([sobre, "serve", "--port", "0", "--db", fdb, guide], log)
             admin = Client(port)
             check(admin.login("admin@example.fr", "admin-password-1")[0] == 303, "full disk: logged in before")
-            with open(os.path.join(full, "filler"), "wb") as f:
+            with open(os.path.join(full, "filler"), "wb", buffering=0) as f:
                 try:
                     while True:
                         f.write(b"\0" * 65536)
