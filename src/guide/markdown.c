@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "guide/entity.h"
+#include "guide/imgsrc.h"
 #include "guide/linkify.h"
 #include "guide/mdurl.h"
 #include "guide/typography.h"
@@ -205,13 +206,30 @@ static void src_pos(ctx_t *c, const char *p, int *line, int *col)
 	*col = cnt;
 }
 
-static void report_link(ctx_t *c, const char *href, size_t n, const char *where)
+static void report_link(ctx_t *c, const char *href, size_t n, const char *where, bool image)
 {
 	if (!c->on_link)
 		return;
-	md_link_t l = {href, n, 0, 0};
+	md_link_t l = {href, n, 0, 0, image};
 	src_pos(c, where, &l.line, &l.col);
 	c->on_link(&l, c->ud);
+}
+
+/* The images of a piece of raw HTML s[0, n) of the source. */
+static void report_html_images(ctx_t *c, const char *s, size_t n)
+{
+	if (!c->on_link || !in_src(c, s))
+		return;
+	imgsrc_tag_t tag;
+	buf_t v = BUF_INIT;
+	for (size_t at = 0; imgsrc_next(s, n, at, &tag); at = tag.end) {
+		if (!tag.has_src)
+			continue;
+		buf_reset(&v);
+		imgsrc_value(s + tag.src, tag.src_len, &v);
+		report_link(c, buf_cstr(&v), v.len, s + tag.src, true);
+	}
+	buf_free(&v);
 }
 
 /* Appends a copy of arena[off, off+len) to the arena's end; returns its offset. */
@@ -305,10 +323,12 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *ud)
 			return 0;
 		if (in_src(c, s))
 			c->raw_end = s + n;
-		if (c->in_code_block)
+		if (c->in_code_block) {
 			put_esc(c->out, s, n);
-		else
+		} else {
+			report_html_images(c, s, n);
 			buf_put(c->out, s, n);
+		}
 		return 0;
 	}
 	if (c->del_probing && in_src(c, s))
@@ -381,6 +401,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *ud)
 			t = new_tok(c, TK_HTML);
 			t->src = in_src(c, s) ? s : NULL;
 		}
+		report_html_images(c, s, n);
 		buf_put(&c->arena, s, n);
 		t->len += n;
 		break;
@@ -454,7 +475,7 @@ static void close_link(ctx_t *c, size_t k)
 		where = c->tok[i].src;
 	buf_reset(&c->t3);
 	buf_put(&c->t3, c->arena.ptr + o->hoff, o->hlen);
-	report_link(c, buf_cstr(&c->t3), c->t3.len, where);
+	report_link(c, buf_cstr(&c->t3), c->t3.len, where, false);
 	if (o->bad) {
 		/* markdown-it leaves the source as text; we rebuild it approximately */
 		if (autolink) {
@@ -537,7 +558,7 @@ static void close_image(ctx_t *c)
 	mdurl_encode(&c->t2, href, c->img.hlen);
 	buf_reset(&c->t3);
 	buf_put(&c->t3, href, c->img.hlen);
-	report_link(c, buf_cstr(&c->t3), c->t3.len, c->img.hsrc ? c->img.hsrc : c->alt_src);
+	report_link(c, buf_cstr(&c->t3), c->t3.len, c->img.hsrc ? c->img.hsrc : c->alt_src, true);
 	if (!mdurl_valid(buf_cstr(&c->t2), c->t2.len)) {
 		buf_reset(&c->t1);
 		buf_puts(&c->t1, "![");
@@ -799,7 +820,8 @@ static void linkify_text(ctx_t *c, size_t *n2, const tok_t *t)
 			push_tok2(c, n2, &p);
 		}
 		push_autolink(c, n2, s + m.start, m.end - m.start);
-		report_link(c, buf_cstr(&c->t1), c->t1.len, t->src && m.start < t->src_len ? t->src + m.start : NULL);
+		report_link(c, buf_cstr(&c->t1), c->t1.len, t->src && m.start < t->src_len ? t->src + m.start : NULL,
+			    false);
 		last = m.end;
 	}
 	if (last == 0) {

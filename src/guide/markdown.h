@@ -5,6 +5,7 @@
 #ifndef SOBRE_MARKDOWN_H
 #define SOBRE_MARKDOWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/buf.h"
@@ -13,12 +14,16 @@
  * written (entities and escapes decoded, not percent-encoded; "http://" or
  * "mailto:" prepended for bare URLs found by linkify); it is only valid during
  * the callback. line/col (1-based, col in characters) locate the destination
- * in src, or the link text when md4c rewrote the destination; 0 when unknown. */
+ * in src, or the link text when md4c rewrote the destination; 0 when unknown.
+ * image: the source of an image, a Markdown one or the src of an <img> tag
+ * in raw HTML (a tag within one line of the source: a tag cut across lines
+ * is not seen). */
 typedef struct {
 	const char *href;
 	size_t href_len;
 	int line;
 	int col;
+	bool image;
 } md_link_t;
 
 typedef void (*md_link_fn)(const md_link_t *link, void *ud);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guide/imgsrc.h"
 #include "guide/markdown.h"
+#include "guide/mdurl.h"
 #include "util/parallel.h"
 #include "util/strset.h"
 #include "util/suggest.h"
@@ -20,8 +22,9 @@ const char *const rules_difficulties[3] = {"Facile", "Moyenne", "Difficile"};
 
 /* Content warnings are counted per page and rule; past RULES_MAX_PAGE_WARNINGS
  * they are no longer listed (see rules.h). */
-enum { CAP_TEMPLATE, CAP_VARIABLE, CAP_LINK, CAP_RULES };
-static const char *const cap_rule[CAP_RULES] = {"template-syntax", "unknown-variable", "broken-link"};
+enum { CAP_TEMPLATE, CAP_VARIABLE, CAP_LINK, CAP_IMAGE, CAP_RULES };
+static const char *const cap_rule[CAP_RULES] = {"template-syntax", "unknown-variable", "broken-link",
+						"broken-image"};
 
 typedef struct {
 	size_t n[CAP_RULES];      /* warnings met, listed or not */
@@ -649,15 +652,73 @@ static void check_urls(ctx_t *c, const char *const *assets, size_t nassets)
 typedef struct {
 	ctx_t *c;
 	const page_t *page;
-	const char **urls; /* sorted page URLs */
+	const char **urls; /* sorted URLs of the site: pages, generated pages, assets */
 	size_t nurls;
 	const char *prefix; /* the guide's own URL space */
 	size_t prefixlen;
+	const char *assets; /* the assets' folder URL, for the hint */
 } linkctx_t;
 
 static int cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Whether an image's source (as the browser reads the attribute) is one
+ * the site has: another host's or data: (left to the browser and to the
+ * page's author), or the path of a page or an asset that the build writes.
+ * A relative source never is: the build publishes no file of the guide's
+ * folder (a page's URL is a folder of its own besides). */
+static bool image_resolves(const char *const *urls, size_t nurls, const char *src, size_t n)
+{
+	buf_t b = BUF_INIT;
+	mdurl_encode(&b, src, n);
+	bool ok = mdurl_remote(buf_cstr(&b), b.len);
+	if (!ok && n && src[0] == '/') {
+		buf_reset(&b);
+		/* the path, its %XX decoded: the site's URLs are kept as written */
+		for (size_t i = 0; i < n && src[i] != '?' && src[i] != '#'; i++) {
+			int hi, lo;
+			if (src[i] == '%' && i + 2 < n && (hi = hexval(src[i + 1])) >= 0 && (lo = hexval(src[i + 2])) >= 0) {
+				buf_putc(&b, (char)(hi * 16 + lo));
+				i += 2;
+			} else {
+				buf_putc(&b, src[i]);
+			}
+		}
+		size_t len;
+		char *path = utf8_nfc_new(buf_cstr(&b), b.len, &len);
+		const char *key = path ? path : buf_cstr(&b);
+		ok = bsearch(&key, urls, nurls, sizeof *urls, cmp_cstr) != NULL;
+		free(path);
+	}
+	buf_free(&b);
+	return ok;
+}
+
+static void on_image(linkctx_t *lc, const md_link_t *l)
+{
+	if (image_resolves(lc->urls, lc->nurls, l->href, l->href_len) || capped(lc->c, CAP_IMAGE, l->line, l->col))
+		return;
+	bool abs = l->href_len && l->href[0] == '/';
+	diag_t *d = diag_add(lc->c->diags, DIAG_WARNING, lc->page->path, l->line, l->col, "broken-image",
+			     abs ? "image '%.*s', which the site does not have: the build leaves it out"
+				 : "image '%.*s' by a relative path: the build publishes no file of the guide's folder "
+				   "and leaves it out",
+			     (int)(l->href_len > 300 ? 300 : l->href_len), l->href);
+	diag_hint(d, "put the image in a theme folder (build --theme DIR) and write '%sNAME', or remove it",
+		  lc->assets);
 }
 
 static void on_link(const md_link_t *link, void *ud)
@@ -668,6 +729,10 @@ static void on_link(const md_link_t *link, void *ud)
 	if (shifted.line > 0)
 		shifted.line += lc->page->body_line - 1;
 	const md_link_t *l = &shifted;
+	if (l->image) {
+		on_image(lc, l);
+		return;
+	}
 	if (l->href_len == 0 || l->href[0] != '/' || (l->href_len > 1 && l->href[1] == '/'))
 		return; /* external, anchor-only, relative (rare in guides) or protocol-relative */
 	size_t n = l->href_len;
@@ -716,7 +781,14 @@ typedef struct {
 	diag_list_t *diags; /* one per page */
 	char **html;        /* when set: each page's full HTML, kept */
 	size_t *html_len;
+	const char *assets; /* the assets' folder URL */
 } pagejob_t;
+
+static bool keep_image(const char *src, size_t len, void *ud)
+{
+	const pagejob_t *job = ud;
+	return image_resolves(job->urls, job->nurls, src, len);
+}
 
 /* The checks that read one page's Markdown: template syntax and links. */
 static bool check_page(size_t i, void *ud)
@@ -726,7 +798,7 @@ static bool check_page(size_t i, void *ud)
 	pagecap_t cap = {{0}, {0}, {0}};
 	ctx_t pc = {job->c->g, &job->diags[i], &cap};
 	check_template_syntax(&pc, p);
-	linkctx_t lc = {&pc, p, job->urls, job->nurls, job->prefix, job->prefixlen};
+	linkctx_t lc = {&pc, p, job->urls, job->nurls, job->prefix, job->prefixlen, job->assets};
 	const char *body = p->text + p->body_off;
 	size_t len = p->text_len - p->body_off;
 	buf_t html = BUF_INIT, md = BUF_INIT;
@@ -742,6 +814,18 @@ static bool check_page(size_t i, void *ud)
 			md_render(buf_cstr(&md), md.len, 0, &html, NULL, NULL);
 		} else {
 			md_render(body, len, 0, &html, on_link, &lc);
+		}
+		imgsrc_tag_t tag;
+		if (imgsrc_next(html.ptr, html.len, 0, &tag)) {
+			/* A page must not ask the site for what it does not have
+			 * (check warns of each: broken-image). */
+			buf_t kept = BUF_INIT;
+			if (imgsrc_strip(html.ptr, html.len, keep_image, job, &kept)) {
+				buf_free(&html);
+				html = kept;
+			} else {
+				buf_free(&kept);
+			}
 		}
 		job->html_len[i] = html.len;
 		job->html[i] = buf_detach(&html);
@@ -760,10 +844,10 @@ static bool check_page(size_t i, void *ud)
 }
 
 /* Page contents: template syntax and internal links, one page per task. */
-static void check_contents(ctx_t *c, char **keep, size_t *keep_len)
+static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, char **keep, size_t *keep_len)
 {
 	const guide_t *g = c->g;
-	size_t cap = g->npages + 8;
+	size_t cap = g->npages + nassets + 8;
 	const char **urls = xcalloc(cap, sizeof *urls);
 	size_t n = 0;
 	for (size_t i = 0; i < g->npages; i++)
@@ -771,27 +855,38 @@ static void check_contents(ctx_t *c, char **keep, size_t *keep_len)
 			urls[n++] = g->pages[i]->url;
 	const char *prefix = g->base;
 	size_t plen = strlen(prefix);
-	/* Pages sobre build generates besides the guide's own. */
+	/* Pages sobre build generates besides the guide's own, and the
+	 * theme's assets (which images may show). */
 	buf_t gen = BUF_INIT;
 	const char *kinds[] = {"list", "reading", "csv", "json"};
-	size_t offs[4];
+	size_t *offs = xcalloc(4 + nassets + 1, sizeof *offs);
 	for (int i = 0; i < 4; i++) {
 		offs[i] = gen.len;
 		guide_generated_url(g, kinds[i], &gen);
 		buf_putc(&gen, '\0');
 	}
-	for (int i = 0; i < 4; i++)
+	buf_t folder = BUF_INIT;
+	guide_generated_url(g, "assets", &folder);
+	for (size_t i = 0; i < nassets; i++) {
+		offs[4 + i] = gen.len;
+		buf_printf(&gen, "%s%s", buf_cstr(&folder), assets[i]);
+		buf_putc(&gen, '\0');
+	}
+	for (size_t i = 0; i < 4 + nassets; i++)
 		urls[n++] = gen.ptr + offs[i];
+	free(offs);
 	qsort(urls, n, sizeof *urls, cmp_cstr);
 
 	/* Pages are independent: each gets its own diagnostic list, merged in
 	 * page order so the output never depends on thread scheduling. */
-	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t)), keep, keep_len};
+	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t)), keep, keep_len,
+			 buf_cstr(&folder)};
 	parallel_for(g->npages, parallel_threads(g->npages, 32), check_page, &job);
 	for (size_t i = 0; i < g->npages; i++)
 		diag_move_all(c->diags, &job.diags[i]);
 	free(job.diags);
 	buf_free(&gen);
+	buf_free(&folder);
 	free(urls);
 }
 
@@ -834,5 +929,5 @@ static void check_all(const guide_t *g, const char *const *assets, size_t nasset
 	check_theme_links(&c);
 	check_urls(&c, assets, nassets);
 	check_who(&c);
-	check_contents(&c, html, html_len);
+	check_contents(&c, assets, nassets, html, html_len);
 }

@@ -8,8 +8,8 @@
 
 /* A page body can hold millions of tags or links (16 MiB of "{%"), and each
  * diagnostic costs a few hundred bytes: past this many warnings of one rule
- * (template-syntax, unknown-variable, broken-link) in one page, the rest are
- * counted in one last warning instead of listed. */
+ * (template-syntax, unknown-variable, broken-link, broken-image) in one
+ * page, the rest are counted in one last warning instead of listed. */
 #define RULES_MAX_PAGE_WARNINGS 100
 
 /* The allowed values of the enumerated sheet fields, in display order. */

@@ -58,6 +58,8 @@ struct pilotage {
 	size_t ntpl;
 	const char *css;      /* the site's sobre.css (embedded default theme) */
 	size_t css_len;
+	const char *icon;     /* the site's favicon.svg (embedded default theme) */
+	size_t icon_len;
 	const char *app_css;  /* pilotage.css */
 	size_t app_css_len;
 	pthread_key_t key;
@@ -112,6 +114,9 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 		if (strcmp(f->name, "sobre.css") == 0) {
 			p->css = f->data;
 			p->css_len = f->size;
+		} else if (strcmp(f->name, "favicon.svg") == 0) {
+			p->icon = f->data;
+			p->icon_len = f->size;
 		}
 	/* Compile every template now: a syntax error is a build bug, better
 	 * seen at start than on some request. */
@@ -182,7 +187,10 @@ static void serve_static(const pilotage_t *p, rq_t *r, const char *name)
 {
 	const char *data = NULL;
 	size_t len = 0;
-	if (strcmp(name, "sobre.css") == 0)
+	const char *type = "text/css; charset=utf-8";
+	if (strcmp(name, "favicon.svg") == 0)
+		data = p->icon, len = p->icon_len, type = "image/svg+xml";
+	else if (strcmp(name, "sobre.css") == 0)
 		data = p->css, len = p->css_len;
 	else if (strcmp(name, "pilotage.css") == 0)
 		data = p->app_css, len = p->app_css_len;
@@ -192,7 +200,7 @@ static void serve_static(const pilotage_t *p, rq_t *r, const char *name)
 		rq_text(r, 404, "Page introuvable.");
 		return;
 	}
-	r->res->type = "text/css; charset=utf-8";
+	r->res->type = type;
 	web_set_header(r->res, "Cache-Control", "max-age=3600");
 	buf_put(&r->res->body, data, len);
 }

@@ -106,6 +106,37 @@ test('login page: no axe violation', async () => {
 	await axe(page, '/pilotage/connexion');
 });
 
+// Every request of the login page and the dashboard succeeds, the icon
+// they declare included (Chromium asks for it outside the page, unseen by
+// playwright, hence its own check; a page without one makes it ask
+// /favicon.ico).
+test('no request of the login page and the dashboard fails', async () => {
+	const ctx = await newContext();
+	const failed = [];
+	ctx.on('response', (r) => {
+		if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+	});
+	ctx.on('requestfailed', (r) => failed.push(`${r.failure()?.errorText} ${r.url()}`));
+	const page = await ctx.newPage();
+	await page.goto(origin + '/pilotage/connexion', { waitUntil: 'load' });
+	await checkIcon(page, '/pilotage/connexion');
+	await page.getByLabel('Adresse électronique').fill('admin@localhost');
+	await page.getByLabel('Mot de passe').fill(password);
+	await Promise.all([page.waitForURL(origin + '/pilotage/'), page.getByRole('button', { name: 'Se connecter' }).click()]);
+	await page.waitForLoadState('load');
+	await checkIcon(page, '/pilotage/');
+	await page.close();
+	assert.deepEqual(failed, []);
+});
+
+async function checkIcon(page, path) {
+	const icons = await page.$$eval('link[rel~="icon"]', (ls) => ls.map((l) => l.href));
+	assert.equal(icons.length, 1, `${path} declares one icon`);
+	const resp = await page.request.get(icons[0]);
+	assert.equal(resp.status(), 200, `${path}'s icon ${icons[0]}: HTTP ${resp.status()}`);
+	assert.equal(resp.headers()['content-type'], 'image/svg+xml');
+}
+
 test('log in, assess a practice, add a measurement, see the dashboard change', async () => {
 	const ctx = await newContext();
 	const page = await login(ctx);

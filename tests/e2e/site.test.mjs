@@ -261,6 +261,30 @@ test('list: without JavaScript every sheet is listed', async () => {
 	await page.close();
 });
 
+// Every request of the five pages succeeds: their images, stylesheet,
+// script and the icon they declare (a browser asks /favicon.ico of a page
+// that declares none; Chromium does so outside the page, unseen by
+// playwright, hence the icon's own check).
+test('no request of the home, list, theme, sheet and reading pages fails', async () => {
+	const ctx = await newContext();
+	const failed = [];
+	ctx.on('response', (r) => {
+		if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+	});
+	ctx.on('requestfailed', (r) => failed.push(`${r.failure()?.errorText} ${r.url()}`));
+	for (const [name, path] of Object.entries(PAGES)) {
+		const page = await open(ctx, path);
+		const icons = await page.$$eval('link[rel~="icon"]', (ls) => ls.map((l) => l.href));
+		assert.equal(icons.length, 1, `the ${name} page declares one icon`);
+		const resp = await ctx.request.get(icons[0]);
+		assert.equal(resp.status(), 200, `the ${name} page's icon ${icons[0]}: HTTP ${resp.status()}`);
+		const broken = await page.$$eval('img', (is) => is.filter((i) => !i.complete || !i.naturalWidth).map((i) => i.src));
+		assert.deepEqual(broken, [], `the ${name} page shows every image it has`);
+		await page.close();
+	}
+	assert.deepEqual(failed, []);
+});
+
 // Last: every page above has been visited.
 test('no request leaves the local server', () => {
 	assert.ok(contexts.length > 0);

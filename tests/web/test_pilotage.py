@@ -406,7 +406,8 @@ def scopes(sobre, guide, work):
         # --- pages in a scope: their links and forms keep it
         s, _, b = admin.req("/pilotage/pratiques?perimetre=culture")
         links = set(re.findall(rb'(?:href|action)="(/pilotage/[^"]*)"', b)) - {
-            b"/pilotage/static/sobre.css", b"/pilotage/static/pilotage.css", b"/pilotage/static/charts.css"}
+            b"/pilotage/static/sobre.css", b"/pilotage/static/pilotage.css", b"/pilotage/static/charts.css",
+            b"/pilotage/static/favicon.svg"}
         check(s == 200 and links and all(x.endswith(b"?perimetre=Culture") or x == b"/pilotage/pratiques"
                                          for x in links) and b'href="/pilotage/pratiques/a.1?perimetre=Culture"' in b,
               f"scopes: every link of a scoped page keeps the scope: {sorted(links)}")
@@ -1359,6 +1360,9 @@ def main(sobre, guide):
         s, _, b = c.req("/pilotage/connexion", {"email": XSS, "password": "x", "csrf": c.csrf})
         check(s == 401 and XSS.encode() not in b and XSS_ESC in b, f"login e-mail echoed escaped ({s})")
         # (two failed logins from 127.0.0.1 so far: the address limit, 5, is kept for the end)
+        s, h, b = Client(port).req("/pilotage/static/favicon.svg")
+        check(s == 200 and h.get("Content-Type") == "image/svg+xml" and b.startswith(b"<svg"),
+              f"the app's icon, an SVG served without a session ({s}, {h.get('Content-Type')})")
         for bad in ("/pilotage/static/../../etc/passwd", "/pilotage/static/..%2f..%2fetc%2fpasswd",
                     "/pilotage/static/%2e%2e/sobre.db", "/pilotage/pratiques/..%2f..%2fetc"):
             s, _, b = admin.req(bad)

@@ -430,6 +430,12 @@ def main(sobre, guide):
         check(n > 10, f"{n} outputs compared")
         s, h, b = get(port, "/assets/sobre.css")
         check(s == 200 and h.get("Content-Type", "").startswith("text/css"), "stylesheet content type")
+        s, h, b = get(port, "/assets/favicon.svg")
+        check(s == 200 and h.get("Content-Type", "") == "image/svg+xml" and b.startswith(b"<svg"),
+              f"the icon, an SVG ({s}, {h.get('Content-Type')})")
+        s, _, b = get(port, home)
+        check(b'<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">' in b,
+              "pages declare the icon (no /favicon.ico request)")
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
         try:
             opener.open(f"http://127.0.0.1:{port}/", timeout=10)

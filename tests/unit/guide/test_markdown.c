@@ -260,6 +260,7 @@ static void test_linkify(void **state)
 typedef struct {
 	char href[8][64];
 	int line[8], col[8];
+	bool image[8];
 	int n;
 } links_t;
 
@@ -271,6 +272,7 @@ static void collect(const md_link_t *l, void *ud)
 	snprintf(ls->href[ls->n], sizeof ls->href[0], "%.*s", (int)l->href_len, l->href);
 	ls->line[ls->n] = l->line;
 	ls->col[ls->n] = l->col;
+	ls->image[ls->n] = l->image;
 	ls->n++;
 }
 
@@ -300,6 +302,30 @@ static void test_link_callback(void **state)
 	assert_string_equal(ls.href[4], "/a_b");
 	assert_int_equal(ls.line[4], 7);
 	assert_int_equal(ls.col[4], 4);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(ls.image[i], i == 1);
+}
+
+/* The src of <img> tags in raw HTML, inline or in a block, is reported as an
+ * image, at its place, decoded; not in code, nor a tag without src. */
+static void test_html_images(void **state)
+{
+	(void)state;
+	const char *md = "Un <img alt=\"\" src=\"/a&amp;b.png\"> ici.\n\n<div>\n  <IMG SRC='/c.svg'><img alt=x>\n</div>\n\n"
+			 "`<img src=\"/no.png\">`\n\n    <img src=\"/no.png\">\n";
+	links_t ls = {0};
+	buf_t out = BUF_INIT;
+	assert_int_equal(md_render(md, strlen(md), 0, &out, collect, &ls), 0);
+	buf_free(&out);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.href[0], "/a&b.png");
+	assert_true(ls.image[0]);
+	assert_int_equal(ls.line[0], 1);
+	assert_int_equal(ls.col[0], 21);
+	assert_string_equal(ls.href[1], "/c.svg");
+	assert_true(ls.image[1]);
+	assert_int_equal(ls.line[1], 4);
+	assert_int_equal(ls.col[1], 13);
 }
 
 static double render_time(const char *unit, int reps)
@@ -608,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_noremoteimg),
 		cmocka_unit_test(test_linkify),
 		cmocka_unit_test(test_link_callback),
+		cmocka_unit_test(test_html_images),
 		cmocka_unit_test(test_pathological),
 		cmocka_unit_test(test_md4c_unbalanced_spans),
 		cmocka_unit_test(test_md4c_overread),

@@ -912,13 +912,13 @@ static void test_page_warning_cap(void **state)
 	buf_t body = BUF_INIT, small = BUF_INIT;
 	buf_puts(&body, "---\ntitle: Notes\n---\n");
 	for (int i = 0; i < over; i++)
-		buf_printf(&body, "{%% x %%} {{ a.b%d }} [l](/g/gone%d/)\n", i, i);
+		buf_printf(&body, "{%% x %%} {{ a.b%d }} [l](/g/gone%d/) ![i](/g/gone%d.png)\n", i, i, i);
 	buf_puts(&small, "---\ntitle: Small\n---\n{% y %}\n");
 	const src_t s[] = {{"g/index.md", HOME}, {"g/notes.md", buf_cstr(&body)}, {"g/small.md", buf_cstr(&small)}};
 	diag_list_t d = DIAG_LIST_INIT;
 	check(s, 3, &d);
-	static const char *const rules[] = {"template-syntax", "unknown-variable", "broken-link"};
-	for (int r = 0; r < 3; r++) {
+	static const char *const rules[] = {"template-syntax", "unknown-variable", "broken-link", "broken-image"};
+	for (int r = 0; r < 4; r++) {
 		size_t listed = 0, summaries = 0;
 		for (size_t i = 0; i < d.len; i++) {
 			const diag_t *x = &d.items[i];
@@ -945,7 +945,7 @@ static void test_page_warning_cap(void **state)
 	for (size_t i = 0; i < d.len; i++)
 		small_warnings += strcmp(d.items[i].file, "g/small.md") == 0;
 	assert_int_equal(small_warnings, 1);
-	assert_int_equal(d.len, 3 * (RULES_MAX_PAGE_WARNINGS + 1) + 1);
+	assert_int_equal(d.len, 4 * (RULES_MAX_PAGE_WARNINGS + 1) + 1);
 	diag_list_free(&d);
 	buf_free(&body);
 	buf_free(&small);
