@@ -10,7 +10,7 @@ one by one, the provider's own login form filled in.
 Checks: a full login links the account and keeps its claims (Mon compte);
 a new account by domain; logout at the provider's end_session with
 id_token_hint; and each refusal: another browser's state, a used state
-(the same callback twice), a wrong nonce, an expired ID token, a corrupted
+(the same callback twice; the spent code under a fresh state), a wrong nonce, an expired ID token, a corrupted
 signature, another audience, an unknown key id, an unverified address, a
 domain not allowed, an unknown account with provisioning "existing", and
 password logins off (api tokens still working).
@@ -266,6 +266,16 @@ def proconnect_like(sobre, guide, work, node_modules, log):
         check(s == 303 and b.cookie("sobre_session"), f"the first callback logs in ({s})")
         s, _, body = b.req(url, headers={"Cookie": "sobre_oidc=" + state})
         check(s == 403 and says(body, "déjà servi"), f"a replayed callback: refused ({s})")
+        # The spent code under a fresh login's own state: sobre takes the
+        # state and asks the provider, which refuses a code used once.
+        old_code = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["code"][0]
+        b2 = Browser(base)
+        url2, _ = b2.to_callback("marie@agence.gouv.fr")
+        at = log_size(log)
+        s, _, body = b2.req(re.sub(r"code=[^&]+", "code=" + urllib.parse.quote(old_code), url2))
+        check(s == 403 and b2.cookie("sobre_session") is None, f"a replayed code: refused ({s})")
+        time.sleep(0.2)
+        check(log_has(log, "invalid_grant", at), "a replayed code: the log says the provider's invalid_grant")
 
         # Tokens altered between the provider and sobre.
         b = Browser(base)
