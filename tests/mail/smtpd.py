@@ -3,7 +3,10 @@
 aiosmtpd: every message received is written to OUTDIR as N.eml (with the
 envelope in N.env). Prints its port on the first line of stdout.
 
-    smtpd.py OUTDIR [--starttls CERT KEY] [--auth USER PASSWORD]"""
+    smtpd.py OUTDIR [--starttls CERT KEY | --tls CERT KEY] [--auth USER PASSWORD]
+
+--starttls: STARTTLS required before anything else; --tls: TLS from the
+first byte (implicit TLS, smtps://)."""
 import os
 import socket
 import ssl
@@ -22,8 +25,10 @@ class Saver:
     async def handle_DATA(self, server, session, envelope):
         self.n += 1
         base = os.path.join(self.outdir, f"{os.getpid()}-{self.n:03d}")
+        # session.ssl tells STARTTLS only; the transport tells either.
+        tls = bool(session.ssl) or server.transport.get_extra_info("ssl_object") is not None
         with open(base + ".env", "w") as f:
-            f.write(f"{envelope.mail_from}\n{' '.join(envelope.rcpt_tos)}\n{int(bool(session.ssl))}\n")
+            f.write(f"{envelope.mail_from}\n{' '.join(envelope.rcpt_tos)}\n{int(tls)}\n")
         with open(base + ".eml.tmp", "wb") as f:
             f.write(envelope.original_content)
         os.rename(base + ".eml.tmp", base + ".eml")
@@ -39,6 +44,11 @@ def main():
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(args[i + 1], args[i + 2])
         kw.update(tls_context=ctx, require_starttls=True)
+    if "--tls" in args:
+        i = args.index("--tls")
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(args[i + 1], args[i + 2])
+        kw.update(ssl_context=ctx)
     if "--auth" in args:
         i = args.index("--auth")
         user, password = args[i + 1].encode(), args[i + 2].encode()
@@ -47,6 +57,8 @@ def main():
             ok = isinstance(auth_data, LoginPassword) and auth_data.login == user and auth_data.password == password
             return AuthResult(success=ok)
 
+        # aiosmtpd counts only STARTTLS as TLS for auth_require_tls: under
+        # implicit TLS it would offer no AUTH at all.
         kw.update(authenticator=check, auth_required=True, auth_require_tls="--starttls" in args)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -255,6 +255,19 @@ def run(exe, guide, tmp, servers):
     r = sobre(exe, work2, env_untrusted, "remind")
     check(r.returncode == 1 and tls.messages() == [], f"an untrusted certificate is refused: {r.stderr}")
 
+    # Implicit TLS (smtps://), with AUTH: what the untrusted run left goes now.
+    implicit = Server(tmp, "--tls", cert, key, "--auth", "sobre", "s3cret pass")
+    servers.append(implicit)
+    env_implicit = dict(env_tls, SOBRE_SMTP_URL=f"smtps://127.0.0.1:{implicit.port}")
+    r = sobre(exe, work2, env_implicit, "remind")
+    msgs = implicit.messages()
+    check(r.returncode == 0 and msgs and all(e[1] == "carol@mairie.fr" for _, _, e in msgs),
+          f"implicit TLS and AUTH: {r.returncode} {[e[1] for _, _, e in msgs]} {r.stderr}")
+    check(all(e[2] == "1" for _, _, e in msgs), "implicit TLS: the messages went over TLS")
+    implicit.clear()
+    r = sobre(exe, work2, env_implicit, "remind")
+    check(r.returncode == 0 and implicit.messages() == [], f"implicit TLS: nothing twice: {r.stderr}")
+
     # serve: reminders at start; two processes at once send each message once.
     plain.clear()
     work3 = os.path.join(tmp, "w3")
