@@ -44,3 +44,6 @@ fi
 
 # The web app under load (wrk, logged-in cookie).
 "$here/pilotage.sh" "$sobre"
+
+# E-mail reminders: 500 people, about 2,000 messages (composing, sending).
+"$here/remind.sh" "$sobre" "$shared"
