@@ -4,6 +4,7 @@
 #ifndef SOBRE_CLI_H
 #define SOBRE_CLI_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -88,9 +89,11 @@ const char *cli_setting(const config_key_t *keys, size_t n, const config_value_t
 void cli_remind_config_free(cli_remind_config_t *c);
 /* Sends the digests of the period and the assignment messages waiting
  * (printed to dry instead when not NULL, nothing recorded); *sent and
- * *failed count them. Returns the exit code: 1 when a send failed. */
+ * *failed count them. stop (may be NULL), once set, ends the run between two
+ * messages: what was not sent goes at the next run. Returns the exit code:
+ * 1 when a send failed. */
 int cli_remind_run(const char *cmd, const cli_remind_config_t *cfg, const char *db, FILE *dry, unsigned long *sent,
-		   unsigned long *failed);
+		   unsigned long *failed, const atomic_bool *stop);
 
 /* Prints "sobre <cmd>: message" and the usage hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)

@@ -70,7 +70,7 @@ int cmd_remind(int argc, char **argv)
 		} else {
 			unsigned long sent, failed;
 			smtp_global_init();
-			rc = cli_remind_run("remind", &cfg, db ? db : cli_setting(cli_serve_keys, cli_serve_nkeys, vals, "db"), dry ? stdout : NULL, &sent, &failed);
+			rc = cli_remind_run("remind", &cfg, db ? db : cli_setting(cli_serve_keys, cli_serve_nkeys, vals, "db"), dry ? stdout : NULL, &sent, &failed, NULL);
 			if (!dry)
 				fprintf(stderr, "sobre remind: %lu message%s sent%s\n", sent, sent == 1 ? "" : "s",
 					failed ? ", some failed (see above); they are retried next run" : "");

@@ -184,6 +184,10 @@ enum {
 
 /* The largest client secret file read: a secret is tens of bytes. */
 #define SERVE_MAX_SECRET_FILE 4096
+
+/* Seconds between two runs of the reminders (a period's digest goes at the
+ * first run of the period). */
+#define SERVE_REMIND_EVERY 600
 /* Tags of the options that have no letter. */
 enum { SERVE_TAG_REMIND = 0x200 };
 
@@ -571,37 +575,91 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	return -1;
 }
 
-/* The reminders due (sobre remind's run): at start and every 10 minutes;
- * what was sent is recorded in the database, so a period's digest goes
- * once whatever the restarts and the other processes. A failure is logged
- * and retried next time. */
-static void send_reminders(const serve_opts_t *o, ops_t *ops)
+/* The reminders due (sobre remind's run), on a thread of their own: at
+ * start and every 10 minutes. A slow mail server then delays no request,
+ * no reload and no stop: stopping wakes the thread, which ends its run
+ * between two messages (each bounded by smtp_timeout). What was sent is
+ * recorded in the database, so a period's digest goes once whatever the
+ * restarts and the other processes; a failure is logged and retried. */
+typedef struct {
+	const serve_opts_t *o;
+	ops_t *ops;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	atomic_bool stop;
+	pthread_t thread;
+	bool started;
+} reminder_thread_t;
+
+static void *reminder_loop(void *arg)
 {
-	unsigned long sent = 0, failed = 0;
+	reminder_thread_t *t = arg;
+	while (!atomic_load(&t->stop)) {
+		unsigned long sent = 0, failed = 0;
+		cli_remind_run("serve", &t->o->remind, t->o->db, NULL, &sent, &failed, &t->stop);
+		ops_reminders(t->ops, sent, failed);
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += SERVE_REMIND_EVERY;
+		pthread_mutex_lock(&t->lock);
+		while (!atomic_load(&t->stop) && pthread_cond_timedwait(&t->wake, &t->lock, &until) == 0)
+			;
+		pthread_mutex_unlock(&t->lock);
+	}
+	return NULL;
+}
+
+/* Starts the thread when reminders are set up; false (and a message) when
+ * it cannot be started, which serve takes as an error. */
+static bool reminders_start(reminder_thread_t *t, const serve_opts_t *o, ops_t *ops)
+{
+	*t = (reminder_thread_t){.o = o, .ops = ops};
+	atomic_init(&t->stop, false);
 	if (!o->remind.smtp.url)
+		return true;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&t->lock, NULL);
+	if (pthread_create(&t->thread, NULL, reminder_loop, t) != 0) {
+		fprintf(stderr, "sobre serve: cannot start the reminders' thread\n");
+		pthread_cond_destroy(&t->wake);
+		pthread_mutex_destroy(&t->lock);
+		return false;
+	}
+	t->started = true;
+	return true;
+}
+
+static void reminders_stop(reminder_thread_t *t)
+{
+	if (!t->started)
 		return;
-	cli_remind_run("serve", &o->remind, o->db, NULL, &sent, &failed);
-	ops_reminders(ops, sent, failed);
+	pthread_mutex_lock(&t->lock);
+	atomic_store(&t->stop, true);
+	pthread_cond_broadcast(&t->wake);
+	pthread_mutex_unlock(&t->lock);
+	pthread_join(t->thread, NULL);
+	pthread_cond_destroy(&t->wake);
+	pthread_mutex_destroy(&t->lock);
 }
 
 /* Serves until SIGINT or SIGTERM (read from sfd), reloading the guide when
- * w (may be NULL) reports a change, making the daily backup and sending
- * the reminders. */
-static void serve_until_stopped(const serve_opts_t *o, app_t *app, ops_t *ops, watch_t *w, int sfd,
-				char backup_day[16])
+ * w (may be NULL) reports a change and making the daily backup. */
+static void serve_until_stopped(const serve_opts_t *o, app_t *app, watch_t *w, int sfd, char backup_day[16])
 {
 	buf_t what = BUF_INIT;
-	bool timed = o->backups || o->remind.smtp.url;
 	for (;;) {
 		struct pollfd pf[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
-		/* With --backups or reminders, a look at the date every 10 minutes. */
-		if (poll(pf, w ? 2 : 1, timed ? 600 * 1000 : -1) < 0 && errno != EINTR)
+		/* With --backups, a look at the date every 10 minutes. */
+		if (poll(pf, w ? 2 : 1, o->backups ? 600 * 1000 : -1) < 0 && errno != EINTR)
 			break;
 		if (pf[0].revents)
 			break;
 		if (o->backups)
 			daily_backup(o->db, o->backups, o->keep, backup_day);
-		send_reminders(o, ops);
 		if (w && pf[1].revents) {
 			buf_reset(&what);
 			if (watch_wait(w, 0, &what) > 0) {
@@ -847,9 +905,12 @@ static int serve(const serve_opts_t *o)
 	}
 	print_banner(o, app, srv, w != NULL, &so, password);
 
-	send_reminders(o, ops);
-	serve_until_stopped(o, app, ops, w, sfd, backup_day);
+	reminder_thread_t rt;
+	bool reminding = reminders_start(&rt, o, ops);
+	if (reminding)
+		serve_until_stopped(o, app, w, sfd, backup_day);
 	fprintf(stderr, "sobre serve: stopping\n");
+	reminders_stop(&rt);
 	watch_free(w);
 	web_server_stop(srv);
 	ops_free(ops);
@@ -858,7 +919,7 @@ static int serve(const serve_opts_t *o)
 	app_free(app);
 	close(sfd);
 	diag_list_free(&d);
-	return EXIT_OK;
+	return reminding ? EXIT_OK : EXIT_PROBLEMS;
 }
 
 int cmd_serve(int argc, char **argv)

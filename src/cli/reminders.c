@@ -242,7 +242,7 @@ cleanup:
 }
 
 int cli_remind_run(const char *cmd, const cli_remind_config_t *cfg, const char *db, FILE *dry,
-		   unsigned long *sent, unsigned long *failed)
+		   unsigned long *sent, unsigned long *failed, const atomic_bool *stop)
 {
 	store_t *s = NULL;
 	diag_list_t d = DIAG_LIST_INIT;
@@ -267,11 +267,19 @@ int cli_remind_run(const char *cmd, const cli_remind_config_t *cfg, const char *
 	store_rollback(s);
 	if (rc)
 		goto cleanup;
-	if (!dry)
-		r.smtp = smtp_open(&cfg->smtp);
+	if (!dry) {
+		smtp_config_t sc = cfg->smtp;
+		sc.cancel = stop;
+		r.smtp = smtp_open(&sc);
+	}
 	bad = calloc(asg.len + 1, sizeof *bad);
 	size_t budget = REMIND_MAX_MESSAGES;
+	/* Stopping is taken as a budget spent: the rest waits for the next run. */
 	for (size_t i = 0; !rc && i < dig.len && budget; i++, budget--) {
+		if (stop && atomic_load(stop)) {
+			budget = 0;
+			break;
+		}
 		remind_text_t t = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
 		remind_compose_digest(&dig.items[i], cfg->base_url, &t);
 		rc = deliver(&r, "digest", dig.items[i].email, period, &t, claim_digest, dig.items[i].user_id, 0, period,
@@ -281,6 +289,8 @@ int cli_remind_run(const char *cmd, const cli_remind_config_t *cfg, const char *
 	for (size_t i = 0; !rc && i < asg.len; i++) {
 		const remind_assignment_t *a = &asg.items[i];
 		unsigned long before = r.failed;
+		if (stop && atomic_load(stop))
+			budget = 0;
 		if (budget) {
 			remind_text_t t = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
 			remind_compose_assignment(a, cfg->base_url, &t);

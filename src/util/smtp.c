@@ -12,6 +12,7 @@ struct smtp {
 	char *url, *user, *password, *ca_file;
 	bool starttls;
 	long timeout;
+	const atomic_bool *cancel;
 };
 
 bool smtp_check_url(const char *url, bool starttls, buf_t *why)
@@ -38,6 +39,17 @@ void smtp_global_init(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* libcurl asks at least once a second, even while waiting for the server:
+ * a non-zero answer abandons the transfer. */
+static int cancelled(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return atomic_load((const atomic_bool *)ud) ? 1 : 0;
+}
+
 smtp_t *smtp_open(const smtp_config_t *cfg)
 {
 	smtp_t *c = xcalloc(1, sizeof *c);
@@ -47,6 +59,7 @@ smtp_t *smtp_open(const smtp_config_t *cfg)
 	c->ca_file = cfg->ca_file ? xstrdup(cfg->ca_file) : NULL;
 	c->starttls = cfg->starttls;
 	c->timeout = cfg->timeout > 0 ? cfg->timeout : SMTP_DEFAULT_TIMEOUT;
+	c->cancel = cfg->cancel;
 	return c;
 }
 
@@ -115,6 +128,11 @@ bool smtp_send(smtp_t *c, const char *from, const char *rcpt, const char *data, 
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, c->timeout);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->timeout);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	if (c->cancel) {
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cancelled);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
 	CURLcode rc = curl_easy_perform(h);
 	long code = 0;

@@ -6,6 +6,7 @@
 #ifndef SOBRE_SMTP_H
 #define SOBRE_SMTP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,6 +25,9 @@ typedef struct {
 	const char *password; /* with user */
 	const char *ca_file;  /* NULL: the system's certificate authorities */
 	long timeout;         /* seconds per message (0: SMTP_DEFAULT_TIMEOUT) */
+	/* NULL, or a flag that, once set, abandons the message in progress
+	 * within about a second (a server stopping) and fails the next ones. */
+	const atomic_bool *cancel;
 } smtp_config_t;
 
 typedef struct smtp smtp_t;

@@ -18,6 +18,7 @@ import email.policy
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -295,6 +296,38 @@ def run(exe, guide, tmp, servers):
     p.terminate()
     p.communicate(timeout=20)
     check(plain.messages() == [], "a restart sends nothing twice")
+
+    # A mail server that takes the connection and never answers: the
+    # reminders wait on their own thread, so pages are served meanwhile,
+    # and a stop abandons the message at once rather than after
+    # smtp_timeout; the message is not recorded as sent.
+    mute = socket.socket()
+    mute.bind(("127.0.0.1", 0))
+    mute.listen(8)
+    work4 = os.path.join(tmp, "w4")
+    os.makedirs(work4)
+    make_db(exe, guide, work4, env)
+    env_mute = dict(env_plain, SOBRE_SMTP_URL=f"smtp://127.0.0.1:{mute.getsockname()[1]}", SOBRE_SMTP_TIMEOUT="120")
+    p = subprocess.Popen([exe, "serve", "--port", "0", "--db", os.path.join(work4, "sobre.db"), "--quiet",
+                          os.path.join(work4, "guide")], cwd=work4, env=env_mute, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    port = re.search(r":(\d+)/", p.stdout.readline()).group(1)
+    time.sleep(1)
+    t0 = time.time()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+        check(r.status == 200, "a mute mail server: pages are served meanwhile")
+    check(time.time() - t0 < 2, "a mute mail server: without waiting for it")
+    t0 = time.time()
+    p.terminate()
+    try:
+        p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+    took = time.time() - t0
+    check(p.returncode == 0 and took < 5, f"a mute mail server: serve stops in {took:.1f} s (status {p.returncode})")
+    check(count(os.path.join(work4, "sobre.db"), "reminder_sent") == 0, "a mute mail server: nothing recorded as sent")
+    mute.close()
 
     # /metrics counts them: a failed send under serve, then its retry.
     sobre(exe, work3, env, "assess", "a.1", "--owner", "bob@mairie.fr")
