@@ -15,7 +15,7 @@
 /* A password file holds one line: a bigger one is not a password file. */
 #define SMTP_MAX_PASSWORD 1024
 /* Seconds allowed per message by default (connect, TLS, the exchange): a
- * server that does not answer must not hold serve's loop for long. */
+ * server that does not answer must not hold a run of reminders for long. */
 #define SMTP_DEFAULT_TIMEOUT 30
 
 typedef struct {
