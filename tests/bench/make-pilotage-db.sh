@@ -30,7 +30,7 @@ indicators=$("$sobre" indicators --db "$out" |
 
 # assess FIRST LAST: assesses the practices FIRST to LAST (1-based, guide order).
 assess() {
-	echo "$practices" | sed -n "$1,$2p" | while IFS="$(printf '\t')" read -r i id pilot; do
+	printf '%s\n' "$practices" | sed -n "$1,$2p" | while IFS="$(printf '\t')" read -r i id pilot; do
 		case $((i % 6)) in
 		0) set -- --status "réalisée" --evidence "https://intranet.example/preuves/$id" ;;
 		1) set -- --status "en cours" ;;
@@ -55,7 +55,7 @@ assess() {
 }
 # measure QUARTER STEP: a value of each of the ten indicators for QUARTER.
 measure() {
-	echo "$indicators" | while read -r k id num type; do
+	printf '%s\n' "$indicators" | while read -r k id num type; do
 		case $type in
 		yesno) [ "$2" -ge 2 ] && v=oui || v=non ;;
 		percent) v=$(((10 + 15 * $2 + 9 * k) % 101)) ;;

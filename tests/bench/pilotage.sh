@@ -5,7 +5,8 @@
 # guide with a fresh database. Targets on this 2-core machine: >= 5,000
 # requests/s and p99 <= 20 ms with 0 errors. wrk runs on the same cores.
 # BENCH_PATHS="/pilotage/" measures only the pages named (paired runs of two
-# builds take half the time).
+# builds take half the time). The real guide on a database with data:
+# tests/bench/pilotage-real.sh.
 set -eu
 sobre=$1
 if ! command -v wrk >/dev/null 2>&1; then

@@ -42,8 +42,11 @@ else
 	testdata_missing "bench: synthetic guides and steering" "$gen"
 fi
 
-# The web app under load (wrk, logged-in cookie).
+# The web app under load (wrk, logged-in cookie): the example guide with a
+# fresh database, then the real guide with assessments, measurements and
+# snapshots at 8 and 64 connections.
 "$here/pilotage.sh" "$sobre"
+"$here/pilotage-real.sh" "$sobre" "$shared"
 
 # E-mail reminders: 500 people, about 2,000 messages (composing, sending).
 "$here/remind.sh" "$sobre" "$shared"
