@@ -5,7 +5,8 @@
 # 3 snapshots), built here, and the session is logged in. wrk with 2 threads
 # for 8 s at 8 then at 64 connections against the dashboard, the practices
 # list, a practice page and a page of the site; one line each with
-# requests/s, p50, p99 and errors (non-2xx answers and socket errors).
+# requests/s, p50, p99, errors (non-2xx answers and socket errors) and the
+# page's size.
 # Targets (issue #15): dashboard >= 10,000 requests/s; p99 <= 20 ms at 64
 # connections and <= 5 ms at 8. wrk runs on the same cores as sobre.
 # BENCH_PATHS="/pilotage/" measures only the pages named.
@@ -44,7 +45,7 @@ cookie=$(curl -s --noproxy '*' -b "$work/jar" -D - -o /dev/null --data-urlencode
 	--data-urlencode "password=motdepasse-bench-1" --data-urlencode "csrf=$token" "$url" |
 	sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "pilotage load, real guide: FAILED: cannot log in" >&2; exit 1; }
-# The site's page of the first practice.
+# The site's page of the first practice (printed as "site page").
 page=$("$sobre" list --format json "$guide" | sed -n 's/^ *"url": "\(.*\)",\{0,1\}$/\1/p' | head -n 1)
 load() { # connections path
 	# A page that does not answer 200 (a redirect to the login page, an
@@ -57,8 +58,9 @@ load() { # connections path
 	p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
 	non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk")
 	sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/wrk")
-	printf 'serve   real guide %-34s %9s req/s  p50 %8s  p99 %8s  errors %s\n' "$2 ($1 conn)" "$rps" "$p50" "$p99" \
-		"$(( ${non2xx:-0} + ${sockerr:-0} ))"
+	case $2 in /pilotage/*) label=$2 ;; *) label="site page" ;; esac
+	printf 'serve   real guide %-34s %9s req/s  p50 %8s  p99 %8s  errors %s  (%s bytes)\n' "$label ($1 conn)" \
+		"$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))" "$(wc -c <"$work/page" | tr -d ' ')"
 }
 for path in ${BENCH_PATHS:-/pilotage/ /pilotage/pratiques /pilotage/pratiques/a.1 "$page"}; do
 	for conns in 8 64; do
