@@ -2,6 +2,7 @@
  * serve's schedule: the settings checked, the digests of the period and
  * the assignment messages composed, claimed, sent over SMTP (or printed
  * for a dry run), and a key=value line for each. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include "steer/remind.h"
 #include "steer/store.h"
 #include "util/fs.h"
+#include "util/logfmt.h"
 #include "util/mime.h"
 #include "util/smtp.h"
 
@@ -110,21 +112,6 @@ done:
 	return rc;
 }
 
-/* " key=value", quoted when needed, as serve's request lines. */
-static void put_kv(buf_t *b, const char *key, const char *v)
-{
-	bool quote = !*v || strpbrk(v, " \"=\\");
-	buf_printf(b, " %s=%s", key, quote ? "\"" : "");
-	for (; *v; v++) {
-		unsigned char c = (unsigned char)*v;
-		if (quote && (c == '"' || c == '\\'))
-			buf_putc(b, '\\');
-		buf_putc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
-	}
-	if (quote)
-		buf_putc(b, '"');
-}
-
 static void log_line(const char *level, const char *kind, const char *to, const char *what, const char *err)
 {
 	char ts[32];
@@ -134,12 +121,12 @@ static void log_line(const char *level, const char *kind, const char *to, const 
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "ts=%s level=%s event=reminder", ts, level);
-	put_kv(&b, "kind", kind);
-	put_kv(&b, "to", to);
-	put_kv(&b, "what", what);
-	put_kv(&b, "status", err ? "failed" : "sent");
+	logfmt_kv(&b, "kind", kind, SIZE_MAX);
+	logfmt_kv(&b, "to", to, SIZE_MAX);
+	logfmt_kv(&b, "what", what, SIZE_MAX);
+	logfmt_kv(&b, "status", err ? "failed" : "sent", SIZE_MAX);
 	if (err)
-		put_kv(&b, "err", err);
+		logfmt_kv(&b, "err", err, SIZE_MAX);
 	fprintf(stderr, "%s\n", buf_cstr(&b));
 	buf_free(&b);
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/logfmt.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -316,32 +317,6 @@ static void put_ts(buf_t *b)
 	buf_printf(b, "ts=%s.%03ldZ", when, now.tv_nsec / 1000000);
 }
 
-/* " key=value", the value quoted when it must be (see web_log_fn) and cut
- * at max bytes (on a character boundary). */
-static void put_kv(buf_t *b, const char *key, const char *v, size_t max)
-{
-	size_t n = strlen(v);
-	if (n > max) {
-		n = max;
-		while (n && ((unsigned char)v[n] & 0xc0) == 0x80)
-			n--;
-	}
-	bool quote = n == 0 || strcspn(v, " \"=\\") < n;
-	buf_printf(b, " %s=", key);
-	if (quote)
-		buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (c < 0x20 || c == 0x7f)
-			c = '?'; /* one request, one line */
-		else if (quote && (c == '"' || c == '\\'))
-			buf_putc(b, '\\');
-		buf_putc(b, (char)c);
-	}
-	if (quote)
-		buf_putc(b, '"');
-}
-
 /* The request is answered: its log line, and its count for the metrics. */
 static void finish(struct web_server *s, const pending_t *p, const char *method, const char *path, int status,
 		   const buf_t *note)
@@ -357,15 +332,15 @@ static void finish(struct web_server *s, const pending_t *p, const char *method,
 	buf_t line = BUF_INIT;
 	put_ts(&line);
 	buf_puts(&line, status >= 500 ? " level=error" : " level=info");
-	put_kv(&line, "req", p->req.id, 16);
-	put_kv(&line, "remote", p->req.remote, sizeof p->req.remote);
-	put_kv(&line, "method", method, 32);
-	put_kv(&line, "route", route, 128);
-	put_kv(&line, "path", path, 200);
+	logfmt_kv(&line, "req", p->req.id, 16);
+	logfmt_kv(&line, "remote", p->req.remote, sizeof p->req.remote);
+	logfmt_kv(&line, "method", method, 32);
+	logfmt_kv(&line, "route", route, 128);
+	logfmt_kv(&line, "path", path, 200);
 	buf_printf(&line, " status=%d dur_ms=%.1f", status, ms);
-	put_kv(&line, "user", p->user.len ? buf_cstr(&p->user) : "-", 256);
+	logfmt_kv(&line, "user", p->user.len ? buf_cstr(&p->user) : "-", 256);
 	if (note->len)
-		put_kv(&line, "err", buf_cstr(note), 400);
+		logfmt_kv(&line, "err", buf_cstr(note), 400);
 	s->log(s->log_ud, buf_cstr(&line));
 	buf_free(&line);
 }
@@ -651,13 +626,13 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 		snprintf(more, sizeof more, "the previous message %lu more times", skipped);
 		put_ts(&out);
 		buf_puts(&out, " level=warn");
-		put_kv(&out, "msg", more, sizeof more);
+		logfmt_kv(&out, "msg", more, sizeof more);
 		s->log(s->log_ud, buf_cstr(&out));
 		buf_reset(&out);
 	}
 	put_ts(&out);
 	buf_puts(&out, " level=warn");
-	put_kv(&out, "msg", line, sizeof line);
+	logfmt_kv(&out, "msg", line, sizeof line);
 	s->log(s->log_ud, buf_cstr(&out));
 	buf_free(&out);
 }
