@@ -196,3 +196,28 @@ void cli_put_means(buf_t *out, long long budget, long long staff)
 		buf_puts(out, " person-days\n");
 	}
 }
+
+bool cli_read_secret(const char *cmd, const char *key, const char *path, size_t max, buf_t *out)
+{
+	struct stat st;
+	buf_reset(out);
+	int err = fs_read_file(path, max, out);
+	if (err) {
+		fprintf(stderr, "sobre %s: cannot read %s %s: %s\n", cmd, key, path,
+			err == EFBIG ? "larger than a secret file holds" : strerror(err));
+		return false;
+	}
+	if (stat(path, &st) == 0 && (st.st_mode & S_IROTH))
+		fprintf(stderr, "sobre %s: warning: %s can be read by every user of this machine (chmod 600 %s)\n", cmd,
+			path, path);
+	/* The file's last line break is not part of the secret. */
+	size_t n = out->len;
+	while (n && (buf_cstr(out)[n - 1] == '\n' || buf_cstr(out)[n - 1] == '\r'))
+		n--;
+	buf_truncate(out, n);
+	if (!n) {
+		fprintf(stderr, "sobre %s: %s %s is empty: it must hold the secret\n", cmd, key, path);
+		return false;
+	}
+	return true;
+}

@@ -95,6 +95,11 @@ void cli_remind_config_free(cli_remind_config_t *c);
 int cli_remind_run(const char *cmd, const cli_remind_config_t *cfg, const char *db, FILE *dry, unsigned long *sent,
 		   unsigned long *failed, const atomic_bool *stop);
 
+/* Reads the secret of the settings key named key from the file path (at
+ * most max bytes) into out, its last line break dropped; warns when every
+ * user may read the file. false, the reason printed, when it cannot be
+ * read, is too large or is empty. The caller wipes and frees out. */
+bool cli_read_secret(const char *cmd, const char *key, const char *path, size_t max, buf_t *out);
 /* Prints "sobre <cmd>: message" and the usage hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -724,23 +724,8 @@ static int prepare_oidc(const serve_opts_t *o, serve_oidc_t *so, identity_rules_
 	if (!issuer)
 		return -1;
 	const char *path = val(o->vals, T_OIDC_SECRET_FILE);
-	struct stat st;
 	buf_t secret = BUF_INIT;
-	int err = fs_read_file(path, SERVE_MAX_SECRET_FILE, &secret);
-	if (err) {
-		fprintf(stderr, "sobre serve: cannot read the OpenID Connect client secret from %s: %s\n", path,
-			err == EFBIG ? "larger than 4096 bytes: not a secret file" : strerror(err));
-		buf_free(&secret);
-		return EXIT_USAGE;
-	}
-	if (stat(path, &st) == 0 && (st.st_mode & S_IROTH))
-		fprintf(stderr, "sobre serve: warning: %s can be read by every user of this machine (chmod 600 %s)\n",
-			path, path);
-	/* The file's last line break is not part of the secret. */
-	while (secret.len && (buf_cstr(&secret)[secret.len - 1] == '\n' || buf_cstr(&secret)[secret.len - 1] == '\r'))
-		buf_truncate(&secret, secret.len - 1);
-	if (!secret.len) {
-		fprintf(stderr, "sobre serve: %s is empty: it must hold the OpenID Connect client secret\n", path);
+	if (!cli_read_secret("serve", "oidc_client_secret_file", path, SERVE_MAX_SECRET_FILE, &secret)) {
 		buf_free(&secret);
 		return EXIT_USAGE;
 	}

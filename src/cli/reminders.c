@@ -90,17 +90,10 @@ int cli_remind_config(const char *cmd, const config_key_t *keys, size_t nkeys, c
 		goto done;
 	}
 	if (pwfile && need_smtp) {
-		int err = fs_read_file(pwfile, SMTP_MAX_PASSWORD, &pw);
-		if (err) {
-			fprintf(stderr, "sobre %s: cannot read smtp_password_file %s: %s\n", cmd, pwfile,
-				err > 0 ? strerror(err) : "larger than a password");
+		if (!cli_read_secret(cmd, "smtp_password_file", pwfile, SMTP_MAX_PASSWORD, &pw)) {
 			rc = EXIT_USAGE;
 			goto done;
 		}
-		size_t n = pw.len;
-		while (n && (buf_cstr(&pw)[n - 1] == '\n' || buf_cstr(&pw)[n - 1] == '\r'))
-			n--;
-		buf_truncate(&pw, n);
 		out->password = buf_detach(&pw);
 		out->smtp.password = out->password;
 	}

@@ -247,6 +247,8 @@ def run(exe, guide, tmp, servers):
     r = sobre(exe, work2, env_tls, "remind")
     msgs = tls.messages()
     check(r.returncode == 0 and len(msgs) == 3, f"STARTTLS and AUTH: {r.returncode} {len(msgs)} {r.stderr}")
+    check("can be read by every user" in r.stderr, "a world-readable password file is warned about")
+    os.chmod(pwfile, 0o600)
     check(all(e[2] == "1" for _, _, e in msgs), "the messages went over TLS")
     # Without trusting the certificate, STARTTLS fails rather than going on in clear.
     env_untrusted = dict(env_tls)
