@@ -24,6 +24,7 @@
 #include "steer/snapshot.h"
 #include "util/frdate.h"
 #include "util/xalloc.h"
+#include "web/pagecache.h"
 #include "web/pilotage_internal.h"
 
 /* --- dashboard -------------------------------------------------------------- */
@@ -96,8 +97,13 @@ static size_t due_by_theme(value_t *ctx, const score_t *themes, const indicator_
 	return total;
 }
 
-void pg_dashboard(rq_t *r)
+/* The dashboard's body into out: everything but the layout. Its context
+ * holds the data and can_snapshot, the only value of the user it shows.
+ * Returns 0, -1 when a read failed (r->d says why) or -2 when the template
+ * did (a bug). */
+static int dashboard_body(rq_t *r, buf_t *out)
 {
+	int rc = 0;
 	score_t by_theme, by_prio;
 	snapshot_list_t snaps;
 	plan_t plan;
@@ -115,14 +121,14 @@ void pg_dashboard(rq_t *r)
 	    snapshot_list(r->s, &snaps, &r->d) || plan_build(r->s, PLAN_ACTIONS, NULL, &plan, &r->d) ||
 	    indicator_list(r->s, NULL, 1, &inds, &r->d)) {
 		score_items_free(&items);
-		rq_io_error(r);
+		rc = -1;
 		goto cleanup;
 	}
 	score_items(items.items, items.len, store_profile(r->s), weights, SCORE_BY_THEME, &by_theme);
 	score_items(items.items, items.len, store_profile(r->s), weights, SCORE_BY_PRIORITY, &by_prio);
 	score_items_free(&items);
 	value_t *ctx = value_map();
-	ctx_bool(ctx, "nav_dashboard", true);
+	ctx_bool(ctx, "can_snapshot", account_may_snapshot(&r->user));
 	buf_t v = BUF_INIT;
 	score_format(by_theme.overall.num, by_theme.overall.den, ',', &v);
 	ctx_str(ctx, "score", buf_cstr(&v));
@@ -169,16 +175,60 @@ void pg_dashboard(rq_t *r)
 	buf_free(&v);
 	if (pilotage_objectives_block(r, ctx)) {
 		value_free(ctx);
-		rq_io_error(r);
+		rc = -1;
 		goto cleanup;
 	}
-	rq_render(r, 200, "dashboard", ctx);
+	if (rq_render_part(r, "dashboard_body", ctx, out))
+		rc = -2;
 cleanup:
 	score_free(&by_theme);
 	score_free(&by_prio);
 	snapshot_list_free(&snaps);
 	plan_free(&plan);
 	indicator_list_free(&inds);
+	return rc;
+}
+
+/* The dashboard is the page read most and the costliest to compute (every
+ * score, the plan, the indicators waiting for a value): its body is kept
+ * per server thread while the database is unchanged. Besides the data it
+ * depends on the day (what is overdue or due), the scope and whether the
+ * user may take snapshots, which make the key. */
+void pg_dashboard(rq_t *r)
+{
+	buf_t key = BUF_INIT, body = BUF_INIT;
+	char today[11];
+	unsigned long long version = 0;
+	store_today(r->s, today);
+	buf_printf(&key, "dashboard\n%s\n%lld\n%lld\n%s\n%d", today, store_perimeter(r->s), store_referentiel(r->s),
+		   buf_cstr(&r->scope_query), account_may_snapshot(&r->user));
+	const char *kept = NULL;
+	size_t len = 0;
+	if (r->cache && store_data_version(r->s, &version, &r->d) == STEER_OK)
+		kept = pagecache_get(r->cache, buf_cstr(&key), version, &len);
+	if (kept) {
+		buf_put(&body, kept, len);
+	} else {
+		int rc = dashboard_body(r, &body);
+		if (rc == -1) {
+			rq_io_error(r);
+			goto cleanup;
+		}
+		if (rc) {
+			rq_text(r, 500, "Erreur interne lors du rendu de la page.");
+			goto cleanup;
+		}
+		/* The version read after the body was computed is its snapshot's. */
+		if (r->cache && store_data_version(r->s, &version, &r->d) == STEER_OK)
+			pagecache_put(r->cache, buf_cstr(&key), version, body.ptr ? body.ptr : "", body.len);
+	}
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_dashboard", true);
+	value_map_set(ctx, "body", value_string(body.ptr ? body.ptr : "", body.len));
+	rq_render(r, 200, "dashboard", ctx);
+cleanup:
+	buf_free(&key);
+	buf_free(&body);
 }
 
 /* --- practices ---------------------------------------------------------------- */

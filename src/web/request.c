@@ -181,13 +181,19 @@ static void switcher_ctx(rq_t *r, value_t *ctx)
 
 /* The scope's values of every page: the query its links carry, the hidden
  * inputs of its GET forms, the switcher. */
-static void scope_ctx(rq_t *r, value_t *ctx)
+/* scope_q: "?" and the scope's query, or "". */
+static void put_scope_q(const rq_t *r, value_t *ctx)
 {
 	buf_t q = BUF_INIT;
 	if (r->scope_query.len)
 		buf_printf(&q, "?%s", buf_cstr(&r->scope_query));
 	ctx_str(ctx, "scope_q", buf_cstr(&q));
 	buf_free(&q);
+}
+
+static void scope_ctx(rq_t *r, value_t *ctx)
+{
+	put_scope_q(r, ctx);
 	value_t *fields = value_put_list(ctx, "scope_fields");
 	if (r->perimeter && http_param(&r->req->query, "perimetre") && *http_param(&r->req->query, "perimetre")) {
 		value_t *f = value_push_map(fields);
@@ -201,6 +207,17 @@ static void scope_ctx(rq_t *r, value_t *ctx)
 	}
 	if (r->logged && r->perimeter)
 		switcher_ctx(r, ctx);
+}
+
+int rq_render_part(rq_t *r, const char *name, value_t *ctx, buf_t *out)
+{
+	put_scope_q(r, ctx);
+	const mst_t *t = r->env->lookup(name, strlen(name), r->env->lookup_ud);
+	diag_list_t d = DIAG_LIST_INIT;
+	int rc = t && mst_render(t, ctx, r->env->lookup, r->env->lookup_ud, out, &d) == 0 ? 0 : -1;
+	diag_list_free(&d);
+	value_free(ctx);
+	return rc;
 }
 
 /* Renders template name with ctx (taken), adding what the layout needs. */

@@ -74,6 +74,8 @@ typedef struct {
 	 * named, so that the default scope's addresses are unchanged). */
 	char *perimeter, *guide;
 	buf_t scope_query;
+	/* This server thread's rendered parts (NULL: none kept). */
+	struct pagecache *cache;
 } rq_t;
 
 /* Frees what the request holds (user, diagnostics, scope). */
@@ -100,6 +102,11 @@ void rq_means_typed(long long v, buf_t *out);
  * the scope's query (scope_q: "?..." or ""; scope_fields: hidden inputs
  * for GET forms) and the perimeter switcher. */
 void rq_render(rq_t *r, int status, const char *name, value_t *ctx);
+/* Renders template name with ctx (taken) as a part of a page, into out:
+ * without the layout's values but scope_q, so that everything else the
+ * part shows comes from ctx and a caller keeping it (web/pagecache) knows
+ * what it depends on. Returns 0, or -1 (a template bug). */
+int rq_render_part(rq_t *r, const char *name, value_t *ctx, buf_t *out);
 void rq_text(rq_t *r, int status, const char *msg);
 void rq_redirect(rq_t *r, const char *url);
 /* path with query (may be NULL; not encoded here) and the scope's, then
