@@ -130,7 +130,7 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 	/* Compile every template now: a syntax error is a build bug, better
 	 * seen at start than on some request. */
 	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard", "dashboard_body",
-					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
+					    "practices", "practices_body", "practice", "plan", "indicators", "snapshots", "admin",
 					    "account", "referentiels", "consolidation", "declaration",
 					    "declaration_criterion", "declaration_fields", "trajectory", "objectives",
 					    "objective", "objective_fields", "strategy", "unsubscribe"};

@@ -24,7 +24,6 @@
 #include "steer/snapshot.h"
 #include "util/frdate.h"
 #include "util/xalloc.h"
-#include "web/pagecache.h"
 #include "web/pilotage_internal.h"
 
 /* --- dashboard -------------------------------------------------------------- */
@@ -191,44 +190,13 @@ cleanup:
 
 /* The dashboard is the page read most and the costliest to compute (every
  * score, the plan, the indicators waiting for a value): its body is kept
- * per server thread while the database is unchanged. Besides the data it
- * depends on the day (what is overdue or due), the scope and whether the
- * user may take snapshots, which make the key. */
+ * while the database is unchanged. Of the user it shows only whether they
+ * may take snapshots. */
 void pg_dashboard(rq_t *r)
 {
-	buf_t key = BUF_INIT, body = BUF_INIT;
-	char today[11];
-	unsigned long long version = 0;
-	store_today(r->s, today);
-	buf_printf(&key, "dashboard\n%s\n%lld\n%lld\n%s\n%d", today, store_perimeter(r->s), store_referentiel(r->s),
-		   buf_cstr(&r->scope_query), account_may_snapshot(&r->user));
-	const char *kept = NULL;
-	size_t len = 0;
-	if (r->cache && store_data_version(r->s, &version, &r->d) == STEER_OK)
-		kept = pagecache_get(r->cache, buf_cstr(&key), version, &len);
-	if (kept) {
-		buf_put(&body, kept, len);
-	} else {
-		int rc = dashboard_body(r, &body);
-		if (rc == -1) {
-			rq_io_error(r);
-			goto cleanup;
-		}
-		if (rc) {
-			rq_text(r, 500, "Erreur interne lors du rendu de la page.");
-			goto cleanup;
-		}
-		/* The version read after the body was computed is its snapshot's. */
-		if (r->cache && store_data_version(r->s, &version, &r->d) == STEER_OK)
-			pagecache_put(r->cache, buf_cstr(&key), version, body.ptr ? body.ptr : "", body.len);
-	}
 	value_t *ctx = value_map();
 	ctx_bool(ctx, "nav_dashboard", true);
-	value_map_set(ctx, "body", value_string(body.ptr ? body.ptr : "", body.len));
-	rq_render(r, 200, "dashboard", ctx);
-cleanup:
-	buf_free(&key);
-	buf_free(&body);
+	rq_render_kept(r, "dashboard", ctx, dashboard_body, account_may_snapshot(&r->user) ? "snapshot" : "");
 }
 
 /* --- practices ---------------------------------------------------------------- */
@@ -277,19 +245,17 @@ static bool matches(const char *want, const char *have)
 	return !want || !*want || (have && strcmp(want, have) == 0);
 }
 
-void pg_practices(rq_t *r)
+/* The list's body: the filters (each option from the data), the rows. */
+static int practices_body(rq_t *r, buf_t *out)
 {
 	plan_t plan;
-	if (plan_build(r->s, PLAN_ALL, NULL, &plan, &r->d)) {
-		rq_io_error(r);
-		return;
-	}
+	if (plan_build(r->s, PLAN_ALL, NULL, &plan, &r->d))
+		return -1;
 	const http_params_t *q = &r->req->query;
 	const char *f_theme = http_param(q, "thematique"), *f_prio = http_param(q, "priorite"),
 		   *f_diff = http_param(q, "difficulte"), *f_status = http_param(q, "statut"),
 		   *f_pilot = http_param(q, "pilote");
 	value_t *ctx = value_map();
-	ctx_bool(ctx, "nav_practices", true);
 	value_t *filters = value_put_list(ctx, "filters");
 	add_filter(filters, "thematique", "Thématique", &plan, get_theme, f_theme);
 	add_filter(filters, "priorite", "Priorité", &plan, get_priority, f_prio);
@@ -323,7 +289,16 @@ void pg_practices(rq_t *r)
 	value_put_int(ctx, "total", (long long)plan.len);
 	buf_free(&slug);
 	plan_free(&plan);
-	rq_render(r, 200, "practices", ctx);
+	return rq_render_part(r, "practices_body", ctx, out) ? -2 : 0;
+}
+
+/* Read as often as the dashboard, and its body costs several times the
+ * layout: kept too (the filters are in the query, part of the key). */
+void pg_practices(rq_t *r)
+{
+	value_t *ctx = value_map();
+	ctx_bool(ctx, "nav_practices", true);
+	rq_render_kept(r, "practices", ctx, practices_body, "");
 }
 
 /* --- one practice ------------------------------------------------------------- */
