@@ -35,7 +35,8 @@
 
 static const char usage[] =
 	"sobre serve [--port N] [--bind ADDR] [--db FILE] [--admin EMAIL] [--secure] [--theme DIR] [--base-url URL]\n"
-	"                   [--trust-proxy] [--max-connections-per-address N] [--backups DIR [--keep-backups N]]\n"
+	"                   [--trust-proxy] [--max-connections-per-address N] [--threads N]\n"
+	"                   [--backups DIR [--keep-backups N]]\n"
 	"                   [--metrics] [--watch] [--quiet] [--config FILE] [--oidc-issuer URL --oidc-client-id ID\n"
 	"                   --oidc-client-secret-file FILE [--oidc-scopes SCOPES] [--oidc-name NAME]\n"
 	"                   [--oidc-provision existing|domains] [--oidc-domains LIST] [--oidc-sirets LIST]]\n"
@@ -207,6 +208,7 @@ const config_key_t cli_serve_keys[] = {
 	{"secure", CONFIG_BOOL, 0, 0, "false", 'S'},
 	{"trust_proxy", CONFIG_BOOL, 0, 0, "false", 'P'},
 	{"max_connections_per_address", CONFIG_INT, 0, WEB_MAX_CONNECTIONS, NULL, 'C'},
+	{"threads", CONFIG_INT, 0, WEB_MAX_THREADS, "0", 'T'},
 	{"backups", CONFIG_PATH, 0, 0, NULL, 'B'},
 	{"keep_backups", CONFIG_INT, 1, BACKUP_MAX_KEEP, "30", 'K'},
 	{"metrics", CONFIG_BOOL, 0, 0, "false", 'M'},
@@ -345,6 +347,7 @@ typedef struct {
 	const char *bind, *theme_dir, *base, *db, *admin, *backups, *dir;
 	size_t keep;
 	int per_address; /* < 0: the server's default */
+	int threads;     /* 0: one per core */
 	int port;
 	bool watch, quiet, secure, trust_proxy, metrics;
 	cli_remind_config_t remind; /* remind.smtp.url NULL: no reminders */
@@ -388,6 +391,7 @@ static void print_help(void)
 	       "                  the last X-Forwarded-For entry (logs, login limits per address)\n"
 	       "  --max-connections-per-address N  connections one client may hold open (default\n"
 	       "                  %d; 0: no limit, the default with --trust-proxy, where the proxy limits)\n"
+	       "  --threads N     threads answering requests (default 0: one per core)\n"
 	       "  --backups DIR   a copy of the database in DIR every day (sobre-YYYY-MM-DD.db),\n"
 	       "                  made at start and after midnight, consistent while serving\n"
 	       "  --keep-backups N  the newest N daily copies are kept (default 30)\n"
@@ -477,6 +481,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 		{"trust-proxy", no_argument, NULL, 'P'},
 		{"keep-backups", required_argument, NULL, 'K'},
 		{"max-connections-per-address", required_argument, NULL, 'C'},
+		{"threads", required_argument, NULL, 'T'},
 		{"config", required_argument, NULL, 'c'},
 		{"metrics", no_argument, NULL, 'M'},
 		{"oidc-issuer", required_argument, NULL, T_OIDC_ISSUER},
@@ -557,6 +562,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	o->trust_proxy = bool_of(o, 'P');
 	o->metrics = bool_of(o, 'M');
 	o->per_address = value_of(o, 'C') ? (int)strtol(value_of(o, 'C'), NULL, 10) : -1;
+	o->threads = (int)strtol(value_of(o, 'T'), NULL, 10);
 	o->backups = value_of(o, 'B');
 	o->keep = (size_t)strtol(value_of(o, 'K'), NULL, 10);
 	if (!*o->bind)
@@ -864,7 +870,7 @@ static int serve(const serve_opts_t *o)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	web_config_t wc = {o->bind, o->port, 0, o->quiet ? NULL : log_request, NULL, o->trust_proxy, admit, o->per_address,
+	web_config_t wc = {o->bind, o->port, o->threads, o->quiet ? NULL : log_request, NULL, o->trust_proxy, admit, o->per_address,
 			   ops_observe, ops};
 	web_server_t *srv = web_server_start(&wc, dispatch, &sc, &d);
 	if (!srv) {

@@ -138,6 +138,12 @@ steer_rc store_commit(store_t *s, diag_list_t *d);
 /* Harmless when no transaction is open. */
 void store_rollback(store_t *s);
 bool store_in_transaction(store_t *s);
+/* A number that changes with every commit to the database, by this
+ * connection or any other, other processes included: what was computed
+ * from the transaction's snapshot stays true while it is unchanged (the web
+ * app's web/pagecache). Requires a transaction, whose read snapshot it
+ * starts when no statement has yet. */
+steer_rc store_data_version(store_t *s, unsigned long long *out, diag_list_t *d);
 
 /* Copies the whole database to dest with SQLite's online backup API: a
  * consistent copy while other connections (the web app) keep writing. It

@@ -1065,6 +1065,31 @@ bool store_in_transaction(store_t *s)
 	return !sqlite3_get_autocommit(s->db);
 }
 
+steer_rc store_data_version(store_t *s, unsigned long long *out, diag_list_t *d)
+{
+	*out = 0;
+	if (store_require_tx(s, d))
+		return STEER_IO;
+	/* A deferred transaction takes its snapshot at its first read; the
+	 * version is the snapshot's only from then on. */
+	if (sqlite3_txn_state(s->db, "main") == SQLITE_TXN_NONE) {
+		store_query_t *q = store_query(s, "PRAGMA schema_version");
+		while (store_next(q))
+			;
+		if (store_end(q, d, "reading the data version"))
+			return STEER_IO;
+	}
+	unsigned int v = 0;
+	int rc = sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+	if (rc != SQLITE_OK) {
+		diag_add(d, DIAG_ERROR, s->path, 0, 0, store_cause(rc, 0), "cannot read the data version: %s",
+			 sqlite3_errstr(rc));
+		return STEER_IO;
+	}
+	*out = v;
+	return STEER_OK;
+}
+
 steer_rc store_require_tx(store_t *s, diag_list_t *d)
 {
 	if (store_in_transaction(s))

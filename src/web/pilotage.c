@@ -39,10 +39,19 @@
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 #include "web/oidc.h"
+#include "web/pagecache.h"
 #include "web/pilotage_internal.h"
 
 /* Generated from themes/pilotage by scripts/embed.py. */
 extern const theme_file_t pilotage_theme_files[];
+
+/* What a server thread keeps from one request to the next: its database
+ * connection and the page parts rendered from it (the cache's entries are
+ * tagged with this connection's data version, so they stay with it). */
+typedef struct {
+	store_t *s;
+	pagecache_t *cache;
+} worker_t;
 
 struct pilotage {
 	char *db_path;
@@ -64,8 +73,8 @@ struct pilotage {
 	size_t app_css_len;
 	pthread_key_t key;
 	pthread_mutex_t lock;
-	store_t **stores;     /* every thread's connection, closed at free */
-	size_t nstores, cap;
+	worker_t **workers;   /* every server thread's, freed at free */
+	size_t nworkers, cap;
 };
 
 bool pilotage_owns(const char *path)
@@ -120,8 +129,8 @@ pilotage_t *pilotage_new(const pilotage_config_t *cfg, diag_list_t *d)
 		}
 	/* Compile every template now: a syntax error is a build bug, better
 	 * seen at start than on some request. */
-	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard",
-					    "practices", "practice", "plan", "indicators", "snapshots", "admin",
+	static const char *const names[] = {"layout", "login", "error", "bars", "line", "scores", "dashboard", "dashboard_body",
+					    "practices", "practices_body", "practice", "plan", "indicators", "snapshots", "admin",
 					    "account", "referentiels", "consolidation", "declaration",
 					    "declaration_criterion", "declaration_fields", "trajectory", "objectives",
 					    "objective", "objective_fields", "strategy", "unsubscribe"};
@@ -149,9 +158,12 @@ void pilotage_free(pilotage_t *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->nstores; i++)
-		store_close(p->stores[i]);
-	free(p->stores);
+	for (size_t i = 0; i < p->nworkers; i++) {
+		store_close(p->workers[i]->s);
+		pagecache_free(p->workers[i]->cache);
+		free(p->workers[i]);
+	}
+	free(p->workers);
 	mst_registry_free(p->reg);
 	diag_list_free(&p->reg_diags);
 	pthread_key_delete(p->key);
@@ -160,24 +172,34 @@ void pilotage_free(pilotage_t *p)
 	free(p);
 }
 
-/* This thread's connection, opened on first use. SQLite connections must
- * not be shared between threads running at once; one per server thread
- * also keeps each one's statement cache warm. */
-static store_t *thread_store(pilotage_t *p, diag_list_t *d)
+/* This thread's connection and cache, made on first use. SQLite
+ * connections must not be shared between threads running at once; one per
+ * server thread also keeps each one's statement cache warm. */
+static worker_t *thread_worker(pilotage_t *p, diag_list_t *d)
 {
-	store_t *s = pthread_getspecific(p->key);
-	if (s)
-		return s;
+	worker_t *w = pthread_getspecific(p->key);
+	if (w)
+		return w;
+	store_t *s = NULL;
 	/* Read-only when it must be: pages are still served, writes refused
 	 * with the reason (rq_io_error). */
 	if (store_open(p->db_path, STORE_READ, &s, d) != STEER_OK)
 		return NULL;
+	w = xcalloc(1, sizeof *w);
+	w->s = s;
+	w->cache = pagecache_new();
 	pthread_mutex_lock(&p->lock);
-	p->stores = xgrow(p->stores, &p->cap, p->nstores + 1, sizeof *p->stores);
-	p->stores[p->nstores++] = s;
+	p->workers = xgrow(p->workers, &p->cap, p->nworkers + 1, sizeof *p->workers);
+	p->workers[p->nworkers++] = w;
 	pthread_mutex_unlock(&p->lock);
-	pthread_setspecific(p->key, s);
-	return s;
+	pthread_setspecific(p->key, w);
+	return w;
+}
+
+static store_t *thread_store(pilotage_t *p, diag_list_t *d)
+{
+	worker_t *w = thread_worker(p, d);
+	return w ? w->s : NULL;
 }
 
 
@@ -504,7 +526,9 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 		return;
 	}
 	r.api = strncmp(sub, "/api/", 5) == 0 || strcmp(sub, "/api") == 0;
-	r.s = thread_store(p, &r.d);
+	worker_t *w = thread_worker(p, &r.d);
+	r.s = w ? w->s : NULL;
+	r.cache = w ? w->cache : NULL;
 	if (!r.s) {
 		rq_io_error(&r);
 		rq_end(&r);

@@ -1,5 +1,7 @@
 /* pilotage_internal: the pages and the API of the steering web app, for the
- * route table (pilotage.c): pilotage_pages.c (the HTML pages and forms),
+ * route table (pilotage.c): pilotage_lists.c (the dashboard and the
+ * practices list, kept while the database is unchanged), pilotage_pages.c
+ * (the other HTML pages and forms),
  * pilotage_declaration.c (the RGESN declaration), pilotage_objective.c
  * (the strategy's objectives), pilotage_account.c
  * (login, logout, Mon compte), pilotage_api.c (the JSON API). Each is built on web/request. Not for use outside src/web/pilotage*. */
@@ -13,9 +15,11 @@
 #include "web/pilotage.h"
 #include "web/request.h"
 
-/* pilotage_pages.c */
+/* pilotage_lists.c */
 void pg_dashboard(rq_t *r);
 void pg_practices(rq_t *r);
+
+/* pilotage_pages.c */
 /* A practice page; st (may be NULL) carries a refused form back. */
 typedef struct practice_state practice_state_t;
 void pg_practice(rq_t *r, const char *idbp, practice_state_t *st);

@@ -17,6 +17,7 @@
 #include "util/frdate.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
+#include "web/pagecache.h"
 
 /* --- context helpers ------------------------------------------------------ */
 
@@ -181,13 +182,21 @@ static void switcher_ctx(rq_t *r, value_t *ctx)
 
 /* The scope's values of every page: the query its links carry, the hidden
  * inputs of its GET forms, the switcher. */
-static void scope_ctx(rq_t *r, value_t *ctx)
+/* scope_q: "?" and the scope's query, or "". */
+static void put_scope_q(const rq_t *r, value_t *ctx)
 {
 	buf_t q = BUF_INIT;
 	if (r->scope_query.len)
 		buf_printf(&q, "?%s", buf_cstr(&r->scope_query));
 	ctx_str(ctx, "scope_q", buf_cstr(&q));
 	buf_free(&q);
+}
+
+/* scope_q and scope_fields: what a page's addresses and GET forms carry
+ * to stay in the scope; nothing else of the request. */
+static void put_scope(const rq_t *r, value_t *ctx)
+{
+	put_scope_q(r, ctx);
 	value_t *fields = value_put_list(ctx, "scope_fields");
 	if (r->perimeter && http_param(&r->req->query, "perimetre") && *http_param(&r->req->query, "perimetre")) {
 		value_t *f = value_push_map(fields);
@@ -199,8 +208,71 @@ static void scope_ctx(rq_t *r, value_t *ctx)
 		ctx_str(f, "name", "referentiel");
 		ctx_str(f, "value", r->guide);
 	}
+}
+
+static void scope_ctx(rq_t *r, value_t *ctx)
+{
+	put_scope(r, ctx);
 	if (r->logged && r->perimeter)
 		switcher_ctx(r, ctx);
+}
+
+int rq_render_part(rq_t *r, const char *name, value_t *ctx, buf_t *out)
+{
+	put_scope(r, ctx);
+	const mst_t *t = r->env->lookup(name, strlen(name), r->env->lookup_ud);
+	diag_list_t d = DIAG_LIST_INIT;
+	int rc = t && mst_render(t, ctx, r->env->lookup, r->env->lookup_ud, out, &d) == 0 ? 0 : -1;
+	diag_list_free(&d);
+	value_free(ctx);
+	return rc;
+}
+
+/* A key part: its length first, so that no value can pass for two. */
+static void key_part(buf_t *key, const char *v)
+{
+	buf_printf(key, "%zu:%s\n", strlen(v), v);
+}
+
+void rq_render_kept(rq_t *r, const char *name, value_t *ctx, rq_part_fn make, const char *extra)
+{
+	buf_t key = BUF_INIT, body = BUF_INIT;
+	char today[11];
+	unsigned long long version = 0;
+	store_today(r->s, today);
+	buf_printf(&key, "%s\n%lld\n%lld\n", name, store_perimeter(r->s), store_referentiel(r->s));
+	key_part(&key, today);
+	key_part(&key, extra);
+	key_part(&key, buf_cstr(&r->scope_query));
+	for (size_t i = 0; i < r->req->query.len; i++) {
+		key_part(&key, r->req->query.items[i].name);
+		key_part(&key, r->req->query.items[i].value);
+	}
+	const char *kept = NULL;
+	size_t len = 0;
+	if (r->cache && store_data_version(r->s, &version, &r->d) == STEER_OK)
+		kept = pagecache_get(r->cache, buf_cstr(&key), version, &len);
+	if (kept) {
+		buf_put(&body, kept, len);
+	} else {
+		int rc = make(r, &body);
+		if (rc) {
+			value_free(ctx);
+			if (rc == -1)
+				rq_io_error(r);
+			else
+				rq_text(r, 500, "Erreur interne lors du rendu de la page.");
+			goto cleanup;
+		}
+		/* Read after the body was made: its snapshot's version. */
+		if (r->cache && store_data_version(r->s, &version, &r->d) == STEER_OK)
+			pagecache_put(r->cache, buf_cstr(&key), version, body.ptr ? body.ptr : "", body.len);
+	}
+	value_map_set(ctx, "body", value_string(body.ptr ? body.ptr : "", body.len));
+	rq_render(r, 200, name, ctx);
+cleanup:
+	buf_free(&key);
+	buf_free(&body);
 }
 
 /* Renders template name with ctx (taken), adding what the layout needs. */

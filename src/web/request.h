@@ -74,6 +74,8 @@ typedef struct {
 	 * named, so that the default scope's addresses are unchanged). */
 	char *perimeter, *guide;
 	buf_t scope_query;
+	/* This server thread's rendered parts (NULL: none kept). */
+	struct pagecache *cache;
 } rq_t;
 
 /* Frees what the request holds (user, diagnostics, scope). */
@@ -100,6 +102,21 @@ void rq_means_typed(long long v, buf_t *out);
  * the scope's query (scope_q: "?..." or ""; scope_fields: hidden inputs
  * for GET forms) and the perimeter switcher. */
 void rq_render(rq_t *r, int status, const char *name, value_t *ctx);
+/* Renders template name with ctx (taken) as a part of a page, into out:
+ * without the layout's values but the scope's (scope_q, scope_fields), so
+ * that everything else the part shows comes from ctx and a caller keeping
+ * it knows what it depends on. Returns 0, or -1 (a template bug). */
+int rq_render_part(rq_t *r, const char *name, value_t *ctx, buf_t *out);
+/* Makes a page's body into out: 0, -1 when a read failed (r->d says why),
+ * -2 when its template did (a bug). */
+typedef int (*rq_part_fn)(rq_t *r, buf_t *out);
+/* Renders page name (a template that puts {{{body}}} in the layout) with
+ * ctx (taken) and the body made by make, or kept from an earlier request of
+ * this thread (web/pagecache) when it would be the same: same database
+ * (store_data_version), day, scope, query string and extra, which names
+ * what else of the user the body shows ("" when nothing). For the pages read
+ * most, whose body costs far more than the layout. */
+void rq_render_kept(rq_t *r, const char *name, value_t *ctx, rq_part_fn make, const char *extra);
 void rq_text(rq_t *r, int status, const char *msg);
 void rq_redirect(rq_t *r, const char *url);
 /* path with query (may be NULL; not encoded here) and the scope's, then

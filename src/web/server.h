@@ -33,6 +33,8 @@
 #define WEB_MAX_PER_ADDRESS 32
 /* Connections open at once in all. */
 #define WEB_MAX_CONNECTIONS 1000
+/* The most server threads one may ask for (web_config_t.threads). */
+#define WEB_MAX_THREADS 256
 /* Seconds a client has to send a request's line and headers (on a new
  * connection, or after the previous answer on a kept-alive one), then its
  * body: a client trickling one header line at a time is cut off here

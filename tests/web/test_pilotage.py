@@ -980,6 +980,71 @@ def objectives(sobre, guide, work):
     check(not re.search(r"Sanitizer|runtime error", text), "objectives: no sanitizer report:\n" + text[-3000:])
 
 
+def dashboard_cache(sobre, guide, work):
+    """The bodies of the dashboard and the practices list are kept per
+    server thread while the database is unchanged (web/pagecache): every
+    change shows at the next load, from any browser on any thread, whether
+    it came through the app or from another process (the CLI); what the body
+    shows of the user (the link to the first snapshot) follows the user;
+    each perimeter and each filter of the list has its own."""
+    db = os.path.join(work, "dashcache.db")
+    run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
+    steps = [run("init", "--org", "Ville"), run("guide", "import", guide),
+             run("perimeter", "add", "Écoles", "--guide", "gbpnr"),
+             run("user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", stdin="admin-password-1\n"),
+             run("user", "add", "lire@example.fr", "--role", "lecteur", "--password-stdin", stdin="lecteur-password-1\n")]
+    bad = [x for x in steps if x.returncode != 0]
+    check(not bad, f"dashboard cache: the database made with the CLI: {[x.stderr for x in bad]}")
+    log = open(os.path.join(work, "dashcache.err"), "w")
+    p = None
+    kpi = lambda b: re.search(rb'id="completion">(\d+) / (\d+)<', b)
+    try:
+        # Three threads, each with its connection and cache (--threads).
+        p, port = start_server([sobre, "serve", "--port", "0", "--threads", "3", "--db", db, guide], log)
+        admin, lire = Client(port), Client(port)
+        check(admin.login("admin@example.fr", "admin-password-1")[0] == 303, "dashboard cache: admin logs in")
+        check(lire.login("lire@example.fr", "lecteur-password-1")[0] == 303, "dashboard cache: lecteur logs in")
+        # Each request is a new connection: over a few, both server threads keep a body.
+        loads = lambda c, path="/pilotage/": [c.req(path) for _ in range(9)]
+        first = loads(lire) + loads(admin)
+        check(all(s == 200 and kpi(b) and kpi(b).group(1) == b"0" for s, _, b in first),
+              "dashboard cache: nothing assessed, on every load")
+        done = "/pilotage/pratiques?statut=" + urllib.parse.quote("réalisée")
+        count = lambda b: re.search(rb'role="status">(\d+) pratique', b)
+        check(all(count(b) and count(b).group(1) == b"0" for _, _, b in loads(lire, done))
+              and all(b"<td>a.1</td>" in b for _, _, b in loads(lire, "/pilotage/pratiques")),
+              "dashboard cache: the practices list, unfiltered and filtered")
+        check(all(b"cr\xc3\xa9er le premier" in b for _, _, b in loads(admin))
+              and not any(b"cr\xc3\xa9er le premier" in b for _, _, b in loads(lire)),
+              "dashboard cache: the first snapshot's link for the admin only, whoever loaded it first")
+        r = run("assess", "a.1", "--status", "réalisée")
+        check(r.returncode == 0, f"dashboard cache: assess from the CLI while serve runs: {r.stderr}")
+        check(all(kpi(b) and kpi(b).group(1) == b"1" for _, _, b in loads(lire) + loads(admin)),
+              "dashboard cache: a change by another process shows at once on every thread")
+        check(all(count(b) and count(b).group(1) == b"1" and b"<td>a.1</td>" in b for _, _, b in loads(lire, done)),
+              "dashboard cache: the filtered list follows")
+        s, _, b = admin.req("/pilotage/pratiques/a.2")
+        ver = re.search(rb'name="version" value="(\d+)"', b)
+        s, h, _ = admin.req("/pilotage/pratiques/a.2", {"csrf": admin.csrf, "version": ver.group(1).decode() if ver else "0",
+                                                         "status": "en cours", "pilot": "", "owner": "", "due": "",
+                                                         "comment": "", "evidence": ""})
+        check(s == 303, f"dashboard cache: an assessment through the app ({s})")
+        check(all(kpi(b) and kpi(b).group(1) == b"2" for _, _, b in loads(lire) + loads(admin)),
+              "dashboard cache: a change through the app shows at once on every thread")
+        school = "/pilotage/?perimetre=" + urllib.parse.quote("Écoles")
+        check(all(kpi(b) and kpi(b).group(1) == b"0" for _, _, b in loads(admin, school)),
+              "dashboard cache: another perimeter has its own dashboard")
+        r = run("snapshot", "create", "Premier bilan")
+        check(r.returncode == 0, f"dashboard cache: a snapshot from the CLI: {r.stderr}")
+        check(all(b"Premier bilan" in b and b"cr\xc3\xa9er le premier" not in b for _, _, b in loads(admin)),
+              "dashboard cache: the snapshot shows, the link to make the first one goes")
+        check(all(kpi(b) and kpi(b).group(1) == b"2" for _, _, b in loads(admin)),
+              "dashboard cache: the organisation's dashboard after the other perimeter's")
+    finally:
+        if p and p.poll() is None:
+            stop_server(p)
+
+
 def main(sobre, guide):
     work = tempfile.mkdtemp()
     p = None
@@ -1685,6 +1750,7 @@ def main(sobre, guide):
         declaration(sobre, guide, work)
         strategy(sobre, guide, work)
         objectives(sobre, guide, work)
+        dashboard_cache(sobre, guide, work)
         db_errors(sobre, copy, work)
     finally:
         if p and p.poll() is None:

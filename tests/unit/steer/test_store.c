@@ -408,6 +408,75 @@ static void test_transaction_end_releases_reads(void **state)
 	free(dir);
 }
 
+/* The data version: the same while nothing is committed, whatever is read
+ * or rolled back; changed by a commit of this connection or of another,
+ * seen by the other from its next transaction; refused outside one. */
+static void test_data_version(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir), *other = NULL;
+	diag_list_t d = DIAG_LIST_INIT;
+	assert_int_equal(store_open(store_path(s), 0, &other, &d), STEER_OK);
+	unsigned long long v0, v, w0, w;
+	assert_int_equal(store_data_version(s, &v0, &d), STEER_IO); /* no transaction */
+	diag_list_free(&d);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(store_data_version(s, &v0, &d), STEER_OK);
+	store_rollback(s);
+	assert_int_equal(store_begin(other, false, &d), STEER_OK);
+	assert_int_equal(store_data_version(other, &w0, &d), STEER_OK);
+	store_rollback(other);
+	/* Reads and a refused change leave it. */
+	score_t sc;
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(score_compute(s, SCORE_BY_THEME, &sc, &d), STEER_OK);
+	score_free(&sc);
+	assert_int_equal(store_data_version(s, &v, &d), STEER_OK);
+	assert_true(v == v0);
+	store_rollback(s);
+	indicator_spec_t retype = {.type = "yesno"};
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	indicator_edit(s, "a.2", 2, &retype, &d);
+	store_rollback(s);
+	diag_list_free(&d);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(store_data_version(s, &v, &d), STEER_OK);
+	assert_true(v == v0);
+	store_rollback(s);
+	/* A commit here: a new version here and there. */
+	measure_result_t r;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(indicator_measure(s, "a.2", (indicator_ref_t){2, NULL}, "4", "2025-T4", NULL, NULL, &r, &d),
+			 STEER_OK);
+	measure_result_free(&r);
+	assert_int_equal(store_commit(s, &d), STEER_OK);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(store_data_version(s, &v, &d), STEER_OK);
+	assert_true(v != v0);
+	store_rollback(s);
+	assert_int_equal(store_begin(other, false, &d), STEER_OK);
+	assert_int_equal(store_data_version(other, &w, &d), STEER_OK);
+	assert_true(w != w0);
+	store_rollback(other);
+	/* A commit there: a new version here. */
+	v0 = v;
+	assert_int_equal(store_begin(other, true, &d), STEER_OK);
+	assert_int_equal(indicator_measure(other, "a.2", (indicator_ref_t){2, NULL}, "5", "2025-T4", NULL, NULL, &r, &d),
+			 STEER_OK);
+	measure_result_free(&r);
+	assert_int_equal(store_commit(other, &d), STEER_OK);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	assert_int_equal(store_data_version(s, &v, &d), STEER_OK);
+	assert_true(v != v0);
+	store_rollback(s);
+	diag_list_free(&d);
+	store_close(other);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 /* The query API: every bind and column type, what a statement that cannot
  * be prepared, a step that fails and a bad bind report (once, at the end),
  * and that a read stopped early with store_done no longer holds the read
@@ -758,6 +827,7 @@ int main(void)
 		cmocka_unit_test(test_weight_limit),
 		cmocka_unit_test(test_measurements),
 		cmocka_unit_test(test_transaction_end_releases_reads),
+		cmocka_unit_test(test_data_version),
 		cmocka_unit_test(test_query_api),
 		cmocka_unit_test(test_guide_upgrade),
 		cmocka_unit_test(test_causes),
