@@ -3,7 +3,7 @@
 # installs the missing -dev packages when it can (root or sudo); otherwise it
 # prints the exact command and fails.
 set -u
-PKGS="libfyaml-dev libmd4c-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev libxlsxwriter-dev libutf8proc-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libssl-dev libcmocka-dev pkg-config python3"
+PKGS="libfyaml-dev libmd4c-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev libxlsxwriter-dev libutf8proc-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libssl-dev libcmocka-dev libmimalloc-dev pkg-config python3"
 MODS="libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat libcurl libcrypto cmocka"
 
 missing=""
@@ -15,6 +15,13 @@ else
 	missing="pkg-config"
 fi
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+# mimalloc has no pkg-config file: its header and library are looked for.
+mimalloc=no
+for d in /usr/lib/*-linux-gnu /usr/lib /usr/local/lib; do
+	[ -e "$d/libmimalloc.so" ] && mimalloc=yes
+done
+[ -e /usr/include/mimalloc.h ] || [ -e /usr/local/include/mimalloc.h ] || mimalloc=no
+[ "$mimalloc" = yes ] || missing="$missing mimalloc"
 [ -z "$missing" ] && exit 0
 
 echo "deps: missing:$missing" >&2
