@@ -322,8 +322,10 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 	} else {
 		r->res->status = status;
 		r->res->type = "text/html; charset=utf-8";
-		buf_reset(&r->res->body);
-		buf_put(&r->res->body, out.ptr ? out.ptr : "", out.len);
+		/* The page becomes the body as it is, not copied. */
+		buf_free(&r->res->body);
+		r->res->body = out;
+		out = (buf_t)BUF_INIT;
 	}
 	web_set_header(r->res, "Cache-Control", "no-store");
 	buf_free(&out);
