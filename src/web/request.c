@@ -252,9 +252,7 @@ void rq_render_kept(rq_t *r, const char *name, value_t *ctx, rq_part_fn make, co
 	size_t len = 0;
 	if (r->cache && store_data_version(r->s, &version, &r->d) == STEER_OK)
 		kept = pagecache_get(r->cache, buf_cstr(&key), version, &len);
-	if (kept) {
-		buf_put(&body, kept, len);
-	} else {
+	if (!kept) {
 		int rc = make(r, &body);
 		if (rc) {
 			value_free(ctx);
@@ -267,8 +265,12 @@ void rq_render_kept(rq_t *r, const char *name, value_t *ctx, rq_part_fn make, co
 		/* Read after the body was made: its snapshot's version. */
 		if (r->cache && store_data_version(r->s, &version, &r->d) == STEER_OK)
 			pagecache_put(r->cache, buf_cstr(&key), version, body.ptr ? body.ptr : "", body.len);
+		kept = body.ptr ? body.ptr : "";
+		len = body.len;
 	}
-	value_map_set(ctx, "body", value_string(body.ptr ? body.ptr : "", body.len));
+	/* Borrowed: the cache's copy stays until its next call, body until the
+	 * end, both past the rendering. */
+	value_map_set(ctx, "body", value_string_ref(kept, len));
 	rq_render(r, 200, name, ctx);
 cleanup:
 	buf_free(&key);
@@ -320,8 +322,10 @@ void rq_render(rq_t *r, int status, const char *name, value_t *ctx)
 	} else {
 		r->res->status = status;
 		r->res->type = "text/html; charset=utf-8";
-		buf_reset(&r->res->body);
-		buf_put(&r->res->body, out.ptr ? out.ptr : "", out.len);
+		/* The page becomes the body as it is, not copied. */
+		buf_free(&r->res->body);
+		r->res->body = out;
+		out = (buf_t)BUF_INIT;
 	}
 	web_set_header(r->res, "Cache-Control", "no-store");
 	buf_free(&out);

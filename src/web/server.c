@@ -345,10 +345,18 @@ static void finish(struct web_server *s, const pending_t *p, const char *method,
 	buf_free(&line);
 }
 
-static struct MHD_Response *make_response(const web_response_t *res, const char *id, bool close)
+/* The response for res; its body is handed to libmicrohttpd, which frees
+ * it once sent, rather than copied (res->body is then empty). */
+static struct MHD_Response *make_response(web_response_t *res, const char *id, bool close)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(res->body.len, res->body.ptr ? res->body.ptr : "",
-								 MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r;
+	if (res->body.ptr) {
+		r = MHD_create_response_from_buffer_with_free_callback(res->body.len, res->body.ptr, free);
+		if (r)
+			res->body = (buf_t)BUF_INIT;
+	} else {
+		r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+	}
 	if (!r)
 		return NULL;
 	MHD_add_response_header(r, "Content-Type", res->type ? res->type : "text/html; charset=utf-8");
