@@ -415,7 +415,12 @@ static int lk_tld_hint(const char *s, size_t n, size_t i)
  * TLD; linkify-it tries no fuzzy link in a text without one. SIZE_MAX: none. */
 static size_t lk_hint(const char *s, size_t n, size_t from)
 {
+	/* Every text goes through here: one table entry per byte finds where a
+	 * hint may start. */
+	static const unsigned char may_start[128] = {['l'] = 1, ['L'] = 1, ['w'] = 1, ['W'] = 1, ['.'] = 1};
 	for (size_t i = from; i < n; i++) {
+		if ((unsigned char)s[i] >= 0x80 || !may_start[(unsigned char)s[i]])
+			continue;
 		/* Second letters first: 'l' and 'w' are common in French text. */
 		if ((s[i] | 0x20) == 'l' && n - i >= 9 && (s[i + 1] | 0x20) == 'o' && !strncasecmp(s + i, "localhost", 9))
 			return i;
