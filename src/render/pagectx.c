@@ -10,6 +10,12 @@ void pagectx_str(value_t *m, const char *key, const char *s)
 	value_map_set(m, key, value_cstring(s ? s : ""));
 }
 
+void pagectx_ref(value_t *m, const char *key, const char *s)
+{
+	s = s ? s : "";
+	value_map_set(m, key, value_string_ref(s, strlen(s)));
+}
+
 void pagectx_buf(value_t *m, const char *key, buf_t *b)
 {
 	size_t n = b->len;

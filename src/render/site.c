@@ -61,6 +61,7 @@ struct site {
 	char **anchors;     /* per theme: its place on the list page, encoded */
 	pilot_t *pilots;    /* every pilot name of the guide, sorted (strcmp) */
 	size_t npilots;
+	char **enc;         /* per page of the guide: its URL percent-encoded, or NULL */
 	bool split;         /* the reading version is one page per theme */
 	char **parts;       /* per theme, when split: its reading page's URL path */
 };
@@ -134,14 +135,27 @@ static void add_output(site_t *s, out_kind_t kind, const char *url, const void *
 	o->path = buf_detach(&p);
 }
 
+/* A page's URL, encoded once for the whole site (site_new): the list, the
+ * theme pages and the reading version each link to every sheet. */
+static void put_page_url(const site_t *s, value_t *m, const char *key, const page_t *p)
+{
+	if (p->index < s->g->npages && s->g->pages[p->index] == p && s->enc[p->index])
+		pagectx_ref(m, key, s->enc[p->index]);
+	else
+		pagectx_url(m, key, p->url);
+}
+
+/* The references below lend the guide's and the site's strings (which
+ * outlive every page context) instead of copying them: the list page holds
+ * one per sheet of the guide. */
 static value_t *theme_ref(const site_t *s, const guide_theme_t *t)
 {
 	value_t *m = value_map();
-	pagectx_str(m, "id", t->id);
-	pagectx_str(m, "key", t->key);
-	pagectx_str(m, "title", t->title);
-	pagectx_url(m, "url", t->page->url);
-	pagectx_str(m, "anchor", s->anchors[t->index]);
+	pagectx_ref(m, "id", t->id);
+	pagectx_ref(m, "key", t->key);
+	pagectx_ref(m, "title", t->title);
+	put_page_url(s, m, "url", t->page);
+	pagectx_ref(m, "anchor", s->anchors[t->index]);
 	value_map_set(m, "count", value_number((double)t->npractices));
 	return m;
 }
@@ -344,16 +358,15 @@ static value_t *crumb(const char *title, const char *url, const char *href)
 static value_t *sheet_ref(const site_t *s, const guide_practice_t *p)
 {
 	value_t *m = value_map();
-	pagectx_str(m, "id", p->id);
-	pagectx_str(m, "title", p->title);
-	pagectx_url(m, "url", p->page->url);
-	pagectx_str(m, "priority", p->priority);
-	pagectx_str(m, "priorityClass", priority_class(p->priority));
-	pagectx_str(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
-	pagectx_str(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
-	pagectx_str(m, "difficulty", p->difficulty);
-	pagectx_str(m, "difficultyClass", difficulty_class(p->difficulty));
-	(void)s;
+	pagectx_ref(m, "id", p->id);
+	pagectx_ref(m, "title", p->title);
+	put_page_url(s, m, "url", p->page);
+	pagectx_ref(m, "priority", p->priority);
+	pagectx_ref(m, "priorityClass", priority_class(p->priority));
+	pagectx_ref(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
+	pagectx_ref(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
+	pagectx_ref(m, "difficulty", p->difficulty);
+	pagectx_ref(m, "difficultyClass", difficulty_class(p->difficulty));
 	return m;
 }
 
@@ -369,7 +382,7 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 			    : strcmp(p->difficulty, rules_difficulties[1]) == 0 ? "Difficulté de mise en œuvre moyenne"
 			    : strcmp(p->difficulty, rules_difficulties[2]) == 0 ? "Difficile à mettre en œuvre"
 										: p->difficulty;
-	pagectx_str(m, "difficultyLabel", label);
+	pagectx_ref(m, "difficultyLabel", label);
 
 	value_map_set(m, "theme", theme_ref(s, p->theme));
 	value_t *who = value_list();
@@ -379,7 +392,7 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 		if (!w)
 			continue;
 		value_t *wm = value_map();
-		pagectx_str(wm, "name", w);
+		pagectx_ref(wm, "name", w);
 		pagectx_filter_url(wm, "url", list, "who", pilot_filter(s, w));
 		value_list_push(who, wm);
 		/* The list filter reads pilots from one attribute: '|' never occurs in a name. */
@@ -788,6 +801,13 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 		pagectx_encode_query(g->themes[t]->key, &a);
 		s->anchors[t] = buf_detach(&a);
 	}
+	s->enc = xcalloc(g->npages + 1, sizeof *s->enc);
+	for (size_t i = 0; i < g->npages; i++)
+		if (g->pages[i]->url) {
+			buf_t e = BUF_INIT;
+			pagectx_encode_path(g->pages[i]->url, &e);
+			s->enc[i] = buf_detach(&e);
+		}
 	collect_pilots(s);
 	s->shared = build_shared(s);
 	s->by_url = xcalloc(s->n + 1, sizeof *s->by_url);
@@ -811,6 +831,9 @@ void site_free(site_t *s)
 	for (size_t t = 0; s->anchors && t < s->g->nthemes; t++)
 		free(s->anchors[t]);
 	free(s->anchors);
+	for (size_t i = 0; s->enc && i < s->g->npages; i++)
+		free(s->enc[i]);
+	free(s->enc);
 	for (size_t t = 0; s->parts && t < s->g->nthemes; t++)
 		free(s->parts[t]);
 	free(s->parts);
