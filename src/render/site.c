@@ -462,6 +462,44 @@ static value_t *part_ref(const site_t *s, size_t t)
 	return m;
 }
 
+/* The index of the split reading version: its themes, each with the link
+ * to its page. */
+static void reading_index(const site_t *s, value_t *ctx, value_t *page, value_t *bc)
+{
+	const guide_t *g = s->g;
+	const page_t *home = home_page(g);
+	pagectx_str(page, "title", "Le guide par thème");
+	value_list_push(bc, crumb("Le guide par thème", NULL, NULL));
+	value_t *groups = value_list();
+	for (size_t t = 0; t < g->nthemes; t++) {
+		value_t *m = theme_ref(s, g->themes[t]);
+		pagectx_url(m, "readingUrl", s->parts[t]);
+		value_list_push(groups, m);
+	}
+	value_map_set(ctx, "groups", groups);
+	if (home)
+		value_map_set(ctx, "home", body_value(s, home));
+}
+
+/* A theme's page of the split reading version: its table of contents and
+ * neighbours; its bodies are rendered as the one page's are
+ * (render_sections). */
+static void reading_part(const site_t *s, const guide_theme_t *t, value_t *ctx, value_t *page, value_t *bc)
+{
+	pagectx_str(page, "title", t->title);
+	buf_t reading = BUF_INIT;
+	guide_generated_url(s->g, "reading", &reading);
+	value_list_push(bc, crumb("Le guide par thème", buf_cstr(&reading), NULL));
+	buf_free(&reading);
+	value_list_push(bc, crumb(t->title, NULL, NULL));
+	value_map_set(ctx, "theme", theme_full(s, t, false));
+	value_map_set(ctx, "position", value_number((double)t->index + 1));
+	if (t->index > 0)
+		value_map_set(ctx, "prev", part_ref(s, t->index - 1));
+	if (t->index + 1 < s->g->nthemes)
+		value_map_set(ctx, "next", part_ref(s, t->index + 1));
+}
+
 /* Keys of the shared context lent to a page context. */
 static const char *const lent[] = {"site", "guide", "menu", "themes", "priorities", "difficulties", "whos"};
 #define NLENT (sizeof lent / sizeof *lent)
@@ -508,20 +546,8 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 	}
 	case OUT_READING:
 		if (s->split) {
-			/* The index of the split reading version: its themes, each
-			 * with the link to its page. */
 			*tpl = "reading-index";
-			pagectx_str(page, "title", "Le guide par thème");
-			value_list_push(bc, crumb("Le guide par thème", NULL, NULL));
-			value_t *groups = value_list();
-			for (size_t t = 0; t < g->nthemes; t++) {
-				value_t *m = theme_ref(s, g->themes[t]);
-				pagectx_url(m, "readingUrl", s->parts[t]);
-				value_list_push(groups, m);
-			}
-			value_map_set(ctx, "groups", groups);
-			if (home)
-				value_map_set(ctx, "home", body_value(s, home));
+			reading_index(s, ctx, page, bc);
 			break;
 		}
 		/* fall through */
@@ -540,25 +566,10 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 			value_map_set(ctx, "home", body_value(s, home));
 		break;
 	}
-	case OUT_READING_PART: {
-		const guide_theme_t *t = o->obj;
+	case OUT_READING_PART:
 		*tpl = "reading-part";
-		pagectx_str(page, "title", t->title);
-		buf_t reading = BUF_INIT;
-		guide_generated_url(g, "reading", &reading);
-		value_list_push(bc, crumb("Le guide par thème", buf_cstr(&reading), NULL));
-		buf_free(&reading);
-		value_list_push(bc, crumb(t->title, NULL, NULL));
-		/* The theme's table of contents; its bodies are rendered as
-		 * the one page's are (render_sections). */
-		value_map_set(ctx, "theme", theme_full(s, t, false));
-		value_map_set(ctx, "position", value_number((double)t->index + 1));
-		if (t->index > 0)
-			value_map_set(ctx, "prev", part_ref(s, t->index - 1));
-		if (t->index + 1 < g->nthemes)
-			value_map_set(ctx, "next", part_ref(s, t->index + 1));
+		reading_part(s, o->obj, ctx, page, bc);
 		break;
-	}
 	case OUT_404:
 		*tpl = "404";
 		pagectx_str(page, "title", "Page introuvable");
