@@ -460,7 +460,17 @@ bool linkify_pretest(const char *s, size_t n)
 	uint32_t prev = 0;
 	if (memchr(s, '@', n) || lk_hint(s, n, 0) != SIZE_MAX)
 		return true;
+	/* The bytes a scheme may start with: every other ASCII byte is only
+	 * the next one's predecessor. */
+	static const unsigned char starts[128] = {['h'] = 1, ['H'] = 1, ['f'] = 1, ['F'] = 1,
+						  ['m'] = 1, ['M'] = 1, ['/'] = 1};
 	for (size_t p = 0; p < n; p += adv) {
+		unsigned char b = (unsigned char)s[p];
+		if (b < 0x80 && !starts[b]) {
+			prev = b;
+			adv = 1;
+			continue;
+		}
 		uint32_t c = cp_at(s, n, p, &adv);
 		char lc = (char)(s[p] | 0x20);
 		if ((lc == 'h' || lc == 'f' || lc == 'm' || s[p] == '/') &&
