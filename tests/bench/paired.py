@@ -43,9 +43,9 @@ def main():
     print(f"{spec['label']} (median of {rounds} alternating run{'s' if rounds > 1 else ''})")
     for c in spec["commands"]:
         n = c["name"]
-        spread = f"{min(walls[n]) * 1000:.0f}-{max(walls[n]) * 1000:.0f}" if rounds > 1 else ""
+        spread = f"({min(walls[n]) * 1000:.0f}-{max(walls[n]) * 1000:.0f} ms)" if rounds > 1 else ""
         failed = f"  exit={codes[n]}: {errors.get(n, '')}" if codes[n] else ""
-        print(f"  {n:<34} wall={med[n] * 1000:8.1f} ms  ({spread:>11} ms)  rss={peak[n] / 1024:7.1f} MB{failed}")
+        print(f"  {n:<34} wall={med[n] * 1000:8.1f} ms  {spread:>16}  rss={peak[n] / 1024:7.1f} MB{failed}")
     for r in spec.get("ratios", []):
         ratio = med[r["num"]] / med[r["den"]]
         op, bound = r["target"].split()
