@@ -4,7 +4,8 @@
 # official one (HTML whitespace aside); the CSV export parses as RFC 4180
 # into the same values; the exports read back as référentiels; the RGESN
 # 2024 file reads whole, its website is checked (tests/check_refsite.py),
-# and a service's declaration against it weighs at most 30 KB.
+# and a service's declaration against it weighs at most 30 KB; the reading
+# version of synthetic guides on each side of the split threshold.
 #     tests/run-corpus.sh build/sobre [TESTDATA]
 set -u
 . "$(dirname "$0")/testdata.sh"
@@ -211,6 +212,26 @@ for i, c in enumerate(json.load(open(sys.argv[1]))):
 	fi
 else
 	testdata_missing "corpus: RGESN" "$rgesn" || ko "RGESN test data missing"
+fi
+
+# The reading version on each side of SITE_READING_SPLIT (500 sheets): the
+# one page at 500, an index and one page per theme at 600, with their links,
+# breadcrumbs, sitemap entries and sizes (tests/check_reading.py).
+gen="$shared/bench/gen-corpus.py"
+if [ -f "$gen" ]; then
+	for n in 500 600; do
+		split=$([ "$n" -gt 500 ] && echo 1 || echo 0)
+		if python3 "$gen" "$n" "$tmp/synthetic-$n" >/dev/null &&
+			"$sobre" build "$tmp/synthetic-$n" -o "$tmp/synthetic-$n-site" >"$tmp/synthetic.out" 2>&1 &&
+			python3 "$(dirname "$0")/check_reading.py" "$tmp/synthetic-$n-site" "$n" "$split"; then
+			ok
+		else
+			ko "reading version of a $n-sheet guide:"
+			cat "$tmp/synthetic.out"
+		fi
+	done
+else
+	testdata_missing "corpus: synthetic guides" "$gen" || ko "bench/gen-corpus.py missing"
 fi
 
 echo "corpus: $pass passed, $fail failed"

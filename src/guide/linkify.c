@@ -333,9 +333,17 @@ static int lk_tld(const char *s, size_t n)
 		int a = ascii_lower(s[0]), b = ascii_lower(s[1]);
 		return a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' && strchr(cc[a - 'a'], b);
 	}
-	for (size_t i = 0; i < sizeof long_tlds / sizeof long_tlds[0]; i++)
-		if (strlen(long_tlds[i]) == n && !strncasecmp(s, long_tlds[i], n))
-			return 1;
+	if (n >= 3 && n <= 6) {
+		/* Lowercased once, compared with memcmp: this runs at every '.'
+		 * followed by a letter of every text. */
+		char low[6];
+		size_t k = 0;
+		while (k < n && (low[k] = (char)ascii_lower(s[k])) >= 'a' && low[k] <= 'z')
+			k++;
+		for (size_t i = 0; k == n && i < sizeof long_tlds / sizeof long_tlds[0]; i++)
+			if (strlen(long_tlds[i]) == n && !memcmp(low, long_tlds[i], n))
+				return 1;
+	}
 	/* "рф" in either case */
 	if (n == 4 && (unsigned char)s[0] == 0xD1 && (unsigned char)s[1] == 0x80 &&
 	    (unsigned char)s[2] == 0xD1 && (unsigned char)s[3] == 0x84)
@@ -384,9 +392,16 @@ static size_t lk_fuzzy_email(const char *s, size_t n, size_t i, size_t *run_end)
 static int lk_tld_hint(const char *s, size_t n, size_t i)
 {
 	size_t adv;
+	/* Every TLD starts with an ASCII letter, or with the first byte of
+	 * "рф": a '.' ending a sentence, followed by a space, stops here. */
+	unsigned char first = i < n ? (unsigned char)s[i] : 0;
+	if (!((first | 0x20) >= 'a' && (first | 0x20) <= 'z') && first != 0xD0 && first != 0xD1)
+		return 0;
 	for (size_t l = 2; l <= 6 && i + l <= n; l++) {
+		if (!lk_tld(s + i, l))
+			continue;
 		uint32_t c = cp_at(s, n, i + l, &adv);
-		if (lk_tld(s + i, l) && (i + l == n || c == '>' || uc_is_zpcc(c)))
+		if (i + l == n || c == '>' || uc_is_zpcc(c))
 			return 1;
 	}
 	if (i + 4 <= n && (!memcmp(s + i, "\xD1\x80\xD1\x84", 4) || !memcmp(s + i, "\xD0\xA0\xD0\xA4", 4))) {
@@ -415,7 +430,12 @@ static int lk_tld_hint(const char *s, size_t n, size_t i)
  * TLD; linkify-it tries no fuzzy link in a text without one. SIZE_MAX: none. */
 static size_t lk_hint(const char *s, size_t n, size_t from)
 {
+	/* Every text goes through here: one table entry per byte finds where a
+	 * hint may start. */
+	static const unsigned char may_start[128] = {['l'] = 1, ['L'] = 1, ['w'] = 1, ['W'] = 1, ['.'] = 1};
 	for (size_t i = from; i < n; i++) {
+		if ((unsigned char)s[i] >= 0x80 || !may_start[(unsigned char)s[i]])
+			continue;
 		/* Second letters first: 'l' and 'w' are common in French text. */
 		if ((s[i] | 0x20) == 'l' && n - i >= 9 && (s[i + 1] | 0x20) == 'o' && !strncasecmp(s + i, "localhost", 9))
 			return i;
@@ -440,7 +460,17 @@ bool linkify_pretest(const char *s, size_t n)
 	uint32_t prev = 0;
 	if (memchr(s, '@', n) || lk_hint(s, n, 0) != SIZE_MAX)
 		return true;
+	/* The bytes a scheme may start with: every other ASCII byte is only
+	 * the next one's predecessor. */
+	static const unsigned char starts[128] = {['h'] = 1, ['H'] = 1, ['f'] = 1, ['F'] = 1,
+						  ['m'] = 1, ['M'] = 1, ['/'] = 1};
 	for (size_t p = 0; p < n; p += adv) {
+		unsigned char b = (unsigned char)s[p];
+		if (b < 0x80 && !starts[b]) {
+			prev = b;
+			adv = 1;
+			continue;
+		}
 		uint32_t c = cp_at(s, n, p, &adv);
 		char lc = (char)(s[p] | 0x20);
 		if ((lc == 'h' || lc == 'f' || lc == 'm' || s[p] == '/') &&
@@ -539,13 +569,18 @@ void linkify_init(linkify_t *lk, const char *s, size_t n)
 	 * in each tail, which would be quadratic. */
 	lk->hint = lk_hint(s, n, 0);
 	lk->at = memchr(s, '@', n);
+	/* Every scheme has a ':' but "//": a text with neither, no hint and no
+	 * '@' (most texts of a block that has a link) holds no link at all. */
+	lk->schemes = memchr(s, ':', n) != NULL;
+	for (const char *q = memchr(s, '/', n); q && !lk->schemes; q = memchr(q + 1, '/', (size_t)(s + n - q - 1)))
+		lk->schemes = q + 1 < s + n && q[1] == '/';
 }
 
 bool linkify_next(linkify_t *lk, linkify_match_t *m)
 {
 	const char *s = lk->s;
 	size_t n = lk->n, pos = lk->pos;
-	if (pos >= n)
+	if (pos >= n || (!lk->schemes && lk->hint == SIZE_MAX && !lk->at))
 		return false;
 	if (lk->hint != SIZE_MAX && lk->hint < pos)
 		lk->hint = lk_hint(s, n, pos);

@@ -36,6 +36,7 @@ typedef struct {
 	size_t pos;	/* where the next search starts */
 	size_t hint;	/* next place a fuzzy link may start (SIZE_MAX: none) */
 	const char *at; /* next '@' at or after pos, or NULL */
+	bool schemes;   /* s holds a ':' or "//": a scheme may be in it */
 } linkify_t;
 
 /* linkify-it's pretest() over a block's whole inline source, as markdown-it

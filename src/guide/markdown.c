@@ -171,15 +171,16 @@ static void src_pos(ctx_t *c, const char *p, int *line, int *col)
 		return;
 	size_t off = (size_t)(p - c->src);
 	if (!c->lines) {
+		/* Once per page with a link: memchr finds the line ends. */
 		size_t n = 1;
-		for (size_t i = 0; i < c->len; i++)
-			n += c->src[i] == '\n';
+		const char *end = c->src + c->len;
+		for (const char *q = memchr(c->src, '\n', c->len); q; q = memchr(q + 1, '\n', (size_t)(end - q - 1)))
+			n++;
 		c->lines = xmalloc(n * sizeof *c->lines);
 		c->lines[0] = 0;
 		c->nlines = 1;
-		for (size_t i = 0; i < c->len; i++)
-			if (c->src[i] == '\n')
-				c->lines[c->nlines++] = i + 1;
+		for (const char *q = memchr(c->src, '\n', c->len); q; q = memchr(q + 1, '\n', (size_t)(end - q - 1)))
+			c->lines[c->nlines++] = (size_t)(q - c->src) + 1;
 		c->cache_line = SIZE_MAX;
 	}
 	size_t lo = 0, hi = c->nlines;

@@ -782,6 +782,7 @@ typedef struct {
 	char **html;        /* when set: each page's full HTML, kept */
 	size_t *html_len;
 	const char *assets; /* the assets' folder URL */
+	bool drop;          /* free each page's source once checked and rendered */
 } pagejob_t;
 
 static bool keep_image(const char *src, size_t len, void *ud)
@@ -827,11 +828,25 @@ static bool check_page(size_t i, void *ud)
 				buf_free(&kept);
 			}
 		}
+		/* Every body of the guide stays in memory until the site is
+		 * written: copied at its size, without the doubling's spare
+		 * room, into a block the size of the sources freed before it
+		 * (see drop), where the growing buffer fitted in none of them. */
 		job->html_len[i] = html.len;
-		job->html[i] = buf_detach(&html);
+		job->html[i] = xmalloc(html.len + 1);
+		memcpy(job->html[i], buf_cstr(&html), html.len + 1);
 	}
 	buf_free(&html);
 	buf_free(&md);
+	if (job->drop) {
+		/* Nothing reads the source after this page's check: at 100,000
+		 * sheets, keeping every source beside every body until the end
+		 * of the check was a third of the build's peak memory. */
+		page_t *w = job->c->g->pages[i];
+		free(w->text);
+		w->text = NULL;
+		w->text_len = w->body_off = 0;
+	}
 	for (int r = 0; r < CAP_RULES; r++) {
 		if (cap.n[r] <= RULES_MAX_PAGE_WARNINGS)
 			continue;
@@ -844,7 +859,8 @@ static bool check_page(size_t i, void *ud)
 }
 
 /* Page contents: template syntax and internal links, one page per task. */
-static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, char **keep, size_t *keep_len)
+static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, char **keep, size_t *keep_len,
+			   bool drop)
 {
 	const guide_t *g = c->g;
 	size_t cap = g->npages + nassets + 8;
@@ -880,7 +896,7 @@ static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, 
 	/* Pages are independent: each gets its own diagnostic list, merged in
 	 * page order so the output never depends on thread scheduling. */
 	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t)), keep, keep_len,
-			 buf_cstr(&folder)};
+			 buf_cstr(&folder), drop};
 	parallel_for(g->npages, parallel_threads(g->npages, 32), check_page, &job);
 	for (size_t i = 0; i < g->npages; i++)
 		diag_move_all(c->diags, &job.diags[i]);
@@ -891,21 +907,27 @@ static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, 
 }
 
 static void check_all(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
-		      size_t *html_len);
+		      size_t *html_len, bool drop);
 
 void rules_check(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags)
 {
-	check_all(g, assets, nassets, diags, NULL, NULL);
+	check_all(g, assets, nassets, diags, NULL, NULL, false);
 }
 
 void rules_check_render(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
 			size_t *html_len)
 {
-	check_all(g, assets, nassets, diags, html, html_len);
+	check_all(g, assets, nassets, diags, html, html_len, false);
+}
+
+void rules_check_build(guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
+		       size_t *html_len)
+{
+	check_all(g, assets, nassets, diags, html, html_len, true);
 }
 
 static void check_all(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
-		      size_t *html_len)
+		      size_t *html_len, bool drop)
 {
 	ctx_t c = {g, diags, NULL};
 	if (g->nignored)
@@ -929,5 +951,5 @@ static void check_all(const guide_t *g, const char *const *assets, size_t nasset
 	check_theme_links(&c);
 	check_urls(&c, assets, nassets);
 	check_who(&c);
-	check_contents(&c, assets, nassets, html, html_len);
+	check_contents(&c, assets, nassets, html, html_len, drop);
 }

@@ -28,4 +28,11 @@ void rules_check(const guide_t *g, const char *const *assets, size_t nassets, di
 void rules_check_render(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
 			size_t *html_len);
 
+/* rules_check_render for `build`, which writes the site from that HTML
+ * alone: each page's source is freed (as guide_drop_sources does) as soon
+ * as the page is checked, so that the sources and the bodies of a large
+ * guide are never all in memory at once. */
+void rules_check_build(guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags, char **html,
+		       size_t *html_len);
+
 #endif

@@ -21,9 +21,17 @@ static int ascii_lower(int c)
 
 static const char ELLIPSIS[] = "\xE2\x80\xA6";
 
+/* The bytes that can start a replacement: most text has none of them but
+ * '.', ',' and '-', so the scans below look at one table entry per byte. */
+static const unsigned char starts_rare[128] = {
+	['+'] = 1, ['.'] = 1, [','] = 1, ['-'] = 1, ['?'] = 1, ['!'] = 1,
+};
+
 static int has_rare(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
+		if ((unsigned char)s[i] >= 0x80 || !starts_rare[(unsigned char)s[i]])
+			continue;
 		char a = s[i], b = s[i + 1];
 		if ((a == '+' && b == '-') || (a == '.' && b == '.') || (a == ',' && b == ',') ||
 		    (a == '-' && b == '-'))
@@ -36,9 +44,11 @@ static int has_rare(const char *s, size_t n)
 
 static int has_scoped(const char *s, size_t n)
 {
-	for (size_t i = 0; i + 2 < n; i++) {
-		if (s[i] != '(')
-			continue;
+	if (n < 3)
+		return 0;
+	const char *end = s + n - 2; /* a '(' needs two bytes after it */
+	for (const char *q = memchr(s, '(', (size_t)(end - s)); q; q = memchr(q + 1, '(', (size_t)(end - q - 1))) {
+		size_t i = (size_t)(q - s);
 		int a = ascii_lower(s[i + 1]);
 		if ((a == 'c' || a == 'r') && s[i + 2] == ')')
 			return 1;

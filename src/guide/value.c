@@ -2,6 +2,8 @@
 #include "guide/value.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,8 @@ void value_put_int(value_t *map, const char *key, long long n)
 	value_map_set(map, key, value_string(p, (size_t)(e - p)));
 }
 
+static void key_free(char *k);
+
 void value_free(value_t *v)
 {
 	if (!v)
@@ -114,7 +118,7 @@ void value_free(value_t *v)
 		break;
 	case VAL_MAP:
 		for (size_t i = 0; i < v->u.map.len; i++) {
-			free(v->u.map.keys[i]);
+			key_free(v->u.map.keys[i]);
 			value_free(v->u.map.vals[i]);
 		}
 		free(v->u.map.keys);
@@ -213,6 +217,68 @@ static bool key_eq(const char *k, const char *key, size_t keylen)
 	return k[keylen] == '\0';
 }
 
+/* Keys that maps hold without a copy of their own: those of the site's page
+ * contexts and of the guide's front matters, built by the hundred thousand
+ * (a copy and its free were a fifth of the cost of a page context). One
+ * string, so that value_free can tell them from copies by their address. */
+static const char key_pool[] =
+	"anchor\0" "assets\0" "body\0" "breadcrumb\0" "class\0" "content\0" "count\0" "csv\0" "date\0"
+	"description\0" "difficulties\0" "difficulty\0" "difficultyClass\0" "difficultyColor\0"
+	"difficultyLabel\0" "difficultyUrl\0" "eleventyNavigation\0" "fr\0" "group\0" "groups\0" "guide\0"
+	"home\0" "id\0" "idThematique\0" "idbp\0" "indicators\0" "intro\0" "isHome\0" "iso\0" "json\0"
+	"key\0" "layout\0" "list\0" "loc\0" "menu\0" "menuTitle\0" "name\0" "next\0" "order\0" "page\0"
+	"parent\0" "permalink\0" "position\0" "practices\0" "prev\0" "priorities\0" "priority\0"
+	"priorityClass\0" "priorityColor\0" "priorityUrl\0" "reading\0" "readingSplit\0" "readingUrl\0"
+	"sections\0" "sheet\0" "sheets\0" "site\0" "tags\0" "theme\0" "themeCount\0" "themes\0" "title\0"
+	"type\0" "updated\0" "url\0" "urls\0" "value\0" "version\0" "versionTitle\0" "who\0" "whoAttr\0"
+	"whoText\0" "whos";
+
+#define POOL_SLOTS 256 /* a power of two, over twice the keys above */
+static unsigned short pool_slot[POOL_SLOTS]; /* offset in key_pool + 1, 0: empty */
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void pool_init(void)
+{
+	for (size_t off = 0; off < sizeof key_pool - 1; off += strlen(key_pool + off) + 1) {
+		size_t slot = hash_key(key_pool + off, strlen(key_pool + off)) & (POOL_SLOTS - 1);
+		while (pool_slot[slot])
+			slot = (slot + 1) & (POOL_SLOTS - 1);
+		pool_slot[slot] = (unsigned short)(off + 1);
+	}
+}
+
+/* key[0..len) as a key of the pool, or NULL. */
+static const char *pool_find(const char *key, size_t len)
+{
+	pthread_once(&pool_once, pool_init);
+	for (size_t slot = hash_key(key, len) & (POOL_SLOTS - 1); pool_slot[slot]; slot = (slot + 1) & (POOL_SLOTS - 1)) {
+		const char *k = key_pool + pool_slot[slot] - 1;
+		if (key_eq(k, key, len))
+			return k;
+	}
+	return NULL;
+}
+
+static bool in_pool(const char *k)
+{
+	uintptr_t p = (uintptr_t)k, base = (uintptr_t)key_pool;
+	return p >= base && p < base + sizeof key_pool;
+}
+
+/* A map's copy of key: the pool's, or its own. */
+static char *key_copy(const char *key)
+{
+	size_t len = strlen(key);
+	const char *k = pool_find(key, len);
+	return k ? (char *)k : xstrndup(key, len);
+}
+
+static void key_free(char *k)
+{
+	if (!in_pool(k))
+		free(k);
+}
+
 static long map_index(const value_t *map, const char *key, size_t keylen)
 {
 	if (!map || map->kind != VAL_MAP)
@@ -249,7 +315,7 @@ void value_map_set(value_t *map, const char *key, value_t *val)
 	cap = map->u.map.cap;
 	map->u.map.vals = xgrow(map->u.map.vals, &cap, n + 1, sizeof *map->u.map.vals);
 	map->u.map.cap = cap;
-	map->u.map.keys[n] = xstrdup(key);
+	map->u.map.keys[n] = key_copy(key);
 	map->u.map.vals[n] = val;
 	map->u.map.len = n + 1;
 	/* Keep the table at most half full; grow by rebuilding. */
@@ -265,7 +331,7 @@ value_t *value_map_take(value_t *map, const char *key)
 	if (i < 0)
 		return NULL;
 	value_t *v = map->u.map.vals[i];
-	free(map->u.map.keys[i]);
+	key_free(map->u.map.keys[i]);
 	size_t rest = map->u.map.len - (size_t)i - 1;
 	memmove(&map->u.map.keys[i], &map->u.map.keys[i + 1], rest * sizeof(char *));
 	memmove(&map->u.map.vals[i], &map->u.map.vals[i + 1], rest * sizeof(value_t *));

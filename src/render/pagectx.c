@@ -10,23 +10,48 @@ void pagectx_str(value_t *m, const char *key, const char *s)
 	value_map_set(m, key, value_cstring(s ? s : ""));
 }
 
+void pagectx_ref(value_t *m, const char *key, const char *s)
+{
+	s = s ? s : "";
+	value_map_set(m, key, value_string_ref(s, strlen(s)));
+}
+
 void pagectx_buf(value_t *m, const char *key, buf_t *b)
 {
 	size_t n = b->len;
 	value_map_set(m, key, value_string_own(buf_detach(b), n));
 }
 
+/* The bytes a path keeps as they are: printable ASCII but for those that
+ * would end or break a URL in an attribute (" < > ` { } # ? % \ ^ |);
+ * every other byte, and all of 0x80-0xFF, is percent-encoded. */
+static const unsigned char path_keeps[128] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
+};
+
 void pagectx_encode_path(const char *s, buf_t *out)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x80 || *p <= 0x20 || strchr("\"<>`{}#?%\\^|", *p)) {
-			buf_putc(out, '%');
-			buf_putc(out, hex[*p >> 4]);
-			buf_putc(out, hex[*p & 15]);
-		} else {
-			buf_putc(out, (char)*p);
-		}
+	/* Every URL of every page goes through here: runs of kept bytes are
+	 * copied at once. */
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		const unsigned char *run = p;
+		while (*p < 0x80 && path_keeps[*p])
+			p++;
+		buf_put(out, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
+		char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+		buf_put(out, esc, 3);
+		p++;
 	}
 }
 

@@ -13,6 +13,9 @@
 
 /* m[key] = a copy of s ("" for NULL). */
 void pagectx_str(value_t *m, const char *key, const char *s);
+/* The same without a copy: s (or "") must outlive m and every rendering of
+ * it (the guide's strings, the site's, string literals). */
+void pagectx_ref(value_t *m, const char *key, const char *s);
 /* m[key] = b's text, taken (b is left empty). */
 void pagectx_buf(value_t *m, const char *key, buf_t *b);
 /* m[key] = path percent-encoded for an href ("/" for NULL). */

@@ -15,6 +15,7 @@
 #include "render/export_json.h"
 #include "render/pagectx.h"
 #include "util/parallel.h"
+#include "util/strset.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -24,6 +25,7 @@ typedef enum {
 	OUT_SHEET,
 	OUT_LIST,
 	OUT_READING,
+	OUT_READING_PART, /* a theme of a split reading version (SITE_READING_SPLIT) */
 	OUT_CSV,
 	OUT_JSON,
 	OUT_SITEMAP,
@@ -59,6 +61,9 @@ struct site {
 	char **anchors;     /* per theme: its place on the list page, encoded */
 	pilot_t *pilots;    /* every pilot name of the guide, sorted (strcmp) */
 	size_t npilots;
+	char **enc;         /* per page of the guide: its URL percent-encoded, or NULL */
+	bool split;         /* the reading version is one page per theme */
+	char **parts;       /* per theme, when split: its reading page's URL path */
 };
 
 /* ---- small value builders (render/pagectx) ---- */
@@ -130,14 +135,27 @@ static void add_output(site_t *s, out_kind_t kind, const char *url, const void *
 	o->path = buf_detach(&p);
 }
 
+/* A page's URL, encoded once for the whole site (site_new): the list, the
+ * theme pages and the reading version each link to every sheet. */
+static void put_page_url(const site_t *s, value_t *m, const char *key, const page_t *p)
+{
+	if (p->index < s->g->npages && s->g->pages[p->index] == p && s->enc[p->index])
+		pagectx_ref(m, key, s->enc[p->index]);
+	else
+		pagectx_url(m, key, p->url);
+}
+
+/* The references below lend the guide's and the site's strings (which
+ * outlive every page context) instead of copying them: the list page holds
+ * one per sheet of the guide. */
 static value_t *theme_ref(const site_t *s, const guide_theme_t *t)
 {
 	value_t *m = value_map();
-	pagectx_str(m, "id", t->id);
-	pagectx_str(m, "key", t->key);
-	pagectx_str(m, "title", t->title);
-	pagectx_url(m, "url", t->page->url);
-	pagectx_str(m, "anchor", s->anchors[t->index]);
+	pagectx_ref(m, "id", t->id);
+	pagectx_ref(m, "key", t->key);
+	pagectx_ref(m, "title", t->title);
+	put_page_url(s, m, "url", t->page);
+	pagectx_ref(m, "anchor", s->anchors[t->index]);
 	value_map_set(m, "count", value_number((double)t->npractices));
 	return m;
 }
@@ -194,6 +212,8 @@ static value_t *build_shared(site_t *s)
 		pagectx_url(guide, kinds[i], buf_cstr(&u));
 		buf_free(&u);
 	}
+	if (s->split)
+		value_map_set(guide, "readingSplit", value_bool(true));
 	value_map_set(guide, "practices", value_number((double)g->npractices));
 	value_map_set(guide, "themeCount", value_number((double)g->nthemes));
 	value_map_set(sh, "guide", guide);
@@ -338,16 +358,15 @@ static value_t *crumb(const char *title, const char *url, const char *href)
 static value_t *sheet_ref(const site_t *s, const guide_practice_t *p)
 {
 	value_t *m = value_map();
-	pagectx_str(m, "id", p->id);
-	pagectx_str(m, "title", p->title);
-	pagectx_url(m, "url", p->page->url);
-	pagectx_str(m, "priority", p->priority);
-	pagectx_str(m, "priorityClass", priority_class(p->priority));
-	pagectx_str(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
-	pagectx_str(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
-	pagectx_str(m, "difficulty", p->difficulty);
-	pagectx_str(m, "difficultyClass", difficulty_class(p->difficulty));
-	(void)s;
+	pagectx_ref(m, "id", p->id);
+	pagectx_ref(m, "title", p->title);
+	put_page_url(s, m, "url", p->page);
+	pagectx_ref(m, "priority", p->priority);
+	pagectx_ref(m, "priorityClass", priority_class(p->priority));
+	pagectx_ref(m, "priorityColor", dsfr_color(p->priority, rules_priorities));
+	pagectx_ref(m, "difficultyColor", dsfr_color(p->difficulty, rules_difficulties));
+	pagectx_ref(m, "difficulty", p->difficulty);
+	pagectx_ref(m, "difficultyClass", difficulty_class(p->difficulty));
 	return m;
 }
 
@@ -363,7 +382,7 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 			    : strcmp(p->difficulty, rules_difficulties[1]) == 0 ? "Difficulté de mise en œuvre moyenne"
 			    : strcmp(p->difficulty, rules_difficulties[2]) == 0 ? "Difficile à mettre en œuvre"
 										: p->difficulty;
-	pagectx_str(m, "difficultyLabel", label);
+	pagectx_ref(m, "difficultyLabel", label);
 
 	value_map_set(m, "theme", theme_ref(s, p->theme));
 	value_t *who = value_list();
@@ -373,7 +392,7 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 		if (!w)
 			continue;
 		value_t *wm = value_map();
-		pagectx_str(wm, "name", w);
+		pagectx_ref(wm, "name", w);
 		pagectx_filter_url(wm, "url", list, "who", pilot_filter(s, w));
 		value_list_push(who, wm);
 		/* The list filter reads pilots from one attribute: '|' never occurs in a name. */
@@ -433,6 +452,54 @@ static value_t *theme_full(const site_t *s, const guide_theme_t *t, bool with_bo
 	return m;
 }
 
+/* A theme's page of the split reading version, for the links between them. */
+static value_t *part_ref(const site_t *s, size_t t)
+{
+	value_t *m = value_map();
+	pagectx_str(m, "id", s->g->themes[t]->id);
+	pagectx_str(m, "title", s->g->themes[t]->title);
+	pagectx_url(m, "url", s->parts[t]);
+	return m;
+}
+
+/* The index of the split reading version: its themes, each with the link
+ * to its page. */
+static void reading_index(const site_t *s, value_t *ctx, value_t *page, value_t *bc)
+{
+	const guide_t *g = s->g;
+	const page_t *home = home_page(g);
+	pagectx_str(page, "title", "Le guide par thème");
+	value_list_push(bc, crumb("Le guide par thème", NULL, NULL));
+	value_t *groups = value_list();
+	for (size_t t = 0; t < g->nthemes; t++) {
+		value_t *m = theme_ref(s, g->themes[t]);
+		pagectx_url(m, "readingUrl", s->parts[t]);
+		value_list_push(groups, m);
+	}
+	value_map_set(ctx, "groups", groups);
+	if (home)
+		value_map_set(ctx, "home", body_value(s, home));
+}
+
+/* A theme's page of the split reading version: its table of contents and
+ * neighbours; its bodies are rendered as the one page's are
+ * (render_sections). */
+static void reading_part(const site_t *s, const guide_theme_t *t, value_t *ctx, value_t *page, value_t *bc)
+{
+	pagectx_str(page, "title", t->title);
+	buf_t reading = BUF_INIT;
+	guide_generated_url(s->g, "reading", &reading);
+	value_list_push(bc, crumb("Le guide par thème", buf_cstr(&reading), NULL));
+	buf_free(&reading);
+	value_list_push(bc, crumb(t->title, NULL, NULL));
+	value_map_set(ctx, "theme", theme_full(s, t, false));
+	value_map_set(ctx, "position", value_number((double)t->index + 1));
+	if (t->index > 0)
+		value_map_set(ctx, "prev", part_ref(s, t->index - 1));
+	if (t->index + 1 < s->g->nthemes)
+		value_map_set(ctx, "next", part_ref(s, t->index + 1));
+}
+
 /* Keys of the shared context lent to a page context. */
 static const char *const lent[] = {"site", "guide", "menu", "themes", "priorities", "difficulties", "whos"};
 #define NLENT (sizeof lent / sizeof *lent)
@@ -477,8 +544,14 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		value_map_set(ctx, "theme", theme_full(s, t, false));
 		break;
 	}
-	case OUT_LIST:
-	case OUT_READING: {
+	case OUT_READING:
+		if (s->split) {
+			*tpl = "reading-index";
+			reading_index(s, ctx, page, bc);
+			break;
+		}
+		/* fall through */
+	case OUT_LIST: {
 		bool reading = o->kind == OUT_READING;
 		*tpl = reading ? "reading" : "list";
 		pagectx_str(page, "title", reading ? "Le guide en une page" : "Bonnes pratiques");
@@ -493,6 +566,10 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 			value_map_set(ctx, "home", body_value(s, home));
 		break;
 	}
+	case OUT_READING_PART:
+		*tpl = "reading-part";
+		reading_part(s, o->obj, ctx, page, bc);
+		break;
 	case OUT_404:
 		*tpl = "404";
 		pagectx_str(page, "title", "Page introuvable");
@@ -503,7 +580,7 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		value_t *urls = value_list();
 		for (size_t i = 0; i < s->n; i++) {
 			const output_t *x = &s->outs[i];
-			if (x->kind > OUT_READING)
+			if (x->kind > OUT_READING_PART)
 				continue;
 			value_t *u = value_map();
 			buf_t loc = BUF_INIT;
@@ -549,14 +626,14 @@ static void context_free(value_t *ctx)
 /* The reading page holds every body of the guide: rendering it theme by
  * theme through the "reading-theme" template keeps only one theme's context
  * alive at a time, instead of a context as large as the whole guide. */
-static int render_sections(const site_t *s, buf_t *sections, diag_list_t *diags)
+static int render_sections(const site_t *s, size_t from, size_t to, buf_t *sections, diag_list_t *diags)
 {
 	const mst_t *t = theme_template(s->theme, "reading-theme");
 	if (!t) {
 		diag_add(diags, DIAG_ERROR, NULL, 0, 0, "theme", "the theme has no template 'reading-theme.mustache'");
 		return -1;
 	}
-	for (size_t k = 0; k < s->g->nthemes; k++) {
+	for (size_t k = from; k < to; k++) {
 		value_t *ctx = value_map();
 		value_map_set(ctx, "group", theme_full(s, s->g->themes[k], true));
 		for (size_t i = 0; i < NLENT; i++)
@@ -592,7 +669,8 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 	/* The reading page is rendered around a marker, then the sections are
 	 * rendered straight into place: never two copies of the whole guide. */
 	static const char marker[] = "\x01sobre-sections\x01";
-	if (o->kind == OUT_READING)
+	bool sections = (o->kind == OUT_READING && !s->split) || o->kind == OUT_READING_PART;
+	if (sections)
 		value_map_set(ctx, "sections", value_string_ref(marker, sizeof marker - 1));
 	const mst_t *t = theme_template(s->theme, tpl);
 	int rc = -1;
@@ -600,18 +678,28 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 	if (!t)
 		diag_add(diags, DIAG_ERROR, NULL, 0, 0, "theme", "the theme has no template '%s.mustache'", tpl);
 	else
-		rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, o->kind == OUT_READING ? &frame : out, diags);
+		rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, sections ? &frame : out, diags);
 	context_free(ctx);
-	if (rc == 0 && o->kind == OUT_READING) {
+	if (rc == 0 && sections) {
 		const char *at = strstr(buf_cstr(&frame), marker);
 		size_t pre = at ? (size_t)(at - frame.ptr) : frame.len;
-		size_t estimate = frame.len;
-		for (size_t k = 0; s->g->html && k < s->g->npages; k++)
-			estimate += s->g->html_len[k] + 1024;
+		size_t from = 0, to = s->g->nthemes;
+		if (o->kind == OUT_READING_PART) {
+			from = ((const guide_theme_t *)o->obj)->index;
+			to = from + 1;
+		}
+		/* Room for the bodies and what surrounds them: one allocation. */
+		size_t estimate = frame.len, n;
+		for (size_t k = from; k < to; k++) {
+			const guide_theme_t *th = s->g->themes[k];
+			for (size_t j = 0; j < th->npractices; j++)
+				if (guide_page_html_cached(s->g, th->practices[j]->page, &n))
+					estimate += n + 1024;
+		}
 		buf_grow(out, estimate);
 		buf_put(out, buf_cstr(&frame), pre);
 		if (at) {
-			rc = render_sections(s, out, diags);
+			rc = render_sections(s, from, to, out, diags);
 			buf_puts(out, at + sizeof marker - 1);
 		}
 	}
@@ -625,6 +713,43 @@ static int cmp_by_url(const void *a, const void *b, void *ud)
 {
 	const site_t *s = ud;
 	return strcmp(s->outs[*(const size_t *)a].url, s->outs[*(const size_t *)b].url);
+}
+
+/* The split reading version's theme pages, under its URL: each named after
+ * the last segment of its theme's URL ("…/lecture/strategie/"), made unique
+ * with the theme's rank when two themes share it. */
+static void add_parts(site_t *s, const char *reading)
+{
+	const guide_t *g = s->g;
+	s->parts = xcalloc(g->nthemes + 1, sizeof *s->parts);
+	strset_t *seen = strset_new();
+	buf_t u = BUF_INIT;
+	for (size_t t = 0; t < g->nthemes; t++) {
+		const guide_theme_t *th = g->themes[t];
+		const char *url = th->page->url ? th->page->url : "";
+		size_t end = strlen(url);
+		while (end > 0 && url[end - 1] == '/')
+			end--;
+		size_t start = end;
+		while (start > 0 && url[start - 1] != '/')
+			start--;
+		buf_reset(&u);
+		buf_puts(&u, reading);
+		if (end > start)
+			buf_put(&u, url + start, end - start);
+		else
+			buf_printf(&u, "theme-%zu", t + 1);
+		size_t at = strlen(reading), bare = u.len;
+		for (size_t k = t + 1; !strset_add(seen, u.ptr + at, u.len - at, t, NULL); k += g->nthemes) {
+			buf_truncate(&u, bare);
+			buf_printf(&u, "-%zu", k);
+		}
+		buf_putc(&u, '/');
+		s->parts[t] = xstrdup(buf_cstr(&u));
+		add_output(s, OUT_READING_PART, s->parts[t], th);
+	}
+	buf_free(&u);
+	strset_free(seen);
 }
 
 site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
@@ -653,10 +778,13 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 	}
 	const struct { const char *kind; out_kind_t out; } gen[] = {
 		{"list", OUT_LIST}, {"reading", OUT_READING}, {"csv", OUT_CSV}, {"json", OUT_JSON}};
+	s->split = g->npractices > SITE_READING_SPLIT;
 	for (size_t i = 0; i < 4; i++) {
 		buf_t u = BUF_INIT;
 		guide_generated_url(g, gen[i].kind, &u);
 		add_output(s, gen[i].out, buf_cstr(&u), NULL);
+		if (gen[i].out == OUT_READING && s->split)
+			add_parts(s, buf_cstr(&u));
 		buf_free(&u);
 	}
 	buf_t u = BUF_INIT;
@@ -684,6 +812,13 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 		pagectx_encode_query(g->themes[t]->key, &a);
 		s->anchors[t] = buf_detach(&a);
 	}
+	s->enc = xcalloc(g->npages + 1, sizeof *s->enc);
+	for (size_t i = 0; i < g->npages; i++)
+		if (g->pages[i]->url) {
+			buf_t e = BUF_INIT;
+			pagectx_encode_path(g->pages[i]->url, &e);
+			s->enc[i] = buf_detach(&e);
+		}
 	collect_pilots(s);
 	s->shared = build_shared(s);
 	s->by_url = xcalloc(s->n + 1, sizeof *s->by_url);
@@ -707,6 +842,12 @@ void site_free(site_t *s)
 	for (size_t t = 0; s->anchors && t < s->g->nthemes; t++)
 		free(s->anchors[t]);
 	free(s->anchors);
+	for (size_t i = 0; s->enc && i < s->g->npages; i++)
+		free(s->enc[i]);
+	free(s->enc);
+	for (size_t t = 0; s->parts && t < s->g->nthemes; t++)
+		free(s->parts[t]);
+	free(s->parts);
 	free(s->list_url);
 	free(s->base_url);
 	free(s->pilots);
@@ -810,7 +951,8 @@ static int weight(out_kind_t k)
 {
 	switch (k) {
 	case OUT_READING: return 0;
-	case OUT_LIST: return 1;
+	case OUT_LIST:
+	case OUT_READING_PART: return 1;
 	case OUT_JSON:
 	case OUT_CSV:
 	case OUT_SITEMAP: return 2;

@@ -34,6 +34,10 @@ if [ -f "$gen" ]; then
 		BENCH_BEFORE="rm -rf $out" measure --tail "build   $n synthetic sheets" 5 "$sobre" build "$dir" -o "$out"
 	done
 
+	# sobre build against Hugo and cp -r of its output, side by side, at
+	# 1,000, 10,000 and 100,000 sheets, and the build's growth (#15).
+	"$here/hugo.sh" "$sobre" "$shared"
+
 	# Steering: 10,000 practices with 100 snapshots (score, plan, report, database size).
 	"$here/../steer/bench.sh" "$sobre" "$shared"
 	# Perimeters: 1,000 x 78 practices (consolidation, database size).
