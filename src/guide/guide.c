@@ -24,12 +24,6 @@ static const char *fm_str(const page_t *p, const char *key)
 	return s ? s : "";
 }
 
-static double nav_order(const page_t *p)
-{
-	const value_t *o = guide_nav(p, "order");
-	return o && o->kind == VAL_NUMBER ? o->u.num : 0;
-}
-
 static bool has_tag(const page_t *p, const char *tag)
 {
 	const value_t *t = value_get(p->fm, "tags");
@@ -165,6 +159,52 @@ void guide_generated_url(const guide_t *g, const char *kind, buf_t *out)
 	}
 }
 
+/* Each page's URL, kind and fields depend on that page alone: one pass on
+ * threads, each writing only its own slots, leaves the whole-guide work
+ * (counting, sorting, dealing sheets to themes) to one thread. */
+typedef struct {
+	page_t **pages;
+	page_kind_t *kinds;
+	void **made; /* a guide_theme_t or guide_practice_t per page, or NULL */
+} prepjob_t;
+
+static bool prep_one(size_t i, void *ud)
+{
+	prepjob_t *job = ud;
+	page_t *p = job->pages[i];
+	p->index = i;
+	set_url(p);
+	page_kind_t kind = classify(p);
+	job->kinds[i] = kind;
+	const value_t *nav = value_get(p->fm, "eleventyNavigation");
+	const value_t *o = value_get(nav, "order");
+	double order = o && o->kind == VAL_NUMBER ? o->u.num : 0;
+	if (kind == PAGE_THEME) {
+		guide_theme_t *t = xcalloc(1, sizeof *t);
+		t->page = p;
+		t->id = fm_str(p, "idThematique");
+		const char *key = value_str(value_get(nav, "key"));
+		t->key = key ? key : "";
+		t->title = fm_str(p, "title");
+		t->order = order;
+		job->made[i] = t;
+	} else if (kind == PAGE_SHEET) {
+		guide_practice_t *s = xcalloc(1, sizeof *s);
+		s->page = p;
+		s->id = fm_str(p, "idbp");
+		s->title = fm_str(p, "title");
+		s->priority = fm_str(p, "priority");
+		s->difficulty = fm_str(p, "difficulty");
+		s->who = value_get(p->fm, "who");
+		s->indicators = value_get(p->fm, "indicators");
+		const char *parent = value_str(value_get(nav, "parent"));
+		s->parent = parent ? parent : "";
+		s->order = order;
+		job->made[i] = s;
+	}
+	return true;
+}
+
 guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_list_t *diags)
 {
 	(void)diags;
@@ -175,11 +215,10 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 	qsort(g->pages, g->npages, sizeof *g->pages, cmp_page);
 	g->kinds = xcalloc(npages ? npages : 1, sizeof *g->kinds);
 
+	prepjob_t job = {pages, g->kinds, xcalloc(npages + 1, sizeof(void *))};
+	parallel_for(npages, parallel_threads(npages, 256), prep_one, &job);
 	size_t nthemes = 0, nsheets = 0;
 	for (size_t i = 0; i < npages; i++) {
-		pages[i]->index = i;
-		set_url(pages[i]);
-		g->kinds[i] = classify(pages[i]);
 		nthemes += g->kinds[i] == PAGE_THEME;
 		nsheets += g->kinds[i] == PAGE_SHEET;
 	}
@@ -187,29 +226,12 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 	guide_practice_t **all = xcalloc(nsheets + 1, sizeof *all);
 	size_t na = 0;
 	for (size_t i = 0; i < npages; i++) {
-		page_t *p = pages[i];
-		if (g->kinds[i] == PAGE_THEME) {
-			guide_theme_t *t = xcalloc(1, sizeof *t);
-			t->page = p;
-			t->id = fm_str(p, "idThematique");
-			t->key = value_str(guide_nav(p, "key")) ? value_str(guide_nav(p, "key")) : "";
-			t->title = fm_str(p, "title");
-			t->order = nav_order(p);
-			g->themes[g->nthemes++] = t;
-		} else if (g->kinds[i] == PAGE_SHEET) {
-			guide_practice_t *s = xcalloc(1, sizeof *s);
-			s->page = p;
-			s->id = fm_str(p, "idbp");
-			s->title = fm_str(p, "title");
-			s->priority = fm_str(p, "priority");
-			s->difficulty = fm_str(p, "difficulty");
-			s->who = value_get(p->fm, "who");
-			s->indicators = value_get(p->fm, "indicators");
-			s->parent = value_str(guide_nav(p, "parent")) ? value_str(guide_nav(p, "parent")) : "";
-			s->order = nav_order(p);
-			all[na++] = s;
-		}
+		if (g->kinds[i] == PAGE_THEME)
+			g->themes[g->nthemes++] = job.made[i];
+		else if (g->kinds[i] == PAGE_SHEET)
+			all[na++] = job.made[i];
 	}
+	free(job.made);
 	qsort(g->themes, g->nthemes, sizeof *g->themes, cmp_theme);
 	/* Sorting the sheets once and then dealing them to their themes keeps
 	 * each theme's list in navigation order without a sort per theme. */
