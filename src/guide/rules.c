@@ -4,6 +4,7 @@
  * page. */
 #include "guide/rules.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,39 @@ static void check_theme_fields(ctx_t *c, const guide_theme_t *t)
 		require(c, p, "eleventyNavigation.key", VAL_STRING, "'key: <unique key>' under 'eleventyNavigation:'");
 }
 
+/* Field checks look at one page each: on threads, each item into its own
+ * list, merged in the order one thread would have reported them (themes,
+ * sheets, orphans). */
+typedef struct {
+	const guide_t *g;
+	diag_list_t *diags; /* one per item */
+} fieldjob_t;
+
+static bool fields_one(size_t i, void *ud)
+{
+	fieldjob_t *job = ud;
+	const guide_t *g = job->g;
+	ctx_t c = {g, &job->diags[i], NULL};
+	if (i < g->nthemes)
+		check_theme_fields(&c, g->themes[i]);
+	else if ((i -= g->nthemes) < g->npractices)
+		check_sheet_fields(&c, g->practices[i]);
+	else
+		check_sheet_fields(&c, g->orphans[i - g->npractices]);
+	return true;
+}
+
+static void check_fields(ctx_t *c)
+{
+	const guide_t *g = c->g;
+	size_t n = g->nthemes + g->npractices + g->norphans;
+	fieldjob_t job = {g, xcalloc(n + 1, sizeof(diag_list_t))};
+	parallel_for(n, parallel_threads(n, 256), fields_one, &job);
+	for (size_t i = 0; i < n; i++)
+		diag_move_all(c->diags, &job.diags[i]);
+	free(job.diags);
+}
+
 static int cmp_by_id(const void *x, const void *y)
 {
 	const guide_practice_t *a = *(guide_practice_t *const *)x, *b = *(guide_practice_t *const *)y;
@@ -225,24 +259,69 @@ static void check_duplicate_ids(ctx_t *c, guide_practice_t **all, size_t n)
 	free(sorted);
 }
 
+typedef struct {
+	const char *s;
+	size_t i;
+} tref_t;
+
+static int cmp_tref(const void *x, const void *y)
+{
+	const tref_t *a = x, *b = y;
+	int r = strcmp(a->s, b->s);
+	return r ? r : (a->i > b->i) - (a->i < b->i);
+}
+
+/* The themes sorted by key (or id), ties in theme order; for theme i, at[i]
+ * is its place there and from[i] the first place of its run of equal
+ * strings, so [from[i], at[i]) are the earlier themes sharing its string. */
+static tref_t *theme_runs(const guide_t *g, bool by_id, size_t *at, size_t *from)
+{
+	tref_t *r = xcalloc(g->nthemes + 1, sizeof *r);
+	for (size_t i = 0; i < g->nthemes; i++)
+		r[i] = (tref_t){by_id ? g->themes[i]->id : g->themes[i]->key, i};
+	qsort(r, g->nthemes, sizeof *r, cmp_tref);
+	for (size_t k = 0; k < g->nthemes; k++) {
+		at[r[k].i] = k;
+		from[r[k].i] = k > 0 && strcmp(r[k - 1].s, r[k].s) == 0 ? from[r[k - 1].i] : k;
+	}
+	return r;
+}
+
 static void check_theme_links(ctx_t *c)
 {
 	const guide_t *g = c->g;
-	/* Theme keys must be unique, or sheets would land in the first one silently. */
-	for (size_t i = 0; i < g->nthemes; i++)
-		for (size_t j = 0; j < i; j++) {
-			const guide_theme_t *a = g->themes[j], *b = g->themes[i];
-			if (*b->key && strcmp(a->key, b->key) == 0) {
+	/* Theme keys must be unique, or sheets would land in the first one
+	 * silently. Each theme is reported once per earlier namesake, in theme
+	 * order; sorted runs find them without comparing every pair of themes
+	 * (a guide of 100,000 sheets may have thousands of themes). */
+	size_t *kat = xcalloc(2 * g->nthemes + 1, sizeof *kat), *iat = kat + g->nthemes;
+	size_t *kfrom = xcalloc(2 * g->nthemes + 1, sizeof *kfrom), *ifrom = kfrom + g->nthemes;
+	tref_t *bykey = theme_runs(g, false, kat, kfrom), *byid = theme_runs(g, true, iat, ifrom);
+	for (size_t i = 0; i < g->nthemes; i++) {
+		const guide_theme_t *b = g->themes[i];
+		size_t ka = *b->key ? kfrom[i] : kat[i], ke = kat[i];
+		size_t ia = *b->id ? ifrom[i] : iat[i], ie = iat[i];
+		while (ka < ke || ia < ie) {
+			size_t jk = ka < ke ? bykey[ka].i : SIZE_MAX, ji = ia < ie ? byid[ia].i : SIZE_MAX;
+			const guide_theme_t *a = g->themes[jk < ji ? jk : ji];
+			if (jk <= ji) {
 				diag_t *d = at_value(c, b->page, guide_nav(b->page, "key"), DIAG_ERROR, "duplicate-theme",
 						     "duplicate theme key");
 				diag_hint(d, "'%s' is already the key of %s", b->key, a->page->path);
+				ka++;
 			}
-			if (*b->id && strcmp(a->id, b->id) == 0) {
+			if (ji <= jk) {
 				diag_t *d = at_value(c, b->page, value_get(b->page->fm, "idThematique"), DIAG_ERROR,
 						     "duplicate-theme", "duplicate idThematique");
 				diag_hint(d, "'%s' is already the id of %s", b->id, a->page->path);
+				ia++;
 			}
 		}
+	}
+	free(bykey);
+	free(byid);
+	free(kat);
+	free(kfrom);
 	const char **keys = xcalloc(g->nthemes + 1, sizeof *keys);
 	for (size_t i = 0; i < g->nthemes; i++)
 		keys[i] = g->themes[i]->key;
@@ -934,12 +1013,7 @@ static void check_all(const guide_t *g, const char *const *assets, size_t nasset
 		diag_add(diags, DIAG_INFO, NULL, 0, 0, "njk-ignored",
 			 "%zu Nunjucks template%s (.njk) ignored: sobre renders pages with its own theme", g->nignored,
 			 g->nignored > 1 ? "s" : "");
-	for (size_t i = 0; i < g->nthemes; i++)
-		check_theme_fields(&c, g->themes[i]);
-	for (size_t i = 0; i < g->npractices; i++)
-		check_sheet_fields(&c, g->practices[i]);
-	for (size_t i = 0; i < g->norphans; i++)
-		check_sheet_fields(&c, g->orphans[i]);
+	check_fields(&c);
 
 	size_t n = g->npractices + g->norphans;
 	guide_practice_t **all = xcalloc(n + 1, sizeof *all);
