@@ -197,37 +197,17 @@ static void check_theme_fields(ctx_t *c, const guide_theme_t *t)
 		require(c, p, "eleventyNavigation.key", VAL_STRING, "'key: <unique key>' under 'eleventyNavigation:'");
 }
 
-/* Field checks look at one page each: on threads, each item into its own
- * list, merged in the order one thread would have reported them (themes,
- * sheets, orphans). */
-typedef struct {
-	const guide_t *g;
-	diag_list_t *diags; /* one per item */
-} fieldjob_t;
-
-static bool fields_one(size_t i, void *ud)
+/* The field checks of item i of the guide's themes, then sheets, then
+ * orphans: one page each. */
+static void check_fields_of(const guide_t *g, size_t i, diag_list_t *diags)
 {
-	fieldjob_t *job = ud;
-	const guide_t *g = job->g;
-	ctx_t c = {g, &job->diags[i], NULL};
+	ctx_t c = {g, diags, NULL};
 	if (i < g->nthemes)
 		check_theme_fields(&c, g->themes[i]);
 	else if ((i -= g->nthemes) < g->npractices)
 		check_sheet_fields(&c, g->practices[i]);
 	else
 		check_sheet_fields(&c, g->orphans[i - g->npractices]);
-	return true;
-}
-
-static void check_fields(ctx_t *c)
-{
-	const guide_t *g = c->g;
-	size_t n = g->nthemes + g->npractices + g->norphans;
-	fieldjob_t job = {g, xcalloc(n + 1, sizeof(diag_list_t))};
-	parallel_for(n, parallel_threads(n, 256), fields_one, &job);
-	for (size_t i = 0; i < n; i++)
-		diag_move_all(c->diags, &job.diags[i]);
-	free(job.diags);
 }
 
 static int cmp_by_id(const void *x, const void *y)
@@ -937,7 +917,54 @@ static bool check_page(size_t i, void *ud)
 	return true;
 }
 
-/* Page contents: template syntax and internal links, one page per task. */
+/* The rules across pages, which one thread runs. */
+static void check_across(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags)
+{
+	ctx_t c = {g, diags, NULL};
+	size_t n = g->npractices + g->norphans;
+	guide_practice_t **all = xcalloc(n + 1, sizeof *all);
+	memcpy(all, g->practices, g->npractices * sizeof *all);
+	memcpy(all + g->npractices, g->orphans, g->norphans * sizeof *all);
+	check_duplicate_ids(&c, all, n);
+	free(all);
+
+	check_theme_links(&c);
+	check_urls(&c, assets, nassets);
+	check_who(&c);
+}
+
+/* Every check in one loop on threads: item 0 is the rules across pages, the
+ * next ones each theme's, sheet's and orphan's fields, the last ones each
+ * page's contents; the thread that takes item 0 runs the cross-page rules
+ * while the others go through pages. Each item reports into a list of its
+ * own, merged in the order one thread would have reported them: fields,
+ * cross-page rules, contents. */
+typedef struct {
+	pagejob_t *pages;
+	const char *const *assets;
+	size_t nassets;
+	size_t nfields;
+	diag_list_t *field_diags; /* one per theme, sheet and orphan */
+	diag_list_t across;
+} alljob_t;
+
+static bool check_one(size_t i, void *ud)
+{
+	alljob_t *job = ud;
+	const guide_t *g = job->pages->c->g;
+	if (i == 0) {
+		check_across(g, job->assets, job->nassets, &job->across);
+		return true;
+	}
+	if (--i < job->nfields) {
+		check_fields_of(g, i, &job->field_diags[i]);
+		return true;
+	}
+	return check_page(i - job->nfields, job->pages);
+}
+
+/* Fields, cross-page rules and page contents (template syntax, internal
+ * links). */
 static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, char **keep, size_t *keep_len,
 			   bool drop)
 {
@@ -976,9 +1003,16 @@ static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, 
 	 * page order so the output never depends on thread scheduling. */
 	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t)), keep, keep_len,
 			 buf_cstr(&folder), drop};
-	parallel_for(g->npages, parallel_threads(g->npages, 32), check_page, &job);
+	size_t nfields = g->nthemes + g->npractices + g->norphans;
+	alljob_t all = {&job, assets, nassets, nfields, xcalloc(nfields + 1, sizeof(diag_list_t)), DIAG_LIST_INIT};
+	size_t nitems = 1 + nfields + g->npages;
+	parallel_for(nitems, parallel_threads(nitems, 32), check_one, &all);
+	for (size_t i = 0; i < nfields; i++)
+		diag_move_all(c->diags, &all.field_diags[i]);
+	diag_move_all(c->diags, &all.across);
 	for (size_t i = 0; i < g->npages; i++)
 		diag_move_all(c->diags, &job.diags[i]);
+	free(all.field_diags);
 	free(job.diags);
 	buf_free(&gen);
 	buf_free(&folder);
@@ -1013,17 +1047,5 @@ static void check_all(const guide_t *g, const char *const *assets, size_t nasset
 		diag_add(diags, DIAG_INFO, NULL, 0, 0, "njk-ignored",
 			 "%zu Nunjucks template%s (.njk) ignored: sobre renders pages with its own theme", g->nignored,
 			 g->nignored > 1 ? "s" : "");
-	check_fields(&c);
-
-	size_t n = g->npractices + g->norphans;
-	guide_practice_t **all = xcalloc(n + 1, sizeof *all);
-	memcpy(all, g->practices, g->npractices * sizeof *all);
-	memcpy(all + g->npractices, g->orphans, g->norphans * sizeof *all);
-	check_duplicate_ids(&c, all, n);
-	free(all);
-
-	check_theme_links(&c);
-	check_urls(&c, assets, nassets);
-	check_who(&c);
 	check_contents(&c, assets, nassets, html, html_len, drop);
 }
