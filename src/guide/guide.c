@@ -212,7 +212,13 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 	g->data = data ? data : value_map();
 	g->pages = pages;
 	g->npages = npages;
-	qsort(g->pages, g->npages, sizeof *g->pages, cmp_page);
+	/* guide_load's pages come in path order already (fs_list sorts): a
+	 * merge sort of 100,000 paths sharing long prefixes is not free. */
+	size_t sorted = 1;
+	while (sorted < npages && cmp_page(&pages[sorted - 1], &pages[sorted]) <= 0)
+		sorted++;
+	if (sorted < npages)
+		qsort(g->pages, g->npages, sizeof *g->pages, cmp_page);
 	g->kinds = xcalloc(npages ? npages : 1, sizeof *g->kinds);
 
 	prepjob_t job = {pages, g->kinds, xcalloc(npages + 1, sizeof(void *))};
