@@ -49,27 +49,22 @@ static page_kind_t classify(const page_t *p)
 }
 
 /* Eleventy keeps collections in (date, input path) order and the navigation
- * plugin then sorts stably by order: one comparison gives both. */
-static int nav_cmp(double oa, const page_t *a, double ob, const page_t *b)
+ * plugin then sorts stably by order: one comparison gives both. The sort
+ * keys are read once per page, not once per comparison. */
+typedef struct {
+	double order;
+	const char *date;
+	const char *path;
+	void *item; /* the guide_theme_t or guide_practice_t */
+} navkey_t;
+
+static int cmp_navkey(const void *x, const void *y)
 {
-	if (oa != ob)
-		return oa < ob ? -1 : 1;
-	const char *da = value_str(value_get(a->fm, "date"));
-	const char *db = value_str(value_get(b->fm, "date"));
-	int c = strcmp(da ? da : "", db ? db : "");
+	const navkey_t *a = x, *b = y;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	int c = strcmp(a->date, b->date);
 	return c ? c : strcmp(a->path, b->path);
-}
-
-static int cmp_theme(const void *x, const void *y)
-{
-	const guide_theme_t *a = *(guide_theme_t *const *)x, *b = *(guide_theme_t *const *)y;
-	return nav_cmp(a->order, a->page, b->order, b->page);
-}
-
-static int cmp_practice(const void *x, const void *y)
-{
-	const guide_practice_t *a = *(guide_practice_t *const *)x, *b = *(guide_practice_t *const *)y;
-	return nav_cmp(a->order, a->page, b->order, b->page);
 }
 
 static int cmp_theme_key_only(const void *x, const void *y)
@@ -165,7 +160,7 @@ void guide_generated_url(const guide_t *g, const char *kind, buf_t *out)
 typedef struct {
 	page_t **pages;
 	page_kind_t *kinds;
-	void **made; /* a guide_theme_t or guide_practice_t per page, or NULL */
+	navkey_t *key; /* per page: its theme or sheet (NULL if neither) and sort key */
 } prepjob_t;
 
 static bool prep_one(size_t i, void *ud)
@@ -179,6 +174,8 @@ static bool prep_one(size_t i, void *ud)
 	const value_t *nav = value_get(p->fm, "eleventyNavigation");
 	const value_t *o = value_get(nav, "order");
 	double order = o && o->kind == VAL_NUMBER ? o->u.num : 0;
+	const char *date = value_str(value_get(p->fm, "date"));
+	job->key[i] = (navkey_t){order, date ? date : "", p->path, NULL};
 	if (kind == PAGE_THEME) {
 		guide_theme_t *t = xcalloc(1, sizeof *t);
 		t->page = p;
@@ -187,7 +184,7 @@ static bool prep_one(size_t i, void *ud)
 		t->key = key ? key : "";
 		t->title = fm_str(p, "title");
 		t->order = order;
-		job->made[i] = t;
+		job->key[i].item = t;
 	} else if (kind == PAGE_SHEET) {
 		guide_practice_t *s = xcalloc(1, sizeof *s);
 		s->page = p;
@@ -200,7 +197,7 @@ static bool prep_one(size_t i, void *ud)
 		const char *parent = value_str(value_get(nav, "parent"));
 		s->parent = parent ? parent : "";
 		s->order = order;
-		job->made[i] = s;
+		job->key[i].item = s;
 	}
 	return true;
 }
@@ -221,7 +218,7 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 		qsort(g->pages, g->npages, sizeof *g->pages, cmp_page);
 	g->kinds = xcalloc(npages ? npages : 1, sizeof *g->kinds);
 
-	prepjob_t job = {pages, g->kinds, xcalloc(npages + 1, sizeof(void *))};
+	prepjob_t job = {pages, g->kinds, xcalloc(npages + 1, sizeof(navkey_t))};
 	parallel_for(npages, parallel_threads(npages, 256), prep_one, &job);
 	size_t nthemes = 0, nsheets = 0;
 	for (size_t i = 0; i < npages; i++) {
@@ -231,17 +228,24 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 	g->themes = xcalloc(nthemes + 1, sizeof *g->themes);
 	guide_practice_t **all = xcalloc(nsheets + 1, sizeof *all);
 	size_t na = 0;
+	navkey_t *tkeys = xcalloc(nthemes + 1, sizeof *tkeys), *skeys = xcalloc(nsheets + 1, sizeof *skeys);
 	for (size_t i = 0; i < npages; i++) {
 		if (g->kinds[i] == PAGE_THEME)
-			g->themes[g->nthemes++] = job.made[i];
+			tkeys[g->nthemes++] = job.key[i];
 		else if (g->kinds[i] == PAGE_SHEET)
-			all[na++] = job.made[i];
+			skeys[na++] = job.key[i];
 	}
-	free(job.made);
-	qsort(g->themes, g->nthemes, sizeof *g->themes, cmp_theme);
+	free(job.key);
+	qsort(tkeys, g->nthemes, sizeof *tkeys, cmp_navkey);
+	for (size_t t = 0; t < g->nthemes; t++)
+		g->themes[t] = tkeys[t].item;
 	/* Sorting the sheets once and then dealing them to their themes keeps
 	 * each theme's list in navigation order without a sort per theme. */
-	qsort(all, na, sizeof *all, cmp_practice);
+	qsort(skeys, na, sizeof *skeys, cmp_navkey);
+	for (size_t i = 0; i < na; i++)
+		all[i] = skeys[i].item;
+	free(tkeys);
+	free(skeys);
 	for (size_t t = 0; t < g->nthemes; t++)
 		g->themes[t]->index = t;
 	/* Themes by key, for a binary search per sheet; on duplicate keys the
