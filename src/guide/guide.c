@@ -24,12 +24,6 @@ static const char *fm_str(const page_t *p, const char *key)
 	return s ? s : "";
 }
 
-static double nav_order(const page_t *p)
-{
-	const value_t *o = guide_nav(p, "order");
-	return o && o->kind == VAL_NUMBER ? o->u.num : 0;
-}
-
 static bool has_tag(const page_t *p, const char *tag)
 {
 	const value_t *t = value_get(p->fm, "tags");
@@ -55,27 +49,22 @@ static page_kind_t classify(const page_t *p)
 }
 
 /* Eleventy keeps collections in (date, input path) order and the navigation
- * plugin then sorts stably by order: one comparison gives both. */
-static int nav_cmp(double oa, const page_t *a, double ob, const page_t *b)
+ * plugin then sorts stably by order: one comparison gives both. The sort
+ * keys are read once per page, not once per comparison. */
+typedef struct {
+	double order;
+	const char *date;
+	const char *path;
+	void *item; /* the guide_theme_t or guide_practice_t */
+} navkey_t;
+
+static int cmp_navkey(const void *x, const void *y)
 {
-	if (oa != ob)
-		return oa < ob ? -1 : 1;
-	const char *da = value_str(value_get(a->fm, "date"));
-	const char *db = value_str(value_get(b->fm, "date"));
-	int c = strcmp(da ? da : "", db ? db : "");
+	const navkey_t *a = x, *b = y;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	int c = strcmp(a->date, b->date);
 	return c ? c : strcmp(a->path, b->path);
-}
-
-static int cmp_theme(const void *x, const void *y)
-{
-	const guide_theme_t *a = *(guide_theme_t *const *)x, *b = *(guide_theme_t *const *)y;
-	return nav_cmp(a->order, a->page, b->order, b->page);
-}
-
-static int cmp_practice(const void *x, const void *y)
-{
-	const guide_practice_t *a = *(guide_practice_t *const *)x, *b = *(guide_practice_t *const *)y;
-	return nav_cmp(a->order, a->page, b->order, b->page);
 }
 
 static int cmp_theme_key_only(const void *x, const void *y)
@@ -165,6 +154,54 @@ void guide_generated_url(const guide_t *g, const char *kind, buf_t *out)
 	}
 }
 
+/* Each page's URL, kind and fields depend on that page alone: one pass on
+ * threads, each writing only its own slots, leaves the whole-guide work
+ * (counting, sorting, dealing sheets to themes) to one thread. */
+typedef struct {
+	page_t **pages;
+	page_kind_t *kinds;
+	navkey_t *key; /* per page: its theme or sheet (NULL if neither) and sort key */
+} prepjob_t;
+
+static bool prep_one(size_t i, void *ud)
+{
+	prepjob_t *job = ud;
+	page_t *p = job->pages[i];
+	p->index = i;
+	set_url(p);
+	page_kind_t kind = classify(p);
+	job->kinds[i] = kind;
+	const value_t *nav = value_get(p->fm, "eleventyNavigation");
+	const value_t *o = value_get(nav, "order");
+	double order = o && o->kind == VAL_NUMBER ? o->u.num : 0;
+	const char *date = value_str(value_get(p->fm, "date"));
+	job->key[i] = (navkey_t){order, date ? date : "", p->path, NULL};
+	if (kind == PAGE_THEME) {
+		guide_theme_t *t = xcalloc(1, sizeof *t);
+		t->page = p;
+		t->id = fm_str(p, "idThematique");
+		const char *key = value_str(value_get(nav, "key"));
+		t->key = key ? key : "";
+		t->title = fm_str(p, "title");
+		t->order = order;
+		job->key[i].item = t;
+	} else if (kind == PAGE_SHEET) {
+		guide_practice_t *s = xcalloc(1, sizeof *s);
+		s->page = p;
+		s->id = fm_str(p, "idbp");
+		s->title = fm_str(p, "title");
+		s->priority = fm_str(p, "priority");
+		s->difficulty = fm_str(p, "difficulty");
+		s->who = value_get(p->fm, "who");
+		s->indicators = value_get(p->fm, "indicators");
+		const char *parent = value_str(value_get(nav, "parent"));
+		s->parent = parent ? parent : "";
+		s->order = order;
+		job->key[i].item = s;
+	}
+	return true;
+}
+
 guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_list_t *diags)
 {
 	(void)diags;
@@ -172,48 +209,43 @@ guide_t *guide_from_pages(value_t *data, page_t **pages, size_t npages, diag_lis
 	g->data = data ? data : value_map();
 	g->pages = pages;
 	g->npages = npages;
-	qsort(g->pages, g->npages, sizeof *g->pages, cmp_page);
+	/* guide_load's pages come in path order already (fs_list sorts): a
+	 * merge sort of 100,000 paths sharing long prefixes is not free. */
+	size_t sorted = 1;
+	while (sorted < npages && cmp_page(&pages[sorted - 1], &pages[sorted]) <= 0)
+		sorted++;
+	if (sorted < npages)
+		qsort(g->pages, g->npages, sizeof *g->pages, cmp_page);
 	g->kinds = xcalloc(npages ? npages : 1, sizeof *g->kinds);
 
+	prepjob_t job = {pages, g->kinds, xcalloc(npages + 1, sizeof(navkey_t))};
+	parallel_for(npages, parallel_threads(npages, 256), prep_one, &job);
 	size_t nthemes = 0, nsheets = 0;
 	for (size_t i = 0; i < npages; i++) {
-		pages[i]->index = i;
-		set_url(pages[i]);
-		g->kinds[i] = classify(pages[i]);
 		nthemes += g->kinds[i] == PAGE_THEME;
 		nsheets += g->kinds[i] == PAGE_SHEET;
 	}
 	g->themes = xcalloc(nthemes + 1, sizeof *g->themes);
 	guide_practice_t **all = xcalloc(nsheets + 1, sizeof *all);
 	size_t na = 0;
+	navkey_t *tkeys = xcalloc(nthemes + 1, sizeof *tkeys), *skeys = xcalloc(nsheets + 1, sizeof *skeys);
 	for (size_t i = 0; i < npages; i++) {
-		page_t *p = pages[i];
-		if (g->kinds[i] == PAGE_THEME) {
-			guide_theme_t *t = xcalloc(1, sizeof *t);
-			t->page = p;
-			t->id = fm_str(p, "idThematique");
-			t->key = value_str(guide_nav(p, "key")) ? value_str(guide_nav(p, "key")) : "";
-			t->title = fm_str(p, "title");
-			t->order = nav_order(p);
-			g->themes[g->nthemes++] = t;
-		} else if (g->kinds[i] == PAGE_SHEET) {
-			guide_practice_t *s = xcalloc(1, sizeof *s);
-			s->page = p;
-			s->id = fm_str(p, "idbp");
-			s->title = fm_str(p, "title");
-			s->priority = fm_str(p, "priority");
-			s->difficulty = fm_str(p, "difficulty");
-			s->who = value_get(p->fm, "who");
-			s->indicators = value_get(p->fm, "indicators");
-			s->parent = value_str(guide_nav(p, "parent")) ? value_str(guide_nav(p, "parent")) : "";
-			s->order = nav_order(p);
-			all[na++] = s;
-		}
+		if (g->kinds[i] == PAGE_THEME)
+			tkeys[g->nthemes++] = job.key[i];
+		else if (g->kinds[i] == PAGE_SHEET)
+			skeys[na++] = job.key[i];
 	}
-	qsort(g->themes, g->nthemes, sizeof *g->themes, cmp_theme);
+	free(job.key);
+	qsort(tkeys, g->nthemes, sizeof *tkeys, cmp_navkey);
+	for (size_t t = 0; t < g->nthemes; t++)
+		g->themes[t] = tkeys[t].item;
 	/* Sorting the sheets once and then dealing them to their themes keeps
 	 * each theme's list in navigation order without a sort per theme. */
-	qsort(all, na, sizeof *all, cmp_practice);
+	qsort(skeys, na, sizeof *skeys, cmp_navkey);
+	for (size_t i = 0; i < na; i++)
+		all[i] = skeys[i].item;
+	free(tkeys);
+	free(skeys);
 	for (size_t t = 0; t < g->nthemes; t++)
 		g->themes[t]->index = t;
 	/* Themes by key, for a binary search per sheet; on duplicate keys the
@@ -421,10 +453,26 @@ static void free_html(guide_t *g)
 	g->html_len = NULL;
 }
 
+/* A page's front matter is a tree of thousands of small blocks: freeing
+ * 100,000 of them was one thread's work at the end of a build. */
+static bool free_page(size_t i, void *ud)
+{
+	guide_t *g = ud;
+	page_free(g->pages[i]);
+	if (g->html)
+		free(g->html[i]);
+	return true;
+}
+
 void guide_free(guide_t *g)
 {
 	if (!g)
 		return;
+	parallel_for(g->npages, parallel_threads(g->npages, 1024), free_page, g);
+	free(g->html);
+	free(g->html_len);
+	g->html = NULL;
+	g->html_len = NULL;
 	for (size_t i = 0; i < g->nthemes; i++) {
 		free(g->themes[i]->practices);
 		free(g->themes[i]);
@@ -433,8 +481,6 @@ void guide_free(guide_t *g)
 		free(g->practices[i]);
 	for (size_t i = 0; i < g->norphans; i++)
 		free(g->orphans[i]);
-	for (size_t i = 0; i < g->npages; i++)
-		page_free(g->pages[i]);
 	free(g->themes);
 	free(g->practices);
 	free(g->orphans);

@@ -4,6 +4,7 @@
  * page. */
 #include "guide/rules.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,19 @@ static void check_theme_fields(ctx_t *c, const guide_theme_t *t)
 		require(c, p, "eleventyNavigation.key", VAL_STRING, "'key: <unique key>' under 'eleventyNavigation:'");
 }
 
+/* The field checks of item i of the guide's themes, then sheets, then
+ * orphans: one page each. */
+static void check_fields_of(const guide_t *g, size_t i, diag_list_t *diags)
+{
+	ctx_t c = {g, diags, NULL};
+	if (i < g->nthemes)
+		check_theme_fields(&c, g->themes[i]);
+	else if ((i -= g->nthemes) < g->npractices)
+		check_sheet_fields(&c, g->practices[i]);
+	else
+		check_sheet_fields(&c, g->orphans[i - g->npractices]);
+}
+
 static int cmp_by_id(const void *x, const void *y)
 {
 	const guide_practice_t *a = *(guide_practice_t *const *)x, *b = *(guide_practice_t *const *)y;
@@ -225,24 +239,69 @@ static void check_duplicate_ids(ctx_t *c, guide_practice_t **all, size_t n)
 	free(sorted);
 }
 
+typedef struct {
+	const char *s;
+	size_t i;
+} tref_t;
+
+static int cmp_tref(const void *x, const void *y)
+{
+	const tref_t *a = x, *b = y;
+	int r = strcmp(a->s, b->s);
+	return r ? r : (a->i > b->i) - (a->i < b->i);
+}
+
+/* The themes sorted by key (or id), ties in theme order; for theme i, at[i]
+ * is its place there and from[i] the first place of its run of equal
+ * strings, so [from[i], at[i]) are the earlier themes sharing its string. */
+static tref_t *theme_runs(const guide_t *g, bool by_id, size_t *at, size_t *from)
+{
+	tref_t *r = xcalloc(g->nthemes + 1, sizeof *r);
+	for (size_t i = 0; i < g->nthemes; i++)
+		r[i] = (tref_t){by_id ? g->themes[i]->id : g->themes[i]->key, i};
+	qsort(r, g->nthemes, sizeof *r, cmp_tref);
+	for (size_t k = 0; k < g->nthemes; k++) {
+		at[r[k].i] = k;
+		from[r[k].i] = k > 0 && strcmp(r[k - 1].s, r[k].s) == 0 ? from[r[k - 1].i] : k;
+	}
+	return r;
+}
+
 static void check_theme_links(ctx_t *c)
 {
 	const guide_t *g = c->g;
-	/* Theme keys must be unique, or sheets would land in the first one silently. */
-	for (size_t i = 0; i < g->nthemes; i++)
-		for (size_t j = 0; j < i; j++) {
-			const guide_theme_t *a = g->themes[j], *b = g->themes[i];
-			if (*b->key && strcmp(a->key, b->key) == 0) {
+	/* Theme keys must be unique, or sheets would land in the first one
+	 * silently. Each theme is reported once per earlier namesake, in theme
+	 * order; sorted runs find them without comparing every pair of themes
+	 * (a guide of 100,000 sheets may have thousands of themes). */
+	size_t *kat = xcalloc(2 * g->nthemes + 1, sizeof *kat), *iat = kat + g->nthemes;
+	size_t *kfrom = xcalloc(2 * g->nthemes + 1, sizeof *kfrom), *ifrom = kfrom + g->nthemes;
+	tref_t *bykey = theme_runs(g, false, kat, kfrom), *byid = theme_runs(g, true, iat, ifrom);
+	for (size_t i = 0; i < g->nthemes; i++) {
+		const guide_theme_t *b = g->themes[i];
+		size_t ka = *b->key ? kfrom[i] : kat[i], ke = kat[i];
+		size_t ia = *b->id ? ifrom[i] : iat[i], ie = iat[i];
+		while (ka < ke || ia < ie) {
+			size_t jk = ka < ke ? bykey[ka].i : SIZE_MAX, ji = ia < ie ? byid[ia].i : SIZE_MAX;
+			const guide_theme_t *a = g->themes[jk < ji ? jk : ji];
+			if (jk <= ji) {
 				diag_t *d = at_value(c, b->page, guide_nav(b->page, "key"), DIAG_ERROR, "duplicate-theme",
 						     "duplicate theme key");
 				diag_hint(d, "'%s' is already the key of %s", b->key, a->page->path);
+				ka++;
 			}
-			if (*b->id && strcmp(a->id, b->id) == 0) {
+			if (ji <= jk) {
 				diag_t *d = at_value(c, b->page, value_get(b->page->fm, "idThematique"), DIAG_ERROR,
 						     "duplicate-theme", "duplicate idThematique");
 				diag_hint(d, "'%s' is already the id of %s", b->id, a->page->path);
+				ia++;
 			}
 		}
+	}
+	free(bykey);
+	free(byid);
+	free(kat);
+	free(kfrom);
 	const char **keys = xcalloc(g->nthemes + 1, sizeof *keys);
 	for (size_t i = 0; i < g->nthemes; i++)
 		keys[i] = g->themes[i]->key;
@@ -858,7 +917,54 @@ static bool check_page(size_t i, void *ud)
 	return true;
 }
 
-/* Page contents: template syntax and internal links, one page per task. */
+/* The rules across pages, which one thread runs. */
+static void check_across(const guide_t *g, const char *const *assets, size_t nassets, diag_list_t *diags)
+{
+	ctx_t c = {g, diags, NULL};
+	size_t n = g->npractices + g->norphans;
+	guide_practice_t **all = xcalloc(n + 1, sizeof *all);
+	memcpy(all, g->practices, g->npractices * sizeof *all);
+	memcpy(all + g->npractices, g->orphans, g->norphans * sizeof *all);
+	check_duplicate_ids(&c, all, n);
+	free(all);
+
+	check_theme_links(&c);
+	check_urls(&c, assets, nassets);
+	check_who(&c);
+}
+
+/* Every check in one loop on threads: item 0 is the rules across pages, the
+ * next ones each theme's, sheet's and orphan's fields, the last ones each
+ * page's contents; the thread that takes item 0 runs the cross-page rules
+ * while the others go through pages. Each item reports into a list of its
+ * own, merged in the order one thread would have reported them: fields,
+ * cross-page rules, contents. */
+typedef struct {
+	pagejob_t *pages;
+	const char *const *assets;
+	size_t nassets;
+	size_t nfields;
+	diag_list_t *field_diags; /* one per theme, sheet and orphan */
+	diag_list_t across;
+} alljob_t;
+
+static bool check_one(size_t i, void *ud)
+{
+	alljob_t *job = ud;
+	const guide_t *g = job->pages->c->g;
+	if (i == 0) {
+		check_across(g, job->assets, job->nassets, &job->across);
+		return true;
+	}
+	if (--i < job->nfields) {
+		check_fields_of(g, i, &job->field_diags[i]);
+		return true;
+	}
+	return check_page(i - job->nfields, job->pages);
+}
+
+/* Fields, cross-page rules and page contents (template syntax, internal
+ * links). */
 static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, char **keep, size_t *keep_len,
 			   bool drop)
 {
@@ -897,9 +1003,16 @@ static void check_contents(ctx_t *c, const char *const *assets, size_t nassets, 
 	 * page order so the output never depends on thread scheduling. */
 	pagejob_t job = {c, urls, n, prefix, plen, xcalloc(g->npages + 1, sizeof(diag_list_t)), keep, keep_len,
 			 buf_cstr(&folder), drop};
-	parallel_for(g->npages, parallel_threads(g->npages, 32), check_page, &job);
+	size_t nfields = g->nthemes + g->npractices + g->norphans;
+	alljob_t all = {&job, assets, nassets, nfields, xcalloc(nfields + 1, sizeof(diag_list_t)), DIAG_LIST_INIT};
+	size_t nitems = 1 + nfields + g->npages;
+	parallel_for(nitems, parallel_threads(nitems, 32), check_one, &all);
+	for (size_t i = 0; i < nfields; i++)
+		diag_move_all(c->diags, &all.field_diags[i]);
+	diag_move_all(c->diags, &all.across);
 	for (size_t i = 0; i < g->npages; i++)
 		diag_move_all(c->diags, &job.diags[i]);
+	free(all.field_diags);
 	free(job.diags);
 	buf_free(&gen);
 	buf_free(&folder);
@@ -934,22 +1047,5 @@ static void check_all(const guide_t *g, const char *const *assets, size_t nasset
 		diag_add(diags, DIAG_INFO, NULL, 0, 0, "njk-ignored",
 			 "%zu Nunjucks template%s (.njk) ignored: sobre renders pages with its own theme", g->nignored,
 			 g->nignored > 1 ? "s" : "");
-	for (size_t i = 0; i < g->nthemes; i++)
-		check_theme_fields(&c, g->themes[i]);
-	for (size_t i = 0; i < g->npractices; i++)
-		check_sheet_fields(&c, g->practices[i]);
-	for (size_t i = 0; i < g->norphans; i++)
-		check_sheet_fields(&c, g->orphans[i]);
-
-	size_t n = g->npractices + g->norphans;
-	guide_practice_t **all = xcalloc(n + 1, sizeof *all);
-	memcpy(all, g->practices, g->npractices * sizeof *all);
-	memcpy(all + g->npractices, g->orphans, g->norphans * sizeof *all);
-	check_duplicate_ids(&c, all, n);
-	free(all);
-
-	check_theme_links(&c);
-	check_urls(&c, assets, nassets);
-	check_who(&c);
 	check_contents(&c, assets, nassets, html, html_len, drop);
 }

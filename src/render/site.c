@@ -299,21 +299,31 @@ static void collect_pilots(site_t *s)
 {
 	const guide_t *g = s->g;
 	pilot_seen_t *seen = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, seq = 0;
 	buf_t keys = BUF_INIT;
+	/* Each spelling once, at its first place in the guide: a guide names
+	 * a few dozen pilots tens of thousands of times, and only the first
+	 * place of each spelling can be the first of its case-folded form. */
+	strset_t *spellings = strset_new();
 	for (size_t i = 0; i < g->npractices; i++) {
 		const value_t *w = g->practices[i]->who;
 		for (size_t k = 0; w && w->kind == VAL_LIST && k < w->u.list.len; k++) {
 			const char *name = value_str(w->u.list.items[k]);
 			if (!name)
 				continue;
+			size_t len = strlen(name);
+			if (!strset_add(spellings, name, len, seq, NULL)) {
+				seq++;
+				continue;
+			}
 			seen = xgrow(seen, &cap, n + 1, sizeof *seen);
-			seen[n] = (pilot_seen_t){name, keys.len, n};
-			utf8_casefold(name, strlen(name), &keys);
+			seen[n] = (pilot_seen_t){name, keys.len, seq++};
+			utf8_casefold(name, len, &keys);
 			buf_putc(&keys, '\0');
 			n++;
 		}
 	}
+	strset_free(spellings);
 	s->pilots = xcalloc(n + 1, sizeof *s->pilots);
 	if (n > 1)
 		qsort_r(seen, n, sizeof *seen, cmp_pilot_seen, keys.ptr);

@@ -33,6 +33,13 @@ typedef struct {
 	sitewrite_progress_fn progress;
 	void *ud;
 	pthread_t reporter; /* the thread that calls progress */
+	/* Folders are made by one thread, in order, while the others render:
+	 * made counts the files, in order, whose folder exists. */
+	atomic_size_t made;
+	atomic_bool failed; /* a folder could not be made */
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	diag_list_t folder_diags;
 } writejob_t;
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -57,13 +64,62 @@ static int write_file(const char *path, const char *data, size_t len)
 	return err;
 }
 
-static bool write_one(size_t k, void *ud)
+/* Makes every file's folder, in the order of the files, and tells the
+ * writers waiting for one (about every 32 folders, and at the end). */
+static bool make_folders(writejob_t *job)
+{
+	const sitewrite_src_t *src = job->src;
+	bool ok = true;
+	for (size_t k = 0; k < src->n && ok; k++) {
+		char *full = fs_join(job->tmp, src->path(src->site, job->order[k]));
+		char *sl = strrchr(full, '/');
+		*sl = '\0';
+		/* Most folders have an existing parent: one mkdir, not one per level. */
+		int err = mkdir(full, 0755) == 0 || errno == EEXIST ? 0 : fs_mkdirs(full);
+		if (err) {
+			diag_add(&job->folder_diags, DIAG_ERROR, full, 0, 0, "io-error", "cannot create folder: %s",
+				 strerror(err));
+			atomic_store(&job->failed, true);
+			ok = false;
+		} else {
+			atomic_store(&job->made, k + 1);
+		}
+		free(full);
+		if (!ok || (k + 1) % 32 == 0 || k + 1 == src->n) {
+			pthread_mutex_lock(&job->lock);
+			pthread_cond_broadcast(&job->more);
+			pthread_mutex_unlock(&job->lock);
+		}
+	}
+	return ok;
+}
+
+/* Waits until the folder of the k-th file exists; false if it never will. */
+static bool wait_folder(writejob_t *job, size_t k)
+{
+	if (atomic_load(&job->made) > k)
+		return true;
+	pthread_mutex_lock(&job->lock);
+	while (atomic_load(&job->made) <= k && !atomic_load(&job->failed))
+		pthread_cond_wait(&job->more, &job->lock);
+	pthread_mutex_unlock(&job->lock);
+	return atomic_load(&job->made) > k;
+}
+
+/* Item 0 makes the folders; item k + 1 renders the k-th file, then writes
+ * it once its folder exists. */
+static bool write_one(size_t item, void *ud)
 {
 	writejob_t *job = ud;
+	if (item == 0)
+		return make_folders(job);
+	size_t k = item - 1;
 	const sitewrite_src_t *src = job->src;
 	size_t i = job->order[k];
 	buf_t out = BUF_INIT;
 	bool ok = src->render(src->site, i, &out, &job->diags[i]) == 0;
+	if (ok && !wait_folder(job, k))
+		ok = false;
 	if (ok) {
 		char *full = fs_join(job->tmp, src->path(src->site, i));
 		int err = write_file(full, buf_cstr(&out), out.len);
@@ -150,26 +206,6 @@ static char *lock_beside(const char *out_dir, int *lock_fd)
 	return tmp;
 }
 
-/* Every file's folder, from one thread: the workers then only create
- * files. */
-static int make_folders(const sitewrite_src_t *src, const char *tmp, diag_list_t *diags)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		char *full = fs_join(tmp, src->path(src->site, i));
-		char *sl = strrchr(full, '/');
-		*sl = '\0';
-		/* Most folders have an existing parent: one mkdir, not one per level. */
-		int err = mkdir(full, 0755) == 0 || errno == EEXIST ? 0 : fs_mkdirs(full);
-		if (err) {
-			diag_add(diags, DIAG_ERROR, full, 0, 0, "io-error", "cannot create folder: %s", strerror(err));
-			free(full);
-			return -1;
-		}
-		free(full);
-	}
-	return 0;
-}
-
 /* Renders and writes every file into tmp on threads, in src's order. */
 static bool write_outputs(const sitewrite_src_t *src, const char *tmp, int threads, sitewrite_progress_fn progress,
 			  void *ud, writejob_t *job, diag_list_t *diags)
@@ -189,10 +225,18 @@ static bool write_outputs(const sitewrite_src_t *src, const char *tmp, int threa
 	job->reporter = pthread_self();
 	atomic_init(&job->done, 0);
 	atomic_init(&job->bytes, 0);
-	bool all = parallel_for(src->n, threads, write_one, job);
+	atomic_init(&job->made, 0);
+	atomic_init(&job->failed, false);
+	pthread_mutex_init(&job->lock, NULL);
+	pthread_cond_init(&job->more, NULL);
+	job->folder_diags = (diag_list_t)DIAG_LIST_INIT;
+	bool all = parallel_for(src->n + 1, threads, write_one, job);
+	pthread_cond_destroy(&job->more);
+	pthread_mutex_destroy(&job->lock);
 	free(identity);
 	if (progress)
 		progress(atomic_load(&job->done), src->n, ud);
+	diag_move_all(diags, &job->folder_diags);
 	for (size_t i = 0; i < src->n; i++)
 		diag_move_all(diags, &job->diags[i]);
 	return all && atomic_load(&job->done) == src->n;
@@ -248,7 +292,7 @@ int sitewrite(const sitewrite_src_t *src, const char *out_dir, int threads, site
 		return -1;
 	}
 	chmod(tmp, 0755);
-	if (make_folders(src, tmp, diags) != 0 || !write_outputs(src, tmp, threads, progress, ud, &job, diags))
+	if (!write_outputs(src, tmp, threads, progress, ud, &job, diags))
 		goto cleanup;
 	marker = fs_join(tmp, SITE_MARKER);
 	if (write_file(marker, "sobre\n", 6) != 0 || swap_in(tmp, out_dir, exists, diags) != 0)

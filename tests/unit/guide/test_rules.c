@@ -67,8 +67,9 @@ static const char THEME_B[] = "---\n"
 	"Some advice.\n"                 /* 16 */
 
 /* Parses the pages, builds the guide and runs every rule, with the theme's
- * assets named in assets; diagnostics are sorted. Page parsing must not fail. */
-static void check_assets(const src_t *srcs, size_t n, const char *const *assets, size_t nassets, diag_list_t *d)
+ * assets named in assets; diagnostics stay in the order the rules reported
+ * them. Page parsing must not fail. */
+static void check_unsorted(const src_t *srcs, size_t n, const char *const *assets, size_t nassets, diag_list_t *d)
 {
 	page_t **pages = xcalloc(n + 1, sizeof *pages);
 	for (size_t i = 0; i < n; i++) {
@@ -83,8 +84,14 @@ static void check_assets(const src_t *srcs, size_t n, const char *const *assets,
 	guide_t *g = guide_from_pages(root, pages, n, d);
 	assert_int_equal(d->len, 0);
 	rules_check(g, assets, nassets, d);
-	diag_sort(d);
 	guide_free(g);
+}
+
+/* The same, diagnostics sorted. */
+static void check_assets(const src_t *srcs, size_t n, const char *const *assets, size_t nassets, diag_list_t *d)
+{
+	check_unsorted(srcs, n, assets, nassets, d);
+	diag_sort(d);
 }
 
 /* The same without theme assets. */
@@ -646,6 +653,46 @@ static void test_duplicate_theme(void **state)
 	diag_list_free(&d);
 }
 
+#define DUP_THEME(key, id, order) \
+	"---\ntitle: T\ntags: guideBpNrThematique\nidThematique: " id "\neleventyNavigation:\n  key: " key \
+	"\n  order: " order "\n---\n"
+
+/* A theme is reported once per earlier theme sharing its key or id, in
+ * theme order, the key before the id when one theme shares both. */
+static void test_duplicate_theme_order(void **state)
+{
+	(void)state;
+	const src_t s[] = {
+		{"t4/index.md", DUP_THEME("k", "a.", "40")},
+		{"t1/index.md", DUP_THEME("k", "a.", "10")},
+		{"t3/index.md", DUP_THEME("m", "a.", "30")},
+		{"t2/index.md", DUP_THEME("k", "b.", "20")},
+	};
+	const struct {
+		const char *file;
+		int line; /* 4: idThematique, 6: key */
+		const char *earlier;
+	} want[] = {
+		{"t2/index.md", 6, "t1/index.md"}, {"t3/index.md", 4, "t1/index.md"},
+		{"t4/index.md", 6, "t1/index.md"}, {"t4/index.md", 4, "t1/index.md"},
+		{"t4/index.md", 6, "t2/index.md"}, {"t4/index.md", 4, "t3/index.md"},
+	};
+	diag_list_t d = DIAG_LIST_INIT;
+	check_unsorted(s, 4, NULL, 0, &d);
+	size_t k = 0;
+	for (size_t i = 0; i < d.len; i++) {
+		if (strcmp(d.items[i].rule, "duplicate-theme") != 0)
+			continue;
+		assert_true(k < sizeof want / sizeof *want);
+		assert_string_equal(d.items[i].file, want[k].file);
+		assert_int_equal(d.items[i].line, want[k].line);
+		assert_non_null(strstr(d.items[i].hint, want[k].earlier));
+		k++;
+	}
+	assert_int_equal(k, sizeof want / sizeof *want);
+	diag_list_free(&d);
+}
+
 static void test_no_indicators(void **state)
 {
 	(void)state;
@@ -969,6 +1016,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_parent),
 		cmocka_unit_test(test_duplicate_order),
 		cmocka_unit_test(test_duplicate_theme),
+		cmocka_unit_test(test_duplicate_theme_order),
 		cmocka_unit_test(test_no_indicators),
 		cmocka_unit_test(test_unknown_who),
 		cmocka_unit_test(test_unknown_who_nfc),
