@@ -5,7 +5,7 @@ guide (bench/gen-corpus.py in the test data).
     check_reading.py SITE SHEETS SPLIT
 
 SPLIT is 1 when the guide has more sheets than the threshold
-(SITE_READING_SPLIT in src/render/site.h) and the reading version must be
+(GUIDE_READING_SPLIT in src/guide/guide.h) and the reading version must be
 an index with one page per theme, 0 when it must be the one page of before.
 Checks: the index (or the one page) at <guide>/lecture/; when split, a link
 from the index to every theme page and to nothing else under lecture/, each

@@ -214,7 +214,7 @@ else
 	testdata_missing "corpus: RGESN" "$rgesn" || ko "RGESN test data missing"
 fi
 
-# The reading version on each side of SITE_READING_SPLIT (500 sheets): the
+# The reading version on each side of GUIDE_READING_SPLIT (500 sheets): the
 # one page at 500, an index and one page per theme at 600, with their links,
 # breadcrumbs, sitemap entries and sizes (tests/check_reading.py).
 gen="$shared/bench/gen-corpus.py"
@@ -228,6 +228,24 @@ if [ -f "$gen" ]; then
 		else
 			ko "reading version of a $n-sheet guide:"
 			cat "$tmp/synthetic.out"
+		fi
+		# A page at the first theme's reading page URL: taken when split
+		# (check refuses it, build would overwrite one with the other),
+		# free under the one page.
+		printf -- '---\ntitle: Notes\npermalink: /publications/bonnes-pratiques/lecture/theme-0001/\n---\n\nNotes.\n' \
+			>"$tmp/synthetic-$n/publications/bonnes-pratiques/notes.md"
+		"$sobre" check "$tmp/synthetic-$n" >"$tmp/synthetic.out" 2>&1 && rc=0 || rc=$?
+		taken=$(grep -c "notes.md:3:12: error: URL '/publications/bonnes-pratiques/lecture/theme-0001/' is already taken by the generated reading page of the theme" "$tmp/synthetic.out" || true)
+		if [ "$split" = 1 ]; then
+			[ "$rc" -eq 1 ] && [ "$taken" = 1 ] && good=1 || good=0
+		else
+			[ "$rc" -eq 0 ] && ! grep -q duplicate-url "$tmp/synthetic.out" && good=1 || good=0
+		fi
+		if [ "$good" = 1 ]; then
+			ok
+		else
+			ko "a page at a split reading page's URL, $n sheets (exit $rc):"
+			grep -v no-indicators "$tmp/synthetic.out" | tail -5
 		fi
 	done
 else

@@ -10,6 +10,7 @@
 #include "guide/yaml.h"
 #include "util/fs.h"
 #include "util/parallel.h"
+#include "util/strset.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -152,6 +153,44 @@ void guide_generated_url(const guide_t *g, const char *kind, buf_t *out)
 		buf_printf(out, "guide-bonnes-pratiques-numerique-responsable-export-version-%s.%s",
 			   version ? version : "", kind);
 	}
+}
+
+size_t guide_reading_parts(const guide_t *g, char ***urls)
+{
+	*urls = NULL;
+	if (g->npractices <= GUIDE_READING_SPLIT)
+		return 0;
+	buf_t reading = BUF_INIT, u = BUF_INIT;
+	guide_generated_url(g, "reading", &reading);
+	char **out = xcalloc(g->nthemes + 1, sizeof *out);
+	strset_t *seen = strset_new();
+	for (size_t t = 0; t < g->nthemes; t++) {
+		const char *url = g->themes[t]->page->url ? g->themes[t]->page->url : "";
+		size_t end = strlen(url);
+		while (end > 0 && url[end - 1] == '/')
+			end--;
+		size_t start = end;
+		while (start > 0 && url[start - 1] != '/')
+			start--;
+		buf_reset(&u);
+		buf_put(&u, reading.ptr, reading.len);
+		if (end > start)
+			buf_put(&u, url + start, end - start);
+		else
+			buf_printf(&u, "theme-%zu", t + 1);
+		size_t at = reading.len, bare = u.len;
+		for (size_t k = t + 1; !strset_add(seen, u.ptr + at, u.len - at, t, NULL); k += g->nthemes) {
+			buf_truncate(&u, bare);
+			buf_printf(&u, "-%zu", k);
+		}
+		buf_putc(&u, '/');
+		out[t] = xstrdup(buf_cstr(&u));
+	}
+	buf_free(&u);
+	buf_free(&reading);
+	strset_free(seen);
+	*urls = out;
+	return g->nthemes;
 }
 
 /* Each page's URL, kind and fields depend on that page alone: one pass on

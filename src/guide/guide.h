@@ -110,6 +110,22 @@ void guide_absolute_url(const char *base, const char *path, buf_t *out);
  * assets). Same URLs as the old Eleventy site. */
 void guide_generated_url(const guide_t *g, const char *kind, buf_t *out);
 
+/* Beyond this many sheets the reading version ("Le guide en une page") is
+ * one page per theme, each printable as the whole page is, listed by an
+ * index at the reading version's URL: 500 sheets make a page of about
+ * 2 MB, the most a browser prints comfortably, where 10,000 would make
+ * one of 40 MB. At or under it, the one page is unchanged. */
+#define GUIDE_READING_SPLIT 500
+
+/* The URLs of the split reading version's theme pages, urls[t] for
+ * g->themes[t]: under the reading version's URL, each named after the last
+ * segment of its theme's URL ("…/lecture/strategie/"), made unique with
+ * the theme's rank when two share it. Returns how many (g->nthemes), or 0
+ * and NULL when the guide has at most GUIDE_READING_SPLIT sheets. The
+ * caller frees each URL and the array. Build writes these pages; check
+ * reports a page that would take one of their URLs. */
+size_t guide_reading_parts(const guide_t *g, char ***urls);
+
 /* Front-matter helpers, shared by the rules. */
 const value_t *guide_nav(const page_t *p, const char *key);
 

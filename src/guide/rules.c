@@ -666,6 +666,16 @@ static void check_urls(ctx_t *c, const char *const *assets, size_t nassets)
 	add_generated(&outs, &n, &cap, g, "list", NULL, "the generated list of all practices", NULL, NULL);
 	add_generated(&outs, &n, &cap, g, "reading", NULL, "the generated reading page (the whole guide on one page)",
 		      NULL, NULL);
+	char **parts = NULL;
+	size_t nparts = guide_reading_parts(g, &parts);
+	for (size_t t = 0; t < nparts; t++) {
+		buf_t what = BUF_INIT;
+		buf_printf(&what, "the generated reading page of the theme '%s' (over %d sheets, one per theme)",
+			   g->themes[t]->title ? g->themes[t]->title : "", GUIDE_READING_SPLIT);
+		add_out(&outs, &n, &cap, parts[t], NULL, buf_detach(&what), NULL, NULL);
+		free(parts[t]);
+	}
+	free(parts);
 	add_generated(&outs, &n, &cap, g, "sitemap", NULL, "the generated sitemap", NULL, NULL);
 	add_generated(&outs, &n, &cap, g, "404", NULL, "the generated page for unknown URLs (404)", NULL, NULL);
 	for (size_t i = 0; i < nassets; i++)

@@ -25,7 +25,7 @@ typedef enum {
 	OUT_SHEET,
 	OUT_LIST,
 	OUT_READING,
-	OUT_READING_PART, /* a theme of a split reading version (SITE_READING_SPLIT) */
+	OUT_READING_PART, /* a theme of a split reading version (GUIDE_READING_SPLIT) */
 	OUT_CSV,
 	OUT_JSON,
 	OUT_SITEMAP,
@@ -725,41 +725,12 @@ static int cmp_by_url(const void *a, const void *b, void *ud)
 	return strcmp(s->outs[*(const size_t *)a].url, s->outs[*(const size_t *)b].url);
 }
 
-/* The split reading version's theme pages, under its URL: each named after
- * the last segment of its theme's URL ("…/lecture/strategie/"), made unique
- * with the theme's rank when two themes share it. */
-static void add_parts(site_t *s, const char *reading)
+/* The split reading version's theme pages (guide_reading_parts). */
+static void add_parts(site_t *s)
 {
-	const guide_t *g = s->g;
-	s->parts = xcalloc(g->nthemes + 1, sizeof *s->parts);
-	strset_t *seen = strset_new();
-	buf_t u = BUF_INIT;
-	for (size_t t = 0; t < g->nthemes; t++) {
-		const guide_theme_t *th = g->themes[t];
-		const char *url = th->page->url ? th->page->url : "";
-		size_t end = strlen(url);
-		while (end > 0 && url[end - 1] == '/')
-			end--;
-		size_t start = end;
-		while (start > 0 && url[start - 1] != '/')
-			start--;
-		buf_reset(&u);
-		buf_puts(&u, reading);
-		if (end > start)
-			buf_put(&u, url + start, end - start);
-		else
-			buf_printf(&u, "theme-%zu", t + 1);
-		size_t at = strlen(reading), bare = u.len;
-		for (size_t k = t + 1; !strset_add(seen, u.ptr + at, u.len - at, t, NULL); k += g->nthemes) {
-			buf_truncate(&u, bare);
-			buf_printf(&u, "-%zu", k);
-		}
-		buf_putc(&u, '/');
-		s->parts[t] = xstrdup(buf_cstr(&u));
-		add_output(s, OUT_READING_PART, s->parts[t], th);
-	}
-	buf_free(&u);
-	strset_free(seen);
+	guide_reading_parts(s->g, &s->parts);
+	for (size_t t = 0; s->parts && t < s->g->nthemes; t++)
+		add_output(s, OUT_READING_PART, s->parts[t], s->g->themes[t]);
 }
 
 site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
@@ -788,13 +759,13 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 	}
 	const struct { const char *kind; out_kind_t out; } gen[] = {
 		{"list", OUT_LIST}, {"reading", OUT_READING}, {"csv", OUT_CSV}, {"json", OUT_JSON}};
-	s->split = g->npractices > SITE_READING_SPLIT;
+	s->split = g->npractices > GUIDE_READING_SPLIT;
 	for (size_t i = 0; i < 4; i++) {
 		buf_t u = BUF_INIT;
 		guide_generated_url(g, gen[i].kind, &u);
 		add_output(s, gen[i].out, buf_cstr(&u), NULL);
 		if (gen[i].out == OUT_READING && s->split)
-			add_parts(s, buf_cstr(&u));
+			add_parts(s);
 		buf_free(&u);
 	}
 	buf_t u = BUF_INIT;

@@ -16,12 +16,6 @@
 
 typedef struct site site_t;
 
-/* Beyond this many sheets the reading version ("Le guide en une page") is
- * one page per theme, each printable as the whole page is, listed by an
- * index at the reading version's URL: 500 sheets make a page of about
- * 2 MB, the most a browser prints comfortably, where 10,000 would make
- * one of 40 MB. At or under it, the one page is unchanged. */
-#define SITE_READING_SPLIT 500
 
 
 /* Borrows g (whose HTML cache site_write fills) and theme, which must outlive the site. base_url is the site's
