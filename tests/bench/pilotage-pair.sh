@@ -14,6 +14,7 @@ new=$2
 shared=${3:-${SOBRE_TESTDATA:-../shared}}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../testdata.sh"
+. "$here/serve-login.sh"
 guide="$shared/corpus/gbpnr-v1"
 if [ ! -d "$guide" ]; then
 	testdata_missing "pilotage pair, real guide" "$guide"
@@ -28,17 +29,9 @@ page=$("$new" list --format json "$guide" | sed -n 's/^ *"url": "\(.*\)",\{0,1\}
 start() { # sobre
 	"$1" serve --port 0 --quiet --max-connections-per-address 0 --db "$work/sobre.db" "$guide" >"$work/out" 2>"$work/err" &
 	pid=$!
-	for _ in $(seq 50); do
-		grep -q 'steering app at' "$work/out" 2>/dev/null && break
-		sleep 0.1
-	done
-	port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/pilotage/.*|\1|p' "$work/out")
+	port=$(bench_port "$work/out" 'steering app at')
 	[ -n "$port" ] || { echo "pilotage pair: FAILED: $1 serve did not start" >&2; cat "$work/err" >&2; exit 1; }
-	url="http://127.0.0.1:$port/pilotage/connexion"
-	token=$(curl -s --noproxy '*' -c "$work/jar" "$url" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
-	cookie=$(curl -s --noproxy '*' -b "$work/jar" -D - -o /dev/null --data-urlencode "email=admin@example.org" \
-		--data-urlencode "password=motdepasse-bench-1" --data-urlencode "csrf=$token" "$url" |
-		sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p')
+	cookie=$(bench_login "$port" admin@example.org motdepasse-bench-1 "$work/jar")
 	[ -n "$cookie" ] || { echo "pilotage pair: FAILED: cannot log in to $1" >&2; exit 1; }
 }
 for path in /pilotage/ /pilotage/pratiques /pilotage/pratiques/a.1 "$page"; do

@@ -15,6 +15,7 @@ sobre=$1
 shared=${2:-${SOBRE_TESTDATA:-../shared}}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../testdata.sh"
+. "$here/serve-login.sh"
 guide="$shared/corpus/gbpnr-v1"
 if [ ! -d "$guide" ]; then
 	testdata_missing "pilotage load, real guide" "$guide"
@@ -33,17 +34,9 @@ trap '[ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }; rm
 "$sobre" serve --port 0 --quiet --max-connections-per-address 0 --db "$work/sobre.db" "$guide" \
 	>"$work/out" 2>"$work/err" &
 pid=$!
-for _ in $(seq 50); do
-	grep -q 'steering app at' "$work/out" 2>/dev/null && break
-	sleep 0.1
-done
-port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/pilotage/.*|\1|p' "$work/out")
+port=$(bench_port "$work/out" 'steering app at')
 [ -n "$port" ] || { echo "pilotage load, real guide: FAILED: serve did not start" >&2; cat "$work/err" >&2; exit 1; }
-url="http://127.0.0.1:$port/pilotage/connexion"
-token=$(curl -s --noproxy '*' -c "$work/jar" "$url" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
-cookie=$(curl -s --noproxy '*' -b "$work/jar" -D - -o /dev/null --data-urlencode "email=admin@example.org" \
-	--data-urlencode "password=motdepasse-bench-1" --data-urlencode "csrf=$token" "$url" |
-	sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p')
+cookie=$(bench_login "$port" admin@example.org motdepasse-bench-1 "$work/jar")
 [ -n "$cookie" ] || { echo "pilotage load, real guide: FAILED: cannot log in" >&2; exit 1; }
 # The site's page of the first practice (printed as "site page").
 page=$("$sobre" list --format json "$guide" | sed -n 's/^ *"url": "\(.*\)",\{0,1\}$/\1/p' | head -n 1)

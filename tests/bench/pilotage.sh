@@ -9,6 +9,7 @@
 # tests/bench/pilotage-real.sh.
 set -eu
 sobre=$1
+. "$(cd "$(dirname "$0")" && pwd)/serve-login.sh"
 if ! command -v wrk >/dev/null 2>&1; then
 	echo "pilotage load: SKIPPED (wrk missing: apt-get install wrk)"
 	exit 0
@@ -20,17 +21,9 @@ trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 "$sobre" serve --port 0 --quiet --max-connections-per-address 0 --db "$work/sobre.db" examples/guide \
 	>"$work/out" 2>"$work/err" &
 pid=$!
-for _ in $(seq 50); do
-	grep -q 'first login' "$work/out" 2>/dev/null && break
-	sleep 0.1
-done
-port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/pilotage/.*|\1|p' "$work/out")
+port=$(bench_port "$work/out" 'first login')
 password=$(sed -n 's|.*with password \([^ ]*\) .*|\1|p' "$work/out")
-url="http://127.0.0.1:$port/pilotage/connexion"
-token=$(curl -s --noproxy '*' -c "$work/jar" "$url" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
-cookie=$(curl -s --noproxy '*' -b "$work/jar" -D - -o /dev/null --data-urlencode "email=admin@localhost" \
-	--data-urlencode "password=$password" --data-urlencode "csrf=$token" "$url" |
-	sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p')
+cookie=$(bench_login "$port" admin@localhost "$password" "$work/jar")
 [ -n "$cookie" ] || { echo "pilotage load: FAILED: cannot log in" >&2; exit 1; }
 load() { # path label
 	wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$1" >"$work/wrk"

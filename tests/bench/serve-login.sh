@@ -1,0 +1,21 @@
+# Sourced by the web app's load tests (pilotage.sh, pilotage-real.sh,
+# pilotage-pair.sh): waiting for `sobre serve` to start, then logging in.
+#   bench_port OUT WORD: waits (5 s at most) for WORD in serve's output file
+#     OUT, then prints the port it listens on ("" when it did not start).
+#   bench_login PORT EMAIL PASSWORD JAR: logs in through the login form
+#     (its CSRF token and cookie kept in the file JAR) and prints the
+#     session cookie, "sobre_session=..." ("" when refused).
+bench_port() {
+	for _ in $(seq 50); do
+		grep -q "$2" "$1" 2>/dev/null && break
+		sleep 0.1
+	done
+	sed -n 's|.*http://127.0.0.1:\([0-9]*\)/pilotage/.*|\1|p' "$1"
+}
+bench_login() {
+	_url="http://127.0.0.1:$1/pilotage/connexion"
+	_token=$(curl -s --noproxy '*' -c "$4" "$_url" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+	curl -s --noproxy '*' -b "$4" -D - -o /dev/null --data-urlencode "email=$2" \
+		--data-urlencode "password=$3" --data-urlencode "csrf=$_token" "$_url" |
+		sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p'
+}
