@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "guide/uclass.h"
+#include "util/bytescan.h"
 #include "util/utf8.h"
 
 /* linkify-it's text_separators: characters that can never be inside a link. */
@@ -427,31 +428,39 @@ static int lk_tld_hint(const char *s, size_t n, size_t i)
 }
 
 /* host_fuzzy_test: where fuzzy links may be, "localhost", "www.", ".1." or a
- * TLD; linkify-it tries no fuzzy link in a text without one. SIZE_MAX: none. */
+ * TLD; linkify-it tries no fuzzy link in a text without one. SIZE_MAX: none.
+ * Every text goes through here: the search goes from '.' to '.' (a sentence
+ * has one, and memchr skips the rest), and looks for "localhost", the one
+ * hint without a '.', by its rarest letter. */
 static size_t lk_hint(const char *s, size_t n, size_t from)
 {
-	/* Every text goes through here: one table entry per byte finds where a
-	 * hint may start. */
-	static const unsigned char may_start[128] = {['l'] = 1, ['L'] = 1, ['w'] = 1, ['W'] = 1, ['.'] = 1};
-	for (size_t i = from; i < n; i++) {
-		if ((unsigned char)s[i] >= 0x80 || !may_start[(unsigned char)s[i]])
-			continue;
-		/* Second letters first: 'l' and 'w' are common in French text. */
-		if ((s[i] | 0x20) == 'l' && n - i >= 9 && (s[i + 1] | 0x20) == 'o' && !strncasecmp(s + i, "localhost", 9))
-			return i;
-		if ((s[i] | 0x20) == 'w' && n - i >= 4 && (s[i + 1] | 0x20) == 'w' && !strncasecmp(s + i, "www.", 4))
-			return i;
-		if (s[i] != '.')
-			continue;
+	size_t best = SIZE_MAX;
+	for (const char *q = from < n ? memchr(s + from, '.', n - from) : NULL; q;
+	     q = memchr(q + 1, '.', (size_t)(s + n - q - 1))) {
+		size_t i = (size_t)(q - s);
+		if (i >= from + 3 && !strncasecmp(s + i - 3, "www", 3)) {
+			best = i - 3;
+			break;
+		}
 		size_t k = i + 1;
 		while (k < n && k - i <= 3 && s[k] >= '0' && s[k] <= '9')
 			k++;
-		if (k > i + 1 && k - i <= 4 && k < n && s[k] == '.')
-			return i;
-		if (lk_tld_hint(s, n, i + 1))
-			return i;
+		if ((k > i + 1 && k - i <= 4 && k < n && s[k] == '.') || lk_tld_hint(s, n, i + 1)) {
+			best = i;
+			break;
+		}
 	}
-	return SIZE_MAX;
+	/* "localhost" before best: its 'h' at most best + 4. */
+	size_t lim = best == SIZE_MAX ? n : (best + 5 < n ? best + 5 : n);
+	for (size_t h = from + 5; h < lim && h + 4 <= n;) {
+		h += bytescan_any(s + h, lim - h, "hH", 2);
+		if (h >= lim || h + 4 > n)
+			break;
+		if (!strncasecmp(s + h - 5, "localhost", 9))
+			return h - 5;
+		h++;
+	}
+	return best;
 }
 
 bool linkify_pretest(const char *s, size_t n)
@@ -460,6 +469,18 @@ bool linkify_pretest(const char *s, size_t n)
 	uint32_t prev = 0;
 	if (memchr(s, '@', n) || lk_hint(s, n, 0) != SIZE_MAX)
 		return true;
+	/* A scheme needs its ':' ("http:", "https:", "ftp:", "mailto:") or is
+	 * "//": without such a place, no need for the scan below. */
+	bool maybe = false;
+	for (size_t c = bytescan_any(s, n, ":/", 2); c < n && !maybe; c += 1 + bytescan_any(s + c + 1, n - c - 1, ":/", 2)) {
+		if (s[c] == '/')
+			maybe = c + 1 < n && s[c + 1] == '/';
+		else
+			maybe = (c >= 4 && !strncasecmp(s + c - 4, "http", 4)) || (c >= 5 && !strncasecmp(s + c - 5, "https", 5)) ||
+				(c >= 3 && !strncasecmp(s + c - 3, "ftp", 3)) || (c >= 6 && !strncasecmp(s + c - 6, "mailto", 6));
+	}
+	if (!maybe)
+		return false;
 	/* The bytes a scheme may start with: every other ASCII byte is only
 	 * the next one's predecessor. */
 	static const unsigned char starts[128] = {['h'] = 1, ['H'] = 1, ['f'] = 1, ['F'] = 1,

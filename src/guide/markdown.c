@@ -20,6 +20,7 @@
 #include "guide/mdurl.h"
 #include "guide/typography.h"
 #include "guide/uclass.h"
+#include "util/bytescan.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -51,21 +52,20 @@ static void attr_decode(const MD_ATTRIBUTE *a, buf_t *out)
 /* markdown-it's escapeHtml: & < > " only (not the apostrophe, unlike buf_put_html). */
 static void put_esc(buf_t *b, const char *s, size_t n)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		default: continue;
+	size_t i = 0;
+	for (;;) {
+		size_t j = i + bytescan_any(s + i, n - i, "&<>\"", 4);
+		buf_put(b, s + i, j - i);
+		if (j == n)
+			return;
+		switch (s[j]) {
+		case '&': buf_put(b, "&amp;", 5); break;
+		case '<': buf_put(b, "&lt;", 4); break;
+		case '>': buf_put(b, "&gt;", 4); break;
+		default: buf_put(b, "&quot;", 6); break;
 		}
-		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
+		i = j + 1;
 	}
-	buf_put(b, s + start, n - start);
 }
 
 /* ---- Rendering state ------------------------------------------------------ */

@@ -17,14 +17,17 @@ static char *normalise(const char *src, size_t len, size_t *outlen)
 	}
 	char *out = xmalloc(len + 1);
 	size_t o = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (src[i] == '\r') {
-			out[o++] = '\n';
-			if (i + 1 < len && src[i + 1] == '\n')
-				i++;
-		} else {
-			out[o++] = src[i];
-		}
+	/* Copied line by line where lines end with CR. */
+	for (size_t i = 0; i < len;) {
+		const char *cr = memchr(src + i, '\r', len - i);
+		size_t run = cr ? (size_t)(cr - src) - i : len - i;
+		memcpy(out + o, src + i, run);
+		o += run;
+		i += run;
+		if (!cr)
+			break;
+		out[o++] = '\n';
+		i += i + 1 < len && src[i + 1] == '\n' ? 2 : 1;
 	}
 	out[o] = '\0';
 	*outlen = o;

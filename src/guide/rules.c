@@ -439,17 +439,23 @@ static void check_template_syntax(ctx_t *c, const page_t *p)
 	 * found once, and a line known to hold no "}}" after some point is not
 	 * scanned again for each later "{{": all three were quadratic on one
 	 * long line of tags. */
-	size_t colpos = 0, noclose = 0, lim = 0;
+	size_t colpos = 0, noclose = 0, lim = 0, counted = 0;
 	int col = 1;
 	for (size_t i = 0; i + 1 < len; i++) {
-		if (body[i] == '\n') {
+		/* From '{' to '{', lines counted only up to a tag. */
+		const char *brace = memchr(body + i, '{', len - 1 - i);
+		if (!brace)
+			break;
+		i = (size_t)(brace - body);
+		if (body[i + 1] != '%' && body[i + 1] != '{')
+			continue;
+		for (const char *nl = memchr(body + counted, '\n', i - counted); nl;
+		     nl = memchr(nl + 1, '\n', (size_t)(body + i - nl - 1))) {
 			line++;
-			colpos = i + 1;
+			colpos = (size_t)(nl - body) + 1;
 			col = 1;
-			continue;
 		}
-		if (body[i] != '{' || (body[i + 1] != '%' && body[i + 1] != '{'))
-			continue;
+		counted = i;
 		if (body[i + 1] == '{' && i < noclose)
 			continue;
 		col += (int)utf8_length(body + colpos, i - colpos);

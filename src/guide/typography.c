@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "guide/uclass.h"
+#include "util/bytescan.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -21,17 +22,14 @@ static int ascii_lower(int c)
 
 static const char ELLIPSIS[] = "\xE2\x80\xA6";
 
-/* The bytes that can start a replacement: most text has none of them but
- * '.', ',' and '-', so the scans below look at one table entry per byte. */
-static const unsigned char starts_rare[128] = {
-	['+'] = 1, ['.'] = 1, [','] = 1, ['-'] = 1, ['?'] = 1, ['!'] = 1,
-};
-
+/* Whether s[0..n) holds something a replacement may change: most text holds
+ * none, and of the bytes that start one only '.', ',' and '-' are common. */
 static int has_rare(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
-		if ((unsigned char)s[i] >= 0x80 || !starts_rare[(unsigned char)s[i]])
-			continue;
+		i += bytescan_any(s + i, n - 1 - i, "+.,-?!", 6);
+		if (i + 1 >= n)
+			break;
 		char a = s[i], b = s[i + 1];
 		if ((a == '+' && b == '-') || (a == '.' && b == '.') || (a == ',' && b == ',') ||
 		    (a == '-' && b == '-'))

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bytescan.h"
 #include "util/xalloc.h"
 
 void buf_grow(buf_t *b, size_t extra)
@@ -68,22 +69,21 @@ void buf_printf(buf_t *b, const char *fmt, ...)
 
 void buf_put_html(buf_t *b, const char *s, size_t n)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+	size_t i = 0;
+	for (;;) {
+		size_t j = i + bytescan_any(s + i, n - i, "&<>\"'", 5);
+		buf_put(b, s + i, j - i);
+		if (j == n)
+			return;
+		switch (s[j]) {
+		case '&': buf_put(b, "&amp;", 5); break;
+		case '<': buf_put(b, "&lt;", 4); break;
+		case '>': buf_put(b, "&gt;", 4); break;
+		case '"': buf_put(b, "&quot;", 6); break;
+		default: buf_put(b, "&#39;", 5); break;
 		}
-		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
+		i = j + 1;
 	}
-	buf_put(b, s + start, n - start);
 }
 
 void buf_truncate(buf_t *b, size_t len)

@@ -262,9 +262,12 @@ static void test_pretest(void **state)
 {
 	(void)state;
 	static const char *const yes[] = {"voir http://x", "HTTPS:", "ftp:", "un //x", "mailto:", "a@b", "www.x",
-					  "x.fr", "x.com.", "un localhost", "a.1.b", "x.xn--p1ai"};
+					  "x.fr", "x.com.", "un localhost", "a.1.b", "x.xn--p1ai", "LOCALHOST",
+					  "fin. localhost", "WwW.x", "Fin. Voir www.x", "a.123.b", "texte. puis x.fr",
+					  "ici : https://x", "du texte ::: puis mailto:x", "lire //x et :", "a //"};
 	static const char *const no[] = {"", "Du texte, rien d'autre.", "fichier.txt", "example.invalid",
-					 "xhttp:", "_mailto:", "a_//b"};
+					 "xhttp:", "_mailto:", "a_//b", "a.1234.b", "localhos", "le http de base",
+					 "ww.x", "deux : points / et barre", "h", "hôte. Fin."};
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
 		if (!linkify_pretest(yes[i], strlen(yes[i])))
 			fail_msg("pretest refused \"%s\"", yes[i]);
