@@ -35,10 +35,16 @@ int fs_read_file(const char *path, size_t max, buf_t *out)
 		goto cleanup;
 	}
 	buf_reset(out);
-	buf_grow(out, st.st_size > 0 ? (size_t)st.st_size : 4096);
+	/* Room for one byte more than the file's size: a regular file that
+	 * reads short of that at its stat size has been read whole, without
+	 * the read that returns 0 (a guide's every file goes through here). */
+	size_t size = st.st_size > 0 ? (size_t)st.st_size : 0;
+	buf_grow(out, size ? size + 1 : 4096);
 	for (;;) {
-		buf_grow(out, 65536);
-		ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
+		if (out->cap - out->len - 1 == 0)
+			buf_grow(out, 65536);
+		size_t room = out->cap - out->len - 1;
+		ssize_t n = read(fd, out->ptr + out->len, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -52,6 +58,8 @@ int fs_read_file(const char *path, size_t max, buf_t *out)
 			err = EFBIG;
 			goto cleanup;
 		}
+		if (S_ISREG(st.st_mode) && size && out->len == size && (size_t)n < room)
+			break;
 	}
 	out->ptr[out->len] = '\0';
 cleanup:
