@@ -123,6 +123,7 @@ void value_free(value_t *v)
 		}
 		free(v->u.map.keys);
 		free(v->u.map.vals);
+		free(v->u.map.klens);
 		free(v->u.map.hidx);
 		break;
 	default:
@@ -184,7 +185,7 @@ static void index_insert(value_t *map, size_t pos)
 {
 	const char *k = map->u.map.keys[pos];
 	size_t mask = map->u.map.hcap - 1;
-	size_t slot = hash_key(k, strlen(k)) & mask;
+	size_t slot = hash_key(k, map->u.map.klens[pos]) & mask;
 	while (map->u.map.hidx[slot])
 		slot = (slot + 1) & mask;
 	map->u.map.hidx[slot] = pos + 1;
@@ -206,17 +207,6 @@ static void index_rebuild(value_t *map)
 		index_insert(map, i);
 }
 
-/* k (a C string) equals key[0..keylen)? key may hold NUL bytes (a template
- * tag name is any bytes): strncmp would stop at one and call the strings
- * equal, then k[keylen] would read past the end of k. */
-static bool key_eq(const char *k, const char *key, size_t keylen)
-{
-	for (size_t j = 0; j < keylen; j++)
-		if (k[j] != key[j] || k[j] == '\0')
-			return false;
-	return k[keylen] == '\0';
-}
-
 /* Keys that maps hold without a copy of their own: those of the site's page
  * contexts and of the guide's front matters, built by the hundred thousand
  * (a copy and its free were a fifth of the cost of a page context). One
@@ -235,6 +225,7 @@ static const char key_pool[] =
 
 #define POOL_SLOTS 256 /* a power of two, over twice the keys above */
 static unsigned short pool_slot[POOL_SLOTS]; /* offset in key_pool + 1, 0: empty */
+static unsigned char pool_len[POOL_SLOTS];    /* the length of that key */
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
 static void pool_init(void)
@@ -244,6 +235,7 @@ static void pool_init(void)
 		while (pool_slot[slot])
 			slot = (slot + 1) & (POOL_SLOTS - 1);
 		pool_slot[slot] = (unsigned short)(off + 1);
+		pool_len[slot] = (unsigned char)strlen(key_pool + off);
 	}
 }
 
@@ -253,7 +245,7 @@ static const char *pool_find(const char *key, size_t len)
 	pthread_once(&pool_once, pool_init);
 	for (size_t slot = hash_key(key, len) & (POOL_SLOTS - 1); pool_slot[slot]; slot = (slot + 1) & (POOL_SLOTS - 1)) {
 		const char *k = key_pool + pool_slot[slot] - 1;
-		if (key_eq(k, key, len))
+		if (pool_len[slot] == len && !memcmp(k, key, len))
 			return k;
 	}
 	return NULL;
@@ -266,9 +258,8 @@ static bool in_pool(const char *k)
 }
 
 /* A map's copy of key: the pool's, or its own. */
-static char *key_copy(const char *key)
+static char *key_copy(const char *key, size_t len)
 {
-	size_t len = strlen(key);
 	const char *k = pool_find(key, len);
 	return k ? (char *)k : xstrndup(key, len);
 }
@@ -287,23 +278,25 @@ static long map_index(const value_t *map, const char *key, size_t keylen)
 		size_t mask = map->u.map.hcap - 1;
 		for (size_t slot = hash_key(key, keylen) & mask; map->u.map.hidx[slot]; slot = (slot + 1) & mask) {
 			size_t i = map->u.map.hidx[slot] - 1;
-			const char *k = map->u.map.keys[i];
-			if (key_eq(k, key, keylen))
+			if (map->u.map.klens[i] == keylen && !memcmp(map->u.map.keys[i], key, keylen))
 				return (long)i;
 		}
 		return -1;
 	}
-	for (size_t i = 0; i < map->u.map.len; i++) {
-		const char *k = map->u.map.keys[i];
-		if (key_eq(k, key, keylen))
+	/* Keys have no NUL byte: a key holding one (from a template tag)
+	 * differs from every key at that byte. Most keys differ from the one
+	 * looked for in length; several share a prefix (difficultyClass,
+	 * difficultyColor...), which a byte loop would go through. */
+	for (size_t i = 0; i < map->u.map.len; i++)
+		if (map->u.map.klens[i] == keylen && !memcmp(map->u.map.keys[i], key, keylen))
 			return (long)i;
-	}
 	return -1;
 }
 
 void value_map_set(value_t *map, const char *key, value_t *val)
 {
-	long i = map_index(map, key, strlen(key));
+	size_t keylen = strlen(key);
+	long i = map_index(map, key, keylen);
 	if (i >= 0) {
 		value_free(map->u.map.vals[i]);
 		map->u.map.vals[i] = val;
@@ -314,8 +307,11 @@ void value_map_set(value_t *map, const char *key, value_t *val)
 	map->u.map.keys = xgrow(map->u.map.keys, &cap, n + 1, sizeof *map->u.map.keys);
 	cap = map->u.map.cap;
 	map->u.map.vals = xgrow(map->u.map.vals, &cap, n + 1, sizeof *map->u.map.vals);
+	cap = map->u.map.cap;
+	map->u.map.klens = xgrow(map->u.map.klens, &cap, n + 1, sizeof *map->u.map.klens);
 	map->u.map.cap = cap;
-	map->u.map.keys[n] = key_copy(key);
+	map->u.map.keys[n] = key_copy(key, keylen);
+	map->u.map.klens[n] = keylen;
 	map->u.map.vals[n] = val;
 	map->u.map.len = n + 1;
 	/* Keep the table at most half full; grow by rebuilding. */
@@ -335,6 +331,7 @@ value_t *value_map_take(value_t *map, const char *key)
 	size_t rest = map->u.map.len - (size_t)i - 1;
 	memmove(&map->u.map.keys[i], &map->u.map.keys[i + 1], rest * sizeof(char *));
 	memmove(&map->u.map.vals[i], &map->u.map.vals[i + 1], rest * sizeof(value_t *));
+	memmove(&map->u.map.klens[i], &map->u.map.klens[i + 1], rest * sizeof(size_t));
 	map->u.map.len--;
 	if (map->u.map.hidx)
 		index_rebuild(map);

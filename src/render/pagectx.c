@@ -77,12 +77,19 @@ void pagectx_url(value_t *m, const char *key, const char *path)
 	pagectx_buf(m, key, &b);
 }
 
+void pagectx_encode_filter(const char *list_url, const char *param, const char *val, buf_t *out)
+{
+	pagectx_encode_path(list_url, out);
+	buf_putc(out, '?');
+	buf_puts(out, param);
+	buf_putc(out, '=');
+	pagectx_encode_query(val, out);
+}
+
 void pagectx_filter_url(value_t *m, const char *key, const char *list_url, const char *param, const char *val)
 {
 	buf_t b = BUF_INIT;
-	pagectx_encode_path(list_url, &b);
-	buf_printf(&b, "?%s=", param);
-	pagectx_encode_query(val, &b);
+	pagectx_encode_filter(list_url, param, val, &b);
 	pagectx_buf(m, key, &b);
 }
 

@@ -23,6 +23,8 @@ void pagectx_url(value_t *m, const char *key, const char *path);
 /* m[key] = the list page at list_url filtered on param=val: the link a
  * priority, a difficulty or a pilot tag points to. */
 void pagectx_filter_url(value_t *m, const char *key, const char *list_url, const char *param, const char *val);
+/* That link appended to out, for a site that computes it once. */
+void pagectx_encode_filter(const char *list_url, const char *param, const char *val, buf_t *out);
 /* m[key] = {iso: "2023-06-01", fr: "01/06/2023"} when iso starts with a
  * YYYY-MM-DD date; nothing otherwise (NULL too). */
 void pagectx_date(value_t *m, const char *key, const char *iso);

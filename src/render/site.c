@@ -46,6 +46,7 @@ typedef struct {
 typedef struct {
 	const char *name;
 	const char *filter;
+	char *url; /* the list filtered on this pilot, encoded (site_new) */
 } pilot_t;
 
 struct site {
@@ -62,6 +63,9 @@ struct site {
 	pilot_t *pilots;    /* every pilot name of the guide, sorted (strcmp) */
 	size_t npilots;
 	char **enc;         /* per page of the guide: its URL percent-encoded, or NULL */
+	/* The list filtered on each known priority and difficulty, encoded:
+	 * every sheet links to two of them. */
+	char *prio_urls[3], *diff_urls[3];
 	bool split;         /* the reading version is one page per theme */
 	char **parts;       /* per theme, when split: its reading page's URL path */
 };
@@ -330,7 +334,7 @@ static void collect_pilots(site_t *s)
 	for (size_t i = 0, first = 0; i < n; i++) {
 		if (strcmp(keys.ptr + seen[i].key, keys.ptr + seen[first].key) != 0)
 			first = i;
-		s->pilots[i] = (pilot_t){seen[i].name, seen[first].name};
+		s->pilots[i] = (pilot_t){seen[i].name, seen[first].name, NULL};
 	}
 	if (n > 1)
 		qsort(s->pilots, n, sizeof *s->pilots, cmp_pilot);
@@ -343,12 +347,37 @@ static void collect_pilots(site_t *s)
 	buf_free(&keys);
 }
 
+static const pilot_t *find_pilot(const site_t *s, const char *name)
+{
+	pilot_t want = {name, NULL, NULL};
+	return s->npilots ? bsearch(&want, s->pilots, s->npilots, sizeof *s->pilots, cmp_pilot) : NULL;
+}
+
 /* The spelling the list's filters use for a pilot name. */
 static const char *pilot_filter(const site_t *s, const char *name)
 {
-	pilot_t want = {name, NULL};
-	const pilot_t *p = s->npilots ? bsearch(&want, s->pilots, s->npilots, sizeof *s->pilots, cmp_pilot) : NULL;
+	const pilot_t *p = find_pilot(s, name);
 	return p ? p->filter : name;
+}
+
+static char *filter_href(const site_t *s, const char *param, const char *val)
+{
+	buf_t b = BUF_INIT;
+	pagectx_encode_filter(s->list_url, param, val, &b);
+	return buf_detach(&b);
+}
+
+/* The list filtered on param=val under key: computed once per site for the
+ * known values (urls, indexed like names), built for any other. */
+static void put_filter_url(const site_t *s, value_t *m, const char *key, const char *param, const char *val,
+			   const char *const names[3], char *const urls[3])
+{
+	for (size_t i = 0; i < 3; i++)
+		if (urls[i] && strcmp(val, names[i]) == 0) {
+			pagectx_ref(m, key, urls[i]);
+			return;
+		}
+	pagectx_filter_url(m, key, s->list_url, param, val);
 }
 
 /* ---- page contexts ---- */
@@ -385,8 +414,8 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 {
 	const char *list = s->list_url;
 	value_t *m = sheet_ref(s, p);
-	pagectx_filter_url(m, "priorityUrl", list, "priority", p->priority);
-	pagectx_filter_url(m, "difficultyUrl", list, "difficulty", p->difficulty);
+	put_filter_url(s, m, "priorityUrl", "priority", p->priority, rules_priorities, s->prio_urls);
+	put_filter_url(s, m, "difficultyUrl", "difficulty", p->difficulty, rules_difficulties, s->diff_urls);
 	/* The old site's wording for each difficulty. */
 	const char *label = strcmp(p->difficulty, rules_difficulties[0]) == 0   ? "Facile à mettre en œuvre"
 			    : strcmp(p->difficulty, rules_difficulties[1]) == 0 ? "Difficulté de mise en œuvre moyenne"
@@ -403,12 +432,16 @@ static value_t *sheet_full(const site_t *s, const guide_practice_t *p, bool with
 			continue;
 		value_t *wm = value_map();
 		pagectx_ref(wm, "name", w);
-		pagectx_filter_url(wm, "url", list, "who", pilot_filter(s, w));
+		const pilot_t *pilot = find_pilot(s, w);
+		if (pilot)
+			pagectx_ref(wm, "url", pilot->url);
+		else
+			pagectx_filter_url(wm, "url", list, "who", w);
 		value_list_push(who, wm);
 		/* The list filter reads pilots from one attribute: '|' never occurs in a name. */
 		if (whoattr.len)
 			buf_putc(&whoattr, '|');
-		buf_puts(&whoattr, pilot_filter(s, w));
+		buf_puts(&whoattr, pilot ? pilot->filter : w);
 	}
 	value_map_set(m, "who", who);
 	buf_t whotext = BUF_INIT;
@@ -801,6 +834,12 @@ site_t *site_new(guide_t *g, const theme_t *theme, const char *base_url)
 			s->enc[i] = buf_detach(&e);
 		}
 	collect_pilots(s);
+	for (size_t i = 0; i < s->npilots; i++)
+		s->pilots[i].url = filter_href(s, "who", s->pilots[i].filter);
+	for (size_t i = 0; i < 3; i++) {
+		s->prio_urls[i] = filter_href(s, "priority", rules_priorities[i]);
+		s->diff_urls[i] = filter_href(s, "difficulty", rules_difficulties[i]);
+	}
 	s->shared = build_shared(s);
 	s->by_url = xcalloc(s->n + 1, sizeof *s->by_url);
 	for (size_t i = 0; i < s->n; i++)
@@ -831,7 +870,13 @@ void site_free(site_t *s)
 	free(s->parts);
 	free(s->list_url);
 	free(s->base_url);
+	for (size_t i = 0; s->pilots && i < s->npilots; i++)
+		free(s->pilots[i].url);
 	free(s->pilots);
+	for (size_t i = 0; i < 3; i++) {
+		free(s->prio_urls[i]);
+		free(s->diff_urls[i]);
+	}
 	free(s);
 }
 

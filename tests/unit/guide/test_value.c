@@ -262,6 +262,46 @@ static void test_map_take(void **state)
 	value_free(l);
 }
 
+/* Keys of other lengths and shared prefixes, before and after a take (the
+ * lengths kept beside the keys move with them), small and hashed maps. */
+static void test_map_prefixes_and_take(void **state)
+{
+	(void)state;
+	for (int extra = 0; extra <= 40; extra += 40) {
+		value_t *m = value_map();
+		char key[16];
+		for (int i = 0; i < extra; i++) {
+			snprintf(key, sizeof key, "x%d", i);
+			value_map_set(m, key, value_number(-i));
+		}
+		value_map_set(m, "a", value_number(1));
+		value_map_set(m, "difficulty", value_number(2));
+		value_map_set(m, "difficultyClass", value_number(3));
+		value_map_set(m, "difficultyColor", value_number(4));
+		value_map_set(m, "", value_number(5));
+		assert_true(value_get(m, "difficultyColor")->u.num == 4);
+		assert_true(value_get(m, "")->u.num == 5);
+		assert_null(value_get(m, "difficultyC"));
+		assert_null(value_get(m, "difficultyColors"));
+		assert_null(value_getn(m, "difficultyClass", 14));
+		value_free(value_map_take(m, "a"));
+		assert_null(value_get(m, "a"));
+		assert_true(value_get(m, "difficulty")->u.num == 2);
+		assert_true(value_get(m, "difficultyClass")->u.num == 3);
+		assert_true(value_get(m, "difficultyColor")->u.num == 4);
+		value_free(value_map_take(m, "difficulty"));
+		assert_null(value_get(m, "difficulty"));
+		assert_true(value_get(m, "difficultyColor")->u.num == 4);
+		assert_true(value_get(m, "")->u.num == 5);
+		if (extra)
+			assert_true(value_get(m, "x39")->u.num == -39);
+		value_map_set(m, "difficultyColor", value_number(6)); /* replaced, not added */
+		assert_true(value_get(m, "difficultyColor")->u.num == 6);
+		assert_int_equal(m->u.map.len, (size_t)extra + 3);
+		value_free(m);
+	}
+}
+
 static void test_get_path(void **state)
 {
 	(void)state;
@@ -492,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_map_many),
 		cmocka_unit_test(test_key_with_nul),
 		cmocka_unit_test(test_map_take),
+		cmocka_unit_test(test_map_prefixes_and_take),
 		cmocka_unit_test(test_get_path),
 		cmocka_unit_test(test_list_push),
 		cmocka_unit_test(test_copy_deep),
