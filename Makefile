@@ -125,7 +125,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsobre.a
 $(BUILD)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libsobre.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsobre.a $(LDLIBS_ALL)
+	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< tests/fuzz/replay.c $(BUILD)/libsobre.a $(LDLIBS_ALL)
 
 # The library's Markdown and Mustache entry points on a file, for make pathological.
 $(BUILD)/tools/driver: tests/pathological/driver.c $(BUILD)/libsobre.a
@@ -286,7 +286,7 @@ fuzz-bin: $(FUZZERS:%=$(BUILD)/fuzz_%)
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libsobre.a
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(BUILD)/libsobre.a $(LDLIBS_ALL)
+	@$(CC) $(CFLAGS_ALL) -Itests -fsanitize=fuzzer -o $@ $< $(BUILD)/libsobre.a $(LDLIBS_ALL)
 
 clean:
 	rm -rf $(BUILD)

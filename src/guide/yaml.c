@@ -1,8 +1,10 @@
-/* yaml: libfyaml events -> value_t, with depth and expansion limits. */
+/* yaml: libfyaml events -> value_t, with depth and expansion limits; a fast
+ * path for simple block YAML that gives the same tree. */
 #include "guide/yaml.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <libfyaml.h>
 #include <math.h>
 #include <stdlib.h>
@@ -428,7 +430,335 @@ static void report_fy_error(ybuild_t *b, const fyerr_t *e)
 	b->failed = true;
 }
 
-value_t *yaml_parse(const char *file, const char *src, size_t len, int line_offset, diag_list_t *diags)
+/* The fast path. libfyaml's event parser spends about 150,000 instructions
+ * on a sheet's front matter of fifteen lines (a quarter of a build), most of
+ * it on generality a front matter never uses. The reader below takes only
+ * the simple block YAML that front matters are made of and builds exactly
+ * the tree the libfyaml path builds: same kinds, same text, same file, line
+ * and column on every node, same key order. On anything else it gives up,
+ * with no diagnostic and nothing allocated, and yaml_parse runs libfyaml from
+ * the start: giving up costs time, a different tree would cost a wrong site,
+ * so every doubt gives up.
+ *
+ * The subset, one line at a time (a line of spaces is blank):
+ *   "key: scalar", or "key:" with its value on the lines below: a more
+ *     indented mapping or sequence, a sequence at the key's own indentation,
+ *     or nothing at all (null, placed at its key as libfyaml's path does);
+ *   "- scalar", or "- key: ..." (a mapping opening on the entry's line);
+ *   keys are [A-Za-z_][A-Za-z0-9_-]*, not a spelling of null, true or false
+ *     (their text would change), never twice in one mapping;
+ *   a scalar fits on its line: plain (no indicator first, except '-' before
+ *     a digit or '.', and no ": ", " #", final ':', bracket or brace),
+ *     'single-quoted' with no '' or "double-quoted" with no backslash;
+ *     after it, spaces only.
+ * Refused wherever they are: tabs, CR and other control characters, invalid
+ * UTF-8 and the characters libfyaml reads as line breaks or a BOM (U+0085,
+ * U+2028, U+2029, U+FEFF) or that YAML excludes (U+FFFE, U+FFFF), comments,
+ * anchors, aliases, tags, flow collections, block scalars, directives,
+ * document markers, empty entries ("-"), an empty document, nesting deeper
+ * than YAML_FAST_MAX_DEPTH. */
+
+typedef struct {
+	const char *file;
+	int line_offset;
+	const char *end; /* end of the text */
+	/* The current line: its start, its end ('\n' or the end of the text),
+	 * where the current node starts on it and that place's 0-based column
+	 * (everything before it on the line is ASCII, so bytes are columns). */
+	const char *bol, *eol, *p;
+	int col;
+	int indent; /* the line's indentation; -1 past the last line */
+	int line;   /* 0-based */
+	size_t nodes;
+} fast_t;
+
+static bool fast_char_ok(uint32_t cp)
+{
+	return cp >= 0xA0 && cp != 0x2028 && cp != 0x2029 && cp != 0xFEFF && cp != 0xFFFE && cp != 0xFFFF;
+}
+
+/* Moves to the first line at or after s (line number line) that holds
+ * something, checking every byte on the way; false gives up. */
+static bool fast_line_from(fast_t *f, const char *s, int line)
+{
+	for (;;) {
+		const char *bol = s;
+		while (s < f->end && *s == ' ')
+			s++;
+		const char *content = s;
+		while (s < f->end && *s != '\n') {
+			unsigned char c = (unsigned char)*s;
+			if (c >= 0x20 && c < 0x7F) {
+				s++;
+				continue;
+			}
+			if (c < 0x80)
+				return false;
+			uint32_t cp;
+			size_t n = utf8_decode(s, (size_t)(f->end - s), &cp);
+			if (n == 1 || !fast_char_ok(cp))
+				return false;
+			s += n;
+		}
+		if (s == content && s < f->end) {
+			s++;
+			line++;
+			continue;
+		}
+		f->line = line;
+		f->bol = bol;
+		f->eol = s;
+		f->p = content;
+		f->col = (int)(content - bol);
+		f->indent = s == content ? -1 : f->col;
+		return true;
+	}
+}
+
+static bool fast_next_line(fast_t *f)
+{
+	if (f->eol >= f->end) {
+		f->indent = -1;
+		return true;
+	}
+	return fast_line_from(f, f->eol + 1, f->line + 1);
+}
+
+static void fast_pos(const fast_t *f, value_t *v, int line, int col)
+{
+	v->file = f->file;
+	v->line = line + 1 + f->line_offset;
+	v->col = col + 1;
+}
+
+static bool key_first(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool key_char(char c)
+{
+	return key_first(c) || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* The length of the key starting at p when "key:" ends the line or is
+ * followed by a space; 0 otherwise. */
+static size_t fast_key(const char *p, const char *eol)
+{
+	if (p >= eol || !key_first(*p))
+		return 0;
+	const char *s = p + 1;
+	while (s < eol && key_char(*s))
+		s++;
+	if (s == eol || *s != ':' || (s + 1 < eol && s[1] != ' '))
+		return 0;
+	return (size_t)(s - p);
+}
+
+/* Keys that the core schema reads as null or a boolean, whose text as a key
+ * is not what is written ("NULL" gives "", "True" gives "true"). */
+static bool key_typed(const char *k, size_t n)
+{
+	static const char *const words[] = {"null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (eq(k, n, words[i]))
+			return true;
+	return false;
+}
+
+/* A sequence entry starts the current line's content: '-' then a space or
+ * the end of the line. */
+static bool fast_entry(const fast_t *f)
+{
+	return f->indent >= 0 && *f->p == '-' && (f->p + 1 == f->eol || f->p[1] == ' ');
+}
+
+/* May a plain scalar start at q? Not on an indicator (YAML 1.2, c-indicator),
+ * except '-' before a digit or a '.', as in -1 or -.inf. */
+static bool plain_first(const char *q, const char *eol)
+{
+	if (!strchr("-?:,[]{}#&*!|>'\"%@`", *q))
+		return true;
+	return *q == '-' && q + 1 < eol && ((q[1] >= '0' && q[1] <= '9') || q[1] == '.');
+}
+
+/* The scalar starting at q on the current line, which it must end. */
+static value_t *fast_scalar(fast_t *f, const char *q)
+{
+	const char *eol = f->eol, *s = q, *e, *rest;
+	int col = (int)(q - f->bol);
+	bool plain = false;
+	if (*q == '"' || *q == '\'') {
+		s = q + 1;
+		e = memchr(s, *q, (size_t)(eol - s));
+		/* Escapes are left to libfyaml, '' included: 0.7.12 misreads two
+		 * in a row ('a''''b' gives a''' instead of a''b). */
+		if (!e || (*q == '"' && memchr(s, '\\', (size_t)(e - s))) || (*q == '\'' && e + 1 < eol && e[1] == '\''))
+			return NULL;
+		rest = e + 1;
+		col++; /* libfyaml places a quoted scalar at its first character */
+	} else {
+		if (!plain_first(q, eol))
+			return NULL;
+		for (const char *t = q; t < eol; t++) {
+			char c = *t;
+			if ((c == ':' && (t + 1 == eol || t[1] == ' ')) || (c == '#' && t[-1] == ' ') || c == '[' ||
+			    c == ']' || c == '{' || c == '}')
+				return NULL;
+		}
+		e = eol;
+		while (e[-1] == ' ')
+			e--;
+		rest = eol;
+		plain = true;
+	}
+	for (const char *t = rest; t < eol; t++)
+		if (*t != ' ')
+			return NULL;
+	if (++f->nodes > YAML_MAX_NODES)
+		return NULL;
+
+	size_t n = (size_t)(e - s);
+	size_t nfc_len;
+	char *nfc = utf8_nfc_new(s, n, &nfc_len);
+	if (nfc) {
+		s = nfc;
+		n = nfc_len;
+	}
+	value_t *v = plain ? plain_scalar(s, n) : value_string(s, n);
+	free(nfc);
+	fast_pos(f, v, f->line, col);
+	return v;
+}
+
+static value_t *fast_block(fast_t *f, int depth);
+
+/* The mapping whose first key is at f->p. Ends on the first line less
+ * indented than its keys (or past the end). */
+static value_t *fast_map(fast_t *f, int depth)
+{
+	if (depth > YAML_FAST_MAX_DEPTH || ++f->nodes > YAML_MAX_NODES)
+		return NULL;
+	int col0 = f->col;
+	value_t *map = value_map();
+	fast_pos(f, map, f->line, col0);
+	for (;;) {
+		size_t kn = fast_key(f->p, f->eol);
+		char key[YAML_FAST_MAX_KEY];
+		if (!kn || kn >= sizeof key || key_typed(f->p, kn) || value_getn(map, f->p, kn))
+			goto fail;
+		memcpy(key, f->p, kn);
+		key[kn] = '\0';
+		int kline = f->line;
+		const char *q = f->p + kn + 1;
+		while (q < f->eol && *q == ' ')
+			q++;
+		value_t *v = NULL;
+		if (q < f->eol) {
+			v = fast_scalar(f, q);
+			if (!v)
+				goto fail;
+			if (!fast_next_line(f)) {
+				value_free(v);
+				goto fail;
+			}
+		} else {
+			if (!fast_next_line(f))
+				goto fail;
+			if (f->indent > col0 || (f->indent == col0 && fast_entry(f))) {
+				v = fast_block(f, depth + 1);
+				if (!v)
+					goto fail;
+			} else {
+				if (++f->nodes > YAML_MAX_NODES)
+					goto fail;
+				/* As attach does for libfyaml's mark-less empty value. */
+				v = value_null();
+				fast_pos(f, v, kline, col0);
+			}
+		}
+		value_map_set(map, key, v);
+		if (f->indent < col0)
+			return map;
+		if (f->indent > col0)
+			goto fail;
+	}
+fail:
+	value_free(map);
+	return NULL;
+}
+
+/* The sequence whose first '-' is at f->p. Ends on the first line less
+ * indented than its '-', or as indented but not an entry. */
+static value_t *fast_seq(fast_t *f, int depth)
+{
+	if (depth > YAML_FAST_MAX_DEPTH || ++f->nodes > YAML_MAX_NODES)
+		return NULL;
+	int col0 = f->col;
+	value_t *list = value_list();
+	fast_pos(f, list, f->line, col0);
+	for (;;) {
+		const char *q = f->p + 1;
+		while (q < f->eol && *q == ' ')
+			q++;
+		if (q == f->eol || (*q == '-' && (q + 1 == f->eol || q[1] == ' ')))
+			goto fail; /* an empty entry, or a sequence in the entry */
+		value_t *v;
+		if (fast_key(q, f->eol)) {
+			f->col += (int)(q - f->p);
+			f->p = q;
+			v = fast_map(f, depth + 1);
+		} else {
+			v = fast_scalar(f, q);
+			if (v && !fast_next_line(f)) {
+				value_free(v);
+				v = NULL;
+			}
+		}
+		if (!v)
+			goto fail;
+		value_list_push(list, v);
+		if (f->indent < col0 || (f->indent == col0 && !fast_entry(f)))
+			return list;
+		if (f->indent > col0)
+			goto fail;
+	}
+fail:
+	value_free(list);
+	return NULL;
+}
+
+/* The mapping or sequence starting at f->p. */
+static value_t *fast_block(fast_t *f, int depth)
+{
+	if (fast_entry(f))
+		return fast_seq(f, depth);
+	if (fast_key(f->p, f->eol))
+		return fast_map(f, depth);
+	return NULL;
+}
+
+value_t *yaml_parse_fast(const char *file, const char *src, size_t len, int line_offset)
+{
+	/* Lines and columns are ints. */
+	if (len > INT_MAX / 2)
+		return NULL;
+	fast_t f;
+	memset(&f, 0, sizeof f);
+	f.file = file;
+	f.line_offset = line_offset;
+	f.end = src + len;
+	if (!fast_line_from(&f, src, 0) || f.indent != 0)
+		return NULL;
+	value_t *v = fast_block(&f, 1);
+	if (v && f.indent != -1) {
+		value_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+value_t *yaml_parse_slow(const char *file, const char *src, size_t len, int line_offset, diag_list_t *diags)
 {
 	ybuild_t b;
 	memset(&b, 0, sizeof b);
@@ -516,4 +846,10 @@ cleanup:
 	if (!b.root)
 		b.root = value_null();
 	return b.root;
+}
+
+value_t *yaml_parse(const char *file, const char *src, size_t len, int line_offset, diag_list_t *diags)
+{
+	value_t *v = yaml_parse_fast(file, src, len, line_offset);
+	return v ? v : yaml_parse_slow(file, src, len, line_offset, diags);
 }

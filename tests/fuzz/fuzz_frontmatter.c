@@ -1,7 +1,8 @@
 /* fuzz_frontmatter: arbitrary bytes as the pages of a guide: page_parse (front
  * matter split, UTF-8, YAML to values), then the model (guide_from_pages) and
  * every check rule, with options from the first byte as md4c's harness does.
- * Invariant: every string of the values read (keys included) is in NFC. */
+ * Invariants: every string of the values read (keys included) is in NFC;
+ * wherever yaml.c's fast path takes a text, its tree is libfyaml's. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "util/diag.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
+#include "value_same.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,6 +66,41 @@ static void check_nfc_tree(const value_t *v)
 	}
 }
 
+static void check_fast_at(const char *s, size_t n, int line_offset)
+{
+	value_t *fast = yaml_parse_fast("f.md", s, n, line_offset);
+	if (!fast)
+		return;
+	diag_list_t d = DIAG_LIST_INIT;
+	value_t *slow = yaml_parse_slow("f.md", s, n, line_offset, &d);
+	char why[512] = "";
+	if (!slow || d.len || !value_same(fast, slow, why, sizeof why)) {
+		fprintf(stderr, "fuzz_frontmatter: the fast path and libfyaml differ on '%.*s': %s\n", (int)n, s,
+			!slow ? "libfyaml refused it" : d.len ? d.items[0].msg : why);
+		abort();
+	}
+	value_free(slow);
+	value_free(fast);
+	diag_list_free(&d);
+}
+
+/* The fast path is tried on the segment as it is and on what lies between an
+ * opening "---" line and the next one, about as page_parse cuts a front
+ * matter. */
+static void check_fast(const char *s, size_t n)
+{
+	check_fast_at(s, n, 0);
+	if (n < 4 || memcmp(s, "---\n", 4) != 0)
+		return;
+	size_t end = n;
+	for (size_t i = 3; i + 4 <= n; i++)
+		if (memcmp(s + i, "\n---", 4) == 0 && (i + 4 == n || s[i + 4] == '\n')) {
+			end = i + 1;
+			break;
+		}
+	check_fast_at(s + 4, end - 4, 1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -80,6 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (;;) {
 		const char *nul = memchr(src + pos, '\0', len - pos);
 		size_t end = nul ? (size_t)(nul - src) : len;
+		check_fast(src + pos, end - pos);
 		if (seg == 0 && (opts & OPT_DATA)) {
 			value_t *v = yaml_parse("_data/metadata.json", src + pos, end - pos, 0, &diags);
 			if (v)
