@@ -123,7 +123,6 @@ void value_free(value_t *v)
 		}
 		free(v->u.map.keys);
 		free(v->u.map.vals);
-		free(v->u.map.klens);
 		free(v->u.map.hidx);
 		break;
 	default:
@@ -185,7 +184,7 @@ static void index_insert(value_t *map, size_t pos)
 {
 	const char *k = map->u.map.keys[pos];
 	size_t mask = map->u.map.hcap - 1;
-	size_t slot = hash_key(k, map->u.map.klens[pos]) & mask;
+	size_t slot = hash_key(k, strlen(k)) & mask;
 	while (map->u.map.hidx[slot])
 		slot = (slot + 1) & mask;
 	map->u.map.hidx[slot] = pos + 1;
@@ -205,6 +204,16 @@ static void index_rebuild(value_t *map)
 	map->u.map.hcap = cap;
 	for (size_t i = 0; i < map->u.map.len; i++)
 		index_insert(map, i);
+}
+
+/* k (a C string) equals key[0..keylen)? key may hold NUL bytes (a template
+ * tag name is any bytes): strncmp stops at one and calls the strings equal
+ * so far, and k may end there, so k's length is measured no further than
+ * keylen + 1 bytes rather than read at k[keylen]. strncmp rather than a byte
+ * loop: keys share long prefixes (difficultyClass, difficultyColor...). */
+static bool key_eq(const char *k, const char *key, size_t keylen)
+{
+	return !strncmp(k, key, keylen) && strnlen(k, keylen + 1) == keylen;
 }
 
 /* Keys that maps hold without a copy of their own: those of the site's page
@@ -278,18 +287,18 @@ static long map_index(const value_t *map, const char *key, size_t keylen)
 		size_t mask = map->u.map.hcap - 1;
 		for (size_t slot = hash_key(key, keylen) & mask; map->u.map.hidx[slot]; slot = (slot + 1) & mask) {
 			size_t i = map->u.map.hidx[slot] - 1;
-			if (map->u.map.klens[i] == keylen && !memcmp(map->u.map.keys[i], key, keylen))
+			if (key_eq(map->u.map.keys[i], key, keylen))
 				return (long)i;
 		}
 		return -1;
 	}
-	/* Keys have no NUL byte: a key holding one (from a template tag)
-	 * differs from every key at that byte. Most keys differ from the one
-	 * looked for in length; several share a prefix (difficultyClass,
-	 * difficultyColor...), which a byte loop would go through. */
-	for (size_t i = 0; i < map->u.map.len; i++)
-		if (map->u.map.klens[i] == keylen && !memcmp(map->u.map.keys[i], key, keylen))
+	/* Most keys differ from the one looked for at their first byte. */
+	char first = keylen ? key[0] : '\0';
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		const char *k = map->u.map.keys[i];
+		if (k[0] == first && key_eq(k, key, keylen))
 			return (long)i;
+	}
 	return -1;
 }
 
@@ -307,11 +316,8 @@ void value_map_set(value_t *map, const char *key, value_t *val)
 	map->u.map.keys = xgrow(map->u.map.keys, &cap, n + 1, sizeof *map->u.map.keys);
 	cap = map->u.map.cap;
 	map->u.map.vals = xgrow(map->u.map.vals, &cap, n + 1, sizeof *map->u.map.vals);
-	cap = map->u.map.cap;
-	map->u.map.klens = xgrow(map->u.map.klens, &cap, n + 1, sizeof *map->u.map.klens);
 	map->u.map.cap = cap;
 	map->u.map.keys[n] = key_copy(key, keylen);
-	map->u.map.klens[n] = keylen;
 	map->u.map.vals[n] = val;
 	map->u.map.len = n + 1;
 	/* Keep the table at most half full; grow by rebuilding. */
@@ -331,7 +337,6 @@ value_t *value_map_take(value_t *map, const char *key)
 	size_t rest = map->u.map.len - (size_t)i - 1;
 	memmove(&map->u.map.keys[i], &map->u.map.keys[i + 1], rest * sizeof(char *));
 	memmove(&map->u.map.vals[i], &map->u.map.vals[i + 1], rest * sizeof(value_t *));
-	memmove(&map->u.map.klens[i], &map->u.map.klens[i + 1], rest * sizeof(size_t));
 	map->u.map.len--;
 	if (map->u.map.hidx)
 		index_rebuild(map);

@@ -39,7 +39,6 @@ struct value {
 		struct {
 			char **keys;
 			value_t **vals;
-			size_t *klens; /* strlen of each key: compared before the bytes */
 			size_t len, cap;
 			/* Hash index (slot -> position + 1) built once a map is large,
 			 * so that building or reading a big mapping stays linear. */
