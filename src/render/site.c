@@ -547,7 +547,9 @@ static void reading_part(const site_t *s, const guide_theme_t *t, value_t *ctx, 
 static const char *const lent[] = {"site", "guide", "menu", "themes", "priorities", "difficulties", "whos"};
 #define NLENT (sizeof lent / sizeof *lent)
 
-static value_t *page_context(const site_t *s, const output_t *o, const char **tpl)
+/* list_sections: the list page's themes are rendered one by one
+ * (render_sections), so its context holds none of them. */
+static value_t *page_context(const site_t *s, const output_t *o, const char **tpl, bool list_sections)
 {
 	const guide_t *g = s->g;
 	value_t *ctx = value_map();
@@ -601,10 +603,12 @@ static value_t *page_context(const site_t *s, const output_t *o, const char **tp
 		value_list_push(bc, crumb(reading ? "Le guide en une page" : "Bonnes pratiques", NULL, NULL));
 		/* The reading page's bodies are rendered theme by theme (see
 		 * render_sections): here, only what its table of contents needs. */
-		value_t *groups = value_list();
-		for (size_t t = 0; t < g->nthemes; t++)
-			value_list_push(groups, theme_full(s, g->themes[t], false));
-		value_map_set(ctx, "groups", groups);
+		if (!list_sections) {
+			value_t *groups = value_list();
+			for (size_t t = 0; t < g->nthemes; t++)
+				value_list_push(groups, theme_full(s, g->themes[t], false));
+			value_map_set(ctx, "groups", groups);
+		}
 		if (reading && home)
 			value_map_set(ctx, "home", body_value(s, home));
 		break;
@@ -666,19 +670,22 @@ static void context_free(value_t *ctx)
 	value_free(ctx);
 }
 
-/* The reading page holds every body of the guide: rendering it theme by
- * theme through the "reading-theme" template keeps only one theme's context
- * alive at a time, instead of a context as large as the whole guide. */
-static int render_sections(const site_t *s, size_t from, size_t to, buf_t *sections, diag_list_t *diags)
+/* The reading page holds every body of the guide, the list page an entry
+ * per sheet: rendering them theme by theme through the "reading-theme" or
+ * "list-theme" template keeps only one theme's context alive at a time,
+ * instead of a context as large as the whole guide (at 100,000 sheets, the
+ * list's was a tenth of the build's peak memory). */
+static int render_sections(const site_t *s, const char *tpl, bool bodies, size_t from, size_t to, buf_t *sections,
+			   diag_list_t *diags)
 {
-	const mst_t *t = theme_template(s->theme, "reading-theme");
+	const mst_t *t = theme_template(s->theme, tpl);
 	if (!t) {
-		diag_add(diags, DIAG_ERROR, NULL, 0, 0, "theme", "the theme has no template 'reading-theme.mustache'");
+		diag_add(diags, DIAG_ERROR, NULL, 0, 0, "theme", "the theme has no template '%s.mustache'", tpl);
 		return -1;
 	}
 	for (size_t k = from; k < to; k++) {
 		value_t *ctx = value_map();
-		value_map_set(ctx, "group", theme_full(s, s->g->themes[k], true));
+		value_map_set(ctx, "group", theme_full(s, s->g->themes[k], bodies));
 		for (size_t i = 0; i < NLENT; i++)
 			value_map_set(ctx, lent[i], (value_t *)value_get(s->shared, lent[i]));
 		int rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, sections, diags);
@@ -708,11 +715,13 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 		break;
 	}
 	const char *tpl = NULL;
-	value_t *ctx = page_context(s, o, &tpl);
-	/* The reading page is rendered around a marker, then the sections are
-	 * rendered straight into place: never two copies of the whole guide. */
+	bool list = o->kind == OUT_LIST;
+	value_t *ctx = page_context(s, o, &tpl, list);
+	/* The reading and list pages are rendered around a marker, then the
+	 * sections are rendered straight into place: never two copies of the
+	 * whole guide. */
 	static const char marker[] = "\x01sobre-sections\x01";
-	bool sections = (o->kind == OUT_READING && !s->split) || o->kind == OUT_READING_PART;
+	bool sections = (o->kind == OUT_READING && !s->split) || o->kind == OUT_READING_PART || list;
 	if (sections)
 		value_map_set(ctx, "sections", value_string_ref(marker, sizeof marker - 1));
 	const mst_t *t = theme_template(s->theme, tpl);
@@ -723,6 +732,15 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 	else
 		rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, sections ? &frame : out, diags);
 	context_free(ctx);
+	if (rc == 0 && list && !strstr(buf_cstr(&frame), marker)) {
+		/* A theme's own list template that loops over {{#groups}} (as
+		 * before list-theme existed) gets them all, in one context. */
+		ctx = page_context(s, o, &tpl, false);
+		rc = mst_render(t, ctx, theme_lookup, (void *)s->theme, out, diags);
+		context_free(ctx);
+		buf_free(&frame);
+		return rc;
+	}
 	if (rc == 0 && sections) {
 		const char *at = strstr(buf_cstr(&frame), marker);
 		size_t pre = at ? (size_t)(at - frame.ptr) : frame.len;
@@ -733,7 +751,7 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 		}
 		/* Room for the bodies and what surrounds them: one allocation. */
 		size_t estimate = frame.len, n;
-		for (size_t k = from; k < to; k++) {
+		for (size_t k = from; k < to && !list; k++) {
 			const guide_theme_t *th = s->g->themes[k];
 			for (size_t j = 0; j < th->npractices; j++)
 				if (guide_page_html_cached(s->g, th->practices[j]->page, &n))
@@ -742,7 +760,7 @@ int site_render(const site_t *s, size_t i, buf_t *out, diag_list_t *diags)
 		buf_grow(out, estimate);
 		buf_put(out, buf_cstr(&frame), pre);
 		if (at) {
-			rc = render_sections(s, from, to, out, diags);
+			rc = render_sections(s, list ? "list-theme" : "reading-theme", !list, from, to, out, diags);
 			buf_puts(out, at + sizeof marker - 1);
 		}
 	}
