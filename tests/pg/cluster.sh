@@ -14,6 +14,7 @@
 #                                    $SOBRE_TEST_PG_DIR) and removes DIR; does
 #                                    nothing when there is none (twice is fine).
 #   tests/pg/cluster.sh env [DIR]    prints the assignments again.
+#   (tests/pg/cluster.sh watch DIR PID is start's watcher.)
 #
 # A test script uses it so:
 #
@@ -154,6 +155,14 @@ start_cluster() {
 	}
 	: >"$dir/sobre-test-cluster"
 	[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+	# Interrupted while starting: the caller has no folder to stop yet.
+	trap 'stop_cluster "$dir"; exit 130' INT
+	trap 'stop_cluster "$dir"; exit 143' TERM
+	trap 'stop_cluster "$dir"; exit 129' HUP
+	if [ -n "$owner" ]; then
+		# In a session of its own (setsid) so that stop ends it with its sleep.
+		setsid "$self" watch "$dir" "$owner" </dev/null >/dev/null 2>&1 &
+	fi
 	# The server's processes start in the folder: a working directory the
 	# postgres user may not enter would fail them.
 	cd "$dir" || return 1
@@ -190,10 +199,7 @@ start_cluster() {
 		return 1
 	fi
 	assignments "$uri" "$dir" "$bin" >"$dir/env"
-	if [ -n "$owner" ]; then
-		# In a session of its own (setsid) so that stop ends it with its sleep.
-		setsid "$self" watch "$dir" "$owner" </dev/null >/dev/null 2>&1 &
-	fi
+	trap - INT TERM HUP
 	cat "$dir/env"
 }
 
