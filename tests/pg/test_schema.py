@@ -32,7 +32,8 @@ SOBRE_TEST_PG is not set.
 3. PostgreSQL alone: TRUNCATE refused where DELETE is, 192 random bits in
    every unsubscribe token, and the data version, which any committed write
    changes (once per transaction) and no read, rollback or refused write
-   does."""
+   does; and triggers that find their tables from a session whose
+   search_path lacks the schema."""
 import csv
 import io
 import os
