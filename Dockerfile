@@ -11,7 +11,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
 	build-essential dpkg-dev pkg-config python3 scdoc \
 	libfyaml-dev libmd4c-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev \
-	libsodium-dev libxlsxwriter-dev libutf8proc-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libssl-dev libcmocka-dev libmimalloc-dev \
+	libsodium-dev libxlsxwriter-dev libutf8proc-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libssl-dev libcmocka-dev libmimalloc-dev libpq-dev \
 	&& rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

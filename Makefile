@@ -133,6 +133,12 @@ $(BUILD)/tools/driver: tests/pathological/driver.c $(BUILD)/libsobre.a
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libsobre.a $(LDLIBS_ALL)
 
+# The PostgreSQL baseline's DDL on stdout, for tests/pg/test_schema.sh.
+$(BUILD)/tools/pg_schema: tests/pg/pg_schema.c $(BUILD)/libsobre.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libsobre.a $(LDLIBS_ALL)
+
 # A sample stratégie-like document as ODT, HTML and Markdown, for
 # tests/render/odt-libreoffice.sh (the ODT opened by LibreOffice).
 $(BUILD)/tools/doc_sample: tests/render/doc_sample.c $(BUILD)/libsobre.a
@@ -160,7 +166,10 @@ check: deps
 	$(MAKE) oidc-check BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
-test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
+# The PostgreSQL schema test (tests/pg/test_schema.sh: a throwaway cluster,
+# skipped without PostgreSQL's server binaries outside CI) runs on the plain
+# build only: it tests SQL, which the sanitizers do not see.
+test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/pg_schema)
 	@./tests/run-unit.sh $(BUILD)
 	@./tests/fuzz/replay.sh $(BUILD) $(if $(SANFLAGS),1,0) $(FUZZERS)
 	@./tests/run-cases.sh $(BUILD)/sobre
@@ -175,6 +184,7 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN)
 	@./tests/fixtures/upgrade.sh $(BUILD)/sobre
 	@./tests/steer/crash.sh $(BUILD)/sobre
 	@python3 tests/web/crash.py $(BUILD)/sobre
+	$(if $(SANFLAGS),,@./tests/pg/test_schema.sh $(BUILD))
 
 # Browser test of the built site (Chromium, playwright-core, axe-core); skipped
 # without a browser outside CI.
