@@ -65,18 +65,18 @@ int cmd_init(int argc, char **argv)
 		if (!rc)
 			rc = store_log_global(s, "organisation", old_org, name, &d);
 	}
-	char *path = xstrdup(store_path(s));
+	char *where = xstrdup(store_name(s));
 	int version = store_schema_version(s);
 	rc = cli_steer_close("init", s, rc, &d);
 	if (!rc) {
 		if (created)
-			printf("%s is already initialised (schema %d)%s%s\n", path, version, name ? "; organisation: " : "",
+			printf("%s is already initialised (schema %d)%s%s\n", where, version, name ? "; organisation: " : "",
 			       name ? name : "");
 		else
-			printf("initialised %s (schema %d)%s%s\nnext: sobre guide import DIR\n", path, version,
+			printf("initialised %s (schema %d)%s%s\nnext: sobre guide import DIR\n", where, version,
 			       name ? " for " : "", name ? name : "");
 	}
-	free(path);
+	free(where);
 	free(name);
 	free(created);
 	free(old_org);

@@ -781,19 +781,22 @@ static void print_banner(const serve_opts_t *o, app_t *app, web_server_t *srv, b
 			 char password[ACCOUNT_PASSWORD_LEN + 1])
 {
 	const char *host = strchr(o->bind, ':') ? "[::1]" : strcmp(o->bind, "0.0.0.0") == 0 ? "localhost" : o->bind;
+	/* The log keeps these lines: a URI's password stays out. */
+	char *db = store_location_name(o->db);
 	printf("sobre serve: %zu practices at http://%s:%d%s (%sCtrl-C to stop)\n", app_practices(app), host,
 	       web_server_port(srv), app_home(app), watching ? "reloading on changes; " : "");
-	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), o->db);
+	printf("sobre serve: steering app at http://%s:%d/pilotage/ (database %s)\n", host, web_server_port(srv), db);
 	if (so->oidc)
 		printf("sobre serve: logins through %s (%s)%s\n", so->name, val(o->vals, T_OIDC_ISSUER),
 		       bool_of(o, T_LOCAL_LOGIN) ? " and with passwords" : "; password logins are off");
 	if (password[0]) {
 		printf("sobre serve: first login: %s with password %s (shown once; change it on the app's page "
-		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o->admin, password, o->admin, o->db);
+		       "\"Mon compte\", or with: sobre user passwd %s --db %s)\n", o->admin, password, o->admin, db);
 		sodium_memzero(password, ACCOUNT_PASSWORD_LEN + 1);
 	} else {
-		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", o->db);
+		printf("sobre serve: log in with your account (new password: sobre user passwd EMAIL --db %s)\n", db);
 	}
+	free(db);
 	fflush(stdout);
 }
 

@@ -124,7 +124,7 @@ static steer_rc load_fields(store_t *s, long long pid, fields_t *f, diag_list_t 
 	}
 	steer_rc rc = store_end(q, d, "reading the assessment");
 	if (!rc && !found) {
-		diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER, "reading the assessment failed: no row");
+		diag_add(d, DIAG_ERROR, store_name(s), 0, 0, STORE_CAUSE_OTHER, "reading the assessment failed: no row");
 		rc = STEER_IO;
 	}
 	return rc;
@@ -585,7 +585,7 @@ steer_rc assess_get(store_t *s, const char *idbp, size_t history_limit, assessme
 		out->staff = store_col_int(q, 24);
 	}
 	if ((rc = store_end(q, d, "reading the practice")) == STEER_OK && !found) {
-		diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER, "reading the practice failed: no row");
+		diag_add(d, DIAG_ERROR, store_name(s), 0, 0, STORE_CAUSE_OTHER, "reading the practice failed: no row");
 		rc = STEER_IO;
 	}
 	if (rc) {

@@ -627,7 +627,7 @@ static steer_rc set_field(store_t *s, const char *idbp, const row_t *r, const ch
 		if (strcmp(cols[i], column) == 0)
 			q = sql[i];
 	if (!q) {
-		diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER, "internal error: no column %s", column);
+		diag_add(d, DIAG_ERROR, store_name(s), 0, 0, STORE_CAUSE_OTHER, "internal error: no column %s", column);
 		return STEER_IO;
 	}
 	store_query_t *u = store_query(s, q);

@@ -1,11 +1,13 @@
-/* store: the steering database. Owns the connection (one SQLite file
- * today: store_sqlite.c is the only code that knows SQLite; a PostgreSQL
- * backend would be one more such file), the numbered schema migrations,
- * transactions, the cache of prepared statements and the query API every
- * other steer module reaches SQL through, backups; and, in store.c, on top
- * of that API, the clock and the actor every change is attributed to, the
+/* store: the steering database. Owns the connection, the numbered schema
+ * migrations, transactions, the cache of prepared statements and the query
+ * API every other steer module reaches SQL through, backups; on top of that
+ * API, the clock and the actor every change is attributed to, the
  * append-only history, settings (organisation, weights), and the refusal
- * diagnostic the steer modules share. Never prints, never exits. A store_t
+ * diagnostic the steer modules share. store.c is the engine-neutral part;
+ * a backend per engine implements the rest (store_backend.h): today
+ * store_sqlite.c, the only code that knows SQLite, for a file; a
+ * PostgreSQL one is to come for a postgresql:// location. Never prints,
+ * never exits. A store_t
  * is one connection: use one per thread (or per request), never share one
  * between threads; the database's locking and the busy timeout arbitrate
  * between connections and processes. */
@@ -51,15 +53,12 @@ enum {
 
 /* The cause of a database failure, as the rule of its diagnostic, so that
  * callers (the web app's error pages) tell the user what to do without
- * parsing English text. */
+ * parsing English text. Each backend maps its engine's errors to these. */
 #define STORE_CAUSE_FULL "db-full"         /* disk full (or quota exceeded) */
 #define STORE_CAUSE_READONLY "db-readonly" /* file, folder or file system read-only */
 #define STORE_CAUSE_BUSY "db-busy"         /* another connection holds the lock */
 #define STORE_CAUSE_CORRUPT "db-corrupt"   /* damaged, or not a database */
 #define STORE_CAUSE_OTHER "store"          /* anything else */
-/* The cause for an SQLite (extended) result code and the errno of the
- * system call that failed (0 when unknown). */
-const char *store_cause(int sqlite_code, int sys_errno);
 
 /* For servers, before any database is opened: each connection will be used
  * by one thread at a time (no per-connection mutex) and SQLite keeps no
@@ -68,8 +67,14 @@ const char *store_cause(int sqlite_code, int sys_errno);
 int store_init_multithread(void);
 
 /* Opens the database at path and upgrades its schema to
- * STORE_SCHEMA_VERSION (each migration in its own transaction). Without
- * STORE_CREATE a missing file is an error that says to run `sobre init`.
+ * STORE_SCHEMA_VERSION (each migration in its own transaction). path is
+ * an SQLite file, unless it is a PostgreSQL URI (libpq's:
+ * "postgresql://" or "postgres://", case as written), which this build
+ * refuses (STEER_IO: PostgreSQL support is not built yet). A libpq
+ * keyword/value string ("host=db dbname=sobre") is a file name like any
+ * other: file names may hold '=' and spaces, and a URI says the same
+ * ("postgresql://db/sobre?sslmode=require"). Without STORE_CREATE a
+ * missing file is an error that says to run `sobre init`.
  * Refuses SQLite files that are not sobre databases and databases written by
  * a newer sobre. A database that cannot be written is refused (its cause as
  * the diagnostic's rule), unless STORE_READ: it is then opened read-only,
@@ -80,7 +85,15 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 /* Rolls back an open transaction, then closes. Accepts NULL. */
 void store_close(store_t *s);
 int store_schema_version(store_t *s);
+/* The location as given to store_open: what reopens the database. */
 const char *store_path(const store_t *s);
+/* The location as messages show it: store_location_name's. */
+const char *store_name(const store_t *s);
+/* location without its secrets, for messages and logs: a PostgreSQL URI
+ * without the password of its user part ("user:password@") and without
+ * its password and sslpassword parameters (percent-encoded names
+ * included); anything else as it is. Caller frees. */
+char *store_location_name(const char *location);
 /* NULL when the database was opened for writing; else, for a STORE_READ
  * store opened read-only, why (STORE_CAUSE_READONLY or STORE_CAUSE_FULL):
  * every write then fails with a diagnostic of that cause. */
@@ -154,7 +167,8 @@ steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d);
 /* --- queries, for the steer modules ------------------------------------ */
 
 /* One prepared statement of the connection, borrowed from its cache (valid
- * until store_close). Opaque: only store_sqlite.c knows what it holds. */
+ * until store_close). Opaque: only store.c and the backends know what it
+ * holds. */
 typedef struct store_query store_query_t;
 
 /* The statement for sql, a string literal: prepared once per connection and
@@ -177,6 +191,11 @@ typedef struct store_query store_query_t;
  *     return store_end(q, d, "reading the pilots");
  */
 store_query_t *store_query(store_t *s, const char *sql);
+/* The same for the few statements whose text must differ per engine (a
+ * PostgreSQL construct SQLite lacks, or the reverse): both are string
+ * literals; the one of the connection's engine is prepared and cached by
+ * its address, the other is never read. */
+store_query_t *store_query_alt(store_t *s, const char *sqlite_sql, const char *pg_sql);
 /* Binds text (NULL binds SQL NULL; the text is copied). */
 void store_bind_text(store_query_t *q, int idx, const char *text);
 void store_bind_int(store_query_t *q, int idx, long long v);

@@ -1,11 +1,11 @@
-/* store_sqlite: the store's SQLite backend, the only code of sobre that
- * knows SQLite: opening the file (and reading it read-only when it cannot
- * be written), the migrations, transactions, the statement cache and the
- * query API of store.h, the mapping of SQLite's errors to causes, backups.
- * The schema is documented here, migration by migration: a migration, once
+/* store_sqlite: the store's SQLite backend (store_backend.h), the only code
+ * of sobre that knows SQLite: opening the file (and reading it read-only
+ * when it cannot be written), the migrations, transactions, prepared
+ * statements, the mapping of SQLite's errors to causes, backups. The
+ * schema is documented here, migration by migration: a migration, once
  * released, is never edited; changes come as a new one. */
 #define _GNU_SOURCE /* F_OFD_SETLK */
-#include "steer/store.h"
+#include "steer/store_sqlite.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "steer/store_backend.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -26,10 +27,6 @@
  * something is stuck and the user should hear about it. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
-/* Distinct SQL texts used by the steer modules; a cache this size never
- * evicts in practice (the array is scanned linearly). */
-#define STORE_MAX_STMTS 128
-
 /* SQLite's locks on Unix (os_unix.c): every connection to a WAL database
  * holds a read lock on these bytes, and the last one to close it needs a
  * write lock on them to copy the -wal into the file and delete it. */
@@ -38,36 +35,10 @@
 /* A -wal file shorter than its header holds no change (SQLite ignores it). */
 #define SQLITE_WAL_HEADER 32
 
-/* A cached statement and where its reading stands. */
-struct store_query {
-	store_t *s;
-	const char *sql; /* the literal: the cache's key */
-	sqlite3_stmt *st; /* NULL for the store's failed query */
-	enum {
-		Q_READY,  /* reset, bindings being set */
-		Q_ROW,    /* on a row: the statement holds a read snapshot */
-		Q_DONE,   /* reset after the last row, store_done or the transaction's end */
-		Q_FAILED, /* preparing, a bind or a step failed: store_end reports it */
-	} state;
-	/* A failure as SQLite said it, kept for store_end: other statements
-	 * may run in between and overwrite the connection's last error. */
-	int err, sys_errno;
-	char *errmsg;
-};
-
-struct store {
+/* The backend's connection. */
+struct store_conn {
 	sqlite3 *db;
-	char *path;
-	char *actor;
-	time_t now;
-	long long perimeter, referentiel; /* the scope: see store_set_scope */
-	const profile_t *profile;         /* the scope's référentiel's */
-	profile_t *owned_profile;         /* the same when read from the database */
-	const char *ro_cause; /* see store_readonly_cause */
-	int lock_fd;          /* -1, or the descriptor holding the read lock of an immutable open */
-	store_query_t stmts[STORE_MAX_STMTS];
-	size_t nstmts;
-	store_query_t failed; /* what store_query returns when it cannot prepare */
+	int lock_fd; /* -1, or the descriptor holding the read lock of an immutable open */
 };
 
 /* Version 1: the guide copies, assessments, indicators, measurements,
@@ -473,7 +444,7 @@ static void store_diag(diag_list_t *d, const char *path, const char *hint, const
 		diag_hint(x, "%s", hint);
 }
 
-const char *store_cause(int sqlite_code, int sys_errno)
+const char *store_sqlite_cause(int sqlite_code, int sys_errno)
 {
 	switch (sqlite_code & 0xff) {
 	case SQLITE_FULL:
@@ -534,29 +505,12 @@ static const char *cause_hint(const char *cause)
 	return NULL;
 }
 
-/* Appends a failure as a diagnostic about what was being done ("saving
- * the assessment"), its rule the cause (STORE_CAUSE_*) and its hint what to
- * do about it. */
-static void report_error(store_t *s, diag_list_t *d, const char *what, int code, int sys_errno, const char *msg)
-{
-	const char *cause = store_cause(code, sys_errno);
-	/* A database opened read-only because the disk was full refuses writes
-	 * as read-only: the first reason is the one to act on. */
-	bool fallback = s->ro_cause && cause_is(cause, STORE_CAUSE_READONLY);
-	if (fallback)
-		cause = s->ro_cause;
-	diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, cause, "%s failed: %s%s%s%s", what, msg,
-			     fallback ? " (it was opened read-only: " : "", fallback ? cause_text(cause) : "",
-			     fallback ? ")" : "");
-	const char *hint = cause_hint(cause);
-	if (hint)
-		diag_hint(x, "%s", hint);
-}
-
 /* The connection's last error, reported. */
 static void report_last(store_t *s, diag_list_t *d, const char *what)
 {
-	report_error(s, d, what, sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db), sqlite3_errmsg(s->db));
+	sqlite3 *db = s->conn->db;
+	store_report(s, d, what, store_sqlite_cause(sqlite3_extended_errcode(db), sqlite3_system_errno(db)),
+		     sqlite3_errmsg(db));
 }
 
 /* report_last, then STEER_IO. */
@@ -568,7 +522,7 @@ static steer_rc fail_last(store_t *s, diag_list_t *d, const char *what)
 
 static steer_rc exec(store_t *s, const char *sql, const char *what, diag_list_t *d)
 {
-	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(s->conn->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return fail_last(s, d, what);
 	return STEER_OK;
 }
@@ -578,7 +532,7 @@ static long long query_int(store_t *s, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	long long v = -1;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(s->conn->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
@@ -620,17 +574,17 @@ static steer_rc migrate(store_t *s, int target, diag_list_t *d)
 			goto fail;
 	}
 fail:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->conn->db, "ROLLBACK", NULL, NULL, NULL);
 restore:
-	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	sqlite3_exec(s->conn->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return STEER_IO;
 }
 
 /* The connection settings every open shares. */
 static steer_rc configure(store_t *s, diag_list_t *d)
 {
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->conn->db, 1);
+	sqlite3_busy_timeout(s->conn->db, STORE_BUSY_TIMEOUT_MS);
 	return exec(s, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF", "configuring the connection", d);
 }
 
@@ -663,11 +617,11 @@ static char *immutable_uri(const char *path)
  * descriptor of the file in this process is closed (another store's). */
 static steer_rc open_readonly(store_t *s, const char *cause, diag_list_t *d)
 {
-	sqlite3_close(s->db);
-	s->db = NULL;
+	sqlite3_close(s->conn->db);
+	s->conn->db = NULL;
 	s->ro_cause = cause;
-	s->lock_fd = open(s->path, O_RDONLY | O_CLOEXEC);
-	if (s->lock_fd < 0) {
+	s->conn->lock_fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (s->conn->lock_fd < 0) {
 		store_diag(d, s->path, NULL, "cannot read the database: %s%s", strerror(errno), "");
 		return STEER_IO;
 	}
@@ -676,7 +630,7 @@ static steer_rc open_readonly(store_t *s, const char *cause, diag_list_t *d)
 	/* Only a closing writer holds a write lock there, for an instant; a
 	 * file system without locks (some network ones) gets no protection,
 	 * as it gets none for SQLite's own locks. */
-	if (fcntl(s->lock_fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES)) {
+	if (fcntl(s->conn->lock_fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES)) {
 		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_BUSY,
 				     "cannot read the database: another process is writing to it");
 		diag_hint(x, "%s", cause_hint(STORE_CAUSE_BUSY));
@@ -699,28 +653,20 @@ static steer_rc open_readonly(store_t *s, const char *cause, diag_list_t *d)
 		return STEER_IO;
 	}
 	char *uri = immutable_uri(s->path);
-	int r = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	int r = sqlite3_open_v2(uri, &s->conn->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	free(uri);
 	if (r != SQLITE_OK) {
 		store_diag(d, s->path, NULL, "cannot open the database read-only: %s%s",
-			   s->db ? sqlite3_errmsg(s->db) : "out of memory", "");
+			   s->conn->db ? sqlite3_errmsg(s->conn->db) : "out of memory", "");
 		return STEER_IO;
 	}
 	return configure(s, d);
 }
 
-int store_init_multithread(void)
-{
-	int a = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-	int b = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	return a == SQLITE_OK && b == SQLITE_OK ? 0 : -1;
-}
 
-steer_rc store_open_version(const char *path, int flags, int version, store_t **out, diag_list_t *d)
+static steer_rc sqlite_open(store_t *s, int flags, int version, diag_list_t *d)
 {
-	store_t *s = NULL;
-	steer_rc rc = STEER_IO;
-	*out = NULL;
+	const char *path = s->path;
 	struct stat st;
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT || !(flags & STORE_CREATE)) {
@@ -733,32 +679,26 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 			   "it is a directory", "");
 		return STEER_IO;
 	}
-	s = xcalloc(1, sizeof *s);
-	s->path = xstrdup(path);
-	s->actor = xstrdup("unknown");
-	s->now = time(NULL);
-	s->perimeter = 1;
-	s->referentiel = 1;
-	s->profile = profile_builtin("gbpnr");
-	s->lock_fd = -1;
+	store_conn_t *c = s->conn = xcalloc(1, sizeof *s->conn);
+	c->lock_fd = -1;
 	int oflags = SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		const char *cause = s->db ? store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db))
+	if (sqlite3_open_v2(path, &c->db, oflags, NULL) != SQLITE_OK) {
+		const char *cause = c->db ? store_sqlite_cause(sqlite3_extended_errcode(c->db), sqlite3_system_errno(c->db))
 					  : STORE_CAUSE_OTHER;
 		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, cause, "cannot open the database: %s",
-				     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+				     c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		if (cause_hint(cause))
 			diag_hint(x, "%s", cause_hint(cause));
-		goto fail;
+		return STEER_IO;
 	}
 	if (configure(s, d))
-		goto fail;
+		return STEER_IO;
 	/* The first read opens the -wal and -shm files: where a read-only
 	 * folder or a full disk shows. */
 	long long app = query_int(s, "PRAGMA application_id");
 	if (app < 0) {
-		int code = sqlite3_extended_errcode(s->db);
-		const char *cause = store_cause(code, sqlite3_system_errno(s->db));
+		int code = sqlite3_extended_errcode(c->db);
+		const char *cause = store_sqlite_cause(code, sqlite3_system_errno(c->db));
 		/* The file itself is open: what SQLite could not open is a -wal or
 		 * -shm file, missing and not creatable in that folder (the errno
 		 * left is the last attempt's, often ENOENT). */
@@ -766,46 +706,46 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 			cause = STORE_CAUSE_READONLY;
 		if (cause_blocks_writes(cause) && (flags & STORE_READ)) {
 			if (open_readonly(s, cause, d))
-				goto fail;
+				return STEER_IO;
 			app = query_int(s, "PRAGMA application_id");
 		} else if (cause_blocks_writes(cause)) {
 			diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, cause, "cannot open %s for writing: %s (%s)", path,
-					     cause_text(cause), sqlite3_errmsg(s->db));
+					     cause_text(cause), sqlite3_errmsg(c->db));
 			diag_hint(x, "%s", cause_hint(cause));
-			goto fail;
+			return STEER_IO;
 		}
-	} else if (sqlite3_db_readonly(s->db, "main") == 1) {
+	} else if (sqlite3_db_readonly(c->db, "main") == 1) {
 		/* SQLite opens a file it may not write read-only without a word. */
 		if (!(flags & STORE_READ)) {
 			diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_READONLY,
 					     "cannot open %s for writing: %s", path, cause_text(STORE_CAUSE_READONLY));
 			diag_hint(x, "%s", cause_hint(STORE_CAUSE_READONLY));
-			goto fail;
+			return STEER_IO;
 		}
 		s->ro_cause = STORE_CAUSE_READONLY;
 	}
 	if (app < 0) {
-		const char *cause = store_cause(sqlite3_extended_errcode(s->db), sqlite3_system_errno(s->db));
+		const char *cause = store_sqlite_cause(sqlite3_extended_errcode(c->db), sqlite3_system_errno(c->db));
 		if (cause_is(cause, STORE_CAUSE_CORRUPT))
 			store_diag(d, path, "name a sobre database with --db FILE, or create one with sobre init",
-				   "%s is not a sobre database (%s)", path, sqlite3_errmsg(s->db));
+				   "%s is not a sobre database (%s)", path, sqlite3_errmsg(c->db));
 		else
 			report_last(s, d, "opening the database");
-		goto fail;
+		return STEER_IO;
 	}
 	long long ver = query_int(s, "PRAGMA user_version");
 	long long tables = query_int(s, "SELECT count(*) FROM sqlite_schema");
 	if (app != STORE_APPLICATION_ID && !(app == 0 && ver == 0 && tables == 0)) {
 		store_diag(d, path, "name a sobre database with --db FILE, or create one with sobre init",
 			   "%s is an SQLite database, but not a sobre one%s", path, "");
-		goto fail;
+		return STEER_IO;
 	}
 	if (ver > STORE_SCHEMA_VERSION) {
 		diag_t *x = diag_add(d, DIAG_ERROR, path, 0, 0, STORE_CAUSE_OTHER,
 				     "the database has schema version %lld, written by a newer sobre (this one knows up to %d)",
 				     ver, STORE_SCHEMA_VERSION);
 		diag_hint(x, "upgrade sobre; this version cannot safely write to it");
-		goto fail;
+		return STEER_IO;
 	}
 	if (version > STORE_SCHEMA_VERSION)
 		version = STORE_SCHEMA_VERSION;
@@ -816,54 +756,38 @@ steer_rc store_open_version(const char *path, int flags, int version, store_t **
 					     ver, cause_text(s->ro_cause));
 			diag_hint(x, "run one write command with write access to the file and its folder, e.g. sobre init "
 				     "--db %s (it keeps the data)", path);
-			goto fail;
+			return STEER_IO;
 		}
-		*out = s;
 		return STEER_OK;
 	}
 	/* WAL: readers never block the writer; FULL: a command that reported
 	 * success survives a power cut, not only a crash. */
 	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "switching to WAL mode", d))
-		goto fail;
+		return STEER_IO;
 	if (ver < version && migrate(s, version, d))
-		goto fail;
-	*out = s;
+		return STEER_IO;
 	return STEER_OK;
-fail:
-	store_close(s);
-	return rc;
 }
 
-steer_rc store_open(const char *path, int flags, store_t **out, diag_list_t *d)
+static void sqlite_close(store_t *s)
 {
-	return store_open_version(path, flags, STORE_SCHEMA_VERSION, out, d);
-}
-
-void store_close(store_t *s)
-{
-	if (!s)
+	store_conn_t *c = s->conn;
+	if (!c)
 		return;
-	for (size_t i = 0; i < s->nstmts; i++) {
-		sqlite3_finalize(s->stmts[i].st);
-		free(s->stmts[i].errmsg);
-	}
-	free(s->failed.errmsg);
-	if (s->db) {
-		if (!sqlite3_get_autocommit(s->db))
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		sqlite3_close(s->db);
+	if (c->db) {
+		if (!sqlite3_get_autocommit(c->db))
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(c->db);
 	}
 	/* After SQLite's own descriptor: closing any descriptor of the file
 	 * drops the process's locks on it. */
-	if (s->lock_fd >= 0)
-		close(s->lock_fd);
-	free(s->path);
-	free(s->actor);
-	profile_free(s->owned_profile);
-	free(s);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	free(c);
+	s->conn = NULL;
 }
 
-steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d)
+static steer_rc sqlite_backup(store_t *s, const char *dest, diag_list_t *d)
 {
 	steer_rc rc = STEER_IO;
 	sqlite3 *to = NULL;
@@ -876,7 +800,7 @@ steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d)
 		store_diag(d, dest, NULL, "cannot create the backup: %s%s", to ? sqlite3_errmsg(to) : "out of memory", "");
 		goto cleanup;
 	}
-	sqlite3_backup *b = sqlite3_backup_init(to, "main", s->db, "main");
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", s->conn->db, "main");
 	if (!b) {
 		store_diag(d, dest, NULL, "cannot start the backup: %s%s", sqlite3_errmsg(to), "");
 		goto cleanup;
@@ -915,27 +839,21 @@ cleanup:
 	return rc;
 }
 
-int store_schema_version(store_t *s)
+
+static int sqlite_init_multithread(void)
+{
+	int a = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	int b = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	return a == SQLITE_OK && b == SQLITE_OK ? 0 : -1;
+}
+
+static int sqlite_schema_version(store_t *s)
 {
 	return (int)query_int(s, "PRAGMA user_version");
 }
 
-const char *store_path(const store_t *s)
+static steer_rc sqlite_health(store_t *s, diag_list_t *d)
 {
-	return s->path;
-}
-
-const char *store_readonly_cause(const store_t *s)
-{
-	return s->ro_cause;
-}
-
-steer_rc store_health(store_t *s, diag_list_t *d)
-{
-	if (store_in_transaction(s)) {
-		diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER, "a transaction is already open");
-		return STEER_IO;
-	}
 	/* The schema's page is read from the file (or the WAL), not from a
 	 * cache another connection keeps: a damaged header shows here. */
 	if (exec(s, "SELECT count(*) FROM sqlite_schema", "reading the database", d))
@@ -946,133 +864,45 @@ steer_rc store_health(store_t *s, diag_list_t *d)
 		diag_hint(x, "%s", cause_hint(s->ro_cause));
 		return STEER_IO;
 	}
-	sqlite3_busy_timeout(s->db, STORE_HEALTH_BUSY_MS);
+	sqlite3_busy_timeout(s->conn->db, STORE_HEALTH_BUSY_MS);
 	steer_rc rc = exec(s, "BEGIN IMMEDIATE", "taking the write lock", d);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(s->conn->db, STORE_BUSY_TIMEOUT_MS);
 	store_rollback(s);
 	return rc;
 }
 
-long long store_size_bytes(store_t *s)
+static long long sqlite_size_bytes(store_t *s)
 {
 	long long pages = query_int(s, "PRAGMA page_count"), size = query_int(s, "PRAGMA page_size");
 	return pages < 0 || size < 0 ? -1 : pages * size;
 }
 
-void store_set_actor(store_t *s, const char *actor)
+static steer_rc sqlite_begin(store_t *s, bool write, diag_list_t *d)
 {
-	free(s->actor);
-	s->actor = xstrdup(actor && *actor ? actor : "unknown");
-}
-
-const char *store_actor(const store_t *s)
-{
-	return s->actor;
-}
-
-void store_set_scope(store_t *s, long long perimeter, long long referentiel)
-{
-	s->perimeter = perimeter;
-	s->referentiel = referentiel;
-}
-
-void store_set_profile(store_t *s, const profile_t *p, profile_t *owned)
-{
-	if (s->owned_profile != owned)
-		profile_free(s->owned_profile);
-	s->owned_profile = owned;
-	s->profile = p ? p : profile_builtin("gbpnr");
-}
-
-profile_t *store_take_profile(store_t *s)
-{
-	profile_t *p = s->owned_profile;
-	s->owned_profile = NULL;
-	return p;
-}
-
-const profile_t *store_profile(const store_t *s)
-{
-	return s->profile;
-}
-
-long long store_perimeter(const store_t *s)
-{
-	return s->perimeter;
-}
-
-long long store_referentiel(const store_t *s)
-{
-	return s->referentiel;
-}
-
-void store_set_now(store_t *s, time_t now)
-{
-	s->now = now;
-}
-
-time_t store_now(const store_t *s)
-{
-	return s->now;
-}
-
-steer_rc store_begin(store_t *s, bool write, diag_list_t *d)
-{
-	if (!sqlite3_get_autocommit(s->db)) {
-		diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER, "a transaction is already open");
-		return STEER_IO;
-	}
-	if (write && s->ro_cause) {
-		diag_t *x = diag_add(d, DIAG_ERROR, s->path, 0, 0, s->ro_cause,
-				     "cannot write to %s: it was opened read-only (%s)", s->path, cause_text(s->ro_cause));
-		diag_hint(x, "%s", cause_hint(s->ro_cause));
-		return STEER_IO;
-	}
 	return exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "starting a transaction", d);
 }
 
-/* Resets every cached statement. A statement left on a row (a function
- * that reads one row and returns) keeps the connection's read snapshot open
- * past COMMIT or ROLLBACK: its next transactions would read the state from
- * before and could not write (SQLITE_BUSY_SNAPSHOT). The web app keeps one
- * connection per server thread for many requests, so each transaction's end
- * releases them all rather than relying on every caller to. */
-static void reset_stmts(store_t *s)
+static steer_rc sqlite_commit(store_t *s, diag_list_t *d)
 {
-	for (size_t i = 0; i < s->nstmts; i++)
-		store_done(&s->stmts[i]);
+	return exec(s, "COMMIT", "committing", d);
 }
 
-steer_rc store_commit(store_t *s, diag_list_t *d)
+static void sqlite_rollback(store_t *s)
 {
-	reset_stmts(s);
-	if (exec(s, "COMMIT", "committing", d)) {
-		store_rollback(s);
-		return STEER_IO;
-	}
-	return STEER_OK;
+	if (!sqlite3_get_autocommit(s->conn->db))
+		sqlite3_exec(s->conn->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-void store_rollback(store_t *s)
+static bool sqlite_in_transaction(store_t *s)
 {
-	reset_stmts(s);
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return !sqlite3_get_autocommit(s->conn->db);
 }
 
-bool store_in_transaction(store_t *s)
+static steer_rc sqlite_data_version(store_t *s, unsigned long long *out, diag_list_t *d)
 {
-	return !sqlite3_get_autocommit(s->db);
-}
-
-steer_rc store_data_version(store_t *s, unsigned long long *out, diag_list_t *d)
-{
-	*out = 0;
-	if (store_require_tx(s, d))
-		return STEER_IO;
 	/* A deferred transaction takes its snapshot at its first read; the
 	 * version is the snapshot's only from then on. */
-	if (sqlite3_txn_state(s->db, "main") == SQLITE_TXN_NONE) {
+	if (sqlite3_txn_state(s->conn->db, "main") == SQLITE_TXN_NONE) {
 		store_query_t *q = store_query(s, "PRAGMA schema_version");
 		while (store_next(q))
 			;
@@ -1080,9 +910,9 @@ steer_rc store_data_version(store_t *s, unsigned long long *out, diag_list_t *d)
 			return STEER_IO;
 	}
 	unsigned int v = 0;
-	int rc = sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+	int rc = sqlite3_file_control(s->conn->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
 	if (rc != SQLITE_OK) {
-		diag_add(d, DIAG_ERROR, s->path, 0, 0, store_cause(rc, 0), "cannot read the data version: %s",
+		diag_add(d, DIAG_ERROR, s->path, 0, 0, store_sqlite_cause(rc, 0), "cannot read the data version: %s",
 			 sqlite3_errstr(rc));
 		return STEER_IO;
 	}
@@ -1090,209 +920,148 @@ steer_rc store_data_version(store_t *s, unsigned long long *out, diag_list_t *d)
 	return STEER_OK;
 }
 
-steer_rc store_require_tx(store_t *s, diag_list_t *d)
+static long long sqlite_changes(store_t *s)
 {
-	if (store_in_transaction(s))
-		return STEER_OK;
-	diag_add(d, DIAG_ERROR, s->path, 0, 0, STORE_CAUSE_OTHER,
-		 "internal error: steer function called outside a transaction");
-	return STEER_IO;
+	return sqlite3_changes64(s->conn->db);
 }
 
-
-/* --- queries ----------------------------------------------------------- */
-
-/* Keeps the connection's last error (rc: what the call returned) in q. */
-static void query_failed(store_query_t *q, int rc)
+static long long sqlite_last_id(store_t *s)
 {
-	sqlite3 *db = q->s->db;
-	q->state = Q_FAILED;
-	q->err = sqlite3_extended_errcode(db);
-	if (q->err == SQLITE_OK)
-		q->err = rc;
-	q->sys_errno = sqlite3_system_errno(db);
-	free(q->errmsg);
-	q->errmsg = xstrdup(sqlite3_errmsg(db));
+	return sqlite3_last_insert_rowid(s->conn->db);
 }
 
-static store_query_t *ready(store_query_t *q)
+/* --- statements -------------------------------------------------------- */
+
+/* A store_stmt_t of this backend is an sqlite3_stmt. */
+static sqlite3_stmt *stmt(store_stmt_t *st)
 {
-	q->state = Q_READY;
-	free(q->errmsg);
-	q->errmsg = NULL;
-	return q;
+	return (sqlite3_stmt *)(void *)st;
 }
 
-store_query_t *store_query(store_t *s, const char *sql)
+static int sqlite_prepare(store_t *s, const char *sql, store_stmt_t **out)
 {
-	for (size_t i = 0; i < s->nstmts; i++)
-		if (s->stmts[i].sql == sql) {
-			store_query_t *q = &s->stmts[i];
-			sqlite3_reset(q->st);
-			sqlite3_clear_bindings(q->st);
-			return ready(q);
-		}
-	store_query_t *failed = &s->failed;
-	failed->s = s;
-	failed->sql = NULL;
-	failed->st = NULL;
-	if (s->nstmts == STORE_MAX_STMTS) {
-		/* Unreachable with the fixed set of queries; a failure tests see
-		 * beats finalizing and preparing again on every call. */
-		free(failed->errmsg);
-		failed->state = Q_FAILED;
-		failed->err = SQLITE_ERROR;
-		failed->sys_errno = 0;
-		failed->errmsg = xstrdup("more distinct statements than the cache holds (STORE_MAX_STMTS)");
-		return failed;
-	}
 	sqlite3_stmt *st = NULL;
-	int r = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	int r = sqlite3_prepare_v3(s->conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (r != SQLITE_OK) {
 		sqlite3_finalize(st);
-		query_failed(failed, r);
-		return failed;
+		return r;
 	}
-	store_query_t *q = &s->stmts[s->nstmts++];
-	q->s = s;
-	q->sql = sql;
-	q->st = st;
-	return ready(q);
+	*out = (store_stmt_t *)(void *)st;
+	return SQLITE_OK;
 }
 
-/* A bind's result: a failure (out of memory, a bad index) fails the query. */
-static void bound(store_query_t *q, int rc)
+static void sqlite_finalize(store_stmt_t *st)
 {
-	if (rc != SQLITE_OK)
-		query_failed(q, rc);
+	sqlite3_finalize(stmt(st));
 }
 
-void store_bind_text(store_query_t *q, int idx, const char *text)
+static void sqlite_reset(store_stmt_t *st, bool unbind)
 {
-	if (q->state != Q_READY)
-		return;
-	bound(q, text ? sqlite3_bind_text(q->st, idx, text, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q->st, idx));
+	sqlite3_reset(stmt(st));
+	if (unbind)
+		sqlite3_clear_bindings(stmt(st));
 }
 
-void store_bind_int(store_query_t *q, int idx, long long v)
+static int sqlite_bind_text(store_stmt_t *st, int idx, const char *text)
 {
-	if (q->state == Q_READY)
-		bound(q, sqlite3_bind_int64(q->st, idx, v));
+	return sqlite3_bind_text(stmt(st), idx, text, -1, SQLITE_TRANSIENT);
 }
 
-void store_bind_double(store_query_t *q, int idx, double v)
+static int sqlite_bind_int(store_stmt_t *st, int idx, long long v)
 {
-	if (q->state == Q_READY)
-		bound(q, sqlite3_bind_double(q->st, idx, v));
+	return sqlite3_bind_int64(stmt(st), idx, v);
 }
 
-void store_bind_blob(store_query_t *q, int idx, const void *data, size_t len)
+static int sqlite_bind_double(store_stmt_t *st, int idx, double v)
 {
-	if (q->state == Q_READY)
-		bound(q, sqlite3_bind_blob64(q->st, idx, data, len, SQLITE_TRANSIENT));
+	return sqlite3_bind_double(stmt(st), idx, v);
 }
 
-void store_bind_scope(store_query_t *q, int idx)
+static int sqlite_bind_blob(store_stmt_t *st, int idx, const void *data, size_t len)
 {
-	store_bind_int(q, idx, q->s->perimeter);
-	store_bind_int(q, idx + 1, q->s->referentiel);
+	return sqlite3_bind_blob64(stmt(st), idx, data, len, SQLITE_TRANSIENT);
 }
 
-void store_bind_null(store_query_t *q, int idx)
+static int sqlite_bind_null(store_stmt_t *st, int idx)
 {
-	if (q->state == Q_READY)
-		bound(q, sqlite3_bind_null(q->st, idx));
+	return sqlite3_bind_null(stmt(st), idx);
 }
 
-bool store_next(store_query_t *q)
+static bool sqlite_step(store_stmt_t *st, int *err)
 {
-	if (q->state != Q_READY && q->state != Q_ROW)
-		return false;
-	int r = sqlite3_step(q->st);
-	if (r == SQLITE_ROW) {
-		q->state = Q_ROW;
-		return true;
-	}
-	if (r == SQLITE_DONE)
-		q->state = Q_DONE;
-	else
-		query_failed(q, r);
-	sqlite3_reset(q->st);
-	return false;
+	int r = sqlite3_step(stmt(st));
+	*err = r == SQLITE_ROW || r == SQLITE_DONE ? 0 : r;
+	return r == SQLITE_ROW;
 }
 
-void store_done(store_query_t *q)
+static const char *sqlite_col_text(store_stmt_t *st, int col)
 {
-	if (q->state == Q_ROW)
-		sqlite3_reset(q->st);
-	if (q->state != Q_FAILED)
-		q->state = Q_DONE;
+	return (const char *)sqlite3_column_text(stmt(st), col);
 }
 
-steer_rc store_end(store_query_t *q, diag_list_t *d, const char *what)
+static long long sqlite_col_int(store_stmt_t *st, int col)
 {
-	store_done(q);
-	if (q->state != Q_FAILED)
-		return STEER_OK;
-	if (d)
-		report_error(q->s, d, what, q->err, q->sys_errno, q->errmsg ? q->errmsg : "unknown error");
-	return STEER_IO;
+	return sqlite3_column_int64(stmt(st), col);
 }
 
-steer_rc store_exec(store_query_t *q, diag_list_t *d, const char *what)
+static double sqlite_col_double(store_stmt_t *st, int col)
 {
-	store_next(q);
-	return store_end(q, d, what);
+	return sqlite3_column_double(stmt(st), col);
 }
 
-steer_rc store_scalar(store_query_t *q, long long dflt, long long *v, diag_list_t *d, const char *what)
+static const void *sqlite_col_blob(store_stmt_t *st, int col, size_t *len)
 {
-	*v = store_next(q) ? sqlite3_column_int64(q->st, 0) : dflt;
-	return store_end(q, d, what);
-}
-
-const char *store_col_text(const store_query_t *q, int col)
-{
-	return q->state == Q_ROW ? (const char *)sqlite3_column_text(q->st, col) : NULL;
-}
-
-char *store_col_dup(const store_query_t *q, int col)
-{
-	const char *t = store_col_text(q, col);
-	return t ? xstrdup(t) : NULL;
-}
-
-long long store_col_int(const store_query_t *q, int col)
-{
-	return q->state == Q_ROW ? sqlite3_column_int64(q->st, col) : 0;
-}
-
-double store_col_double(const store_query_t *q, int col)
-{
-	return q->state == Q_ROW ? sqlite3_column_double(q->st, col) : 0;
-}
-
-const void *store_col_blob(const store_query_t *q, int col, size_t *len)
-{
-	*len = 0;
-	if (q->state != Q_ROW)
-		return NULL;
-	const void *p = sqlite3_column_blob(q->st, col);
-	*len = (size_t)sqlite3_column_bytes(q->st, col);
+	const void *p = sqlite3_column_blob(stmt(st), col);
+	*len = (size_t)sqlite3_column_bytes(stmt(st), col);
 	return p;
 }
 
-bool store_col_null(const store_query_t *q, int col)
+static bool sqlite_col_null(store_stmt_t *st, int col)
 {
-	return q->state != Q_ROW || sqlite3_column_type(q->st, col) == SQLITE_NULL;
+	return sqlite3_column_type(stmt(st), col) == SQLITE_NULL;
 }
 
-long long store_changes(store_t *s)
+/* The connection's last error; code (what the failing call returned)
+ * when the connection holds none (a misuse SQLite does not record). */
+static void sqlite_failure(store_t *s, int code, const char **cause, char **msg)
 {
-	return sqlite3_changes64(s->db);
+	sqlite3 *db = s->conn->db;
+	int err = sqlite3_extended_errcode(db);
+	*cause = store_sqlite_cause(err == SQLITE_OK ? code : err, sqlite3_system_errno(db));
+	*msg = xstrdup(sqlite3_errmsg(db));
 }
 
-long long store_last_id(store_t *s)
-{
-	return sqlite3_last_insert_rowid(s->db);
-}
+const store_ops_t store_sqlite_ops = {
+	.dialect = STORE_DIALECT_SQLITE,
+	.init_multithread = sqlite_init_multithread,
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.schema_version = sqlite_schema_version,
+	.health = sqlite_health,
+	.size_bytes = sqlite_size_bytes,
+	.backup = sqlite_backup,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.in_transaction = sqlite_in_transaction,
+	.data_version = sqlite_data_version,
+	.changes = sqlite_changes,
+	.last_id = sqlite_last_id,
+	.prepare = sqlite_prepare,
+	.finalize = sqlite_finalize,
+	.reset = sqlite_reset,
+	.bind_text = sqlite_bind_text,
+	.bind_int = sqlite_bind_int,
+	.bind_double = sqlite_bind_double,
+	.bind_blob = sqlite_bind_blob,
+	.bind_null = sqlite_bind_null,
+	.step = sqlite_step,
+	.col_text = sqlite_col_text,
+	.col_int = sqlite_col_int,
+	.col_double = sqlite_col_double,
+	.col_blob = sqlite_col_blob,
+	.col_null = sqlite_col_null,
+	.failure = sqlite_failure,
+	.cause_text = cause_text,
+	.cause_hint = cause_hint,
+};

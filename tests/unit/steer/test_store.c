@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
 #include <grp.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -571,42 +570,6 @@ static void test_query_api(void **state)
 	free(dir);
 }
 
-/* The web app words its error pages after these causes: each SQLite
- * failure a full disk or a read-only folder produces must map to the right
- * one, including the I/O errors whose errno alone tells. */
-static void test_causes(void **state)
-{
-	(void)state;
-	static const struct {
-		int code, err;
-		const char *cause;
-	} cases[] = {
-		{SQLITE_FULL, 0, STORE_CAUSE_FULL},
-		{SQLITE_IOERR_WRITE, ENOSPC, STORE_CAUSE_FULL},
-		{SQLITE_IOERR_SHMSIZE, ENOSPC, STORE_CAUSE_FULL},
-		{SQLITE_IOERR_FSYNC, EDQUOT, STORE_CAUSE_FULL},
-		{SQLITE_READONLY, 0, STORE_CAUSE_READONLY},
-		{SQLITE_READONLY_DIRECTORY, 0, STORE_CAUSE_READONLY},
-		{SQLITE_READONLY_CANTINIT, 0, STORE_CAUSE_READONLY},
-		{SQLITE_CANTOPEN, EACCES, STORE_CAUSE_READONLY},
-		{SQLITE_IOERR_WRITE, EROFS, STORE_CAUSE_READONLY},
-		{SQLITE_BUSY, 0, STORE_CAUSE_BUSY},
-		{SQLITE_BUSY_SNAPSHOT, 0, STORE_CAUSE_BUSY},
-		{SQLITE_LOCKED, 0, STORE_CAUSE_BUSY},
-		{SQLITE_CORRUPT, 0, STORE_CAUSE_CORRUPT},
-		{SQLITE_NOTADB, 0, STORE_CAUSE_CORRUPT},
-		{SQLITE_IOERR_READ, EIO, STORE_CAUSE_OTHER},
-		{SQLITE_CANTOPEN, ENOENT, STORE_CAUSE_OTHER},
-		{SQLITE_CONSTRAINT, ENOSPC, STORE_CAUSE_OTHER}, /* a stale errno says nothing */
-		{SQLITE_ERROR, 0, STORE_CAUSE_OTHER},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		const char *got = store_cause(cases[i].code, cases[i].err);
-		if (strcmp(got, cases[i].cause) != 0)
-			fail_msg("code %d errno %d: %s, expected %s", cases[i].code, cases[i].err, got, cases[i].cause);
-	}
-}
-
 /* Real SQLite failures on the store's own connection: PRAGMA
  * max_page_count makes the file "full" (SQLITE_FULL, as a full disk does)
  * and query_only makes it refuse writes (SQLITE_READONLY). Each diagnostic
@@ -830,7 +793,6 @@ int main(void)
 		cmocka_unit_test(test_data_version),
 		cmocka_unit_test(test_query_api),
 		cmocka_unit_test(test_guide_upgrade),
-		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_full_and_readonly_reported),
 		cmocka_unit_test(test_readonly_folder),
 	};
