@@ -203,8 +203,8 @@ static void baseline_date_of(const char *period, const char *created_at, char ou
 static steer_rc evaluate_one(store_t *s, objective_t *o, long long indicator_id, const char *direction,
 			     const char *today, const char *since, diag_list_t *d)
 {
-	store_query_t *q = store_query(s, "SELECT period, start, end, value, source, comment, recorded_at, recorded_by "
-					  "FROM measurement WHERE indicator_id = ? ORDER BY end, start");
+	store_query_t *q = store_query(s, "SELECT period, start, \"end\", value, source, comment, recorded_at, recorded_by "
+					  "FROM measurement WHERE indicator_id = ? ORDER BY \"end\", start");
 	store_bind_int(q, 1, indicator_id);
 	size_t cap = 0;
 	while (store_next(q)) {
@@ -412,7 +412,7 @@ static steer_rc find_indicator(store_t *s, const char *ref, ind_ref_t *out, diag
 				    "%s has no current indicator %ld", p.idbp, num);
 	snprintf(out->idbp, sizeof out->idbp, "%s", p.idbp);
 	out->num = (int)num;
-	q = store_query(s, "SELECT end FROM measurement WHERE indicator_id = ? ORDER BY end, start LIMIT 1");
+	q = store_query(s, "SELECT \"end\" FROM measurement WHERE indicator_id = ? ORDER BY \"end\", start LIMIT 1");
 	store_bind_int(q, 1, out->id);
 	if (store_next(q)) {
 		snprintf(out->first_end, sizeof out->first_end, "%s", store_col_text(q, 0));
