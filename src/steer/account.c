@@ -281,7 +281,7 @@ steer_rc account_add_in(store_t *s, const char *email, account_role_t role, cons
 		rc = store_log_global(s, "user", NULL, email, d);
 	} else {
 		/* The perimeter as the tree spells it, whatever was typed. */
-		q = store_query(s, "SELECT ?1 || ' in ' || name FROM perimeter WHERE id = ?2");
+		q = store_query(s, "SELECT CAST(?1 AS TEXT) || ' in ' || name FROM perimeter WHERE id = ?2");
 		store_bind_text(q, 1, email);
 		store_bind_int(q, 2, pid);
 		char *who = store_next(q) ? store_col_dup(q, 0) : NULL;

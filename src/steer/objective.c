@@ -283,10 +283,10 @@ steer_rc objective_list(store_t *s, bool archived, objective_list_t *out, diag_l
 	if (rc)
 		return rc;
 	store_query_t *q = store_query(
-		s, "WITH RECURSIVE down(id) AS (SELECT ?1 UNION ALL SELECT c.id FROM perimeter c JOIN down ON c.parent_id = down.id) "
+		s, "WITH RECURSIVE down(id) AS (SELECT CAST(?1 AS BIGINT) UNION ALL SELECT c.id FROM perimeter c JOIN down ON c.parent_id = down.id) "
 		   "SELECT " OBJECTIVE_COLUMNS OBJECTIVE_FROM "WHERE o.perimeter_id IN (SELECT id FROM down) "
-		   "AND (?2 OR o.archived_at IS NULL) "
-		   "ORDER BY o.perimeter_id <> ?1, pe.name COLLATE NOCASE, o.name COLLATE NOCASE");
+		   "AND (?2 <> 0 OR o.archived_at IS NULL) "
+		   "ORDER BY o.perimeter_id <> ?1, pe.name, o.name");
 	store_bind_int(q, 1, store_perimeter(s));
 	store_bind_int(q, 2, archived);
 	if ((rc = read_rows(s, q, out, d)))
@@ -299,7 +299,7 @@ static steer_rc not_found(store_t *s, const char *name, diag_list_t *d)
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	store_query_t *q = store_query(s, "SELECT name FROM objective WHERE perimeter_id = ? AND archived_at IS NULL "
-					  "ORDER BY name COLLATE NOCASE");
+					  "ORDER BY name");
 	store_bind_int(q, 1, store_perimeter(s));
 	while (store_next(q)) {
 		names = xgrow(names, &cap, n + 1, sizeof *names);

@@ -344,7 +344,7 @@ steer_rc remind_assignments(store_t *s, remind_assignments_t *out, diag_list_t *
 		   "FROM assignment a JOIN practice p ON p.id = a.practice_id JOIN practice_copy c ON c.id = p.copy_id "
 		   "JOIN perimeter pe ON pe.id = p.perimeter_id JOIN referentiel r ON r.id = p.referentiel_id "
 		   "JOIN \"user\" u ON u.digest = 1 AND ((a.role = 'pilot' AND EXISTS (SELECT 1 FROM user_function f "
-		   "  WHERE f.user_id = u.id AND f.name = a.name)) OR (a.role = 'owner' AND u.email = trim(a.name))) "
+		   "  WHERE f.user_id = u.id AND f.name = a.name)) OR (a.role = 'owner' AND lower(u.email) = lower(trim(a.name)))) "
 		   "WHERE a.done_at IS NULL AND a.id <= ? AND p.removed_version IS NULL AND NOT EXISTS "
 		   "(SELECT 1 FROM assignment_sent t WHERE t.assignment_id = a.id AND t.user_id = u.id) "
 		   "ORDER BY a.id, u.id");
@@ -434,7 +434,7 @@ steer_rc remind_claim_digest(store_t *s, long long user, const char *period, boo
 {
 	char at[21];
 	store_timestamp(s, at);
-	store_query_t *q = store_query(s, "INSERT OR IGNORE INTO reminder_sent(user_id, period, sent_at) VALUES (?, ?, ?)");
+	store_query_t *q = store_query(s, "INSERT INTO reminder_sent(user_id, period, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 	store_bind_int(q, 1, user);
 	store_bind_text(q, 2, period);
 	store_bind_text(q, 3, at);
@@ -456,7 +456,7 @@ steer_rc remind_claim_assignment(store_t *s, long long assignment, long long use
 	char at[21];
 	store_timestamp(s, at);
 	store_query_t *q = store_query(
-		s, "INSERT OR IGNORE INTO assignment_sent(assignment_id, user_id, sent_at) VALUES (?, ?, ?)");
+		s, "INSERT INTO assignment_sent(assignment_id, user_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 	store_bind_int(q, 1, assignment);
 	store_bind_int(q, 2, user);
 	store_bind_text(q, 3, at);
