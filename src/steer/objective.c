@@ -325,11 +325,14 @@ static steer_rc not_found(store_t *s, const char *name, diag_list_t *d)
 }
 
 /* The objective of the scope's perimeter whose name is name, case,
- * accents and dashes aside (util/fold), as people type names; *id 0: none. */
+ * accents and dashes aside (util/fold), as people type names; *id 0: none.
+ * name_taken keeps two such names out; should a database hold two all the
+ * same, the first by name wins in every engine (the order SQLite reads
+ * from its (perimeter_id, name) index anyway). */
 static steer_rc find_by_name(store_t *s, const char *name, long long *id, char **found, diag_list_t *d)
 {
 	*id = 0;
-	store_query_t *q = store_query(s, "SELECT id, name FROM objective WHERE perimeter_id = ?");
+	store_query_t *q = store_query(s, "SELECT id, name FROM objective WHERE perimeter_id = ? ORDER BY name");
 	store_bind_int(q, 1, store_perimeter(s));
 	while (store_next(q))
 		if (!*id && fold_equal(store_col_text(q, 1), name)) {

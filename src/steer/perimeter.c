@@ -91,13 +91,16 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 		return perimeter_set_scope(s, pid, rid, d);
 	}
 	/* Its own référentiels; for a parent assessed against none, those of
-	 * its subtree (what its consolidation and snapshots are about). */
+	 * its subtree (what its consolidation and snapshots are about). The
+	 * third column keeps the rows in that order: a UNION ALL has none of
+	 * its own in PostgreSQL. */
 	store_query_t *q = store_query(
 		s, "WITH RECURSIVE down(id, k) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL SELECT c.id, down.k + 1 FROM perimeter c "
 		   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL AND down.k < 64), "
 		   "own AS (SELECT referentiel_id FROM perimeter_guide WHERE perimeter_id = ?1), "
 		   "below AS (SELECT DISTINCT referentiel_id FROM perimeter_guide WHERE perimeter_id IN (SELECT id FROM down)) "
-		   "SELECT count(*), min(referentiel_id) FROM own UNION ALL SELECT count(*), min(referentiel_id) FROM below");
+		   "SELECT count(*), min(referentiel_id), 0 FROM own "
+		   "UNION ALL SELECT count(*), min(referentiel_id), 1 FROM below ORDER BY 3");
 	store_bind_int(q, 1, pid);
 	bool own = true;
 	if (store_next(q)) {
