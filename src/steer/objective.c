@@ -579,7 +579,7 @@ steer_rc objective_add(store_t *s, const objective_spec_t *spec, long long *id, 
 		goto cleanup;
 	store_query_t *q = store_query(s, "INSERT INTO objective(perimeter_id, name, indicator_id, target, deadline, baseline, "
 					  "baseline_period, budget, staff, created_at, created_by) "
-					  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+					  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	store_bind_int(q, 1, store_perimeter(s));
 	store_bind_text(q, 2, f.name);
 	store_bind_int(q, 3, ind.id);
@@ -591,9 +591,8 @@ steer_rc objective_add(store_t *s, const objective_spec_t *spec, long long *id, 
 	store_bind_unset(q, 9, input_hundredths_of(f.staff));
 	store_bind_text(q, 10, at);
 	store_bind_text(q, 11, store_actor(s));
-	if ((rc = store_exec(q, d, "adding the objective")))
+	if ((rc = store_scalar(q, 0, id, d, "adding the objective")))
 		goto cleanup;
-	*id = store_last_id(s);
 	buf_t field = BUF_INIT, what = BUF_INIT;
 	buf_printf(&field, "objective %s", f.name);
 	buf_printf(&what, "%s#%d: %s by %s", ind.idbp, ind.num, f.target, f.deadline);
