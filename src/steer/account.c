@@ -68,6 +68,14 @@ void account_random_hex(char out[ACCOUNT_TOKEN_HEX])
 	new_token(out, NULL);
 }
 
+void account_unsubscribe_token(char out[ACCOUNT_UNSUBSCRIBE_HEX])
+{
+	unsigned char raw[(ACCOUNT_UNSUBSCRIBE_HEX - 1) / 2];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(out, ACCOUNT_UNSUBSCRIBE_HEX, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+}
+
 static bool hash_token(const char *hex, unsigned char hash[32])
 {
 	if (!hex || strlen(hex) != 64)
@@ -247,21 +255,23 @@ steer_rc account_add_in(store_t *s, const char *email, account_role_t role, cons
 		goto cleanup;
 	if ((rc = hash_password(password, pwhash, d)))
 		goto cleanup;
-	char now[21];
+	char now[21], unsubscribe[ACCOUNT_UNSUBSCRIBE_HEX];
 	store_timestamp(s, now);
+	account_unsubscribe_token(unsubscribe);
 	long long id;
 	/* The root is NULL (the column's default): one spelling of
 	 * "everywhere". */
-	store_query_t *q = pid == 1 ? store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at) "
-						     "VALUES (?, ?, ?, ?) RETURNING id")
-				    : store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at, perimeter_id) "
-						     "VALUES (?, ?, ?, ?, ?) RETURNING id");
+	store_query_t *q = pid == 1 ? store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at, unsubscribe_token) "
+						     "VALUES (?, ?, ?, ?, ?) RETURNING id")
+				    : store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at, unsubscribe_token, "
+						     "perimeter_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
 	store_bind_text(q, 1, email);
 	store_bind_text(q, 2, account_role_name(role));
 	store_bind_text(q, 3, pwhash);
 	store_bind_text(q, 4, now);
+	store_bind_text(q, 5, unsubscribe);
 	if (pid != 1)
-		store_bind_int(q, 5, pid);
+		store_bind_int(q, 6, pid);
 	if ((rc = store_scalar(q, 0, &id, d, "adding the user")))
 		goto cleanup;
 	for (size_t i = 0; i < nfunctions; i++) {

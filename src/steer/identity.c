@@ -113,13 +113,15 @@ steer_rc identity_login(store_t *s, const identity_claims_t *c, const identity_r
 			*result = IDENTITY_NOT_ALLOWED;
 			return STEER_OK;
 		}
-		char now[21];
+		char now[21], unsubscribe[ACCOUNT_UNSUBSCRIBE_HEX];
 		store_timestamp(s, now);
+		account_unsubscribe_token(unsubscribe);
 		/* '!': no password verifies; sobre user passwd can give one. */
-		q = store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at) VALUES (?, 'lecteur', '!', ?)"
-				   " RETURNING id");
+		q = store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at, unsubscribe_token) "
+				   "VALUES (?, 'lecteur', '!', ?, ?) RETURNING id");
 		store_bind_text(q, 1, c->email);
 		store_bind_text(q, 2, now);
+		store_bind_text(q, 3, unsubscribe);
 		if ((rc = store_scalar(q, 0, &id, d, "adding the user")))
 			goto cleanup;
 		buf_printf(&what, "%s (lecteur, created at login through %s)", c->email, c->issuer);
