@@ -833,9 +833,10 @@ steer_rc catalog_pilots(store_t *s, char ***names, size_t *n, diag_list_t *d)
 steer_rc catalog_custom_pilot(store_t *s, const char *name, long long *id, diag_list_t *d)
 {
 	/* DO UPDATE rather than DO NOTHING: RETURNING then gives the id of a
-	 * name already there too. */
+	 * name already there too. pilot.name, the row's own: a bare name could
+	 * also be excluded.name for PostgreSQL, which refuses it. */
 	store_query_t *q = store_query(s, "INSERT INTO pilot(name, origin) VALUES (?, 'custom') "
-					  "ON CONFLICT(name) DO UPDATE SET name = name RETURNING id");
+					  "ON CONFLICT(name) DO UPDATE SET name = pilot.name RETURNING id");
 	store_bind_text(q, 1, name);
 	return store_scalar(q, 0, id, d, "recording the pilot function");
 }
