@@ -40,6 +40,8 @@ RULES = {
                   "write INSERT … ON CONFLICT DO NOTHING (or DO UPDATE with a target)"),
     "conflict-target": ("ON CONFLICT DO UPDATE without a conflict target",
                         "name the unique columns: ON CONFLICT (a, b) DO UPDATE"),
+    "upsert-column": ("bare column in the values of DO UPDATE SET",
+                      "PostgreSQL finds it ambiguous: write table.col (the row there) or excluded.col (the new one)"),
     "group-concat": ("group_concat() is SQLite's",
                      "PostgreSQL has string_agg(); write the statement per backend"),
     "char": ("char(n) is SQLite's (PostgreSQL: chr(n))",
@@ -345,6 +347,43 @@ def check_sql(toks):
                 if flag:
                     found.append((line, "bool-param", value))
     found.extend(recursive_limits(toks))
+    found.extend(upsert_columns(toks))
+    return found
+
+
+# Words that may stand bare in an expression without naming a column.
+EXPR_WORDS = {"NULL", "TRUE", "FALSE", "CASE", "WHEN", "THEN", "ELSE", "END", "AND", "OR", "NOT", "IS", "IN",
+              "CAST", "AS", "DISTINCT", "FROM", "BIGINT", "INTEGER", "TEXT", "COLLATE", "LIKE", "BETWEEN",
+              "CURRENT_TIMESTAMP"}
+SET_END = {"WHERE", "RETURNING", "FROM", "ON"}
+
+
+def upsert_columns(toks):
+    """Bare columns on the right of DO UPDATE SET's assignments."""
+    found = []
+    for k, t in enumerate(toks):
+        if not (is_word(t, "UPDATE") and k > 0 and is_word(toks[k - 1], "DO")):
+            continue
+        j = k + 2 if k + 1 < len(toks) and is_word(toks[k + 1], "SET") else len(toks)
+        depth, rhs = 0, False
+        while j < len(toks):
+            u = toks[j]
+            if u[1] == "(":
+                depth += 1
+            elif u[1] == ")":
+                depth -= 1
+            elif depth == 0 and u[1] == ",":
+                rhs = False
+            elif depth == 0 and u[1] == "=" and not rhs:
+                rhs = True
+            elif depth == 0 and is_word(u, *SET_END):
+                break
+            elif rhs and u[0] == "word" and u[2] not in EXPR_WORDS:
+                before = toks[j - 1][1]
+                after = toks[j + 1][1] if j + 1 < len(toks) else ""
+                if before != "." and after not in (".", "("):
+                    found.append((u[3], "upsert-column", "SET … = " + u[1]))
+            j += 1
     return found
 
 

@@ -19,6 +19,13 @@ static void fixture(store_t *s, const char *sql)
 	store_query(s, "INSERT INTO declaration(perimeter_id, field, value) VALUES (?, ?, ?) "
 		       "ON CONFLICT (perimeter_id, field) DO UPDATE SET value = excluded.value");
 
+	/* upsert-column: the row's own value, qualified */
+	store_query(s, "INSERT INTO pilot(name, origin) VALUES (?, 'custom') "
+		       "ON CONFLICT(name) DO UPDATE SET name = name RETURNING id"); /* expect: upsert-column */
+	store_query(s, "INSERT INTO pilot(name, origin) VALUES (?, 'custom') "
+		       "ON CONFLICT(name) DO UPDATE SET name = pilot.name, origin = coalesce(excluded.origin, 'guide') "
+		       "WHERE pilot.origin IS NOT NULL RETURNING id");
+
 	/* group-concat, char */
 	store_query(s, "SELECT group_concat(slug, char(1)) FROM referentiel"); /* expect: group-concat, char */
 
