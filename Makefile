@@ -5,7 +5,8 @@
 #   make bench      benchmarks and pathological inputs (see README)
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (60) each
 #   make oidc-check OpenID Connect login against a real provider (node, npm)
-#   make lint       layers and circles (scripts/layers.py), limits documented, cppcheck and clang-tidy over src/
+#   make lint       layers and circles (scripts/layers.py), limits documented, steering SQL both engines accept
+#                   (scripts/sqlcheck.py), cppcheck and clang-tidy over src/
 #   make man        the man pages, from man/*.scd (needs scdoc)
 #   make install    PREFIX (/usr/local), DESTDIR: binary, man pages, systemd unit, docs; make uninstall
 #   make deb        build/sobre_VERSION_ARCH.deb (dpkg-deb)
@@ -216,7 +217,8 @@ pathological: all $(BUILD)/tools/driver
 	@python3 tests/pathological.py $(BUILD)/sobre $(BUILD)/tools/driver
 
 # Static analysis with the build's flags: cppcheck and clang-tidy over every
-# file of src/; any finding fails the run.
+# file of src/, after the architecture and SQL checks; any finding fails the
+# run.
 lint:
 	@./scripts/lint.sh "$(CSTD) -Isrc $(PKG_CFLAGS)"
 
