@@ -179,7 +179,7 @@ steer_rc perimeter_profile(store_t *s, const profile_t **out, profile_t **owned,
 	else if (!rc)
 		*out = *owned = profile_parse("profile", yaml, strlen(yaml), d);
 	if (!rc && !*out) {
-		diag_t *x = diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER,
+		diag_t *x = diag_add(d, DIAG_ERROR, store_name(s), 0, 0, STORE_CAUSE_OTHER,
 				     "the database's profile '%s' is unknown to this version of sobre", id);
 		diag_hint(x, "use the sobre release that imported it, or a later one");
 		rc = STEER_IO;
