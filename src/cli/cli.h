@@ -157,8 +157,12 @@ size_t cli_width(const char *s);
 
 typedef struct store store_t;
 
-/* The database every steering command uses unless given --db FILE. */
+/* The database every steering command uses unless given --db FILE or
+ * $SOBRE_DB. */
 #define CLI_DEFAULT_DB "sobre.db"
+/* The database a command works on: its --db option when given (opt not
+ * NULL), else $SOBRE_DB when set and not empty, else CLI_DEFAULT_DB. */
+const char *cli_db(const char *opt);
 
 /* Opens the database (creating it when create), sets the actor ($SOBRE_USER,
  * else the login name) and the clock ($SOBRE_NOW: YYYY-MM-DD or
