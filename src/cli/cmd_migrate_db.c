@@ -46,8 +46,8 @@ static void print_summary(const char *from, const char *to, const transfer_summa
 		printf("  %-22s %8lld\n", t[i].name, x->rows[i]);
 		total += x->rows[i];
 	}
-	printf("copied %lld rows in %zu tables; every row, the score of %zu perimeter/référentiel pairs and of %zu "
-	       "snapshots are the same in both\n",
+	printf("copied %lld rows in %zu tables; compared every row, the scores of %zu perimeter/référentiel "
+	       "pair(s) and of %zu snapshot(s): identical\n",
 	       total, x->ntables, x->scopes, x->snapshots);
 }
 
@@ -108,7 +108,7 @@ int cmd_migrate_db(int argc, char **argv)
 	if (!rc && !(rc = store_begin(src, false, &d)) && !(rc = store_begin(dst, true, &d)) &&
 	    !(rc = transfer_move(src, dst, &sum, &d)))
 		rc = store_commit(dst, &d);
-	if (rc)
+	if (rc && dst)
 		store_rollback(dst);
 	store_close(src);
 	store_close(dst);
