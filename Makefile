@@ -183,6 +183,7 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
 	@./tests/fixtures/upgrade.sh $(BUILD)/sobre
+	@./tests/fixtures/migrate.sh $(BUILD)/sobre
 	@./tests/steer/crash.sh $(BUILD)/sobre
 	@python3 tests/web/crash.py $(BUILD)/sobre
 	$(if $(SANFLAGS),,@./tests/pg/test_schema.sh $(BUILD))

@@ -53,6 +53,7 @@ int cmd_history(int argc, char **argv);
 /* Web app accounts and database backups. */
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_migrate_db(int argc, char **argv);
 
 /* The settings file serve reads unless told another (--config, $SOBRE_CONFIG),
  * when it exists. */
