@@ -11,7 +11,7 @@
 #   make deb        build/sobre_VERSION_ARCH.deb (dpkg-deb)
 #   make docker     the container image (Dockerfile), where a container engine runs
 CC      ?= cc
-PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat libcurl libcrypto
+PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat libcurl libcrypto libpq
 TESTPKGS:= cmocka
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
