@@ -166,9 +166,11 @@ check: deps
 	$(MAKE) oidc-check BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
-# The PostgreSQL schema test (tests/pg/test_schema.sh: a throwaway cluster,
-# skipped without PostgreSQL's server binaries outside CI) runs on the plain
-# build only: it tests SQL, which the sanitizers do not see.
+# The PostgreSQL tests (tests/pg/run.sh: a throwaway cluster for the
+# baseline schema, the backend's unit test and the CLI on it; skipped
+# without PostgreSQL's server binaries outside CI) run on the plain build
+# only: they test SQL and the server's answers, which the sanitizers do
+# not see.
 test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/pg_schema)
 	@./tests/run-unit.sh $(BUILD)
 	@./tests/fuzz/replay.sh $(BUILD) $(if $(SANFLAGS),1,0) $(FUZZERS)
@@ -184,7 +186,7 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/
 	@./tests/fixtures/upgrade.sh $(BUILD)/sobre
 	@./tests/steer/crash.sh $(BUILD)/sobre
 	@python3 tests/web/crash.py $(BUILD)/sobre
-	$(if $(SANFLAGS),,@./tests/pg/test_schema.sh $(BUILD))
+	$(if $(SANFLAGS),,@./tests/pg/run.sh $(BUILD))
 
 # Browser test of the built site (Chromium, playwright-core, axe-core); skipped
 # without a browser outside CI.
