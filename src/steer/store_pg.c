@@ -461,7 +461,13 @@ static steer_rc install(store_t *s, diag_list_t *d)
 	long long version, tables;
 	if (read_schema(s, &version, &tables, d))
 		goto fail;
-	if (version == 0 && tables == 0 && exec(s, store_pg_schema_sql(), "creating the schema", d))
+	if (version == 0 && tables > 0) {
+		diag_t *x = diag_add(d, DIAG_ERROR, s->name, 0, 0, STORE_CAUSE_OTHER,
+				     "%s holds tables, but not a sobre database (they were created meanwhile)", s->name);
+		diag_hint(x, "name an empty schema for sobre init");
+		goto fail;
+	}
+	if (version == 0 && exec(s, store_pg_schema_sql(), "creating the schema", d))
 		goto fail;
 	if (exec(s, "COMMIT", "creating the schema", d))
 		goto fail;

@@ -566,6 +566,42 @@ static void test_reconnect(void **state)
 	PQfinish(c);
 }
 
+/* A server that takes only reads (default_transaction_read_only here, as
+ * a hot standby): refused for writing, opened read-only with STORE_READ,
+ * its writes then refused with that cause. */
+static void test_read_only(void **state)
+{
+	(void)state;
+	PGconn *c = admin();
+	char *schema = NULL;
+	char *uri = new_schema(c, NULL, &schema);
+	store_close(open_ok(uri, STORE_CREATE));
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s%%20-cdefault_transaction_read_only%%3Don", uri);
+	diag_list_t d = DIAG_LIST_INIT;
+	store_t *s = NULL;
+	assert_int_equal(store_open(buf_cstr(&b), 0, &s, &d), STEER_IO);
+	assert_string_equal(d.items[0].rule, STORE_CAUSE_READONLY);
+	assert_non_null(strstr(d.items[0].msg, "cannot open"));
+	diag_list_free(&d);
+	s = open_ok(buf_cstr(&b), STORE_READ);
+	assert_string_equal(store_readonly_cause(s), STORE_CAUSE_READONLY);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	free(store_meta(s, "organisation"));
+	store_rollback(s);
+	assert_int_equal(store_begin(s, true, &d), STEER_IO);
+	assert_string_equal(d.items[0].rule, STORE_CAUSE_READONLY);
+	diag_list_free(&d);
+	assert_int_equal(store_health(s, &d), STEER_IO);
+	assert_string_equal(d.items[0].rule, STORE_CAUSE_READONLY);
+	diag_list_free(&d);
+	store_close(s);
+	buf_free(&b);
+	free(uri);
+	free(schema);
+	PQfinish(c);
+}
+
 /* A password in the URI stays out of every message (trust authentication
  * ignores it, so the store opens). */
 static void test_redacted(void **state)
@@ -603,7 +639,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_create), cmocka_unit_test(test_two_openers), cmocka_unit_test(test_locale),
 		cmocka_unit_test(test_query_types), cmocka_unit_test(test_data_version), cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_writer_lock), cmocka_unit_test(test_reconnect),   cmocka_unit_test(test_redacted),
+		cmocka_unit_test(test_writer_lock), cmocka_unit_test(test_reconnect),   cmocka_unit_test(test_read_only),
+		cmocka_unit_test(test_redacted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
