@@ -110,7 +110,8 @@ const char *store_readonly_cause(const store_t *s);
  * transaction may be open; none is left open. */
 #define STORE_HEALTH_BUSY_MS 200
 steer_rc store_health(store_t *s, diag_list_t *d);
-/* The database file's size in bytes (pages in use and free), or -1. */
+/* The database file's size in bytes (pages in use and free; on PostgreSQL
+ * pg_database_size), or -1. */
 long long store_size_bytes(store_t *s);
 
 /* Who changes are attributed to (default "unknown") and the time used for
@@ -164,7 +165,8 @@ steer_rc store_data_version(store_t *s, unsigned long long *out, diag_list_t *d)
 /* Copies the whole database to dest with SQLite's online backup API: a
  * consistent copy while other connections (the web app) keep writing. It
  * is written to dest.tmp and renamed, so dest is never half-written. Must be
- * called outside a transaction. */
+ * called outside a transaction. A PostgreSQL database is refused
+ * (STEER_REFUSED), with pg_dump -Fc and pg_basebackup named. */
 steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d);
 
 /* --- queries, for the steer modules ------------------------------------ */
@@ -244,7 +246,8 @@ bool store_col_null(const store_query_t *q, int col);
 /* Rows changed by the last INSERT, UPDATE or DELETE of this connection. */
 long long store_changes(store_t *s);
 /* The id of the last row INSERTed on this connection (RETURNING id says it
- * in the statement itself). */
+ * in the statement itself). SQLite only: -1 on PostgreSQL, which has no
+ * such thing (lastval() names the last sequence any trigger used). */
 long long store_last_id(store_t *s);
 
 /* STEER_IO with a diagnostic unless a transaction is open. */
