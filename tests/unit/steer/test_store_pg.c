@@ -470,7 +470,7 @@ static void sleep_ms(long ms)
 
 /* One writer at a time: a session holding sobre's lock makes a writer
  * wait, and the health check (200 ms) says busy; released, the writer
- * proceeds. Readers do not wait. */
+ * proceeds. Readers do not wait. Held too long, the writer gives up. */
 static void test_writer_lock(void **state)
 {
 	(void)state;
@@ -503,6 +503,24 @@ static void test_writer_lock(void **state)
 	free(org);
 	store_rollback(reader);
 	assert_int_equal(d.len, 0);
+	/* Held for longer than STORE_PG_LOCK_TIMEOUT_MS (5 s): the writer
+	 * gives up, busy, after about that long. */
+	sql(c, "BEGIN");
+	sql(c, stmt);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(store_begin(s, true, &d), STEER_IO);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (waited < 4.5)
+		fail_msg("gave up after %.1f s, not 5", waited);
+	assert_string_equal(d.items[0].rule, STORE_CAUSE_BUSY);
+	assert_non_null(strstr(d.items[0].msg, "lock timeout"));
+	assert_false(store_in_transaction(s));
+	diag_list_free(&d);
+	sql(c, "COMMIT");
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	store_rollback(s);
 	store_close(s);
 	store_close(reader);
 	free(uri);
