@@ -544,7 +544,8 @@ static void terminate(PGconn *c, long long pid)
 /* The store's connection ended by the server (an administrator, a
  * restart): between transactions, the next begin reconnects and the
  * cached statements work again; inside one, the failure is
- * db-unavailable, and the next begin reconnects. */
+ * db-unavailable, and the next begin reconnects; a reconnection the
+ * server refuses is db-unavailable, and a later one works. */
 static void test_reconnect(void **state)
 {
 	(void)state;
@@ -575,9 +576,37 @@ static void test_reconnect(void **state)
 	char *org = store_meta(s, "organisation");
 	assert_string_equal(org, "R");
 	free(org);
-	assert_true(backend_pid(s, &d) != pid2);
+	long long pid3 = backend_pid(s, &d);
+	assert_true(pid3 != pid2);
 	store_rollback(s);
 	assert_int_equal(store_health(s, &d), STEER_OK);
+	assert_int_equal(d.len, 0);
+	/* The server refusing the new connection: db-unavailable, then a
+	 * later begin connects. */
+	const char *const keys[] = {"dbname", "dbname", NULL};
+	const char *const values[] = {getenv("SOBRE_TEST_PG"), "postgres", NULL};
+	PGconn *other = PQconnectdbParams(keys, values, 1); /* not from the database it closes */
+	if (PQstatus(other) != CONNECTION_OK)
+		fail_msg("cannot connect to postgres: %s", PQerrorMessage(other));
+	char stmt[160];
+	snprintf(stmt, sizeof stmt, "ALTER DATABASE %s ALLOW_CONNECTIONS false", PQdb(c));
+	sql(other, stmt);
+	terminate(c, pid3);
+	steer_rc rc = store_begin(s, false, &d);
+	snprintf(stmt, sizeof stmt, "ALTER DATABASE %s ALLOW_CONNECTIONS true", PQdb(c));
+	sql(other, stmt);
+	PQfinish(other);
+	assert_int_equal(rc, STEER_IO);
+	assert_string_equal(d.items[0].rule, STORE_CAUSE_UNAVAILABLE);
+	assert_non_null(strstr(d.items[0].msg, "reconnecting to the database failed"));
+	assert_false(store_in_transaction(s));
+	diag_list_free(&d);
+	assert_int_equal(store_health(s, &d), STEER_OK);
+	assert_int_equal(store_begin(s, false, &d), STEER_OK);
+	org = store_meta(s, "organisation");
+	assert_string_equal(org, "R");
+	free(org);
+	store_rollback(s);
 	assert_int_equal(d.len, 0);
 	store_close(s);
 	free(uri);
