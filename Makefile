@@ -5,7 +5,8 @@
 #   make bench      benchmarks and pathological inputs (see README)
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS (60) each
 #   make oidc-check OpenID Connect login against a real provider (node, npm)
-#   make lint       layers and circles (scripts/layers.py), limits documented, cppcheck and clang-tidy over src/
+#   make lint       layers and circles (scripts/layers.py), limits documented, steering SQL both engines accept
+#                   (scripts/sqlcheck.py), cppcheck and clang-tidy over src/
 #   make man        the man pages, from man/*.scd (needs scdoc)
 #   make install    PREFIX (/usr/local), DESTDIR: binary, man pages, systemd unit, docs; make uninstall
 #   make deb        build/sobre_VERSION_ARCH.deb (dpkg-deb)
@@ -184,6 +185,7 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/
 	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
 	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
 	@./tests/fixtures/upgrade.sh $(BUILD)/sobre
+	@./tests/fixtures/migrate.sh $(BUILD)/sobre
 	@./tests/steer/crash.sh $(BUILD)/sobre
 	@python3 tests/web/crash.py $(BUILD)/sobre
 	$(if $(SANFLAGS),,@./tests/pg/run.sh $(BUILD))
@@ -218,7 +220,8 @@ pathological: all $(BUILD)/tools/driver
 	@python3 tests/pathological.py $(BUILD)/sobre $(BUILD)/tools/driver
 
 # Static analysis with the build's flags: cppcheck and clang-tidy over every
-# file of src/; any finding fails the run.
+# file of src/, after the architecture and SQL checks; any finding fails the
+# run.
 lint:
 	@./scripts/lint.sh "$(CSTD) -Isrc $(PKG_CFLAGS)"
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # make lint: the architecture (scripts/layers.py), every limit documented,
-# then cppcheck and clang-tidy (.clang-tidy) over src/ with the build's own
-# flags, each file on its own in parallel. Fails on any finding.
+# the steering SQL in the dialect SQLite and PostgreSQL share
+# (scripts/sqlcheck.py), then cppcheck and clang-tidy (.clang-tidy) over
+# src/ with the build's own flags, each file on its own in parallel. Fails
+# on any finding.
 # Usage: lint.sh "<compiler flags: -std, -D, -I>"
 set -u
 flags=$1
@@ -32,6 +34,12 @@ fi
 # The architecture: layers included upwards, files calling each other in a
 # circle, files over 1,500 lines, functions over 120 (scripts/layers.py).
 python3 scripts/layers.py src >&2 || exit 1
+
+# The SQL of src/steer/ in the subset both engines accept (#16); first its
+# rules against their own good and bad examples, so that a rule lost or
+# broken fails here too.
+python3 scripts/sqlcheck.py --self-test || exit 1
+python3 scripts/sqlcheck.py src/steer || exit 1
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

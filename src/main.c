@@ -43,6 +43,7 @@ static const struct {
 	{"user", cmd_user, "web app accounts: add, passwd, list, remove, token", false},
 	{"remind", cmd_remind, "send the e-mail reminders now: digests of what is due, new pilots and owners", false},
 	{"backup", cmd_backup, "a consistent copy of the database, even while serve runs", false},
+	{"migrate-db", cmd_migrate_db, "move the database into a new one (a file or PostgreSQL), checked", false},
 };
 
 static void help(FILE *f)

@@ -53,6 +53,7 @@ int cmd_history(int argc, char **argv);
 /* Web app accounts and database backups. */
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_migrate_db(int argc, char **argv);
 
 /* The settings file serve reads unless told another (--config, $SOBRE_CONFIG),
  * when it exists. */
@@ -157,8 +158,12 @@ size_t cli_width(const char *s);
 
 typedef struct store store_t;
 
-/* The database every steering command uses unless given --db FILE. */
+/* The database every steering command uses unless given --db FILE or
+ * $SOBRE_DB. */
 #define CLI_DEFAULT_DB "sobre.db"
+/* The database a command works on: its --db option when given (opt not
+ * NULL), else $SOBRE_DB when set and not empty, else CLI_DEFAULT_DB. */
+const char *cli_db(const char *opt);
 
 /* Opens the database (creating it when create), sets the actor ($SOBRE_USER,
  * else the login name) and the clock ($SOBRE_NOW: YYYY-MM-DD or

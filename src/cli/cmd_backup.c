@@ -17,7 +17,7 @@ int cmd_backup(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db = CLI_DEFAULT_DB;
+	const char *db = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "D:h", opts, NULL)) != -1) {
@@ -34,6 +34,7 @@ int cmd_backup(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("backup", usage, "give one destination FILE");
 	const char *dest = argv[optind];
+	db = cli_db(db);
 	if (strcmp(dest, db) == 0)
 		return cli_usage_error("backup", usage, "the backup must be another file than the database");
 	diag_list_t d = DIAG_LIST_INIT;

@@ -114,6 +114,12 @@ int cli_take_scope(const char *cmd, int *argc, char **argv)
 	return 0;
 }
 
+const char *cli_db(const char *opt)
+{
+	const char *env = getenv("SOBRE_DB");
+	return opt ? opt : env && *env ? env : CLI_DEFAULT_DB;
+}
+
 int cli_steer_open(const char *cmd, const char *db, bool create, bool write, store_t **out)
 {
 	diag_list_t d = DIAG_LIST_INIT;
@@ -127,7 +133,7 @@ int cli_steer_open(const char *cmd, const char *db, bool create, bool write, sto
 	}
 	/* A read command works on a database it cannot write (a read-only
 	 * folder, a full disk): it is opened read-only then. */
-	int rc = store_open(db ? db : CLI_DEFAULT_DB, (create ? STORE_CREATE : 0) | (write ? 0 : STORE_READ), &s, &d);
+	int rc = store_open(cli_db(db), (create ? STORE_CREATE : 0) | (write ? 0 : STORE_READ), &s, &d);
 	if (!rc) {
 		store_set_actor(s, actor());
 		if (now && *now)

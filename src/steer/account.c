@@ -68,6 +68,14 @@ void account_random_hex(char out[ACCOUNT_TOKEN_HEX])
 	new_token(out, NULL);
 }
 
+void account_unsubscribe_token(char out[ACCOUNT_UNSUBSCRIBE_HEX])
+{
+	unsigned char raw[(ACCOUNT_UNSUBSCRIBE_HEX - 1) / 2];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(out, ACCOUNT_UNSUBSCRIBE_HEX, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+}
+
 static bool hash_token(const char *hex, unsigned char hash[32])
 {
 	if (!hex || strlen(hex) != 64)
@@ -155,7 +163,7 @@ static steer_rc load_functions(store_t *s, account_t *a, diag_list_t *d)
 /* The columns fill_user reads, from user u LEFT JOIN perimeter p: a row's
  * perimeter is 0 and its name NULL for the root. */
 #define USER_COLUMNS "u.id, u.email, u.role, u.created_at, coalesce(u.perimeter_id, 0), p.name"
-#define USER_JOIN "user u LEFT JOIN perimeter p ON p.id = u.perimeter_id"
+#define USER_JOIN "\"user\" u LEFT JOIN perimeter p ON p.id = u.perimeter_id"
 
 /* Fills a from a row starting with USER_COLUMNS. */
 static void fill_user(const store_query_t *q, account_t *a)
@@ -177,8 +185,8 @@ static steer_rc user_id(store_t *s, const char *email, long long *id, account_ro
 			diag_list_t *d)
 {
 	/* Without root, what schema 3 has too (test_account's migration). */
-	store_query_t *q = root ? store_query(s, "SELECT id, role, perimeter_id IS NULL FROM user WHERE email = ?")
-				: store_query(s, "SELECT id, role, 1 FROM user WHERE email = ?");
+	store_query_t *q = root ? store_query(s, "SELECT id, role, perimeter_id IS NULL FROM \"user\" WHERE email = ?")
+				: store_query(s, "SELECT id, role, 1 FROM \"user\" WHERE email = ?");
 	store_bind_text(q, 1, email);
 	*id = 0;
 	if (store_next(q)) {
@@ -247,21 +255,23 @@ steer_rc account_add_in(store_t *s, const char *email, account_role_t role, cons
 		goto cleanup;
 	if ((rc = hash_password(password, pwhash, d)))
 		goto cleanup;
-	char now[21];
+	char now[21], unsubscribe[ACCOUNT_UNSUBSCRIBE_HEX];
 	store_timestamp(s, now);
+	account_unsubscribe_token(unsubscribe);
 	long long id;
 	/* The root is NULL (the column's default): one spelling of
 	 * "everywhere". */
-	store_query_t *q = pid == 1 ? store_query(s, "INSERT INTO user(email, role, pwhash, created_at) "
-						     "VALUES (?, ?, ?, ?) RETURNING id")
-				    : store_query(s, "INSERT INTO user(email, role, pwhash, created_at, perimeter_id) "
-						     "VALUES (?, ?, ?, ?, ?) RETURNING id");
+	store_query_t *q = pid == 1 ? store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at, unsubscribe_token) "
+						     "VALUES (?, ?, ?, ?, ?) RETURNING id")
+				    : store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at, unsubscribe_token, "
+						     "perimeter_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
 	store_bind_text(q, 1, email);
 	store_bind_text(q, 2, account_role_name(role));
 	store_bind_text(q, 3, pwhash);
 	store_bind_text(q, 4, now);
+	store_bind_text(q, 5, unsubscribe);
 	if (pid != 1)
-		store_bind_int(q, 5, pid);
+		store_bind_int(q, 6, pid);
 	if ((rc = store_scalar(q, 0, &id, d, "adding the user")))
 		goto cleanup;
 	for (size_t i = 0; i < nfunctions; i++) {
@@ -281,7 +291,7 @@ steer_rc account_add_in(store_t *s, const char *email, account_role_t role, cons
 		rc = store_log_global(s, "user", NULL, email, d);
 	} else {
 		/* The perimeter as the tree spells it, whatever was typed. */
-		q = store_query(s, "SELECT ?1 || ' in ' || name FROM perimeter WHERE id = ?2");
+		q = store_query(s, "SELECT CAST(?1 AS TEXT) || ' in ' || name FROM perimeter WHERE id = ?2");
 		store_bind_text(q, 1, email);
 		store_bind_int(q, 2, pid);
 		char *who = store_next(q) ? store_col_dup(q, 0) : NULL;
@@ -317,7 +327,7 @@ steer_rc account_passwd(store_t *s, const char *email, const char *password, dia
 		return unknown_user(d, email);
 	if ((rc = check_password(password, d)) || (rc = hash_password(password, pwhash, d)))
 		return rc;
-	store_query_t *q = store_query(s, "UPDATE user SET pwhash = ? WHERE id = ?");
+	store_query_t *q = store_query(s, "UPDATE \"user\" SET pwhash = ? WHERE id = ?");
 	store_bind_text(q, 1, pwhash);
 	store_bind_int(q, 2, id);
 	sodium_memzero(pwhash, sizeof pwhash);
@@ -341,7 +351,7 @@ steer_rc account_remove(store_t *s, const char *email, diag_list_t *d)
 		return unknown_user(d, email);
 	if (role == ROLE_ADMIN && root) {
 		long long n;
-		if ((rc = store_scalar(store_query(s, "SELECT count(*) FROM user WHERE role = 'admin' AND perimeter_id IS NULL"),
+		if ((rc = store_scalar(store_query(s, "SELECT count(*) FROM \"user\" WHERE role = 'admin' AND perimeter_id IS NULL"),
 				       0, &n, d, "counting the admins")))
 			return rc;
 		if (n <= 1)
@@ -353,7 +363,7 @@ steer_rc account_remove(store_t *s, const char *email, diag_list_t *d)
 	store_bind_int(q, 1, id);
 	if ((rc = store_exec(q, d, "removing the user")))
 		return rc;
-	q = store_query(s, "DELETE FROM user WHERE id = ?");
+	q = store_query(s, "DELETE FROM \"user\" WHERE id = ?");
 	store_bind_int(q, 1, id);
 	if ((rc = store_exec(q, d, "removing the user")))
 		return rc;
@@ -383,7 +393,7 @@ steer_rc account_list(store_t *s, account_list_t *out, diag_list_t *d)
 steer_rc account_count(store_t *s, size_t *n, diag_list_t *d)
 {
 	long long count;
-	steer_rc rc = store_scalar(store_query(s, "SELECT count(*) FROM user"), 0, &count, d, "counting the users");
+	steer_rc rc = store_scalar(store_query(s, "SELECT count(*) FROM \"user\""), 0, &count, d, "counting the users");
 	*n = (size_t)count;
 	return rc;
 }
@@ -406,7 +416,7 @@ steer_rc account_new_api_token(store_t *s, const char *email, int days, char tok
 		return unknown_user(d, email);
 	long long until = (long long)store_now(s) + (long long)(days ? days : ACCOUNT_TOKEN_DAYS) * 86400;
 	new_token(token, hash);
-	store_query_t *q = store_query(s, "UPDATE user SET api_hash = ?, api_expires_at = ? WHERE id = ?");
+	store_query_t *q = store_query(s, "UPDATE \"user\" SET api_hash = ?, api_expires_at = ? WHERE id = ?");
 	store_bind_blob(q, 1, hash, sizeof hash);
 	store_bind_int(q, 2, until);
 	store_bind_int(q, 3, id);
@@ -422,7 +432,7 @@ steer_rc account_api_token_exists(store_t *s, const char *email, bool *exists, l
 	*exists = false;
 	if (expires)
 		*expires = 0;
-	store_query_t *q = store_query(s, "SELECT api_hash IS NOT NULL, api_expires_at FROM user WHERE email = ?");
+	store_query_t *q = store_query(s, "SELECT api_hash IS NOT NULL, api_expires_at FROM \"user\" WHERE email = ?");
 	store_bind_text(q, 1, email);
 	bool found = store_next(q);
 	if (found) {
@@ -446,7 +456,7 @@ steer_rc account_revoke_api_token(store_t *s, const char *email, diag_list_t *d)
 		return rc;
 	if (id <= 0)
 		return unknown_user(d, email);
-	store_query_t *q = store_query(s, "UPDATE user SET api_hash = NULL, api_expires_at = NULL WHERE id = ? AND api_hash IS NOT NULL");
+	store_query_t *q = store_query(s, "UPDATE \"user\" SET api_hash = NULL, api_expires_at = NULL WHERE id = ? AND api_hash IS NOT NULL");
 	store_bind_int(q, 1, id);
 	if ((rc = store_exec(q, d, "removing the token")))
 		return rc;
@@ -703,7 +713,7 @@ static steer_rc lookup(store_t *s, const char *sql, const char *token, bool expi
 steer_rc account_session(store_t *s, const char *token, bool *found, account_t *out, diag_list_t *d)
 {
 	return lookup(s,
-		      "SELECT " USER_COLUMNS ", x.csrf FROM session x JOIN user u ON u.id = x.user_id"
+		      "SELECT " USER_COLUMNS ", x.csrf FROM session x JOIN \"user\" u ON u.id = x.user_id"
 		      " LEFT JOIN perimeter p ON p.id = u.perimeter_id WHERE x.token_hash = ? AND x.expires_at > ?",
 		      token, true, found, out, d);
 }

@@ -54,6 +54,13 @@ int account_init(void);
 /* A fresh random 256-bit value as 64 hex digits (CSRF tokens). */
 void account_random_hex(char out[ACCOUNT_TOKEN_HEX]);
 
+/* A new user's unsubscribe token (user.unsubscribe_token): 192 random bits
+ * as 48 hex digits. Every INSERT of a user binds one, so that no database
+ * engine has to make it; SQLite's trigger still fills a row inserted
+ * without (schema 8). */
+#define ACCOUNT_UNSUBSCRIBE_HEX 49
+void account_unsubscribe_token(char out[ACCOUNT_UNSUBSCRIBE_HEX]);
+
 /* Writes a random password of ACCOUNT_PASSWORD_LEN characters. */
 void account_generate_password(char out[ACCOUNT_PASSWORD_LEN + 1]);
 

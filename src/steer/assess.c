@@ -4,6 +4,7 @@
 #include "steer/assess.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -431,7 +432,7 @@ steer_rc assess_set(store_t *s, const char *idbp, const assess_change_t *c, size
 		goto cleanup;
 	/* Saved against its current wording: no longer "à revoir". */
 	store_query_t *q = store_query(s, "UPDATE practice SET reviewed_copy = copy_id WHERE id = ? "
-					  "AND reviewed_copy IS NOT copy_id");
+					  "AND reviewed_copy IS DISTINCT FROM copy_id");
 	store_bind_int(q, 1, ref.id);
 	rc = store_exec(q, d, "saving the assessment");
 cleanup:
@@ -471,15 +472,16 @@ steer_rc assess_history(store_t *s, const char *idbp, size_t limit, history_list
 	 * shows the lines about the whole database (accounts, perimeters). */
 	store_query_t *q = idbp ? store_query(s, "SELECT * FROM (SELECT id, at, actor, idbp, field, old, new FROM history "
 						 "WHERE perimeter_id = ? AND referentiel_id = ? AND idbp = ? "
-						 "ORDER BY id DESC LIMIT ?) ORDER BY id")
+						 "ORDER BY id DESC LIMIT ?) AS h ORDER BY id")
 				: store_query(s, "SELECT * FROM (SELECT id, at, actor, idbp, field, old, new FROM history "
 						 "WHERE (perimeter_id = ? AND referentiel_id = ?) OR (perimeter_id IS NULL AND ?1 = 1) "
-						 "ORDER BY id DESC LIMIT ?) ORDER BY id");
+						 "ORDER BY id DESC LIMIT ?) AS h ORDER BY id");
 	store_bind_scope(q, 1);
 	int k = 3;
 	if (idbp)
 		store_bind_text(q, k++, ref.idbp);
-	store_bind_int(q, k, limit ? (long long)limit : -1);
+	/* No limit: the largest one, as PostgreSQL refuses SQLite's -1. */
+	store_bind_int(q, k, limit ? (long long)limit : LLONG_MAX);
 	size_t cap = 0;
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);

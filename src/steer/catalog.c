@@ -560,7 +560,7 @@ static steer_rc import_practice(store_t *s, const catalog_practice_t *p, size_t 
 static steer_rc attached_perimeters(store_t *s, catalog_import_t *res, diag_list_t *d)
 {
 	store_query_t *q = store_query(s, "INSERT INTO perimeter_guide(perimeter_id, referentiel_id) "
-					  "SELECT 1, ?1 WHERE NOT EXISTS (SELECT 1 FROM referentiel WHERE id < ?1)");
+					  "SELECT 1, CAST(?1 AS BIGINT) WHERE NOT EXISTS (SELECT 1 FROM referentiel WHERE id < ?1)");
 	store_bind_int(q, 1, store_referentiel(s));
 	steer_rc rc = res->first ? store_exec(q, d, "attaching the référentiel") : STEER_OK;
 	if (rc)
@@ -790,7 +790,7 @@ steer_rc catalog_referentiel(store_t *s, const char *slug, const profile_t *prof
 			       bool *created, diag_list_t *d)
 {
 	*created = false;
-	store_query_t *q = store_query(s, "SELECT id FROM referentiel WHERE slug = ? COLLATE NOCASE");
+	store_query_t *q = store_query(s, "SELECT id FROM referentiel WHERE lower(slug) = lower(?)");
 	store_bind_text(q, 1, slug);
 	steer_rc rc = store_scalar(q, 0, id, d, "finding the référentiel");
 	if (rc || *id || !profile)
@@ -833,9 +833,10 @@ steer_rc catalog_pilots(store_t *s, char ***names, size_t *n, diag_list_t *d)
 steer_rc catalog_custom_pilot(store_t *s, const char *name, long long *id, diag_list_t *d)
 {
 	/* DO UPDATE rather than DO NOTHING: RETURNING then gives the id of a
-	 * name already there too. */
+	 * name already there too. pilot.name, the row's own: a bare name could
+	 * also be excluded.name for PostgreSQL, which refuses it. */
 	store_query_t *q = store_query(s, "INSERT INTO pilot(name, origin) VALUES (?, 'custom') "
-					  "ON CONFLICT(name) DO UPDATE SET name = name RETURNING id");
+					  "ON CONFLICT(name) DO UPDATE SET name = pilot.name RETURNING id");
 	store_bind_text(q, 1, name);
 	return store_scalar(q, 0, id, d, "recording the pilot function");
 }

@@ -41,7 +41,7 @@ void consolidate_free(consolidate_t *c)
 static steer_rc load_tree(store_t *s, node_t **out, size_t *n, diag_list_t *d)
 {
 	store_query_t *q = store_query(
-		s, "WITH RECURSIVE down(id, depth) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.depth + 1 FROM perimeter c "
+		s, "WITH RECURSIVE down(id, depth) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL SELECT c.id, down.depth + 1 FROM perimeter c "
 		   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL AND down.depth < 64) "
 		   "SELECT p.id, coalesce(p.parent_id, 0), p.name, p.kind, "
 		   "EXISTS (SELECT 1 FROM perimeter_guide g WHERE g.perimeter_id = p.id AND g.referentiel_id = ?2) "
@@ -148,7 +148,7 @@ static steer_rc load_items(store_t *s, node_t *nodes, size_t n, const unsigned w
 		strset_add(pix, (const char *)&nodes[i].id, sizeof nodes[i].id, i, NULL);
 	steer_rc rc = load_copies(s, &c, out, d);
 	store_query_t *q = store_query(
-		s, "WITH RECURSIVE down(id, depth) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.depth + 1 FROM perimeter c "
+		s, "WITH RECURSIVE down(id, depth) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL SELECT c.id, down.depth + 1 FROM perimeter c "
 		   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL AND down.depth < 64) "
 		   "SELECT p.perimeter_id, p.copy_id, p.status FROM practice p WHERE p.referentiel_id = ?2 "
 		   "AND p.removed_version IS NULL AND p.perimeter_id IN (SELECT id FROM down)");

@@ -256,7 +256,7 @@ steer_rc declaration_set(store_t *s, const char *key, const char *value, bool *c
 		goto cleanup;
 	if (canon) {
 		q = store_query(s, "INSERT INTO declaration(perimeter_id, referentiel_id, field, value) VALUES (?, ?, ?, ?) "
-				   "ON CONFLICT DO UPDATE SET value = excluded.value");
+				   "ON CONFLICT (perimeter_id, referentiel_id, field) DO UPDATE SET value = excluded.value");
 		store_bind_text(q, 4, canon);
 	} else {
 		q = store_query(s, "DELETE FROM declaration WHERE perimeter_id = ? AND referentiel_id = ? AND field = ?");
@@ -305,7 +305,8 @@ steer_rc declaration_set_criterion(store_t *s, const char *idbp, const char *key
 		goto cleanup;
 	if (canon) {
 		q = store_query(s, "INSERT INTO declaration_criterion(perimeter_id, referentiel_id, idbp, field, value) "
-				   "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value");
+				   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (perimeter_id, referentiel_id, idbp, field) "
+				   "DO UPDATE SET value = excluded.value");
 		store_bind_text(q, 5, canon);
 	} else {
 		q = store_query(s, "DELETE FROM declaration_criterion WHERE perimeter_id = ? AND referentiel_id = ? AND "

@@ -67,7 +67,7 @@ static steer_rc find(store_t *s, const identity_claims_t *c, long long *id, bool
 {
 	*id = 0;
 	*linked_other = false;
-	store_query_t *q = store_query(s, "SELECT id FROM user WHERE oidc_issuer = ? AND oidc_subject = ?");
+	store_query_t *q = store_query(s, "SELECT id FROM \"user\" WHERE oidc_issuer = ? AND oidc_subject = ?");
 	store_bind_text(q, 1, c->issuer);
 	store_bind_text(q, 2, c->subject);
 	if (store_next(q))
@@ -75,7 +75,7 @@ static steer_rc find(store_t *s, const identity_claims_t *c, long long *id, bool
 	steer_rc rc = store_end(q, d, "reading the user");
 	if (rc || *id)
 		return rc;
-	q = store_query(s, "SELECT id, oidc_issuer IS NOT NULL FROM user WHERE email = ?");
+	q = store_query(s, "SELECT id, oidc_issuer IS NOT NULL FROM \"user\" WHERE email = ?");
 	store_bind_text(q, 1, c->email);
 	if (store_next(q)) {
 		*id = store_col_int(q, 0);
@@ -113,25 +113,27 @@ steer_rc identity_login(store_t *s, const identity_claims_t *c, const identity_r
 			*result = IDENTITY_NOT_ALLOWED;
 			return STEER_OK;
 		}
-		char now[21];
+		char now[21], unsubscribe[ACCOUNT_UNSUBSCRIBE_HEX];
 		store_timestamp(s, now);
+		account_unsubscribe_token(unsubscribe);
 		/* '!': no password verifies; sobre user passwd can give one. */
-		q = store_query(s, "INSERT INTO user(email, role, pwhash, created_at) VALUES (?, 'lecteur', '!', ?)"
-				   " RETURNING id");
+		q = store_query(s, "INSERT INTO \"user\"(email, role, pwhash, created_at, unsubscribe_token) "
+				   "VALUES (?, 'lecteur', '!', ?, ?) RETURNING id");
 		store_bind_text(q, 1, c->email);
 		store_bind_text(q, 2, now);
+		store_bind_text(q, 3, unsubscribe);
 		if ((rc = store_scalar(q, 0, &id, d, "adding the user")))
 			goto cleanup;
 		buf_printf(&what, "%s (lecteur, created at login through %s)", c->email, c->issuer);
 		if ((rc = store_log_global(s, "user", NULL, buf_cstr(&what), d)))
 			goto cleanup;
 	}
-	q = store_query(s, "SELECT oidc_issuer IS NULL FROM user WHERE id = ?");
+	q = store_query(s, "SELECT oidc_issuer IS NULL FROM \"user\" WHERE id = ?");
 	store_bind_int(q, 1, id);
 	bool first_link = store_next(q) && store_col_int(q, 0) != 0;
 	if ((rc = store_end(q, d, "reading the user")))
 		goto cleanup;
-	q = store_query(s, "UPDATE user SET oidc_issuer = ?, oidc_subject = ?, given_name = ?, family_name = ?,"
+	q = store_query(s, "UPDATE \"user\" SET oidc_issuer = ?, oidc_subject = ?, given_name = ?, family_name = ?,"
 			   " siret = ?, organizational_unit = ? WHERE id = ?");
 	store_bind_text(q, 1, c->issuer);
 	store_bind_text(q, 2, c->subject);
@@ -201,7 +203,7 @@ steer_rc identity_profile(store_t *s, long long user_id, identity_profile_t *out
 {
 	memset(out, 0, sizeof *out);
 	store_query_t *q = store_query(s, "SELECT given_name, family_name, siret, organizational_unit, oidc_issuer"
-					  " FROM user WHERE id = ?");
+					  " FROM \"user\" WHERE id = ?");
 	store_bind_int(q, 1, user_id);
 	if (store_next(q)) {
 		out->given_name = store_col_null(q, 0) ? NULL : store_col_dup(q, 0);

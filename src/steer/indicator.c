@@ -660,7 +660,7 @@ static steer_rc retype_values(store_t *s, const char *idbp, const row_t *r, ind_
 	size_t n = 0, cap = 0;
 	steer_rc rc = STEER_OK;
 	buf_t canon = BUF_INIT;
-	store_query_t *q = store_query(s, "SELECT id, period, value FROM measurement WHERE indicator_id = ? ORDER BY end");
+	store_query_t *q = store_query(s, "SELECT id, period, value FROM measurement WHERE indicator_id = ? ORDER BY \"end\"");
 	store_bind_int(q, 1, r->id);
 	while (store_next(q)) {
 		const char *v = store_col_text(q, 2);
@@ -852,8 +852,8 @@ static void indicator_from_row(indicator_t *x, const row_t *row)
 
 static steer_rc load_measures(store_t *s, long long indicator_id, size_t last, indicator_t *x, diag_list_t *d)
 {
-	store_query_t *q = store_query(s, "SELECT period, start, end, value, source, comment, recorded_at, recorded_by "
-					  "FROM measurement WHERE indicator_id = ? ORDER BY end DESC, start DESC LIMIT ?");
+	store_query_t *q = store_query(s, "SELECT period, start, \"end\", value, source, comment, recorded_at, recorded_by "
+					  "FROM measurement WHERE indicator_id = ? ORDER BY \"end\" DESC, start DESC LIMIT ?");
 	store_bind_int(q, 1, indicator_id);
 	store_bind_int(q, 2, (long long)last);
 	size_t cap = 0;
@@ -882,12 +882,12 @@ steer_rc indicator_list(store_t *s, const char *idbp, size_t last, indicator_lis
 	store_query_t *q = idbp
 		? store_query(s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, "
 				"i.origin, i.archived_version, p.removed_version, p.idbp, c.title, "
-				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id), i.footprint "
+				"(SELECT max(\"end\") FROM measurement m WHERE m.indicator_id = i.id), i.footprint "
 				"FROM indicator i JOIN practice p ON p.id = i.practice_id "
 				"JOIN practice_copy c ON c.id = p.copy_id WHERE p.id = ? ORDER BY i.num")
 		: store_query(s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, "
 				"i.origin, i.archived_version, p.removed_version, p.idbp, c.title, "
-				"(SELECT max(end) FROM measurement m WHERE m.indicator_id = i.id), i.footprint "
+				"(SELECT max(\"end\") FROM measurement m WHERE m.indicator_id = i.id), i.footprint "
 				"FROM indicator i JOIN practice p ON p.id = i.practice_id "
 				"JOIN practice_copy c ON c.id = p.copy_id WHERE p.perimeter_id = ? AND p.referentiel_id = ? "
 				"AND p.removed_version IS NULL AND i.archived_version IS NULL "
@@ -934,12 +934,12 @@ steer_rc indicator_measured(store_t *s, size_t last, indicator_list_t *out, diag
 	indicator_due_since(today, since, label);
 	store_query_t *q = store_query(
 		s, "SELECT i.id, i.num, i.name, i.type, i.unit, i.target, i.target_date, i.direction, i.origin, "
-		   "i.archived_version, p.idbp, c.title, m.period, m.start, m.end, m.value, m.source, m.comment, "
+		   "i.archived_version, p.idbp, c.title, m.period, m.start, m.\"end\", m.value, m.source, m.comment, "
 		   "m.recorded_at, m.recorded_by, i.footprint "
 		   "FROM measurement m JOIN indicator i ON i.id = m.indicator_id JOIN practice p ON p.id = i.practice_id "
 		   "JOIN practice_copy c ON c.id = p.copy_id "
 		   "WHERE p.perimeter_id = ? AND p.referentiel_id = ? AND p.removed_version IS NULL "
-		   "AND i.archived_version IS NULL ORDER BY c.seq, i.num, m.end DESC, m.start DESC");
+		   "AND i.archived_version IS NULL ORDER BY c.seq, i.num, m.\"end\" DESC, m.start DESC");
 	store_bind_scope(q, 1);
 	while (store_next(q)) {
 		long long id = store_col_int(q, 0);
@@ -1102,7 +1102,7 @@ steer_rc indicator_measure(store_t *s, const char *idbp, indicator_ref_t want, c
 		store_bind_int(q, 6, existing);
 	} else {
 		q = store_query(s, "INSERT INTO measurement(value, source, comment, recorded_at, recorded_by, "
-				   "indicator_id, period, start, end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+				   "indicator_id, period, start, \"end\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 		store_bind_int(q, 6, r->id);
 		store_bind_text(q, 7, p.text);
 		store_bind_text(q, 8, p.start);

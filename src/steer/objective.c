@@ -203,8 +203,8 @@ static void baseline_date_of(const char *period, const char *created_at, char ou
 static steer_rc evaluate_one(store_t *s, objective_t *o, long long indicator_id, const char *direction,
 			     const char *today, const char *since, diag_list_t *d)
 {
-	store_query_t *q = store_query(s, "SELECT period, start, end, value, source, comment, recorded_at, recorded_by "
-					  "FROM measurement WHERE indicator_id = ? ORDER BY end, start");
+	store_query_t *q = store_query(s, "SELECT period, start, \"end\", value, source, comment, recorded_at, recorded_by "
+					  "FROM measurement WHERE indicator_id = ? ORDER BY \"end\", start");
 	store_bind_int(q, 1, indicator_id);
 	size_t cap = 0;
 	while (store_next(q)) {
@@ -283,10 +283,10 @@ steer_rc objective_list(store_t *s, bool archived, objective_list_t *out, diag_l
 	if (rc)
 		return rc;
 	store_query_t *q = store_query(
-		s, "WITH RECURSIVE down(id) AS (SELECT ?1 UNION ALL SELECT c.id FROM perimeter c JOIN down ON c.parent_id = down.id) "
+		s, "WITH RECURSIVE down(id) AS (SELECT CAST(?1 AS BIGINT) UNION ALL SELECT c.id FROM perimeter c JOIN down ON c.parent_id = down.id) "
 		   "SELECT " OBJECTIVE_COLUMNS OBJECTIVE_FROM "WHERE o.perimeter_id IN (SELECT id FROM down) "
-		   "AND (?2 OR o.archived_at IS NULL) "
-		   "ORDER BY o.perimeter_id <> ?1, pe.name COLLATE NOCASE, o.name COLLATE NOCASE");
+		   "AND (?2 <> 0 OR o.archived_at IS NULL) "
+		   "ORDER BY o.perimeter_id <> ?1, pe.name, o.name");
 	store_bind_int(q, 1, store_perimeter(s));
 	store_bind_int(q, 2, archived);
 	if ((rc = read_rows(s, q, out, d)))
@@ -299,7 +299,7 @@ static steer_rc not_found(store_t *s, const char *name, diag_list_t *d)
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	store_query_t *q = store_query(s, "SELECT name FROM objective WHERE perimeter_id = ? AND archived_at IS NULL "
-					  "ORDER BY name COLLATE NOCASE");
+					  "ORDER BY name");
 	store_bind_int(q, 1, store_perimeter(s));
 	while (store_next(q)) {
 		names = xgrow(names, &cap, n + 1, sizeof *names);
@@ -325,11 +325,14 @@ static steer_rc not_found(store_t *s, const char *name, diag_list_t *d)
 }
 
 /* The objective of the scope's perimeter whose name is name, case,
- * accents and dashes aside (util/fold), as people type names; *id 0: none. */
+ * accents and dashes aside (util/fold), as people type names; *id 0: none.
+ * name_taken keeps two such names out; should a database hold two all the
+ * same, the first by name wins in every engine (the order SQLite reads
+ * from its (perimeter_id, name) index anyway). */
 static steer_rc find_by_name(store_t *s, const char *name, long long *id, char **found, diag_list_t *d)
 {
 	*id = 0;
-	store_query_t *q = store_query(s, "SELECT id, name FROM objective WHERE perimeter_id = ?");
+	store_query_t *q = store_query(s, "SELECT id, name FROM objective WHERE perimeter_id = ? ORDER BY name");
 	store_bind_int(q, 1, store_perimeter(s));
 	while (store_next(q))
 		if (!*id && fold_equal(store_col_text(q, 1), name)) {
@@ -412,7 +415,7 @@ static steer_rc find_indicator(store_t *s, const char *ref, ind_ref_t *out, diag
 				    "%s has no current indicator %ld", p.idbp, num);
 	snprintf(out->idbp, sizeof out->idbp, "%s", p.idbp);
 	out->num = (int)num;
-	q = store_query(s, "SELECT end FROM measurement WHERE indicator_id = ? ORDER BY end, start LIMIT 1");
+	q = store_query(s, "SELECT \"end\" FROM measurement WHERE indicator_id = ? ORDER BY \"end\", start LIMIT 1");
 	store_bind_int(q, 1, out->id);
 	if (store_next(q)) {
 		snprintf(out->first_end, sizeof out->first_end, "%s", store_col_text(q, 0));
@@ -576,7 +579,7 @@ steer_rc objective_add(store_t *s, const objective_spec_t *spec, long long *id, 
 		goto cleanup;
 	store_query_t *q = store_query(s, "INSERT INTO objective(perimeter_id, name, indicator_id, target, deadline, baseline, "
 					  "baseline_period, budget, staff, created_at, created_by) "
-					  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+					  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	store_bind_int(q, 1, store_perimeter(s));
 	store_bind_text(q, 2, f.name);
 	store_bind_int(q, 3, ind.id);
@@ -588,9 +591,8 @@ steer_rc objective_add(store_t *s, const objective_spec_t *spec, long long *id, 
 	store_bind_unset(q, 9, input_hundredths_of(f.staff));
 	store_bind_text(q, 10, at);
 	store_bind_text(q, 11, store_actor(s));
-	if ((rc = store_exec(q, d, "adding the objective")))
+	if ((rc = store_scalar(q, 0, id, d, "adding the objective")))
 		goto cleanup;
-	*id = store_last_id(s);
 	buf_t field = BUF_INIT, what = BUF_INIT;
 	buf_printf(&field, "objective %s", f.name);
 	buf_printf(&what, "%s#%d: %s by %s", ind.idbp, ind.num, f.target, f.deadline);

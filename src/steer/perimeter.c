@@ -54,7 +54,7 @@ steer_rc perimeter_find(store_t *s, const char *name, long long *id, diag_list_t
 /* The référentiel id of slug, 0 when none. */
 static steer_rc referentiel_id(store_t *s, const char *slug, long long *id, diag_list_t *d)
 {
-	store_query_t *q = store_query(s, "SELECT id FROM referentiel WHERE slug = ? COLLATE NOCASE");
+	store_query_t *q = store_query(s, "SELECT id FROM referentiel WHERE lower(slug) = lower(?)");
 	store_bind_text(q, 1, slug);
 	return store_scalar(q, 0, id, d, "finding the référentiel");
 }
@@ -91,13 +91,16 @@ steer_rc perimeter_scope(store_t *s, const char *perimeter, const char *guide, d
 		return perimeter_set_scope(s, pid, rid, d);
 	}
 	/* Its own référentiels; for a parent assessed against none, those of
-	 * its subtree (what its consolidation and snapshots are about). */
+	 * its subtree (what its consolidation and snapshots are about). The
+	 * third column keeps the rows in that order: a UNION ALL has none of
+	 * its own in PostgreSQL. */
 	store_query_t *q = store_query(
-		s, "WITH RECURSIVE down(id, k) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.k + 1 FROM perimeter c "
+		s, "WITH RECURSIVE down(id, k) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL SELECT c.id, down.k + 1 FROM perimeter c "
 		   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL AND down.k < 64), "
 		   "own AS (SELECT referentiel_id FROM perimeter_guide WHERE perimeter_id = ?1), "
 		   "below AS (SELECT DISTINCT referentiel_id FROM perimeter_guide WHERE perimeter_id IN (SELECT id FROM down)) "
-		   "SELECT count(*), min(referentiel_id) FROM own UNION ALL SELECT count(*), min(referentiel_id) FROM below");
+		   "SELECT count(*), min(referentiel_id), 0 FROM own "
+		   "UNION ALL SELECT count(*), min(referentiel_id), 1 FROM below ORDER BY 3");
 	store_bind_int(q, 1, pid);
 	bool own = true;
 	if (store_next(q)) {
@@ -176,7 +179,7 @@ steer_rc perimeter_profile(store_t *s, const profile_t **out, profile_t **owned,
 	else if (!rc)
 		*out = *owned = profile_parse("profile", yaml, strlen(yaml), d);
 	if (!rc && !*out) {
-		diag_t *x = diag_add(d, DIAG_ERROR, store_path(s), 0, 0, STORE_CAUSE_OTHER,
+		diag_t *x = diag_add(d, DIAG_ERROR, store_name(s), 0, 0, STORE_CAUSE_OTHER,
 				     "the database's profile '%s' is unknown to this version of sobre", id);
 		diag_hint(x, "use the sobre release that imported it, or a later one");
 		rc = STEER_IO;
@@ -320,7 +323,7 @@ steer_rc perimeter_within(store_t *s, long long id, long long ancestor, bool *wi
 /* The depth of the deepest perimeter below id, relative to it. */
 static steer_rc subtree_height(store_t *s, long long id, long long *h, diag_list_t *d)
 {
-	store_query_t *q = store_query(s, "WITH RECURSIVE down(id, k) AS (SELECT ?, 0 UNION ALL SELECT p.id, down.k + 1 "
+	store_query_t *q = store_query(s, "WITH RECURSIVE down(id, k) AS (SELECT CAST(? AS BIGINT), 0 UNION ALL SELECT p.id, down.k + 1 "
 					  "FROM perimeter p JOIN down ON p.parent_id = down.id WHERE down.k < 64) "
 					  "SELECT max(k) FROM down");
 	store_bind_int(q, 1, id);
@@ -384,9 +387,9 @@ steer_rc perimeter_archive(store_t *s, const char *name, diag_list_t *d)
 		return store_refuse(d, "archive-root", "archive its perimeters one by one, or keep the database as is",
 				    "the root perimeter cannot be archived");
 	store_timestamp(s, at);
-	store_query_t *q = store_query(s, "WITH RECURSIVE down(id) AS (SELECT ? UNION ALL SELECT p.id FROM perimeter p "
+	store_query_t *q = store_query(s, "WITH RECURSIVE down(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT p.id FROM perimeter p "
 					  "JOIN down ON p.parent_id = down.id) "
-					  "UPDATE perimeter SET archived_at = ? WHERE id IN down AND archived_at IS NULL");
+					  "UPDATE perimeter SET archived_at = ? WHERE id IN (SELECT id FROM down) AND archived_at IS NULL");
 	store_bind_int(q, 1, id);
 	store_bind_text(q, 2, at);
 	if ((rc = store_exec(q, d, "archiving the perimeter")))
@@ -450,16 +453,19 @@ steer_rc perimeter_list(store_t *s, bool with_archived, perimeter_list_t *out, d
 	steer_rc rc = store_require_tx(s, d);
 	if (rc)
 		return rc;
-	/* Depth first, children by name: the path of names sorts the tree. */
+	/* Depth first, children by name: the path of names sorts the tree.
+	 * Its separator, \1, sorts below any character of a name. */
+	/* sqlcheck: sqlite-only (group-concat, char), see #16 */
 	store_query_t *q = store_query(
 		s, "WITH RECURSIVE t(id, depth, path) AS (SELECT id, 0, '' FROM perimeter WHERE id = 1 UNION ALL "
-		   "SELECT p.id, t.depth + 1, t.path || char(1) || lower(p.name) FROM perimeter p JOIN t ON p.parent_id = t.id "
-		   "WHERE t.depth < 64) "
+		   "SELECT p.id, t.depth + 1, t.path || CAST(?2 AS TEXT) || lower(p.name) FROM perimeter p "
+		   "JOIN t ON p.parent_id = t.id WHERE t.depth < 64) "
 		   "SELECT p.id, coalesce(p.parent_id, 0), p.name, p.kind, p.created_at, p.archived_at, t.depth, "
 		   "(SELECT group_concat(slug, char(1)) FROM (SELECT r.slug FROM perimeter_guide g JOIN referentiel r "
-		   "ON r.id = g.referentiel_id WHERE g.perimeter_id = p.id ORDER BY r.slug)) "
-		   "FROM t JOIN perimeter p ON p.id = t.id WHERE ? OR p.archived_at IS NULL ORDER BY t.path");
+		   "ON r.id = g.referentiel_id WHERE g.perimeter_id = p.id ORDER BY r.slug) AS x) "
+		   "FROM t JOIN perimeter p ON p.id = t.id WHERE (?1 <> 0 OR p.archived_at IS NULL) ORDER BY t.path");
 	store_bind_int(q, 1, with_archived);
+	store_bind_text(q, 2, "\1");
 	size_t cap = 0;
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);
@@ -495,23 +501,25 @@ steer_rc perimeter_outline(store_t *s, long long top, long long at, size_t all, 
 	if (rc)
 		return rc;
 	/* Counted up to all + 1 only: on a large tree, the count stops early. */
-	store_query_t *q = store_query(s, "WITH RECURSIVE down(id, k) AS (SELECT ?1, 0 UNION ALL SELECT c.id, down.k + 1 "
+	/* sqlcheck: sqlite-only (recursive-limit), see #16 */
+	store_query_t *q = store_query(s, "WITH RECURSIVE down(id, k) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL SELECT c.id, down.k + 1 "
 					  "FROM perimeter c JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL "
 					  "AND down.k < 64 LIMIT ?2) SELECT count(*) FROM down");
 	store_bind_int(q, 1, top);
 	store_bind_int(q, 2, (long long)all + 1);
 	if ((rc = store_scalar(q, 0, &n, d, "reading the tree")))
 		return rc;
-	q = store_query(s, "WITH RECURSIVE up(id, k) AS (SELECT ?2, 0 UNION ALL SELECT p.parent_id, up.k + 1 FROM perimeter p "
+	q = store_query(s, "WITH RECURSIVE up(id, k) AS (SELECT CAST(?2 AS BIGINT), 0 UNION ALL SELECT p.parent_id, up.k + 1 FROM perimeter p "
 			   "JOIN up ON p.id = up.id WHERE up.id <> ?1 AND p.parent_id IS NOT NULL AND up.k < 64), "
 			   "t(id, parent, name, depth, path) AS (SELECT id, coalesce(parent_id, 0), name, 0, '' FROM perimeter "
-			   "WHERE id = ?1 UNION ALL SELECT p.id, p.parent_id, p.name, t.depth + 1, t.path || char(1) || lower(p.name) "
+			   "WHERE id = ?1 UNION ALL SELECT p.id, p.parent_id, p.name, t.depth + 1, t.path || CAST(?4 AS TEXT) || lower(p.name) "
 			   "FROM perimeter p JOIN t ON p.parent_id = t.id WHERE p.archived_at IS NULL AND t.depth < 64 "
-			   "AND (?3 OR t.id IN (SELECT id FROM up))) "
+			   "AND (?3 <> 0 OR t.id IN (SELECT id FROM up))) "
 			   "SELECT id, parent, name, depth FROM t ORDER BY path");
 	store_bind_int(q, 1, top);
 	store_bind_int(q, 2, at);
 	store_bind_int(q, 3, n <= (long long)all);
+	store_bind_text(q, 4, "\1"); /* as perimeter_list's */
 	size_t cap = 0;
 	while (store_next(q)) {
 		out->items = xgrow(out->items, &cap, out->len + 1, sizeof *out->items);

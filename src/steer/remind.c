@@ -148,8 +148,8 @@ static steer_rc load_people(store_t *s, const char *period, person_t **out, size
 	*out = NULL;
 	*n = 0;
 	store_query_t *q = store_query(
-		s, "SELECT id, email, unsubscribe_token, coalesce(perimeter_id, 1) FROM user WHERE digest = 1 "
-		   "AND NOT EXISTS (SELECT 1 FROM reminder_sent r WHERE r.user_id = user.id AND r.period = ?) ORDER BY id");
+		s, "SELECT id, email, unsubscribe_token, coalesce(perimeter_id, 1) FROM \"user\" WHERE digest = 1 "
+		   "AND NOT EXISTS (SELECT 1 FROM reminder_sent r WHERE r.user_id = \"user\".id AND r.period = ?) ORDER BY id");
 	store_bind_text(q, 1, period);
 	while (store_next(q)) {
 		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
@@ -343,8 +343,8 @@ steer_rc remind_assignments(store_t *s, remind_assignments_t *out, diag_list_t *
 		   "p.perimeter_id, coalesce(u.perimeter_id, 1) "
 		   "FROM assignment a JOIN practice p ON p.id = a.practice_id JOIN practice_copy c ON c.id = p.copy_id "
 		   "JOIN perimeter pe ON pe.id = p.perimeter_id JOIN referentiel r ON r.id = p.referentiel_id "
-		   "JOIN user u ON u.digest = 1 AND ((a.role = 'pilot' AND EXISTS (SELECT 1 FROM user_function f "
-		   "  WHERE f.user_id = u.id AND f.name = a.name)) OR (a.role = 'owner' AND u.email = trim(a.name))) "
+		   "JOIN \"user\" u ON u.digest = 1 AND ((a.role = 'pilot' AND EXISTS (SELECT 1 FROM user_function f "
+		   "  WHERE f.user_id = u.id AND f.name = a.name)) OR (a.role = 'owner' AND lower(u.email) = lower(trim(a.name)))) "
 		   "WHERE a.done_at IS NULL AND a.id <= ? AND p.removed_version IS NULL AND NOT EXISTS "
 		   "(SELECT 1 FROM assignment_sent t WHERE t.assignment_id = a.id AND t.user_id = u.id) "
 		   "ORDER BY a.id, u.id");
@@ -434,7 +434,7 @@ steer_rc remind_claim_digest(store_t *s, long long user, const char *period, boo
 {
 	char at[21];
 	store_timestamp(s, at);
-	store_query_t *q = store_query(s, "INSERT OR IGNORE INTO reminder_sent(user_id, period, sent_at) VALUES (?, ?, ?)");
+	store_query_t *q = store_query(s, "INSERT INTO reminder_sent(user_id, period, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 	store_bind_int(q, 1, user);
 	store_bind_text(q, 2, period);
 	store_bind_text(q, 3, at);
@@ -456,7 +456,7 @@ steer_rc remind_claim_assignment(store_t *s, long long assignment, long long use
 	char at[21];
 	store_timestamp(s, at);
 	store_query_t *q = store_query(
-		s, "INSERT OR IGNORE INTO assignment_sent(assignment_id, user_id, sent_at) VALUES (?, ?, ?)");
+		s, "INSERT INTO assignment_sent(assignment_id, user_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 	store_bind_int(q, 1, assignment);
 	store_bind_int(q, 2, user);
 	store_bind_text(q, 3, at);
@@ -478,7 +478,7 @@ steer_rc remind_release_assignment(store_t *s, long long assignment, long long u
 steer_rc remind_get_digest(store_t *s, const char *email, bool *on, diag_list_t *d)
 {
 	long long v = 0;
-	store_query_t *q = store_query(s, "SELECT digest FROM user WHERE email = ?");
+	store_query_t *q = store_query(s, "SELECT digest FROM \"user\" WHERE email = ?");
 	store_bind_text(q, 1, email);
 	steer_rc rc = store_scalar(q, 0, &v, d, "reading the reminder setting");
 	*on = v != 0;
@@ -491,7 +491,7 @@ steer_rc remind_set_digest(store_t *s, const char *email, bool on, diag_list_t *
 	steer_rc rc = remind_get_digest(s, email, &was, d);
 	if (rc || was == on)
 		return rc;
-	store_query_t *q = store_query(s, "UPDATE user SET digest = ? WHERE email = ?");
+	store_query_t *q = store_query(s, "UPDATE \"user\" SET digest = ? WHERE email = ?");
 	store_bind_int(q, 1, on);
 	store_bind_text(q, 2, email);
 	if ((rc = store_exec(q, d, "saving the reminder setting")))
@@ -509,7 +509,7 @@ steer_rc remind_unsubscribe(store_t *s, const char *token, bool apply, bool *fou
 	*found = false;
 	if (email)
 		*email = NULL;
-	store_query_t *q = store_query(s, "SELECT email FROM user WHERE unsubscribe_token = ?");
+	store_query_t *q = store_query(s, "SELECT email FROM \"user\" WHERE unsubscribe_token = ?");
 	store_bind_text(q, 1, token);
 	if (store_next(q))
 		who = store_col_dup(q, 0);

@@ -212,11 +212,11 @@ steer_rc snapshot_create(store_t *s, const char *name, snapshot_info_t *out, dia
 	}
 	/* The whole subtree, so that its consolidation at that date can be
 	 * read back (archived perimeters are not part of it any more). */
-	q = store_query(s, "WITH RECURSIVE down(id) AS (SELECT ?2 UNION ALL SELECT c.id FROM perimeter c "
+	q = store_query(s, "WITH RECURSIVE down(id) AS (SELECT CAST(?2 AS BIGINT) UNION ALL SELECT c.id FROM perimeter c "
 			   "JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL) "
 			   "INSERT INTO snapshot_item(snapshot_id, perimeter_id, copy_id, status, pilot_id) "
-			   "SELECT ?1, p.perimeter_id, p.copy_id, " STATUS_CODE_SQL ", p.pilot_id FROM practice p "
-			   "WHERE p.perimeter_id IN down AND p.referentiel_id = ?3 AND p.removed_version IS NULL");
+			   "SELECT CAST(?1 AS BIGINT), p.perimeter_id, p.copy_id, " STATUS_CODE_SQL ", p.pilot_id FROM practice p "
+			   "WHERE p.perimeter_id IN (SELECT id FROM down) AND p.referentiel_id = ?3 AND p.removed_version IS NULL");
 	store_bind_int(q, 1, id);
 	store_bind_scope(q, 2);
 	if ((rc = store_exec(q, d, "creating the snapshot")) || (rc = objective_freeze(s, id, d))) {

@@ -90,7 +90,13 @@ snapshot-list||snapshot list
 user-add|motdepasse-assez-long|user add alice@example.org --role admin --password-stdin
 user-list||user list
 export-assessment||export-assessment --format csv
+measure||measure a.1 --indicator 1 --value oui --date 2025-02-01
+objective-add||objective add Veille --indicator a.1#1 --target oui --by 2026-01-01
 objective-list||objective list
+snapshot-diff||snapshot diff s1
+consolidate||consolidate
+report||report -o "$tmp/report.html"
+strategy||strategy --format md -o "$tmp/strategy.md"
 LIST
 for name in ${PG_CLI_OK:-}; do
 	case " $ran " in *" $name "*) ;; *) echo "pg cli: FAILED: $name ran before, not now" >&2; fail=1 ;; esac

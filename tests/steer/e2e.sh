@@ -283,5 +283,16 @@ check "reimport" 0 guide import v2 <<'EOF'
 guide v2 is already the current version, with the same content: nothing to import
 EOF
 
+# $SOBRE_DB names the database when --db is not given; --db wins over it.
+# In a folder of their own, where the default ./sobre.db must never appear.
+mkdir -p "$tmp/env"
+e="cd '$tmp/env' &&"
+ok "SOBRE_DB init" sh -c "$e SOBRE_DB='$tmp/env/a.db' '$sobre' init --org 'Par la variable' | grep -qx 'initialised $tmp/env/a.db (schema [0-9]*) for Par la variable'"
+ok "SOBRE_DB read by a read command" sh -c "$e SOBRE_DB='$tmp/env/a.db' '$sobre' history --format json | grep -q 'Par la variable'"
+ok "--db beats SOBRE_DB" sh -c "$e SOBRE_DB='$tmp/env/none.db' '$sobre' history --db '$tmp/env/a.db' | grep -q 'Par la variable' && [ ! -e '$tmp/env/none.db' ]"
+ok "SOBRE_DB backup" sh -c "$e SOBRE_DB='$tmp/env/a.db' '$sobre' backup '$tmp/env/b.db' | grep -qx '$tmp/env/b.db: copy of $tmp/env/a.db written' && [ -s '$tmp/env/b.db' ]"
+ok "empty SOBRE_DB is unset" sh -c "$e SOBRE_DB= '$sobre' score 2>&1 | grep -q 'cannot open the database: no such file'"
+ok "no ./sobre.db made" test ! -e "$tmp/env/sobre.db"
+
 echo "steer e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

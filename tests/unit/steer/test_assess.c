@@ -2,8 +2,9 @@
  * over (refused with its message, nothing kept once the caller rolls back):
  * ASSESS_MAX_EVIDENCE links per practice, INPUT_MAX_URL bytes per link; that
  * a change with several bad fields is refused with one diagnostic per field;
- * and the refusal of a change made from a stale read (row version). The
- * assessment rules themselves are tested in test_store.c. */
+ * the refusal of a change made from a stale read (row version); and that
+ * recording a pilot function already known gives its id and changes
+ * nothing. The assessment rules themselves are tested in test_store.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -235,6 +236,34 @@ static void test_stale_version(void **state)
 	free(dir);
 }
 
+/* catalog_custom_pilot's upsert keeps the row it finds (its name, as
+ * spelt there, and its origin). */
+static void test_custom_pilot_known(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	long long first = 0, again = 0, guide = 0, n = -1;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(catalog_custom_pilot(s, "Mission RSE", &first, &d), STEER_OK);
+	assert_int_equal(catalog_custom_pilot(s, "Mission RSE", &again, &d), STEER_OK);
+	assert_true(first > 0);
+	assert_int_equal(again, first);
+	assert_int_equal(catalog_custom_pilot(s, "Direction générale", &guide, &d), STEER_OK);
+	assert_true(guide > 0 && guide != first);
+	assert_int_equal(store_scalar(store_query(s, "SELECT count(*) FROM pilot WHERE (name = 'Mission RSE' AND origin = "
+						     "'custom') OR (name = 'Direction générale' AND origin = 'guide')"),
+				      0, &n, &d, "test"),
+			 STEER_OK);
+	assert_int_equal(n, 2);
+	store_rollback(s);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_evidence_limit),
 		cmocka_unit_test(test_evidence_url_limit),
 		cmocka_unit_test(test_stale_version),
+		cmocka_unit_test(test_custom_pilot_known),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,8 +4,9 @@
  * their e-mail; nobody with nothing due; a claimed period not offered
  * again, a released one offered again; the opt-out; a perimeter outside a
  * user's role; the assignment outbox (one row per change, none for an
- * unchanged pilot) and its claims; the period keys; and the texts (the
- * French headings, the links, a title with HTML escaped). */
+ * unchanged pilot) and its claims; the period keys; the texts (the French
+ * headings, the links, a title with HTML escaped); and the unsubscribe
+ * token every way of creating a user gives without SQLite's trigger. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 
 #include "steer/account.h"
 #include "steer/assess.h"
+#include "steer/identity.h"
 #include "steer/perimeter.h"
 #include "steer/remind.h"
 #include "fixture.h"
@@ -272,6 +274,42 @@ static void test_period_keys(void **state)
 	assert_int_equal(remind_period_parse(NULL), -1);
 }
 
+/* The three INSERTs of a user bind the token themselves: a PostgreSQL
+ * database has no such trigger. Here it is dropped first. */
+static void test_token_without_trigger(void **state)
+{
+	(void)state;
+	char *dir = fx_tmpdir();
+	assert_int_equal(account_init(), 0);
+	store_t *s = fx_store(dir);
+	diag_list_t d = DIAG_LIST_INIT;
+	assert_int_equal(store_begin(s, true, &d), STEER_OK);
+	assert_int_equal(store_exec(store_query(s, "DROP TRIGGER user_unsubscribe_token"), &d, "test"), STEER_OK);
+	assert_int_equal(perimeter_add(s, "DSI", NULL, NULL, &d), STEER_OK);
+	assert_int_equal(account_add(s, "root@ville.fr", ROLE_ADMIN, NULL, 0, PW, &d), STEER_OK);
+	assert_int_equal(account_add_in(s, "dsi@ville.fr", ROLE_PILOTE, "DSI", NULL, 0, PW, &d), STEER_OK);
+	const char *domains[] = {"ville.fr"};
+	const identity_rules_t lists = {IDENTITY_LISTS, domains, 1, NULL, 0};
+	identity_claims_t c = {"https://idp", "sub-1", "oidc@ville.fr", NULL, NULL, NULL, NULL};
+	identity_result_t res;
+	char tok[ACCOUNT_TOKEN_HEX];
+	account_t u;
+	assert_int_equal(identity_login(s, &c, &lists, NULL, &res, tok, &u, &d), STEER_OK);
+	assert_int_equal(res, IDENTITY_OK);
+	account_free(&u);
+	long long n = -1;
+	assert_int_equal(store_scalar(store_query(s, "SELECT count(DISTINCT unsubscribe_token) FROM \"user\" "
+						     "WHERE length(unsubscribe_token) = 48 AND unsubscribe_token NOT GLOB '*[^0-9a-f]*'"),
+				      0, &n, &d, "test"),
+			 STEER_OK);
+	assert_int_equal(n, 3);
+	store_rollback(s);
+	diag_list_free(&d);
+	store_close(s);
+	fs_remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_assignments),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_period_keys),
+		cmocka_unit_test(test_token_without_trigger),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
