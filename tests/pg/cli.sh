@@ -9,7 +9,8 @@
 # syntax. Those are listed, not failed, and so are the commands that need
 # what a refused one would have written (a guide): the test fails only on
 # a crash (a signal), on any other failure, or when a command named in
-# PG_CLI_OK does not run.
+# PG_CLI_OK does not run. Last, a release fixture (tests/fixtures) moved into
+# PostgreSQL by migrate-db must read the same as the SQLite file.
 set -u
 if [ $# -ne 1 ] || [ -z "${SOBRE_TEST_PG:-}" ]; then
 	echo "usage: SOBRE_TEST_PG=URI $0 SOBRE" >&2
@@ -98,12 +99,39 @@ consolidate||consolidate
 report||report -o "$tmp/report.html"
 strategy||strategy --format md -o "$tmp/strategy.md"
 LIST
+# A database made by a release, moved by migrate-db: the read commands
+# print on PostgreSQL what they print on the SQLite file.
+fixture=$(ls "$here"/../fixtures/release-*.db 2>/dev/null | tail -n 1)
+if [ -n "$fixture" ]; then
+	cp "$fixture" "$tmp/release.db"
+	mschema=cli_m_$$
+	"$psql" -qX "$SOBRE_TEST_PG" -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $mschema CASCADE; CREATE SCHEMA $mschema" >/dev/null || exit 1
+	mdb="$SOBRE_TEST_PG${sep}options=-csearch_path%3D$mschema,public"
+	"$sobre" migrate-db --from "$tmp/release.db" --to "$mdb" >"$tmp/out" 2>&1; rc=$?
+	expect "migrate-db $(basename "$fixture")" 0 "identical"
+	same=""
+	for cmd in score plan "snapshot list" "objective list" history "user list" consolidate; do
+		# shellcheck disable=SC2086 # the command's words
+		"$sobre" $cmd --db "$tmp/release.db" >"$tmp/sqlite.out" 2>&1
+		# shellcheck disable=SC2086
+		"$sobre" $cmd --db "$mdb" >"$tmp/pg.out" 2>&1
+		if cmp -s "$tmp/sqlite.out" "$tmp/pg.out"; then
+			same="$same, $cmd"
+		else
+			echo "pg cli: FAILED: $cmd prints otherwise on PostgreSQL:" >&2
+			diff -u "$tmp/sqlite.out" "$tmp/pg.out" | head -20 >&2
+			fail=1
+		fi
+	done
+	echo "pg cli: the same on $(basename "$fixture") moved to PostgreSQL: ${same#, }" >&2
+	"$psql" -qX "$SOBRE_TEST_PG" -c "SET client_min_messages = warning; DROP SCHEMA $mschema CASCADE" >/dev/null 2>&1
+fi
 for name in ${PG_CLI_OK:-}; do
 	case " $ran " in *" $name "*) ;; *) echo "pg cli: FAILED: $name ran before, not now" >&2; fail=1 ;; esac
 done
 echo "pg cli: ran on PostgreSQL:${ran:- none}" >&2
 echo "pg cli: refused by PostgreSQL (SQL not neutral yet):${refused:- none}" >&2
 echo "pg cli: not run, no guide imported:${blocked:- none}" >&2
-"$psql" -qX "$SOBRE_TEST_PG" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1
+"$psql" -qX "$SOBRE_TEST_PG" -c "SET client_min_messages = warning; DROP SCHEMA $schema CASCADE" >/dev/null 2>&1
 [ $fail -eq 0 ] && echo "pg cli: passed" >&2
 exit $fail
