@@ -373,8 +373,11 @@ static steer_rc check_uri(store_t *s, diag_list_t *d)
 static steer_rc check_database(store_t *s, int flags, diag_list_t *d)
 {
 	store_conn_t *c = s->conn;
+	/* datlocprovider exists from PostgreSQL 15 on; read through to_jsonb,
+	 * older servers have libc's only ('c'). */
 	PGresult *res = PQexec(c->pg, "SELECT d.datcollate, d.datctype, pg_encoding_to_char(d.encoding), "
-				      "pg_is_in_recovery(), current_setting('default_transaction_read_only') = 'on' "
+				      "pg_is_in_recovery(), current_setting('default_transaction_read_only') = 'on', "
+				      "coalesce(to_jsonb(d) ->> 'datlocprovider', 'c') "
 				      "FROM pg_database d WHERE d.datname = current_database()");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		keep_result(c, res);
@@ -383,11 +386,13 @@ static steer_rc check_database(store_t *s, int flags, diag_list_t *d)
 	const char *collate = PQgetvalue(res, 0, 0), *ctype = PQgetvalue(res, 0, 1), *enc = PQgetvalue(res, 0, 2);
 	bool c_collate = strcmp(collate, "C") == 0 || strcmp(collate, "POSIX") == 0;
 	bool c_ctype = strcmp(ctype, "C") == 0 || strcmp(ctype, "POSIX") == 0;
-	if (!c_collate || !c_ctype || strcmp(enc, "UTF8") != 0) {
+	/* An ICU database sorts by its ICU locale, whatever datcollate says. */
+	bool libc = strcmp(PQgetvalue(res, 0, 5), "c") == 0;
+	if (!c_collate || !c_ctype || !libc || strcmp(enc, "UTF8") != 0) {
 		diag_t *x = diag_add(d, DIAG_ERROR, s->name, 0, 0, STORE_CAUSE_OTHER,
-				     "cannot use this database: its encoding is %s and its locale %s (ctype %s); sobre needs "
-				     "UTF8 and the C locale, so that text sorts and compares as with SQLite",
-				     enc, collate, ctype);
+				     "cannot use this database: its encoding is %s and its locale %s (ctype %s%s); sobre "
+				     "needs UTF8 and the C locale, so that text sorts and compares as with SQLite",
+				     enc, collate, ctype, libc ? "" : ", provider ICU");
 		diag_hint(x, "create a database for sobre with: createdb -E UTF8 --locale=C -T template0 sobre");
 		PQclear(res);
 		return STEER_IO;
