@@ -12,7 +12,7 @@
 #   make deb        build/sobre_VERSION_ARCH.deb (dpkg-deb)
 #   make docker     the container image (Dockerfile), where a container engine runs
 CC      ?= cc
-PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat libcurl libcrypto
+PKGS    := libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat libcurl libcrypto libpq
 TESTPKGS:= cmocka
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -167,9 +167,11 @@ check: deps
 	$(MAKE) oidc-check BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
-# The PostgreSQL schema test (tests/pg/test_schema.sh: a throwaway cluster,
-# skipped without PostgreSQL's server binaries outside CI) runs on the plain
-# build only: it tests SQL, which the sanitizers do not see.
+# The PostgreSQL tests (tests/pg/run.sh: a throwaway cluster for the
+# baseline schema, the backend's unit test and the CLI on it; skipped
+# without PostgreSQL's server binaries outside CI) run on the plain build
+# only: they test SQL and the server's answers, which the sanitizers do
+# not see.
 test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/pg_schema)
 	@./tests/run-unit.sh $(BUILD)
 	@./tests/fuzz/replay.sh $(BUILD) $(if $(SANFLAGS),1,0) $(FUZZERS)
@@ -186,7 +188,7 @@ test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/
 	@./tests/fixtures/migrate.sh $(BUILD)/sobre
 	@./tests/steer/crash.sh $(BUILD)/sobre
 	@python3 tests/web/crash.py $(BUILD)/sobre
-	$(if $(SANFLAGS),,@./tests/pg/test_schema.sh $(BUILD))
+	$(if $(SANFLAGS),,@./tests/pg/run.sh $(BUILD))
 
 # Browser test of the built site (Chromium, playwright-core, axe-core); skipped
 # without a browser outside CI.

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Makes sure the build dependencies are there. On a fresh Debian machine it
 # installs the missing -dev packages when it can (root or sudo); otherwise it
-# prints the exact command and fails. libpq-dev, postgresql and haproxy (the
-# PostgreSQL tests, which say SKIPPED without them outside CI) come with the
-# others but are not looked for: nothing links libpq yet.
+# prints the exact command and fails. postgresql and haproxy (the PostgreSQL
+# tests, which say SKIPPED without them outside CI) come with the others but
+# are not looked for: only libpq (the PostgreSQL backend's client library)
+# is needed to build.
 set -u
 PKGS="libfyaml-dev libmd4c-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev libxlsxwriter-dev libutf8proc-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libssl-dev libcmocka-dev libmimalloc-dev libpq-dev postgresql haproxy pkg-config python3"
-MODS="libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat libcurl libcrypto cmocka"
+MODS="libfyaml md4c jansson sqlite3 libmicrohttpd libsodium xlsxwriter libutf8proc libzip expat libcurl libcrypto libpq cmocka"
 
 missing=""
 if command -v pkg-config >/dev/null 2>&1; then

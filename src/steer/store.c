@@ -3,7 +3,7 @@
  * cache keyed by the SQL literal's address and the state of each
  * statement's reading, transactions' bookkeeping, the reporting of the
  * database's failures; which backend a location names (store_backend.h:
- * store_sqlite.c for a file); and, written against the query API, dates,
+ * store_sqlite.c for a file, store_pg.c for a PostgreSQL URI); and, written against the query API, dates,
  * the history, settings, weights, the current guide version, refusals. Its
  * SQL is what SQLite and PostgreSQL both accept. */
 #include "steer/store.h"
@@ -112,16 +112,8 @@ char *store_location_name(const char *location)
 steer_rc store_open_version(const char *path, int flags, int version, store_t **out, diag_list_t *d)
 {
 	*out = NULL;
-	if (pg_uri_prefix(path)) {
-		char *name = store_location_name(path);
-		diag_t *x = diag_add(d, DIAG_ERROR, name, 0, 0, STORE_CAUSE_OTHER,
-				     "cannot open the database: PostgreSQL support is not built yet");
-		diag_hint(x, "this sobre keeps its data in an SQLite file: name one with --db FILE");
-		free(name);
-		return STEER_IO;
-	}
 	store_t *s = xcalloc(1, sizeof *s);
-	s->ops = &store_sqlite_ops;
+	s->ops = pg_uri_prefix(path) ? &store_pg_ops : &store_sqlite_ops;
 	s->path = xstrdup(path);
 	s->name = store_location_name(path);
 	s->actor = xstrdup("unknown");
@@ -162,7 +154,9 @@ void store_close(store_t *s)
 
 int store_init_multithread(void)
 {
-	return store_sqlite_ops.init_multithread();
+	int a = store_sqlite_ops.init_multithread();
+	int b = store_pg_ops.init_multithread();
+	return a || b ? -1 : 0;
 }
 
 int store_schema_version(store_t *s)

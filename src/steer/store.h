@@ -4,10 +4,10 @@
  * API, the clock and the actor every change is attributed to, the
  * append-only history, settings (organisation, weights), and the refusal
  * diagnostic the steer modules share. store.c is the engine-neutral part;
- * a backend per engine implements the rest (store_backend.h): today
- * store_sqlite.c, the only code that knows SQLite, for a file; a
- * PostgreSQL one is to come for a postgresql:// location. Never prints,
- * never exits. A store_t
+ * a backend per engine implements the rest (store_backend.h):
+ * store_sqlite.c, the only code that knows SQLite, for a file; store_pg.c,
+ * the only code that knows libpq, for a postgresql:// location. Never
+ * prints, never exits. A store_t
  * is one connection: use one per thread (or per request), never share one
  * between threads; the database's locking and the busy timeout arbitrate
  * between connections and processes. */
@@ -58,6 +58,7 @@ enum {
 #define STORE_CAUSE_READONLY "db-readonly" /* file, folder or file system read-only */
 #define STORE_CAUSE_BUSY "db-busy"         /* another connection holds the lock */
 #define STORE_CAUSE_CORRUPT "db-corrupt"   /* damaged, or not a database */
+#define STORE_CAUSE_UNAVAILABLE "db-unavailable" /* the database server cannot be reached */
 #define STORE_CAUSE_OTHER "store"          /* anything else */
 
 /* For servers, before any database is opened: each connection will be used
@@ -69,8 +70,10 @@ int store_init_multithread(void);
 /* Opens the database at path and upgrades its schema to
  * STORE_SCHEMA_VERSION (each migration in its own transaction). path is
  * an SQLite file, unless it is a PostgreSQL URI (libpq's:
- * "postgresql://" or "postgres://", case as written), which this build
- * refuses (STEER_IO: PostgreSQL support is not built yet). A libpq
+ * "postgresql://" or "postgres://", case as written; libpq's environment
+ * variables apply): the database must exist, UTF8 with the C locale; its
+ * schema (the first of the search_path) must hold sobre's tables, or be
+ * empty with STORE_CREATE (the tables are then created). A libpq
  * keyword/value string ("host=db dbname=sobre") is a file name like any
  * other: file names may hold '=' and spaces, and a URI says the same
  * ("postgresql://db/sobre?sslmode=require"). Without STORE_CREATE a
@@ -107,7 +110,8 @@ const char *store_readonly_cause(const store_t *s);
  * transaction may be open; none is left open. */
 #define STORE_HEALTH_BUSY_MS 200
 steer_rc store_health(store_t *s, diag_list_t *d);
-/* The database file's size in bytes (pages in use and free), or -1. */
+/* The database file's size in bytes (pages in use and free; on PostgreSQL
+ * pg_database_size), or -1. */
 long long store_size_bytes(store_t *s);
 
 /* Who changes are attributed to (default "unknown") and the time used for
@@ -161,7 +165,8 @@ steer_rc store_data_version(store_t *s, unsigned long long *out, diag_list_t *d)
 /* Copies the whole database to dest with SQLite's online backup API: a
  * consistent copy while other connections (the web app) keep writing. It
  * is written to dest.tmp and renamed, so dest is never half-written. Must be
- * called outside a transaction. */
+ * called outside a transaction. A PostgreSQL database is refused
+ * (STEER_REFUSED), with pg_dump -Fc and pg_basebackup named. */
 steer_rc store_backup(store_t *s, const char *dest, diag_list_t *d);
 
 /* --- queries, for the steer modules ------------------------------------ */
@@ -241,7 +246,8 @@ bool store_col_null(const store_query_t *q, int col);
 /* Rows changed by the last INSERT, UPDATE or DELETE of this connection. */
 long long store_changes(store_t *s);
 /* The id of the last row INSERTed on this connection (RETURNING id says it
- * in the statement itself). */
+ * in the statement itself). SQLite only: -1 on PostgreSQL, which has no
+ * such thing (lastval() names the last sequence any trigger used). */
 long long store_last_id(store_t *s);
 
 /* STEER_IO with a diagnostic unless a transaction is open. */

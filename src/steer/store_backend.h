@@ -5,8 +5,8 @@
  * owns the context, the cache (keyed by the SQL literal's address), the
  * state of each statement's reading, error reporting and transactions'
  * bookkeeping, and calls the backend for what knows the engine.
- * store_sqlite.c is the SQLite backend; a PostgreSQL one is one more such
- * file with its own table, picked by store_open from the location. */
+ * store_sqlite.c is the SQLite backend, store_pg.c the PostgreSQL one;
+ * store_open picks one from the location. */
 #ifndef SOBRE_STORE_BACKEND_H
 #define SOBRE_STORE_BACKEND_H
 
@@ -135,6 +135,7 @@ struct store {
 
 /* The backends. */
 extern const store_ops_t store_sqlite_ops;
+extern const store_ops_t store_pg_ops;
 
 /* For backends: appends a failure of the database as a diagnostic about
  * what was being done ("saving the assessment"; message "WHAT failed:

@@ -362,7 +362,7 @@ void rq_forbidden(rq_t *r, const char *why)
 }
 
 /* The diagnostic that says why the database failed: the first with one of
- * the store's causes (full, read-only, busy, damaged), else the first error. */
+ * the store's causes (full, read-only, busy, damaged, unreachable), else the first error. */
 static const diag_t *io_cause(const diag_list_t *d)
 {
 	const diag_t *first = NULL;
@@ -388,34 +388,43 @@ void rq_io_error(rq_t *r)
 	static const struct {
 		const char *cause, *heading, *message, *login;
 		bool reads_ok; /* only writes are stopped: pages stay readable */
+		/* the connection may have been lost during COMMIT: whether the
+		 * write was saved is unknown */
+		bool outcome_unknown;
 	} causes[] = {
 		{STORE_CAUSE_FULL, "Base de données indisponible : disque plein",
 		 "Le disque qui contient la base de données est plein : rien ne peut y être enregistré. Prévenez "
 		 "l'administrateur du serveur, qui doit libérer de la place.",
 		 "La connexion est impossible : la base de données est pleine (disque plein) ; prévenez "
 		 "l'administrateur.",
-		 true},
+		 true, false},
 		{STORE_CAUSE_READONLY, "Base de données indisponible : base en lecture seule",
 		 "La base de données est en lecture seule (le serveur ne peut écrire ni dans son fichier ni dans son "
 		 "dossier) : rien ne peut y être enregistré. Prévenez l'administrateur du serveur.",
 		 "La connexion est impossible : la base de données est en lecture seule ; prévenez l'administrateur.",
-		 true},
+		 true, false},
 		{STORE_CAUSE_BUSY, "Base de données indisponible : base occupée",
 		 "La base de données est occupée par une autre écriture qui dure. Réessayez dans un instant.",
 		 "La connexion est impossible pour l'instant : la base de données est occupée ; réessayez dans un "
 		 "instant.",
-		 false},
+		 false, false},
 		{STORE_CAUSE_CORRUPT, "Base de données indisponible : base endommagée",
 		 "La base de données est endommagée. Prévenez l'administrateur du serveur, qui la restaurera depuis "
 		 "une sauvegarde.",
 		 "La connexion est impossible : la base de données est endommagée ; prévenez l'administrateur.",
-		 false},
+		 false, false},
+		{STORE_CAUSE_UNAVAILABLE, "Base de données injoignable",
+		 "Le serveur de base de données ne répond pas ou a coupé la connexion. Réessayez dans un instant ; si "
+		 "cela dure, prévenez l'administrateur.",
+		 "La connexion est impossible : le serveur de base de données ne répond pas ; réessayez, et prévenez "
+		 "l'administrateur si cela dure.",
+		 false, true},
 		{NULL, "Base de données indisponible",
 		 "La base de données n'a pas pu répondre (l'erreur est notée dans le journal du serveur). Réessayez "
 		 "dans un instant ; si cela dure, prévenez l'administrateur.",
 		 "La connexion est impossible : la base de données n'a pas pu répondre ; réessayez, et prévenez "
 		 "l'administrateur si cela dure.",
-		 false},
+		 false, false},
 	};
 	const diag_t *x = io_cause(&r->d);
 	size_t k = 0;
@@ -430,7 +439,9 @@ void rq_io_error(rq_t *r)
 	}
 	buf_t msg = BUF_INIT;
 	buf_puts(&msg, causes[k].message);
-	if (r->post)
+	if (r->post && causes[k].outcome_unknown)
+		buf_puts(&msg, " Vérifiez si votre modification a été enregistrée avant de la refaire.");
+	else if (r->post)
 		buf_puts(&msg, " Rien n'a été enregistré.");
 	/* Said only when a write failed on an open connection: a page that
 	 * could not even be read is no proof that the others can. */

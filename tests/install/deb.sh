@@ -34,7 +34,7 @@ dpkg-deb --field "$deb" Package Version Architecture >"$tmp/fields"
 printf 'Package: sobre\nVersion: %s\nArchitecture: %s\n' "$version" "$arch" >"$tmp/expected"
 check diff -u "$tmp/expected" "$tmp/fields"
 depends=$(dpkg-deb --field "$deb" Depends)
-for lib in libc6 libsqlite3-0 libmicrohttpd libsodium libfyaml libjansson4 libmd4c libmimalloc; do
+for lib in libc6 libsqlite3-0 libpq5 libmicrohttpd libsodium libfyaml libjansson4 libmd4c libmimalloc; do
 	check sh -c "echo '$depends' | grep -q '$lib'"
 done
 check sh -c "dpkg-deb --field '$deb' Maintainer Description | grep -q ."

@@ -1,7 +1,7 @@
 /* Tests for the store's split into an engine-neutral part and backends
  * (steer/store_backend.h): which backend a location names, the location as
  * messages show it (no password), store_query_alt's choice of text, and
- * the SQLite backend's mapping of SQLite's errors to causes. */
+ * the mapping of SQLite's errors and PostgreSQL's SQLSTATEs to causes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +13,7 @@
 
 #include "fixture.h"
 #include "steer/store_backend.h"
+#include "steer/store_pg.h"
 #include "steer/store_sqlite.h"
 
 /* The password of the user part and the password parameters go; the rest
@@ -68,15 +69,17 @@ static void test_location_name(void **state)
 	}
 }
 
-/* A PostgreSQL URI is refused with a clear word, its secrets kept out of
- * the diagnostic; anything else is a file, as before. */
+/* A PostgreSQL URI goes to libpq: here a port nothing listens on (1, on
+ * the loopback), which fails at once with db-unavailable, its secrets
+ * kept out of the diagnostic; a URI libpq cannot read is refused without
+ * quoting it. Anything else is a file, as before. */
 static void test_backend_choice(void **state)
 {
 	(void)state;
 	static const char *const uris[] = {
-		"postgresql://alice:secret@db.example.org:5432/sobre?sslmode=verify-full&password=secret",
-		"postgres://alice:secret@db/sobre",
-		"postgresql://",
+		"postgresql://alice:secret@127.0.0.1:1/sobre?sslmode=disable&password=secret",
+		"postgres://alice:secret@127.0.0.1:1/sobre",
+		"postgresql://127.0.0.1:1?connect_timeout=2&password=secret",
 	};
 	for (size_t i = 0; i < sizeof uris / sizeof *uris; i++) {
 		diag_list_t d = DIAG_LIST_INIT;
@@ -84,8 +87,8 @@ static void test_backend_choice(void **state)
 		assert_int_equal(store_open(uris[i], STORE_CREATE, &s, &d), STEER_IO);
 		assert_null(s);
 		assert_int_equal(d.len, 1);
-		assert_string_equal(d.items[0].rule, STORE_CAUSE_OTHER);
-		assert_non_null(strstr(d.items[0].msg, "PostgreSQL support is not built yet"));
+		assert_string_equal(d.items[0].rule, STORE_CAUSE_UNAVAILABLE);
+		assert_non_null(strstr(d.items[0].msg, "cannot connect to the database"));
 		char *name = store_location_name(uris[i]);
 		assert_string_equal(d.items[0].file, name);
 		free(name);
@@ -94,12 +97,18 @@ static void test_backend_choice(void **state)
 		assert_null(strstr(d.items[0].hint, "secret"));
 		diag_list_free(&d);
 	}
-	/* The file's name is the location as given, in store_path and
-	 * store_name alike; a keyword string is a file name. */
-	char *dir = fx_tmpdir();
-	char *path = fs_join(dir, "host=db dbname=sobre password=x");
 	diag_list_t d = DIAG_LIST_INIT;
 	store_t *s = NULL;
+	assert_int_equal(store_open("postgresql://alice:secret@db/sobre?%zz=1", 0, &s, &d), STEER_IO);
+	assert_int_equal(d.len, 1);
+	assert_non_null(strstr(d.items[0].msg, "not a valid PostgreSQL URI"));
+	assert_null(strstr(d.items[0].msg, "secret"));
+	assert_null(strstr(d.items[0].file, "secret"));
+	diag_list_free(&d);
+	char *dir = fx_tmpdir();
+	char *path = fs_join(dir, "host=db dbname=sobre password=x");
+	/* The file's name is the location as given, in store_path and
+	 * store_name alike; a keyword string is a file name. */
 	assert_int_equal(store_open(path, 0, &s, &d), STEER_IO);
 	assert_int_equal(d.len, 1);
 	assert_string_equal(d.items[0].file, path);
@@ -199,6 +208,30 @@ static void test_causes(void **state)
 	}
 }
 
+/* The same for PostgreSQL's SQLSTATEs (plan for issue #16, section 4.4):
+ * what the web app answers 503 to, busy or not, full, read-only, damaged,
+ * unreachable. */
+static void test_pg_causes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *state, *cause;
+	} cases[] = {
+		{"53100", STORE_CAUSE_FULL},        {"25006", STORE_CAUSE_READONLY},    {"55P03", STORE_CAUSE_BUSY},
+		{"57014", STORE_CAUSE_BUSY},        {"40001", STORE_CAUSE_BUSY},        {"40P01", STORE_CAUSE_BUSY},
+		{"53300", STORE_CAUSE_BUSY},        {"XX001", STORE_CAUSE_CORRUPT},     {"XX002", STORE_CAUSE_CORRUPT},
+		{"08006", STORE_CAUSE_UNAVAILABLE}, {"08001", STORE_CAUSE_UNAVAILABLE}, {"57P01", STORE_CAUSE_UNAVAILABLE},
+		{"23505", STORE_CAUSE_OTHER},       {"23001", STORE_CAUSE_OTHER},       {"42601", STORE_CAUSE_OTHER},
+		{"53200", STORE_CAUSE_OTHER},       {"XX000", STORE_CAUSE_OTHER},       {NULL, STORE_CAUSE_UNAVAILABLE},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *got = store_pg_cause(cases[i].state);
+		if (strcmp(got, cases[i].cause) != 0)
+			fail_msg("SQLSTATE %s: %s, expected %s", cases[i].state ? cases[i].state : "(none)", got,
+				 cases[i].cause);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_backend_choice),
 		cmocka_unit_test(test_query_alt),
 		cmocka_unit_test(test_causes),
+		cmocka_unit_test(test_pg_causes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
