@@ -455,15 +455,25 @@ steer_rc perimeter_list(store_t *s, bool with_archived, perimeter_list_t *out, d
 		return rc;
 	/* Depth first, children by name: the path of names sorts the tree.
 	 * Its separator, \1, sorts below any character of a name. */
-	/* sqlcheck: sqlite-only (group-concat, char), see #16 */
-	store_query_t *q = store_query(
-		s, "WITH RECURSIVE t(id, depth, path) AS (SELECT id, 0, '' FROM perimeter WHERE id = 1 UNION ALL "
-		   "SELECT p.id, t.depth + 1, t.path || CAST(?2 AS TEXT) || lower(p.name) FROM perimeter p "
-		   "JOIN t ON p.parent_id = t.id WHERE t.depth < 64) "
-		   "SELECT p.id, coalesce(p.parent_id, 0), p.name, p.kind, p.created_at, p.archived_at, t.depth, "
-		   "(SELECT group_concat(slug, char(1)) FROM (SELECT r.slug FROM perimeter_guide g JOIN referentiel r "
-		   "ON r.id = g.referentiel_id WHERE g.perimeter_id = p.id ORDER BY r.slug) AS x) "
-		   "FROM t JOIN perimeter p ON p.id = t.id WHERE (?1 <> 0 OR p.archived_at IS NULL) ORDER BY t.path");
+	/* The référentiels' slugs joined by U+0001, in order: SQLite's
+	 * group_concat over an ordered subquery, PostgreSQL's string_agg. */
+	store_query_t *q = store_query_alt(
+		s,
+		/* sqlcheck: sqlite-only (group-concat, char), see #16 */
+		"WITH RECURSIVE t(id, depth, path) AS (SELECT id, 0, '' FROM perimeter WHERE id = 1 UNION ALL "
+		"SELECT p.id, t.depth + 1, t.path || CAST(?2 AS TEXT) || lower(p.name) FROM perimeter p "
+		"JOIN t ON p.parent_id = t.id WHERE t.depth < 64) "
+		"SELECT p.id, coalesce(p.parent_id, 0), p.name, p.kind, p.created_at, p.archived_at, t.depth, "
+		"(SELECT group_concat(slug, char(1)) FROM (SELECT r.slug FROM perimeter_guide g JOIN referentiel r "
+		"ON r.id = g.referentiel_id WHERE g.perimeter_id = p.id ORDER BY r.slug) AS x) "
+		"FROM t JOIN perimeter p ON p.id = t.id WHERE (?1 <> 0 OR p.archived_at IS NULL) ORDER BY t.path",
+		"WITH RECURSIVE t(id, depth, path) AS (SELECT id, 0, CAST('' AS TEXT) FROM perimeter WHERE id = 1 UNION ALL "
+		"SELECT p.id, t.depth + 1, t.path || CAST(?2 AS TEXT) || lower(p.name) FROM perimeter p "
+		"JOIN t ON p.parent_id = t.id WHERE t.depth < 64) "
+		"SELECT p.id, coalesce(p.parent_id, 0), p.name, p.kind, p.created_at, p.archived_at, t.depth, "
+		"(SELECT string_agg(r.slug, CAST(?2 AS TEXT) ORDER BY r.slug) FROM perimeter_guide g JOIN referentiel r "
+		"ON r.id = g.referentiel_id WHERE g.perimeter_id = p.id) "
+		"FROM t JOIN perimeter p ON p.id = t.id WHERE (?1 <> 0 OR p.archived_at IS NULL) ORDER BY t.path");
 	store_bind_int(q, 1, with_archived);
 	store_bind_text(q, 2, "\1");
 	size_t cap = 0;
@@ -501,10 +511,18 @@ steer_rc perimeter_outline(store_t *s, long long top, long long at, size_t all, 
 	if (rc)
 		return rc;
 	/* Counted up to all + 1 only: on a large tree, the count stops early. */
-	/* sqlcheck: sqlite-only (recursive-limit), see #16 */
-	store_query_t *q = store_query(s, "WITH RECURSIVE down(id, k) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL SELECT c.id, down.k + 1 "
-					  "FROM perimeter c JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL "
-					  "AND down.k < 64 LIMIT ?2) SELECT count(*) FROM down");
+	/* Counted no further than all + 1: SQLite stops the recursion with a
+	 * LIMIT inside it, PostgreSQL (which refuses that) by reading no more
+	 * rows of it than the outer LIMIT asks. */
+	store_query_t *q = store_query_alt(
+		s,
+		/* sqlcheck: sqlite-only (recursive-limit), see #16 */
+		"WITH RECURSIVE down(id, k) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL SELECT c.id, down.k + 1 "
+		"FROM perimeter c JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL "
+		"AND down.k < 64 LIMIT ?2) SELECT count(*) FROM down",
+		"WITH RECURSIVE down(id, k) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL SELECT c.id, down.k + 1 "
+		"FROM perimeter c JOIN down ON c.parent_id = down.id WHERE c.archived_at IS NULL "
+		"AND down.k < 64) SELECT count(*) FROM (SELECT 1 FROM down LIMIT ?2) AS x");
 	store_bind_int(q, 1, top);
 	store_bind_int(q, 2, (long long)all + 1);
 	if ((rc = store_scalar(q, 0, &n, d, "reading the tree")))

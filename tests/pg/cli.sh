@@ -110,7 +110,7 @@ if [ -n "$fixture" ]; then
 	"$sobre" migrate-db --from "$tmp/release.db" --to "$mdb" >"$tmp/out" 2>&1; rc=$?
 	expect "migrate-db $(basename "$fixture")" 0 "identical"
 	same=""
-	for cmd in score plan "snapshot list" "objective list" history "user list" consolidate; do
+	for cmd in score plan "snapshot list" "objective list" history "user list" consolidate "perimeter list"; do
 		# shellcheck disable=SC2086 # the command's words
 		"$sobre" $cmd --db "$tmp/release.db" >"$tmp/sqlite.out" 2>&1
 		# shellcheck disable=SC2086

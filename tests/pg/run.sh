@@ -36,9 +36,8 @@ if ! "$build/tests/steer/test_store_pg" >"$build/test_store_pg.log" 2>&1; then
 	exit 1
 fi
 echo "pg backend: $(grep -c '^\[       OK \]' "$build/test_store_pg.log") tests passed" >&2
-# The commands that run on PostgreSQL today: one that stops running fails.
-# perimeter list and strategy wait for their PostgreSQL text (#16).
-ok="guide-import guide-list weights weights-set score plan history assess show indicators perimeter-add"
+# The commands that run on PostgreSQL: one that stops running fails.
+ok="guide-import guide-list weights weights-set score plan history assess show indicators perimeter-list perimeter-add"
 ok="$ok snapshot-create snapshot-list user-add user-list export-assessment measure objective-add objective-list"
-ok="$ok snapshot-diff consolidate report"
+ok="$ok snapshot-diff consolidate report strategy"
 PG_CLI_OK=${PG_CLI_OK-$ok} "$here/cli.sh" "$build/sobre"
