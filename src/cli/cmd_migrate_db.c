@@ -18,12 +18,6 @@
 
 static const char usage[] = "sobre migrate-db --from FILE --to FILE|postgresql://…";
 
-/* The prefixes store_open takes for PostgreSQL (libpq's). */
-static bool is_uri(const char *location)
-{
-	return strncmp(location, "postgresql://", 13) == 0 || strncmp(location, "postgres://", 11) == 0;
-}
-
 /* Removes the file store_open created for a move that did not commit
  * (with SQLite's companions, should any be left). */
 static void remove_created(const char *path)
@@ -83,14 +77,14 @@ int cmd_migrate_db(int argc, char **argv)
 		return cli_usage_error("migrate-db", usage, "unexpected argument '%s'", argv[optind]);
 	if (!from || !to || !*from || !*to)
 		return cli_usage_error("migrate-db", usage, "give the source with --from and the target with --to");
-	if (is_uri(from))
+	if (store_location_is_postgres(from))
 		return cli_usage_error("migrate-db", usage, "the source must be an SQLite file, not a URI");
 	struct stat sf, st;
 	if (stat(from, &sf) != 0) {
 		fprintf(stderr, "sobre migrate-db: cannot read the source %s: %s\n", from, strerror(errno));
 		return STEER_IO;
 	}
-	bool target_existed = !is_uri(to) && stat(to, &st) == 0;
+	bool target_existed = !store_location_is_postgres(to) && stat(to, &st) == 0;
 	if (target_existed && st.st_dev == sf.st_dev && st.st_ino == sf.st_ino)
 		return cli_usage_error("migrate-db", usage, "the target must be another database than the source");
 
@@ -103,7 +97,7 @@ int cmd_migrate_db(int argc, char **argv)
 	int rc = store_open(from, STORE_READ, &src, &d);
 	if (!rc) {
 		rc = store_open(to, STORE_CREATE, &dst, &d);
-		created = !rc && !is_uri(to) && !target_existed;
+		created = !rc && !store_location_is_postgres(to) && !target_existed;
 	}
 	if (!rc && !(rc = store_begin(src, false, &d)) && !(rc = store_begin(dst, true, &d)) &&
 	    !(rc = transfer_move(src, dst, &sum, &d)))

@@ -296,6 +296,11 @@ static void combo_error(diag_list_t *d, int tag, const char *hint, const char *m
 size_t cli_serve_check(const config_value_t *vals, diag_list_t *d)
 {
 	size_t before = diag_count(d, DIAG_ERROR);
+	const char *db = val(vals, 'D');
+	if (val(vals, 'B') && db && store_location_is_postgres(db))
+		combo_error(d, 'B', "remove it, and back PostgreSQL up with its own tools: pg_dump -Fc for a copy, "
+				    "pg_basebackup with WAL archiving for point-in-time recovery",
+			    "copies an SQLite file, and db is a PostgreSQL database");
 	const char *issuer = val(vals, T_OIDC_ISSUER);
 	static const int oidc_tags[] = {T_OIDC_CLIENT_ID, T_OIDC_SECRET_FILE, T_OIDC_NAME, T_OIDC_DOMAINS, T_OIDC_SIRETS};
 	if (!issuer) {
@@ -540,7 +545,7 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 	}
 	if (rc < 0 && cli_serve_check(o->vals, &d)) {
 		cli_print_diags(stderr, &d);
-		fprintf(stderr, "sobre serve: the OpenID Connect settings do not hold together; see docs/oidc.md\n");
+		fprintf(stderr, "sobre serve: the settings do not hold together (sobre config check shows them all)\n");
 		rc = EXIT_USAGE;
 	}
 	diag_list_free(&d);

@@ -38,6 +38,11 @@ static size_t pg_uri_prefix(const char *location)
 	return 0;
 }
 
+bool store_location_is_postgres(const char *location)
+{
+	return pg_uri_prefix(location) > 0;
+}
+
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -92,6 +92,9 @@ int store_schema_version(store_t *s);
 const char *store_path(const store_t *s);
 /* The location as messages show it: store_location_name's. */
 const char *store_name(const store_t *s);
+/* Whether location names a PostgreSQL database (libpq's URI prefixes,
+ * postgresql:// or postgres://) rather than an SQLite file. */
+bool store_location_is_postgres(const char *location);
 /* location without its secrets, for messages and logs: a PostgreSQL URI
  * without the password of its user part ("user:password@") and without
  * its password and sslpassword parameters (percent-encoded names
