@@ -463,23 +463,29 @@ static size_t lk_hint(const char *s, size_t n, size_t from)
 	return best;
 }
 
+/* Whether s[0..n) has a place where a scheme may be: a ':' ending "http",
+ * "https", "ftp" or "mailto", or "//". Without one there is no schema link,
+ * whatever precedes it. */
+static bool lk_may_have_scheme(const char *s, size_t n)
+{
+	for (size_t c = bytescan_any(s, n, ":/", 2); c < n; c += 1 + bytescan_any(s + c + 1, n - c - 1, ":/", 2)) {
+		if (s[c] == '/' ? c + 1 < n && s[c + 1] == '/'
+				: (c >= 4 && !strncasecmp(s + c - 4, "http", 4)) ||
+					  (c >= 5 && !strncasecmp(s + c - 5, "https", 5)) ||
+					  (c >= 3 && !strncasecmp(s + c - 3, "ftp", 3)) ||
+					  (c >= 6 && !strncasecmp(s + c - 6, "mailto", 6)))
+			return true;
+	}
+	return false;
+}
+
 bool linkify_pretest(const char *s, size_t n)
 {
 	size_t adv;
 	uint32_t prev = 0;
 	if (memchr(s, '@', n) || lk_hint(s, n, 0) != SIZE_MAX)
 		return true;
-	/* A scheme needs its ':' ("http:", "https:", "ftp:", "mailto:") or is
-	 * "//": without such a place, no need for the scan below. */
-	bool maybe = false;
-	for (size_t c = bytescan_any(s, n, ":/", 2); c < n && !maybe; c += 1 + bytescan_any(s + c + 1, n - c - 1, ":/", 2)) {
-		if (s[c] == '/')
-			maybe = c + 1 < n && s[c + 1] == '/';
-		else
-			maybe = (c >= 4 && !strncasecmp(s + c - 4, "http", 4)) || (c >= 5 && !strncasecmp(s + c - 5, "https", 5)) ||
-				(c >= 3 && !strncasecmp(s + c - 3, "ftp", 3)) || (c >= 6 && !strncasecmp(s + c - 6, "mailto", 6));
-	}
-	if (!maybe)
+	if (!lk_may_have_scheme(s, n))
 		return false;
 	/* The bytes a scheme may start with: every other ASCII byte is only
 	 * the next one's predecessor. */
@@ -590,11 +596,9 @@ void linkify_init(linkify_t *lk, const char *s, size_t n)
 	 * in each tail, which would be quadratic. */
 	lk->hint = lk_hint(s, n, 0);
 	lk->at = memchr(s, '@', n);
-	/* Every scheme has a ':' but "//": a text with neither, no hint and no
-	 * '@' (most texts of a block that has a link) holds no link at all. */
-	lk->schemes = memchr(s, ':', n) != NULL;
-	for (const char *q = memchr(s, '/', n); q && !lk->schemes; q = memchr(q + 1, '/', (size_t)(s + n - q - 1)))
-		lk->schemes = q + 1 < s + n && q[1] == '/';
+	/* A text with no place for a scheme, no hint and no '@' (most texts of
+	 * a block that has a link) holds no link at all. */
+	lk->schemes = lk_may_have_scheme(s, n);
 }
 
 bool linkify_next(linkify_t *lk, linkify_match_t *m)
