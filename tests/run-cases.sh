@@ -5,16 +5,42 @@
 # output followed by "exit: N"), and optionally expected-site/ (the folder
 # "out" the command must leave) or expected-files/ (some of its files). Each case runs in a fresh copy of the guide
 # and is compared with diff -u / diff -ru. UPDATE=1 rewrites expected files.
+#
+# With SOBRE_CASES_PG set (the URI of a PostgreSQL database, as
+# tests/pg/run.sh sets it), only the steering cases run, each with SOBRE_DB
+# naming a new schema of that database: the same commands must print the
+# same on both backends. A case about the SQLite file itself (its path,
+# its folder, a read-only copy, a full disk, backups) has a file
+# sqlite-only saying why, and is left out of that run.
 set -u
 sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")" && pwd)/cases
 pass=0
 fail=0
-for suite in "$root"/*/; do
+skipped=0
+suites="$root"/*/
+pg=${SOBRE_CASES_PG:-}
+if [ -n "$pg" ]; then
+	suites="$root/steer/"
+	if [ "${UPDATE:-}" = 1 ]; then
+		echo "run-cases: UPDATE=1 rewrites expected files from the SQLite run only" >&2
+		exit 2
+	fi
+fi
+for suite in $suites; do
 	base="$suite/_base"
 	for case in "$suite"*/; do
 		name=$(basename "$case")
 		[ "$name" = _base ] && continue
+		if [ -n "$pg" ]; then
+			if [ -f "$case/sqlite-only" ]; then
+				skipped=$((skipped + 1))
+				continue
+			fi
+			# The same schema, emptied, for each case.
+			SOBRE_DB=$(SOBRE_TEST_PG=$pg "$root/../pg/schema.sh" "cases$$") || exit 1
+			export SOBRE_DB
+		fi
 		tmp=$(mktemp -d)
 		[ -d "$base" ] && cp -R "$base/." "$tmp/"
 		[ -d "$case/input" ] && cp -R "$case/input/." "$tmp/"
@@ -61,5 +87,9 @@ for suite in "$root"/*/; do
 		rm -rf "$tmp" "$tmp.out" "$tmp.diff" "$tmp.sitediff"
 	done
 done
-echo "cases: $pass passed, $fail failed"
+if [ -n "$pg" ]; then
+	echo "cases on PostgreSQL: $pass passed, $fail failed, $skipped about the SQLite file (sqlite-only)"
+else
+	echo "cases: $pass passed, $fail failed"
+fi
 [ "$fail" -eq 0 ]

@@ -109,6 +109,8 @@ if [ -n "$fixture" ]; then
 	mdb="$SOBRE_TEST_PG${sep}options=-csearch_path%3D$mschema,public"
 	"$sobre" migrate-db --from "$tmp/release.db" --to "$mdb" >"$tmp/out" 2>&1; rc=$?
 	expect "migrate-db $(basename "$fixture")" 0 "identical"
+	"$sobre" migrate-db --from "$tmp/release.db" --to "$mdb" >"$tmp/out" 2>&1; rc=$?
+	expect "migrate-db onto a schema that holds data" 1 "already holds data: meta"
 	same=""
 	for cmd in score plan "snapshot list" "objective list" history "user list" consolidate "perimeter list"; do
 		# shellcheck disable=SC2086 # the command's words

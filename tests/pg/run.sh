@@ -41,3 +41,13 @@ ok="guide-import guide-list weights weights-set score plan history assess show i
 ok="$ok snapshot-create snapshot-list user-add user-list export-assessment measure objective-add objective-list"
 ok="$ok snapshot-diff consolidate report strategy"
 PG_CLI_OK=${PG_CLI_OK-$ok} "$here/cli.sh" "$build/sobre"
+# The steering suites again, on PostgreSQL: the golden cases (each in a new
+# schema; those about the SQLite file are marked sqlite-only), the CLI's
+# end-to-end test, and every release database moved there by migrate-db.
+SOBRE_CASES_PG=$SOBRE_TEST_PG "$here/../run-cases.sh" "$build/sobre"
+SOBRE_E2E_PG=$SOBRE_TEST_PG "$here/../steer/e2e.sh" "$build/sobre"
+if ! "$here/../fixtures/migrate.sh" "$build/sobre" "$here/schema.sh" >"$build/migrate-pg.log" 2>&1; then
+	cat "$build/migrate-pg.log" >&2
+	exit 1
+fi
+sed 's/^migrate:/migrate to PostgreSQL:/' "$build/migrate-pg.log"

@@ -5,8 +5,13 @@
 # a modified copy of the guide. Expected outputs are heredocs compared with
 # diff -u. The clock and the actor are fixed ($SOBRE_NOW, $SOBRE_USER).
 #     tests/steer/e2e.sh build/sobre [TESTDATA]
+# With SOBRE_E2E_PG set (a PostgreSQL database's URI, as tests/pg/run.sh
+# sets it) the same steps run on a new schema of it, named by SOBRE_DB; the
+# outputs must be the same but for the database's name, and the steps
+# about the SQLite file itself (missing, named by SOBRE_DB) are left out.
 set -u
 . "$(dirname "$0")/../testdata.sh"
+pgdir=$(cd "$(dirname "$0")/../pg" && pwd)
 sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shared=${2:-${SOBRE_TESTDATA:-../shared}}
 corpus="$shared/corpus/gbpnr-v1"
@@ -17,6 +22,11 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export SOBRE_USER=referente TZ=UTC
 unset SOBRE_DB
+pg=${SOBRE_E2E_PG:-}
+if [ -n "$pg" ]; then
+	SOBRE_DB=$(SOBRE_TEST_PG=$pg "$pgdir/schema.sh" "e2e$$") || exit 1
+	export SOBRE_DB
+fi
 pass=0
 fail=0
 
@@ -32,6 +42,7 @@ check() {
 	cat "$tmp/err" >>"$tmp/out"
 	# The schema version grows with migrations; the rest must not move.
 	sed -i 's/(schema [0-9]*)/(schema N)/' "$tmp/out"
+	[ -n "$pg" ] && sed -i "s|initialised $SOBRE_DB |initialised sobre.db |" "$tmp/out"
 	if [ "$rc" -eq "$want_rc" ] && diff -u "$tmp/want" "$tmp/out" >"$tmp/diff"; then
 		pass=$((pass + 1))
 	else
@@ -56,7 +67,8 @@ ok() {
 run() { "$sobre" "$@" >/dev/null 2>"$tmp/err" || { echo "FAIL: steer e2e: sobre $*"; cat "$tmp/err"; fail=$((fail + 1)); }; }
 
 export SOBRE_NOW=2025-12-20T09:00:00Z
-check "score before init" 2 score <<'EOF'
+# (tests/pg/cli.sh checks the message for an empty schema)
+[ -n "$pg" ] || check "score before init" 2 score <<'EOF'
 sobre score: cannot open the database: no such file
   hint: create it with: sobre init (or name another one with --db FILE)
 EOF
@@ -283,6 +295,11 @@ check "reimport" 0 guide import v2 <<'EOF'
 guide v2 is already the current version, with the same content: nothing to import
 EOF
 
+if [ -n "$pg" ]; then
+	echo "steer e2e on PostgreSQL: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+fi
 # $SOBRE_DB names the database when --db is not given; --db wins over it.
 # In a folder of their own, where the default ./sobre.db must never appear.
 mkdir -p "$tmp/env"
