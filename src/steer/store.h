@@ -59,6 +59,10 @@ enum {
 #define STORE_CAUSE_BUSY "db-busy"         /* another connection holds the lock */
 #define STORE_CAUSE_CORRUPT "db-corrupt"   /* damaged, or not a database */
 #define STORE_CAUSE_UNAVAILABLE "db-unavailable" /* the database server cannot be reached */
+/* The transaction lost a race with another one (PostgreSQL's serialization
+ * failure or deadlock): nothing of it was kept, and running it again from
+ * its start may well succeed. The web app does, a bounded number of times. */
+#define STORE_CAUSE_RETRY "db-retry"
 #define STORE_CAUSE_OTHER "store"          /* anything else */
 
 /* For servers, before any database is opened: each connection will be used

@@ -41,6 +41,12 @@
 /* Waiting for the writer's lock (or any lock): SQLite's busy timeout
  * (STORE_BUSY_TIMEOUT_MS), the same 5 s. */
 #define STORE_PG_LOCK_TIMEOUT_MS 5000
+/* A statement that runs longer than this is cancelled (sobre's take
+ * milliseconds: one this slow is a runaway, holding a server thread), and
+ * so is a session left idle this long inside a transaction (a client that
+ * hangs holding the writers' lock would stop every write). */
+#define STORE_PG_STATEMENT_TIMEOUT_MS 60000
+#define STORE_PG_IDLE_TX_TIMEOUT_MS 60000
 
 /* Type oids of pg_type.dat (server/catalog/pg_type_d.h is not a client
  * header): stable across versions, as the protocol depends on them. */
@@ -102,8 +108,8 @@ const char *store_pg_cause(const char *sqlstate)
 		{"25006", STORE_CAUSE_READONLY}, /* read_only_sql_transaction */
 		{"55P03", STORE_CAUSE_BUSY},     /* lock_not_available: lock_timeout */
 		{"57014", STORE_CAUSE_BUSY},     /* query_canceled: statement_timeout */
-		{"40001", STORE_CAUSE_BUSY},     /* serialization_failure */
-		{"40P01", STORE_CAUSE_BUSY},     /* deadlock_detected */
+		{"40001", STORE_CAUSE_RETRY},    /* serialization_failure */
+		{"40P01", STORE_CAUSE_RETRY},    /* deadlock_detected */
 		{"53300", STORE_CAUSE_BUSY},     /* too_many_connections */
 		{"XX001", STORE_CAUSE_CORRUPT},  /* data_corrupted */
 		{"XX002", STORE_CAUSE_CORRUPT},  /* index_corrupted */
@@ -131,6 +137,8 @@ static const char *pg_cause_text(const char *cause)
 		return "the database server's disk is full";
 	if (cause_is(cause, STORE_CAUSE_BUSY))
 		return "another sobre writer holds the lock";
+	if (cause_is(cause, STORE_CAUSE_RETRY))
+		return "the transaction conflicted with another one";
 	if (cause_is(cause, STORE_CAUSE_CORRUPT))
 		return "the database server reports damaged data";
 	if (cause_is(cause, STORE_CAUSE_UNAVAILABLE))
@@ -147,6 +155,8 @@ static const char *pg_cause_hint(const char *cause)
 	if (cause_is(cause, STORE_CAUSE_BUSY))
 		return "another sobre command or server is writing to this database, or the server is overloaded; try "
 		       "again";
+	if (cause_is(cause, STORE_CAUSE_RETRY))
+		return "nothing of it was kept: run the command again";
 	if (cause_is(cause, STORE_CAUSE_CORRUPT))
 		return "see the PostgreSQL server's log; restore the database from a backup (pg_dump, pg_basebackup)";
 	if (cause_is(cause, STORE_CAUSE_UNAVAILABLE))
@@ -307,7 +317,9 @@ static void ignore_notice(void *arg, const char *message)
 static int configure(store_conn_t *c)
 {
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-	return run(c, "SET lock_timeout = " STR(STORE_PG_LOCK_TIMEOUT_MS) "; SET synchronous_commit = on");
+	return run(c, "SET lock_timeout = " STR(STORE_PG_LOCK_TIMEOUT_MS) "; SET statement_timeout = " STR(
+			      STORE_PG_STATEMENT_TIMEOUT_MS) "; SET idle_in_transaction_session_timeout = " STR(
+			      STORE_PG_IDLE_TX_TIMEOUT_MS) "; SET synchronous_commit = on");
 }
 
 /* Connects to the URI, sobre's defaults first so that the URI (and libpq's

@@ -295,6 +295,10 @@ enum {
 	/* A public POST authorised by the secret in its path (the one-click
 	 * unsubscribe, sent by mail clients without any cookie). */
 	R_TOKEN = 8,
+	/* Never run twice: it spends something outside the database (the
+	 * provider's one-time code), so a transaction conflict is answered,
+	 * not retried (see PILOTAGE_ATTEMPTS). */
+	R_ONCE = 16,
 };
 
 /* Every page and endpoint under /pilotage: adding one is a row here and a
@@ -313,7 +317,7 @@ static const struct route {
 	{"/pilotage/connexion", rt_login, 0, R_PUBLIC, false},
 	{"/pilotage/connexion", rt_login, PILOTAGE_MAX_LOGIN_BODY, R_PUBLIC, true},
 	{"/pilotage/connexion/oidc", rt_oidc_start, PILOTAGE_MAX_LOGIN_BODY, R_PUBLIC, true},
-	{"/pilotage/oidc/retour", rt_oidc_return, 0, R_PUBLIC | R_WRITE, false},
+	{"/pilotage/oidc/retour", rt_oidc_return, 0, R_PUBLIC | R_WRITE | R_ONCE, false},
 	{"/pilotage/deconnexion", rt_logout, PILOTAGE_MAX_FORM_BODY, R_GLOBAL, true},
 	{"/pilotage/", rt_dashboard, 0, 0, false},
 	{"/pilotage/pratiques", rt_practices, 0, 0, false},
@@ -499,6 +503,74 @@ size_t pilotage_admit(pilotage_t *p, const web_request_t *req)
 	return limit;
 }
 
+/* Whether the request's failure is a lost race that running it again may
+ * win (STORE_CAUSE_RETRY). */
+static bool lost_race(const diag_list_t *d)
+{
+	for (size_t i = 0; i < d->len; i++)
+		if (d->items[i].rule && strcmp(d->items[i].rule, STORE_CAUSE_RETRY) == 0)
+			return true;
+	return false;
+}
+
+/* The response as it was before a handler ran (its route stays). */
+static void response_reset(web_response_t *res)
+{
+	res->status = 200;
+	res->type = NULL;
+	buf_reset(&res->body);
+	http_params_free(&res->headers);
+	buf_reset(&res->note);
+	buf_reset(&res->user);
+	res->delay_ms = 0;
+}
+
+/* Runs the request in one transaction of this thread's store (a write
+ * one when write): false when it lost a race with another transaction and
+ * nothing was kept (the response then says so, should no attempt be
+ * left). */
+static bool handle_once(pilotage_t *p, rq_t *r, bool write)
+{
+	web_response_t *res = r->res;
+	store_set_now(r->s, time(NULL));
+	store_set_actor(r->s, "anonyme");
+	/* The connection is this thread's for every request: the last one's
+	 * scope must not leak into this one before rq_scope sets it. */
+	store_set_scope(r->s, 1, 1);
+	store_set_profile(r->s, NULL, NULL);
+	if (store_begin(r->s, write && !store_readonly_cause(r->s), &r->d) != STEER_OK) {
+		rq_io_error(r);
+		return !lost_race(&r->d);
+	}
+	if (rq_authenticate(r) != STEER_OK)
+		rq_io_error(r);
+	else
+		route(r);
+	/* The login button and logout are forms that redirect to the
+	 * provider, which form-action 'self' would stop. */
+	bool own_csp = false;
+	for (size_t i = 0; i < res->headers.len; i++)
+		own_csp |= strcasecmp(res->headers.items[i].name, "Content-Security-Policy") == 0;
+	if (p->env.oidc && !own_csp) {
+		buf_t csp = BUF_INIT;
+		buf_printf(&csp, "%s %s; style-src 'self'", WEB_CSP, oidc_origin(p->env.oidc));
+		web_set_header(res, "Content-Security-Policy", buf_cstr(&csp));
+		buf_free(&csp);
+	}
+	if (r->logged && r->user.email)
+		buf_puts(&res->user, r->user.email);
+	if (r->commit) {
+		if (store_commit(r->s, &r->d) != STEER_OK) {
+			store_rollback(r->s);
+			http_params_free(&res->headers);
+			rq_io_error(r);
+		}
+	} else {
+		store_rollback(r->s);
+	}
+	return !lost_race(&r->d);
+}
+
 void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 {
 	pilotage_t *p = ud;
@@ -534,48 +606,23 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 		rq_end(&r);
 		return;
 	}
-	store_set_now(r.s, time(NULL));
-	store_set_actor(r.s, "anonyme");
-	/* The connection is this thread's for every request: the last one's
-	 * scope must not leak into this one before rq_scope sets it. */
-	store_set_scope(r.s, 1, 1);
-	store_set_profile(r.s, NULL, NULL);
 	/* On a database opened read-only a POST reads like a GET until its
 	 * first write, which fails with the reason: the login, roles and CSRF
 	 * token are checked first, as always. */
 	char arg[PILOTAGE_MAX_ID];
 	const struct route *rt = route_find(req->path, r.post, arg);
 	bool write = r.post || (rt && (rt->flags & R_WRITE));
-	if (store_begin(r.s, write && !store_readonly_cause(r.s), &r.d) != STEER_OK) {
-		rq_io_error(&r);
+	int retries = rt && (rt->flags & R_ONCE) ? 0 : PILOTAGE_ATTEMPTS - 1;
+	while (!handle_once(p, &r, write) && retries-- > 0) {
+		/* Lost a race with another transaction (PostgreSQL): nothing was
+		 * kept; the request runs again from its start, after a short
+		 * random pause so that the two do not meet again. */
 		rq_end(&r);
-		return;
-	}
-	if (rq_authenticate(&r) != STEER_OK)
-		rq_io_error(&r);
-	else
-		route(&r);
-	/* The login button and logout are forms that redirect to the
-	 * provider, which form-action 'self' would stop. */
-	bool own_csp = false;
-	for (size_t i = 0; i < res->headers.len; i++)
-		own_csp |= strcasecmp(res->headers.items[i].name, "Content-Security-Policy") == 0;
-	if (p->env.oidc && !own_csp) {
-		buf_t csp = BUF_INIT;
-		buf_printf(&csp, "%s %s; style-src 'self'", WEB_CSP, oidc_origin(p->env.oidc));
-		web_set_header(res, "Content-Security-Policy", buf_cstr(&csp));
-		buf_free(&csp);
-	}
-	if (r.logged && r.user.email)
-		buf_puts(&res->user, r.user.email);
-	if (r.commit) {
-		if (store_commit(r.s, &r.d) != STEER_OK) {
-			store_rollback(r.s);
-			http_params_free(&res->headers);
-			rq_io_error(&r);
-		}
-	} else {
-		store_rollback(r.s);
+		response_reset(res);
+		memset(&r.user, 0, sizeof r.user);
+		r.logged = r.bearer = r.commit = false;
+		struct timespec ts = {0, (long)(1 + randombytes_uniform(PILOTAGE_RETRY_PAUSE_MS)) * 1000000L};
+		nanosleep(&ts, NULL);
 	}
 	rq_end(&r);
 }

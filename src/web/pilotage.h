@@ -49,6 +49,12 @@ void pilotage_free(pilotage_t *p);
 #define PILOTAGE_MAX_STRATEGY_BODY (160u << 10)
 /* A practice id in a path, with its NUL. */
 #define PILOTAGE_MAX_ID 64
+/* A request whose transaction loses a race with another (PostgreSQL's
+ * serialization failure or deadlock, STORE_CAUSE_RETRY) runs again, up to
+ * this many times in all, after a random pause of 1 to
+ * PILOTAGE_RETRY_PAUSE_MS milliseconds; then it is answered 503. */
+#define PILOTAGE_ATTEMPTS 3
+#define PILOTAGE_RETRY_PAUSE_MS 20
 
 /* Whether path belongs to the app ("/pilotage" and below). */
 bool pilotage_owns(const char *path);

@@ -408,6 +408,11 @@ void rq_io_error(rq_t *r)
 		 "La connexion est impossible pour l'instant : la base de données est occupée ; réessayez dans un "
 		 "instant.",
 		 false, false},
+		{STORE_CAUSE_RETRY, "Base de données indisponible : trop de modifications simultanées",
+		 "D'autres modifications passaient en même temps sur les mêmes données. Réessayez dans un instant.",
+		 "La connexion est impossible pour l'instant : la base de données est très sollicitée ; réessayez dans "
+		 "un instant.",
+		 false, false},
 		{STORE_CAUSE_CORRUPT, "Base de données indisponible : base endommagée",
 		 "La base de données est endommagée. Prévenez l'administrateur du serveur, qui la restaurera depuis "
 		 "une sauvegarde.",

@@ -562,6 +562,24 @@ static void test_reconnect(void **state)
 	assert_int_equal(store_begin(s, true, &d), STEER_OK);
 	long long pid2 = backend_pid(s, &d);
 	assert_true(pid2 != pid);
+	/* The new session has sobre's settings, as the first had. */
+	/* (Statements are cached by their text's address: one literal each.) */
+#define SETTING_MS(name) "SELECT (extract(epoch FROM current_setting('" name "')::interval) * 1000)::bigint"
+	static const struct {
+		const char *sql;
+		long long ms;
+	} settings[] = {
+		{SETTING_MS("lock_timeout"), 5000},
+		{SETTING_MS("statement_timeout"), 60000},
+		{SETTING_MS("idle_in_transaction_session_timeout"), 60000},
+	};
+#undef SETTING_MS
+	for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
+		long long ms = -1;
+		assert_int_equal(store_scalar(store_query(s, settings[i].sql), 0, &ms, &d, "reading a setting"), STEER_OK);
+		if (ms != settings[i].ms)
+			fail_msg("%s: %lld ms, expected %lld", settings[i].sql, ms, settings[i].ms);
+	}
 	assert_int_equal(store_set_meta(s, "organisation", "R", &d), STEER_OK);
 	assert_int_equal(store_commit(s, &d), STEER_OK);
 	assert_int_equal(d.len, 0);
