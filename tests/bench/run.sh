@@ -51,6 +51,9 @@ fi
 # snapshots at 8 and 64 connections.
 "$here/pilotage.sh" "$sobre"
 "$here/pilotage-real.sh" "$sobre" "$shared"
+# The same database on PostgreSQL, with one then two servers (HAProxy),
+# side by side with SQLite (#16).
+"$here/pilotage-pg.sh" "$sobre" "$shared"
 
 # E-mail reminders: 500 people, about 2,000 messages (composing, sending).
 "$here/remind.sh" "$sobre" "$shared"

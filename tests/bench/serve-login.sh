@@ -2,7 +2,8 @@
 # pilotage-pair.sh): waiting for `sobre serve` to start, then logging in.
 #   bench_port OUT WORD: waits (5 s at most) for WORD in serve's output file
 #     OUT, then prints the port it listens on ("" when it did not start).
-#   bench_login PORT EMAIL PASSWORD JAR: logs in through the login form
+#   bench_login PORT EMAIL PASSWORD JAR: logs in through the login form (or
+#     a load balancer in front of it, which may spell headers in lower case)
 #     (its CSRF token and cookie kept in the file JAR) and prints the
 #     session cookie, "sobre_session=..." ("" when refused).
 bench_port() {
@@ -17,5 +18,5 @@ bench_login() {
 	_token=$(curl -s --noproxy '*' -c "$4" "$_url" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
 	curl -s --noproxy '*' -b "$4" -D - -o /dev/null --data-urlencode "email=$2" \
 		--data-urlencode "password=$3" --data-urlencode "csrf=$_token" "$_url" |
-		sed -n 's/^Set-Cookie: \(sobre_session=[0-9a-f]*\).*/\1/p'
+		sed -n 's/^set-cookie: \(sobre_session=[0-9a-f]*\).*/\1/Ip'
 }
