@@ -41,8 +41,9 @@ ok="guide-import guide-list weights weights-set score plan history assess show i
 ok="$ok snapshot-create snapshot-list user-add user-list export-assessment measure objective-add objective-list"
 ok="$ok snapshot-diff consolidate report strategy"
 PG_CLI_OK=${PG_CLI_OK-$ok} "$here/cli.sh" "$build/sobre"
-# The web app runs a request again when its transaction lost a race.
-python3 "$here/test_retry.py" "$build/sobre" "$here/../../examples/guide"
+# The web app on PostgreSQL alone: a request run again when its
+# transaction lost a race; the database out of reach, then back.
+python3 "$here/test_app.py" "$build/sobre" "$here/../../examples/guide"
 # The steering suites again, on PostgreSQL: the golden cases (each in a new
 # schema; those about the SQLite file are marked sqlite-only), the CLI's
 # end-to-end test, and every release database moved there by migrate-db.
