@@ -7,9 +7,11 @@
 
 In new schemas of the database of SOBRE_TEST_PG (psql from SOBRE_TEST_PG_BIN
 is the oracle, the app never is its own):
-- two servers started at the same moment on an empty schema, three times: the
+- two servers started at the same moment on an empty schema, four times: the
   schema created by one transaction, the guide imported once, one first
   admin, one password printed, both serving;
+- the writers' lock is the schema's: another schema's writer holding its
+  lock stops neither server, a writer holding theirs makes /healthz busy;
 - HAProxy (roundrobin, health checks on /healthz, X-Served-By naming the
   server of each answer) in front of the last two, and requests straight to
   each server where a check must know which one answers:
@@ -44,6 +46,7 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "web"))
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 import crash  # noqa: E402
 
 NAME = "pg two servers"
@@ -180,7 +183,13 @@ backend sobre
             time.sleep(0.02)
 
     def move(self, name, port):
-        return self.cmd(f"set server sobre/{name} addr 127.0.0.1 port {port}")
+        """Points server name at port: in maintenance meanwhile, so that no
+        check or request of the old address marks it up or down; then back
+        through the checks of the new one. Returns its state then."""
+        self.cmd(f"set server sobre/{name} state maint")
+        self.cmd(f"set server sobre/{name} addr 127.0.0.1 port {port}")
+        self.cmd(f"set server sobre/{name} state ready")
+        return self.wait({name: "UP"}).get(name)
 
     def stop(self):
         if self.p and self.p.poll() is None:
@@ -276,6 +285,49 @@ def start_race(sobre, guide, uri, work, trial):
     check(one("SELECT count(*) FROM history WHERE field = 'guide version'") == "1"
           and one("SELECT count(*) FROM practice") == "6", f"{what}: the guide imported once (6 practices)")
     return pair, db
+
+
+def hold_writers_lock(db, seconds):
+    """A psql session holding the writers' lock of db's schema for seconds
+    (src/steer/store_pg.h: "sobr" and the schema's oid), once it has it."""
+    lock = "pg_advisory_xact_lock(1936683634, (SELECT oid::int FROM pg_namespace WHERE nspname = current_schema()))"
+    p = subprocess.Popen([db.psql, "-X", "-q", db.location, "-c", f"BEGIN; SELECT {lock}; SELECT pg_sleep({seconds}); "
+                          "COMMIT"], env=db.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline and db.rows(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1936683634 "
+            f"AND objid = (SELECT oid FROM pg_namespace WHERE nspname = '{db.schema}')")[0][0] != "1":
+        time.sleep(0.01)
+    return p
+
+
+def lock_per_schema(db, elsewhere, a, b, password):
+    """The writers' lock is the schema's: a writer holding it in another
+    schema of the database keeps neither server from answering /healthz nor
+    from writing; held in theirs, /healthz says busy (and HAProxy would take
+    them out, which is why this runs before it starts)."""
+    br = direct(a)
+    br.login(password)
+    p = hold_writers_lock(elsewhere, 2)
+    try:
+        t = time.monotonic()
+        codes = [direct(port).req("/healthz")[:3:2] for port in (a, b)]
+        _, _, page = br.req("/pilotage/pratiques/a.1")
+        s, _, _ = assess(br, "a.1", version_of(page), "planifiée", "under another schema's lock")
+        took = time.monotonic() - t
+    finally:
+        p.wait(TIMEOUT)
+    check(codes == [(200, b"ok\n")] * 2 and s == 303 and took < 1.5,
+          f"a writer of another schema holds its lock: both servers healthy, a write saved ({codes}, {s}, "
+          f"{took:.2f} s)")
+    p = hold_writers_lock(db, 1)
+    try:
+        codes = [direct(port).req("/healthz")[:3:2] for port in (a, b)]
+    finally:
+        p.wait(TIMEOUT)
+    check(codes == [(503, b"db-busy\n")] * 2, f"a writer of their schema holds it: /healthz busy on both ({codes})")
+    codes = [direct(port).req("/healthz")[0] for port in (a, b)]
+    check(codes == [200, 200], f"released: /healthz 200 again ({codes})")
 
 
 def sessions(a, b, password):
@@ -509,7 +561,7 @@ def kills(sobre, db, pair, hap, password, rng):
         port, pw, _ = victim.ready()
         check(pw is None, f"round {rnd}: the restarted server finds the admin")
         hap.move(victim.name[-1], port)
-        st = hap.wait({"a": "UP", "b": "UP"})
+        st = hap.states()
         check(st == {"a": "UP", "b": "UP"}, f"round {rnd}: the restarted server back in HAProxy ({st})")
         if crash.problems:
             break
@@ -544,6 +596,10 @@ def main(argv):
     print(f"{NAME}: seed {crash.SEED} (set SOBRE_CRASH_SEED={crash.SEED} to replay the same choices)", flush=True)
     work = tempfile.mkdtemp()
     pairs, dbs, hap = [], [], None
+    laps = []
+
+    def lap(what):
+        laps.append(f"{what} {time.monotonic() - t0 - sum(float(x.split()[-2]) for x in laps):.1f} s")
 
     def race(trial):
         pair, db = start_race(sobre, guide, uri, work, trial)
@@ -560,10 +616,12 @@ def main(argv):
             stop(race(trial)[0], f"start {trial}")
         # The next pair for the checks of one feature each, the last for the kills.
         pair, db = race(START_TRIALS - 1)
+        lap(f"{START_TRIALS - 1} starts")
         if failed:
             raise SystemExit(1)
         password = next(pw for pw in pair.passwords if pw)
         a, b = (s.port for s in pair.servers)
+        lock_per_schema(db, dbs[0], a, b, password)
         hap = HAProxy(haproxy, work)
         if not check(hap.start((a, b)), "HAProxy starts"):
             raise SystemExit(1)
@@ -582,16 +640,17 @@ def main(argv):
         cached_pages(db, a, b, password)
         rate_limit(sobre, db, a, b)
         wins = conflicts(db, a, b, password)
+        lap("checks across")
         print(f"{NAME}: {RACES} simultaneous saves through both: a won {wins['a']}, b won {wins['b']}", flush=True)
         # The kills on a schema of their own: their checks know every write.
         done, (pair, db) = pair, race(START_TRIALS)
         password = next(pw for pw in pair.passwords if pw)
-        for srv in pair.servers:
-            hap.move(srv.name[-1], srv.port)
-        st = hap.wait({"a": "UP", "b": "UP"})
-        check(st == {"a": "UP", "b": "UP"}, f"HAProxy moved to the last two servers, both up ({st})")
+        for srv in pair.servers:  # one at a time: the other serves meanwhile
+            st = hap.move(srv.name[-1], srv.port)
+            check(st == "UP", f"HAProxy's {srv.name[-1]} moved to the last pair's, up ({st})")
         stop(done, "after the checks")
         kills(sobre, db, pair, hap, password, random.Random(crash.SEED))
+        lap("kills")
         stop(pair, "after the kills")
     finally:
         if hap:
@@ -606,9 +665,13 @@ def main(argv):
             for db in dbs:
                 db.drop()
     check(not re.search(r"Sanitizer|runtime error", logs), "no sanitizer report from the servers:\n" + logs[-3000:])
-    check(not re.search(r"\[(ALERT|EMERG)\]", hlog), "HAProxy reports no alert:\n" + hlog[-2000:])
+    hlines = hlog.splitlines()
+    alerts = [n for n, line in enumerate(hlines) if re.search(r"\[(ALERT|EMERG)\]", line)]
+    check(not alerts, "HAProxy reports no alert:\n" + "\n".join(hlines[max(0, alerts[0] - 8):alerts[0] + 3]
+                                                                if alerts else []))
     bad = failed + len(crash.problems)
-    print(f"{NAME}: {passed} passed, {bad} failed ({time.monotonic() - t0:.1f} s)", flush=True)
+    print(f"{NAME}: {time.monotonic() - t0:.1f} s ({', '.join(laps)})", flush=True)
+    print(f"{NAME}: {passed} passed, {bad} failed", flush=True)
     return 1 if bad else 0
 
 
