@@ -139,10 +139,11 @@ class Write:
 
 
 class Server:
-    """One `sobre serve --port 0` on the database at location; its standard
-    error goes to NAME-N.err in work for the N-th start."""
+    """One `sobre serve --port 0 ARGS` on the database at location (ARGS:
+    --quiet unless told); its standard error goes to NAME-N.err in work for
+    the N-th start."""
 
-    def __init__(self, sobre, guide, db, work, name="serve", args=()):
+    def __init__(self, sobre, guide, db, work, name="serve", args=("--quiet",)):
         self.sobre, self.guide, self.db, self.work = sobre, guide, db, work
         self.name, self.args = name, list(args)
         self.p = None
@@ -152,7 +153,7 @@ class Server:
         """Starts the process without waiting for its banner (ready reads it)."""
         self.starts += 1
         err = open(os.path.join(self.work, f"{self.name}-{self.starts}.err"), "w")
-        self.p = subprocess.Popen([self.sobre, "serve", "--port", "0", "--quiet", *self.args, "--db", self.db,
+        self.p = subprocess.Popen([self.sobre, "serve", "--port", "0", *self.args, "--db", self.db,
                                    self.guide], stdout=subprocess.PIPE, stderr=err, text=True)
         err.close()
 
