@@ -465,15 +465,17 @@ static steer_rc read_schema(store_t *s, long long *version, long long *tables, d
 	return STEER_OK;
 }
 
+/* The writers' lock (store_pg.h): the schema's, whatever the database. */
+#define PG_LOCK_WRITERS "SELECT pg_advisory_xact_lock(" STR(STORE_PG_LOCK_KEY) ", " STORE_PG_LOCK_SCHEMA ")"
+
 /* Installs the baseline in the empty schema, once: under the writer's
  * lock, the schema is read again, as another server may have installed it
  * meanwhile. */
 static steer_rc install(store_t *s, diag_list_t *d)
 {
 	store_conn_t *c = s->conn;
-	if (exec(s, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" STR(STORE_PG_LOCK_KEY) ", " STR(
-			    STORE_PG_LOCK_WRITER) ")",
-		 "locking the database to create its schema", d))
+	if (exec(s, "BEGIN ISOLATION LEVEL READ COMMITTED; " PG_LOCK_WRITERS, "locking the database to create its schema",
+		 d))
 		goto fail;
 	long long version, tables;
 	if (read_schema(s, &version, &tables, d))
@@ -617,8 +619,7 @@ static steer_rc pg_backup(store_t *s, const char *dest, diag_list_t *d)
  * snapshot per statement; REPEATABLE READ would take it with the lock's
  * statement, before the lock is granted). A reader gets one snapshot for
  * the whole transaction, and READ ONLY refuses a write by mistake. */
-static const char begin_write[] = "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" STR(
-	STORE_PG_LOCK_KEY) ", " STR(STORE_PG_LOCK_WRITER) ")";
+static const char begin_write[] = "BEGIN ISOLATION LEVEL READ COMMITTED; " PG_LOCK_WRITERS;
 static const char begin_read[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 static steer_rc pg_begin(store_t *s, bool write, diag_list_t *d)
@@ -712,8 +713,7 @@ static steer_rc pg_health(store_t *s, diag_list_t *d)
 	}
 	c->tx_write = true;
 	steer_rc rc = exec(s, "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = " STR(
-				      STORE_HEALTH_BUSY_MS) "; SELECT pg_advisory_xact_lock(" STR(STORE_PG_LOCK_KEY) ", " STR(
-				      STORE_PG_LOCK_WRITER) ")",
+				      STORE_HEALTH_BUSY_MS) "; " PG_LOCK_WRITERS,
 			   "taking the write lock", d);
 	pg_rollback(s);
 	return rc;

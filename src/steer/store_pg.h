@@ -7,11 +7,15 @@
 #define SOBRE_STORE_PG_H
 
 /* The pair of keys of the advisory lock every sobre writer takes first
- * (pg_advisory_xact_lock(STORE_PG_LOCK_KEY, STORE_PG_LOCK_WRITER)): "sobr"
- * as SQLite's application_id, and which of sobre's locks. Another session
- * holding it keeps sobre from writing, as a test does. */
+ * (pg_advisory_xact_lock(STORE_PG_LOCK_KEY, STORE_PG_LOCK_SCHEMA)): "sobr"
+ * as SQLite's application_id, and the oid of the schema of sobre's tables
+ * (the first of the search_path), as SQL: installations in different
+ * schemas of one database (an organisation each, the tests) neither wait
+ * for each other's writes nor fail each other's health checks; advisory
+ * locks are per database already. Another session holding it, with the
+ * same search_path, keeps sobre from writing, as a test does. */
 #define STORE_PG_LOCK_KEY 1936683634 /* 0x736f6272, in decimal for SQL */
-#define STORE_PG_LOCK_WRITER 1
+#define STORE_PG_LOCK_SCHEMA "coalesce((SELECT oid::int FROM pg_namespace WHERE nspname = current_schema()), 0)"
 
 /* The cause (STORE_CAUSE_*) for a SQLSTATE (five characters; NULL when
  * the failure has none: a connection lost or never made). */

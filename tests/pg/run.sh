@@ -4,8 +4,11 @@
 # cluster (tests/pg/cluster.sh; or the one of SOBRE_TEST_PG when set) for
 # all of them: the baseline schema against SQLite's (test_schema.sh), the
 # backend against a real server (test_store_pg) and the CLI on it
-# (cli.sh). Without PostgreSQL's server binaries it says SKIPPED and
-# succeeds, except under CI ($CI set), where it fails.
+# (cli.sh), the web app's crash test (tests/web/crash.py --pg) and two
+# servers behind HAProxy (two_servers.py). Without PostgreSQL's server
+# binaries it says SKIPPED and succeeds, and so does the two-server test
+# without haproxy ($HAPROXY, else haproxy in the PATH or /usr/sbin), except
+# under CI ($CI set), where each fails.
 set -eu
 if [ $# -ne 1 ]; then
 	echo "usage: $0 BUILD" >&2
@@ -54,3 +57,15 @@ if ! "$here/../fixtures/migrate.sh" "$build/sobre" "$here/schema.sh" >"$build/mi
 	exit 1
 fi
 sed 's/^migrate:/migrate to PostgreSQL:/' "$build/migrate-pg.log"
+# sobre serve killed with SIGKILL under 8 posting threads, on PostgreSQL.
+python3 "$here/../web/crash.py" --pg "$SOBRE_TEST_PG" "$build/sobre"
+# Two servers on one database behind HAProxy (Debian's haproxy).
+haproxy=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
+if [ -x "$haproxy" ]; then
+	HAPROXY=$haproxy python3 "$here/two_servers.py" "$build/sobre" "$here/../../examples/guide"
+elif [ -n "${CI:-}" ]; then
+	echo "pg two servers: FAILED (no haproxy: apt-get install haproxy)" >&2
+	exit 1
+else
+	echo "pg two servers: SKIPPED (no haproxy: apt-get install haproxy)" >&2
+fi

@@ -1,11 +1,20 @@
 #!/usr/bin/env python3
 """Crash test of the steering web app: `sobre serve` is killed with SIGKILL while
 8 threads post assessment, measurement and snapshot forms; after each restart every
-write that got the app's success answer must be there and integrity_check must pass.
+write that got the app's success answer must be there and the database must pass
+its integrity checks.
 
-    tests/web/crash.py SOBRE [GUIDE_DIR]     (SOBRE_CRASH_SEED, SOBRE_CRASH_ROUNDS)"""
+    tests/web/crash.py [--pg URI] SOBRE [GUIDE_DIR]   (SOBRE_CRASH_SEED, SOBRE_CRASH_ROUNDS)
+
+The database is a new SQLite file, read afterwards with SQLite as a second
+oracle (integrity_check, foreign_key_check); with --pg, a new schema on the
+PostgreSQL database of URI, read with psql (SOBRE_TEST_PG_BIN names its folder)
+and checked with amcheck, then dropped. tests/pg/two_servers.py reuses the
+browser, the posting threads and the checks with two servers behind HAProxy."""
+import csv
 import datetime
 import http.client
+import io
 import json
 import os
 import random
@@ -29,6 +38,7 @@ STATUSES = ["non engagée", "planifiée", "en cours", "réalisée", "non concern
 OWNERS = ["Alice Martin", "Bob", "camille@example.fr", ""]
 EPOCH = datetime.date(2000, 1, 1)  # measurement periods: day n after it for post n
 
+NAME = "web crash"  # the prefix of every line; "pg web crash" with --pg
 problems = []
 missing = set()  # id() of the acknowledged writes found missing
 
@@ -37,7 +47,7 @@ def fail(msg, write=None):
     problems.append(msg)
     if write is not None:
         missing.add(id(write))
-    print("FAIL: web crash:", msg, flush=True)
+    print(f"FAIL: {NAME}:", msg, flush=True)
 
 
 class NotSent(Exception):
@@ -50,12 +60,17 @@ class InFlight(Exception):
 
 class Browser:
     """One user's browser without JavaScript: its cookies and the session's CSRF
-    token; a new connection per request, so a refused connect means not sent."""
+    token; a new connection per request, so a refused connect means not sent.
+    With proxied set, the port is a proxy's (HAProxy) that names the server of
+    each answer in an X-Served-By header: an answer without it is the proxy's
+    own, 503 when it had no server to send to (not sent), 502 or 504 when the
+    server went away without a complete answer (in flight)."""
 
-    def __init__(self):
+    def __init__(self, proxied=False):
         self.port = None
         self.cookies = {}
         self.csrf = None
+        self.proxied = proxied
 
     def req(self, path, form=None):
         body = urllib.parse.urlencode(form).encode() if form is not None else None
@@ -78,6 +93,11 @@ class Browser:
                 raise InFlight(f"{type(e).__name__}: {e}")
         finally:
             conn.close()
+        if self.proxied and "X-Served-By" not in resp.headers:
+            if resp.status == 503:
+                raise NotSent(f"the proxy's 503: {data[:100]!r}")
+            if resp.status in (502, 504):
+                raise InFlight(f"the proxy's {resp.status}: {data[:100]!r}")
         for line in resp.headers.get_all("Set-Cookie") or []:
             m = re.match(r"([^=;]+)=([^;]*)", line)
             if m and "Max-Age=0" in line:
@@ -94,11 +114,11 @@ class Browser:
         s, h, _ = self.req("/pilotage/connexion", {"email": "admin@localhost", "password": password,
                                                    "csrf": self.csrf})
         if s != 303 or "sobre_session" not in self.cookies:
-            raise SystemExit(f"web crash: login failed ({s})")
+            raise SystemExit(f"{NAME}: login failed ({s})")
         s, h, _ = self.req("/pilotage/")
         if s != 200 or not self.csrf:
             again = self.req("/pilotage/")[0]
-            raise SystemExit(f"web crash: no dashboard after a successful login ({s} {h.get('Location', '')}; "
+            raise SystemExit(f"{NAME}: no dashboard after a successful login ({s} {h.get('Location', '')}; "
                              f"asked again: {again})")
 
 
@@ -119,23 +139,38 @@ class Write:
 
 
 class Server:
-    def __init__(self, sobre, guide, db, work):
+    """One `sobre serve --port 0 ARGS` on the database at location (ARGS:
+    --quiet unless told); its standard error goes to NAME-N.err in work for
+    the N-th start."""
+
+    def __init__(self, sobre, guide, db, work, name="serve", args=("--quiet",)):
         self.sobre, self.guide, self.db, self.work = sobre, guide, db, work
+        self.name, self.args = name, list(args)
         self.p = None
         self.starts = 0
 
-    def start(self):
+    def launch(self):
+        """Starts the process without waiting for its banner (ready reads it)."""
         self.starts += 1
-        err = open(os.path.join(self.work, f"serve-{self.starts}.err"), "w")
-        self.p = subprocess.Popen([self.sobre, "serve", "--port", "0", "--quiet", "--db", self.db, self.guide],
-                                  stdout=subprocess.PIPE, stderr=err, text=True)
+        err = open(os.path.join(self.work, f"{self.name}-{self.starts}.err"), "w")
+        self.p = subprocess.Popen([self.sobre, "serve", "--port", "0", *self.args, "--db", self.db,
+                                   self.guide], stdout=subprocess.PIPE, stderr=err, text=True)
         err.close()
+
+    def ready(self):
+        """The banner's port and first admin's password (None when there was
+        an account already), and the banner itself."""
         out = "".join(self.p.stdout.readline() for _ in range(3))
         m = re.search(r"http://127\.0\.0\.1:(\d+)/pilotage/", out)
         if not m:
-            raise SystemExit(f"web crash: serve did not start: {out!r}")
+            raise SystemExit(f"{NAME}: serve did not start: {out!r}")
         pw = re.search(r"first login: admin@localhost with password (\S+)", out)
-        return int(m.group(1)), pw.group(1) if pw else None
+        self.port = int(m.group(1))
+        return self.port, pw.group(1) if pw else None, out
+
+    def start(self):
+        self.launch()
+        return self.ready()[:2]
 
     def kill(self):
         self.p.send_signal(signal.SIGKILL)
@@ -153,6 +188,94 @@ class Server:
             finally:
                 self.p.stdout.close()
         return None
+
+
+class SqliteDb:
+    """A new database file, and SQLite reading it read-only, without the app."""
+
+    kind = "file"
+
+    def __init__(self, work):
+        self.location = os.path.join(work, "sobre.db")
+
+    def rows(self, sql):
+        con = sqlite3.connect(f"file:{self.location}?mode=ro", uri=True, timeout=TIMEOUT)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    def integrity(self):
+        """What SQLite's own checks report ([] when all is well)."""
+        bad = []
+        r = self.rows("PRAGMA integrity_check")
+        if r != [("ok",)]:
+            bad.append(f"PRAGMA integrity_check: {r}")
+        if self.rows("PRAGMA foreign_key_check"):
+            bad.append("PRAGMA foreign_key_check reports orphan rows")
+        return bad
+
+    def drop(self):
+        pass
+
+
+class PgDb:
+    """A new schema on the PostgreSQL database of uri, and psql reading it
+    without the app. Values come back as text, NULL as None."""
+
+    kind = "PostgreSQL"
+    NULL = "<NULL>"
+
+    def __init__(self, uri, schema):
+        bindir = os.environ.get("SOBRE_TEST_PG_BIN")
+        self.psql = os.path.join(bindir, "psql") if bindir else "psql"
+        self.uri, self.schema = uri, schema
+        self.location = f"{uri}{'&' if '?' in uri else '?'}options=-csearch_path%3D{schema},public"
+        self.env = dict(os.environ, PGCLIENTENCODING="UTF8", PGAPPNAME="sobre-test",
+                        PGOPTIONS="-c client_min_messages=warning")
+
+    def run(self, sql, uri=None):
+        r = subprocess.run([self.psql, "-X", "-q", "--csv", "-t", "-P", "null=" + self.NULL, "-v", "ON_ERROR_STOP=1",
+                            uri or self.location, "-c", sql], capture_output=True, text=True, env=self.env,
+                           timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError(f"psql: {sql[:200]}: {r.stderr.strip()}")
+        return [tuple(None if v == self.NULL else v for v in row) for row in csv.reader(io.StringIO(r.stdout))]
+
+    def rows(self, sql):
+        return self.run(sql)
+
+    def create(self):
+        self.run(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE; CREATE SCHEMA {self.schema}", self.uri)
+
+    def integrity(self):
+        """amcheck over the schema: every table's heap (verify_heapam) and every
+        B-tree index against its table (bt_index_check with heapallindexed).
+        Foreign keys need no check here: PostgreSQL enforces them in every
+        session, where SQLite enforces them only when a connection asks."""
+        try:
+            self.run("CREATE EXTENSION IF NOT EXISTS amcheck SCHEMA public", self.uri)
+        except RuntimeError as e:  # unless another test created it at the same moment
+            if not self.run("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'", self.uri):
+                return [f"amcheck: {e}"]
+        bad = []
+        try:
+            heap = self.run("SELECT c.relname, v.blkno, v.msg FROM pg_class c, "
+                            "LATERAL public.verify_heapam(c.oid) v WHERE c.relkind = 'r' "
+                            "AND c.relnamespace = current_schema()::regnamespace")
+            if heap:
+                bad.append(f"verify_heapam: {heap[:5]}")
+            n = self.run("SELECT count(public.bt_index_check(c.oid, true)) FROM pg_index i "
+                         "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                         "WHERE a.amname = 'btree' AND c.relnamespace = current_schema()::regnamespace")
+            if int(n[0][0]) < 10:
+                bad.append(f"bt_index_check looked at {n[0][0]} indexes only: not sobre's schema?")
+        except RuntimeError as e:
+            bad.append(f"amcheck: {e}")
+        return bad
+
+    def drop(self):
+        self.run(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE", self.uri)
 
 
 class Traffic:
@@ -324,14 +447,14 @@ def api(b, path):
 
 def verify(sobre, db, browsers, log, practices):
     """Every acknowledged write of every round so far, through the app (the
-    history, JSON API, snapshot page, the sessions), then the file read-only
-    with SQLite as a second oracle. Returns the id()s of the posts that were
-    written (found in the history)."""
+    history, JSON API, snapshot page, the sessions), then the database (a
+    SqliteDb or PgDb) read without the app as a second oracle. Returns the
+    id()s of the posts that were written (found in the history)."""
     for t, b in enumerate(browsers):
         s, _, _ = b.req("/pilotage/")
         if s != 200:
             fail(f"the session of browser {t} (an acknowledged login) is gone after the restart ({s})")
-    hist = history(sobre, db)
+    hist = history(sobre, db.location)
     entries = set(hist)
     latest = {head: new for head, new in hist}  # a measurement's value is its last history entry
     found = {id(w) for w in log if key_of(w) in entries}
@@ -379,55 +502,60 @@ def verify(sobre, db, browsers, log, practices):
     for w in log:
         if w.kind == "snapshot" and w.outcome == "ack" and w.name not in names:
             fail(f"acknowledged {w} is missing from /pilotage/instantanes", w)
-    # Second oracle: the file itself, read-only, without the app.
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=TIMEOUT)
-    try:
-        r = con.execute("PRAGMA integrity_check").fetchall()
-        if r != [("ok",)]:
-            fail(f"PRAGMA integrity_check: {r}")
-        if con.execute("PRAGMA foreign_key_check").fetchall():
-            fail("PRAGMA foreign_key_check reports orphan rows")
-        for w in log:
-            if w.outcome != "ack":
-                continue
-            if w.kind == "snapshot":
-                q = ("SELECT count(*) FROM snapshot_item JOIN snapshot s ON s.id = snapshot_id WHERE s.name = ?",
-                     (w.name,))
-                ok = con.execute(*q).fetchone()[0] == len(practices)
-            else:
-                head, new = key_of(w)
-                idbp, field = head.split(" ", 1)
-                ok = con.execute("SELECT 1 FROM history WHERE idbp = ? AND field = ? AND new = ?",
-                                 (idbp, field, new)).fetchone()
-            if not ok:
-                fail(f"acknowledged {w} is missing from the database file (read-only SQLite)", w)
-        for (idbp, num, period), value in measures.items():
-            row = con.execute("SELECT m.value FROM measurement m JOIN indicator i ON i.id = m.indicator_id "
-                              "JOIN practice p ON p.id = i.practice_id WHERE p.idbp = ? AND i.num = ? "
-                              "AND m.period = ?", (idbp, num, period)).fetchone()
-            if not row or row[0] != value:
-                fail(f"{idbp} #{num} {period}: the file holds {row and row[0]!r}, the last value written is "
-                     f"{value!r} (read-only SQLite)")
-    finally:
-        con.close()
+    # Second oracle: the database itself, without the app.
+    where = f"the database ({db.kind}, read without the app)"
+    for msg in db.integrity():
+        fail(msg)
+    hist_rows = set(db.rows("SELECT idbp, field, new FROM history"))
+    items = {name: int(n) for name, n in db.rows("SELECT s.name, count(*) FROM snapshot_item "
+                                                 "JOIN snapshot s ON s.id = snapshot_id GROUP BY s.name")}
+    held = {(idbp, str(num), period): value for idbp, num, period, value in db.rows(
+        "SELECT p.idbp, i.num, m.period, m.value FROM measurement m JOIN indicator i ON i.id = m.indicator_id "
+        "JOIN practice p ON p.id = i.practice_id WHERE p.perimeter_id = 1")}
+    for w in log:
+        if w.outcome != "ack":
+            continue
+        if w.kind == "snapshot":
+            ok = items.get(w.name) == len(practices)
+        else:
+            head, new = key_of(w)
+            ok = tuple(head.split(" ", 1)) + (new,) in hist_rows
+        if not ok:
+            fail(f"acknowledged {w} is missing from {where}", w)
+    for (idbp, num, period), value in measures.items():
+        got = held.get((idbp, str(num), period))
+        if got != value:
+            fail(f"{idbp} #{num} {period}: {where} holds {got!r}, the last value written is {value!r}")
     return found
 
 
-def main(sobre, guide=None):
+def main(argv):
+    global NAME
+    pg = None
+    if len(argv) > 1 and argv[0] == "--pg":
+        pg, argv = argv[1], argv[2:]
+        NAME = "pg web crash"
+    if len(argv) not in (1, 2):
+        sys.exit(__doc__)
+    sobre = argv[0]
     here = os.path.dirname(os.path.abspath(__file__))
-    guide = guide or os.path.join(here, "..", "..", "examples", "guide")
+    guide = argv[1] if len(argv) > 1 else os.path.join(here, "..", "..", "examples", "guide")
     t_start = time.monotonic()
-    print(f"web crash: seed {SEED} (set SOBRE_CRASH_SEED={SEED} to replay the same choices)", flush=True)
+    print(f"{NAME}: seed {SEED} (set SOBRE_CRASH_SEED={SEED} to replay the same choices)", flush=True)
     work = tempfile.mkdtemp()
-    db = os.path.join(work, "sobre.db")
-    server = Server(os.path.abspath(sobre), guide, db, work)
+    if pg:
+        db = PgDb(pg, f"crash_{os.getpid()}")
+        db.create()
+    else:
+        db = SqliteDb(work)
+    server = Server(os.path.abspath(sobre), guide, db.location, work)
     rng = random.Random(SEED)
     log, counter, periods = [], [0], {}
     inflight_rounds, rnd, found = 0, 0, set()
     try:
         port, password = server.start()
         if not password:
-            raise SystemExit("web crash: the first start printed no admin password")
+            raise SystemExit(f"{NAME}: the first start printed no admin password")
         browsers = [Browser() for _ in range(THREADS)]
         for b in browsers:
             b.port = port
@@ -438,7 +566,7 @@ def main(sobre, guide=None):
             for ind in api(browsers[0], f"/pilotage/api/pratiques/{idbp}")["indicators"]:
                 indicators.append((idbp, ind["num"], ind["type"]))
         if not practices or not indicators:
-            raise SystemExit("web crash: the guide has no practice or no indicator")
+            raise SystemExit(f"{NAME}: the guide has no practice or no indicator")
         for rnd in range(1, ROUNDS + 1):
             traffic = Traffic(rnd, browsers, practices, indicators, log, counter, periods)
             traffic.run(server, rng)
@@ -451,7 +579,7 @@ def main(sobre, guide=None):
             found = verify(server.sobre, db, browsers, log, practices)
             inflight = [w for w in mine if w.outcome == "inflight"]
             inflight_rounds += bool(inflight)
-            print(f"web crash: round {rnd}: {sum(w.outcome == 'ack' for w in mine)} acknowledged, "
+            print(f"{NAME}: round {rnd}: {sum(w.outcome == 'ack' for w in mine)} acknowledged, "
                   f"{len(inflight)} in flight at the kill ({sum(id(w) in found for w in inflight)} committed)",
                   flush=True)
             if problems:
@@ -464,23 +592,23 @@ def main(sobre, guide=None):
         logs = "".join(open(os.path.join(work, f), errors="replace").read()
                        for f in sorted(os.listdir(work)) if f.endswith(".err"))
         shutil.rmtree(work, ignore_errors=True)
+        if not problems:  # a failed run's schema stays, for a look with psql
+            db.drop()
     if re.search(r"Sanitizer|runtime error", logs):
         fail("sanitizer report from the server:\n" + logs[-3000:])
     acked = [w for w in log if w.outcome == "ack"]
     inflight = [w for w in log if w.outcome == "inflight"]
     count = lambda o: sum(w.outcome == o for w in log)
-    print(f"web crash: {rnd} rounds, {THREADS} threads, {len(log)} posts: {len(acked)} acknowledged, "
+    print(f"{NAME}: {rnd} rounds, {THREADS} threads, {len(log)} posts: {len(acked)} acknowledged, "
           f"{len(acked) - len(missing)} present after the kills; {len(inflight)} in flight at a kill "
           f"(in {inflight_rounds} rounds; {sum(id(w) in found for w in inflight)} of them committed), "
           f"{count('409')} refused as conflicts (409), {count('503')} as busy (503), {count('notsent')} not sent; "
           f"{time.monotonic() - t_start:.1f} s")
     if not problems and inflight_rounds < (rnd + 1) // 2:
         fail(f"writes were in flight at only {inflight_rounds} of {rnd} kills: the kills miss the traffic")
-    print(f"web crash: {'passed' if not problems else f'{len(problems)} failed'}")
+    print(f"{NAME}: {'passed' if not problems else f'{len(problems)} failed'}")
     return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit(__doc__)
-    sys.exit(main(*sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

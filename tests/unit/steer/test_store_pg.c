@@ -472,18 +472,22 @@ static void sleep_ms(long ms)
 
 /* One writer at a time: a session holding sobre's lock makes a writer
  * wait, and the health check (200 ms) says busy; released, the writer
- * proceeds. Readers do not wait. Held too long, the writer gives up. */
+ * proceeds. Readers do not wait, nor does sobre in another schema of the
+ * database. Held too long, the writer gives up. */
 static void test_writer_lock(void **state)
 {
 	(void)state;
 	PGconn *c = admin();
-	char *uri = new_schema(c, NULL, NULL);
-	store_t *s = open_ok(uri, STORE_CREATE), *reader = open_ok(uri, 0);
+	char *schema = NULL;
+	char *uri = new_schema(c, NULL, &schema), *uri2 = new_schema(c, NULL, NULL);
+	store_t *s = open_ok(uri, STORE_CREATE), *reader = open_ok(uri, 0), *other = open_ok(uri2, STORE_CREATE);
 	diag_list_t d = DIAG_LIST_INIT;
 	assert_int_equal(store_health(s, &d), STEER_OK);
+	char stmt[256];
+	snprintf(stmt, sizeof stmt, "SET search_path = %s", schema);
+	sql(c, stmt);
 	sql(c, "BEGIN");
-	char stmt[128];
-	snprintf(stmt, sizeof stmt, "SELECT pg_advisory_xact_lock(%d, %d)", STORE_PG_LOCK_KEY, STORE_PG_LOCK_WRITER);
+	snprintf(stmt, sizeof stmt, "SELECT pg_advisory_xact_lock(%d, %s)", STORE_PG_LOCK_KEY, STORE_PG_LOCK_SCHEMA);
 	sql(c, stmt);
 	struct writer w = {.s = s};
 	pthread_t t;
@@ -491,6 +495,12 @@ static void test_writer_lock(void **state)
 	assert_int_equal(store_health(reader, &d), STEER_IO);
 	assert_string_equal(d.items[0].rule, STORE_CAUSE_BUSY);
 	diag_list_free(&d);
+	/* Another installation, in another schema: its own lock. */
+	assert_int_equal(store_health(other, &d), STEER_OK);
+	assert_int_equal(store_begin(other, true, &d), STEER_OK);
+	assert_int_equal(store_set_meta(other, "organisation", "X", &d), STEER_OK);
+	assert_int_equal(store_commit(other, &d), STEER_OK);
+	assert_int_equal(d.len, 0);
 	assert_int_equal(store_begin(reader, false, &d), STEER_OK);
 	free(store_meta(reader, "organisation"));
 	store_rollback(reader);
@@ -525,7 +535,10 @@ static void test_writer_lock(void **state)
 	store_rollback(s);
 	store_close(s);
 	store_close(reader);
+	store_close(other);
 	free(uri);
+	free(uri2);
+	free(schema);
 	PQfinish(c);
 }
 
