@@ -77,6 +77,14 @@ def location(path):
     return _uri(_schemas[path])
 
 
+def read_only(db):
+    """The same database through connections whose transactions are
+    read-only, as on a standby (PostgreSQL only)."""
+    if not is_pg(db):
+        raise ValueError("read_only() is PostgreSQL's: an SQLite file is made read-only by its permissions")
+    return db + "%20-cdefault_transaction_read_only%3Don"
+
+
 def is_pg(db):
     return db.startswith("postgresql://") or db.startswith("postgres://")
 
