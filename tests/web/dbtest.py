@@ -16,6 +16,7 @@ Statements must read the same on both engines (the user table is "user",
 quoted), or give PostgreSQL's text as pg=. The schemas made are dropped
 when the suite ends."""
 import atexit
+import getpass
 import json
 import os
 import re
@@ -83,6 +84,21 @@ def read_only(db):
     if not is_pg(db):
         raise ValueError("read_only() is PostgreSQL's: an SQLite file is made read-only by its permissions")
     return db + "%20-cdefault_transaction_read_only%3Don"
+
+
+# A password that with_password() puts in a URI: the test cluster trusts
+# its clients (initdb -A trust) and never asks for it.
+SECRET = "dbtest-secret-0b5f"
+
+
+def with_password(db):
+    """db with SECRET as its user's password (PostgreSQL only), so that a
+    suite can check that sobre keeps it out of what it prints and logs."""
+    m = re.match(r"(postgres(?:ql)?://)(?:([^@/:]*)(?::[^@/]*)?@)?(.*)", db)
+    if not is_pg(db) or not m:
+        raise ValueError("with_password() is PostgreSQL's")
+    user = m.group(2) or getpass.getuser()
+    return f"{m.group(1)}{user}:{SECRET}@{m.group(3)}"
 
 
 def is_pg(db):

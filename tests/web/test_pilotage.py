@@ -220,7 +220,7 @@ def db_errors(sobre, guide, work):
 
     # --- read-only: a folder the server cannot write, the file read-only too
     if dbtest.PG:
-        rdb, binary, as_nobody = dbtest.read_only(db), sobre, False
+        rdb, binary, as_nobody = dbtest.with_password(dbtest.read_only(db)), sobre, False
         state = lambda: (cli(sobre, "show", "a.1", "--db", db).stdout, cli(sobre, "history", "--db", db).stdout,
                          dbtest.query(db, "SELECT count(*) FROM login_failure"))
         before = state()
@@ -277,7 +277,10 @@ def db_errors(sobre, guide, work):
     # The database's own words for a refused write (SQLite's error, PostgreSQL's SQLSTATE's cause).
     health_err, login_err = ("accepts only reads", "accepts only reads") if dbtest.PG else \
         ("opened read-only", "readonly database")
-    check("is opened read-only" in text, "read-only: the server says so at start")
+    check(("is opened read-only (the database server accepts only reads)" if dbtest.PG else
+           "is opened read-only (it or its folder is read-only)") in text, "read-only: the server says so at start")
+    if dbtest.PG:
+        check(dbtest.SECRET not in text, "read-only: the URI's password is not in the server's messages:\n" + text[:1000])
     check(re.search(r"route=/healthz path=/healthz status=503 .* err=\".*" + health_err + r".*\[db-readonly\]\"", text),
           "read-only: the failed health check is logged with its cause")
     check(re.search(r"method=POST route=/pilotage/connexion path=/pilotage/connexion status=503 .* err=\".*" + login_err +
@@ -1088,6 +1091,8 @@ def main(sobre, guide):
         copy = os.path.join(work, "guide")
         shutil.copytree(guide, copy)
         db = dbtest.location(os.path.join(work, "sobre.db"))
+        if dbtest.PG:  # a password in the URI, which the server's messages must not show
+            db = dbtest.with_password(db)
         errlog = open(os.path.join(work, "serve.err"), "w")
         p = subprocess.Popen([sobre, "serve", "--port", "0", "--quiet", "--watch", "--db", db, copy],
                              stdout=subprocess.PIPE, stderr=errlog, text=True)
@@ -1779,6 +1784,9 @@ def main(sobre, guide):
         errlog.close()
         log = open(os.path.join(work, "serve.err"), encoding="utf-8", errors="replace").read()
         check(not re.search(r"Sanitizer|runtime error", log), "no sanitizer report from the server:\n" + log[-3000:])
+        if dbtest.PG:
+            check(dbtest.SECRET not in log and "guide imported" in log,
+                  "the URI's password is not in the server's messages (the guide's import among them):\n" + log[:1000])
         if not dbtest.PG:
             check(re.search(r"backup \S+/copies/sobre-[0-9-]+\.db written \(2 older removed, the newest 2 kept\)",
                             log), "the backup is logged")
