@@ -3,15 +3,18 @@
 # sobre, tools/pg_schema and tests/steer/test_store_pg). One throwaway
 # cluster (tests/pg/cluster.sh; or the one of SOBRE_TEST_PG when set) for
 # all of them: the baseline schema against SQLite's (test_schema.sh), the
-# backend against a real server (test_store_pg) and the CLI on it
-# (cli.sh). Without PostgreSQL's server binaries it says SKIPPED and
-# succeeds, except under CI ($CI set), where it fails.
+# backend against a real server (test_store_pg), the CLI on it (cli.sh),
+# then the web and mail suites that make test runs on SQLite, again with
+# SOBRE_TEST_BACKEND=pg (tests/web/dbtest.py: each database a new schema).
+# Without PostgreSQL's server binaries it says SKIPPED and succeeds, except
+# under CI ($CI set), where it fails.
 set -eu
 if [ $# -ne 1 ]; then
 	echo "usage: $0 BUILD" >&2
 	exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
 build=$(cd "$1" && pwd)
 for f in "$build/sobre" "$build/tools/pg_schema" "$build/tests/steer/test_store_pg"; do
 	if [ ! -x "$f" ]; then
@@ -41,3 +44,16 @@ ok="guide-import guide-list weights weights-set score plan history assess show i
 ok="$ok snapshot-create snapshot-list user-add user-list export-assessment measure objective-add objective-list"
 ok="$ok snapshot-diff consolidate report strategy"
 PG_CLI_OK=${PG_CLI_OK-$ok} "$here/cli.sh" "$build/sobre"
+# Each suite prints its own "NAME on PostgreSQL: N passed, M failed" line;
+# all run, and any failure fails the whole.
+failed=""
+for suite in web/test_serve.py:examples/guide web/test_pilotage.py:examples/guide \
+	web/test_json_objects.py:examples/guide mail/test_remind.py:tests/cases/steer/_base/guide-v1 \
+	web/test_reminders.py:examples/guide; do
+	SOBRE_TEST_BACKEND=pg python3 "$root/tests/${suite%%:*}" "$build/sobre" "$root/${suite#*:}" ||
+		failed="$failed ${suite%%:*}"
+done
+if [ -n "$failed" ]; then
+	echo "pg: FAILED on PostgreSQL:$failed" >&2
+	exit 1
+fi
