@@ -6,7 +6,7 @@ first admin, login, sessions and logout, roles and CSRF on every write route
 body limit, the JSON API with session and token, backup while serving, and
 the login rate limit (last: it locks the loopback address); then, each on a
 database of its own, perimeters (scoped roles, the scope in addresses, the
-switcher) and the database's failures.
+switcher), another writer holding the lock, and the database's failures.
 
     test_pilotage.py SOBRE GUIDE_DIR
 
@@ -287,6 +287,55 @@ def db_errors(sobre, guide, work):
                     r".*\[db-readonly\]\"", text),
           "read-only: the refused login is logged with the database's error:\n" + text[-2000:])
     check(not re.search(r"Sanitizer|runtime error", text), "no sanitizer report:\n" + text[-3000:])
+
+
+def db_busy(sobre, guide, work):
+    """Another writer holds the database's write lock (SQLite's, or on
+    PostgreSQL the writers' advisory lock) for longer than a save waits
+    (5 s): pages still answer at once, a save answers 503 saying the
+    database is busy, with nothing written, and its log line carries the
+    cause."""
+    db = dbtest.location(os.path.join(work, "busy.db"))
+    run = lambda *a, stdin=None: cli(sobre, *a, "--db", db, stdin=stdin)
+    steps = [run("init"), run("guide", "import", guide),
+             run("user", "add", "admin@example.fr", "--role", "admin", "--password-stdin", stdin="admin-password-1\n")]
+    check(not [x for x in steps if x.returncode], f"busy: the database made with the CLI: {[x.stderr for x in steps]}")
+    logpath = os.path.join(work, "busy.err")
+    log = open(logpath, "w")
+    p = holder = None
+    try:
+        p, port = start_server([sobre, "serve", "--port", "0", "--db", db, guide], log)
+        c = Client(port)
+        check(c.login("admin@example.fr", "admin-password-1")[0] == 303, "busy: admin logs in")
+        s, _, b = c.req("/pilotage/pratiques/a.1")
+        ver = re.search(rb'name="version" value="(\d+)"', b)
+        before = run("history").stdout
+        holder = dbtest.Holder(db)
+        t0 = time.monotonic()
+        s, _, b = c.req("/pilotage/")
+        check(s == 200 and time.monotonic() - t0 < 1, f"busy: a page answers at once ({s}, {time.monotonic() - t0:.2f} s)")
+        t0 = time.monotonic()
+        s, _, b = c.req("/pilotage/pratiques/a.1", {"csrf": c.csrf, "version": ver.group(1).decode() if ver else "0",
+                                                     "status": "en cours", "pilot": "", "owner": "", "due": "",
+                                                     "comment": "", "evidence": ""})
+        took = time.monotonic() - t0
+        holder.release()
+        holder = None
+        check(s == 503 and "occupée par une autre écriture".encode() in b and "Rien n&#39;a été enregistré".encode() in b
+              and 4 < took < 10, f"busy: a save answers 503, busy, after the wait ({s}, {took:.1f} s): {b[:300]!r}")
+        check(run("history").stdout == before, "busy: nothing written")
+        check(stop_server(p) == 0, "busy: server stops")
+        p = None
+    finally:
+        if holder:
+            holder.release()
+        if p and p.poll() is None:
+            p.kill()
+            p.wait()
+        log.close()
+    text = open(logpath, encoding="utf-8", errors="replace").read()
+    check(re.search(r"method=POST .*path=/pilotage/pratiques/a\.1 status=503 .* err=\".*\[db-busy\]\"", text),
+          "busy: the log line carries the cause:\n" + text[-2000:])
 
 
 def scopes(sobre, guide, work):
@@ -1800,6 +1849,7 @@ def main(sobre, guide):
         strategy(sobre, guide, work)
         objectives(sobre, guide, work)
         dashboard_cache(sobre, guide, work)
+        db_busy(sobre, guide, work)
         db_errors(sobre, copy, work)
     finally:
         if p and p.poll() is None:
