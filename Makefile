@@ -168,10 +168,10 @@ check: deps
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 # The PostgreSQL tests (tests/pg/run.sh: a throwaway cluster for the
-# baseline schema, the backend's unit test and the CLI on it; skipped
-# without PostgreSQL's server binaries outside CI) run on the plain build
-# only: they test SQL and the server's answers, which the sanitizers do
-# not see.
+# baseline schema, the backend's unit test, the CLI and the web and mail
+# suites below on it; skipped without PostgreSQL's server binaries outside
+# CI) run on the plain build only: they test SQL and the server's answers,
+# which the sanitizers do not see.
 test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/pg_schema)
 	@./tests/run-unit.sh $(BUILD)
 	@./tests/fuzz/replay.sh $(BUILD) $(if $(SANFLAGS),1,0) $(FUZZERS)

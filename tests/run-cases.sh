@@ -10,7 +10,8 @@
 # tests/pg/run.sh sets it), only the steering cases run, each with SOBRE_DB
 # naming a new schema of that database: the same commands must print the
 # same on both backends. A case about the SQLite file itself (its path,
-# its folder, a read-only copy, a full disk, backups) has a file
+# its folder, a read-only copy, a full disk, backups) or about the db
+# setting (which SOBRE_DB overrides) has a file
 # sqlite-only saying why, and is left out of that run.
 set -u
 sobre=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -88,7 +89,7 @@ for suite in $suites; do
 	done
 done
 if [ -n "$pg" ]; then
-	echo "cases on PostgreSQL: $pass passed, $fail failed, $skipped about the SQLite file (sqlite-only)"
+	echo "cases on PostgreSQL: $pass passed, $fail failed, $skipped left out (sqlite-only)"
 else
 	echo "cases: $pass passed, $fail failed"
 fi

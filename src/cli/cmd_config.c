@@ -1,11 +1,13 @@
 /* cmd_config: `sobre config check [FILE]` — the settings file serve would
  * read, checked key by key, and the settings that result with where each
- * comes from (default, FILE:LINE, env SOBRE_X), written as a settings file. */
+ * comes from (default, FILE:LINE, env SOBRE_X), written as a settings file,
+ * less the password of a PostgreSQL URI. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "steer/store.h"
 #include "util/xalloc.h"
 
 static const char usage[] = "sobre config check [FILE]";
@@ -70,8 +72,13 @@ int cmd_config(int argc, char **argv)
 	for (size_t i = 0; i < cli_serve_nkeys; i++) {
 		buf_reset(&line);
 		if (vals[i].value) {
+			/* What is printed ends up in terminals, tickets and CI logs:
+			 * a database URI goes without its password, as in every
+			 * message of sobre (store_location_name). */
+			char *db = strcmp(cli_serve_keys[i].name, "db") == 0 ? store_location_name(vals[i].value) : NULL;
 			buf_printf(&line, "%s = ", cli_serve_keys[i].name);
-			put_value(&line, vals[i].value);
+			put_value(&line, db ? db : vals[i].value);
+			free(db);
 		} else {
 			buf_printf(&line, "# %s is not set", cli_serve_keys[i].name);
 		}

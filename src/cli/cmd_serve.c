@@ -88,10 +88,15 @@ static int prepare_db(const char *db, const char *dir, const char *admin, char p
 	store_rollback(s);
 	if (version && users) {
 		const char *ro = store_readonly_cause(s);
+		const char *why = !ro ? NULL
+				  : strcmp(ro, STORE_CAUSE_FULL) == 0 ? "the disk is full"
+				  : store_location_is_postgres(db) ? "the database server accepts only reads"
+								   : "it or its folder is read-only";
+		/* store_name: a URI's password stays out of the log. */
 		if (ro)
 			fprintf(stderr, "sobre serve: warning: %s is opened read-only (%s): pages are served, but nothing "
 					"can be saved, logins included, until sobre serve is restarted with write access\n",
-				db, strcmp(ro, STORE_CAUSE_FULL) == 0 ? "the disk is full" : "it or its folder is read-only");
+				store_name(s), why);
 		goto done;
 	}
 	/* Again under the write lock: another process may have done it. */
@@ -109,7 +114,7 @@ static int prepare_db(const char *db, const char *dir, const char *admin, char p
 		store_set_actor(s, "sobre serve");
 		rc = catalog_import(s, g, "gbpnr", profile_builtin("gbpnr"), dir, &imp, &d);
 		if (!rc)
-			fprintf(stderr, "sobre serve: %s: guide imported (%zu practices)\n", db, imp.new_c.len);
+			fprintf(stderr, "sobre serve: %s: guide imported (%zu practices)\n", store_name(s), imp.new_c.len);
 		catalog_import_free(&imp);
 		if (rc)
 			goto done;

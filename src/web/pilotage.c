@@ -611,6 +611,9 @@ void pilotage_handle(void *ud, const web_request_t *req, web_response_t *res)
 	 * token are checked first, as always. */
 	char arg[PILOTAGE_MAX_ID];
 	const struct route *rt = route_find(req->path, r.post, arg);
+	/* Named before the transaction starts: a database that cannot even
+	 * begin one is still logged and counted against the route. */
+	res->route = rt ? rt->path : "/pilotage/(unknown)";
 	bool write = r.post || (rt && (rt->flags & R_WRITE));
 	int retries = rt && (rt->flags & R_ONCE) ? 0 : PILOTAGE_ATTEMPTS - 1;
 	while (!handle_once(p, &r, write) && retries-- > 0) {

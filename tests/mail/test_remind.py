@@ -12,14 +12,16 @@ message once.
     test_remind.py SOBRE GUIDE_DIR
 
 Prints "remind: N passed, M failed"; SKIPPED without aiosmtpd, except
-under CI (CI set), where that fails."""
+under CI (CI set), where that fails. On PostgreSQL with
+SOBRE_TEST_BACKEND=pg (tests/web/dbtest.py): each folder's database, which
+the commands find as ./sobre.db on SQLite, is then a schema named by
+SOBRE_DB."""
 import email
 import email.policy
 import os
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,6 +29,9 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "web"))
+import dbtest  # noqa: E402
+
 SYSPY = "/usr/bin/python3"
 passed = failed = 0
 
@@ -37,7 +42,7 @@ def check(cond, what):
         passed += 1
     else:
         failed += 1
-        print("FAIL: remind:", what)
+        print(f"FAIL: remind{dbtest.LABEL}:", what)
 
 
 def have_aiosmtpd():
@@ -77,8 +82,20 @@ class Server:
         self.p.wait(10)
 
 
+def db_of(cwd):
+    """The database of a folder: its sobre.db (the commands' default), or
+    its schema on PostgreSQL."""
+    return dbtest.location(os.path.join(cwd, "sobre.db"))
+
+
+def at(env, cwd):
+    """env for a command run in cwd: on PostgreSQL, SOBRE_DB names the
+    folder's schema."""
+    return dict(env, SOBRE_DB=db_of(cwd)) if dbtest.PG else env
+
+
 def sobre(exe, cwd, env, *args):
-    return subprocess.run([exe, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([exe, *args], cwd=cwd, env=at(env, cwd), capture_output=True, text=True, timeout=120)
 
 
 def make_db(exe, guide, cwd, env):
@@ -89,12 +106,12 @@ def make_db(exe, guide, cwd, env):
         assert r.returncode == 0, r.stderr
     for who, fn in (("bob@mairie.fr", ["--function", "Direction du numérique"]), ("carol@mairie.fr", []),
                     ("dave@mairie.fr", ["--function", "Direction du numérique"])):
-        r = subprocess.run([exe, "user", "add", who, "--role", "pilote", *fn, "--password-stdin"], cwd=cwd, env=env,
+        r = subprocess.run([exe, "user", "add", who, "--role", "pilote", *fn, "--password-stdin"], cwd=cwd,
+                           env=at(env, cwd),
                            input="pilotepass123\n", capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
     # dave opted out (what "Mon compte" or the unsubscribe link does).
-    with sqlite3.connect(os.path.join(cwd, "sobre.db")) as c:
-        c.execute("UPDATE user SET digest = 0 WHERE email = 'dave@mairie.fr'")
+    dbtest.execute(db_of(cwd), """UPDATE "user" SET digest = 0 WHERE email = 'dave@mairie.fr'""")
     for a in (["assess", "a.2", "--status", "planifiee", "--pilot", "Direction du numérique", "--due", "2026-05-03"],
               ["assess", "b.1", "--due", "2026-01-31", "--owner", "bob@mairie.fr"]):
         r = sobre(exe, cwd, env, *a)
@@ -102,8 +119,7 @@ def make_db(exe, guide, cwd, env):
 
 
 def count(db, table):
-    with sqlite3.connect(db) as c:
-        return c.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return dbtest.query(db, f"SELECT count(*) FROM {table}")[0][0]
 
 
 def check_digest(raw, msg, token):
@@ -145,7 +161,7 @@ def main():
         if os.environ.get("CI"):
             print("FAIL: remind: aiosmtpd is missing (apt install python3-aiosmtpd)")
             sys.exit(1)
-        print("remind: SKIPPED (no aiosmtpd for /usr/bin/python3)")
+        print(f"remind{dbtest.LABEL}: SKIPPED (no aiosmtpd for /usr/bin/python3)")
         return
     tmp = tempfile.mkdtemp(prefix="sobre-remind-")
     servers = []
@@ -155,7 +171,7 @@ def main():
         for s in servers:
             s.stop()
         shutil.rmtree(tmp)
-    print(f"remind: {passed} passed, {failed} failed")
+    print(f"remind{dbtest.LABEL}: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 
@@ -168,9 +184,8 @@ def run(exe, guide, tmp, servers):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRE_")}
     env.update(SOBRE_NOW="2026-05-02T09:00:00Z", SOBRE_USER="referente", TZ="UTC", SOBRE_CONFIG=conf)
     make_db(exe, guide, work, env)
-    db = os.path.join(work, "sobre.db")
-    with sqlite3.connect(db) as c:
-        token = c.execute("SELECT unsubscribe_token FROM user WHERE email = 'bob@mairie.fr'").fetchone()[0]
+    db = db_of(work)
+    token = dbtest.query(db, """SELECT unsubscribe_token FROM "user" WHERE email = 'bob@mairie.fr'""")[0][0]
     check(re.fullmatch(r"[0-9a-f]{48}", token) is not None, "a 192-bit token per user")
 
     # A server that refuses connections: a clear error, exit 1, nothing recorded.
@@ -236,7 +251,7 @@ def run(exe, guide, tmp, servers):
     work2 = os.path.join(tmp, "w2")
     os.makedirs(work2)
     make_db(exe, guide, work2, env)
-    db2 = os.path.join(work2, "sobre.db")
+    db2 = db_of(work2)
     env_tls = dict(env, SOBRE_SMTP_URL=f"smtp://127.0.0.1:{tls.port}", SOBRE_SMTP_USER="sobre",
                    SOBRE_SMTP_PASSWORD_FILE=pwfile, SOBRE_SMTP_CA_FILE=cert)
     r = sobre(exe, work2, env_tls, "remind")
@@ -276,7 +291,7 @@ def run(exe, guide, tmp, servers):
     work3 = os.path.join(tmp, "w3")
     os.makedirs(work3)
     make_db(exe, guide, work3, env)
-    procs = [subprocess.Popen([exe, "serve", "--port", "0", "--db", os.path.join(work3, "sobre.db"), "--quiet",
+    procs = [subprocess.Popen([exe, "serve", "--port", "0", "--db", db_of(work3), "--quiet",
                                os.path.join(work3, "guide")], cwd=work3, env=env_plain, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     deadline = time.time() + 20
@@ -290,7 +305,7 @@ def run(exe, guide, tmp, servers):
     check(len(got) == 3 and len(set(got)) == 3, f"two serve processes: each message once: {got} {errs}")
     # And a restart sends nothing more.
     plain.clear()
-    p = subprocess.Popen([exe, "serve", "--port", "0", "--db", os.path.join(work3, "sobre.db"), "--quiet",
+    p = subprocess.Popen([exe, "serve", "--port", "0", "--db", db_of(work3), "--quiet",
                           os.path.join(work3, "guide")], cwd=work3, env=env_plain, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     p.stdout.readline()
@@ -310,7 +325,7 @@ def run(exe, guide, tmp, servers):
     os.makedirs(work4)
     make_db(exe, guide, work4, env)
     env_mute = dict(env_plain, SOBRE_SMTP_URL=f"smtp://127.0.0.1:{mute.getsockname()[1]}", SOBRE_SMTP_TIMEOUT="120")
-    p = subprocess.Popen([exe, "serve", "--port", "0", "--db", os.path.join(work4, "sobre.db"), "--quiet",
+    p = subprocess.Popen([exe, "serve", "--port", "0", "--db", db_of(work4), "--quiet",
                           os.path.join(work4, "guide")], cwd=work4, env=env_mute, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     port = re.search(r":(\d+)/", p.stdout.readline()).group(1)
@@ -328,7 +343,7 @@ def run(exe, guide, tmp, servers):
         p.communicate()
     took = time.time() - t0
     check(p.returncode == 0 and took < 5, f"a mute mail server: serve stops in {took:.1f} s (status {p.returncode})")
-    check(count(os.path.join(work4, "sobre.db"), "reminder_sent") == 0, "a mute mail server: nothing recorded as sent")
+    check(count(db_of(work4), "reminder_sent") == 0, "a mute mail server: nothing recorded as sent")
     mute.close()
 
     # /metrics counts them: a failed send under serve, then its retry.
@@ -336,7 +351,7 @@ def run(exe, guide, tmp, servers):
     for env_, name, want in ((dict(env, SOBRE_SMTP_URL="smtp://127.0.0.1:1", SOBRE_SMTP_TLS="none"),
                               "sobre_reminders_failed_total", 1),
                              (env_plain, "sobre_reminders_sent_total", 1)):
-        p = subprocess.Popen([exe, "serve", "--port", "0", "--db", os.path.join(work3, "sobre.db"), "--quiet",
+        p = subprocess.Popen([exe, "serve", "--port", "0", "--db", db_of(work3), "--quiet",
                               "--metrics", os.path.join(work3, "guide")], cwd=work3, env=env_,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         port = re.search(r":(\d+)/", p.stdout.readline()).group(1)

@@ -3,18 +3,23 @@
 # sobre, tools/pg_schema and tests/steer/test_store_pg). One throwaway
 # cluster (tests/pg/cluster.sh; or the one of SOBRE_TEST_PG when set) for
 # all of them: the baseline schema against SQLite's (test_schema.sh), the
-# backend against a real server (test_store_pg) and the CLI on it
-# (cli.sh), the web app's crash test (tests/web/crash.py --pg) and two
-# servers behind HAProxy (two_servers.py). Without PostgreSQL's server
-# binaries it says SKIPPED and succeeds, and so does the two-server test
-# without haproxy ($HAPROXY, else haproxy in the PATH or /usr/sbin), except
-# under CI ($CI set), where each fails.
+# backend against a real server (test_store_pg), the CLI on it (cli.sh),
+# the app's retries and outages (test_app.py), the steering suites again
+# (the golden cases, the CLI's end-to-end test, migrate-db), the web app's
+# crash test (tests/web/crash.py --pg), two servers behind HAProxy
+# (two_servers.py), then the web and mail suites that make test runs on
+# SQLite, again with SOBRE_TEST_BACKEND=pg (tests/web/dbtest.py: each
+# database a new schema). Without PostgreSQL's server binaries it says
+# SKIPPED and succeeds, and so does the two-server test without haproxy
+# ($HAPROXY, else haproxy in the PATH or /usr/sbin), except under CI ($CI
+# set), where each fails.
 set -eu
 if [ $# -ne 1 ]; then
 	echo "usage: $0 BUILD" >&2
 	exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
 build=$(cd "$1" && pwd)
 for f in "$build/sobre" "$build/tools/pg_schema" "$build/tests/steer/test_store_pg"; do
 	if [ ! -x "$f" ]; then
@@ -48,7 +53,7 @@ PG_CLI_OK=${PG_CLI_OK-$ok} "$here/cli.sh" "$build/sobre"
 # transaction lost a race; the database out of reach, then back.
 python3 "$here/test_app.py" "$build/sobre" "$here/../../examples/guide"
 # The steering suites again, on PostgreSQL: the golden cases (each in a new
-# schema; those about the SQLite file are marked sqlite-only), the CLI's
+# schema; those about the SQLite file or the db setting are marked sqlite-only), the CLI's
 # end-to-end test, and every release database moved there by migrate-db.
 SOBRE_CASES_PG=$SOBRE_TEST_PG "$here/../run-cases.sh" "$build/sobre"
 SOBRE_E2E_PG=$SOBRE_TEST_PG "$here/../steer/e2e.sh" "$build/sobre"
@@ -68,4 +73,17 @@ elif [ -n "${CI:-}" ]; then
 	exit 1
 else
 	echo "pg two servers: SKIPPED (no haproxy: apt-get install haproxy)" >&2
+fi
+# Each suite prints its own "NAME on PostgreSQL: N passed, M failed" line;
+# all run, and any failure fails the whole.
+failed=""
+for suite in web/test_serve.py:examples/guide web/test_pilotage.py:examples/guide \
+	web/test_json_objects.py:examples/guide mail/test_remind.py:tests/cases/steer/_base/guide-v1 \
+	web/test_reminders.py:examples/guide; do
+	SOBRE_TEST_BACKEND=pg python3 "$root/tests/${suite%%:*}" "$build/sobre" "$root/${suite#*:}" ||
+		failed="$failed ${suite%%:*}"
+done
+if [ -n "$failed" ]; then
+	echo "pg: FAILED on PostgreSQL:$failed" >&2
+	exit 1
 fi

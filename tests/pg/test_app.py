@@ -162,7 +162,9 @@ def main(sobre, guide):
         p.wait(timeout=30)
         err = open(os.path.join(work, "serve.err")).read()
         check("db-retry" in err, "the log line of the 503 names the cause db-retry")
-        check("db-unavailable" in err, "the log lines during the outage name the cause db-unavailable")
+        outage = [x for x in err.splitlines() if "db-unavailable" in x and "path=/pilotage/ " in x]
+        check(outage and all("route=/pilotage/ " in x for x in outage),
+              "the log lines during the outage name the cause db-unavailable and the route:\n" + "\n".join(outage))
     finally:
         if p.poll() is None:
             p.kill()

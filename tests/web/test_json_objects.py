@@ -9,7 +9,8 @@ every object's fields must be exactly those docs/api.md lists for it
 
     test_json_objects.py SOBRE GUIDE_DIR
 
-Prints "json objects: N passed, M failed" and exits non-zero on any failure."""
+Prints "json objects: N passed, M failed" and exits non-zero on any failure;
+on PostgreSQL with SOBRE_TEST_BACKEND=pg (tests/web/dbtest.py)."""
 import json
 import os
 import re
@@ -23,6 +24,9 @@ import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import dbtest  # noqa: E402
+
 API_MD = os.path.join(HERE, "..", "..", "docs", "api.md")
 
 passed = failed = 0
@@ -34,7 +38,7 @@ def check(cond, what):
         passed += 1
     else:
         failed += 1
-        print("FAIL: json objects:", what)
+        print(f"FAIL: json objects{dbtest.LABEL}:", what)
 
 
 def documented_objects(path):
@@ -101,7 +105,7 @@ def main(sobre, guide):
         m["guideBonnesPratiques"]["version"] = "exemple-2"
         json.dump(m, open(meta, "w", encoding="utf-8"), ensure_ascii=False)
 
-        db = os.path.join(work, "sobre.db")
+        db = dbtest.location(os.path.join(work, "sobre.db"))
 
         def cli(*args, stdin=None):
             r = subprocess.run([sobre, *args, "--db", db], capture_output=True, text=True, input=stdin)
@@ -325,7 +329,7 @@ def main(sobre, guide):
             except subprocess.TimeoutExpired:
                 p.kill()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"json objects: {passed} passed, {failed} failed")
+    print(f"json objects{dbtest.LABEL}: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 

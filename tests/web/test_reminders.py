@@ -7,15 +7,16 @@ or another person's guessed token is a 404.
 
     test_reminders.py SOBRE GUIDE_DIR
 
-Prints "reminders-web: N passed, M failed"."""
+Prints "reminders-web: N passed, M failed"; on PostgreSQL with
+SOBRE_TEST_BACKEND=pg (tests/web/dbtest.py)."""
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dbtest  # noqa: E402
 from test_pilotage import Client, cli, start_server, stop_server  # noqa: E402
 
 passed = failed = 0
@@ -27,12 +28,11 @@ def check(cond, what):
         passed += 1
     else:
         failed += 1
-        print("FAIL: reminders-web:", what)
+        print(f"FAIL: reminders-web{dbtest.LABEL}:", what)
 
 
 def digest(db, email):
-    with sqlite3.connect(db) as c:
-        return c.execute("SELECT digest FROM user WHERE email = ?", (email,)).fetchone()[0]
+    return dbtest.query(db, 'SELECT digest FROM "user" WHERE email = ?', (email,))[0][0]
 
 
 def main(sobre, guide):
@@ -40,7 +40,7 @@ def main(sobre, guide):
     try:
         g = os.path.join(tmp, "guide")
         shutil.copytree(guide, g)
-        db = os.path.join(tmp, "sobre.db")
+        db = dbtest.location(os.path.join(tmp, "sobre.db"))
         p, port = start_server([sobre, "serve", "--port", "0", "--db", db, "--admin", "admin@example.fr",
                                 "--quiet", g], subprocess.DEVNULL)
         try:
@@ -49,8 +49,7 @@ def main(sobre, guide):
             check(r.returncode == 0, f"user add: {r.stderr}")
             r = cli(sobre, "user", "add", "eve@example.fr", "--role", "lecteur", "--password-stdin", "--db", db,
                     stdin="evepassword1\n")
-            with sqlite3.connect(db) as c:
-                tok = dict(c.execute("SELECT email, unsubscribe_token FROM user").fetchall())
+            tok = dict(dbtest.query(db, 'SELECT email, unsubscribe_token FROM "user"'))
             check(len(set(tok.values())) == len(tok), "each user has their own token")
             bob = Client(port)
             check(bob.login("bob@example.fr", "bobpassword1")[0] == 303, "bob logs in")
@@ -97,7 +96,7 @@ def main(sobre, guide):
             stop_server(p)
     finally:
         shutil.rmtree(tmp)
-    print(f"reminders-web: {passed} passed, {failed} failed")
+    print(f"reminders-web{dbtest.LABEL}: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
