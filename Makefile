@@ -167,28 +167,31 @@ check: deps
 	$(MAKE) oidc-check BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
-# The PostgreSQL tests (tests/pg/run.sh: a throwaway cluster for the
-# baseline schema, the backend's unit test, the CLI and the web and mail
-# suites below on it; skipped without PostgreSQL's server binaries outside
-# CI) run on the plain build only: they test SQL and the server's answers,
-# which the sanitizers do not see.
+# The suites run several at a time (tests/run_suites.py: SOBRE_TEST_JOBS,
+# default 3), the longest first; each one's output is printed whole. The
+# PostgreSQL tests (tests/pg/run.sh, in two halves with a throwaway cluster
+# each: the backend, the CLI, the app alone, the steering suites, crash and
+# two servers; then the web and mail suites below again; skipped without
+# PostgreSQL's server binaries outside CI) run on the plain build only:
+# they test SQL and the server's answers, which the sanitizers do not see.
 test: $(BUILD)/sobre $(TEST_BIN) $(REPLAY_BIN) $(if $(SANFLAGS),,$(BUILD)/tools/pg_schema)
-	@./tests/run-unit.sh $(BUILD)
-	@./tests/fuzz/replay.sh $(BUILD) $(if $(SANFLAGS),1,0) $(FUZZERS)
-	@./tests/run-cases.sh $(BUILD)/sobre
-	@./tests/run-watch.sh $(BUILD)/sobre
-	@python3 tests/web/test_serve.py $(BUILD)/sobre examples/guide
-	@python3 tests/web/test_pilotage.py $(BUILD)/sobre examples/guide
-	@python3 tests/web/test_json_objects.py $(BUILD)/sobre examples/guide
-	@python3 tests/mail/test_remind.py $(BUILD)/sobre tests/cases/steer/_base/guide-v1
-	@python3 tests/web/test_reminders.py $(BUILD)/sobre examples/guide
-	@./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)
-	@./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)
-	@./tests/fixtures/upgrade.sh $(BUILD)/sobre
-	@./tests/fixtures/migrate.sh $(BUILD)/sobre
-	@./tests/steer/crash.sh $(BUILD)/sobre
-	@python3 tests/web/crash.py $(BUILD)/sobre
-	$(if $(SANFLAGS),,@./tests/pg/run.sh $(BUILD))
+	@python3 tests/run_suites.py \
+		$(if $(SANFLAGS),,"pg=./tests/pg/run.sh $(BUILD) backend" "pg-suites=./tests/pg/run.sh $(BUILD) suites") \
+		"remind=python3 tests/mail/test_remind.py $(BUILD)/sobre tests/cases/steer/_base/guide-v1" \
+		"reminders=python3 tests/web/test_reminders.py $(BUILD)/sobre examples/guide" \
+		"pilotage=python3 tests/web/test_pilotage.py $(BUILD)/sobre examples/guide" \
+		"unit=./tests/run-unit.sh $(BUILD)" \
+		"cases=./tests/run-cases.sh $(BUILD)/sobre" \
+		"serve=python3 tests/web/test_serve.py $(BUILD)/sobre examples/guide" \
+		"steer-crash=./tests/steer/crash.sh $(BUILD)/sobre" \
+		"corpus=./tests/run-corpus.sh $(BUILD)/sobre $(SHARED)" \
+		"watch=./tests/run-watch.sh $(BUILD)/sobre" \
+		"web-crash=python3 tests/web/crash.py $(BUILD)/sobre" \
+		"migrate=./tests/fixtures/migrate.sh $(BUILD)/sobre" \
+		"upgrade=./tests/fixtures/upgrade.sh $(BUILD)/sobre" \
+		"fuzz-replay=./tests/fuzz/replay.sh $(BUILD) $(if $(SANFLAGS),1,0) $(FUZZERS)" \
+		"json-objects=python3 tests/web/test_json_objects.py $(BUILD)/sobre examples/guide" \
+		"steer-e2e=./tests/steer/e2e.sh $(BUILD)/sobre $(SHARED)"
 
 # Browser test of the built site (Chromium, playwright-core, axe-core); skipped
 # without a browser outside CI.

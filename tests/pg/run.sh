@@ -13,9 +13,14 @@
 # SKIPPED and succeeds, and so does the two-server test without haproxy
 # ($HAPROXY, else haproxy in the PATH or /usr/sbin), except under CI ($CI
 # set), where each fails.
+#
+#   tests/pg/run.sh BUILD [all|backend|suites]
+# backend: everything but the web and mail suites; suites: those alone
+# (make test runs the two halves side by side, each with its cluster).
 set -eu
-if [ $# -ne 1 ]; then
-	echo "usage: $0 BUILD" >&2
+part=${2:-all}
+if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ "$part" != all ] && [ "$part" != backend ] && [ "$part" != suites ]; }; then
+	echo "usage: $0 BUILD [all|backend|suites]" >&2
 	exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,44 +41,47 @@ if [ -z "${SOBRE_TEST_PG:-}" ]; then
 	trap 'exit 143' TERM
 	trap 'exit 129' HUP
 fi
-"$here/test_schema.sh" "$build"
-# cmocka's report only when a test fails: a pass is one line.
-if ! "$build/tests/steer/test_store_pg" >"$build/test_store_pg.log" 2>&1; then
-	cat "$build/test_store_pg.log" >&2
-	echo "pg: FAILED: tests/steer/test_store_pg" >&2
-	exit 1
+if [ "$part" != suites ]; then
+	"$here/test_schema.sh" "$build"
+	# cmocka's report only when a test fails: a pass is one line.
+	if ! "$build/tests/steer/test_store_pg" >"$build/test_store_pg.log" 2>&1; then
+		cat "$build/test_store_pg.log" >&2
+		echo "pg: FAILED: tests/steer/test_store_pg" >&2
+		exit 1
+	fi
+	echo "pg backend: $(grep -c '^\[       OK \]' "$build/test_store_pg.log") tests passed" >&2
+	# The commands that run on PostgreSQL: one that stops running fails.
+	ok="guide-import guide-list weights weights-set score plan history assess show indicators perimeter-list perimeter-add"
+	ok="$ok snapshot-create snapshot-list user-add user-list export-assessment measure objective-add objective-list"
+	ok="$ok snapshot-diff consolidate report strategy"
+	PG_CLI_OK=${PG_CLI_OK-$ok} "$here/cli.sh" "$build/sobre"
+	# The web app on PostgreSQL alone: a request run again when its
+	# transaction lost a race; the database out of reach, then back.
+	python3 "$here/test_app.py" "$build/sobre" "$here/../../examples/guide"
+	# The steering suites again, on PostgreSQL: the golden cases (each in a new
+	# schema; those about the SQLite file or the db setting are marked sqlite-only), the CLI's
+	# end-to-end test, and every release database moved there by migrate-db.
+	SOBRE_CASES_PG=$SOBRE_TEST_PG "$here/../run-cases.sh" "$build/sobre"
+	SOBRE_E2E_PG=$SOBRE_TEST_PG "$here/../steer/e2e.sh" "$build/sobre"
+	if ! "$here/../fixtures/migrate.sh" "$build/sobre" "$here/schema.sh" >"$build/migrate-pg.log" 2>&1; then
+		cat "$build/migrate-pg.log" >&2
+		exit 1
+	fi
+	sed 's/^migrate:/migrate to PostgreSQL:/' "$build/migrate-pg.log"
+	# sobre serve killed with SIGKILL under 8 posting threads, on PostgreSQL.
+	python3 "$here/../web/crash.py" --pg "$SOBRE_TEST_PG" "$build/sobre"
+	# Two servers on one database behind HAProxy (Debian's haproxy).
+	haproxy=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
+	if [ -x "$haproxy" ]; then
+		HAPROXY=$haproxy python3 "$here/two_servers.py" "$build/sobre" "$here/../../examples/guide"
+	elif [ -n "${CI:-}" ]; then
+		echo "pg two servers: FAILED (no haproxy: apt-get install haproxy)" >&2
+		exit 1
+	else
+		echo "pg two servers: SKIPPED (no haproxy: apt-get install haproxy)" >&2
+	fi
 fi
-echo "pg backend: $(grep -c '^\[       OK \]' "$build/test_store_pg.log") tests passed" >&2
-# The commands that run on PostgreSQL: one that stops running fails.
-ok="guide-import guide-list weights weights-set score plan history assess show indicators perimeter-list perimeter-add"
-ok="$ok snapshot-create snapshot-list user-add user-list export-assessment measure objective-add objective-list"
-ok="$ok snapshot-diff consolidate report strategy"
-PG_CLI_OK=${PG_CLI_OK-$ok} "$here/cli.sh" "$build/sobre"
-# The web app on PostgreSQL alone: a request run again when its
-# transaction lost a race; the database out of reach, then back.
-python3 "$here/test_app.py" "$build/sobre" "$here/../../examples/guide"
-# The steering suites again, on PostgreSQL: the golden cases (each in a new
-# schema; those about the SQLite file or the db setting are marked sqlite-only), the CLI's
-# end-to-end test, and every release database moved there by migrate-db.
-SOBRE_CASES_PG=$SOBRE_TEST_PG "$here/../run-cases.sh" "$build/sobre"
-SOBRE_E2E_PG=$SOBRE_TEST_PG "$here/../steer/e2e.sh" "$build/sobre"
-if ! "$here/../fixtures/migrate.sh" "$build/sobre" "$here/schema.sh" >"$build/migrate-pg.log" 2>&1; then
-	cat "$build/migrate-pg.log" >&2
-	exit 1
-fi
-sed 's/^migrate:/migrate to PostgreSQL:/' "$build/migrate-pg.log"
-# sobre serve killed with SIGKILL under 8 posting threads, on PostgreSQL.
-python3 "$here/../web/crash.py" --pg "$SOBRE_TEST_PG" "$build/sobre"
-# Two servers on one database behind HAProxy (Debian's haproxy).
-haproxy=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
-if [ -x "$haproxy" ]; then
-	HAPROXY=$haproxy python3 "$here/two_servers.py" "$build/sobre" "$here/../../examples/guide"
-elif [ -n "${CI:-}" ]; then
-	echo "pg two servers: FAILED (no haproxy: apt-get install haproxy)" >&2
-	exit 1
-else
-	echo "pg two servers: SKIPPED (no haproxy: apt-get install haproxy)" >&2
-fi
+[ "$part" != backend ] || exit 0
 # Each suite prints its own "NAME on PostgreSQL: N passed, M failed" line;
 # all run, and any failure fails the whole.
 failed=""
