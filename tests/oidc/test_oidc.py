@@ -31,6 +31,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
+import dbtest  # noqa: E402  (SOBRE_TEST_BACKEND=pg: the databases are schemas on PostgreSQL)
+
 passed = failed = 0
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -208,7 +211,7 @@ def proconnect_like(sobre, guide, work, node_modules, log):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     prov, prov_url = start_provider(node_modules, "proconnect", key, secret, base, log)
-    db = os.path.join(work, "pc.db")
+    db = dbtest.location(os.path.join(work, "pc.db"))
     srv = start_sobre(sobre, guide, db, port,
                       ["--base-url", base, "--oidc-issuer", prov_url, "--oidc-client-id", "sobre",
                        "--oidc-client-secret-file", sfile, "--oidc-name", "ProConnect",
@@ -322,7 +325,7 @@ def plain_provider(sobre, guide, work, node_modules, log):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     prov, prov_url = start_provider(node_modules, "plain", key, secret, base, log)
-    db = os.path.join(work, "plain.db")
+    db = dbtest.location(os.path.join(work, "plain.db"))
     srv = start_sobre(sobre, guide, db, port,
                       ["--base-url", base, "--oidc-issuer", prov_url, "--oidc-client-id", "sobre",
                        "--oidc-client-secret-file", sfile, "--local-login", "no"], log)
@@ -395,7 +398,7 @@ def main():
                 log.flush()
                 with open(log.name, encoding="utf-8", errors="replace") as f:
                     print("--- log (last 60 lines)\n" + "".join(f.readlines()[-60:]), file=sys.stderr)
-    print(f"oidc: {passed} passed, {failed} failed")
+    print(f"oidc{dbtest.LABEL}: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 

@@ -8,7 +8,7 @@
 # (the golden cases, the CLI's end-to-end test, migrate-db), the web app's
 # crash test (tests/web/crash.py --pg), two servers behind HAProxy
 # (two_servers.py), then the web and mail suites that make test runs on
-# SQLite, again with SOBRE_TEST_BACKEND=pg (tests/web/dbtest.py: each
+# SQLite, and make oidc-check's, again with SOBRE_TEST_BACKEND=pg (tests/web/dbtest.py: each
 # database a new schema). Without PostgreSQL's server binaries it says
 # SKIPPED and succeeds, and so does the two-server test without haproxy
 # ($HAPROXY, else haproxy in the PATH or /usr/sbin), except under CI ($CI
@@ -91,6 +91,9 @@ for suite in web/test_serve.py:examples/guide web/test_pilotage.py:examples/guid
 	SOBRE_TEST_BACKEND=pg python3 "$root/tests/${suite%%:*}" "$build/sobre" "$root/${suite#*:}" ||
 		failed="$failed ${suite%%:*}"
 done
+# Single sign-on against the real provider (its logins under way, the
+# accounts it provisions and links, in the database).
+SOBRE_TEST_BACKEND=pg "$root/tests/oidc/run.sh" "$build/sobre" || failed="$failed oidc"
 if [ -n "$failed" ]; then
 	echo "pg: FAILED on PostgreSQL:$failed" >&2
 	exit 1
