@@ -32,7 +32,8 @@ int cmd_init(int argc, char **argv)
 			       "assessments, indicators, plan, scores and snapshots. On an existing\n"
 			       "database, upgrades its schema and changes the organisation's name.\n"
 			       "  --org NAME   the organisation, shown in reports\n"
-			       "  --db FILE    the database file (every steering command takes it)\n"
+			       "  --db FILE    the database file, or a PostgreSQL URI whose schema is empty\n"
+			       "               (every steering command takes it)\n"
 			       "Next: sobre guide import DIR\n", usage, CLI_DEFAULT_DB);
 			return EXIT_OK;
 		default:

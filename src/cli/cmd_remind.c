@@ -21,7 +21,8 @@ static void print_help(void)
 	       "  --dry-run       print the messages instead; nothing is sent or recorded\n"
 	       "  --config FILE   serve's settings file (default $SOBRE_CONFIG, else %s):\n"
 	       "                  smtp_url, smtp_from, base_url... (docs/reminders.md)\n"
-	       "  --db FILE       the database (default: the settings' db, else ./sobre.db)\n"
+	       "  --db FILE       the database, a file or a PostgreSQL URI (default: the settings'\n"
+	       "                  db, else ./sobre.db)\n"
 	       "  --now DATE      the date to remind as of (YYYY-MM-DD; default today)\n",
 	       usage, CLI_DEFAULT_CONFIG);
 }
