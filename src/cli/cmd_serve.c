@@ -260,6 +260,13 @@ size_t cli_serve_settings(const char *path, config_value_t *vals, const char **u
 		char *norm = NULL;
 		if (!v)
 			continue;
+		/* Empty: the built-in default, whatever the file says; how a
+		 * container's -e SOBRE_BACKUPS= takes back a line of the packaged
+		 * settings file it cannot edit. */
+		if (!*v) {
+			config_set(&vals[i], k->def, CONFIG_FROM_ENV, 0);
+			continue;
+		}
 		buf_reset(&why);
 		if (config_check_value(k, v, &norm, &why)) {
 			config_set(&vals[i], norm, CONFIG_FROM_ENV, 0);
@@ -303,8 +310,9 @@ size_t cli_serve_check(const config_value_t *vals, diag_list_t *d)
 	size_t before = diag_count(d, DIAG_ERROR);
 	const char *db = val(vals, 'D');
 	if (val(vals, 'B') && db && store_location_is_postgres(db))
-		combo_error(d, 'B', "remove it, and back PostgreSQL up with its own tools: pg_dump -Fc for a copy, "
-				    "pg_basebackup with WAL archiving for point-in-time recovery",
+		combo_error(d, 'B', "remove it (a file you cannot edit: SOBRE_BACKUPS set empty), and back PostgreSQL "
+				    "up with its own tools: pg_dump -Fc for a copy, pg_basebackup with WAL archiving for "
+				    "point-in-time recovery",
 			    "copies an SQLite file, and db is a PostgreSQL database");
 	const char *issuer = val(vals, T_OIDC_ISSUER);
 	static const int oidc_tags[] = {T_OIDC_CLIENT_ID, T_OIDC_SECRET_FILE, T_OIDC_NAME, T_OIDC_DOMAINS, T_OIDC_SIRETS};

@@ -26,7 +26,7 @@ void config_values_free(config_value_t *vals, size_t n)
 
 void config_set(config_value_t *val, const char *value, config_source_t source, int line)
 {
-	char *copy = xstrdup(value);
+	char *copy = value ? xstrdup(value) : NULL;
 	free(val->value);
 	*val = (config_value_t){copy, source, line};
 }

@@ -46,7 +46,7 @@ typedef struct {
 /* vals[i] = keys[i]'s default, for n keys. config_values_free releases them. */
 void config_values_init(const config_key_t *keys, size_t n, config_value_t *vals);
 void config_values_free(config_value_t *vals, size_t n);
-/* Replaces vals's value with a copy of value. */
+/* Replaces vals's value with a copy of value (NULL: unset). */
 void config_set(config_value_t *val, const char *value, config_source_t source, int line);
 
 /* Checks value against k's type; on success returns true with *norm set to
