@@ -350,11 +350,6 @@ long long store_changes(store_t *s)
 	return s->ops->changes(s);
 }
 
-long long store_last_id(store_t *s)
-{
-	return s->ops->last_id(s);
-}
-
 /* --- queries ----------------------------------------------------------- */
 
 /* Keeps the failure whose backend code a call returned in q. */

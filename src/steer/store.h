@@ -252,10 +252,6 @@ bool store_col_null(const store_query_t *q, int col);
 
 /* Rows changed by the last INSERT, UPDATE or DELETE of this connection. */
 long long store_changes(store_t *s);
-/* The id of the last row INSERTed on this connection (RETURNING id says it
- * in the statement itself). SQLite only: -1 on PostgreSQL, which has no
- * such thing (lastval() names the last sequence any trigger used). */
-long long store_last_id(store_t *s);
 
 /* STEER_IO with a diagnostic unless a transaction is open. */
 steer_rc store_require_tx(store_t *s, diag_list_t *d);

@@ -61,7 +61,6 @@ typedef struct store_ops {
 	/* store_data_version once store.c has checked a transaction is open. */
 	steer_rc (*data_version)(store_t *s, unsigned long long *out, diag_list_t *d);
 	long long (*changes)(store_t *s);
-	long long (*last_id)(store_t *s);
 
 	/* Statements. prepare sets *st (freed by finalize) or returns the
 	 * code of its failure. reset rewinds a statement that may be on a

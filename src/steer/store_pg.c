@@ -724,14 +724,6 @@ static long long pg_changes(store_t *s)
 	return s->conn->changes;
 }
 
-/* No caller once the steer modules read new ids with RETURNING; lastval()
- * would name any sequence a trigger used last. */
-static long long pg_last_id(store_t *s)
-{
-	(void)s;
-	return -1;
-}
-
 /* --- statements -------------------------------------------------------- */
 
 static int pg_prepare(store_t *s, const char *sql, store_stmt_t **out)
@@ -1030,7 +1022,6 @@ const store_ops_t store_pg_ops = {
 	.in_transaction = pg_in_transaction,
 	.data_version = pg_data_version,
 	.changes = pg_changes,
-	.last_id = pg_last_id,
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,
 	.reset = pg_reset,

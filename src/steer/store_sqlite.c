@@ -925,11 +925,6 @@ static long long sqlite_changes(store_t *s)
 	return sqlite3_changes64(s->conn->db);
 }
 
-static long long sqlite_last_id(store_t *s)
-{
-	return sqlite3_last_insert_rowid(s->conn->db);
-}
-
 /* --- statements -------------------------------------------------------- */
 
 /* A store_stmt_t of this backend is an sqlite3_stmt. */
@@ -1046,7 +1041,6 @@ const store_ops_t store_sqlite_ops = {
 	.in_transaction = sqlite_in_transaction,
 	.data_version = sqlite_data_version,
 	.changes = sqlite_changes,
-	.last_id = sqlite_last_id,
 	.prepare = sqlite_prepare,
 	.finalize = sqlite_finalize,
 	.reset = sqlite_reset,
