@@ -91,16 +91,18 @@ class Browser:
                 return c.value
         return None
 
-    def to_callback(self, email):
+    def to_callback(self, email, callback_base=None):
         """From sobre's button to the provider's answer: the callback URL
-        (not yet opened), or None with the last answer."""
+        (not yet opened; on callback_base, default this browser's server),
+        or None with the last answer."""
+        callback = (callback_base or self.base) + "/pilotage/oidc/retour"
         self.req("/pilotage/connexion")
         s, h, _ = self.req("/pilotage/connexion/oidc", {"csrf": self.csrf})
         if s != 303:
             return None, (s, h)
         url = urllib.parse.urljoin(self.base, h["Location"])
         for _ in range(12):
-            if url.startswith(self.base + "/pilotage/oidc/retour"):
+            if url.startswith(callback):
                 return url, None
             s, h, b = self.req(url)
             if s == 200 and b'name="prompt" value="login"' in b:
@@ -354,6 +356,31 @@ def plain_provider(sobre, guide, work, node_modules, log):
             api = Browser(base)
             s, _, _ = api.req("/pilotage/api/score", headers={"Authorization": "Bearer " + m.group(1).decode()})
             check(s == 200, f"the api token works ({s})")
+
+        # Two servers on one database (base_url and the provider's redirect
+        # URI name the first): a login started on the second comes back
+        # through the first, which finds it in the database; the session
+        # then works on both.
+        port2 = free_port()
+        srv2 = start_sobre(sobre, guide, db, port2,
+                           ["--base-url", base, "--oidc-issuer", prov_url, "--oidc-client-id", "sobre",
+                            "--oidc-client-secret-file", sfile, "--local-login", "no"], log)
+        try:
+            b2 = Browser(f"http://127.0.0.1:{port2}")
+            url, last = b2.to_callback("ada@example.org", base)
+            check(url is not None, f"two servers: the login started on the second reaches the callback ({last})")
+            if url:
+                s, _, _ = b2.req(url)
+                check(s == 303 and b2.cookie("sobre_session") is not None,
+                      f"two servers: the first server completes the second's login ({s})")
+                s1, _, _ = b2.req(base + "/pilotage/")
+                s2, _, _ = b2.req("/pilotage/")
+                check(s1 == 200 and s2 == 200, f"two servers: the session works on both ({s1}, {s2})")
+                s, _, _ = b2.req(url)
+                check(s != 303, f"two servers: the callback replayed is refused ({s})")
+        finally:
+            rc = stop(srv2)
+            check(rc == 0, f"the second server stops cleanly (status {rc})")
 
         # An unknown account with provisioning "existing" (the default).
         b = Browser(base)
