@@ -13,17 +13,18 @@
     SOBRE_TEST_PG=URI tests/pg/test_app.py SOBRE GUIDE_DIR
 
 Prints "pg app: N passed, M failed" and exits non-zero on any failure."""
-import http.cookiejar
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "web"))
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
+import crash  # noqa: E402  (its Browser)
+import dbtest  # noqa: E402  (its query and execute, through psql)
+
 ATTEMPTS = 3  # PILOTAGE_ATTEMPTS
 passed = failed = 0
 
@@ -37,41 +38,17 @@ def check(cond, what):
         print("FAIL: pg app:", what)
 
 
-def psql(db, sql):
-    psql_bin = os.path.join(os.environ.get("SOBRE_TEST_PG_BIN", ""), "psql")
-    r = subprocess.run([psql_bin if os.environ.get("SOBRE_TEST_PG_BIN") else "psql", "-qXAt", "-v", "ON_ERROR_STOP=1",
-                        db, "-c", sql], capture_output=True, text=True)
-    if r.returncode:
-        raise SystemExit(f"pg app: psql failed: {r.stderr}")
-    return r.stdout.strip()
+def one(db, sql):
+    return dbtest.query(db, sql)[0][0]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def login(port, email, password, keep=None):
-    """Status and body of a login from a new browser (keep: a list that
-    gets the browser's opener, to use its session afterwards)."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect,
-                                         urllib.request.HTTPCookieProcessor(jar))
-
-    def req(data=None):
-        body = urllib.parse.urlencode(data).encode() if data else None
-        r = urllib.request.Request(f"http://127.0.0.1:{port}/pilotage/connexion", data=body)
-        try:
-            with opener.open(r, timeout=30) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read()
-
-    if keep is not None:
-        keep.append(opener)
-    _, b = req()
-    token = re.search(rb'name="csrf" value="([0-9a-f]{64})"', b).group(1).decode()
-    return req({"email": email, "password": password, "csrf": token})
+def login(port, email, password):
+    """A new browser that logged in, with the login's status and page."""
+    b = crash.Browser()
+    b.port = port
+    b.req("/pilotage/connexion")
+    s, _, body = b.req("/pilotage/connexion", {"email": email, "password": password, "csrf": b.csrf})
+    return b, s, body
 
 
 def main(sobre, guide):
@@ -90,7 +67,7 @@ def main(sobre, guide):
             raise SystemExit(f"pg app: serve did not start: {out!r}")
         port, password = int(m.group(1)), pw.group(1)
         # fail: how many attempts the trigger fails, and with which error.
-        psql(db, """CREATE SEQUENCE retry_probe;
+        dbtest.execute(db, """CREATE SEQUENCE retry_probe;
             CREATE TABLE retry_fail(n int, state text);
             INSERT INTO retry_fail VALUES (0, '40001');
             CREATE FUNCTION retry_probe() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -105,11 +82,11 @@ def main(sobre, guide):
             CREATE TRIGGER retry_probe BEFORE INSERT ON session FOR EACH ROW EXECUTE FUNCTION retry_probe()""")
 
         def attempt(n, state):
-            psql(db, f"UPDATE retry_fail SET n = {n}, state = '{state}'; ALTER SEQUENCE retry_probe RESTART")
-            before = int(psql(db, "SELECT count(*) FROM session"))
-            s, b = login(port, "admin@localhost", password)
-            tries = int(psql(db, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM retry_probe"))
-            return s, b, tries, int(psql(db, "SELECT count(*) FROM session")) - before
+            dbtest.execute(db, f"UPDATE retry_fail SET n = {n}, state = '{state}'; ALTER SEQUENCE retry_probe RESTART")
+            before = one(db, "SELECT count(*) FROM session")
+            _, s, b = login(port, "admin@localhost", password)
+            tries = one(db, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM retry_probe")
+            return s, b, tries, one(db, "SELECT count(*) FROM session") - before
 
         s, _, tries, new = attempt(0, "40001")
         check(s == 303 and tries == 1 and new == 1, f"no race: one attempt, one session ({s}, {tries}, {new})")
@@ -125,27 +102,22 @@ def main(sobre, guide):
         s, _, tries, new = attempt(100, "23505")
         check(s == 503 and tries == 1 and new == 0,
               f"another error is not a race: one attempt ({s}, {tries} attempts, {new} session)")
-        psql(db, "DROP TRIGGER retry_probe ON session")
+        dbtest.execute(db, "DROP TRIGGER retry_probe ON session")
 
         # --- the database out of reach, then back
-        browser = []
-        s, _ = login(port, "admin@localhost", password, browser)
+        browser, s, _ = login(port, "admin@localhost", password)
         check(s == 303, f"logged in before the outage ({s})")
 
-        def get(path, opener=None):
-            r = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
-            try:
-                with (opener or browser[0]).open(r, timeout=30) as resp:
-                    return resp.status, resp.read()
-            except urllib.error.HTTPError as e:
-                return e.code, e.read()
+        def get(path):
+            s, _, body = browser.req(path)
+            return s, body
 
         check(get("/pilotage/")[0] == 200, "the dashboard before the outage")
-        name = psql(db, "SELECT current_database()")
+        name = one(db, "SELECT current_database()")
         admin = os.environ["SOBRE_TEST_PG"].rsplit("/", 1)[0] + "/postgres"
-        psql(admin, f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        dbtest.execute(admin, f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
         try:
-            psql(admin, f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{name}' "
+            dbtest.query(admin, f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{name}' "
                         "AND pid <> pg_backend_pid()")
             answers = [get("/pilotage/") for _ in range(4)]
             check(all(s == 503 and "Base de données injoignable".encode() in b for s, b in answers),
@@ -153,7 +125,7 @@ def main(sobre, guide):
             s, b = get("/healthz")
             check(s == 503 and b == b"db-unavailable\n", f"/healthz during the outage: 503 db-unavailable ({s}, {b!r})")
         finally:
-            psql(admin, f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+            dbtest.execute(admin, f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
         check(p.poll() is None, "the server is still running")
         s, b = get("/pilotage/")
         check(s == 200 and b"Tableau de bord" in b, f"after the outage: the dashboard, still logged in ({s})")
@@ -169,7 +141,7 @@ def main(sobre, guide):
         if p.poll() is None:
             p.kill()
             p.wait()
-        psql(os.environ["SOBRE_TEST_PG"], f"DROP SCHEMA IF EXISTS t_retry{os.getpid()} CASCADE")
+        dbtest.execute(os.environ["SOBRE_TEST_PG"], f"DROP SCHEMA IF EXISTS t_retry{os.getpid()} CASCADE")
     print(f"pg app: {passed} passed, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
 

@@ -50,6 +50,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "web"))
 sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 import crash  # noqa: E402
+import dbtest  # noqa: E402
 
 NAME = "pg two servers"
 crash.NAME = NAME
@@ -290,22 +291,6 @@ def start_race(sobre, guide, uri, work, trial):
     return pair, db
 
 
-def hold_writers_lock(db, seconds):
-    """A psql session holding the writers' lock of db's schema for seconds
-    (src/steer/store_pg.h: "sobr" and the schema's oid), once it has it."""
-    lock = "pg_advisory_xact_lock(1936683634, (SELECT oid::int FROM pg_namespace WHERE nspname = current_schema()))"
-    p = subprocess.Popen([db.psql, "-X", "-q", db.location, "-c", f"BEGIN; SELECT {lock}; SELECT pg_sleep({seconds}); "
-                          "COMMIT"], env=db.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + TIMEOUT
-    while db.rows("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1936683634 "
-                  f"AND objid = (SELECT oid FROM pg_namespace WHERE nspname = '{db.schema}')")[0][0] != "1":
-        if time.monotonic() > deadline or p.poll() is not None:
-            p.kill()
-            raise SystemExit(f"{NAME}: psql did not get the writers' lock of {db.schema}")
-        time.sleep(0.01)
-    return p
-
-
 def health(port):
     """/healthz of the server at port: (status, body)."""
     s, _, body = direct(port).req("/healthz")
@@ -319,7 +304,7 @@ def lock_per_schema(db, elsewhere, a, b, password):
     them out, which is why this runs before it starts)."""
     br = direct(a)
     br.login(password)
-    p = hold_writers_lock(elsewhere, 2)
+    held = dbtest.Holder(elsewhere.location)
     try:
         t = time.monotonic()
         codes = [health(port) for port in (a, b)]
@@ -327,15 +312,15 @@ def lock_per_schema(db, elsewhere, a, b, password):
         s, _, _ = assess(br, "a.1", version_of(page), "planifiée", "under another schema's lock")
         took = time.monotonic() - t
     finally:
-        p.wait(TIMEOUT)
+        held.release()
     check(codes == [(200, b"ok\n")] * 2 and s == 303 and took < 1.5,
           f"a writer of another schema holds its lock: both servers healthy, a write saved ({codes}, {s}, "
           f"{took:.2f} s)")
-    p = hold_writers_lock(db, 1)
+    held = dbtest.Holder(db.location)
     try:
         codes = [health(port) for port in (a, b)]
     finally:
-        p.wait(TIMEOUT)
+        held.release()
     check(codes == [(503, b"db-busy\n")] * 2, f"a writer of their schema holds it: /healthz busy on both ({codes})")
     codes = [health(port) for port in (a, b)]
     check(codes == [(200, b"ok\n")] * 2, f"released: /healthz 200 again ({codes})")
