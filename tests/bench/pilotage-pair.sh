@@ -41,10 +41,9 @@ for path in /pilotage/ /pilotage/pratiques /pilotage/pratiques/a.1 "$page"; do
 			[ "$which" = old ] && bin=$old || bin=$new
 			start "$bin"
 			wrk -t2 -c"$conns" -d2s -H "Cookie: $cookie" "http://127.0.0.1:$port$path" >/dev/null
-			wrk -t2 -c"$conns" -d8s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path" >"$work/wrk"
+			bench_wrk "$conns" 8 "http://127.0.0.1:$port$path" "$cookie" "$work/wrk"
 			printf '%-4s %-26s %2s conn %9s req/s  p50 %8s  p99 %8s  load %s\n' "$which" "$label" "$conns" \
-				"$(awk '/^Requests\/sec/ {print $2}' "$work/wrk")" "$(awk '$1 == "50%" {print $2}' "$work/wrk")" \
-				"$(awk '$1 == "99%" {print $2}' "$work/wrk")" "$(cut -d' ' -f1 /proc/loadavg)"
+				"$wrk_rps" "$wrk_p50" "$wrk_p99" "$(cut -d' ' -f1 /proc/loadavg)"
 			kill "$pid"
 			wait "$pid" 2>/dev/null || true
 			pid=

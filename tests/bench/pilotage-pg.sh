@@ -64,25 +64,24 @@ stop_all() {
 	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || :; done
 	pids=
 }
-base_rps=
+# SQLite's requests/s, a "PATH RATE" line per page: what the others are
+# compared with.
+: >"$work/sqlite.rps"
 load() { # LABEL PORT PATH
 	cookie=$(bench_login "$2" admin@example.org motdepasse-bench-1 "$work/jar")
 	[ -n "$cookie" ] || { echo "$name: FAILED: cannot log in ($1)" >&2; exit 1; }
 	code=$(curl -s --noproxy '*' -o "$work/page" -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$2$3")
 	[ "$code" = 200 ] || { echo "$name: FAILED: $3 answers $code ($1)" >&2; exit 1; }
 	wrk -t2 -c64 -d2s -H "Cookie: $cookie" "http://127.0.0.1:$2$3" >/dev/null
-	wrk -t2 -c64 -d8s --latency -H "Cookie: $cookie" "http://127.0.0.1:$2$3" >"$work/wrk"
-	rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk")
-	p50=$(awk '$1 == "50%" {print $2}' "$work/wrk")
-	p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
-	non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk")
-	sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/wrk")
-	case $1 in sqlite) eval "base_$(echo "$3" | tr -c 'a-z0-9\n' _)=$rps"; ratio="" ;; *)
-		base=$(eval echo "\$base_$(echo "$3" | tr -c 'a-z0-9\n' _)")
-		ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { printf "  x%.2f of sqlite", a / b }') ;;
-	esac
-	printf 'serve   %-8s %-24s %9s req/s  p50 %8s  p99 %8s  errors %s%s\n' "$1" "$3 (64 conn)" "$rps" "$p50" \
-		"$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))" "$ratio"
+	bench_wrk 64 8 "http://127.0.0.1:$2$3" "$cookie" "$work/wrk"
+	ratio=""
+	if [ "$1" = sqlite ]; then
+		echo "$3 $wrk_rps" >>"$work/sqlite.rps"
+	else
+		ratio=$(awk -v p="$3" -v a="$wrk_rps" '$1 == p { printf "  x%.2f of sqlite", a / $2 }' "$work/sqlite.rps")
+	fi
+	printf 'serve   %-8s %-24s %9s req/s  p50 %8s  p99 %8s  errors %s%s\n' "$1" "$3 (64 conn)" "$wrk_rps" "$wrk_p50" \
+		"$wrk_p99" "$wrk_errors" "$ratio"
 }
 paths=${BENCH_PATHS:-/pilotage/ /pilotage/pratiques/a.1}
 

@@ -45,15 +45,10 @@ load() { # connections path
 	# error) would be measured fast: refused instead.
 	code=$(curl -s --noproxy '*' -o "$work/page" -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$2")
 	[ "$code" = 200 ] || { echo "pilotage load, real guide: FAILED: $2 answers $code" >&2; exit 1; }
-	wrk -t2 -c"$1" -d8s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$2" >"$work/wrk"
-	rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk")
-	p50=$(awk '$1 == "50%" {print $2}' "$work/wrk")
-	p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
-	non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk")
-	sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/wrk")
+	bench_wrk "$1" 8 "http://127.0.0.1:$port$2" "$cookie" "$work/wrk"
 	case $2 in /pilotage/*) label=$2 ;; *) label="site page" ;; esac
 	printf 'serve   real guide %-34s %9s req/s  p50 %8s  p99 %8s  errors %s  (%s bytes)\n' "$label ($1 conn)" \
-		"$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))" "$(wc -c <"$work/page" | tr -d ' ')"
+		"$wrk_rps" "$wrk_p50" "$wrk_p99" "$wrk_errors" "$(wc -c <"$work/page" | tr -d ' ')"
 }
 for path in ${BENCH_PATHS:-/pilotage/ /pilotage/pratiques /pilotage/pratiques/a.1 "$page"}; do
 	for conns in 8 64; do

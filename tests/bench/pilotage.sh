@@ -26,13 +26,8 @@ password=$(sed -n 's|.*with password \([^ ]*\) .*|\1|p' "$work/out")
 cookie=$(bench_login "$port" admin@localhost "$password" "$work/jar")
 [ -n "$cookie" ] || { echo "pilotage load: FAILED: cannot log in" >&2; exit 1; }
 load() { # path label
-	wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$1" >"$work/wrk"
-	rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk")
-	p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
-	non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk")
-	sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/wrk")
-	printf 'serve   %-28s %8s req/s  p99 %8s  errors %s\n' "$2 (64 conn, 10 s)" "$rps" "$p99" \
-		"$(( ${non2xx:-0} + ${sockerr:-0} ))"
+	bench_wrk 64 10 "http://127.0.0.1:$port$1" "$cookie" "$work/wrk"
+	printf 'serve   %-28s %8s req/s  p99 %8s  errors %s\n' "$2 (64 conn, 10 s)" "$wrk_rps" "$wrk_p99" "$wrk_errors"
 }
 for path in ${BENCH_PATHS:-/pilotage/ /pilotage/pratiques/a.1}; do
 	load "$path" "$path"

@@ -1,4 +1,4 @@
-# Sourced by the web app's load tests (pilotage.sh, pilotage-real.sh,
+# Sourced by the web app's load tests (pilotage.sh, pilotage-real.sh, pilotage-pg.sh,
 # pilotage-pair.sh): waiting for `sobre serve` to start, then logging in.
 #   bench_port OUT WORD: waits (5 s at most) for WORD in serve's output file
 #     OUT, then prints the port it listens on ("" when it did not start).
@@ -6,6 +6,10 @@
 #     a load balancer in front of it, which may spell headers in lower case)
 #     (its CSRF token and cookie kept in the file JAR) and prints the
 #     session cookie, "sobre_session=..." ("" when refused).
+#   bench_wrk CONNS SECONDS URL COOKIE OUT: wrk with 2 threads and its
+#     latency report, CONNS connections for SECONDS with the session cookie,
+#     the report in the file OUT; sets wrk_rps, wrk_p50, wrk_p99 and
+#     wrk_errors (non-2xx answers and socket errors).
 bench_port() {
 	for _ in $(seq 50); do
 		grep -q "$2" "$1" 2>/dev/null && break
@@ -19,4 +23,13 @@ bench_login() {
 	curl -s --noproxy '*' -b "$4" -D - -o /dev/null --data-urlencode "email=$2" \
 		--data-urlencode "password=$3" --data-urlencode "csrf=$_token" "$_url" |
 		sed -n 's/^set-cookie: \(sobre_session=[0-9a-f]*\).*/\1/Ip'
+}
+bench_wrk() {
+	wrk -t2 -c"$1" -d"$2"s --latency -H "Cookie: $4" "$3" >"$5"
+	wrk_rps=$(awk '/^Requests\/sec/ {print $2}' "$5")
+	wrk_p50=$(awk '$1 == "50%" {print $2}' "$5")
+	wrk_p99=$(awk '$1 == "99%" {print $2}' "$5")
+	_non2xx=$(awk '/Non-2xx/ {print $5}' "$5")
+	_sockerr=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$5")
+	wrk_errors=$((${_non2xx:-0} + ${_sockerr:-0}))
 }
